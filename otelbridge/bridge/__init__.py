@@ -1,0 +1,1 @@
+"""No-code-change bridge: wires the shims and the SDK into a running program."""

@@ -1,0 +1,1 @@
+"""One module per ``otelbridge`` subcommand (see :mod:`otelbridge.cli`)."""

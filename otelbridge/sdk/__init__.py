@@ -1,0 +1,4 @@
+"""otelbridge's own OpenTelemetry SDK: a faster drop-in for ``opentelemetry.sdk``.
+
+Nothing here imports other otelbridge subpackages.
+"""

@@ -1,0 +1,1 @@
+"""Legacy APIs (OpenTracing, OpenCensus) implemented on top of ``opentelemetry-api``."""
