@@ -100,7 +100,9 @@ def _timeout(value: Optional[str]) -> float:
     try:
         return max(float(value) / 1000.0, 0.0)  # the specification gives milliseconds
     except ValueError:
-        _logger.warning("Invalid %s %r; using %ss", OTEL_EXPORTER_OTLP_TIMEOUT, value, DEFAULT_TIMEOUT_S)
+        _logger.warning(
+            "Invalid %s %r; using %ss", OTEL_EXPORTER_OTLP_TIMEOUT, value, DEFAULT_TIMEOUT_S
+        )
         return DEFAULT_TIMEOUT_S
 
 
@@ -158,7 +160,9 @@ def resolve(
         insecure=insecure,
         timeout=_timeout(env(OTEL_EXPORTER_OTLP_TIMEOUT)) if timeout is None else timeout,
         compression=_compression(compression or env(OTEL_EXPORTER_OTLP_COMPRESSION)),
-        headers=dict(headers) if headers is not None else parse_headers(env(OTEL_EXPORTER_OTLP_HEADERS)),
+        headers=dict(headers)
+        if headers is not None
+        else parse_headers(env(OTEL_EXPORTER_OTLP_HEADERS)),
         certificate_file=certificate_file or env(OTEL_EXPORTER_OTLP_CERTIFICATE),
         client_key_file=client_key_file or env(OTEL_EXPORTER_OTLP_CLIENT_KEY),
         client_certificate_file=client_certificate_file

@@ -34,7 +34,9 @@ class ExportStats:
         self.rejected = 0  #: items the receiver reported in a partial success
 
     def __repr__(self) -> str:
-        return f"ExportStats(exported={self.exported}, failed={self.failed}, rejected={self.rejected})"
+        return (
+            f"ExportStats(exported={self.exported}, failed={self.failed}, rejected={self.rejected})"
+        )
 
 
 class ExporterCore:
@@ -91,7 +93,11 @@ class ExporterCore:
             self._unreachable = attempt.retryable
             self.stats.failed += count
         _logger.warning(
-            "Failed to export %d %s to %s: %s", count, self._kind, self._config.endpoint, attempt.error
+            "Failed to export %d %s to %s: %s",
+            count,
+            self._kind,
+            self._config.endpoint,
+            attempt.error,
         )
         return False
 

@@ -19,7 +19,7 @@ RETRY_INFO_TYPE = "type.googleapis.com/google.rpc.RetryInfo"
 
 
 def encode_status(code: int, message: str, retry_after: Optional[float] = None) -> bytes:
-    """A serialized ``google.rpc.Status``, with a ``RetryInfo`` detail when ``retry_after`` is set."""
+    """A serialized ``google.rpc.Status``; with a ``RetryInfo`` when ``retry_after`` is set."""
     out = (b"\x08" + varint(code) if code else b"") + length_delimited(b"\x12", message.encode())
     if retry_after is not None:
         delay = Duration()

@@ -17,7 +17,7 @@ import threading
 import zlib
 from concurrent import futures
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable, Dict, Optional, Union
+from typing import Any, Callable, Dict, NamedTuple, Optional, Union
 
 import grpc
 from google.protobuf import json_format
@@ -31,7 +31,16 @@ _logger = logging.getLogger(__name__)
 ExportRequest = Union[
     trace_service_pb2.ExportTraceServiceRequest, metrics_service_pb2.ExportMetricsServiceRequest
 ]
-Consumer = Callable[[ExportRequest], None]
+
+
+class Rejected(NamedTuple):
+    """Returned by a consumer that accepted only part of a request (OTLP partial success)."""
+
+    items: int
+    message: str
+
+
+Consumer = Callable[[ExportRequest], Optional[Rejected]]
 
 _MAX_MESSAGE = 64 * 1024 * 1024
 _UNAVAILABLE = 14  # google.rpc.Code.UNAVAILABLE
@@ -43,6 +52,16 @@ class Throttled(Exception):
     def __init__(self, retry_after: float, message: str = "receiver is busy") -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+def _response(response_type: Any, rejected: Optional[Rejected]) -> Any:
+    response = response_type()
+    if rejected is not None:
+        partial = response.partial_success
+        field = "rejected_spans" if hasattr(partial, "rejected_spans") else "rejected_data_points"
+        setattr(partial, field, rejected.items)
+        partial.error_message = rejected.message
+    return response
 
 
 # HTTP path -> (request type, response type)
@@ -58,13 +77,16 @@ _HTTP_ROUTES: Dict[str, tuple[Any, Any]] = {
 }
 
 
-def _consume_grpc(consumer: Consumer, request: ExportRequest, context: grpc.ServicerContext) -> None:
+def _consume_grpc(
+    consumer: Consumer, request: ExportRequest, context: grpc.ServicerContext, response_type: Any
+) -> Any:
     try:
-        consumer(request)
+        rejected = consumer(request)
     except Throttled as throttled:
         details = encode_status(_UNAVAILABLE, str(throttled), throttled.retry_after)
         context.set_trailing_metadata(((STATUS_DETAILS_KEY, details),))
         context.abort(grpc.StatusCode.UNAVAILABLE, str(throttled))
+    return _response(response_type, rejected)
 
 
 class _TraceService(trace_service_pb2_grpc.TraceServiceServicer):
@@ -72,8 +94,9 @@ class _TraceService(trace_service_pb2_grpc.TraceServiceServicer):
         self._consumer = consumer
 
     def Export(self, request: Any, context: Any) -> Any:
-        _consume_grpc(self._consumer, request, context)
-        return trace_service_pb2.ExportTraceServiceResponse()
+        return _consume_grpc(
+            self._consumer, request, context, trace_service_pb2.ExportTraceServiceResponse
+        )
 
 
 class _MetricsService(metrics_service_pb2_grpc.MetricsServiceServicer):
@@ -81,8 +104,9 @@ class _MetricsService(metrics_service_pb2_grpc.MetricsServiceServicer):
         self._consumer = consumer
 
     def Export(self, request: Any, context: Any) -> Any:
-        _consume_grpc(self._consumer, request, context)
-        return metrics_service_pb2.ExportMetricsServiceResponse()
+        return _consume_grpc(
+            self._consumer, request, context, metrics_service_pb2.ExportMetricsServiceResponse
+        )
 
 
 class _HttpHandler(BaseHTTPRequestHandler):
@@ -107,13 +131,13 @@ class _HttpHandler(BaseHTTPRequestHandler):
             self._reply(400, encode_status(3, f"cannot decode request: {error}"))
             return
         try:
-            self.server.consumer(request)
+            rejected = self.server.consumer(request)
         except Throttled as throttled:
             headers = {"Retry-After": str(math.ceil(throttled.retry_after))}
             status = encode_status(_UNAVAILABLE, str(throttled), throttled.retry_after)
             self._reply(503, status, headers=headers)
             return
-        self._reply(200, response_type().SerializeToString())
+        self._reply(200, _response(response_type, rejected).SerializeToString())
 
     def _reply(
         self,
@@ -184,10 +208,10 @@ class OTLPReceiver:
                     futures.ThreadPoolExecutor(self._workers, thread_name_prefix="otlp-grpc"),
                     options=[("grpc.max_receive_message_length", _MAX_MESSAGE)],
                 )
-                trace_service_pb2_grpc.add_TraceServiceServicer_to_server(
+                trace_service_pb2_grpc.add_TraceServiceServicer_to_server(  # type: ignore[no-untyped-call]
                     _TraceService(self._consumer), server
                 )
-                metrics_service_pb2_grpc.add_MetricsServiceServicer_to_server(
+                metrics_service_pb2_grpc.add_MetricsServiceServicer_to_server(  # type: ignore[no-untyped-call]
                     _MetricsService(self._consumer), server
                 )
                 self.grpc_port = server.add_insecure_port(f"{self._host}:{grpc_port}")

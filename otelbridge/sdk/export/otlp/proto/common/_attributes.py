@@ -99,7 +99,9 @@ def _key_field(key: str) -> bytes:
 
 # Whole ``KeyValue.value`` fields for the commonest values, precomputed.
 _SMALL_INT_VALUES = [length_delimited(_KV_VALUE, _INT + varint(i)) for i in range(1 << 12)]
-_SHORT_STRING_PREFIXES = [_KV_VALUE + varint(len(_STRING) + 1 + n) + _STRING + varint(n) for n in range(120)]
+_SHORT_STRING_PREFIXES = [
+    _KV_VALUE + varint(len(_STRING) + 1 + n) + _STRING + varint(n) for n in range(120)
+]
 _TRUE_VALUE = length_delimited(_KV_VALUE, _TRUE)
 _FALSE_VALUE = length_delimited(_KV_VALUE, _FALSE)
 
@@ -108,12 +110,12 @@ def _value_field(value: Any) -> bytes:
     """The ``KeyValue.value`` field for ``value``; short strings and small ints are fast."""
     kind = type(value)
     if kind is str:
-        data = value.encode()
+        data: bytes = value.encode()
         if len(data) < 120:
             return _SHORT_STRING_PREFIXES[len(data)] + data
         return length_delimited(_KV_VALUE, length_delimited(_STRING, data))
     if kind is int and 0 <= value < 4096:
-        return _SMALL_INT_VALUES[value]
+        return _SMALL_INT_VALUES[value]  # type: ignore[no-any-return]
     if kind is bool:
         return _TRUE_VALUE if value else _FALSE_VALUE
     if value is None:

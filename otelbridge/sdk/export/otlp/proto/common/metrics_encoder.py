@@ -42,7 +42,9 @@ def _exemplars(point: Any, target: Any) -> None:
             encoded.as_int = exemplar.value
         else:
             encoded.as_double = exemplar.value
-        encoded.MergeFromString(encode_attributes(exemplar.filtered_attributes, _EXEMPLAR_ATTRIBUTES))
+        encoded.MergeFromString(
+            encode_attributes(exemplar.filtered_attributes, _EXEMPLAR_ATTRIBUTES)
+        )
 
 
 def _number_points(points: Sequence[Any], target: Any, with_start: bool) -> None:

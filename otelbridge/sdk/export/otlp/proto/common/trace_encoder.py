@@ -1,4 +1,6 @@
-"""OTLP encoding of finished spans (mirrors ``opentelemetry.exporter.otlp.proto.common.trace_encoder``).
+"""OTLP encoding of finished spans.
+
+Mirrors ``opentelemetry.exporter.otlp.proto.common.trace_encoder``.
 
 :func:`serialize_spans` returns the bytes of an ``ExportTraceServiceRequest``: spans grouped by
 resource and then by instrumentation scope, resource and scope encodings reused across batches.
@@ -66,20 +68,25 @@ _LINK_FLAGS = tag(Span.Link, "flags")
 _HAS_IS_REMOTE = 0x100
 _IS_REMOTE = 0x200
 # Encoded flags fields indexed by ``is_remote << 8 | trace_flags``.
-_SPAN_FLAGS = [_FLAGS + pack_fixed32(_HAS_IS_REMOTE | (i >> 8) * _IS_REMOTE | i & 0xFF) for i in range(512)]
+_SPAN_FLAGS = [
+    _FLAGS + pack_fixed32(_HAS_IS_REMOTE | (i >> 8) * _IS_REMOTE | i & 0xFF) for i in range(512)
+]
 _LINK_FLAGS_FIELDS = [
-    _LINK_FLAGS + pack_fixed32(_HAS_IS_REMOTE | (i >> 8) * _IS_REMOTE | i & 0xFF) for i in range(512)
+    _LINK_FLAGS + pack_fixed32(_HAS_IS_REMOTE | (i >> 8) * _IS_REMOTE | i & 0xFF)
+    for i in range(512)
 ]
 _KINDS = {kind: tag(Span, "kind") + varint(kind.value + 1) for kind in SpanKind}
 _STATUS = tag(Span, "status")
 _STATUS_MESSAGE = tag(Status, "message")
 _STATUS_CODE = tag(Status, "code")
 # The reference exporter always writes a status; so do we, and the common ones are constants.
-_STATUS_FIELDS = [length_delimited(_STATUS, _STATUS_CODE + varint(c) if c else b"") for c in range(3)]
+_STATUS_FIELDS = [
+    length_delimited(_STATUS, _STATUS_CODE + varint(c) if c else b"") for c in range(3)
+]
 
 
 def _encode_status(status: Any) -> bytes:
-    code = status.status_code.value
+    code: int = status.status_code.value
     description = status.description
     if not description:
         return _STATUS_FIELDS[code]

@@ -6,7 +6,7 @@ paths come from the official service descriptors of ``opentelemetry-proto``.
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 from urllib.parse import urlsplit
 
 import grpc
@@ -46,7 +46,7 @@ def _target(endpoint: str) -> str:
 
 
 class GrpcTransport:
-    """One channel per exporter; each attempt is a unary call with the remaining time as deadline."""
+    """One channel per exporter; each attempt is a unary call, deadline = the time remaining."""
 
     def __init__(
         self,
@@ -67,7 +67,7 @@ class GrpcTransport:
             )
             self._channel = grpc.secure_channel(target, credentials, options, compression)
         # No serializers: bytes in, bytes out.
-        self._call = self._channel.unary_unary(method)
+        self._call: Callable[..., bytes] = self._channel.unary_unary(method)
         self._metadata = tuple(config.headers.items()) or None
 
     def prepare(self, body: bytes) -> bytes:
@@ -95,4 +95,6 @@ def _failed(error: grpc.RpcError) -> Attempt:
         code is grpc.StatusCode.RESOURCE_EXHAUSTED and retry_after is not None
     )
     details = error.details() if isinstance(error, grpc.Call) else str(error)
-    return Attempt(ok=False, retryable=retryable, retry_after=retry_after, error=f"{code.name}: {details}")
+    return Attempt(
+        ok=False, retryable=retryable, retry_after=retry_after, error=f"{code.name}: {details}"
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import email.utils
 import gzip
 import time
-from typing import Optional
+from typing import Any, Dict, Optional
 
 import urllib3
 
@@ -46,7 +46,7 @@ class HttpTransport:
         if self._gzip:
             headers["Content-Encoding"] = "gzip"
         self._headers = headers
-        tls = {}
+        tls: Dict[str, Any] = {}
         if config.endpoint.startswith("https:"):
             tls = {
                 "cert_reqs": "CERT_REQUIRED",
