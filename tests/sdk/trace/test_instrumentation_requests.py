@@ -14,7 +14,7 @@ from opentelemetry.trace import SpanKind, StatusCode
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:
         self.server.traceparents.append(self.headers.get("traceparent"))  # type: ignore[attr-defined]
         code = 404 if self.path == "/missing" else 200
         body = b"ok"
