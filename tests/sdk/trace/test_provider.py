@@ -152,3 +152,23 @@ def test_entry_point_makes_ours_the_global_provider() -> None:
         "True",
         "otelbridge.sdk.trace._span",
     ]
+
+
+def test_exports_hidden_from_instrumentation_unless_exporter_opts_out() -> None:
+    from opentelemetry.context import _SUPPRESS_INSTRUMENTATION_KEY, get_value
+
+    seen = {}
+
+    class NetworkExporter(SpanExporter):
+        def export(self, spans):
+            seen[type(self).__name__] = get_value(_SUPPRESS_INSTRUMENTATION_KEY)
+            return SpanExportResult.SUCCESS
+
+    class LocalExporter(NetworkExporter):
+        suppress_instrumentation = False
+
+    provider = TracerProvider(shutdown_on_exit=False)
+    provider.add_span_processor(SimpleSpanProcessor(NetworkExporter()))
+    provider.add_span_processor(SimpleSpanProcessor(LocalExporter()))
+    provider.get_tracer("t").start_span("op").end()
+    assert seen == {"NetworkExporter": True, "LocalExporter": None}
