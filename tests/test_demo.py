@@ -17,6 +17,7 @@ def test_demo_prints_span_tree() -> None:
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "2 requests (200, 402), 8 spans" in out
+    assert "received over OTLP/gRPC at http://127.0.0.1:" in out
     assert out.count("└─ POST /checkout [SERVER]") == 2
     assert "   ├─ load_cart" in out and "   │  └─ SELECT carts [CLIENT]" in out
     assert "• cache.miss cache.key=cart:1001" in out

@@ -55,6 +55,17 @@ class Providers:
         return f"Providers({', '.join(self.by_signal) or 'disabled'})"
 
 
+def tracer_provider_from_env() -> TracerProvider:
+    """What ``OTEL_PYTHON_TRACER_PROVIDER=otelbridge`` gives ``opentelemetry.trace``: the traces
+    pipeline built from the environment alone. A bad setting is logged, not raised, because
+    this runs inside the API's lazy ``get_tracer_provider()``."""
+    try:
+        return _traces.build(_resource.build_resource({}), {})
+    except ValueError as exc:
+        _logger.error("%s; using a TracerProvider without exporters", exc)
+        return TracerProvider()
+
+
 def configure(**overrides: Any) -> Providers:
     """Build every signal's provider from the ``OTEL_*`` environment, with ``overrides``
     winning, and make them the global providers (unless ``set_global=False``).
