@@ -15,7 +15,10 @@ from typing import Sequence
 from otelbridge.version import __version__
 
 # Subcommand name -> module under otelbridge.commands. Order is the order shown in --help.
-COMMANDS: dict[str, str] = {}
+COMMANDS: dict[str, str] = {
+    "demo": "otelbridge.commands.demo",
+    "collect": "otelbridge.commands.collect",
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
