@@ -85,7 +85,11 @@ class Composite(cst.CSTTransformer):
                 name = alias.evaluated_name
                 if name.split(".")[0] in LEGACY_MODULES:
                     self._state.legacy_imports.append((name, None, alias.evaluated_alias))
-        elif node.module is not None and not node.relative and not isinstance(node.names, cst.ImportStar):
+        elif (
+            node.module is not None
+            and not node.relative
+            and not isinstance(node.names, cst.ImportStar)
+        ):
             module = cst.helpers.get_full_name_for_node(node.module) or ""
             if module.split(".")[0] in LEGACY_MODULES:
                 for alias in node.names:

@@ -10,7 +10,22 @@ from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 #: Directories never entered: tool caches, virtual environments, version control.
-SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "__pycache__", "node_modules", ".mypy_cache", ".ruff_cache", ".pytest_cache"})
+SKIP_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".tox",
+        ".nox",
+        ".venv",
+        "venv",
+        "__pycache__",
+        "node_modules",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".pytest_cache",
+    }
+)
 
 
 def _matches(path: str, globs: Sequence[str]) -> bool:
@@ -27,10 +42,18 @@ def discover(
     for root in roots:
         if os.path.isdir(root):
             for directory, dirs, names in os.walk(root, followlinks=False):
-                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not _matches(os.path.join(directory, d), exclude))
+                dirs[:] = sorted(
+                    d
+                    for d in dirs
+                    if d not in SKIP_DIRS and not _matches(os.path.join(directory, d), exclude)
+                )
                 for name in sorted(names):
                     path = os.path.join(directory, name)
-                    if _matches(path, include) and not _matches(path, exclude) and os.path.isfile(path):
+                    if (
+                        _matches(path, include)
+                        and not _matches(path, exclude)
+                        and os.path.isfile(path)
+                    ):
                         real = os.path.realpath(path)
                         if real not in seen:
                             seen.add(real)

@@ -39,7 +39,11 @@ class RemoveImportsKeepingComments(RemoveImportsVisitor):
         elif original_node is self._receiver and isinstance(result, cst.CSTNode):
             result = result.with_changes(leading_lines=[*self._orphans, *result.leading_lines])  # type: ignore[attr-defined]
             self._orphans, self._receiver = [], None
-        elif isinstance(result, (cst.Module, cst.IndentedBlock)) and self._orphans and self._receiver is None:
+        elif (
+            isinstance(result, (cst.Module, cst.IndentedBlock))
+            and self._orphans
+            and self._receiver is None
+        ):
             result = result.with_changes(footer=[*result.footer, *self._orphans])
             self._orphans = []
         return result

@@ -1,4 +1,4 @@
-"""What each expression is in OpenTracing terms (tracer, span, scope, ...), from LibCST scope analysis.
+"""What each expression is in OpenTracing terms (tracer, span, scope...), from scope analysis.
 
 Kinds are inferred on the *original* tree: a name is a span when every assignment that reaches it
 (``ScopeProvider``) binds a span; a call is a tracer when its qualified name is
@@ -14,7 +14,7 @@ from typing import Mapping, Optional
 import libcst as cst
 from libcst.metadata import Assignment, BaseAssignment, ImportAssignment, Scope
 
-from otelbridge.migration_tool.names import GLOBAL_TRACER_CALLS, GLOBAL_TRACER_ATTRS, JAEGER_CONFIG
+from otelbridge.migration_tool.names import GLOBAL_TRACER_ATTRS, GLOBAL_TRACER_CALLS, JAEGER_CONFIG
 
 
 class Kind(enum.Enum):
@@ -79,6 +79,11 @@ class LegacyModel:
                 return assignment
         return None
 
+    def is_imported(self, node: cst.BaseExpression) -> bool:
+        """Whether ``node`` is a bare name bound by an import (it may be an alias)."""
+        scope = self._scopes.get(node) if isinstance(node, cst.Name) else None
+        return scope is not None and any(isinstance(a, ImportAssignment) for a in scope[node.value])  # type: ignore[attr-defined]
+
     def kind(self, node: cst.BaseExpression) -> Optional[Kind]:
         if node in self._kinds:
             return self._kinds[node]
@@ -132,6 +137,8 @@ class LegacyModel:
                 return kinds.pop() if len(kinds) == 1 else Kind.UNKNOWN
             return None
         owner = self.kind(node.value)
+        if owner is Kind.UNKNOWN and attr == "span":
+            return Kind.UNKNOWN
         if owner is Kind.SCOPE and attr == "span":
             return Kind.CURRENT_SPAN
         if owner is Kind.TRACER and attr == "active_span":
@@ -152,7 +159,7 @@ class LegacyModel:
     def _infer_call(self, node: cst.Call) -> Optional[Kind]:
         func = node.func
         last = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
-        if last in ("global_tracer", "Config"):
+        if last in ("global_tracer", "Config") or self.is_imported(func):
             names = self.qualified_names(func)
             if names & GLOBAL_TRACER_CALLS:
                 return Kind.TRACER
@@ -162,7 +169,12 @@ class LegacyModel:
             return None
         owner = self.kind(func.value)
         method = func.attr.value
-        if owner in SPANS and method in ("set_tag", "log_kv", "set_operation_name", "set_baggage_item"):
+        if owner in SPANS and method in (
+            "set_tag",
+            "log_kv",
+            "set_operation_name",
+            "set_baggage_item",
+        ):
             return owner  # chainable: these return the span
         if owner is Kind.TRACER:
             return {

@@ -33,7 +33,7 @@ OPENTRACING_TRANSFORMS: Sequence[type[ContextAwareTransformer]] = (
 
 
 class OpenTracingToOpenTelemetry(CodemodCommand):
-    """Every OpenTracing transform, composed: usable with LibCST's own ``python -m libcst.tool codemod``."""
+    """Every OpenTracing transform, composed (usable from ``python -m libcst.tool codemod``)."""
 
     DESCRIPTION = "Rewrite OpenTracing (and jaeger-client set-up) to the OpenTelemetry API."
 
@@ -77,5 +77,7 @@ def migrate_source(source: str, filename: str = "<string>") -> Migration:
     try:
         compile(code, filename, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
     except SyntaxError as exc:  # a transform bug: keep the file as it was
-        return Migration(source, error=f"rewritten code did not parse ({exc.msg}, line {exc.lineno}): reverted")
+        return Migration(
+            source, error=f"rewritten code did not parse ({exc.msg}, line {exc.lineno}): reverted"
+        )
     return Migration(code, state.rewrites, state.findings)

@@ -6,7 +6,7 @@ import re
 
 from otelbridge.migration_tool.names import LEGACY_MODULES
 
-_LEGACY = re.compile(r"\b(?:%s)\b" % "|".join(LEGACY_MODULES))
+_LEGACY = re.compile(r"\b(?:{})\b".format("|".join(LEGACY_MODULES)))
 _GENERATED = re.compile(r"@generated\b")
 
 

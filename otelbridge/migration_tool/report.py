@@ -33,8 +33,9 @@ def to_markdown(results: Sequence[FileResult], mode: str) -> str:
     lines = [
         "# otelbridge migrate report",
         "",
-        f"Mode `{mode}`: {counts['files']} files, {counts['changed']} changed, {counts['rewrites']} rewrites, "
-        f"{counts['review']} sites to review, {counts['failed']} failed, {counts['skipped']} skipped.",
+        f"Mode `{mode}`: {counts['files']} files, {counts['changed']} changed, "
+        f"{counts['rewrites']} rewrites, {counts['review']} sites to review, "
+        f"{counts['failed']} failed, {counts['skipped']} skipped.",
         "",
     ]
     failed = [r for r in results if r.status in ("failed", "skipped")]
@@ -44,9 +45,16 @@ def to_markdown(results: Sequence[FileResult], mode: str) -> str:
         lines.append("")
     review = [r for r in results if r.findings]
     if review:
-        lines += ["## Sites to review", "", "| file | line | rule | reason |", "| --- | --- | --- | --- |"]
+        lines += [
+            "## Sites to review",
+            "",
+            "| file | line | rule | reason |",
+            "| --- | --- | --- | --- |",
+        ]
         for r in review:
-            lines += [f"| `{r.path}` | {f.line} | {f.rule} | {_cell(f.reason)} |" for f in r.findings]
+            lines += [
+                f"| `{r.path}` | {f.line} | {f.rule} | {_cell(f.reason)} |" for f in r.findings
+            ]
         lines.append("")
     return "\n".join(lines)
 

@@ -12,8 +12,8 @@ import tokenize
 import traceback
 from typing import Callable, Iterable, Optional, Sequence
 
-from otelbridge.migration_tool.findings import FileResult
 from otelbridge.migration_tool.files import write_atomically
+from otelbridge.migration_tool.findings import FileResult
 from otelbridge.migration_tool.prefilter import is_generated, mentions_legacy
 
 MODES = ("diff", "check", "write")
@@ -48,7 +48,9 @@ def migrate_file(path: str, mode: str = "diff") -> FileResult:
         try:
             migration = migrate_source(source, path)
         except libcst.ParserSyntaxError as exc:
-            return FileResult(path, "failed", error=f"syntax error at line {exc.raw_line}: {exc.message}")
+            return FileResult(
+                path, "failed", error=f"syntax error at line {exc.raw_line}: {exc.message}"
+            )
         if migration.error:
             return FileResult(path, "failed", findings=migration.findings, error=migration.error)
         result = FileResult(path, "unchanged", migration.rewrites, migration.findings)
@@ -58,7 +60,9 @@ def migrate_file(path: str, mode: str = "diff") -> FileResult:
         if mode != "check":
             result.diff = "".join(
                 difflib.unified_diff(
-                    source.splitlines(keepends=True), migration.code.splitlines(keepends=True), f"a/{path}", f"b/{path}"
+                    source.splitlines(keepends=True),
+                    migration.code.splitlines(keepends=True),
+                    *_labels(path),
                 )
             )
         if mode == "write":
@@ -67,7 +71,9 @@ def migrate_file(path: str, mode: str = "diff") -> FileResult:
     except KeyboardInterrupt:
         raise
     except Exception as exc:
-        return FileResult(path, "failed", error=f"{type(exc).__name__}: {exc}", traceback=traceback.format_exc())
+        return FileResult(
+            path, "failed", error=f"{type(exc).__name__}: {exc}", traceback=traceback.format_exc()
+        )
 
 
 def _warm() -> None:
@@ -102,7 +108,9 @@ def run(
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
         pool = context.Pool(min(jobs, len(paths)))
-        iterator = pool.imap_unordered(_task, tasks, chunksize=max(1, min(16, len(paths) // (jobs * 8) or 1)))
+        iterator = pool.imap_unordered(
+            _task, tasks, chunksize=max(1, min(16, len(paths) // (jobs * 8) or 1))
+        )
     try:
         for result in iterator:
             results[result.path] = result
@@ -142,3 +150,8 @@ class ProgressBar:
 
 def default_jobs() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
+
+
+def _labels(path: str) -> tuple[str, str]:
+    """``a/``/``b/`` prefixes as git uses them, for relative paths only."""
+    return (path, path) if os.path.isabs(path) else (f"a/{path}", f"b/{path}")

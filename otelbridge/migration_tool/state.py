@@ -1,4 +1,4 @@
-"""Per-file state shared by the transforms of one run: the model, findings, markers, import names."""
+"""Per-file state shared by the transforms of one run: model, findings, markers, import names."""
 
 from __future__ import annotations
 
@@ -26,7 +26,9 @@ class Unconvertible(Exception):
 class MigrationState:
     """Everything the transforms of one file share; lives in ``context.scratch``."""
 
-    def __init__(self, context: CodemodContext, wrapper: MetadataWrapper, model: LegacyModel) -> None:
+    def __init__(
+        self, context: CodemodContext, wrapper: MetadataWrapper, model: LegacyModel
+    ) -> None:
         self.context = context
         self.wrapper = wrapper
         self.model = model

@@ -11,7 +11,14 @@ from otelbridge.migration_tool.names import REFERENCE_FUNCS, SPAN_KINDS, TAG_MOD
 from otelbridge.migration_tool.transforms.base import LegacyTransform, literal
 
 #: OpenTracing's parameters in positional order (``start_span`` and ``start_active_span``).
-POSITIONAL = ("operation_name", "child_of", "references", "tags", "start_time", "ignore_active_span")
+POSITIONAL = (
+    "operation_name",
+    "child_of",
+    "references",
+    "tags",
+    "start_time",
+    "ignore_active_span",
+)
 _EQUAL = cst.AssignEqual(
     whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
 )
@@ -78,7 +85,13 @@ def map_creation_args(
         args.append(new.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT))
     context = _parent(transform, given)
     if context is not None:
-        args.append(keyword("context", context, given.get("child_of", given.get("ignore_active_span", (None, None)))[1]))
+        args.append(
+            keyword(
+                "context",
+                context,
+                given.get("child_of", given.get("ignore_active_span", (None, None)))[1],
+            )
+        )
     if "tags" in given:
         args.extend(_tags(transform, *given["tags"]))
     if "references" in given:
@@ -106,7 +119,9 @@ def _parent(
         return parent_context(transform, old.value, new.value)
     refs = given.get("references")
     if refs is not None:
-        parents = [ref for kind, ref in _references(transform, refs[0], refs[1]) if kind == "child_of"]
+        parents = [
+            ref for kind, ref in _references(transform, refs[0], refs[1]) if kind == "child_of"
+        ]
         if len(parents) > 1:
             raise Review("several child_of references: OpenTelemetry has one parent")
         if parents:
@@ -144,7 +159,9 @@ def _references(
     found = []
     for old_el, new_el in zip(old.value.elements, new.value.elements):
         call, new_call = old_el.value, new_el.value
-        if not (isinstance(call, cst.Call) and isinstance(new_call, cst.Call) and len(call.args) == 1):
+        if not (
+            isinstance(call, cst.Call) and isinstance(new_call, cst.Call) and len(call.args) == 1
+        ):
             raise Review("references= entry is not opentracing.child_of()/follows_from()")
         names = transform.model.qualified_names(call.func) & set(REFERENCE_FUNCS)
         if not names:
@@ -160,7 +177,9 @@ def _links(transform: LegacyTransform, old: cst.Arg, new: cst.Arg) -> Optional[c
             continue
         ref_kind = transform.kind(ref_old)
         if ref_kind in (Kind.SPAN, Kind.CURRENT_SPAN):
-            links.append(transform.expr(ref_old, "{trace}.Link(REF.get_span_context())", REF=ref_new))
+            links.append(
+                transform.expr(ref_old, "{trace}.Link(REF.get_span_context())", REF=ref_new)
+            )
         elif ref_kind is Kind.SPAN_CONTEXT:
             links.append(transform.expr(ref_old, "{trace}.Link(REF)", REF=ref_new))
         else:

@@ -54,14 +54,20 @@ class LegacyTransform(VisitorBasedCodemodCommand):
     def otel(self, node: cst.CSTNode, module: str, obj: str) -> str:
         return self.state.otel(node, module, obj)
 
-    def expr(self, node: cst.CSTNode, template: str, **nodes: cst.BaseExpression) -> cst.BaseExpression:
+    def expr(
+        self, node: cst.CSTNode, template: str, **nodes: cst.BaseExpression
+    ) -> cst.BaseExpression:
         """Build an expression from a template.
 
         ``{trace}``, ``{propagate}``, ``{baggage}`` and ``{otel_context}`` become the local names of
         those OpenTelemetry modules (imported as needed); upper-case placeholder names are replaced
         by the given nodes, which keeps their formatting and comments.
         """
-        local = {key: self.otel(node, *mod) for key, mod in OTEL_MODULES.items() if "{" + key + "}" in template}
+        local = {
+            key: self.otel(node, *mod)
+            for key, mod in OTEL_MODULES.items()
+            if "{" + key + "}" in template
+        }
         parsed = cst.parse_expression(template.format(**local))
         return _fill(parsed, nodes) if nodes else parsed
 
@@ -91,7 +97,7 @@ def _fill(template: cst.BaseExpression, names: dict[str, cst.BaseExpression]) ->
 
 
 def literal(node: cst.BaseExpression) -> object:
-    """The Python value of a simple literal (str, int, float, True/False/None), else ``NotImplemented``."""
+    """The value of a simple literal (str, int, float, True/False/None), else ``NotImplemented``."""
     if isinstance(node, cst.SimpleString):
         return node.evaluated_value
     if isinstance(node, cst.Integer):
@@ -101,6 +107,11 @@ def literal(node: cst.BaseExpression) -> object:
     if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
         return {"True": True, "False": False, "None": None}[node.value]
     return NotImplemented
+
+
+def string(value: str) -> cst.SimpleString:
+    """A double-quoted string literal (the common style) for ``value``."""
+    return cst.SimpleString('"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"')
 
 
 def arg(call: cst.Call, keyword: str, position: Optional[int] = None) -> Optional[cst.Arg]:

@@ -38,11 +38,17 @@ class Propagation(StatementAware):
             return updated_node
         owner = self.kind(func.value)
         if owner is Kind.UNKNOWN:
-            self.flag(original_node, "unknown-tracer", "tracer of unknown type: inject/extract not rewritten")
+            self.flag(
+                original_node,
+                "unknown-tracer",
+                "tracer of unknown type: inject/extract not rewritten",
+            )
         if owner is not Kind.TRACER:
             return updated_node
         try:
-            result = (self._inject if func.attr.value == "inject" else self._extract)(original_node, updated_node)
+            result = (self._inject if func.attr.value == "inject" else self._extract)(
+                original_node, updated_node
+            )
         except Review as review:
             self.flag(original_node, "propagation", str(review))
             return updated_node
@@ -62,14 +68,18 @@ class Propagation(StatementAware):
             raise Review("inject() arguments missing")
         carrier_new = self._new(original, updated, carrier)
         source = span_context.value
-        if isinstance(source, cst.Attribute) and source.attr.value == "context":
-            if self.kind(source.value) is Kind.CURRENT_SPAN:
-                return self.expr(original, "{propagate}.inject(CARRIER)", CARRIER=carrier_new)
+        if (
+            isinstance(source, cst.Attribute)
+            and source.attr.value == "context"
+            and self.kind(source.value) is Kind.CURRENT_SPAN
+        ):
+            return self.expr(original, "{propagate}.inject(CARRIER)", CARRIER=carrier_new)
         if self.kind(source) is not Kind.SPAN_CONTEXT:
             raise Review("inject() span context is not provably an OpenTracing span context")
         return self.expr(
             original,
-            "{propagate}.inject(CARRIER, context={trace}.set_span_in_context({trace}.NonRecordingSpan(CTX)))",
+            "{propagate}.inject(CARRIER, context="
+            "{trace}.set_span_in_context({trace}.NonRecordingSpan(CTX)))",
             CARRIER=carrier_new,
             CTX=self._new(original, updated, span_context),
         )
@@ -81,4 +91,6 @@ class Propagation(StatementAware):
         carrier = arg(original, "carrier", 1)
         if carrier is None:
             raise Review("extract() carrier missing")
-        return self.expr(original, "{propagate}.extract(CARRIER)", CARRIER=self._new(original, updated, carrier))
+        return self.expr(
+            original, "{propagate}.extract(CARRIER)", CARRIER=self._new(original, updated, carrier)
+        )

@@ -1,8 +1,8 @@
-"""Tracer set-up: jaeger-client ``Config(...).initialize_tracer()`` → ``otelbridge.sdk.configure(...)``.
+"""Tracer set-up: jaeger-client ``Config().initialize_tracer()`` → ``otelbridge.sdk.configure()``.
 
-``opentracing.set_global_tracer(t)`` and ``opentracing.tracer = t`` disappear when ``t`` is a tracer we
-converted (``configure`` installs the global provider); scope managers passed to ``Config`` are dropped
-(OpenTelemetry keeps the active span in ``contextvars``).
+``opentracing.set_global_tracer(t)`` and ``opentracing.tracer = t`` disappear when ``t`` is a tracer
+we converted (``configure`` installs the global provider); scope managers passed to ``Config`` are
+dropped (OpenTelemetry keeps the active span in ``contextvars``).
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from typing import Optional, Sequence, Union
 import libcst as cst
 
 from otelbridge.migration_tool.model import Kind
-from otelbridge.migration_tool.state import Unconvertible
 from otelbridge.migration_tool.names import GLOBAL_TRACER_ATTRS, SET_GLOBAL_TRACER
+from otelbridge.migration_tool.state import Unconvertible
 from otelbridge.migration_tool.transforms.arguments import Review, keyword
-from otelbridge.migration_tool.transforms.base import literal
+from otelbridge.migration_tool.transforms.base import literal, string
 from otelbridge.migration_tool.transforms.statements import StatementAware
 
 #: jaeger sampler type -> (configure sampler name, whether ``param`` is the sampler argument).
@@ -47,7 +47,7 @@ class TracerSetup(StatementAware):
         dropped: list[str] = []
         for item in config.args:
             name = item.keyword.value if item.keyword is not None else None
-            if item.star or name is None and config.args.index(item) > 0:
+            if item.star or (name is None and config.args.index(item) > 0):
                 raise Review("jaeger Config() arguments cannot be mapped")
             if name in ("service_name",):
                 args.append(keyword("service_name", item.value))
@@ -60,7 +60,12 @@ class TracerSetup(StatementAware):
         if not any(a.keyword is not None and a.keyword.value == "service_name" for a in args):
             raise Review("jaeger Config() without a literal service_name")
         if dropped:
-            self.flag(node, "setup", "jaeger settings not mapped (use OTEL_* variables or configure() overrides): " + ", ".join(dropped))
+            self.flag(
+                node,
+                "setup",
+                "jaeger settings not mapped (use OTEL_* variables or configure() overrides): "
+                + ", ".join(dropped),
+            )
         self.state.context.scratch.setdefault("otelbridge.configure", True)
         from libcst.codemod.visitors import AddImportsVisitor
 
@@ -97,7 +102,7 @@ class TracerSetup(StatementAware):
         if choice is None or (choice[1] and param is None):
             raise Review("jaeger sampler has no OpenTelemetry equivalent (remote/rate limiting)")
         name, with_arg = choice
-        args = [keyword("sampler", cst.SimpleString(repr(name)))]
+        args = [keyword("sampler", string(name))]
         if with_arg and param is not None:
             args.append(keyword("sampler_arg", param))
         return args
@@ -118,7 +123,9 @@ class TracerSetup(StatementAware):
             return owner
         if isinstance(owner, cst.Name):
             for config_name, config in self._configs.items():
-                if config_name.value == owner.value and self.model.scope(config_name) is self.model.scope(owner):
+                if config_name.value == owner.value and self.model.scope(
+                    config_name
+                ) is self.model.scope(owner):
                     self._consumed.add(config)
                     return config
         return None
@@ -138,11 +145,17 @@ class TracerSetup(StatementAware):
             self.flag(small, "setup", str(review))
         return updated_node
 
-    def _assign(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine, small: cst.Assign) -> _Statement:
+    def _assign(
+        self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine, small: cst.Assign
+    ) -> _Statement:
         value = small.value
         target = small.targets[0].target if len(small.targets) == 1 else None
         kind = self.kind(value)
-        if kind is Kind.JAEGER_CONFIG and isinstance(value, cst.Call) and isinstance(target, cst.Name):
+        if (
+            kind is Kind.JAEGER_CONFIG
+            and isinstance(value, cst.Call)
+            and isinstance(target, cst.Name)
+        ):
             assignment = self.model.assignment_of(target)
             if assignment is None or len(assignment.references) != 1:
                 raise Review("jaeger Config object used other than by one initialize_tracer()")
@@ -150,7 +163,10 @@ class TracerSetup(StatementAware):
             self._configs[target] = value
             self.rewrote()
             return updated.with_changes(body=[statement])
-        if isinstance(target, cst.Attribute) and self.model.qualified_names(target) & GLOBAL_TRACER_ATTRS:
+        if (
+            isinstance(target, cst.Attribute)
+            and self.model.qualified_names(target) & GLOBAL_TRACER_ATTRS
+        ):
             return self._drop_global(original, value)
         config = self._init_call(value)
         if config is None:
@@ -161,10 +177,18 @@ class TracerSetup(StatementAware):
         if isinstance(value.func.value, cst.Name):  # type: ignore[attr-defined]
             return assign  # the Config statement already became configure(...)
         return cst.FlattenSentinel(
-            [updated.with_changes(body=[cst.Expr(self._configure(small, config))]), assign.with_changes(leading_lines=[])]
+            [
+                updated.with_changes(body=[cst.Expr(self._configure(small, config))]),
+                assign.with_changes(leading_lines=[]),
+            ]
         )
 
-    def _expression(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine, value: cst.BaseExpression) -> _Statement:
+    def _expression(
+        self,
+        original: cst.SimpleStatementLine,
+        updated: cst.SimpleStatementLine,
+        value: cst.BaseExpression,
+    ) -> _Statement:
         config = self._init_call(value)
         if config is not None:
             self.rewrote()
@@ -179,7 +203,9 @@ class TracerSetup(StatementAware):
             return self._drop_global(original, value.args[0].value)
         return updated
 
-    def _drop_global(self, original: cst.SimpleStatementLine, tracer: cst.BaseExpression) -> _Statement:
+    def _drop_global(
+        self, original: cst.SimpleStatementLine, tracer: cst.BaseExpression
+    ) -> _Statement:
         if self.kind(tracer) is not Kind.TRACER:
             raise Review("global tracer set to a tracer of unknown type")
         self.rewrote()
@@ -211,4 +237,8 @@ class TracerSetup(StatementAware):
             and isinstance(statement.body[0], cst.Assign)
             and statement.body[0].value is node
         ):
-            self.flag(node, "setup", "initialize_tracer() used inside an expression: rewrite by hand to configure()")
+            self.flag(
+                node,
+                "setup",
+                "initialize_tracer() used inside an expression: rewrite by hand to configure()",
+            )

@@ -1,14 +1,12 @@
-"""Span methods: ``set_tag``, ``log_kv``, ``finish``, ``set_operation_name``, baggage, ``context``."""
+"""Span methods: ``set_tag``, ``log_kv``, ``finish``, ``set_operation_name``, baggage, context."""
 
 from __future__ import annotations
-
-from typing import Optional
 
 import libcst as cst
 
 from otelbridge.migration_tool.model import SPANS, Kind
 from otelbridge.migration_tool.transforms.arguments import Review, seconds_to_ns, tag_string
-from otelbridge.migration_tool.transforms.base import arg, literal
+from otelbridge.migration_tool.transforms.base import arg, literal, string
 from otelbridge.migration_tool.transforms.statements import StatementAware
 
 #: Methods only OpenTracing spans have: on a receiver of unknown type they are flagged.
@@ -47,7 +45,9 @@ class SpanMethods(StatementAware):
 
     def _call(self, updated: cst.Call, method: str, *args: cst.Arg) -> cst.Call:
         assert isinstance(updated.func, cst.Attribute)
-        return updated.with_changes(func=updated.func.with_changes(attr=cst.Name(method)), args=args)
+        return updated.with_changes(
+            func=updated.func.with_changes(attr=cst.Name(method)), args=args
+        )
 
     def _set_tag(self, original: cst.Call, updated: cst.Call, owner: Kind) -> cst.BaseExpression:
         key, value = arg(original, "key", 0), arg(original, "value", 1)
@@ -86,13 +86,18 @@ class SpanMethods(StatementAware):
             raise Review("log_kv() event name is not a literal")
         new_fields = updated.args[original.args.index(fields)]
         args = [
-            cst.Arg(cst.SimpleString(repr(event))),
+            cst.Arg(string(event)),
             new_fields.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT),
         ]
         if stamp is not None and literal(stamp.value) is not None:
             new_stamp = updated.args[original.args.index(stamp)]
-            args.append(cst.Arg(seconds_to_ns(new_stamp.value), keyword=cst.Name("timestamp"),
-                                equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))))
+            args.append(
+                cst.Arg(
+                    seconds_to_ns(new_stamp.value),
+                    keyword=cst.Name("timestamp"),
+                    equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
+                )
+            )
         return self._call(updated, "add_event", *args)
 
     def _finish(self, original: cst.Call, updated: cst.Call, owner: Kind) -> cst.BaseExpression:
@@ -102,18 +107,31 @@ class SpanMethods(StatementAware):
         new = updated.args[original.args.index(stamp)]
         return self._call(updated, "end", cst.Arg(seconds_to_ns(new.value)))
 
-    def _set_operation_name(self, original: cst.Call, updated: cst.Call, owner: Kind) -> cst.BaseExpression:
-        return self._call(updated, "update_name", *(a.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT) for a in updated.args))
+    def _set_operation_name(
+        self, original: cst.Call, updated: cst.Call, owner: Kind
+    ) -> cst.BaseExpression:
+        return self._call(
+            updated,
+            "update_name",
+            *(a.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT) for a in updated.args),
+        )
 
-    def _set_baggage_item(self, original: cst.Call, updated: cst.Call, owner: Kind) -> cst.BaseExpression:
+    def _set_baggage_item(
+        self, original: cst.Call, updated: cst.Call, owner: Kind
+    ) -> cst.BaseExpression:
         if owner is not Kind.CURRENT_SPAN:
             raise Review("baggage set on a span that is not the active one")
         key, value = (a.value for a in updated.args)
         return self.expr(
-            original, "{otel_context}.attach({baggage}.set_baggage(KEY, VALUE))", KEY=key, VALUE=value
+            original,
+            "{otel_context}.attach({baggage}.set_baggage(KEY, VALUE))",
+            KEY=key,
+            VALUE=value,
         )
 
-    def _get_baggage_item(self, original: cst.Call, updated: cst.Call, owner: Kind) -> cst.BaseExpression:
+    def _get_baggage_item(
+        self, original: cst.Call, updated: cst.Call, owner: Kind
+    ) -> cst.BaseExpression:
         if owner is not Kind.CURRENT_SPAN:
             raise Review("baggage read from a span that is not the active one")
         return self.expr(original, "{baggage}.get_baggage(KEY)", KEY=updated.args[0].value)
@@ -126,9 +144,16 @@ class SpanMethods(StatementAware):
             self.rewrote()
             return cst.Call(updated_node.with_changes(attr=cst.Name("get_span_context")))
         if attr in ("trace_id", "span_id") and self.kind(original_node.value) is Kind.SPAN_CONTEXT:
-            self.flag(original_node, "trace-id", "trace/span id arithmetic or formatting: OpenTelemetry ids are 128/64-bit ints, check width and format")
+            self.flag(
+                original_node,
+                "trace-id",
+                "trace/span id arithmetic or formatting: OpenTelemetry ids are 128/64-bit ints, "
+                "check width and format",
+            )
         elif attr == "baggage" and self.kind(original_node.value) is Kind.SPAN_CONTEXT:
-            self.flag(original_node, "baggage", "span context baggage: read it with opentelemetry.baggage.get_all()")
+            self.flag(
+                original_node,
+                "baggage",
+                "span context baggage: read it with opentelemetry.baggage.get_all()",
+            )
         return updated_node
-
-

@@ -1,8 +1,9 @@
 """``start_active_span``/``start_span`` → ``start_as_current_span``/``start_span``.
 
-``with tracer.start_active_span(...) as scope:`` becomes ``with tracer.start_as_current_span(...) as
-span:`` and every ``scope.span`` in the block becomes ``span``. A scope used any other way, or after its
-block, escapes: that ``with`` is left alone and marked.
+``with tracer.start_active_span(...) as scope:`` becomes
+``with tracer.start_as_current_span(...) as span:`` and every ``scope.span`` in the block becomes
+``span``. A scope used any other way, or after its block, escapes: that ``with`` is left alone and
+marked.
 """
 
 from __future__ import annotations
@@ -31,7 +32,11 @@ class _SpanUses(cst.CSTVisitor):
         self.span_attrs: dict[cst.Name, cst.Attribute] = {}
 
     def visit_Attribute(self, node: cst.Attribute) -> Optional[bool]:
-        if isinstance(node.value, cst.Name) and node.value.value == self.name and node.attr.value == "span":
+        if (
+            isinstance(node.value, cst.Name)
+            and node.value.value == self.name
+            and node.attr.value == "span"
+        ):
             self.span_attrs[node.value] = node
         node.value.visit(self)  # never descend into ``.attr``: it is not a use
         return False
@@ -53,7 +58,9 @@ class SpanCreation(LegacyTransform):
         self._dropped: set[cst.CSTNode] = set()
         self._escapes: dict[cst.Call, str] = {}
         #: renames applied only once the call itself converted: (as target, dropped stmt, uses)
-        self._plans: dict[cst.Call, tuple[cst.Name, Optional[cst.CSTNode], list[cst.Attribute]]] = {}
+        self._plans: dict[
+            cst.Call, tuple[cst.Name, Optional[cst.CSTNode], list[cst.Attribute]]
+        ] = {}
         #: (scope, name) of converted scopes whose block has ended -> a later use is unsafe
         self._closed: dict[tuple[Scope, str], cst.With] = {}
 
@@ -126,7 +133,10 @@ class SpanCreation(LegacyTransform):
     # -- rewrites, on the way up ------------------------------------------------------------
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         func = original_node.func
-        if not isinstance(func, cst.Attribute) or func.attr.value not in ("start_span", "start_active_span"):
+        if not isinstance(func, cst.Attribute) or func.attr.value not in (
+            "start_span",
+            "start_active_span",
+        ):
             return updated_node
         owner = self.kind(func.value)
         if owner is Kind.UNKNOWN:
@@ -136,7 +146,9 @@ class SpanCreation(LegacyTransform):
             return updated_node
         current = func.attr.value == "start_active_span"
         if current and original_node not in self._current:
-            reason = self._escapes.get(original_node, "start_active_span outside a with statement: the scope escapes")
+            reason = self._escapes.get(
+                original_node, "start_active_span outside a with statement: the scope escapes"
+            )
             self.flag(original_node, "scope-escapes", reason)
             return updated_node
         try:
@@ -174,7 +186,11 @@ class SpanCreation(LegacyTransform):
     def leave_With(self, original_node: cst.With, updated_node: cst.With) -> cst.With:
         for item in original_node.items:
             asname = item.asname
-            if item.item in self._current and asname is not None and isinstance(asname.name, cst.Name):
+            if (
+                item.item in self._current
+                and asname is not None
+                and isinstance(asname.name, cst.Name)
+            ):
                 scope = self.model.scope(asname.name)
                 if scope is not None:
                     self._closed[(scope, asname.name.value)] = original_node

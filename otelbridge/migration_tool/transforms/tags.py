@@ -8,7 +8,7 @@ import libcst as cst
 
 from otelbridge.migration_tool.names import TAGS
 from otelbridge.migration_tool.transforms.arguments import tag_string
-from otelbridge.migration_tool.transforms.base import LegacyTransform
+from otelbridge.migration_tool.transforms.base import LegacyTransform, string
 
 
 class TagConstants(LegacyTransform):
@@ -28,7 +28,9 @@ class TagConstants(LegacyTransform):
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         self._in_import += 1
 
-    def leave_ImportFrom(self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom) -> cst.ImportFrom:
+    def leave_ImportFrom(
+        self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom
+    ) -> cst.ImportFrom:
         self._in_import -= 1
         return updated_node
 
@@ -39,10 +41,20 @@ class TagConstants(LegacyTransform):
         if value is None or self._in_import:
             return updated
         self.rewrote()
-        return cst.SimpleString(repr(value), lpar=updated.lpar, rpar=updated.rpar)  # type: ignore[attr-defined]
+        return string(value).with_changes(lpar=updated.lpar, rpar=updated.rpar)  # type: ignore[attr-defined]
 
-    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
-        return self._constant(original_node, updated_node) if original_node.attr.value in TAGS else updated_node
+    def leave_Attribute(
+        self, original_node: cst.Attribute, updated_node: cst.Attribute
+    ) -> cst.BaseExpression:
+        return (
+            self._constant(original_node, updated_node)
+            if original_node.attr.value in TAGS
+            else updated_node
+        )
 
     def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
-        return self._constant(original_node, updated_node) if original_node.value in TAGS else updated_node
+        return (
+            self._constant(original_node, updated_node)
+            if original_node.value in TAGS
+            else updated_node
+        )

@@ -1,8 +1,8 @@
 """The global tracer and the active span.
 
 ``opentracing.global_tracer()``/``opentracing.tracer`` → ``trace.get_tracer(__name__)``;
-``tracer.active_span`` → ``trace.get_current_span()``, whose ``is None`` checks become validity checks
-(OpenTelemetry returns an invalid span, never ``None``).
+``tracer.active_span`` → ``trace.get_current_span()``, whose ``is None`` checks become validity
+checks (OpenTelemetry returns an invalid span, never ``None``).
 """
 
 from __future__ import annotations
@@ -31,9 +31,12 @@ class TracerAccess(LegacyTransform):
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         func = original_node.func
         last = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", None)
-        if last == "global_tracer" and not original_node.args:
-            if self.model.qualified_names(func) & GLOBAL_TRACER_CALLS:
-                return self._get_tracer(original_node)
+        if (
+            (last == "global_tracer" or self.model.is_imported(func))
+            and not original_node.args
+            and self.model.qualified_names(func) & GLOBAL_TRACER_CALLS
+        ):
+            return self._get_tracer(original_node)
         return updated_node
 
     def leave_Attribute(
