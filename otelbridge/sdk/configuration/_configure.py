@@ -9,15 +9,16 @@ from __future__ import annotations
 import logging
 from typing import Any, Dict, Optional
 
-from otelbridge.sdk.configuration import _resource, _traces
+from otelbridge.sdk.configuration import _metrics, _resource, _traces
 from otelbridge.sdk.configuration._errors import ConfigurationError
+from otelbridge.sdk.metrics import MeterProvider
 from otelbridge.sdk.resources import Resource
 from otelbridge.sdk.trace import TracerProvider
 from otelbridge.sdk.trace._provider import sdk_disabled
 
 _logger = logging.getLogger(__name__)
 
-SIGNALS = (_traces,)
+SIGNALS = (_traces, _metrics)
 _COMMON = frozenset({"set_global"})
 
 
@@ -36,6 +37,11 @@ class Providers:
     @property
     def tracer_provider(self) -> Optional[TracerProvider]:
         provider: Optional[TracerProvider] = self.by_signal.get(_traces.NAME)
+        return provider
+
+    @property
+    def meter_provider(self) -> Optional[MeterProvider]:
+        provider: Optional[MeterProvider] = self.by_signal.get(_metrics.NAME)
         return provider
 
     def force_flush(self, timeout_millis: int = 30000) -> bool:
@@ -67,7 +73,9 @@ def configure(**overrides: Any) -> Providers:
     Overrides: ``service_name``, ``resource_attributes``, ``resource``; traces: ``sampler``
     (a Sampler or an ``OTEL_TRACES_SAMPLER`` name), ``sampler_arg``, ``span_exporters``
     (exporters or registered names), ``span_processor`` (``"batch"`` or ``"simple"``),
-    ``span_limits``, ``id_generator``. With ``OTEL_SDK_DISABLED=true`` nothing is built.
+    ``span_limits``, ``id_generator``; metrics: ``metric_readers``, ``metric_exporters``
+    (exporters, readers or registered names), ``views``. With ``OTEL_SDK_DISABLED=true``
+    nothing is built.
     Unknown names or values raise :class:`ConfigurationError` naming the setting and the
     accepted values.
     """
