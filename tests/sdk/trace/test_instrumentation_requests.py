@@ -31,7 +31,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 def server() -> Iterator[http.server.HTTPServer]:
     httpd = http.server.HTTPServer(("127.0.0.1", 0), Handler)
     httpd.traceparents = []  # type: ignore[attr-defined]
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield httpd
     httpd.shutdown()

@@ -7,11 +7,12 @@ import json
 import logging
 import subprocess
 import sys
+import threading
 
 from opentelemetry import trace
 
 from otelbridge.sdk.resources import Resource
-from otelbridge.sdk.trace import SpanProcessor, TracerProvider
+from otelbridge.sdk.trace import ConcurrentMultiSpanProcessor, SpanProcessor, TracerProvider
 from otelbridge.sdk.trace.export import (
     ConsoleSpanExporter,
     SimpleSpanProcessor,
@@ -134,6 +135,17 @@ def test_global_api_drives_our_sdk(exporter) -> None:
     assert outer.kind is trace.SpanKind.CLIENT
 
 
+def run_with_env(code: str, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={"PATH": "", **env},
+        check=True,
+        timeout=60,
+    )
+
+
 def test_entry_point_makes_ours_the_global_provider() -> None:
     code = (
         "from opentelemetry import trace\n"
@@ -142,9 +154,9 @@ def test_entry_point_makes_ours_the_global_provider() -> None:
         "with trace.get_tracer('x').start_as_current_span('s') as s:\n"
         "    print(s.is_recording(), type(s).__module__)\n"
     )
-    env = {"OTEL_PYTHON_TRACER_PROVIDER": "otelbridge", "PATH": ""}
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    # No exporter: the spec's default (otlp) would try to reach a collector at exit.
+    result = run_with_env(
+        code, OTEL_PYTHON_TRACER_PROVIDER="otelbridge", OTEL_TRACES_EXPORTER="none"
     )
     assert result.stdout.split() == [
         "otelbridge.sdk.trace._provider",
@@ -152,6 +164,21 @@ def test_entry_point_makes_ours_the_global_provider() -> None:
         "True",
         "otelbridge.sdk.trace._span",
     ]
+
+
+def test_entry_point_provider_exports_per_environment() -> None:
+    code = "from opentelemetry import trace\ntrace.get_tracer('x').start_span('from-env').end()\n"
+    result = run_with_env(
+        code,
+        OTEL_PYTHON_TRACER_PROVIDER="otelbridge",
+        OTEL_TRACES_EXPORTER="console",
+        OTEL_SERVICE_NAME="svc",
+    )
+    document = json.loads(result.stdout)  # flushed by the provider's shutdown at exit
+    assert document["name"] == "from-env"
+    assert document["resource"]["attributes"]["service.name"] == "svc"
+    bad = run_with_env(code, OTEL_PYTHON_TRACER_PROVIDER="otelbridge", OTEL_TRACES_EXPORTER="x")
+    assert "OTEL_TRACES_EXPORTER='x' is not supported" in bad.stderr
 
 
 def test_exports_hidden_from_instrumentation_unless_exporter_opts_out() -> None:
@@ -172,3 +199,36 @@ def test_exports_hidden_from_instrumentation_unless_exporter_opts_out() -> None:
     provider.add_span_processor(SimpleSpanProcessor(LocalExporter()))
     provider.get_tracer("t").start_span("op").end()
     assert seen == {"NetworkExporter": True, "LocalExporter": None}
+
+
+def test_concurrent_multi_processor_runs_processors_in_parallel(exporter) -> None:
+    barrier = threading.Barrier(2, timeout=5)
+
+    class Meeting(SpanProcessor):
+        """Passes only if the other processor's on_end runs at the same time."""
+
+        def on_end(self, span):
+            barrier.wait()
+
+    provider = TracerProvider(
+        active_span_processor=ConcurrentMultiSpanProcessor(num_threads=2), shutdown_on_exit=False
+    )
+    provider.add_span_processor(Meeting())
+    provider.add_span_processor(Meeting())
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    provider.get_tracer("t").start_span("op").end()
+    assert [s.name for s in exporter.get_finished_spans()] == ["op"]
+    assert provider.force_flush(1000) is True
+    provider.shutdown()
+
+
+def test_force_flush_reports_a_failing_processor() -> None:
+    provider = TracerProvider(shutdown_on_exit=False)
+    provider.add_span_processor(FailingProcessor())
+
+    class Stuck(SpanProcessor):
+        def force_flush(self, timeout_millis=30000):
+            return False
+
+    provider.add_span_processor(Stuck())
+    assert provider.force_flush(100) is False

@@ -102,7 +102,7 @@ class ExporterCore:
         return False
 
     def _check_partial_success(self, response: bytes) -> None:
-        if not response:
+        if not response or self._response_type is None:
             return
         try:
             partial = self._response_type.FromString(response).partial_success
