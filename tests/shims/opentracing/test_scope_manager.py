@@ -13,13 +13,6 @@ from opentracing.mocktracer import MockTracer
 from otelbridge.shims.opentracing import ScopeShim, SpanShim
 
 
-def parent_names(exporter) -> dict[str, object]:
-    """Each finished span's name mapped to its parent's name (None for roots)."""
-    spans = exporter.get_finished_spans()
-    names = {span.context.span_id: span.name for span in spans}
-    return {span.name: span.parent and names.get(span.parent.span_id) for span in spans}
-
-
 def test_active_returns_the_same_scope_and_span_objects(tracer) -> None:
     assert tracer.active_span is None
     with tracer.start_active_span("a") as scope:
@@ -29,7 +22,7 @@ def test_active_returns_the_same_scope_and_span_objects(tracer) -> None:
     assert tracer.scope_manager.active is None
 
 
-def test_native_span_inside_opentracing_span_and_back(tracer, provider, exporter) -> None:
+def test_native_span_inside_opentracing_span_and_back(tracer, provider, finished) -> None:
     native = provider.get_tracer("native")
     with tracer.start_active_span("ot-outer") as outer:
         assert trace.get_current_span() is outer.span.unwrap()
@@ -39,20 +32,20 @@ def test_native_span_inside_opentracing_span_and_back(tracer, provider, exporter
             with tracer.start_active_span("ot-inner"):
                 pass
         assert tracer.active_span is outer.span
-    assert parent_names(exporter) == {
+    assert finished.parents() == {
         "ot-inner": "native",
         "native": "ot-outer",
         "ot-outer": None,
     }
 
 
-def test_natively_active_span_is_usable_through_opentracing(tracer, provider, exporter) -> None:
+def test_natively_active_span_is_usable_through_opentracing(tracer, provider, finished) -> None:
     with provider.get_tracer("native").start_as_current_span("native"):
         scope = tracer.scope_manager.active
         scope.span.set_tag("from", "opentracing").log_kv({"event": "seen"})
         scope.close()  # not the shim's to close: the native span must stay open
         assert trace.get_current_span().is_recording()
-    (span,) = exporter.get_finished_spans()
+    span = finished.get("native")
     assert span.attributes["from"] == "opentracing"
     assert [event.name for event in span.events] == ["seen"]
 
@@ -75,7 +68,7 @@ def test_baggage_without_span_is_seen_as_a_noop_active_span(tracer) -> None:
         detach(token)
 
 
-def test_activate_none_hides_span_and_baggage(tracer, provider, exporter) -> None:
+def test_activate_none_hides_span_and_baggage(tracer, provider, finished) -> None:
     token = attach(otel_baggage.set_baggage("tenant", "acme"))
     try:
         with tracer.start_active_span("outer"):
@@ -88,10 +81,10 @@ def test_activate_none_hides_span_and_baggage(tracer, provider, exporter) -> Non
             assert tracer.active_span is not None
     finally:
         detach(token)
-    assert parent_names(exporter) == {"native-root": None, "outer": None}
+    assert finished.parents() == {"native-root": None, "outer": None}
 
 
-def test_spans_of_other_tracers_can_be_activated(tracer, provider, exporter) -> None:
+def test_spans_of_other_tracers_can_be_activated(tracer, provider, finished) -> None:
     foreign = MockTracer().start_span("foreign")
     with tracer.start_active_span("mine") as mine:
         with tracer.scope_manager.activate(foreign, finish_on_close=True) as scope:
@@ -102,7 +95,7 @@ def test_spans_of_other_tracers_can_be_activated(tracer, provider, exporter) -> 
                 pass
         assert foreign.finished
         assert tracer.active_span is mine.span
-    assert parent_names(exporter) == {"native": "mine", "mine": None}
+    assert finished.parents() == {"native": "mine", "mine": None}
 
 
 def test_closing_twice_or_out_of_order_does_nothing(tracer) -> None:
@@ -117,21 +110,19 @@ def test_closing_twice_or_out_of_order_does_nothing(tracer) -> None:
     assert tracer.scope_manager.active is None
 
 
-def test_threads_start_without_the_callers_scope(tracer, exporter) -> None:
-    with tracer.start_active_span("main") as main:
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            assert pool.submit(lambda: tracer.active_span).result() is None
+def test_threads_start_without_the_callers_scope(tracer, finished) -> None:
+    with tracer.start_active_span("main") as main, ThreadPoolExecutor(max_workers=2) as pool:
+        assert pool.submit(lambda: tracer.active_span).result() is None
 
-            def work(span):
-                with tracer.scope_manager.activate(span, finish_on_close=False):
-                    with tracer.start_active_span("worker"):
-                        return tracer.active_span.context
+        def work(span):
+            with tracer.scope_manager.activate(span, False), tracer.start_active_span("worker"):
+                return tracer.active_span.context
 
-            pool.submit(work, main.span).result()
-    assert parent_names(exporter) == {"worker": "main", "main": None}
+        pool.submit(work, main.span).result()
+    assert finished.parents() == {"worker": "main", "main": None}
 
 
-def test_asyncio_tasks_inherit_the_active_scope(tracer, exporter) -> None:
+def test_asyncio_tasks_inherit_the_active_scope(tracer, finished) -> None:
     async def child(name: str) -> None:
         await asyncio.sleep(0)
         with tracer.start_active_span(name):
@@ -143,7 +134,7 @@ def test_asyncio_tasks_inherit_the_active_scope(tracer, exporter) -> None:
             assert tracer.scope_manager.active is parent
 
     asyncio.run(main())
-    assert parent_names(exporter) == {"one": "parent", "two": "parent", "parent": None}
+    assert finished.parents() == {"one": "parent", "two": "parent", "parent": None}
 
 
 def test_scope_closed_from_a_copied_context_restores_it(tracer) -> None:
