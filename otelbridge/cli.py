@@ -15,7 +15,9 @@ from typing import Sequence
 from otelbridge.version import __version__
 
 # Subcommand name -> module under otelbridge.commands. Order is the order shown in --help.
-COMMANDS: dict[str, str] = {}
+COMMANDS: dict[str, str] = {
+    "run": "otelbridge.commands.run",
+}
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -11,10 +11,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Optional
 
 import opentracing
-from opentelemetry.context import Context, attach, get_current
+from opentelemetry.context import Context
 from opentelemetry.trace import INVALID_SPAN, Span
 
-from otelbridge.shims.opentracing._context import BAGGAGE_KEY, EMPTY_BAGGAGE, SCOPE_KEY, SPAN_KEY
+from otelbridge.shims.opentracing._context import (
+    BAGGAGE_KEY,
+    EMPTY_BAGGAGE,
+    SCOPE_KEY,
+    SPAN_KEY,
+    attach,
+    get_current,
+)
 from otelbridge.shims.opentracing.span import SpanShim
 from otelbridge.shims.opentracing.span_context import SpanContextShim
 
@@ -80,7 +87,12 @@ class ScopeManagerShim(opentracing.ScopeManager):
         self._tracer = tracer
 
     def activate(self, span: Optional[opentracing.Span], finish_on_close: bool) -> ScopeShim:
-        previous = get_current()
+        return self._activate(span, finish_on_close, get_current())
+
+    def _activate(
+        self, span: Optional[opentracing.Span], finish_on_close: bool, previous: Context
+    ) -> ScopeShim:
+        """``activate`` with the current context already at hand."""
         values = previous.copy()
         if isinstance(span, SpanShim):
             anchor: object = span._otel_span

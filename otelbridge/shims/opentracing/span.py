@@ -6,9 +6,17 @@ import threading
 from typing import TYPE_CHECKING, Any, Mapping, Optional
 
 import opentracing
+from opentelemetry.context import Context
 from opentelemetry.trace import Span
 from opentelemetry.trace.status import Status, StatusCode
 
+from otelbridge.shims.opentracing._context import (
+    BAGGAGE_KEY,
+    SCOPE_KEY,
+    SPAN_KEY,
+    attach,
+    get_current,
+)
 from otelbridge.shims.opentracing._values import attribute_value, attributes
 from otelbridge.shims.opentracing.span_context import SpanContextShim
 
@@ -103,7 +111,15 @@ class SpanShim(opentracing.Span):
 
     def set_baggage_item(self, key: str, value: str) -> SpanShim:
         with _BAGGAGE_LOCK:
-            self._context = self._context.with_baggage_item(key, value)
+            self._context = context = self._context.with_baggage_item(key, value)
+        # Where this span is the active one, the new baggage becomes the current OpenTelemetry
+        # baggage too, so native code and OpenTracing children started from here see it.
+        current = get_current()
+        scope = current.get(SCOPE_KEY)
+        if scope is not None and scope._span is self and current.get(SPAN_KEY) is self._otel_span:
+            values = current.copy()
+            values[BAGGAGE_KEY] = context._baggage
+            attach(Context(values))
         return self
 
     def get_baggage_item(self, key: str) -> Optional[str]:

@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import opentracing
 from opentelemetry import trace
-from opentelemetry.context import Context, get_current
+from opentelemetry.context import Context
 from opentelemetry.propagate import get_global_textmap
 from opentelemetry.propagators.textmap import TextMapPropagator, default_getter
 from opentelemetry.trace import INVALID_SPAN_CONTEXT, Link, SpanContext, SpanKind
@@ -23,8 +23,7 @@ from otelbridge.shims.opentracing import binary
 from otelbridge.shims.opentracing._context import (
     BAGGAGE_KEY,
     EMPTY_BAGGAGE,
-    SCOPE_KEY,
-    SPAN_KEY,
+    get_current,
     remote_context,
 )
 from otelbridge.shims.opentracing._headers import HEADERS_GETTER
@@ -139,10 +138,11 @@ class TracerShim(opentracing.Tracer):
         ignore_active_span: bool = False,
         finish_on_close: bool = True,
     ) -> ScopeShim:
-        span = self.start_span(
-            operation_name, child_of, references, tags, start_time, ignore_active_span
+        current = get_current()
+        span = self._start_span(
+            operation_name, child_of, references, tags, start_time, ignore_active_span, current
         )
-        return self._scope_manager.activate(span, finish_on_close)
+        return self._scope_manager._activate(span, finish_on_close, current)
 
     def start_span(
         self,
@@ -153,22 +153,28 @@ class TracerShim(opentracing.Tracer):
         start_time: Optional[float] = None,
         ignore_active_span: bool = False,
     ) -> SpanShim:
+        return self._start_span(
+            operation_name, child_of, references, tags, start_time, ignore_active_span, None
+        )
+
+    def _start_span(
+        self,
+        operation_name: Optional[str],
+        child_of: Any,
+        references: Optional[Sequence[opentracing.Reference]],
+        tags: Optional[Mapping[str, Any]],
+        start_time: Optional[float],
+        ignore_active_span: bool,
+        current: Optional[Context],
+    ) -> SpanShim:
+        """``start_span``, reusing the current context when the caller already fetched it."""
         links = None
         if child_of is not None or references:
             parent, links, baggage = _references(child_of, references)
             context = _ROOT if parent is None else remote_context(parent, EMPTY_BAGGAGE)
         else:
-            context = get_current()
-            scope = context.get(SCOPE_KEY)
-            if (
-                scope is not None
-                and scope._anchor is context.get(SPAN_KEY)  # type: ignore[attr-defined]
-                and isinstance(scope._span, SpanShim)  # type: ignore[attr-defined]
-            ):
-                # The active shim span's baggage, including items set after its activation.
-                baggage = scope._span._context._baggage  # type: ignore[attr-defined]
-            else:
-                baggage = context.get(BAGGAGE_KEY) or EMPTY_BAGGAGE  # type: ignore[assignment]
+            context = current if current is not None else get_current()
+            baggage = context.get(BAGGAGE_KEY) or EMPTY_BAGGAGE  # type: ignore[assignment]
             if ignore_active_span:
                 context = _ROOT
         kind = SpanKind.INTERNAL

@@ -148,3 +148,14 @@ def test_scope_closed_from_a_copied_context_restores_it(tracer) -> None:
         await asyncio.create_task(closer())
 
     asyncio.run(main())
+
+
+def test_baggage_set_on_the_active_span_becomes_current_baggage(tracer) -> None:
+    with tracer.start_active_span("a") as scope:
+        scope.span.set_baggage_item("k", "v")
+        assert otel_baggage.get_baggage("k") == "v"
+        other = tracer.start_span("not-active")
+        other.set_baggage_item("other", "x")  # not active here: current baggage unchanged
+        assert otel_baggage.get_baggage("other") is None
+    assert otel_baggage.get_baggage("k") is None
+    assert tracer.active_span is None

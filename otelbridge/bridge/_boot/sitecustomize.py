@@ -1,0 +1,9 @@
+"""Run by Python at start-up in programs launched with ``otelbridge run``.
+
+``otelbridge run`` puts this directory first on ``PYTHONPATH``; see
+:mod:`otelbridge.bridge.launcher`.
+"""
+
+from otelbridge.bridge.launcher import bootstrap
+
+bootstrap(__file__)
