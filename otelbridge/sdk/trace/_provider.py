@@ -1,0 +1,128 @@
+"""The :class:`TracerProvider`: owns the resource, sampler, limits and processors."""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import weakref
+from typing import Any, Dict, Mapping, Optional, Tuple
+
+from opentelemetry import trace as trace_api
+
+from otelbridge.sdk.environment_variables import OTEL_SDK_DISABLED
+from otelbridge.sdk.resources import Resource
+from otelbridge.sdk.trace._limits import SpanLimits
+from otelbridge.sdk.trace._pipeline import Pipeline
+from otelbridge.sdk.trace._processor import (
+    SpanProcessor,
+    SynchronousMultiSpanProcessor,
+    processors_of,
+)
+from otelbridge.sdk.trace._tracer import Tracer
+from otelbridge.sdk.trace.id_generator import IdGenerator, RandomIdGenerator
+from otelbridge.sdk.trace.sampling import Sampler, sampler_from_env
+from otelbridge.sdk.util.instrumentation import InstrumentationScope
+
+_logger = logging.getLogger(__name__)
+
+
+def sdk_disabled() -> bool:
+    """``OTEL_SDK_DISABLED=true`` (case-insensitive) turns the SDK into no-ops."""
+    return os.environ.get(OTEL_SDK_DISABLED, "").strip().lower() == "true"
+
+
+def _default_sampler() -> Sampler:
+    try:
+        return sampler_from_env()
+    except ValueError as exc:
+        _logger.error("%s; using parentbased_always_on", exc)
+        from otelbridge.sdk.trace.sampling import DEFAULT_ON
+
+        return DEFAULT_ON
+
+
+def _shutdown_at_exit(ref: weakref.ReferenceType[TracerProvider]) -> None:
+    provider = ref()
+    if provider is not None:
+        provider.shutdown()
+
+
+class TracerProvider(trace_api.TracerProvider):
+    """The SDK's entry point, a drop-in for ``opentelemetry.sdk.trace.TracerProvider``.
+
+    Defaults come from the environment: the sampler from ``OTEL_TRACES_SAMPLER(_ARG)``, the
+    resource from :meth:`Resource.create`, limits from the ``OTEL_*_LIMIT`` variables.
+    """
+
+    def __init__(
+        self,
+        sampler: Optional[Sampler] = None,
+        resource: Optional[Resource] = None,
+        shutdown_on_exit: bool = True,
+        active_span_processor: Optional[SpanProcessor] = None,
+        id_generator: Optional[IdGenerator] = None,
+        span_limits: Optional[SpanLimits] = None,
+    ) -> None:
+        self._resource = Resource.create() if resource is None else resource
+        self.sampler = _default_sampler() if sampler is None else sampler
+        self.id_generator = RandomIdGenerator() if id_generator is None else id_generator
+        self._span_limits = SpanLimits() if span_limits is None else span_limits
+        self._active_span_processor = active_span_processor or SynchronousMultiSpanProcessor()
+        self._pipeline = Pipeline(
+            self._resource, self.sampler, self.id_generator, self._span_limits
+        )
+        self._pipeline.set_processors(processors_of(self._active_span_processor))
+        self._tracers: Dict[Tuple[Any, ...], Tracer] = {}
+        self._disabled = sdk_disabled()
+        self._shut_down = False
+        if shutdown_on_exit:
+            atexit.register(_shutdown_at_exit, weakref.ref(self))
+
+    @property
+    def resource(self) -> Resource:
+        return self._resource
+
+    def get_tracer(
+        self,
+        instrumenting_module_name: str,
+        instrumenting_library_version: Optional[str] = None,
+        schema_url: Optional[str] = None,
+        attributes: Optional[Mapping[str, Any]] = None,
+    ) -> trace_api.Tracer:
+        """One cached tracer per scope (name, version, schema URL, attributes)."""
+        if self._disabled:
+            return trace_api.NoOpTracer()
+        if not instrumenting_module_name:
+            _logger.error("get_tracer called with an invalid name %r", instrumenting_module_name)
+            instrumenting_module_name = ""
+        key = (instrumenting_module_name, instrumenting_library_version, schema_url)
+        if attributes is None:
+            tracer = self._tracers.get(key)
+            if tracer is not None:
+                return tracer
+        scope = InstrumentationScope(
+            instrumenting_module_name, instrumenting_library_version, schema_url, attributes
+        )
+        tracer = Tracer(self._pipeline, scope)
+        if attributes is None:
+            self._tracers[key] = tracer
+        return tracer
+
+    def add_span_processor(self, span_processor: SpanProcessor) -> None:
+        """Register a processor; it sees spans started from now on, and those ending from now on."""
+        if not isinstance(self._active_span_processor, SynchronousMultiSpanProcessor):
+            raise TypeError("add_span_processor needs the default active span processor")
+        self._active_span_processor.add_span_processor(span_processor)
+        self._pipeline.set_processors(processors_of(self._active_span_processor))
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        return self._active_span_processor.force_flush(timeout_millis)
+
+    def shutdown(self) -> None:
+        """Shut the processors down (flushing them). A second call only warns."""
+        if self._shut_down:
+            _logger.warning("TracerProvider.shutdown called more than once; ignored")
+            return
+        self._shut_down = True
+        self._active_span_processor.shutdown()

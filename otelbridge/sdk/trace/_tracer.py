@@ -1,0 +1,203 @@
+"""The :class:`Tracer`: starts spans, asks the sampler, makes spans current."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import logging
+from time import time_ns
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, Sequence, TypeVar
+
+from opentelemetry import trace as trace_api
+from opentelemetry.context import Context
+from opentelemetry.trace import (
+    DEFAULT_TRACE_STATE,
+    Link,
+    NonRecordingSpan,
+    SpanContext,
+    SpanKind,
+    TraceFlags,
+)
+from opentelemetry.trace.status import Status, StatusCode
+
+from otelbridge.sdk.trace._context import attach_span, current_span, detach
+from otelbridge.sdk.trace._span import Span
+from otelbridge.sdk.trace.sampling import Decision
+from otelbridge.sdk.util.instrumentation import InstrumentationScope
+
+if TYPE_CHECKING:
+    from otelbridge.sdk.trace._pipeline import Pipeline
+
+_logger = logging.getLogger(__name__)
+
+_SAMPLED = TraceFlags(TraceFlags.SAMPLED)
+_NOT_SAMPLED = TraceFlags(TraceFlags.DEFAULT)
+_RECORD_AND_SAMPLE = Decision.RECORD_AND_SAMPLE
+_DROP = Decision.DROP
+_INTERNAL = SpanKind.INTERNAL
+# Our ids are valid by construction, so skip SpanContext.__new__'s checks.
+_new_context = tuple.__new__
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Tracer(trace_api.Tracer):
+    """Creates spans for one instrumentation scope. Obtain it from
+    :meth:`TracerProvider.get_tracer`."""
+
+    __slots__ = ("_instrumentation_scope", "_pipeline")
+
+    def __init__(self, pipeline: Pipeline, instrumentation_scope: InstrumentationScope) -> None:
+        self._pipeline = pipeline
+        self._instrumentation_scope = instrumentation_scope
+
+    @property
+    def instrumentation_scope(self) -> InstrumentationScope:
+        return self._instrumentation_scope
+
+    @property
+    def resource(self) -> Any:
+        return self._pipeline.resource
+
+    @property
+    def sampler(self) -> Any:
+        return self._pipeline.sampler
+
+    def start_span(
+        self,
+        name: str,
+        context: Optional[Context] = None,
+        kind: SpanKind = _INTERNAL,
+        attributes: Optional[Mapping[str, Any]] = None,
+        links: Optional[Sequence[Link]] = None,
+        start_time: Optional[int] = None,
+        record_exception: bool = True,
+        set_status_on_exception: bool = True,
+    ) -> trace_api.Span:
+        pipeline = self._pipeline
+        parent_span = current_span(context)
+        parent: Optional[SpanContext] = None
+        if parent_span is not None:
+            parent = parent_span.get_span_context()
+            if not parent[5]:  # is_valid
+                parent = None
+        if parent is None:
+            trace_id = pipeline.generate_trace_id()
+            trace_state = DEFAULT_TRACE_STATE
+        else:
+            trace_id = parent[0]
+            trace_state = parent[4]
+        decide = pipeline.fast_decide
+        if decide is not None:
+            decision = decide(parent, trace_id)
+        else:
+            result = pipeline.sampler.should_sample(
+                context, trace_id, name, kind, attributes, links
+            )
+            decision = result.decision
+            attributes = result.attributes
+            trace_state = result.trace_state or DEFAULT_TRACE_STATE
+        span_id = pipeline.generate_span_id()
+        if decision is _DROP:
+            return NonRecordingSpan(
+                _new_context(
+                    SpanContext, (trace_id, span_id, False, _NOT_SAMPLED, trace_state, True)
+                )
+            )
+        flags = _SAMPLED if decision is _RECORD_AND_SAMPLE else _NOT_SAMPLED
+        span = Span(
+            name,
+            _new_context(SpanContext, (trace_id, span_id, False, flags, trace_state, True)),
+            parent,
+            pipeline,
+            self._instrumentation_scope,
+            kind,
+            attributes,
+            links,
+            time_ns() if start_time is None else start_time,
+            record_exception,
+            set_status_on_exception,
+        )
+        for on_start in pipeline.on_start:
+            try:
+                on_start(span, context)
+            except Exception:
+                _logger.exception("Span processor failed in on_start for span %r", name)
+        return span
+
+    def start_as_current_span(  # type: ignore[override]
+        self,
+        name: str,
+        context: Optional[Context] = None,
+        kind: SpanKind = _INTERNAL,
+        attributes: Optional[Mapping[str, Any]] = None,
+        links: Optional[Sequence[Link]] = None,
+        start_time: Optional[int] = None,
+        record_exception: bool = True,
+        set_status_on_exception: bool = True,
+        end_on_exit: bool = True,
+    ) -> CurrentSpan:
+        """A context manager (or decorator) that starts a span on entry and makes it current."""
+        return CurrentSpan(
+            self,
+            (
+                name,
+                context,
+                kind,
+                attributes,
+                links,
+                start_time,
+                record_exception,
+                set_status_on_exception,
+            ),
+            end_on_exit,
+        )
+
+
+class CurrentSpan:
+    """What :meth:`Tracer.start_as_current_span` returns: a plain class instead of a generator
+    context manager, which is several times cheaper. Used as a decorator, it starts a fresh
+    span for every call (sync or async)."""
+
+    __slots__ = ("_args", "_end_on_exit", "_span", "_token", "_tracer")
+
+    def __init__(self, tracer: Tracer, args: tuple[Any, ...], end_on_exit: bool) -> None:
+        self._tracer = tracer
+        self._args = args
+        self._end_on_exit = end_on_exit
+
+    def __enter__(self) -> trace_api.Span:
+        span = self._tracer.start_span(*self._args)
+        self._span = span
+        self._token = attach_span(span)
+        return span
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        detach(self._token)
+        span = self._span
+        # Same rules as opentelemetry.trace.use_span: Exception subclasses only.
+        if isinstance(exc, Exception) and span.is_recording():
+            if self._args[6]:
+                span.record_exception(exc)
+            if self._args[7]:
+                span.set_status(Status(StatusCode.ERROR, f"{type(exc).__name__}: {exc}"))
+        if self._end_on_exit:
+            span.end()
+
+    def __call__(self, func: F) -> F:
+        tracer, args, end_on_exit = self._tracer, self._args, self._end_on_exit
+        if inspect.iscoroutinefunction(func):
+
+            @functools.wraps(func)
+            async def async_wrapper(*a: Any, **kw: Any) -> Any:
+                with CurrentSpan(tracer, args, end_on_exit):
+                    return await func(*a, **kw)
+
+            return async_wrapper  # type: ignore[return-value]
+
+        @functools.wraps(func)
+        def wrapper(*a: Any, **kw: Any) -> Any:
+            with CurrentSpan(tracer, args, end_on_exit):
+                return func(*a, **kw)
+
+        return wrapper  # type: ignore[return-value]

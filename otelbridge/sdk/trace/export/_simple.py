@@ -1,0 +1,26 @@
+"""The processor that exports each sampled span as soon as it ends, in the ending thread."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from otelbridge.sdk.trace._processor import SpanProcessor
+from otelbridge.sdk.trace.export._exporter import export_safely
+
+
+class SimpleSpanProcessor(SpanProcessor):
+    """Exports every sampled span synchronously in ``on_end``. Good for tests and debugging;
+    use :class:`BatchSpanProcessor` for network exporters."""
+
+    def __init__(self, span_exporter: Any) -> None:
+        self.span_exporter = span_exporter
+
+    def on_end(self, span: Any) -> None:
+        if span._context[3] & 1:  # trace_flags.sampled
+            export_safely(self.span_exporter, (span,))
+
+    def shutdown(self) -> None:
+        self.span_exporter.shutdown()
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        return True

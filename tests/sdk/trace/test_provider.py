@@ -1,0 +1,154 @@
+"""TracerProvider, processors and exporters: wiring, errors never reach user code."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import subprocess
+import sys
+
+from opentelemetry import trace
+
+from otelbridge.sdk.resources import Resource
+from otelbridge.sdk.trace import SpanProcessor, TracerProvider
+from otelbridge.sdk.trace.export import (
+    ConsoleSpanExporter,
+    SimpleSpanProcessor,
+    SpanExporter,
+    SpanExportResult,
+)
+from otelbridge.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from otelbridge.sdk.trace.sampling import ALWAYS_OFF
+
+
+class Boom(Exception):
+    pass
+
+
+class FailingProcessor(SpanProcessor):
+    def on_start(self, span, parent_context=None):
+        raise Boom("start")
+
+    def on_end(self, span):
+        raise Boom("end")
+
+
+class FailingExporter(SpanExporter):
+    def export(self, spans):
+        raise Boom("export")
+
+
+def test_processor_exceptions_are_logged_not_raised(exporter, caplog) -> None:
+    provider = TracerProvider(shutdown_on_exit=False)
+    provider.add_span_processor(FailingProcessor())
+    provider.add_span_processor(SimpleSpanProcessor(FailingExporter()))
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    with caplog.at_level(logging.ERROR), provider.get_tracer("t").start_as_current_span("op"):
+        pass
+    assert len(exporter.get_finished_spans()) == 1  # later processors still ran
+    logged = " ".join(r.getMessage() + str(r.exc_info) for r in caplog.records)
+    assert "on_start" in logged and "on_end" in logged and "export" in logged
+
+
+def test_processor_added_later_sees_spans_ending_later(provider) -> None:
+    tracer = provider.get_tracer("t")
+    span = tracer.start_span("early")
+    late = InMemorySpanExporter()
+    provider.add_span_processor(SimpleSpanProcessor(late))
+    span.end()
+    assert [s.name for s in late.get_finished_spans()] == ["early"]
+
+
+def test_on_start_receives_live_span_and_parent_context(provider) -> None:
+    seen = []
+
+    class Recorder(SpanProcessor):
+        def on_start(self, span, parent_context=None):
+            seen.append((span.name, span.is_recording(), parent_context))
+
+    provider.add_span_processor(Recorder())
+    ctx = trace.set_span_in_context(trace.NonRecordingSpan(trace.INVALID_SPAN_CONTEXT))
+    provider.get_tracer("t").start_span("op", context=ctx).end()
+    assert seen == [("op", True, ctx)]
+
+
+def test_unsampled_spans_are_not_exported(exporter) -> None:
+    provider = TracerProvider(sampler=ALWAYS_OFF, shutdown_on_exit=False)
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    span = provider.get_tracer("t").start_span("op")
+    assert not span.is_recording()
+    assert not span.get_span_context().trace_flags.sampled
+    assert span.get_span_context().is_valid
+    span.end()
+    assert exporter.get_finished_spans() == ()
+
+
+def test_get_tracer_caches_per_scope(provider) -> None:
+    assert provider.get_tracer("a", "1") is provider.get_tracer("a", "1")
+    assert provider.get_tracer("a", "1") is not provider.get_tracer("a", "2")
+    scoped = provider.get_tracer("a", attributes={"k": "v"})
+    assert dict(scoped.instrumentation_scope.attributes) == {"k": "v"}
+
+
+def test_sdk_disabled_gives_noop_tracer(monkeypatch) -> None:
+    monkeypatch.setenv("OTEL_SDK_DISABLED", "true")
+    provider = TracerProvider(shutdown_on_exit=False)
+    tracer = provider.get_tracer("t")
+    assert isinstance(tracer, trace.NoOpTracer)
+    assert not tracer.start_span("x").is_recording()
+
+
+def test_shutdown_shuts_processors_down_once(caplog) -> None:
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider(shutdown_on_exit=False)
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    provider.shutdown()
+    assert exporter.export([]) is SpanExportResult.FAILURE
+    with caplog.at_level(logging.WARNING):
+        provider.shutdown()
+    assert any("more than once" in r.getMessage() for r in caplog.records)
+    assert provider.force_flush() is True
+
+
+def test_console_exporter_writes_json() -> None:
+    out = io.StringIO()
+    provider = TracerProvider(resource=Resource({"service.name": "svc"}), shutdown_on_exit=False)
+    provider.add_span_processor(SimpleSpanProcessor(ConsoleSpanExporter(out=out)))
+    provider.get_tracer("t").start_span("op", attributes={"k": 1}).end()
+    document = json.loads(out.getvalue())
+    assert document["name"] == "op"
+    assert document["attributes"] == {"k": 1}
+    assert document["resource"]["attributes"]["service.name"] == "svc"
+
+
+def test_global_api_drives_our_sdk(exporter) -> None:
+    provider = TracerProvider(shutdown_on_exit=False)
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    tracer = trace.get_tracer("via-api", tracer_provider=provider)
+    with tracer.start_as_current_span("outer", kind=trace.SpanKind.CLIENT):  # noqa: SIM117
+        with trace.use_span(tracer.start_span("inner"), end_on_exit=True):
+            trace.get_current_span().set_attribute("k", "v")
+    inner, outer = exporter.get_finished_spans()
+    assert inner.parent == outer.context and dict(inner.attributes) == {"k": "v"}
+    assert outer.kind is trace.SpanKind.CLIENT
+
+
+def test_entry_point_makes_ours_the_global_provider() -> None:
+    code = (
+        "from opentelemetry import trace\n"
+        "p = trace.get_tracer_provider()\n"
+        "print(type(p).__module__, type(p).__name__)\n"
+        "with trace.get_tracer('x').start_as_current_span('s') as s:\n"
+        "    print(s.is_recording(), type(s).__module__)\n"
+    )
+    env = {"OTEL_PYTHON_TRACER_PROVIDER": "otelbridge", "PATH": ""}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert result.stdout.split() == [
+        "otelbridge.sdk.trace._provider",
+        "TracerProvider",
+        "True",
+        "otelbridge.sdk.trace._span",
+    ]
