@@ -7,6 +7,7 @@ service name and sampler.
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Optional
 
 from opentelemetry import trace as trace_api
@@ -15,6 +16,8 @@ from opentelemetry.util._importlib_metadata import entry_points
 
 from otelbridge.sdk.resources import SERVICE_NAME, Resource
 from otelbridge.sdk.trace import TracerProvider
+
+_logger = logging.getLogger(__name__)
 
 
 def derived_provider(
@@ -41,12 +44,14 @@ def derived_provider(
     )
 
 
-def propagator_named(name: str) -> TextMapPropagator:
-    """The propagator registered under ``name`` (as ``OTEL_PROPAGATORS`` would find it)."""
-    (entry_point,) = entry_points(group="opentelemetry_propagator", name=name)
-    return entry_point.load()()  # type: ignore[no-any-return]
+def propagator_named(name: str) -> Optional[TextMapPropagator]:
+    """The propagator registered under ``name`` (as ``OTEL_PROPAGATORS`` finds it), or None."""
+    for entry_point in entry_points(group="opentelemetry_propagator", name=name):
+        return entry_point.load()()  # type: ignore[no-any-return]
+    _logger.warning("no propagator named %r is installed; using the global propagator", name)
+    return None
 
 
-def jaeger_propagator(propagation: Optional[str]) -> TextMapPropagator:
+def jaeger_propagator(propagation: Optional[str]) -> Optional[TextMapPropagator]:
     """What a jaeger-client tracer with this ``propagation`` setting puts on the wire."""
     return propagator_named("b3multi" if propagation == "b3" else "jaeger")

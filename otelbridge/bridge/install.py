@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import Any, Callable, List, Optional
+from typing import Callable, List, Optional, Tuple
 
 from opentelemetry import propagate
 from opentelemetry import trace as trace_api
@@ -99,8 +99,16 @@ def _undo(steps: List[Callable[[], None]]) -> None:
         step()
 
 
-def _configure_sdk() -> Any:
-    """Our SDK configured from ``OTEL_*``: (tracer provider, meter provider or None, shutdown)."""
+def _configure_sdk() -> Tuple[
+    trace_api.TracerProvider, Optional[MeterProvider], Callable[[], None]
+]:
+    """Our SDK configured from ``OTEL_*``: (tracer provider, meter provider or None, shutdown).
+
+    The globals are set by :func:`install` itself, so that :func:`uninstall` can restore them.
+    """
     from otelbridge.sdk import configure
 
-    return configure()
+    providers = configure(set_global=False)
+    tracer_provider = providers.tracer_provider or trace_api.NoOpTracerProvider()  # SDK disabled
+    # A meter provider appears once the metrics signal is part of configure().
+    return tracer_provider, getattr(providers, "meter_provider", None), providers.shutdown

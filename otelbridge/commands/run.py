@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 HELP = "run a Python program with the OpenTracing/OpenTelemetry bridge installed"
 
@@ -27,6 +28,9 @@ def run(args: argparse.Namespace) -> int:
     if command and command[0] == "--":
         command = command[1:]
     if not command:
-        print("otelbridge run: give the program to run, e.g. otelbridge run -- python app.py")
+        print(
+            "otelbridge run: give the program to run, e.g. otelbridge run -- python app.py",
+            file=sys.stderr,
+        )
         return 2
     return exec_program(command)

@@ -19,7 +19,7 @@ from otelbridge.shims.opentracing import TracerShim
 
 def recording_provider() -> tuple[TracerProvider, InMemorySpanExporter]:
     exporter = InMemorySpanExporter()
-    provider = TracerProvider()
+    provider = TracerProvider(shutdown_on_exit=False)
     provider.add_span_processor(SimpleSpanProcessor(exporter))
     return provider, exporter
 
@@ -34,9 +34,9 @@ def test_install_sets_every_global_and_spans_join(monkeypatch) -> None:
     assert installed_tracer() is tracer
 
     native = trace_api.get_tracer("app.native")
-    with opentracing.global_tracer().start_active_span("legacy"):
-        with native.start_as_current_span("native"):
-            opentracing.tracer.start_span("legacy-child").finish()
+    legacy = opentracing.global_tracer()
+    with legacy.start_active_span("legacy"), native.start_as_current_span("native"):
+        opentracing.tracer.start_span("legacy-child").finish()
     spans = {span.name: span for span in exporter.get_finished_spans()}
     assert spans["legacy-child"].parent.span_id == spans["native"].context.span_id
     assert spans["native"].parent.span_id == spans["legacy"].context.span_id
@@ -45,7 +45,7 @@ def test_install_sets_every_global_and_spans_join(monkeypatch) -> None:
 def test_install_is_idempotent_and_uninstall_too() -> None:
     provider, _ = recording_provider()
     first = install(tracer_provider=provider)
-    assert install(tracer_provider=TracerProvider()) is first
+    assert install(tracer_provider=TracerProvider(shutdown_on_exit=False)) is first
     assert trace_api.get_tracer_provider() is provider
     uninstall()
     uninstall()

@@ -44,6 +44,7 @@ _KINDS = {
     "producer": SpanKind.PRODUCER,
     "consumer": SpanKind.CONSUMER,
 }
+_INTERNAL = SpanKind.INTERNAL  # a module constant: enum member lookup is a descriptor call
 _REF_TYPE = "opentracing.ref_type"
 _ROOT = Context()  # parent context of spans that ignore the active span
 
@@ -177,16 +178,21 @@ class TracerShim(opentracing.Tracer):
             baggage = context.get(BAGGAGE_KEY) or EMPTY_BAGGAGE  # type: ignore[assignment]
             if ignore_active_span:
                 context = _ROOT
-        kind = SpanKind.INTERNAL
+        kind = _INTERNAL
         status = None
         attrs = None
         if tags:
             attrs = attributes(tags)
-            kind = _KINDS.get(attrs.get("span.kind"), SpanKind.INTERNAL)  # type: ignore[arg-type]
+            kind = _KINDS.get(attrs.get("span.kind"), _INTERNAL)  # type: ignore[arg-type]
             if "error" in attrs:
                 status = error_status(attrs["error"])
         otel_span = self._otel_tracer.start_span(
-            operation_name or "", context, kind, attrs, links, seconds_to_ns(start_time)
+            operation_name or "",
+            context,
+            kind,
+            attrs,
+            links,
+            None if start_time is None else seconds_to_ns(start_time),
         )
         if status is not None:
             otel_span.set_status(status)

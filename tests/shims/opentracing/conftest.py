@@ -6,10 +6,10 @@ from typing import Iterator
 
 import pytest
 from opentelemetry.context import Context, attach, detach
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
-from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
+from otelbridge.sdk.trace import TracerProvider
+from otelbridge.sdk.trace.export import SimpleSpanProcessor
+from otelbridge.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from otelbridge.shims.opentracing import TracerShim
 
 
@@ -32,7 +32,7 @@ def exporter() -> InMemorySpanExporter:
 
 @pytest.fixture
 def provider(exporter: InMemorySpanExporter) -> Iterator[TracerProvider]:
-    provider = TracerProvider()
+    provider = TracerProvider(shutdown_on_exit=False)
     provider.add_span_processor(SimpleSpanProcessor(exporter))
     yield provider
     provider.shutdown()

@@ -37,9 +37,9 @@ def test_initial_tags_are_attributes_at_creation_and_kind_maps(tracer, exporter)
 
 
 def test_initial_tags_are_visible_to_the_sampler(exporter) -> None:
-    from opentelemetry.sdk.trace import TracerProvider
-    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
-    from opentelemetry.sdk.trace.sampling import Decision, Sampler, SamplingResult
+    from otelbridge.sdk.trace import TracerProvider
+    from otelbridge.sdk.trace.export import SimpleSpanProcessor
+    from otelbridge.sdk.trace.sampling import Decision, Sampler, SamplingResult
 
     class DropHealthChecks(Sampler):
         def should_sample(
@@ -51,7 +51,7 @@ def test_initial_tags_are_visible_to_the_sampler(exporter) -> None:
         def get_description(self) -> str:
             return "DropHealthChecks"
 
-    provider = TracerProvider(sampler=DropHealthChecks())
+    provider = TracerProvider(sampler=DropHealthChecks(), shutdown_on_exit=False)
     provider.add_span_processor(SimpleSpanProcessor(exporter))
     tracer = TracerShim(provider)
     tracer.start_span("a", tags={"http.url": "/health"}).finish()
@@ -117,9 +117,9 @@ def test_unsupported_tag_values_become_strings(tracer, exporter, caplog) -> None
     )
 )
 def test_any_tag_or_log_value_is_accepted(value) -> None:
-    from opentelemetry.sdk.trace import TracerProvider
+    from otelbridge.sdk.trace import TracerProvider
 
-    span = TracerShim(TracerProvider()).start_span("fuzz")
+    span = TracerShim(TracerProvider(shutdown_on_exit=False)).start_span("fuzz")
     assert span.set_tag("k", value) is span
     assert span.log_kv({"event": "e", "v": value}) is span
     span.finish()
@@ -235,10 +235,10 @@ def test_close_shuts_the_provider_down_and_swallows_errors(exporter) -> None:
 
     TracerShim(Failing()).close()  # does not raise
 
-    from opentelemetry.sdk.trace import TracerProvider
-    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from otelbridge.sdk.trace import TracerProvider
+    from otelbridge.sdk.trace.export import SimpleSpanProcessor
 
-    provider = TracerProvider()
+    provider = TracerProvider(shutdown_on_exit=False)
     provider.add_span_processor(SimpleSpanProcessor(exporter))
     shim = TracerShim(provider)
     shim.close()
