@@ -127,7 +127,7 @@ CASES: List[Tuple[str, str, Callable[[Any], Callable[[], None]], int]] = [
     ("start+end, 5 attributes at start", "simple", start_end_attrs, 1),
     ("start+end, 5 set_attribute calls", "simple", set_5_attrs, 1),
     ("2-deep start_as_current_span", "simple", nested_current, 1),
-    # ("start+end, BatchSpanProcessor (app thread)", "batch", start_end, 1),
+    ("start+end, BatchSpanProcessor (app thread)", "batch", start_end, 1),
 ]
 
 

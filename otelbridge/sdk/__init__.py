@@ -2,3 +2,7 @@
 
 Nothing here imports other otelbridge subpackages.
 """
+
+from otelbridge.sdk.configuration import configure
+
+__all__ = ["configure"]

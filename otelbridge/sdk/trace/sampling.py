@@ -266,7 +266,9 @@ _BUILTIN: Mapping[str, Callable[[Optional[str]], Sampler]] = {
 }
 
 
-def sampler_from_name(name: str, arg: Optional[str] = None) -> Sampler:
+def sampler_from_name(
+    name: str, arg: Optional[str] = None, setting: str = OTEL_TRACES_SAMPLER
+) -> Sampler:
     """The sampler ``OTEL_TRACES_SAMPLER=name`` stands for. Besides the spec's built-in names,
     samplers registered in the ``opentelemetry_traces_sampler`` entry-point group are found
     (their factory receives ``arg``). Unknown names raise ``ValueError`` listing the choices."""
@@ -278,9 +280,7 @@ def sampler_from_name(name: str, arg: Optional[str] = None) -> Sampler:
         factory = registered[name].load()
         return factory(arg)  # type: ignore[no-any-return]
     accepted = ", ".join([*_BUILTIN, *sorted(registered)])
-    raise ValueError(
-        f"{OTEL_TRACES_SAMPLER}={name!r} is not supported; accepted values: {accepted}"
-    )
+    raise ValueError(f"{setting}={name!r} is not supported; accepted values: {accepted}")
 
 
 def sampler_from_env() -> Sampler:

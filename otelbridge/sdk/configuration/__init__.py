@@ -1,0 +1,6 @@
+"""Build and install the SDK from the ``OTEL_*`` environment plus keyword overrides."""
+
+from otelbridge.sdk.configuration._configure import Providers, configure
+from otelbridge.sdk.configuration._errors import ConfigurationError
+
+__all__ = ["ConfigurationError", "Providers", "configure"]

@@ -1,0 +1,80 @@
+"""``configure()``: one small builder per signal, run in order, installed globally.
+
+Adding a signal means writing a module with ``NAME``, ``OVERRIDES``, ``build(resource,
+overrides)`` and ``install(provider)`` and listing it in ``SIGNALS``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, Optional
+
+from otelbridge.sdk.configuration import _resource, _traces
+from otelbridge.sdk.configuration._errors import ConfigurationError
+from otelbridge.sdk.resources import Resource
+from otelbridge.sdk.trace import TracerProvider
+from otelbridge.sdk.trace._provider import sdk_disabled
+
+_logger = logging.getLogger(__name__)
+
+SIGNALS = (_traces,)
+_COMMON = frozenset({"set_global"})
+
+
+class Providers:
+    """What :func:`configure` built, by signal; :meth:`shutdown` flushes and stops them all."""
+
+    def __init__(self, resource: Optional[Resource], by_signal: Dict[str, Any]) -> None:
+        self.resource = resource
+        self.by_signal = by_signal
+
+    @property
+    def disabled(self) -> bool:
+        """``True`` when ``OTEL_SDK_DISABLED`` turned the SDK off (nothing was built)."""
+        return not self.by_signal
+
+    @property
+    def tracer_provider(self) -> Optional[TracerProvider]:
+        provider: Optional[TracerProvider] = self.by_signal.get(_traces.NAME)
+        return provider
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        return all(p.force_flush(timeout_millis) for p in self.by_signal.values())
+
+    def shutdown(self) -> None:
+        for provider in self.by_signal.values():
+            provider.shutdown()
+
+    def __repr__(self) -> str:
+        return f"Providers({', '.join(self.by_signal) or 'disabled'})"
+
+
+def configure(**overrides: Any) -> Providers:
+    """Build every signal's provider from the ``OTEL_*`` environment, with ``overrides``
+    winning, and make them the global providers (unless ``set_global=False``).
+
+    Overrides: ``service_name``, ``resource_attributes``, ``resource``; traces: ``sampler``
+    (a Sampler or an ``OTEL_TRACES_SAMPLER`` name), ``sampler_arg``, ``span_exporters``
+    (exporters or registered names), ``span_processor`` (``"batch"`` or ``"simple"``),
+    ``span_limits``, ``id_generator``. With ``OTEL_SDK_DISABLED=true`` nothing is built.
+    Unknown names or values raise :class:`ConfigurationError` naming the setting and the
+    accepted values.
+    """
+    accepted = _COMMON | _resource.OVERRIDES
+    for signal in SIGNALS:
+        accepted |= signal.OVERRIDES
+    unknown = sorted(set(overrides) - accepted)
+    if unknown:
+        raise ConfigurationError(
+            f"configure() got unknown override(s) {', '.join(unknown)}; "
+            f"accepted: {', '.join(sorted(accepted))}"
+        )
+    if sdk_disabled():
+        _logger.info("OTEL_SDK_DISABLED is true: otelbridge SDK not configured")
+        return Providers(None, {})
+    resource = _resource.build_resource(overrides)
+    built = {signal.NAME: signal.build(resource, overrides) for signal in SIGNALS}
+    if overrides.get("set_global", True):
+        for signal in SIGNALS:
+            signal.install(built[signal.NAME])
+    return Providers(resource, built)
