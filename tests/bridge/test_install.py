@@ -149,3 +149,27 @@ def test_failed_install_leaves_globals_untouched() -> None:
     assert installed_tracer() is None
     assert trace_api._TRACER_PROVIDER is before
     assert not opentracing.is_global_tracer_registered()
+
+
+def test_without_providers_the_sdk_is_configured_from_otel_variables(monkeypatch, caplog) -> None:
+    monkeypatch.setenv("OTEL_SERVICE_NAME", "from-env")
+    monkeypatch.setenv("OTEL_TRACES_EXPORTER", "none")
+    monkeypatch.setenv("OTEL_TRACES_SAMPLER", "always_off")
+    tracer = install()
+    provider = trace_api.get_tracer_provider()
+    assert isinstance(provider, TracerProvider)
+    assert tracer.tracer_provider is provider
+    assert provider.resource.attributes["service.name"] == "from-env"
+    assert not tracer.start_span("sampled out").unwrap().is_recording()
+    uninstall()
+    # The bridge shut down the provider it configured itself: a second shutdown is refused.
+    provider.shutdown()
+    assert "more than once" in caplog.text
+
+
+def test_sdk_disabled_still_installs_a_working_noop_shim(monkeypatch) -> None:
+    monkeypatch.setenv("OTEL_SDK_DISABLED", "true")
+    tracer = install()
+    with tracer.start_active_span("nothing recorded") as scope:
+        assert not scope.span.unwrap().is_recording()
+    assert opentracing.global_tracer() is tracer

@@ -4,6 +4,8 @@
 :mod:`otelbridge.bridge.launcher`.
 """
 
+from __future__ import annotations
+
 from otelbridge.bridge.launcher import bootstrap
 
 bootstrap(__file__)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Optional
 
 import opentracing
 from opentelemetry.context import Context
-from opentelemetry.trace import INVALID_SPAN, Span
+from opentelemetry.trace import INVALID_SPAN
 
 from otelbridge.shims.opentracing._context import (
     BAGGAGE_KEY,
@@ -23,7 +23,6 @@ from otelbridge.shims.opentracing._context import (
     get_current,
 )
 from otelbridge.shims.opentracing.span import SpanShim
-from otelbridge.shims.opentracing.span_context import SpanContextShim
 
 if TYPE_CHECKING:
     from otelbridge.shims.opentracing.tracer import TracerShim
@@ -87,23 +86,18 @@ class ScopeManagerShim(opentracing.ScopeManager):
         self._tracer = tracer
 
     def activate(self, span: Optional[opentracing.Span], finish_on_close: bool) -> ScopeShim:
-        return self._activate(span, finish_on_close, get_current())
-
-    def _activate(
-        self, span: Optional[opentracing.Span], finish_on_close: bool, previous: Context
-    ) -> ScopeShim:
-        """``activate`` with the current context already at hand."""
+        previous = get_current()
         values = previous.copy()
         if isinstance(span, SpanShim):
             anchor: object = span._otel_span
             values[SPAN_KEY] = anchor
-            values[BAGGAGE_KEY] = span._context._baggage
+            values[BAGGAGE_KEY] = span._baggage
         elif span is None:
             # The specification's "no active span nor baggage".
             anchor = _NOTHING
             values[SPAN_KEY] = INVALID_SPAN
             values.pop(BAGGAGE_KEY, None)
-            span = self._wrap(INVALID_SPAN, EMPTY_BAGGAGE)
+            span = SpanShim(self._tracer, INVALID_SPAN, EMPTY_BAGGAGE)
         else:
             anchor = values.get(SPAN_KEY)
         scope = ScopeShim(self, span, finish_on_close, anchor, previous)
@@ -124,8 +118,5 @@ class ScopeManagerShim(opentracing.ScopeManager):
             if not baggage:
                 return None
             otel_span = INVALID_SPAN
-        return ScopeShim(self, self._wrap(otel_span, baggage), False, otel_span)  # type: ignore[arg-type]
-
-    def _wrap(self, otel_span: Span, baggage: object) -> SpanShim:
-        context = SpanContextShim(otel_span.get_span_context(), baggage)  # type: ignore[arg-type]
-        return SpanShim(self._tracer, otel_span, context)  # type: ignore[arg-type]
+        wrapper = SpanShim(self._tracer, otel_span, baggage)  # type: ignore[arg-type]
+        return ScopeShim(self, wrapper, False, otel_span)

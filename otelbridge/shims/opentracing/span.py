@@ -62,16 +62,27 @@ def seconds_to_ns(seconds: Optional[float]) -> Optional[int]:
 class SpanShim(opentracing.Span):
     """An OpenTracing ``Span`` that records into an OpenTelemetry ``Span``.
 
-    Tags become attributes (``error`` also sets the status), logs become events, baggage lives
-    in the immutable :class:`SpanContextShim` that ``context`` returns.
+    Tags become attributes (``error`` also sets the status), logs become events. ``context`` is
+    an immutable :class:`SpanContextShim` holding the baggage; it is built on first use (many
+    spans are never asked for it) and replaced by a new one when the baggage changes.
     """
 
-    __slots__ = ("_context", "_otel_span", "_tracer")
+    __slots__ = ("_baggage", "_context", "_otel_span", "_tracer")
 
-    def __init__(self, tracer: TracerShim, otel_span: Span, context: SpanContextShim) -> None:
+    def __init__(self, tracer: TracerShim, otel_span: Span, baggage: Mapping[str, object]) -> None:
         self._tracer = tracer
         self._otel_span = otel_span
-        self._context = context
+        self._baggage = baggage
+        self._context: Optional[SpanContextShim] = None
+
+    @property
+    def context(self) -> SpanContextShim:
+        context = self._context
+        if context is None:
+            self._context = context = SpanContextShim(
+                self._otel_span.get_span_context(), self._baggage
+            )
+        return context
 
     def unwrap(self) -> Span:
         """The underlying OpenTelemetry ``Span``."""
@@ -111,19 +122,22 @@ class SpanShim(opentracing.Span):
 
     def set_baggage_item(self, key: str, value: str) -> SpanShim:
         with _BAGGAGE_LOCK:
-            self._context = context = self._context.with_baggage_item(key, value)
+            baggage = dict(self._baggage)
+            baggage[key] = value
+            self._baggage = baggage
+            self._context = None
         # Where this span is the active one, the new baggage becomes the current OpenTelemetry
         # baggage too, so native code and OpenTracing children started from here see it.
         current = get_current()
         scope = current.get(SCOPE_KEY)
         if scope is not None and scope._span is self and current.get(SPAN_KEY) is self._otel_span:
             values = current.copy()
-            values[BAGGAGE_KEY] = context._baggage
+            values[BAGGAGE_KEY] = baggage
             attach(Context(values))
         return self
 
     def get_baggage_item(self, key: str) -> Optional[str]:
-        return self._context._baggage.get(key)  # type: ignore[return-value]
+        return self._baggage.get(key)  # type: ignore[return-value]
 
     def finish(self, finish_time: Optional[float] = None) -> None:
         if finish_time is None:

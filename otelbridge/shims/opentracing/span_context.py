@@ -14,8 +14,8 @@ from otelbridge.shims.opentracing._context import EMPTY_BAGGAGE
 class SpanContextShim(opentracing.SpanContext):
     """An OpenTelemetry ``SpanContext`` plus the OpenTracing baggage that travels with it.
 
-    Immutable, as the specification requires: ``SpanShim.set_baggage_item`` replaces the span's
-    context with a new instance instead of changing this one.
+    Immutable, as the specification requires: ``SpanShim.set_baggage_item`` gives the span a new
+    context instead of changing this one.
     """
 
     __slots__ = ("_baggage", "_otel_context")
@@ -35,12 +35,6 @@ class SpanContextShim(opentracing.SpanContext):
     def unwrap(self) -> SpanContext:
         """The underlying OpenTelemetry ``SpanContext``."""
         return self._otel_context
-
-    def with_baggage_item(self, key: str, value: str) -> SpanContextShim:
-        """A copy of this context with one more (or one replaced) baggage item."""
-        baggage = dict(self._baggage)
-        baggage[key] = value
-        return SpanContextShim(self._otel_context, baggage)
 
     def __repr__(self) -> str:
         ctx = self._otel_context

@@ -139,11 +139,10 @@ class TracerShim(opentracing.Tracer):
         ignore_active_span: bool = False,
         finish_on_close: bool = True,
     ) -> ScopeShim:
-        current = get_current()
-        span = self._start_span(
-            operation_name, child_of, references, tags, start_time, ignore_active_span, current
+        span = self.start_span(
+            operation_name, child_of, references, tags, start_time, ignore_active_span
         )
-        return self._scope_manager._activate(span, finish_on_close, current)
+        return self._scope_manager.activate(span, finish_on_close)
 
     def start_span(
         self,
@@ -154,27 +153,12 @@ class TracerShim(opentracing.Tracer):
         start_time: Optional[float] = None,
         ignore_active_span: bool = False,
     ) -> SpanShim:
-        return self._start_span(
-            operation_name, child_of, references, tags, start_time, ignore_active_span, None
-        )
-
-    def _start_span(
-        self,
-        operation_name: Optional[str],
-        child_of: Any,
-        references: Optional[Sequence[opentracing.Reference]],
-        tags: Optional[Mapping[str, Any]],
-        start_time: Optional[float],
-        ignore_active_span: bool,
-        current: Optional[Context],
-    ) -> SpanShim:
-        """``start_span``, reusing the current context when the caller already fetched it."""
         links = None
         if child_of is not None or references:
             parent, links, baggage = _references(child_of, references)
             context = _ROOT if parent is None else remote_context(parent, EMPTY_BAGGAGE)
         else:
-            context = current if current is not None else get_current()
+            context = get_current()
             baggage = context.get(BAGGAGE_KEY) or EMPTY_BAGGAGE  # type: ignore[assignment]
             if ignore_active_span:
                 context = _ROOT
@@ -196,7 +180,7 @@ class TracerShim(opentracing.Tracer):
         )
         if status is not None:
             otel_span.set_status(status)
-        return SpanShim(self, otel_span, SpanContextShim(otel_span.get_span_context(), baggage))
+        return SpanShim(self, otel_span, baggage)
 
     def inject(self, span_context: Any, format: str, carrier: Any) -> None:
         if format == Format.BINARY:
