@@ -1,0 +1,1 @@
+"""Exporters of the otelbridge SDK: OTLP (gRPC and HTTP/protobuf), Zipkin and the Jaeger agent."""

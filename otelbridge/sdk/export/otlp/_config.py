@@ -1,0 +1,170 @@
+"""Settings of an OTLP exporter: constructor arguments, then ``OTEL_EXPORTER_OTLP_*`` variables.
+
+Per-signal variables (``OTEL_EXPORTER_OTLP_TRACES_*``, ``..._METRICS_*``) win over the generic ones,
+and explicit constructor arguments win over both, as the specification requires.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from typing import Dict, Mapping, Optional
+from urllib.parse import unquote, urlsplit
+
+_logger = logging.getLogger(__name__)
+
+OTEL_EXPORTER_OTLP_ENDPOINT = "OTEL_EXPORTER_OTLP_ENDPOINT"
+OTEL_EXPORTER_OTLP_PROTOCOL = "OTEL_EXPORTER_OTLP_PROTOCOL"
+OTEL_EXPORTER_OTLP_HEADERS = "OTEL_EXPORTER_OTLP_HEADERS"
+OTEL_EXPORTER_OTLP_TIMEOUT = "OTEL_EXPORTER_OTLP_TIMEOUT"
+OTEL_EXPORTER_OTLP_COMPRESSION = "OTEL_EXPORTER_OTLP_COMPRESSION"
+OTEL_EXPORTER_OTLP_CERTIFICATE = "OTEL_EXPORTER_OTLP_CERTIFICATE"
+OTEL_EXPORTER_OTLP_CLIENT_KEY = "OTEL_EXPORTER_OTLP_CLIENT_KEY"
+OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE = "OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE"
+OTEL_EXPORTER_OTLP_INSECURE = "OTEL_EXPORTER_OTLP_INSECURE"
+
+GRPC = "grpc"
+HTTP_PROTOBUF = "http/protobuf"
+DEFAULT_TIMEOUT_S = 10.0
+_DEFAULT_ENDPOINTS = {GRPC: "http://localhost:4317", HTTP_PROTOBUF: "http://localhost:4318"}
+_HTTP_PATHS = {"traces": "v1/traces", "metrics": "v1/metrics"}
+
+
+def signal_variable(generic: str, signal: str) -> str:
+    """``OTEL_EXPORTER_OTLP_X`` -> ``OTEL_EXPORTER_OTLP_<SIGNAL>_X``."""
+    return generic.replace("OTLP_", f"OTLP_{signal.upper()}_", 1)
+
+
+def _env(generic: str, signal: str, environ: Mapping[str, str]) -> Optional[str]:
+    value = environ.get(signal_variable(generic, signal))
+    if value is None or not value.strip():
+        value = environ.get(generic)
+    return value.strip() if value and value.strip() else None
+
+
+def parse_headers(text: Optional[str]) -> Dict[str, str]:
+    """Parse ``key=value,key2=value2`` with URL-encoded parts (the W3C baggage-like format).
+
+    Malformed entries are skipped with a warning that names the entry's position, never its value.
+    """
+    headers: Dict[str, str] = {}
+    if not text:
+        return headers
+    for index, item in enumerate(text.split(",")):
+        if not item.strip():
+            continue
+        key, sep, value = item.partition("=")
+        key = unquote(key).strip().lower()
+        if not sep or not key:
+            _logger.warning("Ignoring malformed OTLP header entry #%d", index + 1)
+            continue
+        headers[key] = unquote(value).strip()
+    return headers
+
+
+def resolve_protocol(signal: str, environ: Optional[Mapping[str, str]] = None) -> str:
+    """The configured OTLP protocol for ``signal``: ``grpc`` or ``http/protobuf`` (default)."""
+    environ = os.environ if environ is None else environ
+    protocol = _env(OTEL_EXPORTER_OTLP_PROTOCOL, signal, environ) or HTTP_PROTOBUF
+    if protocol not in (GRPC, HTTP_PROTOBUF):
+        _logger.warning("Unsupported OTLP protocol %r; using %s", protocol, HTTP_PROTOBUF)
+        return HTTP_PROTOBUF
+    return protocol
+
+
+@dataclass(frozen=True)
+class ExporterConfig:
+    """Everything a transport needs, resolved once when the exporter is built.
+
+    ``headers`` are kept out of ``repr`` so that they never reach a log line.
+    """
+
+    endpoint: str
+    insecure: bool
+    timeout: float
+    compression: Optional[str]
+    headers: Dict[str, str] = field(repr=False)
+    certificate_file: Optional[str] = None
+    client_key_file: Optional[str] = None
+    client_certificate_file: Optional[str] = None
+
+
+def _flag(value: Optional[str]) -> bool:
+    return (value or "").strip().lower() == "true"
+
+
+def _timeout(value: Optional[str]) -> float:
+    if value is None:
+        return DEFAULT_TIMEOUT_S
+    try:
+        return max(float(value) / 1000.0, 0.0)  # the specification gives milliseconds
+    except ValueError:
+        _logger.warning(
+            "Invalid %s %r; using %ss", OTEL_EXPORTER_OTLP_TIMEOUT, value, DEFAULT_TIMEOUT_S
+        )
+        return DEFAULT_TIMEOUT_S
+
+
+def _compression(value: Optional[str]) -> Optional[str]:
+    value = (value or "none").strip().lower()
+    if value in ("gzip", "none"):
+        return None if value == "none" else value
+    _logger.warning("Unsupported OTLP compression %r; sending uncompressed", value)
+    return None
+
+
+def _http_endpoint(signal: str, environ: Mapping[str, str]) -> str:
+    specific = environ.get(signal_variable(OTEL_EXPORTER_OTLP_ENDPOINT, signal), "").strip()
+    if specific:
+        return specific  # used as is
+    base = environ.get(OTEL_EXPORTER_OTLP_ENDPOINT, "").strip() or _DEFAULT_ENDPOINTS[HTTP_PROTOBUF]
+    return base.rstrip("/") + "/" + _HTTP_PATHS[signal]
+
+
+def resolve(
+    signal: str,
+    protocol: str,
+    *,
+    endpoint: Optional[str] = None,
+    insecure: Optional[bool] = None,
+    timeout: Optional[float] = None,
+    compression: Optional[str] = None,
+    headers: Optional[Mapping[str, str]] = None,
+    certificate_file: Optional[str] = None,
+    client_key_file: Optional[str] = None,
+    client_certificate_file: Optional[str] = None,
+    environ: Optional[Mapping[str, str]] = None,
+) -> ExporterConfig:
+    """Merge arguments over per-signal variables over generic variables over defaults.
+
+    ``signal`` is ``traces`` or ``metrics``; ``timeout`` is in seconds (the variables are in
+    milliseconds); ``compression`` is ``gzip`` or ``none``.
+    """
+    environ = os.environ if environ is None else environ
+
+    def env(name: str) -> Optional[str]:
+        return _env(name, signal, environ)
+
+    if endpoint is None:
+        if protocol == GRPC:
+            endpoint = env(OTEL_EXPORTER_OTLP_ENDPOINT) or _DEFAULT_ENDPOINTS[GRPC]
+        else:
+            endpoint = _http_endpoint(signal, environ)
+    scheme = urlsplit(endpoint).scheme if "://" in endpoint else ""
+    if insecure is None:
+        # The insecure flag only matters for a gRPC endpoint given without a scheme.
+        insecure = scheme == "http" or (not scheme and _flag(env(OTEL_EXPORTER_OTLP_INSECURE)))
+    return ExporterConfig(
+        endpoint=endpoint,
+        insecure=insecure,
+        timeout=_timeout(env(OTEL_EXPORTER_OTLP_TIMEOUT)) if timeout is None else timeout,
+        compression=_compression(compression or env(OTEL_EXPORTER_OTLP_COMPRESSION)),
+        headers=dict(headers)
+        if headers is not None
+        else parse_headers(env(OTEL_EXPORTER_OTLP_HEADERS)),
+        certificate_file=certificate_file or env(OTEL_EXPORTER_OTLP_CERTIFICATE),
+        client_key_file=client_key_file or env(OTEL_EXPORTER_OTLP_CLIENT_KEY),
+        client_certificate_file=client_certificate_file
+        or env(OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE),
+    )

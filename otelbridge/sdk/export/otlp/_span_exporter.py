@@ -1,0 +1,58 @@
+"""What the gRPC and HTTP ``OTLPSpanExporter`` classes share: encode, send, report."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Optional, Sequence, Union
+
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceResponse
+
+from otelbridge.sdk.export.otlp._config import ExporterConfig, parse_headers
+from otelbridge.sdk.export.otlp._exporter import ExporterCore, ExportStats, Transport
+from otelbridge.sdk.export.otlp.proto.common.trace_encoder import serialize_spans
+from otelbridge.sdk.trace.export import SpanExporter, SpanExportResult
+
+Headers = Union[Mapping[str, str], Sequence[tuple[str, str]], str, None]
+
+
+def normalize_headers(headers: Headers) -> Optional[dict[str, str]]:
+    """Headers given to a constructor: a mapping, pairs, or the ``k=v,k2=v2`` variable format."""
+    if headers is None:
+        return None
+    if isinstance(headers, str):
+        return parse_headers(headers)
+    items = headers.items() if isinstance(headers, Mapping) else headers
+    return {str(key).lower(): str(value) for key, value in items}
+
+
+class OTLPSpanExporterBase(SpanExporter):
+    """Encodes each batch once into an ``ExportTraceServiceRequest`` and sends it."""
+
+    def __init__(self, config: ExporterConfig, transport: Transport) -> None:
+        self._core = ExporterCore(
+            transport, config, "spans", ExportTraceServiceResponse, "rejected_spans"
+        )
+
+    @property
+    def stats(self) -> ExportStats:
+        """Spans exported, failed and rejected by this exporter so far."""
+        return self._core.stats
+
+    @property
+    def endpoint(self) -> str:
+        return self._core.config.endpoint
+
+    def export(self, spans: Sequence[Any]) -> SpanExportResult:
+        if not spans:
+            return SpanExportResult.SUCCESS
+        if self._core.export(serialize_spans(spans), len(spans)):
+            return SpanExportResult.SUCCESS
+        return SpanExportResult.FAILURE
+
+    def shutdown(self) -> None:
+        self._core.shutdown()
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        return True  # nothing is buffered here; the processor owns the queue
+
+    def __repr__(self) -> str:
+        return f"{type(self).__module__}.{type(self).__name__}(endpoint={self.endpoint!r})"

@@ -1,0 +1,23 @@
+"""Entry points behind ``OTEL_TRACES_EXPORTER=otlp`` / ``OTEL_METRICS_EXPORTER=otlp``.
+
+``configure()`` calls these with no arguments; they pick the transport from
+``OTEL_EXPORTER_OTLP_{TRACES,METRICS}_PROTOCOL`` / ``OTEL_EXPORTER_OTLP_PROTOCOL``
+(``http/protobuf`` by default, as the specification says, or ``grpc``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from otelbridge.sdk.export.otlp._config import GRPC, resolve_protocol
+
+
+def otlp_span_exporter(**kwargs: Any) -> Any:
+    """An ``OTLPSpanExporter`` for the configured protocol; ``kwargs`` go to its constructor."""
+    if resolve_protocol("traces") == GRPC:
+        from otelbridge.sdk.export.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
+    else:
+        from otelbridge.sdk.export.otlp.proto.http.trace_exporter import (  # type: ignore[assignment]
+            OTLPSpanExporter,
+        )
+    return OTLPSpanExporter(**kwargs)

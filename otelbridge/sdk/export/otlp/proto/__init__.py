@@ -1,0 +1,1 @@
+"""OTLP over protobuf: encoders (``common``) and the ``grpc`` and ``http`` transports."""

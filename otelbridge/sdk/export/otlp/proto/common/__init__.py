@@ -1,0 +1,1 @@
+"""OTLP encoders shared by the gRPC and HTTP exporters."""

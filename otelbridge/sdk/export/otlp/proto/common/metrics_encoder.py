@@ -1,0 +1,144 @@
+"""OTLP encoding of collected metrics (mirrors
+``opentelemetry.exporter.otlp.proto.common.metrics_encoder``).
+
+Metrics arrive once per collection interval, a data point per time series, so this encoder builds
+the official generated messages directly; attributes, resources and scopes share the span
+encoder's cached wire encodings. Input is any ``MetricsData`` with the field names of
+``opentelemetry.sdk.metrics.export``; the kind of a metric is told by its data's class name.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Sequence
+
+from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import (
+    ExportMetricsServiceRequest,
+)
+from opentelemetry.proto.metrics.v1 import metrics_pb2 as pb
+
+from otelbridge.sdk.export.otlp.proto.common._attributes import (
+    encode_attributes,
+    resource_body,
+    scope_body,
+)
+from otelbridge.sdk.export.otlp.proto.common._wire import tag
+
+_logger = logging.getLogger(__name__)
+
+_NUMBER_ATTRIBUTES = tag(pb.NumberDataPoint, "attributes")
+_HISTOGRAM_ATTRIBUTES = tag(pb.HistogramDataPoint, "attributes")
+_EXPONENTIAL_ATTRIBUTES = tag(pb.ExponentialHistogramDataPoint, "attributes")
+_EXEMPLAR_ATTRIBUTES = tag(pb.Exemplar, "filtered_attributes")
+
+
+def _exemplars(point: Any, target: Any) -> None:
+    for exemplar in getattr(point, "exemplars", None) or ():
+        encoded = target.add(time_unix_nano=exemplar.time_unix_nano)
+        if exemplar.span_id is not None and exemplar.trace_id is not None:
+            encoded.span_id = exemplar.span_id.to_bytes(8, "big")
+            encoded.trace_id = exemplar.trace_id.to_bytes(16, "big")
+        if isinstance(exemplar.value, int):
+            encoded.as_int = exemplar.value
+        else:
+            encoded.as_double = exemplar.value
+        encoded.MergeFromString(
+            encode_attributes(exemplar.filtered_attributes, _EXEMPLAR_ATTRIBUTES)
+        )
+
+
+def _number_points(points: Sequence[Any], target: Any, with_start: bool) -> None:
+    for point in points:
+        encoded = target.add(time_unix_nano=point.time_unix_nano)
+        if with_start and point.start_time_unix_nano:
+            encoded.start_time_unix_nano = point.start_time_unix_nano
+        if isinstance(point.value, int):
+            encoded.as_int = point.value
+        else:
+            encoded.as_double = point.value
+        encoded.MergeFromString(encode_attributes(point.attributes, _NUMBER_ATTRIBUTES))
+        _exemplars(point, encoded.exemplars)
+
+
+def _histogram_points(points: Sequence[Any], target: Any) -> None:
+    for point in points:
+        encoded = target.add(
+            start_time_unix_nano=point.start_time_unix_nano,
+            time_unix_nano=point.time_unix_nano,
+            count=point.count,
+            sum=point.sum,
+            bucket_counts=point.bucket_counts,
+            explicit_bounds=point.explicit_bounds,
+            min=point.min,
+            max=point.max,
+        )
+        encoded.MergeFromString(encode_attributes(point.attributes, _HISTOGRAM_ATTRIBUTES))
+        _exemplars(point, encoded.exemplars)
+
+
+def _exponential_points(points: Sequence[Any], target: Any) -> None:
+    for point in points:
+        encoded = target.add(
+            start_time_unix_nano=point.start_time_unix_nano,
+            time_unix_nano=point.time_unix_nano,
+            count=point.count,
+            sum=point.sum,
+            scale=point.scale,
+            zero_count=point.zero_count,
+            flags=point.flags,
+            min=point.min,
+            max=point.max,
+        )
+        for name in ("positive", "negative"):
+            buckets = getattr(point, name)
+            if buckets.bucket_counts:
+                field = getattr(encoded, name)
+                field.offset = buckets.offset
+                field.bucket_counts.extend(buckets.bucket_counts)
+        encoded.MergeFromString(encode_attributes(point.attributes, _EXPONENTIAL_ATTRIBUTES))
+        _exemplars(point, encoded.exemplars)
+
+
+def _encode_metric(metric: Any, encoded: Any) -> None:
+    data = metric.data
+    kind = type(data).__name__
+    if kind == "Sum":
+        encoded.sum.aggregation_temporality = data.aggregation_temporality
+        encoded.sum.is_monotonic = data.is_monotonic
+        _number_points(data.data_points, encoded.sum.data_points, with_start=True)
+    elif kind == "Gauge":
+        _number_points(data.data_points, encoded.gauge.data_points, with_start=False)
+    elif kind == "Histogram":
+        encoded.histogram.aggregation_temporality = data.aggregation_temporality
+        _histogram_points(data.data_points, encoded.histogram.data_points)
+    elif kind == "ExponentialHistogram":
+        encoded.exponential_histogram.aggregation_temporality = data.aggregation_temporality
+        _exponential_points(data.data_points, encoded.exponential_histogram.data_points)
+    else:
+        _logger.warning("Skipping metric %r: unsupported data type %s", metric.name, kind)
+
+
+def encode_metrics(data: Any) -> ExportMetricsServiceRequest:
+    """The ``ExportMetricsServiceRequest`` for a ``MetricsData``."""
+    request = ExportMetricsServiceRequest()
+    for resource_metrics in data.resource_metrics:
+        resource = resource_metrics.resource
+        encoded_resource = request.resource_metrics.add(schema_url=resource.schema_url)
+        encoded_resource.resource.SetInParent()
+        encoded_resource.resource.MergeFromString(resource_body(resource))
+        for scope_metrics in resource_metrics.scope_metrics:
+            scope = scope_metrics.scope
+            encoded_scope = encoded_resource.scope_metrics.add(schema_url=scope_metrics.schema_url)
+            encoded_scope.scope.SetInParent()
+            encoded_scope.scope.MergeFromString(scope_body(scope))
+            for metric in scope_metrics.metrics:
+                encoded = encoded_scope.metrics.add(
+                    name=metric.name, description=metric.description, unit=metric.unit
+                )
+                _encode_metric(metric, encoded)
+    return request
+
+
+def serialize_metrics(data: Any) -> bytes:
+    """The serialized ``ExportMetricsServiceRequest`` for a ``MetricsData``."""
+    return encode_metrics(data).SerializeToString()

@@ -1,0 +1,1 @@
+"""OTLP/gRPC exporters (mirrors ``opentelemetry.exporter.otlp.proto.grpc``)."""

@@ -1,0 +1,53 @@
+"""OTLP/gRPC span exporter (mirrors ``opentelemetry.exporter.otlp.proto.grpc.trace_exporter``)."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import grpc
+from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
+
+from otelbridge.sdk.export.otlp._config import GRPC, resolve
+from otelbridge.sdk.export.otlp._span_exporter import (
+    Headers,
+    OTLPSpanExporterBase,
+    normalize_headers,
+)
+from otelbridge.sdk.export.otlp.proto.grpc.exporter import GrpcTransport, method_path
+
+_METHOD = method_path(trace_service_pb2.DESCRIPTOR.services_by_name["TraceService"])
+
+
+class OTLPSpanExporter(OTLPSpanExporterBase):
+    """Sends spans to an OTLP/gRPC receiver (default ``http://localhost:4317``).
+
+    Unset arguments come from ``OTEL_EXPORTER_OTLP_TRACES_*`` then ``OTEL_EXPORTER_OTLP_*``;
+    ``timeout`` is in seconds, ``compression`` is ``"gzip"`` or ``"none"``.
+    """
+
+    def __init__(
+        self,
+        endpoint: Optional[str] = None,
+        insecure: Optional[bool] = None,
+        credentials: Optional[grpc.ChannelCredentials] = None,
+        headers: Headers = None,
+        timeout: Optional[float] = None,
+        compression: Optional[str] = None,
+        *,
+        certificate_file: Optional[str] = None,
+        client_key_file: Optional[str] = None,
+        client_certificate_file: Optional[str] = None,
+    ) -> None:
+        config = resolve(
+            "traces",
+            GRPC,
+            endpoint=endpoint,
+            insecure=insecure,
+            timeout=timeout,
+            compression=compression,
+            headers=normalize_headers(headers),
+            certificate_file=certificate_file,
+            client_key_file=client_key_file,
+            client_certificate_file=client_certificate_file,
+        )
+        super().__init__(config, GrpcTransport(config, _METHOD, credentials))

@@ -1,0 +1,1 @@
+"""OTLP/HTTP (binary protobuf) exporters (mirrors ``opentelemetry.exporter.otlp.proto.http``)."""

@@ -1,0 +1,286 @@
+"""A small OTLP receiver: gRPC and HTTP/protobuf, traces and metrics, for development and tests.
+
+It decodes requests with the official generated types, then hands each one to a ``consumer``
+callable. A consumer that raises :class:`Throttled` makes the receiver answer the way a busy
+collector does (gRPC ``UNAVAILABLE`` with ``RetryInfo``, HTTP 503 with ``Retry-After``), so
+clients can be tested against real backpressure. Production users run an OpenTelemetry Collector.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+import logging
+import math
+import threading
+import zlib
+from concurrent import futures
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable, Dict, NamedTuple, Optional, Union
+
+import grpc
+from google.protobuf import json_format
+from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2, metrics_service_pb2_grpc
+from opentelemetry.proto.collector.trace.v1 import trace_service_pb2, trace_service_pb2_grpc
+
+from otelbridge.sdk.export.otlp._rpc_status import STATUS_DETAILS_KEY, encode_status
+
+_logger = logging.getLogger(__name__)
+
+ExportRequest = Union[
+    trace_service_pb2.ExportTraceServiceRequest, metrics_service_pb2.ExportMetricsServiceRequest
+]
+
+
+class Rejected(NamedTuple):
+    """Returned by a consumer that accepted only part of a request (OTLP partial success)."""
+
+    items: int
+    message: str
+
+
+Consumer = Callable[[ExportRequest], Optional[Rejected]]
+
+_MAX_MESSAGE = 64 * 1024 * 1024
+_UNAVAILABLE = 14  # google.rpc.Code.UNAVAILABLE
+
+
+class Throttled(Exception):
+    """Raised by a consumer to ask the client to retry after ``retry_after`` seconds."""
+
+    def __init__(self, retry_after: float, message: str = "receiver is busy") -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def _response(response_type: Any, rejected: Optional[Rejected]) -> Any:
+    response = response_type()
+    if rejected is not None:
+        partial = response.partial_success
+        field = "rejected_spans" if hasattr(partial, "rejected_spans") else "rejected_data_points"
+        setattr(partial, field, rejected.items)
+        partial.error_message = rejected.message
+    return response
+
+
+# HTTP path -> (request type, response type)
+_HTTP_ROUTES: Dict[str, tuple[Any, Any]] = {
+    "/v1/traces": (
+        trace_service_pb2.ExportTraceServiceRequest,
+        trace_service_pb2.ExportTraceServiceResponse,
+    ),
+    "/v1/metrics": (
+        metrics_service_pb2.ExportMetricsServiceRequest,
+        metrics_service_pb2.ExportMetricsServiceResponse,
+    ),
+}
+
+
+def _consume_grpc(
+    consumer: Consumer, request: ExportRequest, context: grpc.ServicerContext, response_type: Any
+) -> Any:
+    try:
+        rejected = consumer(request)
+    except Throttled as throttled:
+        details = encode_status(_UNAVAILABLE, str(throttled), throttled.retry_after)
+        context.set_trailing_metadata(((STATUS_DETAILS_KEY, details),))
+        context.abort(grpc.StatusCode.UNAVAILABLE, str(throttled))
+    return _response(response_type, rejected)
+
+
+class _TraceService(trace_service_pb2_grpc.TraceServiceServicer):
+    def __init__(self, consumer: Consumer) -> None:
+        self._consumer = consumer
+
+    def Export(self, request: Any, context: Any) -> Any:
+        return _consume_grpc(
+            self._consumer, request, context, trace_service_pb2.ExportTraceServiceResponse
+        )
+
+
+class _MetricsService(metrics_service_pb2_grpc.MetricsServiceServicer):
+    def __init__(self, consumer: Consumer) -> None:
+        self._consumer = consumer
+
+    def Export(self, request: Any, context: Any) -> Any:
+        return _consume_grpc(
+            self._consumer, request, context, metrics_service_pb2.ExportMetricsServiceResponse
+        )
+
+
+class _HttpHandler(BaseHTTPRequestHandler):
+    server: _HttpServer
+    protocol_version = "HTTP/1.1"  # keep-alive, as collectors do
+
+    def do_POST(self) -> None:
+        route = _HTTP_ROUTES.get(self.path.split("?", 1)[0])
+        if route is None:
+            self._reply(404, b"", "text/plain")
+            return
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        request_type, response_type = route
+        try:
+            if self.headers.get("Content-Encoding", "").lower() == "gzip":
+                body = gzip.decompress(body)
+            if self.headers.get("Content-Type", "").startswith("application/json"):
+                request = from_otlp_json(json.loads(body), request_type)
+            else:
+                request = request_type.FromString(body)
+        except (OSError, EOFError, zlib.error, ValueError, json_format.ParseError) as error:
+            self._reply(400, encode_status(3, f"cannot decode request: {error}"))
+            return
+        try:
+            rejected = self.server.consumer(request)
+        except Throttled as throttled:
+            headers = {"Retry-After": str(math.ceil(throttled.retry_after))}
+            status = encode_status(_UNAVAILABLE, str(throttled), throttled.retry_after)
+            self._reply(503, status, headers=headers)
+            return
+        self._reply(200, _response(response_type, rejected).SerializeToString())
+
+    def _reply(
+        self,
+        status: int,
+        body: bytes,
+        content_type: str = "application/x-protobuf",
+        headers: Optional[Dict[str, str]] = None,
+    ) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        _logger.debug("otlp http receiver: " + format, *args)
+
+
+class _HttpServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], consumer: Consumer) -> None:
+        super().__init__(address, _HttpHandler)
+        self.consumer = consumer
+
+
+class OTLPReceiver:
+    """Listens for OTLP over gRPC and HTTP; ``port=0`` picks a free port (see the properties).
+
+    Use as a context manager or call :meth:`start` and :meth:`stop`.
+    """
+
+    def __init__(
+        self,
+        consumer: Consumer,
+        host: str = "127.0.0.1",
+        grpc_port: Optional[int] = 4317,
+        http_port: Optional[int] = 4318,
+        workers: int = 4,
+    ) -> None:
+        self._consumer = consumer
+        self._host = host
+        self._requested = (grpc_port, http_port)
+        self._workers = workers
+        self._grpc_server: Optional[grpc.Server] = None
+        self._http_server: Optional[_HttpServer] = None
+        self._http_thread: Optional[threading.Thread] = None
+        self.grpc_port: Optional[int] = None
+        self.http_port: Optional[int] = None
+
+    @property
+    def grpc_endpoint(self) -> str:
+        """``http://host:port`` for OTLP/gRPC exporters."""
+        return f"http://{self._host}:{self.grpc_port}"
+
+    @property
+    def http_endpoint(self) -> str:
+        """``http://host:port`` base for OTLP/HTTP exporters (add ``/v1/traces`` etc.)."""
+        return f"http://{self._host}:{self.http_port}"
+
+    def start(self) -> OTLPReceiver:
+        grpc_port, http_port = self._requested
+        try:
+            if grpc_port is not None:
+                server = grpc.server(
+                    futures.ThreadPoolExecutor(self._workers, thread_name_prefix="otlp-grpc"),
+                    options=[("grpc.max_receive_message_length", _MAX_MESSAGE)],
+                )
+                trace_service_pb2_grpc.add_TraceServiceServicer_to_server(  # type: ignore[no-untyped-call]
+                    _TraceService(self._consumer), server
+                )
+                metrics_service_pb2_grpc.add_MetricsServiceServicer_to_server(  # type: ignore[no-untyped-call]
+                    _MetricsService(self._consumer), server
+                )
+                self.grpc_port = server.add_insecure_port(f"{self._host}:{grpc_port}")
+                if not self.grpc_port:
+                    raise OSError(f"cannot listen on {self._host}:{grpc_port} for OTLP/gRPC")
+                server.start()
+                self._grpc_server = server
+            if http_port is not None:
+                self._http_server = _HttpServer((self._host, http_port), self._consumer)
+                self.http_port = self._http_server.server_address[1]
+                self._http_thread = threading.Thread(
+                    target=self._http_server.serve_forever,
+                    kwargs={"poll_interval": 0.1},
+                    name="otlp-http",
+                    daemon=True,
+                )
+                self._http_thread.start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self, grace: float = 1.0) -> None:
+        """Stop listening; gRPC calls in progress get ``grace`` seconds to finish."""
+        if self._grpc_server is not None:
+            self._grpc_server.stop(grace).wait()
+            self._grpc_server = None
+        if self._http_server is not None:
+            if self._http_thread is not None:
+                self._http_server.shutdown()
+                self._http_thread.join()
+            self._http_server.server_close()
+            self._http_server = self._http_thread = None
+
+    def __enter__(self) -> OTLPReceiver:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+_ID_FIELDS = frozenset({"traceId", "spanId", "parentSpanId"})
+
+
+def _convert_ids(node: Any, convert: Callable[[str], str]) -> Any:
+    if isinstance(node, dict):
+        return {
+            key: convert(value) if key in _ID_FIELDS else _convert_ids(value, convert)
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_convert_ids(item, convert) for item in node]
+    return node
+
+
+def _base64_to_hex(value: str) -> str:
+    return base64.b64decode(value).hex()
+
+
+def _hex_to_base64(value: str) -> str:
+    return base64.b64encode(bytes.fromhex(value)).decode()
+
+
+def to_otlp_json(request: ExportRequest) -> Dict[str, Any]:
+    """The OTLP/JSON form of a request: protobuf JSON with hex ids and integer enums."""
+    as_dict = json_format.MessageToDict(request, use_integers_for_enums=True)
+    return _convert_ids(as_dict, _base64_to_hex)  # type: ignore[no-any-return]
+
+
+def from_otlp_json(data: Dict[str, Any], request_type: Any) -> Any:
+    """Parse an OTLP/JSON request (hex ids) into the generated ``request_type``."""
+    return json_format.ParseDict(_convert_ids(data, _hex_to_base64), request_type())

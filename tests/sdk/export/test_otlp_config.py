@@ -1,0 +1,115 @@
+"""OTEL_EXPORTER_OTLP_* resolution: precedence, formats and defaults from the specification."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from otelbridge.sdk.export.otlp._config import parse_headers, resolve, resolve_protocol
+
+
+def test_defaults_per_protocol():
+    grpc = resolve("traces", "grpc", environ={})
+    http = resolve("metrics", "http/protobuf", environ={})
+    assert (grpc.endpoint, grpc.insecure, grpc.timeout, grpc.compression) == (
+        "http://localhost:4317",
+        True,
+        10.0,
+        None,
+    )
+    assert http.endpoint == "http://localhost:4318/v1/metrics"
+
+
+def test_signal_variables_win_over_generic_ones_and_arguments_win_over_both():
+    environ = {
+        "OTEL_EXPORTER_OTLP_ENDPOINT": "https://generic:4318/base/",
+        "OTEL_EXPORTER_OTLP_TIMEOUT": "2500",
+        "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT": "1500",
+        "OTEL_EXPORTER_OTLP_COMPRESSION": "gzip",
+        "OTEL_EXPORTER_OTLP_HEADERS": "a=1",
+        "OTEL_EXPORTER_OTLP_TRACES_HEADERS": "b=2",
+        "OTEL_EXPORTER_OTLP_CERTIFICATE": "/ca.pem",
+        "OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY": "/key.pem",
+        "OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE": "/client.pem",
+    }
+    traces = resolve("traces", "http/protobuf", environ=environ)
+    assert traces.endpoint == "https://generic:4318/base/v1/traces"  # generic: path appended
+    assert traces.timeout == 1.5  # milliseconds in the variables
+    assert traces.compression == "gzip"
+    assert traces.headers == {"b": "2"}
+    assert (traces.certificate_file, traces.client_key_file, traces.client_certificate_file) == (
+        "/ca.pem",
+        "/key.pem",
+        "/client.pem",
+    )
+    metrics = resolve("metrics", "http/protobuf", environ=environ)
+    assert metrics.timeout == 2.5 and metrics.headers == {"a": "1"}
+    specific = {**environ, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "http://exact:1/custom"}
+    assert resolve("traces", "http/protobuf", environ=specific).endpoint == "http://exact:1/custom"
+    explicit = resolve("traces", "http/protobuf", timeout=7, headers={}, environ=environ)
+    assert explicit.timeout == 7 and explicit.headers == {}
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "flag", "insecure"),
+    [
+        ("http://collector:4317", None, True),
+        ("https://collector:4317", "true", False),  # the scheme decides
+        ("collector:4317", None, False),
+        ("collector:4317", "true", True),  # no scheme: the flag decides
+    ],
+)
+def test_grpc_insecure_rules(endpoint, flag, insecure):
+    environ = {"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": endpoint}
+    if flag:
+        environ["OTEL_EXPORTER_OTLP_INSECURE"] = flag
+    assert resolve("traces", "grpc", environ=environ).insecure is insecure
+
+
+def test_headers_are_url_decoded_and_malformed_entries_skipped_without_values(caplog):
+    with caplog.at_level(logging.WARNING):
+        headers = parse_headers("Api-Key=s%3Dcr%2Ct ,bad-secret-entry, tenant = a%20b,=x")
+    assert headers == {"api-key": "s=cr,t", "tenant": "a b"}
+    assert "bad-secret-entry" not in caplog.text and "#2" in caplog.text
+
+
+@given(
+    st.dictionaries(st.from_regex(r"[a-z][a-z0-9-]{0,10}", fullmatch=True), st.text(max_size=20))
+)
+def test_headers_round_trip_through_url_encoding(headers):
+    from urllib.parse import quote
+
+    text = ",".join(f"{key}={quote(value, safe='')}" for key, value in headers.items())
+    assert parse_headers(text) == {key: value.strip() for key, value in headers.items()}
+
+
+def test_protocol_selection_and_fallback(caplog):
+    assert resolve_protocol("traces", {}) == "http/protobuf"
+    assert resolve_protocol("traces", {"OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"}) == "grpc"
+    environ = {
+        "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc",
+        "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL": "http/protobuf",
+    }
+    assert resolve_protocol("metrics", environ) == "http/protobuf"
+    assert (
+        resolve_protocol("traces", {"OTEL_EXPORTER_OTLP_PROTOCOL": "http/json"}) == "http/protobuf"
+    )
+    assert "Unsupported OTLP protocol 'http/json'" in caplog.text
+
+
+def test_invalid_values_fall_back_to_defaults(caplog):
+    config = resolve(
+        "traces",
+        "grpc",
+        environ={"OTEL_EXPORTER_OTLP_TIMEOUT": "soon", "OTEL_EXPORTER_OTLP_COMPRESSION": "brotli"},
+    )
+    assert config.timeout == 10.0 and config.compression is None
+    assert "soon" in caplog.text and "brotli" in caplog.text
+
+
+def test_headers_never_appear_in_the_config_repr():
+    config = resolve("traces", "grpc", headers={"authorization": "Bearer hunter2"}, environ={})
+    assert "hunter2" not in repr(config)
