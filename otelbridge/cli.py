@@ -18,6 +18,7 @@ from otelbridge.version import __version__
 COMMANDS: dict[str, str] = {
     "demo": "otelbridge.commands.demo",
     "run": "otelbridge.commands.run",
+    "collect": "otelbridge.commands.collect",
 }
 
 
