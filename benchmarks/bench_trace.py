@@ -41,6 +41,13 @@ class OurNull(our_export.SpanExporter):
         return our_export.SpanExportResult.SUCCESS
 
 
+class OurNullSuppressed(our_export.SpanExporter):
+    """Keeps the default: each export is marked "do not instrument" (as the peer always does)."""
+
+    def export(self, spans: Any) -> Any:
+        return our_export.SpanExportResult.SUCCESS
+
+
 class PeerNull(peer_export.SpanExporter):
     def export(self, spans: Any) -> Any:
         return peer_export.SpanExportResult.SUCCESS
@@ -73,6 +80,9 @@ def make(sdk: str, processor: str, exporter: Any = None) -> Tuple[Any, Any]:
     )
     if exporter is None:
         exporter = OurNull() if sdk == "ours" else PeerNull()
+    if processor == "simple-suppressed":
+        processor = "simple"
+        exporter = OurNullSuppressed() if sdk == "ours" else PeerNull()
     provider = trace_mod.TracerProvider(
         resource=resource.create({"service.name": "bench"}), shutdown_on_exit=False
     )
@@ -124,6 +134,7 @@ def nested_current(tracer: Any) -> Callable[[], None]:
 
 CASES: List[Tuple[str, str, Callable[[Any], Callable[[], None]], int]] = [
     ("start+end span (Simple, null exporter)", "simple", start_end, 1),
+    ("start+end, exporter with suppression on", "simple-suppressed", start_end, 1),
     ("start+end, 5 attributes at start", "simple", start_end_attrs, 1),
     ("start+end, 5 set_attribute calls", "simple", set_5_attrs, 1),
     ("2-deep start_as_current_span", "simple", nested_current, 1),

@@ -1,6 +1,10 @@
 """Build and install the SDK from the ``OTEL_*`` environment plus keyword overrides."""
 
-from otelbridge.sdk.configuration._configure import Providers, configure
+from otelbridge.sdk.configuration._configure import (
+    Providers,
+    configure,
+    tracer_provider_from_env,
+)
 from otelbridge.sdk.configuration._errors import ConfigurationError
 
-__all__ = ["ConfigurationError", "Providers", "configure"]
+__all__ = ["ConfigurationError", "Providers", "configure", "tracer_provider_from_env"]

@@ -9,15 +9,16 @@ from __future__ import annotations
 import logging
 from typing import Any, Dict, Optional
 
-from otelbridge.sdk.configuration import _resource, _traces
+from otelbridge.sdk.configuration import _metrics, _resource, _traces
 from otelbridge.sdk.configuration._errors import ConfigurationError
+from otelbridge.sdk.metrics import MeterProvider
 from otelbridge.sdk.resources import Resource
 from otelbridge.sdk.trace import TracerProvider
 from otelbridge.sdk.trace._provider import sdk_disabled
 
 _logger = logging.getLogger(__name__)
 
-SIGNALS = (_traces,)
+SIGNALS = (_traces, _metrics)
 _COMMON = frozenset({"set_global"})
 
 
@@ -38,6 +39,11 @@ class Providers:
         provider: Optional[TracerProvider] = self.by_signal.get(_traces.NAME)
         return provider
 
+    @property
+    def meter_provider(self) -> Optional[MeterProvider]:
+        provider: Optional[MeterProvider] = self.by_signal.get(_metrics.NAME)
+        return provider
+
     def force_flush(self, timeout_millis: int = 30000) -> bool:
         return all(p.force_flush(timeout_millis) for p in self.by_signal.values())
 
@@ -49,6 +55,17 @@ class Providers:
         return f"Providers({', '.join(self.by_signal) or 'disabled'})"
 
 
+def tracer_provider_from_env() -> TracerProvider:
+    """What ``OTEL_PYTHON_TRACER_PROVIDER=otelbridge`` gives ``opentelemetry.trace``: the traces
+    pipeline built from the environment alone. A bad setting is logged, not raised, because
+    this runs inside the API's lazy ``get_tracer_provider()``."""
+    try:
+        return _traces.build(_resource.build_resource({}), {})
+    except ValueError as exc:
+        _logger.error("%s; using a TracerProvider without exporters", exc)
+        return TracerProvider()
+
+
 def configure(**overrides: Any) -> Providers:
     """Build every signal's provider from the ``OTEL_*`` environment, with ``overrides``
     winning, and make them the global providers (unless ``set_global=False``).
@@ -56,7 +73,9 @@ def configure(**overrides: Any) -> Providers:
     Overrides: ``service_name``, ``resource_attributes``, ``resource``; traces: ``sampler``
     (a Sampler or an ``OTEL_TRACES_SAMPLER`` name), ``sampler_arg``, ``span_exporters``
     (exporters or registered names), ``span_processor`` (``"batch"`` or ``"simple"``),
-    ``span_limits``, ``id_generator``. With ``OTEL_SDK_DISABLED=true`` nothing is built.
+    ``span_limits``, ``id_generator``; metrics: ``metric_readers``, ``metric_exporters``
+    (exporters, readers or registered names), ``views``. With ``OTEL_SDK_DISABLED=true``
+    nothing is built.
     Unknown names or values raise :class:`ConfigurationError` naming the setting and the
     accepted values.
     """

@@ -7,6 +7,7 @@ runtime context we use the public API.
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Optional
 
 from opentelemetry import context as context_api
@@ -18,6 +19,8 @@ from opentelemetry.trace.propagation import _SPAN_KEY
 _runtime = getattr(context_api, "_RUNTIME_CONTEXT", None)
 _var = _runtime._current_context if type(_runtime) is ContextVarsRuntimeContext else None
 _set_item = dict.__setitem__
+_logger = logging.getLogger(__name__)
+SPAN_KEY = _SPAN_KEY
 
 
 def current_span(context: Optional[Context] = None) -> Optional[Span]:
@@ -27,17 +30,21 @@ def current_span(context: Optional[Context] = None) -> Optional[Span]:
     return context.get(_SPAN_KEY)  # type: ignore[return-value]
 
 
-def attach_span(span: Span) -> Any:
-    """Make ``span`` current; returns the token for :func:`detach`."""
+def attach(key: str, value: object) -> Any:
+    """Make a copy of the current context with ``key`` set current; returns the token for
+    :func:`detach`."""
     if _var is None:
-        return context_api.attach(context_api.set_value(_SPAN_KEY, span))
+        return context_api.attach(context_api.set_value(key, value))
     new = Context(_var.get())
-    _set_item(new, _SPAN_KEY, span)
+    _set_item(new, key, value)
     return _var.set(new)
 
 
 def detach(token: Any) -> None:
     if _var is None:
         context_api.detach(token)
-    else:
+        return
+    try:
         _var.reset(token)
+    except ValueError:  # token from another context, e.g. a generator resumed elsewhere
+        _logger.exception("Failed to detach context")

@@ -20,7 +20,7 @@ from opentelemetry.trace import (
 )
 from opentelemetry.trace.status import Status, StatusCode
 
-from otelbridge.sdk.trace._context import attach_span, current_span, detach
+from otelbridge.sdk.trace._context import SPAN_KEY, attach, current_span, detach
 from otelbridge.sdk.trace._span import Span
 from otelbridge.sdk.trace.sampling import Decision
 from otelbridge.sdk.util.instrumentation import InstrumentationScope
@@ -169,7 +169,7 @@ class CurrentSpan:
     def __enter__(self) -> trace_api.Span:
         span = self._tracer.start_span(*self._args)
         self._span = span
-        self._token = attach_span(span)
+        self._token = attach(SPAN_KEY, span)
         return span
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:

@@ -134,6 +134,17 @@ def test_global_api_drives_our_sdk(exporter) -> None:
     assert outer.kind is trace.SpanKind.CLIENT
 
 
+def run_with_env(code: str, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={"PATH": "", **env},
+        check=True,
+        timeout=60,
+    )
+
+
 def test_entry_point_makes_ours_the_global_provider() -> None:
     code = (
         "from opentelemetry import trace\n"
@@ -142,9 +153,9 @@ def test_entry_point_makes_ours_the_global_provider() -> None:
         "with trace.get_tracer('x').start_as_current_span('s') as s:\n"
         "    print(s.is_recording(), type(s).__module__)\n"
     )
-    env = {"OTEL_PYTHON_TRACER_PROVIDER": "otelbridge", "PATH": ""}
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    # No exporter: the spec's default (otlp) would try to reach a collector at exit.
+    result = run_with_env(
+        code, OTEL_PYTHON_TRACER_PROVIDER="otelbridge", OTEL_TRACES_EXPORTER="none"
     )
     assert result.stdout.split() == [
         "otelbridge.sdk.trace._provider",
@@ -152,3 +163,38 @@ def test_entry_point_makes_ours_the_global_provider() -> None:
         "True",
         "otelbridge.sdk.trace._span",
     ]
+
+
+def test_entry_point_provider_exports_per_environment() -> None:
+    code = "from opentelemetry import trace\ntrace.get_tracer('x').start_span('from-env').end()\n"
+    result = run_with_env(
+        code,
+        OTEL_PYTHON_TRACER_PROVIDER="otelbridge",
+        OTEL_TRACES_EXPORTER="console",
+        OTEL_SERVICE_NAME="svc",
+    )
+    document = json.loads(result.stdout)  # flushed by the provider's shutdown at exit
+    assert document["name"] == "from-env"
+    assert document["resource"]["attributes"]["service.name"] == "svc"
+    bad = run_with_env(code, OTEL_PYTHON_TRACER_PROVIDER="otelbridge", OTEL_TRACES_EXPORTER="x")
+    assert "OTEL_TRACES_EXPORTER='x' is not supported" in bad.stderr
+
+
+def test_exports_hidden_from_instrumentation_unless_exporter_opts_out() -> None:
+    from opentelemetry.context import _SUPPRESS_INSTRUMENTATION_KEY, get_value
+
+    seen = {}
+
+    class NetworkExporter(SpanExporter):
+        def export(self, spans):
+            seen[type(self).__name__] = get_value(_SUPPRESS_INSTRUMENTATION_KEY)
+            return SpanExportResult.SUCCESS
+
+    class LocalExporter(NetworkExporter):
+        suppress_instrumentation = False
+
+    provider = TracerProvider(shutdown_on_exit=False)
+    provider.add_span_processor(SimpleSpanProcessor(NetworkExporter()))
+    provider.add_span_processor(SimpleSpanProcessor(LocalExporter()))
+    provider.get_tracer("t").start_span("op").end()
+    assert seen == {"NetworkExporter": True, "LocalExporter": None}

@@ -17,7 +17,7 @@ from otelbridge.sdk.environment_variables import (
     OTEL_BSP_SCHEDULE_DELAY,
 )
 from otelbridge.sdk.trace._processor import SpanProcessor
-from otelbridge.sdk.trace.export._exporter import export_safely
+from otelbridge.sdk.trace.export._exporter import export_safely, needs_suppression
 
 _logger = logging.getLogger(__name__)
 
@@ -57,6 +57,7 @@ class BatchSpanProcessor(SpanProcessor):
         export_timeout_millis: Optional[float] = None,
     ) -> None:
         self.span_exporter = span_exporter
+        self._suppress = needs_suppression(span_exporter)
         self.max_queue_size = _setting(max_queue_size, OTEL_BSP_MAX_QUEUE_SIZE, 2048)
         self.schedule_delay_millis = _setting(
             None if schedule_delay_millis is None else int(schedule_delay_millis),
@@ -142,7 +143,7 @@ class BatchSpanProcessor(SpanProcessor):
         size = self.max_export_batch_size
         while len(queue) >= size or (everything and queue):
             batch = [queue.popleft() for _ in range(min(size, len(queue)))]
-            export_safely(self.span_exporter, batch)
+            export_safely(self.span_exporter, batch, self._suppress)
 
     def _report_drops(self) -> None:
         dropped = self._dropped

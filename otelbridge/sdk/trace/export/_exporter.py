@@ -6,7 +6,9 @@ import enum
 import logging
 from typing import TYPE_CHECKING, Any, Sequence
 
-from opentelemetry.context import _SUPPRESS_INSTRUMENTATION_KEY, attach, detach, set_value
+from opentelemetry.context import _SUPPRESS_INSTRUMENTATION_KEY
+
+from otelbridge.sdk.trace._context import attach, detach
 
 if TYPE_CHECKING:
     from otelbridge.sdk.trace import ReadableSpan
@@ -41,11 +43,17 @@ class SpanExporter:
         return True
 
 
-def export_safely(exporter: Any, spans: Sequence[Any]) -> bool:
-    """Export ``spans``; exceptions are logged and reported as failure, never raised."""
+def needs_suppression(exporter: Any) -> bool:
+    """Whether exporting through ``exporter`` must be hidden from instrumentation."""
+    return bool(getattr(exporter, "suppress_instrumentation", True))
+
+
+def export_safely(exporter: Any, spans: Sequence[Any], suppress: bool = True) -> bool:
+    """Export ``spans``; exceptions are logged and reported as failure, never raised.
+    ``suppress`` (see :func:`needs_suppression`) marks the call as not to be instrumented."""
     try:
-        if getattr(exporter, "suppress_instrumentation", True):
-            token = attach(set_value(_SUPPRESS_INSTRUMENTATION_KEY, True))
+        if suppress:
+            token = attach(_SUPPRESS_INSTRUMENTATION_KEY, True)
             try:
                 result = exporter.export(spans)
             finally:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from otelbridge.sdk.trace._processor import SpanProcessor
-from otelbridge.sdk.trace.export._exporter import export_safely
+from otelbridge.sdk.trace.export._exporter import export_safely, needs_suppression
 
 
 class SimpleSpanProcessor(SpanProcessor):
@@ -14,10 +14,11 @@ class SimpleSpanProcessor(SpanProcessor):
 
     def __init__(self, span_exporter: Any) -> None:
         self.span_exporter = span_exporter
+        self._suppress = needs_suppression(span_exporter)
 
     def on_end(self, span: Any) -> None:
-        if span._context[3] & 1:  # trace_flags.sampled
-            export_safely(self.span_exporter, (span,))
+        if span.context[3] & 1:  # trace_flags.sampled
+            export_safely(self.span_exporter, (span,), self._suppress)
 
     def shutdown(self) -> None:
         self.span_exporter.shutdown()

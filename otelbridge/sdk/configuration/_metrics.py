@@ -1,0 +1,81 @@
+"""The metrics signal: readers (from exporters by name) and the MeterProvider."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any, List, Mapping, Optional, Sequence
+
+from opentelemetry import metrics as metrics_api
+
+from otelbridge.sdk.configuration._errors import unknown_value
+from otelbridge.sdk.environment_variables import OTEL_METRICS_EXPORTER
+from otelbridge.sdk.metrics import MeterProvider
+from otelbridge.sdk.metrics.export import MetricReader, PeriodicExportingMetricReader
+from otelbridge.sdk.resources import Resource
+from otelbridge.sdk.util.entry_points import entry_points_in
+
+_logger = logging.getLogger(__name__)
+
+NAME = "metrics"
+EXPORTER_GROUP = "otelbridge_metrics_exporter"
+OVERRIDES = frozenset({"metric_readers", "metric_exporters", "views"})
+
+
+def _from_registry(name: str, setting: str) -> Any:
+    """Instantiate what ``otelbridge_metrics_exporter`` registers as ``name``: an exporter,
+    or a ready reader (``prometheus``)."""
+    registered = entry_points_in(EXPORTER_GROUP)
+    if name not in registered:
+        raise unknown_value(setting, name, ["none", *sorted(registered)])
+    return registered[name].load()()
+
+
+def _as_reader(exporter_or_reader: Any) -> MetricReader:
+    """Readers are used as they are; exporters get a periodic reader
+    (``OTEL_METRIC_EXPORT_INTERVAL``/``TIMEOUT``)."""
+    if isinstance(exporter_or_reader, MetricReader):
+        return exporter_or_reader
+    return PeriodicExportingMetricReader(exporter_or_reader)
+
+
+def _names_from_env() -> List[str]:
+    raw = os.environ.get(OTEL_METRICS_EXPORTER, "").strip()
+    if raw:
+        names = [n.strip().lower() for n in raw.split(",") if n.strip()]
+        return [] if "none" in names else names
+    # The spec's default is otlp; without an otlp exporter installed we export nothing.
+    return ["otlp"] if "otlp" in entry_points_in(EXPORTER_GROUP) else []
+
+
+def build_readers(overrides: Mapping[str, Any]) -> List[MetricReader]:
+    """``metric_readers`` plus ``metric_exporters`` (instances or names), which win over
+    ``OTEL_METRICS_EXPORTER``."""
+    readers: List[MetricReader] = list(overrides.get("metric_readers") or ())
+    given: Optional[Sequence[Any]] = overrides.get("metric_exporters")
+    if given is None:
+        items: List[Any] = [_from_registry(n, OTEL_METRICS_EXPORTER) for n in _names_from_env()]
+    else:
+        items = [
+            _from_registry(item, "metric_exporters") if isinstance(item, str) else item
+            for item in given
+            if item != "none"
+        ]
+    return readers + [_as_reader(item) for item in items]
+
+
+def build(resource: Resource, overrides: Mapping[str, Any]) -> MeterProvider:
+    return MeterProvider(
+        metric_readers=build_readers(overrides),
+        resource=resource,
+        views=overrides.get("views") or (),
+    )
+
+
+def install(provider: MeterProvider) -> None:
+    metrics_api.set_meter_provider(provider)
+    if metrics_api.get_meter_provider() is not provider:
+        _logger.warning(
+            "A global MeterProvider was already set; opentelemetry-api allows setting it once "
+            "per process, so the new one is only reachable through the returned Providers"
+        )

@@ -1,0 +1,30 @@
+"""otelbridge's metrics SDK (mirrors ``opentelemetry.sdk.metrics``)."""
+
+from otelbridge.sdk.metrics import export, view
+from otelbridge.sdk.metrics._instrument import (
+    Counter,
+    Gauge,
+    Histogram,
+    ObservableCounter,
+    ObservableGauge,
+    ObservableUpDownCounter,
+    UpDownCounter,
+)
+from otelbridge.sdk.metrics._instrument import Gauge as _Gauge
+from otelbridge.sdk.metrics._meter import Meter
+from otelbridge.sdk.metrics._provider import MeterProvider
+
+__all__ = [
+    "Counter",
+    "Gauge",
+    "Histogram",
+    "Meter",
+    "MeterProvider",
+    "ObservableCounter",
+    "ObservableGauge",
+    "ObservableUpDownCounter",
+    "UpDownCounter",
+    "_Gauge",
+    "export",
+    "view",
+]

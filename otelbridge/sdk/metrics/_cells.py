@@ -1,0 +1,96 @@
+"""Per-attribute-set accumulators ("cells"). A stream holds one cell per attribute set and calls
+``update`` under its lock, so cells themselves need no locking."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from typing import Any, Dict, List, Sequence, Union
+
+from otelbridge.sdk.metrics._point import HistogramDataPoint, NumberDataPoint
+
+_INF = float("inf")
+
+# The spec's default explicit bucket boundaries.
+DEFAULT_BOUNDARIES = (
+    0.0,
+    5.0,
+    10.0,
+    25.0,
+    50.0,
+    75.0,
+    100.0,
+    250.0,
+    500.0,
+    750.0,
+    1000.0,
+    2500.0,
+    5000.0,
+    7500.0,
+    10000.0,
+)
+
+
+class SumCell:
+    """Adds measurements."""
+
+    __slots__ = ("attributes", "value")
+
+    def __init__(self, attributes: Dict[str, Any]) -> None:
+        self.attributes = attributes
+        self.value: Union[int, float] = 0
+
+    def update(self, value: Union[int, float]) -> None:
+        self.value += value
+
+    def point(self, start: int, now: int) -> NumberDataPoint:
+        return NumberDataPoint(self.attributes, start, now, self.value)
+
+
+class LastValueCell(SumCell):
+    """Keeps the last measurement (gauges, and the totals that observable counters report)."""
+
+    __slots__ = ()
+
+    def update(self, value: Union[int, float]) -> None:
+        self.value = value
+
+
+class HistogramCell:
+    """Counts per explicit bucket ``(bounds[i-1], bounds[i]]``, plus count, sum, min and max."""
+
+    __slots__ = ("attributes", "bounds", "count", "counts", "max", "min", "record_min_max", "sum")
+
+    def __init__(
+        self, bounds: Sequence[float], record_min_max: bool, attributes: Dict[str, Any]
+    ) -> None:
+        self.attributes = attributes
+        self.bounds = bounds
+        self.record_min_max = record_min_max
+        self.counts: List[int] = [0] * (len(bounds) + 1)
+        self.count = 0
+        self.sum: Union[int, float] = 0
+        self.min = _INF
+        self.max = -_INF
+
+    def update(self, value: Union[int, float]) -> None:
+        self.counts[bisect_left(self.bounds, value)] += 1
+        self.count += 1
+        self.sum += value
+        if self.record_min_max:
+            if value < self.min:
+                self.min = value
+            if value > self.max:
+                self.max = value
+
+    def point(self, start: int, now: int) -> HistogramDataPoint:
+        return HistogramDataPoint(
+            attributes=self.attributes,
+            start_time_unix_nano=start,
+            time_unix_nano=now,
+            count=self.count,
+            sum=self.sum,
+            bucket_counts=list(self.counts),
+            explicit_bounds=list(self.bounds),
+            min=self.min,
+            max=self.max,
+        )

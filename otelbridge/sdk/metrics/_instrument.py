@@ -1,0 +1,210 @@
+"""The seven instruments.
+
+A synchronous instrument checks the value once and hands it to ``_recorders``: the bound
+``record`` methods of its metric streams (one per reader and matching view), fixed when the
+instrument is created. Asynchronous instruments run their callbacks when a reader collects.
+"""
+
+from __future__ import annotations
+
+import logging
+from types import GeneratorType
+from typing import Any, Callable, Iterable, List, Optional, Sequence, Tuple
+
+from opentelemetry import metrics as api
+from opentelemetry.context import Context
+from opentelemetry.metrics import CallbackOptions, Observation
+from opentelemetry.util.types import Attributes
+
+from otelbridge.sdk.util.instrumentation import InstrumentationScope
+
+_logger = logging.getLogger(__name__)
+_INF = float("inf")
+
+Recorder = Callable[[float, Attributes], None]
+
+
+def _drop(instrument: _Instrument, amount: object, rule: str) -> None:
+    _logger.warning(
+        "%s %r dropped the value %r: %s", type(instrument).__name__, instrument.name, amount, rule
+    )
+
+
+def _finite(amount: Any) -> bool:
+    try:
+        return bool(-_INF < amount < _INF)
+    except TypeError:
+        return False
+
+
+def _finite_non_negative(amount: Any) -> bool:
+    try:
+        return bool(0 <= amount < _INF)
+    except TypeError:
+        return False
+
+
+_FINITE = "only finite numbers are recorded"
+_NON_NEGATIVE = "only finite non-negative numbers are recorded"
+
+
+class _Instrument:
+    """Identity shared by every instrument, plus the meter's scope (used by view selection)."""
+
+    _asynchronous = False
+
+    def __init__(
+        self, name: str, unit: str = "", description: str = "", *, scope: InstrumentationScope
+    ) -> None:
+        self.name = name
+        self.unit = unit
+        self.description = description
+        self.scope = scope
+        self._recorders: Tuple[Recorder, ...] = ()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(name={self.name!r}, unit={self.unit!r})"
+
+
+class Counter(_Instrument, api.Counter):
+    """Monotonic sums: negative, NaN and infinite amounts are dropped with a warning."""
+
+    def add(
+        self, amount: float, attributes: Attributes = None, context: Optional[Context] = None
+    ) -> None:
+        if not _finite_non_negative(amount):
+            _drop(self, amount, _NON_NEGATIVE)
+            return
+        for record in self._recorders:
+            record(amount, attributes)
+
+
+class UpDownCounter(_Instrument, api.UpDownCounter):
+    """Sums that may go down."""
+
+    def add(
+        self, amount: float, attributes: Attributes = None, context: Optional[Context] = None
+    ) -> None:
+        if not _finite(amount):
+            _drop(self, amount, _FINITE)
+            return
+        for record in self._recorders:
+            record(amount, attributes)
+
+
+class Histogram(_Instrument, api.Histogram):
+    """Distributions; ``explicit_bucket_boundaries_advisory`` seeds the default buckets."""
+
+    def __init__(
+        self,
+        name: str,
+        unit: str = "",
+        description: str = "",
+        explicit_bucket_boundaries_advisory: Optional[Sequence[float]] = None,
+        *,
+        scope: InstrumentationScope,
+    ) -> None:
+        super().__init__(name, unit, description, scope=scope)
+        self.explicit_bucket_boundaries_advisory = explicit_bucket_boundaries_advisory
+
+    def record(
+        self, amount: float, attributes: Attributes = None, context: Optional[Context] = None
+    ) -> None:
+        if not _finite(amount):
+            _drop(self, amount, _FINITE)
+            return
+        for record in self._recorders:
+            record(amount, attributes)
+
+
+class Gauge(_Instrument, api._Gauge):
+    """Synchronous gauge: the last value set per attribute set."""
+
+    def set(
+        self, amount: float, attributes: Attributes = None, context: Optional[Context] = None
+    ) -> None:
+        if not _finite(amount):
+            _drop(self, amount, _FINITE)
+            return
+        for record in self._recorders:
+            record(amount, attributes)
+
+
+def _as_function(callback: Any) -> Callable[[CallbackOptions], Iterable[Observation]]:
+    """Generator callbacks are primed once and then sent the options at every collection."""
+    if not isinstance(callback, GeneratorType):
+        return callback  # type: ignore[no-any-return]
+    next(callback)
+
+    def send(options: CallbackOptions) -> Iterable[Observation]:
+        try:
+            return callback.send(options)  # type: ignore[no-any-return]
+        except StopIteration:
+            return ()
+
+    return send
+
+
+class _Asynchronous(_Instrument):
+    """Callbacks run at collection; a failing callback is logged and the others still report."""
+
+    _asynchronous = True
+    _accepts: Callable[[Any], bool] = staticmethod(_finite)
+    _rule = _FINITE
+
+    def __init__(
+        self,
+        name: str,
+        callbacks: Optional[Sequence[Any]] = None,
+        unit: str = "",
+        description: str = "",
+        *,
+        scope: InstrumentationScope,
+    ) -> None:
+        super().__init__(name, unit, description, scope=scope)
+        self._callbacks: List[Callable[[CallbackOptions], Iterable[Observation]]] = []
+        self._add_callbacks(callbacks or ())
+
+    def _add_callbacks(self, callbacks: Iterable[Any]) -> None:
+        self._callbacks.extend(_as_function(callback) for callback in callbacks)
+
+    def _observe(self, timeout_millis: float) -> List[Observation]:
+        """Every valid observation of every callback, in callback order."""
+        options = CallbackOptions(timeout_millis=timeout_millis)
+        observed: List[Observation] = []
+        for callback in list(self._callbacks):
+            try:
+                for observation in callback(options) or ():
+                    if self._accepts(observation.value):
+                        observed.append(observation)
+                    else:
+                        _drop(self, observation.value, self._rule)
+            except Exception:
+                _logger.exception("A callback of %s %r failed", type(self).__name__, self.name)
+        return observed
+
+
+class ObservableCounter(_Asynchronous, api.ObservableCounter):
+    """Reports monotonic totals observed by callbacks."""
+
+    _accepts = staticmethod(_finite_non_negative)
+    _rule = _NON_NEGATIVE
+
+
+class ObservableUpDownCounter(_Asynchronous, api.ObservableUpDownCounter):
+    """Reports totals that may go down, observed by callbacks."""
+
+
+class ObservableGauge(_Asynchronous, api.ObservableGauge):
+    """Reports current values observed by callbacks."""
+
+
+INSTRUMENT_CLASSES: Tuple[type, ...] = (
+    Counter,
+    UpDownCounter,
+    Histogram,
+    Gauge,
+    ObservableCounter,
+    ObservableUpDownCounter,
+    ObservableGauge,
+)

@@ -1,0 +1,120 @@
+"""What each reader sees: views decide the streams of every instrument, and a collection
+runs the observable callbacks, then asks every stream for its metric."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import TYPE_CHECKING, Dict, Iterable, List, Set, Tuple
+
+from otelbridge.sdk.metrics._instrument import _Asynchronous, _Instrument
+from otelbridge.sdk.metrics._point import MetricsData, ResourceMetrics, ScopeMetrics
+from otelbridge.sdk.metrics._stream import MetricStream
+from otelbridge.sdk.metrics.view import Aggregation, DefaultAggregation, View
+from otelbridge.sdk.metrics.view._aggregation import StreamSpec
+from otelbridge.sdk.resources import Resource
+from otelbridge.sdk.util.instrumentation import InstrumentationScope
+
+if TYPE_CHECKING:
+    from otelbridge.sdk.metrics.export import MetricReader
+
+_logger = logging.getLogger(__name__)
+
+
+class ViewRegistry:
+    """The provider's views, remembering which ever matched so that unused ones warn once."""
+
+    def __init__(self, views: Iterable[View]) -> None:
+        self.views = tuple(views)
+        self._matched: Set[int] = set()
+        self._checked = False
+
+    def matching(self, instrument: _Instrument) -> List[View]:
+        found = [view for view in self.views if view._match(instrument)]
+        self._matched.update(id(view) for view in found)
+        return found
+
+    def warn_unused_once(self) -> None:
+        """At the first collection, warn about every view that has matched no instrument."""
+        if self._checked:
+            return
+        self._checked = True
+        for view in self.views:
+            if id(view) not in self._matched:
+                _logger.warning("%r matches no instrument so far; check its criteria", view)
+
+
+class ReaderPipeline:
+    """One reader's metric streams, grouped by scope, and the observable instruments to call."""
+
+    def __init__(self, reader: MetricReader, resource: Resource, views: ViewRegistry) -> None:
+        self.reader = reader
+        self._resource = resource
+        self._views = views
+        self._lock = threading.Lock()
+        self._collect_lock = threading.Lock()
+        self._by_scope: Dict[InstrumentationScope, List[MetricStream]] = {}
+        self._observed: List[Tuple[_Asynchronous, List[MetricStream]]] = []
+
+    def _aggregation_for(self, instrument: _Instrument, view_choice: object) -> Aggregation:
+        if isinstance(view_choice, Aggregation) and not isinstance(view_choice, DefaultAggregation):
+            return view_choice
+        return self.reader._instrument_class_aggregation[type(instrument)]
+
+    def add(self, instrument: _Instrument) -> List[MetricStream]:
+        """Create (and remember) this reader's streams for a new instrument."""
+        cls = type(instrument)
+        temporality = self.reader._instrument_class_temporality[cls]
+        limit = self.reader._instrument_class_cardinality_limit[cls]
+        now = time.time_ns()
+        views = self._views.matching(instrument)
+        chosen: List[Tuple[Aggregation, StreamSpec]] = []
+        if not views:
+            spec = StreamSpec(
+                instrument.name, instrument.description, None, temporality, limit, now
+            )
+            chosen.append((self._aggregation_for(instrument, None), spec))
+        for view in views:
+            spec = StreamSpec(
+                view._name or instrument.name,
+                instrument.description if view._description is None else view._description,
+                view._attribute_keys,
+                temporality,
+                view._aggregation_cardinality_limit or limit,
+                now,
+            )
+            chosen.append((self._aggregation_for(instrument, view._aggregation), spec))
+        streams = [
+            stream
+            for aggregation, spec in chosen
+            if (stream := aggregation._stream(instrument, spec)) is not None
+        ]
+        with self._lock:
+            self._by_scope.setdefault(instrument.scope, []).extend(streams)
+            if isinstance(instrument, _Asynchronous) and streams:
+                self._observed.append((instrument, streams))
+        return streams
+
+    def collect(self, timeout_millis: float) -> MetricsData:
+        with self._collect_lock:
+            with self._lock:
+                observed = list(self._observed)
+                by_scope = [(scope, list(streams)) for scope, streams in self._by_scope.items()]
+            for instrument, streams in observed:
+                for observation in instrument._observe(timeout_millis):
+                    for stream in streams:
+                        stream.record(observation.value, observation.attributes)
+            now = time.time_ns()
+            scope_metrics = []
+            for scope, streams in by_scope:
+                metrics = [m for m in (s.collect(now) for s in streams) if m is not None]
+                if metrics:
+                    scope_metrics.append(ScopeMetrics(scope, metrics, scope.schema_url))
+        for producer in list(self.reader._metric_producers):
+            try:
+                scope_metrics.extend(producer.produce(timeout_millis))
+            except Exception:
+                _logger.exception("MetricProducer %r failed", producer)
+        resource = self._resource
+        return MetricsData([ResourceMetrics(resource, scope_metrics, resource.schema_url)])

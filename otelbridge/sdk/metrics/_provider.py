@@ -1,0 +1,115 @@
+"""``MeterProvider``: owns the resource, the views and one pipeline per reader."""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import threading
+import weakref
+from typing import Any, Dict, Optional, Sequence
+
+from opentelemetry import metrics as api
+from opentelemetry.util.types import Attributes
+
+from otelbridge.sdk.metrics._instrument import _Instrument
+from otelbridge.sdk.metrics._meter import Meter
+from otelbridge.sdk.metrics._pipeline import ReaderPipeline, ViewRegistry
+from otelbridge.sdk.metrics._point import MetricsData
+from otelbridge.sdk.metrics.export import MetricReader
+from otelbridge.sdk.metrics.view import View
+from otelbridge.sdk.resources import Resource
+from otelbridge.sdk.trace._provider import sdk_disabled
+from otelbridge.sdk.util.instrumentation import InstrumentationScope
+
+_logger = logging.getLogger(__name__)
+
+
+class MeterProvider(api.MeterProvider):
+    """Entry point of the metrics SDK.
+
+    Readers and views are fixed at construction (as in the spec); every instrument gets one
+    stream per reader and matching view. ``exemplar_filter`` is accepted for signature
+    compatibility with ``opentelemetry.sdk.metrics.MeterProvider``; exemplars are not
+    collected. With ``OTEL_SDK_DISABLED=true`` meters are no-ops.
+    """
+
+    def __init__(
+        self,
+        metric_readers: Sequence[MetricReader] = (),
+        resource: Optional[Resource] = None,
+        exemplar_filter: Any = None,
+        shutdown_on_exit: bool = True,
+        views: Sequence[View] = (),
+    ) -> None:
+        self._resource = Resource.create() if resource is None else resource
+        self._views = ViewRegistry(views)
+        self._pipelines: Dict[int, ReaderPipeline] = {}
+        for reader in metric_readers:
+            reader._set_collect_callback(self._collect)
+            self._pipelines[id(reader)] = ReaderPipeline(reader, self._resource, self._views)
+        self._meters: Dict[InstrumentationScope, Meter] = {}
+        self._lock = threading.Lock()
+        self._disabled = sdk_disabled()
+        self._shut_down = False
+        if shutdown_on_exit:
+            atexit.register(_shutdown_at_exit, weakref.ref(self))
+
+    @property
+    def resource(self) -> Resource:
+        return self._resource
+
+    def get_meter(
+        self,
+        name: str,
+        version: Optional[str] = None,
+        schema_url: Optional[str] = None,
+        attributes: Attributes = None,
+    ) -> api.Meter:
+        if self._disabled:
+            return api.NoOpMeter(name, version=version, schema_url=schema_url)
+        if not name:
+            _logger.warning("Meter name %r is invalid; using an empty name", name)
+            name = ""
+        scope = InstrumentationScope(name, version, schema_url, attributes)
+        with self._lock:
+            meter = self._meters.get(scope)
+            if meter is None:
+                meter = self._meters[scope] = Meter(scope, self._register)
+        return meter
+
+    def _register(self, instrument: _Instrument) -> None:
+        streams = [s for p in self._pipelines.values() for s in p.add(instrument)]
+        instrument._recorders = tuple(stream.record for stream in streams)
+
+    def _collect(self, reader: MetricReader, timeout_millis: float) -> Optional[MetricsData]:
+        if self._shut_down:
+            _logger.warning("Cannot collect: the MeterProvider is shut down")
+            return None
+        self._views.warn_unused_once()
+        return self._pipelines[id(reader)].collect(timeout_millis)
+
+    def force_flush(self, timeout_millis: float = 10_000) -> bool:
+        """Have every reader collect (and export) now."""
+        return all(
+            pipeline.reader.force_flush(timeout_millis=timeout_millis)
+            for pipeline in self._pipelines.values()
+        )
+
+    def shutdown(self, timeout_millis: float = 30_000) -> None:
+        """Shut every reader down (periodic readers export one last time); once only."""
+        if self._shut_down:
+            _logger.warning("The MeterProvider was already shut down")
+            return
+        readers = [pipeline.reader for pipeline in self._pipelines.values()]
+        for reader in readers:
+            try:
+                reader.shutdown(timeout_millis=timeout_millis)
+            except Exception:
+                _logger.exception("Shutting down %r failed", reader)
+        self._shut_down = True
+
+
+def _shutdown_at_exit(ref: weakref.ref[MeterProvider]) -> None:
+    provider = ref()
+    if provider is not None and not provider._shut_down:
+        provider.shutdown()

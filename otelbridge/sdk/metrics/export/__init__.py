@@ -1,0 +1,54 @@
+"""Readers, exporters and the exported data model (mirrors ``opentelemetry.sdk.metrics.export``)."""
+
+from otelbridge.sdk.metrics._point import (
+    Buckets,
+    DataPointT,
+    DataT,
+    ExponentialHistogram,
+    ExponentialHistogramDataPoint,
+    Gauge,
+    Histogram,
+    HistogramDataPoint,
+    Metric,
+    MetricsData,
+    NumberDataPoint,
+    ResourceMetrics,
+    ScopeMetrics,
+    Sum,
+)
+from otelbridge.sdk.metrics._temporality import AggregationTemporality
+from otelbridge.sdk.metrics.export._exporter import (
+    ConsoleMetricExporter,
+    MetricExporter,
+    MetricExportResult,
+)
+from otelbridge.sdk.metrics.export._periodic import PeriodicExportingMetricReader
+from otelbridge.sdk.metrics.export._producer import MetricProducer
+from otelbridge.sdk.metrics.export._reader import InMemoryMetricReader, MetricReader
+from otelbridge.sdk.metrics.export._temporality_env import preferred_temporality_from_env
+
+__all__ = [
+    "AggregationTemporality",
+    "Buckets",
+    "ConsoleMetricExporter",
+    "DataPointT",
+    "DataT",
+    "ExponentialHistogram",
+    "ExponentialHistogramDataPoint",
+    "Gauge",
+    "Histogram",
+    "HistogramDataPoint",
+    "InMemoryMetricReader",
+    "Metric",
+    "MetricExportResult",
+    "MetricExporter",
+    "MetricProducer",
+    "MetricReader",
+    "MetricsData",
+    "NumberDataPoint",
+    "PeriodicExportingMetricReader",
+    "ResourceMetrics",
+    "ScopeMetrics",
+    "Sum",
+    "preferred_temporality_from_env",
+]
