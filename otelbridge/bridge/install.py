@@ -110,5 +110,4 @@ def _configure_sdk() -> Tuple[
 
     providers = configure(set_global=False)
     tracer_provider = providers.tracer_provider or trace_api.NoOpTracerProvider()  # SDK disabled
-    # A meter provider appears once the metrics signal is part of configure().
-    return tracer_provider, getattr(providers, "meter_provider", None), providers.shutdown
+    return tracer_provider, providers.meter_provider, providers.shutdown

@@ -6,7 +6,7 @@ from typing import Iterator
 
 import opentracing
 import pytest
-from opentelemetry import propagate
+from opentelemetry import metrics, propagate
 from opentelemetry import trace as trace_api
 
 from otelbridge.bridge import installed_tracer, uninstall
@@ -16,6 +16,7 @@ from otelbridge.bridge import installed_tracer, uninstall
 def leaves_no_trace() -> Iterator[None]:
     before = (
         trace_api._TRACER_PROVIDER,
+        metrics.get_meter_provider(),
         propagate.get_global_textmap(),
         opentracing.global_tracer(),
         opentracing.is_global_tracer_registered(),
@@ -25,6 +26,7 @@ def leaves_no_trace() -> Iterator[None]:
     assert installed_tracer() is None
     after = (
         trace_api._TRACER_PROVIDER,
+        metrics.get_meter_provider(),
         propagate.get_global_textmap(),
         opentracing.global_tracer(),
         opentracing.is_global_tracer_registered(),

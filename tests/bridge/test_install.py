@@ -6,11 +6,12 @@ import threading
 
 import opentracing
 import pytest
-from opentelemetry import propagate
+from opentelemetry import metrics, propagate
 from opentelemetry import trace as trace_api
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 from otelbridge.bridge import install, installed_tracer, uninstall
+from otelbridge.sdk.metrics import MeterProvider
 from otelbridge.sdk.trace import TracerProvider
 from otelbridge.sdk.trace.export import SimpleSpanProcessor
 from otelbridge.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -154,6 +155,7 @@ def test_failed_install_leaves_globals_untouched() -> None:
 def test_without_providers_the_sdk_is_configured_from_otel_variables(monkeypatch, caplog) -> None:
     monkeypatch.setenv("OTEL_SERVICE_NAME", "from-env")
     monkeypatch.setenv("OTEL_TRACES_EXPORTER", "none")
+    monkeypatch.setenv("OTEL_METRICS_EXPORTER", "none")
     monkeypatch.setenv("OTEL_TRACES_SAMPLER", "always_off")
     tracer = install()
     provider = trace_api.get_tracer_provider()
@@ -161,7 +163,9 @@ def test_without_providers_the_sdk_is_configured_from_otel_variables(monkeypatch
     assert tracer.tracer_provider is provider
     assert provider.resource.attributes["service.name"] == "from-env"
     assert not tracer.start_span("sampled out").unwrap().is_recording()
+    assert isinstance(metrics.get_meter_provider(), MeterProvider)
     uninstall()
+    assert not isinstance(metrics.get_meter_provider(), MeterProvider)
     # The bridge shut down the provider it configured itself: a second shutdown is refused.
     provider.shutdown()
     assert "more than once" in caplog.text

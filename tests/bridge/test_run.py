@@ -20,7 +20,15 @@ def run(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProc
         for key, value in os.environ.items()
         if not key.startswith("OTEL_") and key != "PYTHONPATH"
     }
-    environ.update({"OTEL_TRACES_EXPORTER": "console", "OTEL_SERVICE_NAME": "inventory"}, **env)
+    environ.update(
+        {
+            "OTEL_TRACES_EXPORTER": "console",
+            "OTEL_METRICS_EXPORTER": "none",
+            "OTEL_LOGS_EXPORTER": "none",
+            "OTEL_SERVICE_NAME": "inventory",
+        },
+        **env,
+    )
     return subprocess.run(
         [sys.executable, "-m", "otelbridge", "run", "--", *args],
         capture_output=True,
