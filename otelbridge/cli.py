@@ -19,6 +19,7 @@ COMMANDS: dict[str, str] = {
     "demo": "otelbridge.commands.demo",
     "run": "otelbridge.commands.run",
     "collect": "otelbridge.commands.collect",
+    "migrate": "otelbridge.commands.migrate",
 }
 
 
