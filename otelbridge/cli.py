@@ -18,6 +18,7 @@ from otelbridge.version import __version__
 COMMANDS: dict[str, str] = {
     "demo": "otelbridge.commands.demo",
     "collect": "otelbridge.commands.collect",
+    "migrate": "otelbridge.commands.migrate",
 }
 
 

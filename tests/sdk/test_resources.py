@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import logging
 import os
+from unittest import mock
+from urllib.parse import quote
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from otelbridge.sdk.resources import (
     HostResourceDetector,
@@ -99,3 +103,17 @@ def test_aggregated_resources_skip_failing_detectors(caplog) -> None:
     assert dict(resource.attributes) == {"cloud.provider": "test"}
     with pytest.raises(RuntimeError):
         get_aggregated_resources([Failing(raise_on_error=True)], Resource.get_empty())
+
+
+@given(
+    st.dictionaries(
+        st.text(min_size=1).filter(lambda k: k.strip() == k and k != "service.name"),
+        st.text().filter(lambda v: v.strip() == v),
+        max_size=5,
+    )
+)
+def test_env_attributes_round_trip_percent_encoding(attributes) -> None:
+    raw = ",".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in attributes.items())
+    with mock.patch.dict(os.environ, {"OTEL_RESOURCE_ATTRIBUTES": raw}):
+        created = Resource.create().attributes
+    assert {key: created[key] for key in attributes} == attributes

@@ -1,12 +1,17 @@
 """The trace SDK, a drop-in for ``opentelemetry.sdk.trace`` (same names and module paths)."""
 
 from otelbridge.sdk.trace._limits import SpanLimits
-from otelbridge.sdk.trace._processor import SpanProcessor, SynchronousMultiSpanProcessor
+from otelbridge.sdk.trace._processor import (
+    ConcurrentMultiSpanProcessor,
+    SpanProcessor,
+    SynchronousMultiSpanProcessor,
+)
 from otelbridge.sdk.trace._provider import TracerProvider
 from otelbridge.sdk.trace._span import Event, ReadableSpan, Span
 from otelbridge.sdk.trace._tracer import Tracer
 
 __all__ = [
+    "ConcurrentMultiSpanProcessor",
     "Event",
     "ReadableSpan",
     "Span",

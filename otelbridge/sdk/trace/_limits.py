@@ -16,6 +16,7 @@ from otelbridge.sdk.environment_variables import (
     OTEL_SPAN_EVENT_COUNT_LIMIT,
     OTEL_SPAN_LINK_COUNT_LIMIT,
 )
+from otelbridge.sdk.util.env import check_at_least, env_int
 
 _DEFAULT_COUNT_LIMIT = 128
 
@@ -26,19 +27,12 @@ def _limit(value: Optional[int], env_var: str, default: Optional[int]) -> Option
     if value == SpanLimits.UNSET:
         return None
     if value is None:
-        raw = os.environ.get(env_var)
-        if raw is None:
+        if env_var not in os.environ:
             return default
-        raw = raw.strip()
-        if not raw:
+        value = env_int(env_var)  # set but blank: unlimited
+        if value is None:
             return None
-        try:
-            value = int(raw)
-        except ValueError:
-            raise ValueError(f"{env_var} must be a non-negative integer, got {raw!r}") from None
-    if value < 0:
-        raise ValueError(f"{env_var} must be a non-negative integer, got {value}")
-    return value
+    return check_at_least(value, 0, env_var)
 
 
 class SpanLimits:

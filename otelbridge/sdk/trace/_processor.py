@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import logging
 import threading
 import time
-from typing import TYPE_CHECKING, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, List, Optional, Tuple
 
 from opentelemetry.context import Context
 
@@ -34,6 +35,15 @@ class SpanProcessor:
         return True
 
 
+def _guarded(processor: SpanProcessor, method: str, *args: Any) -> Any:
+    """Call ``processor.method(*args)``; an exception is logged and returned as ``None``."""
+    try:
+        return getattr(processor, method)(*args)
+    except Exception:
+        _logger.exception("Span processor %r failed in %s", processor, method)
+        return None
+
+
 class SynchronousMultiSpanProcessor(SpanProcessor):
     """Calls several processors in the order they were added; one failing does not stop the
     others."""
@@ -50,42 +60,58 @@ class SynchronousMultiSpanProcessor(SpanProcessor):
         with self._lock:
             self._span_processors = (*self._span_processors, span_processor)
 
+    def _call_all(self, method: str, *args: Any) -> List[Any]:
+        return [_guarded(processor, method, *args) for processor in self._span_processors]
+
     def on_start(self, span: Span, parent_context: Optional[Context] = None) -> None:
-        for processor in self._span_processors:
-            try:
-                processor.on_start(span, parent_context)
-            except Exception:
-                _logger.exception("Span processor %r failed in on_start", processor)
+        self._call_all("on_start", span, parent_context)
 
     def on_end(self, span: ReadableSpan) -> None:
-        for processor in self._span_processors:
-            try:
-                processor.on_end(span)
-            except Exception:
-                _logger.exception("Span processor %r failed in on_end", processor)
+        self._call_all("on_end", span)
 
     def shutdown(self) -> None:
-        for processor in self._span_processors:
-            try:
-                processor.shutdown()
-            except Exception:
-                _logger.exception("Span processor %r failed to shut down", processor)
+        self._call_all("shutdown")
 
     def force_flush(self, timeout_millis: int = 30000) -> bool:
         deadline = time.monotonic() + timeout_millis / 1000
         flushed = True
         for processor in self._span_processors:
             remaining = int(max(0.0, deadline - time.monotonic()) * 1000)
-            try:
-                flushed = processor.force_flush(remaining) and flushed
-            except Exception:
-                _logger.exception("Span processor %r failed to flush", processor)
-                flushed = False
+            flushed = _guarded(processor, "force_flush", remaining) is True and flushed
         return flushed
 
 
+class ConcurrentMultiSpanProcessor(SynchronousMultiSpanProcessor):
+    """Calls its processors in parallel on a thread pool and waits for all of them; useful
+    when several processors do slow work in ``on_end``."""
+
+    def __init__(self, num_threads: int = 2) -> None:
+        super().__init__()
+        self._executor = concurrent.futures.ThreadPoolExecutor(max_workers=num_threads)
+
+    def _call_all(self, method: str, *args: Any) -> List[Any]:
+        futures = [
+            self._executor.submit(_guarded, processor, method, *args)
+            for processor in self._span_processors
+        ]
+        return [future.result() for future in futures]
+
+    def shutdown(self) -> None:
+        super().shutdown()
+        self._executor.shutdown(wait=True)
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        futures = [
+            self._executor.submit(_guarded, processor, "force_flush", timeout_millis)
+            for processor in self._span_processors
+        ]
+        done, pending = concurrent.futures.wait(futures, timeout_millis / 1000)
+        return not pending and all(future.result() is True for future in done)
+
+
 def processors_of(active: SpanProcessor) -> List[SpanProcessor]:
-    """The processors behind the provider's active processor, flattened one level."""
-    if isinstance(active, SynchronousMultiSpanProcessor):
+    """The processors the provider's pipeline calls directly: the default synchronous
+    multi-processor is flattened (one call less per span), anything else is called as is."""
+    if type(active) is SynchronousMultiSpanProcessor:
         return list(active.span_processors)
     return [active]

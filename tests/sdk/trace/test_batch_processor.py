@@ -196,3 +196,28 @@ def test_worker_restarts_in_forked_child() -> None:
     child, parent = result.stdout.split()
     assert child == "True:in-child"  # the parent's queued span is not exported twice
     assert parent == "parent-before-fork"
+
+
+def test_spans_from_many_threads_exported_exactly_once_while_flushing() -> None:
+    exporter = InMemorySpanExporter()
+    processor = BatchSpanProcessor(
+        exporter, max_queue_size=10_000, max_export_batch_size=16, schedule_delay_millis=1
+    )
+    provider, tracer = tracer_with(processor)
+
+    def work(thread: int) -> None:
+        for i in range(300):
+            tracer.start_span(f"{thread}-{i}").end()
+            if i % 100 == 0:
+                processor.force_flush(5000)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert processor.force_flush(5000)
+    names = [s.name for s in exporter.get_finished_spans()]
+    assert len(names) == len(set(names)) == 1200
+    assert processor.dropped_spans == 0
+    provider.shutdown()

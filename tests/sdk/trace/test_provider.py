@@ -7,11 +7,12 @@ import json
 import logging
 import subprocess
 import sys
+import threading
 
 from opentelemetry import trace
 
 from otelbridge.sdk.resources import Resource
-from otelbridge.sdk.trace import SpanProcessor, TracerProvider
+from otelbridge.sdk.trace import ConcurrentMultiSpanProcessor, SpanProcessor, TracerProvider
 from otelbridge.sdk.trace.export import (
     ConsoleSpanExporter,
     SimpleSpanProcessor,
@@ -198,3 +199,36 @@ def test_exports_hidden_from_instrumentation_unless_exporter_opts_out() -> None:
     provider.add_span_processor(SimpleSpanProcessor(LocalExporter()))
     provider.get_tracer("t").start_span("op").end()
     assert seen == {"NetworkExporter": True, "LocalExporter": None}
+
+
+def test_concurrent_multi_processor_runs_processors_in_parallel(exporter) -> None:
+    barrier = threading.Barrier(2, timeout=5)
+
+    class Meeting(SpanProcessor):
+        """Passes only if the other processor's on_end runs at the same time."""
+
+        def on_end(self, span):
+            barrier.wait()
+
+    provider = TracerProvider(
+        active_span_processor=ConcurrentMultiSpanProcessor(num_threads=2), shutdown_on_exit=False
+    )
+    provider.add_span_processor(Meeting())
+    provider.add_span_processor(Meeting())
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    provider.get_tracer("t").start_span("op").end()
+    assert [s.name for s in exporter.get_finished_spans()] == ["op"]
+    assert provider.force_flush(1000) is True
+    provider.shutdown()
+
+
+def test_force_flush_reports_a_failing_processor() -> None:
+    provider = TracerProvider(shutdown_on_exit=False)
+    provider.add_span_processor(FailingProcessor())
+
+    class Stuck(SpanProcessor):
+        def force_flush(self, timeout_millis=30000):
+            return False
+
+    provider.add_span_processor(Stuck())
+    assert provider.force_flush(100) is False

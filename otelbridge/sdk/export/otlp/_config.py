@@ -94,15 +94,14 @@ def _flag(value: Optional[str]) -> bool:
     return (value or "").strip().lower() == "true"
 
 
-def _timeout(value: Optional[str]) -> float:
+def parse_timeout(value: Optional[str], variable: str = OTEL_EXPORTER_OTLP_TIMEOUT) -> float:
+    """Seconds from a timeout variable's milliseconds; the default when unset or invalid."""
     if value is None:
         return DEFAULT_TIMEOUT_S
     try:
-        return max(float(value) / 1000.0, 0.0)  # the specification gives milliseconds
+        return max(float(value) / 1000.0, 0.0)
     except ValueError:
-        _logger.warning(
-            "Invalid %s %r; using %ss", OTEL_EXPORTER_OTLP_TIMEOUT, value, DEFAULT_TIMEOUT_S
-        )
+        _logger.warning("Invalid %s %r; using %ss", variable, value, DEFAULT_TIMEOUT_S)
         return DEFAULT_TIMEOUT_S
 
 
@@ -158,7 +157,7 @@ def resolve(
     return ExporterConfig(
         endpoint=endpoint,
         insecure=insecure,
-        timeout=_timeout(env(OTEL_EXPORTER_OTLP_TIMEOUT)) if timeout is None else timeout,
+        timeout=parse_timeout(env(OTEL_EXPORTER_OTLP_TIMEOUT)) if timeout is None else timeout,
         compression=_compression(compression or env(OTEL_EXPORTER_OTLP_COMPRESSION)),
         headers=dict(headers)
         if headers is not None

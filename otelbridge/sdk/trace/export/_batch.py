@@ -18,6 +18,7 @@ from otelbridge.sdk.environment_variables import (
 )
 from otelbridge.sdk.trace._processor import SpanProcessor
 from otelbridge.sdk.trace.export._exporter import export_safely, needs_suppression
+from otelbridge.sdk.util.env import check_at_least, env_int
 
 _logger = logging.getLogger(__name__)
 
@@ -26,16 +27,8 @@ def _setting(value: Optional[int], env_var: str, default: int, allow_zero: bool 
     """An explicit value, else the variable, else ``default``; invalid values raise
     ``ValueError`` naming the variable."""
     if value is None:
-        raw = os.environ.get(env_var, "").strip()
-        if not raw:
-            return default
-        try:
-            value = int(raw)
-        except ValueError:
-            raise ValueError(f"{env_var} must be an integer, got {raw!r}") from None
-    if value < 0 or (value == 0 and not allow_zero):
-        raise ValueError(f"{env_var} must be a positive integer, got {value}")
-    return value
+        value = env_int(env_var)
+    return check_at_least(default if value is None else value, 0 if allow_zero else 1, env_var)
 
 
 class BatchSpanProcessor(SpanProcessor):

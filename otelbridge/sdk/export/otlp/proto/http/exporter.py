@@ -33,13 +33,15 @@ def parse_retry_after(value: Optional[str]) -> Optional[float]:
 
 
 class HttpTransport:
-    """POSTs ``application/x-protobuf`` bodies over a keep-alive connection pool."""
+    """POSTs bodies (``application/x-protobuf`` by default) over a keep-alive connection pool."""
 
-    def __init__(self, config: ExporterConfig) -> None:
+    def __init__(
+        self, config: ExporterConfig, content_type: str = "application/x-protobuf"
+    ) -> None:
         self._url = config.endpoint
         self._gzip = config.compression == "gzip"
         headers = {
-            "Content-Type": "application/x-protobuf",
+            "Content-Type": content_type,
             "User-Agent": f"otelbridge-otlp/{__version__}",
             **config.headers,
         }

@@ -1,0 +1,84 @@
+"""Finding the files to migrate, and writing them back atomically."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import stat
+import tempfile
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+#: Directories never entered: tool caches, virtual environments, version control.
+SKIP_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".tox",
+        ".nox",
+        ".venv",
+        "venv",
+        "__pycache__",
+        "node_modules",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".pytest_cache",
+    }
+)
+
+
+def _matches(path: str, globs: Sequence[str]) -> bool:
+    name = os.path.basename(path)
+    return any(fnmatch.fnmatch(path, g) or fnmatch.fnmatch(name, g) for g in globs)
+
+
+def discover(
+    roots: Iterable[str], include: Sequence[str] = ("*.py",), exclude: Sequence[str] = ()
+) -> Iterator[str]:
+    """Yield each file once (by real path), walking directories without following symlinked
+    directories, so that symlink loops cannot make the walk endless."""
+    seen: set[str] = set()
+    for root in roots:
+        if os.path.isdir(root):
+            for directory, dirs, names in os.walk(root, followlinks=False):
+                dirs[:] = sorted(
+                    d
+                    for d in dirs
+                    if d not in SKIP_DIRS and not _matches(os.path.join(directory, d), exclude)
+                )
+                for name in sorted(names):
+                    path = os.path.join(directory, name)
+                    if (
+                        _matches(path, include)
+                        and not _matches(path, exclude)
+                        and os.path.isfile(path)
+                    ):
+                        real = os.path.realpath(path)
+                        if real not in seen:
+                            seen.add(real)
+                            yield path
+        else:  # named explicitly: taken whatever its name, unless excluded
+            real = os.path.realpath(root)
+            if real not in seen and not _matches(root, exclude):
+                seen.add(real)
+                yield root
+
+
+def write_atomically(path: str, data: bytes) -> None:
+    """Replace ``path``'s content in one rename: readers (and a Ctrl-C) see the old or the new
+    file, never a mix. Keeps the permission bits; writes through symlinks to their target."""
+    target = Path(os.path.realpath(path))
+    mode = stat.S_IMODE(os.stat(target).st_mode)
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".otelbridge", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, mode)
+        os.replace(temp, target)
+    except BaseException:
+        if os.path.exists(temp):
+            os.unlink(temp)
+        raise

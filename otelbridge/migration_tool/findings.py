@@ -1,0 +1,41 @@
+"""What a migration run found in one file: review-needed sites and the per-file outcome."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Optional
+
+TODO_PREFIX = "# TODO(otelbridge): "
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A site left unchanged (or partly mapped) because the rewrite could not be proven safe."""
+
+    rule: str
+    reason: str
+    line: int
+    column: int
+
+
+@dataclass
+class FileResult:
+    """The outcome for one file. ``status`` is one of the ``STATUSES`` below."""
+
+    path: str
+    status: str
+    rewrites: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    error: Optional[str] = None
+    traceback: Optional[str] = None
+    diff: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        del data["diff"]
+        return data
+
+
+#: unchanged: nothing to do; changed: rewritten (or would be); skipped: not read (generated file);
+#: failed: left untouched because it could not be read, parsed or safely rewritten.
+STATUSES = ("unchanged", "changed", "skipped", "failed")

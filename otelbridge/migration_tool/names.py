@@ -1,0 +1,52 @@
+"""Names of the legacy APIs the migration recognises, and the attribute names they map to."""
+
+from __future__ import annotations
+
+LEGACY_MODULES = ("opentracing", "jaeger_client")
+
+GLOBAL_TRACER_CALLS = frozenset({"opentracing.global_tracer"})
+GLOBAL_TRACER_ATTRS = frozenset({"opentracing.tracer"})
+SET_GLOBAL_TRACER = frozenset({"opentracing.set_global_tracer"})
+JAEGER_CONFIG = "jaeger_client.Config"
+REFERENCE_FUNCS = {"opentracing.child_of": "child_of", "opentracing.follows_from": "follows_from"}
+
+#: ``opentracing.ext.tags`` constants and their string values (opentracing 2.4).
+TAGS = {
+    "SPAN_KIND": "span.kind",
+    "SPAN_KIND_RPC_CLIENT": "client",
+    "SPAN_KIND_RPC_SERVER": "server",
+    "SPAN_KIND_CONSUMER": "consumer",
+    "SPAN_KIND_PRODUCER": "producer",
+    "SERVICE": "service",
+    "ERROR": "error",
+    "COMPONENT": "component",
+    "SAMPLING_PRIORITY": "sampling.priority",
+    "PEER_SERVICE": "peer.service",
+    "PEER_HOSTNAME": "peer.hostname",
+    "PEER_ADDRESS": "peer.address",
+    "PEER_HOST_IPV4": "peer.ipv4",
+    "PEER_HOST_IPV6": "peer.ipv6",
+    "PEER_PORT": "peer.port",
+    "HTTP_URL": "http.url",
+    "HTTP_METHOD": "http.method",
+    "HTTP_STATUS_CODE": "http.status_code",
+    "DATABASE_INSTANCE": "db.instance",
+    "DATABASE_STATEMENT": "db.statement",
+    "DATABASE_TYPE": "db.type",
+    "DATABASE_USER": "db.user",
+    "MESSAGE_BUS_DESTINATION": "message_bus.destination",
+}
+TAG_MODULES = ("opentracing.ext.tags.", "opentracing.ext.tags.tags.")
+
+#: OpenTracing ``span.kind`` tag values -> ``opentelemetry.trace.SpanKind`` members.
+SPAN_KINDS = {
+    "client": "CLIENT",
+    "server": "SERVER",
+    "producer": "PRODUCER",
+    "consumer": "CONSUMER",
+}
+
+#: ``opentracing.Format`` members that map to the W3C text propagators.
+TEXT_FORMATS = frozenset({"http_headers", "text_map"})
+FORMAT_PREFIXES = ("opentracing.Format.", "opentracing.propagation.Format.")
+FORMAT_VALUES = {"HTTP_HEADERS": "http_headers", "TEXT_MAP": "text_map", "BINARY": "binary"}

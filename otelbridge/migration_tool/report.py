@@ -1,0 +1,67 @@
+"""The ``--report`` file: JSON for tools, Markdown for people."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any, Sequence
+
+from otelbridge.migration_tool.findings import STATUSES, FileResult
+
+
+def summary(results: Sequence[FileResult]) -> dict[str, int]:
+    counts = Counter(result.status for result in results)
+    data = {status: counts.get(status, 0) for status in STATUSES}
+    data["files"] = len(results)
+    data["rewrites"] = sum(result.rewrites for result in results)
+    data["review"] = sum(len(result.findings) for result in results)
+    return data
+
+
+def to_json(results: Sequence[FileResult], mode: str) -> str:
+    document: dict[str, Any] = {
+        "mode": mode,
+        "summary": summary(results),
+        # Unchanged files carry nothing worth reporting; their count is in the summary.
+        "files": [r.to_json() for r in results if r.status != "unchanged" or r.findings],
+    }
+    return json.dumps(document, indent=2) + "\n"
+
+
+def to_markdown(results: Sequence[FileResult], mode: str) -> str:
+    counts = summary(results)
+    lines = [
+        "# otelbridge migrate report",
+        "",
+        f"Mode `{mode}`: {counts['files']} files, {counts['changed']} changed, "
+        f"{counts['rewrites']} rewrites, {counts['review']} sites to review, "
+        f"{counts['failed']} failed, {counts['skipped']} skipped.",
+        "",
+    ]
+    failed = [r for r in results if r.status in ("failed", "skipped")]
+    if failed:
+        lines += ["## Files not migrated", "", "| file | status | reason |", "| --- | --- | --- |"]
+        lines += [f"| `{r.path}` | {r.status} | {_cell(r.error or '')} |" for r in failed]
+        lines.append("")
+    review = [r for r in results if r.findings]
+    if review:
+        lines += [
+            "## Sites to review",
+            "",
+            "| file | line | rule | reason |",
+            "| --- | --- | --- | --- |",
+        ]
+        for r in review:
+            lines += [
+                f"| `{r.path}` | {f.line} | {f.rule} | {_cell(f.reason)} |" for f in r.findings
+            ]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render(results: Sequence[FileResult], mode: str, filename: str) -> str:
+    return to_markdown(results, mode) if filename.endswith(".md") else to_json(results, mode)

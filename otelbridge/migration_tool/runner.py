@@ -1,0 +1,157 @@
+"""Migrate many files: per-file isolation, parallel worker processes, outcome per file."""
+
+from __future__ import annotations
+
+import difflib
+import io
+import multiprocessing
+import os
+import sys
+import time
+import tokenize
+import traceback
+from typing import Callable, Iterable, Optional, Sequence
+
+from otelbridge.migration_tool.files import write_atomically
+from otelbridge.migration_tool.findings import FileResult
+from otelbridge.migration_tool.prefilter import is_generated, mentions_legacy
+
+MODES = ("diff", "check", "write")
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Source text and its encoding (PEP 263 cookie or BOM, UTF-8 by default)."""
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    return data.decode(encoding), encoding
+
+
+def migrate_file(path: str, mode: str = "diff") -> FileResult:
+    """Never raises (except ``KeyboardInterrupt``): every failure becomes a ``failed`` result."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        return FileResult(path, "failed", error=f"unreadable: {exc.strerror or exc}")
+    try:
+        try:
+            source, encoding = decode(data)
+        except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
+            return FileResult(path, "failed", error=f"cannot decode: {exc}")
+        if not mentions_legacy(source):
+            return FileResult(path, "unchanged")
+        if is_generated(source):
+            return FileResult(path, "skipped", error="generated file (@generated)")
+        import libcst
+
+        from otelbridge.migration_tool.pipeline import migrate_source
+
+        try:
+            migration = migrate_source(source, path)
+        except libcst.ParserSyntaxError as exc:
+            return FileResult(
+                path, "failed", error=f"syntax error at line {exc.raw_line}: {exc.message}"
+            )
+        if migration.error:
+            return FileResult(path, "failed", findings=migration.findings, error=migration.error)
+        result = FileResult(path, "unchanged", migration.rewrites, migration.findings)
+        if migration.code == source:
+            return result
+        result.status = "changed"
+        if mode != "check":
+            result.diff = "".join(
+                difflib.unified_diff(
+                    source.splitlines(keepends=True),
+                    migration.code.splitlines(keepends=True),
+                    *_labels(path),
+                )
+            )
+        if mode == "write":
+            write_atomically(path, migration.code.encode(encoding))
+        return result
+    except KeyboardInterrupt:
+        raise
+    except Exception as exc:
+        return FileResult(
+            path, "failed", error=f"{type(exc).__name__}: {exc}", traceback=traceback.format_exc()
+        )
+
+
+def _warm() -> None:
+    """Import and exercise the parser once, before forking, so workers start hot."""
+    import libcst
+
+    from otelbridge.migration_tool.pipeline import migrate_source
+
+    migrate_source("import opentracing\ntracer = opentracing.global_tracer()\n")
+    libcst.parse_module("x = 1\n")
+
+
+def _task(args: tuple[str, str]) -> FileResult:
+    return migrate_file(*args)
+
+
+def run(
+    paths: Sequence[str],
+    mode: str,
+    jobs: int = 1,
+    progress: Optional[Callable[[int, int], None]] = None,
+) -> list[FileResult]:
+    """Results in the order of ``paths``."""
+    results: dict[str, FileResult] = {}
+    tasks = [(path, mode) for path in paths]
+    done = 0
+    if jobs <= 1 or len(paths) < 2:
+        iterator: Iterable[FileResult] = map(_task, tasks)
+        pool = None
+    else:
+        _warm()
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else None)
+        pool = context.Pool(min(jobs, len(paths)))
+        iterator = pool.imap_unordered(
+            _task, tasks, chunksize=max(1, min(16, len(paths) // (jobs * 8) or 1))
+        )
+    try:
+        for result in iterator:
+            results[result.path] = result
+            done += 1
+            if progress is not None:
+                progress(done, len(paths))
+    except BaseException:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+        raise
+    if pool is not None:
+        pool.close()
+        pool.join()
+    return [results[path] for path in paths]
+
+
+class ProgressBar:
+    """A one-line bar on a terminal's stderr, redrawn at most ten times a second."""
+
+    def __init__(self, stream=sys.stderr) -> None:  # type: ignore[no-untyped-def]
+        self._stream = stream
+        self._last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done != total and now - self._last < 0.1:
+            return
+        self._last = now
+        width = 30
+        filled = width * done // max(total, 1)
+        self._stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} files")
+        if done == total:
+            self._stream.write("\r" + " " * (width + 30) + "\r")
+        self._stream.flush()
+
+
+def default_jobs() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def _labels(path: str) -> tuple[str, str]:
+    """``a/``/``b/`` prefixes as git uses them, for relative paths only."""
+    return (path, path) if os.path.isabs(path) else (f"a/{path}", f"b/{path}")

@@ -1,0 +1,101 @@
+"""Per-file state shared by the transforms of one run: model, findings, markers, import names."""
+
+from __future__ import annotations
+
+from typing import Mapping, Optional
+
+import libcst as cst
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+from libcst.metadata import CodeRange, ImportAssignment, MetadataWrapper, PositionProvider
+
+from otelbridge.migration_tool.findings import TODO_PREFIX, Finding
+from otelbridge.migration_tool.model import LegacyModel
+
+STATE_KEY = "otelbridge.migration"
+STATEMENTS = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
+
+
+class Unconvertible(Exception):
+    """Raised by a transform that discovers, mid-file, that it already rewrote something unsafely.
+
+    The runner leaves the whole file unchanged and reports the reason.
+    """
+
+
+class MigrationState:
+    """Everything the transforms of one file share; lives in ``context.scratch``."""
+
+    def __init__(
+        self, context: CodemodContext, wrapper: MetadataWrapper, model: LegacyModel
+    ) -> None:
+        self.context = context
+        self.wrapper = wrapper
+        self.model = model
+        self.findings: list[Finding] = []
+        self.rewrites = 0
+        #: innermost statement first: the statement a TODO marker attaches to
+        self.statements: list[cst.CSTNode] = []
+        self._markers: dict[cst.CSTNode, list[str]] = {}
+        self._positions: Optional[Mapping[cst.CSTNode, CodeRange]] = None
+        #: legacy imports seen, removed at the end if nothing uses them any more
+        self.legacy_imports: list[tuple[str, Optional[str], Optional[str]]] = []
+
+    @staticmethod
+    def of(context: CodemodContext) -> MigrationState:
+        state = context.scratch[STATE_KEY]
+        assert isinstance(state, MigrationState)
+        return state
+
+    def position(self, node: cst.CSTNode) -> tuple[int, int]:
+        if self._positions is None:  # computed only for files that have findings
+            self._positions = self.wrapper.resolve(PositionProvider)
+        where = self._positions.get(node)
+        return (where.start.line, where.start.column) if where else (0, 0)
+
+    def flag(self, node: cst.CSTNode, rule: str, reason: str) -> None:
+        """Record a review-needed site and put a TODO marker above its statement."""
+        line, column = self.position(node)
+        finding = Finding(rule, reason, line, column)
+        if finding not in self.findings:
+            self.findings.append(finding)
+        if self.statements:
+            reasons = self._markers.setdefault(self.statements[-1], [])
+            if reason not in reasons:
+                reasons.append(reason)
+
+    def add_markers(self, original: cst.CSTNode, updated: cst.CSTNode) -> cst.CSTNode:
+        reasons = self._markers.pop(original, None)
+        if not reasons or not hasattr(updated, "leading_lines"):
+            return updated
+        lines = list(updated.leading_lines)  # type: ignore[attr-defined]
+        present = {line.comment.value for line in lines if line.comment is not None}
+        for reason in reasons:
+            text = TODO_PREFIX + reason
+            if text not in present:
+                lines.append(cst.EmptyLine(indent=True, comment=cst.Comment(text)))
+        return updated.with_changes(leading_lines=lines)
+
+    def otel(self, node: cst.CSTNode, module: str, obj: str) -> str:
+        """The local name for ``from <module> import <obj>`` at ``node``, scheduling the import.
+
+        Uses ``otel_<obj>`` when ``<obj>`` already names something else where it is used.
+        """
+        name = obj
+        scope = self.model.scope(node)
+        if scope is not None:
+            for assignment in scope[obj]:
+                if not (
+                    isinstance(assignment, ImportAssignment)
+                    and f"{module}.{obj}" in {q.name for q in scope.get_qualified_names_for(obj)}
+                ):
+                    name = f"otel_{obj}"
+                    break
+        AddImportsVisitor.add_needed_import(
+            self.context, module, obj, None if name == obj else name
+        )
+        return name
+
+    def schedule_legacy_import_removal(self) -> None:
+        for module, obj, asname in self.legacy_imports:
+            RemoveImportsVisitor.remove_unused_import(self.context, module, obj, asname)

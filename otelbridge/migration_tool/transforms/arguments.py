@@ -1,0 +1,216 @@
+"""Mapping of OpenTracing span-creation arguments onto ``start_span``/``start_as_current_span``."""
+
+from __future__ import annotations
+
+from typing import Optional, Union
+
+import libcst as cst
+
+from otelbridge.migration_tool.model import Kind
+from otelbridge.migration_tool.names import REFERENCE_FUNCS, SPAN_KINDS, TAG_MODULES, TAGS
+from otelbridge.migration_tool.transforms.base import LegacyTransform, literal
+
+#: OpenTracing's parameters in positional order (``start_span`` and ``start_active_span``).
+POSITIONAL = (
+    "operation_name",
+    "child_of",
+    "references",
+    "tags",
+    "start_time",
+    "ignore_active_span",
+)
+_EQUAL = cst.AssignEqual(
+    whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
+)
+
+
+class Review(Exception):
+    """A site that cannot be proven safe; carries the reason shown in the TODO marker."""
+
+
+def tag_string(transform: LegacyTransform, node: cst.BaseExpression) -> Optional[str]:
+    """The string a tag key or value stands for: a literal, or an ``opentracing.ext.tags`` name."""
+    value = literal(node)
+    if isinstance(value, str):
+        return value
+    if isinstance(node, (cst.Attribute, cst.Name)):
+        for name in transform.model.qualified_names(node):
+            for prefix in TAG_MODULES:
+                if name.startswith(prefix) and name[len(prefix) :] in TAGS:
+                    return TAGS[name[len(prefix) :]]
+    return None
+
+
+def seconds_to_ns(node: cst.BaseExpression) -> cst.BaseExpression:
+    """OpenTracing timestamps are float seconds; OpenTelemetry's are int nanoseconds."""
+    value = literal(node)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return cst.Integer(str(int(value * 1_000_000_000)))
+    return cst.parse_expression("int(T * 1e9)").visit(_Replace("T", node))  # type: ignore[return-value]
+
+
+class _Replace(cst.CSTTransformer):
+    def __init__(self, name: str, node: cst.BaseExpression) -> None:
+        super().__init__()
+        self._name, self._node = name, node
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
+        return self._node if updated_node.value == self._name else updated_node
+
+
+def keyword(name: str, value: cst.BaseExpression, like: Optional[cst.Arg] = None) -> cst.Arg:
+    if like is not None:
+        return like.with_changes(keyword=cst.Name(name), value=value, equal=_EQUAL)
+    return cst.Arg(keyword=cst.Name(name), value=value, equal=_EQUAL)
+
+
+def map_creation_args(
+    transform: LegacyTransform, original: cst.Call, updated: cst.Call, current: bool
+) -> list[cst.Arg]:
+    """OpenTelemetry arguments for an OpenTracing span creation; raises :class:`Review`."""
+    given: dict[str, tuple[cst.Arg, cst.Arg]] = {}
+    for index, (old, new) in enumerate(zip(original.args, updated.args)):
+        if old.star:
+            raise Review("span created with *args/**kwargs: arguments cannot be mapped")
+        name = old.keyword.value if old.keyword is not None else POSITIONAL[min(index, 5)]
+        if old.keyword is None and index >= len(POSITIONAL):
+            raise Review("unexpected positional argument to span creation")
+        given[name] = (old, new)
+    unknown = set(given) - set(POSITIONAL) - {"finish_on_close"}
+    if unknown:
+        raise Review(f"unknown span creation argument(s): {', '.join(sorted(unknown))}")
+    args: list[cst.Arg] = []
+    if "operation_name" in given:
+        old, new = given["operation_name"]
+        args.append(new.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT))
+    context = _parent(transform, given)
+    if context is not None:
+        args.append(
+            keyword(
+                "context",
+                context,
+                given.get("child_of", given.get("ignore_active_span", (None, None)))[1],
+            )
+        )
+    if "tags" in given:
+        args.extend(_tags(transform, *given["tags"]))
+    if "references" in given:
+        links = _links(transform, given["references"][0], given["references"][1])
+        if links is not None:
+            args.append(keyword("links", links, given["references"][1]))
+    if "start_time" in given:
+        old, new = given["start_time"]
+        if literal(old.value) is not None:
+            args.append(keyword("start_time", seconds_to_ns(new.value), new))
+    if "finish_on_close" in given:
+        old, new = given["finish_on_close"]
+        if not current:
+            raise Review("finish_on_close= outside start_active_span")
+        if literal(old.value) is not True:
+            args.append(keyword("end_on_exit", new.value, new))
+    return args
+
+
+def _parent(
+    transform: LegacyTransform, given: dict[str, tuple[cst.Arg, cst.Arg]]
+) -> Optional[cst.BaseExpression]:
+    if "child_of" in given and literal(given["child_of"][0].value) is not None:
+        old, new = given["child_of"]
+        return parent_context(transform, old.value, new.value)
+    refs = given.get("references")
+    if refs is not None:
+        parents = [
+            ref for kind, ref in _references(transform, refs[0], refs[1]) if kind == "child_of"
+        ]
+        if len(parents) > 1:
+            raise Review("several child_of references: OpenTelemetry has one parent")
+        if parents:
+            return parent_context(transform, *parents[0])
+    if "ignore_active_span" in given:
+        flag = literal(given["ignore_active_span"][0].value)
+        if flag is True:
+            return transform.expr(given["ignore_active_span"][0], "{otel_context}.Context()")
+        if flag is not False:
+            raise Review("ignore_active_span= is not a literal True/False")
+    return None
+
+
+def parent_context(
+    transform: LegacyTransform, old: cst.BaseExpression, new: cst.BaseExpression
+) -> cst.BaseExpression:
+    """An OpenTelemetry ``Context`` holding the parent given as an OpenTracing span/span context."""
+    kind = transform.kind(old)
+    if kind is Kind.EXTRACTED:
+        return new
+    if kind in (Kind.SPAN, Kind.CURRENT_SPAN):
+        return transform.expr(old, "{trace}.set_span_in_context(PARENT)", PARENT=new)
+    if kind is Kind.SPAN_CONTEXT:
+        return transform.expr(
+            old, "{trace}.set_span_in_context({trace}.NonRecordingSpan(PARENT))", PARENT=new
+        )
+    raise Review("parent (child_of=) is not provably an OpenTracing span or span context")
+
+
+def _references(
+    transform: LegacyTransform, old: cst.Arg, new: cst.Arg
+) -> list[tuple[str, tuple[cst.BaseExpression, cst.BaseExpression]]]:
+    if not (isinstance(old.value, cst.List) and isinstance(new.value, cst.List)):
+        raise Review("references= is not a list literal")
+    found = []
+    for old_el, new_el in zip(old.value.elements, new.value.elements):
+        call, new_call = old_el.value, new_el.value
+        if not (
+            isinstance(call, cst.Call) and isinstance(new_call, cst.Call) and len(call.args) == 1
+        ):
+            raise Review("references= entry is not opentracing.child_of()/follows_from()")
+        names = transform.model.qualified_names(call.func) & set(REFERENCE_FUNCS)
+        if not names:
+            raise Review("references= entry is not opentracing.child_of()/follows_from()")
+        found.append((REFERENCE_FUNCS[names.pop()], (call.args[0].value, new_call.args[0].value)))
+    return found
+
+
+def _links(transform: LegacyTransform, old: cst.Arg, new: cst.Arg) -> Optional[cst.BaseExpression]:
+    links = []
+    for kind, (ref_old, ref_new) in _references(transform, old, new):
+        if kind != "follows_from":
+            continue
+        ref_kind = transform.kind(ref_old)
+        if ref_kind in (Kind.SPAN, Kind.CURRENT_SPAN):
+            links.append(
+                transform.expr(ref_old, "{trace}.Link(REF.get_span_context())", REF=ref_new)
+            )
+        elif ref_kind is Kind.SPAN_CONTEXT:
+            links.append(transform.expr(ref_old, "{trace}.Link(REF)", REF=ref_new))
+        else:
+            raise Review("follows_from() target is not provably a span or span context")
+    if not links:
+        return None
+    return cst.List([cst.Element(link) for link in links])
+
+
+def _tags(transform: LegacyTransform, old: cst.Arg, new: cst.Arg) -> list[cst.Arg]:
+    if not isinstance(old.value, cst.Dict):
+        return [keyword("attributes", new.value, new)]
+    assert isinstance(new.value, cst.Dict)
+    kept: list[Union[cst.DictElement, cst.StarredDictElement]] = []
+    kind: Optional[cst.Arg] = None
+    for old_el, new_el in zip(old.value.elements, new.value.elements):
+        if isinstance(old_el, cst.DictElement):
+            key = tag_string(transform, old_el.key)
+            if key == "span.kind":
+                member = SPAN_KINDS.get(tag_string(transform, old_el.value) or "")
+                if member is None:
+                    raise Review("span.kind tag value is not a known constant")
+                kind = keyword("kind", transform.expr(old_el, "{trace}.SpanKind." + member))
+                continue
+            if key == "error":
+                raise Review("error tag at span creation: set the status after creating the span")
+        kept.append(new_el)
+    args = [kind] if kind is not None else []
+    if kept:
+        last = kept[-1]
+        if not old.value.elements or last is not new.value.elements[-1]:
+            kept[-1] = last.with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        args.append(keyword("attributes", new.value.with_changes(elements=kept), new))
+    return args

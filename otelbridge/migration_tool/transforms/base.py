@@ -1,0 +1,131 @@
+"""The base of every OpenTracing transform: shared state, helpers to build OpenTelemetry code."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
+from libcst.metadata import ScopeProvider
+
+from otelbridge.migration_tool.model import Kind, LegacyModel
+from otelbridge.migration_tool.state import MigrationState
+
+
+class LegacyTransform(VisitorBasedCodemodCommand):
+    """One concern of the migration. Runs alone (``transform_module``) or composed per file.
+
+    Subclasses implement ``visit_``/``leave_`` methods and decide on *original* nodes via
+    :attr:`model`; they build replacements from the *updated* nodes so that other transforms'
+    rewrites of the children are kept.
+    """
+
+    METADATA_DEPENDENCIES = (ScopeProvider,)
+
+    def __init__(self, context: CodemodContext) -> None:
+        super().__init__(context)
+
+    def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        from otelbridge.migration_tool.composite import apply_transforms
+
+        return apply_transforms(self.context, tree, [type(self)])
+
+    def transform_module(self, tree: cst.Module) -> cst.Module:
+        # Metadata is resolved once by the pipeline, not per transform.
+        return self.transform_module_impl(tree)
+
+    @property
+    def state(self) -> MigrationState:
+        return MigrationState.of(self.context)
+
+    @property
+    def model(self) -> LegacyModel:
+        return self.state.model
+
+    def kind(self, node: cst.BaseExpression) -> Optional[Kind]:
+        return self.state.model.kind(node)
+
+    def flag(self, node: cst.CSTNode, rule: str, reason: str) -> None:
+        self.state.flag(node, rule, reason)
+
+    def rewrote(self) -> None:
+        self.state.rewrites += 1
+
+    def otel(self, node: cst.CSTNode, module: str, obj: str) -> str:
+        return self.state.otel(node, module, obj)
+
+    def expr(
+        self, node: cst.CSTNode, template: str, **nodes: cst.BaseExpression
+    ) -> cst.BaseExpression:
+        """Build an expression from a template.
+
+        ``{trace}``, ``{propagate}``, ``{baggage}`` and ``{otel_context}`` become the local names of
+        those OpenTelemetry modules (imported as needed); upper-case placeholder names are replaced
+        by the given nodes, which keeps their formatting and comments.
+        """
+        local = {
+            key: self.otel(node, *mod)
+            for key, mod in OTEL_MODULES.items()
+            if "{" + key + "}" in template
+        }
+        parsed = cst.parse_expression(template.format(**local))
+        return _fill(parsed, nodes) if nodes else parsed
+
+
+OTEL_MODULES = {
+    "trace": ("opentelemetry", "trace"),
+    "propagate": ("opentelemetry", "propagate"),
+    "baggage": ("opentelemetry", "baggage"),
+    "otel_context": ("opentelemetry", "context"),
+}
+
+
+class _Fill(cst.CSTTransformer):
+    def __init__(self, names: dict[str, cst.BaseExpression]) -> None:
+        super().__init__()
+        self._names = names
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
+        return self._names.get(updated_node.value, updated_node)
+
+
+def _fill(template: cst.BaseExpression, names: dict[str, cst.BaseExpression]) -> cst.BaseExpression:
+    """Substitute placeholder names in a parsed template with existing (formatted) nodes."""
+    result = template.visit(_Fill(names))
+    assert isinstance(result, cst.BaseExpression)
+    return result
+
+
+def literal(node: cst.BaseExpression) -> object:
+    """The value of a simple literal (str, int, float, True/False/None), else ``NotImplemented``."""
+    if isinstance(node, cst.SimpleString):
+        return node.evaluated_value
+    if isinstance(node, cst.Integer):
+        return int(node.value.replace("_", ""), 0)
+    if isinstance(node, cst.Float):
+        return float(node.value.replace("_", ""))
+    if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
+        return {"True": True, "False": False, "None": None}[node.value]
+    return NotImplemented
+
+
+def string(value: str) -> cst.SimpleString:
+    """A double-quoted string literal (the common style) for ``value``."""
+    return cst.SimpleString('"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"')
+
+
+def arg(call: cst.Call, keyword: str, position: Optional[int] = None) -> Optional[cst.Arg]:
+    """The argument passed as ``keyword=`` or at ``position``."""
+    for index, item in enumerate(call.args):
+        if item.keyword is not None:
+            if item.keyword.value == keyword:
+                return item
+        elif item.star:
+            continue
+        elif position is not None and index == position:
+            return item
+    return None
+
+
+def has_star_args(call: cst.Call) -> bool:
+    return any(item.star for item in call.args)

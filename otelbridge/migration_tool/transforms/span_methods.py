@@ -1,0 +1,159 @@
+"""Span methods: ``set_tag``, ``log_kv``, ``finish``, ``set_operation_name``, baggage, context."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from otelbridge.migration_tool.model import SPANS, Kind
+from otelbridge.migration_tool.transforms.arguments import Review, seconds_to_ns, tag_string
+from otelbridge.migration_tool.transforms.base import arg, literal, string
+from otelbridge.migration_tool.transforms.statements import StatementAware
+
+#: Methods only OpenTracing spans have: on a receiver of unknown type they are flagged.
+OPENTRACING_ONLY = frozenset(
+    {"set_tag", "log_kv", "set_operation_name", "set_baggage_item", "get_baggage_item", "log_event"}
+)
+UNKNOWN_SPAN = "span of unknown type (e.g. received as a parameter): not rewritten"
+
+
+class SpanMethods(StatementAware):
+    DESCRIPTION = "OpenTracing span methods to OpenTelemetry span methods."
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        func = original_node.func
+        if not isinstance(func, cst.Attribute):
+            return updated_node
+        method = func.attr.value
+        handler = getattr(self, "_" + method, None)
+        if handler is None:
+            return updated_node
+        owner = self.kind(func.value)
+        if owner not in SPANS:
+            if owner is Kind.UNKNOWN and method in OPENTRACING_ONLY:
+                self.flag(original_node, "unknown-span", UNKNOWN_SPAN)
+            return updated_node
+        if method != "get_baggage_item" and not self.discarded(original_node):
+            self.flag(original_node, "result-used", f"result of {method}() is used: not rewritten")
+            return updated_node
+        try:
+            result = handler(original_node, updated_node, owner)
+        except Review as review:
+            self.flag(original_node, method.replace("_", "-"), str(review))
+            return updated_node
+        self.rewrote()
+        return result
+
+    def _call(self, updated: cst.Call, method: str, *args: cst.Arg) -> cst.Call:
+        assert isinstance(updated.func, cst.Attribute)
+        return updated.with_changes(
+            func=updated.func.with_changes(attr=cst.Name(method)), args=args
+        )
+
+    def _set_tag(self, original: cst.Call, updated: cst.Call, owner: Kind) -> cst.BaseExpression:
+        key, value = arg(original, "key", 0), arg(original, "value", 1)
+        if key is None or value is None or len(original.args) != 2:
+            raise Review("set_tag() arguments cannot be mapped")
+        name = tag_string(self, key.value)
+        new_key, new_value = (updated.args[original.args.index(a)] for a in (key, value))
+        if name == "span.kind":
+            raise Review("span.kind can only be given when the span is created in OpenTelemetry")
+        if name == "error":
+            flag = literal(value.value)
+            if flag is not True:
+                raise Review("error tag with a value other than True")
+            status = self.expr(original, "{trace}.Status({trace}.StatusCode.ERROR)")
+            return self._call(updated, "set_status", cst.Arg(status))
+        return self._call(
+            updated,
+            "set_attribute",
+            new_key.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT),
+            new_value.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT),
+        )
+
+    def _log_kv(self, original: cst.Call, updated: cst.Call, owner: Kind) -> cst.BaseExpression:
+        fields = arg(original, "key_values", 0)
+        stamp = arg(original, "timestamp", 1)
+        if fields is None or not isinstance(fields.value, cst.Dict):
+            raise Review("log_kv() with a dynamic dict: event name and attributes unknown")
+        keys: dict[str, cst.BaseExpression] = {}
+        for element in fields.value.elements:
+            key = tag_string(self, element.key) if isinstance(element, cst.DictElement) else None
+            if key is None:
+                raise Review("log_kv() with non-literal keys: event name unknown")
+            keys[key] = element.value
+        event = literal(keys["event"]) if "event" in keys else "log"
+        if not isinstance(event, str):
+            raise Review("log_kv() event name is not a literal")
+        new_fields = updated.args[original.args.index(fields)]
+        args = [
+            cst.Arg(string(event)),
+            new_fields.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT),
+        ]
+        if stamp is not None and literal(stamp.value) is not None:
+            new_stamp = updated.args[original.args.index(stamp)]
+            args.append(
+                cst.Arg(
+                    seconds_to_ns(new_stamp.value),
+                    keyword=cst.Name("timestamp"),
+                    equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
+                )
+            )
+        return self._call(updated, "add_event", *args)
+
+    def _finish(self, original: cst.Call, updated: cst.Call, owner: Kind) -> cst.BaseExpression:
+        stamp = arg(original, "finish_time", 0)
+        if stamp is None or literal(stamp.value) is None:
+            return self._call(updated, "end")
+        new = updated.args[original.args.index(stamp)]
+        return self._call(updated, "end", cst.Arg(seconds_to_ns(new.value)))
+
+    def _set_operation_name(
+        self, original: cst.Call, updated: cst.Call, owner: Kind
+    ) -> cst.BaseExpression:
+        return self._call(
+            updated,
+            "update_name",
+            *(a.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT) for a in updated.args),
+        )
+
+    def _set_baggage_item(
+        self, original: cst.Call, updated: cst.Call, owner: Kind
+    ) -> cst.BaseExpression:
+        if owner is not Kind.CURRENT_SPAN:
+            raise Review("baggage set on a span that is not the active one")
+        key, value = (a.value for a in updated.args)
+        return self.expr(
+            original,
+            "{otel_context}.attach({baggage}.set_baggage(KEY, VALUE))",
+            KEY=key,
+            VALUE=value,
+        )
+
+    def _get_baggage_item(
+        self, original: cst.Call, updated: cst.Call, owner: Kind
+    ) -> cst.BaseExpression:
+        if owner is not Kind.CURRENT_SPAN:
+            raise Review("baggage read from a span that is not the active one")
+        return self.expr(original, "{baggage}.get_baggage(KEY)", KEY=updated.args[0].value)
+
+    def leave_Attribute(
+        self, original_node: cst.Attribute, updated_node: cst.Attribute
+    ) -> cst.BaseExpression:
+        attr = original_node.attr.value
+        if attr == "context" and self.kind(original_node.value) in SPANS:
+            self.rewrote()
+            return cst.Call(updated_node.with_changes(attr=cst.Name("get_span_context")))
+        if attr in ("trace_id", "span_id") and self.kind(original_node.value) is Kind.SPAN_CONTEXT:
+            self.flag(
+                original_node,
+                "trace-id",
+                "trace/span id arithmetic or formatting: OpenTelemetry ids are 128/64-bit ints, "
+                "check width and format",
+            )
+        elif attr == "baggage" and self.kind(original_node.value) is Kind.SPAN_CONTEXT:
+            self.flag(
+                original_node,
+                "baggage",
+                "span context baggage: read it with opentelemetry.baggage.get_all()",
+            )
+        return updated_node

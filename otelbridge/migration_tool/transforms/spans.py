@@ -1,0 +1,204 @@
+"""``start_active_span``/``start_span`` → ``start_as_current_span``/``start_span``.
+
+``with tracer.start_active_span(...) as scope:`` becomes
+``with tracer.start_as_current_span(...) as span:`` and every ``scope.span`` in the block becomes
+``span``. A scope used any other way, or after its block, escapes: that ``with`` is left alone and
+marked.
+"""
+
+from __future__ import annotations
+
+from typing import Optional, Union
+
+import libcst as cst
+from libcst.metadata import Scope
+
+from otelbridge.migration_tool.model import Kind
+from otelbridge.migration_tool.state import Unconvertible
+from otelbridge.migration_tool.transforms.arguments import Review, map_creation_args
+from otelbridge.migration_tool.transforms.base import LegacyTransform
+
+ESCAPES = "scope escapes its with block (used other than as `.span`)"
+UNKNOWN_TRACER = "tracer of unknown type (e.g. received as a parameter): not rewritten"
+
+
+class _SpanUses(cst.CSTVisitor):
+    """Inside a ``with`` body: every use of ``name`` and which of them are ``name.span``."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+        self.uses: set[cst.Name] = set()
+        self.span_attrs: dict[cst.Name, cst.Attribute] = {}
+
+    def visit_Attribute(self, node: cst.Attribute) -> Optional[bool]:
+        if (
+            isinstance(node.value, cst.Name)
+            and node.value.value == self.name
+            and node.attr.value == "span"
+        ):
+            self.span_attrs[node.value] = node
+        node.value.visit(self)  # never descend into ``.attr``: it is not a use
+        return False
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value == self.name:
+            self.uses.add(node)
+
+
+class SpanCreation(LegacyTransform):
+    DESCRIPTION = "OpenTracing span creation to OpenTelemetry span creation."
+
+    def __init__(self, context) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(context)
+        #: start_active_span calls that are ``with`` items we convert -> new ``as`` name
+        self._current: dict[cst.Call, Optional[str]] = {}
+        self._targets: dict[cst.Name, str] = {}
+        self._renames: dict[cst.Attribute, str] = {}
+        self._dropped: set[cst.CSTNode] = set()
+        self._escapes: dict[cst.Call, str] = {}
+        #: renames applied only once the call itself converted: (as target, dropped stmt, uses)
+        self._plans: dict[
+            cst.Call, tuple[cst.Name, Optional[cst.CSTNode], list[cst.Attribute]]
+        ] = {}
+        #: (scope, name) of converted scopes whose block has ended -> a later use is unsafe
+        self._closed: dict[tuple[Scope, str], cst.With] = {}
+
+    # -- decisions, on the way down ---------------------------------------------------------
+    def visit_With(self, node: cst.With) -> None:
+        for item in node.items:
+            call = item.item
+            if not (
+                isinstance(call, cst.Call)
+                and isinstance(call.func, cst.Attribute)
+                and call.func.attr.value == "start_active_span"
+                and self.kind(call.func.value) is Kind.TRACER
+            ):
+                continue
+            if item.asname is None:
+                self._current[call] = None
+                continue
+            target = item.asname.name
+            if not isinstance(target, cst.Name):
+                self._escapes[call] = ESCAPES
+                continue
+            scope = self.model.scope(target)
+            if scope is not None:
+                self._closed.pop((scope, target.value), None)
+            uses = _SpanUses(target.value)
+            node.body.visit(uses)
+            if uses.uses - set(uses.span_attrs):
+                self._escapes[call] = ESCAPES
+                continue
+            name, drop = self._span_name(node, target, uses)
+            if name is None:
+                self._escapes[call] = "no free name for the span variable"
+                continue
+            self._current[call] = name
+            self._plans[call] = (target, drop, list(uses.span_attrs.values()))
+
+    def _span_name(
+        self, node: cst.With, target: cst.Name, uses: _SpanUses
+    ) -> tuple[Optional[str], Optional[cst.CSTNode]]:
+        """``span``, or the name of a leading ``x = scope.span`` (then dropped)."""
+        body = node.body.body
+        first = body[0] if len(body) > 1 else None
+        if (
+            isinstance(first, cst.SimpleStatementLine)
+            and len(first.body) == 1
+            and isinstance(first.body[0], cst.Assign)
+            and len(first.body[0].targets) == 1
+            and isinstance(first.body[0].targets[0].target, cst.Name)
+            and first.body[0].value in uses.span_attrs.values()
+        ):
+            return first.body[0].targets[0].target.value, first
+        scope = self.model.scope(target)
+        for candidate in ("span", f"{target.value}_span"):
+            if scope is None or not scope[candidate] or candidate == target.value:
+                return candidate, None
+        return None, None
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if not self._closed:
+            return
+        scope = self.model.scope(node)
+        key = (scope, node.value)
+        if scope is None or key not in self._closed:
+            return
+        if self.model.assignment_of(node) is not None:  # rebound: later uses are not ours
+            del self._closed[key]
+        elif any(access.node is node for access in scope.accesses[node.value]):
+            raise Unconvertible(f"scope `{node.value}` is used after its with block")
+
+    # -- rewrites, on the way up ------------------------------------------------------------
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        func = original_node.func
+        if not isinstance(func, cst.Attribute) or func.attr.value not in (
+            "start_span",
+            "start_active_span",
+        ):
+            return updated_node
+        owner = self.kind(func.value)
+        if owner is Kind.UNKNOWN:
+            self.flag(original_node, "unknown-tracer", UNKNOWN_TRACER)
+            return updated_node
+        if owner is not Kind.TRACER:
+            return updated_node
+        current = func.attr.value == "start_active_span"
+        if current and original_node not in self._current:
+            reason = self._escapes.get(
+                original_node, "start_active_span outside a with statement: the scope escapes"
+            )
+            self.flag(original_node, "scope-escapes", reason)
+            return updated_node
+        try:
+            args = map_creation_args(self, original_node, updated_node, current)
+        except Review as review:
+            self.flag(original_node, "span-arguments", str(review))
+            self._current.pop(original_node, None)
+            return updated_node
+        self.rewrote()
+        if original_node in self._plans:
+            target, drop, attrs = self._plans.pop(original_node)
+            name = self._current[original_node]
+            assert name is not None
+            self._targets[target] = name
+            if drop is not None:
+                self._dropped.add(drop)
+            for attr in attrs:
+                self._renames[attr] = name
+        assert isinstance(updated_node.func, cst.Attribute)
+        method = "start_as_current_span" if current else "start_span"
+        return updated_node.with_changes(
+            func=updated_node.func.with_changes(attr=cst.Name(method)), args=args
+        )
+
+    def leave_Attribute(
+        self, original_node: cst.Attribute, updated_node: cst.Attribute
+    ) -> cst.BaseExpression:
+        name = self._renames.get(original_node)
+        return cst.Name(name) if name is not None else updated_node
+
+    def leave_AsName(self, original_node: cst.AsName, updated_node: cst.AsName) -> cst.AsName:
+        name = self._targets.get(original_node.name)  # type: ignore[arg-type]
+        return updated_node.with_changes(name=cst.Name(name)) if name is not None else updated_node
+
+    def leave_With(self, original_node: cst.With, updated_node: cst.With) -> cst.With:
+        for item in original_node.items:
+            asname = item.asname
+            if (
+                item.item in self._current
+                and asname is not None
+                and isinstance(asname.name, cst.Name)
+            ):
+                scope = self.model.scope(asname.name)
+                if scope is not None:
+                    self._closed[(scope, asname.name.value)] = original_node
+        return updated_node
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> Union[cst.SimpleStatementLine, cst.RemovalSentinel]:
+        if original_node in self._dropped:
+            return cst.RemoveFromParent()
+        return updated_node

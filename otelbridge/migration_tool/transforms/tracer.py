@@ -1,0 +1,71 @@
+"""The global tracer and the active span.
+
+``opentracing.global_tracer()``/``opentracing.tracer`` → ``trace.get_tracer(__name__)``;
+``tracer.active_span`` → ``trace.get_current_span()``, whose ``is None`` checks become validity
+checks (OpenTelemetry returns an invalid span, never ``None``).
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from otelbridge.migration_tool.model import Kind
+from otelbridge.migration_tool.names import GLOBAL_TRACER_ATTRS, GLOBAL_TRACER_CALLS
+from otelbridge.migration_tool.transforms.base import LegacyTransform
+
+
+class TracerAccess(LegacyTransform):
+    DESCRIPTION = "OpenTracing global tracer and active span to OpenTelemetry."
+
+    def __init__(self, context) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(context)
+        self._stores: set[cst.CSTNode] = set()
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self._stores.add(node.target)
+
+    def _get_tracer(self, node: cst.CSTNode) -> cst.BaseExpression:
+        self.rewrote()
+        return self.expr(node, "{trace}.get_tracer(__name__)")
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        func = original_node.func
+        last = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", None)
+        if (
+            (last == "global_tracer" or self.model.is_imported(func))
+            and not original_node.args
+            and self.model.qualified_names(func) & GLOBAL_TRACER_CALLS
+        ):
+            return self._get_tracer(original_node)
+        return updated_node
+
+    def leave_Attribute(
+        self, original_node: cst.Attribute, updated_node: cst.Attribute
+    ) -> cst.BaseExpression:
+        attr = original_node.attr.value
+        if attr == "tracer" and original_node not in self._stores:
+            if self.model.qualified_names(original_node) & GLOBAL_TRACER_ATTRS:
+                return self._get_tracer(original_node)
+        elif attr == "active_span" and self.kind(original_node.value) is Kind.TRACER:
+            self.rewrote()
+            return self.expr(original_node, "{trace}.get_current_span()")
+        return updated_node
+
+    def leave_Comparison(
+        self, original_node: cst.Comparison, updated_node: cst.Comparison
+    ) -> cst.BaseExpression:
+        if len(original_node.comparisons) != 1:
+            return updated_node
+        target = original_node.comparisons[0]
+        if not (
+            isinstance(target.comparator, cst.Name)
+            and target.comparator.value == "None"
+            and isinstance(target.operator, (cst.Is, cst.IsNot))
+            and self.kind(original_node.left) is Kind.CURRENT_SPAN
+        ):
+            return updated_node
+        self.rewrote()
+        valid = self.expr(original_node, "SPAN.get_span_context().is_valid", SPAN=updated_node.left)
+        if isinstance(target.operator, cst.IsNot):
+            return valid.with_changes(lpar=updated_node.lpar, rpar=updated_node.rpar)
+        return cst.UnaryOperation(cst.Not(), valid, lpar=updated_node.lpar, rpar=updated_node.rpar)
