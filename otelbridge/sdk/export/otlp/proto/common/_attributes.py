@@ -130,7 +130,7 @@ def encode_attributes(attributes: Optional[Mapping[str, Any]], field: bytes) -> 
     """
     if not attributes:
         return b""
-    out = []
+    out: list[bytes] = []
     append = out.append
     keys = _key_fields
     small_ints = _SMALL_INT_VALUES
