@@ -17,6 +17,7 @@ from otelbridge.version import __version__
 # Subcommand name -> module under otelbridge.commands. Order is the order shown in --help.
 COMMANDS: dict[str, str] = {
     "demo": "otelbridge.commands.demo",
+    "run": "otelbridge.commands.run",
     "collect": "otelbridge.commands.collect",
     "migrate": "otelbridge.commands.migrate",
 }

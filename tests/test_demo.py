@@ -16,7 +16,10 @@ def test_demo_prints_span_tree() -> None:
     )
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "2 requests (200, 402), 8 spans" in out
+    assert "2 requests (200, 402), 15 spans" in out
+    # The OpenTracing example (examples/legacy_inventory.py) joins through the bridge.
+    assert out.count("   ├─ inventory.reserve") == 2
+    assert "   │  ├─ inventory.check_stock" in out and "   │  └─ warehouse.notify [CLIENT]" in out
     assert "received over OTLP/gRPC at http://127.0.0.1:" in out
     assert out.count("└─ POST /checkout [SERVER]") == 2
     assert "   ├─ load_cart" in out and "   │  └─ SELECT carts [CLIENT]" in out

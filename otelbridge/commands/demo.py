@@ -17,7 +17,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from otelbridge.bridge import install, uninstall
     from otelbridge.demo import run_native_workload
+    from otelbridge.demo.legacy import load_example, reserve_with
     from otelbridge.sdk.export.otlp.collector import EmbeddedCollector
     from otelbridge.sdk.export.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
     from otelbridge.sdk.resources import Resource
@@ -30,7 +32,13 @@ def run(args: argparse.Namespace) -> int:
             resource=Resource.create({"service.name": "otelbridge-demo"}), shutdown_on_exit=False
         )
         provider.add_span_processor(SimpleSpanProcessor(OTLPSpanExporter(collector.endpoint)))
-        statuses = run_native_workload(provider)
+        # The OpenTracing example joins the native spans through the bridge, when present.
+        example = load_example()
+        install(tracer_provider=provider, patch_jaeger=False)
+        try:
+            statuses = run_native_workload(provider, example and reserve_with(example))
+        finally:
+            uninstall()
         provider.shutdown()
         spans = collector.collector.span_records()
     print(

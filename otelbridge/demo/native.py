@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from typing import Callable, Optional
 
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind, StatusCode
@@ -44,14 +45,26 @@ def _charge(tracer: trace.Tracer, order_id: int, card: str) -> None:
             raise PaymentDeclined(f"card expired for order {order_id}")
 
 
-def handle_checkout(tracer: trace.Tracer, db: sqlite3.Connection, order_id: int, card: str) -> int:
-    """The request handler: returns the HTTP status it would send."""
+def handle_checkout(
+    tracer: trace.Tracer,
+    db: sqlite3.Connection,
+    order_id: int,
+    card: str,
+    inventory: Optional[Callable[[int], object]] = None,
+) -> int:
+    """The request handler: returns the HTTP status it would send.
+
+    ``inventory`` (if given) is called with the order id inside the request span, standing for
+    legacy code the handler calls into (the demo passes OpenTracing-instrumented code).
+    """
     with tracer.start_as_current_span(
         "POST /checkout",
         kind=SpanKind.SERVER,
         attributes={"http.request.method": "POST", "http.route": "/checkout", "order.id": order_id},
     ) as span:
         _load_cart(tracer, db, order_id)
+        if inventory is not None:
+            inventory(order_id)
         try:
             _charge(tracer, order_id, card)
             status = 200
@@ -62,7 +75,9 @@ def handle_checkout(tracer: trace.Tracer, db: sqlite3.Connection, order_id: int,
         return status
 
 
-def run_native_workload(tracer_provider: trace.TracerProvider) -> list[int]:
+def run_native_workload(
+    tracer_provider: trace.TracerProvider, inventory: Optional[Callable[[int], object]] = None
+) -> list[int]:
     """Serve two checkout requests; returns their status codes."""
     tracer = tracer_provider.get_tracer("otelbridge.demo", __version__)
     db = sqlite3.connect(":memory:")
@@ -72,8 +87,8 @@ def run_native_workload(tracer_provider: trace.TracerProvider) -> list[int]:
     )
     try:
         return [
-            handle_checkout(tracer, db, 1001, "valid"),
-            handle_checkout(tracer, db, 1002, "expired"),
+            handle_checkout(tracer, db, 1001, "valid", inventory),
+            handle_checkout(tracer, db, 1002, "expired", inventory),
         ]
     finally:
         db.close()

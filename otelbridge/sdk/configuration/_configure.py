@@ -14,7 +14,7 @@ from otelbridge.sdk.configuration._errors import ConfigurationError
 from otelbridge.sdk.metrics import MeterProvider
 from otelbridge.sdk.resources import Resource
 from otelbridge.sdk.trace import TracerProvider
-from otelbridge.sdk.trace._provider import sdk_disabled
+from otelbridge.sdk.util.env import sdk_disabled
 
 _logger = logging.getLogger(__name__)
 

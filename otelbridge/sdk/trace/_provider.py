@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import atexit
 import logging
-import os
 import weakref
 from typing import Any, Dict, Mapping, Optional, Tuple
 
 from opentelemetry import trace as trace_api
 
-from otelbridge.sdk.environment_variables import OTEL_SDK_DISABLED
 from otelbridge.sdk.resources import Resource
 from otelbridge.sdk.trace._limits import SpanLimits
 from otelbridge.sdk.trace._pipeline import Pipeline
@@ -22,14 +20,10 @@ from otelbridge.sdk.trace._processor import (
 from otelbridge.sdk.trace._tracer import Tracer
 from otelbridge.sdk.trace.id_generator import IdGenerator, RandomIdGenerator
 from otelbridge.sdk.trace.sampling import Sampler, sampler_from_env
+from otelbridge.sdk.util.env import sdk_disabled as sdk_disabled  # also imported from here
 from otelbridge.sdk.util.instrumentation import InstrumentationScope
 
 _logger = logging.getLogger(__name__)
-
-
-def sdk_disabled() -> bool:
-    """``OTEL_SDK_DISABLED=true`` (case-insensitive) turns the SDK into no-ops."""
-    return os.environ.get(OTEL_SDK_DISABLED, "").strip().lower() == "true"
 
 
 def _default_sampler() -> Sampler:

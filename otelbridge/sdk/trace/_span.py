@@ -262,6 +262,21 @@ def _format_context(context: SpanContext) -> Dict[str, str]:
     }
 
 
+_reported_limits: set[str] = set()
+
+
+def _report_limit(what: str) -> None:
+    """The spec asks for a log when limits drop data, but not per span or per item: once per
+    process and kind."""
+    if what not in _reported_limits:
+        _reported_limits.add(what)
+        _logger.warning(
+            "A span limit was reached: %s beyond it are dropped and counted in the span's "
+            "dropped counts (logged once per process)",
+            what,
+        )
+
+
 def _ended(span: Span, method: str) -> None:
     _logger.warning("Tried calling %s on an ended span %r; ignored.", method, span._name)
 
@@ -303,6 +318,8 @@ class Span(trace_api.Span, ReadableSpan):
             self._attributes, self._dropped_attributes = clean_attributes(
                 attributes, pipeline.max_span_attributes, pipeline.max_attribute_length
             )
+            if self._dropped_attributes:
+                _report_limit("span attributes")
         else:
             self._attributes = None
             self._dropped_attributes = 0
@@ -339,6 +356,7 @@ class Span(trace_api.Span, ReadableSpan):
             attributes[key] = value
         else:
             self._dropped_attributes += 1
+            _report_limit("span attributes")
         return None
 
     def set_attributes(self, attributes: Mapping[str, Any]) -> None:
@@ -362,10 +380,13 @@ class Span(trace_api.Span, ReadableSpan):
             self._events = events = []
         if len(events) >= pipeline.max_events:
             self._dropped_events += 1
+            _report_limit("events")
             return None
         cleaned, dropped = clean_attributes(
             attributes, pipeline.max_event_attributes, pipeline.max_attribute_length
         )
+        if dropped:
+            _report_limit("event attributes")
         events.append(_event(name, cleaned, time_ns() if timestamp is None else timestamp, dropped))
         return None
 
@@ -383,10 +404,13 @@ class Span(trace_api.Span, ReadableSpan):
         pipeline = self._pipeline
         if len(self._links) >= pipeline.max_links:
             self._dropped_links += 1
+            _report_limit("links")
             return
         cleaned, dropped = clean_attributes(
             attributes, pipeline.max_link_attributes, pipeline.max_attribute_length
         )
+        if dropped:
+            _report_limit("link attributes")
         self._links = (*self._links, _LimitedLink(context, cleaned, dropped))
 
     def update_name(self, name: str) -> None:

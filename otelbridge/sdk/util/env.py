@@ -5,6 +5,13 @@ from __future__ import annotations
 import os
 from typing import Optional
 
+from otelbridge.sdk.environment_variables import OTEL_SDK_DISABLED
+
+
+def sdk_disabled() -> bool:
+    """``OTEL_SDK_DISABLED=true`` (case-insensitive) turns the SDK into no-ops."""
+    return os.environ.get(OTEL_SDK_DISABLED, "").strip().lower() == "true"
+
 
 def env_int(env_var: str) -> Optional[int]:
     """The variable as an int, ``None`` when unset or blank; ``ValueError`` naming the

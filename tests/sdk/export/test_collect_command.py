@@ -9,7 +9,11 @@ import subprocess
 import sys
 
 from otelbridge.sdk.export.otlp.proto.grpc.trace_exporter import OTLPSpanExporter as GrpcExporter
+from otelbridge.sdk.export.otlp.proto.http.metric_exporter import OTLPMetricExporter
 from otelbridge.sdk.export.otlp.proto.http.trace_exporter import OTLPSpanExporter as HttpExporter
+from otelbridge.sdk.metrics import MeterProvider
+from otelbridge.sdk.metrics.export import PeriodicExportingMetricReader
+from otelbridge.sdk.resources import Resource
 from otelbridge.sdk.trace.export import SpanExportResult
 
 from .conftest import make_spans
@@ -45,18 +49,26 @@ def stop(process: subprocess.Popen) -> str:
     return out
 
 
-def test_collect_prints_span_trees_from_grpc_and_http():
+def test_collect_prints_span_trees_and_metrics_from_grpc_and_http():
     process, grpc_endpoint, http_endpoint = start_collect()
     try:
         spans = make_spans(2, route="/checkout")
         for exporter in (GrpcExporter(grpc_endpoint), HttpExporter(http_endpoint + "/v1/traces")):
             assert exporter.export(spans) is SpanExportResult.SUCCESS
             exporter.shutdown()
+        metric_exporter = OTLPMetricExporter(http_endpoint + "/v1/metrics")
+        reader = PeriodicExportingMetricReader(metric_exporter, export_interval_millis=60_000)
+        provider = MeterProvider(
+            resource=Resource({"service.name": "metered"}), metric_readers=[reader]
+        )
+        provider.get_meter("shop").create_counter("orders").add(5, {"country": "fr"})
+        provider.shutdown()
     finally:
         out = stop(process)
     assert out.count("── 2 span(s) from unknown_service") == 2
     assert out.count("└─ op ") == 4 and "route=/checkout index=1" in out
-    assert "received 2 request(s)" in out
+    assert "── 1 metric(s) from metered\norders sum (shop)\n  value=5 country=fr" in out
+    assert "received 3 request(s)" in out
 
 
 def test_collect_writes_otlp_json_lines(tmp_path):

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
+import textwrap
 import threading
 
 import pytest
@@ -373,3 +376,27 @@ def test_span_limits_applied(exporter) -> None:
     assert finished.events[0].dropped_attributes == 1
     assert len(finished.links) == 1 and finished.dropped_links == 1
     assert finished.links[0].dropped_attributes == 1
+
+
+def test_limit_drops_logged_once_per_kind() -> None:
+    """In a fresh process: three spans over two limits give exactly two log lines."""
+    code = textwrap.dedent(
+        """
+        from otelbridge.sdk.trace import SpanLimits, TracerProvider
+        provider = TracerProvider(
+            shutdown_on_exit=False, span_limits=SpanLimits(max_span_attributes=1, max_events=0)
+        )
+        for _ in range(3):
+            span = provider.get_tracer("t").start_span("op", attributes={"a": 1, "b": 2})
+            span.set_attribute("c", 3)
+            span.add_event("e")
+            span.end()
+            assert (span.dropped_attributes, span.dropped_events) == (2, 1)
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    lines = [line for line in result.stderr.splitlines() if "limit was reached" in line]
+    assert len(lines) == 2
+    assert "span attributes" in lines[0] and "events" in lines[1]

@@ -71,8 +71,11 @@ class ExporterCore:
     def config(self) -> ExporterConfig:
         return self._config
 
-    def export(self, body: bytes, count: int) -> bool:
-        """Send one encoded batch of ``count`` items; true when the receiver accepted it."""
+    def export(self, body: bytes, count: int, timeout: Optional[float] = None) -> bool:
+        """Send one encoded batch of ``count`` items; true when the receiver accepted it.
+
+        ``timeout`` (seconds) can only shorten the configured export timeout.
+        """
         if self._stop.is_set():
             _logger.warning("Exporter already shut down, dropping %d %s", count, self._kind)
             return False
@@ -80,7 +83,7 @@ class ExporterCore:
             payload = self._transport.prepare(body)
             attempt = send_with_retry(
                 lambda remaining: self._transport.send(payload, remaining),
-                self._config.timeout,
+                self._config.timeout if timeout is None else min(timeout, self._config.timeout),
                 self._stop,
                 self._backoff,
                 retry=not self._unreachable,

@@ -21,3 +21,14 @@ def otlp_span_exporter(**kwargs: Any) -> Any:
             OTLPSpanExporter,
         )
     return OTLPSpanExporter(**kwargs)
+
+
+def otlp_metric_exporter(**kwargs: Any) -> Any:
+    """An ``OTLPMetricExporter`` for the configured protocol; ``kwargs`` go to its constructor."""
+    if resolve_protocol("metrics") == GRPC:
+        from otelbridge.sdk.export.otlp.proto.grpc.metric_exporter import OTLPMetricExporter
+    else:
+        from otelbridge.sdk.export.otlp.proto.http.metric_exporter import (  # type: ignore[assignment]
+            OTLPMetricExporter,
+        )
+    return OTLPMetricExporter(**kwargs)

@@ -1,0 +1,57 @@
+"""Providers and propagators for tracers the bridge makes on a legacy library's behalf.
+
+A legacy ``jaeger_client.Config`` names its own service and sampler; its shim records through
+the installed provider's span processors (one pipeline, one exporter) under a provider with that
+service name and sampler.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Optional
+
+from opentelemetry import trace as trace_api
+from opentelemetry.propagators.textmap import TextMapPropagator
+from opentelemetry.util._importlib_metadata import entry_points
+
+from otelbridge.sdk.resources import SERVICE_NAME, Resource
+from otelbridge.sdk.trace import TracerProvider
+
+_logger = logging.getLogger(__name__)
+
+
+def derived_provider(
+    base: trace_api.TracerProvider, service_name: Optional[str], sampler: Optional[Any]
+) -> trace_api.TracerProvider:
+    """``base`` with another service name and sampler, sharing its span processors.
+
+    Returns ``base`` itself when nothing differs or when it is not our SDK's provider.
+    """
+    if not isinstance(base, TracerProvider):
+        return base
+    resource = base.resource
+    if service_name and resource.attributes.get(SERVICE_NAME) != service_name:
+        resource = resource.merge(Resource({SERVICE_NAME: service_name}))
+    if resource is base.resource and sampler is None:
+        return base
+    return TracerProvider(
+        sampler=base.sampler if sampler is None else sampler,
+        resource=resource,
+        shutdown_on_exit=False,  # the base provider flushes the shared processors at exit
+        active_span_processor=base._active_span_processor,
+        id_generator=base.id_generator,
+        span_limits=base._span_limits,
+    )
+
+
+def propagator_named(name: str) -> Optional[TextMapPropagator]:
+    """The propagator registered under ``name`` (as ``OTEL_PROPAGATORS`` finds it), or None."""
+    for entry_point in entry_points(group="opentelemetry_propagator", name=name):
+        return entry_point.load()()  # type: ignore[no-any-return]
+    _logger.warning("no propagator named %r is installed; using the global propagator", name)
+    return None
+
+
+def jaeger_propagator(propagation: Optional[str]) -> Optional[TextMapPropagator]:
+    """What a jaeger-client tracer with this ``propagation`` setting puts on the wire."""
+    return propagator_named("b3multi" if propagation == "b3" else "jaeger")

@@ -1,0 +1,103 @@
+"""Make ``jaeger_client.Config(...).initialize_tracer()`` / ``new_tracer()`` return the shim.
+
+``new_tracer`` is wrapped (with wrapt, whenever ``jaeger_client.config`` gets imported) to build a
+:class:`TracerShim` instead of a Jaeger tracer: no agent channel, reporter or sampler thread is
+started. ``initialize_tracer`` calls ``new_tracer`` and so makes that shim OpenTracing's global
+tracer, keeping Jaeger's "only the first call counts" rule. The shim carries the config's
+service name (as the ``service.name`` resource attribute) and its sampler (const, probabilistic;
+rate limiting and remote sampling fall back to the installed sampler), and propagates with the
+Jaeger (or, with ``propagation: b3``, the B3) headers the rest of the fleet still speaks.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any, Callable, Optional
+
+import wrapt
+
+from otelbridge.shims.opentracing import TracerShim
+
+_logger = logging.getLogger(__name__)
+
+_MODULE = "jaeger_client.config"
+
+_lock = threading.Lock()
+_hook_registered = False
+# The installed bridge tracer while patched; None once unpatched.
+_tracer: Optional[TracerShim] = None
+
+
+def patch(tracer: TracerShim) -> Callable[[], None]:
+    """Patch ``jaeger_client`` now or when it gets imported; returns the function that unpatches."""
+    global _tracer, _hook_registered
+    with _lock:
+        _tracer = tracer
+        if not _hook_registered:
+            _hook_registered = True
+            wrapt.register_post_import_hook(_wrap, _MODULE)
+        else:
+            import sys
+
+            module = sys.modules.get(_MODULE)
+            if module is not None:
+                _wrap(module)
+    return _unpatch
+
+
+def _wrap(module: Any) -> None:
+    config = module.Config
+    if _tracer is None or isinstance(config.__dict__["new_tracer"], wrapt.FunctionWrapper):
+        return
+    config.new_tracer = wrapt.FunctionWrapper(config.__dict__["new_tracer"], _new_tracer)
+
+
+def _unpatch() -> None:
+    global _tracer
+    import sys
+
+    with _lock:
+        _tracer = None
+        module = sys.modules.get(_MODULE)
+        if module is None:
+            return
+        wrapper = module.Config.__dict__["new_tracer"]
+        if isinstance(wrapper, wrapt.FunctionWrapper):
+            module.Config.new_tracer = wrapper.__wrapped__
+
+
+def _new_tracer(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
+    tracer = _tracer
+    if tracer is None:
+        return wrapped(*args, **kwargs)
+    return tracer_for_config(tracer, instance)
+
+
+def tracer_for_config(base: TracerShim, config: Any) -> TracerShim:
+    """A shim for one ``jaeger_client.Config``, recording through ``base``'s pipeline."""
+    from otelbridge.bridge.derive import derived_provider, jaeger_propagator
+
+    provider = derived_provider(base.tracer_provider, config.service_name, _sampler(config))
+    propagator = jaeger_propagator(config.config.get("propagation"))
+    return TracerShim(provider, text_map_propagator=propagator, http_headers_propagator=propagator)
+
+
+def _sampler(config: Any) -> Any:
+    """The OpenTelemetry sampler equivalent to the config's Jaeger sampler, or None."""
+    from otelbridge.sdk.trace import sampling
+
+    settings = config.config.get("sampler") or {}
+    kind = settings.get("type") if isinstance(settings, dict) else None
+    param = settings.get("param") if isinstance(settings, dict) else None
+    if kind == "const":
+        decision = str(param).lower() in ("1", "true")
+        return sampling.ParentBased(sampling.ALWAYS_ON if decision else sampling.ALWAYS_OFF)
+    if kind == "probabilistic":
+        return sampling.ParentBased(sampling.TraceIdRatioBased(float(param)))
+    if kind:
+        _logger.warning(
+            "jaeger sampler %r has no OpenTelemetry equivalent here; using the installed sampler",
+            kind,
+        )
+    return None

@@ -1,0 +1,61 @@
+"""OTLP/gRPC metric exporter.
+
+Mirrors ``opentelemetry.exporter.otlp.proto.grpc.metric_exporter``.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping, Optional
+
+import grpc
+from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2
+
+from otelbridge.sdk.export.otlp._config import GRPC, resolve
+from otelbridge.sdk.export.otlp._metric_exporter import OTLPMetricExporterBase
+from otelbridge.sdk.export.otlp._span_exporter import Headers, normalize_headers
+from otelbridge.sdk.export.otlp.proto.grpc.exporter import GrpcTransport, method_path
+from otelbridge.sdk.metrics.export import AggregationTemporality
+from otelbridge.sdk.metrics.view import Aggregation
+
+_METHOD = method_path(metrics_service_pb2.DESCRIPTOR.services_by_name["MetricsService"])
+
+
+class OTLPMetricExporter(OTLPMetricExporterBase):
+    """Sends metrics to an OTLP/gRPC receiver (default ``http://localhost:4317``).
+
+    Unset arguments come from ``OTEL_EXPORTER_OTLP_METRICS_*`` then ``OTEL_EXPORTER_OTLP_*``.
+    """
+
+    def __init__(
+        self,
+        endpoint: Optional[str] = None,
+        insecure: Optional[bool] = None,
+        credentials: Optional[grpc.ChannelCredentials] = None,
+        headers: Headers = None,
+        timeout: Optional[float] = None,
+        compression: Optional[str] = None,
+        preferred_temporality: Optional[Mapping[type, AggregationTemporality]] = None,
+        preferred_aggregation: Optional[Mapping[type, Aggregation]] = None,
+        *,
+        certificate_file: Optional[str] = None,
+        client_key_file: Optional[str] = None,
+        client_certificate_file: Optional[str] = None,
+    ) -> None:
+        config = resolve(
+            "metrics",
+            GRPC,
+            endpoint=endpoint,
+            insecure=insecure,
+            timeout=timeout,
+            compression=compression,
+            headers=normalize_headers(headers),
+            certificate_file=certificate_file,
+            client_key_file=client_key_file,
+            client_certificate_file=client_certificate_file,
+        )
+        super().__init__(
+            config,
+            GrpcTransport(config, _METHOD, credentials),
+            preferred_temporality,
+            preferred_aggregation,
+        )

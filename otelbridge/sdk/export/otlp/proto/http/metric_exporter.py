@@ -1,0 +1,49 @@
+"""OTLP/HTTP metric exporter.
+
+Mirrors ``opentelemetry.exporter.otlp.proto.http.metric_exporter``.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping, Optional
+
+from otelbridge.sdk.export.otlp._config import HTTP_PROTOBUF, resolve
+from otelbridge.sdk.export.otlp._metric_exporter import OTLPMetricExporterBase
+from otelbridge.sdk.export.otlp._span_exporter import Headers, normalize_headers
+from otelbridge.sdk.export.otlp.proto.http.exporter import HttpTransport
+from otelbridge.sdk.metrics.export import AggregationTemporality
+from otelbridge.sdk.metrics.view import Aggregation
+
+
+class OTLPMetricExporter(OTLPMetricExporterBase):
+    """POSTs metrics as binary protobuf (default ``http://localhost:4318/v1/metrics``).
+
+    Unset arguments come from ``OTEL_EXPORTER_OTLP_METRICS_*`` then ``OTEL_EXPORTER_OTLP_*``.
+    """
+
+    def __init__(
+        self,
+        endpoint: Optional[str] = None,
+        certificate_file: Optional[str] = None,
+        client_key_file: Optional[str] = None,
+        client_certificate_file: Optional[str] = None,
+        headers: Headers = None,
+        timeout: Optional[float] = None,
+        compression: Optional[str] = None,
+        preferred_temporality: Optional[Mapping[type, AggregationTemporality]] = None,
+        preferred_aggregation: Optional[Mapping[type, Aggregation]] = None,
+    ) -> None:
+        config = resolve(
+            "metrics",
+            HTTP_PROTOBUF,
+            endpoint=endpoint,
+            timeout=timeout,
+            compression=compression,
+            headers=normalize_headers(headers),
+            certificate_file=certificate_file,
+            client_key_file=client_key_file,
+            client_certificate_file=client_certificate_file,
+        )
+        super().__init__(
+            config, HttpTransport(config), preferred_temporality, preferred_aggregation
+        )

@@ -1,0 +1,47 @@
+"""Turning OpenTracing tag and log values into OpenTelemetry attribute values.
+
+OpenTracing accepts anything; OpenTelemetry only str, bool, int, float and homogeneous sequences
+of them. The specification asks for unsupported values to become strings; ``None`` is dropped
+because no attribute type can carry it.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from types import TracebackType
+from typing import Any, Mapping, Optional
+
+from opentelemetry.util.types import AttributeValue
+
+_logger = logging.getLogger(__name__)
+
+_PRIMITIVES = (str, bool, int, float)
+
+
+def attribute_value(value: Any) -> Optional[AttributeValue]:
+    """The attribute value for an OpenTracing tag or log value, or None to drop it."""
+    if isinstance(value, _PRIMITIVES):
+        return value
+    if value is None:
+        _logger.warning("dropping an OpenTracing tag or log field whose value is None")
+        return None
+    if isinstance(value, (list, tuple)) and value:
+        kind = type(value[0])
+        if kind in _PRIMITIVES and all(type(item) is kind for item in value):
+            return tuple(value)
+    if isinstance(value, type):
+        return value.__qualname__
+    if isinstance(value, TracebackType):
+        return "".join(traceback.format_tb(value))
+    return str(value)
+
+
+def attributes(values: Mapping[Any, Any]) -> dict[str, AttributeValue]:
+    """A new attribute dict from OpenTracing tags or log fields, values converted."""
+    result: dict[str, AttributeValue] = {}
+    for key, value in values.items():
+        converted = attribute_value(value)
+        if converted is not None:
+            result[key if type(key) is str else str(key)] = converted
+    return result

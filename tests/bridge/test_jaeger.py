@@ -1,0 +1,98 @@
+"""jaeger-client's Config path, unchanged, hands out the shim while the bridge is installed."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import opentracing
+import pytest
+from opentracing import Format
+
+from otelbridge.bridge import install, uninstall
+from otelbridge.bridge.derive import propagator_named
+from otelbridge.sdk.trace import TracerProvider
+from otelbridge.sdk.trace.export import SimpleSpanProcessor
+from otelbridge.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from otelbridge.shims.opentracing import TracerShim
+
+jaeger_client = pytest.importorskip("jaeger_client")
+ORIGINAL_NEW_TRACER = jaeger_client.Config.__dict__["new_tracer"]
+
+
+@pytest.fixture
+def exporter() -> Iterator[InMemorySpanExporter]:
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider(shutdown_on_exit=False)
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    install(tracer_provider=provider)
+    yield exporter
+    uninstall()
+    jaeger_client.Config._initialized = False  # jaeger's own once-per-process flag
+
+
+def config(sampler: dict, **extra: object) -> object:
+    return jaeger_client.Config(
+        config={"sampler": sampler, "logging": False, **extra},
+        service_name="legacy-orders",
+        validate=True,
+    )
+
+
+def test_initialize_tracer_returns_a_global_shim_with_the_service_name(exporter) -> None:
+    tracer = config({"type": "const", "param": 1}).initialize_tracer()
+    assert isinstance(tracer, TracerShim)
+    assert opentracing.global_tracer() is tracer
+    with tracer.start_active_span("place-order"):
+        pass
+    (span,) = exporter.get_finished_spans()
+    assert span.resource.attributes["service.name"] == "legacy-orders"
+    assert span.name == "place-order"
+    # Jaeger's rule stays: only the first initialize_tracer() counts.
+    assert config({"type": "const", "param": 1}).initialize_tracer() is None
+
+
+def test_const_zero_sampler_drops(exporter) -> None:
+    tracer = config({"type": "const", "param": 0}).new_tracer()
+    tracer.start_span("dropped").finish()
+    assert exporter.get_finished_spans() == ()
+    assert opentracing.global_tracer() is not tracer  # new_tracer does not go global
+
+
+def test_probabilistic_sampler_is_carried_over(exporter) -> None:
+    never = config({"type": "probabilistic", "param": 0.0}).new_tracer()
+    always = config({"type": "probabilistic", "param": 1.0}).new_tracer()
+    for _ in range(20):
+        never.start_span("never").finish()
+        always.start_span("always").finish()
+    assert {span.name for span in exporter.get_finished_spans()} == {"always"}
+
+
+needs_propagators = pytest.mark.skipif(
+    propagator_named("jaeger") is None, reason="otelbridge.sdk.propagation not installed yet"
+)
+
+
+@needs_propagators
+def test_jaeger_headers_are_spoken(exporter) -> None:
+    tracer = config({"type": "const", "param": 1}).new_tracer()
+    span = tracer.start_span("client").set_baggage_item("user", "u1")
+    headers: dict = {}
+    tracer.inject(span.context, Format.HTTP_HEADERS, headers)
+    assert "uber-trace-id" in headers
+    assert headers.get("uberctx-user") == "u1"
+    extracted = tracer.extract(Format.HTTP_HEADERS, headers)
+    assert extracted.unwrap().trace_id == span.context.unwrap().trace_id
+
+
+@needs_propagators
+def test_b3_propagation_setting(exporter) -> None:
+    tracer = config({"type": "const", "param": 1}, propagation="b3").new_tracer()
+    headers: dict = {}
+    tracer.inject(tracer.start_span("client").context, Format.HTTP_HEADERS, headers)
+    assert {key.lower() for key in headers} >= {"x-b3-traceid", "x-b3-spanid"}
+
+
+def test_uninstall_restores_jaeger(exporter) -> None:
+    assert jaeger_client.Config.__dict__["new_tracer"] is not ORIGINAL_NEW_TRACER
+    uninstall()
+    assert jaeger_client.Config.__dict__["new_tracer"] is ORIGINAL_NEW_TRACER
