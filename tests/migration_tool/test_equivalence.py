@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (expected span-tree outlines keep one span per line)
 """Behavioural equivalence: legacy programs traced under the OpenTracing shim and the same programs
 after ``otelbridge migrate --write``, run natively on our SDK, produce the same span trees.
 
