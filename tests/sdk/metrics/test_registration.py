@@ -106,3 +106,23 @@ def test_prometheus_by_name_serves_on_the_configured_port(monkeypatch) -> None:
         assert b'hits_total{otel_scope_name="m",otel_scope_version=""} 2.0' in body
     finally:
         providers.shutdown()
+
+
+def test_instruments_created_before_the_provider_is_set_start_recording() -> None:
+    result = run_python(
+        """
+        from opentelemetry import metrics
+        from otelbridge.sdk.metrics import MeterProvider
+        from otelbridge.sdk.metrics.export import InMemoryMetricReader
+        early = metrics.get_meter("early").create_counter("early.calls")
+        early.add(100)  # no provider yet: dropped, as the API specifies
+        reader = InMemoryMetricReader()
+        metrics.set_meter_provider(MeterProvider(metric_readers=[reader]))
+        early.add(2, {"k": "v"})
+        data = reader.get_metrics_data()
+        metric = data.resource_metrics[0].scope_metrics[0].metrics[0]
+        print(metric.name, metric.data.data_points[0].value)
+        """
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["early.calls", "2"]
