@@ -87,7 +87,10 @@ def sendable_entries(
     """
     count = size = 0
     for key, raw in baggage_of(context).items():
-        value = quote(str(raw), safe=SAFE) if encode else str(raw)
+        try:
+            value = quote(str(raw), safe=SAFE) if encode else str(raw)
+        except UnicodeEncodeError:  # a lone surrogate: no UTF-8 form to send
+            continue
         if (
             type(key) is not str
             or IS_TOKEN.fullmatch(key) is None

@@ -1,7 +1,7 @@
 """Propagators by ``OTEL_PROPAGATORS`` name, preferring otelbridge's over same-named plugins.
 
 ``opentelemetry.propagate`` resolves each name to the *first* ``opentelemetry_propagator`` entry
-point that ``importlib.metadata`` lists, an order that depends on ``sys.path`` and directory listing,
+point that ``importlib.metadata`` lists, an order set by ``sys.path`` and directory listing,
 so with opentelemetry-api and opentelemetry-propagator-* installed, ``b3`` may mean either package's
 class. :func:`get_propagator` removes the doubt: our names (and the ``otelbridge_*`` aliases, also
 registered as entry points) always give ours; other names fall back to the entry points.

@@ -90,7 +90,9 @@ def test_repeated_traceparent_with_different_values_is_ignored(span_of: Span) ->
         ",".join(f"k{i}=v" for i in range(33)),  # over 32 members
     ],
 )
-def test_invalid_tracestate_is_dropped_whole_but_traceparent_kept(state: str, span_of: Span) -> None:
+def test_invalid_tracestate_is_dropped_whole_but_traceparent_kept(
+    state: str, span_of: Span
+) -> None:
     got = span_of(OURS.extract({"traceparent": PARENT, "tracestate": f"ok=1,{state}"}))
     assert got.is_valid and got.trace_id == TRACE_ID
     assert len(got.trace_state) == 0
