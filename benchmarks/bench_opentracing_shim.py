@@ -20,7 +20,6 @@ from typing import Any, Callable, Dict, List, Tuple
 def ours() -> Any:
     from otelbridge.sdk.trace import TracerProvider
     from otelbridge.sdk.trace.export import SimpleSpanProcessor, SpanExporter, SpanExportResult
-
     from otelbridge.shims.opentracing import TracerShim
 
     class Drop(SpanExporter):

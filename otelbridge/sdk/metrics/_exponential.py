@@ -29,7 +29,14 @@ def map_to_index(value: float, scale: int) -> int:
         return (exponent - 1 - (fraction == 0.5)) >> -scale
     if fraction == 0.5:
         return ((exponent - 1) << scale) - 1
-    return math.floor(math.log(value) * _SCALE_FACTORS[scale])
+    index = math.floor(math.log(value) * _SCALE_FACTORS[scale])
+    # Near a power of two the logarithm may round across it; clamp to the index range of
+    # (2**(exponent-1), 2**exponent) so that downscaled indexes agree with the exponent.
+    low = (exponent - 1) << scale
+    if index < low:
+        return low
+    high = (exponent << scale) - 1
+    return high if index > high else index
 
 
 def scale_reduction(low: int, high: int, max_size: int) -> int:

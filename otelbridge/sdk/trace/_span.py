@@ -1,8 +1,10 @@
 """Spans: :class:`ReadableSpan` (what processors and exporters see) and the live :class:`Span`.
 
 Hot-path rules: ``__slots__`` everywhere, attributes in a plain dict created on first use,
-no locks (the end-once guard is a check-and-set with no call in between, which the GIL keeps
-atomic), and the span itself is handed to processors instead of a copy.
+no locks, and the span itself is handed to processors instead of a copy. The end-once guard is
+a check-and-set with no call in between: CPython >= 3.10 only switches threads at calls and
+backward jumps, so the GIL makes it atomic there (3.9 may switch between any two bytecodes,
+leaving a window of a few instructions).
 """
 
 from __future__ import annotations

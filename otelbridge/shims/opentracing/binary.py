@@ -20,49 +20,20 @@ from typing import Mapping, Tuple
 
 from opentelemetry.baggage import get_all
 from opentelemetry.baggage.propagation import W3CBaggagePropagator
-from opentelemetry.trace import INVALID_SPAN_CONTEXT, SpanContext, TraceFlags
+from opentelemetry.trace import INVALID_SPAN_CONTEXT, SpanContext
 from opentracing import SpanContextCorruptedException
 
+from otelbridge.sdk.propagation.opencensus_binary import from_bytes, to_bytes
 from otelbridge.shims.opentracing._context import EMPTY_BAGGAGE, remote_context
 
 VERSION = 0
 _HEADER = struct.Struct(">BH")
 _BAGGAGE = W3CBaggagePropagator()
 
-# OpenCensus binary trace context: version 0, then field 0 (trace id), 1 (span id), 2 (options).
-# Stand-in until otelbridge.sdk.propagation.opencensus_binary is available to import.
-_OPENCENSUS = struct.Struct(">BB16sB8sBB")
-
-
-def _encode_opencensus(span_context: SpanContext) -> bytes:
-    return _OPENCENSUS.pack(
-        0,
-        0,
-        span_context.trace_id.to_bytes(16, "big"),
-        1,
-        span_context.span_id.to_bytes(8, "big"),
-        2,
-        span_context.trace_flags & 1,
-    )
-
-
-def _decode_opencensus(data: bytes) -> SpanContext:
-    if len(data) != _OPENCENSUS.size:
-        raise SpanContextCorruptedException("OpenCensus binary trace context has a bad length")
-    version, f0, trace_id, f1, span_id, f2, options = _OPENCENSUS.unpack(data)
-    if (version, f0, f1, f2) != (0, 0, 1, 2):
-        raise SpanContextCorruptedException("not an OpenCensus binary trace context")
-    return SpanContext(
-        int.from_bytes(trace_id, "big"),
-        int.from_bytes(span_id, "big"),
-        is_remote=True,
-        trace_flags=TraceFlags(options & 1),
-    )
-
 
 def encode(span_context: SpanContext, baggage: Mapping[str, object]) -> bytes:
     """The binary carrier bytes for ``span_context`` and ``baggage``."""
-    trace_part = _encode_opencensus(span_context) if span_context.is_valid else b""
+    trace_part = to_bytes(span_context) if span_context.is_valid else b""
     headers: dict[str, str] = {}
     if baggage:
         _BAGGAGE.inject(headers, context=remote_context(INVALID_SPAN_CONTEXT, baggage))
@@ -90,8 +61,8 @@ def decode(data: bytes) -> Tuple[SpanContext, Mapping[str, object]]:
         raise SpanContextCorruptedException("binary carrier truncated")
     span_context = INVALID_SPAN_CONTEXT
     if length:
-        decoded = _decode_opencensus(data[_HEADER.size : end])
-        if not decoded.is_valid:
+        decoded = from_bytes(data[_HEADER.size : end])
+        if decoded is None:
             raise SpanContextCorruptedException("invalid OpenCensus binary trace context")
         span_context = decoded
     baggage: Mapping[str, object] = EMPTY_BAGGAGE

@@ -97,7 +97,9 @@ class SpanShim(opentracing.Span):
             value = attribute_value(value)
             if value is None:
                 return self
-        if key == "error":
+        if type(key) is not str:
+            key = str(key)
+        elif key == "error":
             status = error_status(value)
             if status is not None:
                 self._otel_span.set_status(status)

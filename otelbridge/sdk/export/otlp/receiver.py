@@ -13,6 +13,7 @@ import gzip
 import json
 import logging
 import math
+import ssl
 import threading
 import zlib
 from concurrent import futures
@@ -166,10 +167,41 @@ class _HttpServer(ThreadingHTTPServer):
         self.consumer = consumer
 
 
+def _read(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+class ServerTLS(NamedTuple):
+    """PEM files for serving TLS; with ``client_ca_file`` clients must present a certificate
+    signed by that CA (mutual TLS)."""
+
+    cert_file: str
+    key_file: str
+    client_ca_file: Optional[str] = None
+
+    def grpc_credentials(self) -> grpc.ServerCredentials:
+        key, cert = _read(self.key_file), _read(self.cert_file)
+        return grpc.ssl_server_credentials(
+            [(key, cert)],
+            root_certificates=_read(self.client_ca_file) if self.client_ca_file else None,
+            require_client_auth=self.client_ca_file is not None,
+        )
+
+    def ssl_context(self) -> ssl.SSLContext:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(self.cert_file, self.key_file)
+        if self.client_ca_file is not None:
+            context.verify_mode = ssl.CERT_REQUIRED
+            context.load_verify_locations(self.client_ca_file)
+        return context
+
+
 class OTLPReceiver:
     """Listens for OTLP over gRPC and HTTP; ``port=0`` picks a free port (see the properties).
 
-    Use as a context manager or call :meth:`start` and :meth:`stop`.
+    Plaintext unless ``tls`` is given. Use as a context manager or call :meth:`start` and
+    :meth:`stop`.
     """
 
     def __init__(
@@ -179,8 +211,11 @@ class OTLPReceiver:
         grpc_port: Optional[int] = 4317,
         http_port: Optional[int] = 4318,
         workers: int = 4,
+        tls: Optional[ServerTLS] = None,
     ) -> None:
         self._consumer = consumer
+        self._tls = tls
+        self._scheme = "https" if tls else "http"
         self._host = host
         self._requested = (grpc_port, http_port)
         self._workers = workers
@@ -193,12 +228,12 @@ class OTLPReceiver:
     @property
     def grpc_endpoint(self) -> str:
         """``http://host:port`` for OTLP/gRPC exporters."""
-        return f"http://{self._host}:{self.grpc_port}"
+        return f"{self._scheme}://{self._host}:{self.grpc_port}"
 
     @property
     def http_endpoint(self) -> str:
         """``http://host:port`` base for OTLP/HTTP exporters (add ``/v1/traces`` etc.)."""
-        return f"http://{self._host}:{self.http_port}"
+        return f"{self._scheme}://{self._host}:{self.http_port}"
 
     def start(self) -> OTLPReceiver:
         grpc_port, http_port = self._requested
@@ -214,13 +249,21 @@ class OTLPReceiver:
                 metrics_service_pb2_grpc.add_MetricsServiceServicer_to_server(  # type: ignore[no-untyped-call]
                     _MetricsService(self._consumer), server
                 )
-                self.grpc_port = server.add_insecure_port(f"{self._host}:{grpc_port}")
+                address = f"{self._host}:{grpc_port}"
+                if self._tls is None:
+                    self.grpc_port = server.add_insecure_port(address)
+                else:
+                    self.grpc_port = server.add_secure_port(address, self._tls.grpc_credentials())
                 if not self.grpc_port:
                     raise OSError(f"cannot listen on {self._host}:{grpc_port} for OTLP/gRPC")
                 server.start()
                 self._grpc_server = server
             if http_port is not None:
                 self._http_server = _HttpServer((self._host, http_port), self._consumer)
+                if self._tls is not None:
+                    self._http_server.socket = self._tls.ssl_context().wrap_socket(
+                        self._http_server.socket, server_side=True
+                    )
                 self.http_port = self._http_server.server_address[1]
                 self._http_thread = threading.Thread(
                     target=self._http_server.serve_forever,
