@@ -115,7 +115,7 @@ CASES: dict[str, tuple[str, str]] = {
         def work(exc):
             span = tracer.start_span("work", start_time=12500000000)
             span.set_status(trace.Status(trace.StatusCode.ERROR))
-            span.add_event("retry", {"event": "retry", "attempt": 2}, timestamp=13000000000)
+            span.add_event("retry", {"attempt": 2}, timestamp=13000000000)
             span.end(14000000000)
         """,
     ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Optional, Union
 
 import libcst as cst
@@ -43,9 +44,8 @@ def tag_string(transform: LegacyTransform, node: cst.BaseExpression) -> Optional
 
 def seconds_to_ns(node: cst.BaseExpression) -> cst.BaseExpression:
     """OpenTracing timestamps are float seconds; OpenTelemetry's are int nanoseconds."""
-    value = literal(node)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return cst.Integer(str(int(value * 1_000_000_000)))
+    if isinstance(node, (cst.Integer, cst.Float)):  # exact, from the digits as written
+        return cst.Integer(str(int(Decimal(node.value.replace("_", "")) * 1_000_000_000)))
     return cst.parse_expression("int(T * 1e9)").visit(_Replace("T", node))  # type: ignore[return-value]
 
 
@@ -108,6 +108,11 @@ def map_creation_args(
             raise Review("finish_on_close= outside start_active_span")
         if literal(old.value) is not True:
             args.append(keyword("end_on_exit", new.value, new))
+    if args and updated.args:  # keep the layout before the closing parenthesis
+        last = updated.args[-1]
+        args[-1] = args[-1].with_changes(
+            comma=last.comma, whitespace_after_arg=last.whitespace_after_arg
+        )
     return args
 
 

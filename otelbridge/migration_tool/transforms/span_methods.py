@@ -5,7 +5,12 @@ from __future__ import annotations
 import libcst as cst
 
 from otelbridge.migration_tool.model import SPANS, Kind
-from otelbridge.migration_tool.transforms.arguments import Review, seconds_to_ns, tag_string
+from otelbridge.migration_tool.transforms.arguments import (
+    Review,
+    keyword,
+    seconds_to_ns,
+    tag_string,
+)
 from otelbridge.migration_tool.transforms.base import arg, literal, string
 from otelbridge.migration_tool.transforms.statements import StatementAware
 
@@ -13,6 +18,12 @@ from otelbridge.migration_tool.transforms.statements import StatementAware
 OPENTRACING_ONLY = frozenset(
     {"set_tag", "log_kv", "set_operation_name", "set_baggage_item", "get_baggage_item", "log_event"}
 )
+#: OpenTracing error-log fields renamed by the exception semantic conventions.
+EXCEPTION_FIELDS = {
+    "error.kind": "exception.type",
+    "message": "exception.message",
+    "stack": "exception.stacktrace",
+}
 UNKNOWN_SPAN = "span of unknown type (e.g. received as a parameter): not rewritten"
 
 
@@ -71,34 +82,43 @@ class SpanMethods(StatementAware):
         )
 
     def _log_kv(self, original: cst.Call, updated: cst.Call, owner: Kind) -> cst.BaseExpression:
+        """``log_kv({"event": name, **fields})`` → ``add_event(name, fields)``; an ``error`` event
+        with an ``error.object`` → ``record_exception``, as the OpenTracing shim specification
+        maps them."""
         fields = arg(original, "key_values", 0)
         stamp = arg(original, "timestamp", 1)
         if fields is None or not isinstance(fields.value, cst.Dict):
             raise Review("log_kv() with a dynamic dict: event name and attributes unknown")
-        keys: dict[str, cst.BaseExpression] = {}
-        for element in fields.value.elements:
+        new_dict = updated.args[original.args.index(fields)].value
+        assert isinstance(new_dict, cst.Dict)
+        keys: dict[str, cst.DictElement] = {}
+        for element, new_element in zip(fields.value.elements, new_dict.elements):
             key = tag_string(self, element.key) if isinstance(element, cst.DictElement) else None
-            if key is None:
+            if key is None or not isinstance(new_element, cst.DictElement):
                 raise Review("log_kv() with non-literal keys: event name unknown")
-            keys[key] = element.value
-        event = literal(keys["event"]) if "event" in keys else "log"
+            keys[key] = new_element
+        event = literal(keys.pop("event").value) if "event" in keys else "log"
         if not isinstance(event, str):
             raise Review("log_kv() event name is not a literal")
-        new_fields = updated.args[original.args.index(fields)]
-        args = [
-            cst.Arg(string(event)),
-            new_fields.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT),
-        ]
+        error = keys.pop("error.object", None) if event == "error" else None
+        if event == "error" and error is None:
+            event = "exception"
+            keys = {
+                EXCEPTION_FIELDS.get(k, k): v.with_changes(key=string(EXCEPTION_FIELDS.get(k, k)))
+                if k in EXCEPTION_FIELDS
+                else v
+                for k, v in keys.items()
+            }
+        args = [cst.Arg(error.value) if error is not None else cst.Arg(string(event))]
+        if keys:
+            elements = list(keys.values())
+            elements[-1] = elements[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+            attrs = new_dict.with_changes(elements=elements)
+            args.append(keyword("attributes", attrs) if error is not None else cst.Arg(attrs))
         if stamp is not None and literal(stamp.value) is not None:
             new_stamp = updated.args[original.args.index(stamp)]
-            args.append(
-                cst.Arg(
-                    seconds_to_ns(new_stamp.value),
-                    keyword=cst.Name("timestamp"),
-                    equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
-                )
-            )
-        return self._call(updated, "add_event", *args)
+            args.append(keyword("timestamp", seconds_to_ns(new_stamp.value)))
+        return self._call(updated, "record_exception" if error is not None else "add_event", *args)
 
     def _finish(self, original: cst.Call, updated: cst.Call, owner: Kind) -> cst.BaseExpression:
         stamp = arg(original, "finish_time", 0)

@@ -91,7 +91,18 @@ class ReaderPipeline:
             if (stream := aggregation._stream(instrument, spec)) is not None
         ]
         with self._lock:
-            self._by_scope.setdefault(instrument.scope, []).extend(streams)
+            existing = self._by_scope.setdefault(instrument.scope, [])
+            taken = {stream.name.lower() for stream in existing}
+            for stream in streams:
+                if stream.name.lower() in taken:
+                    _logger.warning(
+                        "Meter %r now has two metric streams named %r (an instrument name "
+                        "reused with other settings, or views renaming to the same name)",
+                        instrument.scope.name,
+                        stream.name,
+                    )
+                taken.add(stream.name.lower())
+            existing.extend(streams)
             if isinstance(instrument, _Asynchronous) and streams:
                 self._observed.append((instrument, streams))
         return streams

@@ -134,3 +134,16 @@ def test_view_cardinality_limit_wins(make_provider, collect) -> None:
     for i in range(3):
         counter.add(1, {"i": i})
     assert len(collect(reader)["c"].data.data_points) == 2
+
+
+def test_views_renaming_two_instruments_to_one_name_warn(make_provider, caplog) -> None:
+    views = [
+        View(instrument_name="a", name="merged"),
+        View(instrument_name="b", name="merged"),
+    ]
+    provider, _ = make_provider(views=views)
+    meter = provider.get_meter("m")
+    meter.create_counter("a")
+    assert "two metric streams" not in caplog.text
+    meter.create_counter("b")
+    assert "two metric streams named 'merged'" in caplog.text
