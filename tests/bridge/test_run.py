@@ -97,3 +97,29 @@ def test_missing_program_and_missing_command(tmp_path) -> None:
     assert missing.returncode == 127
     assert "cannot start" in missing.stderr
     assert run([], tmp_path).returncode == 2
+
+
+def test_a_jaeger_client_app_runs_unchanged_on_the_bridge(tmp_path) -> None:
+    pytest.importorskip("jaeger_client")
+    app = tmp_path / "jaeger_app.py"
+    app.write_text(
+        textwrap.dedent(
+            """
+            from jaeger_client import Config  # imported after the bridge: patched on import
+
+            config = Config(
+                config={"sampler": {"type": "const", "param": 1}, "logging": False},
+                service_name="legacy-billing",
+            )
+            tracer = config.initialize_tracer()
+            print("tracer:", type(tracer).__name__)
+            with tracer.start_active_span("bill") as scope:
+                scope.span.set_tag("amount", 42)
+            tracer.close()
+            """
+        )
+    )
+    result = run([sys.executable, str(app)], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "tracer: TracerShim" in result.stdout
+    assert "bill" in result.stdout and "legacy-billing" in result.stdout

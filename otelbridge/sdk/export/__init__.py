@@ -1,1 +1,2 @@
-"""Exporters of the otelbridge SDK: OTLP (gRPC and HTTP/protobuf), Zipkin and the Jaeger agent."""
+"""Exporters of the otelbridge SDK: OTLP (gRPC and HTTP/protobuf), Zipkin, the Jaeger agent and
+Prometheus (a pull metric reader)."""

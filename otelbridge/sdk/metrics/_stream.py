@@ -41,8 +41,8 @@ def attributes_key(attributes: Dict[str, Any]) -> FrozenSet[Tuple[str, Any]]:
 class MetricStream:
     """Aggregates one instrument's measurements for one reader (after one view).
 
-    ``drain`` streams hand over their cells at each collection (delta temporality, last-value
-    aggregation, observable instruments); the others keep accumulating (cumulative). With
+    ``drain`` streams hand over their cells at each collection (delta temporality, observable
+    instruments); the others keep accumulating (cumulative). With
     ``subtract_previous``, observed totals are turned into deltas against the last collection.
     """
 

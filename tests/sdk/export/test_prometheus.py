@@ -108,7 +108,7 @@ def free_port() -> int:
 
 @pytest.fixture
 def prometheus_server(tmp_path: Path) -> Iterator[Any]:
-    """Start ``prometheus`` scraping a target every 200 ms; yields ``start(target_port)``."""
+    """Start ``prometheus`` scraping a target every 300 ms; yields ``start(target_port)``."""
     binary = shutil.which("prometheus")
     if binary is None:
         pytest.skip("the prometheus binary is not installed (.ci/run apt-installs it)")
@@ -118,7 +118,7 @@ def prometheus_server(tmp_path: Path) -> Iterator[Any]:
         port = free_port()
         config = tmp_path / "prometheus.yml"
         config.write_text(
-            "global:\n  scrape_interval: 200ms\n  scrape_timeout: 150ms\n"
+            "global:\n  scrape_interval: 300ms\n  scrape_timeout: 300ms\n"
             "scrape_configs:\n  - job_name: otelbridge\n    static_configs:\n"
             f"      - targets: ['127.0.0.1:{target_port}']\n"
         )
@@ -156,7 +156,7 @@ def query(base: str, promql: str) -> List[Dict[str, Any]]:
     return list(body["data"]["result"])
 
 
-def wait_for(base: str, promql: str, timeout: float = 20.0) -> List[Dict[str, Any]]:
+def wait_for(base: str, promql: str, timeout: float = 30.0) -> List[Dict[str, Any]]:
     deadline = time.monotonic() + timeout
     while True:
         try:

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import opentracing
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from opentelemetry import baggage as otel_baggage
 from opentelemetry.context import attach, detach
 from opentracing.mocktracer import MockTracer
+
+from otelbridge.sdk.trace import TracerProvider
+from otelbridge.shims.opentracing import TracerShim
 
 
 def by_name(exporter):
@@ -118,3 +123,41 @@ def test_ignore_active_span_makes_a_root(tracer, exporter) -> None:
     assert spans["root"].parent is None
     assert spans["root"].context.trace_id != spans["active"].context.trace_id
     assert spans["child"].parent.span_id == spans["active"].context.span_id
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(
+                [opentracing.ReferenceType.CHILD_OF, opentracing.ReferenceType.FOLLOWS_FROM]
+            ),
+            st.integers(min_value=0, max_value=3),
+            st.dictionaries(st.sampled_from("abc"), st.sampled_from(["1", "2"]), max_size=2),
+        ),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_reference_rules_hold_for_any_list(refs) -> None:
+    """Parent: first child_of, else first; one link per reference; baggage: the union."""
+    tracer = TracerShim(TracerProvider(shutdown_on_exit=False))
+    referenced = [tracer.start_span(f"r{i}") for i in range(4)]
+    references = []
+    expected_baggage: dict = {}
+    for ref_type, index, baggage in refs:
+        span = referenced[index]
+        for key, value in baggage.items():
+            span.set_baggage_item(key, value)
+        expected_baggage.update(span.context.baggage)
+        references.append(opentracing.Reference(ref_type, span.context))
+    child = tracer.start_span("child", references=references)
+    recorded_parent = child.unwrap().parent
+    child_ofs = [ref for ref in references if ref.type == opentracing.ReferenceType.CHILD_OF]
+    expected_parent = (child_ofs or references)[0].referenced_context.unwrap()
+    assert recorded_parent.span_id == expected_parent.span_id
+    links = child.unwrap().links
+    assert [link.attributes["opentracing.ref_type"] for link in links] == [
+        r.type for r in references
+    ]
+    assert dict(child.context.baggage) == expected_baggage

@@ -63,7 +63,6 @@ def _make_stream(
     new_cell: CellFactory,
     build: DataBuilder,
     *,
-    last_value: bool = False,
     observed_total: bool = False,
 ) -> MetricStream:
     delta = spec.temporality is AggregationTemporality.DELTA
@@ -74,7 +73,7 @@ def _make_stream(
         new_cell=new_cell,
         build=build,
         temporality=spec.temporality,
-        drain=delta or last_value or instrument._asynchronous,
+        drain=delta or instrument._asynchronous,
         subtract_previous=observed_total and delta,
         attribute_keys=spec.attribute_keys,
         limit=spec.limit,
@@ -117,10 +116,12 @@ class SumAggregation(Aggregation):
 
 
 class LastValueAggregation(Aggregation):
-    """The last value of each series since the previous collection, reported as a gauge."""
+    """The last value of each series, reported as a gauge. Cumulative synchronous gauges keep
+    reporting it; delta readers and observable instruments report what arrived since the
+    previous collection."""
 
     def _stream(self, instrument: _Instrument, spec: StreamSpec) -> Optional[MetricStream]:
-        return _make_stream(instrument, spec, LastValueCell, _gauge_data, last_value=True)
+        return _make_stream(instrument, spec, LastValueCell, _gauge_data)
 
 
 def _check_boundaries(boundaries: Sequence[float]) -> Sequence[float]:
