@@ -6,6 +6,10 @@ import dataclasses
 import io
 import json
 import math
+import os
+import subprocess
+import sys
+import textwrap
 import threading
 from typing import Any, List, Sequence
 
@@ -186,3 +190,40 @@ def test_disabled_sdk_hands_out_no_op_meters(monkeypatch) -> None:
     monkeypatch.setenv("OTEL_SDK_DISABLED", "true")
     provider = MeterProvider(shutdown_on_exit=False)
     assert isinstance(provider.get_meter("m"), NoOpMeter)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_periodic_reader_keeps_exporting_in_a_forked_child() -> None:
+    code = textwrap.dedent(
+        """
+        import io, os, sys, time
+        from otelbridge.sdk.metrics import MeterProvider
+        from otelbridge.sdk.metrics.export import (
+            ConsoleMetricExporter, PeriodicExportingMetricReader,
+        )
+        read_end, write_end = os.pipe()
+        out = os.fdopen(write_end, "w")
+        reader = PeriodicExportingMetricReader(
+            ConsoleMetricExporter(out=out, formatter=lambda d: "exported\\n"),
+            export_interval_millis=50,
+        )
+        provider = MeterProvider(metric_readers=[reader], shutdown_on_exit=False)
+        provider.get_meter("m").create_counter("c").add(1)
+        pid = os.fork()
+        if pid == 0:
+            os.close(read_end)
+            time.sleep(0.5)  # only the child's own timer thread can export meanwhile
+            os._exit(0)
+        reader.shutdown()  # the parent stops its timer; the child keeps the write end
+        out.close()
+        os.waitpid(pid, 0)
+        with os.fdopen(read_end) as lines:
+            print(sum(1 for _ in lines))
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    # The parent's shutdown exports once; more lines can only come from the child's timer.
+    assert int(result.stdout) >= 3, result.stdout

@@ -6,6 +6,7 @@ import logging
 import math
 import os
 import threading
+import weakref
 from typing import Any, Iterable, Optional
 
 from otelbridge.sdk.environment_variables import (
@@ -62,15 +63,23 @@ class PeriodicExportingMetricReader(MetricReader):
             raise ValueError(f"export_interval_millis must be positive: {export_interval_millis}")
         self._export_interval_millis = export_interval_millis
         self._export_timeout_millis = export_timeout_millis
-        self._export_lock = threading.Lock()
-        self._stop = threading.Event()
         self._shut_down = False
         self._thread: Optional[threading.Thread] = None
-        if not math.isinf(export_interval_millis):
-            self._thread = threading.Thread(
-                target=self._ticker, name="otelbridge-metrics-export", daemon=True
-            )
-            self._thread.start()
+        self._start_ticker()
+        if hasattr(os, "register_at_fork"):
+            ref = weakref.ref(self)
+            os.register_at_fork(after_in_child=lambda: _restart_in_child(ref))
+
+    def _start_ticker(self) -> None:
+        """Fresh locks and, unless the interval is infinite, a fresh timer thread."""
+        self._export_lock = threading.Lock()
+        self._stop = threading.Event()
+        if math.isinf(self._export_interval_millis):
+            return
+        self._thread = threading.Thread(
+            target=self._ticker, name="otelbridge-metrics-export", daemon=True
+        )
+        self._thread.start()
 
     def _ticker(self) -> None:
         interval = self._export_interval_millis / 1000
@@ -103,3 +112,10 @@ class PeriodicExportingMetricReader(MetricReader):
             self._thread.join(timeout_millis / 1000)
         self._collect_and_log()
         self._exporter.shutdown(timeout_millis=timeout_millis)
+
+
+def _restart_in_child(ref: weakref.ref[PeriodicExportingMetricReader]) -> None:
+    """A forked child (pre-fork servers) has no timer thread; give it its own."""
+    reader = ref()
+    if reader is not None and not reader._shut_down:
+        reader._start_ticker()
