@@ -172,7 +172,7 @@ class ExponentialBucketHistogramAggregation(Aggregation):
         self._max_scale = max_scale
 
     def _stream(self, instrument: _Instrument, spec: StreamSpec) -> Optional[MetricStream]:
-        new_cell = partial(ExponentialHistogramCell, self._max_size, self._max_scale, True)
+        new_cell = partial(ExponentialHistogramCell, self._max_size, self._max_scale)
         return _make_stream(instrument, spec, new_cell, _exponential_data)
 
 
