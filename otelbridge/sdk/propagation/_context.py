@@ -48,9 +48,10 @@ def remote_span_context(
 
 
 def with_span_context(span_context: SpanContext, context: Optional[Context]) -> Context:
-    """``context`` (default: the current one, as ``set_span_in_context``) with the remote span."""
-    base = context_api.get_current() if context is None else context
-    return Context({**base, _SPAN_KEY: NonRecordingSpan(span_context)})
+    """``context`` (default: an empty one, as the API's propagators do) with the remote span."""
+    if context is None:
+        return Context({_SPAN_KEY: NonRecordingSpan(span_context)})
+    return Context({**context, _SPAN_KEY: NonRecordingSpan(span_context)})
 
 
 def remote_context(

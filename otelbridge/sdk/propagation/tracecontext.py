@@ -1,0 +1,158 @@
+"""W3C Trace Context (``traceparent``/``tracestate``), stricter than the API's implementation.
+
+Where the API is lenient we follow the W3C recommendation: a repeated ``traceparent`` with
+different values is ignored, version ``00`` must be exactly 55 characters, later versions are
+parsed for their first four fields, version ``ff`` is rejected, unknown flag bits are cleared, and
+``tracestate`` is taken whole or not at all (key/value grammar, at most 32 members, no duplicate
+keys) instead of member by member.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Dict, List, Optional, Set
+
+from opentelemetry.context import Context
+from opentelemetry.propagators.textmap import (
+    CarrierT,
+    Getter,
+    Setter,
+    TextMapPropagator,
+    default_getter,
+    default_setter,
+)
+from opentelemetry.trace import DEFAULT_TRACE_STATE, TraceState
+
+from otelbridge.sdk.propagation._carrier import single_value, values_of
+from otelbridge.sdk.propagation._context import (
+    flags_of,
+    remote_context,
+    unchanged,
+    valid_span_context,
+)
+
+__all__ = ["TraceContextTextMapPropagator", "parse_tracestate", "tracestate_header"]
+
+_logger = logging.getLogger(__name__)
+TRACEPARENT = "traceparent"
+TRACESTATE = "tracestate"
+MAX_TRACESTATE_MEMBERS = 32
+#: The W3C advice: senders keep tracestate within 512 characters, dropping long members first.
+TRACESTATE_SEND_LIMIT = 512
+_LONG_MEMBER = 128
+_MAX_TRACEPARENT_LENGTH = 512
+_KNOWN_FLAGS = 0x03  # sampled, random trace id
+_MAX_MEMBER = 256 + 1 + 256
+_MAX_TRACESTATE_LENGTH = MAX_TRACESTATE_MEMBERS * (_MAX_MEMBER + 3)
+
+_TRACEPARENT = re.compile(r"([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})")
+_KEY = r"(?:[a-z][_0-9a-z\-*/]{0,255}|[a-z0-9][_0-9a-z\-*/]{0,240}@[a-z][_0-9a-z\-*/]{0,13})"
+_VALUE = r"[\x20-\x2b\x2d-\x3c\x3e-\x7e]{0,255}[\x21-\x2b\x2d-\x3c\x3e-\x7e]"
+_MEMBER = re.compile(rf"({_KEY})=({_VALUE})")
+_new_state = TraceState.__new__
+
+
+def _trace_state(pairs: Dict[str, str]) -> TraceState:
+    """A ``TraceState`` from pairs we already validated (the API would re-check each one)."""
+    state = _new_state(TraceState)
+    state._dict = pairs
+    return state
+
+
+def parse_tracestate(values: Optional[List[object]]) -> Optional[TraceState]:
+    """The ``tracestate`` header (its field values combined with ``,``), or ``None`` if invalid."""
+    if not values or any(type(value) is not str for value in values):
+        return None
+    header = ",".join(values)  # type: ignore[arg-type]
+    if len(header) > _MAX_TRACESTATE_LENGTH:
+        return None
+    pairs: Dict[str, str] = {}
+    for member in header.split(","):
+        member = member.strip(" \t")
+        if not member:
+            continue
+        match = _MEMBER.fullmatch(member)
+        if match is None:
+            return None
+        key = match.group(1)
+        if key in pairs or len(pairs) == MAX_TRACESTATE_MEMBERS:
+            return None
+        pairs[key] = match.group(2)
+    return _trace_state(pairs) if pairs else DEFAULT_TRACE_STATE
+
+
+def tracestate_header(state: TraceState) -> str:
+    """``state`` as a header within the W3C's 512-character advice (long members go first)."""
+    members = [f"{key}={value}" for key, value in state.items()]
+    header = ",".join(members)
+    if len(header) <= TRACESTATE_SEND_LIMIT:
+        return header
+    members = [member for member in members if len(member) <= _LONG_MEMBER]
+    while members and len(",".join(members)) > TRACESTATE_SEND_LIMIT:
+        members.pop()
+    return ",".join(members)
+
+
+class TraceContextTextMapPropagator(TextMapPropagator):
+    """W3C ``traceparent`` and ``tracestate``."""
+
+    __slots__ = ()
+
+    def extract(
+        self,
+        carrier: CarrierT,
+        context: Optional[Context] = None,
+        getter: Getter[CarrierT] = default_getter,  # type: ignore[assignment]
+    ) -> Context:
+        header = single_value(getter, carrier, TRACEPARENT)
+        if header is None or len(header) > _MAX_TRACEPARENT_LENGTH:
+            return unchanged(context)
+        header = header.strip(" \t")
+        match = _TRACEPARENT.match(header)
+        if match is None:
+            _logger.debug("Ignoring malformed traceparent")
+            return unchanged(context)
+        version, trace_hex, span_hex, flags_hex = match.groups()
+        if version == "00":
+            if len(header) != 55:
+                return unchanged(context)
+        elif version == "ff" or (len(header) > 55 and header[55] != "-"):
+            return unchanged(context)
+        trace_id = int(trace_hex, 16)
+        span_id = int(span_hex, 16)
+        if trace_id == 0 or span_id == 0:
+            return unchanged(context)
+        flags = flags_of(int(flags_hex, 16) & _KNOWN_FLAGS)
+        state_values = values_of(getter, carrier, TRACESTATE)
+        if not state_values:
+            return remote_context(trace_id, span_id, flags, context)
+        state = parse_tracestate(state_values)
+        if state is None:
+            _logger.debug("Ignoring malformed tracestate")
+            state = DEFAULT_TRACE_STATE
+        return remote_context(trace_id, span_id, flags, context, state)
+
+    def inject(
+        self,
+        carrier: CarrierT,
+        context: Optional[Context] = None,
+        setter: Setter[CarrierT] = default_setter,  # type: ignore[assignment]
+    ) -> None:
+        span_context = valid_span_context(context)
+        if span_context is None:
+            return
+        setter.set(
+            carrier,
+            TRACEPARENT,
+            f"00-{span_context.trace_id:032x}-{span_context.span_id:016x}"
+            f"-{span_context.trace_flags & 0xFF:02x}",
+        )
+        if span_context.trace_state:
+            header = tracestate_header(span_context.trace_state)
+            if header:
+                setter.set(carrier, TRACESTATE, header)
+
+    @property
+    def fields(self) -> Set[str]:
+        return {TRACEPARENT, TRACESTATE}

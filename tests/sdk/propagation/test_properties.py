@@ -1,0 +1,94 @@
+"""Every propagator against arbitrary input: extract never raises and never half-fills a context."""
+
+from __future__ import annotations
+
+from typing import Any, Dict
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from opentelemetry import baggage, trace
+from opentelemetry.baggage.propagation import W3CBaggagePropagator as ApiBaggage
+from opentelemetry.context import Context
+from opentelemetry.propagators.textmap import TextMapPropagator
+
+from otelbridge.sdk.propagation.registry import PROPAGATORS
+
+ALL = [factory() for factory in PROPAGATORS.values()]
+FIELDS = sorted(
+    {"traceparent", "tracestate", "baggage", "b3", "x-b3-traceid", "x-b3-spanid", "x-b3-sampled"}
+    | {"x-b3-flags", "uber-trace-id", "uberctx-k", "ot-tracer-traceid", "ot-tracer-spanid"}
+    | {"ot-tracer-sampled", "ot-baggage-k", "grpc-trace-bin", "x-cloud-trace-context"}
+)
+HEX = st.text("0123456789abcdefABCDEF", min_size=0, max_size=34)
+VALUE = st.one_of(
+    st.text(max_size=80),
+    HEX,
+    st.builds(lambda a, b, c, d: f"{a}-{b}-{c}-{d}", HEX, HEX, HEX, HEX),
+    st.builds(lambda a, b, c, d: f"{a}:{b}:{c}:{d}", HEX, HEX, HEX, HEX),
+    st.binary(max_size=40),
+    st.lists(st.text(max_size=20), max_size=3),
+    st.integers(),
+    st.none(),
+)
+NAME = st.one_of(
+    st.sampled_from(FIELDS),
+    st.sampled_from(FIELDS).map(str.upper),
+    st.text(max_size=20),
+)
+CARRIER = st.dictionaries(NAME, VALUE, max_size=8)
+#: A header value over 8192 characters: some text repeated.
+BOMB = st.builds(
+    lambda text, extra: text * (8193 // len(text) + extra), st.text(min_size=1), st.integers(1, 50)
+)
+
+
+def assert_whole(result: Context, base: Context) -> None:
+    """Either the caller's context untouched, or a valid remote span and/or text baggage."""
+    if result is base:
+        return
+    span = trace.get_current_span(result)
+    span_context = span.get_span_context()
+    if span is not trace.get_current_span(base):
+        assert span_context.is_valid and span_context.is_remote
+    for key, value in baggage.get_all(result).items():
+        assert type(key) is str and type(value) is str
+
+
+@settings(max_examples=150, deadline=None)
+@given(CARRIER)
+def test_extract_never_raises_and_never_half_fills(carrier: Dict[Any, Any]) -> None:
+    base = Context()
+    for propagator in ALL:
+        assert_whole(propagator.extract(carrier, base), base)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(ALL), st.sampled_from(FIELDS), BOMB)
+def test_oversized_values_are_refused(
+    propagator: TextMapPropagator, field: str, value: str
+) -> None:
+    base = Context()
+    assert propagator.extract({field: value}, base) is base
+
+
+class Raising:
+    def get(self, carrier: object, key: str) -> None:
+        raise RuntimeError("foreign carrier")
+
+    def keys(self, carrier: object) -> list[str]:
+        raise RuntimeError("foreign carrier")
+
+
+@pytest.mark.parametrize("propagator", ALL, ids=lambda p: type(p).__name__)
+def test_getter_failure_means_no_context(propagator: TextMapPropagator) -> None:
+    base = Context()
+    result = propagator.extract({}, base, getter=Raising())  # type: ignore[arg-type]
+    assert result is base
+
+
+def test_baggage_header_bombs_are_refused_where_the_api_accepts_part() -> None:
+    bomb = ",".join(f"k{i}=v" for i in range(500))
+    ours = PROPAGATORS["baggage"]().extract({"baggage": bomb}, Context())
+    assert baggage.get_all(ours) == {}
+    assert len(baggage.get_all(ApiBaggage().extract({"baggage": bomb}, Context()))) == 180
