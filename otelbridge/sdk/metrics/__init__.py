@@ -12,7 +12,7 @@ from otelbridge.sdk.metrics._instrument import (
 )
 from otelbridge.sdk.metrics._instrument import Gauge as _Gauge
 from otelbridge.sdk.metrics._meter import Meter
-from otelbridge.sdk.metrics._provider import MeterProvider
+from otelbridge.sdk.metrics._provider import MeterProvider, MetricsTimeoutError
 
 __all__ = [
     "Counter",
@@ -20,6 +20,7 @@ __all__ = [
     "Histogram",
     "Meter",
     "MeterProvider",
+    "MetricsTimeoutError",
     "ObservableCounter",
     "ObservableGauge",
     "ObservableUpDownCounter",

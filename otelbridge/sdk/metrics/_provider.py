@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import logging
 import threading
+import time
 import weakref
 from typing import Any, Dict, Optional, Sequence
 
@@ -22,6 +23,10 @@ from otelbridge.sdk.trace._provider import sdk_disabled
 from otelbridge.sdk.util.instrumentation import InstrumentationScope
 
 _logger = logging.getLogger(__name__)
+
+
+class MetricsTimeoutError(Exception):
+    """A flush did not finish within its timeout."""
 
 
 class MeterProvider(api.MeterProvider):
@@ -89,11 +94,16 @@ class MeterProvider(api.MeterProvider):
         return self._pipelines[id(reader)].collect(timeout_millis)
 
     def force_flush(self, timeout_millis: float = 10_000) -> bool:
-        """Have every reader collect (and export) now."""
-        return all(
-            pipeline.reader.force_flush(timeout_millis=timeout_millis)
-            for pipeline in self._pipelines.values()
-        )
+        """Have every reader collect (and export) now, sharing one deadline; raises
+        :class:`MetricsTimeoutError` when it passes before every reader had its turn."""
+        deadline = time.monotonic() + timeout_millis / 1000
+        flushed = True
+        for pipeline in self._pipelines.values():
+            remaining_millis = (deadline - time.monotonic()) * 1000
+            if remaining_millis <= 0:
+                raise MetricsTimeoutError("Timed out while flushing metric readers")
+            flushed = pipeline.reader.force_flush(timeout_millis=remaining_millis) and flushed
+        return flushed
 
     def shutdown(self, timeout_millis: float = 30_000) -> None:
         """Shut every reader down (periodic readers export one last time); once only."""

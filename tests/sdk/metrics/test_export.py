@@ -11,12 +11,13 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 from typing import Any, List, Sequence
 
 import opentelemetry.sdk.metrics.export as peer_export
 import pytest
 
-from otelbridge.sdk.metrics import Counter, MeterProvider
+from otelbridge.sdk.metrics import Counter, MeterProvider, MetricsTimeoutError
 from otelbridge.sdk.metrics import export as our_export
 from otelbridge.sdk.metrics.export import AggregationTemporality as T
 from otelbridge.sdk.metrics.export import (
@@ -227,3 +228,22 @@ def test_periodic_reader_keeps_exporting_in_a_forked_child() -> None:
     assert result.returncode == 0, result.stderr
     # The parent's shutdown exports once; more lines can only come from the child's timer.
     assert int(result.stdout) >= 3, result.stdout
+
+
+class SlowExporter(RecordingExporter):
+    def export(self, metrics_data, timeout_millis=10_000, **kwargs) -> MetricExportResult:
+        time.sleep(0.05)
+        return super().export(metrics_data, timeout_millis, **kwargs)
+
+
+def test_force_flush_shares_one_deadline_across_readers() -> None:
+    slow = [
+        PeriodicExportingMetricReader(SlowExporter(), export_interval_millis=math.inf)
+        for _ in range(3)
+    ]
+    provider = MeterProvider(metric_readers=slow, shutdown_on_exit=False)
+    provider.get_meter("m").create_counter("c").add(1)
+    with pytest.raises(MetricsTimeoutError):
+        provider.force_flush(timeout_millis=60)
+    assert provider.force_flush(timeout_millis=10_000)
+    provider.shutdown()

@@ -24,12 +24,18 @@ from otelbridge.sdk.metrics.export._exporter import (
 )
 from otelbridge.sdk.metrics.export._periodic import PeriodicExportingMetricReader
 from otelbridge.sdk.metrics.export._producer import MetricProducer
-from otelbridge.sdk.metrics.export._reader import InMemoryMetricReader, MetricReader
+from otelbridge.sdk.metrics.export._reader import (
+    CardinalityLimits,
+    InMemoryMetricReader,
+    InstrumentCardinalityKey,
+    MetricReader,
+)
 from otelbridge.sdk.metrics.export._temporality_env import preferred_temporality_from_env
 
 __all__ = [
     "AggregationTemporality",
     "Buckets",
+    "CardinalityLimits",
     "ConsoleMetricExporter",
     "DataPointT",
     "DataT",
@@ -39,6 +45,7 @@ __all__ = [
     "Histogram",
     "HistogramDataPoint",
     "InMemoryMetricReader",
+    "InstrumentCardinalityKey",
     "Metric",
     "MetricExportResult",
     "MetricExporter",

@@ -18,6 +18,9 @@ _logger = logging.getLogger(__name__)
 DEFAULT_CARDINALITY_LIMIT = 2000
 V = TypeVar("V")
 CollectCallback = Callable[["MetricReader", float], Optional[MetricsData]]
+# Type names the peer exports: a cardinality limit per instrument class.
+InstrumentCardinalityKey = type
+CardinalityLimits = Mapping[InstrumentCardinalityKey, int]
 
 
 def per_instrument_class(given: Optional[Mapping[type, V]], default: V, what: str) -> Dict[type, V]:
@@ -46,7 +49,7 @@ class MetricReader(ABC):
         self,
         preferred_temporality: Optional[Mapping[type, AggregationTemporality]] = None,
         preferred_aggregation: Optional[Mapping[type, Aggregation]] = None,
-        cardinality_limits: Optional[Mapping[type, int]] = None,
+        cardinality_limits: Optional[CardinalityLimits] = None,
         *,
         metric_producers: Iterable[MetricProducer] = (),
     ) -> None:
@@ -107,7 +110,7 @@ class InMemoryMetricReader(MetricReader):
         self,
         preferred_temporality: Optional[Mapping[type, AggregationTemporality]] = None,
         preferred_aggregation: Optional[Mapping[type, Aggregation]] = None,
-        cardinality_limits: Optional[Mapping[type, int]] = None,
+        cardinality_limits: Optional[CardinalityLimits] = None,
         *,
         metric_producers: Iterable[MetricProducer] = (),
     ) -> None:
