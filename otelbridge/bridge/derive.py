@@ -7,17 +7,14 @@ service name and sampler.
 
 from __future__ import annotations
 
-import logging
 from typing import Any, Optional
 
 from opentelemetry import trace as trace_api
 from opentelemetry.propagators.textmap import TextMapPropagator
-from opentelemetry.util._importlib_metadata import entry_points
 
+from otelbridge.sdk.propagation.registry import get_propagator
 from otelbridge.sdk.resources import SERVICE_NAME, Resource
 from otelbridge.sdk.trace import TracerProvider
-
-_logger = logging.getLogger(__name__)
 
 
 def derived_provider(
@@ -44,14 +41,6 @@ def derived_provider(
     )
 
 
-def propagator_named(name: str) -> Optional[TextMapPropagator]:
-    """The propagator registered under ``name`` (as ``OTEL_PROPAGATORS`` finds it), or None."""
-    for entry_point in entry_points(group="opentelemetry_propagator", name=name):
-        return entry_point.load()()  # type: ignore[no-any-return]
-    _logger.warning("no propagator named %r is installed; using the global propagator", name)
-    return None
-
-
-def jaeger_propagator(propagation: Optional[str]) -> Optional[TextMapPropagator]:
+def jaeger_propagator(propagation: Optional[str]) -> TextMapPropagator:
     """What a jaeger-client tracer with this ``propagation`` setting puts on the wire."""
-    return propagator_named("b3multi" if propagation == "b3" else "jaeger")
+    return get_propagator("b3multi" if propagation == "b3" else "jaeger")

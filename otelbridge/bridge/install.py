@@ -18,6 +18,7 @@ from opentelemetry.metrics import MeterProvider
 from opentelemetry.propagators.textmap import TextMapPropagator
 
 from otelbridge.bridge import jaeger, otel_globals
+from otelbridge.sdk.propagation.registry import propagator_from_env
 from otelbridge.shims.opentracing import TracerShim
 
 
@@ -43,8 +44,9 @@ def install(
     """Install the bridge and return the OpenTracing tracer it made global.
 
     Without ``tracer_provider``, our SDK is configured from the ``OTEL_*`` environment variables
-    (exporters, sampler, resource, propagators). When already installed, returns the installed
-    tracer and changes nothing: call :func:`uninstall` first to install different providers.
+    (exporters, sampler, resource), and ``OTEL_PROPAGATORS`` names the global propagator (built
+    from otelbridge's propagators). When already installed, returns the installed tracer and
+    changes nothing: call :func:`uninstall` first to install different providers.
     """
     global _installation
     with _lock:
@@ -56,6 +58,7 @@ def install(
             if tracer_provider is None:
                 tracer_provider, configured_meter_provider, shutdown = _configure_sdk()
                 meter_provider = meter_provider or configured_meter_provider
+                propagator = propagator or propagator_from_env()
                 undo.append(shutdown)
             otel_globals.replace_tracer_provider(tracer_provider)
             if meter_provider is not None:

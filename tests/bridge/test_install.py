@@ -9,6 +9,7 @@ import pytest
 from opentelemetry import metrics, propagate
 from opentelemetry import trace as trace_api
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+from opentracing import Format
 
 from otelbridge.bridge import install, installed_tracer, uninstall
 from otelbridge.sdk.metrics import MeterProvider
@@ -177,3 +178,17 @@ def test_sdk_disabled_still_installs_a_working_noop_shim(monkeypatch) -> None:
     with tracer.start_active_span("nothing recorded") as scope:
         assert not scope.span.unwrap().is_recording()
     assert opentracing.global_tracer() is tracer
+
+
+def test_otel_propagators_names_the_global_propagator(monkeypatch) -> None:
+    monkeypatch.setenv("OTEL_PROPAGATORS", "jaeger,baggage")
+    monkeypatch.setenv("OTEL_TRACES_EXPORTER", "none")
+    monkeypatch.setenv("OTEL_METRICS_EXPORTER", "none")
+    tracer = install()
+    span = tracer.start_span("s").set_baggage_item("k", "v")
+    headers: dict = {}
+    tracer.inject(span.context, Format.HTTP_HEADERS, headers)
+    assert "uber-trace-id" in headers and headers["baggage"] == "k=v"
+    # Native code using the global propagator reads the same headers.
+    remote = trace_api.get_current_span(propagate.extract(headers)).get_span_context()
+    assert remote.trace_id == span.context.unwrap().trace_id

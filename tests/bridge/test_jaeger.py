@@ -9,7 +9,6 @@ import pytest
 from opentracing import Format
 
 from otelbridge.bridge import install, uninstall
-from otelbridge.bridge.derive import propagator_named
 from otelbridge.sdk.trace import TracerProvider
 from otelbridge.sdk.trace.export import SimpleSpanProcessor
 from otelbridge.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -67,12 +66,6 @@ def test_probabilistic_sampler_is_carried_over(exporter) -> None:
     assert {span.name for span in exporter.get_finished_spans()} == {"always"}
 
 
-needs_propagators = pytest.mark.skipif(
-    propagator_named("jaeger") is None, reason="otelbridge.sdk.propagation not installed yet"
-)
-
-
-@needs_propagators
 def test_jaeger_headers_are_spoken(exporter) -> None:
     tracer = config({"type": "const", "param": 1}).new_tracer()
     span = tracer.start_span("client").set_baggage_item("user", "u1")
@@ -84,7 +77,6 @@ def test_jaeger_headers_are_spoken(exporter) -> None:
     assert extracted.unwrap().trace_id == span.context.unwrap().trace_id
 
 
-@needs_propagators
 def test_b3_propagation_setting(exporter) -> None:
     tracer = config({"type": "const", "param": 1}, propagation="b3").new_tracer()
     headers: dict = {}
