@@ -19,6 +19,7 @@ from opentelemetry.proto.common.v1.common_pb2 import (
 from opentelemetry.proto.resource.v1.resource_pb2 import Resource
 
 from otelbridge.sdk.export.otlp.proto.common._wire import (
+    SMALL_VARINTS,
     length_delimited,
     pack_double,
     tag,
@@ -107,15 +108,13 @@ _FALSE_VALUE = length_delimited(_KV_VALUE, _FALSE)
 
 
 def _value_field(value: Any) -> bytes:
-    """The ``KeyValue.value`` field for ``value``; short strings and small ints are fast."""
+    """The ``KeyValue.value`` field for a value of any supported type."""
     kind = type(value)
     if kind is str:
         data: bytes = value.encode()
         if len(data) < 120:
             return _SHORT_STRING_PREFIXES[len(data)] + data
         return length_delimited(_KV_VALUE, length_delimited(_STRING, data))
-    if kind is int and 0 <= value < 4096:
-        return _SMALL_INT_VALUES[value]  # type: ignore[no-any-return]
     if kind is bool:
         return _TRUE_VALUE if value else _FALSE_VALUE
     if value is None:
@@ -126,18 +125,34 @@ def _value_field(value: Any) -> bytes:
 def encode_attributes(attributes: Optional[Mapping[str, Any]], field: bytes) -> bytes:
     """Each attribute as one ``KeyValue`` under the repeated field whose key is ``field``.
 
-    A value that cannot be encoded is logged and skipped, like the reference exporter does.
+    Short keys and small ints take a path without function calls; a value that cannot be
+    encoded is logged and skipped, like the reference exporter does.
     """
     if not attributes:
         return b""
-    out = []
+    out: list[bytes] = []
+    append = out.append
+    keys = _key_fields
+    small_ints = _SMALL_INT_VALUES
+    short_strings = _SHORT_STRING_PREFIXES
     for key, value in attributes.items():
         try:
-            body = (_key_fields.get(key) or _key_field(key)) + _value_field(value)
-        except (TypeError, ValueError, OverflowError) as error:
+            kind = type(value)
+            if kind is str:
+                data = value.encode()
+                value_field = (
+                    short_strings[len(data)] + data if len(data) < 120 else _value_field(value)
+                )
+            elif kind is int and 0 <= value < 4096:
+                value_field = small_ints[value]
+            else:
+                value_field = _value_field(value)
+            body = (keys.get(key) or _key_field(key)) + value_field
+        except (TypeError, ValueError, OverflowError, UnicodeError) as error:
             _logger.warning("Dropping attribute %r from the OTLP export: %s", key, error)
             continue
-        out.append(length_delimited(field, body))
+        size = len(body)
+        append(field + (SMALL_VARINTS[size] if size < 16384 else varint(size)) + body)
     return b"".join(out)
 
 

@@ -36,7 +36,7 @@ def _varint_slow(value: int) -> bytes:
 
 
 # Lengths and small numbers are almost always below 2**14: one list lookup instead of a loop.
-_SMALL = [_varint_slow(n) for n in range(1 << 14)]
+SMALL_VARINTS = [_varint_slow(n) for n in range(1 << 14)]
 _SMALL_LIMIT = 1 << 14
 _UINT64_MASK = (1 << 64) - 1
 
@@ -44,7 +44,7 @@ _UINT64_MASK = (1 << 64) - 1
 def varint(value: int) -> bytes:
     """Encode a non-negative integer, or a negative int64 as its 10-byte two's complement."""
     if 0 <= value < _SMALL_LIMIT:
-        return _SMALL[value]
+        return SMALL_VARINTS[value]
     return _varint_slow(value & _UINT64_MASK)
 
 
@@ -57,7 +57,7 @@ def tag(message: Any, field: str) -> bytes:
 def length_delimited(key: bytes, payload: bytes) -> bytes:
     """``key`` + length + ``payload``: one embedded message, string or bytes field."""
     n = len(payload)
-    return key + (_SMALL[n] if n < _SMALL_LIMIT else _varint_slow(n)) + payload
+    return key + (SMALL_VARINTS[n] if n < _SMALL_LIMIT else _varint_slow(n)) + payload
 
 
 pack_fixed64 = struct.Struct("<Q").pack

@@ -10,24 +10,28 @@ It accepts any span with the attributes of ``opentelemetry.sdk.trace.ReadableSpa
 from __future__ import annotations
 
 import struct
-from typing import Any, Sequence
+from operator import attrgetter
+from typing import Any, Callable, Sequence
 
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 from opentelemetry.proto.trace.v1.trace_pb2 import ResourceSpans, ScopeSpans, Span, Status
 from opentelemetry.trace import SpanKind
 
 from otelbridge.sdk.export.otlp.proto.common._attributes import (
+    _cached,
     encode_attributes,
     resource_body,
     scope_body,
 )
 from otelbridge.sdk.export.otlp.proto.common._wire import (
+    SMALL_VARINTS,
     length_delimited,
     pack_fixed32,
     pack_fixed64,
     tag,
     varint,
 )
+from otelbridge.sdk.trace import ReadableSpan
 
 _RESOURCE_SPANS = tag(ExportTraceServiceRequest, "resource_spans")
 _RS_RESOURCE = tag(ResourceSpans, "resource")
@@ -75,7 +79,10 @@ _LINK_FLAGS_FIELDS = [
     _LINK_FLAGS + pack_fixed32(_HAS_IS_REMOTE | (i >> 8) * _IS_REMOTE | i & 0xFF)
     for i in range(512)
 ]
-_KINDS = {kind: tag(Span, "kind") + varint(kind.value + 1) for kind in SpanKind}
+# Indexed by the API's SpanKind value; OTLP numbers kinds from 1.
+_KINDS = [
+    tag(Span, "kind") + varint(kind.value + 1) for kind in sorted(SpanKind, key=lambda k: k.value)
+]
 _STATUS = tag(Span, "status")
 _STATUS_MESSAGE = tag(Status, "message")
 _STATUS_CODE = tag(Status, "code")
@@ -126,18 +133,87 @@ def _encode_links(links: Sequence[Any]) -> bytes:
     return b"".join(out)
 
 
+# What a span is made of, read in one C call: public properties for any ReadableSpan-like
+# object, the slots directly for our own SDK's spans (same values, no property calls).
+_FIELDS = (
+    "name",
+    "context",
+    "parent",
+    "kind",
+    "start_time",
+    "end_time",
+    "attributes",
+    "events",
+    "links",
+    "status",
+    "dropped_attributes",
+    "dropped_events",
+    "dropped_links",
+    "resource",
+    "instrumentation_scope",
+)
+_PROPERTIES = attrgetter(*_FIELDS)
+_SLOTS = attrgetter(*(f"_{name}" for name in _FIELDS))
+_getters: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
+
+
+def _getter(span_type: type) -> Callable[[Any], tuple[Any, ...]]:
+    getter = _getters.get(span_type)
+    if getter is None:
+        getter = _getters[span_type] = (
+            _SLOTS if issubclass(span_type, ReadableSpan) else _PROPERTIES
+        )
+    return getter
+
+
+def _name_field(name: str) -> bytes:
+    field = _names.get(name)
+    if field is None:
+        if len(_names) >= 1024:
+            _names.clear()
+        field = _names[name] = length_delimited(_NAME, name.encode())
+    return field
+
+
+_names: dict[str, bytes] = {}
+_statuses: dict[int, tuple[Any, bytes]] = {}
+
+
 def encode_span(span: Any) -> bytes:
     """One span as a ``ScopeSpans.spans`` field."""
-    context = span.context
-    parent = span.parent
+    return _encode_fields(_getter(type(span))(span))
+
+
+def _encode_fields(fields: tuple[Any, ...]) -> bytes:
+    (
+        name,
+        context,
+        parent,
+        kind,
+        start,
+        end,
+        attributes,
+        events,
+        links,
+        status,
+        dropped_attributes,
+        dropped_events,
+        dropped_links,
+        _,
+        _,
+    ) = fields
+    entry = _statuses.get(id(status))
     parts = [
         _TRACE_ID,
         context.trace_id.to_bytes(16, "big"),
         _SPAN_ID,
         context.span_id.to_bytes(8, "big"),
-        length_delimited(_NAME, span.name.encode()),
-        _KINDS[span.kind],
-        _pack_times(_START, span.start_time or 0, _END, span.end_time or 0),
+        _names.get(name) or _name_field(name),
+        _KINDS[kind._value_],
+        _pack_times(_START, start or 0, _END, end or 0),
+        entry[1]
+        if entry is not None and entry[0] is status
+        else _cached(_statuses, status, _encode_status),
     ]
     if parent is None:
         parts.append(_SPAN_FLAGS[context.trace_flags])
@@ -147,24 +223,21 @@ def encode_span(span: Any) -> bytes:
         parts.append(_SPAN_FLAGS[parent.is_remote << 8 | context.trace_flags])
     if context.trace_state:
         parts.append(length_delimited(_TRACE_STATE, context.trace_state.to_header().encode()))
-    attributes = span.attributes
     if attributes:
         parts.append(encode_attributes(attributes, _ATTRIBUTES))
-    if span.events:
-        parts.append(_encode_events(span.events))
-    if span.links:
-        parts.append(_encode_links(span.links))
-    parts.append(_encode_status(span.status))
-    dropped = span.dropped_attributes
-    if dropped:
-        parts.append(_DROPPED_ATTRIBUTES + varint(dropped))
-    dropped = span.dropped_events
-    if dropped:
-        parts.append(_DROPPED_EVENTS + varint(dropped))
-    dropped = span.dropped_links
-    if dropped:
-        parts.append(_DROPPED_LINKS + varint(dropped))
-    return length_delimited(_SS_SPANS, b"".join(parts))
+    if events:
+        parts.append(_encode_events(events))
+    if links:
+        parts.append(_encode_links(links))
+    if dropped_attributes:
+        parts.append(_DROPPED_ATTRIBUTES + varint(dropped_attributes))
+    if dropped_events:
+        parts.append(_DROPPED_EVENTS + varint(dropped_events))
+    if dropped_links:
+        parts.append(_DROPPED_LINKS + varint(dropped_links))
+    body = b"".join(parts)
+    size = len(body)
+    return _SS_SPANS + (SMALL_VARINTS[size] if size < 16384 else varint(size)) + body
 
 
 def serialize_spans(spans: Sequence[Any]) -> bytes:
@@ -172,14 +245,15 @@ def serialize_spans(spans: Sequence[Any]) -> bytes:
     # resource id -> (resource, {scope id -> (scope, [encoded span, ...])})
     groups: dict[int, tuple[Any, dict[int, tuple[Any, list[bytes]]]]] = {}
     last_resource = last_scope = current = None
+    getters = _getters
     for span in spans:
-        resource = span.resource
-        scope = span.instrumentation_scope
+        fields = (getters.get(type(span)) or _getter(type(span)))(span)
+        resource, scope = fields[13], fields[14]
         if current is None or resource is not last_resource or scope is not last_scope:
             scopes = groups.setdefault(id(resource), (resource, {}))[1]
             current = scopes.setdefault(id(scope), (scope, []))[1]
             last_resource, last_scope = resource, scope
-        current.append(encode_span(span))
+        current.append(_encode_fields(fields))
     out = []
     for resource, scopes in groups.values():
         body = [length_delimited(_RS_RESOURCE, resource_body(resource))]
