@@ -50,14 +50,12 @@ def error_status(value: Any) -> Optional[Status]:
     return None
 
 
-def seconds_to_ns(seconds: Optional[float]) -> Optional[int]:
+def seconds_to_ns(seconds: float) -> int:
     """OpenTracing timestamps are float seconds; OpenTelemetry's are integer nanoseconds.
 
     Whole seconds and the fraction convert apart, so 1700000000.25 gives ...250000000 exactly
     rather than the nearest float multiple of 256 ns.
     """
-    if seconds is None:
-        return None
     whole = int(seconds)
     return whole * 1_000_000_000 + round((seconds - whole) * 1e9)
 
