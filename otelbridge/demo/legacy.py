@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 from types import ModuleType
-from typing import Optional
+from typing import Callable, Optional
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "legacy_inventory.py"
 
@@ -29,7 +29,7 @@ def load_example() -> Optional[ModuleType]:
     return module
 
 
-def reserve_with(example: ModuleType):  # -> Callable[[int], object]
+def reserve_with(example: ModuleType) -> Callable[[int], object]:
     """The demo's inventory hook: reserve an order's items through the legacy code."""
 
     def reserve(order_id: int) -> object:

@@ -10,13 +10,14 @@ from __future__ import annotations
 import logging
 import traceback
 from types import TracebackType
-from typing import Any, Mapping, Optional
+from typing import AbstractSet, Any, Mapping, Optional
 
 from opentelemetry.util.types import AttributeValue
 
 _logger = logging.getLogger(__name__)
 
 _PRIMITIVES = (str, bool, int, float)
+_EXACT_PRIMITIVES = frozenset(_PRIMITIVES)  # the common case, checked without a call
 
 
 def attribute_value(value: Any) -> Optional[AttributeValue]:
@@ -37,11 +38,17 @@ def attribute_value(value: Any) -> Optional[AttributeValue]:
     return str(value)
 
 
-def attributes(values: Mapping[Any, Any]) -> dict[str, AttributeValue]:
-    """A new attribute dict from OpenTracing tags or log fields, values converted."""
+def attributes(
+    values: Mapping[Any, Any], exclude: AbstractSet[str] = frozenset()
+) -> dict[str, AttributeValue]:
+    """A new attribute dict from OpenTracing tags or log fields (but ``exclude``d keys)."""
     result: dict[str, AttributeValue] = {}
     for key, value in values.items():
-        converted = attribute_value(value)
-        if converted is not None:
-            result[key if type(key) is str else str(key)] = converted
+        if key in exclude:
+            continue
+        if type(value) not in _EXACT_PRIMITIVES:
+            value = attribute_value(value)
+            if value is None:
+                continue
+        result[key if type(key) is str else str(key)] = value
     return result

@@ -30,6 +30,9 @@ _STATUS_OK = Status(StatusCode.OK)
 # spans keeps the hot path free of per-span locks.
 _BAGGAGE_LOCK = threading.Lock()
 
+# Log fields that are not event attributes: the event name, and the exception recorded itself.
+_EVENT_FIELD = frozenset({"event"})
+_ERROR_FIELDS = frozenset({"event", "error.object"})
 # OpenTracing log fields that the exception semantic conventions rename.
 _EXCEPTION_FIELDS = {
     "error.kind": "exception.type",
@@ -47,14 +50,12 @@ def error_status(value: Any) -> Optional[Status]:
     return None
 
 
-def seconds_to_ns(seconds: Optional[float]) -> Optional[int]:
+def seconds_to_ns(seconds: float) -> int:
     """OpenTracing timestamps are float seconds; OpenTelemetry's are integer nanoseconds.
 
     Whole seconds and the fraction convert apart, so 1700000000.25 gives ...250000000 exactly
     rather than the nearest float multiple of 256 ns.
     """
-    if seconds is None:
-        return None
     whole = int(seconds)
     return whole * 1_000_000_000 + round((seconds - whole) * 1e9)
 
@@ -107,20 +108,27 @@ class SpanShim(opentracing.Span):
         return self
 
     def log_kv(self, key_values: Mapping[str, Any], timestamp: Optional[float] = None) -> SpanShim:
-        time_ns = seconds_to_ns(timestamp)
-        fields = dict(key_values)
-        name = fields.pop("event", "log")
+        time_ns = None if timestamp is None else seconds_to_ns(timestamp)
+        name = key_values.get("event", "log")
         if name == "error":
-            error = fields.pop("error.object", None)
-            if isinstance(error, BaseException):
-                self._otel_span.record_exception(
-                    error, attributes=attributes(fields), timestamp=time_ns
-                )
-                return self
-            fields = {_EXCEPTION_FIELDS.get(key, key): value for key, value in fields.items()}
-            name = "exception"
-        self._otel_span.add_event(str(name), attributes(fields), time_ns)
+            self._log_error(key_values, time_ns)
+        else:
+            self._otel_span.add_event(
+                name if type(name) is str else str(name),
+                attributes(key_values, _EVENT_FIELD),
+                time_ns,
+            )
         return self
+
+    def _log_error(self, key_values: Mapping[str, Any], time_ns: Optional[int]) -> None:
+        """``event="error"``: the exception semantic conventions, per the specification."""
+        error = key_values.get("error.object")
+        if isinstance(error, BaseException):
+            fields = attributes(key_values, _ERROR_FIELDS)
+            self._otel_span.record_exception(error, attributes=fields, timestamp=time_ns)
+            return
+        renamed = {_EXCEPTION_FIELDS.get(key, key): value for key, value in key_values.items()}
+        self._otel_span.add_event("exception", attributes(renamed, _ERROR_FIELDS), time_ns)
 
     def set_baggage_item(self, key: str, value: str) -> SpanShim:
         with _BAGGAGE_LOCK:

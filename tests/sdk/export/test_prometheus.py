@@ -170,7 +170,7 @@ def wait_for(base: str, promql: str, timeout: float = 30.0) -> List[Dict[str, An
         time.sleep(0.1)
 
 
-@pytest.mark.slow  # Prometheus' own start-up takes a few seconds on a busy machine
+@pytest.mark.slow  # Prometheus hands new targets to its scrapers after ~5 s (discovery tick)
 def test_round_trip_through_a_real_prometheus(prometheus_server) -> None:
     registry = CollectorRegistry()
     provider, reader = make(registry)

@@ -1,0 +1,137 @@
+"""Extract of every propagation format: otelbridge vs the peer package, same process, interleaved.
+
+    python benchmarks/bench_propagation.py [--quick]
+
+Peers: the API's W3C propagators, opentelemetry-propagator-b3/-jaeger/-ot-trace, and OpenCensus's
+own decoders for its formats (a different API: they build OpenCensus span contexts). Prints the
+median ns per extract over several rounds and the ratio ours/peer (< 1 means otelbridge is faster).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+from opencensus.trace.propagation.binary_format import BinaryFormatPropagator
+from opencensus.trace.propagation.google_cloud_format import GoogleCloudFormatPropagator
+from opentelemetry.baggage.propagation import W3CBaggagePropagator as ApiBaggage
+from opentelemetry.context import Context
+from opentelemetry.propagators import b3 as contrib_b3
+from opentelemetry.propagators.jaeger import JaegerPropagator as ContribJaeger
+from opentelemetry.propagators.ot_trace import OTTracePropagator as ContribOT
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator as ApiW3C
+
+from otelbridge.sdk import propagation as ours
+from otelbridge.sdk.propagation.opencensus_binary import (
+    from_bytes,
+    grpc_metadata_getter,
+)
+
+TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
+SPAN = "00f067aa0ba902b7"
+BINARY = b"\x00\x00" + bytes.fromhex(TRACE) + b"\x01" + bytes.fromhex(SPAN) + b"\x02\x01"
+CLOUD = f"{TRACE}/{int(SPAN, 16)};o=1"
+
+Case = Tuple[str, Callable[[], Any], Optional[Callable[[], Any]], str]
+
+
+def cases() -> List[Case]:
+    base = Context()
+    tc = {"traceparent": f"00-{TRACE}-{SPAN}-01", "tracestate": "rojo=00f067aa0ba902b7,congo=t61"}
+    bag = {"baggage": "user=alice,session=42,region=eu-west-1"}
+    b3s = {"b3": f"{TRACE}-{SPAN}-1"}
+    b3m = {"x-b3-traceid": TRACE, "x-b3-spanid": SPAN, "x-b3-sampled": "1"}
+    jaeger = {"uber-trace-id": f"{TRACE}:{SPAN}:0:1"}
+    jaeger_bag = {**jaeger, "uberctx-user": "alice"}
+    ot = {"ot-tracer-traceid": TRACE[16:], "ot-tracer-spanid": SPAN, "ot-tracer-sampled": "true"}
+    metadata = [("user-agent", "grpc-python"), ("grpc-trace-bin", BINARY)]
+    cloud = {"x-cloud-trace-context": CLOUD}
+
+    def pair(name: str, our: Any, peer: Any, carrier: Any, label: str) -> Case:
+        return (
+            name,
+            lambda: our.extract(carrier, base),
+            (lambda: peer.extract(carrier, base)) if peer is not None else None,
+            label,
+        )
+
+    b3_single, b3_multi = ours.B3SingleFormat(), ours.B3MultiFormat()
+    oc_binary, oc_cloud = BinaryFormatPropagator(), GoogleCloudFormatPropagator()
+    our_binary, our_cloud = ours.OpenCensusBinaryPropagator(), ours.CloudTraceFormatPropagator()
+    return [
+        pair(
+            "tracecontext", ours.TraceContextTextMapPropagator(), ApiW3C(), tc, "opentelemetry-api"
+        ),
+        pair(
+            "baggage (3 entries)",
+            ours.W3CBaggagePropagator(),
+            ApiBaggage(),
+            bag,
+            "opentelemetry-api",
+        ),
+        pair("b3 single", b3_single, contrib_b3.B3SingleFormat(), b3s, "propagator-b3"),
+        pair("b3multi", b3_multi, contrib_b3.B3MultiFormat(), b3m, "propagator-b3"),
+        pair("jaeger", ours.JaegerPropagator(), ContribJaeger(), jaeger, "propagator-jaeger"),
+        pair(
+            "jaeger + 1 uberctx",
+            ours.JaegerPropagator(),
+            ContribJaeger(),
+            jaeger_bag,
+            "propagator-jaeger",
+        ),
+        pair("ottrace", ours.OTTracePropagator(), ContribOT(), ot, "propagator-ot-trace"),
+        (
+            "opencensus grpc-trace-bin",
+            lambda: our_binary.extract(metadata, base, grpc_metadata_getter),
+            lambda: oc_binary.from_header(BINARY),
+            "opencensus (decode only)",
+        ),
+        ("opencensus from_bytes", lambda: from_bytes(BINARY), None, "-"),
+        (
+            "xcloudtrace",
+            lambda: our_cloud.extract(cloud, base),
+            lambda: oc_cloud.from_header(CLOUD),
+            "opencensus (decode only)",
+        ),
+    ]
+
+
+def per_call_ns(function: Callable[[], Any], number: int) -> float:
+    started = time.perf_counter_ns()
+    for _ in range(number):
+        function()
+    return (time.perf_counter_ns() - started) / number
+
+
+def main() -> None:
+    quick = "--quick" in sys.argv
+    rounds, number = (5, 2000) if quick else (15, 10000)
+    results: Dict[str, Tuple[List[float], List[float]]] = {}
+    all_cases = cases()
+    for name, our, peer, _ in all_cases:  # warm up, and check both sides find the context
+        for function in (our, peer):
+            if function is not None:
+                assert function() is not None, name
+                per_call_ns(function, number // 10)
+        results[name] = ([], [])
+    for _ in range(rounds):
+        for name, our, peer, _ in all_cases:
+            results[name][0].append(per_call_ns(our, number))
+            if peer is not None:
+                results[name][1].append(per_call_ns(peer, number))
+    print(f"load average after the run: {os.getloadavg()[0]:.1f} (2 cores)")
+    print(f"{'extract':28} {'ours ns':>9} {'peer ns':>9} {'ratio':>6}  peer")
+    for name, _, peer, label in all_cases:
+        our_ns = statistics.median(results[name][0])
+        if peer is None:
+            print(f"{name:28} {our_ns:9.0f} {'-':>9} {'-':>6}  {label}")
+            continue
+        peer_ns = statistics.median(results[name][1])
+        print(f"{name:28} {our_ns:9.0f} {peer_ns:9.0f} {our_ns / peer_ns:6.2f}  {label}")
+
+
+if __name__ == "__main__":
+    main()
