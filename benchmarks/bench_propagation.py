@@ -9,6 +9,7 @@ median ns per extract over several rounds and the ratio ours/peer (< 1 means ote
 
 from __future__ import annotations
 
+import os
 import statistics
 import sys
 import time
@@ -121,6 +122,7 @@ def main() -> None:
             results[name][0].append(per_call_ns(our, number))
             if peer is not None:
                 results[name][1].append(per_call_ns(peer, number))
+    print(f"load average after the run: {os.getloadavg()[0]:.1f} (2 cores)")
     print(f"{'extract':28} {'ours ns':>9} {'peer ns':>9} {'ratio':>6}  peer")
     for name, _, peer, label in all_cases:
         our_ns = statistics.median(results[name][0])

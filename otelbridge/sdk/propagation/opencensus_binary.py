@@ -29,6 +29,7 @@ from opentelemetry.propagators.textmap import (
 )
 from opentelemetry.trace import SpanContext
 
+from otelbridge.sdk.propagation._carrier import values_of
 from otelbridge.sdk.propagation._context import (
     flags_of,
     remote_span_context,
@@ -176,11 +177,7 @@ class OpenCensusBinaryPropagator(TextMapPropagator):
         context: Optional[Context] = None,
         getter: Getter[CarrierT] = default_getter,  # type: ignore[assignment]
     ) -> Context:
-        try:
-            values = getter.get(carrier, HEADER)
-        except Exception:  # a foreign carrier that the getter cannot read: no context
-            _logger.debug("Cannot read %s from carrier", HEADER, exc_info=True)
-            return unchanged(context)
+        values = values_of(getter, carrier, HEADER)
         if not values or len(values) != 1:
             return unchanged(context)
         span_context = _decode_carried(values[0])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Dict
 
 import pytest
@@ -92,3 +93,57 @@ def test_baggage_header_bombs_are_refused_where_the_api_accepts_part() -> None:
     ours = PROPAGATORS["baggage"]().extract({"baggage": bomb}, Context())
     assert baggage.get_all(ours) == {}
     assert len(baggage.get_all(ApiBaggage().extract({"baggage": bomb}, Context()))) == 180
+
+
+TRACE_FORMATS = [name for name in PROPAGATORS if name != "baggage"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(TRACE_FORMATS),
+    st.integers(1, (1 << 128) - 1),
+    st.integers(1, (1 << 64) - 1),
+    st.sampled_from([0, 1]),
+)
+def test_inject_then_extract_round_trips(
+    name: str, trace_id: int, span_id: int, flags: int
+) -> None:
+    if name == "ottrace":  # OT trace carries 64-bit trace ids (see docs/propagation.md)
+        trace_id = trace_id & ((1 << 64) - 1) or 1
+    propagator = PROPAGATORS[name]()
+    sent = trace.SpanContext(trace_id, span_id, False, trace.TraceFlags(flags))
+    carrier: Dict[str, Any] = {}
+    propagator.inject(carrier, trace.set_span_in_context(trace.NonRecordingSpan(sent), Context()))
+    got = trace.get_current_span(propagator.extract(carrier)).get_span_context()
+    assert (got.trace_id, got.span_id, got.trace_flags, got.is_remote) == (
+        trace_id,
+        span_id,
+        flags,
+        True,
+    )
+
+
+MALFORMED = {
+    "traceparent": "00-zz-00f067aa0ba902b7-01",
+    "tracestate": "Bad Key=1",
+    "baggage": "a=1,broken",
+    "b3": "nope",
+    "x-b3-traceid": "xyz",
+    "x-b3-spanid": "1",
+    "uber-trace-id": "1:2",
+    "uberctx-": "v",
+    "ot-tracer-traceid": "q",
+    "ot-tracer-spanid": "q",
+    "grpc-trace-bin": "%%%",
+    "x-cloud-trace-context": "abc/def",
+}
+
+
+@pytest.mark.parametrize("propagator", ALL, ids=lambda p: type(p).__name__)
+def test_malformed_input_logs_at_most_debug(
+    propagator: TextMapPropagator, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    base = Context()
+    assert propagator.extract(MALFORMED, base) is base
+    assert all(record.levelno <= logging.DEBUG for record in caplog.records)
