@@ -4,8 +4,8 @@
 :class:`TracerShim` instead of a Jaeger tracer: no agent channel, reporter or sampler thread is
 started. ``initialize_tracer`` calls ``new_tracer`` and so makes that shim OpenTracing's global
 tracer, keeping Jaeger's "only the first call counts" rule. The shim carries the config's
-service name (as the ``service.name`` resource attribute) and its sampler (const, probabilistic;
-rate limiting and remote sampling fall back to the installed sampler), and propagates with the
+service name (as the ``service.name`` resource attribute) and its sampler (const, probabilistic,
+rate limiting; remote sampling falls back to the installed sampler), and propagates with the
 Jaeger (or, with ``propagation: b3``, the B3) headers the rest of the fleet still speaks.
 """
 
@@ -17,6 +17,7 @@ from typing import Any, Callable, Optional
 
 import wrapt
 
+from otelbridge.bridge.rate_limiting import RateLimitingSampler
 from otelbridge.shims.opentracing import TracerShim
 
 _logger = logging.getLogger(__name__)
@@ -95,6 +96,8 @@ def _sampler(config: Any) -> Any:
         return sampling.ParentBased(sampling.ALWAYS_ON if decision else sampling.ALWAYS_OFF)
     if kind == "probabilistic":
         return sampling.ParentBased(sampling.TraceIdRatioBased(float(param)))
+    if kind in ("ratelimiting", "rate_limiting"):
+        return sampling.ParentBased(RateLimitingSampler(float(param)))
     if kind:
         _logger.warning(
             "jaeger sampler %r has no OpenTelemetry equivalent here; using the installed sampler",

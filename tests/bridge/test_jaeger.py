@@ -88,3 +88,10 @@ def test_uninstall_restores_jaeger(exporter) -> None:
     assert jaeger_client.Config.__dict__["new_tracer"] is not ORIGINAL_NEW_TRACER
     uninstall()
     assert jaeger_client.Config.__dict__["new_tracer"] is ORIGINAL_NEW_TRACER
+
+
+def test_ratelimiting_sampler_is_carried_over(exporter) -> None:
+    tracer = config({"type": "ratelimiting", "param": 2}).new_tracer()
+    for _ in range(30):
+        tracer.start_span("burst").finish()
+    assert 2 <= len(exporter.get_finished_spans()) <= 3  # the bucket, plus a refill at most

@@ -66,6 +66,10 @@ def test_bridge_is_in_place_before_the_first_line_and_sitecustomize_chains(tmp_p
             tracer = opentracing.global_tracer()
             print(type(tracer).__name__, type(trace.get_tracer_provider()).__module__)
             print("hook", getattr(builtins, "HOOK_RAN", False), sys.argv[1:])
+            import subprocess  # a child Python process is bridged too
+            probe = "import opentracing; print(type(opentracing.global_tracer()).__name__)"
+            child = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+            print("child", child.stdout.strip())
             sys.exit(int(sys.argv[1]))
             """
         )
@@ -79,6 +83,7 @@ def test_bridge_is_in_place_before_the_first_line_and_sitecustomize_chains(tmp_p
     assert result.returncode == 42, result.stderr
     assert "TracerShim otelbridge.sdk.trace" in result.stdout
     assert "hook True ['42', 'two words']" in result.stdout
+    assert "child TracerShim" in result.stdout
 
 
 def test_killed_by_a_signal_is_reported_like_the_program(tmp_path) -> None:
