@@ -17,6 +17,7 @@ Prints medians over interleaved rounds and ours/peer ratios (< 1 is better for t
 
 from __future__ import annotations
 
+import functools
 import gc
 import socket
 import statistics
@@ -75,32 +76,34 @@ class Receiver:
 ATTRIBUTES = ("http.method", "http.status_code", "iteration")
 
 
-def our_pipeline(endpoint: str, timeout: float = 10) -> Tuple[Any, Any, Any]:
-    from otelbridge.sdk.export.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
-    from otelbridge.sdk.resources import Resource
-    from otelbridge.sdk.trace import TracerProvider
-    from otelbridge.sdk.trace.export import BatchSpanProcessor
+def _sdk(name: str) -> Tuple[Any, Any, Any, Any]:
+    """(TracerProvider, BatchSpanProcessor, OTLP/gRPC OTLPSpanExporter, Resource) of one SDK."""
+    if name == "ours":
+        from otelbridge.sdk.export.otlp.proto.grpc import trace_exporter
+        from otelbridge.sdk.resources import Resource
+        from otelbridge.sdk.trace import TracerProvider
+        from otelbridge.sdk.trace.export import BatchSpanProcessor
+    else:
+        from opentelemetry.exporter.otlp.proto.grpc import trace_exporter  # type: ignore[no-redef]
+        from opentelemetry.sdk.resources import Resource  # type: ignore[assignment]
+        from opentelemetry.sdk.trace import TracerProvider  # type: ignore[assignment]
+        from opentelemetry.sdk.trace.export import BatchSpanProcessor  # type: ignore[assignment]
+    return TracerProvider, BatchSpanProcessor, trace_exporter.OTLPSpanExporter, Resource
 
-    provider = TracerProvider(
-        resource=Resource.create({"service.name": "bench"}), shutdown_on_exit=False
+
+def pipeline(sdk: str, endpoint: str, timeout: float = 10) -> Tuple[Any, Any, Any]:
+    """A provider exporting through the default BatchSpanProcessor and OTLP/gRPC to ``endpoint``."""
+    provider_class, processor_class, exporter_class, resource_class = _sdk(sdk)
+    provider = provider_class(
+        resource=resource_class.create({"service.name": "bench"}), shutdown_on_exit=False
     )
-    processor = BatchSpanProcessor(OTLPSpanExporter(endpoint, insecure=True, timeout=timeout))
+    processor = processor_class(exporter_class(endpoint, insecure=True, timeout=timeout))
     provider.add_span_processor(processor)
     return provider, provider.get_tracer("bench"), processor
 
 
-def peer_pipeline(endpoint: str, timeout: float = 10) -> Tuple[Any, Any, Any]:
-    from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
-    from opentelemetry.sdk.resources import Resource
-    from opentelemetry.sdk.trace import TracerProvider
-    from opentelemetry.sdk.trace.export import BatchSpanProcessor
-
-    provider = TracerProvider(
-        resource=Resource.create({"service.name": "bench"}), shutdown_on_exit=False
-    )
-    processor = BatchSpanProcessor(OTLPSpanExporter(endpoint, insecure=True, timeout=timeout))
-    provider.add_span_processor(processor)
-    return provider, provider.get_tracer("bench"), processor
+our_pipeline = functools.partial(pipeline, "ours")
+peer_pipeline = functools.partial(pipeline, "peer")
 
 
 def make_spans(tracer: Any, count: int, yield_every: int = 0) -> None:

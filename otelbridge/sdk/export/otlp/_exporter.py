@@ -128,3 +128,21 @@ class ExporterCore:
         if self._lock.acquire(timeout=timeout):
             self._lock.release()
         self._transport.close()
+
+
+class CoreBackedExporter:
+    """``stats``, ``endpoint`` and ``repr`` of exporters that send through an ExporterCore."""
+
+    _core: ExporterCore
+
+    @property
+    def stats(self) -> ExportStats:
+        """Items exported, failed and rejected by this exporter so far."""
+        return self._core.stats
+
+    @property
+    def endpoint(self) -> str:
+        return self._core.config.endpoint
+
+    def __repr__(self) -> str:
+        return f"{type(self).__module__}.{type(self).__name__}(endpoint={self.endpoint!r})"

@@ -11,7 +11,7 @@ from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import (
 )
 
 from otelbridge.sdk.export.otlp._config import ExporterConfig
-from otelbridge.sdk.export.otlp._exporter import ExporterCore, ExportStats, Transport
+from otelbridge.sdk.export.otlp._exporter import CoreBackedExporter, ExporterCore, Transport
 from otelbridge.sdk.export.otlp.proto.common.metrics_encoder import serialize_metrics
 from otelbridge.sdk.metrics import Histogram
 from otelbridge.sdk.metrics.export import (
@@ -58,7 +58,7 @@ def _data_points(metrics_data: Any) -> int:
     )
 
 
-class OTLPMetricExporterBase(MetricExporter):
+class OTLPMetricExporterBase(CoreBackedExporter, MetricExporter):
     """Encodes each collection into an ``ExportMetricsServiceRequest`` and sends it.
 
     Temporality and histogram aggregation preferences default to
@@ -85,15 +85,6 @@ class OTLPMetricExporterBase(MetricExporter):
             transport, config, "data points", ExportMetricsServiceResponse, "rejected_data_points"
         )
 
-    @property
-    def stats(self) -> ExportStats:
-        """Data points exported, failed and rejected by this exporter so far."""
-        return self._core.stats
-
-    @property
-    def endpoint(self) -> str:
-        return self._core.config.endpoint
-
     def export(
         self, metrics_data: MetricsData, timeout_millis: float = 10_000, **kwargs: Any
     ) -> MetricExportResult:
@@ -109,6 +100,3 @@ class OTLPMetricExporterBase(MetricExporter):
 
     def shutdown(self, timeout_millis: float = 30_000, **kwargs: Any) -> None:
         self._core.shutdown(timeout_millis / 1000)
-
-    def __repr__(self) -> str:
-        return f"{type(self).__module__}.{type(self).__name__}(endpoint={self.endpoint!r})"

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional, Sequence, Union
+from typing import Any, Callable, Mapping, Optional, Sequence, Union
 
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceResponse
 
 from otelbridge.sdk.export.otlp._config import ExporterConfig, parse_headers
-from otelbridge.sdk.export.otlp._exporter import ExporterCore, ExportStats, Transport
+from otelbridge.sdk.export.otlp._exporter import CoreBackedExporter, ExporterCore, Transport
 from otelbridge.sdk.export.otlp.proto.common.trace_encoder import serialize_spans
 from otelbridge.sdk.trace.export import SpanExporter, SpanExportResult
 
@@ -24,27 +24,24 @@ def normalize_headers(headers: Headers) -> Optional[dict[str, str]]:
     return {str(key).lower(): str(value) for key, value in items}
 
 
-class OTLPSpanExporterBase(SpanExporter):
-    """Encodes each batch once into an ``ExportTraceServiceRequest`` and sends it."""
+class EncodingSpanExporter(CoreBackedExporter, SpanExporter):
+    """Encodes each batch once with ``encode`` and sends it through an :class:`ExporterCore`."""
 
-    def __init__(self, config: ExporterConfig, transport: Transport) -> None:
-        self._core = ExporterCore(
-            transport, config, "spans", ExportTraceServiceResponse, "rejected_spans"
-        )
-
-    @property
-    def stats(self) -> ExportStats:
-        """Spans exported, failed and rejected by this exporter so far."""
-        return self._core.stats
-
-    @property
-    def endpoint(self) -> str:
-        return self._core.config.endpoint
+    def __init__(
+        self,
+        config: ExporterConfig,
+        transport: Transport,
+        encode: Callable[[Sequence[Any]], bytes],
+        response_type: Any = None,
+        rejected_field: str = "",
+    ) -> None:
+        self._encode = encode
+        self._core = ExporterCore(transport, config, "spans", response_type, rejected_field)
 
     def export(self, spans: Sequence[Any]) -> SpanExportResult:
         if not spans:
             return SpanExportResult.SUCCESS
-        if self._core.export(serialize_spans(spans), len(spans)):
+        if self._core.export(self._encode(spans), len(spans)):
             return SpanExportResult.SUCCESS
         return SpanExportResult.FAILURE
 
@@ -54,5 +51,11 @@ class OTLPSpanExporterBase(SpanExporter):
     def force_flush(self, timeout_millis: int = 30000) -> bool:
         return True  # nothing is buffered here; the processor owns the queue
 
-    def __repr__(self) -> str:
-        return f"{type(self).__module__}.{type(self).__name__}(endpoint={self.endpoint!r})"
+
+class OTLPSpanExporterBase(EncodingSpanExporter):
+    """Sends each batch as one ``ExportTraceServiceRequest``."""
+
+    def __init__(self, config: ExporterConfig, transport: Transport) -> None:
+        super().__init__(
+            config, transport, serialize_spans, ExportTraceServiceResponse, "rejected_spans"
+        )

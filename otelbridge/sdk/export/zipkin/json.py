@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Optional, Sequence
+from typing import Optional
 
 from otelbridge.sdk.export.otlp._config import ExporterConfig, parse_timeout
-from otelbridge.sdk.export.otlp._exporter import ExporterCore, ExportStats
+from otelbridge.sdk.export.otlp._span_exporter import EncodingSpanExporter
 from otelbridge.sdk.export.otlp.proto.http.exporter import HttpTransport
 from otelbridge.sdk.export.zipkin._encoder import encode_spans
-from otelbridge.sdk.trace.export import SpanExporter, SpanExportResult
 
 OTEL_EXPORTER_ZIPKIN_ENDPOINT = "OTEL_EXPORTER_ZIPKIN_ENDPOINT"
 OTEL_EXPORTER_ZIPKIN_TIMEOUT = "OTEL_EXPORTER_ZIPKIN_TIMEOUT"
 DEFAULT_ENDPOINT = "http://localhost:9411/api/v2/spans"
 
 
-class ZipkinExporter(SpanExporter):
+class ZipkinExporter(EncodingSpanExporter):
     """POSTs spans as Zipkin v2 JSON to ``endpoint`` (``OTEL_EXPORTER_ZIPKIN_ENDPOINT``).
 
     ``timeout`` is in seconds (``OTEL_EXPORTER_ZIPKIN_TIMEOUT`` is in milliseconds). Transient
@@ -35,24 +34,4 @@ class ZipkinExporter(SpanExporter):
             compression=None,
             headers={},
         )
-        self._core = ExporterCore(
-            HttpTransport(config, "application/json"), config, "spans", None, ""
-        )
-
-    @property
-    def stats(self) -> ExportStats:
-        return self._core.stats
-
-    @property
-    def endpoint(self) -> str:
-        return self._core.config.endpoint
-
-    def export(self, spans: Sequence[Any]) -> SpanExportResult:
-        if not spans:
-            return SpanExportResult.SUCCESS
-        if self._core.export(encode_spans(spans), len(spans)):
-            return SpanExportResult.SUCCESS
-        return SpanExportResult.FAILURE
-
-    def shutdown(self) -> None:
-        self._core.shutdown()
+        super().__init__(config, HttpTransport(config, "application/json"), encode_spans)

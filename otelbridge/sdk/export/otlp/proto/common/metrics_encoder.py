@@ -47,56 +47,49 @@ def _exemplars(point: Any, target: Any) -> None:
         )
 
 
-def _number_points(points: Sequence[Any], target: Any, with_start: bool) -> None:
+_GAUGE_FIELDS = ("time_unix_nano",)
+_SUM_FIELDS = ("start_time_unix_nano", "time_unix_nano")
+_HISTOGRAM_FIELDS = (
+    *_SUM_FIELDS,
+    *("count", "sum", "bucket_counts", "explicit_bounds", "min", "max"),
+)
+_EXPONENTIAL_FIELDS = (
+    *_SUM_FIELDS,
+    *("count", "sum", "scale", "zero_count", "flags", "min", "max"),
+)
+
+
+def _add_point(target: Any, point: Any, fields: Sequence[str], attributes_field: bytes) -> Any:
+    """Append a data point with ``fields`` copied from ``point``, its attributes and exemplars."""
+    encoded = target.add(**{name: getattr(point, name) for name in fields})
+    encoded.MergeFromString(encode_attributes(point.attributes, attributes_field))
+    _exemplars(point, encoded.exemplars)
+    return encoded
+
+
+def _number_points(points: Sequence[Any], target: Any, fields: Sequence[str]) -> None:
     for point in points:
-        encoded = target.add(time_unix_nano=point.time_unix_nano)
-        if with_start and point.start_time_unix_nano:
-            encoded.start_time_unix_nano = point.start_time_unix_nano
+        encoded = _add_point(target, point, fields, _NUMBER_ATTRIBUTES)
         if isinstance(point.value, int):
             encoded.as_int = point.value
         else:
             encoded.as_double = point.value
-        encoded.MergeFromString(encode_attributes(point.attributes, _NUMBER_ATTRIBUTES))
-        _exemplars(point, encoded.exemplars)
 
 
 def _histogram_points(points: Sequence[Any], target: Any) -> None:
     for point in points:
-        encoded = target.add(
-            start_time_unix_nano=point.start_time_unix_nano,
-            time_unix_nano=point.time_unix_nano,
-            count=point.count,
-            sum=point.sum,
-            bucket_counts=point.bucket_counts,
-            explicit_bounds=point.explicit_bounds,
-            min=point.min,
-            max=point.max,
-        )
-        encoded.MergeFromString(encode_attributes(point.attributes, _HISTOGRAM_ATTRIBUTES))
-        _exemplars(point, encoded.exemplars)
+        _add_point(target, point, _HISTOGRAM_FIELDS, _HISTOGRAM_ATTRIBUTES)
 
 
 def _exponential_points(points: Sequence[Any], target: Any) -> None:
     for point in points:
-        encoded = target.add(
-            start_time_unix_nano=point.start_time_unix_nano,
-            time_unix_nano=point.time_unix_nano,
-            count=point.count,
-            sum=point.sum,
-            scale=point.scale,
-            zero_count=point.zero_count,
-            flags=point.flags,
-            min=point.min,
-            max=point.max,
-        )
+        encoded = _add_point(target, point, _EXPONENTIAL_FIELDS, _EXPONENTIAL_ATTRIBUTES)
         for name in ("positive", "negative"):
             buckets = getattr(point, name)
             if buckets.bucket_counts:
                 field = getattr(encoded, name)
                 field.offset = buckets.offset
                 field.bucket_counts.extend(buckets.bucket_counts)
-        encoded.MergeFromString(encode_attributes(point.attributes, _EXPONENTIAL_ATTRIBUTES))
-        _exemplars(point, encoded.exemplars)
 
 
 def _encode_metric(metric: Any, encoded: Any) -> None:
@@ -105,9 +98,9 @@ def _encode_metric(metric: Any, encoded: Any) -> None:
     if kind == "Sum":
         encoded.sum.aggregation_temporality = data.aggregation_temporality
         encoded.sum.is_monotonic = data.is_monotonic
-        _number_points(data.data_points, encoded.sum.data_points, with_start=True)
+        _number_points(data.data_points, encoded.sum.data_points, _SUM_FIELDS)
     elif kind == "Gauge":
-        _number_points(data.data_points, encoded.gauge.data_points, with_start=False)
+        _number_points(data.data_points, encoded.gauge.data_points, _GAUGE_FIELDS)
     elif kind == "Histogram":
         encoded.histogram.aggregation_temporality = data.aggregation_temporality
         _histogram_points(data.data_points, encoded.histogram.data_points)
