@@ -12,13 +12,16 @@ Jaeger (or, with ``propagation: b3``, the B3) headers the rest of the fleet stil
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from typing import Any, Callable, Dict, Optional
 
 import wrapt
 
+from otelbridge.bridge.derive import derived_provider, jaeger_propagator
 from otelbridge.bridge.rate_limiting import RateLimitingSampler
 from otelbridge.sdk.resources import SERVICE_NAME
+from otelbridge.sdk.trace import sampling
 from otelbridge.shims.opentracing import TracerShim
 
 _logger = logging.getLogger(__name__)
@@ -40,8 +43,6 @@ def patch(tracer: TracerShim) -> Callable[[], None]:
             _hook_registered = True
             wrapt.register_post_import_hook(_wrap, _MODULE)
         else:
-            import sys
-
             module = sys.modules.get(_MODULE)
             if module is not None:
                 _wrap(module)
@@ -57,8 +58,6 @@ def _wrap(module: Any) -> None:
 
 def _unpatch() -> None:
     global _tracer
-    import sys
-
     with _lock:
         _tracer = None
         module = sys.modules.get(_MODULE)
@@ -78,8 +77,6 @@ def _new_tracer(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
 
 def tracer_for_config(base: TracerShim, config: Any) -> TracerShim:
     """A shim for one ``jaeger_client.Config``, recording through ``base``'s pipeline."""
-    from otelbridge.bridge.derive import derived_provider, jaeger_propagator
-
     provider = derived_provider(
         base.tracer_provider, _resource_attributes(config), _sampler(config)
     )
@@ -109,8 +106,6 @@ def _resource_attributes(config: Any) -> Dict[str, Any]:
 
 def _sampler(config: Any) -> Any:
     """The OpenTelemetry sampler equivalent to the config's Jaeger sampler, or None."""
-    from otelbridge.sdk.trace import sampling
-
     settings = config.config.get("sampler") or {}
     kind = settings.get("type") if isinstance(settings, dict) else None
     param = settings.get("param") if isinstance(settings, dict) else None
