@@ -1,36 +1,39 @@
 """Providers and propagators for tracers the bridge makes on a legacy library's behalf.
 
-A legacy ``jaeger_client.Config`` names its own service and sampler; its shim records through
-the installed provider's span processors (one pipeline, one exporter) under a provider with that
-service name and sampler.
+A legacy ``jaeger_client.Config`` names its own service, process tags and sampler; its shim
+records through the installed provider's span processors (one pipeline, one exporter) under a
+provider with those resource attributes and that sampler.
 """
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Mapping, Optional
 
 from opentelemetry import trace as trace_api
 from opentelemetry.propagators.textmap import TextMapPropagator
 
 from otelbridge.sdk.propagation.registry import get_propagator
-from otelbridge.sdk.resources import SERVICE_NAME, Resource
+from otelbridge.sdk.resources import Resource
 from otelbridge.sdk.trace import TracerProvider
 
 
 def derived_provider(
-    base: trace_api.TracerProvider, service_name: Optional[str], sampler: Optional[Any]
+    base: trace_api.TracerProvider, attributes: Mapping[str, Any], sampler: Optional[Any]
 ) -> trace_api.TracerProvider:
-    """``base`` with another service name and sampler, sharing its span processors.
+    """``base`` with more resource ``attributes`` and another sampler, sharing its processors.
 
     Returns ``base`` itself when nothing differs or when it is not our SDK's provider.
     """
     if not isinstance(base, TracerProvider):
         return base
-    resource = base.resource
-    if service_name and resource.attributes.get(SERVICE_NAME) != service_name:
-        resource = resource.merge(Resource({SERVICE_NAME: service_name}))
-    if resource is base.resource and sampler is None:
+    changed = {
+        key: value
+        for key, value in attributes.items()
+        if base.resource.attributes.get(key) != value
+    }
+    if not changed and sampler is None:
         return base
+    resource = base.resource.merge(Resource(changed)) if changed else base.resource
     return TracerProvider(
         sampler=base.sampler if sampler is None else sampler,
         resource=resource,

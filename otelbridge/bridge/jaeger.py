@@ -4,7 +4,7 @@
 :class:`TracerShim` instead of a Jaeger tracer: no agent channel, reporter or sampler thread is
 started. ``initialize_tracer`` calls ``new_tracer`` and so makes that shim OpenTracing's global
 tracer, keeping Jaeger's "only the first call counts" rule. The shim carries the config's
-service name (as the ``service.name`` resource attribute) and its sampler (const, probabilistic,
+service name and process tags (as resource attributes) and its sampler (const, probabilistic,
 rate limiting; remote sampling falls back to the installed sampler), and propagates with the
 Jaeger (or, with ``propagation: b3``, the B3) headers the rest of the fleet still speaks.
 """
@@ -12,12 +12,16 @@ Jaeger (or, with ``propagation: b3``, the B3) headers the rest of the fleet stil
 from __future__ import annotations
 
 import logging
+import sys
 import threading
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Dict, Optional
 
 import wrapt
 
+from otelbridge.bridge.derive import derived_provider, jaeger_propagator
 from otelbridge.bridge.rate_limiting import RateLimitingSampler
+from otelbridge.sdk.resources import SERVICE_NAME
+from otelbridge.sdk.trace import sampling
 from otelbridge.shims.opentracing import TracerShim
 
 _logger = logging.getLogger(__name__)
@@ -39,8 +43,6 @@ def patch(tracer: TracerShim) -> Callable[[], None]:
             _hook_registered = True
             wrapt.register_post_import_hook(_wrap, _MODULE)
         else:
-            import sys
-
             module = sys.modules.get(_MODULE)
             if module is not None:
                 _wrap(module)
@@ -56,8 +58,6 @@ def _wrap(module: Any) -> None:
 
 def _unpatch() -> None:
     global _tracer
-    import sys
-
     with _lock:
         _tracer = None
         module = sys.modules.get(_MODULE)
@@ -77,17 +77,35 @@ def _new_tracer(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
 
 def tracer_for_config(base: TracerShim, config: Any) -> TracerShim:
     """A shim for one ``jaeger_client.Config``, recording through ``base``'s pipeline."""
-    from otelbridge.bridge.derive import derived_provider, jaeger_propagator
-
-    provider = derived_provider(base.tracer_provider, config.service_name, _sampler(config))
-    propagator = jaeger_propagator(config.config.get("propagation"))
+    provider = derived_provider(
+        base.tracer_provider, _resource_attributes(config), _sampler(config)
+    )
+    propagation = config.config.get("propagation")
+    if propagation != "b3" and (
+        config.trace_id_header != "uber-trace-id" or config.baggage_header_prefix != "uberctx-"
+    ):
+        _logger.warning(
+            "custom jaeger headers (%s, %s*) are not supported; using uber-trace-id, uberctx-*",
+            config.trace_id_header,
+            config.baggage_header_prefix,
+        )
+    propagator = jaeger_propagator(propagation)
     return TracerShim(provider, text_map_propagator=propagator, http_headers_propagator=propagator)
+
+
+def _resource_attributes(config: Any) -> Dict[str, Any]:
+    """The service name and Jaeger's process-wide tracer tags (``tags``, ``JAEGER_TAGS``)."""
+    attributes = {
+        str(key): value if isinstance(value, (str, bool, int, float)) else str(value)
+        for key, value in config.tags.items()
+    }
+    if config.service_name:
+        attributes[SERVICE_NAME] = config.service_name
+    return attributes
 
 
 def _sampler(config: Any) -> Any:
     """The OpenTelemetry sampler equivalent to the config's Jaeger sampler, or None."""
-    from otelbridge.sdk.trace import sampling
-
     settings = config.config.get("sampler") or {}
     kind = settings.get("type") if isinstance(settings, dict) else None
     param = settings.get("param") if isinstance(settings, dict) else None

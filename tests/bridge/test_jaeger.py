@@ -50,6 +50,27 @@ def test_initialize_tracer_returns_a_global_shim_with_the_service_name(exporter)
     assert config({"type": "const", "param": 1}).initialize_tracer() is None
 
 
+def test_process_tags_become_resource_attributes(exporter, monkeypatch) -> None:
+    monkeypatch.setenv("JAEGER_TAGS", "region=eu-west")
+    tracer = config(
+        {"type": "const", "param": 1}, tags={"team": "billing", "shard": 3}
+    ).new_tracer()
+    tracer.start_span("tagged").finish()
+    (span,) = exporter.get_finished_spans()
+    attributes = span.resource.attributes
+    assert attributes["service.name"] == "legacy-orders"
+    assert (attributes["team"], attributes["shard"], attributes["region"]) == (
+        "billing",
+        3,
+        "eu-west",
+    )
+
+
+def test_custom_header_names_are_reported(exporter, caplog) -> None:
+    config({"type": "const", "param": 1}, trace_id_header="my-trace").new_tracer()
+    assert "custom jaeger headers (my-trace, uberctx-*)" in caplog.text
+
+
 def test_const_zero_sampler_drops(exporter) -> None:
     tracer = config({"type": "const", "param": 0}).new_tracer()
     tracer.start_span("dropped").finish()

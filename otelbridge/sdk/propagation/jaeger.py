@@ -42,7 +42,8 @@ __all__ = ["JaegerPropagator"]
 _logger = logging.getLogger(__name__)
 TRACE_ID_HEADER = "uber-trace-id"
 BAGGAGE_PREFIX = "uberctx-"
-_DEBUG = 0x02
+#: Last hex digits of the flags with bit 1 (sampled) or bit 2 (debug) set; no int() needed.
+_SAMPLED_OR_DEBUG = frozenset("1235679abdefABDEF")
 _HEADER = re.compile(
     r"([0-9a-fA-F]{1,32}):([0-9a-fA-F]{1,16}):([0-9a-fA-F]{1,16}):([0-9a-fA-F]{1,2})"
 )
@@ -75,11 +76,12 @@ class JaegerPropagator(TextMapPropagator):
         if match is None:
             _logger.debug("Ignoring malformed uber-trace-id")
             return unchanged(context)
-        trace_id = int(match.group(1), 16)
-        span_id = int(match.group(2), 16)
+        trace_hex, span_hex, _, flags_hex = match.groups()
+        trace_id = int(trace_hex, 16)
+        span_id = int(span_hex, 16)
         if trace_id == 0 or span_id == 0:
             return unchanged(context)
-        flags = SAMPLED if int(match.group(4), 16) & (SAMPLED | _DEBUG) else NOT_SAMPLED
+        flags = SAMPLED if flags_hex[-1] in _SAMPLED_OR_DEBUG else NOT_SAMPLED
         traced = remote_context(trace_id, span_id, flags, context)
         return with_baggage(baggage, traced) if baggage else traced
 

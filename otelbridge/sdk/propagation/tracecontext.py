@@ -43,6 +43,8 @@ TRACESTATE_SEND_LIMIT = 512
 _LONG_MEMBER = 128
 _MAX_TRACEPARENT_LENGTH = 512
 _KNOWN_FLAGS = 0x03  # sampled, random trace id
+#: Every two-digit flags field to its TraceFlags with unknown bits cleared (a lookup, not int()).
+_FLAGS = {f"{value:02x}": flags_of(value & _KNOWN_FLAGS) for value in range(256)}
 _MAX_MEMBER = 256 + 1 + 256
 _MAX_TRACESTATE_LENGTH = MAX_TRACESTATE_MEMBERS * (_MAX_MEMBER + 3)
 
@@ -123,7 +125,7 @@ class TraceContextTextMapPropagator(TextMapPropagator):
         span_id = int(span_hex, 16)
         if trace_id == 0 or span_id == 0:
             return unchanged(context)
-        flags = flags_of(int(flags_hex, 16) & _KNOWN_FLAGS)
+        flags = _FLAGS[flags_hex]
         state_values = values_of(getter, carrier, TRACESTATE)
         if not state_values:
             return remote_context(trace_id, span_id, flags, context)

@@ -1,10 +1,12 @@
-"""B3: vectors from openzipkin/b3-propagation, the contrib propagator and py_zipkin both ways."""
+"""B3: openzipkin/b3-propagation vectors; contrib, py_zipkin and jaeger-client both ways."""
 
 from __future__ import annotations
 
 from typing import Callable
 
 import pytest
+from jaeger_client import SpanContext as JaegerSpanContext
+from jaeger_client.codecs import B3Codec
 from opentelemetry.context import Context
 from opentelemetry.propagators import b3 as contrib
 from opentelemetry.trace import SpanContext
@@ -117,3 +119,18 @@ def test_we_inject_py_zipkin_extracts(propagator: B3SingleFormat, make_context: 
     attrs = extract_zipkin_attrs_from_headers(carrier, sample_rate=0.0)
     assert attrs is not None
     assert (attrs.trace_id, attrs.span_id, attrs.is_sampled) == (TRACE_HEX, SPAN_HEX, True)
+
+
+@pytest.mark.parametrize(("flags", "sampled"), [(0, 0), (1, 1), (3, 1)])  # 2 = debug
+def test_jaeger_client_b3_codec_both_ways(
+    flags: int, sampled: int, make_context: Make, span_of: Span
+) -> None:
+    codec = B3Codec(generate_128bit_trace_id=True)
+    carrier: dict[str, str] = {}
+    codec.inject(JaegerSpanContext(TRACE_ID, SPAN_ID, None, flags), carrier)
+    got = span_of(MULTI.extract({key.lower(): value for key, value in carrier.items()}))
+    assert (got.trace_id, got.span_id, got.trace_flags) == (TRACE_ID, SPAN_ID, sampled)
+    ours: dict[str, str] = {}
+    MULTI.inject(ours, make_context(TRACE_ID, SPAN_ID, sampled))
+    back = codec.extract(ours)
+    assert (back.trace_id, back.span_id, back.flags & 1) == (TRACE_ID, SPAN_ID, sampled)

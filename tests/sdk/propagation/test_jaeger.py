@@ -30,6 +30,10 @@ Make = Callable[..., Context]
         ("abc:def:0:2", (0xABC, 0xDEF), 1),  # debug implies sampled
         ("abc:def:0:3", (0xABC, 0xDEF), 1),
         ("ABC:DEF:0:1", (0xABC, 0xDEF), 1),
+        ("abc:def:0:4", (0xABC, 0xDEF), 0),  # firehose only
+        ("abc:def:0:0d", (0xABC, 0xDEF), 1),  # firehose + sampled
+        ("abc:def:0:ff", (0xABC, 0xDEF), 1),
+        ("abc:def:0:f0", (0xABC, 0xDEF), 0),  # unknown high bits only
     ],
 )
 def test_header_forms(header: str, ids: tuple[int, int], sampled: int, span_of: Span) -> None:

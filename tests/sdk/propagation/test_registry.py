@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from opentelemetry.propagators.composite import CompositePropagator
@@ -122,3 +123,40 @@ def test_otel_propagators_plain_names_are_ambiguous_but_our_builder_is_not() -> 
     for chosen in got["chosen"]:  # type: ignore[attr-defined]
         assert chosen.startswith(("otelbridge.", "opentelemetry.propagators."))
     assert got["ours"] == ["otelbridge.sdk.propagation.b3", "otelbridge.sdk.propagation.jaeger"]
+
+
+def test_sys_path_order_decides_the_clash_and_get_propagator_does_not(tmp_path: Path) -> None:
+    """A distribution earlier on sys.path that registers ``b3`` wins in opentelemetry.propagate;
+    get_propagator still gives ours, and falls back to entry points for names we do not have."""
+    dist = tmp_path / "clashing_propagators-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: clashing-propagators\nVersion: 1.0\n"
+    )
+    (dist / "entry_points.txt").write_text(
+        "[opentelemetry_propagator]\n"
+        "b3 = opentelemetry.propagators.b3:B3SingleFormat\n"
+        "thirdparty = opentelemetry.propagators.ot_trace:OTTracePropagator\n"
+    )
+    script = (
+        "import json\n"
+        "from opentelemetry import propagate\n"
+        "from otelbridge.sdk.propagation import get_propagator\n"
+        "print(json.dumps([type(p).__module__ for p in propagate.get_global_textmap()._propagators]"
+        " + [type(get_propagator(n)).__module__ for n in ('b3', 'thirdparty')]))\n"
+    )
+    env = {**os.environ, "OTEL_PROPAGATORS": "b3"}
+    result = subprocess.run(  # ``-c`` puts the working directory first on sys.path
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert json.loads(result.stdout) == [
+        "opentelemetry.propagators.b3",
+        "otelbridge.sdk.propagation.b3",
+        "opentelemetry.propagators.ot_trace",
+    ]
