@@ -9,7 +9,6 @@ Sampling: ``1``/``0`` (and the legacy ``true``/``false`` in ``X-B3-Sampled``), `
 from __future__ import annotations
 
 import logging
-import re
 from typing import Optional, Set
 
 from opentelemetry.context import Context
@@ -31,6 +30,7 @@ from otelbridge.sdk.propagation._context import (
     unchanged,
     valid_span_context,
 )
+from otelbridge.sdk.propagation._hex import hex_id, trace_id_64_or_128
 
 __all__ = ["B3MultiFormat", "B3SingleFormat"]
 
@@ -40,25 +40,27 @@ TRACE_ID_HEADER = "x-b3-traceid"
 SPAN_ID_HEADER = "x-b3-spanid"
 SAMPLED_HEADER = "x-b3-sampled"
 FLAGS_HEADER = "x-b3-flags"
-_SINGLE = re.compile(
-    r"([0-9a-fA-F]{32}|[0-9a-fA-F]{16})-([0-9a-fA-F]{16})(?:-([01dD])(?:-([0-9a-fA-F]{16}))?)?"
-)
-_TRACE_ID = re.compile(r"[0-9a-fA-F]{32}|[0-9a-fA-F]{16}")
-_SPAN_ID = re.compile(r"[0-9a-fA-F]{16}")
 _SAMPLED = {"1": SAMPLED, "true": SAMPLED, "0": NOT_SAMPLED, "false": NOT_SAMPLED}
-_SINGLE_SAMPLED = {"1": SAMPLED, "d": SAMPLED, "D": SAMPLED, "0": NOT_SAMPLED, None: NOT_SAMPLED}
+_SINGLE_SAMPLED = {"1": SAMPLED, "d": SAMPLED, "D": SAMPLED, "0": NOT_SAMPLED}
 
 
 def _extract_single(header: str, context: Optional[Context]) -> Context:
-    match = _SINGLE.fullmatch(header.strip(" \t"))
-    if match is None:
+    """``{trace}-{span}[-{sampling}[-{parent}]]``."""
+    parts = header.strip(" \t").split("-")
+    count = len(parts)
+    trace_id = trace_id_64_or_128(parts[0])
+    span_id = hex_id(parts[1], 8) if count > 1 else -1
+    flags = _SINGLE_SAMPLED.get(parts[2]) if count > 2 else NOT_SAMPLED
+    if (
+        trace_id <= 0
+        or span_id <= 0
+        or flags is None
+        or count > 4
+        or (count == 4 and hex_id(parts[3], 8) < 0)
+    ):
         _logger.debug("Ignoring malformed b3 header")
         return unchanged(context)
-    trace_id = int(match.group(1), 16)
-    span_id = int(match.group(2), 16)
-    if trace_id == 0 or span_id == 0:
-        return unchanged(context)
-    return remote_context(trace_id, span_id, _SINGLE_SAMPLED[match.group(3)], context)
+    return remote_context(trace_id, span_id, flags, context)
 
 
 def _extract_multi(
@@ -66,12 +68,7 @@ def _extract_multi(
 ) -> Context:
     trace_hex = single_value(getter, carrier, TRACE_ID_HEADER)
     span_hex = single_value(getter, carrier, SPAN_ID_HEADER)
-    if (
-        trace_hex is None
-        or span_hex is None
-        or _TRACE_ID.fullmatch(trace_hex) is None
-        or _SPAN_ID.fullmatch(span_hex) is None
-    ):
+    if trace_hex is None or span_hex is None:
         return unchanged(context)
     sampled = single_value(getter, carrier, SAMPLED_HEADER)
     flags: Optional[TraceFlags] = NOT_SAMPLED if sampled is None else _SAMPLED.get(sampled.lower())
@@ -80,9 +77,9 @@ def _extract_multi(
         flags = SAMPLED
     elif debug is not None and debug != "0":  # py_zipkin sends "0" for "not debug"
         flags = None
-    trace_id = int(trace_hex, 16)
-    span_id = int(span_hex, 16)
-    if flags is None or trace_id == 0 or span_id == 0:
+    trace_id = trace_id_64_or_128(trace_hex)
+    span_id = hex_id(span_hex, 8)
+    if flags is None or trace_id <= 0 or span_id <= 0:
         _logger.debug("Ignoring malformed X-B3 headers")
         return unchanged(context)
     return remote_context(trace_id, span_id, flags, context)

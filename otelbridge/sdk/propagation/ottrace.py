@@ -9,7 +9,6 @@ id therefore comes back truncated, as with every OT-trace implementation.
 from __future__ import annotations
 
 import logging
-import re
 from typing import Optional, Set
 
 from opentelemetry.context import Context
@@ -36,6 +35,7 @@ from otelbridge.sdk.propagation._context import (
     unchanged,
     valid_span_context,
 )
+from otelbridge.sdk.propagation._hex import hex_id, trace_id_64_or_128
 
 __all__ = ["OTTracePropagator"]
 
@@ -44,8 +44,6 @@ TRACE_ID_HEADER = "ot-tracer-traceid"
 SPAN_ID_HEADER = "ot-tracer-spanid"
 SAMPLED_HEADER = "ot-tracer-sampled"
 BAGGAGE_PREFIX = "ot-baggage-"
-_TRACE_ID = re.compile(r"[0-9a-fA-F]{32}|[0-9a-fA-F]{16}")
-_SPAN_ID = re.compile(r"[0-9a-fA-F]{16}")
 _SAMPLED = {"true": SAMPLED, "1": SAMPLED, "false": NOT_SAMPLED, "0": NOT_SAMPLED}
 
 
@@ -62,19 +60,14 @@ class OTTracePropagator(TextMapPropagator):
     ) -> Context:
         trace_hex = single_value(getter, carrier, TRACE_ID_HEADER)
         span_hex = single_value(getter, carrier, SPAN_ID_HEADER)
-        if (
-            trace_hex is None
-            or span_hex is None
-            or _TRACE_ID.fullmatch(trace_hex) is None
-            or _SPAN_ID.fullmatch(span_hex) is None
-        ):
+        if trace_hex is None or span_hex is None:
             return unchanged(context)
         sampled = single_value(getter, carrier, SAMPLED_HEADER)
         flags = NOT_SAMPLED if sampled is None else _SAMPLED.get(sampled.lower())
-        trace_id = int(trace_hex, 16)
-        span_id = int(span_hex, 16)
+        trace_id = trace_id_64_or_128(trace_hex)
+        span_id = hex_id(span_hex, 8)
         baggage = prefixed_entries(getter, carrier, BAGGAGE_PREFIX, decode=False)
-        if flags is None or trace_id == 0 or span_id == 0 or baggage is None:
+        if flags is None or trace_id <= 0 or span_id <= 0 or baggage is None:
             _logger.debug("Ignoring malformed or oversized ot-tracer headers")
             return unchanged(context)
         traced = remote_context(trace_id, span_id, flags, context)

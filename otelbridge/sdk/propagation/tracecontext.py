@@ -31,6 +31,7 @@ from otelbridge.sdk.propagation._context import (
     unchanged,
     valid_span_context,
 )
+from otelbridge.sdk.propagation._hex import hex_id
 
 __all__ = ["TraceContextTextMapPropagator", "parse_tracestate", "tracestate_header"]
 
@@ -48,7 +49,8 @@ _FLAGS = {f"{value:02x}": flags_of(value & _KNOWN_FLAGS) for value in range(256)
 _MAX_MEMBER = 256 + 1 + 256
 _MAX_TRACESTATE_LENGTH = MAX_TRACESTATE_MEMBERS * (_MAX_MEMBER + 3)
 
-_TRACEPARENT = re.compile(r"([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})")
+#: Versions we parse: lower-case hex, except ``ff`` (invalid by definition).
+_VERSIONS = frozenset(f"{value:02x}" for value in range(255))
 _KEY = r"(?:[a-z][_0-9a-z\-*/]{0,255}|[a-z0-9][_0-9a-z\-*/]{0,240}@[a-z][_0-9a-z\-*/]{0,13})"
 _VALUE = r"[\x20-\x2b\x2d-\x3c\x3e-\x7e]{0,255}[\x21-\x2b\x2d-\x3c\x3e-\x7e]"
 _MEMBER = re.compile(rf"({_KEY})=({_VALUE})")
@@ -63,10 +65,21 @@ def _trace_state(pairs: Dict[str, str]) -> TraceState:
 
 
 def parse_tracestate(values: Optional[List[object]]) -> Optional[TraceState]:
-    """The ``tracestate`` header (its field values combined with ``,``), or ``None`` if invalid."""
-    if not values or any(type(value) is not str for value in values):
+    """The ``tracestate`` header (its field values combined with ``,``), or ``None`` if invalid.
+
+    Members are matched one by one: a single regex over the whole list backtracks badly on
+    hostile input (thousands of empty members, long runs of spaces).
+    """
+    if not values:
         return None
-    header = ",".join(values)  # type: ignore[arg-type]
+    if len(values) == 1:
+        header = values[0]
+        if type(header) is not str:
+            return None
+    elif all(type(value) is str for value in values):
+        header = ",".join(values)  # type: ignore[arg-type]
+    else:
+        return None
     if len(header) > _MAX_TRACESTATE_LENGTH:
         return None
     pairs: Dict[str, str] = {}
@@ -77,10 +90,10 @@ def parse_tracestate(values: Optional[List[object]]) -> Optional[TraceState]:
         match = _MEMBER.fullmatch(member)
         if match is None:
             return None
-        key = match.group(1)
+        key, value = match.groups()
         if key in pairs or len(pairs) == MAX_TRACESTATE_MEMBERS:
             return None
-        pairs[key] = match.group(2)
+        pairs[key] = value
     return _trace_state(pairs) if pairs else DEFAULT_TRACE_STATE
 
 
@@ -111,21 +124,25 @@ class TraceContextTextMapPropagator(TextMapPropagator):
         if header is None or len(header) > _MAX_TRACEPARENT_LENGTH:
             return unchanged(context)
         header = header.strip(" \t")
-        match = _TRACEPARENT.match(header)
-        if match is None:
+        size = len(header)
+        version = header[:2]
+        if (
+            size < 55
+            or version not in _VERSIONS
+            or (size > 55 and (version == "00" or header[55] != "-"))
+            or header[2] != "-"
+            or header[35] != "-"
+            or header[52] != "-"
+        ):
             _logger.debug("Ignoring malformed traceparent")
             return unchanged(context)
-        version, trace_hex, span_hex, flags_hex = match.groups()
-        if version == "00":
-            if len(header) != 55:
-                return unchanged(context)
-        elif version == "ff" or (len(header) > 55 and header[55] != "-"):
+        fields = header[:55]
+        flags = _FLAGS.get(header[53:55])
+        trace_id = hex_id(header[3:35], 16)
+        span_id = hex_id(header[36:52], 8)
+        if flags is None or trace_id <= 0 or span_id <= 0 or fields != fields.lower():
+            _logger.debug("Ignoring malformed traceparent")
             return unchanged(context)
-        trace_id = int(trace_hex, 16)
-        span_id = int(span_hex, 16)
-        if trace_id == 0 or span_id == 0:
-            return unchanged(context)
-        flags = _FLAGS[flags_hex]
         state_values = values_of(getter, carrier, TRACESTATE)
         if not state_values:
             return remote_context(trace_id, span_id, flags, context)
