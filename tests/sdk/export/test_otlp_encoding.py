@@ -207,3 +207,18 @@ def test_any_attributes_match_the_reference(attributes: dict, name: str) -> None
         instrumentation_scope=InstrumentationScope("prop"),
     )
     assert_same([ours], [theirs])
+
+
+def test_invalid_unicode_never_spoils_the_request(caplog):
+    span = trace.ReadableSpan(
+        name="bad \ud800 name",
+        context=SpanContext(7, 9, is_remote=False, trace_flags=TraceFlags(1)),
+        attributes={"ok": "fine", "broken": "x\udfffy", "bad\ud800key": 1},
+        start_time=1,
+        end_time=2,
+        resource=resources.Resource({"service.name": "unicode"}),
+    )
+    (decoded,) = encode_spans([span]).resource_spans[0].scope_spans[0].spans
+    assert decoded.name == "bad ? name"
+    assert [(kv.key, kv.value.string_value) for kv in decoded.attributes] == [("ok", "fine")]
+    assert "Dropping attribute 'broken'" in caplog.text

@@ -101,3 +101,29 @@ def test_configure_sends_to_the_configured_endpoint(monkeypatch, collected):
     assert {kv.key: kv.value.string_value for kv in resource.attributes}[
         "service.name"
     ] == "configured"
+
+
+def test_memory_with_the_collector_down_is_bounded_by_the_queue():
+    import gc
+    import tracemalloc
+
+    def peak_for(count: int) -> int:
+        exporter = GrpcExporter(endpoint=f"http://127.0.0.1:{free_port()}", timeout=0.2)
+        processor = BatchSpanProcessor(exporter, max_queue_size=512, max_export_batch_size=128)
+        provider = TracerProvider()
+        provider.add_span_processor(processor)
+        tracer = provider.get_tracer("app")
+        gc.collect()
+        tracemalloc.start()
+        for index in range(count):
+            tracer.start_span("request", attributes={"index": index, "route": "/x"}).end()
+            if index % 100 == 0:
+                time.sleep(0)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        provider.shutdown()
+        assert processor.dropped_spans + exporter.stats.failed == count
+        return peak
+
+    small, large = peak_for(2_000), peak_for(20_000)
+    assert large < small * 1.5 + 256 * 1024  # ten times the spans, not ten times the memory

@@ -23,6 +23,7 @@ from otelbridge.sdk.export.otlp.proto.common._wire import (
     length_delimited,
     pack_double,
     tag,
+    utf8,
     varint,
 )
 
@@ -58,7 +59,7 @@ def encode_value(value: Any) -> bytes:
     """The body of an ``AnyValue`` holding ``value`` (empty for ``None``)."""
     kind = type(value)
     if kind is str:
-        return length_delimited(_STRING, value.encode("utf-8", "surrogatepass"))
+        return length_delimited(_STRING, value.encode())
     if kind is bool:
         return _TRUE if value else _FALSE
     if kind is int:
@@ -74,7 +75,7 @@ def _encode_other_value(value: Any) -> bytes:
     if isinstance(value, bool):
         return _TRUE if value else _FALSE
     if isinstance(value, str):
-        return length_delimited(_STRING, value.encode("utf-8", "surrogatepass"))
+        return length_delimited(_STRING, value.encode())
     if isinstance(value, int):
         return _INT + varint(int(value))
     if isinstance(value, float):
@@ -94,7 +95,7 @@ def _key_field(key: str) -> bytes:
     if field is None:
         if len(_key_fields) >= _CACHE_LIMIT:
             _key_fields.clear()
-        field = _key_fields[key] = length_delimited(_KV_KEY, key.encode("utf-8", "surrogatepass"))
+        field = _key_fields[key] = length_delimited(_KV_KEY, key.encode())
     return field
 
 
@@ -177,9 +178,9 @@ def _encode_resource(resource: Any) -> bytes:
 def _encode_scope(scope: Any) -> bytes:
     if scope is None:
         return b""
-    out = [length_delimited(_SCOPE_NAME, scope.name.encode())] if scope.name else []
+    out = [length_delimited(_SCOPE_NAME, utf8(scope.name))] if scope.name else []
     if scope.version:
-        out.append(length_delimited(_SCOPE_VERSION, scope.version.encode()))
+        out.append(length_delimited(_SCOPE_VERSION, utf8(scope.version)))
     out.append(encode_attributes(scope.attributes, _SCOPE_ATTRIBUTES))
     return b"".join(out)
 

@@ -60,6 +60,12 @@ def length_delimited(key: bytes, payload: bytes) -> bytes:
     return key + (SMALL_VARINTS[n] if n < _SMALL_LIMIT else _varint_slow(n)) + payload
 
 
+def utf8(text: str) -> bytes:
+    """Names, descriptions and URLs as UTF-8; a lone surrogate becomes ``?`` instead of making
+    the whole request undecodable (protobuf strings must be valid UTF-8)."""
+    return text.encode("utf-8", "replace")
+
+
 pack_fixed64 = struct.Struct("<Q").pack
 pack_fixed32 = struct.Struct("<I").pack
 pack_double = struct.Struct("<d").pack

@@ -29,6 +29,7 @@ from otelbridge.sdk.export.otlp.proto.common._wire import (
     pack_fixed32,
     pack_fixed64,
     tag,
+    utf8,
     varint,
 )
 from otelbridge.sdk.trace import ReadableSpan
@@ -97,7 +98,7 @@ def _encode_status(status: Any) -> bytes:
     description = status.description
     if not description:
         return _STATUS_FIELDS[code]
-    body = length_delimited(_STATUS_MESSAGE, description.encode())
+    body = length_delimited(_STATUS_MESSAGE, utf8(description))
     return length_delimited(_STATUS, body + (_STATUS_CODE + varint(code) if code else b""))
 
 
@@ -105,7 +106,7 @@ def _encode_events(events: Sequence[Any]) -> bytes:
     out = []
     for event in events:
         body = _EVENT_TIME + pack_fixed64(event.timestamp or 0)
-        body += length_delimited(_EVENT_NAME, event.name.encode())
+        body += length_delimited(_EVENT_NAME, utf8(event.name))
         body += encode_attributes(event.attributes, _EVENT_ATTRIBUTES)
         if event.dropped_attributes:
             body += _EVENT_DROPPED + varint(event.dropped_attributes)
@@ -124,7 +125,7 @@ def _encode_links(links: Sequence[Any]) -> bytes:
             + context.span_id.to_bytes(8, "big")
         )
         if context.trace_state:
-            body += length_delimited(_LINK_TRACE_STATE, context.trace_state.to_header().encode())
+            body += length_delimited(_LINK_TRACE_STATE, utf8(context.trace_state.to_header()))
         body += encode_attributes(link.attributes, _LINK_ATTRIBUTES)
         if link.dropped_attributes:
             body += _LINK_DROPPED + varint(link.dropped_attributes)
@@ -171,7 +172,7 @@ def _name_field(name: str) -> bytes:
     if field is None:
         if len(_names) >= 1024:
             _names.clear()
-        field = _names[name] = length_delimited(_NAME, name.encode())
+        field = _names[name] = length_delimited(_NAME, utf8(name))
     return field
 
 
@@ -222,7 +223,7 @@ def _encode_fields(fields: tuple[Any, ...]) -> bytes:
         parts.append(parent.span_id.to_bytes(8, "big"))
         parts.append(_SPAN_FLAGS[parent.is_remote << 8 | context.trace_flags])
     if context.trace_state:
-        parts.append(length_delimited(_TRACE_STATE, context.trace_state.to_header().encode()))
+        parts.append(length_delimited(_TRACE_STATE, utf8(context.trace_state.to_header())))
     if attributes:
         parts.append(encode_attributes(attributes, _ATTRIBUTES))
     if events:
@@ -261,10 +262,10 @@ def serialize_spans(spans: Sequence[Any]) -> bytes:
             scope_spans = length_delimited(_SS_SCOPE, scope_body(scope)) + b"".join(encoded)
             schema_url = getattr(scope, "schema_url", None)
             if schema_url:
-                scope_spans += length_delimited(_SS_SCHEMA_URL, schema_url.encode())
+                scope_spans += length_delimited(_SS_SCHEMA_URL, utf8(schema_url))
             body.append(length_delimited(_RS_SCOPE_SPANS, scope_spans))
         if resource.schema_url:
-            body.append(length_delimited(_RS_SCHEMA_URL, resource.schema_url.encode()))
+            body.append(length_delimited(_RS_SCHEMA_URL, utf8(resource.schema_url)))
         out.append(length_delimited(_RESOURCE_SPANS, b"".join(body)))
     return b"".join(out)
 
