@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass, field
-from typing import Dict, Mapping, Optional
+from typing import Dict, Mapping, Optional, Sequence, Union
 from urllib.parse import unquote, urlsplit
 
 _logger = logging.getLogger(__name__)
@@ -73,6 +73,19 @@ def resolve_protocol(signal: str, environ: Optional[Mapping[str, str]] = None) -
     return protocol
 
 
+Headers = Union[Mapping[str, str], Sequence[tuple[str, str]], str, None]
+
+
+def normalize_headers(
+    headers: Union[Mapping[str, str], Sequence[tuple[str, str]], str],
+) -> Dict[str, str]:
+    """Headers given to a constructor: a mapping, pairs, or the ``k=v,k2=v2`` variable format."""
+    if isinstance(headers, str):
+        return parse_headers(headers)
+    items = headers.items() if isinstance(headers, Mapping) else headers
+    return {str(key).lower(): str(value) for key, value in items}
+
+
 @dataclass(frozen=True)
 class ExporterConfig:
     """Everything a transport needs, resolved once when the exporter is built.
@@ -129,7 +142,7 @@ def resolve(
     insecure: Optional[bool] = None,
     timeout: Optional[float] = None,
     compression: Optional[str] = None,
-    headers: Optional[Mapping[str, str]] = None,
+    headers: Headers = None,
     certificate_file: Optional[str] = None,
     client_key_file: Optional[str] = None,
     client_certificate_file: Optional[str] = None,
@@ -159,9 +172,9 @@ def resolve(
         insecure=insecure,
         timeout=parse_timeout(env(OTEL_EXPORTER_OTLP_TIMEOUT)) if timeout is None else timeout,
         compression=_compression(compression or env(OTEL_EXPORTER_OTLP_COMPRESSION)),
-        headers=dict(headers)
-        if headers is not None
-        else parse_headers(env(OTEL_EXPORTER_OTLP_HEADERS)),
+        headers=parse_headers(env(OTEL_EXPORTER_OTLP_HEADERS))
+        if headers is None
+        else normalize_headers(headers),
         certificate_file=certificate_file or env(OTEL_EXPORTER_OTLP_CERTIFICATE),
         client_key_file=client_key_file or env(OTEL_EXPORTER_OTLP_CLIENT_KEY),
         client_certificate_file=client_certificate_file

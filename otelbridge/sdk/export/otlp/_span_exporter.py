@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping, Optional, Sequence, Union
+from typing import Any, Callable, Sequence
 
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceResponse
 
-from otelbridge.sdk.export.otlp._config import ExporterConfig, parse_headers
+from otelbridge.sdk.export.otlp._config import ExporterConfig
 from otelbridge.sdk.export.otlp._exporter import CoreBackedExporter, ExporterCore, Transport
 from otelbridge.sdk.export.otlp.proto.common.trace_encoder import serialize_spans
 from otelbridge.sdk.trace.export import SpanExporter, SpanExportResult
-
-Headers = Union[Mapping[str, str], Sequence[tuple[str, str]], str, None]
-
-
-def normalize_headers(headers: Headers) -> Optional[dict[str, str]]:
-    """Headers given to a constructor: a mapping, pairs, or the ``k=v,k2=v2`` variable format."""
-    if headers is None:
-        return None
-    if isinstance(headers, str):
-        return parse_headers(headers)
-    items = headers.items() if isinstance(headers, Mapping) else headers
-    return {str(key).lower(): str(value) for key, value in items}
 
 
 class EncodingSpanExporter(CoreBackedExporter, SpanExporter):

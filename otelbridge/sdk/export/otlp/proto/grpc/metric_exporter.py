@@ -10,9 +10,8 @@ from typing import Mapping, Optional
 import grpc
 from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2
 
-from otelbridge.sdk.export.otlp._config import GRPC, resolve
+from otelbridge.sdk.export.otlp._config import GRPC, Headers, resolve
 from otelbridge.sdk.export.otlp._metric_exporter import OTLPMetricExporterBase
-from otelbridge.sdk.export.otlp._span_exporter import Headers, normalize_headers
 from otelbridge.sdk.export.otlp.proto.grpc.exporter import GrpcTransport, method_path
 from otelbridge.sdk.metrics.export import AggregationTemporality
 from otelbridge.sdk.metrics.view import Aggregation
@@ -48,7 +47,7 @@ class OTLPMetricExporter(OTLPMetricExporterBase):
             insecure=insecure,
             timeout=timeout,
             compression=compression,
-            headers=normalize_headers(headers),
+            headers=headers,
             certificate_file=certificate_file,
             client_key_file=client_key_file,
             client_certificate_file=client_certificate_file,

@@ -7,12 +7,8 @@ from typing import Optional
 import grpc
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
 
-from otelbridge.sdk.export.otlp._config import GRPC, resolve
-from otelbridge.sdk.export.otlp._span_exporter import (
-    Headers,
-    OTLPSpanExporterBase,
-    normalize_headers,
-)
+from otelbridge.sdk.export.otlp._config import GRPC, Headers, resolve
+from otelbridge.sdk.export.otlp._span_exporter import OTLPSpanExporterBase
 from otelbridge.sdk.export.otlp.proto.grpc.exporter import GrpcTransport, method_path
 
 _METHOD = method_path(trace_service_pb2.DESCRIPTOR.services_by_name["TraceService"])
@@ -45,7 +41,7 @@ class OTLPSpanExporter(OTLPSpanExporterBase):
             insecure=insecure,
             timeout=timeout,
             compression=compression,
-            headers=normalize_headers(headers),
+            headers=headers,
             certificate_file=certificate_file,
             client_key_file=client_key_file,
             client_certificate_file=client_certificate_file,

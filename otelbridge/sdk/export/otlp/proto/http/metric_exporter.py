@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from typing import Mapping, Optional
 
-from otelbridge.sdk.export.otlp._config import HTTP_PROTOBUF, resolve
+from otelbridge.sdk.export.otlp._config import HTTP_PROTOBUF, Headers, resolve
 from otelbridge.sdk.export.otlp._metric_exporter import OTLPMetricExporterBase
-from otelbridge.sdk.export.otlp._span_exporter import Headers, normalize_headers
 from otelbridge.sdk.export.otlp.proto.http.exporter import HttpTransport
 from otelbridge.sdk.metrics.export import AggregationTemporality
 from otelbridge.sdk.metrics.view import Aggregation
@@ -39,7 +38,7 @@ class OTLPMetricExporter(OTLPMetricExporterBase):
             endpoint=endpoint,
             timeout=timeout,
             compression=compression,
-            headers=normalize_headers(headers),
+            headers=headers,
             certificate_file=certificate_file,
             client_key_file=client_key_file,
             client_certificate_file=client_certificate_file,

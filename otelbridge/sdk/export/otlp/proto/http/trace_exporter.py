@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from typing import Optional
 
-from otelbridge.sdk.export.otlp._config import HTTP_PROTOBUF, resolve
-from otelbridge.sdk.export.otlp._span_exporter import (
-    Headers,
-    OTLPSpanExporterBase,
-    normalize_headers,
-)
+from otelbridge.sdk.export.otlp._config import HTTP_PROTOBUF, Headers, resolve
+from otelbridge.sdk.export.otlp._span_exporter import OTLPSpanExporterBase
 from otelbridge.sdk.export.otlp.proto.http.exporter import HttpTransport
 
 
@@ -36,7 +32,7 @@ class OTLPSpanExporter(OTLPSpanExporterBase):
             endpoint=endpoint,
             timeout=timeout,
             compression=compression,
-            headers=normalize_headers(headers),
+            headers=headers,
             certificate_file=certificate_file,
             client_key_file=client_key_file,
             client_certificate_file=client_certificate_file,
