@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import atexit
 import logging
 import threading
 import time
-import weakref
 from typing import Any, Dict, Optional, Sequence
 
 from opentelemetry import metrics as api
@@ -19,8 +17,9 @@ from otelbridge.sdk.metrics._point import MetricsData
 from otelbridge.sdk.metrics.export import MetricReader
 from otelbridge.sdk.metrics.view import View
 from otelbridge.sdk.resources import Resource
-from otelbridge.sdk.trace._provider import sdk_disabled
+from otelbridge.sdk.util.env import sdk_disabled
 from otelbridge.sdk.util.instrumentation import InstrumentationScope
+from otelbridge.sdk.util.lifecycle import shutdown_at_exit
 
 _logger = logging.getLogger(__name__)
 
@@ -57,7 +56,7 @@ class MeterProvider(api.MeterProvider):
         self._disabled = sdk_disabled()
         self._shut_down = False
         if shutdown_on_exit:
-            atexit.register(_shutdown_at_exit, weakref.ref(self))
+            shutdown_at_exit(self)
 
     @property
     def resource(self) -> Resource:
@@ -117,9 +116,3 @@ class MeterProvider(api.MeterProvider):
             except Exception:
                 _logger.exception("Shutting down %r failed", reader)
         self._shut_down = True
-
-
-def _shutdown_at_exit(ref: weakref.ref[MeterProvider]) -> None:
-    provider = ref()
-    if provider is not None and not provider._shut_down:
-        provider.shutdown()

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import atexit
 import logging
-import weakref
 from typing import Any, Dict, Mapping, Optional, Tuple
 
 from opentelemetry import trace as trace_api
@@ -20,8 +18,9 @@ from otelbridge.sdk.trace._processor import (
 from otelbridge.sdk.trace._tracer import Tracer
 from otelbridge.sdk.trace.id_generator import IdGenerator, RandomIdGenerator
 from otelbridge.sdk.trace.sampling import Sampler, sampler_from_env
-from otelbridge.sdk.util.env import sdk_disabled as sdk_disabled  # also imported from here
+from otelbridge.sdk.util.env import sdk_disabled
 from otelbridge.sdk.util.instrumentation import InstrumentationScope
+from otelbridge.sdk.util.lifecycle import shutdown_at_exit
 
 _logger = logging.getLogger(__name__)
 
@@ -34,12 +33,6 @@ def _default_sampler() -> Sampler:
         from otelbridge.sdk.trace.sampling import DEFAULT_ON
 
         return DEFAULT_ON
-
-
-def _shutdown_at_exit(ref: weakref.ReferenceType[TracerProvider]) -> None:
-    provider = ref()
-    if provider is not None:
-        provider.shutdown()
 
 
 class TracerProvider(trace_api.TracerProvider):
@@ -71,7 +64,7 @@ class TracerProvider(trace_api.TracerProvider):
         self._disabled = sdk_disabled()
         self._shut_down = False
         if shutdown_on_exit:
-            atexit.register(_shutdown_at_exit, weakref.ref(self))
+            shutdown_at_exit(self)
 
     @property
     def resource(self) -> Resource:
