@@ -27,15 +27,15 @@ from opentelemetry.propagators.textmap import (
     default_getter,
     default_setter,
 )
-from opentelemetry.trace import SpanContext
+from opentelemetry.trace import SpanContext, TraceFlags
 
 from otelbridge.sdk.propagation._carrier import values_of
 from otelbridge.sdk.propagation._context import (
     flags_of,
+    remote_context,
     remote_span_context,
     unchanged,
     valid_span_context,
-    with_span_context,
 )
 
 __all__ = [
@@ -74,6 +74,12 @@ def from_bytes(data: object) -> Optional[SpanContext]:
 
     Never raises: anything but well-formed bytes with non-zero ids gives ``None``.
     """
+    decoded = _decode(data)
+    return None if decoded is None else remote_span_context(*decoded)
+
+
+def _decode(data: object) -> Optional[Tuple[int, int, TraceFlags]]:
+    """Trace id, span id and flags encoded in ``data``; ``None`` unless bytes with non-zero ids."""
     if type(data) is not bytes:
         if not isinstance(data, (bytes, bytearray, memoryview)):
             return None
@@ -92,7 +98,7 @@ def from_bytes(data: object) -> Optional[SpanContext]:
         trace_id, span_id, flags = parsed
     if trace_id == 0 or span_id == 0:
         return None
-    return remote_span_context(trace_id, span_id, flags_of(flags))
+    return trace_id, span_id, flags_of(flags)
 
 
 def _parse_fields(data: bytes) -> Optional[Tuple[int, int, int]]:
@@ -150,7 +156,7 @@ grpc_metadata_getter = GrpcMetadataGetter()
 grpc_metadata_setter = GrpcMetadataSetter()
 
 
-def _decode_carried(value: Any) -> Optional[SpanContext]:
+def _decode_carried(value: Any) -> Optional[Tuple[int, int, TraceFlags]]:
     """Bytes as gRPC delivers them, or base64 text as in HTTP headers and text carriers."""
     if isinstance(value, str):
         if len(value) > _MAX_INPUT:
@@ -159,7 +165,7 @@ def _decode_carried(value: Any) -> Optional[SpanContext]:
             value = binascii.a2b_base64(value + "=" * (-len(value) % 4))
         except (binascii.Error, ValueError):
             return None
-    return from_bytes(value)
+    return _decode(value)
 
 
 class OpenCensusBinaryPropagator(TextMapPropagator):
@@ -180,11 +186,12 @@ class OpenCensusBinaryPropagator(TextMapPropagator):
         values = values_of(getter, carrier, HEADER)
         if not values or len(values) != 1:
             return unchanged(context)
-        span_context = _decode_carried(values[0])
-        if span_context is None:
+        decoded = _decode_carried(values[0])
+        if decoded is None:
             _logger.debug("Ignoring malformed %s", HEADER)
             return unchanged(context)
-        return with_span_context(span_context, context)
+        trace_id, span_id, flags = decoded
+        return remote_context(trace_id, span_id, flags, context)
 
     def inject(
         self,
