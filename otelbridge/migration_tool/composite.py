@@ -63,6 +63,8 @@ class Composite(cst.CSTTransformer):
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):  # type: ignore[no-untyped-def]
         plan = self._plans[type(original_node)]
+        if not plan.leaves and not plan.statement:
+            return updated_node
         result: object = updated_node
         for method in plan.leaves:
             result = method(original_node, result)  # type: ignore[operator]
