@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 from typing import Callable, NamedTuple, Sequence, Union
 
 import libcst as cst
@@ -122,8 +121,7 @@ class Composite(cst.CSTTransformer):
 def apply_transforms(
     context: CodemodContext, tree: cst.Module, kinds: Sequence[type[ContextAwareTransformer]]
 ) -> cst.Module:
-    """Parse-once pipeline: one scope analysis, one traversal, then import bookkeeping (which
-    reads the rewritten code with Python's parser, not LibCST's)."""
+    """Parse-once pipeline: one scope analysis, one traversal, then import bookkeeping."""
     wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
     scopes = wrapper.resolve(ScopeProvider)
     state = MigrationState(context, wrapper, LegacyModel(scopes))
@@ -137,9 +135,5 @@ def apply_transforms(
     if state.needed_imports:
         result = add_imports(result, state.needed_imports)
     if state.legacy_imports:
-        try:
-            tree = ast.parse(result.code)
-        except SyntaxError:  # a transform bug: the caller's re-parse check reverts the file
-            return result
-        result = remove_unused_imports(result, state.legacy_imports, names_read(tree))
+        result = remove_unused_imports(result, state.legacy_imports, names_read(result))
     return result

@@ -3,7 +3,7 @@
 LibCST's ``AddImportsVisitor``/``RemoveImportsVisitor`` each walk the whole tree again and the
 latter re-runs scope analysis on it: together they cost twenty times the parse. The rewrites
 already know which OpenTelemetry names they need, and which names the rewritten module still reads
-comes from Python's own (C) parser, so both edits here touch statements only:
+comes from a read-only walk, so both edits here touch statements only:
 
 * :func:`add_imports` puts ``from <module> import <name>`` into the import block at the top of the
   module (merged into an existing ``from <module> import ...`` there), as LibCST's visitor does;
@@ -13,11 +13,12 @@ comes from Python's own (C) parser, so both edits here touch statements only:
 
 from __future__ import annotations
 
-import ast
 import re
 from typing import Iterable, Optional, Sequence, Union
 
 import libcst as cst
+
+from otelbridge.migration_tool.walk import walk
 
 #: ``(module, name, alias)``: ``from module import name [as alias]``; ``name`` ``None`` for
 #: ``import module [as alias]``.
@@ -127,29 +128,36 @@ def _alias(name: str, alias: Optional[str]) -> cst.ImportAlias:
 
 
 # -- removing --------------------------------------------------------------------------------------
-def names_read(tree: ast.Module) -> set[str]:
-    """Every name the module mentions, whatever the scope (so that removal errs on keeping),
-    with the entries of ``__all__`` and the identifiers inside string annotations."""
+def names_read(module: cst.Module) -> set[str]:
+    """Every name the module mentions outside imports, whatever the scope (so that removal errs
+    on keeping), with the entries of ``__all__`` and the identifiers inside string annotations."""
     used: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name):
-            used.add(node.id)
-        elif isinstance(node, (ast.arg, ast.AnnAssign)):
-            _add_string_annotation(node.annotation, used)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            _add_string_annotation(node.returns, used)
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(
-            isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets
-        ):
-            for entry in ast.walk(node.value):
-                _add_string_annotation(entry, used)
+    attributes: set[cst.Name] = set()  # ``x.<name>`` does not read ``name``
+    for node in walk(module, opaque=(cst.Import, cst.ImportFrom)):
+        if isinstance(node, cst.Name):
+            if node not in attributes:
+                used.add(node.value)
+        elif isinstance(node, cst.Attribute):
+            attributes.add(node.attr)
+        elif isinstance(node, cst.Annotation):
+            _add_identifiers(node.annotation, used)
+    for statement in module.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, cst.Assign) and any(
+                    isinstance(t.target, cst.Name) and t.target.value == "__all__"
+                    for t in small.targets
+                ):
+                    for entry in walk(small.value):
+                        _add_identifiers(entry, used)
     return used
 
 
-def _add_string_annotation(node: Optional[ast.expr], used: set[str]) -> None:
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        used.update(_IDENTIFIER.findall(node.value))
+def _add_identifiers(node: cst.CSTNode, used: set[str]) -> None:
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        if isinstance(value, str):
+            used.update(_IDENTIFIER.findall(value))
 
 
 def remove_unused_imports(
