@@ -172,6 +172,8 @@ class LegacyModel:
         if owner in SPANS and method in (
             "set_tag",
             "log_kv",
+            "log_event",
+            "log",
             "set_operation_name",
             "set_baggage_item",
         ):

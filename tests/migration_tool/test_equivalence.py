@@ -48,12 +48,12 @@ EXPECTED = {
     "handlers": """
         GET /profile kind=SERVER status=UNSET attrs={http.method='GET', http.status_code=200} events=[]
           load_user kind=INTERNAL status=UNSET attrs={user.id=7} events=[cache_miss{key='user:7'}]
-          render_profile kind=INTERNAL status=UNSET attrs={component='templates'} events=[]
+          render_profile kind=INTERNAL status=UNSET attrs={component='templates'} events=[rendered{payload='profile'}]
         """,
     "manual": """
         job kind=INTERNAL status=UNSET attrs={} events=[]
           inner kind=INTERNAL status=UNSET attrs={annotated=True} events=[]
-          step kind=INTERNAL status=UNSET attrs={step=1} events=[]
+          step kind=INTERNAL status=UNSET attrs={step=1} events=[progress{payload=50}]
         """,
     "propagation": """
         batch kind=INTERNAL status=UNSET attrs={} events=[]

@@ -119,6 +119,44 @@ CASES: dict[str, tuple[str, str]] = {
             span.end(14000000000)
         """,
     ),
+    "deprecated log_event and log, comments and layout kept": (
+        """
+        import opentracing
+
+        tracer = opentracing.global_tracer()
+
+
+        def fetch(body):
+            span = tracer.start_span("fetch")
+            span.log_event("retry")  # first try failed
+            span.log_event(
+                'fetched',   # from cache
+                body,  # the payload
+            )
+            span.log_event("error", payload=body)
+            span.log(event="done", payload=None, timestamp=2.5)
+            span.log()
+            span.finish()
+        """,
+        """
+        from opentelemetry import trace
+
+        tracer = trace.get_tracer(__name__)
+
+
+        def fetch(body):
+            span = tracer.start_span("fetch")
+            span.add_event("retry")  # first try failed
+            span.add_event(
+                'fetched',   # from cache
+                {"payload": body},  # the payload
+            )
+            span.add_event("exception", {"payload": body})
+            span.add_event("done", timestamp=2500000000)
+            span.add_event("log")
+            span.end()
+        """,
+    ),
     "first statement span = scope.span is folded into the with": (
         """
         import opentracing

@@ -1,6 +1,9 @@
-"""Span methods: ``set_tag``, ``log_kv``, ``finish``, ``set_operation_name``, baggage, context."""
+"""Span methods: ``set_tag``, ``log_kv`` (and its deprecated aliases ``log_event``/``log``),
+``finish``, ``set_operation_name``, baggage, context."""
 
 from __future__ import annotations
+
+from typing import Optional, Union
 
 import libcst as cst
 
@@ -11,7 +14,7 @@ from otelbridge.migration_tool.transforms.arguments import (
     seconds_to_ns,
     tag_string,
 )
-from otelbridge.migration_tool.transforms.base import arg, literal, string
+from otelbridge.migration_tool.transforms.base import arg, has_star_args, literal, string
 from otelbridge.migration_tool.transforms.statements import StatementAware
 
 #: Methods only OpenTracing spans have: on a receiver of unknown type they are flagged.
@@ -25,6 +28,24 @@ EXCEPTION_FIELDS = {
     "stack": "exception.stacktrace",
 }
 UNKNOWN_SPAN = "span of unknown type (e.g. received as a parameter): not rewritten"
+
+
+def event_name(field: Optional[Union[cst.Arg, cst.DictElement]]) -> str:
+    """The literal ``event`` of an OpenTracing log (``"log"`` when absent); raises :class:`Review`.
+
+    It must be literal: an ``error`` event maps to an exception, any other to a plain event.
+    """
+    if field is None:
+        return "log"
+    name = literal(field.value)
+    if not isinstance(name, str):
+        raise Review("log event name is not a literal")
+    return name
+
+
+def positional(item: cst.Arg, value: cst.BaseExpression) -> cst.Arg:
+    """``item`` passed positionally with ``value``, keeping its comma and comments."""
+    return item.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT, value=value)
 
 
 class SpanMethods(StatementAware):
@@ -77,8 +98,8 @@ class SpanMethods(StatementAware):
         return self._call(
             updated,
             "set_attribute",
-            new_key.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT),
-            new_value.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT),
+            positional(new_key, new_key.value),
+            positional(new_value, new_value.value),
         )
 
     def _log_kv(self, original: cst.Call, updated: cst.Call, owner: Kind) -> cst.BaseExpression:
@@ -97,9 +118,7 @@ class SpanMethods(StatementAware):
             if key is None or not isinstance(new_element, cst.DictElement):
                 raise Review("log_kv() with non-literal keys: event name unknown")
             keys[key] = new_element
-        event = literal(keys.pop("event").value) if "event" in keys else "log"
-        if not isinstance(event, str):
-            raise Review("log_kv() event name is not a literal")
+        event = event_name(keys.pop("event", None))
         error = keys.pop("error.object", None) if event == "error" else None
         if event == "error" and error is None:
             event = "exception"
@@ -120,6 +139,59 @@ class SpanMethods(StatementAware):
             args.append(keyword("timestamp", seconds_to_ns(new_stamp.value)))
         return self._call(updated, "record_exception" if error is not None else "add_event", *args)
 
+    def _log_event(self, original: cst.Call, updated: cst.Call, owner: Kind) -> cst.BaseExpression:
+        """Deprecated alias: ``log_event(e, p)`` is ``log_kv({"event": e, "payload": p})``."""
+        if has_star_args(original) or len(original.args) > 2:
+            raise Review("log_event() arguments cannot be mapped")
+        event = arg(original, "event", 0)
+        if event is None:
+            raise Review("log_event() without an event")
+        return self._alias_event(original, updated, event, arg(original, "payload", 1), None)
+
+    def _log(self, original: cst.Call, updated: cst.Call, owner: Kind) -> cst.BaseExpression:
+        """Deprecated alias: ``log(event=, payload=, timestamp=)`` is ``log_kv`` of the first two
+        (OpenTracing drops any other keyword, so one present is left for a human)."""
+        given = {a.keyword.value: a for a in original.args if a.keyword is not None}
+        if has_star_args(original) or len(given) != len(original.args):
+            raise Review("log() arguments cannot be mapped")
+        if set(given) - {"event", "payload", "timestamp"}:
+            raise Review("log() fields other than event/payload are ignored by OpenTracing")
+        return self._alias_event(
+            original, updated, given.get("event"), given.get("payload"), given.get("timestamp")
+        )
+
+    def _alias_event(
+        self,
+        original: cst.Call,
+        updated: cst.Call,
+        event: Optional[cst.Arg],
+        payload: Optional[cst.Arg],
+        stamp: Optional[cst.Arg],
+    ) -> cst.BaseExpression:
+        """``add_event(name, {"payload": p}, timestamp=ns)``, keeping each argument's layout."""
+
+        def new(item: cst.Arg) -> cst.Arg:
+            return updated.args[original.args.index(item)]
+
+        name = event_name(event)
+        value = string("exception") if name == "error" else None
+        args = []
+        if event is None:
+            args.append(cst.Arg(string(name)))
+        else:
+            args.append(positional(new(event), value or new(event).value))
+        if payload is not None and literal(payload.value) is not None:
+            fields = cst.Dict([cst.DictElement(string("payload"), new(payload).value)])
+            args.append(positional(new(payload), fields))
+        if stamp is not None and literal(stamp.value) is not None:
+            args.append(keyword("timestamp", seconds_to_ns(new(stamp).value), new(stamp)))
+        if updated.args:  # keep the layout before the closing parenthesis
+            last = updated.args[-1]
+            args[-1] = args[-1].with_changes(
+                comma=last.comma, whitespace_after_arg=last.whitespace_after_arg
+            )
+        return self._call(updated, "add_event", *args)
+
     def _finish(self, original: cst.Call, updated: cst.Call, owner: Kind) -> cst.BaseExpression:
         stamp = arg(original, "finish_time", 0)
         if stamp is None or literal(stamp.value) is None:
@@ -133,7 +205,7 @@ class SpanMethods(StatementAware):
         return self._call(
             updated,
             "update_name",
-            *(a.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT) for a in updated.args),
+            *(positional(a, a.value) for a in updated.args),
         )
 
     def _set_baggage_item(
