@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Callable, Sequence, Union
+from typing import Callable, NamedTuple, Sequence, Union
 
 import libcst as cst
 from libcst.codemod import CodemodContext, ContextAwareTransformer
-from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import MetadataWrapper, ScopeProvider
 
-from otelbridge.migration_tool.imports import RemoveImportsKeepingComments
+from otelbridge.migration_tool.imports import add_imports, names_read, remove_unused_imports
 from otelbridge.migration_tool.model import LegacyModel
 from otelbridge.migration_tool.names import LEGACY_MODULES
 from otelbridge.migration_tool.state import STATE_KEY, STATEMENTS, MigrationState
 
 _Leave = Callable[[cst.CSTNode, cst.CSTNode], Union[cst.CSTNode, cst.RemovalSentinel]]
+#: Node types whose visit records something for the model or the import bookkeeping.
+_BINDINGS = frozenset({cst.Assign, cst.AnnAssign, cst.WithItem, cst.Import, cst.ImportFrom})
+
+
+class _Plan(NamedTuple):
+    statement: bool
+    visits: tuple[Callable[[cst.CSTNode], object], ...]
+    leaves: tuple[_Leave, ...]
 
 
 class Composite(cst.CSTTransformer):
@@ -29,42 +36,40 @@ class Composite(cst.CSTTransformer):
         super().__init__()
         self._state = state
         self._parts = parts
-        self._visits: dict[str, list[Callable[[cst.CSTNode], object]]] = {}
-        self._leaves: dict[str, list[_Leave]] = {}
+        self._plans: dict[type, _Plan] = {}
 
-    def _methods(self, table: dict, prefix: str, node: cst.CSTNode) -> list:
-        name = type(node).__name__
-        methods = table.get(name)
-        if methods is None:
-            methods = table[name] = [
-                m for m in (getattr(p, prefix + name, None) for p in self._parts) if m is not None
-            ]
-        return methods
+    def _plan(self, kind: type) -> _Plan:
+        """What to do for nodes of one type, worked out once per traversal (most of a module's
+        nodes are whitespace and names that no transform looks at)."""
+        name = kind.__name__
+        plan = self._plans[kind] = _Plan(
+            issubclass(kind, STATEMENTS),
+            tuple(m for m in (getattr(p, "visit_" + name, None) for p in self._parts) if m),
+            tuple(m for m in (getattr(p, "leave_" + name, None) for p in self._parts) if m),
+        )
+        return plan
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        record = self._state.model.record
-        if isinstance(node, cst.Assign):
-            for target in node.targets:
-                record(target.target, node.value)
-        elif isinstance(node, cst.AnnAssign) and node.value is not None:
-            record(node.target, node.value)
-        elif isinstance(node, cst.WithItem) and node.asname is not None:
-            record(node.asname.name, node.item)
-        elif isinstance(node, (cst.Import, cst.ImportFrom)):
-            self._record_import(node)
-        if isinstance(node, STATEMENTS):
+        kind = type(node)
+        plan = self._plans.get(kind) or self._plan(kind)
+        if kind in _BINDINGS:
+            self._record(node)
+        if plan.statement:
             self._state.statements.append(node)
-        for method in self._methods(self._visits, "visit_", node):
+        for method in plan.visits:
             method(node)
         return True
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):  # type: ignore[no-untyped-def]
+        plan = self._plans[type(original_node)]
+        if not plan.leaves and not plan.statement:
+            return updated_node
         result: object = updated_node
-        for method in self._methods(self._leaves, "leave_", original_node):
-            result = method(original_node, result)  # type: ignore[arg-type]
+        for method in plan.leaves:
+            result = method(original_node, result)  # type: ignore[operator]
             if not isinstance(result, cst.CSTNode):
                 break
-        if isinstance(original_node, STATEMENTS):
+        if plan.statement:
             self._state.statements.pop()
             if isinstance(result, cst.CSTNode):
                 result = self._state.add_markers(original_node, result)
@@ -72,6 +77,21 @@ class Composite(cst.CSTTransformer):
                 first, *rest = result.nodes
                 result = cst.FlattenSentinel([self._state.add_markers(original_node, first), *rest])
         return result
+
+    def _record(self, node: cst.CSTNode) -> None:
+        """Bindings for the model, and legacy imports for removal at the end."""
+        record = self._state.model.record
+        if isinstance(node, cst.Assign):
+            for target in node.targets:
+                record(target.target, node.value)
+        elif isinstance(node, cst.AnnAssign):
+            if node.value is not None:
+                record(node.target, node.value)
+        elif isinstance(node, cst.WithItem):
+            if node.asname is not None:
+                record(node.asname.name, node.item)
+        else:
+            self._record_import(node)  # type: ignore[arg-type]
 
     def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
         return None
@@ -110,10 +130,10 @@ def apply_transforms(
     for part in parts:
         part.metadata = {ScopeProvider: scopes}  # what ``get_metadata`` reads
     result = wrapper.module.visit(Composite(state, parts))
-    if state.rewrites:
-        state.schedule_legacy_import_removal()
-        if context.scratch.get(AddImportsVisitor.CONTEXT_KEY):
-            result = AddImportsVisitor(context).transform_module(result)
-        if context.scratch.get(RemoveImportsVisitor.CONTEXT_KEY):
-            result = RemoveImportsKeepingComments(context).transform_module(result)
+    if not state.rewrites:
+        return result
+    if state.needed_imports:
+        result = add_imports(result, state.needed_imports)
+    if state.legacy_imports:
+        result = remove_unused_imports(result, state.legacy_imports, names_read(result))
     return result

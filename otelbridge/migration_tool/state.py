@@ -6,10 +6,10 @@ from typing import Mapping, Optional
 
 import libcst as cst
 from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import CodeRange, ImportAssignment, MetadataWrapper, PositionProvider
 
 from otelbridge.migration_tool.findings import TODO_PREFIX, Finding
+from otelbridge.migration_tool.imports import ImportItem
 from otelbridge.migration_tool.model import LegacyModel
 
 STATE_KEY = "otelbridge.migration"
@@ -39,7 +39,9 @@ class MigrationState:
         self._markers: dict[cst.CSTNode, list[str]] = {}
         self._positions: Optional[Mapping[cst.CSTNode, CodeRange]] = None
         #: legacy imports seen, removed at the end if nothing uses them any more
-        self.legacy_imports: list[tuple[str, Optional[str], Optional[str]]] = []
+        self.legacy_imports: list[ImportItem] = []
+        #: OpenTelemetry imports the rewrites use, added at the end
+        self.needed_imports: list[ImportItem] = []
 
     @staticmethod
     def of(context: CodemodContext) -> MigrationState:
@@ -91,11 +93,7 @@ class MigrationState:
                 ):
                     name = f"otel_{obj}"
                     break
-        AddImportsVisitor.add_needed_import(
-            self.context, module, obj, None if name == obj else name
-        )
+        item = (module, obj, None if name == obj else name)
+        if item not in self.needed_imports:
+            self.needed_imports.append(item)
         return name
-
-    def schedule_legacy_import_removal(self) -> None:
-        for module, obj, asname in self.legacy_imports:
-            RemoveImportsVisitor.remove_unused_import(self.context, module, obj, asname)

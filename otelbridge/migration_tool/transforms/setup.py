@@ -67,10 +67,7 @@ class TracerSetup(StatementAware):
                 + ", ".join(dropped),
             )
         self.state.context.scratch.setdefault("otelbridge.configure", True)
-        from libcst.codemod.visitors import AddImportsVisitor
-
-        AddImportsVisitor.add_needed_import(self.context, "otelbridge.sdk", "configure")
-        return cst.Call(cst.Name("configure"), args)
+        return cst.Call(cst.Name(self.otel(node, "otelbridge.sdk", "configure")), args)
 
     def _config_dict(self, node: cst.BaseExpression, dropped: list[str]) -> list[cst.Arg]:
         if not isinstance(node, cst.Dict):

@@ -17,33 +17,32 @@ from otelbridge.migration_tool.model import Kind
 from otelbridge.migration_tool.state import Unconvertible
 from otelbridge.migration_tool.transforms.arguments import Review, map_creation_args
 from otelbridge.migration_tool.transforms.base import LegacyTransform
+from otelbridge.migration_tool.walk import walk
 
 ESCAPES = "scope escapes its with block (used other than as `.span`)"
 UNKNOWN_TRACER = "tracer of unknown type (e.g. received as a parameter): not rewritten"
 
 
-class _SpanUses(cst.CSTVisitor):
+class _SpanUses:
     """Inside a ``with`` body: every use of ``name`` and which of them are ``name.span``."""
 
-    def __init__(self, name: str) -> None:
-        super().__init__()
+    def __init__(self, name: str, body: cst.CSTNode) -> None:
         self.name = name
         self.uses: set[cst.Name] = set()
         self.span_attrs: dict[cst.Name, cst.Attribute] = {}
-
-    def visit_Attribute(self, node: cst.Attribute) -> Optional[bool]:
-        if (
-            isinstance(node.value, cst.Name)
-            and node.value.value == self.name
-            and node.attr.value == "span"
-        ):
-            self.span_attrs[node.value] = node
-        node.value.visit(self)  # never descend into ``.attr``: it is not a use
-        return False
-
-    def visit_Name(self, node: cst.Name) -> None:
-        if node.value == self.name:
-            self.uses.add(node)
+        attrs: set[cst.Name] = set()  # ``x.<name>`` is an attribute, not a use of ``name``
+        for node in walk(body):
+            if isinstance(node, cst.Name):
+                if node.value == name and node not in attrs:
+                    self.uses.add(node)
+            elif isinstance(node, cst.Attribute):
+                attrs.add(node.attr)
+                if (
+                    isinstance(node.value, cst.Name)
+                    and node.value.value == name
+                    and node.attr.value == "span"
+                ):
+                    self.span_attrs[node.value] = node
 
 
 class SpanCreation(LegacyTransform):
@@ -75,10 +74,9 @@ class SpanCreation(LegacyTransform):
             ):
                 continue
             target = item.asname.name if item.asname is not None else None
-            uses = _SpanUses(target.value) if isinstance(target, cst.Name) else None
+            uses = _SpanUses(target.value, node.body) if isinstance(target, cst.Name) else None
             if uses is not None:
                 assert isinstance(target, cst.Name)
-                node.body.visit(uses)
                 self._pin(target, call, uses)
             if self.kind(call.func.value) is not Kind.TRACER or self.kept(call):
                 continue

@@ -16,7 +16,8 @@ from opentelemetry.baggage import _BAGGAGE_KEY
 from opentelemetry.context import Context
 from opentelemetry.propagators.textmap import CarrierT, Getter
 
-from otelbridge.sdk.propagation._carrier import keys_with_prefix, single_value
+from otelbridge.sdk.propagation._carrier import keys_mentioning, single_value
+from otelbridge.sdk.propagation._context import with_value
 
 _logger = logging.getLogger(__name__)
 MAX_BYTES = 8192
@@ -41,10 +42,13 @@ def baggage_of(context: Optional[Context]) -> Mapping[str, object]:
 
 
 def with_baggage(entries: Dict[str, str], context: Optional[Context]) -> Context:
-    """``context`` (default: current, as the API's baggage propagator) with ``entries`` added."""
+    """``context`` (default: current, as the API's baggage propagator) with ``entries`` added.
+
+    ``entries`` is stored as is when the context has no baggage yet: callers pass a fresh dict.
+    """
     base = base_of(context)
-    merged = {**baggage_of(base), **entries}
-    return Context({**base, _BAGGAGE_KEY: merged})
+    existing = baggage_of(base)
+    return with_value(base, _BAGGAGE_KEY, {**existing, **entries} if existing else entries)
 
 
 def prefixed_entries(
@@ -52,27 +56,29 @@ def prefixed_entries(
 ) -> Optional[Dict[str, str]]:
     """Baggage sent as one header per entry (``uberctx-<key>``, ``ot-baggage-<key>``).
 
-    Keys are lower-cased (header names are case-insensitive); ``decode`` percent-decodes values.
-    ``None`` when a value is not text or the limits are exceeded: the caller refuses the carrier.
+    Header names match ``prefix`` case-insensitively and keys are lower-cased; ``decode``
+    percent-decodes values. ``None`` when a value is not text or the limits are exceeded: the
+    caller refuses the carrier.
     """
     entries: Dict[str, str] = {}
     size = 0
-    for header in keys_with_prefix(getter, carrier, prefix):
+    skip = len(prefix)
+    for header in keys_mentioning(getter, carrier, prefix):
+        if not isinstance(header, str) or header[:skip].lower() != prefix:
+            continue
         value = single_value(getter, carrier, header)
-        key = header[len(prefix) :].lower()
-        if value is None or not key:
+        if value is None or len(header) == skip:
             return None
-        size += len(header) + len(value)
-        if len(entries) == MAX_MEMBERS or len(header) + len(value) > MAX_MEMBER_BYTES:
-            return None
-        if size > MAX_BYTES:
+        member = len(header) + len(value)
+        size += member
+        if len(entries) == MAX_MEMBERS or member > MAX_MEMBER_BYTES or size > MAX_BYTES:
             return None
         if decode and "%" in value:
             try:
                 value = unquote(value, errors="strict")
             except UnicodeDecodeError:
                 return None
-        entries[key] = value
+        entries[header[skip:].lower()] = value
     return entries
 
 

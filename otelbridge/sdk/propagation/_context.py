@@ -1,8 +1,9 @@
 """Turning parsed ids into an OpenTelemetry ``Context`` and back, without the API's re-validation.
 
 Every propagator validates ids itself before calling :func:`remote_context`, so the span context
-is built with ``tuple.__new__`` (the API's ``SpanContext.__new__`` would check the ranges again) and
-the context is one dict copy instead of ``set_span_in_context``'s generic path.
+is built with ``tuple.__new__`` (the API's ``SpanContext.__new__`` would check the ranges again),
+the ``NonRecordingSpan`` without a Python ``__init__`` call, and the context is one dict copy
+instead of ``set_span_in_context``'s generic path. Extract pays this on every request.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ SAMPLED = TraceFlags(TraceFlags.SAMPLED)
 NOT_SAMPLED = TraceFlags(TraceFlags.DEFAULT)
 _FLAGS = tuple(TraceFlags(value) for value in range(256))
 _new_tuple = tuple.__new__
+_new_object = object.__new__
+_set_item = dict.__setitem__
 
 
 def flags_of(value: int) -> TraceFlags:
@@ -47,11 +50,13 @@ def remote_span_context(
     return _new_tuple(SpanContext, (trace_id, span_id, True, flags, trace_state, True))  # type: ignore[no-any-return]
 
 
-def with_span_context(span_context: SpanContext, context: Optional[Context]) -> Context:
-    """``context`` (default: an empty one, as the API's propagators do) with the remote span."""
-    if context is None:
-        return Context({_SPAN_KEY: NonRecordingSpan(span_context)})
-    return Context({**context, _SPAN_KEY: NonRecordingSpan(span_context)})
+def with_value(context: Optional[Context], key: str, value: object) -> Context:
+    """A copy of ``context`` (default: an empty one) with ``key`` set: one dict copy, no more."""
+    if not context:
+        return Context({key: value})
+    copy = Context(context)
+    _set_item(copy, key, value)  # Context.__setitem__ refuses; this copy is not shared yet
+    return copy
 
 
 def remote_context(
@@ -61,7 +66,10 @@ def remote_context(
     context: Optional[Context],
     trace_state: TraceState = DEFAULT_TRACE_STATE,
 ) -> Context:
-    return with_span_context(remote_span_context(trace_id, span_id, flags, trace_state), context)
+    """``context`` (default: an empty one, as the API's propagators do) with the remote span."""
+    span = _new_object(NonRecordingSpan)
+    span._context = remote_span_context(trace_id, span_id, flags, trace_state)  # all __init__ does
+    return with_value(context, _SPAN_KEY, span)
 
 
 def unchanged(context: Optional[Context]) -> Context:

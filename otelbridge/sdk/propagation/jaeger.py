@@ -42,11 +42,15 @@ __all__ = ["JaegerPropagator"]
 _logger = logging.getLogger(__name__)
 TRACE_ID_HEADER = "uber-trace-id"
 BAGGAGE_PREFIX = "uberctx-"
-#: Last hex digits of the flags with bit 1 (sampled) or bit 2 (debug) set; no int() needed.
-_SAMPLED_OR_DEBUG = frozenset("1235679abdefABDEF")
+_HEX = "[0-9a-fA-F]"
+#: Trace id, span id and the flags' last digit (the one holding the sampled and debug bits).
 _HEADER = re.compile(
-    r"([0-9a-fA-F]{1,32}):([0-9a-fA-F]{1,16}):([0-9a-fA-F]{1,16}):([0-9a-fA-F]{1,2})"
+    rf"[ \t]*({_HEX}{{1,32}}):({_HEX}{{1,16}}):{_HEX}{{1,16}}:{_HEX}?({_HEX})[ \t]*"
 )
+#: Flags digit to sampling: bit 1 (sampled) or bit 2 (debug, which implies sampled); no int().
+_FLAGS = {
+    digit: SAMPLED if int(digit, 16) & 3 else NOT_SAMPLED for digit in "0123456789abcdefABCDEF"
+}
 _MAX_HEADER = 3 * (32 + 16 + 16 + 2 + 3)
 
 
@@ -72,17 +76,16 @@ class JaegerPropagator(TextMapPropagator):
             return unchanged(context)
         if "%" in header:
             header = unquote(header)
-        match = _HEADER.fullmatch(header.strip(" \t"))
+        match = _HEADER.fullmatch(header)
         if match is None:
             _logger.debug("Ignoring malformed uber-trace-id")
             return unchanged(context)
-        trace_hex, span_hex, _, flags_hex = match.groups()
+        trace_hex, span_hex, flags_digit = match.groups()
         trace_id = int(trace_hex, 16)
         span_id = int(span_hex, 16)
         if trace_id == 0 or span_id == 0:
             return unchanged(context)
-        flags = SAMPLED if flags_hex[-1] in _SAMPLED_OR_DEBUG else NOT_SAMPLED
-        traced = remote_context(trace_id, span_id, flags, context)
+        traced = remote_context(trace_id, span_id, _FLAGS[flags_digit], context)
         return with_baggage(baggage, traced) if baggage else traced
 
     def inject(
