@@ -9,7 +9,7 @@ module, so an assignment textually after a use is not seen and the use stays unk
 from __future__ import annotations
 
 import enum
-from typing import Mapping, Optional
+from typing import AbstractSet, Mapping, Optional
 
 import libcst as cst
 from libcst.metadata import Assignment, BaseAssignment, ImportAssignment, Scope
@@ -30,15 +30,39 @@ class Kind(enum.Enum):
     JAEGER_CONFIG = "jaeger config"
     #: Bound from something we cannot see (a parameter, a loop variable, a mix of kinds).
     UNKNOWN = "unknown"
+    #: Kept on OpenTracing by a partial conversion (see ``legacy.py``): left exactly as written,
+    #: and so is everything derived from it.
+    LEGACY = "kept on OpenTracing"
 
 
 SPANS = (Kind.SPAN, Kind.CURRENT_SPAN)
+#: The OpenTracing objects a conversion turns into OpenTelemetry ones.
+CONVERTIBLE = frozenset(
+    {
+        Kind.TRACER,
+        Kind.SPAN,
+        Kind.CURRENT_SPAN,
+        Kind.SCOPE,
+        Kind.SPAN_CONTEXT,
+        Kind.EXTRACTED,
+        Kind.JAEGER_CONFIG,
+    }
+)
+
+
+def is_variable(node: cst.CSTNode) -> bool:
+    """A plain name or ``self.<attr>``: the bindings the model follows."""
+    return isinstance(node, cst.Name) or (
+        isinstance(node, cst.Attribute)
+        and isinstance(node.value, cst.Name)
+        and node.value.value == "self"
+    )
 
 
 class LegacyModel:
     """Per-file kind inference; one instance per module, shared by every transform."""
 
-    __slots__ = ("_bindings", "_kinds", "_scopes", "_self_attrs")
+    __slots__ = ("_bindings", "_kinds", "_pinned", "_scopes", "_self_attrs", "frozen")
 
     def __init__(self, scopes: Mapping[cst.CSTNode, Optional[Scope]]) -> None:
         self._scopes = scopes
@@ -47,6 +71,10 @@ class LegacyModel:
         #: ``self.<attr> = value`` anywhere in the module: attr -> values
         self._self_attrs: dict[str, list[cst.BaseExpression]] = {}
         self._kinds: dict[cst.CSTNode, Optional[Kind]] = {}
+        #: name loads whose one reaching binding is known (a ``with`` target in its block)
+        self._pinned: dict[cst.Name, cst.BaseExpression] = {}
+        #: origins (see :meth:`origins`) kept on OpenTracing: they and their uses are ``LEGACY``
+        self.frozen: AbstractSet[cst.CSTNode] = frozenset()
 
     # -- recording, called by the traversal -------------------------------------------------
     def record(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
@@ -58,6 +86,10 @@ class LegacyModel:
             and target.value.value == "self"
         ):
             self._self_attrs.setdefault(target.attr.value, []).append(value)
+
+    def pin(self, name: cst.Name, value: cst.BaseExpression) -> None:
+        """``name`` (a load) is bound to ``value`` whatever other bindings the name has."""
+        self._pinned[name] = value
 
     # -- queries ----------------------------------------------------------------------------
     def scope(self, node: cst.CSTNode) -> Optional[Scope]:
@@ -89,6 +121,8 @@ class LegacyModel:
             return self._kinds[node]
         self._kinds[node] = None  # cycle guard (``x = x``)
         found = self._infer(node)
+        if found is not None and node in self.frozen:
+            found = Kind.LEGACY
         self._kinds[node] = found
         return found
 
@@ -105,6 +139,8 @@ class LegacyModel:
         return None
 
     def _infer_name(self, node: cst.Name) -> Optional[Kind]:
+        if node in self._pinned:
+            return self.kind(self._pinned[node])
         scope = self._scopes.get(node)
         if scope is None:
             return None
@@ -137,6 +173,8 @@ class LegacyModel:
                 return kinds.pop() if len(kinds) == 1 else Kind.UNKNOWN
             return None
         owner = self.kind(node.value)
+        if owner is Kind.LEGACY:
+            return Kind.LEGACY
         if owner is Kind.UNKNOWN and attr == "span":
             return Kind.UNKNOWN
         if owner is Kind.SCOPE and attr == "span":
@@ -147,13 +185,6 @@ class LegacyModel:
             return Kind.SPAN_CONTEXT
         if owner in SPANS and attr == "tracer":
             return Kind.TRACER
-        if (
-            attr == "active"
-            and isinstance(node.value, cst.Attribute)
-            and node.value.attr.value == "scope_manager"
-            and self.kind(node.value.value) is Kind.TRACER
-        ):
-            return Kind.SCOPE
         return None
 
     def _infer_call(self, node: cst.Call) -> Optional[Kind]:
@@ -168,6 +199,8 @@ class LegacyModel:
         if not isinstance(func, cst.Attribute):
             return None
         owner = self.kind(func.value)
+        if owner is Kind.LEGACY:
+            return Kind.LEGACY
         method = func.attr.value
         if owner in SPANS and method in (
             "set_tag",
@@ -189,3 +222,48 @@ class LegacyModel:
         if owner is Kind.UNKNOWN and method in ("start_span", "start_active_span"):
             return Kind.UNKNOWN
         return None
+
+    def origins(self, node: cst.BaseExpression) -> set[cst.CSTNode]:
+        """Where the OpenTracing object ``node`` evaluates to is made: the tracer operation behind
+        a span, scope or context (``start_span``, ``active_span``, ``extract``...), the global
+        tracer or jaeger ``Config`` behind a tracer. Follows every binding that reaches a name,
+        and a span's ``context``/``tracer``, a scope's ``span``, chained calls to their owner.
+        """
+        found: set[cst.CSTNode] = set()
+        self._origins(node, found, set())
+        return found
+
+    def _origins(self, node: cst.BaseExpression, found: set, seen: set) -> None:
+        if node in seen:
+            return
+        seen.add(node)
+        if node in self._pinned:
+            self._origins(self._pinned[node], found, seen)  # type: ignore[index]
+            return
+        if isinstance(node, cst.Name):
+            scope = self._scopes.get(node)
+            for assignment in scope[node.value] if scope is not None else ():
+                value = self._bindings.get(assignment.node)
+                if value is not None:
+                    self._origins(value, found, seen)
+            return
+        if (
+            isinstance(node, cst.Attribute)
+            and isinstance(node.value, cst.Name)
+            and node.value.value == "self"
+        ):
+            for value in self._self_attrs.get(node.attr.value, ()):
+                self._origins(value, found, seen)
+            return
+        kind = self.kind(node)
+        if kind is None:
+            return
+        owner = node.value if isinstance(node, cst.Attribute) else None
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+            owner = node.func.value
+        owner_kind = None if owner is None else self.kind(owner)
+        if owner_kind is None or (owner_kind is Kind.TRACER and kind is not Kind.TRACER):
+            found.add(node)
+        else:
+            assert owner is not None
+            self._origins(owner, found, seen)

@@ -9,10 +9,12 @@ from typing import Sequence
 import libcst as cst
 from libcst.codemod import CodemodCommand, CodemodContext, ContextAwareTransformer
 
-from otelbridge.migration_tool.composite import apply_transforms
 from otelbridge.migration_tool.findings import Finding
+from otelbridge.migration_tool.legacy import migrate_module
 from otelbridge.migration_tool.prefilter import mentions_legacy
 from otelbridge.migration_tool.state import STATE_KEY, MigrationState, Unconvertible
+from otelbridge.migration_tool.transforms.escapes import Escapes
+from otelbridge.migration_tool.transforms.kept import KeptSites
 from otelbridge.migration_tool.transforms.propagation import Propagation
 from otelbridge.migration_tool.transforms.setup import TracerSetup
 from otelbridge.migration_tool.transforms.span_methods import SpanMethods
@@ -29,6 +31,8 @@ OPENTRACING_TRANSFORMS: Sequence[type[ContextAwareTransformer]] = (
     SpanMethods,
     Propagation,
     TracerSetup,
+    Escapes,
+    KeptSites,
 )
 
 
@@ -41,7 +45,7 @@ class OpenTracingToOpenTelemetry(CodemodCommand):
         return self.transform_module_impl(tree)
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
-        return apply_transforms(self.context, tree, OPENTRACING_TRANSFORMS)
+        return migrate_module(self.context, tree, OPENTRACING_TRANSFORMS)
 
 
 @dataclass

@@ -2,6 +2,8 @@
 
 ``python span_tree.py shim PROGRAM``: the legacy program as-is, under the OpenTracing shim.
 ``python span_tree.py native PROGRAM``: a migrated program, natively on the OpenTelemetry API.
+``python span_tree.py bridge PROGRAM``: any program under otelbridge's bridge (``install()``), which
+serves OpenTracing calls, such as those a partial migration keeps, from the same provider.
 Both export to an in-memory exporter; the outline printed is what the equivalence test compares.
 """
 
@@ -65,7 +67,12 @@ def main(variant: str, path: str) -> None:
     exporter = InMemorySpanExporter()
     provider = TracerProvider()
     provider.add_span_processor(SimpleSpanProcessor(exporter))
-    trace.set_tracer_provider(provider)
+    if variant == "bridge":
+        from otelbridge.bridge import install
+
+        install(tracer_provider=provider)
+    else:
+        trace.set_tracer_provider(provider)
     if variant == "shim":
         import opentracing
 

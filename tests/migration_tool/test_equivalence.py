@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -23,7 +22,7 @@ from otelbridge.cli import main
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE.parent / "fixtures" / "codemod"
-DRIVER = HERE / "span_tree.py"
+SpanTree = Callable[[str, Path], str]
 HAVE_SHIM = importlib.util.find_spec("otelbridge.shims.opentracing") is not None
 
 EXPECTED = {
@@ -69,18 +68,6 @@ EXPECTED = {
 }
 
 
-def span_tree(variant: str, program: Path) -> str:
-    result = subprocess.run(
-        [sys.executable, str(DRIVER), variant, str(program)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout.strip()
-
-
 def test_corpus_is_complete() -> None:
     assert sorted(p.stem for p in CORPUS.glob("*.py")) == sorted(EXPECTED)
 
@@ -102,12 +89,14 @@ def test_migrated_program_needs_no_review_and_no_opentracing(migrated: Path, nam
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_migrated_program_produces_the_expected_tree(migrated: Path, name: str) -> None:
+def test_migrated_program_produces_the_expected_tree(
+    migrated: Path, name: str, span_tree: SpanTree
+) -> None:
     assert span_tree("native", migrated / f"{name}.py") == textwrap.dedent(EXPECTED[name]).strip()
 
 
 @pytest.mark.skipif(not HAVE_SHIM, reason="otelbridge.shims.opentracing has not landed")
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_shim_and_migrated_trees_are_equal(migrated: Path, name: str) -> None:
+def test_shim_and_migrated_trees_are_equal(migrated: Path, name: str, span_tree: SpanTree) -> None:
     legacy = span_tree("shim", CORPUS / f"{name}.py")
     assert legacy == span_tree("native", migrated / f"{name}.py")

@@ -312,7 +312,7 @@ CASES: dict[str, tuple[str, str]] = {
                 scope.span.set_tag("a", 1)
         """,
     ),
-    "scope escaping its block is marked": (
+    "scope escaping its block is marked and kept on OpenTracing": (
         """
         import opentracing
 
@@ -323,15 +323,16 @@ CASES: dict[str, tuple[str, str]] = {
         """,
         """
         from opentelemetry import trace
+        from opentracing import global_tracer
 
         tracer = trace.get_tracer(__name__)
 
         # TODO(otelbridge): start_active_span outside a with statement: the scope escapes
-        scope = tracer.start_active_span("open")
+        scope = global_tracer().start_active_span("open")
         scope.close()
         """,
     ),
-    "Format.BINARY and dynamic log_kv are marked": (
+    "Format.BINARY and dynamic log_kv: marked, their span kept on OpenTracing": (
         """
         import opentracing
         from opentracing import Format
@@ -343,20 +344,132 @@ CASES: dict[str, tuple[str, str]] = {
             with tracer.start_active_span("send") as scope:
                 scope.span.log_kv(fields)
                 tracer.inject(scope.span.context, Format.BINARY, buf)
+            with tracer.start_active_span("encode") as child:
+                child.span.set_tag("size", len(buf))
         """,
         """
-        from opentracing import Format
+        from opentracing import global_tracer, Format
         from opentelemetry import trace
 
         tracer = trace.get_tracer(__name__)
 
 
         def send(fields, buf):
-            with tracer.start_as_current_span("send") as span:
+            # TODO(otelbridge): kept on OpenTracing (served by the otelbridge bridge): a use of it could not be converted
+            with global_tracer().start_active_span("send") as scope:
                 # TODO(otelbridge): log_kv() with a dynamic dict: event name and attributes unknown
-                span.log_kv(fields)
+                scope.span.log_kv(fields)
                 # TODO(otelbridge): Format.BINARY has no OpenTelemetry propagator
-                tracer.inject(span.get_span_context(), Format.BINARY, buf)
+                global_tracer().inject(scope.span.context, Format.BINARY, buf)
+            with tracer.start_as_current_span("encode") as span:
+                span.set_attribute("size", len(buf))
+        """,
+    ),
+    "objects handed to other code or tested for None are kept on OpenTracing": (
+        """
+        import opentracing
+        from opentracing import Format
+
+        tracer = opentracing.global_tracer()
+
+
+        def serve(headers, register):
+            parent = tracer.extract(Format.HTTP_HEADERS, headers)
+            if parent is None:
+                return
+            if tracer.active_span:
+                pass
+            with tracer.start_active_span("serve", child_of=parent) as scope:
+                register(scope.span)  # handed to a callback
+                scope.span.set_tag("ok", True)
+            with tracer.start_active_span("after") as scope2:
+                scope2.span.set_tag("ok", True)
+            tracer.close()
+        """,
+        """
+        from opentracing import global_tracer, Format
+        from opentelemetry import trace
+
+        tracer = trace.get_tracer(__name__)
+
+
+        def serve(headers, register):
+            # TODO(otelbridge): kept on OpenTracing (served by the otelbridge bridge): a use of it could not be converted
+            parent = global_tracer().extract(Format.HTTP_HEADERS, headers)
+            # TODO(otelbridge): extracted context compared: OpenTelemetry's is never None, kept on OpenTracing
+            if parent is None:
+                return
+            # TODO(otelbridge): OpenTracing current span tested for truth (OpenTelemetry's is never None): kept on OpenTracing
+            if global_tracer().active_span:
+                pass
+            # TODO(otelbridge): kept on OpenTracing (served by the otelbridge bridge): a use of it could not be converted
+            with global_tracer().start_active_span("serve", child_of=parent) as scope:
+                # TODO(otelbridge): OpenTracing current span passed to other code: kept on OpenTracing
+                register(scope.span)  # handed to a callback
+                scope.span.set_tag("ok", True)
+            with tracer.start_as_current_span("after") as span:
+                span.set_attribute("ok", True)
+            # TODO(otelbridge): `close` of an OpenTracing tracer is not mapped: kept on OpenTracing
+            global_tracer().close()
+        """,
+    ),
+    "a jaeger set-up that cannot map keeps its tracer and spans on OpenTracing": (
+        """
+        import opentracing
+        from jaeger_client import Config
+
+        tracer = Config(config={"sampler": {"type": "remote"}}, service_name="api").initialize_tracer()
+
+
+        def handle():
+            with tracer.start_active_span("handle") as scope:
+                scope.span.set_tag("ok", True)
+            with opentracing.global_tracer().start_active_span("native") as scope:
+                scope.span.set_tag("ok", True)
+        """,
+        """
+        from jaeger_client import Config
+        from opentelemetry import trace
+
+        # TODO(otelbridge): jaeger sampler has no OpenTelemetry equivalent (remote/rate limiting)
+        tracer = Config(config={"sampler": {"type": "remote"}}, service_name="api").initialize_tracer()
+
+
+        def handle():
+            with tracer.start_active_span("handle") as scope:
+                scope.span.set_tag("ok", True)
+            with trace.get_tracer(__name__).start_as_current_span("native") as span:
+                span.set_attribute("ok", True)
+        """,
+    ),
+    "log aliases that cannot be mapped are marked, their span kept": (
+        """
+        import opentracing
+
+        tracer = opentracing.global_tracer()
+
+
+        def log(message):
+            span = tracer.start_span("log")
+            span.log_event(message)
+            span.log(event="x", level="debug")
+            span.finish()
+        """,
+        """
+        from opentelemetry import trace
+        from opentracing import global_tracer
+
+        tracer = trace.get_tracer(__name__)
+
+
+        def log(message):
+            # TODO(otelbridge): kept on OpenTracing (served by the otelbridge bridge): a use of it could not be converted
+            span = global_tracer().start_span("log")
+            # TODO(otelbridge): log event name is not a literal
+            span.log_event(message)
+            # TODO(otelbridge): log() fields other than event/payload are ignored by OpenTracing
+            span.log(event="x", level="debug")
+            span.finish()
         """,
     ),
     "trace id formatting is marked": (

@@ -37,6 +37,8 @@ class Propagation(StatementAware):
         if not isinstance(func, cst.Attribute) or func.attr.value not in ("inject", "extract"):
             return updated_node
         owner = self.kind(func.value)
+        if self.kept(original_node):
+            return updated_node
         if owner is Kind.UNKNOWN:
             self.flag(
                 original_node,

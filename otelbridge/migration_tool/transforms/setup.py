@@ -62,7 +62,7 @@ class TracerSetup(StatementAware):
         if dropped:
             self.flag(
                 node,
-                "setup",
+                "setup-settings",
                 "jaeger settings not mapped (use OTEL_* variables or configure() overrides): "
                 + ", ".join(dropped),
             )
@@ -164,7 +164,7 @@ class TracerSetup(StatementAware):
             isinstance(target, cst.Attribute)
             and self.model.qualified_names(target) & GLOBAL_TRACER_ATTRS
         ):
-            return self._drop_global(original, value)
+            return self._drop_global(updated, value)
         config = self._init_call(value)
         if config is None:
             return updated
@@ -197,12 +197,14 @@ class TracerSetup(StatementAware):
             and len(value.args) == 1
             and self.model.qualified_names(value.func) & SET_GLOBAL_TRACER
         ):
-            return self._drop_global(original, value.args[0].value)
+            return self._drop_global(updated, value.args[0].value)
         return updated
 
     def _drop_global(
-        self, original: cst.SimpleStatementLine, tracer: cst.BaseExpression
+        self, updated: cst.SimpleStatementLine, tracer: cst.BaseExpression
     ) -> _Statement:
+        if self.kept(tracer):  # the legacy tracer stays: so does making it global
+            return updated
         if self.kind(tracer) is not Kind.TRACER:
             raise Review("global tracer set to a tracer of unknown type")
         self.rewrote()

@@ -71,20 +71,25 @@ class SpanCreation(LegacyTransform):
                 isinstance(call, cst.Call)
                 and isinstance(call.func, cst.Attribute)
                 and call.func.attr.value == "start_active_span"
-                and self.kind(call.func.value) is Kind.TRACER
             ):
                 continue
-            if item.asname is None:
+            target = item.asname.name if item.asname is not None else None
+            uses = _SpanUses(target.value, node.body) if isinstance(target, cst.Name) else None
+            if uses is not None:
+                assert isinstance(target, cst.Name)
+                self._pin(target, call, uses)
+            if self.kind(call.func.value) is not Kind.TRACER or self.kept(call):
+                continue
+            if target is None:
                 self._current[call] = None
                 continue
-            target = item.asname.name
-            if not isinstance(target, cst.Name):
+            if uses is None:
                 self._escapes[call] = ESCAPES
                 continue
+            assert isinstance(target, cst.Name)
             scope = self.model.scope(target)
             if scope is not None:
                 self._closed.pop((scope, target.value), None)
-            uses = _SpanUses(target.value, node.body)
             if uses.uses - set(uses.span_attrs):
                 self._escapes[call] = ESCAPES
                 continue
@@ -94,6 +99,17 @@ class SpanCreation(LegacyTransform):
                 continue
             self._current[call] = name
             self._plans[call] = (target, drop, list(uses.span_attrs.values()))
+
+    def _pin(self, target: cst.Name, call: cst.Call, uses: _SpanUses) -> None:
+        """In its block, the ``as`` name is bound by the ``with`` alone, unless the block rebinds
+        it: tell the model, which otherwise sees every binding of the name in the function."""
+        scope = self.model.scope(target)
+        if all(
+            self.model.assignment_of(use) is None and self.model.scope(use) is scope
+            for use in uses.uses
+        ):
+            for use in uses.uses:
+                self.model.pin(use, call)
 
     def _span_name(
         self, node: cst.With, target: cst.Name, uses: _SpanUses
@@ -137,6 +153,8 @@ class SpanCreation(LegacyTransform):
         ):
             return updated_node
         owner = self.kind(func.value)
+        if self.kept(original_node):
+            return updated_node
         if owner is Kind.UNKNOWN:
             self.flag(original_node, "unknown-tracer", UNKNOWN_TRACER)
             return updated_node

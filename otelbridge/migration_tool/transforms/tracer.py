@@ -31,6 +31,8 @@ class TracerAccess(LegacyTransform):
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         func = original_node.func
         last = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", None)
+        if self.kept(original_node):
+            return updated_node
         if (
             (last == "global_tracer" or self.model.is_imported(func))
             and not original_node.args
@@ -43,6 +45,8 @@ class TracerAccess(LegacyTransform):
         self, original_node: cst.Attribute, updated_node: cst.Attribute
     ) -> cst.BaseExpression:
         attr = original_node.attr.value
+        if self.kept(original_node):
+            return updated_node
         if attr == "tracer" and original_node not in self._stores:
             if self.model.qualified_names(original_node) & GLOBAL_TRACER_ATTRS:
                 return self._get_tracer(original_node)

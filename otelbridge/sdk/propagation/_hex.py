@@ -1,7 +1,7 @@
 """Fixed-width hex ids without a regex: ``bytes.fromhex`` validates and decodes in C.
 
-``fromhex`` skips whitespace between byte pairs, so a text of exactly ``2 * size`` characters that
-decodes to ``size`` bytes has no whitespace and only hex digits (either case).
+``fromhex`` skips whitespace between byte pairs, so a text of ``2 * n`` characters that decodes to
+``n`` bytes has no whitespace and only hex digits (either case).
 """
 
 from __future__ import annotations
@@ -10,17 +10,16 @@ _fromhex = bytes.fromhex
 _from_bytes = int.from_bytes
 
 
-def hex_id(text: str, size: int) -> int:
-    """The id spelled by exactly ``2 * size`` hex digits, or -1 (never raises for ``str``)."""
-    if len(text) != 2 * size:
+def hex_id(text: str, digits: int, or_digits: int = -1) -> int:
+    """The id spelled by exactly ``digits`` (or ``or_digits``) hex digits, or -1.
+
+    Never raises for ``str``. B3 and OT trace ids may have 32 or 16 digits (64-bit ids widen).
+    """
+    size = len(text)
+    if size != digits and size != or_digits:
         return -1
     try:
         raw = _fromhex(text)
     except ValueError:
         return -1
-    return _from_bytes(raw, "big") if len(raw) == size else -1
-
-
-def trace_id_64_or_128(text: str) -> int:
-    """A B3/OT trace id: 16 or 32 hex digits (64-bit ids are widened), or -1."""
-    return hex_id(text, len(text) // 2) if len(text) in (16, 32) else -1
+    return _from_bytes(raw, "big") if 2 * len(raw) == size else -1

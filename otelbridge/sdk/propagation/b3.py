@@ -30,7 +30,7 @@ from otelbridge.sdk.propagation._context import (
     unchanged,
     valid_span_context,
 )
-from otelbridge.sdk.propagation._hex import hex_id, trace_id_64_or_128
+from otelbridge.sdk.propagation._hex import hex_id
 
 __all__ = ["B3MultiFormat", "B3SingleFormat"]
 
@@ -48,15 +48,15 @@ def _extract_single(header: str, context: Optional[Context]) -> Context:
     """``{trace}-{span}[-{sampling}[-{parent}]]``."""
     parts = header.strip(" \t").split("-")
     count = len(parts)
-    trace_id = trace_id_64_or_128(parts[0])
-    span_id = hex_id(parts[1], 8) if count > 1 else -1
+    trace_id = hex_id(parts[0], 32, 16)
+    span_id = hex_id(parts[1], 16) if count > 1 else -1
     flags = _SINGLE_SAMPLED.get(parts[2]) if count > 2 else NOT_SAMPLED
     if (
         trace_id <= 0
         or span_id <= 0
         or flags is None
         or count > 4
-        or (count == 4 and hex_id(parts[3], 8) < 0)
+        or (count == 4 and hex_id(parts[3], 16) < 0)
     ):
         _logger.debug("Ignoring malformed b3 header")
         return unchanged(context)
@@ -77,8 +77,8 @@ def _extract_multi(
         flags = SAMPLED
     elif debug is not None and debug != "0":  # py_zipkin sends "0" for "not debug"
         flags = None
-    trace_id = trace_id_64_or_128(trace_hex)
-    span_id = hex_id(span_hex, 8)
+    trace_id = hex_id(trace_hex, 32, 16)
+    span_id = hex_id(span_hex, 16)
     if flags is None or trace_id <= 0 or span_id <= 0:
         _logger.debug("Ignoring malformed X-B3 headers")
         return unchanged(context)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Optional, Set
+from typing import Dict, Optional, Set
 
 from opentelemetry.context import Context
 from opentelemetry.propagators.textmap import (
@@ -19,6 +19,7 @@ from opentelemetry.propagators.textmap import (
     default_getter,
     default_setter,
 )
+from opentelemetry.trace import TraceFlags
 
 from otelbridge.sdk.propagation._carrier import single_value
 from otelbridge.sdk.propagation._context import (
@@ -34,7 +35,12 @@ __all__ = ["CloudTraceFormatPropagator"]
 
 _logger = logging.getLogger(__name__)
 HEADER = "x-cloud-trace-context"
-_VALUE = re.compile(r"([0-9a-fA-F]{32})/([0-9]{1,20})(?:;o=([0-9]{1,3}))?")
+#: Trace id, span id and the last digit of the options (its parity is the sampled bit).
+_VALUE = re.compile(r"[ \t]*([0-9a-fA-F]{32})/([0-9]{1,20})(?:;o=[0-9]{0,2}([0-9]))?[ \t]*")
+_FLAGS: Dict[Optional[str], TraceFlags] = {
+    None: NOT_SAMPLED,  # no options
+    **{digit: SAMPLED if int(digit) & 1 else NOT_SAMPLED for digit in "0123456789"},
+}
 
 
 class CloudTraceFormatPropagator(TextMapPropagator):
@@ -51,17 +57,16 @@ class CloudTraceFormatPropagator(TextMapPropagator):
         header = single_value(getter, carrier, HEADER)
         if header is None:
             return unchanged(context)
-        match = _VALUE.fullmatch(header.strip(" \t"))
+        match = _VALUE.fullmatch(header)
         if match is None:
             _logger.debug("Ignoring malformed X-Cloud-Trace-Context")
             return unchanged(context)
-        trace_id = int(match.group(1), 16)
-        span_id = int(match.group(2))
-        options = match.group(3)
+        trace_hex, span_decimal, options_digit = match.groups()
+        trace_id = int(trace_hex, 16)
+        span_id = int(span_decimal)
         if trace_id == 0 or not 0 < span_id <= MAX_SPAN_ID:
             return unchanged(context)
-        flags = SAMPLED if options is not None and int(options) & 1 else NOT_SAMPLED
-        return remote_context(trace_id, span_id, flags, context)
+        return remote_context(trace_id, span_id, _FLAGS[options_digit], context)
 
     def inject(
         self,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import binascii
 import logging
+import struct
 from typing import Any, List, Optional, Sequence, Set, Tuple, Union
 
 from opentelemetry.context import Context
@@ -52,6 +53,9 @@ __all__ = [
 HEADER = "grpc-trace-bin"
 _logger = logging.getLogger(__name__)
 _ENCODED_LENGTH = 29
+#: The usual, complete encoding in one C call: version (checked apart), then each field id and
+#: value; the 128-bit trace id comes as two 64-bit halves.
+_unpack_whole = struct.Struct(">xBQQBQBB").unpack_from
 _from_big = int.from_bytes
 #: A sender that emits more than a trace context here is broken or hostile; never parse megabytes.
 _MAX_INPUT = 256
@@ -87,22 +91,25 @@ def _decode(data: object) -> Optional[Tuple[int, int, TraceFlags]]:
     size = len(data)
     if size < 27 or size > _MAX_INPUT or data[0] != 0:
         return None
-    if size >= _ENCODED_LENGTH and data[1] == 0 and data[18] == 1 and data[27] == 2:
-        trace_id = _from_big(data[2:18], "big")
-        span_id = _from_big(data[19:27], "big")
-        flags = data[28]
-    else:
-        parsed = _parse_fields(data)
-        if parsed is None:
-            return None
-        trace_id, span_id, flags = parsed
+    parsed = _parse_fields(data)
+    if parsed is None:
+        return None
+    trace_id, span_id, flags = parsed
     if trace_id == 0 or span_id == 0:
         return None
     return trace_id, span_id, flags_of(flags)
 
 
 def _parse_fields(data: bytes) -> Optional[Tuple[int, int, int]]:
-    """The general (rare) path: fields in order, each optional, stop at the first unknown id."""
+    """Trace id, span id and flags (0 when absent); ``None`` if a field is cut short.
+
+    The usual complete encoding is read in one C call; otherwise fields are read in order, each
+    optional, stopping at the first unknown id.
+    """
+    if len(data) >= _ENCODED_LENGTH:
+        trace_field, high, low, span_field, span_id, flags_field, flags = _unpack_whole(data)
+        if trace_field == 0 and span_field == 1 and flags_field == 2:
+            return high << 64 | low, span_id, flags
     position = 1
     trace_id = span_id = flags = 0
     if data[position] == 0:
@@ -130,7 +137,10 @@ class GrpcMetadataGetter(Getter[MetadataT]):
 
     def get(self, carrier: MetadataT, key: str) -> Optional[List[str]]:
         key = key.lower()
-        found = [value for name, value in carrier if name == key]
+        found = []
+        for name, value in carrier:  # a loop: cheaper than a comprehension for a few entries
+            if name == key:
+                found.append(value)
         return found or None
 
     def keys(self, carrier: MetadataT) -> List[str]:

@@ -35,7 +35,7 @@ from otelbridge.sdk.propagation._context import (
     unchanged,
     valid_span_context,
 )
-from otelbridge.sdk.propagation._hex import hex_id, trace_id_64_or_128
+from otelbridge.sdk.propagation._hex import hex_id
 
 __all__ = ["OTTracePropagator"]
 
@@ -64,8 +64,8 @@ class OTTracePropagator(TextMapPropagator):
             return unchanged(context)
         sampled = single_value(getter, carrier, SAMPLED_HEADER)
         flags = NOT_SAMPLED if sampled is None else _SAMPLED.get(sampled.lower())
-        trace_id = trace_id_64_or_128(trace_hex)
-        span_id = hex_id(span_hex, 8)
+        trace_id = hex_id(trace_hex, 32, 16)
+        span_id = hex_id(span_hex, 16)
         baggage = prefixed_entries(getter, carrier, BAGGAGE_PREFIX, decode=False)
         if flags is None or trace_id <= 0 or span_id <= 0 or baggage is None:
             _logger.debug("Ignoring malformed or oversized ot-tracer headers")

@@ -138,8 +138,8 @@ class TraceContextTextMapPropagator(TextMapPropagator):
             return unchanged(context)
         fields = header[:55]
         flags = _FLAGS.get(header[53:55])
-        trace_id = hex_id(header[3:35], 16)
-        span_id = hex_id(header[36:52], 8)
+        trace_id = hex_id(header[3:35], 32)
+        span_id = hex_id(header[36:52], 16)
         if flags is None or trace_id <= 0 or span_id <= 0 or fields != fields.lower():
             _logger.debug("Ignoring malformed traceparent")
             return unchanged(context)

@@ -1,0 +1,132 @@
+"""Partial conversion: what stays OpenTracing so that a partly migrated file still runs.
+
+A site the rewrite cannot convert is left as written and marked. Left alone, it would call the
+OpenTracing API on objects the rest of the file turned into OpenTelemetry ones (an OpenTelemetry
+tracer has no ``start_active_span``, its spans no ``log_kv``). So the objects such a site uses are
+kept on OpenTracing too:
+
+- every span, scope, span context or extracted context it uses is *frozen* at its origin (the
+  ``start_span``/``start_active_span``/``active_span``/``extract`` that made it, see
+  :meth:`LegacyModel.origins`): that call and every use of its result stay OpenTracing;
+- a tracer variable it uses is replaced by ``opentracing.global_tracer()`` there, while the
+  converted variable keeps serving the converted sites; a tracer expression that makes a tracer
+  (``opentracing.global_tracer()``, a jaeger ``Config``) is frozen like a span.
+
+At run time the kept sites are served by otelbridge's bridge (``otelbridge run``,
+``otelbridge.bridge.install()``), whose global OpenTracing tracer records into the same
+OpenTelemetry provider and context: kept and converted spans share one trace.
+
+Freezing can make new sites unconvertible (a converted call given a kept span), so the file is
+migrated again, with the larger plan, until the plan stops growing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Iterable, Sequence
+
+import libcst as cst
+from libcst.codemod import CodemodContext, ContextAwareTransformer
+
+from otelbridge.migration_tool.composite import apply_transforms
+from otelbridge.migration_tool.model import CONVERTIBLE, Kind, LegacyModel, is_variable
+from otelbridge.migration_tool.state import MigrationState, Unconvertible
+from otelbridge.migration_tool.transforms.base import FLAGS_KEY, Flag
+
+#: ``context.scratch`` key: the :class:`Plan` a traversal follows.
+PLAN_KEY = "otelbridge.legacy"
+#: Rules whose sites are converted all the same (the marker asks for a check, not for a fix).
+ADVISORY = frozenset({"trace-id", "setup-settings"})
+#: Each pass can only grow the plan; a file that needs more passes is left unchanged.
+MAX_PASSES = 6
+
+
+@dataclasses.dataclass(frozen=True)
+class Plan:
+    """What to keep on OpenTracing in one file."""
+
+    #: origins kept on OpenTracing (the model reports them and their uses as ``LEGACY``)
+    frozen: frozenset[cst.CSTNode] = frozenset()
+    #: tracer variables, at kept sites, to replace by the OpenTracing global tracer
+    swaps: frozenset[cst.CSTNode] = frozenset()
+    #: every site flagged so far: markers carried into the next pass
+    flags: tuple[Flag, ...] = ()
+    #: frozen origins inside a flagged site or another origin: that one's marker explains them
+    explained: frozenset[cst.CSTNode] = frozenset()
+
+
+def migrate_module(
+    context: CodemodContext, tree: cst.Module, kinds: Sequence[type[ContextAwareTransformer]]
+) -> cst.Module:
+    """``apply_transforms``, repeated with a growing :class:`Plan` until it is stable."""
+    plan = Plan()
+    for _ in range(MAX_PASSES):
+        attempt = dataclasses.replace(context, scratch={PLAN_KEY: plan}, warnings=[])
+        result = apply_transforms(attempt, tree, kinds)
+        grown = extend(plan, MigrationState.of(attempt).model, attempt.scratch.get(FLAGS_KEY, ()))
+        if (grown.frozen, grown.swaps) == (plan.frozen, plan.swaps):
+            context.scratch.update(attempt.scratch)
+            context.warnings.extend(attempt.warnings)
+            return result
+        plan = grown
+    raise Unconvertible("partial conversion did not settle: migrate this file by hand")
+
+
+def extend(plan: Plan, model: LegacyModel, flags: Iterable[Flag]) -> Plan:
+    """The plan grown by the sites flagged in a traversal (and by what it freezes in turn)."""
+    known = set(plan.flags)
+    new = [flag for flag in flags if flag not in known]
+    frozen, swaps, explained = set(plan.frozen), set(plan.swaps), set(plan.explained)
+    work: list[cst.CSTNode] = [f.node for f in (*plan.flags, *new) if f.rule not in ADVISORY]
+    work += frozen
+    done: set[cst.CSTNode] = set()
+    while work:
+        site = work.pop()
+        if site in done:
+            continue
+        done.add(site)
+        uses = _legacy_uses(model, site)
+        inside = set(uses)
+        for expr in uses:
+            if model.kind(expr) is Kind.TRACER and is_variable(expr):
+                swaps.add(expr)
+                continue
+            for origin in model.origins(expr):
+                if origin is not site and origin in inside:
+                    explained.add(origin)
+                if origin not in frozen:
+                    frozen.add(origin)
+                    work.append(origin)
+    return Plan(frozenset(frozen), frozenset(swaps), (*plan.flags, *new), frozenset(explained))
+
+
+def _legacy_uses(model: LegacyModel, site: cst.CSTNode) -> list[cst.BaseExpression]:
+    uses = _Uses(model)
+    site.visit(uses)
+    return uses.found
+
+
+#: What a kept site may use: unknown too, as a name bound to a span in one block and to
+#: something not yet seen in another is unknown to the transforms.
+_USES = CONVERTIBLE | {Kind.UNKNOWN}
+
+
+class _Uses(cst.CSTVisitor):
+    """The OpenTracing objects a site reads (not assignment targets, attribute or keyword names)."""
+
+    def __init__(self, model: LegacyModel) -> None:
+        super().__init__()
+        self._model = model
+        self.found: list[cst.BaseExpression] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, cst.BaseExpression) and self._model.kind(node) in _USES:
+            self.found.append(node)
+        if isinstance(node, (cst.Attribute, cst.Arg)):
+            node.value.visit(self)
+            return False
+        if isinstance(node, (cst.AnnAssign, cst.AugAssign)):
+            if node.value is not None:
+                node.value.visit(self)
+            return False
+        return not isinstance(node, (cst.AssignTarget, cst.AsName, cst.Param))

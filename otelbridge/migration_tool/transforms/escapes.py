@@ -1,0 +1,149 @@
+"""OpenTracing objects reaching code the rewrite cannot see, or used in ways it does not map.
+
+A converted span passed to a helper, returned, stored in a container or another object, or used
+through a method OpenTelemetry lacks would meet OpenTracing code with an OpenTelemetry object.
+Such uses are flagged; ``legacy.py`` then keeps the object on OpenTracing.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from otelbridge.migration_tool.model import CONVERTIBLE, Kind, is_variable
+from otelbridge.migration_tool.names import REFERENCE_FUNCS, SET_GLOBAL_TRACER
+from otelbridge.migration_tool.transforms.base import LegacyTransform
+
+_SPAN = frozenset(
+    {
+        "set_tag",
+        "log_kv",
+        "log_event",
+        "log",
+        "finish",
+        "set_operation_name",
+        "set_baggage_item",
+        "get_baggage_item",
+        "context",
+    }
+)
+#: The attributes the transforms map, per kind; ``None``: any (scopes are checked by ``spans``).
+MAPPED: dict[Kind, Optional[frozenset[str]]] = {
+    Kind.TRACER: frozenset({"start_span", "start_active_span", "inject", "extract", "active_span"}),
+    Kind.SPAN: _SPAN,
+    Kind.CURRENT_SPAN: _SPAN,
+    Kind.SCOPE: None,
+    Kind.SPAN_CONTEXT: frozenset({"trace_id", "span_id", "baggage"}),
+    Kind.EXTRACTED: frozenset(),
+    Kind.JAEGER_CONFIG: frozenset({"initialize_tracer"}),
+}
+#: Calls that take OpenTracing objects and are mapped with the call they are an argument of.
+CONSUMERS = frozenset(REFERENCE_FUNCS) | SET_GLOBAL_TRACER
+#: Kinds whose truth value changes: OpenTelemetry's current span and extracted context are never
+#: None.
+MAYBE_NONE = (Kind.CURRENT_SPAN, Kind.EXTRACTED)
+
+
+class Escapes(LegacyTransform):
+    DESCRIPTION = "Flag OpenTracing objects that escape to code the migration cannot see."
+
+    def _escape(self, node: cst.BaseExpression, how: str) -> None:
+        kind = self.kind(node)
+        if kind in CONVERTIBLE:
+            assert kind is not None
+            self.flag(node, "escapes", f"OpenTracing {kind.value} {how}: kept on OpenTracing")
+
+    def _mapped(self, node: cst.Attribute) -> bool:
+        kind = self.kind(node.value)
+        if kind not in CONVERTIBLE:
+            return False
+        assert kind is not None
+        names = MAPPED[kind]
+        return names is None or node.attr.value in names
+
+    # -- handed to other code ----------------------------------------------------------------
+    def visit_Call(self, node: cst.Call) -> None:
+        handed = [item.value for item in node.args if self.kind(item.value) in CONVERTIBLE]
+        if not handed:
+            return
+        func = node.func
+        if isinstance(func, cst.Attribute) and self._mapped(func):
+            return
+        if self.model.qualified_names(func) & CONSUMERS:
+            return
+        for value in handed:
+            self._escape(value, "passed to other code")
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if node.value is not None:
+            self._escape(node.value, "returned")
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        if isinstance(node.value, cst.BaseExpression):
+            self._escape(node.value, "yielded")
+
+    def visit_Element(self, node: cst.Element) -> None:
+        self._escape(node.value, "put in a container")
+
+    def visit_DictElement(self, node: cst.DictElement) -> None:
+        self._escape(node.key, "put in a container")
+        self._escape(node.value, "put in a container")
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if not all(is_variable(target.target) for target in node.targets):
+            self._escape(node.value, "stored in another object")
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None and not is_variable(node.target):
+            self._escape(node.value, "stored in another object")
+
+    # -- used in ways the transforms do not map -----------------------------------------------
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        kind = self.kind(node.value)
+        if kind in CONVERTIBLE and not self._mapped(node):
+            assert kind is not None
+            self.flag(
+                node,
+                "unknown-use",
+                f"`{node.attr.value}` of an OpenTracing {kind.value} is not mapped: "
+                "kept on OpenTracing",
+            )
+
+    def visit_If(self, node: cst.If) -> None:
+        self._condition(node.test)
+
+    def visit_While(self, node: cst.While) -> None:
+        self._condition(node.test)
+
+    def visit_IfExp(self, node: cst.IfExp) -> None:
+        self._condition(node.test)
+
+    def visit_BooleanOperation(self, node: cst.BooleanOperation) -> None:
+        self._condition(node.left)
+        self._condition(node.right)
+
+    def visit_UnaryOperation(self, node: cst.UnaryOperation) -> None:
+        if isinstance(node.operator, cst.Not):
+            self._condition(node.expression)
+
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        if self.kind(node.left) is Kind.EXTRACTED or any(
+            self.kind(target.comparator) is Kind.EXTRACTED for target in node.comparisons
+        ):
+            self.flag(
+                node,
+                "escapes",
+                "extracted context compared: OpenTelemetry's is never None, kept on OpenTracing",
+            )
+
+    def _condition(self, node: cst.BaseExpression) -> None:
+        kind = self.kind(node)
+        if kind in MAYBE_NONE:
+            assert kind is not None
+            self.flag(
+                node,
+                "escapes",
+                f"OpenTracing {kind.value} tested for truth (OpenTelemetry's is never None): "
+                "kept on OpenTracing",
+            )

@@ -1,0 +1,54 @@
+"""Applying a partial-conversion plan (``legacy.py``): kept sites keep working on OpenTracing.
+
+Frozen origins are left alone by every transform (the model reports them ``LEGACY``); here they
+get their marker, and converted tracer variables used at kept sites become the OpenTracing global
+tracer, which otelbridge's bridge serves from the same provider as the converted code.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from otelbridge.migration_tool.legacy import PLAN_KEY, Plan
+from otelbridge.migration_tool.model import Kind
+from otelbridge.migration_tool.transforms.base import LegacyTransform
+
+KEPT = "kept on OpenTracing (served by the otelbridge bridge): a use of it could not be converted"
+
+
+class KeptSites(LegacyTransform):
+    DESCRIPTION = "Keep unconvertible sites, and the objects they use, on OpenTracing."
+
+    def __init__(self, context) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(context)
+        self._plan: Plan = context.scratch.get(PLAN_KEY) or Plan()
+        self.model.frozen = self._plan.frozen
+        state = self.state
+        for flag in self._plan.flags:  # earlier passes' markers (the site may not flag again)
+            state.statements.append(flag.statement)
+            state.flag(flag.node, flag.rule, flag.reason)
+            state.statements.pop()
+        #: frozen origins that are flagged sites already need no second marker
+        self._explained = self._plan.explained | {flag.node for flag in self._plan.flags}
+
+    def _keep(
+        self, original: cst.BaseExpression, updated: cst.BaseExpression
+    ) -> cst.BaseExpression:
+        if original in self._plan.frozen:
+            if original not in self._explained:
+                self.flag(original, "kept", KEPT)
+        elif original in self._plan.swaps and self.kind(original) is Kind.TRACER:
+            name = self.otel(original, "opentracing", "global_tracer")
+            return cst.Call(cst.Name(name)).with_changes(lpar=updated.lpar, rpar=updated.rpar)  # type: ignore[attr-defined]
+        return updated
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
+        return self._keep(original_node, updated_node)
+
+    def leave_Attribute(
+        self, original_node: cst.Attribute, updated_node: cst.Attribute
+    ) -> cst.BaseExpression:
+        return self._keep(original_node, updated_node)
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        return self._keep(original_node, updated_node)

@@ -1,0 +1,31 @@
+"""Shared by the behavioural tests: running a program through ``span_tree.py``."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+DRIVER = Path(__file__).resolve().parent / "span_tree.py"
+
+
+def run_span_tree(variant: str, program: Path) -> str:
+    """The span-tree outline of ``program`` run as ``variant`` (see span_tree.py), in a fresh
+    process: the OpenTelemetry API allows one global tracer provider per process."""
+    result = subprocess.run(
+        [sys.executable, str(DRIVER), variant, str(program)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+@pytest.fixture
+def span_tree() -> Callable[[str, Path], str]:
+    return run_span_tree
