@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import gc
 import io
 import multiprocessing
 import os
@@ -102,9 +103,22 @@ def _start_worker(stop: EventType) -> None:
 
 
 def _task(args: tuple[str, str]) -> FileResult:
+    """One file of a batch, with the cyclic garbage collector paused.
+
+    LibCST allocates a few hundred thousand small objects per module, each allocation burst
+    triggering collections that rescan everything alive: half the time of a run went there. Trees
+    are freed by reference counting; the few cycles (scope analysis) go at the next collection,
+    right after the file.
+    """
     if _stop is not None and _stop.is_set():
         return FileResult(args[0], "skipped", error="interrupted")
-    return migrate_file(*args)
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return migrate_file(*args)
+    finally:
+        if paused:
+            gc.enable()
 
 
 def run(

@@ -149,7 +149,7 @@ class _Asynchronous(_Instrument):
     """Callbacks run at collection; a failing callback is logged and the others still report."""
 
     _asynchronous = True
-    _accepts: Callable[[Any], bool] = staticmethod(_finite)
+    _accepts = staticmethod(_finite)
     _rule = _FINITE
 
     def __init__(

@@ -33,10 +33,16 @@ def point_summary(point: Any) -> Dict[str, Any]:
     return summary
 
 
+#: Some opentelemetry-sdk releases (1.41 on Python 3.9) report on themselves under this scope.
+PEER_SELF_OBSERVABILITY_SCOPE = "opentelemetry-sdk"
+
+
 def collection_summary(data: Any) -> List[Any]:
     found = []
     for resource_metrics in data.resource_metrics:
         for scope_metrics in resource_metrics.scope_metrics:
+            if scope_metrics.scope.name == PEER_SELF_OBSERVABILITY_SCOPE:
+                continue
             for metric in scope_metrics.metrics:
                 points = sorted(
                     (point_summary(p) for p in metric.data.data_points),
@@ -123,6 +129,14 @@ def run_scenario(prefix: str) -> List[Any]:
 def test_same_metrics_as_opentelemetry_sdk(collection: int) -> None:
     ours = run_scenario("otelbridge.sdk")[collection]
     peer = run_scenario("opentelemetry.sdk")[collection]
+    if not any(m[1] == "temperature" for m in peer):
+        # opentelemetry-sdk 1.41 (the last for Python 3.9) forgets a synchronous gauge not set
+        # again since the last cumulative collection; later releases and the spec report its
+        # last value, as we do.
+        assert [m[7] for m in ours if m[1] == "temperature"] == [
+            [{"attributes": {"room": "a"}, "value": 21.5}]
+        ]
+        ours = [m for m in ours if m[1] != "temperature"]
     assert [m[:7] for m in ours] == [m[:7] for m in peer]
     for our_metric, peer_metric in zip(ours, peer):
         assert our_metric[7] == peer_metric[7], our_metric[1]
