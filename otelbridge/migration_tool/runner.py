@@ -9,6 +9,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 import time
 import tokenize
 import traceback
@@ -131,23 +132,27 @@ def run(
     results: dict[str, FileResult] = {}
     tasks = [(path, mode) for path in paths]
     done = 0
-    if jobs <= 1 or len(paths) < 2:
-        iterator: Iterable[FileResult] = map(_task, tasks)
-        pool = stop = None
-    else:
+    pool = stop = None
+    if jobs > 1 and len(paths) > 1:
         _warm()
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
         stop = context.Event()
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # forked workers inherit it
-        try:
+        main = threading.current_thread() is threading.main_thread()  # signals are set there
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+        try:  # ignored while forking: a Ctrl-C then would hit a worker before its set-up
             pool = context.Pool(min(jobs, len(paths)), _start_worker, (stop,))
         finally:
-            signal.signal(signal.SIGINT, previous)
-        iterator = pool.imap_unordered(
-            _task, tasks, chunksize=max(1, min(16, len(paths) // (jobs * 8) or 1))
-        )
+            if main:
+                signal.signal(signal.SIGINT, previous)
     try:
+        iterator: Iterable[FileResult] = (
+            map(_task, tasks)
+            if pool is None
+            else pool.imap_unordered(
+                _task, tasks, chunksize=max(1, min(16, len(paths) // (jobs * 8) or 1))
+            )
+        )
         for result in iterator:
             results[result.path] = result
             done += 1

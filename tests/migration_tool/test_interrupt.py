@@ -74,3 +74,26 @@ def test_ctrl_c_leaves_every_file_old_or_new(tmp_path: Path, jobs: int) -> None:
         new += on_disk != text
     assert 0 < new < FILES  # interrupted mid-run
     assert not [p for p in tmp_path.rglob(".*") if p.name.endswith(".otelbridge")]
+
+
+def test_a_ctrl_c_during_a_write_waits_for_the_rename(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In-process (``--jobs 1``) the interrupt lands wherever the main thread is: inside
+    ``write_atomically`` it is held until the new file is in place, then raised."""
+    from otelbridge.migration_tool import files
+
+    target = tmp_path / "svc.py"
+    target.write_text("old\n")
+    fsync = os.fsync
+
+    def interrupted_fsync(fd: int) -> None:
+        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C between writing and renaming
+        fsync(fd)
+
+    monkeypatch.setattr(files.os, "fsync", interrupted_fsync)
+    with pytest.raises(KeyboardInterrupt):
+        files.write_atomically(str(target), b"new\n")
+    assert target.read_text() == "new\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["svc.py"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
