@@ -7,6 +7,7 @@ import os
 import sys
 
 HELP = "Rewrite OpenTracing code to OpenTelemetry; report what needs a human (default: diff)."
+INTERRUPTED = "every file is either rewritten in full or untouched"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -72,8 +73,14 @@ def run(args: argparse.Namespace) -> int:
             [p for p in args.paths if p not in missing], args.include or ["*.py"], args.exclude
         )
     )
-    progress = ProgressBar() if sys.stderr.isatty() and len(paths) >= 20 else None
-    results = run_files(paths, args.mode, args.jobs or default_jobs(), progress)
+    progress = ProgressBar() if sys.stderr.isatty() else None
+    try:
+        results = run_files(paths, args.mode, args.jobs or default_jobs(), progress)
+    except KeyboardInterrupt:
+        if progress is not None:
+            progress.clear()
+        print(f"otelbridge migrate: interrupted: {INTERRUPTED}", file=sys.stderr)
+        return 130
     colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     for result in results:
         if result.status == "changed":

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import os
+import signal
 import stat
 import tempfile
+import threading
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
@@ -67,18 +70,43 @@ def discover(
 
 def write_atomically(path: str, data: bytes) -> None:
     """Replace ``path``'s content in one rename: readers (and a Ctrl-C) see the old or the new
-    file, never a mix. Keeps the permission bits; writes through symlinks to their target."""
+    file, never a mix, and no temporary file stays behind. Keeps the permission bits; writes
+    through symlinks to their target."""
     target = Path(os.path.realpath(path))
     mode = stat.S_IMODE(os.stat(target).st_mode)
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".otelbridge", dir=target.parent)
+    with interrupts_deferred():
+        fd, temp = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".otelbridge", dir=target.parent
+        )
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(temp, mode)
+            os.replace(temp, target)
+        except BaseException:
+            if os.path.exists(temp):
+                os.unlink(temp)
+            raise
+
+
+@contextlib.contextmanager
+def interrupts_deferred() -> Iterator[None]:
+    """A Ctrl-C during the block is raised when it ends (between the ``mkstemp`` and its cleanup
+    it would leave a temporary file). Only where Python delivers it: the main thread, with the
+    default handler."""
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    ):
+        yield
+        return
+    received: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, mode)
-        os.replace(temp, target)
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if received:
+        raise KeyboardInterrupt

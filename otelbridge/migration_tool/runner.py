@@ -7,11 +7,14 @@ import gc
 import io
 import multiprocessing
 import os
+import signal
 import sys
 import time
 import tokenize
 import traceback
-from typing import Callable, Iterable, Optional, Sequence
+from multiprocessing.pool import Pool
+from multiprocessing.synchronize import Event as EventType
+from typing import Callable, Iterable, Optional, Sequence, TextIO
 
 from otelbridge.migration_tool.files import write_atomically
 from otelbridge.migration_tool.findings import FileResult
@@ -87,6 +90,18 @@ def _warm() -> None:
     libcst.parse_module("x = 1\n")
 
 
+#: In a worker process: set by the parent on Ctrl-C, after which files not started are skipped.
+_stop: Optional[EventType] = None
+
+
+def _start_worker(stop: EventType) -> None:
+    """Ctrl-C reaches the whole process group: workers leave it to the parent, which lets the
+    files in progress finish (so each is written in full or not at all) and skips the rest."""
+    global _stop
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _stop = stop
+
+
 def _task(args: tuple[str, str]) -> FileResult:
     """One file of a batch, with the cyclic garbage collector paused.
 
@@ -95,6 +110,8 @@ def _task(args: tuple[str, str]) -> FileResult:
     are freed by reference counting; the few cycles (scope analysis) go at the next collection,
     right after the file.
     """
+    if _stop is not None and _stop.is_set():
+        return FileResult(args[0], "skipped", error="interrupted")
     paused = gc.isenabled()
     gc.disable()
     try:
@@ -116,12 +133,17 @@ def run(
     done = 0
     if jobs <= 1 or len(paths) < 2:
         iterator: Iterable[FileResult] = map(_task, tasks)
-        pool = None
+        pool = stop = None
     else:
         _warm()
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
-        pool = context.Pool(min(jobs, len(paths)))
+        stop = context.Event()
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # forked workers inherit it
+        try:
+            pool = context.Pool(min(jobs, len(paths)), _start_worker, (stop,))
+        finally:
+            signal.signal(signal.SIGINT, previous)
         iterator = pool.imap_unordered(_task, tasks, chunksize=_chunk_size(len(paths), jobs))
     try:
         for result in iterator:
@@ -129,6 +151,11 @@ def run(
             done += 1
             if progress is not None:
                 progress(done, len(paths))
+    except KeyboardInterrupt:
+        if pool is not None and stop is not None:
+            stop.set()
+            _drain(pool)
+        raise
     except BaseException:
         if pool is not None:
             pool.terminate()
@@ -146,24 +173,59 @@ def _chunk_size(files: int, jobs: int) -> int:
     return max(1, min(8, files // (jobs * 16)))
 
 
-class ProgressBar:
-    """A one-line bar on a terminal's stderr, redrawn at most ten times a second."""
+def _drain(pool: Pool) -> None:
+    """Let the workers finish the files they are writing (the others are skipped); a second
+    Ctrl-C stops them at once."""
+    try:
+        pool.close()
+        pool.join()
+    except KeyboardInterrupt:
+        pool.terminate()
+        pool.join()
 
-    def __init__(self, stream=sys.stderr) -> None:  # type: ignore[no-untyped-def]
-        self._stream = stream
-        self._last = 0.0
+
+class ProgressBar:
+    """A one-line bar on a terminal's stderr, for runs that take a while.
+
+    Drawn only once the run has lasted ``delay`` seconds (a quick run never flashes one), redrawn
+    at most ten times a second, and erased when the run completes (or :meth:`clear` is called on
+    an interrupt) so that what is printed next starts on a clean line.
+    """
+
+    WIDTH = 30
+    INTERVAL = 0.1
+
+    def __init__(
+        self,
+        stream: Optional[TextIO] = None,
+        delay: float = 0.5,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._stream = stream if stream is not None else sys.stderr
+        self._clock = clock
+        self._shown_at = clock() + delay
+        self._last = float("-inf")
+        self._drawn = 0  # characters of the bar on the screen
 
     def __call__(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        if done != total and now - self._last < 0.1:
+        if done >= total:
+            self.clear()
+            return
+        now = self._clock()
+        if now < self._shown_at or now - self._last < self.INTERVAL:
             return
         self._last = now
-        width = 30
-        filled = width * done // max(total, 1)
-        self._stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} files")
-        if done == total:
-            self._stream.write("\r" + " " * (width + 30) + "\r")
+        filled = self.WIDTH * done // max(total, 1)
+        line = f"[{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{total} files"
+        self._stream.write("\r" + line.ljust(self._drawn))
         self._stream.flush()
+        self._drawn = max(self._drawn, len(line))
+
+    def clear(self) -> None:
+        if self._drawn:
+            self._stream.write("\r" + " " * self._drawn + "\r")
+            self._stream.flush()
+            self._drawn = 0
 
 
 def default_jobs() -> int:

@@ -36,9 +36,10 @@ def base_of(context: Optional[Context]) -> Context:
     return context_api.get_current() if context is None else context
 
 
-def baggage_of(context: Optional[Context]) -> Mapping[str, object]:
-    found = base_of(context).get(_BAGGAGE_KEY)
-    return found if isinstance(found, dict) else {}
+def baggage_of(context: Context) -> Mapping[str, object]:
+    """The baggage ``context`` holds (a dict, as the API stores it), else an empty mapping."""
+    found = context.get(_BAGGAGE_KEY)
+    return found if found and isinstance(found, dict) else {}
 
 
 def with_baggage(entries: Dict[str, str], context: Optional[Context]) -> Context:
@@ -92,7 +93,7 @@ def sendable_entries(
     values must be printable ASCII (anything else could split or forge headers).
     """
     count = size = 0
-    for key, raw in baggage_of(context).items():
+    for key, raw in baggage_of(base_of(context)).items():
         try:
             value = quote(str(raw), safe=SAFE) if encode else str(raw)
         except UnicodeEncodeError:  # a lone surrogate: no UTF-8 form to send

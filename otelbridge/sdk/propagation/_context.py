@@ -25,15 +25,11 @@ MAX_TRACE_ID = (1 << 128) - 1
 MAX_SPAN_ID = (1 << 64) - 1
 SAMPLED = TraceFlags(TraceFlags.SAMPLED)
 NOT_SAMPLED = TraceFlags(TraceFlags.DEFAULT)
-_FLAGS = tuple(TraceFlags(value) for value in range(256))
+#: The shared ``TraceFlags`` instance of each byte value: no allocation (or call) per request.
+BYTE_FLAGS = tuple(TraceFlags(value) for value in range(256))
 _new_tuple = tuple.__new__
 _new_object = object.__new__
 _set_item = dict.__setitem__
-
-
-def flags_of(value: int) -> TraceFlags:
-    """The shared ``TraceFlags`` instance for a byte value (no allocation per request)."""
-    return _FLAGS[value & 0xFF]
 
 
 def valid_ids(trace_id: int, span_id: int) -> bool:

@@ -32,7 +32,7 @@ from opentelemetry.trace import SpanContext, TraceFlags
 
 from otelbridge.sdk.propagation._carrier import values_of
 from otelbridge.sdk.propagation._context import (
-    flags_of,
+    BYTE_FLAGS,
     remote_context,
     remote_span_context,
     unchanged,
@@ -97,7 +97,7 @@ def _decode(data: object) -> Optional[Tuple[int, int, TraceFlags]]:
     trace_id, span_id, flags = parsed
     if trace_id == 0 or span_id == 0:
         return None
-    return trace_id, span_id, flags_of(flags)
+    return trace_id, span_id, BYTE_FLAGS[flags]
 
 
 def _parse_fields(data: bytes) -> Optional[Tuple[int, int, int]]:

@@ -26,7 +26,7 @@ from opentelemetry.trace import DEFAULT_TRACE_STATE, TraceState
 
 from otelbridge.sdk.propagation._carrier import single_value, values_of
 from otelbridge.sdk.propagation._context import (
-    flags_of,
+    BYTE_FLAGS,
     remote_context,
     unchanged,
     valid_span_context,
@@ -45,7 +45,7 @@ _LONG_MEMBER = 128
 _MAX_TRACEPARENT_LENGTH = 512
 _KNOWN_FLAGS = 0x03  # sampled, random trace id
 #: Every two-digit flags field to its TraceFlags with unknown bits cleared (a lookup, not int()).
-_FLAGS = {f"{value:02x}": flags_of(value & _KNOWN_FLAGS) for value in range(256)}
+_FLAGS = {f"{value:02x}": BYTE_FLAGS[value & _KNOWN_FLAGS] for value in range(256)}
 _MAX_MEMBER = 256 + 1 + 256
 _MAX_TRACESTATE_LENGTH = MAX_TRACESTATE_MEMBERS * (_MAX_MEMBER + 3)
 

@@ -81,3 +81,22 @@ def test_per_entry_baggage_from_any_getter(
 def test_a_prefix_inside_another_name_is_not_baggage() -> None:
     carrier = {"uber-trace-id": "abc:def:0:1", "x-uberctx-user": "alice"}
     assert baggage.get_all(JaegerPropagator().extract(carrier, Context())) == {}
+
+
+class NoKeys(Pairs):
+    def keys(self, carrier: List[Any]) -> Any:  # type: ignore[override]
+        return None  # a broken getter: not iterable
+
+
+@pytest.mark.parametrize("propagator", [JaegerPropagator(), OTTracePropagator()])
+def test_unusable_keys_mean_no_baggage_not_an_error(propagator: Any) -> None:
+    carrier = [
+        ("uber-trace-id", "abc:def:0:1"),
+        ("ot-tracer-traceid", "0000000000000abc"),
+        ("ot-tracer-spanid", "0000000000000def"),
+        ("uberctx-user", "alice"),
+        ("ot-baggage-user", "alice"),
+    ]
+    context = propagator.extract(carrier, Context(), getter=NoKeys())
+    assert trace.get_current_span(context).get_span_context().span_id == 0xDEF
+    assert baggage.get_all(context) == {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any, Dict
+from typing import Any, Dict, List
 
 import pytest
 from hypothesis import given, settings
@@ -14,6 +14,7 @@ from opentelemetry.baggage.propagation import W3CBaggagePropagator as ApiBaggage
 from opentelemetry.context import Context
 from opentelemetry.propagators.textmap import TextMapPropagator
 
+from otelbridge.sdk.propagation.opencensus_binary import grpc_metadata_getter
 from otelbridge.sdk.propagation.registry import PROPAGATORS
 
 ALL = [factory() for factory in PROPAGATORS.values()]
@@ -63,6 +64,17 @@ def test_extract_never_raises_and_never_half_fills(carrier: Dict[Any, Any]) -> N
     base = Context()
     for propagator in ALL:
         assert_whole(propagator.extract(carrier, base), base)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.tuples(st.one_of(NAME, st.integers(), st.binary(max_size=8)), VALUE), max_size=8)
+)
+def test_metadata_carriers_never_raise_nor_half_fill(carrier: List[Any]) -> None:
+    """The same through a getter whose keys may be any object (gRPC metadata pairs)."""
+    base = Context()
+    for propagator in ALL:
+        assert_whole(propagator.extract(carrier, base, getter=grpc_metadata_getter), base)
 
 
 @settings(max_examples=60, deadline=None)
