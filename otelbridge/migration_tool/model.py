@@ -146,7 +146,9 @@ class LegacyModel:
             return None
         assignments = scope[node.value]
         if any(isinstance(a, ImportAssignment) for a in assignments):
-            return Kind.TRACER if self.qualified_names(node) & GLOBAL_TRACER_ATTRS else None
+            if self.qualified_names(node) & GLOBAL_TRACER_ATTRS:
+                return Kind.TRACER
+            return Kind.UNKNOWN  # ``from app.tracing import tracer``: made where we cannot see
         kinds = {self._assigned_kind(a) for a in assignments}
         if len(kinds) == 1:
             return kinds.pop()
@@ -243,7 +245,11 @@ class LegacyModel:
         if isinstance(node, cst.Name):
             scope = self._scopes.get(node)
             for assignment in scope[node.value] if scope is not None else ():
-                value = self._bindings.get(assignment.node)
+                value = (
+                    self._bindings.get(assignment.node)
+                    if isinstance(assignment, Assignment)
+                    else None
+                )
                 if value is not None:
                     self._origins(value, found, seen)
             return

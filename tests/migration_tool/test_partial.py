@@ -1,11 +1,12 @@
+# ruff: noqa: E501  (expected span-tree outlines keep one span per line)
 """Partial conversion: programs with sites the rewrite cannot convert still run after
 ``otelbridge migrate --write``, and under otelbridge's bridge produce the span tree they produced
 before (see ``otelbridge/migration_tool/legacy.py`` for the policy).
 
 The corpus is ``tests/fixtures/codemod_partial``: each program mixes sites that convert with sites
 that cannot (a scope escaping its block, a dynamic ``log_kv``, ``Format.BINARY``, tracers and spans
-handed to helpers or returned, the scope manager, a span's tracer, a jaeger set-up with a remote
-sampler...).
+handed to helpers, threads, containers or returned, the scope manager, a span's tracer, a scope
+used after its block, a jaeger set-up with a remote sampler...).
 """
 
 from __future__ import annotations
@@ -47,6 +48,14 @@ EXPECTED = {
           linked kind=INTERNAL status=UNSET attrs={} events=[]
           start_child_span kind=INTERNAL status=UNSET attrs={} events=[]
           via-span-tracer kind=INTERNAL status=UNSET attrs={} events=[]
+        """,
+    "stateful": """
+        active kind=INTERNAL status=UNSET attrs={worker=True} events=[dyn{}]
+          child kind=INTERNAL status=UNSET attrs={} events=[]
+        failing kind=INTERNAL status=ERROR attrs={} events=[exception{exception.message='boom', exception.type='ValueError'}]
+        kept-open kind=INTERNAL status=UNSET attrs={} events=[]
+        service kind=INTERNAL status=UNSET attrs={} events=[noted{}]
+        yielded kind=INTERNAL status=UNSET attrs={} events=[]
         """,
     "values": """
         other kind=INTERNAL status=UNSET attrs={k='v'} events=[]

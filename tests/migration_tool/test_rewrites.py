@@ -306,10 +306,32 @@ CASES: dict[str, tuple[str, str]] = {
 
 
         def helper(tracer):
-            # TODO(otelbridge): tracer of unknown type (e.g. received as a parameter): not rewritten
+            # TODO(otelbridge): tracer of unknown type (a parameter, or imported): not rewritten
             with tracer.start_active_span("p") as scope:
-                # TODO(otelbridge): span of unknown type (e.g. received as a parameter): not rewritten
+                # TODO(otelbridge): span of unknown type (a parameter, or imported): not rewritten
                 scope.span.set_tag("a", 1)
+        """,
+    ),
+    "a tracer imported from another module is of unknown type": (
+        """
+        import opentracing
+        from app.tracing import tracer as shared
+
+
+        def work():
+            with shared.start_active_span("shared") as scope:
+                scope.span.set_tag("ok", True)
+        """,
+        """
+        import opentracing
+        from app.tracing import tracer as shared
+
+
+        def work():
+            # TODO(otelbridge): tracer of unknown type (a parameter, or imported): not rewritten
+            with shared.start_active_span("shared") as scope:
+                # TODO(otelbridge): span of unknown type (a parameter, or imported): not rewritten
+                scope.span.set_tag("ok", True)
         """,
     ),
     "scope escaping its block is marked and kept on OpenTracing": (

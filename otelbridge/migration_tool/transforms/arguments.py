@@ -153,6 +153,8 @@ def parent_context(
         return transform.expr(
             old, "{trace}.set_span_in_context({trace}.NonRecordingSpan(PARENT))", PARENT=new
         )
+    if kind is Kind.LEGACY:
+        raise Review("parent (child_of=) is kept on OpenTracing: so is this span")
     raise Review("parent (child_of=) is not provably an OpenTracing span or span context")
 
 

@@ -27,7 +27,7 @@ EXCEPTION_FIELDS = {
     "message": "exception.message",
     "stack": "exception.stacktrace",
 }
-UNKNOWN_SPAN = "span of unknown type (e.g. received as a parameter): not rewritten"
+UNKNOWN_SPAN = "span of unknown type (a parameter, or imported): not rewritten"
 
 
 def event_name(field: Optional[Union[cst.Arg, cst.DictElement]]) -> str:

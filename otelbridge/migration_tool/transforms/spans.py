@@ -3,7 +3,7 @@
 ``with tracer.start_active_span(...) as scope:`` becomes
 ``with tracer.start_as_current_span(...) as span:`` and every ``scope.span`` in the block becomes
 ``span``. A scope used any other way, or after its block, escapes: that ``with`` is left alone and
-marked.
+marked (and kept on OpenTracing, see ``legacy.py``).
 """
 
 from __future__ import annotations
@@ -14,13 +14,12 @@ import libcst as cst
 from libcst.metadata import Scope
 
 from otelbridge.migration_tool.model import Kind
-from otelbridge.migration_tool.state import Unconvertible
 from otelbridge.migration_tool.transforms.arguments import Review, map_creation_args
 from otelbridge.migration_tool.transforms.base import LegacyTransform
 from otelbridge.migration_tool.walk import walk
 
 ESCAPES = "scope escapes its with block (used other than as `.span`)"
-UNKNOWN_TRACER = "tracer of unknown type (e.g. received as a parameter): not rewritten"
+UNKNOWN_TRACER = "tracer of unknown type (a parameter, or imported): not rewritten"
 
 
 class _SpanUses:
@@ -142,7 +141,8 @@ class SpanCreation(LegacyTransform):
         if self.model.assignment_of(node) is not None:  # rebound: later uses are not ours
             del self._closed[key]
         elif any(access.node is node for access in scope.accesses[node.value]):
-            raise Unconvertible(f"scope `{node.value}` is used after its with block")
+            # the with block converted in this pass is kept on OpenTracing in the next one
+            self.flag(node, "scope-escapes", "scope used after its with block")
 
     # -- rewrites, on the way up ------------------------------------------------------------
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
