@@ -14,7 +14,12 @@ from typing import AbstractSet, Mapping, Optional
 import libcst as cst
 from libcst.metadata import Assignment, BaseAssignment, ImportAssignment, Scope
 
-from otelbridge.migration_tool.names import GLOBAL_TRACER_ATTRS, GLOBAL_TRACER_CALLS, JAEGER_CONFIG
+from otelbridge.migration_tool.names import (
+    GLOBAL_TRACER_ATTRS,
+    GLOBAL_TRACER_CALLS,
+    JAEGER_CONFIG,
+    MIGRATED_MODULES,
+)
 
 
 class Kind(enum.Enum):
@@ -146,8 +151,11 @@ class LegacyModel:
             return None
         assignments = scope[node.value]
         if any(isinstance(a, ImportAssignment) for a in assignments):
-            if self.qualified_names(node) & GLOBAL_TRACER_ATTRS:
+            names = self.qualified_names(node)
+            if names & GLOBAL_TRACER_ATTRS:
                 return Kind.TRACER
+            if any(name.startswith(MIGRATED_MODULES) for name in names):
+                return None  # already OpenTelemetry (a second run)
             return Kind.UNKNOWN  # ``from app.tracing import tracer``: made where we cannot see
         kinds = {self._assigned_kind(a) for a in assignments}
         if len(kinds) == 1:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 LEGACY_MODULES = ("opentracing", "jaeger_client")
+#: What migrated code imports (name prefixes): the API and our SDK.
+MIGRATED_MODULES = ("opentelemetry.", "otelbridge.")
 
 GLOBAL_TRACER_CALLS = frozenset({"opentracing.global_tracer"})
 GLOBAL_TRACER_ATTRS = frozenset({"opentracing.tracer"})

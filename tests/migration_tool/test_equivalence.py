@@ -59,6 +59,12 @@ EXPECTED = {
           client kind=CLIENT status=UNSET attrs={headers.injected=True} events=[]
             server kind=SERVER status=UNSET attrs={peer='client'} events=[]
         """,
+    "references": """
+        current kind=INTERNAL status=UNSET attrs={} events=[]
+          inside kind=INTERNAL status=UNSET attrs={} events=[]
+        first kind=INTERNAL status=UNSET attrs={} events=[]
+          after kind=INTERNAL status=UNSET attrs={} events=[]
+        """,
     "threads": """
         fan_out kind=INTERNAL status=UNSET attrs={} events=[]
           shard kind=INTERNAL status=UNSET attrs={shard=0} events=[processed{rows=0}]

@@ -11,12 +11,15 @@ used after its block, a jaeger set-up with a remote sampler...).
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import textwrap
 from pathlib import Path
 from typing import Callable
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from otelbridge.cli import main
 from otelbridge.migration_tool.pipeline import migrate_source
@@ -103,3 +106,108 @@ def test_partially_migrated_program_runs_without_the_bridge(
     converted = span_tree("native", migrated / f"{name}.py")  # asserts a clean exit
     names = {line.split(" kind=")[0].strip() for line in converted.split("\n") if line}
     assert names <= {line.split(" kind=")[0].strip() for line in EXPECTED[name].strip().split("\n")}
+
+
+# -- generated programs ----------------------------------------------------------------------------
+PROGRAM = """\
+import opentracing
+from opentracing import Format
+
+tracer = opentracing.global_tracer()
+
+
+def helper(span):
+    span.set_tag("helped", True)
+
+
+def main():
+{body}
+"""
+#: Statements inside ``with tracer.start_active_span(...) as {s}:``; ``{n}`` makes names unique.
+STATEMENTS = (
+    '{s}.span.set_tag("tag{n}", {n})',
+    '{s}.span.log_kv({{"event": "event{n}", "n": {n}}})',
+    '{s}.span.log_kv(dict(event="dynamic{n}"))',
+    '{s}.span.log_event("logged{n}")',
+    "helper({s}.span)",
+    "tracer.inject({s}.span.context, Format.TEXT_MAP, {{}})",
+    "tracer.inject({s}.span.context, Format.BINARY, bytearray())",
+    'child{n} = tracer.start_span("child{n}", child_of={s}.span)\n{i}child{n}.finish()',
+    'tracer.active_span.set_tag("active{n}", True)',
+    'same{n} = {s}.span.set_tag("chained{n}", 1)\n{i}same{n}.set_tag("again{n}", 2)',
+    '{s}.span.set_tag("error", "{n}" == "0")',
+    'active{n} = tracer.active_span\n{i}if active{n} is not None:\n{i}    active{n}.set_tag("seen{n}", 1)',
+    'tracer.active_span.log_kv(dict(event="current{n}"))',
+    '{s}.span.set_baggage_item("b{n}", "v{n}")\n{i}{s}.span.set_tag("bag{n}", {s}.span.get_baggage_item("b{n}"))',
+    'tracer.start_span("f{n}", references=[opentracing.follows_from({s}.span.context)]).finish()',
+    '{s}.span.set_operation_name("renamed{n}")',
+    'with tracer.start_span("w{n}", tags={{"k": {n}}}) as w{n}:\n{i}    w{n}.log(event="lg{n}", payload={n})',
+)
+
+Block = list  # of statement indices (int) and nested blocks (Block)
+blocks = st.recursive(
+    st.lists(st.integers(0, len(STATEMENTS) - 1), min_size=1, max_size=3),
+    lambda inner: st.lists(st.one_of(st.integers(0, len(STATEMENTS) - 1), inner), max_size=3),
+    max_leaves=8,
+)
+
+
+def _render(block: Block, depth: int, counter: list[int]) -> str:
+    indent = "    " * (depth + 1)
+    counter[0] += 1
+    scope = f"scope{depth}"
+    lines = [f'{indent}with tracer.start_active_span("op{counter[0]}") as {scope}:']
+    inner = indent + "    "
+    for item in block or [0]:
+        if isinstance(item, list):
+            lines.append(_render(item, depth + 1, counter))
+        else:
+            counter[0] += 1
+            text = STATEMENTS[item].format(s=scope, n=counter[0], i=inner)
+            lines.append(inner + text)
+    return "\n".join(lines)
+
+
+def _traced(source: str, outline: Callable[[object], str]) -> str:
+    """Run ``main()`` of ``source`` under the bridge, in this process: the span-tree outline."""
+    from otelbridge.bridge import install, uninstall
+    from otelbridge.sdk.trace import TracerProvider
+    from otelbridge.sdk.trace.export import SimpleSpanProcessor
+    from otelbridge.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    install(tracer_provider=provider, patch_jaeger=False)
+    try:
+        namespace: dict[str, object] = {"__name__": "program"}
+        exec(compile(source, "program.py", "exec"), namespace)
+        namespace["main"]()  # type: ignore[operator]
+    finally:
+        uninstall()
+    return outline(exporter.get_finished_spans())
+
+
+@pytest.fixture(scope="module")
+def outline() -> Callable[[object], str]:
+    spec = importlib.util.spec_from_file_location(
+        "span_tree", Path(__file__).parent / "span_tree.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.outline  # type: ignore[no-any-return]
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(block=blocks)
+def test_any_mix_of_sites_keeps_its_tree_under_the_bridge(
+    block: Block, outline: Callable[[object], str]
+) -> None:
+    source = PROGRAM.format(body=_render(block, 0, [0]))
+    migrated = migrate_source(source).code
+    assert _traced(migrated, outline) == _traced(source, outline), migrated
+    assert migrate_source(migrated).code == migrated

@@ -124,13 +124,13 @@ def _parent(
         return parent_context(transform, old.value, new.value)
     refs = given.get("references")
     if refs is not None:
-        parents = [
-            ref for kind, ref in _references(transform, refs[0], refs[1]) if kind == "child_of"
-        ]
+        found = _references(transform, refs[0], refs[1])
+        parents = [ref for kind, ref in found if kind == "child_of"]
         if len(parents) > 1:
             raise Review("several child_of references: OpenTelemetry has one parent")
-        if parents:
-            return parent_context(transform, *parents[0])
+        if found:  # the OpenTracing shim's rule: the child_of one, else the first reference
+            old, new = parents[0] if parents else found[0][1]
+            return parent_context(transform, old, new)
     if "ignore_active_span" in given:
         flag = literal(given["ignore_active_span"][0].value)
         if flag is True:

@@ -61,6 +61,9 @@ class SpanCreation(LegacyTransform):
         ] = {}
         #: (scope, name) of converted scopes whose block has ended -> a later use is unsafe
         self._closed: dict[tuple[Scope, str], cst.With] = {}
+        #: (scope, span name) chosen by the converted blocks we are in, and how many per block
+        self._open: list[tuple[Optional[Scope], str]] = []
+        self._opened: dict[cst.With, int] = {}
 
     # -- decisions, on the way down ---------------------------------------------------------
     def visit_With(self, node: cst.With) -> None:
@@ -126,8 +129,12 @@ class SpanCreation(LegacyTransform):
         ):
             return first.body[0].targets[0].target.value, first
         scope = self.model.scope(target)
-        for candidate in ("span", f"{target.value}_span"):
+        for candidate in ("span", *(f"{target.value}_span{n or ''}" for n in range(10))):
+            if (scope, candidate) in self._open:
+                continue  # an enclosing block's span: the inner one would shadow it
             if scope is None or not scope[candidate] or candidate == target.value:
+                self._open.append((scope, candidate))
+                self._opened[node] = self._opened.get(node, 0) + 1
                 return candidate, None
         return None, None
 
@@ -200,6 +207,9 @@ class SpanCreation(LegacyTransform):
         return updated_node.with_changes(name=cst.Name(name)) if name is not None else updated_node
 
     def leave_With(self, original_node: cst.With, updated_node: cst.With) -> cst.With:
+        opened = self._opened.pop(original_node, 0)
+        if opened:
+            del self._open[-opened:]
         for item in original_node.items:
             asname = item.asname
             if (
