@@ -112,6 +112,7 @@ def test_partially_migrated_program_runs_without_the_bridge(
 PROGRAM = """\
 import opentracing
 from opentracing import Format
+from opentracing.ext import tags
 
 tracer = opentracing.global_tracer()
 
@@ -142,6 +143,13 @@ STATEMENTS = (
     'tracer.start_span("f{n}", references=[opentracing.follows_from({s}.span.context)]).finish()',
     '{s}.span.set_operation_name("renamed{n}")',
     'with tracer.start_span("w{n}", tags={{"k": {n}}}) as w{n}:\n{i}    w{n}.log(event="lg{n}", payload={n})',
+    '{s}.span.set_tag(tags.HTTP_METHOD, "GET")',
+    'with tracer.start_active_span("k{n}", finish_on_close=False) as k{n}:\n{i}    pass\n{i}k{n}.span.finish()',
+    'with tracer.start_active_span("root{n}", ignore_active_span=True) as r{n}:\n{i}    r{n}.span.set_tag("root", True)',
+    'try:\n{i}    with tracer.start_active_span("e{n}"):\n{i}        raise ValueError("e{n}")\n{i}except ValueError:\n{i}    pass',
+    "carrier{n} = {{}}\n{i}tracer.inject({s}.span.context, Format.HTTP_HEADERS, carrier{n})\n"
+    '{i}with tracer.start_active_span("srv{n}", child_of=tracer.extract(Format.HTTP_HEADERS, carrier{n})):\n'
+    "{i}    pass",
 )
 
 Block = list  # of statement indices (int) and nested blocks (Block)

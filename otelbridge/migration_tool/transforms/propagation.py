@@ -76,6 +76,8 @@ class Propagation(StatementAware):
             and self.kind(source.value) is Kind.CURRENT_SPAN
         ):
             return self.expr(original, "{propagate}.inject(CARRIER)", CARRIER=carrier_new)
+        if self.kept(source):
+            raise Review("inject() of a span context kept on OpenTracing: kept too")
         if self.kind(source) is not Kind.SPAN_CONTEXT:
             raise Review("inject() span context is not provably an OpenTracing span context")
         return self.expr(
