@@ -144,6 +144,7 @@ STATEMENTS = (
     '{s}.span.set_operation_name("renamed{n}")',
     'with tracer.start_span("w{n}", tags={{"k": {n}}}) as w{n}:\n{i}    w{n}.log(event="lg{n}", payload={n})',
     '{s}.span.set_tag(tags.HTTP_METHOD, "GET")',
+    'when{n} = None\n{i}timed{n} = tracer.start_span("timed{n}", start_time=when{n})\n{i}timed{n}.finish(when{n})',
     'with tracer.start_active_span("k{n}", finish_on_close=False) as k{n}:\n{i}    pass\n{i}k{n}.span.finish()',
     'with tracer.start_active_span("root{n}", ignore_active_span=True) as r{n}:\n{i}    r{n}.span.set_tag("root", True)',
     'try:\n{i}    with tracer.start_active_span("e{n}"):\n{i}        raise ValueError("e{n}")\n{i}except ValueError:\n{i}    pass',

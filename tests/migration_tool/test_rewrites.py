@@ -157,6 +157,32 @@ CASES: dict[str, tuple[str, str]] = {
             span.end()
         """,
     ),
+    "timestamps in variables may be None, calls are converted as they are": (
+        """
+        import time
+        import opentracing
+
+        tracer = opentracing.global_tracer()
+
+
+        def work(started, ended=None):
+            span = tracer.start_span("work", start_time=started)
+            span.log_kv({"event": "tick"}, time.time())
+            span.finish(ended)
+        """,
+        """
+        import time
+        from opentelemetry import trace
+
+        tracer = trace.get_tracer(__name__)
+
+
+        def work(started, ended=None):
+            span = tracer.start_span("work", start_time=None if started is None else int(started * 1e9))
+            span.add_event("tick", timestamp=int(time.time() * 1e9))
+            span.end(None if ended is None else int(ended * 1e9))
+        """,
+    ),
     "first statement span = scope.span is folded into the with": (
         """
         import opentracing

@@ -46,7 +46,11 @@ def seconds_to_ns(node: cst.BaseExpression) -> cst.BaseExpression:
     """OpenTracing timestamps are float seconds; OpenTelemetry's are int nanoseconds."""
     if isinstance(node, (cst.Integer, cst.Float)):  # exact, from the digits as written
         return cst.Integer(str(int(Decimal(node.value.replace("_", "")) * 1_000_000_000)))
-    return cst.parse_expression("int(T * 1e9)").visit(_Replace("T", node))  # type: ignore[return-value]
+    if isinstance(node, (cst.Name, cst.Attribute)):  # a variable may hold None ("now"), as before
+        template = "None if T is None else int(T * 1e9)"
+    else:
+        template = "int(T * 1e9)"
+    return cst.parse_expression(template).visit(_Replace("T", node))  # type: ignore[return-value]
 
 
 class _Replace(cst.CSTTransformer):
