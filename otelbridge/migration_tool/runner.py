@@ -13,13 +13,15 @@ import threading
 import time
 import tokenize
 import traceback
-from multiprocessing.pool import Pool
-from multiprocessing.synchronize import Event as EventType
-from typing import Callable, Iterable, Optional, Sequence, TextIO
+from typing import TYPE_CHECKING, Callable, Iterable, Optional, Sequence, TextIO
 
 from otelbridge.migration_tool.files import write_atomically
 from otelbridge.migration_tool.findings import FileResult
 from otelbridge.migration_tool.prefilter import is_generated, mentions_legacy
+
+if TYPE_CHECKING:  # importing multiprocessing.synchronize needs working semaphores
+    from multiprocessing.pool import Pool
+    from multiprocessing.synchronize import Event as EventType
 
 MODES = ("diff", "check", "write")
 
