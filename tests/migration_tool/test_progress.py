@@ -137,3 +137,23 @@ def test_on_a_terminal_the_bar_is_gone_before_the_summary(
     bar, _, rest = err.rpartition("\r")
     assert screen(bar + "\r") == ""  # erased before anything else is printed
     assert rest.startswith("25 files: 25 to rewrite")
+
+
+def test_an_interrupt_erases_the_bar_before_its_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _tree(tmp_path, 3)
+
+    def interrupted(paths: object, mode: str, jobs: int, progress: ProgressBar) -> None:
+        progress(1, 3)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True)
+    monkeypatch.setattr(runner, "ProgressBar", functools.partial(ProgressBar, delay=0.0))
+    monkeypatch.setattr(runner, "run", interrupted)
+    assert main(["migrate", "--write", str(tmp_path)]) == 130
+    err = capsys.readouterr().err
+    assert "] 1/3 files" in err
+    bar, _, message = err.rpartition("\r")
+    assert screen(bar + "\r") == ""
+    assert message.startswith("otelbridge migrate: interrupted:")
