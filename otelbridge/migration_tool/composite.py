@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable, NamedTuple, Sequence, Union
+from typing import Callable, NamedTuple, Optional, Sequence, Union
 
 import libcst as cst
 from libcst.codemod import CodemodContext, ContextAwareTransformer
@@ -119,10 +119,19 @@ class Composite(cst.CSTTransformer):
 
 
 def apply_transforms(
-    context: CodemodContext, tree: cst.Module, kinds: Sequence[type[ContextAwareTransformer]]
+    context: CodemodContext,
+    tree: cst.Module,
+    kinds: Sequence[type[ContextAwareTransformer]],
+    wrapper: Optional[MetadataWrapper] = None,
 ) -> cst.Module:
-    """Parse-once pipeline: one scope analysis, one traversal, then import bookkeeping."""
-    wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
+    """Parse-once pipeline: one scope analysis, one traversal, then import bookkeeping.
+
+    Passes over the same tree share a ``wrapper`` (of ``tree``, made with
+    ``unsafe_skip_copy=True``), which keeps the scope analysis it resolved.
+    """
+    if wrapper is None:
+        wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
+    assert wrapper.module is tree, "the wrapper must wrap this very tree"
     scopes = wrapper.resolve(ScopeProvider)
     state = MigrationState(context, wrapper, LegacyModel(scopes))
     context.scratch[STATE_KEY] = state

@@ -27,6 +27,7 @@ from typing import Iterable, Sequence
 
 import libcst as cst
 from libcst.codemod import CodemodContext, ContextAwareTransformer
+from libcst.metadata import MetadataWrapper
 
 from otelbridge.migration_tool.composite import apply_transforms
 from otelbridge.migration_tool.model import CONVERTIBLE, Kind, LegacyModel, is_variable
@@ -60,9 +61,10 @@ def migrate_module(
 ) -> cst.Module:
     """``apply_transforms``, repeated with a growing :class:`Plan` until it is stable."""
     plan = Plan()
+    wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)  # one scope analysis for every pass
     for _ in range(MAX_PASSES):
         attempt = dataclasses.replace(context, scratch={PLAN_KEY: plan}, warnings=[])
-        result = apply_transforms(attempt, tree, kinds)
+        result = apply_transforms(attempt, tree, kinds, wrapper)
         grown = extend(plan, MigrationState.of(attempt).model, attempt.scratch.get(FLAGS_KEY, ()))
         if (grown.frozen, grown.swaps) == (plan.frozen, plan.swaps):
             context.scratch.update(attempt.scratch)
