@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -24,6 +25,22 @@ def run_span_tree(variant: str, program: Path) -> str:
     )
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
+
+
+def migrated_copy(corpus: Path, target: Path) -> Path:
+    """``corpus``'s programs copied to ``target`` and rewritten there by
+    ``otelbridge migrate --write`` (which reports changes made: exit status 1)."""
+    from otelbridge.cli import main
+
+    for program in corpus.glob("*.py"):
+        shutil.copy(program, target / program.name)
+    assert main(["migrate", "--write", "--jobs", "1", str(target)]) == 1
+    return target
+
+
+@pytest.fixture(scope="session")
+def migrate_corpus() -> Callable[[Path, Path], Path]:
+    return migrated_copy
 
 
 @pytest.fixture

@@ -11,14 +11,11 @@ against the trees written below, so the test stands on its own when the shim is 
 from __future__ import annotations
 
 import importlib.util
-import shutil
 import textwrap
 from pathlib import Path
 from typing import Callable
 
 import pytest
-
-from otelbridge.cli import main
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE.parent / "fixtures" / "codemod"
@@ -79,13 +76,11 @@ def test_corpus_is_complete() -> None:
 
 
 @pytest.fixture(scope="module")
-def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def migrated(
+    tmp_path_factory: pytest.TempPathFactory, migrate_corpus: Callable[[Path, Path], Path]
+) -> Path:
     """The whole corpus, migrated once with ``otelbridge migrate --write``."""
-    target = tmp_path_factory.mktemp("migrated")
-    for program in CORPUS.glob("*.py"):
-        shutil.copy(program, target / program.name)
-    assert main(["migrate", "--write", "--jobs", "1", str(target)]) == 1
-    return target
+    return migrate_corpus(CORPUS, tmp_path_factory.mktemp("migrated"))
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))

@@ -12,7 +12,6 @@ used after its block, a jaeger set-up with a remote sampler...).
 from __future__ import annotations
 
 import importlib.util
-import shutil
 import textwrap
 from pathlib import Path
 from typing import Callable
@@ -21,7 +20,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from otelbridge.cli import main
 from otelbridge.migration_tool.pipeline import migrate_source
 
 SpanTree = Callable[[str, Path], str]
@@ -72,12 +70,10 @@ def test_corpus_is_complete() -> None:
 
 
 @pytest.fixture(scope="module")
-def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    target = tmp_path_factory.mktemp("partial")
-    for program in CORPUS.glob("*.py"):
-        shutil.copy(program, target / program.name)
-    assert main(["migrate", "--write", "--jobs", "1", str(target)]) == 1
-    return target
+def migrated(
+    tmp_path_factory: pytest.TempPathFactory, migrate_corpus: Callable[[Path, Path], Path]
+) -> Path:
+    return migrate_corpus(CORPUS, tmp_path_factory.mktemp("partial"))
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
