@@ -11,6 +11,7 @@ from libcst.metadata import CodeRange, ImportAssignment, MetadataWrapper, Positi
 from otelbridge.migration_tool.findings import TODO_PREFIX, Finding
 from otelbridge.migration_tool.imports import ImportItem
 from otelbridge.migration_tool.model import LegacyModel
+from otelbridge.migration_tool.walk import walk
 
 STATE_KEY = "otelbridge.migration"
 STATEMENTS = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
@@ -38,6 +39,7 @@ class MigrationState:
         self.statements: list[cst.CSTNode] = []
         self._markers: dict[cst.CSTNode, list[str]] = {}
         self._positions: Optional[Mapping[cst.CSTNode, CodeRange]] = None
+        self._quote: Optional[str] = None
         #: legacy imports seen, removed at the end if nothing uses them any more
         self.legacy_imports: list[ImportItem] = []
         #: OpenTelemetry imports the rewrites use, added at the end
@@ -48,6 +50,20 @@ class MigrationState:
         state = context.scratch[STATE_KEY]
         assert isinstance(state, MigrationState)
         return state
+
+    @property
+    def quote(self) -> str:
+        """The quote mark most of the module's one-line strings use (``"`` if none do), so that
+        the strings a rewrite writes look like their neighbours."""
+        if self._quote is None:
+            counts = {'"': 0, "'": 0}
+            for node in walk(self.wrapper.module):
+                if isinstance(node, cst.SimpleString):
+                    body = node.value.lstrip("rbuRBU")
+                    if body[:3] not in ('"""', "'''"):
+                        counts[body[0]] += 1
+            self._quote = "'" if counts["'"] > counts['"'] else '"'
+        return self._quote
 
     def position(self, node: cst.CSTNode) -> tuple[int, int]:
         if self._positions is None:  # computed only for files that have findings

@@ -539,6 +539,29 @@ CASES: dict[str, tuple[str, str]] = {
             trace_id = "%x" % span.get_span_context().trace_id
         """,
     ),
+    "strings written by the rewrite use the module's quotes": (
+        """
+        import opentracing
+        from opentracing.ext import tags
+
+        tracer = opentracing.global_tracer()
+
+
+        def fail(reason):
+            with tracer.start_active_span('fail', tags={tags.COMPONENT: 'db'}) as scope:
+                scope.span.log_kv({'event': 'error', 'message': "it's gone"})
+        """,
+        """
+        from opentelemetry import trace
+
+        tracer = trace.get_tracer(__name__)
+
+
+        def fail(reason):
+            with tracer.start_as_current_span('fail', attributes={'component': 'db'}) as span:
+                span.add_event('exception', {'exception.message': "it's gone"})
+        """,
+    ),
     "files without OpenTracing are left alone": (
         """
         class Span:

@@ -93,6 +93,10 @@ class LegacyTransform(VisitorBasedCodemodCommand):
     def rewrote(self) -> None:
         self.state.rewrites += 1
 
+    def string(self, value: str) -> cst.SimpleString:
+        """A string literal for ``value``, quoted as most of the module's strings are."""
+        return string(value, self.state.quote)
+
     def otel(self, node: cst.CSTNode, module: str, obj: str) -> str:
         return self.state.otel(node, module, obj)
 
@@ -158,9 +162,11 @@ def literal(node: cst.BaseExpression) -> object:
     return NotImplemented
 
 
-def string(value: str) -> cst.SimpleString:
-    """A double-quoted string literal (the common style) for ``value``."""
-    return cst.SimpleString('"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"')
+def string(value: str, quote: str = '"') -> cst.SimpleString:
+    """A one-line string literal for ``value`` in ``quote`` marks."""
+    return cst.SimpleString(
+        quote + value.replace("\\", "\\\\").replace(quote, "\\" + quote) + quote
+    )
 
 
 def arg(call: cst.Call, keyword: str, position: Optional[int] = None) -> Optional[cst.Arg]:

@@ -15,7 +15,7 @@ from otelbridge.migration_tool.model import Kind
 from otelbridge.migration_tool.names import GLOBAL_TRACER_ATTRS, SET_GLOBAL_TRACER
 from otelbridge.migration_tool.state import Unconvertible
 from otelbridge.migration_tool.transforms.arguments import Review, keyword
-from otelbridge.migration_tool.transforms.base import literal, string
+from otelbridge.migration_tool.transforms.base import literal
 from otelbridge.migration_tool.transforms.statements import StatementAware
 
 #: jaeger sampler type -> (configure sampler name, whether ``param`` is the sampler argument).
@@ -99,7 +99,7 @@ class TracerSetup(StatementAware):
         if choice is None or (choice[1] and param is None):
             raise Review("jaeger sampler has no OpenTelemetry equivalent (remote/rate limiting)")
         name, with_arg = choice
-        args = [keyword("sampler", string(name))]
+        args = [keyword("sampler", self.string(name))]
         if with_arg and param is not None:
             args.append(keyword("sampler_arg", param))
         return args

@@ -14,7 +14,7 @@ from otelbridge.migration_tool.transforms.arguments import (
     seconds_to_ns,
     tag_string,
 )
-from otelbridge.migration_tool.transforms.base import arg, has_star_args, literal, string
+from otelbridge.migration_tool.transforms.base import arg, has_star_args, literal
 from otelbridge.migration_tool.transforms.statements import StatementAware
 
 #: Methods only OpenTracing spans have: on a receiver of unknown type they are flagged.
@@ -123,12 +123,14 @@ class SpanMethods(StatementAware):
         if event == "error" and error is None:
             event = "exception"
             keys = {
-                EXCEPTION_FIELDS.get(k, k): v.with_changes(key=string(EXCEPTION_FIELDS.get(k, k)))
+                EXCEPTION_FIELDS.get(k, k): v.with_changes(
+                    key=self.string(EXCEPTION_FIELDS.get(k, k))
+                )
                 if k in EXCEPTION_FIELDS
                 else v
                 for k, v in keys.items()
             }
-        args = [cst.Arg(error.value) if error is not None else cst.Arg(string(event))]
+        args = [cst.Arg(error.value) if error is not None else cst.Arg(self.string(event))]
         if keys:
             elements = list(keys.values())
             elements[-1] = elements[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
@@ -174,14 +176,14 @@ class SpanMethods(StatementAware):
             return updated.args[original.args.index(item)]
 
         name = event_name(event)
-        value = string("exception") if name == "error" else None
+        value = self.string("exception") if name == "error" else None
         args = []
         if event is None:
-            args.append(cst.Arg(string(name)))
+            args.append(cst.Arg(self.string(name)))
         else:
             args.append(positional(new(event), value or new(event).value))
         if payload is not None and literal(payload.value) is not None:
-            fields = cst.Dict([cst.DictElement(string("payload"), new(payload).value)])
+            fields = cst.Dict([cst.DictElement(self.string("payload"), new(payload).value)])
             args.append(positional(new(payload), fields))
         if stamp is not None and literal(stamp.value) is not None:
             args.append(keyword("timestamp", seconds_to_ns(new(stamp).value), new(stamp)))

@@ -8,7 +8,7 @@ import libcst as cst
 
 from otelbridge.migration_tool.names import TAGS
 from otelbridge.migration_tool.transforms.arguments import tag_string
-from otelbridge.migration_tool.transforms.base import LegacyTransform, string
+from otelbridge.migration_tool.transforms.base import LegacyTransform
 
 
 class TagConstants(LegacyTransform):
@@ -41,7 +41,7 @@ class TagConstants(LegacyTransform):
         if value is None or self._in_import:
             return updated
         self.rewrote()
-        return string(value).with_changes(lpar=updated.lpar, rpar=updated.rpar)  # type: ignore[attr-defined]
+        return self.string(value).with_changes(lpar=updated.lpar, rpar=updated.rpar)  # type: ignore[attr-defined]
 
     def leave_Attribute(
         self, original_node: cst.Attribute, updated_node: cst.Attribute
