@@ -31,8 +31,7 @@ from libcst.metadata import MetadataWrapper
 
 from otelbridge.migration_tool.composite import apply_transforms
 from otelbridge.migration_tool.model import CONVERTIBLE, Kind, LegacyModel, is_variable
-from otelbridge.migration_tool.state import MigrationState, Unconvertible
-from otelbridge.migration_tool.transforms.base import FLAGS_KEY, Flag
+from otelbridge.migration_tool.state import Flag, MigrationState, Unconvertible
 
 #: ``context.scratch`` key: the :class:`Plan` a traversal follows.
 PLAN_KEY = "otelbridge.legacy"
@@ -65,7 +64,8 @@ def migrate_module(
     for _ in range(MAX_PASSES):
         attempt = dataclasses.replace(context, scratch={PLAN_KEY: plan}, warnings=[])
         result = apply_transforms(attempt, tree, kinds, wrapper)
-        grown = extend(plan, MigrationState.of(attempt).model, attempt.scratch.get(FLAGS_KEY, ()))
+        state = MigrationState.of(attempt)
+        grown = extend(plan, state.model, state.flags)
         if (grown.frozen, grown.swaps) == (plan.frozen, plan.swaps):
             context.scratch.update(attempt.scratch)
             context.warnings.extend(attempt.warnings)

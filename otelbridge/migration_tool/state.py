@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Mapping, Optional
+from typing import Mapping, NamedTuple, Optional
 
 import libcst as cst
 from libcst.codemod import CodemodContext
@@ -15,6 +15,15 @@ from otelbridge.migration_tool.walk import walk
 
 STATE_KEY = "otelbridge.migration"
 STATEMENTS = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
+
+
+class Flag(NamedTuple):
+    """A flagged site: the statement its marker goes above, the node, the rule and reason."""
+
+    statement: Optional[cst.CSTNode]
+    node: cst.CSTNode
+    rule: str
+    reason: str
 
 
 class Unconvertible(Exception):
@@ -34,6 +43,8 @@ class MigrationState:
         self.wrapper = wrapper
         self.model = model
         self.findings: list[Finding] = []
+        #: every flagged site of this traversal, for the partial-conversion plan (``legacy.py``)
+        self.flags: list[Flag] = []
         self.rewrites = 0
         #: innermost statement first: the statement a TODO marker attaches to
         self.statements: list[cst.CSTNode] = []
@@ -71,14 +82,24 @@ class MigrationState:
         where = self._positions.get(node)
         return (where.start.line, where.start.column) if where else (0, 0)
 
-    def flag(self, node: cst.CSTNode, rule: str, reason: str) -> None:
-        """Record a review-needed site and put a TODO marker above its statement."""
+    def flag(
+        self,
+        node: cst.CSTNode,
+        rule: str,
+        reason: str,
+        statement: Optional[cst.CSTNode] = None,
+    ) -> None:
+        """Record a review-needed site and put a TODO marker above its statement (default: the
+        innermost one the traversal is in)."""
+        if statement is None and self.statements:
+            statement = self.statements[-1]
+        self.flags.append(Flag(statement, node, rule, reason))
         line, column = self.position(node)
         finding = Finding(rule, reason, line, column)
         if finding not in self.findings:
             self.findings.append(finding)
-        if self.statements:
-            reasons = self._markers.setdefault(self.statements[-1], [])
+        if statement is not None:
+            reasons = self._markers.setdefault(statement, [])
             if reason not in reasons:
                 reasons.append(reason)
 

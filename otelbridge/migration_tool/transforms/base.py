@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple, Optional
+from typing import Optional
 
 import libcst as cst
 from libcst.codemod import Codemod, CodemodContext, VisitorBasedCodemodCommand
@@ -16,18 +16,6 @@ from libcst.metadata import ScopeProvider
 
 from otelbridge.migration_tool.model import Kind, LegacyModel
 from otelbridge.migration_tool.state import MigrationState
-
-#: ``context.scratch`` key: the :class:`Flag` list of one traversal.
-FLAGS_KEY = "otelbridge.flags"
-
-
-class Flag(NamedTuple):
-    """A flagged site: the node, the statement its marker goes above, the rule and reason."""
-
-    statement: Optional[cst.CSTNode]
-    node: cst.CSTNode
-    rule: str
-    reason: str
 
 
 class LegacyTransform(VisitorBasedCodemodCommand):
@@ -81,10 +69,7 @@ class LegacyTransform(VisitorBasedCodemodCommand):
 
     def flag(self, node: cst.CSTNode, rule: str, reason: str) -> None:
         """Mark a site left unchanged (see ``legacy.py`` for what this keeps on OpenTracing)."""
-        state = self.state
-        state.flag(node, rule, reason)
-        statement = state.statements[-1] if state.statements else None
-        self.context.scratch.setdefault(FLAGS_KEY, []).append(Flag(statement, node, rule, reason))
+        self.state.flag(node, rule, reason)
 
     def kept(self, node: cst.BaseExpression) -> bool:
         """Whether a partial conversion keeps ``node`` on OpenTracing: then it is left alone."""

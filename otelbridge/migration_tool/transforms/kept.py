@@ -23,11 +23,8 @@ class KeptSites(LegacyTransform):
         super().__init__(context)
         self._plan: Plan = context.scratch.get(PLAN_KEY) or Plan()
         self.model.frozen = self._plan.frozen
-        state = self.state
         for flag in self._plan.flags:  # earlier passes' markers (the site may not flag again)
-            state.statements.append(flag.statement)
-            state.flag(flag.node, flag.rule, flag.reason)
-            state.statements.pop()
+            self.state.flag(flag.node, flag.rule, flag.reason, flag.statement)
         #: frozen origins that are flagged sites already need no second marker
         self._explained = self._plan.explained | {flag.node for flag in self._plan.flags}
 
