@@ -132,13 +132,9 @@ def names_read(module: cst.Module) -> set[str]:
     """Every name the module mentions outside imports, whatever the scope (so that removal errs
     on keeping), with the entries of ``__all__`` and the identifiers inside string annotations."""
     used: set[str] = set()
-    attributes: set[cst.Name] = set()  # ``x.<name>`` does not read ``name``
     for node in walk(module, opaque=(cst.Import, cst.ImportFrom)):
         if isinstance(node, cst.Name):
-            if node not in attributes:
-                used.add(node.value)
-        elif isinstance(node, cst.Attribute):
-            attributes.add(node.attr)
+            used.add(node.value)
         elif isinstance(node, cst.Annotation):
             _add_identifiers(node.annotation, used)
     for statement in module.body:

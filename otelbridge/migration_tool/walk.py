@@ -55,7 +55,9 @@ def _code_fields(kind: type) -> tuple[str, ...]:
     names = tuple(
         field.name
         for field in dataclasses.fields(kind)
-        if field.name not in _TOKEN_FIELDS and not field.name.startswith("whitespace")
+        if field.name not in _TOKEN_FIELDS
+        and not field.name.startswith("whitespace")
+        and not (kind is cst.Attribute and field.name == "attr")
     )
     _fields[kind] = names
     return names
@@ -63,7 +65,9 @@ def _code_fields(kind: type) -> tuple[str, ...]:
 
 def walk(root: cst.CSTNode, opaque: tuple[type, ...] = ()) -> Iterator[cst.CSTNode]:
     """``root`` and every node below it that holds code, parents before children; nodes of the
-    ``opaque`` types are yielded but not entered."""
+    ``opaque`` types are yielded but not entered. The name after the dot of ``x.name`` is not a
+    variable and is not yielded: every ``Name`` yielded is a variable (or a keyword, parameter or
+    definition name)."""
     stack: list[object] = [root]
     pop, push, extend = stack.pop, stack.append, stack.extend
     node_type = cst.CSTNode

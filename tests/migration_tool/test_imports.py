@@ -161,3 +161,8 @@ def test_walk_skips_whitespace_and_can_stay_out_of_nodes() -> None:
     assert not kinds & {cst.ImportAlias, cst.Comma, cst.Comment, cst.TrailingWhitespace}
     names = [node.value for node in walk(tree) if isinstance(node, cst.Name)]
     assert sorted(names) == ["a", "f", "x", "y"]
+
+
+def test_walk_does_not_yield_the_name_after_a_dot() -> None:
+    names = [node.value for node in walk(module("a.b.c(d)\n")) if isinstance(node, cst.Name)]
+    assert sorted(names) == ["a", "d"]

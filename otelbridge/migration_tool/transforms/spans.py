@@ -29,19 +29,16 @@ class _SpanUses:
         self.name = name
         self.uses: set[cst.Name] = set()
         self.span_attrs: dict[cst.Name, cst.Attribute] = {}
-        attrs: set[cst.Name] = set()  # ``x.<name>`` is an attribute, not a use of ``name``
         for node in walk(body):
-            if isinstance(node, cst.Name):
-                if node.value == name and node not in attrs:
-                    self.uses.add(node)
-            elif isinstance(node, cst.Attribute):
-                attrs.add(node.attr)
-                if (
-                    isinstance(node.value, cst.Name)
-                    and node.value.value == name
-                    and node.attr.value == "span"
-                ):
-                    self.span_attrs[node.value] = node
+            if isinstance(node, cst.Name) and node.value == name:
+                self.uses.add(node)
+            elif (
+                isinstance(node, cst.Attribute)
+                and isinstance(node.value, cst.Name)
+                and node.value.value == name
+                and node.attr.value == "span"
+            ):
+                self.span_attrs[node.value] = node
 
 
 class SpanCreation(LegacyTransform):
