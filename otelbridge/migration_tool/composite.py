@@ -8,7 +8,12 @@ import libcst as cst
 from libcst.codemod import CodemodContext, ContextAwareTransformer
 from libcst.metadata import MetadataWrapper, ScopeProvider
 
-from otelbridge.migration_tool.imports import add_imports, names_read, remove_unused_imports
+from otelbridge.migration_tool.imports import (
+    add_imports,
+    bound_items,
+    names_read,
+    remove_unused_imports,
+)
 from otelbridge.migration_tool.model import LegacyModel
 from otelbridge.migration_tool.names import LEGACY_MODULES
 from otelbridge.migration_tool.state import STATE_KEY, STATEMENTS, MigrationState
@@ -100,22 +105,9 @@ class Composite(cst.CSTTransformer):
         return None
 
     def _record_import(self, node: Union[cst.Import, cst.ImportFrom]) -> None:
-        if isinstance(node, cst.Import):
-            for alias in node.names:
-                name = alias.evaluated_name
-                if name.split(".")[0] in LEGACY_MODULES:
-                    self._state.legacy_imports.append((name, None, alias.evaluated_alias))
-        elif (
-            node.module is not None
-            and not node.relative
-            and not isinstance(node.names, cst.ImportStar)
-        ):
-            module = cst.helpers.get_full_name_for_node(node.module) or ""
-            if module.split(".")[0] in LEGACY_MODULES:
-                for alias in node.names:
-                    self._state.legacy_imports.append(
-                        (module, alias.evaluated_name, alias.evaluated_alias)
-                    )
+        for item in bound_items(node):
+            if item[1] != "*" and item[0].split(".")[0] in LEGACY_MODULES:
+                self._state.legacy_imports.append(item)
 
 
 def apply_transforms(

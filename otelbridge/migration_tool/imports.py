@@ -47,7 +47,7 @@ def add_imports(module: cst.Module, needed: Iterable[ImportItem]) -> cst.Module:
     block = list(module.body[start:end])
     present = set()
     for statement in block:
-        present.update(_bound_items(_import_of(statement)))  # type: ignore[arg-type]
+        present.update(bound_items(_import_of(statement)))  # type: ignore[arg-type]
     missing: dict[str, list[tuple[str, Optional[str]]]] = {}
     for source, name, alias in needed:
         assert name is not None, "only from-imports are added"
@@ -108,7 +108,8 @@ def _import_of(statement: cst.CSTNode) -> Union[cst.Import, cst.ImportFrom, None
     return None
 
 
-def _bound_items(node: Union[cst.Import, cst.ImportFrom]) -> Iterable[ImportItem]:
+def bound_items(node: Union[cst.Import, cst.ImportFrom]) -> Iterable[ImportItem]:
+    """What an import statement imports, as items (``*`` for a star; relative imports: none)."""
     if isinstance(node, cst.Import):
         for alias in node.names:
             yield (alias.evaluated_name, None, alias.evaluated_alias)
@@ -250,7 +251,7 @@ class _ImportPruner(cst.CSTTransformer):
     ) -> Union[cst.Import, cst.ImportFrom, None]:
         if isinstance(node, cst.ImportFrom) and isinstance(node.names, cst.ImportStar):
             return node
-        items = list(_bound_items(node))
+        items = list(bound_items(node))
         if isinstance(node, cst.ImportFrom) and not items:  # relative: never ours
             return node
         names = [a for a, item in zip(node.names, items) if item not in self._unused]  # type: ignore[arg-type]
