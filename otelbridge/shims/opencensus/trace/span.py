@@ -20,7 +20,8 @@ from opentelemetry.context import Context
 from opentelemetry.trace import Span, set_span_in_context
 
 from otelbridge.sdk.trace._span import Span as SdkSpan
-from otelbridge.shims._values import attribute_value, attributes
+from otelbridge.shims._values import attribute_value as _attribute_value
+from otelbridge.shims._values import attributes
 from otelbridge.shims.opencensus.trace import _convert
 from otelbridge.shims.opencensus.trace._context import get_current, replace_current
 from otelbridge.shims.opencensus.trace._failures import report
@@ -114,14 +115,14 @@ class SpanShim:
         """The OpenTelemetry span's attributes, where its SDK exposes them (read-only)."""
         return getattr(self._otel_span, "attributes", {})
 
-    def add_attribute(self, attribute_key: str, attribute_value_: Any) -> None:
-        if type(attribute_value_) not in _EXACT_PRIMITIVES:
-            attribute_value_ = attribute_value(attribute_value_)
-            if attribute_value_ is None:
+    def add_attribute(self, attribute_key: str, attribute_value: Any) -> None:
+        if type(attribute_value) not in _EXACT_PRIMITIVES:
+            attribute_value = _attribute_value(attribute_value)
+            if attribute_value is None:
                 return
         if type(attribute_key) is not str:
             attribute_key = str(attribute_key)
-        self._otel_span.set_attribute(attribute_key, attribute_value_)
+        self._otel_span.set_attribute(attribute_key, attribute_value)
 
     def add_annotation(self, description: str, **attrs: Any) -> None:
         self._otel_span.add_event(str(description), attributes(attrs))
