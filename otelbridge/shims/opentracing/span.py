@@ -10,6 +10,7 @@ from opentelemetry.context import Context
 from opentelemetry.trace import Span
 from opentelemetry.trace.status import Status, StatusCode
 
+from otelbridge.shims._values import attribute_value, attributes
 from otelbridge.shims.opentracing._context import (
     BAGGAGE_KEY,
     SCOPE_KEY,
@@ -17,7 +18,6 @@ from otelbridge.shims.opentracing._context import (
     attach,
     get_current,
 )
-from otelbridge.shims.opentracing._values import attribute_value, attributes
 from otelbridge.shims.opentracing.span_context import SpanContextShim
 
 if TYPE_CHECKING:

@@ -19,6 +19,7 @@ from opentracing import (
     UnsupportedFormatException,
 )
 
+from otelbridge.shims._values import attributes
 from otelbridge.shims.opentracing import binary
 from otelbridge.shims.opentracing._context import (
     BAGGAGE_KEY,
@@ -27,7 +28,6 @@ from otelbridge.shims.opentracing._context import (
     remote_context,
 )
 from otelbridge.shims.opentracing._headers import HEADERS_GETTER
-from otelbridge.shims.opentracing._values import attributes
 from otelbridge.shims.opentracing.scope import ScopeManagerShim, ScopeShim
 from otelbridge.shims.opentracing.span import SpanShim, error_status, seconds_to_ns
 from otelbridge.shims.opentracing.span_context import SpanContextShim
