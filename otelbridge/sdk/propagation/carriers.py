@@ -38,18 +38,24 @@ def _pairs(carrier: Any) -> Iterable[Tuple[Any, Any]]:
     items = getattr(carrier, "items", None)
     if items is not None:
         return items()  # type: ignore[no-any-return]
-    return (entry for entry in carrier if isinstance(entry, (tuple, list)) and len(entry) == 2)
+    return (
+        (entry[0], entry[1])
+        for entry in carrier
+        if isinstance(entry, (tuple, list)) and len(entry) == 2
+    )
 
 
 def _header_name(name: Any) -> Optional[str]:
     """The header name a carrier key stands for (Django's ``HTTP_X_Y`` is ``x-y``), or None."""
     if isinstance(name, (bytes, bytearray)):
-        name = bytes(name).decode("latin-1")
-    elif not isinstance(name, str):
+        text = bytes(name).decode("latin-1")
+    elif isinstance(name, str):
+        text = name
+    else:
         return None
-    if name.startswith(_DJANGO_PREFIX) and name.isupper():
-        return name[len(_DJANGO_PREFIX) :].replace("_", "-").lower()
-    return name
+    if text.startswith(_DJANGO_PREFIX) and text.isupper():
+        return text[len(_DJANGO_PREFIX) :].replace("_", "-").lower()
+    return text
 
 
 class CarrierGetter(Getter[Any]):
