@@ -25,7 +25,7 @@ from google.protobuf import json_format
 from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2, metrics_service_pb2_grpc
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2, trace_service_pb2_grpc
 
-from otelbridge.sdk.export.otlp._rpc_status import STATUS_DETAILS_KEY, encode_status
+from otelbridge.sdk.export._transport._rpc_status import STATUS_DETAILS_KEY, encode_status
 
 _logger = logging.getLogger(__name__)
 
