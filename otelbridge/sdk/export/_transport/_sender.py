@@ -75,10 +75,15 @@ class Sender:
         self.stats = ExportStats()
         if hasattr(os, "register_at_fork"):
             ref = weakref.ref(self)
-            os.register_at_fork(after_in_child=lambda: _after_fork_in_child(ref))
+            os.register_at_fork(
+                before=lambda: _before_fork(ref),
+                after_in_parent=lambda: _after_fork_in_parent(ref),
+                after_in_child=lambda: _after_fork_in_child(ref),
+            )
 
     def _fresh_state(self) -> None:
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # one delivery at a time, retry waits included
+        self._in_call = threading.Lock()  # held during one attempt only; see _before_fork
         self._no_more_retries = threading.Event()
 
     def deliver(self, body: bytes, count: int, timeout: Optional[float] = None) -> Delivery:
@@ -114,7 +119,8 @@ class Sender:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return Attempt(ok=False, retryable=True, error="export timeout exceeded")
-            attempt = self._transport.send(payload, remaining)
+            with self._in_call:
+                attempt = self._transport.send(payload, remaining)
             if attempt.broken:
                 self._transport.reconnect()
             if attempt.ok or not attempt.retryable or self._outages:
@@ -165,9 +171,23 @@ class Sender:
         self._transport.close()
 
 
+def _before_fork(ref: weakref.ReferenceType[Sender]) -> None:
+    """Wait for an attempt in flight (at most its timeout; never for a retry wait): gRPC resets
+    itself in the child only when no thread is inside a call at the moment of the fork."""
+    sender = ref()
+    if sender is not None:
+        sender._in_call.acquire()
+
+
+def _after_fork_in_parent(ref: weakref.ReferenceType[Sender]) -> None:
+    sender = ref()
+    if sender is not None and sender._in_call.locked():
+        sender._in_call.release()
+
+
 def _after_fork_in_child(ref: weakref.ReferenceType[Sender]) -> None:
     """A lock taken by a parent thread mid-export stays taken in the child, and the parent's
-    connection must not be shared: the child gets new ones."""
+    connection must not be shared: the child gets new ones, and counters of its own."""
     sender = ref()
     if sender is None or sender._closed:
         return
@@ -176,4 +196,5 @@ def _after_fork_in_child(ref: weakref.ReferenceType[Sender]) -> None:
     if retries_stopped:
         sender._no_more_retries.set()
     sender._outages = 0
+    sender.stats = ExportStats()  # the child counts its own items
     sender._transport.reconnect()
