@@ -33,7 +33,7 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor, SpanExportResult
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, StatusCode
 
-from otelbridge.sdk.export.otlp.receiver import OTLPReceiver
+from otelbridge.devtools.receiver import OTLPReceiver
 
 
 @pytest.fixture
