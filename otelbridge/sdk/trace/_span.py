@@ -484,6 +484,18 @@ class Span(trace_api.Span, ReadableSpan):
         self.add_event("exception", event_attributes, timestamp)
         return None
 
+    def set_kind(self, kind: SpanKind) -> None:
+        """Change the kind of a span that has not ended (an otelbridge extension).
+
+        Not in the OpenTelemetry API, where the kind is fixed at start: legacy APIs
+        (OpenTracing's ``span.kind`` tag, OpenCensus's ``span_kind``) may name it later, and their
+        shims use this so that the exported kind is still right. Samplers have already run.
+        """
+        if self._end_time is not None:
+            return _ended(self, "set_kind")
+        self._kind = kind
+        return None
+
     def end(self, end_time: Optional[int] = None) -> None:
         """End the span once and hand it to the processors; later calls only warn."""
         if end_time is None:

@@ -9,7 +9,7 @@ from google.rpc.status_pb2 import Status
 from hypothesis import given
 from hypothesis import strategies as st
 
-from otelbridge.sdk.export.otlp._rpc_status import decode_status, encode_status
+from otelbridge.sdk.export._transport._rpc_status import decode_status, encode_status
 
 delays = st.integers(min_value=0, max_value=10**6).map(lambda ms: ms / 1000)
 

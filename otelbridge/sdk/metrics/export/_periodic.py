@@ -110,6 +110,10 @@ class PeriodicExportingMetricReader(MetricReader):
             return
         self._shut_down = True
         self._stop.set()
+        # The last collection gets one attempt: a receiver that is down is not waited for.
+        stop_retrying = getattr(self._exporter, "stop_retrying", None)
+        if callable(stop_retrying):
+            stop_retrying()
         if self._thread is not None:
             self._thread.join(timeout_millis / 1000)
         self._collect_and_log()
