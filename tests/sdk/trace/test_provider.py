@@ -240,3 +240,29 @@ def test_force_flush_reports_a_failing_processor() -> None:
 
     provider.add_span_processor(Stuck())
     assert provider.force_flush(100) is False
+
+
+def test_suppressed_exports_keep_the_current_context_whatever_it_is() -> None:
+    """The suppressed context is derived from the current one (and reused only while that stays
+    the same object): exporters see suppression plus whatever the ending code had current."""
+    from opentelemetry import baggage, context
+    from opentelemetry.context import _SUPPRESS_INSTRUMENTATION_KEY, get_value
+
+    seen = []
+
+    class Network(SpanExporter):
+        def export(self, spans):
+            seen.append((get_value(_SUPPRESS_INSTRUMENTATION_KEY), baggage.get_baggage("tenant")))
+            return SpanExportResult.SUCCESS
+
+    provider = TracerProvider(shutdown_on_exit=False)
+    provider.add_span_processor(SimpleSpanProcessor(Network()))
+    tracer = provider.get_tracer("t")
+    for tenant in ("a", "a", "b", None):
+        token = context.attach(baggage.set_baggage("tenant", tenant)) if tenant else None
+        tracer.start_span("op").end()
+        tracer.start_span("op").end()
+        if token is not None:
+            context.detach(token)
+    assert seen == [(True, t) for t in ("a", "a", "a", "a", "b", "b", None, None)]
+    assert get_value(_SUPPRESS_INSTRUMENTATION_KEY) is None  # detached again
