@@ -21,6 +21,8 @@ from otelbridge.sdk.util.instrumentation import InstrumentationScope
 
 _logger = logging.getLogger(__name__)
 _INF = float("inf")
+#: Plain numbers are range-checked inline (no call); anything else goes through the checks below.
+_PLAIN = frozenset((int, float))
 
 Recorder = Callable[[float, Attributes], None]
 
@@ -73,7 +75,7 @@ class Counter(_Instrument, api.Counter):
     def add(
         self, amount: float, attributes: Attributes = None, context: Optional[Context] = None
     ) -> None:
-        if not _finite_non_negative(amount):
+        if not (type(amount) in _PLAIN and 0 <= amount < _INF) and not _finite_non_negative(amount):
             _drop(self, amount, _NON_NEGATIVE)
             return
         for record in self._recorders:
@@ -86,7 +88,7 @@ class UpDownCounter(_Instrument, api.UpDownCounter):
     def add(
         self, amount: float, attributes: Attributes = None, context: Optional[Context] = None
     ) -> None:
-        if not _finite(amount):
+        if not (type(amount) in _PLAIN and -_INF < amount < _INF) and not _finite(amount):
             _drop(self, amount, _FINITE)
             return
         for record in self._recorders:
@@ -111,7 +113,7 @@ class Histogram(_Instrument, api.Histogram):
     def record(
         self, amount: float, attributes: Attributes = None, context: Optional[Context] = None
     ) -> None:
-        if not _finite(amount):
+        if not (type(amount) in _PLAIN and -_INF < amount < _INF) and not _finite(amount):
             _drop(self, amount, _FINITE)
             return
         for record in self._recorders:
@@ -124,7 +126,7 @@ class Gauge(_Instrument, api._Gauge):
     def set(
         self, amount: float, attributes: Attributes = None, context: Optional[Context] = None
     ) -> None:
-        if not _finite(amount):
+        if not (type(amount) in _PLAIN and -_INF < amount < _INF) and not _finite(amount):
             _drop(self, amount, _FINITE)
             return
         for record in self._recorders:
