@@ -70,7 +70,6 @@ ALLOWED = {
     "trace:Tracer.__init__[positional order]": "internal constructor: get_tracer() builds tracers",
     "metrics:Meter.__init__[positional order]": "internal constructor: get_meter() builds it",
     "metrics:Histogram.__init__[positional order]": "internal constructor",
-    "trace:TracerProvider.__init__(meter_provider=)": _SELF_METRICS,
     "trace.export:SimpleSpanProcessor.__init__(meter_provider=)": _SELF_METRICS,
     "trace.export:BatchSpanProcessor.__init__(meter_provider=)": _SELF_METRICS,
     "metrics.export:MetricReader.__init__(otel_component_type=)": _SELF_METRICS,

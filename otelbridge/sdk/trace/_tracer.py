@@ -101,6 +101,8 @@ class Tracer(trace_api.Tracer):
             attributes = result.attributes
             trace_state = result.trace_state or DEFAULT_TRACE_STATE
         span_id = pipeline.generate_span_id()
+        metrics = pipeline.span_metrics
+        live = None if metrics is None else metrics.started(parent, decision)
         if decision is _DROP:
             return NonRecordingSpan(
                 _new_context(
@@ -122,6 +124,8 @@ class Tracer(trace_api.Tracer):
             record_exception,
             set_status_on_exception,
         )
+        if live is not None:
+            span._live = live
         for on_start in pipeline.on_start:
             try:
                 on_start(span, context)
