@@ -13,7 +13,13 @@ from functools import partial
 from typing import Any, FrozenSet, List, Optional, Sequence
 
 from otelbridge.sdk.metrics import _point
-from otelbridge.sdk.metrics._cells import DEFAULT_BOUNDARIES, HistogramCell, LastValueCell, SumCell
+from otelbridge.sdk.metrics._cells import (
+    DEFAULT_BOUNDARIES,
+    HistogramCell,
+    HistogramCellWithoutMinMax,
+    LastValueCell,
+    SumCell,
+)
 from otelbridge.sdk.metrics._exponential import MAX_SCALE, MIN_SCALE, ExponentialHistogramCell
 from otelbridge.sdk.metrics._instrument import (
     Counter,
@@ -155,7 +161,8 @@ class ExplicitBucketHistogramAggregation(Aggregation):
         return DEFAULT_BOUNDARIES
 
     def _stream(self, instrument: _Instrument, spec: StreamSpec) -> Optional[MetricStream]:
-        new_cell = partial(HistogramCell, self._bounds_for(instrument), self._record_min_max)
+        cell = HistogramCell if self._record_min_max else HistogramCellWithoutMinMax
+        new_cell = partial(cell, self._bounds_for(instrument))
         return _make_stream(instrument, spec, new_cell, _histogram_data)
 
 
