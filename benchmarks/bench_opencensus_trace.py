@@ -12,24 +12,18 @@ per-operation medians and the ratio to opencensus.
 from __future__ import annotations
 
 import argparse
-import gc
 import statistics
-import time
 from importlib.metadata import version
 from typing import Any, Callable, Dict, List, Tuple
 
+from _harness import dropping_provider, measure
+
 
 def provider() -> Any:
-    from otelbridge.sdk.trace import TracerProvider
-    from otelbridge.sdk.trace.export import SimpleSpanProcessor, SpanExporter, SpanExportResult
+    from otelbridge.sdk import trace
+    from otelbridge.sdk.trace import export
 
-    class Drop(SpanExporter):
-        def export(self, spans: Any) -> SpanExportResult:
-            return SpanExportResult.SUCCESS
-
-    result = TracerProvider()
-    result.add_span_processor(SimpleSpanProcessor(Drop()))
-    return result
+    return dropping_provider(trace, export)
 
 
 class NullExporter:
@@ -82,14 +76,6 @@ SCENARIOS: List[Tuple[str, Callable[[Any, int], None]]] = [
     ("start_span('x'); end_span()", start_and_end),
     ("child of current span, span_kind + add_annotation", nested_child_kind_and_annotation),
 ]
-
-
-def measure(func: Callable[[Any, int], None], tracer: Any, number: int) -> float:
-    """Seconds per operation for one round."""
-    gc.collect()
-    start = time.perf_counter()
-    func(tracer, number)
-    return (time.perf_counter() - start) / number
 
 
 def main() -> None:
