@@ -11,7 +11,7 @@ import threading
 import time
 from pathlib import Path
 
-from otelbridge.sdk.export.otlp.receiver import OTLPReceiver, to_otlp_json
+from otelbridge.devtools.receiver import OTLPReceiver, to_otlp_json
 
 APPS = Path(__file__).parent / "opencensus_apps"
 
