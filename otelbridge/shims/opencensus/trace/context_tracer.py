@@ -132,12 +132,12 @@ class ContextTracer:
                 _logger.warning("No active span, cannot do end_span.")
                 return None
             span = self._open[-1]
-        spans = (span.context_tracer or self)._open
-        if spans and spans[-1] is span:
-            spans.pop()
-        elif span in spans:
-            spans.remove(span)
         try:
+            spans = (span.context_tracer or self)._open
+            if spans and spans[-1] is span:
+                spans.pop()
+            elif span in spans:
+                spans.remove(span)
             span.finish()
             # Put back the OpenTelemetry context the span replaced, if it is still current.
             context = span._context
