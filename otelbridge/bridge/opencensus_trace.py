@@ -6,6 +6,7 @@ Patched while installed (``wrapt`` wrappers on OpenCensus' classes and functions
   the shim's :class:`ContextTracer` on the installed provider; its exporter is never called;
 * ``Tracer.tracer``: a data descriptor, so Tracers made before install delegate too (keeping
   the sampling decision OpenCensus made for them);
+* ``Tracer.trace_decorator``: the shim's, which ends the span when the function raises;
 * the propagator classes' methods: the shim's, on otelbridge's parsers;
 * ``execution_context.is_exporter``: also true where OpenTelemetry's suppress-instrumentation
   key is set (our exporters' own requests), and ``set_is_exporter`` sets that key too, so the
@@ -32,10 +33,11 @@ from otelbridge.shims.opencensus.trace import (
     context_tracer_for,
     honours_opencensus_samplers,
 )
+from otelbridge.shims.opencensus.trace import Tracer as ShimTracer
 from otelbridge.shims.opencensus.trace import exporters as oc_exporters
 from otelbridge.shims.opencensus.trace import propagation as shim_propagation
 
-_logger = logging.getLogger("otelbridge.bridge")
+_logger = logging.getLogger(__name__)
 
 _SUPPRESS_KEY = getattr(context_api, "_SUPPRESS_INSTRUMENTATION_KEY", "suppress_instrumentation")
 #: The context token of a suppression that ``set_is_exporter(True)`` attached.
@@ -179,6 +181,7 @@ def patch(
         oc_exporters.set_destination(destination)
         patches.wrap(tracer_module.Tracer, "get_tracer", get_tracer)
         patches.replace(tracer_module.Tracer, "tracer", delegate)
+        patches.replace(tracer_module.Tracer, "trace_decorator", ShimTracer.trace_decorator)
         _patch_propagators(patches)
         _patch_exporter_flag(patches, execution_context)
     except BaseException:

@@ -28,6 +28,7 @@ SPAN_ID = "b7ad6b7169203331"
 PATCHED = [
     (oc_tracer.Tracer, "get_tracer"),
     (oc_tracer.Tracer, "tracer"),
+    (oc_tracer.Tracer, "trace_decorator"),
     (TraceContextPropagator, "from_headers"),
     (B3FormatPropagator, "to_headers"),
     (GoogleCloudFormatPropagator, "from_header"),
@@ -64,6 +65,22 @@ def test_tracers_made_after_install_record_and_their_exporter_is_not_called(reco
         span.span_kind = 2
     assert [(s.name, s.kind) for s in recorded.get_finished_spans()] == [("work", SpanKind.CLIENT)]
     assert calls == []
+
+
+def test_malformed_headers_give_a_new_root_and_decorated_failures_end(recorded) -> None:
+    bad = TraceContextPropagator().from_headers({"traceparent": "00-not-a-header"})
+    tracer = oc_tracer.Tracer(span_context=bad, sampler=AlwaysOnSampler())
+
+    @tracer.trace_decorator()
+    def handler():
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        handler()
+    (span,) = recorded.get_finished_spans()
+    assert span.name == "handler" and span.parent is None
+    assert span.status.status_code.name == "ERROR"
+    assert execution_context.get_current_span() is None
 
 
 def test_tracers_made_before_install_record_keeping_their_decision() -> None:
