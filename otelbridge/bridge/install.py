@@ -8,12 +8,14 @@ and shuts down the providers the bridge created itself. Both are idempotent and 
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass, field
 from typing import Callable, List, Optional, Tuple
 
 from opentelemetry import propagate
 from opentelemetry import trace as trace_api
+from opentelemetry.environment_variables import OTEL_PROPAGATORS
 from opentelemetry.metrics import MeterProvider
 from opentelemetry.propagators.textmap import TextMapPropagator
 
@@ -54,6 +56,7 @@ def install(
             return _installation.tracer
         saved = otel_globals.snapshot()
         undo: List[Callable[[], None]] = []
+        chosen = propagator is not None or bool(os.environ.get(OTEL_PROPAGATORS, "").strip())
         try:
             if tracer_provider is None:
                 tracer_provider, configured_meter_provider, shutdown = _configure_sdk()
@@ -68,7 +71,7 @@ def install(
             tracer = TracerShim(tracer_provider)
             otel_globals.replace_opentracing_tracer(tracer)
             if patch_jaeger:
-                undo.append(jaeger.patch(tracer))
+                undo.append(jaeger.patch(tracer, propagators_configured=chosen))
         except BaseException:
             _undo(undo)
             otel_globals.restore(saved)
