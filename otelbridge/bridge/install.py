@@ -20,6 +20,7 @@ from opentelemetry.metrics import MeterProvider
 from opentelemetry.propagators.textmap import TextMapPropagator
 
 from otelbridge.bridge import jaeger, otel_globals
+from otelbridge.bridge.exit_report import ExitReport
 from otelbridge.sdk.propagation.registry import propagator_from_env
 from otelbridge.shims.opentracing import TracerShim
 
@@ -111,9 +112,12 @@ def _configure_sdk() -> Tuple[
     """Our SDK configured from ``OTEL_*``: (tracer provider, meter provider or None, shutdown).
 
     The globals are set by :func:`install` itself, so that :func:`uninstall` can restore them.
+    At interpreter exit the providers are shut down and lost spans reported in one line
+    (:mod:`otelbridge.bridge.exit_report`).
     """
     from otelbridge.sdk import configure
 
     providers = configure(set_global=False)
     tracer_provider = providers.tracer_provider or trace_api.NoOpTracerProvider()  # SDK disabled
-    return tracer_provider, providers.meter_provider, providers.shutdown
+    report = ExitReport(tracer_provider, providers.shutdown)
+    return tracer_provider, providers.meter_provider, report.shutdown

@@ -314,3 +314,47 @@ def test_a_partly_migrated_program_configuring_the_sdk_runs_without_warnings(tmp
     spans = console_spans(result.stdout)
     assert {span["name"] for span in spans} == {"legacy", "native"}
     assert {span["resource"]["attributes"]["service.name"] for span in spans} == {"checkout"}
+
+
+# -- exit without a collector (item 4) ---------------------------------------------------------
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.parametrize(("protocol", "path"), [("http/protobuf", "/v1/traces"), ("grpc", "")])
+def test_the_last_line_says_how_many_spans_nothing_accepted_and_where(
+    tmp_path, protocol, path
+) -> None:
+    endpoint = f"http://127.0.0.1:{_free_port()}"  # nothing listens there
+    program = [
+        sys.executable,
+        "-c",
+        "import opentracing\n"
+        "for n in range(3):\n"
+        "    opentracing.global_tracer().start_span(f'lost-{n}').finish()\n"
+        "print('done')",
+    ]
+    result = run(
+        program,
+        tmp_path,
+        OTEL_TRACES_EXPORTER="otlp",
+        OTEL_EXPORTER_OTLP_PROTOCOL=protocol,
+        OTEL_EXPORTER_OTLP_ENDPOINT=endpoint,
+        OTEL_EXPORTER_OTLP_TIMEOUT="2",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "done\n"
+    last = result.stderr.splitlines()[-1]
+    assert last.startswith(f"otelbridge: 3 span(s) not accepted at {endpoint}{path}. ")
+    assert "otelbridge collect" in last
+    assert result.stderr.count("span(s) not accepted") == 1
+
+
+def test_no_line_when_every_span_was_delivered(tmp_path) -> None:
+    result = run([sys.executable, "-c", "import opentracing"], tmp_path)
+    assert result.returncode == 0
+    assert "not accepted" not in result.stderr

@@ -70,6 +70,12 @@ class TracerProvider(trace_api.TracerProvider):
     def resource(self) -> Resource:
         return self._resource
 
+    @property
+    def span_processors(self) -> Tuple[SpanProcessor, ...]:
+        """The processors spans go through, in order (an otelbridge extension, read-only: for
+        reports such as the bridge's count of spans that could not be delivered at exit)."""
+        return tuple(processors_of(self._active_span_processor))
+
     def get_tracer(
         self,
         instrumenting_module_name: str,
