@@ -127,7 +127,6 @@ def test_missing_program_and_missing_command(tmp_path) -> None:
 
 
 def test_a_jaeger_client_app_runs_unchanged_on_the_bridge(tmp_path) -> None:
-    pytest.importorskip("jaeger_client")
     app = tmp_path / "jaeger_app.py"
     app.write_text(
         textwrap.dedent(
