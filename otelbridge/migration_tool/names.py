@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-LEGACY_MODULES = ("opentracing", "jaeger_client")
+LEGACY_MODULES = ("opentracing", "jaeger_client", "opencensus")
 #: What migrated code imports (name prefixes): the API and our SDK.
 MIGRATED_MODULES = ("opentelemetry.", "otelbridge.")
 

@@ -11,7 +11,8 @@ from libcst.codemod import CodemodCommand, CodemodContext, ContextAwareTransform
 
 from otelbridge.migration_tool.findings import Finding
 from otelbridge.migration_tool.legacy import migrate_module
-from otelbridge.migration_tool.prefilter import mentions_legacy
+from otelbridge.migration_tool.opencensus import OPENCENSUS_TRANSFORMS
+from otelbridge.migration_tool.prefilter import mentions_legacy, mentions_opencensus
 from otelbridge.migration_tool.state import STATE_KEY, MigrationState, Unconvertible
 from otelbridge.migration_tool.transforms.escapes import Escapes
 from otelbridge.migration_tool.transforms.kept import KeptSites
@@ -69,8 +70,11 @@ def migrate_source(source: str, filename: str = "<string>") -> Migration:
         return Migration(source)
     tree = cst.parse_module(source)
     context = CodemodContext(filename=filename)
+    kinds = OPENTRACING_TRANSFORMS
+    if mentions_opencensus(source):  # one pass for files that mix both APIs
+        kinds = (*OPENTRACING_TRANSFORMS[:-1], *OPENCENSUS_TRANSFORMS, OPENTRACING_TRANSFORMS[-1])
     try:
-        result = OpenTracingToOpenTelemetry(context).transform_module(tree)
+        result = migrate_module(context, tree, kinds)
     except Unconvertible as exc:
         return Migration(source, findings=[Finding("unconvertible", str(exc), 0, 0)])
     state = MigrationState.of(context)
