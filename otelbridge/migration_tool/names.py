@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-LEGACY_MODULES = ("opentracing", "jaeger_client", "opencensus")
+from otelbridge.migration_tool.engine.vocabulary import Vocabulary
+
+LEGACY_MODULES = ("opentracing", "jaeger_client")
+#: Modules whose imports are removed once nothing reads them (``composite.py``).
+REMOVABLE_IMPORTS = (*LEGACY_MODULES, "opencensus")
 #: What migrated code imports (name prefixes): the API and our SDK.
 MIGRATED_MODULES = ("opentelemetry.", "otelbridge.")
 
@@ -52,3 +56,69 @@ SPAN_KINDS = {
 TEXT_FORMATS = frozenset({"http_headers", "text_map"})
 FORMAT_PREFIXES = ("opentracing.Format.", "opentracing.propagation.Format.")
 FORMAT_VALUES = {"HTTP_HEADERS": "http_headers", "TEXT_MAP": "text_map", "BINARY": "binary"}
+
+#: The words of the OpenTracing API for the pre-filter and the residue scan
+#: (``engine/vocabulary.py``): members no other common tracing API has, test doubles, references.
+OPENTRACING = Vocabulary(
+    name="OpenTracing",
+    modules=LEGACY_MODULES,
+    members=frozenset(
+        {
+            "start_active_span",
+            "log_kv",
+            "log_event",
+            "set_tag",
+            "set_operation_name",
+            "finish_on_close",
+            "get_baggage_item",
+            "set_baggage_item",
+            "active_span",
+            "scope_manager",
+            "finished_spans",
+            "global_tracer",
+            "set_global_tracer",
+            "HTTP_HEADERS",
+            "TEXT_MAP",
+        }
+    ),
+    names=frozenset(
+        {"MockTracer", "global_tracer", "set_global_tracer", "child_of", "follows_from"}
+    ),
+    keywords=frozenset({"child_of", "finish_on_close", "ignore_active_span"}),
+    receiver_members=(("scope", "span"), ("span", "finish")),
+)
+
+#: The words of the OpenCensus API (its trace, stats and tags names; ``span.add_attribute`` only on
+#: a receiver named like a span, ``add_attribute`` being common elsewhere).
+OPENCENSUS = Vocabulary(
+    name="OpenCensus",
+    modules=("opencensus",),
+    members=frozenset(
+        {
+            "add_attribute_to_current_span",
+            "add_annotation",
+            "end_span",
+            "get_opencensus_tracer",
+            "measure_int_put",
+            "measure_float_put",
+            "new_measurement_map",
+            "trace_decorator",
+        }
+    ),
+    names=frozenset(
+        {
+            "execution_context",
+            "view_manager",
+            "stats_recorder",
+            "TagMap",
+            "MeasureInt",
+            "MeasureFloat",
+            "CountAggregation",
+            "SumAggregation",
+            "LastValueAggregation",
+            "DistributionAggregation",
+            "trace_integrations",
+        }
+    ),
+    receiver_members=(("span", "add_attribute"),),
+)
