@@ -158,6 +158,8 @@ class Analysis:
                     yield target, node.item
 
     def _collect(self, module: cst.Module) -> None:
+        #: document order of the names, so that decisions (and their reasons) are repeatable
+        self._order = {n: i for i, n in enumerate(walk(module)) if isinstance(n, cst.Name)}
         self.bindings = bindings = dict(self._bindings(module))
         for _ in range(2):  # tracers first, then the spans they make
             for target, value in bindings.items():
@@ -186,6 +188,7 @@ class Analysis:
             self._group_of_target[node] = group
             group.targets.append(node)
             group.uses.extend(a.node for a in assignment.references if isinstance(a.node, cst.Name))
+        group.uses.sort(key=lambda use: self._order.get(use, -1))
         self.groups[(scope, target.value)] = group
 
     # -- start_span/end_span pairing --------------------------------------------------------
@@ -302,7 +305,8 @@ class Analysis:
                 return f"span {span.name!r} stays OpenCensus" if span and not span.ok else ""
             if member in ("start_span", "end_span"):
                 if call not in self.pairs:
-                    return f"{use.value}.{member}() is not paired with its end in the same block"
+                    other = "end_span" if member == "start_span" else "start_span"
+                    return f"{use.value}.{member}() has no matching {other}() in the same block"
                 span = self._made_group(self.pairs[call].start_call)
                 return f"span {span.name!r} stays OpenCensus" if span and not span.ok else ""
             if member == "finish" and isinstance(self.parents.get(call), cst.Expr):

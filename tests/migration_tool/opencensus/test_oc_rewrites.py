@@ -249,9 +249,9 @@ CASES: dict[str, tuple[str, str]] = {
 
 
         def before():
-            {KEPT}'tracer' stays OpenCensus: tracer.start_span() is not paired with its end in the same block
+            {KEPT}'tracer' stays OpenCensus: tracer.start_span() has no matching end_span() in the same block
             tracer = execution_context.get_opencensus_tracer()
-            {KEPT}'tracer' stays OpenCensus: tracer.start_span() is not paired with its end in the same block
+            {KEPT}'tracer' stays OpenCensus: tracer.start_span() has no matching end_span() in the same block
             tracer.start_span("request")
             trace.get_current_span().set_attribute("k", "v")
 
