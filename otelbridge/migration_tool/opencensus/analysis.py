@@ -93,7 +93,10 @@ class Analysis:
         self.pairs: dict[cst.Call, Pair] = {}
         #: ``span.span_kind = K`` statements moved into the start call: start call -> kind member
         self.kinds: dict[cst.CSTNode, str] = {}
-        self.moved_kinds: set[cst.CSTNode] = set()
+        #: ``span.name = x`` right after the start: start call -> the name it starts with
+        self.start_names: dict[cst.CSTNode, cst.BaseExpression] = {}
+        #: the stores these two move into the start call
+        self.moved_stores: set[cst.CSTNode] = set()
         self._collect(module)
         self._pair(module)
         self._decide()
@@ -323,16 +326,25 @@ class Analysis:
     def _store_blocker(self, group: Group, member: str, target: cst.AssignTarget) -> str:
         assign = self.parents.get(target)
         assert isinstance(assign, cst.Assign)
+        origin = group.values[0] if len(group.values) == 1 else None
+        statement = self.parents.get(assign)
         if member == "name":
+            if (
+                origin is not None
+                and self._opens(statement, origin, group.name)
+                and not any(
+                    isinstance(n, cst.Name) and n.value == group.name for n in walk(assign.value)
+                )
+            ):
+                self.start_names[origin] = assign.value  # the span starts with its name
+                self.moved_stores.add(statement)  # type: ignore[arg-type]
             return ""
         if member == "status":
             return "" if map_status(assign.value, self.names) is not None else "status not mapped"
         kind = self._kind_member(assign.value)
-        origin = group.values[0] if len(group.values) == 1 else None
-        statement = self.parents.get(assign)
         if kind is not None and origin is not None and self._dominated(statement, origin):
             self.kinds[origin] = kind
-            self.moved_kinds.add(statement)  # type: ignore[arg-type]
+            self.moved_stores.add(statement)  # type: ignore[arg-type]
             return ""
         return (
             "span_kind is set where the span's creation cannot take it "
@@ -345,18 +357,31 @@ class Analysis:
                 return name[len(SPAN_KIND) :]
         return None
 
-    def _dominated(self, statement: Optional[cst.CSTNode], origin: cst.BaseExpression) -> bool:
-        """``statement`` runs right after the span's creation: in the same statement list as the
-        ``start_span`` (after it), or directly in the body of the ``with tracer.span()``."""
+    def _opens(
+        self, statement: Optional[cst.CSTNode], origin: cst.BaseExpression, span: str
+    ) -> bool:
+        """``statement`` follows the span's creation with only other stores to the span between."""
+        body = self._body_after(origin)
+        if statement not in body:
+            return False
+        return all(_stores_to(s, span) for s in body[: body.index(statement)])
+
+    def _body_after(self, origin: cst.BaseExpression) -> list[cst.CSTNode]:
+        """The statements a span's creation opens: after the ``start_span`` up to its end, or the
+        body of the ``with tracer.span()``."""
         if origin in self.pairs:
             pair = self.pairs[origin]
-            body = list(pair.suite.body)
-            return statement in body[pair.start + 1 : pair.end]
+            return list(pair.suite.body)[pair.start + 1 : pair.end]
         item = self.parents.get(origin)
         with_node = self.parents.get(item) if isinstance(item, cst.WithItem) else None
         if isinstance(with_node, cst.With) and isinstance(with_node.body, cst.IndentedBlock):
-            return statement in with_node.body.body
-        return False
+            return list(with_node.body.body)
+        return []
+
+    def _dominated(self, statement: Optional[cst.CSTNode], origin: cst.BaseExpression) -> bool:
+        """``statement`` runs right after the span's creation: in the same statement list as the
+        ``start_span`` (after it), or directly in the body of the ``with tracer.span()``."""
+        return statement in self._body_after(origin)
 
     def _made_group(self, call: cst.Call) -> Optional[Group]:
         parent = self.parents.get(call)
@@ -410,4 +435,19 @@ def _is_method(call: cst.Call, receiver: str, method: str) -> bool:
         and func.attr.value == method
         and isinstance(func.value, cst.Name)
         and func.value.value == receiver
+    )
+
+
+def _stores_to(statement: cst.CSTNode, span: str) -> bool:
+    """``<span>.<attribute> = ...``."""
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return False
+    small = statement.body[0]
+    if not isinstance(small, cst.Assign) or len(small.targets) != 1:
+        return False
+    target = small.targets[0].target
+    return (
+        isinstance(target, cst.Attribute)
+        and isinstance(target.value, cst.Name)
+        and target.value.value == span
     )

@@ -186,7 +186,8 @@ class OpenCensusTraces(LegacyTransform):
     def _start_call(self, original: cst.Call, updated: cst.Call, kind: Optional[str]) -> cst.Call:
         assert isinstance(updated.func, cst.Attribute)
         name = arg(updated, "name", 0)
-        args = [cst.Arg(name.value) if name is not None else cst.Arg(self.string("span"))]
+        given = self.analysis.start_names.get(original) or (name.value if name else None)
+        args = [cst.Arg(given if given is not None else self.string("span"))]
         if kind is not None and kind != "UNSPECIFIED":
             kind_expr = self.expr(original, "{trace}.SpanKind." + kind)
             args.append(cst.Arg(kind_expr, keyword=cst.Name("kind"), equal=_EQUAL))
@@ -233,7 +234,7 @@ class OpenCensusTraces(LegacyTransform):
         statement = self._parents[assign]
         target = assign.targets[0].target
         assert isinstance(target, cst.Attribute)
-        if member == "span_kind":
+        if statement in self.analysis.moved_stores:
             self._dropped.add(statement)
             self._removed.add(statement)
             return

@@ -88,7 +88,7 @@ CASES: dict[str, tuple[str, str]] = {
                 trace.get_current_span().set_attribute("url", request)
         """,
     ),
-    "span kind, name and status stores move to OpenTelemetry calls": (
+    "span kind and name move into the start call, the status store becomes set_status": (
         """
         from opencensus.trace import execution_context
         from opencensus.trace import span as span_module
@@ -115,13 +115,34 @@ CASES: dict[str, tuple[str, str]] = {
 
         def query(q):
             _tracer = trace.get_tracer(__name__)
-            with _tracer.start_as_current_span("span", kind=trace.SpanKind.CLIENT) as _span:
-                _span.update_name("query")
+            with _tracer.start_as_current_span("query", kind=trace.SpanKind.CLIENT) as _span:
                 try:
                     return q()
                 except ValueError as e:
                     _span.set_status(Status(StatusCode.ERROR, "bad value"))
                     raise
+        """,
+    ),
+    "a rename after other work stays a rename": (
+        """
+        from opencensus.trace import execution_context
+
+
+        def view(request):
+            tracer = execution_context.get_opencensus_tracer()
+            with tracer.span() as span:
+                route = request.route
+                span.name = route
+        """,
+        """
+        from opentelemetry import trace
+
+
+        def view(request):
+            tracer = trace.get_tracer(__name__)
+            with tracer.start_as_current_span("span") as span:
+                route = request.route
+                span.update_name(route)
         """,
     ),
     "straight start_span/end_span pair, annotations and exception status": (
