@@ -6,7 +6,8 @@ Patched while installed (``wrapt`` wrappers on OpenCensus' classes and functions
   the shim's :class:`ContextTracer` on the installed provider; its exporter is never called;
 * ``Tracer.tracer``: a data descriptor, so Tracers made before install delegate too (keeping
   the sampling decision OpenCensus made for them);
-* ``Tracer.trace_decorator``: the shim's, which ends the span when the function raises;
+* ``Tracer.span`` / ``start_span`` / ``trace_decorator``: the shim's (one call shorter; the
+  decorator ends the span when the function raises);
 * the propagator classes' methods: the shim's, on otelbridge's parsers;
 * ``execution_context.is_exporter``: also true where OpenTelemetry's suppress-instrumentation
   key is set (our exporters' own requests), and ``set_is_exporter`` sets that key too, so the
@@ -181,7 +182,8 @@ def patch(
         oc_exporters.set_destination(destination)
         patches.wrap(tracer_module.Tracer, "get_tracer", get_tracer)
         patches.replace(tracer_module.Tracer, "tracer", delegate)
-        patches.replace(tracer_module.Tracer, "trace_decorator", ShimTracer.trace_decorator)
+        for method in ("span", "start_span", "trace_decorator"):  # the shim's, one call shorter
+            patches.replace(tracer_module.Tracer, method, ShimTracer.__dict__[method])
         _patch_propagators(patches)
         _patch_exporter_flag(patches, execution_context)
     except BaseException:

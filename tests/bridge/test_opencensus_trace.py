@@ -29,6 +29,7 @@ PATCHED = [
     (oc_tracer.Tracer, "get_tracer"),
     (oc_tracer.Tracer, "tracer"),
     (oc_tracer.Tracer, "trace_decorator"),
+    (oc_tracer.Tracer, "span"),
     (TraceContextPropagator, "from_headers"),
     (B3FormatPropagator, "to_headers"),
     (GoogleCloudFormatPropagator, "from_header"),

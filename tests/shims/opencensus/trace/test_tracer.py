@@ -103,6 +103,26 @@ def test_span_context_follows_the_current_span(provider, exporter) -> None:
     assert t.span_context.span_id is None
 
 
+def test_threads_sharing_one_tracer_each_see_their_own_span_context(provider) -> None:
+    """OpenCensus writes one shared span_context, so concurrent requests read each other's."""
+    t = tracer(provider)
+    started, seen = threading.Barrier(2), {}
+
+    def request(name):
+        with t.span(name) as span:
+            started.wait(5)
+            seen[name] = (span.span_id, t.span_context.span_id)
+            started.wait(5)
+
+    threads = [threading.Thread(target=request, args=(name,)) for name in ("a", "b")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert seen["a"][0] == seen["a"][1] and seen["b"][0] == seen["b"][1]
+    assert seen["a"][0] != seen["b"][0]
+
+
 def test_otel_oc_otel_nesting_both_ways(provider, exporter) -> None:
     t = tracer(provider)
     native = provider.get_tracer("native")
