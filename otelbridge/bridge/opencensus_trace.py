@@ -170,7 +170,12 @@ def patch(
     made: weakref.WeakSet[Any] = weakref.WeakSet()
     original_get_tracer = tracer_module.Tracer.get_tracer
 
+    announced: List[bool] = []
+
     def make(instance: Any, sampled: Optional[bool]) -> ContextTracer:
+        if not announced:  # once, when OpenCensus is first used: the app's logging is set up
+            announced.append(True)
+            _announce_sampling(honour_samplers)
         return context_tracer_for(instance, tracer_provider, honour_samplers, sampled)
 
     def get_tracer(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
@@ -189,16 +194,6 @@ def patch(
     except BaseException:
         patches.undo()
         raise
-    if honour_samplers:
-        _logger.info(
-            "otelbridge: OpenCensus samplers decide which OpenCensus traces are recorded "
-            "(OTEL_TRACES_SAMPLER is not set)"
-        )
-    else:
-        _logger.info(
-            "otelbridge: the OpenTelemetry sampler decides for OpenCensus spans too; "
-            "OpenCensus samplers are ignored"
-        )
 
     def undo() -> None:
         patches.undo()
@@ -209,6 +204,19 @@ def patch(
             _restore(instance, None, original)
 
     return undo
+
+
+def _announce_sampling(honour_samplers: bool) -> None:
+    if honour_samplers:
+        _logger.info(
+            "otelbridge: OpenCensus samplers decide which OpenCensus traces are recorded "
+            "(OTEL_TRACES_SAMPLER is not set)"
+        )
+    else:
+        _logger.info(
+            "otelbridge: the OpenTelemetry sampler decides for OpenCensus spans too; "
+            "OpenCensus samplers are ignored"
+        )
 
 
 def _restore(instance: Any, get_tracer: Any, original: Any = None) -> None:

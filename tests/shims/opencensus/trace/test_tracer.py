@@ -123,14 +123,35 @@ def test_threads_sharing_one_tracer_each_see_their_own_span_context(provider) ->
     assert seen["a"][0] != seen["b"][0]
 
 
-def test_otel_oc_otel_nesting_both_ways(provider, exporter) -> None:
+def in_thread(work):
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+
+
+def in_task(work):
+    async def task():
+        work()
+
+    async def main():
+        await asyncio.create_task(task())
+
+    asyncio.run(main())
+
+
+@pytest.mark.parametrize("run", [lambda work: work(), in_thread, in_task])
+def test_otel_oc_otel_nesting_both_ways(provider, exporter, run) -> None:
     t = tracer(provider)
     native = provider.get_tracer("native")
-    with contextlib.ExitStack() as stack:
-        stack.enter_context(native.start_as_current_span("n1"))
-        stack.enter_context(t.span("oc1"))
-        stack.enter_context(native.start_as_current_span("n2"))
-        stack.enter_context(t.span("oc2"))
+
+    def work():
+        with contextlib.ExitStack() as stack:
+            stack.enter_context(native.start_as_current_span("n1"))
+            stack.enter_context(t.span("oc1"))
+            stack.enter_context(native.start_as_current_span("n2"))
+            stack.enter_context(t.span("oc2"))
+
+    run(work)
     spans = spans_by_name(exporter)
     assert spans["oc1"].parent.span_id == spans["n1"].context.span_id
     assert spans["n2"].parent.span_id == spans["oc1"].context.span_id
