@@ -103,14 +103,55 @@ def test_span_context_follows_the_current_span(provider, exporter) -> None:
     assert t.span_context.span_id is None
 
 
-def test_otel_oc_otel_nesting_both_ways(provider, exporter) -> None:
+def test_threads_sharing_one_tracer_each_see_their_own_span_context(provider) -> None:
+    """OpenCensus writes one shared span_context, so concurrent requests read each other's."""
+    t = tracer(provider)
+    started, seen = threading.Barrier(2), {}
+
+    def request(name):
+        with t.span(name) as span:
+            started.wait(5)
+            seen[name] = (span.span_id, t.span_context.span_id)
+            started.wait(5)
+
+    threads = [threading.Thread(target=request, args=(name,)) for name in ("a", "b")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert seen["a"][0] == seen["a"][1] and seen["b"][0] == seen["b"][1]
+    assert seen["a"][0] != seen["b"][0]
+
+
+def in_thread(work):
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+
+
+def in_task(work):
+    async def task():
+        work()
+
+    async def main():
+        await asyncio.create_task(task())
+
+    asyncio.run(main())
+
+
+@pytest.mark.parametrize("run", [lambda work: work(), in_thread, in_task])
+def test_otel_oc_otel_nesting_both_ways(provider, exporter, run) -> None:
     t = tracer(provider)
     native = provider.get_tracer("native")
-    with contextlib.ExitStack() as stack:
-        stack.enter_context(native.start_as_current_span("n1"))
-        stack.enter_context(t.span("oc1"))
-        stack.enter_context(native.start_as_current_span("n2"))
-        stack.enter_context(t.span("oc2"))
+
+    def work():
+        with contextlib.ExitStack() as stack:
+            stack.enter_context(native.start_as_current_span("n1"))
+            stack.enter_context(t.span("oc1"))
+            stack.enter_context(native.start_as_current_span("n2"))
+            stack.enter_context(t.span("oc2"))
+
+    run(work)
     spans = spans_by_name(exporter)
     assert spans["oc1"].parent.span_id == spans["n1"].context.span_id
     assert spans["n2"].parent.span_id == spans["oc1"].context.span_id
