@@ -3,8 +3,9 @@
 Exporting to ``otlp`` on localhost is the default, so a program run without a collector loses
 its spans; saying so once at exit (rather than only in a log line per failed batch, early in the
 output) tells the user what happened and how to fix it. The counts are the public counters of
-our SDK: ``BatchSpanProcessor.dropped_spans`` (queue full) and an exporter's ``stats.failed``
-(every attempt failed), at the exporter's ``endpoint``.
+our SDK: ``BatchSpanProcessor.queue_full_spans`` and ``undelivered_spans`` (still queued when
+shutdown gave up on the receiver) and an exporter's ``stats.failed`` (every attempt failed), at the
+exporter's ``endpoint``.
 """
 
 from __future__ import annotations
@@ -56,8 +57,8 @@ def lost_spans_line(provider: Any) -> str:
         exporter = getattr(processor, "span_exporter", None)
         where = getattr(exporter, "endpoint", None) or type(exporter).__name__
         stats = getattr(exporter, "stats", None)
-        failed = getattr(stats, "failed", 0)
-        queue_full = getattr(processor, "dropped_spans", 0)
+        failed = getattr(stats, "failed", 0) + getattr(processor, "undelivered_spans", 0)
+        queue_full = getattr(processor, "queue_full_spans", 0)
         if failed:
             parts.append(f"{failed} span(s) not accepted at {where}")
         if queue_full:

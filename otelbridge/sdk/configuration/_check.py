@@ -56,7 +56,8 @@ def check_environment(overrides: Mapping[str, Any] = {}) -> None:
             value = os.environ.get(variable, "").strip()
             if value and value not in _PROTOCOLS:
                 raise unknown_value(variable, value, _PROTOCOLS)
-    check_propagators()
+    if "propagators" not in overrides:
+        check_propagators()
 
 
 def check_propagators() -> None:
