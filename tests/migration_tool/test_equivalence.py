@@ -44,6 +44,11 @@ EXPECTED = {
           load_user kind=INTERNAL status=UNSET attrs={user.id=7} events=[cache_miss{key='user:7'}]
           render_profile kind=INTERNAL status=UNSET attrs={component='templates'} events=[rendered{payload='profile'}]
         """,
+    "late_global": """
+        work kind=INTERNAL status=UNSET attrs={} events=[]
+          fetch kind=INTERNAL status=UNSET attrs={key='a'} events=[]
+          fetch kind=INTERNAL status=UNSET attrs={key='b'} events=[]
+        """,
     "manual": """
         job kind=INTERNAL status=UNSET attrs={} events=[]
           inner kind=INTERNAL status=UNSET attrs={annotated=True} events=[]
