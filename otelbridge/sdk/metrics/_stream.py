@@ -1,8 +1,7 @@
 """A metric stream: one reader's view of one instrument, holding a cell per attribute set.
 
-The hot path is :meth:`MetricStream.record`: the attribute set's key is its one ``(key, value)``
-pair when it has one attribute (the common case, and cheaper), else the frozenset of its items
-(equal dict contents give equal keys whatever their order), and the lookup plus the cell
+The hot path is :meth:`MetricStream.record`: the attribute set's key is the frozenset of its
+items (equal dict contents give equal keys whatever their order), and the lookup plus the cell
 update happen under the stream's lock, which keeps concurrent adds exact and lets collection
 swap the cells out atomically for delta temporality.
 """
@@ -11,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any, Callable, Dict, FrozenSet, Hashable, List, Optional, Tuple
+from typing import Any, Callable, Dict, FrozenSet, List, Optional, Tuple
 
 from opentelemetry.util.types import Attributes
 
@@ -86,43 +85,37 @@ class MetricStream:
         self._new_cell = new_cell
         self._build = build
         self._drain = drain
-        self._previous: Optional[Dict[Hashable, Any]] = {} if subtract_previous else None
+        self._previous: Optional[Dict[FrozenSet[Tuple[str, Any]], Any]] = (
+            {} if subtract_previous else None
+        )
         self._keys = attribute_keys
         self._limit = limit
         self._start = start
         self._last_collect = start
         self._lock = threading.Lock()
-        self._cells: Dict[Hashable, Any] = {}
+        self._cells: Dict[FrozenSet[Tuple[str, Any]], Any] = {}
 
     def record(self, value: float, attributes: Attributes) -> None:
-        key: Hashable
         if attributes:
             if self._keys is not None:
                 attributes = {k: v for k, v in attributes.items() if k in self._keys}
-            if len(attributes) == 1:
-                [key] = attributes.items()
-            else:
-                try:
-                    key = frozenset(attributes.items())
-                except TypeError:
-                    key = attributes_key(dict(attributes))
+            try:
+                key = frozenset(attributes.items())
+            except TypeError:
+                key = attributes_key(dict(attributes))
         else:
             key = _EMPTY
         lock = self._lock
         lock.acquire()
         try:
-            try:
-                cell = self._cells.get(key)
-            except TypeError:  # one attribute with an unhashable value (a list)
-                key = attributes_key(dict(attributes))  # type: ignore[arg-type]  # not None here
-                cell = self._cells.get(key)
+            cell = self._cells.get(key)
             if cell is None:
                 cell = self._add_cell(key, attributes)
             cell.update(value)
         finally:
             lock.release()
 
-    def _add_cell(self, key: Hashable, attributes: Attributes) -> Any:
+    def _add_cell(self, key: FrozenSet[Tuple[str, Any]], attributes: Attributes) -> Any:
         """A new cell for ``key``; past the cardinality limit, the shared overflow cell."""
         cells = self._cells
         if len(cells) >= self._limit - 1:
@@ -160,7 +153,7 @@ class MetricStream:
             return None
         return Metric(self.name, self.description, self.unit, self._build(points, self.temporality))
 
-    def _subtract_previous(self, cells: Dict[Hashable, Any]) -> None:
+    def _subtract_previous(self, cells: Dict[FrozenSet[Tuple[str, Any]], Any]) -> None:
         previous = self._previous
         assert previous is not None
         self._previous = {key: cell.value for key, cell in cells.items()}
