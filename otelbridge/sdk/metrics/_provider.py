@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Any, Dict, Optional, Sequence
+from typing import Dict, List, Optional, Sequence
 
 from opentelemetry import metrics as api
 from opentelemetry.util.types import Attributes
 
+from otelbridge.sdk.metrics._exemplar import ExemplarFilter, exemplar_filter_from_env
 from otelbridge.sdk.metrics._instrument import _Instrument
 from otelbridge.sdk.metrics._meter import Meter
 from otelbridge.sdk.metrics._pipeline import ReaderPipeline, ViewRegistry
@@ -32,20 +33,24 @@ class MeterProvider(api.MeterProvider):
     """Entry point of the metrics SDK.
 
     Readers and views are fixed at construction (as in the spec); every instrument gets one
-    stream per reader and matching view. ``exemplar_filter`` is accepted for signature
-    compatibility with ``opentelemetry.sdk.metrics.MeterProvider``; exemplars are not
-    collected. With ``OTEL_SDK_DISABLED=true`` meters are no-ops.
+    stream per reader and matching view. ``exemplar_filter`` chooses which measurements may
+    become exemplars (default: ``OTEL_METRICS_EXEMPLAR_FILTER``, else ``trace_based``).
+    With ``OTEL_SDK_DISABLED=true`` meters are no-ops.
     """
 
     def __init__(
         self,
         metric_readers: Sequence[MetricReader] = (),
         resource: Optional[Resource] = None,
-        exemplar_filter: Any = None,
+        exemplar_filter: Optional[ExemplarFilter] = None,
         shutdown_on_exit: bool = True,
         views: Sequence[View] = (),
     ) -> None:
         self._resource = Resource.create() if resource is None else resource
+        self._exemplar_filter = (
+            exemplar_filter_from_env() if exemplar_filter is None else exemplar_filter
+        )
+        self._sample = self._exemplar_filter._sampler()
         self._views = ViewRegistry(views)
         self._pipelines: Dict[int, ReaderPipeline] = {}
         for reader in metric_readers:
@@ -81,9 +86,15 @@ class MeterProvider(api.MeterProvider):
                 meter = self._meters[scope] = Meter(scope, self._register)
         return meter
 
+    def _metric_readers(self) -> List[MetricReader]:
+        """The readers given at construction (the bridge hands them producers)."""
+        return [pipeline.reader for pipeline in self._pipelines.values()]
+
     def _register(self, instrument: _Instrument) -> None:
         streams = [s for p in self._pipelines.values() for s in p.add(instrument)]
         instrument._recorders = tuple(stream.record for stream in streams)
+        instrument._offers = tuple(stream.offer for stream in streams)
+        instrument._sample = self._sample
 
     def _collect(self, reader: MetricReader, timeout_millis: float) -> Optional[MetricsData]:
         if self._shut_down:
