@@ -148,7 +148,7 @@ class Converter:
         for series in oc_metric.time_series:
             attributes = _attributes(descriptor.label_keys, series.label_values)
             for point in series.points:
-                if getattr(point.value, "value", 0) is None:
+                if point is None or point.value is None or getattr(point.value, "value", 0) is None:
                     continue  # a derived series whose callback was garbage-collected
                 start = 0 if gauge else self._start(descriptor.name, attributes, series)
                 points.append(build(attributes, start, point))
