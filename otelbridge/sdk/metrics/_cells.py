@@ -83,9 +83,7 @@ class HistogramCell:
             if value > self.max:
                 self.max = value
 
-    def point(
-        self, start: int, now: int, exemplars: Sequence[Exemplar] = ()
-    ) -> HistogramDataPoint:
+    def point(self, start: int, now: int, exemplars: Sequence[Exemplar] = ()) -> HistogramDataPoint:
         return HistogramDataPoint(
             attributes=self.attributes,
             start_time_unix_nano=start,

@@ -28,9 +28,7 @@ TRACER = TracerProvider().get_tracer("exemplar tests")
 
 def provider_with(*, views: Any = (), **kwargs: Any):
     reader = InMemoryMetricReader()
-    provider = MeterProvider(
-        metric_readers=[reader], shutdown_on_exit=False, views=views, **kwargs
-    )
+    provider = MeterProvider(metric_readers=[reader], shutdown_on_exit=False, views=views, **kwargs)
     return provider.get_meter("m"), reader
 
 
@@ -136,6 +134,7 @@ def test_same_exemplars_as_opentelemetry_sdk() -> None:
         for meter in (ours_meter, peer_meter):
             meter.create_histogram("h").record(42, {"a": 1})
             meter.create_counter("c").add(5, {"a": 1})
+
     def by_name(reader: Any) -> Any:
         (scope_metrics,) = reader.get_metrics_data().resource_metrics[0].scope_metrics
         return {

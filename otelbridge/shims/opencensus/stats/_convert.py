@@ -69,9 +69,7 @@ def _exemplar(oc_exemplar: Any) -> Exemplar:
     )
 
 
-def _histogram_point(
-    attributes: Dict[str, Any], start: int, point: Any
-) -> HistogramDataPoint:
+def _histogram_point(attributes: Dict[str, Any], start: int, point: Any) -> HistogramDataPoint:
     distribution = point.value
     options = distribution.bucket_options.type_
     bounds = list(options.bounds) if isinstance(options, Explicit) else []
