@@ -19,7 +19,7 @@ from opentelemetry import trace as trace_api
 from opentelemetry.metrics import MeterProvider
 from opentelemetry.propagators.textmap import TextMapPropagator
 
-from otelbridge.bridge import jaeger, opencensus_stats, otel_globals
+from otelbridge.bridge import jaeger, opencensus_stats, opencensus_trace, otel_globals
 from otelbridge.sdk.propagation.registry import propagator_from_env
 from otelbridge.shims.opentracing import TracerShim
 
@@ -42,6 +42,7 @@ def install(
     meter_provider: Optional[MeterProvider] = None,
     propagator: Optional[TextMapPropagator] = None,
     patch_jaeger: bool = True,
+    patch_opencensus: bool = True,
 ) -> TracerShim:
     """Install the bridge and return the OpenTracing tracer it made global.
 
@@ -57,6 +58,7 @@ def install(
         saved = otel_globals.snapshot()
         undo: List[Callable[[], None]] = []
         try:
+            configured = tracer_provider is None
             if tracer_provider is None:
                 tracer_provider, configured_meter_provider, shutdown = _configure_sdk()
                 meter_provider = meter_provider or configured_meter_provider
@@ -71,7 +73,10 @@ def install(
             otel_globals.replace_opentracing_tracer(tracer)
             if patch_jaeger:
                 undo.append(jaeger.patch(tracer))
-            undo.append(opencensus_stats.patch(meter_provider))
+            if patch_opencensus and opencensus_trace.available():
+                undo.append(opencensus_trace.install(tracer_provider, configured=configured))
+            if patch_opencensus:
+                undo.append(opencensus_stats.patch(meter_provider))
         except BaseException:
             _undo(undo)
             otel_globals.restore(saved)

@@ -60,7 +60,7 @@ EXPECTED = {
         """,
     "values": """
         other kind=INTERNAL status=UNSET attrs={k='v'} events=[]
-        values kind=INTERNAL status=ERROR attrs={again=2, chained=1, tenant='acme'} events=[named{}]
+        values kind=CLIENT status=ERROR attrs={again=2, chained=1, tenant='acme'} events=[named{}]
         """,
 }
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Dict, Optional
 
-from otelbridge.sdk.configuration import _metrics, _resource, _traces
+from otelbridge.sdk.configuration import _metrics, _propagators, _resource, _traces
 from otelbridge.sdk.configuration._errors import ConfigurationError
 from otelbridge.sdk.metrics import MeterProvider
 from otelbridge.sdk.resources import Resource
@@ -74,12 +74,13 @@ def configure(**overrides: Any) -> Providers:
     (a Sampler or an ``OTEL_TRACES_SAMPLER`` name), ``sampler_arg``, ``span_exporters``
     (exporters or registered names), ``span_processor`` (``"batch"`` or ``"simple"``),
     ``span_limits``, ``id_generator``; metrics: ``metric_readers``, ``metric_exporters``
-    (exporters, readers or registered names), ``views``. With ``OTEL_SDK_DISABLED=true``
-    nothing is built.
+    (exporters, readers or registered names), ``views``; ``propagators`` (a propagator or
+    ``OTEL_PROPAGATORS``-style names, resolved to otelbridge's propagators and installed as
+    the global textmap). With ``OTEL_SDK_DISABLED=true`` nothing is built.
     Unknown names or values raise :class:`ConfigurationError` naming the setting and the
     accepted values.
     """
-    accepted = _COMMON | _resource.OVERRIDES
+    accepted = _COMMON | _resource.OVERRIDES | _propagators.OVERRIDES
     for signal in SIGNALS:
         accepted |= signal.OVERRIDES
     unknown = sorted(set(overrides) - accepted)
@@ -91,9 +92,11 @@ def configure(**overrides: Any) -> Providers:
     if sdk_disabled():
         _logger.info("OTEL_SDK_DISABLED is true: otelbridge SDK not configured")
         return Providers(None, {})
+    propagator = _propagators.build(overrides)
     resource = _resource.build_resource(overrides)
     built = {signal.NAME: signal.build(resource, overrides) for signal in SIGNALS}
     if overrides.get("set_global", True):
+        _propagators.install(propagator)
         for signal in SIGNALS:
             signal.install(built[signal.NAME])
     return Providers(resource, built)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence
 
 from opentelemetry import metrics as api
 from opentelemetry.util.types import Attributes
@@ -32,10 +32,11 @@ class MetricsTimeoutError(Exception):
 class MeterProvider(api.MeterProvider):
     """Entry point of the metrics SDK.
 
-    Readers and views are fixed at construction (as in the spec); every instrument gets one
-    stream per reader and matching view. ``exemplar_filter`` chooses which measurements may
-    become exemplars (default: ``OTEL_METRICS_EXEMPLAR_FILTER``, else ``trace_based``).
-    With ``OTEL_SDK_DISABLED=true`` meters are no-ops.
+    Views are fixed at construction (as in the spec); readers may also be added and removed
+    later (:meth:`add_metric_reader`). Every instrument gets one stream per reader and
+    matching view. ``exemplar_filter`` chooses which measurements may become exemplars
+    (default: ``OTEL_METRICS_EXEMPLAR_FILTER``, else ``trace_based``). With
+    ``OTEL_SDK_DISABLED=true`` meters are no-ops.
     """
 
     def __init__(
@@ -53,9 +54,13 @@ class MeterProvider(api.MeterProvider):
         self._sample = self._exemplar_filter._sampler()
         self._views = ViewRegistry(views)
         self._pipelines: Dict[int, ReaderPipeline] = {}
+        # Per reader (by id), the streams of each instrument (by id), so that adding or
+        # removing a reader can rebuild every instrument's recorders.
+        self._streams: Dict[int, Dict[int, List[Any]]] = {}
+        self._instruments: List[_Instrument] = []
+        self._readers_lock = threading.RLock()
         for reader in metric_readers:
-            reader._set_collect_callback(self._collect)
-            self._pipelines[id(reader)] = ReaderPipeline(reader, self._resource, self._views)
+            self.add_metric_reader(reader)
         self._meters: Dict[InstrumentationScope, Meter] = {}
         self._lock = threading.Lock()
         self._disabled = sdk_disabled()
@@ -87,28 +92,69 @@ class MeterProvider(api.MeterProvider):
         return meter
 
     def _metric_readers(self) -> List[MetricReader]:
-        """The readers given at construction (the bridge hands them producers)."""
-        return [pipeline.reader for pipeline in self._pipelines.values()]
+        """The registered readers (the bridge hands them producers)."""
+        with self._readers_lock:
+            return [pipeline.reader for pipeline in self._pipelines.values()]
+
+    def add_metric_reader(self, metric_reader: MetricReader) -> None:
+        """Register a reader; instruments created before it are read by it from now on."""
+        with self._readers_lock:
+            key = id(metric_reader)
+            if key in self._pipelines:
+                _logger.warning("%r is already registered with this MeterProvider", metric_reader)
+                return
+            metric_reader._set_collect_callback(self._collect)
+            pipeline = ReaderPipeline(metric_reader, self._resource, self._views)
+            self._streams[key] = {id(i): pipeline.add(i) for i in self._instruments}
+            self._pipelines[key] = pipeline
+            for instrument in self._instruments:
+                self._bind(instrument)
+
+    def remove_metric_reader(self, metric_reader: MetricReader) -> None:
+        """Stop feeding a reader and shut it down (as opentelemetry-sdk does)."""
+        with self._readers_lock:
+            key = id(metric_reader)
+            if self._pipelines.pop(key, None) is None:
+                _logger.warning("%r is not registered with this MeterProvider", metric_reader)
+                return
+            del self._streams[key]
+            for instrument in self._instruments:
+                self._bind(instrument)
+        metric_reader.shutdown()
 
     def _register(self, instrument: _Instrument) -> None:
-        streams = [s for p in self._pipelines.values() for s in p.add(instrument)]
-        instrument._recorders = tuple(stream.record for stream in streams)
-        instrument._offers = tuple(stream.offer for stream in streams)
+        with self._readers_lock:
+            self._instruments.append(instrument)
+            for key, pipeline in self._pipelines.items():
+                self._streams[key][id(instrument)] = pipeline.add(instrument)
+            self._bind(instrument)
+
+    def _bind(self, instrument: _Instrument) -> None:
+        """Swap in the instrument's recorders (one tuple assignment: recording threads see
+        the old or the new tuple, never a partial one; offers are swapped first)."""
+        key = id(instrument)
+        streams = [s for found in self._streams.values() for s in found.get(key, ())]
         instrument._sample = self._sample
+        instrument._offers = tuple(stream.offer for stream in streams)
+        instrument._recorders = tuple(stream.record for stream in streams)
 
     def _collect(self, reader: MetricReader, timeout_millis: float) -> Optional[MetricsData]:
         if self._shut_down:
             _logger.warning("Cannot collect: the MeterProvider is shut down")
             return None
+        pipeline = self._pipelines.get(id(reader))
+        if pipeline is None:
+            _logger.warning("%r cannot collect: it was removed from its MeterProvider", reader)
+            return None
         self._views.warn_unused_once()
-        return self._pipelines[id(reader)].collect(timeout_millis)
+        return pipeline.collect(timeout_millis)
 
     def force_flush(self, timeout_millis: float = 10_000) -> bool:
         """Have every reader collect (and export) now, sharing one deadline; raises
         :class:`MetricsTimeoutError` when it passes before every reader had its turn."""
         deadline = time.monotonic() + timeout_millis / 1000
         flushed = True
-        for pipeline in self._pipelines.values():
+        for pipeline in list(self._pipelines.values()):
             remaining_millis = (deadline - time.monotonic()) * 1000
             if remaining_millis <= 0:
                 raise MetricsTimeoutError("Timed out while flushing metric readers")

@@ -9,6 +9,7 @@ leaving a window of a few instructions).
 
 from __future__ import annotations
 
+import abc
 import json
 import logging
 import traceback
@@ -36,20 +37,14 @@ _OK = StatusCode.OK
 _UNSET = StatusCode.UNSET
 
 
-class Event:
-    """A timestamped annotation on a span (mirrors ``opentelemetry.sdk.trace.Event``)."""
+class EventBase(abc.ABC):
+    """A name and a timestamp; subclasses say where the attributes come from
+    (mirrors ``opentelemetry.sdk.trace.EventBase``)."""
 
-    __slots__ = ("_attributes", "_dropped_attributes", "_name", "_timestamp")
+    __slots__ = ("_name", "_timestamp")
 
-    def __init__(
-        self,
-        name: str,
-        attributes: Optional[Mapping[str, Any]] = None,
-        timestamp: Optional[int] = None,
-        limit: Optional[int] = None,
-    ) -> None:
+    def __init__(self, name: str, timestamp: Optional[int] = None) -> None:
         self._name = name
-        self._attributes, self._dropped_attributes = clean_attributes(attributes, limit, None)
         self._timestamp = time_ns() if timestamp is None else timestamp
 
     @property
@@ -59,6 +54,27 @@ class Event:
     @property
     def timestamp(self) -> int:
         return self._timestamp
+
+    @property
+    @abc.abstractmethod
+    def attributes(self) -> Mapping[str, Any]:
+        """The event's attributes (read-only)."""
+
+
+class Event(EventBase):
+    """A timestamped annotation on a span (mirrors ``opentelemetry.sdk.trace.Event``)."""
+
+    __slots__ = ("_attributes", "_dropped_attributes")
+
+    def __init__(
+        self,
+        name: str,
+        attributes: Optional[Mapping[str, Any]] = None,
+        timestamp: Optional[int] = None,
+        limit: Optional[int] = None,
+    ) -> None:
+        super().__init__(name, timestamp)
+        self._attributes, self._dropped_attributes = clean_attributes(attributes, limit, None)
 
     @property
     def attributes(self) -> Mapping[str, Any]:
@@ -466,6 +482,18 @@ class Span(trace_api.Span, ReadableSpan):
         if attributes:
             event_attributes.update(attributes)
         self.add_event("exception", event_attributes, timestamp)
+        return None
+
+    def set_kind(self, kind: SpanKind) -> None:
+        """Change the kind of a span that has not ended (an otelbridge extension).
+
+        Not in the OpenTelemetry API, where the kind is fixed at start: legacy APIs
+        (OpenTracing's ``span.kind`` tag, OpenCensus's ``span_kind``) may name it later, and their
+        shims use this so that the exported kind is still right. Samplers have already run.
+        """
+        if self._end_time is not None:
+            return _ended(self, "set_kind")
+        self._kind = kind
         return None
 
     def end(self, end_time: Optional[int] = None) -> None:

@@ -1,5 +1,12 @@
-"""The OpenCensus APIs implemented on OpenTelemetry (the specification's OpenCensus shim)."""
+"""OpenCensus APIs implemented on OpenTelemetry: trace (``otelbridge.shims.opencensus.trace``)
+and stats and metrics (``otelbridge.shims.opencensus.stats``)."""
 
 from otelbridge.shims.opencensus import stats
+from otelbridge.shims.opencensus.trace import (
+    ContextTracer,
+    SpanShim,
+    Tracer,
+    context_tracer_for,
+)
 
-__all__ = ["stats"]
+__all__ = ["ContextTracer", "SpanShim", "Tracer", "context_tracer_for", "stats"]

@@ -7,9 +7,11 @@ from typing import TYPE_CHECKING, Any, Mapping, Optional
 
 import opentracing
 from opentelemetry.context import Context
-from opentelemetry.trace import Span
+from opentelemetry.trace import Span, SpanKind
 from opentelemetry.trace.status import Status, StatusCode
 
+from otelbridge.sdk.trace import Span as SdkSpan
+from otelbridge.shims._values import attribute_value, attributes
 from otelbridge.shims.opentracing._context import (
     BAGGAGE_KEY,
     SCOPE_KEY,
@@ -17,7 +19,6 @@ from otelbridge.shims.opentracing._context import (
     attach,
     get_current,
 )
-from otelbridge.shims.opentracing._values import attribute_value, attributes
 from otelbridge.shims.opentracing.span_context import SpanContextShim
 
 if TYPE_CHECKING:
@@ -25,6 +26,14 @@ if TYPE_CHECKING:
 
 _STATUS_ERROR = Status(StatusCode.ERROR)
 _STATUS_OK = Status(StatusCode.OK)
+
+# The ``span.kind`` tag values of OpenTracing's semantic conventions.
+SPAN_KINDS = {
+    "client": SpanKind.CLIENT,
+    "server": SpanKind.SERVER,
+    "producer": SpanKind.PRODUCER,
+    "consumer": SpanKind.CONSUMER,
+}
 
 # set_baggage_item is read-modify-write of the span's context; it is rare, so one lock for all
 # spans keeps the hot path free of per-span locks.
@@ -104,8 +113,16 @@ class SpanShim(opentracing.Span):
             status = error_status(value)
             if status is not None:
                 self._otel_span.set_status(status)
+        elif key == "span.kind":
+            self._set_kind(value)
         self._otel_span.set_attribute(key, value)
         return self
+
+    def _set_kind(self, value: Any) -> None:
+        """A ``span.kind`` tag after start: the kind on our SDK, only the attribute elsewhere."""
+        kind = SPAN_KINDS.get(value)
+        if kind is not None and isinstance(self._otel_span, SdkSpan):
+            self._otel_span.set_kind(kind)
 
     def log_kv(self, key_values: Mapping[str, Any], timestamp: Optional[float] = None) -> SpanShim:
         time_ns = None if timestamp is None else seconds_to_ns(timestamp)

@@ -9,7 +9,7 @@ import opentracing
 from opentelemetry import trace
 from opentelemetry.context import Context
 from opentelemetry.propagate import get_global_textmap
-from opentelemetry.propagators.textmap import TextMapPropagator, default_getter
+from opentelemetry.propagators.textmap import TextMapPropagator, default_getter, default_setter
 from opentelemetry.trace import INVALID_SPAN_CONTEXT, Link, SpanContext, SpanKind
 from opentracing import (
     Format,
@@ -19,6 +19,13 @@ from opentracing import (
     UnsupportedFormatException,
 )
 
+from otelbridge.sdk.propagation.carriers import (
+    carrier_getter,
+    carrier_setter,
+    is_readable,
+    is_writable,
+)
+from otelbridge.shims._values import attributes
 from otelbridge.shims.opentracing import binary
 from otelbridge.shims.opentracing._context import (
     BAGGAGE_KEY,
@@ -26,10 +33,13 @@ from otelbridge.shims.opentracing._context import (
     get_current,
     remote_context,
 )
-from otelbridge.shims.opentracing._headers import HEADERS_GETTER
-from otelbridge.shims.opentracing._values import attributes
 from otelbridge.shims.opentracing.scope import ScopeManagerShim, ScopeShim
-from otelbridge.shims.opentracing.span import SpanShim, error_status, seconds_to_ns
+from otelbridge.shims.opentracing.span import (
+    SPAN_KINDS,
+    SpanShim,
+    error_status,
+    seconds_to_ns,
+)
 from otelbridge.shims.opentracing.span_context import SpanContextShim
 from otelbridge.version import __version__
 
@@ -37,13 +47,6 @@ _logger = logging.getLogger(__name__)
 
 TRACER_NAME = "opentracing-shim"
 
-# The ``span.kind`` tag values of OpenTracing's semantic conventions.
-_KINDS = {
-    "client": SpanKind.CLIENT,
-    "server": SpanKind.SERVER,
-    "producer": SpanKind.PRODUCER,
-    "consumer": SpanKind.CONSUMER,
-}
 _INTERNAL = SpanKind.INTERNAL  # a module constant: enum member lookup is a descriptor call
 _REF_TYPE = "opentracing.ref_type"
 _ROOT = Context()  # parent context of spans that ignore the active span
@@ -167,7 +170,7 @@ class TracerShim(opentracing.Tracer):
         attrs = None
         if tags:
             attrs = attributes(tags)
-            kind = _KINDS.get(attrs.get("span.kind"), _INTERNAL)  # type: ignore[arg-type]
+            kind = SPAN_KINDS.get(attrs.get("span.kind"), _INTERNAL)  # type: ignore[arg-type]
             if "error" in attrs:
                 status = error_status(attrs["error"])
         otel_span = self._otel_tracer.start_span(
@@ -189,9 +192,10 @@ class TracerShim(opentracing.Tracer):
             carrier.extend(binary.encode(*_outgoing(span_context)))
             return
         propagator = self._text_propagator(format)
-        if not hasattr(carrier, "__setitem__"):
-            raise InvalidCarrierException(f"{format} needs a dict-like carrier")
-        propagator.inject(carrier, context=remote_context(*_outgoing(span_context)))
+        if not is_writable(carrier):
+            raise InvalidCarrierException(f"{format} needs a dict-like or list carrier")
+        setter = default_setter if type(carrier) is dict else carrier_setter
+        propagator.inject(carrier, context=remote_context(*_outgoing(span_context)), setter=setter)
 
     def extract(self, format: str, carrier: Any) -> Optional[SpanContextShim]:
         if format == Format.BINARY:
@@ -200,9 +204,11 @@ class TracerShim(opentracing.Tracer):
             span_context, baggage = binary.decode(bytes(carrier))
         else:
             propagator = self._text_propagator(format)
-            if not hasattr(carrier, "get"):
-                raise InvalidCarrierException(f"{format} needs a dict-like carrier")
-            getter = HEADERS_GETTER if format == Format.HTTP_HEADERS else default_getter
+            if not is_readable(carrier):
+                raise InvalidCarrierException(f"{format} needs a dict-like carrier or pairs")
+            # TEXT_MAP keys are exact; header names, and any other carrier shape, are not.
+            exact = format == Format.TEXT_MAP and type(carrier) is dict
+            getter = default_getter if exact else carrier_getter
             try:
                 context = propagator.extract(carrier, context=_ROOT, getter=getter)
             except Exception as exc:  # a propagator choking on garbage values

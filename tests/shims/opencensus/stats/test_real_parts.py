@@ -8,8 +8,8 @@ import urllib.request
 import pytest
 from prometheus_client import CollectorRegistry
 
+from otelbridge.devtools.receiver import OTLPReceiver
 from otelbridge.sdk.export.otlp.proto.grpc.metric_exporter import OTLPMetricExporter
-from otelbridge.sdk.export.otlp.receiver import OTLPReceiver
 from otelbridge.sdk.export.prometheus import PrometheusMetricReader
 from otelbridge.sdk.metrics import MeterProvider
 from otelbridge.sdk.metrics.export import PeriodicExportingMetricReader
