@@ -71,13 +71,13 @@ class _Instrument:
     def _deliver(self, amount: float, attributes: Attributes, context: Optional[Context]) -> None:
         """Hand a valid measurement to every stream (as an exemplar candidate if sampled)."""
         sample = self._sample
-        if sample is not None and sample(amount, attributes, context):
-            context = get_current() if context is None else context
-            for offer in self._offers:
-                offer(amount, attributes, context)
+        if sample is None or not sample(amount, attributes, context):
+            for record in self._recorders:
+                record(amount, attributes)
             return
-        for record in self._recorders:
-            record(amount, attributes)
+        context = get_current() if context is None else context
+        for offer in self._offers:
+            offer(amount, attributes, context)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name={self.name!r}, unit={self.unit!r})"

@@ -91,17 +91,12 @@ def _histogram_point(attributes: Dict[str, Any], start: int, point: Any) -> Hist
 def _summary_point(attributes: Dict[str, Any], start: int, point: Any) -> SummaryDataPoint:
     summary = point.value.value
     percentiles = summary.snapshot.value_at_percentiles if summary.snapshot else ()
-    return SummaryDataPoint(
-        attributes=attributes,
-        start_time_unix_nano=start,
-        time_unix_nano=to_nanos(point.timestamp),
-        count=summary.count,
-        sum=summary.sum_data,
-        quantile_values=sorted(
-            (QuantileValue(p.percentile / 100, p.value) for p in percentiles or ()),
-            key=lambda quantile: quantile.quantile,
-        ),
+    quantiles = sorted(
+        (QuantileValue(p.percentile / 100, p.value) for p in percentiles or ()),
+        key=lambda quantile: quantile.quantile,
     )
+    time = to_nanos(point.timestamp)
+    return SummaryDataPoint(attributes, start, time, summary.count, summary.sum_data, quantiles)
 
 
 def _number_point(attributes: Dict[str, Any], start: int, point: Any) -> NumberDataPoint:

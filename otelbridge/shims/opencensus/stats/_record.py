@@ -10,6 +10,7 @@ the map (OpenCensus stops at the first unregistered one).
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from typing import Any, Mapping, Set
 
 from opencensus.tags import TagContext
@@ -70,7 +71,7 @@ def record(self: Any, tags: Any = None) -> None:
 def record_values(tags: Any, measurements: Mapping[Any, float], attachments: Any) -> None:
     """Add each measurement to every view of its measure (unregistered measures warn once)."""
     values = _EMPTY if tags is None else getattr(tags, "map", tags)
-    if not isinstance(values, Mapping):
+    if values.__class__ is not OrderedDict and not isinstance(values, Mapping):
         _logger.warning("OpenCensus tags must be a TagMap, got %r; recorded without tags", tags)
         values = _EMPTY
     by_measure = STORE.by_measure

@@ -39,13 +39,16 @@ class ViewSeries:
         self.lock = threading.Lock()
         self._new_data = self.view.new_aggregation_data
 
-    def record(self, value: float, tags: Mapping[str, str], attachments: Any) -> None:
+    def record(
+        self, value: float, tags: Mapping[str, str], attachments: Any, timestamp: Any = None
+    ) -> None:
+        """Add ``value`` to its series (count, sum and last value ignore the rest)."""
         key = tuple(map(tags.get, self.columns))
         with self.lock:
             data = self.series.get(key)
             if data is None:
                 data = self.series[key] = self._new_data()
-            data.add_sample(value, None, None)
+            data.add_sample(value, timestamp, attachments)
 
     def snapshot(self) -> ViewData:
         """What OpenCensus' ``get_view`` returns: a finalized deep copy."""
@@ -75,17 +78,15 @@ class DistributionSeries(ViewSeries):
 
     __slots__ = ()
 
-    def record(self, value: float, tags: Mapping[str, str], attachments: Any) -> None:
+    def record(
+        self, value: float, tags: Mapping[str, str], attachments: Any, timestamp: Any = None
+    ) -> None:
         span = _span_attachment()
         if span is not None:
             attachments = {**(attachments or {}), SPAN_CONTEXT_ATTACHMENT: span}
-        timestamp = None if attachments is None else to_iso_str()
-        key = tuple(map(tags.get, self.columns))
-        with self.lock:
-            data = self.series.get(key)
-            if data is None:
-                data = self.series[key] = self._new_data()
-            data.add_sample(value, timestamp, attachments)
+        if attachments is not None:
+            timestamp = to_iso_str()
+        super().record(value, tags, attachments, timestamp)
 
 
 def series_for(view_data: ViewData) -> ViewSeries:
