@@ -3,7 +3,12 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import subprocess
+import sys
+import textwrap
 from typing import Iterator
 
 import pytest
@@ -77,3 +82,51 @@ def test_without_an_otelbridge_meter_provider_opencensus_stats_are_left_alone(ca
         install(tracer_provider=TracerProvider())
     assert not stats_shim.installed()
     assert "left to OpenCensus" in caplog.text
+
+
+def test_otelbridge_run_reports_an_unchanged_opencensus_stats_program(tmp_path) -> None:
+    app = tmp_path / "app.py"
+    app.write_text(
+        textwrap.dedent(
+            """
+            from opencensus.stats import aggregation, measure, stats, view
+            from opencensus.tags import TagKey, TagMap, TagValue
+
+            m = measure.MeasureInt("run_jobs", "jobs", "1")
+            key = TagKey("queue")
+            stats.stats.view_manager.register_view(
+                view.View("run_jobs_done", "jobs done", [key], m, aggregation.SumAggregation())
+            )
+            tags = TagMap()
+            tags.insert(key, TagValue("mail"))
+            mmap = stats.stats.stats_recorder.new_measurement_map()
+            mmap.measure_int_put(m, 41)
+            mmap.record(tags)
+            mmap.measure_int_put(m, 1)
+            mmap.record(tags)
+            """
+        )
+    )
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("OTEL_")}
+    environ.update(OTEL_TRACES_EXPORTER="none", OTEL_METRICS_EXPORTER="console")
+    result = subprocess.run(
+        [sys.executable, "-m", "otelbridge", "run", "--", sys.executable, str(app)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=environ,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    exported = json.loads(result.stdout[result.stdout.index("{") :])
+    (scope_metrics,) = [
+        sm
+        for rm in exported["resource_metrics"]
+        for sm in rm["scope_metrics"]
+        if sm["scope"]["name"] == "otelbridge.shims.opencensus"
+    ]
+    (metric,) = scope_metrics["metrics"]
+    assert metric["name"] == "run_jobs_done"
+    (point,) = metric["data"]["data_points"]
+    assert (point["attributes"], point["value"]) == ({"queue": "mail"}, 42)
