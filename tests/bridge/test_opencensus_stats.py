@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import subprocess
 import sys
 import textwrap
 from typing import Iterator
@@ -20,6 +18,7 @@ from otelbridge.sdk.metrics import MeterProvider
 from otelbridge.sdk.metrics.export import InMemoryMetricReader
 from otelbridge.sdk.trace import TracerProvider
 from otelbridge.shims.opencensus import stats as stats_shim
+from tests.bridge.test_run import run as run_bridged
 
 KEY = TagKey("route")
 
@@ -107,16 +106,11 @@ def test_otelbridge_run_reports_an_unchanged_opencensus_stats_program(tmp_path) 
             """
         )
     )
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("OTEL_")}
-    environ.update(OTEL_TRACES_EXPORTER="none", OTEL_METRICS_EXPORTER="console")
-    result = subprocess.run(
-        [sys.executable, "-m", "otelbridge", "run", "--", sys.executable, str(app)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=environ,
-        cwd=tmp_path,
-        check=False,
+    result = run_bridged(
+        [sys.executable, str(app)],
+        tmp_path,
+        OTEL_TRACES_EXPORTER="none",
+        OTEL_METRICS_EXPORTER="console",
     )
     assert result.returncode == 0, result.stderr
     exported = json.loads(result.stdout[result.stdout.index("{") :])

@@ -161,3 +161,34 @@ def test_exemplar_filters_answer_should_sample_like_the_spec_says() -> None:
     assert not TraceBasedExemplarFilter().should_sample(1, 0, {}, Context())
     assert AlwaysOnExemplarFilter().should_sample(1, 0, {}, Context())
     assert not AlwaysOffExemplarFilter().should_sample(1, 0, {}, inside)
+
+
+def test_offered_measurements_past_the_cardinality_limit_go_to_the_overflow_series() -> None:
+    view = View(instrument_name="c", aggregation_cardinality_limit=3)
+    meter, reader = provider_with(exemplar_filter=AlwaysOnExemplarFilter(), views=[view])
+    counter = meter.create_counter("c")
+    for i in range(6):
+        counter.add(1, {"i": i})
+    data = reader.get_metrics_data().resource_metrics[0].scope_metrics[0].metrics[0].data
+    by_attributes = {tuple(p.attributes.items()): p for p in data.data_points}
+    overflow = by_attributes[(("otel.metric.overflow", True),)]
+    assert overflow.value == 4
+    (exemplar,) = overflow.exemplars
+    assert "i" in exemplar.filtered_attributes  # the measurement's own attributes
+    assert sum(p.value for p in data.data_points) == 6
+
+
+def test_delta_readers_report_each_exemplar_once() -> None:
+    from otelbridge.sdk.metrics import Counter
+    from otelbridge.sdk.metrics.export import AggregationTemporality
+
+    reader = InMemoryMetricReader(preferred_temporality={Counter: AggregationTemporality.DELTA})
+    provider = MeterProvider(
+        metric_readers=[reader], exemplar_filter=AlwaysOnExemplarFilter(), shutdown_on_exit=False
+    )
+    counter = provider.get_meter("m").create_counter("d")
+    counter.add(1)
+    assert [len(e) for e in exemplars(reader, "d")] == [1]
+    counter.add(2)
+    ((exemplar,),) = exemplars(reader, "d")
+    assert exemplar.value == 2

@@ -179,3 +179,11 @@ def test_tags_that_are_not_a_tag_map_are_recorded_without_tags(reader, unique, c
         mmap.record(42)
     assert "must be a TagMap" in caplog.text
     assert totals(reader, name) == {None: 1}
+
+
+def test_measure_to_view_map_record_called_directly_records_into_the_store(reader, unique) -> None:
+    m = measure.MeasureInt(unique("direct"), "", "1")
+    name = count_view(unique, m)
+    oc_map = StatsRecorder().measure_to_view_map
+    oc_map.record(tagged("a"), {m: 3}, "2026-12-01T00:00:00.000000Z")
+    assert totals(reader, name) == {"a": 3}
