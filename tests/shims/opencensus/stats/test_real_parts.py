@@ -3,7 +3,11 @@ with the values plain OpenCensus' ``get_metrics()`` gives for the same recording
 
 from __future__ import annotations
 
+import json
+import time
+import urllib.parse
 import urllib.request
+from typing import Any, Dict, List
 
 import pytest
 from prometheus_client import CollectorRegistry
@@ -20,6 +24,19 @@ from tests.sdk.export import test_prometheus
 from . import program
 
 prometheus_server = test_prometheus.prometheus_server
+
+
+def query_exemplars(base: str, promql: str) -> List[Dict[str, Any]]:
+    """Exemplars Prometheus stored for ``promql`` over the last minute."""
+    now = time.time()
+    url = (
+        f"{base}/api/v1/query_exemplars?query={urllib.parse.quote(promql)}"
+        f"&start={now - 60}&end={now + 1}"
+    )
+    with urllib.request.urlopen(url, timeout=2) as response:
+        body = json.load(response)
+    assert body["status"] == "success", body
+    return list(body["data"])
 RESOURCE = Resource({"service.name": "oc-app"})
 
 
@@ -71,6 +88,10 @@ def test_opencensus_program_through_a_real_prometheus(prometheus_server) -> None
             assert [cumulative[le] for le in ("10.0", "100.0", "1000.0", "+Inf")] == [
                 sum(buckets[: i + 1]) for i in range(4)
             ]
+        exemplars = query_exemplars(base, 'program_latency_ms_milliseconds_bucket{route="/b"}')
+        assert exemplars, "Prometheus stored no exemplar"
+        labels = exemplars[0]["exemplars"][0]["labels"]
+        assert len(labels["trace_id"]) == 32 and len(labels["span_id"]) == 16
         target = query(base, "target_info")[0]["metric"]
         assert target["service_name"] == "oc-app"
     finally:
