@@ -28,7 +28,6 @@ MODULES = [
     "util.instrumentation",
 ]
 
-_EXEMPLARS = "being added by the stats workstream"
 _SELF_METRICS = (
     "the SDK's self-metrics (OTEL_PYTHON_SDK_INTERNAL_METRICS_ENABLED) are not implemented"
 )
@@ -70,15 +69,6 @@ ALLOWED = {
     "trace.export:SimpleSpanProcessor.__init__(meter_provider=)": _SELF_METRICS,
     "trace.export:BatchSpanProcessor.__init__(meter_provider=)": _SELF_METRICS,
     "metrics.export:MetricReader.__init__(otel_component_type=)": _SELF_METRICS,
-    # Exemplars.
-    "metrics:AlignedHistogramBucketExemplarReservoir": _EXEMPLARS,
-    "metrics:AlwaysOffExemplarFilter": _EXEMPLARS,
-    "metrics:AlwaysOnExemplarFilter": _EXEMPLARS,
-    "metrics:Exemplar": _EXEMPLARS,
-    "metrics:ExemplarFilter": _EXEMPLARS,
-    "metrics:ExemplarReservoir": _EXEMPLARS,
-    "metrics:SimpleFixedSizeExemplarReservoir": _EXEMPLARS,
-    "metrics:TraceBasedExemplarFilter": _EXEMPLARS,
     # Internal plumbing of the reference's metrics pipeline.
     "metrics:Meter.__init__(instrumentation_scope=)": "internal constructor: get_meter() builds it",
     "metrics:Meter.__init__(measurement_consumer=)": "internal constructor: get_meter() builds it",

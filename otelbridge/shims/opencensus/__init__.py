@@ -1,5 +1,7 @@
-"""OpenCensus APIs implemented on OpenTelemetry: trace (``otelbridge.shims.opencensus.trace``)."""
+"""OpenCensus APIs implemented on OpenTelemetry: trace (``otelbridge.shims.opencensus.trace``)
+and stats and metrics (``otelbridge.shims.opencensus.stats``)."""
 
+from otelbridge.shims.opencensus import stats
 from otelbridge.shims.opencensus.trace import (
     ContextTracer,
     SpanShim,
@@ -7,4 +9,4 @@ from otelbridge.shims.opencensus.trace import (
     context_tracer_for,
 )
 
-__all__ = ["ContextTracer", "SpanShim", "Tracer", "context_tracer_for"]
+__all__ = ["ContextTracer", "SpanShim", "Tracer", "context_tracer_for", "stats"]
