@@ -36,7 +36,7 @@ def receiver_main() -> None:
     """Child process: an OTLP receiver that answers ``count`` on stdin with spans received."""
     import threading
 
-    from otelbridge.sdk.export.otlp.receiver import OTLPReceiver
+    from otelbridge.devtools.receiver import OTLPReceiver
 
     lock = threading.Lock()
     received = [0]

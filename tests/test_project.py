@@ -52,6 +52,7 @@ ALLOWED = {
     "shims": {"sdk"},
     "bridge": {"sdk", "shims"},
     "migration_tool": set(),
+    "devtools": {"sdk"},
 }
 TOP_LEVEL_HELPERS = {"otelbridge", "otelbridge.version"}
 

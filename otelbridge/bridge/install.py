@@ -19,7 +19,7 @@ from opentelemetry.environment_variables import OTEL_PROPAGATORS
 from opentelemetry.metrics import MeterProvider
 from opentelemetry.propagators.textmap import TextMapPropagator
 
-from otelbridge.bridge import jaeger, otel_globals
+from otelbridge.bridge import jaeger, opencensus_trace, otel_globals
 from otelbridge.bridge.exit_report import ExitReport
 from otelbridge.sdk.propagation.registry import propagator_from_env
 from otelbridge.shims.opentracing import TracerShim
@@ -43,6 +43,7 @@ def install(
     meter_provider: Optional[MeterProvider] = None,
     propagator: Optional[TextMapPropagator] = None,
     patch_jaeger: bool = True,
+    patch_opencensus: bool = True,
 ) -> TracerShim:
     """Install the bridge and return the OpenTracing tracer it made global.
 
@@ -59,6 +60,7 @@ def install(
         undo: List[Callable[[], None]] = []
         chosen = propagator is not None or bool(os.environ.get(OTEL_PROPAGATORS, "").strip())
         try:
+            configured = tracer_provider is None
             if tracer_provider is None:
                 tracer_provider, configured_meter_provider, shutdown = _configure_sdk()
                 meter_provider = meter_provider or configured_meter_provider
@@ -73,6 +75,8 @@ def install(
             otel_globals.replace_opentracing_tracer(tracer)
             if patch_jaeger:
                 undo.append(jaeger.patch(tracer, propagators_configured=chosen))
+            if patch_opencensus and opencensus_trace.available():
+                undo.append(opencensus_trace.install(tracer_provider, configured=configured))
         except BaseException:
             _undo(undo)
             otel_globals.restore(saved)

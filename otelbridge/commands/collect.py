@@ -34,8 +34,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from otelbridge.sdk.export.otlp.collector import Collector
-    from otelbridge.sdk.export.otlp.receiver import OTLPReceiver
+    from otelbridge.devtools.collector import Collector
+    from otelbridge.devtools.receiver import OTLPReceiver
 
     output = open(args.output, "a", encoding="utf-8") if args.output else None  # noqa: SIM115
     collector = Collector(

@@ -20,12 +20,12 @@ def run(args: argparse.Namespace) -> int:
     from otelbridge.bridge import install, uninstall
     from otelbridge.demo import run_native_workload
     from otelbridge.demo.legacy import load_example, reserve_with
-    from otelbridge.sdk.export.otlp.collector import EmbeddedCollector
+    from otelbridge.devtools.collector import EmbeddedCollector
+    from otelbridge.devtools.span_tree import render_span_tree
     from otelbridge.sdk.export.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
     from otelbridge.sdk.resources import Resource
     from otelbridge.sdk.trace import TracerProvider
     from otelbridge.sdk.trace.export import SimpleSpanProcessor
-    from otelbridge.sdk.trace.export.span_tree import render_span_tree
 
     with EmbeddedCollector() as collector:
         provider = TracerProvider(

@@ -31,9 +31,12 @@ SKIP_DIRS = frozenset(
 )
 
 
-def _matches(path: str, globs: Sequence[str]) -> bool:
-    name = os.path.basename(path)
-    return any(fnmatch.fnmatch(path, g) or fnmatch.fnmatch(name, g) for g in globs)
+def _matches(path: str, globs: Sequence[str], root: str = "") -> bool:
+    """Whether a glob matches the path relative to the PATH it was found under (``tests/*``,
+    ``pkg/*/migrations/*``), its base name (``test_*.py``, ``vendor``) or the path as found."""
+    relative = os.path.relpath(path, root).replace(os.sep, "/") if root else path
+    candidates = (relative, os.path.basename(path), path)
+    return any(fnmatch.fnmatch(c, g) for c in candidates for g in globs)
 
 
 def discover(
@@ -48,13 +51,14 @@ def discover(
                 dirs[:] = sorted(
                     d
                     for d in dirs
-                    if d not in SKIP_DIRS and not _matches(os.path.join(directory, d), exclude)
+                    if d not in SKIP_DIRS
+                    and not _matches(os.path.join(directory, d), exclude, root)
                 )
                 for name in sorted(names):
                     path = os.path.join(directory, name)
                     if (
-                        _matches(path, include)
-                        and not _matches(path, exclude)
+                        _matches(path, include, root)
+                        and not _matches(path, exclude, root)
                         and os.path.isfile(path)
                     ):
                         real = os.path.realpath(path)

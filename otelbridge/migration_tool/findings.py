@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Optional
 
+from otelbridge.migration_tool.engine.residue import Site
+
 TODO_PREFIX = "# TODO(otelbridge): "
 
 
@@ -29,6 +31,8 @@ class FileResult:
     error: Optional[str] = None
     traceback: Optional[str] = None
     diff: str = ""
+    #: legacy sites left in the file as migrated (lines of the migrated text), marked or not
+    remaining: list[Site] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -36,6 +40,7 @@ class FileResult:
         return data
 
 
-#: unchanged: nothing to do; changed: rewritten (or would be); skipped: not read (generated file);
+#: unchanged: nothing to do; changed: rewritten (or would be); skipped: not migrated (a generated
+#: file, Python 2 code);
 #: failed: left untouched because it could not be read, parsed or safely rewritten.
 STATUSES = ("unchanged", "changed", "skipped", "failed")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from otelbridge.migration_tool.engine.vocabulary import Vocabulary
+
 LEGACY_MODULES = ("opentracing", "jaeger_client")
 #: What migrated code imports (name prefixes): the API and our SDK.
 MIGRATED_MODULES = ("opentelemetry.", "otelbridge.")
@@ -52,3 +54,34 @@ SPAN_KINDS = {
 TEXT_FORMATS = frozenset({"http_headers", "text_map"})
 FORMAT_PREFIXES = ("opentracing.Format.", "opentracing.propagation.Format.")
 FORMAT_VALUES = {"HTTP_HEADERS": "http_headers", "TEXT_MAP": "text_map", "BINARY": "binary"}
+
+#: The words of the OpenTracing API for the pre-filter and the residue scan
+#: (``engine/vocabulary.py``): members no other common tracing API has, test doubles, references.
+OPENTRACING = Vocabulary(
+    name="OpenTracing",
+    modules=LEGACY_MODULES,
+    members=frozenset(
+        {
+            "start_active_span",
+            "log_kv",
+            "log_event",
+            "set_tag",
+            "set_operation_name",
+            "finish_on_close",
+            "get_baggage_item",
+            "set_baggage_item",
+            "active_span",
+            "scope_manager",
+            "finished_spans",
+            "global_tracer",
+            "set_global_tracer",
+            "HTTP_HEADERS",
+            "TEXT_MAP",
+        }
+    ),
+    names=frozenset(
+        {"MockTracer", "global_tracer", "set_global_tracer", "child_of", "follows_from"}
+    ),
+    keywords=frozenset({"child_of", "finish_on_close", "ignore_active_span"}),
+    receiver_members=(("scope", "span"), ("span", "finish")),
+)

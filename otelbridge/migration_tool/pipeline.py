@@ -9,8 +9,10 @@ from typing import Sequence
 import libcst as cst
 from libcst.codemod import CodemodCommand, CodemodContext, ContextAwareTransformer
 
+from otelbridge.migration_tool.engine.residue import Site, mark
 from otelbridge.migration_tool.findings import Finding
 from otelbridge.migration_tool.legacy import migrate_module
+from otelbridge.migration_tool.names import OPENTRACING
 from otelbridge.migration_tool.prefilter import mentions_legacy
 from otelbridge.migration_tool.state import STATE_KEY, MigrationState, Unconvertible
 from otelbridge.migration_tool.transforms.escapes import Escapes
@@ -57,6 +59,8 @@ class Migration:
     findings: list[Finding] = field(default_factory=list)
     #: set when the file was left unchanged for a reason that is an error (output did not parse)
     error: str = ""
+    #: lines of ``code`` that still use the legacy API (each marked, where a marker can go)
+    remaining: list[Site] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -64,7 +68,11 @@ class Migration:
 
 
 def migrate_source(source: str, filename: str = "<string>") -> Migration:
-    """Rewrite ``source``; raises ``libcst.ParserSyntaxError`` for input that does not parse."""
+    """Rewrite ``source``; raises ``libcst.ParserSyntaxError`` for input that does not parse.
+
+    Whatever the transforms leave of the legacy API is marked (``engine/residue.py``): nothing is
+    left silently.
+    """
     if not mentions_legacy(source):
         return Migration(source)
     tree = cst.parse_module(source)
@@ -72,16 +80,25 @@ def migrate_source(source: str, filename: str = "<string>") -> Migration:
     try:
         result = OpenTracingToOpenTelemetry(context).transform_module(tree)
     except Unconvertible as exc:
-        return Migration(source, findings=[Finding("unconvertible", str(exc), 0, 0)])
+        return _residue(Migration(source, findings=[Finding("unconvertible", str(exc), 1, 0)]))
     state = MigrationState.of(context)
     del context.scratch[STATE_KEY]
     code = result.code
     if code == source:
-        return Migration(source, 0, state.findings)
+        return _residue(Migration(source, 0, state.findings))
     try:
         compile(code, filename, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
     except SyntaxError as exc:  # a transform bug: keep the file as it was
         return Migration(
             source, error=f"rewritten code did not parse ({exc.msg}, line {exc.lineno}): reverted"
         )
-    return Migration(code, state.rewrites, state.findings)
+    return _residue(Migration(code, state.rewrites, state.findings))
+
+
+def _residue(migration: Migration) -> Migration:
+    """``migration`` with every remaining legacy site marked (markers only add comments, or a
+    line of docstring text: the result still parses)."""
+    residue = mark(migration.code, OPENTRACING)
+    migration.code = residue.text
+    migration.remaining = residue.sites
+    return migration

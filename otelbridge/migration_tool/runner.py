@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 import difflib
 import gc
 import io
 import multiprocessing
 import os
+import re
 import signal
 import sys
 import threading
@@ -55,12 +57,16 @@ def migrate_file(path: str, mode: str = "diff") -> FileResult:
         try:
             migration = migrate_source(source, path)
         except libcst.ParserSyntaxError as exc:
-            return FileResult(
-                path, "failed", error=f"syntax error at line {exc.raw_line}: {exc.message}"
-            )
+            return syntax_error(path, source, exc)
         if migration.error:
             return FileResult(path, "failed", findings=migration.findings, error=migration.error)
-        result = FileResult(path, "unchanged", migration.rewrites, migration.findings)
+        result = FileResult(
+            path,
+            "unchanged",
+            migration.rewrites,
+            migration.findings,
+            remaining=migration.remaining,
+        )
         if migration.code == source:
             return result
         result.status = "changed"
@@ -81,6 +87,30 @@ def migrate_file(path: str, mode: str = "diff") -> FileResult:
         return FileResult(
             path, "failed", error=f"{type(exc).__name__}: {exc}", traceback=traceback.format_exc()
         )
+
+
+#: Statements only Python 2 has: a file failing to parse on one of them is old code, not a typo.
+_PYTHON2 = re.compile(
+    r"^\s*(print\s+[^\s(=]|exec\s+[\"']|except\s+[\w.]+\s*,\s*\w+\s*:|raise\s+\w+\s*,)"
+    r"|`|<>|\b0\d+\b|\bur[\"']"
+)
+
+
+def syntax_error(path: str, source: str, exc: Exception) -> FileResult:
+    """A file that does not parse, with the line Python's own parser names. Python 2 code is
+    skipped as such (it is not the codemod's to migrate), anything else has failed."""
+    line, message = getattr(exc, "raw_line", 0), getattr(exc, "message", str(exc))
+    try:
+        compile(source, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as python:
+        line, message = python.lineno or line, python.msg
+    lines = source.splitlines()
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    if _PYTHON2.search(text):
+        return FileResult(
+            path, "skipped", error=f"not Python 3 (Python 2 syntax at line {line}): port it first"
+        )
+    return FileResult(path, "failed", error=f"syntax error at line {line}: {message}")
 
 
 def _warm() -> None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 
 import pytest
-from opentelemetry import trace
+from opentelemetry import propagate, trace
 from opentelemetry.util._once import Once
 
 from otelbridge.sdk import configure
@@ -37,6 +38,7 @@ def clean(monkeypatch):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(trace, "_TRACER_PROVIDER_SET_ONCE", Once())
     monkeypatch.setattr(trace, "_TRACER_PROVIDER", None)
+    monkeypatch.setattr(propagate, "_HTTP_TEXT_FORMAT", propagate.get_global_textmap())
     built = []
     yield built
     for providers in built:
@@ -165,3 +167,57 @@ def test_console_exporter_by_name_from_a_fresh_process() -> None:
     document = json.load(io.StringIO(out))
     assert document["name"] == "hello"
     assert document["resource"]["attributes"]["service.name"] == "svc"
+
+
+PROPAGATOR_SCRIPT = """
+import json, sys
+from opentelemetry import propagate
+if sys.argv[1] == "configure":
+    from otelbridge.sdk import configure
+    configure()
+else:
+    from otelbridge.bridge import install
+    install()
+print(json.dumps([type(p).__module__ for p in propagate.get_global_textmap()._propagators]))
+"""
+
+
+@pytest.mark.parametrize("entry", ["configure", "bridge"])
+def test_configured_propagator_names_resolve_to_ours(entry: str) -> None:
+    """With opentelemetry-api's and the opentelemetry-propagator-* packages' classes registered
+    under the same names, configure() and the bridge still install ours."""
+    result = subprocess.run(
+        [sys.executable, "-c", PROPAGATOR_SCRIPT, entry],
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("OTEL_")},
+            "OTEL_PROPAGATORS": "tracecontext,baggage,b3multi,jaeger",
+            "OTEL_TRACES_EXPORTER": "none",
+            "OTEL_METRICS_EXPORTER": "none",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [
+        "otelbridge.sdk.propagation.tracecontext",
+        "otelbridge.sdk.propagation.baggage",
+        "otelbridge.sdk.propagation.b3",
+        "otelbridge.sdk.propagation.jaeger",
+    ]
+
+
+def test_propagators_override_and_unknown_names(monkeypatch) -> None:
+    from otelbridge.sdk.propagation.b3 import B3SingleFormat
+
+    monkeypatch.setenv("OTEL_TRACES_EXPORTER", "none")
+    monkeypatch.setenv("OTEL_PROPAGATORS", "tracecontext,smoke-signals")
+    with pytest.raises(ConfigurationError, match=r"OTEL_PROPAGATORS='smoke-signals'.*b3multi"):
+        configure(set_global=False)
+    with pytest.raises(ConfigurationError, match=r"propagators='nope'"):
+        configure(propagators="nope", set_global=False)
+    chosen = B3SingleFormat()
+    providers = configure(propagators=chosen)
+    providers.shutdown()
+    assert propagate.get_global_textmap() is chosen

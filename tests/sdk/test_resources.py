@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from unittest import mock
 from urllib.parse import quote
 
@@ -36,7 +37,7 @@ def test_create_has_sdk_attributes_and_default_service_name() -> None:
     assert attrs["telemetry.sdk.name"] == "otelbridge"
     assert attrs["telemetry.sdk.language"] == "python"
     assert attrs["telemetry.sdk.version"] == __version__
-    assert attrs["service.name"] == "unknown_service"
+    assert attrs["service.name"] == f"unknown_service:{os.path.basename(sys.executable)}"
 
 
 def test_env_attributes_percent_decoded_and_service_name_wins(monkeypatch) -> None:
@@ -117,3 +118,37 @@ def test_env_attributes_round_trip_percent_encoding(attributes) -> None:
     with mock.patch.dict(os.environ, {"OTEL_RESOURCE_ATTRIBUTES": raw}):
         created = Resource.create().attributes
     assert {key: created[key] for key in attributes} == attributes
+
+
+def test_service_instance_id_is_one_uuid_per_process_and_configurable(monkeypatch) -> None:
+    import uuid
+
+    from otelbridge.sdk.resources import SERVICE_INSTANCE_ID, ServiceInstanceIdResourceDetector
+
+    first = Resource.create().attributes[SERVICE_INSTANCE_ID]
+    assert uuid.UUID(first).version == 4
+    assert Resource.create().attributes[SERVICE_INSTANCE_ID] == first
+    assert ServiceInstanceIdResourceDetector().is_process_dependent()
+    monkeypatch.setenv("OTEL_RESOURCE_ATTRIBUTES", "service.instance.id=pod-7")
+    assert Resource.create().attributes[SERVICE_INSTANCE_ID] == "pod-7"
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child gets its own id
+        os.write(
+            write_end,
+            ServiceInstanceIdResourceDetector().detect().attributes[SERVICE_INSTANCE_ID].encode(),
+        )
+        os._exit(0)
+    os.waitpid(pid, 0)
+    assert os.read(read_end, 64).decode() not in ("", first)
+
+
+def test_process_command_args_only_on_request() -> None:
+    plain = ProcessResourceDetector().detect().attributes
+    assert "process.command_args" not in plain and "process.command_line" not in plain
+    assert plain["process.command"]
+    full = ProcessResourceDetector(include_command_args=True).detect().attributes
+    assert list(full["process.command_args"]) == list(getattr(sys, "orig_argv", sys.argv))
+    assert full["process.command_line"] == " ".join(full["process.command_args"])
+    assert ProcessResourceDetector().is_process_dependent()
+    assert not HostResourceDetector().is_process_dependent()

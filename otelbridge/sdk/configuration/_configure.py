@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Dict, Optional
 
-from otelbridge.sdk.configuration import _metrics, _resource, _traces
+from otelbridge.sdk.configuration import _metrics, _propagators, _resource, _traces
 from otelbridge.sdk.configuration._check import check_environment
 from otelbridge.sdk.configuration._errors import ConfigurationError
 from otelbridge.sdk.metrics import MeterProvider
@@ -80,12 +80,13 @@ def configure(**overrides: Any) -> Providers:
     (a Sampler or an ``OTEL_TRACES_SAMPLER`` name), ``sampler_arg``, ``span_exporters``
     (exporters or registered names), ``span_processor`` (``"batch"`` or ``"simple"``),
     ``span_limits``, ``id_generator``; metrics: ``metric_readers``, ``metric_exporters``
-    (exporters, readers or registered names), ``views``. With ``OTEL_SDK_DISABLED=true``
-    nothing is built.
+    (exporters, readers or registered names), ``views``; ``propagators`` (a propagator or
+    ``OTEL_PROPAGATORS``-style names, resolved to otelbridge's propagators and installed as
+    the global textmap). With ``OTEL_SDK_DISABLED=true`` nothing is built.
     Unknown names or values raise :class:`ConfigurationError` naming the setting and the
     accepted values.
     """
-    accepted = _COMMON | _resource.OVERRIDES
+    accepted = _COMMON | _resource.OVERRIDES | _propagators.OVERRIDES
     for signal in SIGNALS:
         accepted |= signal.OVERRIDES
     unknown = sorted(set(overrides) - accepted)
@@ -98,17 +99,23 @@ def configure(**overrides: Any) -> Providers:
         _logger.info("OTEL_SDK_DISABLED is true: otelbridge SDK not configured")
         return Providers(None, {})
     check_environment(overrides)
+    propagator = _propagators.build(overrides)
     resource = _resource.build_resource(overrides)
     set_global = overrides.get("set_global", True)
     given_resource = resource if _resource.OVERRIDES & set(overrides) else None
     providers: Dict[str, Any] = {}
+    reconfigured = False
     for signal in SIGNALS:
         installed = signal.installed() if set_global else None
         if installed is not None:  # an earlier configure() or the bridge: update it in place
             signal.reconfigure(installed, given_resource, overrides)
             providers[signal.NAME] = installed
+            reconfigured = True
         else:
             providers[signal.NAME] = signal.build(resource, overrides)
             if set_global:
                 signal.install(providers[signal.NAME])
+    # Updating in place keeps the installed propagator too, unless one is given explicitly.
+    if set_global and (not reconfigured or "propagators" in overrides):
+        _propagators.install(propagator)
     return Providers(resource, providers)

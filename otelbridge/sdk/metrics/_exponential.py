@@ -84,13 +84,17 @@ class ExponentialHistogramCell:
         "min",
         "negative",
         "positive",
+        "record_min_max",
         "scale",
         "sum",
         "zero_count",
     )
 
-    def __init__(self, max_size: int, max_scale: int, attributes: Dict[str, Any]) -> None:
+    def __init__(
+        self, max_size: int, max_scale: int, record_min_max: bool, attributes: Dict[str, Any]
+    ) -> None:
         self.attributes = attributes
+        self.record_min_max = record_min_max
         self.max_size = max_size
         self.scale = max_scale
         self.count = 0
@@ -104,10 +108,11 @@ class ExponentialHistogramCell:
     def update(self, value: Union[int, float]) -> None:
         self.count += 1
         self.sum += value
-        if value < self.min:
-            self.min = value
-        if value > self.max:
-            self.max = value
+        if self.record_min_max:
+            if value < self.min:
+                self.min = value
+            if value > self.max:
+                self.max = value
         if value > 0:
             buckets = self.positive
         elif value < 0:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Any, Dict, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence
 
 from opentelemetry import metrics as api
 from opentelemetry.util.types import Attributes
@@ -31,8 +31,9 @@ class MetricsTimeoutError(Exception):
 class MeterProvider(api.MeterProvider):
     """Entry point of the metrics SDK.
 
-    Readers and views are fixed at construction (as in the spec); every instrument gets one
-    stream per reader and matching view. ``exemplar_filter`` is accepted for signature
+    Views are fixed at construction (as in the spec); readers may also be added and removed
+    later (:meth:`add_metric_reader`). Every instrument gets one stream per reader and
+    matching view. ``exemplar_filter`` is accepted for signature
     compatibility with ``opentelemetry.sdk.metrics.MeterProvider``; exemplars are not
     collected. With ``OTEL_SDK_DISABLED=true`` meters are no-ops.
     """
@@ -48,9 +49,13 @@ class MeterProvider(api.MeterProvider):
         self._resource = Resource.create() if resource is None else resource
         self._views = ViewRegistry(views)
         self._pipelines: Dict[int, ReaderPipeline] = {}
+        # Per reader (by id), the streams of each instrument (by id), so that adding or
+        # removing a reader can rebuild every instrument's recorders.
+        self._streams: Dict[int, Dict[int, List[Any]]] = {}
+        self._instruments: List[_Instrument] = []
+        self._readers_lock = threading.RLock()
         for reader in metric_readers:
-            reader._set_collect_callback(self._collect)
-            self._pipelines[id(reader)] = ReaderPipeline(reader, self._resource, self._views)
+            self.add_metric_reader(reader)
         self._meters: Dict[InstrumentationScope, Meter] = {}
         self._lock = threading.Lock()
         self._disabled = sdk_disabled()
@@ -88,23 +93,64 @@ class MeterProvider(api.MeterProvider):
                 meter = self._meters[scope] = Meter(scope, self._register)
         return meter
 
+    def add_metric_reader(self, metric_reader: MetricReader) -> None:
+        """Register a reader; instruments created before it are read by it from now on."""
+        with self._readers_lock:
+            key = id(metric_reader)
+            if key in self._pipelines:
+                _logger.warning("%r is already registered with this MeterProvider", metric_reader)
+                return
+            metric_reader._set_collect_callback(self._collect)
+            pipeline = ReaderPipeline(metric_reader, self._resource, self._views)
+            self._streams[key] = {id(i): pipeline.add(i) for i in self._instruments}
+            self._pipelines[key] = pipeline
+            for instrument in self._instruments:
+                self._bind(instrument)
+
+    def remove_metric_reader(self, metric_reader: MetricReader) -> None:
+        """Stop feeding a reader and shut it down (as opentelemetry-sdk does)."""
+        with self._readers_lock:
+            key = id(metric_reader)
+            if self._pipelines.pop(key, None) is None:
+                _logger.warning("%r is not registered with this MeterProvider", metric_reader)
+                return
+            del self._streams[key]
+            for instrument in self._instruments:
+                self._bind(instrument)
+        metric_reader.shutdown()
+
     def _register(self, instrument: _Instrument) -> None:
-        streams = [s for p in self._pipelines.values() for s in p.add(instrument)]
-        instrument._recorders = tuple(stream.record for stream in streams)
+        with self._readers_lock:
+            self._instruments.append(instrument)
+            for key, pipeline in self._pipelines.items():
+                self._streams[key][id(instrument)] = pipeline.add(instrument)
+            self._bind(instrument)
+
+    def _bind(self, instrument: _Instrument) -> None:
+        """Swap in the instrument's recorders (one tuple assignment: recording threads see
+        the old or the new tuple, never a partial one)."""
+        key = id(instrument)
+        instrument._recorders = tuple(
+            stream.record for streams in self._streams.values() for stream in streams.get(key, ())
+        )
 
     def _collect(self, reader: MetricReader, timeout_millis: float) -> Optional[MetricsData]:
         if self._shut_down:
             _logger.warning("Cannot collect: the MeterProvider is shut down")
             return None
+        pipeline = self._pipelines.get(id(reader))
+        if pipeline is None:
+            _logger.warning("%r cannot collect: it was removed from its MeterProvider", reader)
+            return None
         self._views.warn_unused_once()
-        return self._pipelines[id(reader)].collect(timeout_millis)
+        return pipeline.collect(timeout_millis)
 
     def force_flush(self, timeout_millis: float = 10_000) -> bool:
         """Have every reader collect (and export) now, sharing one deadline; raises
         :class:`MetricsTimeoutError` when it passes before every reader had its turn."""
         deadline = time.monotonic() + timeout_millis / 1000
         flushed = True
-        for pipeline in self._pipelines.values():
+        for pipeline in list(self._pipelines.values()):
             remaining_millis = (deadline - time.monotonic()) * 1000
             if remaining_millis <= 0:
                 raise MetricsTimeoutError("Timed out while flushing metric readers")

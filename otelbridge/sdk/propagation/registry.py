@@ -26,7 +26,13 @@ from otelbridge.sdk.propagation.ottrace import OTTracePropagator
 from otelbridge.sdk.propagation.tracecontext import TraceContextTextMapPropagator
 from otelbridge.sdk.util.entry_points import entry_points_in
 
-__all__ = ["ALIAS_PREFIX", "PROPAGATORS", "get_propagator", "propagator_from_env"]
+__all__ = [
+    "ALIAS_PREFIX",
+    "PROPAGATORS",
+    "UnknownPropagatorError",
+    "get_propagator",
+    "propagator_from_env",
+]
 
 _logger = logging.getLogger(__name__)
 ENTRY_POINT_GROUP = "opentelemetry_propagator"
@@ -46,10 +52,19 @@ PROPAGATORS: Dict[str, Callable[[], TextMapPropagator]] = {
 }
 
 
+class UnknownPropagatorError(ValueError):
+    """No propagator of ours and no installed entry point has this name."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"Propagator {name} not found. It is either misspelled or not installed.")
+        self.name = name
+
+
 def get_propagator(name: str) -> TextMapPropagator:
     """A new propagator for ``name``: ours if we have it, else the installed entry point.
 
-    Raises ``ValueError`` for a name nobody registers, as ``opentelemetry.propagate`` does.
+    Raises :class:`UnknownPropagatorError` (a ``ValueError``, as ``opentelemetry.propagate``
+    raises) for a name nobody registers.
     """
     name = name.strip()
     ours = PROPAGATORS.get(name[len(ALIAS_PREFIX) :] if name.startswith(ALIAS_PREFIX) else name)
@@ -57,7 +72,7 @@ def get_propagator(name: str) -> TextMapPropagator:
         return ours()
     entry_point = entry_points_in(ENTRY_POINT_GROUP).get(name)
     if entry_point is None:
-        raise ValueError(f"Propagator {name} not found. It is either misspelled or not installed.")
+        raise UnknownPropagatorError(name)
     propagator: TextMapPropagator = entry_point.load()()
     return propagator
 

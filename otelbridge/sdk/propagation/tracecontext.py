@@ -3,8 +3,9 @@
 Where the API is lenient we follow the W3C recommendation: a repeated ``traceparent`` with
 different values is ignored, version ``00`` must be exactly 55 characters, later versions are
 parsed for their first four fields, version ``ff`` is rejected, unknown flag bits are cleared, and
-``tracestate`` is taken whole or not at all (key/value grammar, at most 32 members, no duplicate
-keys) instead of member by member.
+``tracestate`` is taken whole or not at all (Trace Context Level 2's key/value grammar, at most 32
+members) instead of member by member. A repeated key keeps its first (most recent) member, as
+Level 2 allows: "only one entry per key".
 """
 
 from __future__ import annotations
@@ -51,7 +52,8 @@ _MAX_TRACESTATE_LENGTH = MAX_TRACESTATE_MEMBERS * (_MAX_MEMBER + 3)
 
 #: Versions we parse: lower-case hex, except ``ff`` (invalid by definition).
 _VERSIONS = frozenset(f"{value:02x}" for value in range(255))
-_KEY = r"(?:[a-z][_0-9a-z\-*/]{0,255}|[a-z0-9][_0-9a-z\-*/]{0,240}@[a-z][_0-9a-z\-*/]{0,13})"
+#: Level 2: ``key = ( lcalpha / DIGIT ) 0*255 ( keychar )``, ``@`` being one of the keychars.
+_KEY = r"[a-z0-9][_0-9a-z\-*/@]{0,255}"
 _VALUE = r"[\x20-\x2b\x2d-\x3c\x3e-\x7e]{0,255}[\x21-\x2b\x2d-\x3c\x3e-\x7e]"
 _MEMBER = re.compile(rf"({_KEY})=({_VALUE})")
 _new_state = TraceState.__new__
@@ -91,7 +93,9 @@ def parse_tracestate(values: Optional[List[object]]) -> Optional[TraceState]:
         if match is None:
             return None
         key, value = match.groups()
-        if key in pairs or len(pairs) == MAX_TRACESTATE_MEMBERS:
+        if key in pairs:
+            continue
+        if len(pairs) == MAX_TRACESTATE_MEMBERS:
             return None
         pairs[key] = value
     return _trace_state(pairs) if pairs else DEFAULT_TRACE_STATE

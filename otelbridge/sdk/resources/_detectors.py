@@ -9,6 +9,8 @@ import os
 import platform
 import socket
 import sys
+import threading
+import uuid
 from typing import Dict, Optional, Sequence
 from urllib.parse import unquote
 
@@ -17,7 +19,26 @@ from otelbridge.sdk.environment_variables import (
     OTEL_RESOURCE_ATTRIBUTES,
     OTEL_SERVICE_NAME,
 )
-from otelbridge.sdk.resources._resource import SERVICE_NAME, Resource
+from otelbridge.sdk.resources._resource import Resource
+from otelbridge.sdk.resources._semconv import (
+    HOST_ARCH,
+    HOST_NAME,
+    OS_TYPE,
+    OS_VERSION,
+    PROCESS_COMMAND,
+    PROCESS_COMMAND_ARGS,
+    PROCESS_COMMAND_LINE,
+    PROCESS_EXECUTABLE_NAME,
+    PROCESS_EXECUTABLE_PATH,
+    PROCESS_OWNER,
+    PROCESS_PARENT_PID,
+    PROCESS_PID,
+    PROCESS_RUNTIME_DESCRIPTION,
+    PROCESS_RUNTIME_NAME,
+    PROCESS_RUNTIME_VERSION,
+    SERVICE_INSTANCE_ID,
+    SERVICE_NAME,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -32,6 +53,10 @@ class ResourceDetector(abc.ABC):
     @abc.abstractmethod
     def detect(self) -> Resource:
         """The detected resource (empty when nothing applies)."""
+
+    def is_process_dependent(self) -> bool:
+        """Whether the attributes describe the current process (and go stale after a fork)."""
+        return False
 
 
 def parse_resource_attributes(raw: str) -> Dict[str, str]:
@@ -71,41 +96,75 @@ class OTELResourceDetector(ResourceDetector):
 
 
 class ProcessResourceDetector(ResourceDetector):
-    """``process.*`` attributes of the current interpreter."""
+    """``process.*`` attributes of the current interpreter.
+
+    ``process.command_args`` and ``process.command_line`` may carry secrets, so they are
+    only added with ``include_command_args=True`` (as in opentelemetry-sdk).
+    """
+
+    def __init__(self, raise_on_error: bool = False, *, include_command_args: bool = False):
+        super().__init__(raise_on_error)
+        self._include_command_args = include_command_args
+
+    def is_process_dependent(self) -> bool:
+        return True
 
     def detect(self) -> Resource:
+        argv = list(getattr(sys, "orig_argv", sys.argv))  # orig_argv keeps ``-m module``
         attributes = {
-            "process.pid": os.getpid(),
-            "process.parent_pid": os.getppid(),
-            "process.executable.name": os.path.basename(sys.executable),
-            "process.executable.path": sys.executable,
-            "process.command": sys.argv[0] if sys.argv else "",
-            "process.command_args": tuple(sys.argv),
-            "process.runtime.name": sys.implementation.name,
-            "process.runtime.version": platform.python_version(),
-            "process.runtime.description": sys.version,
+            PROCESS_PID: os.getpid(),
+            PROCESS_PARENT_PID: os.getppid(),
+            PROCESS_EXECUTABLE_NAME: os.path.basename(sys.executable),
+            PROCESS_EXECUTABLE_PATH: sys.executable,
+            PROCESS_COMMAND: argv[0] if argv else "",
+            PROCESS_RUNTIME_NAME: sys.implementation.name,
+            PROCESS_RUNTIME_VERSION: platform.python_version(),
+            PROCESS_RUNTIME_DESCRIPTION: sys.version,
         }
+        if self._include_command_args:
+            attributes[PROCESS_COMMAND_ARGS] = tuple(argv)
+            attributes[PROCESS_COMMAND_LINE] = " ".join(argv)
         try:
             import getpass
 
-            attributes["process.owner"] = getpass.getuser()
+            attributes[PROCESS_OWNER] = getpass.getuser()
         except Exception:  # no passwd entry in some containers
             pass
         return Resource(attributes)
+
+
+class ServiceInstanceIdResourceDetector(ResourceDetector):
+    """``service.instance.id``: a random UUID v4, one per process (a forked child gets a new
+    one), which the specification asks SDKs to generate."""
+
+    _lock = threading.Lock()
+    _instance: tuple[int, str] = (0, "")
+
+    def is_process_dependent(self) -> bool:
+        return True
+
+    def detect(self) -> Resource:
+        cls = ServiceInstanceIdResourceDetector
+        with cls._lock:
+            pid, instance_id = cls._instance
+            if pid != os.getpid():
+                instance_id = str(uuid.uuid4())
+                cls._instance = (os.getpid(), instance_id)
+        return Resource({SERVICE_INSTANCE_ID: instance_id})
 
 
 class HostResourceDetector(ResourceDetector):
     """``host.name`` and ``host.arch``."""
 
     def detect(self) -> Resource:
-        return Resource({"host.name": socket.gethostname(), "host.arch": platform.machine()})
+        return Resource({HOST_NAME: socket.gethostname(), HOST_ARCH: platform.machine()})
 
 
 class OsResourceDetector(ResourceDetector):
     """``os.type`` and ``os.version``."""
 
     def detect(self) -> Resource:
-        return Resource({"os.type": platform.system().lower(), "os.version": platform.release()})
+        return Resource({OS_TYPE: platform.system().lower(), OS_VERSION: platform.release()})
 
 
 # Names accepted in OTEL_EXPERIMENTAL_RESOURCE_DETECTORS.
@@ -114,13 +173,15 @@ DETECTORS = {
     "process": ProcessResourceDetector,
     "host": HostResourceDetector,
     "os": OsResourceDetector,
+    "service_instance": ServiceInstanceIdResourceDetector,
 }
 
 
 def detected_resource() -> Resource:
-    """What the detectors named in ``OTEL_EXPERIMENTAL_RESOURCE_DETECTORS`` find (``otel`` is
-    always included); unknown names are logged and skipped."""
-    names = ["otel"]
+    """What the detectors named in ``OTEL_EXPERIMENTAL_RESOURCE_DETECTORS`` find; ``otel`` and
+    ``service_instance`` always run, as in opentelemetry-sdk. Unknown names are logged and
+    skipped."""
+    names = ["otel", "service_instance"]
     for name in os.environ.get(OTEL_EXPERIMENTAL_RESOURCE_DETECTORS, "").split(","):
         name = name.strip()
         if not name or name in names:

@@ -4,22 +4,21 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import sys
 from types import MappingProxyType
 from typing import Any, Mapping, Optional
 
+from otelbridge.sdk.resources._semconv import (
+    SERVICE_NAME,
+    TELEMETRY_SDK_LANGUAGE,
+    TELEMETRY_SDK_NAME,
+    TELEMETRY_SDK_VERSION,
+)
 from otelbridge.sdk.util.attributes import clean_attributes
 from otelbridge.version import __version__
 
 _logger = logging.getLogger(__name__)
-
-SERVICE_NAME = "service.name"
-SERVICE_NAMESPACE = "service.namespace"
-SERVICE_VERSION = "service.version"
-HOST_NAME = "host.name"
-PROCESS_PID = "process.pid"
-TELEMETRY_SDK_LANGUAGE = "telemetry.sdk.language"
-TELEMETRY_SDK_NAME = "telemetry.sdk.name"
-TELEMETRY_SDK_VERSION = "telemetry.sdk.version"
 
 _SDK_ATTRIBUTES = {
     TELEMETRY_SDK_LANGUAGE: "python",
@@ -49,7 +48,7 @@ class Resource:
 
         resource = _DEFAULT.merge(detected_resource()).merge(Resource(attributes, schema_url))
         if not resource._attributes.get(SERVICE_NAME):
-            resource = resource.merge(Resource({SERVICE_NAME: "unknown_service"}))
+            resource = resource.merge(Resource({SERVICE_NAME: _default_service_name()}))
         return resource
 
     @staticmethod
@@ -97,6 +96,13 @@ class Resource:
         return json.dumps(
             {"attributes": dict(self._attributes), "schema_url": self._schema_url}, indent=indent
         )
+
+
+def _default_service_name() -> str:
+    """``unknown_service:<process.executable.name>`` (plain ``unknown_service`` when the
+    executable is unknown), as the specification requires."""
+    executable = os.path.basename(sys.executable) if sys.executable else ""
+    return f"unknown_service:{executable}" if executable else "unknown_service"
 
 
 _EMPTY = Resource({})

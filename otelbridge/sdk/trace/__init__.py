@@ -7,12 +7,13 @@ from otelbridge.sdk.trace._processor import (
     SynchronousMultiSpanProcessor,
 )
 from otelbridge.sdk.trace._provider import TracerProvider
-from otelbridge.sdk.trace._span import Event, ReadableSpan, Span
+from otelbridge.sdk.trace._span import Event, EventBase, ReadableSpan, Span
 from otelbridge.sdk.trace._tracer import Tracer
 
 __all__ = [
     "ConcurrentMultiSpanProcessor",
     "Event",
+    "EventBase",
     "ReadableSpan",
     "Span",
     "SpanLimits",

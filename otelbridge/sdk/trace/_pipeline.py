@@ -36,6 +36,7 @@ class Pipeline:
         "max_span_attributes",
         "on_end",
         "on_start",
+        "random_trace_id",
         "resource",
         "sampler",
     )
@@ -52,6 +53,10 @@ class Pipeline:
         self.fast_decide: Optional[FastDecide] = getattr(sampler, "_fast_decide", None)
         self.generate_span_id = id_generator.generate_span_id
         self.generate_trace_id = id_generator.generate_trace_id
+        # The W3C random-trace-id flag (0x02) for root spans; foreign generators from before
+        # is_trace_id_random existed count as not random.
+        is_random = getattr(id_generator, "is_trace_id_random", None)
+        self.random_trace_id = 0x02 if is_random is not None and is_random() else 0
         # Counts and lengths as plain ints (sys.maxsize = unlimited): no None checks per call.
         self.max_span_attributes = _count(limits.max_span_attributes)
         self.max_attribute_length = _count(limits.max_span_attribute_length)

@@ -89,6 +89,8 @@ class TracerProvider(trace_api.TracerProvider):
         if not instrumenting_module_name:
             _logger.error("get_tracer called with an invalid name %r", instrumenting_module_name)
             instrumenting_module_name = ""
+        if instrumenting_library_version is None:
+            instrumenting_library_version = ""  # as opentelemetry-sdk: exporters see "", not None
         key = (instrumenting_module_name, instrumenting_library_version, schema_url)
         if attributes is None:
             tracer = self._tracers.get(key)

@@ -9,6 +9,7 @@ leaving a window of a few instructions).
 
 from __future__ import annotations
 
+import abc
 import json
 import logging
 import traceback
@@ -36,20 +37,14 @@ _OK = StatusCode.OK
 _UNSET = StatusCode.UNSET
 
 
-class Event:
-    """A timestamped annotation on a span (mirrors ``opentelemetry.sdk.trace.Event``)."""
+class EventBase(abc.ABC):
+    """A name and a timestamp; subclasses say where the attributes come from
+    (mirrors ``opentelemetry.sdk.trace.EventBase``)."""
 
-    __slots__ = ("_attributes", "_dropped_attributes", "_name", "_timestamp")
+    __slots__ = ("_name", "_timestamp")
 
-    def __init__(
-        self,
-        name: str,
-        attributes: Optional[Mapping[str, Any]] = None,
-        timestamp: Optional[int] = None,
-        limit: Optional[int] = None,
-    ) -> None:
+    def __init__(self, name: str, timestamp: Optional[int] = None) -> None:
         self._name = name
-        self._attributes, self._dropped_attributes = clean_attributes(attributes, limit, None)
         self._timestamp = time_ns() if timestamp is None else timestamp
 
     @property
@@ -59,6 +54,27 @@ class Event:
     @property
     def timestamp(self) -> int:
         return self._timestamp
+
+    @property
+    @abc.abstractmethod
+    def attributes(self) -> Mapping[str, Any]:
+        """The event's attributes (read-only)."""
+
+
+class Event(EventBase):
+    """A timestamped annotation on a span (mirrors ``opentelemetry.sdk.trace.Event``)."""
+
+    __slots__ = ("_attributes", "_dropped_attributes")
+
+    def __init__(
+        self,
+        name: str,
+        attributes: Optional[Mapping[str, Any]] = None,
+        timestamp: Optional[int] = None,
+        limit: Optional[int] = None,
+    ) -> None:
+        super().__init__(name, timestamp)
+        self._attributes, self._dropped_attributes = clean_attributes(attributes, limit, None)
 
     @property
     def attributes(self) -> Mapping[str, Any]:

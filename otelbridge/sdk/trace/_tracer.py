@@ -30,8 +30,9 @@ if TYPE_CHECKING:
 
 _logger = logging.getLogger(__name__)
 
-_SAMPLED = TraceFlags(TraceFlags.SAMPLED)
-_NOT_SAMPLED = TraceFlags(TraceFlags.DEFAULT)
+#: Trace flags by value: bit 0x01 sampled, bit 0x02 random trace id (W3C Trace Context Level 2).
+_FLAGS = tuple(TraceFlags(value) for value in range(4))
+_RANDOM = TraceFlags.RANDOM_TRACE_ID
 _RECORD_AND_SAMPLE = Decision.RECORD_AND_SAMPLE
 _DROP = Decision.DROP
 _INTERNAL = SpanKind.INTERNAL
@@ -84,9 +85,11 @@ class Tracer(trace_api.Tracer):
         if parent is None:
             trace_id = pipeline.generate_trace_id()
             trace_state = DEFAULT_TRACE_STATE
+            random_flag = pipeline.random_trace_id
         else:
             trace_id = parent[0]
             trace_state = parent[4]
+            random_flag = parent[3] & _RANDOM  # inherited, as the trace id is
         decide = pipeline.fast_decide
         if decide is not None:
             decision = decide(parent, trace_id)
@@ -101,10 +104,11 @@ class Tracer(trace_api.Tracer):
         if decision is _DROP:
             return NonRecordingSpan(
                 _new_context(
-                    SpanContext, (trace_id, span_id, False, _NOT_SAMPLED, trace_state, True)
+                    SpanContext,
+                    (trace_id, span_id, False, _FLAGS[random_flag], trace_state, True),
                 )
             )
-        flags = _SAMPLED if decision is _RECORD_AND_SAMPLE else _NOT_SAMPLED
+        flags = _FLAGS[random_flag | 1] if decision is _RECORD_AND_SAMPLE else _FLAGS[random_flag]
         span = Span(
             name,
             _new_context(SpanContext, (trace_id, span_id, False, flags, trace_state, True)),

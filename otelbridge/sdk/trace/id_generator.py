@@ -15,6 +15,12 @@ class IdGenerator(abc.ABC):
     def generate_trace_id(self) -> int:
         """A new, valid (non-zero) 128-bit trace id."""
 
+    def is_trace_id_random(self) -> bool:
+        """Whether at least the 56 low bits of generated trace ids are uniformly random; if so,
+        root spans carry the W3C random-trace-id flag (``traceparent ...-03``). ``False``
+        unless a generator says otherwise, as in opentelemetry-sdk."""
+        return False
+
 
 class RandomIdGenerator(IdGenerator):
     """Random ids from :func:`random.getrandbits`, never the invalid id 0.
@@ -33,3 +39,6 @@ class RandomIdGenerator(IdGenerator):
         while not trace_id:
             trace_id = random.getrandbits(128)
         return trace_id
+
+    def is_trace_id_random(self) -> bool:
+        return True

@@ -137,6 +137,8 @@ _TRACE_ID_LOW_BITS = (1 << 64) - 1
 class TraceIdRatioBased(_BuiltinSampler):
     """Samples a deterministic fraction ``rate`` of traces, by the trace id's low 64 bits."""
 
+    TRACE_ID_LIMIT = _TRACE_ID_LOW_BITS
+
     def __init__(self, rate: float) -> None:
         if not 0.0 <= rate <= 1.0:
             raise ValueError(f"Probability must be in range [0.0, 1.0], got {rate}")
@@ -238,6 +240,37 @@ class ParentBasedTraceIdRatio(ParentBased):
 
     def __init__(self, rate: float) -> None:
         super().__init__(root=TraceIdRatioBased(rate))
+
+
+class AlwaysRecordSampler(Sampler):
+    """Records every span that ``root`` drops (as ``RECORD_ONLY``), without changing which
+    spans are sampled: processors can count or measure all spans at less than full
+    sampling's export cost."""
+
+    def __init__(self, root: Sampler) -> None:
+        if root is None:
+            raise ValueError("AlwaysRecordSampler: root must be a Sampler, not None")
+        self._root = root
+
+    def should_sample(
+        self,
+        parent_context: Optional[Context],
+        trace_id: int,
+        name: str,
+        kind: Optional[SpanKind] = None,
+        attributes: Optional[Mapping[str, Any]] = None,
+        links: Optional[Sequence[Link]] = None,
+        trace_state: Optional[TraceState] = None,
+    ) -> SamplingResult:
+        result = self._root.should_sample(
+            parent_context, trace_id, name, kind, attributes, links, trace_state
+        )
+        if result.decision is Decision.DROP:
+            return SamplingResult(Decision.RECORD_ONLY, result.attributes, result.trace_state)
+        return result
+
+    def get_description(self) -> str:
+        return f"AlwaysRecordSampler{{{self._root.get_description()}}}"
 
 
 DEFAULT_ON = ParentBased(ALWAYS_ON)

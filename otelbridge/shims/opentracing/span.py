@@ -11,6 +11,7 @@ from opentelemetry.trace import Span, SpanKind
 from opentelemetry.trace.status import Status, StatusCode
 
 from otelbridge.sdk.trace import Span as SdkSpan
+from otelbridge.shims._values import attribute_value, attributes
 from otelbridge.shims.opentracing._context import (
     BAGGAGE_KEY,
     SCOPE_KEY,
@@ -18,7 +19,6 @@ from otelbridge.shims.opentracing._context import (
     attach,
     get_current,
 )
-from otelbridge.shims.opentracing._values import attribute_value, attributes
 from otelbridge.shims.opentracing.span_context import SpanContextShim
 
 if TYPE_CHECKING:

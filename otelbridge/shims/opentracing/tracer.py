@@ -25,6 +25,7 @@ from otelbridge.sdk.propagation.carriers import (
     is_readable,
     is_writable,
 )
+from otelbridge.shims._values import attributes
 from otelbridge.shims.opentracing import binary
 from otelbridge.shims.opentracing._context import (
     BAGGAGE_KEY,
@@ -32,7 +33,6 @@ from otelbridge.shims.opentracing._context import (
     get_current,
     remote_context,
 )
-from otelbridge.shims.opentracing._values import attributes
 from otelbridge.shims.opentracing.scope import ScopeManagerShim, ScopeShim
 from otelbridge.shims.opentracing.span import (
     SPAN_KINDS,

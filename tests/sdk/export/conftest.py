@@ -8,7 +8,7 @@ from typing import Any, Dict, Iterator, List, Tuple
 
 import pytest
 
-from otelbridge.sdk.export.otlp.receiver import OTLPReceiver
+from otelbridge.devtools.receiver import OTLPReceiver
 from otelbridge.sdk.trace import TracerProvider
 from otelbridge.sdk.trace.export import SimpleSpanProcessor
 from otelbridge.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter

@@ -9,10 +9,10 @@ import time
 
 import pytest
 
+from otelbridge.devtools.receiver import OTLPReceiver, Rejected, Throttled
 from otelbridge.sdk.export.otlp.proto.common.trace_encoder import encode_spans
 from otelbridge.sdk.export.otlp.proto.grpc.trace_exporter import OTLPSpanExporter as GrpcExporter
 from otelbridge.sdk.export.otlp.proto.http.trace_exporter import OTLPSpanExporter as HttpExporter
-from otelbridge.sdk.export.otlp.receiver import OTLPReceiver, Rejected, Throttled
 from otelbridge.sdk.trace.export import SpanExportResult
 
 from .conftest import make_spans

@@ -9,8 +9,8 @@ from opentelemetry.sdk.metrics._internal.exemplar import Exemplar
 from opentelemetry.sdk.resources import Resource as SdkResource
 from opentelemetry.sdk.util.instrumentation import InstrumentationScope as SdkScope
 
+from otelbridge.devtools.collector import metric_lines
 from otelbridge.sdk import configure
-from otelbridge.sdk.export.otlp.collector import metric_lines
 from otelbridge.sdk.export.otlp.proto.common.metrics_encoder import encode_metrics
 from otelbridge.sdk.export.otlp.proto.grpc.metric_exporter import (
     OTLPMetricExporter as GrpcMetricExporter,

@@ -7,10 +7,10 @@ import time
 
 import pytest
 
+from otelbridge.devtools.receiver import OTLPReceiver
 from otelbridge.sdk import configure
 from otelbridge.sdk.export.otlp.proto.grpc.trace_exporter import OTLPSpanExporter as GrpcExporter
 from otelbridge.sdk.export.otlp.proto.http.trace_exporter import OTLPSpanExporter as HttpExporter
-from otelbridge.sdk.export.otlp.receiver import OTLPReceiver
 from otelbridge.sdk.trace import TracerProvider
 from otelbridge.sdk.trace.export import BatchSpanProcessor
 

@@ -12,9 +12,9 @@ from typing import Any, List, Optional
 import grpc
 import pytest
 
-from otelbridge.sdk.export.otlp._rpc_status import STATUS_DETAILS_KEY, encode_status
+from otelbridge.sdk.export._transport._http import parse_retry_after
+from otelbridge.sdk.export._transport._rpc_status import STATUS_DETAILS_KEY, encode_status
 from otelbridge.sdk.export.otlp.proto.grpc.trace_exporter import OTLPSpanExporter as GrpcExporter
-from otelbridge.sdk.export.otlp.proto.http.exporter import parse_retry_after
 from otelbridge.sdk.export.otlp.proto.http.trace_exporter import OTLPSpanExporter as HttpExporter
 from otelbridge.sdk.trace.export import SpanExportResult
 

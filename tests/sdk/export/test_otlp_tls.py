@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from otelbridge.devtools.receiver import OTLPReceiver, ServerTLS
 from otelbridge.sdk.export.otlp.proto.grpc.trace_exporter import OTLPSpanExporter as GrpcExporter
 from otelbridge.sdk.export.otlp.proto.http.trace_exporter import OTLPSpanExporter as HttpExporter
-from otelbridge.sdk.export.otlp.receiver import OTLPReceiver, ServerTLS
 from otelbridge.sdk.trace.export import SpanExportResult
 
 from .conftest import make_spans

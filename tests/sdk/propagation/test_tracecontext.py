@@ -81,12 +81,12 @@ def test_repeated_traceparent_with_different_values_is_ignored(span_of: Span) ->
     "state",
     [
         "Rojo=1",  # upper-case key
-        "rojo=1,rojo=2",  # duplicate key
         "rojo=a\tb",  # tab is not a value character
         "rojo=a=b",  # '=' not allowed in values
         "rojo",  # no value
-        "1rojo=1",  # simple keys start with a letter
-        "fw529a3039@DT=1",  # system id is lower case
+        "@rojo=1",  # keys start with a letter or digit
+        "z" * 257 + "=1",  # keys have at most 256 characters
+        "fw529a3039@DT=1",  # keys are lower case
         ",".join(f"k{i}=v" for i in range(33)),  # over 32 members
     ],
 )
@@ -99,11 +99,26 @@ def test_invalid_tracestate_is_dropped_whole_but_traceparent_kept(
 
 
 def test_tracestate_grammar_accepts_spec_forms() -> None:
-    state = parse_tracestate(["fw529a3039@dt=1, rojo=00f067aa0ba902b7 ,, a-b*c/d_e=x y"])
+    state = parse_tracestate(["fw529a3039@dt=1, rojo=00f067aa0ba902b7 ,, a-b*c/d_e=x y,1@=2"])
     assert state is not None
-    assert dict(state) == {"fw529a3039@dt": "1", "rojo": "00f067aa0ba902b7", "a-b*c/d_e": "x y"}
+    assert dict(state) == {
+        "fw529a3039@dt": "1",
+        "rojo": "00f067aa0ba902b7",
+        "a-b*c/d_e": "x y",
+        "1@": "2",  # Level 2: any keychar after a letter or digit
+    }
+    assert dict(parse_tracestate(["z" * 256 + "=1"]) or {}) == {"z" * 256: "1"}
     assert len(parse_tracestate([",".join(f"k{i}=v" for i in range(32))]) or ()) == 32
     assert parse_tracestate(["a=1", "b=2"]) == TraceState([("a", "1"), ("b", "2")])
+
+
+def test_repeated_tracestate_key_keeps_its_first_member() -> None:
+    """Level 2: one entry per key; the leftmost is the most recent position."""
+    assert list((parse_tracestate(["a=1,b=2,a=3"]) or {}).items()) == [("a", "1"), ("b", "2")]
+    assert dict(parse_tracestate(["a=1", "a=2"]) or {}) == {"a": "1"}
+    # 32 distinct keys plus repeats is still within the member limit
+    members = [f"k{i}=v" for i in range(32)]
+    assert len(parse_tracestate([",".join(members + members)]) or ()) == 32
 
 
 def test_inject_round_trip(make_context: Callable[..., Context], span_of: Span) -> None:

@@ -2,8 +2,11 @@ from __future__ import annotations
 
 import random
 
+from opentelemetry import trace
+
 from otelbridge.sdk.trace import TracerProvider
-from otelbridge.sdk.trace.id_generator import RandomIdGenerator
+from otelbridge.sdk.trace.id_generator import IdGenerator, RandomIdGenerator
+from otelbridge.sdk.trace.sampling import ALWAYS_OFF
 from otelbridge.sdk.util.entry_points import entry_points_in
 
 
@@ -34,3 +37,40 @@ def test_custom_generator_used_by_provider() -> None:
 
 def test_registered_for_opentelemetry_auto_configuration() -> None:
     assert entry_points_in("opentelemetry_id_generator")["otelbridge"].load() is RandomIdGenerator
+
+
+def _traceparent(provider: TracerProvider, context=None) -> str:
+    from otelbridge.sdk.propagation.tracecontext import TraceContextTextMapPropagator
+
+    carrier: dict = {}
+    span = provider.get_tracer("t").start_span("s", context=context)
+    TraceContextTextMapPropagator().inject(carrier, trace.set_span_in_context(span))
+    span.end()
+    return carrier["traceparent"]
+
+
+def test_random_trace_id_flag_follows_the_generator_and_the_parent() -> None:
+    """Root spans carry 0x02 when the generator's ids are random; children inherit the bit from
+    their parent (local or remote), never from the generator."""
+    from opentelemetry.trace import NonRecordingSpan, SpanContext, TraceFlags
+
+    class Sequential(IdGenerator):
+        def __init__(self) -> None:
+            self._next = 0
+
+        def generate_span_id(self) -> int:
+            self._next += 1
+            return self._next
+
+        def generate_trace_id(self) -> int:
+            return self.generate_span_id()
+
+    assert RandomIdGenerator().is_trace_id_random() is True
+    assert Sequential().is_trace_id_random() is False
+    assert _traceparent(TracerProvider()).endswith("-03")
+    assert _traceparent(TracerProvider(id_generator=Sequential())).endswith("-01")
+    assert _traceparent(TracerProvider(sampler=ALWAYS_OFF)).endswith("-02")
+    for flags, expected in ((0x01, "-01"), (0x03, "-03")):
+        remote = SpanContext(0xAB, 0xCD, True, TraceFlags(flags))
+        context = trace.set_span_in_context(NonRecordingSpan(remote))
+        assert _traceparent(TracerProvider(), context).endswith(expected)

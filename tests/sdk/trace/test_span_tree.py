@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from otelbridge.sdk.trace.export.span_tree import SpanRecord, record_from_span, render_span_tree
+from otelbridge.devtools.span_tree import SpanRecord, record_from_span, render_span_tree
 
 MS = 1_000_000
 

@@ -12,8 +12,8 @@ import socket
 import threading
 from typing import Any, Optional, Sequence
 
+from otelbridge.sdk.export._transport import ExportStats
 from otelbridge.sdk.export.jaeger._encoder import packets
-from otelbridge.sdk.export.otlp._exporter import ExportStats
 from otelbridge.sdk.trace.export import SpanExporter, SpanExportResult
 
 _logger = logging.getLogger(__name__)

@@ -2,5 +2,5 @@
 
 ``otelbridge.sdk.export.otlp.proto.{common,grpc,http}`` mirror
 ``opentelemetry.exporter.otlp.proto.{common,grpc,http}``: swap the prefix, keep the names.
-:mod:`otelbridge.sdk.export.otlp.receiver` is a small OTLP receiver for development and tests.
+A small OTLP receiver for development and tests is in :mod:`otelbridge.devtools.receiver`.
 """

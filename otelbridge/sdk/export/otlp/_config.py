@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass, field
 from typing import Dict, Mapping, Optional, Sequence, Union
 from urllib.parse import unquote, urlsplit
+
+from otelbridge.sdk.export._transport import TransportConfig, parse_timeout
 
 _logger = logging.getLogger(__name__)
 
@@ -26,7 +27,6 @@ OTEL_EXPORTER_OTLP_INSECURE = "OTEL_EXPORTER_OTLP_INSECURE"
 
 GRPC = "grpc"
 HTTP_PROTOBUF = "http/protobuf"
-DEFAULT_TIMEOUT_S = 10.0
 _DEFAULT_ENDPOINTS = {GRPC: "http://localhost:4317", HTTP_PROTOBUF: "http://localhost:4318"}
 _HTTP_PATHS = {"traces": "v1/traces", "metrics": "v1/metrics"}
 
@@ -86,36 +86,8 @@ def normalize_headers(
     return {str(key).lower(): str(value) for key, value in items}
 
 
-@dataclass(frozen=True)
-class ExporterConfig:
-    """Everything a transport needs, resolved once when the exporter is built.
-
-    ``headers`` are kept out of ``repr`` so that they never reach a log line.
-    """
-
-    endpoint: str
-    insecure: bool
-    timeout: float
-    compression: Optional[str]
-    headers: Dict[str, str] = field(repr=False)
-    certificate_file: Optional[str] = None
-    client_key_file: Optional[str] = None
-    client_certificate_file: Optional[str] = None
-
-
 def _flag(value: Optional[str]) -> bool:
     return (value or "").strip().lower() == "true"
-
-
-def parse_timeout(value: Optional[str], variable: str = OTEL_EXPORTER_OTLP_TIMEOUT) -> float:
-    """Seconds from a timeout variable's milliseconds; the default when unset or invalid."""
-    if value is None:
-        return DEFAULT_TIMEOUT_S
-    try:
-        return max(float(value) / 1000.0, 0.0)
-    except ValueError:
-        _logger.warning("Invalid %s %r; using %ss", variable, value, DEFAULT_TIMEOUT_S)
-        return DEFAULT_TIMEOUT_S
 
 
 def _compression(value: Optional[str]) -> Optional[str]:
@@ -147,7 +119,7 @@ def resolve(
     client_key_file: Optional[str] = None,
     client_certificate_file: Optional[str] = None,
     environ: Optional[Mapping[str, str]] = None,
-) -> ExporterConfig:
+) -> TransportConfig:
     """Merge arguments over per-signal variables over generic variables over defaults.
 
     ``signal`` is ``traces`` or ``metrics``; ``timeout`` is in seconds (the variables are in
@@ -167,10 +139,12 @@ def resolve(
     if insecure is None:
         # The insecure flag only matters for a gRPC endpoint given without a scheme.
         insecure = scheme == "http" or (not scheme and _flag(env(OTEL_EXPORTER_OTLP_INSECURE)))
-    return ExporterConfig(
+    return TransportConfig(
         endpoint=endpoint,
         insecure=insecure,
-        timeout=parse_timeout(env(OTEL_EXPORTER_OTLP_TIMEOUT)) if timeout is None else timeout,
+        timeout=parse_timeout(env(OTEL_EXPORTER_OTLP_TIMEOUT), OTEL_EXPORTER_OTLP_TIMEOUT)
+        if timeout is None
+        else timeout,
         compression=_compression(compression or env(OTEL_EXPORTER_OTLP_COMPRESSION)),
         headers=parse_headers(env(OTEL_EXPORTER_OTLP_HEADERS))
         if headers is None

@@ -1,4 +1,4 @@
-"""What the gRPC and HTTP ``OTLPMetricExporter`` classes share: preferences, encode, send."""
+"""The OTLP metric exporter over a sender, shared by the gRPC and HTTP ``OTLPMetricExporter``."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import (
     ExportMetricsServiceResponse,
 )
 
-from otelbridge.sdk.export.otlp._config import ExporterConfig
-from otelbridge.sdk.export.otlp._exporter import CoreBackedExporter, ExporterCore, Transport
+from otelbridge.sdk.export._transport import ExportStats, Sender, Transport, TransportConfig
 from otelbridge.sdk.export.otlp.proto.common.metrics_encoder import serialize_metrics
 from otelbridge.sdk.metrics import Histogram
 from otelbridge.sdk.metrics.export import (
@@ -49,7 +48,7 @@ def preferred_aggregation_from_env() -> Dict[type, Aggregation]:
     return {Histogram: ExplicitBucketHistogramAggregation()}
 
 
-def _data_points(metrics_data: Any) -> int:
+def _data_points(metrics_data: MetricsData) -> int:
     return sum(
         len(metric.data.data_points)
         for resource_metrics in metrics_data.resource_metrics
@@ -58,17 +57,18 @@ def _data_points(metrics_data: Any) -> int:
     )
 
 
-class OTLPMetricExporterBase(CoreBackedExporter, MetricExporter):
+class TransportMetricExporter(MetricExporter):
     """Encodes each collection into an ``ExportMetricsServiceRequest`` and sends it.
 
     Temporality and histogram aggregation preferences default to
     ``OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE`` and
-    ``OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION``.
+    ``OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION``. A collection that cannot be
+    sent is given up (and counted): the next one carries cumulative values anyway.
     """
 
     def __init__(
         self,
-        config: ExporterConfig,
+        config: TransportConfig,
         transport: Transport,
         preferred_temporality: Optional[Mapping[type, AggregationTemporality]] = None,
         preferred_aggregation: Optional[Mapping[type, Aggregation]] = None,
@@ -81,7 +81,7 @@ class OTLPMetricExporterBase(CoreBackedExporter, MetricExporter):
             if preferred_aggregation is not None
             else preferred_aggregation_from_env(),
         )
-        self._core = ExporterCore(
+        self._sender = Sender(
             transport, config, "data points", ExportMetricsServiceResponse, "rejected_data_points"
         )
 
@@ -91,12 +91,32 @@ class OTLPMetricExporterBase(CoreBackedExporter, MetricExporter):
         count = _data_points(metrics_data)
         if not count:
             return MetricExportResult.SUCCESS
-        if self._core.export(serialize_metrics(metrics_data), count, timeout_millis / 1000):
+        delivery = self._sender.deliver(
+            serialize_metrics(metrics_data), count, timeout_millis / 1000
+        )
+        if delivery.ok:
             return MetricExportResult.SUCCESS
+        self._sender.give_up(count, delivery.error)
         return MetricExportResult.FAILURE
+
+    def stop_retrying(self) -> None:
+        """End a retry wait now and make single attempts from now on (the reader shuts down)."""
+        self._sender.stop_retrying()
 
     def force_flush(self, timeout_millis: float = 10_000) -> bool:
         return True  # nothing is buffered here; the reader owns the schedule
 
     def shutdown(self, timeout_millis: float = 30_000, **kwargs: Any) -> None:
-        self._core.shutdown(timeout_millis / 1000)
+        self._sender.shutdown(timeout_millis / 1000)
+
+    @property
+    def stats(self) -> ExportStats:
+        """Data points exported, given up and rejected by this exporter so far."""
+        return self._sender.stats
+
+    @property
+    def endpoint(self) -> str:
+        return self._sender.config.endpoint
+
+    def __repr__(self) -> str:
+        return f"{type(self).__module__}.{type(self).__name__}(endpoint={self.endpoint!r})"

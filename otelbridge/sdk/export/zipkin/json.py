@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 from typing import Optional
 
-from otelbridge.sdk.export.otlp._config import ExporterConfig, parse_timeout
-from otelbridge.sdk.export.otlp._span_exporter import EncodingSpanExporter
-from otelbridge.sdk.export.otlp.proto.http.exporter import HttpTransport
+from otelbridge.sdk.export._span_exporter import TransportSpanExporter
+from otelbridge.sdk.export._transport import TransportConfig, parse_timeout
+from otelbridge.sdk.export._transport._http import HttpTransport
 from otelbridge.sdk.export.zipkin._encoder import encode_spans
 
 OTEL_EXPORTER_ZIPKIN_ENDPOINT = "OTEL_EXPORTER_ZIPKIN_ENDPOINT"
@@ -15,7 +15,7 @@ OTEL_EXPORTER_ZIPKIN_TIMEOUT = "OTEL_EXPORTER_ZIPKIN_TIMEOUT"
 DEFAULT_ENDPOINT = "http://localhost:9411/api/v2/spans"
 
 
-class ZipkinExporter(EncodingSpanExporter):
+class ZipkinExporter(TransportSpanExporter):
     """POSTs spans as Zipkin v2 JSON to ``endpoint`` (``OTEL_EXPORTER_ZIPKIN_ENDPOINT``).
 
     ``timeout`` is in seconds (``OTEL_EXPORTER_ZIPKIN_TIMEOUT`` is in milliseconds). Transient
@@ -23,7 +23,7 @@ class ZipkinExporter(EncodingSpanExporter):
     """
 
     def __init__(self, endpoint: Optional[str] = None, timeout: Optional[float] = None) -> None:
-        config = ExporterConfig(
+        config = TransportConfig(
             endpoint=endpoint or os.environ.get(OTEL_EXPORTER_ZIPKIN_ENDPOINT) or DEFAULT_ENDPOINT,
             insecure=False,
             timeout=parse_timeout(

@@ -16,7 +16,7 @@ from otelbridge.sdk.environment_variables import (
 from otelbridge.sdk.metrics._point import MetricsData
 from otelbridge.sdk.metrics.export._exporter import MetricExporter
 from otelbridge.sdk.metrics.export._producer import MetricProducer
-from otelbridge.sdk.metrics.export._reader import MetricReader
+from otelbridge.sdk.metrics.export._reader import CardinalityLimits, MetricReader
 
 _logger = logging.getLogger(__name__)
 
@@ -46,12 +46,14 @@ class PeriodicExportingMetricReader(MetricReader):
         exporter: MetricExporter,
         export_interval_millis: Optional[float] = None,
         export_timeout_millis: Optional[float] = None,
+        cardinality_limits: Optional[CardinalityLimits] = None,
         *,
         metric_producers: Iterable[MetricProducer] = (),
     ) -> None:
         super().__init__(
             preferred_temporality=exporter._preferred_temporality,
             preferred_aggregation=exporter._preferred_aggregation,
+            cardinality_limits=cardinality_limits,
             metric_producers=metric_producers,
         )
         self._exporter = exporter
@@ -108,6 +110,10 @@ class PeriodicExportingMetricReader(MetricReader):
             return
         self._shut_down = True
         self._stop.set()
+        # The last collection gets one attempt: a receiver that is down is not waited for.
+        stop_retrying = getattr(self._exporter, "stop_retrying", None)
+        if callable(stop_retrying):
+            stop_retrying()
         if self._thread is not None:
             self._thread.join(timeout_millis / 1000)
         self._collect_and_log()

@@ -163,16 +163,21 @@ class ExponentialBucketHistogramAggregation(Aggregation):
     """Base-2 exponential buckets: at most ``max_size`` per sign, starting at ``max_scale``
     and downscaling as the range of values grows."""
 
-    def __init__(self, max_size: int = 160, max_scale: int = 20) -> None:
+    def __init__(
+        self, max_size: int = 160, max_scale: int = 20, record_min_max: bool = True
+    ) -> None:
         if max_size < 2:
             raise ValueError(f"max_size must be at least 2, got {max_size}")
         if not MIN_SCALE <= max_scale <= MAX_SCALE:
             raise ValueError(f"max_scale must be in [{MIN_SCALE}, {MAX_SCALE}], got {max_scale}")
         self._max_size = max_size
         self._max_scale = max_scale
+        self._record_min_max = record_min_max
 
     def _stream(self, instrument: _Instrument, spec: StreamSpec) -> Optional[MetricStream]:
-        new_cell = partial(ExponentialHistogramCell, self._max_size, self._max_scale)
+        new_cell = partial(
+            ExponentialHistogramCell, self._max_size, self._max_scale, self._record_min_max
+        )
         return _make_stream(instrument, spec, new_cell, _exponential_data)
 
 

@@ -8,7 +8,7 @@ import os
 import threading
 import time
 import weakref
-from typing import Any, Deque, Optional
+from typing import Any, Deque, List, Optional
 
 from otelbridge.sdk.environment_variables import (
     OTEL_BSP_EXPORT_TIMEOUT,
@@ -17,7 +17,7 @@ from otelbridge.sdk.environment_variables import (
     OTEL_BSP_SCHEDULE_DELAY,
 )
 from otelbridge.sdk.trace._processor import SpanProcessor
-from otelbridge.sdk.trace.export._exporter import export_safely, needs_suppression
+from otelbridge.sdk.trace.export._exporter import deliver_safely, needs_suppression, retrying
 from otelbridge.sdk.util.env import check_at_least, env_int
 
 _logger = logging.getLogger(__name__)
@@ -31,13 +31,28 @@ def _setting(value: Optional[int], env_var: str, default: int, allow_zero: bool 
     return check_at_least(default if value is None else value, 0 if allow_zero else 1, env_var)
 
 
+class _Flush:
+    """One ``force_flush`` call waiting for the worker."""
+
+    __slots__ = ("done", "ok")
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.ok = True
+
+
 class BatchSpanProcessor(SpanProcessor):
     """Queues sampled spans in ``on_end`` (a deque append: it never blocks) and exports them
     from a daemon thread every ``schedule_delay_millis`` or as soon as a full batch is waiting.
 
-    When the queue is full new spans are dropped, counted in :attr:`dropped_spans` and logged
-    (the first drop immediately, later ones summarised by the worker). :meth:`force_flush` and
-    :meth:`shutdown` export everything queued. After ``os.fork`` the child starts with an empty
+    When the queue is full new spans are dropped (the queued, older ones are kept), counted in
+    :attr:`dropped_spans` and logged (the first drop immediately, later ones summarised by the
+    worker). While the receiver is down (our exporters report it through ``try_export``) the
+    queue is kept: the oldest batch is held back and offered again, one attempt at a time, on
+    the exporter's backoff; once it is accepted the backlog follows at full speed.
+    :meth:`force_flush` and :meth:`shutdown` export everything queued, within
+    ``export_timeout_millis``; at shutdown an unreachable receiver is tried once, and what is
+    left is counted and logged in one line. After ``os.fork`` the child starts with an empty
     queue and its own worker thread.
     """
 
@@ -51,6 +66,7 @@ class BatchSpanProcessor(SpanProcessor):
     ) -> None:
         self.span_exporter = span_exporter
         self._suppress = needs_suppression(span_exporter)
+        self._keeper = retrying(span_exporter)
         self.max_queue_size = _setting(max_queue_size, OTEL_BSP_MAX_QUEUE_SIZE, 2048)
         self.schedule_delay_millis = _setting(
             None if schedule_delay_millis is None else int(schedule_delay_millis),
@@ -73,17 +89,25 @@ class BatchSpanProcessor(SpanProcessor):
                 f"max_queue_size ({self.max_queue_size})"
             )
         self._shutdown = False
-        self._dropped = 0
-        self._dropped_reported = 0
+        self._final_deadline = 0.0
         self._start_worker()
         ref = weakref.ref(self)
         if hasattr(os, "register_at_fork"):
             os.register_at_fork(after_in_child=lambda: _restart_after_fork(ref))
 
     def _start_worker(self) -> None:
+        """Fresh queue, events, counters and worker (at construction and in a forked child)."""
+        self._dropped = 0  # queue full (counted on the hot path)
+        self._dropped_reported = 0
+        self._dropped_late = 0  # ended after shutdown
+        self._given_up = 0  # still queued when shutdown gave up on the receiver
         self._queue: Deque[Any] = collections.deque()
-        self._wake = threading.Event()
-        self._flush_requests: Deque[threading.Event] = collections.deque()
+        #: The oldest batch, handed back by the exporter during an outage.
+        self._held: Optional[List[Any]] = None
+        self._retry_at: Optional[float] = None
+        self._wake = threading.Event()  # a full batch, a flush or shutdown
+        self._urgent = threading.Event()  # a flush or shutdown: ends an outage wait
+        self._flush_requests: Deque[_Flush] = collections.deque()
         self._worker = threading.Thread(
             target=self._run, name="otelbridge.BatchSpanProcessor", daemon=True
         )
@@ -91,11 +115,16 @@ class BatchSpanProcessor(SpanProcessor):
 
     @property
     def dropped_spans(self) -> int:
-        """Spans dropped so far because the queue was full."""
-        return self._dropped
+        """Spans this processor gave up without the exporter giving them up: dropped because
+        the queue was full, ended after shutdown, or still queued when shutdown gave up on an
+        unreachable receiver. (Spans the exporter gave up are in its ``stats.failed``.)"""
+        return self._dropped + self._dropped_late + self._given_up
 
     def on_end(self, span: Any) -> None:
-        if not span.context.trace_flags & 1 or self._shutdown:
+        if not span.context.trace_flags & 1:
+            return
+        if self._shutdown:
+            self._dropped_late += 1
             return
         queue = self._queue
         size = len(queue)
@@ -115,28 +144,72 @@ class BatchSpanProcessor(SpanProcessor):
         delay = self.schedule_delay_millis / 1000
         deadline = time.monotonic() + delay
         while True:
-            self._wake.wait(max(0.0, deadline - time.monotonic()))
+            if self._retry_at is None:
+                self._wake.wait(max(0.0, deadline - time.monotonic()))
+            else:  # receiver down: full batches wait for the next probe
+                self._urgent.wait(max(0.0, self._retry_at - time.monotonic()))
             self._wake.clear()
+            self._urgent.clear()
             stopping = self._shutdown
             # Requests that arrive after this count are served by the next round.
             flushes = len(self._flush_requests)
-            timer_due = time.monotonic() >= deadline
-            self._export(everything=stopping or flushes > 0 or timer_due)
+            now = time.monotonic()
+            timer_due = now >= deadline
+            ok = True
+            if stopping or flushes or self._retry_at is None or now >= self._retry_at:
+                ok = self._export(everything=stopping or flushes > 0 or timer_due, final=stopping)
             if timer_due:
-                deadline = time.monotonic() + delay
+                deadline = now + delay
             for _ in range(flushes):
-                self._flush_requests.popleft().set()
+                request = self._flush_requests.popleft()
+                request.ok = ok
+                request.done.set()
             self._report_drops()
             if stopping:
                 return
 
-    def _export(self, everything: bool) -> None:
-        """Export full batches; with ``everything`` also the last partial one."""
+    def _export(self, everything: bool, final: bool) -> bool:
+        """Export full batches; with ``everything`` also the last partial one. ``False`` when
+        the receiver is down and spans are still queued (or, when ``final``, were given up)."""
         queue = self._queue
         size = self.max_export_batch_size
-        while len(queue) >= size or (everything and queue):
-            batch = [queue.popleft() for _ in range(min(size, len(queue)))]
-            export_safely(self.span_exporter, batch, self._suppress)
+        while True:
+            batch = self._held
+            if batch is None:
+                if not (len(queue) >= size or (everything and queue)):
+                    return True
+                batch = [queue.popleft() for _ in range(min(size, len(queue)))]
+            self._held = None
+            timeout = None
+            if final:
+                timeout = self._final_deadline - time.monotonic()
+                if timeout <= 0:
+                    self._give_up(batch, "shutdown took longer than export_timeout_millis")
+                    return False
+            delivery = deliver_safely(
+                self.span_exporter, batch, self._suppress, self._keeper, timeout
+            )
+            if delivery.ok or delivery.retry_in is None:
+                self._retry_at = None  # delivered, or given up (and counted) by the exporter
+                continue
+            if final:
+                self._give_up(batch, delivery.error)
+                return False
+            self._held = batch
+            self._retry_at = time.monotonic() + delivery.retry_in
+            return False
+
+    def _give_up(self, batch: List[Any], reason: str) -> None:
+        """At shutdown: count ``batch`` and everything still queued as lost, in one log line."""
+        count = len(batch) + len(self._queue)
+        self._queue.clear()
+        self._given_up += count
+        _logger.warning(
+            "BatchSpanProcessor gave up %d span(s) at shutdown: %s (%d given up in total)",
+            count,
+            reason,
+            self.dropped_spans,
+        )
 
     def _report_drops(self) -> None:
         dropped = self._dropped
@@ -149,27 +222,37 @@ class BatchSpanProcessor(SpanProcessor):
             self._dropped_reported = dropped
 
     def force_flush(self, timeout_millis: Optional[int] = None) -> bool:
-        """Export everything queued now; ``True`` when finished within the timeout."""
+        """Export everything queued now (during an outage: one attempt, at once); ``True``
+        when everything was handed over within the timeout."""
         if self._shutdown:
             return True
-        done = threading.Event()
-        self._flush_requests.append(done)
+        request = _Flush()
+        self._flush_requests.append(request)
         self._wake.set()
+        self._urgent.set()
         timeout = self.export_timeout_millis if timeout_millis is None else timeout_millis
-        return done.wait(timeout / 1000)
+        return request.done.wait(timeout / 1000) and request.ok
 
     def shutdown(self) -> None:
-        """Export what is queued, stop the worker, then shut the exporter down."""
+        """Export what is queued within ``export_timeout_millis`` (no retries: the exporter is
+        told to stop retrying, which also ends a retry wait at once), stop the worker, then
+        shut the exporter down."""
         if self._shutdown:
             return
+        budget = self.export_timeout_millis / 1000
+        self._final_deadline = time.monotonic() + budget
         self._shutdown = True
+        if self._keeper is not None:
+            self._keeper.stop_retrying()
         self._wake.set()
-        self._worker.join(self.export_timeout_millis / 1000)
+        self._urgent.set()
+        self._worker.join(budget)
         self.span_exporter.shutdown()
 
 
 def _restart_after_fork(ref: weakref.ReferenceType[BatchSpanProcessor]) -> None:
+    """The child gets an empty queue (the parent exports what it had queued), fresh locks and
+    its own worker; a batch the parent had in flight stays the parent's."""
     processor = ref()
     if processor is not None and not processor._shutdown:
-        processor._dropped = processor._dropped_reported = 0
         processor._start_worker()

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import enum
 import logging
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Optional, Protocol, Sequence
 
 from opentelemetry.context import _SUPPRESS_INSTRUMENTATION_KEY
 
 from otelbridge.sdk.trace._context import attach, detach
+from otelbridge.sdk.util.delivery import DELIVERED, Delivery
 
 if TYPE_CHECKING:
     from otelbridge.sdk.trace import ReadableSpan
@@ -48,19 +49,49 @@ def needs_suppression(exporter: Any) -> bool:
     return bool(getattr(exporter, "suppress_instrumentation", True))
 
 
-def export_safely(exporter: Any, spans: Sequence[Any], suppress: bool = True) -> bool:
-    """Export ``spans``; exceptions are logged and reported as failure, never raised.
-    ``suppress`` (see :func:`needs_suppression`) marks the call as not to be instrumented."""
+class RetryingSpanExporter(Protocol):
+    """An exporter that can hand a batch back on a transient failure (ours; see
+    :mod:`otelbridge.sdk.util.delivery`), so that the processor keeps it through an outage."""
+
+    def try_export(
+        self, spans: Sequence[ReadableSpan], timeout: Optional[float] = None
+    ) -> Delivery: ...
+
+    def stop_retrying(self) -> None: ...
+
+
+def retrying(exporter: object) -> Optional[RetryingSpanExporter]:
+    """``exporter`` if it implements :class:`RetryingSpanExporter`, else ``None``."""
+    if callable(getattr(exporter, "try_export", None)) and callable(
+        getattr(exporter, "stop_retrying", None)
+    ):
+        return exporter  # type: ignore[return-value]  # checked just above
+    return None
+
+
+def deliver_safely(
+    exporter: Any,
+    spans: Sequence[Any],
+    suppress: bool = True,
+    keeper: Optional[RetryingSpanExporter] = None,
+    timeout: Optional[float] = None,
+) -> Delivery:
+    """Hand ``spans`` to ``exporter``; exceptions are logged and reported as a permanent
+    failure, never raised. ``suppress`` (see :func:`needs_suppression`) marks the call as not to
+    be instrumented. A caller that can keep a batch through an outage passes ``keeper``
+    (:func:`retrying` of the exporter): it is called through ``try_export``, everyone else
+    through ``export``, where every failure is final."""
+    token = attach(_SUPPRESS_INSTRUMENTATION_KEY, True) if suppress else None
     try:
-        if suppress:
-            token = attach(_SUPPRESS_INSTRUMENTATION_KEY, True)
-            try:
-                result = exporter.export(spans)
-            finally:
-                detach(token)
-        else:
-            result = exporter.export(spans)
+        if keeper is not None:
+            return keeper.try_export(spans, timeout)
+        result = exporter.export(spans)
     except Exception:
         _logger.exception("Exporter %r failed to export %d span(s)", exporter, len(spans))
-        return False
-    return getattr(result, "name", None) == "SUCCESS"
+        return Delivery(ok=False, error="exporter raised")
+    finally:
+        if token is not None:
+            detach(token)
+    if getattr(result, "name", None) == "SUCCESS":
+        return DELIVERED
+    return Delivery(ok=False, error="exporter reported failure")

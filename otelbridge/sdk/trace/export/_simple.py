@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from otelbridge.sdk.trace._processor import SpanProcessor
-from otelbridge.sdk.trace.export._exporter import export_safely, needs_suppression
+from otelbridge.sdk.trace.export._exporter import deliver_safely, needs_suppression
 
 
 class SimpleSpanProcessor(SpanProcessor):
@@ -18,7 +18,7 @@ class SimpleSpanProcessor(SpanProcessor):
 
     def on_end(self, span: Any) -> None:
         if span.context[3] & 1:  # trace_flags.sampled
-            export_safely(self.span_exporter, (span,), self._suppress)
+            deliver_safely(self.span_exporter, (span,), self._suppress)
 
     def shutdown(self) -> None:
         self.span_exporter.shutdown()

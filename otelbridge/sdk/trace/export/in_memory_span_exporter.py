@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, List, Sequence, Tuple
+from collections import deque
+from typing import TYPE_CHECKING, Deque, Optional, Sequence, Tuple
 
 from otelbridge.sdk.trace.export._exporter import SpanExporter, SpanExportResult
 
@@ -13,12 +14,13 @@ if TYPE_CHECKING:
 
 
 class InMemorySpanExporter(SpanExporter):
-    """Stores exported spans in memory; after :meth:`shutdown` exports fail."""
+    """Stores exported spans in memory (the newest ``max_spans`` when given: a long-running
+    process keeps bounded memory); after :meth:`shutdown` exports fail."""
 
     suppress_instrumentation = False
 
-    def __init__(self) -> None:
-        self._finished_spans: List[ReadableSpan] = []
+    def __init__(self, max_spans: Optional[int] = None) -> None:
+        self._finished_spans: Deque[ReadableSpan] = deque(maxlen=max_spans)
         self._stopped = False
         self._lock = threading.Lock()
 

@@ -10,16 +10,16 @@ from typing import Mapping, Optional
 import grpc
 from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2
 
+from otelbridge.sdk.export._transport._grpc import GrpcTransport, method_path
 from otelbridge.sdk.export.otlp._config import GRPC, Headers, resolve
-from otelbridge.sdk.export.otlp._metric_exporter import OTLPMetricExporterBase
-from otelbridge.sdk.export.otlp.proto.grpc.exporter import GrpcTransport, method_path
+from otelbridge.sdk.export.otlp._metric_exporter import TransportMetricExporter
 from otelbridge.sdk.metrics.export import AggregationTemporality
 from otelbridge.sdk.metrics.view import Aggregation
 
 _METHOD = method_path(metrics_service_pb2.DESCRIPTOR.services_by_name["MetricsService"])
 
 
-class OTLPMetricExporter(OTLPMetricExporterBase):
+class OTLPMetricExporter(TransportMetricExporter):
     """Sends metrics to an OTLP/gRPC receiver (default ``http://localhost:4317``).
 
     Unset arguments come from ``OTEL_EXPORTER_OTLP_METRICS_*`` then ``OTEL_EXPORTER_OTLP_*``.

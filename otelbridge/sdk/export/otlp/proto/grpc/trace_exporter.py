@@ -7,14 +7,15 @@ from typing import Optional
 import grpc
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
 
+from otelbridge.sdk.export._span_exporter import TransportSpanExporter
+from otelbridge.sdk.export._transport._grpc import GrpcTransport, method_path
 from otelbridge.sdk.export.otlp._config import GRPC, Headers, resolve
-from otelbridge.sdk.export.otlp._span_exporter import OTLPSpanExporterBase
-from otelbridge.sdk.export.otlp.proto.grpc.exporter import GrpcTransport, method_path
+from otelbridge.sdk.export.otlp.proto.common.trace_encoder import serialize_spans
 
 _METHOD = method_path(trace_service_pb2.DESCRIPTOR.services_by_name["TraceService"])
 
 
-class OTLPSpanExporter(OTLPSpanExporterBase):
+class OTLPSpanExporter(TransportSpanExporter):
     """Sends spans to an OTLP/gRPC receiver (default ``http://localhost:4317``).
 
     Unset arguments come from ``OTEL_EXPORTER_OTLP_TRACES_*`` then ``OTEL_EXPORTER_OTLP_*``;
@@ -46,4 +47,10 @@ class OTLPSpanExporter(OTLPSpanExporterBase):
             client_key_file=client_key_file,
             client_certificate_file=client_certificate_file,
         )
-        super().__init__(config, GrpcTransport(config, _METHOD, credentials))
+        super().__init__(
+            config,
+            GrpcTransport(config, _METHOD, credentials),
+            serialize_spans,
+            trace_service_pb2.ExportTraceServiceResponse,
+            "rejected_spans",
+        )

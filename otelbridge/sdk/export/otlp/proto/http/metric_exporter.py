@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from typing import Mapping, Optional
 
+from otelbridge.sdk.export._transport._http import HttpTransport
 from otelbridge.sdk.export.otlp._config import HTTP_PROTOBUF, Headers, resolve
-from otelbridge.sdk.export.otlp._metric_exporter import OTLPMetricExporterBase
-from otelbridge.sdk.export.otlp.proto.http.exporter import HttpTransport
+from otelbridge.sdk.export.otlp._metric_exporter import TransportMetricExporter
 from otelbridge.sdk.metrics.export import AggregationTemporality
 from otelbridge.sdk.metrics.view import Aggregation
 
 
-class OTLPMetricExporter(OTLPMetricExporterBase):
+class OTLPMetricExporter(TransportMetricExporter):
     """POSTs metrics as binary protobuf (default ``http://localhost:4318/v1/metrics``).
 
     Unset arguments come from ``OTEL_EXPORTER_OTLP_METRICS_*`` then ``OTEL_EXPORTER_OTLP_*``.

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Optional
 
+from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
+
+from otelbridge.sdk.export._span_exporter import TransportSpanExporter
+from otelbridge.sdk.export._transport._http import HttpTransport
 from otelbridge.sdk.export.otlp._config import HTTP_PROTOBUF, Headers, resolve
-from otelbridge.sdk.export.otlp._span_exporter import OTLPSpanExporterBase
-from otelbridge.sdk.export.otlp.proto.http.exporter import HttpTransport
+from otelbridge.sdk.export.otlp.proto.common.trace_encoder import serialize_spans
 
 
-class OTLPSpanExporter(OTLPSpanExporterBase):
+class OTLPSpanExporter(TransportSpanExporter):
     """POSTs spans as binary protobuf (default ``http://localhost:4318/v1/traces``).
 
     Unset arguments come from ``OTEL_EXPORTER_OTLP_TRACES_*`` then ``OTEL_EXPORTER_OTLP_*``;
@@ -37,4 +40,10 @@ class OTLPSpanExporter(OTLPSpanExporterBase):
             client_key_file=client_key_file,
             client_certificate_file=client_certificate_file,
         )
-        super().__init__(config, HttpTransport(config))
+        super().__init__(
+            config,
+            HttpTransport(config),
+            serialize_spans,
+            trace_service_pb2.ExportTraceServiceResponse,
+            "rejected_spans",
+        )

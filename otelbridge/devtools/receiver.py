@@ -9,23 +9,25 @@ clients can be tested against real backpressure. Production users run an OpenTel
 from __future__ import annotations
 
 import base64
+import contextlib
 import gzip
 import json
 import logging
 import math
+import socket
 import ssl
 import threading
 import zlib
 from concurrent import futures
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable, Dict, NamedTuple, Optional, Union
+from typing import Any, Callable, Dict, NamedTuple, Optional, Set, Union
 
 import grpc
 from google.protobuf import json_format
 from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2, metrics_service_pb2_grpc
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2, trace_service_pb2_grpc
 
-from otelbridge.sdk.export.otlp._rpc_status import STATUS_DETAILS_KEY, encode_status
+from otelbridge.sdk.export._transport._rpc_status import STATUS_DETAILS_KEY, encode_status
 
 _logger = logging.getLogger(__name__)
 
@@ -160,11 +162,33 @@ class _HttpHandler(BaseHTTPRequestHandler):
 
 
 class _HttpServer(ThreadingHTTPServer):
+    """Tracks its keep-alive connections so that :meth:`close_connections` can end them, as a
+    collector that stops does (otherwise a handler thread would go on serving its client)."""
+
     daemon_threads = True
 
     def __init__(self, address: tuple[str, int], consumer: Consumer) -> None:
         super().__init__(address, _HttpHandler)
         self.consumer = consumer
+        self._connections: Set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._connections_lock:
+            self._connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._connections_lock:
+            self._connections.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        with self._connections_lock:
+            connections = list(self._connections)
+        for connection in connections:
+            with contextlib.suppress(OSError):  # already closed by the client
+                connection.shutdown(socket.SHUT_RDWR)
 
 
 def _read(path: str) -> bytes:
@@ -286,6 +310,7 @@ class OTLPReceiver:
             if self._http_thread is not None:
                 self._http_server.shutdown()
                 self._http_thread.join()
+            self._http_server.close_connections()
             self._http_server.server_close()
             self._http_server = self._http_thread = None
 

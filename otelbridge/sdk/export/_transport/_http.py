@@ -1,4 +1,4 @@
-"""The HTTP transport shared by the OTLP/HTTP span and metric exporters (urllib3, pooled)."""
+"""The HTTP transport of the OTLP/HTTP exporters and the Zipkin exporter (urllib3, pooled)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,8 @@ from typing import Any, Dict, Optional
 
 import urllib3
 
-from otelbridge.sdk.export.otlp._config import ExporterConfig
-from otelbridge.sdk.export.otlp._retry import Attempt
-from otelbridge.sdk.export.otlp._rpc_status import decode_status
+from otelbridge.sdk.export._transport._base import Attempt, TransportConfig
+from otelbridge.sdk.export._transport._rpc_status import decode_status
 from otelbridge.version import __version__
 
 # Retryable per the OTLP specification; every other 4xx/5xx is permanent.
@@ -36,7 +35,7 @@ class HttpTransport:
     """POSTs bodies (``application/x-protobuf`` by default) over a keep-alive connection pool."""
 
     def __init__(
-        self, config: ExporterConfig, content_type: str = "application/x-protobuf"
+        self, config: TransportConfig, content_type: str = "application/x-protobuf"
     ) -> None:
         self._url = config.endpoint
         self._gzip = config.compression == "gzip"
@@ -56,7 +55,11 @@ class HttpTransport:
                 "cert_file": config.client_certificate_file,
                 "key_file": config.client_key_file,
             }
-        self._pool = urllib3.PoolManager(num_pools=2, maxsize=2, retries=False, **tls)
+        self._tls = tls
+        self._pool = self._new_pool()
+
+    def _new_pool(self) -> urllib3.PoolManager:
+        return urllib3.PoolManager(num_pools=2, maxsize=2, retries=False, **self._tls)
 
     def prepare(self, body: bytes) -> bytes:
         return gzip.compress(body, compresslevel=6) if self._gzip else body
@@ -72,7 +75,7 @@ class HttpTransport:
                 retries=False,
             )
         except urllib3.exceptions.HTTPError as error:  # refused, reset, timed out
-            return Attempt(ok=False, retryable=True, error=type(error).__name__)
+            return Attempt(ok=False, retryable=True, error=type(error).__name__, broken=True)
         status = response.status
         if 200 <= status < 300:
             return Attempt(ok=True, response=response.data)
@@ -86,6 +89,11 @@ class HttpTransport:
             retry_after=retry_after if retry_after is not None else retry_info,
             error=f"HTTP {status}" + (f": {message}" if message else ""),
         )
+
+    def reconnect(self) -> None:
+        """A new pool; the old one's sockets are left to the garbage collector, not shut down:
+        in a forked child they are the parent's too."""
+        self._pool = self._new_pool()
 
     def close(self) -> None:
         self._pool.clear()

@@ -1,8 +1,8 @@
-"""Turning OpenTracing tag and log values into OpenTelemetry attribute values.
+"""Turning legacy tag, log and attribute values into OpenTelemetry attribute values.
 
-OpenTracing accepts anything; OpenTelemetry only str, bool, int, float and homogeneous sequences
-of them. The specification asks for unsupported values to become strings; ``None`` is dropped
-because no attribute type can carry it.
+OpenTracing and OpenCensus accept anything; OpenTelemetry only str, bool, int, float and
+homogeneous sequences of them. The specification asks for unsupported values to become
+strings; ``None`` is dropped because no attribute type can carry it.
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ _EXACT_PRIMITIVES = frozenset(_PRIMITIVES)  # the common case, checked without a
 
 
 def attribute_value(value: Any) -> Optional[AttributeValue]:
-    """The attribute value for an OpenTracing tag or log value, or None to drop it."""
+    """The attribute value for a legacy tag, log or attribute value, or None to drop it."""
     if isinstance(value, _PRIMITIVES):
         return value
     if value is None:
-        _logger.warning("dropping an OpenTracing tag or log field whose value is None")
+        _logger.warning("dropping a tag, log field or attribute whose value is None")
         return None
     if isinstance(value, (list, tuple)) and value:
         kind = type(value[0])
@@ -41,7 +41,7 @@ def attribute_value(value: Any) -> Optional[AttributeValue]:
 def attributes(
     values: Mapping[Any, Any], exclude: AbstractSet[str] = frozenset()
 ) -> dict[str, AttributeValue]:
-    """A new attribute dict from OpenTracing tags or log fields (but ``exclude``d keys)."""
+    """A new attribute dict from legacy tags, log fields or attributes (but ``exclude``d keys)."""
     result: dict[str, AttributeValue] = {}
     for key, value in values.items():
         if key in exclude:

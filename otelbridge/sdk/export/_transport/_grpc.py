@@ -1,4 +1,4 @@
-"""The gRPC transport shared by the OTLP/gRPC span and metric exporters.
+"""The gRPC transport of the OTLP/gRPC span and metric exporters.
 
 Requests go out as the bytes our encoders produce (no per-request message objects); the method
 paths come from the official service descriptors of ``opentelemetry-proto``.
@@ -6,14 +6,13 @@ paths come from the official service descriptors of ``opentelemetry-proto``.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+from typing import Callable, List, Optional, Protocol, Tuple
 from urllib.parse import urlsplit
 
 import grpc
 
-from otelbridge.sdk.export.otlp._config import ExporterConfig
-from otelbridge.sdk.export.otlp._retry import Attempt
-from otelbridge.sdk.export.otlp._rpc_status import STATUS_DETAILS_KEY, decode_status
+from otelbridge.sdk.export._transport._base import Attempt, TransportConfig
+from otelbridge.sdk.export._transport._rpc_status import STATUS_DETAILS_KEY, decode_status
 from otelbridge.version import __version__
 
 # Retryable per the OTLP specification; RESOURCE_EXHAUSTED only with a RetryInfo.
@@ -29,7 +28,11 @@ RETRYABLE_CODES = frozenset(
 )
 
 
-def method_path(service_descriptor: Any) -> str:
+class ServiceDescriptor(Protocol):
+    full_name: str
+
+
+def method_path(service_descriptor: ServiceDescriptor) -> str:
     """``/package.Service/Export`` for a service descriptor."""
     return f"/{service_descriptor.full_name}/Export"
 
@@ -46,29 +49,43 @@ def _target(endpoint: str) -> str:
 
 
 class GrpcTransport:
-    """One channel per exporter; each attempt is a unary call, deadline = the time remaining."""
+    """One channel per exporter; each attempt is a unary call, deadline = the time remaining.
+
+    The channel is re-made on ``UNAVAILABLE`` (see :meth:`reconnect`): a fresh channel connects
+    at once, where the old one would wait out gRPC's own reconnect backoff after an outage.
+    """
 
     def __init__(
         self,
-        config: ExporterConfig,
+        config: TransportConfig,
         method: str,
         credentials: Optional[grpc.ChannelCredentials] = None,
     ) -> None:
-        options = [("grpc.primary_user_agent", f"otelbridge-otlp/{__version__}")]
-        compression = grpc.Compression.Gzip if config.compression == "gzip" else None
-        target = _target(config.endpoint)
-        if config.insecure and credentials is None:
-            self._channel = grpc.insecure_channel(target, options, compression)
-        else:
-            credentials = credentials or grpc.ssl_channel_credentials(
+        self._target = _target(config.endpoint)
+        self._method = method
+        self._options: List[Tuple[str, str]] = [
+            ("grpc.primary_user_agent", f"otelbridge-otlp/{__version__}")
+        ]
+        self._compression = grpc.Compression.Gzip if config.compression == "gzip" else None
+        if not config.insecure and credentials is None:
+            credentials = grpc.ssl_channel_credentials(
                 root_certificates=_read(config.certificate_file),
                 private_key=_read(config.client_key_file),
                 certificate_chain=_read(config.client_certificate_file),
             )
-            self._channel = grpc.secure_channel(target, credentials, options, compression)
-        # No serializers: bytes in, bytes out.
-        self._call: Callable[..., bytes] = self._channel.unary_unary(method)
+        self._credentials = credentials
         self._metadata = tuple(config.headers.items()) or None
+        self._connect()
+
+    def _connect(self) -> None:
+        if self._credentials is None:
+            self._channel = grpc.insecure_channel(self._target, self._options, self._compression)
+        else:
+            self._channel = grpc.secure_channel(
+                self._target, self._credentials, self._options, self._compression
+            )
+        # No serializers: bytes in, bytes out.
+        self._call: Callable[..., bytes] = self._channel.unary_unary(self._method)
 
     def prepare(self, body: bytes) -> bytes:
         return body  # gRPC compresses on the channel
@@ -79,6 +96,11 @@ class GrpcTransport:
         except grpc.RpcError as error:
             return _failed(error)
         return Attempt(ok=True, response=response)
+
+    def reconnect(self) -> None:
+        """A new channel. The old one is left to the garbage collector, not closed: in a forked
+        child closing it would act on state shared with the parent."""
+        self._connect()
 
     def close(self) -> None:
         self._channel.close()
@@ -96,5 +118,10 @@ def _failed(error: grpc.RpcError) -> Attempt:
     )
     details = error.details() if isinstance(error, grpc.Call) else str(error)
     return Attempt(
-        ok=False, retryable=retryable, retry_after=retry_after, error=f"{code.name}: {details}"
+        ok=False,
+        retryable=retryable,
+        retry_after=retry_after,
+        error=f"{code.name}: {details}",
+        # A receiver that asks for a delay is up; UNAVAILABLE without one is a lost connection.
+        broken=code is grpc.StatusCode.UNAVAILABLE and retry_after is None,
     )

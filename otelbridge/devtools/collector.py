@@ -11,8 +11,8 @@ import json
 import threading
 from typing import IO, Any, Dict, List, Optional
 
-from otelbridge.sdk.export.otlp.receiver import ExportRequest, OTLPReceiver, to_otlp_json
-from otelbridge.sdk.trace.export.span_tree import SpanRecord, render_span_tree
+from otelbridge.devtools.receiver import ExportRequest, OTLPReceiver, to_otlp_json
+from otelbridge.devtools.span_tree import SpanRecord, render_span_tree
 
 _KINDS = {1: "INTERNAL", 2: "SERVER", 3: "CLIENT", 4: "PRODUCER", 5: "CONSUMER"}
 _STATUSES = {0: "UNSET", 1: "OK", 2: "ERROR"}

@@ -1,0 +1,43 @@
+"""The global propagator ``configure()`` installs: ``OTEL_PROPAGATORS`` names resolved to
+otelbridge's propagators (the API alone may pick another package's class for a name both
+register, see :mod:`otelbridge.sdk.propagation.registry`)."""
+
+from __future__ import annotations
+
+from typing import Any, Dict
+
+from opentelemetry.environment_variables import OTEL_PROPAGATORS
+from opentelemetry.propagators.textmap import TextMapPropagator
+
+from otelbridge.sdk.configuration._errors import unknown_value
+from otelbridge.sdk.propagation.registry import (
+    ENTRY_POINT_GROUP,
+    PROPAGATORS,
+    UnknownPropagatorError,
+    propagator_from_env,
+)
+from otelbridge.sdk.util.entry_points import entry_points_in
+
+OVERRIDES = frozenset({"propagators"})
+
+
+def build(overrides: Dict[str, Any]) -> TextMapPropagator:
+    """``overrides["propagators"]`` (a propagator, or names as in ``OTEL_PROPAGATORS``), else
+    the variable; an unknown name raises ``ConfigurationError``."""
+    chosen = overrides.get("propagators")
+    if isinstance(chosen, TextMapPropagator):
+        return chosen
+    try:
+        return propagator_from_env(None if chosen is None else str(chosen))
+    except UnknownPropagatorError as exc:
+        setting = OTEL_PROPAGATORS if chosen is None else "propagators"
+        accepted = sorted({*PROPAGATORS, *entry_points_in(ENTRY_POINT_GROUP), "none"})
+        raise unknown_value(setting, exc.name, accepted) from None
+
+
+def install(propagator: TextMapPropagator) -> None:
+    # Imported here: importing opentelemetry.propagate resolves OTEL_PROPAGATORS and raises a
+    # bare ValueError for an unknown name, before configure() could report it in one line.
+    from opentelemetry import propagate
+
+    propagate.set_global_textmap(propagator)

@@ -1,0 +1,119 @@
+"""opentelemetry-python's own OTLP exporters (gRPC and HTTP, plain and gzip) send into our
+``OTLPReceiver`` on 127.0.0.1: what arrives is exactly the request the reference encoder builds."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator, List
+
+import pytest
+from opentelemetry.exporter.otlp.proto.common.metrics_encoder import encode_metrics
+from opentelemetry.exporter.otlp.proto.common.trace_encoder import encode_spans
+from opentelemetry.exporter.otlp.proto.grpc.metric_exporter import (
+    OTLPMetricExporter as GrpcMetricExporter,
+)
+from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import (
+    OTLPSpanExporter as GrpcSpanExporter,
+)
+from opentelemetry.exporter.otlp.proto.http import Compression
+from opentelemetry.exporter.otlp.proto.http.metric_exporter import (
+    OTLPMetricExporter as HttpMetricExporter,
+)
+from opentelemetry.exporter.otlp.proto.http.trace_exporter import (
+    OTLPSpanExporter as HttpSpanExporter,
+)
+from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import (
+    ExportMetricsServiceRequest,
+)
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
+from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics.export import InMemoryMetricReader, MetricExportResult
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor, SpanExportResult
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import SpanKind, StatusCode
+
+from otelbridge.devtools.receiver import OTLPReceiver
+
+
+@pytest.fixture
+def receiver() -> Iterator[Any]:
+    received: List[Any] = []
+
+    def consume(request: Any) -> None:
+        received.append(request)
+
+    with OTLPReceiver(consume, grpc_port=0, http_port=0) as server:
+        server.received = received
+        yield server
+
+
+def reference_spans() -> List[Any]:
+    memory = InMemorySpanExporter()
+    provider = TracerProvider(resource=Resource({"service.name": "peer"}))
+    provider.add_span_processor(SimpleSpanProcessor(memory))
+    tracer = provider.get_tracer("peer.app", "3.1")
+    with tracer.start_as_current_span("request", kind=SpanKind.SERVER) as root:
+        root.set_attribute("http.route", "/items")
+        root.add_event("cache miss", {"key": "k"})
+        with tracer.start_as_current_span("db", attributes={"rows": (1, 2)}) as db:
+            db.set_status(StatusCode.ERROR, "timeout")
+    provider.shutdown()
+    return list(memory.get_finished_spans())
+
+
+def reference_metrics() -> Any:
+    reader = InMemoryMetricReader()
+    provider = MeterProvider(metric_readers=[reader], resource=Resource({"service.name": "peer"}))
+    meter = provider.get_meter("peer.app")
+    meter.create_counter("requests").add(2, {"route": "/items"})
+    meter.create_histogram("latency", "ms").record(12.5)
+    data = reader.get_metrics_data()
+    provider.shutdown()
+    return data
+
+
+@pytest.mark.parametrize(
+    "make_exporter",
+    [
+        lambda r: GrpcSpanExporter(endpoint=r.grpc_endpoint, insecure=True),
+        lambda r: HttpSpanExporter(endpoint=f"{r.http_endpoint}/v1/traces"),
+        lambda r: HttpSpanExporter(
+            endpoint=f"{r.http_endpoint}/v1/traces", compression=Compression.Gzip
+        ),
+    ],
+    ids=["grpc", "http", "http-gzip"],
+)
+def test_reference_span_exporters(receiver: Any, make_exporter: Any) -> None:
+    spans = reference_spans()
+    exporter = make_exporter(receiver)
+    try:
+        assert exporter.export(spans) is SpanExportResult.SUCCESS
+    finally:
+        exporter.shutdown()
+    (request,) = receiver.received
+    assert isinstance(request, ExportTraceServiceRequest)
+    assert request == encode_spans(spans)
+
+
+@pytest.mark.parametrize(
+    "make_exporter",
+    [
+        lambda r: GrpcMetricExporter(endpoint=r.grpc_endpoint, insecure=True),
+        lambda r: HttpMetricExporter(endpoint=f"{r.http_endpoint}/v1/metrics"),
+        lambda r: HttpMetricExporter(
+            endpoint=f"{r.http_endpoint}/v1/metrics", compression=Compression.Gzip
+        ),
+    ],
+    ids=["grpc", "http", "http-gzip"],
+)
+def test_reference_metric_exporters(receiver: Any, make_exporter: Any) -> None:
+    data = reference_metrics()
+    exporter = make_exporter(receiver)
+    try:
+        assert exporter.export(data) is MetricExportResult.SUCCESS
+    finally:
+        exporter.shutdown()
+    (request,) = receiver.received
+    assert isinstance(request, ExportMetricsServiceRequest)
+    assert request == encode_metrics(data)
