@@ -3,9 +3,9 @@
 Exporting to ``otlp`` on localhost is the default, so a program run without a collector loses
 its spans; saying so once at exit (rather than only in a log line per failed batch, early in the
 output) tells the user what happened and how to fix it. The counts are the public counters of
-our SDK: an exporter's ``stats.failed`` (spans it gave up after every attempt) plus its
-processor's ``dropped_spans`` (spans the processor gave up: queue full, or still queued when
-shutdown found the receiver unreachable), at the exporter's ``endpoint``.
+our SDK: ``BatchSpanProcessor.queue_full_spans`` and ``undelivered_spans`` (still queued when
+shutdown gave up on the receiver) and an exporter's ``stats.failed`` (every attempt failed), at the
+exporter's ``endpoint``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import atexit
 import sys
 import threading
-from typing import Any, Callable, Dict, TextIO
+from typing import Any, Callable, List, TextIO
 
 from otelbridge.sdk.trace import TracerProvider
 
@@ -52,20 +52,20 @@ def lost_spans_line(provider: Any) -> str:
     """One line naming the spans lost per endpoint, or ``""`` when none were."""
     if not isinstance(provider, TracerProvider):
         return ""
-    lost: Dict[str, int] = {}
+    parts: List[str] = []
     for processor in provider.span_processors:
         exporter = getattr(processor, "span_exporter", None)
-        count = getattr(getattr(exporter, "stats", None), "failed", 0)
-        count += getattr(processor, "dropped_spans", 0)
-        if count:
-            where = getattr(exporter, "endpoint", None) or type(exporter).__name__
-            lost[where] = lost.get(where, 0) + count
-    if not lost:
+        where = getattr(exporter, "endpoint", None) or type(exporter).__name__
+        stats = getattr(exporter, "stats", None)
+        failed = getattr(stats, "failed", 0) + getattr(processor, "undelivered_spans", 0)
+        queue_full = getattr(processor, "queue_full_spans", 0)
+        if failed:
+            parts.append(f"{failed} span(s) not accepted at {where}")
+        if queue_full:
+            parts.append(f"{queue_full} span(s) dropped before export to {where} (queue full)")
+    if not parts:
         return ""
-    counts = "; ".join(
-        f"{count} span(s) were not delivered to {where}" for where, count in lost.items()
-    )
     return (
-        f"otelbridge: {counts}. Is a collector listening there? "
+        f"otelbridge: {'; '.join(parts)}. Is a collector listening there? "
         "(otelbridge collect is one; or set OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_TRACES_EXPORTER)"
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+import jaeger_client
 import opentracing
 import pytest
 from opentelemetry import propagate
@@ -15,7 +16,6 @@ from otelbridge.sdk.trace.export import SimpleSpanProcessor
 from otelbridge.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from otelbridge.shims.opentracing import TracerShim
 
-jaeger_client = pytest.importorskip("jaeger_client")
 ORIGINAL_NEW_TRACER = jaeger_client.Config.__dict__["new_tracer"]
 
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 import os
 from typing import Any, List, Mapping
 
-from otelbridge.sdk.configuration import _metrics, _propagators, _traces
+from opentelemetry.environment_variables import OTEL_PROPAGATORS
+
+from otelbridge.sdk.configuration import _metrics, _traces
 from otelbridge.sdk.configuration._errors import ConfigurationError, unknown_value
 from otelbridge.sdk.environment_variables import OTEL_METRICS_EXPORTER, OTEL_TRACES_EXPORTER
 from otelbridge.sdk.export.otlp._config import (
@@ -19,6 +21,12 @@ from otelbridge.sdk.export.otlp._config import (
     HTTP_PROTOBUF,
     OTEL_EXPORTER_OTLP_PROTOCOL,
     signal_variable,
+)
+from otelbridge.sdk.propagation.registry import (
+    ALIAS_PREFIX,
+    DEFAULT,
+    ENTRY_POINT_GROUP,
+    PROPAGATORS,
 )
 from otelbridge.sdk.trace.sampling import sampler_from_env
 from otelbridge.sdk.util.entry_points import entry_points_in
@@ -48,7 +56,20 @@ def check_environment(overrides: Mapping[str, Any] = {}) -> None:
             value = os.environ.get(variable, "").strip()
             if value and value not in _PROTOCOLS:
                 raise unknown_value(variable, value, _PROTOCOLS)
-    _propagators.build(dict(overrides))  # resolves the names only; installs nothing
+    if "propagators" not in overrides:
+        check_propagators()
+
+
+def check_propagators() -> None:
+    """``OTEL_PROPAGATORS`` names only propagators that exist (ours or installed plugins)."""
+    registered = entry_points_in(ENTRY_POINT_GROUP)
+    accepted: List[str] = ["none", *PROPAGATORS]
+    accepted += sorted(name for name in registered if name not in accepted)
+    for name in os.environ.get(OTEL_PROPAGATORS, DEFAULT).split(","):
+        name = name.strip()
+        bare = name[len(ALIAS_PREFIX) :] if name.startswith(ALIAS_PREFIX) else name
+        if name and name.lower() != "none" and bare not in PROPAGATORS and name not in registered:
+            raise unknown_value(OTEL_PROPAGATORS, name, accepted)
 
 
 def _check_names(variable: str, names: List[str], group: str) -> None:

@@ -115,7 +115,8 @@ def configure(**overrides: Any) -> Providers:
             providers[signal.NAME] = signal.build(resource, overrides)
             if set_global:
                 signal.install(providers[signal.NAME])
-    # Updating in place keeps the installed propagator too, unless one is given explicitly.
+    # Updating in place keeps the installed propagator too (the bridge's may speak a legacy
+    # format as well, see docs/opentracing.md), unless one is given explicitly.
     if set_global and (not reconfigured or "propagators" in overrides):
         _propagators.install(propagator)
     return Providers(resource, providers)

@@ -36,8 +36,8 @@ def build(overrides: Dict[str, Any]) -> TextMapPropagator:
 
 
 def install(propagator: TextMapPropagator) -> None:
-    # Imported here: importing opentelemetry.propagate resolves OTEL_PROPAGATORS and raises a
-    # bare ValueError for an unknown name, before configure() could report it in one line.
+    # Imported here: importing opentelemetry.propagate reads OTEL_PROPAGATORS and raises on a bad
+    # name, which must reach the user as the one-line ConfigurationError of build() instead.
     from opentelemetry import propagate
 
     propagate.set_global_textmap(propagator)
