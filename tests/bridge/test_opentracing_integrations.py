@@ -12,7 +12,6 @@ from __future__ import annotations
 import shutil
 import socket
 import subprocess
-import threading
 import time
 from concurrent import futures
 from typing import Iterator
@@ -28,23 +27,13 @@ from flask_opentracing import FlaskTracing
 from grpc_opentracing import grpcext
 from opentelemetry.trace import SpanKind, StatusCode
 from requests_opentracing import SessionTracing
-from werkzeug.serving import make_server
 
-from otelbridge.bridge import install
-from otelbridge.sdk.trace import TracerProvider
-from otelbridge.sdk.trace.export import SimpleSpanProcessor
 from otelbridge.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 
 @pytest.fixture
-def exporter() -> Iterator[InMemorySpanExporter]:
-    """The bridge installed over a provider that exports into memory (conftest uninstalls)."""
-    exporter = InMemorySpanExporter()
-    provider = TracerProvider(shutdown_on_exit=False)
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
-    install(tracer_provider=provider)
-    yield exporter
-    provider.shutdown()
+def exporter(bridged_memory) -> InMemorySpanExporter:
+    return bridged_memory
 
 
 def _by_name(exporter: InMemorySpanExporter) -> dict:
@@ -52,7 +41,7 @@ def _by_name(exporter: InMemorySpanExporter) -> dict:
 
 
 @pytest.fixture
-def shop(exporter) -> Iterator[str]:
+def shop(exporter, serve_wsgi) -> str:
     """A Flask app traced by Flask-OpenTracing, with a handler doing OpenTracing work."""
     app = flask.Flask("shop")
     FlaskTracing(app=app)  # the global tracer: the bridge's shim
@@ -68,14 +57,7 @@ def shop(exporter) -> Iterator[str]:
             raise RuntimeError("payment service down")
         return f"paid {cart}"
 
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(5)
+    return serve_wsgi(app)
 
 
 def test_requests_opentracing_calls_a_flask_opentracing_app(exporter, shop) -> None:

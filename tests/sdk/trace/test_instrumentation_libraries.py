@@ -7,10 +7,8 @@ file. Each instrumentation gets our ``TracerProvider`` explicitly and is removed
 from __future__ import annotations
 
 import sqlite3
-import threading
 from concurrent import futures
 from typing import Iterator
-from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 import flask
 import grpc
@@ -28,24 +26,6 @@ from opentelemetry.trace import SpanKind, StatusCode
 from otelbridge.sdk.trace import ReadableSpan
 
 
-class _Quiet(WSGIRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-def _serve(app) -> Iterator[str]:
-    """``app`` (WSGI) on a free loopback port, in a thread, until the test ends."""
-    server = make_server("127.0.0.1", 0, app, handler_class=_Quiet)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
-
-
 def _hello(environ, start_response):
     start_response("200 OK", [("Content-Type", "text/plain")])
     return [b"hello " + environ["PATH_INFO"].encode()]
@@ -57,8 +37,8 @@ def _one(spans, kind: SpanKind) -> ReadableSpan:
 
 
 @pytest.fixture
-def wsgi_url(provider) -> Iterator[str]:
-    yield from _serve(OpenTelemetryMiddleware(_hello, tracer_provider=provider))
+def wsgi_url(provider, serve_wsgi) -> str:
+    return serve_wsgi(OpenTelemetryMiddleware(_hello, tracer_provider=provider))
 
 
 @pytest.fixture
@@ -84,7 +64,7 @@ def test_urllib3_client_to_a_wsgi_server_is_one_trace(
 
 
 @pytest.fixture
-def flask_url(provider) -> Iterator[str]:
+def flask_url(provider, serve_wsgi) -> Iterator[str]:
     app = flask.Flask("shop")
 
     @app.route("/items/<int:item>")
@@ -94,10 +74,8 @@ def flask_url(provider) -> Iterator[str]:
         return f"item {item}"
 
     FlaskInstrumentor().instrument_app(app, tracer_provider=provider)
-    try:
-        yield from _serve(app)
-    finally:
-        FlaskInstrumentor().uninstrument_app(app)
+    yield serve_wsgi(app)
+    FlaskInstrumentor().uninstrument_app(app)
 
 
 def test_flask_server_spans_name_the_route_and_record_errors(
@@ -126,6 +104,7 @@ def test_grpc_client_and_server_are_one_trace(provider, exporter, grpc_instrumen
     """The server through its instrumentor; the client through the package's interceptor, since
     ``GrpcInstrumentorClient`` (0.66b1) ignores ``tracer_provider=`` and always uses the global
     provider, which a test process cannot set more than once."""
+
     def lookup(request: bytes, context) -> bytes:
         if request == b"fail":
             context.abort(grpc.StatusCode.NOT_FOUND, "unknown item")
