@@ -8,7 +8,7 @@ import os
 import threading
 import time
 import weakref
-from typing import Any, Deque, List, Optional
+from typing import TYPE_CHECKING, Deque, List, Optional
 
 from otelbridge.sdk.environment_variables import (
     OTEL_BSP_EXPORT_TIMEOUT,
@@ -17,8 +17,16 @@ from otelbridge.sdk.environment_variables import (
     OTEL_BSP_SCHEDULE_DELAY,
 )
 from otelbridge.sdk.trace._processor import SpanProcessor
-from otelbridge.sdk.trace.export._exporter import deliver_safely, needs_suppression, retrying
+from otelbridge.sdk.trace.export._exporter import (
+    ExportsSpans,
+    deliver_safely,
+    needs_suppression,
+    retrying,
+)
 from otelbridge.sdk.util.env import check_at_least, env_int
+
+if TYPE_CHECKING:
+    from otelbridge.sdk.trace import ReadableSpan
 
 _logger = logging.getLogger(__name__)
 
@@ -58,7 +66,7 @@ class BatchSpanProcessor(SpanProcessor):
 
     def __init__(
         self,
-        span_exporter: Any,
+        span_exporter: ExportsSpans,
         max_queue_size: Optional[int] = None,
         schedule_delay_millis: Optional[float] = None,
         max_export_batch_size: Optional[int] = None,
@@ -101,9 +109,9 @@ class BatchSpanProcessor(SpanProcessor):
         self._dropped_reported = 0
         self._dropped_late = 0  # ended after shutdown
         self._given_up = 0  # still queued when shutdown gave up on the receiver
-        self._queue: Deque[Any] = collections.deque()
+        self._queue: Deque[ReadableSpan] = collections.deque()
         #: The oldest batch, handed back by the exporter during an outage.
-        self._held: Optional[List[Any]] = None
+        self._held: Optional[List[ReadableSpan]] = None
         self._retry_at: Optional[float] = None
         self._wake = threading.Event()  # a full batch, a flush or shutdown
         self._urgent = threading.Event()  # a flush or shutdown: ends an outage wait
@@ -120,8 +128,8 @@ class BatchSpanProcessor(SpanProcessor):
         unreachable receiver. (Spans the exporter gave up are in its ``stats.failed``.)"""
         return self._dropped + self._dropped_late + self._given_up
 
-    def on_end(self, span: Any) -> None:
-        if not span.context.trace_flags & 1:
+    def on_end(self, span: ReadableSpan) -> None:
+        if not span.context.trace_flags & 1:  # type: ignore[union-attr]  # ended spans have one
             return
         if self._shutdown:
             self._dropped_late += 1
@@ -199,7 +207,7 @@ class BatchSpanProcessor(SpanProcessor):
             self._retry_at = time.monotonic() + delivery.retry_in
             return False
 
-    def _give_up(self, batch: List[Any], reason: str) -> None:
+    def _give_up(self, batch: List[ReadableSpan], reason: str) -> None:
         """At shutdown: count ``batch`` and everything still queued as lost, in one log line."""
         count = len(batch) + len(self._queue)
         self._queue.clear()
