@@ -30,7 +30,8 @@ MODULES = [
 
 _EXEMPLARS = "being added by the stats workstream"
 _SELF_METRICS = (
-    "the SDK's self-metrics (OTEL_PYTHON_SDK_INTERNAL_METRICS_ENABLED) are not implemented"
+    "the SDK's self-metrics (OTEL_PYTHON_SDK_INTERNAL_METRICS_ENABLED) are implemented for the "
+    "batch processor and the OTLP span exporters only"
 )
 
 #: "module:Name[.member][(keyword=)]" -> why it is not mirrored.
@@ -68,7 +69,6 @@ ALLOWED = {
     "trace:Span.start": "spans are started by Tracer.start_span, never handed out unstarted",
     "trace:TracerProvider.__init__(meter_provider=)": _SELF_METRICS,
     "trace.export:SimpleSpanProcessor.__init__(meter_provider=)": _SELF_METRICS,
-    "trace.export:BatchSpanProcessor.__init__(meter_provider=)": _SELF_METRICS,
     "metrics.export:MetricReader.__init__(otel_component_type=)": _SELF_METRICS,
     # Exemplars.
     "metrics:AlignedHistogramBucketExemplarReservoir": _EXEMPLARS,

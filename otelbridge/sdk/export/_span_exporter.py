@@ -14,8 +14,11 @@ from otelbridge.sdk.export._transport import (
 )
 from otelbridge.sdk.trace.export import SpanExporter, SpanExportResult
 from otelbridge.sdk.util.delivery import DELIVERED, Delivery
+from otelbridge.sdk.util.self_metrics import Counts, meter_provider_for, observe
 
 if TYPE_CHECKING:
+    from opentelemetry.metrics import MeterProvider
+
     from otelbridge.sdk.trace import ReadableSpan
 
 SpanEncoder = Callable[[Sequence["ReadableSpan"]], bytes]
@@ -23,7 +26,9 @@ SpanEncoder = Callable[[Sequence["ReadableSpan"]], bytes]
 
 class TransportSpanExporter(SpanExporter):
     """Encodes each batch once with ``encode`` and hands the bytes to a :class:`Sender` over
-    ``transport``; ``response_type`` and ``rejected_field`` read a partial success.
+    ``transport``; ``response_type`` and ``rejected_field`` read a partial success. With a
+    ``meter_provider`` (or ``OTEL_PYTHON_SDK_INTERNAL_METRICS_ENABLED=true``) :attr:`stats` is
+    also published as ``otel.sdk.exporter.span.exported``, as a ``component_type``.
 
     :meth:`export` is the specification's interface: any failure is final and counted in
     :attr:`stats`. :meth:`try_export` is what our ``BatchSpanProcessor`` calls: on a transient
@@ -38,9 +43,20 @@ class TransportSpanExporter(SpanExporter):
         encode: SpanEncoder,
         response_type: Optional[ResponseType] = None,
         rejected_field: str = "",
+        component_type: str = "",
+        meter_provider: Optional[MeterProvider] = None,
     ) -> None:
         self._sender = Sender(transport, config, "spans", response_type, rejected_field)
         self._encode = encode
+        meters = meter_provider_for(meter_provider)
+        if meters is not None:
+            observe(
+                meters,
+                component_type,
+                self,
+                {"otel.sdk.exporter.span.exported": TransportSpanExporter._exported_counts},
+                {},
+            )
 
     def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
         if not spans:
@@ -72,6 +88,15 @@ class TransportSpanExporter(SpanExporter):
 
     def force_flush(self, timeout_millis: int = 30000) -> bool:
         return True  # nothing is buffered here; the processor owns the queue
+
+    def _exported_counts(self) -> Counts:
+        """For ``otel.sdk.exporter.span.exported``: accepted, rejected by the receiver, failed."""
+        stats = self._sender.stats
+        return (
+            (stats.exported - stats.rejected, None),
+            (stats.rejected, "rejected"),
+            (stats.failed, "failed"),
+        )
 
     @property
     def stats(self) -> ExportStats:

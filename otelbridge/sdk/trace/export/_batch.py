@@ -24,8 +24,11 @@ from otelbridge.sdk.trace.export._exporter import (
     retrying,
 )
 from otelbridge.sdk.util.env import check_at_least, env_int
+from otelbridge.sdk.util.self_metrics import Counts, meter_provider_for, observe
 
 if TYPE_CHECKING:
+    from opentelemetry.metrics import MeterProvider
+
     from otelbridge.sdk.trace import ReadableSpan
 
 _logger = logging.getLogger(__name__)
@@ -61,7 +64,9 @@ class BatchSpanProcessor(SpanProcessor):
     :meth:`force_flush` and :meth:`shutdown` export everything queued, within
     ``export_timeout_millis``; at shutdown an unreachable receiver is tried once, and what is
     left is counted and logged in one line. After ``os.fork`` the child starts with an empty
-    queue and its own worker thread.
+    queue and its own worker thread. With a ``meter_provider`` (or
+    ``OTEL_PYTHON_SDK_INTERNAL_METRICS_ENABLED=true``) the counters are also published as the
+    ``otel.sdk.processor.span.*`` metrics.
     """
 
     def __init__(
@@ -71,6 +76,8 @@ class BatchSpanProcessor(SpanProcessor):
         schedule_delay_millis: Optional[float] = None,
         max_export_batch_size: Optional[int] = None,
         export_timeout_millis: Optional[float] = None,
+        *,
+        meter_provider: Optional[MeterProvider] = None,
     ) -> None:
         self.span_exporter = span_exporter
         self._suppress = needs_suppression(span_exporter)
@@ -99,6 +106,18 @@ class BatchSpanProcessor(SpanProcessor):
         self._shutdown = False
         self._final_deadline = 0.0
         self._start_worker()
+        meters = meter_provider_for(meter_provider)
+        if meters is not None:
+            observe(
+                meters,
+                "batching_span_processor",
+                self,
+                {"otel.sdk.processor.span.processed": BatchSpanProcessor._processed_counts},
+                {
+                    "otel.sdk.processor.span.queue.size": BatchSpanProcessor._queue_size,
+                    "otel.sdk.processor.span.queue.capacity": BatchSpanProcessor._capacity,
+                },
+            )
         ref = weakref.ref(self)
         if hasattr(os, "register_at_fork"):
             os.register_at_fork(after_in_child=lambda: _restart_after_fork(ref))
@@ -109,6 +128,7 @@ class BatchSpanProcessor(SpanProcessor):
         self._dropped_reported = 0
         self._dropped_late = 0  # ended after shutdown
         self._given_up = 0  # still queued when shutdown gave up on the receiver
+        self._processed = 0  # handed to the exporter for good (delivered or failed there)
         self._queue: Deque[ReadableSpan] = collections.deque()
         #: The oldest batch, handed back by the exporter during an outage.
         self._held: Optional[List[ReadableSpan]] = None
@@ -199,6 +219,7 @@ class BatchSpanProcessor(SpanProcessor):
             )
             if delivery.ok or delivery.retry_in is None:
                 self._retry_at = None  # delivered, or given up (and counted) by the exporter
+                self._processed += len(batch)
                 continue
             if final:
                 self._give_up(batch, delivery.error)
@@ -218,6 +239,21 @@ class BatchSpanProcessor(SpanProcessor):
             reason,
             self.dropped_spans,
         )
+
+    def _processed_counts(self) -> Counts:
+        """For ``otel.sdk.processor.span.processed``: handed over, then each kind of drop."""
+        return (
+            (self._processed, None),
+            (self._dropped, "queue_full"),
+            (self._dropped_late, "already_shutdown"),
+            (self._given_up, "unreachable_at_shutdown"),
+        )
+
+    def _queue_size(self) -> int:
+        return len(self._queue)
+
+    def _capacity(self) -> int:
+        return self.max_queue_size
 
     def _report_drops(self) -> None:
         dropped = self._dropped
