@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable, Optional, Sequence
 
 from otelbridge.sdk.export._transport import (
-    ExportStats,
     ResponseType,
     Sender,
+    SenderOwner,
     Transport,
     TransportConfig,
 )
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 SpanEncoder = Callable[[Sequence["ReadableSpan"]], bytes]
 
 
-class TransportSpanExporter(SpanExporter):
+class TransportSpanExporter(SenderOwner, SpanExporter):
     """Encodes each batch once with ``encode`` and hands the bytes to a :class:`Sender` over
     ``transport``; ``response_type`` and ``rejected_field`` read a partial success. With a
     ``meter_provider`` (or ``OTEL_PYTHON_SDK_INTERNAL_METRICS_ENABLED=true``) :attr:`stats` is
@@ -79,10 +79,6 @@ class TransportSpanExporter(SpanExporter):
             self._sender.give_up(len(spans), delivery.error)
         return delivery
 
-    def stop_retrying(self) -> None:
-        """End a retry wait now and make single attempts from now on (the caller shuts down)."""
-        self._sender.stop_retrying()
-
     def shutdown(self) -> None:
         self._sender.shutdown()
 
@@ -97,15 +93,3 @@ class TransportSpanExporter(SpanExporter):
             (stats.rejected, "rejected"),
             (stats.failed, "failed"),
         )
-
-    @property
-    def stats(self) -> ExportStats:
-        """Spans exported, given up and rejected by this exporter so far."""
-        return self._sender.stats
-
-    @property
-    def endpoint(self) -> str:
-        return self._sender.config.endpoint
-
-    def __repr__(self) -> str:
-        return f"{type(self).__module__}.{type(self).__name__}(endpoint={self.endpoint!r})"
