@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from otelbridge.sdk.trace._processor import SpanProcessor
+from otelbridge.sdk.trace._span_context import SAMPLED, TRACE_FLAGS
 from otelbridge.sdk.trace.export._exporter import ExportsSpans, deliver_safely, needs_suppression
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ class SimpleSpanProcessor(SpanProcessor):
         self._suppress = needs_suppression(span_exporter)
 
     def on_end(self, span: ReadableSpan) -> None:
-        if span.context[3] & 1:  # type: ignore[index]  # trace_flags.sampled; ended spans have a context
+        if span.context[TRACE_FLAGS] & SAMPLED:  # type: ignore[index]  # ended spans have one
             deliver_safely(self.span_exporter, (span,), self._suppress)
 
     def shutdown(self) -> None:
