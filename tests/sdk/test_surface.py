@@ -29,7 +29,8 @@ MODULES = [
 ]
 
 _SELF_METRICS = (
-    "the SDK's self-metrics (OTEL_PYTHON_SDK_INTERNAL_METRICS_ENABLED) are not implemented"
+    "the SDK's self-metrics (OTEL_PYTHON_SDK_INTERNAL_METRICS_ENABLED) are implemented for the "
+    "batch processor and the OTLP span exporters only"
 )
 
 #: "module:Name[.member][(keyword=)]" -> why it is not mirrored.
@@ -67,7 +68,6 @@ ALLOWED = {
     "trace:Span.start": "spans are started by Tracer.start_span, never handed out unstarted",
     "trace:TracerProvider.__init__(meter_provider=)": _SELF_METRICS,
     "trace.export:SimpleSpanProcessor.__init__(meter_provider=)": _SELF_METRICS,
-    "trace.export:BatchSpanProcessor.__init__(meter_provider=)": _SELF_METRICS,
     "metrics.export:MetricReader.__init__(otel_component_type=)": _SELF_METRICS,
     # Internal plumbing of the reference's metrics pipeline.
     "metrics:Meter.__init__(instrumentation_scope=)": "internal constructor: get_meter() builds it",

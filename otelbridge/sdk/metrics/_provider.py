@@ -20,7 +20,7 @@ from otelbridge.sdk.metrics.view import View
 from otelbridge.sdk.resources import Resource
 from otelbridge.sdk.util.env import sdk_disabled
 from otelbridge.sdk.util.instrumentation import InstrumentationScope
-from otelbridge.sdk.util.lifecycle import shutdown_at_exit
+from otelbridge.sdk.util.lifecycle import Lifecycle, shutdown_at_exit
 
 _logger = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ class MeterProvider(api.MeterProvider):
         self._meters: Dict[InstrumentationScope, Meter] = {}
         self._lock = threading.Lock()
         self._disabled = sdk_disabled()
-        self._shut_down = False
+        self._lifecycle = Lifecycle("MeterProvider")
         if shutdown_on_exit:
             shutdown_at_exit(self)
 
@@ -146,7 +146,7 @@ class MeterProvider(api.MeterProvider):
         instrument._recorders = tuple(stream.record for stream in streams)
 
     def _collect(self, reader: MetricReader, timeout_millis: float) -> Optional[MetricsData]:
-        if self._shut_down:
+        if self._lifecycle.stopped:
             _logger.warning("Cannot collect: the MeterProvider is shut down")
             return None
         pipeline = self._pipelines.get(id(reader))
@@ -170,8 +170,7 @@ class MeterProvider(api.MeterProvider):
 
     def shutdown(self, timeout_millis: float = 30_000) -> None:
         """Shut every reader down (periodic readers export one last time); once only."""
-        if self._shut_down:
-            _logger.warning("The MeterProvider was already shut down")
+        if not self._lifecycle.begin_shutdown():
             return
         readers = [pipeline.reader for pipeline in self._pipelines.values()]
         for reader in readers:
@@ -179,4 +178,4 @@ class MeterProvider(api.MeterProvider):
                 reader.shutdown(timeout_millis=timeout_millis)
             except Exception:
                 _logger.exception("Shutting down %r failed", reader)
-        self._shut_down = True
+        self._lifecycle.end_shutdown()
