@@ -1,5 +1,5 @@
 """Every public name of ``opentelemetry.sdk`` exists at our mirrored path, with the reference's
-public methods and keyword parameters, unless ALLOWED says why not.
+public methods, keyword parameters and positional parameter order, unless ALLOWED says why not.
 
 Public names are a module's ``__all__`` or, without one, what the module itself defines at top
 level (classes, functions, assigned names): imports of other modules' names do not count.
@@ -66,7 +66,10 @@ ALLOWED = {
     "trace:Span.__init__(instrumentation_scope=)": "internal constructor",
     "trace:Span.__init__(record_end_metrics=)": "internal constructor",
     "trace:Span.start": "spans are started by Tracer.start_span, never handed out unstarted",
-    "trace:TracerProvider.__init__(meter_provider=)": _SELF_METRICS,
+    "trace:Span.__init__[positional order]": "internal constructor: Tracer.start_span builds spans",
+    "trace:Tracer.__init__[positional order]": "internal constructor: get_tracer() builds tracers",
+    "metrics:Meter.__init__[positional order]": "internal constructor: get_meter() builds it",
+    "metrics:Histogram.__init__[positional order]": "internal constructor",
     "trace.export:SimpleSpanProcessor.__init__(meter_provider=)": _SELF_METRICS,
     "metrics.export:MetricReader.__init__(otel_component_type=)": _SELF_METRICS,
     # Internal plumbing of the reference's metrics pipeline.
@@ -109,6 +112,29 @@ def _keywords(func: Any) -> List[str]:
     ]
 
 
+def _positional(func: Any) -> List[str]:
+    try:
+        parameters = inspect.signature(func).parameters.values()
+    except (TypeError, ValueError):
+        return []
+    return [
+        p.name
+        for p in parameters
+        if p.kind is p.POSITIONAL_OR_KEYWORD and p.name not in ("self", "cls")
+    ]
+
+
+def _same_positions(reference: Any, ours: Any) -> bool:
+    """Code passing arguments by position gets the same meaning: our positional parameters
+    start with the reference's public ones, in its order."""
+    wanted = []
+    for name in _positional(reference):
+        if name.startswith("_"):
+            break
+        wanted.append(name)
+    return _positional(ours)[: len(wanted)] == wanted
+
+
 def _accepts_any_keyword(func: Any) -> bool:
     try:
         parameters = inspect.signature(func).parameters.values()
@@ -136,6 +162,8 @@ def _class_gaps(where: str, reference: type, ours: type) -> Iterator[str]:
             continue
         if callable(value) or isinstance(value, (staticmethod, classmethod)):
             ref_func, our_func = getattr(reference, member), getattr(ours, member)
+            if not _same_positions(ref_func, our_func):
+                yield f"{where}.{member}[positional order]"
             if _accepts_any_keyword(our_func):
                 continue
             ours_accepts = set(_keywords(our_func))
@@ -158,6 +186,8 @@ def _gaps() -> Iterator[str]:
             if inspect.isclass(ref_obj):
                 yield from _class_gaps(where, ref_obj, our_obj)
             elif inspect.isfunction(ref_obj):
+                if not _same_positions(ref_obj, our_obj):
+                    yield f"{where}[positional order]"
                 accepted = set(_keywords(our_obj))
                 for keyword in _keywords(ref_obj):
                     if keyword not in accepted and not _accepts_any_keyword(our_obj):

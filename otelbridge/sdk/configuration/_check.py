@@ -15,13 +15,12 @@ from opentelemetry.environment_variables import OTEL_PROPAGATORS
 
 from otelbridge.sdk.configuration import _metrics, _traces
 from otelbridge.sdk.configuration._errors import ConfigurationError, unknown_value
-from otelbridge.sdk.environment_variables import OTEL_METRICS_EXPORTER, OTEL_TRACES_EXPORTER
-from otelbridge.sdk.export.otlp._config import (
-    GRPC,
-    HTTP_PROTOBUF,
+from otelbridge.sdk.environment_variables import (
     OTEL_EXPORTER_OTLP_PROTOCOL,
-    signal_variable,
+    OTEL_METRICS_EXPORTER,
+    OTEL_TRACES_EXPORTER,
 )
+from otelbridge.sdk.export.otlp._config import GRPC, HTTP_PROTOBUF, signal_variable
 from otelbridge.sdk.propagation.registry import (
     ALIAS_PREFIX,
     DEFAULT,

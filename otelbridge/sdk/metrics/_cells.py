@@ -57,38 +57,33 @@ class LastValueCell(SumCell):
 
 
 class HistogramCell:
-    """Counts per explicit bucket ``(bounds[i-1], bounds[i]]``, plus count, sum, min and max."""
+    """Counts per explicit bucket ``(bounds[i-1], bounds[i]]``, plus sum, min and max (the
+    count is the buckets' total, summed at collection rather than kept on every update)."""
 
-    __slots__ = ("attributes", "bounds", "count", "counts", "max", "min", "record_min_max", "sum")
+    __slots__ = ("attributes", "bounds", "counts", "max", "min", "sum")
 
-    def __init__(
-        self, bounds: Sequence[float], record_min_max: bool, attributes: Dict[str, Any]
-    ) -> None:
+    def __init__(self, bounds: Sequence[float], attributes: Dict[str, Any]) -> None:
         self.attributes = attributes
         self.bounds = bounds
-        self.record_min_max = record_min_max
         self.counts: List[int] = [0] * (len(bounds) + 1)
-        self.count = 0
         self.sum: Union[int, float] = 0
         self.min = _INF
         self.max = -_INF
 
     def update(self, value: Union[int, float]) -> None:
         self.counts[bisect_left(self.bounds, value)] += 1
-        self.count += 1
         self.sum += value
-        if self.record_min_max:
-            if value < self.min:
-                self.min = value
-            if value > self.max:
-                self.max = value
+        if value < self.min:
+            self.min = value
+        if value > self.max:
+            self.max = value
 
     def point(self, start: int, now: int, exemplars: Sequence[Exemplar] = ()) -> HistogramDataPoint:
         return HistogramDataPoint(
             attributes=self.attributes,
             start_time_unix_nano=start,
             time_unix_nano=now,
-            count=self.count,
+            count=sum(self.counts),
             sum=self.sum,
             bucket_counts=list(self.counts),
             explicit_bounds=list(self.bounds),
@@ -96,3 +91,14 @@ class HistogramCell:
             max=self.max,
             exemplars=list(exemplars),
         )
+
+
+class HistogramCellWithoutMinMax(HistogramCell):
+    """``record_min_max=False``: min and max stay unset (a separate class, so that the usual
+    update does not test a flag on every value)."""
+
+    __slots__ = ()
+
+    def update(self, value: Union[int, float]) -> None:
+        self.counts[bisect_left(self.bounds, value)] += 1
+        self.sum += value

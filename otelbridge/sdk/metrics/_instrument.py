@@ -23,6 +23,8 @@ from otelbridge.sdk.util.instrumentation import InstrumentationScope
 
 _logger = logging.getLogger(__name__)
 _INF = float("inf")
+#: Plain numbers are range-checked inline (no call); anything else goes through the checks below.
+_PLAIN = frozenset((int, float))
 
 Recorder = Callable[[float, Attributes], None]
 Offer = Callable[[float, Attributes, Context], None]
@@ -90,7 +92,7 @@ class Counter(_Instrument, api.Counter):
     def add(
         self, amount: float, attributes: Attributes = None, context: Optional[Context] = None
     ) -> None:
-        if not _finite_non_negative(amount):
+        if not (type(amount) in _PLAIN and 0 <= amount < _INF) and not _finite_non_negative(amount):
             _drop(self, amount, _NON_NEGATIVE)
             return
         self._deliver(amount, attributes, context)
@@ -102,7 +104,7 @@ class UpDownCounter(_Instrument, api.UpDownCounter):
     def add(
         self, amount: float, attributes: Attributes = None, context: Optional[Context] = None
     ) -> None:
-        if not _finite(amount):
+        if not (type(amount) in _PLAIN and -_INF < amount < _INF) and not _finite(amount):
             _drop(self, amount, _FINITE)
             return
         self._deliver(amount, attributes, context)
@@ -126,7 +128,7 @@ class Histogram(_Instrument, api.Histogram):
     def record(
         self, amount: float, attributes: Attributes = None, context: Optional[Context] = None
     ) -> None:
-        if not _finite(amount):
+        if not (type(amount) in _PLAIN and -_INF < amount < _INF) and not _finite(amount):
             _drop(self, amount, _FINITE)
             return
         self._deliver(amount, attributes, context)
@@ -138,7 +140,7 @@ class Gauge(_Instrument, api._Gauge):
     def set(
         self, amount: float, attributes: Attributes = None, context: Optional[Context] = None
     ) -> None:
-        if not _finite(amount):
+        if not (type(amount) in _PLAIN and -_INF < amount < _INF) and not _finite(amount):
             _drop(self, amount, _FINITE)
             return
         self._deliver(amount, attributes, context)

@@ -19,6 +19,9 @@ from opentelemetry.trace.propagation import _SPAN_KEY
 _runtime = getattr(context_api, "_RUNTIME_CONTEXT", None)
 _var = _runtime._current_context if type(_runtime) is ContextVarsRuntimeContext else None
 _set_item = dict.__setitem__
+#: The runtime context's ContextVar (``None`` with a non-default runtime context), for the
+#: tracer's inlined lookup of the current span.
+CONTEXT_VAR = _var
 _logger = logging.getLogger(__name__)
 SPAN_KEY = _SPAN_KEY
 

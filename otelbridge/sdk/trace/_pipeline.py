@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from otelbridge.sdk.resources import Resource
     from otelbridge.sdk.trace._limits import SpanLimits
     from otelbridge.sdk.trace._processor import SpanProcessor
+    from otelbridge.sdk.trace._self_metrics import SpanMetrics
     from otelbridge.sdk.trace.id_generator import IdGenerator
     from otelbridge.sdk.trace.sampling import FastDecide, Sampler
 
@@ -39,6 +40,7 @@ class Pipeline:
         "random_trace_id",
         "resource",
         "sampler",
+        "span_metrics",
     )
 
     def __init__(
@@ -64,6 +66,7 @@ class Pipeline:
         self.max_links = _count(limits.max_links)
         self.max_event_attributes = _count(limits.max_event_attributes)
         self.max_link_attributes = _count(limits.max_link_attributes)
+        self.span_metrics: Optional[SpanMetrics] = None
         self.on_start: Tuple[Callable[..., Any], ...] = ()
         self.on_end: Tuple[Callable[[Any], Any], ...] = ()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Dict, Mapping, Optional, Sequence, Tuple
 
+from opentelemetry import metrics as metrics_api
 from opentelemetry import trace as trace_api
 
 from otelbridge.sdk.resources import Resource
@@ -15,6 +16,7 @@ from otelbridge.sdk.trace._processor import (
     SynchronousMultiSpanProcessor,
     processors_of,
 )
+from otelbridge.sdk.trace._self_metrics import span_metrics
 from otelbridge.sdk.trace._tracer import Tracer
 from otelbridge.sdk.trace.id_generator import IdGenerator, RandomIdGenerator
 from otelbridge.sdk.trace.sampling import Sampler, sampler_from_env
@@ -40,6 +42,8 @@ class TracerProvider(trace_api.TracerProvider):
 
     Defaults come from the environment: the sampler from ``OTEL_TRACES_SAMPLER(_ARG)``, the
     resource from :meth:`Resource.create`, limits from the ``OTEL_*_LIMIT`` variables.
+    ``meter_provider`` receives the SDK's span metrics when
+    ``OTEL_PYTHON_SDK_INTERNAL_METRICS_ENABLED=true`` (default: the global meter provider).
     """
 
     def __init__(
@@ -50,6 +54,7 @@ class TracerProvider(trace_api.TracerProvider):
         active_span_processor: Optional[SpanProcessor] = None,
         id_generator: Optional[IdGenerator] = None,
         span_limits: Optional[SpanLimits] = None,
+        meter_provider: Optional[metrics_api.MeterProvider] = None,
     ) -> None:
         self._resource = Resource.create() if resource is None else resource
         self.sampler = _default_sampler() if sampler is None else sampler
@@ -60,6 +65,7 @@ class TracerProvider(trace_api.TracerProvider):
             self._resource, self.sampler, self.id_generator, self._span_limits
         )
         self._pipeline.set_processors(processors_of(self._active_span_processor))
+        self._pipeline.span_metrics = span_metrics(meter_provider)
         self._tracers: Dict[Tuple[Any, ...], Tracer] = {}
         self._disabled = sdk_disabled()
         self._lifecycle = Lifecycle("TracerProvider")

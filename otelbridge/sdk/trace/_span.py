@@ -302,7 +302,7 @@ def _ended(span: Span, method: str) -> None:
 class Span(trace_api.Span, ReadableSpan):
     """A live, recording span. Created by :meth:`Tracer.start_span`; never construct directly."""
 
-    __slots__ = ("_pipeline", "_record_exception", "_set_status_on_exception")
+    __slots__ = ("_live", "_pipeline", "_record_exception", "_set_status_on_exception")
 
     def __init__(
         self,
@@ -332,6 +332,7 @@ class Span(trace_api.Span, ReadableSpan):
         self._dropped_events = 0
         self._record_exception = record_exception
         self._set_status_on_exception = set_status_on_exception
+        self._live: Optional[Dict[str, str]] = None  # SDK self-metrics only (_self_metrics.py)
         if attributes:
             self._attributes, self._dropped_attributes = clean_attributes(
                 attributes, pipeline.max_span_attributes, pipeline.max_attribute_length
@@ -504,6 +505,8 @@ class Span(trace_api.Span, ReadableSpan):
         if self._end_time is not None:
             return _ended(self, "end")
         self._end_time = end_time
+        if self._live is not None:
+            self._pipeline.span_metrics.live.add(-1, self._live)  # type: ignore[union-attr]
         for on_end in self._pipeline.on_end:
             try:
                 on_end(self)

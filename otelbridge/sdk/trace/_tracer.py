@@ -20,7 +20,7 @@ from opentelemetry.trace import (
 )
 from opentelemetry.trace.status import Status, StatusCode
 
-from otelbridge.sdk.trace._context import SPAN_KEY, attach, current_span, detach
+from otelbridge.sdk.trace._context import CONTEXT_VAR, SPAN_KEY, attach, current_span, detach
 from otelbridge.sdk.trace._span import Span
 from otelbridge.sdk.trace._span_context import IS_VALID, TRACE_FLAGS, TRACE_ID, TRACE_STATE
 from otelbridge.sdk.trace.sampling import Decision
@@ -77,11 +77,19 @@ class Tracer(trace_api.Tracer):
         set_status_on_exception: bool = True,
     ) -> trace_api.Span:
         pipeline = self._pipeline
-        parent_span = current_span(context)
+        # current_span() and get_span_context() inlined for the common cases (the hot path)
+        parent_span: Optional[trace_api.Span]
+        if context is None and CONTEXT_VAR is not None:
+            parent_span = CONTEXT_VAR.get().get(SPAN_KEY)  # type: ignore[assignment]
+        else:
+            parent_span = current_span(context)
         parent: Optional[SpanContext] = None
         if parent_span is not None:
-            parent = parent_span.get_span_context()
-            if not parent[IS_VALID]:
+            if type(parent_span) is Span:
+                parent = parent_span._context
+            else:
+                parent = parent_span.get_span_context()
+            if not parent[IS_VALID]:  # type: ignore[index]  # span contexts are never None
                 parent = None
         if parent is None:
             trace_id = pipeline.generate_trace_id()
@@ -102,6 +110,8 @@ class Tracer(trace_api.Tracer):
             attributes = result.attributes
             trace_state = result.trace_state or DEFAULT_TRACE_STATE
         span_id = pipeline.generate_span_id()
+        metrics = pipeline.span_metrics
+        live = None if metrics is None else metrics.started(parent, decision)
         if decision is _DROP:
             return NonRecordingSpan(
                 _new_context(
@@ -123,6 +133,8 @@ class Tracer(trace_api.Tracer):
             record_exception,
             set_status_on_exception,
         )
+        if live is not None:
+            span._live = live
         for on_start in pipeline.on_start:
             try:
                 on_start(span, context)

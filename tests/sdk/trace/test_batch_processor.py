@@ -221,3 +221,40 @@ def test_spans_from_many_threads_exported_exactly_once_while_flushing() -> None:
     assert len(names) == len(set(names)) == 1200
     assert processor.dropped_spans == 0
     provider.shutdown()
+
+
+def test_drops_from_many_threads_are_all_counted(caplog) -> None:
+    """Eight threads end spans into a full queue at once (with a tiny switch interval, so they
+    interleave constantly): every drop is counted, and the first one is logged once."""
+    exporter = RecordingExporter(block=True)
+    processor = BatchSpanProcessor(
+        exporter, max_queue_size=1, max_export_batch_size=1, schedule_delay_millis=60000
+    )
+    provider, tracer = tracer_with(processor)
+    span = tracer.start_span("first")
+    span.end()
+    deadline = time.monotonic() + 2
+    while processor._queue and time.monotonic() < deadline:  # the worker takes it and blocks
+        time.sleep(0.001)
+    tracer.start_span("filler").end()  # the queue is now full until the exporter is released
+    assert len(processor._queue) == 1
+    dropped_before = processor.dropped_spans
+    per_thread, threads = 5000, 8
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        with caplog.at_level(logging.WARNING):
+            workers = [
+                threading.Thread(target=lambda: [processor.on_end(span) for _ in range(per_thread)])
+                for _ in range(threads)
+            ]
+            for worker in workers:
+                worker.start()
+            for worker in workers:
+                worker.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert processor.dropped_spans - dropped_before == per_thread * threads
+    assert sum("queue is full" in r.getMessage() for r in caplog.records) <= 1
+    exporter.release.set()
+    provider.shutdown()

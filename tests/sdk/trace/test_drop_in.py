@@ -66,7 +66,7 @@ def run_scenario(prefix: str) -> List[Dict[str, Any]]:
                 s.instrumentation_scope.schema_url,
             ),
             "service": s.resource.attributes["service.name"],
-            "sampled": s.context.trace_flags.sampled,
+            "trace_flags": s.context.trace_flags,  # sampled and random-trace-id bits
             "same_trace": s.context.trace_id == spans[-1].context.trace_id,
             "json_keys": sorted(__import__("json").loads(s.to_json())),
         }

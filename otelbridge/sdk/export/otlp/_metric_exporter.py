@@ -10,6 +10,9 @@ from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import (
     ExportMetricsServiceResponse,
 )
 
+from otelbridge.sdk.environment_variables import (
+    OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION,
+)
 from otelbridge.sdk.export._transport import Sender, SenderOwner, Transport, TransportConfig
 from otelbridge.sdk.export.otlp.proto.common.metrics_encoder import serialize_metrics
 from otelbridge.sdk.metrics import Histogram
@@ -27,10 +30,6 @@ from otelbridge.sdk.metrics.view import (
 )
 
 _logger = logging.getLogger(__name__)
-
-OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION = (
-    "OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION"
-)
 
 
 def preferred_aggregation_from_env() -> Dict[type, Aggregation]:

@@ -5,13 +5,15 @@ from __future__ import annotations
 import os
 from typing import Optional
 
+from otelbridge.sdk.environment_variables import (
+    OTEL_EXPORTER_ZIPKIN_ENDPOINT,
+    OTEL_EXPORTER_ZIPKIN_TIMEOUT,
+)
 from otelbridge.sdk.export._span_exporter import TransportSpanExporter
 from otelbridge.sdk.export._transport import TransportConfig, parse_timeout
 from otelbridge.sdk.export._transport._http import HttpTransport
 from otelbridge.sdk.export.zipkin._encoder import encode_spans
 
-OTEL_EXPORTER_ZIPKIN_ENDPOINT = "OTEL_EXPORTER_ZIPKIN_ENDPOINT"
-OTEL_EXPORTER_ZIPKIN_TIMEOUT = "OTEL_EXPORTER_ZIPKIN_TIMEOUT"
 DEFAULT_ENDPOINT = "http://localhost:9411/api/v2/spans"
 
 

@@ -13,7 +13,13 @@ from functools import partial
 from typing import Any, Callable, FrozenSet, List, Optional, Sequence
 
 from otelbridge.sdk.metrics import _point
-from otelbridge.sdk.metrics._cells import DEFAULT_BOUNDARIES, HistogramCell, LastValueCell, SumCell
+from otelbridge.sdk.metrics._cells import (
+    DEFAULT_BOUNDARIES,
+    HistogramCell,
+    HistogramCellWithoutMinMax,
+    LastValueCell,
+    SumCell,
+)
 from otelbridge.sdk.metrics._exemplar import (
     AlignedHistogramBucketExemplarReservoir,
     ExemplarReservoirBuilder,
@@ -176,9 +182,9 @@ class ExplicitBucketHistogramAggregation(Aggregation):
 
     def _stream(self, instrument: _Instrument, spec: StreamSpec) -> Optional[MetricStream]:
         bounds = self._bounds_for(instrument)
-        new_cell = partial(HistogramCell, bounds, self._record_min_max)
+        cell = HistogramCell if self._record_min_max else HistogramCellWithoutMinMax
         return _make_stream(
-            instrument, spec, new_cell, _histogram_data, self, boundaries=list(bounds)
+            instrument, spec, partial(cell, bounds), _histogram_data, self, boundaries=list(bounds)
         )
 
 

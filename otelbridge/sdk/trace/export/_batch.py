@@ -124,9 +124,12 @@ class BatchSpanProcessor(SpanProcessor):
 
     def _start_worker(self) -> None:
         """Fresh queue, events, counters and worker (at construction and in a forked child)."""
-        self._dropped = 0  # queue full (counted on the hot path)
+        self._dropped = 0  # queue full
         self._dropped_reported = 0
         self._dropped_late = 0  # ended after shutdown
+        # Drops only happen off the fast path (queue full, or after shutdown), so they are
+        # counted under a lock: `+=` on an attribute is not atomic across threads.
+        self._drop_lock = threading.Lock()
         self._given_up = 0  # still queued when shutdown gave up on the receiver
         self._processed = 0  # handed to the exporter for good (delivered or failed there)
         self._queue: Deque[ReadableSpan] = collections.deque()
@@ -163,13 +166,16 @@ class BatchSpanProcessor(SpanProcessor):
         if not span.context.trace_flags & 1:  # type: ignore[union-attr]  # ended spans have one
             return
         if self._shutdown:
-            self._dropped_late += 1
+            with self._drop_lock:
+                self._dropped_late += 1
             return
         queue = self._queue
         size = len(queue)
         if size >= self.max_queue_size:
-            self._dropped += 1
-            if self._dropped == 1:
+            with self._drop_lock:
+                self._dropped += 1
+                first = self._dropped == 1
+            if first:
                 _logger.warning(
                     "BatchSpanProcessor queue is full (%d spans); dropping spans",
                     self.max_queue_size,

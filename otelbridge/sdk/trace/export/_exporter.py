@@ -99,6 +99,8 @@ def deliver_safely(
     finally:
         if token is not None:
             detach(token)
-    if getattr(result, "name", None) == "SUCCESS":
+    # Identity first: Enum's ``name`` is a property, and this runs once per exported span under
+    # SimpleSpanProcessor; the name compare accepts foreign result enums (opentelemetry-sdk's).
+    if result is SpanExportResult.SUCCESS or getattr(result, "name", None) == "SUCCESS":
         return DELIVERED
     return Delivery(ok=False, error="exporter reported failure")
