@@ -4,6 +4,8 @@
 its spans caught by an exporter put in place of OpenCensus' default ``PrintExporter``.
 ``python oc_span_tree.py native PROGRAM``: a migrated program, natively on the OpenTelemetry API
 and our SDK (in-memory exporter; ``configure()`` in the program exports nowhere).
+``python oc_span_tree.py bridge PROGRAM``: any program under otelbridge's bridge, whose OpenCensus
+shim serves the OpenCensus calls (all of a legacy program's, the kept ones of a partial migration).
 
 Both print the same outline: names, parent links, kinds, attributes, events and whether the span
 failed. OpenCensus has no unset status (every span starts as OK), so statuses compare as
@@ -96,7 +98,7 @@ def opencensus(path: str) -> list[Record]:
     ]
 
 
-def native(path: str) -> tuple[list[Record], str]:
+def native(path: str, bridge: bool = False) -> tuple[list[Record], str]:
     from opentelemetry import trace
 
     from otelbridge.sdk.trace import TracerProvider
@@ -111,7 +113,12 @@ def native(path: str) -> tuple[list[Record], str]:
     exporter = InMemorySpanExporter()
     provider = TracerProvider()
     provider.add_span_processor(SimpleSpanProcessor(exporter))
-    trace.set_tracer_provider(provider)
+    if bridge:  # OpenCensus calls (legacy, or kept by a partial migration) served by the shim
+        from otelbridge.bridge import install
+
+        install(tracer_provider=provider)
+    else:
+        trace.set_tracer_provider(provider)
     _run(path)
     spans = exporter.get_finished_spans()
     records = [
@@ -134,7 +141,7 @@ if __name__ == "__main__":
     if variant == "opencensus":
         print(outline(opencensus(program)))
     else:
-        records, exact = native(program)
+        records, exact = native(program, bridge=variant == "bridge")
         print(outline(records))
         print("--")
         print(exact)
