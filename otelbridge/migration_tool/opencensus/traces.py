@@ -33,6 +33,7 @@ from otelbridge.migration_tool.opencensus.names import (
     TRACER_ONLY_METHODS,
 )
 from otelbridge.migration_tool.opencensus.setup import SetupMapper, configure_call, packages
+from otelbridge.migration_tool.opencensus.stats import Stats
 from otelbridge.migration_tool.opencensus.status import map_status
 from otelbridge.migration_tool.transforms.base import LegacyTransform, arg, has_star_args
 from otelbridge.migration_tool.walk import walk
@@ -78,6 +79,8 @@ class OpenCensusTraces(LegacyTransform):
         for group in self.analysis.groups.values():
             self._plan_group(group)
         self._integrations.plan(node)
+        self._stats_reason = ""
+        Stats(self, names).plan(node)
         self._mark_leftovers(node)
 
     def _plan_call(self, call: cst.Call) -> None:
@@ -261,6 +264,27 @@ class OpenCensusTraces(LegacyTransform):
         self._removed.add(statement)
         self._after.setdefault(statement, []).extend(lines)  # type: ignore[arg-type]
 
+    def insert_after(self, statement: cst.CSTNode, line: cst.SimpleStatementLine) -> None:
+        self._after.setdefault(statement, []).append(line)
+
+    def note_stats_kept(self, reason: str) -> None:
+        """The module's stats stay OpenCensus: the leftover markers give ``reason``."""
+        self._stats_reason = reason
+
+    def bound_values(self, name: cst.Name) -> list[cst.BaseExpression]:
+        """What every binding that reaches the load ``name`` binds (empty if one is unknown)."""
+        scope = self.metadata[ScopeProvider].get(name)
+        values: list[cst.BaseExpression] = []
+        for access in scope.accesses[name.value] if scope is not None else ():
+            if access.node is not name:
+                continue
+            for referent in access.referents:
+                value = self.analysis.bindings.get(referent.node)  # type: ignore[arg-type]
+                if value is None:
+                    return []
+                values.append(value)
+        return values
+
     # -- what stays OpenCensus: markers -----------------------------------------------------
     def _keep(self, node: cst.CSTNode, reason: str) -> None:
         """Mark the statement of ``node`` (once: its first reason is the one that matters)."""
@@ -314,7 +338,11 @@ class OpenCensusTraces(LegacyTransform):
                 and any(n.startswith(ROOT + ".") for n in self.model.qualified_names(parent))
             ):
                 continue  # the outermost ``a.b.c`` speaks for its parts
-            self._keep(node, f"{min(names)} has no automatic OpenTelemetry mapping")
+            first = min(names)
+            if self._stats_reason and first.startswith(("opencensus.stats.", "opencensus.tags.")):
+                self._keep(node, f"this module's stats stay OpenCensus: {self._stats_reason}")
+            else:
+                self._keep(node, f"{first} has no automatic OpenTelemetry mapping")
         self._mark_holders(module)
         for statement, imported in _imports(module):
             if self._still_used(imported):

@@ -2,7 +2,8 @@
 """Behavioural equivalence: OpenCensus programs (``tests/fixtures/opencensus``) traced by OpenCensus
 itself, under otelbridge's OpenCensus shim, and after ``otelbridge migrate --write`` (natively on
 our SDK when fully migrated, under the bridge when a partial migration kept OpenCensus calls) give
-the same span trees: names, parents, kinds, attributes, events, failed or not.
+the same span trees (names, parents, kinds, attributes, events, failed or not) and the same metric
+streams (names, kinds, attributes, values, histogram counts, sums and bucket counts).
 
 Each program runs in a fresh process through ``oc_span_tree.py``. The OpenTelemetry sides are also
 checked exactly against the outlines below (UNSET where OpenCensus never set a status).
@@ -38,12 +39,26 @@ EXPECTED = {
         /home kind=SERVER status=UNSET attrs={http.status_code=200} events=[]
           render kind=INTERNAL status=UNSET attrs={template='home.html'} events=[]
         """,
+    "stats_app": "",
+}
+#: Metric streams, where a program records any.
+METRICS = {
+    "stats_app": """
+        last_response_bytes gauge {method='GET'} 300
+        last_response_bytes gauge {method='POST'} 50
+        latency_count sum {method='GET'} 2
+        latency_count sum {method='POST'} 1
+        latency_distribution histogram {method='GET'} (2, 75.0, [1, 0, 1, 0])
+        latency_distribution histogram {method='POST'} (1, 20.0, [0, 1, 0, 0])
+        response_bytes sum {} 450
+        """,
 }
 #: Programs the migration converts entirely: they run without the bridge.
-FULLY_MIGRATED = frozenset({"nested", "pairs"})
+FULLY_MIGRATED = frozenset({"nested", "pairs", "stats_app"})
 
 
-def _run(variant: str, program: Path) -> str:
+def _run(variant: str, program: Path) -> list[str]:
+    """The driver's sections: spans (normalised), [spans (exact),] metric streams."""
     result = subprocess.run(
         [sys.executable, str(DRIVER), variant, str(program)],
         capture_output=True,
@@ -52,7 +67,12 @@ def _run(variant: str, program: Path) -> str:
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    return result.stdout.strip()
+    spans, metrics = result.stdout.split("\n==\n")
+    return [part.strip("\n") for part in (*spans.split("\n--\n"), metrics)]
+
+
+def _expected(table: dict, name: str) -> str:
+    return textwrap.dedent(table.get(name, "")).strip()
 
 
 @pytest.fixture(scope="module")
@@ -68,10 +88,10 @@ def test_every_program_has_an_expected_tree() -> None:
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_legacy_program_under_the_shim_traces_as_opencensus_did(name: str) -> None:
-    legacy = _run("opencensus", CORPUS / f"{name}.py")
-    normalised, exact = _run("bridge", CORPUS / f"{name}.py").split("\n--\n")
+    legacy, _ = _run("opencensus", CORPUS / f"{name}.py")
+    normalised, exact, _ = _run("bridge", CORPUS / f"{name}.py")
     assert normalised == legacy
-    assert exact == textwrap.dedent(EXPECTED[name]).strip()
+    assert exact == _expected(EXPECTED, name)
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -79,7 +99,9 @@ def test_migrated_program_traces_as_opencensus_did(name: str, migrated: Path) ->
     program = migrated / f"{name}.py"
     fully = "opencensus" not in program.read_text()
     assert fully == (name in FULLY_MIGRATED)
-    legacy = _run("opencensus", CORPUS / f"{name}.py")
-    normalised, exact = _run("native" if fully else "bridge", program).split("\n--\n")
+    legacy, legacy_metrics = _run("opencensus", CORPUS / f"{name}.py")
+    normalised, exact, metrics = _run("native" if fully else "bridge", program)
     assert normalised == legacy
-    assert exact == textwrap.dedent(EXPECTED[name]).strip()
+    assert exact == _expected(EXPECTED, name)
+    assert legacy_metrics == _expected(METRICS, name)
+    assert metrics == legacy_metrics
