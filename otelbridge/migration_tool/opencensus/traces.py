@@ -26,16 +26,18 @@ from otelbridge.migration_tool.opencensus.analysis import (
 )
 from otelbridge.migration_tool.opencensus.integrations import Integrations
 from otelbridge.migration_tool.opencensus.names import (
+    ATTRIBUTE_TABLES,
     GET_CURRENT_SPAN,
     ROOT,
+    ROUTES,
     SPAN_ONLY_METHODS,
     TRACER_CLASS,
     TRACER_ONLY_METHODS,
 )
-from otelbridge.migration_tool.opencensus.setup import SetupMapper, configure_call, packages
+from otelbridge.migration_tool.opencensus.setup import Setup, SetupMapper, configure_call, packages
 from otelbridge.migration_tool.opencensus.stats import Stats
 from otelbridge.migration_tool.opencensus.status import map_status
-from otelbridge.migration_tool.transforms.base import LegacyTransform, arg, has_star_args
+from otelbridge.migration_tool.transforms.base import LegacyTransform, arg, has_star_args, literal
 from otelbridge.migration_tool.walk import walk
 
 #: Rules of OpenCensus findings (the OpenTracing partial-conversion plan ignores them).
@@ -63,6 +65,7 @@ class OpenCensusTraces(LegacyTransform):
         self._dropped: set[cst.CSTNode] = set()
         self._parents: dict = {}
         self._kept: set[cst.CSTNode] = set()
+        self._subscripts: dict[cst.Subscript, cst.SimpleString] = {}
 
     # -- planning, on the original tree -----------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
@@ -71,11 +74,14 @@ class OpenCensusTraces(LegacyTransform):
         self._header = {line.comment.value for line in node.header if line.comment is not None}
         self._parents = self.state.wrapper.resolve(ParentNodeProvider)  # type: ignore[assignment]
         names = self.model.qualified_names
-        self._setup = SetupMapper(node, scopes, self._parents, names)
+        self._setup = self.setup_mapper = SetupMapper(node, scopes, self._parents, names)
         self.analysis = Analysis(node, scopes, self._parents, names, self._setup.blocker)
         self._integrations = Integrations(self, names)
         for candidate in _walk_calls(node):
             self._plan_call(candidate)
+        for subscript in walk(node):
+            if isinstance(subscript, cst.Subscript):
+                self._plan_attribute_name(subscript)
         for group in self.analysis.groups.values():
             self._plan_group(group)
         self._integrations.plan(node)
@@ -100,6 +106,30 @@ class OpenCensusTraces(LegacyTransform):
                 self._plan_span_call(call, method)
         if GET_CURRENT_SPAN in called and not call.args:
             self._current_span(call)
+
+    def _plan_attribute_name(self, node: cst.Subscript) -> None:
+        """``attributes_helper.COMMON_ATTRIBUTES['HTTP_URL']`` -> ``"http.url"``."""
+        tables = [
+            ATTRIBUTE_TABLES[n]
+            for n in self.model.qualified_names(node.value)
+            if n in ATTRIBUTE_TABLES
+        ]
+        if not tables or len(node.slice) != 1:
+            return
+        index = node.slice[0].slice
+        key = literal(index.value) if isinstance(index, cst.Index) else None
+        if isinstance(key, str) and key in tables[0]:
+            self._dropped.add(node)
+            self._subscripts[node] = self.string(tables[0][key])
+
+    def leave_Subscript(
+        self, original_node: cst.Subscript, updated_node: cst.Subscript
+    ) -> cst.BaseExpression:
+        replacement = self._subscripts.get(original_node)
+        if replacement is None:
+            return updated_node
+        self.rewrote()
+        return replacement.with_changes(lpar=updated_node.lpar, rpar=updated_node.rpar)
 
     def _current_span(self, call: cst.Call) -> None:
         group = self._assigned_group(call)
@@ -154,9 +184,12 @@ class OpenCensusTraces(LegacyTransform):
         self._calls[value] = lambda original, updated: self.expr(
             original, "{trace}.get_tracer(__name__)"
         )
-        if TRACER_CLASS not in self.model.qualified_names(value.func):
-            return
-        setup = self._setup.setups[value]
+        if TRACER_CLASS in self.model.qualified_names(value.func):
+            self.place_configure(value, self._setup.setups[value])
+
+    def place_configure(self, value: cst.Call, setup: Setup) -> None:
+        """The ``configure()`` a set-up call (``Tracer``, a middleware) moves to, with its notes,
+        once per module for one configuration."""
         statement = self._statement(value)
         line = cst.SimpleStatementLine([cst.Expr(configure_call(self, value, setup))])
         notes = setup.notes + [
@@ -341,6 +374,8 @@ class OpenCensusTraces(LegacyTransform):
             first = min(names)
             if self._stats_reason and first.startswith(("opencensus.stats.", "opencensus.tags.")):
                 self._keep(node, f"this module's stats stay OpenCensus: {self._stats_reason}")
+            elif first in ROUTES:
+                self._keep(node, f"{first} has no automatic mapping; use {ROUTES[first]}")
             else:
                 self._keep(node, f"{first} has no automatic OpenTelemetry mapping")
         self._mark_holders(module)

@@ -352,6 +352,49 @@ CASES: dict[str, tuple[str, str]] = {
             mmap.record()
         """,
     ),
+    "Flask middleware becomes the instrumentor; attribute-name tables are written out": (
+        """
+        import flask
+        from opencensus.ext.flask.flask_middleware import FlaskMiddleware
+        from opencensus.ext.zipkin.trace_exporter import ZipkinExporter
+        from opencensus.trace import attributes_helper
+        from opencensus.trace.samplers import AlwaysOnSampler
+
+        HTTP_URL = attributes_helper.COMMON_ATTRIBUTES["HTTP_URL"]
+        app = flask.Flask(__name__)
+        # tracing
+        FlaskMiddleware(app, sampler=AlwaysOnSampler(), exporter=ZipkinExporter())
+        """,
+        """
+        import flask
+        from opentelemetry.instrumentation.flask import FlaskInstrumentor
+        from otelbridge.sdk import configure
+        from otelbridge.sdk.export.zipkin import ZipkinExporter as otel_ZipkinExporter
+
+        HTTP_URL = "http.url"
+        app = flask.Flask(__name__)
+        # TODO(otelbridge): pip install opentelemetry-instrumentation-flask; settings in app.config['OPENCENSUS'] are not read any more
+        configure(sampler="always_on", span_exporters=[otel_ZipkinExporter()])
+        # tracing
+        FlaskInstrumentor().instrument_app(app)
+        """,
+    ),
+    "what has no equivalent is marked with the nearest OpenTelemetry route": (
+        """
+        import logging
+        from opencensus.ext.azure.log_exporter import AzureLogHandler
+
+        logging.getLogger().addHandler(AzureLogHandler(connection_string="InstrumentationKey=0"))
+        """,
+        f"""
+        import logging
+        {KEPT}still used by code that stays on OpenCensus
+        from opencensus.ext.azure.log_exporter import AzureLogHandler
+
+        {KEPT}opencensus.ext.azure.log_exporter.AzureLogHandler has no automatic mapping; use OpenTelemetry logs: a LoggingHandler with AzureMonitorLogExporter (azure-monitor-opentelemetry-exporter), or azure-monitor-opentelemetry's configure_azure_monitor()
+        logging.getLogger().addHandler(AzureLogHandler(connection_string="InstrumentationKey=0"))
+        """,
+    ),
     "OpenCensus objects held in variables are followed to their uses": (
         """
         from opencensus.stats import stats as stats_module
