@@ -13,11 +13,12 @@ so span volume does not jump by four orders of magnitude on the day of the migra
 from __future__ import annotations
 
 import dataclasses
-from typing import Callable, Mapping, Optional
+from typing import Optional
 
 import libcst as cst
-from libcst.metadata import GlobalScope, Scope
+from libcst.metadata import GlobalScope
 
+from otelbridge.migration_tool.opencensus.analysis import ModuleFacts
 from otelbridge.migration_tool.opencensus.names import (
     DEFAULT_PROPAGATORS,
     DEFAULT_RATE,
@@ -52,17 +53,11 @@ class Setup:
 class SetupMapper:
     """Maps ``Tracer(...)`` calls of one module; ``blocker`` says why one cannot move."""
 
-    def __init__(
-        self,
-        module: cst.Module,
-        scopes: Mapping[cst.CSTNode, Optional[Scope]],
-        parents: Mapping[cst.CSTNode, cst.CSTNode],
-        names: Callable[[cst.CSTNode], set[str]],
-    ) -> None:
-        self._module = module
-        self._scopes = scopes
-        self._parents = parents
-        self._names = names
+    def __init__(self, facts: ModuleFacts) -> None:
+        self._module = facts.module
+        self._scopes = facts.scopes
+        self._parents = facts.parents
+        self._names = facts.names
         self.setups: dict[cst.Call, Setup] = {}
 
     def blocker(self, call: cst.Call, positional: int = 0, what: str = "Tracer") -> str:

@@ -21,6 +21,7 @@ from otelbridge.migration_tool.opencensus.analysis import (
     TRACER,
     Analysis,
     Group,
+    ModuleFacts,
     Pair,
     Suite,
 )
@@ -54,7 +55,8 @@ class OpenCensusTraces(LegacyTransform):
 
     def __init__(self, context) -> None:  # type: ignore[no-untyped-def]
         super().__init__(context)
-        self._calls: dict[cst.Call, _Rewrite] = {}
+        #: expressions rewritten: calls, and attribute-name subscripts
+        self._calls: dict[cst.BaseExpression, _Rewrite] = {}
         #: original statements rewritten in place, and removed
         self._statements: dict[cst.CSTNode, Callable[[cst.CSTNode], cst.CSTNode]] = {}
         self._removed: set[cst.CSTNode] = set()
@@ -65,7 +67,6 @@ class OpenCensusTraces(LegacyTransform):
         self._dropped: set[cst.CSTNode] = set()
         self._parents: dict = {}
         self._kept: set[cst.CSTNode] = set()
-        self._subscripts: dict[cst.Subscript, cst.SimpleString] = {}
 
     # -- planning, on the original tree -----------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
@@ -74,8 +75,9 @@ class OpenCensusTraces(LegacyTransform):
         self._header = {line.comment.value for line in node.header if line.comment is not None}
         self._parents = self.state.wrapper.resolve(ParentNodeProvider)  # type: ignore[assignment]
         names = self.model.qualified_names
-        self._setup = self.setup_mapper = SetupMapper(node, scopes, self._parents, names)
-        self.analysis = Analysis(node, scopes, self._parents, names, self._setup.blocker)
+        facts = ModuleFacts(node, scopes, self._parents, names)
+        self._setup = self.setup_mapper = SetupMapper(facts)
+        self.analysis = Analysis(facts, self._setup.blocker)
         self._integrations = Integrations(self, names)
         for candidate in _walk_calls(node):
             self._plan_call(candidate)
@@ -120,16 +122,10 @@ class OpenCensusTraces(LegacyTransform):
         key = literal(index.value) if isinstance(index, cst.Index) else None
         if isinstance(key, str) and key in tables[0]:
             self._dropped.add(node)
-            self._subscripts[node] = self.string(tables[0][key])
-
-    def leave_Subscript(
-        self, original_node: cst.Subscript, updated_node: cst.Subscript
-    ) -> cst.BaseExpression:
-        replacement = self._subscripts.get(original_node)
-        if replacement is None:
-            return updated_node
-        self.rewrote()
-        return replacement.with_changes(lpar=updated_node.lpar, rpar=updated_node.rpar)
+            name = self.string(tables[0][key])
+            self._calls[node] = lambda original, updated: name.with_changes(
+                lpar=updated.lpar, rpar=updated.rpar
+            )
 
     def _current_span(self, call: cst.Call) -> None:
         group = self._assigned_group(call)
@@ -449,11 +445,19 @@ class OpenCensusTraces(LegacyTransform):
 
     # -- rewriting, on the updated tree -----------------------------------------------------
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
-        rewrite = self._calls.get(original_node)
+        return self._rewritten(original_node, updated_node)
+
+    def leave_Subscript(
+        self, original_node: cst.Subscript, updated_node: cst.Subscript
+    ) -> cst.BaseExpression:
+        return self._rewritten(original_node, updated_node)
+
+    def _rewritten(self, original: cst.BaseExpression, updated: cst.BaseExpression):  # type: ignore[no-untyped-def]
+        rewrite = self._calls.get(original)  # type: ignore[call-overload]
         if rewrite is None:
-            return updated_node
+            return updated
         self.rewrote()
-        return rewrite(original_node, updated_node)
+        return rewrite(original, updated)
 
     def leave_SimpleStatementLine(
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine

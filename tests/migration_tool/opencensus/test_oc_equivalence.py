@@ -11,8 +11,6 @@ checked exactly against the outlines below (UNSET where OpenCensus never set a s
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 from typing import Callable
@@ -22,6 +20,7 @@ import pytest
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE.parent.parent / "fixtures" / "opencensus"
 DRIVER = HERE / "oc_span_tree.py"
+Driver = Callable[[Path, str, Path], str]
 
 EXPECTED = {
     "nested": """
@@ -57,18 +56,19 @@ METRICS = {
 FULLY_MIGRATED = frozenset({"nested", "pairs", "stats_app"})
 
 
-def _run(variant: str, program: Path) -> list[str]:
-    """The driver's sections: spans (normalised), [spans (exact),] metric streams."""
-    result = subprocess.run(
-        [sys.executable, str(DRIVER), variant, str(program)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    spans, metrics = result.stdout.split("\n==\n")
-    return [part.strip("\n") for part in (*spans.split("\n--\n"), metrics)]
+def _sections(output: str) -> list[str]:
+    """The driver's sections (separated by ``--`` and ``==`` lines): spans (normalised),
+    [spans (exact),] metric streams."""
+    lines = output.split("\n")
+    cut = lines.index("==")
+    spans, metrics = lines[:cut], lines[cut + 1 :]
+    parts: list[list[str]] = [[]]
+    for line in spans:
+        if line == "--":
+            parts.append([])
+        else:
+            parts[-1].append(line)
+    return ["\n".join(part).strip("\n") for part in (*parts, metrics)]
 
 
 def _expected(table: dict, name: str) -> str:
@@ -87,20 +87,22 @@ def test_every_program_has_an_expected_tree() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_legacy_program_under_the_shim_traces_as_opencensus_did(name: str) -> None:
-    legacy, _ = _run("opencensus", CORPUS / f"{name}.py")
-    normalised, exact, _ = _run("bridge", CORPUS / f"{name}.py")
+def test_legacy_program_under_the_shim_traces_as_opencensus_did(name: str, driver: Driver) -> None:
+    legacy, _ = _sections(driver(DRIVER, "opencensus", CORPUS / f"{name}.py"))
+    normalised, exact, _ = _sections(driver(DRIVER, "bridge", CORPUS / f"{name}.py"))
     assert normalised == legacy
     assert exact == _expected(EXPECTED, name)
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_migrated_program_traces_as_opencensus_did(name: str, migrated: Path) -> None:
+def test_migrated_program_traces_as_opencensus_did(
+    name: str, migrated: Path, driver: Driver
+) -> None:
     program = migrated / f"{name}.py"
     fully = "opencensus" not in program.read_text()
     assert fully == (name in FULLY_MIGRATED)
-    legacy, legacy_metrics = _run("opencensus", CORPUS / f"{name}.py")
-    normalised, exact, metrics = _run("native" if fully else "bridge", program)
+    legacy, legacy_metrics = _sections(driver(DRIVER, "opencensus", CORPUS / f"{name}.py"))
+    normalised, exact, metrics = _sections(driver(DRIVER, "native" if fully else "bridge", program))
     assert normalised == legacy
     assert exact == _expected(EXPECTED, name)
     assert legacy_metrics == _expected(METRICS, name)

@@ -97,8 +97,7 @@ CASES: dict[str, tuple[str, str]] = {
 
         def query(q):
             _tracer = execution_context.get_opencensus_tracer()
-            _span = _tracer.start_span()
-            _span.name = "query"
+            _span = _tracer.start_span(name="query")
             _span.span_kind = span_module.SpanKind.CLIENT
             try:
                 return q()
