@@ -319,6 +319,11 @@ class Analysis:
                 return f"span {span.name!r} stays OpenCensus" if span and not span.ok else ""
             if member == "finish" and isinstance(self.parents.get(call), cst.Expr):
                 return ""
+            if member == "trace_decorator" and not call.args:
+                decorator = self.parents.get(call)
+                if isinstance(decorator, cst.Decorator):
+                    return ""
+                return "trace_decorator() is used other than as a decorator"
             return f"{use.value}.{member}() has no OpenTelemetry equivalent"
         if member in ("add_attribute", "add_annotation"):
             return ""

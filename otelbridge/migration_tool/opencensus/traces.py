@@ -238,6 +238,14 @@ class OpenCensusTraces(LegacyTransform):
             if method == "start_span":
                 self._dropped.add(call)
                 self._plan_pair(pair)
+        elif method == "trace_decorator":
+            function = self._parents[self._parents[call]]
+            assert isinstance(function, cst.FunctionDef) and isinstance(call.func, cst.Attribute)
+            self._dropped.add(call.func.attr)
+            name = self.string(function.name.value)  # OpenCensus names the span func.__name__
+            self._calls[call] = lambda original, updated: _renamed(
+                updated, "start_as_current_span", [cst.Arg(name)]
+            )
         elif method == "finish":
             statement = self._statement(call)
             self._dropped.add(statement)

@@ -25,8 +25,10 @@ Driver = Callable[[Path, str, Path], str]
 EXPECTED = {
     "nested": """
         checkout kind=SERVER status=ERROR attrs={ok=False} events=[]
+          audit kind=INTERNAL status=UNSET attrs={audited=True} events=[]
           charge kind=CLIENT status=ERROR attrs={amount=500} events=[]
         checkout kind=SERVER status=UNSET attrs={ok=True} events=[]
+          audit kind=INTERNAL status=UNSET attrs={audited=True} events=[]
           charge kind=CLIENT status=UNSET attrs={amount=50} events=[charged{amount=50, currency='EUR'}]
         """,
     "pairs": """

@@ -122,6 +122,32 @@ CASES: dict[str, tuple[str, str]] = {
                     raise
         """,
     ),
+    "trace_decorator becomes the start_as_current_span decorator, named after the function": (
+        """
+        from opencensus.trace.samplers import AlwaysOnSampler
+        from opencensus.trace.tracer import Tracer
+
+        tracer = Tracer(sampler=AlwaysOnSampler())
+
+
+        @tracer.trace_decorator()
+        def work():
+            return 1
+        """,
+        """
+        from opentelemetry import trace
+        from otelbridge.sdk import configure
+
+        # TODO(otelbridge): this Tracer had no exporter (OpenCensus printed spans): OTEL_TRACES_EXPORTER now decides
+        configure(sampler="always_on")
+        tracer = trace.get_tracer(__name__)
+
+
+        @tracer.start_as_current_span("work")
+        def work():
+            return 1
+        """,
+    ),
     "a rename after other work stays a rename": (
         """
         from opencensus.trace import execution_context
@@ -465,3 +491,20 @@ def test_files_mixing_opentracing_and_opencensus_are_migrated_in_one_pass() -> N
         oc_tracer = trace.get_tracer(__name__)
         """
     )
+
+
+def test_a_broken_file_is_left_untouched_and_reported_beside_migrated_ones(
+    tmp_path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from otelbridge.cli import main
+
+    broken = "from opencensus.trace import execution_context\ntracer = execution_context.get_opencensus_tracer(\n"
+    (tmp_path / "broken.py").write_text(broken)
+    (tmp_path / "good.py").write_text(
+        "from opencensus.trace import execution_context\n"
+        "tracer = execution_context.get_opencensus_tracer()\n"
+    )
+    assert main(["migrate", "--write", "--jobs", "1", str(tmp_path)]) == 2
+    assert (tmp_path / "broken.py").read_text() == broken
+    assert "get_tracer(__name__)" in (tmp_path / "good.py").read_text()
+    assert "broken.py: syntax error at line 2" in capsys.readouterr().err
