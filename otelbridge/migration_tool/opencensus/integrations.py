@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable, Optional
 
 import libcst as cst
+from libcst.metadata import Assignment, ScopeProvider
 
 from otelbridge.migration_tool.findings import TODO_PREFIX, Finding
 from otelbridge.migration_tool.opencensus.names import CONFIG_INTEGRATION, INTEGRATIONS, MIDDLEWARES
@@ -43,6 +44,12 @@ class Integrations:
                     self._plan(node, call)
                 elif isinstance(call, cst.Call):
                     self._plan_middleware(node, call)
+                elif (  # ``middleware = FlaskMiddleware(app)``, never read
+                    isinstance(small, cst.Assign)
+                    and isinstance(small.value, cst.Call)
+                    and self._unread(small)
+                ):
+                    self._plan_middleware(node, small.value)
 
     def _plan(self, statement: cst.SimpleStatementLine, call: cst.Call) -> None:
         chosen = self._chosen(call)
@@ -100,6 +107,20 @@ class Integrations:
         )
         line = line.visit(_Placeholder(call.args[0].value))  # type: ignore[assignment]
         transform.replace_statement(statement, [line])
+
+    def _unread(self, assign: cst.Assign) -> bool:
+        """Whether the one name ``assign`` binds is never read."""
+        target = assign.targets[0].target if len(assign.targets) == 1 else None
+        if not isinstance(target, cst.Name):
+            return False
+        scope = self._transform.metadata[ScopeProvider].get(target)
+        if scope is None:
+            return False
+        return all(
+            not a.references
+            for a in scope.assignments[target.value]
+            if isinstance(a, Assignment) and a.node is target
+        )
 
     def _chosen(self, call: cst.Call) -> Optional[list[str]]:
         """The literal integration names, if every one has an instrumentor."""

@@ -105,6 +105,7 @@ class Stats:
         self._views: dict[str, ViewSpec] = {}
         self._registered: list[tuple[cst.CSTNode, ViewSpec]] = []
         self._holders: list[cst.SimpleStatementLine] = []
+        self._looped: set[cst.CSTNode] = set()
         #: record statement -> its replacement lines; statements the recordings remove
         self._records: dict[cst.CSTNode, Callable[[], list[cst.SimpleStatementLine]]] = {}
         self._removed: list[cst.CSTNode] = []
@@ -139,14 +140,19 @@ class Stats:
                     self._key_statements[target.value] = statement
                 elif VIEW in called:
                     self._views[target.value] = self._view(statement, target.value, small.value)
+        looped = self._looped  # the body of a registration loop, read with the loop
+        for statement in walk(module):  # registrations may run in a set-up function
+            if statement in looped:
+                continue
+            small = _single(statement)
             if isinstance(small, cst.Assign) and self._role(small.value):
                 self._holders.append(statement)  # type: ignore[arg-type]
             elif isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
                 self._registration(statement, small.value)  # type: ignore[arg-type]
-            elif isinstance(statement, cst.For):
-                self._loop_registration(statement)
+            elif isinstance(statement, cst.For) and self._loop_registration(statement):
+                looped.update(statement.body.body)  # type: ignore[attr-defined]
         if not self._registered:
-            raise Unsupported("no view is registered at module level")
+            raise Unsupported("no view of a module-level measure is registered")
 
     def _measure(self, statement: cst.CSTNode, var: str, call: cst.Call) -> Measure:
         unit = arg(call, "unit", 2)
@@ -229,12 +235,12 @@ class Stats:
             self._registered.append((statement, self._views[name.value]))  # type: ignore[arg-type]
         return True
 
-    def _loop_registration(self, loop: cst.For) -> None:
+    def _loop_registration(self, loop: cst.For) -> bool:
         """``for v in (view_a, view_b): view_manager.register_view(v)``."""
         body = loop.body.body if isinstance(loop.body, cst.IndentedBlock) else ()
         small = _single(body[0]) if len(body) == 1 else None
         if not (isinstance(small, cst.Expr) and isinstance(small.value, cst.Call)):
-            return
+            return False
         call = small.value
         if not (
             isinstance(loop.target, cst.Name)
@@ -244,9 +250,9 @@ class Stats:
             and isinstance(call.args[0].value, cst.Name)
             and call.args[0].value.value == loop.target.value
         ):
-            return
+            return False
         views = [element.value for element in loop.iter.elements]
-        self._registration(loop, call, views)  # type: ignore[arg-type]
+        return self._registration(loop, call, views)  # type: ignore[arg-type]
 
     def _read_recordings(self, module: cst.Module) -> None:
         for node in walk(module):
@@ -329,17 +335,29 @@ class Stats:
         go with it."""
         claimed = {s for s, _ in self._registered} | set(self._records) | set(self._removed)
         claimed |= {m.statement for m in self._measures.values()}
-        claimed |= {v.statement for v in self._views.values()} | set(self._holders)
-        for statement in walk(module):
-            if isinstance(statement, cst.SimpleStatementLine) and statement not in claimed:
+        claimed |= {v.statement for v in self._views.values()} | set(self._holders) | self._looped
+        holders = {_target(h): h for h in self._holders}
+        unclaimed = [  # imports name modules, they read nothing
+            s
+            for s in walk(module, (cst.Import, cst.ImportFrom))
+            if isinstance(s, cst.SimpleStatementLine)
+            and s not in claimed
+            and not isinstance(s.body[0], (cst.Import, cst.ImportFrom))
+        ]
+        while unclaimed:  # a holder kept for what stays keeps the holders it reads
+            kept = []
+            for statement in unclaimed:
                 for node in walk(statement):
-                    if isinstance(node, cst.Name) and node.value in self._measures:
+                    if not isinstance(node, cst.Name):
+                        continue
+                    if node.value in self._measures:
                         raise Unsupported(f"measure {node.value!r} is used elsewhere")
-                    if (
-                        isinstance(node, cst.Name)
-                        and statement not in self._key_statements.values()
-                    ):
+                    if statement not in self._key_statements.values():
                         self._key_statements.pop(node.value, None)  # the key stays
+                    if node.value in holders:  # still read by what stays (an exporter)
+                        kept.append(holders.pop(node.value))
+            unclaimed = kept
+        self._holders = list(holders.values())
 
     # -- writing ----------------------------------------------------------------------------
     def _apply(self, module: cst.Module) -> None:
@@ -379,7 +397,16 @@ class Stats:
         t.state.findings.append(
             Finding("opencensus-note", VIEWS_NOTE, *t.state.position(self._registered[-1][0]))
         )
-        t.insert_after(self._registered[-1][0], line)  # type: ignore[arg-type]
+        t.insert_after(self._configure_anchor(module), line)  # type: ignore[arg-type]
+
+    def _configure_anchor(self, module: cst.Module) -> cst.CSTNode:
+        """Where ``configure(views=...)`` goes: after the last registration when registrations
+        are at module level, else after the last view (set-up runs once, at import)."""
+        body = list(module.body)
+        registrations = [s for s, _ in self._registered]
+        if all(s in body for s in registrations):
+            return max(registrations, key=body.index)
+        return max((v.statement for v in self._views.values()), key=body.index)
 
     def _instrument_line(self, measure: Measure, kind: str) -> cst.SimpleStatementLine:
         t = self._t
@@ -486,3 +513,11 @@ def _single(statement: cst.CSTNode) -> Union[cst.BaseSmallStatement, None]:
     if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
         return statement.body[0]
     return None
+
+
+def _target(statement: cst.CSTNode) -> str:
+    """The name a one-name assignment statement binds."""
+    small = _single(statement)
+    assert isinstance(small, cst.Assign)
+    target = small.targets[0].target
+    return target.value if isinstance(target, cst.Name) else ""

@@ -388,7 +388,7 @@ CASES: dict[str, tuple[str, str]] = {
         HTTP_URL = attributes_helper.COMMON_ATTRIBUTES["HTTP_URL"]
         app = flask.Flask(__name__)
         # tracing
-        FlaskMiddleware(app, sampler=AlwaysOnSampler(), exporter=ZipkinExporter())
+        middleware = FlaskMiddleware(app, sampler=AlwaysOnSampler(), exporter=ZipkinExporter())
         """,
         """
         import flask
@@ -418,6 +418,64 @@ CASES: dict[str, tuple[str, str]] = {
 
         {KEPT}opencensus.ext.azure.log_exporter.AzureLogHandler has no automatic mapping; use OpenTelemetry logs: a LoggingHandler with AzureMonitorLogExporter (azure-monitor-opentelemetry-exporter), or azure-monitor-opentelemetry's configure_azure_monitor()
         logging.getLogger().addHandler(AzureLogHandler(connection_string="InstrumentationKey=0"))
+        """,
+    ),
+    "stats registered in a set-up function: configure() at module level, exporter kept": (
+        """
+        from opencensus.ext.azure import metrics_exporter
+        from opencensus.stats import aggregation as aggregation_module
+        from opencensus.stats import measure as measure_module
+        from opencensus.stats import stats as stats_module
+        from opencensus.stats import view as view_module
+        from opencensus.tags import tag_map as tag_map_module
+
+        stats = stats_module.stats
+        view_manager = stats.view_manager
+        stats_recorder = stats.stats_recorder
+
+        CARROTS_MEASURE = measure_module.MeasureInt("carrots", "number of carrots", "carrots")
+        CARROTS_VIEW = view_module.View("carrots_view", "number of carrots", [], CARROTS_MEASURE, aggregation_module.CountAggregation())
+
+
+        def main():
+            # Enable metrics
+            exporter = metrics_exporter.new_metrics_exporter(connection_string='InstrumentationKey=00000000-0000-0000-0000-000000000000')
+            view_manager.register_exporter(exporter)
+
+            view_manager.register_view(CARROTS_VIEW)
+            mmap = stats_recorder.new_measurement_map()
+            tmap = tag_map_module.TagMap()
+
+            mmap.measure_int_put(CARROTS_MEASURE, 1000)
+            mmap.record(tmap)
+        """,
+        f"""
+        {KEPT}still used by code that stays on OpenCensus
+        from opencensus.ext.azure import metrics_exporter
+        {KEPT}still used by code that stays on OpenCensus
+        from opencensus.stats import stats as stats_module
+        from opentelemetry import metrics
+        from otelbridge.sdk import configure
+        from otelbridge.sdk.metrics.view import SumAggregation, View
+
+        {KEPT}opencensus.stats.stats.stats has no automatic OpenTelemetry mapping
+        stats = stats_module.stats
+        {KEPT}'stats' holds an OpenCensus object
+        view_manager = stats.view_manager
+
+        CARROTS_MEASURE = metrics.get_meter(__name__).create_counter("carrots", description="number of carrots")
+        CARROTS_VIEW = View(instrument_name="carrots", name="carrots_view", description="number of carrots", attribute_keys=set(), aggregation=SumAggregation())
+        # TODO(otelbridge): the OpenCensus views of this module: a process calls configure() once, so merge these views into the application's configure() if it has another
+        configure(views=[CARROTS_VIEW])
+
+
+        def main():
+            # Enable metrics
+            {KEPT}opencensus.ext.azure.metrics_exporter.new_metrics_exporter has no automatic mapping; use configure(metric_readers=[PeriodicExportingMetricReader(AzureMonitorMetricExporter(...))])
+            exporter = metrics_exporter.new_metrics_exporter(connection_string='InstrumentationKey=00000000-0000-0000-0000-000000000000')
+            {KEPT}'exporter' holds an OpenCensus object
+            view_manager.register_exporter(exporter)
+            CARROTS_MEASURE.add(1)
         """,
     ),
     "OpenCensus objects held in variables are followed to their uses": (
