@@ -478,6 +478,21 @@ CASES: dict[str, tuple[str, str]] = {
             CARROTS_MEASURE.add(1)
         """,
     ),
+    "a module that never imports opencensus is still migrated by what it calls": (
+        """
+        def annotate(tracer, user):
+            tracer.add_attribute_to_current_span("user", user)
+            tracer.end_span()
+        """,
+        f"""
+        from opentelemetry import trace
+
+        def annotate(tracer, user):
+            trace.get_current_span().set_attribute("user", user)
+            {KEPT}.end_span() on an object of unknown origin (a parameter or attribute set elsewhere)
+            tracer.end_span()
+        """,
+    ),
     "OpenCensus objects held in variables are followed to their uses": (
         """
         from opencensus.stats import stats as stats_module
