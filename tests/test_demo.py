@@ -60,13 +60,14 @@ def test_step_2_prints_the_codemod_diff_and_leaves_the_shop_untouched() -> None:
 
 def test_step_3_says_whether_the_migrated_shop_matches_step_1() -> None:
     out = demo("--step", "3", "--no-events")
-    assert "Step 1" not in out and "codemod: 4 files: 2 rewritten" in out
+    assert "Step 1" not in out and "(step 1 ran first, silently" in out
+    assert "codemod: 4 files: 2 rewritten" in out
     verdict = out.split("\nmatch: ", 1)[1]
     listed = [line for line in verdict.splitlines()[1:] if line.startswith("  ")]
     if verdict.startswith("yes"):
         assert not listed
     else:
-        count = int(re.match(r"NO, step 3 differs from step 1 in (\d+) field", verdict)[1])
+        count = int(re.match(r"NO, step 3 differs from step 1 in (\d+) place", verdict)[1])
         assert count == len(listed) > 0
 
 
@@ -123,3 +124,20 @@ def test_demo_says_so_in_one_line_without_the_bundled_shop(
     monkeypatch.setattr(app, "SHOP", tmp_path / "shop")
     with pytest.raises(app.DemoError, match="runs from a source checkout"):
         app.shop_dir()
+
+
+def test_verdict_says_yes_only_when_nothing_differs_and_the_app_did_not_fail() -> None:
+    from otelbridge.demo.app import Run
+    from otelbridge.demo.compare import verdict
+
+    spans = [_span("GET", 1, None), _span("db", 2, 1, rows=3)]
+    step_1 = Run("order: 200", spans, [_metrics(2)])
+    same = Run("order: 200", list(spans), [_metrics(2)])
+    assert verdict(step_1, same) == [
+        "match: yes, step 3 sends what step 1 sent: 2 spans and 1 metric points, field by field"
+    ]
+    failed = Run("", list(spans), [_metrics(2)], failure="the shop exited with 1: Boom")
+    assert verdict(step_1, failed) == [
+        "match: NO, step 3 differs from step 1 in 1 place(s), of 2 spans and 1 metric points:",
+        "  the migrated shop failed: the shop exited with 1: Boom",
+    ]

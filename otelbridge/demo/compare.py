@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, Iterable, List
 
+from otelbridge.demo.app import Run
 from otelbridge.devtools.collector import attributes
 from otelbridge.devtools.receiver import ExportRequest
 from otelbridge.devtools.span_tree import SpanRecord
@@ -93,3 +94,20 @@ def differences(before: Dict[str, Fields], after: Dict[str, Fields], what: str) 
                 lines.append(f"{what} {key}: {field} {value!r} → {after[key].get(field)!r}")
     lines.extend(f"{what} {key}: new after migration" for key in after if key not in before)
     return lines
+
+
+def verdict(before: Run, after: Run) -> List[str]:
+    """The demo's ``match:`` line for ``after`` against ``before``, then one line per difference."""
+    spans, metrics = span_fields(before.spans), metric_fields(before.metrics)
+    found = differences(spans, span_fields(after.spans), "span") + differences(
+        metrics, metric_fields(after.metrics), "metric"
+    )
+    if after.failure:
+        found.insert(0, f"the migrated shop failed: {after.failure}")
+    what = f"{len(spans)} spans and {len(metrics)} metric points"
+    if not found:
+        return [f"match: yes, step 3 sends what step 1 sent: {what}, field by field"]
+    return [
+        f"match: NO, step 3 differs from step 1 in {len(found)} place(s), of {what}:",
+        *(f"  {line}" for line in found),
+    ]
