@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import pty
 import re
 import subprocess
 import sys
@@ -56,6 +58,31 @@ def test_step_2_prints_the_codemod_diff_and_leaves_the_shop_untouched() -> None:
     assert "--- a/shop/frontend.py" in out and "+++ b/shop/pricing.py" in out
     assert '+configure(sampler="parentbased_always_on", service_name="shop")' in out
     assert "-        child_of=parent," in out and "\033[" not in out  # no colour when piped
+
+
+def test_step_2_diff_is_coloured_on_a_terminal() -> None:
+    controller, terminal = pty.openpty()
+    with subprocess.Popen(
+        [sys.executable, "-m", "otelbridge", "demo", "--step", "2"],
+        stdin=subprocess.DEVNULL,
+        stdout=terminal,
+        stderr=subprocess.DEVNULL,
+        env={k: v for k, v in os.environ.items() if k != "NO_COLOR"},
+    ) as child:
+        os.close(terminal)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(controller, 65536)
+            except OSError:  # the child closed the terminal
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        assert child.wait(timeout=60) == 0
+    os.close(controller)
+    out = b"".join(chunks).decode()
+    assert "\033[1mStep 2" in out and "\033[32m+configure(" in out and "\033[31m-" in out
 
 
 def test_step_3_says_whether_the_migrated_shop_matches_step_1() -> None:
