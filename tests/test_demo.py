@@ -88,7 +88,7 @@ def test_step_2_diff_is_coloured_on_a_terminal() -> None:
 def test_step_3_says_whether_the_migrated_shop_matches_step_1() -> None:
     out = demo("--step", "3", "--no-events")
     assert "Step 1" not in out and "(step 1 ran first, silently" in out
-    assert "codemod: 4 files: 2 rewritten" in out
+    assert re.search(r"codemod: 4 files: [1-4] rewritten, \d+ sites to review", out)
     verdict = out.split("\nmatch: ", 1)[1]
     listed = [line for line in verdict.splitlines()[1:] if line.startswith("  ")]
     if verdict.startswith("yes"):
