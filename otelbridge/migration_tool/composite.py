@@ -15,12 +15,12 @@ from otelbridge.migration_tool.imports import (
     remove_unused_imports,
 )
 from otelbridge.migration_tool.model import LegacyModel
-from otelbridge.migration_tool.names import LEGACY_MODULES
+from otelbridge.migration_tool.names import REMOVABLE_IMPORTS
 from otelbridge.migration_tool.state import STATE_KEY, STATEMENTS, MigrationState
 
 _Leave = Callable[[cst.CSTNode, cst.CSTNode], Union[cst.CSTNode, cst.RemovalSentinel]]
-#: Node types whose visit records something for the model or the import bookkeeping.
-_BINDINGS = frozenset({cst.Assign, cst.AnnAssign, cst.WithItem, cst.Import, cst.ImportFrom})
+#: Node types whose visit records something for the import bookkeeping.
+_IMPORTS = frozenset({cst.Import, cst.ImportFrom})
 
 
 class _Plan(NamedTuple):
@@ -33,7 +33,7 @@ class Composite(cst.CSTTransformer):
     """Dispatches each ``visit_<Node>``/``leave_<Node>`` to every transform, in order.
 
     Leave methods chain: each transform receives the node as updated by the previous one, and the
-    original node for metadata. The traversal also records bindings for the model and tracks the
+    original node for metadata. The traversal also records legacy imports and tracks the
     enclosing statement for TODO markers.
     """
 
@@ -57,8 +57,8 @@ class Composite(cst.CSTTransformer):
     def on_visit(self, node: cst.CSTNode) -> bool:
         kind = type(node)
         plan = self._plans.get(kind) or self._plan(kind)
-        if kind in _BINDINGS:
-            self._record(node)
+        if kind in _IMPORTS:
+            self._record_import(node)  # type: ignore[arg-type]
         if plan.statement:
             self._state.statements.append(node)
         for method in plan.visits:
@@ -83,21 +83,6 @@ class Composite(cst.CSTTransformer):
                 result = cst.FlattenSentinel([self._state.add_markers(original_node, first), *rest])
         return result
 
-    def _record(self, node: cst.CSTNode) -> None:
-        """Bindings for the model, and legacy imports for removal at the end."""
-        record = self._state.model.record
-        if isinstance(node, cst.Assign):
-            for target in node.targets:
-                record(target.target, node.value)
-        elif isinstance(node, cst.AnnAssign):
-            if node.value is not None:
-                record(node.target, node.value)
-        elif isinstance(node, cst.WithItem):
-            if node.asname is not None:
-                record(node.asname.name, node.item)
-        else:
-            self._record_import(node)  # type: ignore[arg-type]
-
     def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
         return None
 
@@ -106,7 +91,7 @@ class Composite(cst.CSTTransformer):
 
     def _record_import(self, node: Union[cst.Import, cst.ImportFrom]) -> None:
         for item in bound_items(node):
-            if item[1] != "*" and item[0].split(".")[0] in LEGACY_MODULES:
+            if item[1] != "*" and item[0].split(".")[0] in REMOVABLE_IMPORTS:
                 self._state.legacy_imports.append(item)
 
 
@@ -125,7 +110,9 @@ def apply_transforms(
         wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
     assert wrapper.module is tree, "the wrapper must wrap this very tree"
     scopes = wrapper.resolve(ScopeProvider)
-    state = MigrationState(context, wrapper, LegacyModel(scopes))
+    model = LegacyModel(scopes)
+    model.prerecord(tree)
+    state = MigrationState(context, wrapper, model)
     context.scratch[STATE_KEY] = state
     parts = [kind(context) for kind in kinds]
     for part in parts:
@@ -133,8 +120,11 @@ def apply_transforms(
     result = wrapper.module.visit(Composite(state, parts))
     if not state.rewrites:
         return result
-    if state.needed_imports:
-        result = add_imports(result, state.needed_imports)
+    read = names_read(result)
+    # A rewrite kept back by a partial conversion may have asked for an import it no longer uses.
+    needed = [item for item in state.needed_imports if (item[2] or item[1]) in read]
+    if needed:
+        result = add_imports(result, needed)
     if state.legacy_imports:
-        result = remove_unused_imports(result, state.legacy_imports, names_read(result))
+        result = remove_unused_imports(result, state.legacy_imports, read)
     return result

@@ -2,8 +2,9 @@
 
 Kinds are inferred on the *original* tree: a name is a span when every assignment that reaches it
 (``ScopeProvider``) binds a span; a call is a tracer when its qualified name is
-``opentracing.global_tracer``; and so on. Bindings are recorded while the single traversal walks the
-module, so an assignment textually after a use is not seen and the use stays unknown (conservative).
+``opentracing.global_tracer``; and so on. Every binding of the module is recorded before the
+traversal (:meth:`LegacyModel.prerecord`), so a module tracer bound below the functions that use it
+is known to them.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from otelbridge.migration_tool.names import (
     JAEGER_CONFIG,
     MIGRATED_MODULES,
 )
+from otelbridge.migration_tool.walk import walk
 
 
 class Kind(enum.Enum):
@@ -81,7 +83,19 @@ class LegacyModel:
         #: origins (see :meth:`origins`) kept on OpenTracing: they and their uses are ``LEGACY``
         self.frozen: AbstractSet[cst.CSTNode] = frozenset()
 
-    # -- recording, called by the traversal -------------------------------------------------
+    # -- recording, before the traversal ----------------------------------------------------
+    def prerecord(self, tree: cst.Module) -> None:
+        """Every binding of the module, whatever its place: uses above a binding know it."""
+        for node in walk(tree):
+            if isinstance(node, cst.Assign):
+                for target in node.targets:
+                    self.record(target.target, node.value)
+            elif isinstance(node, cst.AnnAssign):
+                if node.value is not None:
+                    self.record(node.target, node.value)
+            elif isinstance(node, cst.WithItem) and node.asname is not None:
+                self.record(node.asname.name, node.item)
+
     def record(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
         if isinstance(target, cst.Name):
             self._bindings[target] = value
@@ -276,7 +290,9 @@ class LegacyModel:
         if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
             owner = node.func.value
         owner_kind = None if owner is None else self.kind(owner)
-        if owner_kind is None or (owner_kind is Kind.TRACER and kind is not Kind.TRACER):
+        if owner_kind in (None, Kind.UNKNOWN) or (
+            owner_kind is Kind.TRACER and kind is not Kind.TRACER
+        ):  # ``opentracing.tracer``: its owner is a module, not an OpenTracing object
             found.add(node)
         else:
             assert owner is not None

@@ -12,8 +12,9 @@ from libcst.codemod import CodemodCommand, CodemodContext, ContextAwareTransform
 from otelbridge.migration_tool.engine.residue import Site, mark
 from otelbridge.migration_tool.findings import Finding
 from otelbridge.migration_tool.legacy import migrate_module
-from otelbridge.migration_tool.names import OPENTRACING
-from otelbridge.migration_tool.prefilter import mentions_legacy
+from otelbridge.migration_tool.names import OPENCENSUS, OPENTRACING
+from otelbridge.migration_tool.opencensus import OPENCENSUS_TRANSFORMS
+from otelbridge.migration_tool.prefilter import mentions_legacy, mentions_opencensus
 from otelbridge.migration_tool.state import STATE_KEY, MigrationState, Unconvertible
 from otelbridge.migration_tool.transforms.escapes import Escapes
 from otelbridge.migration_tool.transforms.kept import KeptSites
@@ -77,8 +78,11 @@ def migrate_source(source: str, filename: str = "<string>") -> Migration:
         return Migration(source)
     tree = cst.parse_module(source)
     context = CodemodContext(filename=filename)
+    kinds = OPENTRACING_TRANSFORMS
+    if mentions_opencensus(source):  # one pass for files that mix both APIs
+        kinds = (*OPENTRACING_TRANSFORMS[:-1], *OPENCENSUS_TRANSFORMS, OPENTRACING_TRANSFORMS[-1])
     try:
-        result = OpenTracingToOpenTelemetry(context).transform_module(tree)
+        result = migrate_module(context, tree, kinds)
     except Unconvertible as exc:
         return _residue(Migration(source, findings=[Finding("unconvertible", str(exc), 1, 0)]))
     state = MigrationState.of(context)
@@ -98,7 +102,11 @@ def migrate_source(source: str, filename: str = "<string>") -> Migration:
 def _residue(migration: Migration) -> Migration:
     """``migration`` with every remaining legacy site marked (markers only add comments, or a
     line of docstring text: the result still parses)."""
-    residue = mark(migration.code, OPENTRACING)
-    migration.code = residue.text
-    migration.remaining = residue.sites
+    migration.remaining = []
+    for vocabulary in (OPENTRACING, OPENCENSUS):
+        if vocabulary.mentioned_in(migration.code):
+            residue = mark(migration.code, vocabulary)
+            migration.code = residue.text
+            migration.remaining.extend(residue.sites)
+    migration.remaining.sort(key=lambda site: site.line)
     return migration
