@@ -1,7 +1,5 @@
-"""OpenCensus APIs implemented on OpenTelemetry: trace (``otelbridge.shims.opencensus.trace``)
-and stats and metrics (``otelbridge.shims.opencensus.stats``)."""
+"""OpenCensus APIs implemented on OpenTelemetry: trace (``otelbridge.shims.opencensus.trace``)."""
 
-from otelbridge.shims.opencensus import stats
 from otelbridge.shims.opencensus.trace import (
     ContextTracer,
     SpanShim,
@@ -9,4 +7,4 @@ from otelbridge.shims.opencensus.trace import (
     context_tracer_for,
 )
 
-__all__ = ["ContextTracer", "SpanShim", "Tracer", "context_tracer_for", "stats"]
+__all__ = ["ContextTracer", "SpanShim", "Tracer", "context_tracer_for"]
