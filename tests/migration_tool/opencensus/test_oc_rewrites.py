@@ -478,6 +478,27 @@ CASES: dict[str, tuple[str, str]] = {
             CARROTS_MEASURE.add(1)
         """,
     ),
+    "the current span used right there converts only with the method called on it": (
+        """
+        from opencensus.trace import execution_context
+
+
+        def tag(key):
+            execution_context.get_current_span().add_attribute(key, True)
+            print(execution_context.get_current_span().span_id)
+        """,
+        f"""
+        {KEPT}still used by code that stays on OpenCensus
+        from opencensus.trace import execution_context
+        from opentelemetry import trace
+
+
+        def tag(key):
+            trace.get_current_span().set_attribute(key, True)
+            {KEPT}opencensus.trace.execution_context.get_current_span has no automatic OpenTelemetry mapping
+            print(execution_context.get_current_span().span_id)
+        """,
+    ),
     "a module that never imports opencensus is still migrated by what it calls": (
         """
         def annotate(tracer, user):
