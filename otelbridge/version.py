@@ -1,8 +1,7 @@
-"""The distribution's version, read once from the installed metadata."""
+"""The distribution's version: the one place it is written (pyproject.toml reads it from here).
 
-from importlib.metadata import PackageNotFoundError, version
+A constant rather than ``importlib.metadata``, which would load some thirty modules into every
+program that imports any part of otelbridge.
+"""
 
-try:
-    __version__ = version("otelbridge")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+unknown"
+__version__ = "0.1.0"

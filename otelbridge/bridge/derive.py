@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Mapping, Optional
 
 from opentelemetry import trace as trace_api
+from opentelemetry.propagators.composite import CompositePropagator
 from opentelemetry.propagators.textmap import TextMapPropagator
 
 from otelbridge.sdk.propagation.registry import get_propagator
@@ -47,3 +48,15 @@ def derived_provider(
 def jaeger_propagator(propagation: Optional[str]) -> TextMapPropagator:
     """What a jaeger-client tracer with this ``propagation`` setting puts on the wire."""
     return get_propagator("b3multi" if propagation == "b3" else "jaeger")
+
+
+def with_legacy(propagator: TextMapPropagator, legacy: TextMapPropagator) -> TextMapPropagator:
+    """``propagator`` (W3C by default) followed by ``legacy``, unless it already has that format.
+
+    Injecting writes both formats and extracting reads both, so services still on the legacy
+    tracer and services already on OpenTelemetry's default both continue the trace.
+    """
+    parts = list(getattr(propagator, "_propagators", [propagator]))
+    if any(type(part) is type(legacy) for part in parts):
+        return propagator
+    return CompositePropagator([*parts, legacy])

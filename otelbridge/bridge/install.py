@@ -8,16 +8,19 @@ and shuts down the providers the bridge created itself. Both are idempotent and 
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass, field
 from typing import Callable, List, Optional, Tuple
 
 from opentelemetry import propagate
 from opentelemetry import trace as trace_api
+from opentelemetry.environment_variables import OTEL_PROPAGATORS
 from opentelemetry.metrics import MeterProvider
 from opentelemetry.propagators.textmap import TextMapPropagator
 
 from otelbridge.bridge import jaeger, opencensus_trace, otel_globals
+from otelbridge.bridge.exit_report import ExitReport
 from otelbridge.sdk.propagation.registry import propagator_from_env
 from otelbridge.shims.opentracing import TracerShim
 
@@ -55,6 +58,7 @@ def install(
             return _installation.tracer
         saved = otel_globals.snapshot()
         undo: List[Callable[[], None]] = []
+        chosen = propagator is not None or bool(os.environ.get(OTEL_PROPAGATORS, "").strip())
         try:
             configured = tracer_provider is None
             if tracer_provider is None:
@@ -70,7 +74,7 @@ def install(
             tracer = TracerShim(tracer_provider)
             otel_globals.replace_opentracing_tracer(tracer)
             if patch_jaeger:
-                undo.append(jaeger.patch(tracer))
+                undo.append(jaeger.patch(tracer, propagators_configured=chosen))
             if patch_opencensus and opencensus_trace.available():
                 undo.append(opencensus_trace.install(tracer_provider, configured=configured))
         except BaseException:
@@ -112,9 +116,12 @@ def _configure_sdk() -> Tuple[
     """Our SDK configured from ``OTEL_*``: (tracer provider, meter provider or None, shutdown).
 
     The globals are set by :func:`install` itself, so that :func:`uninstall` can restore them.
+    At interpreter exit the providers are shut down and lost spans reported in one line
+    (:mod:`otelbridge.bridge.exit_report`).
     """
     from otelbridge.sdk import configure
 
     providers = configure(set_global=False)
     tracer_provider = providers.tracer_provider or trace_api.NoOpTracerProvider()  # SDK disabled
-    return tracer_provider, providers.meter_provider, providers.shutdown
+    report = ExitReport(tracer_provider, providers.shutdown)
+    return tracer_provider, providers.meter_provider, report.shutdown

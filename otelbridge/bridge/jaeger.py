@@ -5,8 +5,10 @@
 started. ``initialize_tracer`` calls ``new_tracer`` and so makes that shim OpenTracing's global
 tracer, keeping Jaeger's "only the first call counts" rule. The shim carries the config's
 service name and process tags (as resource attributes) and its sampler (const, probabilistic,
-rate limiting; remote sampling falls back to the installed sampler), and propagates with the
-Jaeger (or, with ``propagation: b3``, the B3) headers the rest of the fleet still speaks.
+rate limiting; remote sampling falls back to the installed sampler). It propagates with what
+``OTEL_PROPAGATORS`` names when that is set; otherwise with W3C trace context and baggage plus the
+Jaeger (or, with ``propagation: b3``, the B3) headers the rest of the fleet still speaks, and the
+global propagator gets that legacy format too, so native instrumentation speaks it as well.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ import threading
 from typing import Any, Callable, Dict, Optional
 
 import wrapt
+from opentelemetry import propagate
 
-from otelbridge.bridge.derive import derived_provider, jaeger_propagator
+from otelbridge.bridge.derive import derived_provider, jaeger_propagator, with_legacy
 from otelbridge.bridge.rate_limiting import RateLimitingSampler
 from otelbridge.sdk.resources import SERVICE_NAME
 from otelbridge.sdk.trace import sampling
@@ -32,13 +35,19 @@ _lock = threading.Lock()
 _hook_registered = False
 # The installed bridge tracer while patched; None once unpatched.
 _tracer: Optional[TracerShim] = None
+_propagators_configured = True
 
 
-def patch(tracer: TracerShim) -> Callable[[], None]:
-    """Patch ``jaeger_client`` now or when it gets imported; returns the function that unpatches."""
-    global _tracer, _hook_registered
+def patch(tracer: TracerShim, propagators_configured: bool = True) -> Callable[[], None]:
+    """Patch ``jaeger_client`` now or when it gets imported; returns the function that unpatches.
+
+    ``propagators_configured`` is False when nobody chose the propagators (no
+    ``OTEL_PROPAGATORS``, no ``propagator=``): Config tracers then add their legacy format.
+    """
+    global _tracer, _hook_registered, _propagators_configured
     with _lock:
         _tracer = tracer
+        _propagators_configured = propagators_configured
         if not _hook_registered:
             _hook_registered = True
             wrapt.register_post_import_hook(_wrap, _MODULE)
@@ -89,7 +98,13 @@ def tracer_for_config(base: TracerShim, config: Any) -> TracerShim:
             config.trace_id_header,
             config.baggage_header_prefix,
         )
-    propagator = jaeger_propagator(propagation)
+    if _propagators_configured:
+        # OTEL_PROPAGATORS (or install(propagator=...)) decides, for the Config tracer too.
+        return TracerShim(provider)
+    # Nothing chosen: the fleet's default W3C plus the format this service used to speak, for
+    # this tracer and for native instrumentation (the global propagator).
+    propagator = with_legacy(propagate.get_global_textmap(), jaeger_propagator(propagation))
+    propagate.set_global_textmap(propagator)
     return TracerShim(provider, text_map_propagator=propagator, http_headers_propagator=propagator)
 
 

@@ -1,11 +1,15 @@
 """The OpenCensus trace half of ``install()``: OpenCensus' own classes record OpenTelemetry spans.
 
-Patched while installed (``wrapt`` wrappers on OpenCensus' classes and functions):
+Patched while installed, from when ``opencensus.trace.tracer`` is imported (``wrapt``'s
+post-import hook; nothing of OpenCensus is imported before), on OpenCensus' classes and
+functions:
 
 * ``Tracer.get_tracer``: every ``opencensus.trace.tracer.Tracer`` made from now on delegates to
   the shim's :class:`ContextTracer` on the installed provider; its exporter is never called;
 * ``Tracer.tracer``: a data descriptor, so Tracers made before install delegate too (keeping
   the sampling decision OpenCensus made for them);
+* ``Tracer.span`` / ``start_span`` / ``trace_decorator``: the shim's (one call shorter; the
+  decorator ends the span when the function raises);
 * the propagator classes' methods: the shim's, on otelbridge's parsers;
 * ``execution_context.is_exporter``: also true where OpenTelemetry's suppress-instrumentation
   key is set (our exporters' own requests), and ``set_is_exporter`` sets that key too, so the
@@ -18,71 +22,72 @@ delegate again.
 from __future__ import annotations
 
 import contextvars
+import importlib
+import importlib.util
 import logging
 import os
+import sys
+import threading
 import weakref
-from typing import Any, Callable, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Callable, List, Optional, Tuple
 
 import wrapt
 from opentelemetry import context as context_api
 from opentelemetry import trace as trace_api
 
-from otelbridge.shims.opencensus.trace import (
-    ContextTracer,
-    context_tracer_for,
-    honours_opencensus_samplers,
-)
-from otelbridge.shims.opencensus.trace import exporters as oc_exporters
-from otelbridge.shims.opencensus.trace import propagation as shim_propagation
+if TYPE_CHECKING:
+    from otelbridge.shims.opencensus.trace import ContextTracer
 
-_logger = logging.getLogger("otelbridge.bridge")
+_logger = logging.getLogger(__name__)
 
 _SUPPRESS_KEY = getattr(context_api, "_SUPPRESS_INSTRUMENTATION_KEY", "suppress_instrumentation")
 #: The context token of a suppression that ``set_is_exporter(True)`` attached.
 _suppress_token: contextvars.ContextVar[Any] = contextvars.ContextVar("otelbridge_oc_exporter")
 
-#: (OpenCensus module path, class name, shim class, methods)
+#: (OpenCensus module path, class name, methods); the shim's classes have the same names.
 _PROPAGATORS = (
     (
         "opencensus.trace.propagation.trace_context_http_header_format",
         "TraceContextPropagator",
-        shim_propagation.TraceContextPropagator,
         ("from_headers", "to_headers"),
     ),
     (
         "opencensus.trace.propagation.b3_format",
         "B3FormatPropagator",
-        shim_propagation.B3FormatPropagator,
         ("from_headers", "to_headers"),
     ),
     (
         "opencensus.trace.propagation.google_cloud_format",
         "GoogleCloudFormatPropagator",
-        shim_propagation.GoogleCloudFormatPropagator,
         ("from_header", "from_headers", "to_header", "to_headers"),
     ),
     (
         "opencensus.trace.propagation.binary_format",
         "BinaryFormatPropagator",
-        shim_propagation.BinaryFormatPropagator,
         ("from_header", "to_header"),
     ),
     (
         "opencensus.trace.propagation.text_format",
         "TextFormatPropagator",
-        shim_propagation.TextFormatPropagator,
         ("from_carrier", "to_carrier"),
     ),
 )
 
+#: Patched when this module is imported, and while an installation is pending.
+_MODULE = "opencensus.trace.tracer"
+_lock = threading.RLock()  # the import hook may run inside install(), under the lock
+_hook_registered = False
+_pending: Optional[Tuple[trace_api.TracerProvider, bool]] = None  # (provider, configured)
+_undo: Optional[Callable[[], None]] = None
+
 
 def available() -> bool:
-    """True when OpenCensus is importable (the bridge then installs this half)."""
+    """True when OpenCensus can be imported (the bridge then installs this half); it is not
+    imported here: patching waits for the application to import it."""
     try:
-        import opencensus.trace.tracer  # noqa: F401
-    except ImportError:
+        return importlib.util.find_spec("opencensus.trace") is not None
+    except ImportError:  # no opencensus package at all
         return False
-    return True
 
 
 class _Patches:
@@ -114,8 +119,9 @@ class _Delegate:
     """``Tracer.tracer`` while installed: the shim's delegate, made on first use for Tracers
     that OpenCensus built before install (an unsampled one, with a NoopTracer, stays so)."""
 
-    def __init__(self, make: Callable[[Any, Optional[bool]], ContextTracer]) -> None:
+    def __init__(self, make: Callable[[Any, Optional[bool]], ContextTracer], kind: type) -> None:
         self._make = make
+        self._kind = kind  # ContextTracer
         #: Tracers whose delegate was replaced, with OpenCensus' own (restored on uninstall).
         self.replaced: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
 
@@ -124,7 +130,7 @@ class _Delegate:
             return self
         values = instance.__dict__
         delegate = values.get("tracer")
-        if type(delegate) is ContextTracer:
+        if type(delegate) is self._kind:
             return delegate
         from opencensus.trace.tracers.noop_tracer import NoopTracer
 
@@ -139,14 +145,46 @@ class _Delegate:
 
 
 def install(tracer_provider: trace_api.TracerProvider, *, configured: bool) -> Callable[[], None]:
-    """:func:`patch` as ``install()`` does it: OpenCensus samplers honoured unless
-    ``OTEL_TRACES_SAMPLER`` is set; ``configured`` says the SDK was built from ``OTEL_*``, so
-    ``OTEL_TRACES_EXPORTER`` names the exporters that replace OpenCensus'."""
-    destination = None
-    if configured:
-        names = os.environ.get("OTEL_TRACES_EXPORTER", "").strip() or "otlp"
-        destination = f"the OpenTelemetry exporters of OTEL_TRACES_EXPORTER ({names})"
-    return patch(tracer_provider, honours_opencensus_samplers(), destination)
+    """:func:`patch` as ``install()`` does it, now if OpenCensus is imported, else when it gets
+    imported (so a program that never uses it does not pay for importing it); returns the undo.
+
+    OpenCensus samplers are honoured unless ``OTEL_TRACES_SAMPLER`` is set; ``configured`` says
+    the SDK was built from ``OTEL_*``, so ``OTEL_TRACES_EXPORTER`` names the exporters that
+    replace OpenCensus'.
+    """
+    global _pending, _hook_registered
+    with _lock:
+        _pending = (tracer_provider, configured)
+        if not _hook_registered:
+            _hook_registered = True
+            wrapt.register_post_import_hook(_on_import, _MODULE)  # runs now if imported
+        elif _MODULE in sys.modules:
+            _on_import(sys.modules[_MODULE])
+    return _uninstall
+
+
+def _on_import(module: Any) -> None:
+    global _undo
+    with _lock:
+        if _pending is None or _undo is not None:
+            return
+        from otelbridge.shims.opencensus.trace import honours_opencensus_samplers
+
+        tracer_provider, configured = _pending
+        destination = None
+        if configured:
+            names = os.environ.get("OTEL_TRACES_EXPORTER", "").strip() or "otlp"
+            destination = f"the OpenTelemetry exporters of OTEL_TRACES_EXPORTER ({names})"
+        _undo = patch(tracer_provider, honours_opencensus_samplers(), destination)
+
+
+def _uninstall() -> None:
+    global _pending, _undo
+    with _lock:
+        _pending = None
+        undo, _undo = _undo, None
+    if undo is not None:
+        undo()
 
 
 def patch(
@@ -163,37 +201,38 @@ def patch(
     from opencensus.trace import execution_context
     from opencensus.trace import tracer as tracer_module
 
+    from otelbridge.shims.opencensus.trace import ContextTracer, context_tracer_for
+    from otelbridge.shims.opencensus.trace import Tracer as ShimTracer
+    from otelbridge.shims.opencensus.trace import exporters as oc_exporters
+
     patches = _Patches()
     made: weakref.WeakSet[Any] = weakref.WeakSet()
     original_get_tracer = tracer_module.Tracer.get_tracer
 
+    announced: List[bool] = []
+
     def make(instance: Any, sampled: Optional[bool]) -> ContextTracer:
+        if not announced:  # once, when OpenCensus is first used: the app's logging is set up
+            announced.append(True)
+            _announce_sampling(honour_samplers)
         return context_tracer_for(instance, tracer_provider, honour_samplers, sampled)
 
     def get_tracer(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
         made.add(instance)
         return make(instance, None)
 
-    delegate = _Delegate(make)
+    delegate = _Delegate(make, ContextTracer)
     try:
         oc_exporters.set_destination(destination)
         patches.wrap(tracer_module.Tracer, "get_tracer", get_tracer)
         patches.replace(tracer_module.Tracer, "tracer", delegate)
+        for method in ("span", "start_span", "trace_decorator"):  # the shim's, one call shorter
+            patches.replace(tracer_module.Tracer, method, ShimTracer.__dict__[method])
         _patch_propagators(patches)
         _patch_exporter_flag(patches, execution_context)
     except BaseException:
         patches.undo()
         raise
-    if honour_samplers:
-        _logger.info(
-            "otelbridge: OpenCensus samplers decide which OpenCensus traces are recorded "
-            "(OTEL_TRACES_SAMPLER is not set)"
-        )
-    else:
-        _logger.info(
-            "otelbridge: the OpenTelemetry sampler decides for OpenCensus spans too; "
-            "OpenCensus samplers are ignored"
-        )
 
     def undo() -> None:
         patches.undo()
@@ -206,6 +245,19 @@ def patch(
     return undo
 
 
+def _announce_sampling(honour_samplers: bool) -> None:
+    if honour_samplers:
+        _logger.info(
+            "otelbridge: OpenCensus samplers decide which OpenCensus traces are recorded "
+            "(OTEL_TRACES_SAMPLER is not set)"
+        )
+    else:
+        _logger.info(
+            "otelbridge: the OpenTelemetry sampler decides for OpenCensus spans too; "
+            "OpenCensus samplers are ignored"
+        )
+
+
 def _restore(instance: Any, get_tracer: Any, original: Any = None) -> None:
     """Give a Tracer back OpenCensus' delegate and its own span context."""
     own = getattr(instance.__dict__.get("span_context"), "own", None)
@@ -215,10 +267,11 @@ def _restore(instance: Any, get_tracer: Any, original: Any = None) -> None:
 
 
 def _patch_propagators(patches: _Patches) -> None:
-    import importlib
+    from otelbridge.shims.opencensus.trace import propagation
 
-    for module_name, class_name, shim_class, methods in _PROPAGATORS:
+    for module_name, class_name, methods in _PROPAGATORS:
         owner = getattr(importlib.import_module(module_name), class_name)
+        shim_class = getattr(propagation, class_name)
         for method in methods:
             patches.replace(owner, method, shim_class.__dict__[method])
 

@@ -15,7 +15,7 @@ from otelbridge.migration_tool.imports import (
     remove_unused_imports,
 )
 from otelbridge.migration_tool.model import LegacyModel
-from otelbridge.migration_tool.names import LEGACY_MODULES
+from otelbridge.migration_tool.names import REMOVABLE_IMPORTS
 from otelbridge.migration_tool.state import PROJECT_KEY, STATE_KEY, STATEMENTS, MigrationState
 
 _Leave = Callable[[cst.CSTNode, cst.CSTNode], Union[cst.CSTNode, cst.RemovalSentinel]]
@@ -91,7 +91,7 @@ class Composite(cst.CSTTransformer):
 
     def _record_import(self, node: Union[cst.Import, cst.ImportFrom]) -> None:
         for item in bound_items(node):
-            if item[1] != "*" and item[0].split(".")[0] in LEGACY_MODULES:
+            if item[1] != "*" and item[0].split(".")[0] in REMOVABLE_IMPORTS:
                 self._state.legacy_imports.append(item)
 
 

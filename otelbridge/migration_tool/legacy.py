@@ -44,6 +44,8 @@ from otelbridge.migration_tool.state import PROJECT_KEY, Flag, MigrationState, U
 PLAN_KEY = "otelbridge.legacy"
 #: Rules whose sites are converted all the same (the marker asks for a check, not for a fix).
 ADVISORY = frozenset({"trace-id", "setup-settings"})
+#: Rules of the OpenCensus transforms: their kept sites stay OpenCensus, not OpenTracing.
+OPENCENSUS_RULES = "opencensus"
 #: Each pass can only grow the plan; a file that needs more passes is left unchanged.
 MAX_PASSES = 6
 #: The rule of the flags standing for statements an earlier run marked.
@@ -91,7 +93,11 @@ def extend(plan: Plan, model: LegacyModel, flags: Iterable[Flag]) -> Plan:
     known = set(plan.flags)
     new = [flag for flag in flags if flag not in known]
     frozen, swaps, explained = set(plan.frozen), set(plan.swaps), set(plan.explained)
-    work: list[cst.CSTNode] = [f.node for f in (*plan.flags, *new) if f.rule not in ADVISORY]
+    work: list[cst.CSTNode] = [
+        f.node
+        for f in (*plan.flags, *new)
+        if f.rule not in ADVISORY and not f.rule.startswith(OPENCENSUS_RULES)
+    ]
     work += frozen
     done: set[cst.CSTNode] = set()
     while work:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from otelbridge.migration_tool.engine.vocabulary import Vocabulary
 
 LEGACY_MODULES = ("opentracing", "jaeger_client")
+#: Modules whose imports are removed once nothing reads them (``composite.py``).
+REMOVABLE_IMPORTS = (*LEGACY_MODULES, "opencensus")
 #: What migrated code imports (name prefixes): the API and our SDK.
 MIGRATED_MODULES = ("opentelemetry.", "otelbridge.")
 
@@ -84,4 +86,39 @@ OPENTRACING = Vocabulary(
     ),
     keywords=frozenset({"child_of", "finish_on_close", "ignore_active_span"}),
     receiver_members=(("scope", "span"), ("span", "finish")),
+)
+
+#: The words of the OpenCensus API (its trace, stats and tags names; ``span.add_attribute`` only on
+#: a receiver named like a span, ``add_attribute`` being common elsewhere).
+OPENCENSUS = Vocabulary(
+    name="OpenCensus",
+    modules=("opencensus",),
+    members=frozenset(
+        {
+            "add_attribute_to_current_span",
+            "add_annotation",
+            "end_span",
+            "get_opencensus_tracer",
+            "measure_int_put",
+            "measure_float_put",
+            "new_measurement_map",
+            "trace_decorator",
+        }
+    ),
+    names=frozenset(
+        {
+            "execution_context",
+            "view_manager",
+            "stats_recorder",
+            "TagMap",
+            "MeasureInt",
+            "MeasureFloat",
+            "CountAggregation",
+            "SumAggregation",
+            "LastValueAggregation",
+            "DistributionAggregation",
+            "trace_integrations",
+        }
+    ),
+    receiver_members=(("span", "add_attribute"),),
 )

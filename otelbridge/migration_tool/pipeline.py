@@ -16,8 +16,9 @@ from otelbridge.migration_tool.flow_rules import OpenTracingRules
 from otelbridge.migration_tool.flows import kept_symbols
 from otelbridge.migration_tool.legacy import migrate_module
 from otelbridge.migration_tool.model import CONVERTIBLE, SPANS
-from otelbridge.migration_tool.names import OPENTRACING
-from otelbridge.migration_tool.prefilter import mentions_legacy
+from otelbridge.migration_tool.names import OPENCENSUS, OPENTRACING
+from otelbridge.migration_tool.opencensus import OPENCENSUS_TRANSFORMS
+from otelbridge.migration_tool.prefilter import mentions_legacy, mentions_opencensus
 from otelbridge.migration_tool.state import PROJECT_KEY, STATE_KEY, MigrationState, Unconvertible
 from otelbridge.migration_tool.transforms.escapes import Escapes
 from otelbridge.migration_tool.transforms.kept import KeptSites
@@ -89,8 +90,11 @@ def migrate_source(
     module = project.module_at(filename) if project is not None else None
     if module is not None:
         context.scratch[PROJECT_KEY] = (project, module)
+    kinds = OPENTRACING_TRANSFORMS
+    if mentions_opencensus(source):  # one pass for files that mix both APIs
+        kinds = (*OPENTRACING_TRANSFORMS[:-1], *OPENCENSUS_TRANSFORMS, OPENTRACING_TRANSFORMS[-1])
     try:
-        result = OpenTracingToOpenTelemetry(context).transform_module(tree)
+        result = migrate_module(context, tree, kinds)
     except Unconvertible as exc:
         finding = Finding("unconvertible", str(exc), 1, 0)
         return _residue(Migration(source, findings=[finding], kept=_everything(context)))
@@ -141,9 +145,13 @@ def _inferred(state: MigrationState) -> list[Finding]:
 def _residue(migration: Migration) -> Migration:
     """``migration`` with every remaining legacy site marked (markers only add comments, or a
     line of docstring text: the result still parses)."""
-    residue = mark(migration.code, OPENTRACING)
-    migration.code = residue.text
-    migration.remaining = residue.sites
+    migration.remaining = []
+    for vocabulary in (OPENTRACING, OPENCENSUS):
+        if vocabulary.mentioned_in(migration.code):
+            residue = mark(migration.code, vocabulary)
+            migration.code = residue.text
+            migration.remaining.extend(residue.sites)
+    migration.remaining.sort(key=lambda site: site.line)
     return migration
 
 

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import re
 
-from otelbridge.migration_tool.names import OPENTRACING
+from otelbridge.migration_tool.names import OPENCENSUS, OPENTRACING
 
 _GENERATED = re.compile(r"@generated\b")
 
 
 def mentions_legacy(source: str) -> bool:
-    return OPENTRACING.mentioned_in(source)
+    return OPENTRACING.mentioned_in(source) or OPENCENSUS.mentioned_in(source)
+
+
+def mentions_opencensus(source: str) -> bool:
+    return OPENCENSUS.mentioned_in(source)
 
 
 def is_generated(source: str) -> bool:

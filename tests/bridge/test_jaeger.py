@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
+import jaeger_client
 import opentracing
 import pytest
+from opentelemetry import propagate
 from opentracing import Format
 
 from otelbridge.bridge import install, uninstall
@@ -14,7 +16,6 @@ from otelbridge.sdk.trace.export import SimpleSpanProcessor
 from otelbridge.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from otelbridge.shims.opentracing import TracerShim
 
-jaeger_client = pytest.importorskip("jaeger_client")
 ORIGINAL_NEW_TRACER = jaeger_client.Config.__dict__["new_tracer"]
 
 
@@ -102,7 +103,47 @@ def test_b3_propagation_setting(exporter) -> None:
     tracer = config({"type": "const", "param": 1}, propagation="b3").new_tracer()
     headers: dict = {}
     tracer.inject(tracer.start_span("client").context, Format.HTTP_HEADERS, headers)
-    assert {key.lower() for key in headers} >= {"x-b3-traceid", "x-b3-spanid"}
+    assert {key.lower() for key in headers} >= {"x-b3-traceid", "x-b3-spanid", "traceparent"}
+    assert "uber-trace-id" not in headers
+
+
+def test_with_nothing_chosen_w3c_and_the_legacy_format_are_spoken(exporter) -> None:
+    """Native instrumentation (the global propagator) speaks the legacy format too."""
+    tracer = config({"type": "const", "param": 1}).new_tracer()
+    span = tracer.start_span("client").set_baggage_item("user", "u1")
+    for inject in (
+        lambda carrier: tracer.inject(span.context, Format.HTTP_HEADERS, carrier),
+        lambda carrier: propagate.inject(carrier, context=_context_of(span)),
+    ):
+        headers: dict = {}
+        inject(headers)
+        assert {"traceparent", "baggage", "uber-trace-id", "uberctx-user"} <= set(headers)
+    for header in ("traceparent", "uber-trace-id"):
+        only = {header: headers[header]}
+        assert tracer.extract(Format.HTTP_HEADERS, only).unwrap().span_id == (
+            span.context.unwrap().span_id
+        )
+
+
+def _context_of(span):
+    from opentelemetry import baggage, trace
+
+    context = trace.set_span_in_context(span.unwrap())
+    return baggage.set_baggage("user", "u1", context)
+
+
+def test_otel_propagators_decides_for_config_tracers(monkeypatch) -> None:
+    monkeypatch.setenv("OTEL_PROPAGATORS", "tracecontext,baggage")
+    monkeypatch.setenv("OTEL_TRACES_EXPORTER", "none")
+    monkeypatch.setenv("OTEL_METRICS_EXPORTER", "none")
+    install()
+    try:
+        tracer = config({"type": "const", "param": 1}).new_tracer()
+        headers: dict = {}
+        tracer.inject(tracer.start_span("client").context, Format.HTTP_HEADERS, headers)
+        assert set(headers) == {"traceparent"}
+    finally:
+        uninstall()
 
 
 def test_uninstall_restores_jaeger(exporter) -> None:

@@ -75,8 +75,9 @@ def test_grpc_interceptors_client_and_server_spans_with_message_events() -> None
     assert client["kind"] == "CLIENT" and client["parent"] == spans["caller"]["span"]
     assert server["kind"] == "SERVER"
     assert client["events"] == server["events"] == ["1", "1"]  # one sent, one received
-    # opencensus-ext-grpc 0.7.2's metadata never reaches grpcio 1.6x+ servers (the same
-    # without the bridge), so the server span starts its own trace: see docs/opencensus.md.
+    # The grpc-trace-bin entry opencensus-ext-grpc 0.7.2 adds does not reach the server's
+    # invocation_metadata() on grpcio 1.85, without the bridge too, so the server span starts
+    # its own trace: see docs/opencensus.md.
 
 
 def test_sqlalchemy_query_span_is_a_child() -> None:

@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any, Callable
 
 from otelbridge.devtools.receiver import OTLPReceiver, to_otlp_json
 
@@ -29,19 +30,33 @@ def environment(endpoint: str, service: str) -> dict:
     return env
 
 
-def test_one_trace_across_apis_and_processes() -> None:
-    spans: dict = {}
+def collector() -> tuple[dict, Callable[[Any], None]]:
+    """Spans by name (and all of them under ``"*"``), and the receiver's consumer."""
+    spans: dict = {"*": []}
     lock = threading.Lock()
 
-    def consume(request):
+    def consume(request: Any) -> None:
         document = to_otlp_json(request)
         with lock:
             for resource_spans in document.get("resourceSpans", []):
                 for scope_spans in resource_spans.get("scopeSpans", []):
                     for span in scope_spans.get("spans", []):
                         spans[span["name"]] = span
-        return None
+                        spans["*"].append(span)
 
+    return spans, consume
+
+
+def bridged(app: str, port: str, env: dict) -> None:
+    command = ["-m", "otelbridge", "run", "--", sys.executable, app, port]
+    done = subprocess.run(
+        [sys.executable, *command], cwd=APPS, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_one_trace_across_apis_and_processes() -> None:
+    spans, consume = collector()
     with OTLPReceiver(consume, grpc_port=0, http_port=None) as receiver:
         env = environment(receiver.grpc_endpoint, "native-peer")
         peer = subprocess.Popen(
@@ -52,22 +67,14 @@ def test_one_trace_across_apis_and_processes() -> None:
         )
         try:
             port = peer.stdout.readline().strip()
-            command = ["-m", "otelbridge", "run", "--", sys.executable, "mixed_app.py", port]
-            app = subprocess.run(
-                [sys.executable, *command],
-                cwd=APPS,
-                env=environment(receiver.grpc_endpoint, "bridged-app"),
-                capture_output=True,
-                text=True,
-                timeout=60,
-            )
-            assert app.returncode == 0, app.stderr
+            bridged("mixed_app.py", port, environment(receiver.grpc_endpoint, "bridged-app"))
         finally:
             peer.terminate()
             peer.wait(10)
         deadline = time.monotonic() + 10
         while "native-server" not in spans and time.monotonic() < deadline:
             time.sleep(0.05)
+    del spans["*"]
     parents = {name: span.get("parentSpanId") for name, span in spans.items()}
     ids = {span["spanId"]: name for name, span in spans.items()}
     assert {name: ids.get(parent) for name, parent in parents.items()} == {
@@ -80,3 +87,21 @@ def test_one_trace_across_apis_and_processes() -> None:
     assert len({span["traceId"] for span in spans.values()}) == 1
     assert spans["/stock"]["kind"] == 3  # CLIENT
     assert spans["native-server"]["kind"] == 2  # SERVER
+
+
+def test_exporters_own_http_requests_are_not_traced_by_opencensus_integrations() -> None:
+    """OpenCensus' is_exporter flag and OpenTelemetry's suppress-instrumentation key are one."""
+    spans, consume = collector()
+    with OTLPReceiver(consume, grpc_port=None, http_port=0) as receiver:
+        # The app's own request goes to the receiver too (a 404 there). Its exporter is set up
+        # by the app (synchronous); the environment's exports nothing.
+        env = dict(environment(receiver.http_endpoint, "bridged-app"), OTEL_TRACES_EXPORTER="none")
+        bridged("exporter_traffic.py", str(receiver.http_port), env)
+    urls = sorted(
+        attribute["value"]["stringValue"]
+        for span in spans["*"]
+        for attribute in span.get("attributes", [])
+        if attribute["key"] == "http.url"
+    )
+    assert urls == [f"http://127.0.0.1:{receiver.http_port}/app"]  # none for POST /v1/traces
+    assert sorted(span["name"] for span in spans["*"]) == ["/app", "work"]

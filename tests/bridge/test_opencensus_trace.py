@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
+import textwrap
 
 import pytest
 from opencensus.trace import execution_context
@@ -28,6 +31,8 @@ SPAN_ID = "b7ad6b7169203331"
 PATCHED = [
     (oc_tracer.Tracer, "get_tracer"),
     (oc_tracer.Tracer, "tracer"),
+    (oc_tracer.Tracer, "trace_decorator"),
+    (oc_tracer.Tracer, "span"),
     (TraceContextPropagator, "from_headers"),
     (B3FormatPropagator, "to_headers"),
     (GoogleCloudFormatPropagator, "from_header"),
@@ -64,6 +69,22 @@ def test_tracers_made_after_install_record_and_their_exporter_is_not_called(reco
         span.span_kind = 2
     assert [(s.name, s.kind) for s in recorded.get_finished_spans()] == [("work", SpanKind.CLIENT)]
     assert calls == []
+
+
+def test_malformed_headers_give_a_new_root_and_decorated_failures_end(recorded) -> None:
+    bad = TraceContextPropagator().from_headers({"traceparent": "00-not-a-header"})
+    tracer = oc_tracer.Tracer(span_context=bad, sampler=AlwaysOnSampler())
+
+    @tracer.trace_decorator()
+    def handler():
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        handler()
+    (span,) = recorded.get_finished_spans()
+    assert span.name == "handler" and span.parent is None
+    assert span.status.status_code.name == "ERROR"
+    assert execution_context.get_current_span() is None
 
 
 def test_tracers_made_before_install_record_keeping_their_decision() -> None:
@@ -142,3 +163,53 @@ def test_each_exporter_class_is_named_once_and_sampling_said_at_install(caplog) 
     assert len(named) == 1
     assert "console" in named[0]
     assert sum("OpenCensus samplers decide" in r.message for r in caplog.records) == 1
+
+
+def run_python(code: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_opencensus_is_patched_when_imported_after_install_and_not_imported_before() -> None:
+    out = run_python(
+        """
+        import sys
+        from otelbridge.bridge import install
+        from otelbridge.sdk.trace import TracerProvider
+        from otelbridge.sdk.trace.export import SimpleSpanProcessor
+        from otelbridge.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+        exporter = InMemorySpanExporter()
+        provider = TracerProvider(shutdown_on_exit=False)
+        provider.add_span_processor(SimpleSpanProcessor(exporter))
+        install(tracer_provider=provider)
+        print("opencensus.trace" in sys.modules)  # finding it imported only the namespace
+        from opencensus.trace.samplers import AlwaysOnSampler
+        from opencensus.trace.tracer import Tracer
+
+        with Tracer(sampler=AlwaysOnSampler()).span("late-import"):
+            pass
+        print([span.name for span in exporter.get_finished_spans()])
+        """
+    )
+    assert out.splitlines() == ["False", "['late-import']"]
+
+
+def test_the_bridge_works_without_opencensus() -> None:
+    out = run_python(
+        """
+        import sys
+        sys.modules["opencensus"] = None  # as if it were not installed
+        from otelbridge.bridge import install, opencensus_trace, uninstall
+        from otelbridge.sdk.trace import TracerProvider
+
+        print(opencensus_trace.available())
+        install(tracer_provider=TracerProvider(shutdown_on_exit=False))
+        uninstall()
+        print("ok")
+        """
+    )
+    assert out.splitlines() == ["False", "ok"]

@@ -10,7 +10,6 @@ against the trees written below, so the test stands on its own when the shim is 
 
 from __future__ import annotations
 
-import importlib.util
 import textwrap
 from pathlib import Path
 from typing import Callable
@@ -20,7 +19,6 @@ import pytest
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE.parent / "fixtures" / "codemod"
 SpanTree = Callable[[str, Path], str]
-HAVE_SHIM = importlib.util.find_spec("otelbridge.shims.opentracing") is not None
 
 EXPECTED = {
     "asyncio_app": """
@@ -101,7 +99,6 @@ def test_migrated_program_produces_the_expected_tree(
     assert span_tree("native", migrated / f"{name}.py") == textwrap.dedent(EXPECTED[name]).strip()
 
 
-@pytest.mark.skipif(not HAVE_SHIM, reason="otelbridge.shims.opentracing has not landed")
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_shim_and_migrated_trees_are_equal(migrated: Path, name: str, span_tree: SpanTree) -> None:
     legacy = span_tree("shim", CORPUS / f"{name}.py")

@@ -1,5 +1,6 @@
 """Build and install the SDK from the ``OTEL_*`` environment plus keyword overrides."""
 
+from otelbridge.sdk.configuration._check import check_environment
 from otelbridge.sdk.configuration._configure import (
     Providers,
     configure,
@@ -7,4 +8,10 @@ from otelbridge.sdk.configuration._configure import (
 )
 from otelbridge.sdk.configuration._errors import ConfigurationError
 
-__all__ = ["ConfigurationError", "Providers", "configure", "tracer_provider_from_env"]
+__all__ = [
+    "ConfigurationError",
+    "Providers",
+    "check_environment",
+    "configure",
+    "tracer_provider_from_env",
+]

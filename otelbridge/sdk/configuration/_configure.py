@@ -10,6 +10,7 @@ import logging
 from typing import Any, Dict, Optional
 
 from otelbridge.sdk.configuration import _metrics, _propagators, _resource, _traces
+from otelbridge.sdk.configuration._check import check_environment
 from otelbridge.sdk.configuration._errors import ConfigurationError
 from otelbridge.sdk.metrics import MeterProvider
 from otelbridge.sdk.resources import Resource
@@ -70,6 +71,11 @@ def configure(**overrides: Any) -> Providers:
     """Build every signal's provider from the ``OTEL_*`` environment, with ``overrides``
     winning, and make them the global providers (unless ``set_global=False``).
 
+    Where one of our providers is global already (an earlier ``configure()``, or
+    ``otelbridge.bridge.install()``), the explicit overrides are applied to it instead (resource,
+    sampler, span exporters; see :func:`_traces.reconfigure`), since the API allows one global
+    provider per process.
+
     Overrides: ``service_name``, ``resource_attributes``, ``resource``; traces: ``sampler``
     (a Sampler or an ``OTEL_TRACES_SAMPLER`` name), ``sampler_arg``, ``span_exporters``
     (exporters or registered names), ``span_processor`` (``"batch"`` or ``"simple"``),
@@ -92,11 +98,21 @@ def configure(**overrides: Any) -> Providers:
     if sdk_disabled():
         _logger.info("OTEL_SDK_DISABLED is true: otelbridge SDK not configured")
         return Providers(None, {})
+    check_environment(overrides)
     propagator = _propagators.build(overrides)
     resource = _resource.build_resource(overrides)
-    built = {signal.NAME: signal.build(resource, overrides) for signal in SIGNALS}
-    if overrides.get("set_global", True):
+    set_global = overrides.get("set_global", True)
+    given_resource = resource if _resource.OVERRIDES & set(overrides) else None
+    providers: Dict[str, Any] = {}
+    if set_global:
         _propagators.install(propagator)
-        for signal in SIGNALS:
-            signal.install(built[signal.NAME])
-    return Providers(resource, built)
+    for signal in SIGNALS:
+        installed = signal.installed() if set_global else None
+        if installed is not None:  # an earlier configure() or the bridge: update it in place
+            signal.reconfigure(installed, given_resource, overrides)
+            providers[signal.NAME] = installed
+        else:
+            providers[signal.NAME] = signal.build(resource, overrides)
+            if set_global:
+                signal.install(providers[signal.NAME])
+    return Providers(resource, providers)

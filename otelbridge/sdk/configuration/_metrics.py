@@ -7,8 +7,9 @@ import os
 from typing import Any, List, Mapping, Optional, Sequence
 
 from opentelemetry import metrics as metrics_api
+from opentelemetry.metrics import _internal as metrics_internal
 
-from otelbridge.sdk.configuration._errors import unknown_value
+from otelbridge.sdk.configuration._errors import ConfigurationError, unknown_value
 from otelbridge.sdk.environment_variables import OTEL_METRICS_EXPORTER
 from otelbridge.sdk.metrics import MeterProvider
 from otelbridge.sdk.metrics.export import MetricReader, PeriodicExportingMetricReader
@@ -39,7 +40,7 @@ def _as_reader(exporter_or_reader: Any) -> MetricReader:
     return PeriodicExportingMetricReader(exporter_or_reader)
 
 
-def _names_from_env() -> List[str]:
+def exporter_names() -> List[str]:
     raw = os.environ.get(OTEL_METRICS_EXPORTER, "").strip()
     if raw:
         names = [n.strip().lower() for n in raw.split(",") if n.strip()]
@@ -54,7 +55,7 @@ def build_readers(overrides: Mapping[str, Any]) -> List[MetricReader]:
     readers: List[MetricReader] = list(overrides.get("metric_readers") or ())
     given: Optional[Sequence[Any]] = overrides.get("metric_exporters")
     if given is None:
-        items: List[Any] = [_from_registry(n, OTEL_METRICS_EXPORTER) for n in _names_from_env()]
+        items: List[Any] = [_from_registry(n, OTEL_METRICS_EXPORTER) for n in exporter_names()]
     else:
         items = [
             _from_registry(item, "metric_exporters") if isinstance(item, str) else item
@@ -70,6 +71,29 @@ def build(resource: Resource, overrides: Mapping[str, Any]) -> MeterProvider:
         resource=resource,
         views=overrides.get("views") or (),
     )
+
+
+def installed() -> Optional[MeterProvider]:
+    """The global meter provider when it is ours (set by an earlier configure or the bridge)."""
+    provider = metrics_internal._METER_PROVIDER
+    return provider if isinstance(provider, MeterProvider) else None
+
+
+def reconfigure(
+    provider: MeterProvider, resource: Optional[Resource], overrides: Mapping[str, Any]
+) -> None:
+    """Apply a new ``resource`` to an installed provider; its readers are fixed (see the spec),
+    so metric readers or exporters given now are refused rather than silently dropped."""
+    given = [
+        name for name in ("metric_readers", "metric_exporters", "views") if overrides.get(name)
+    ]
+    if given:
+        raise ConfigurationError(
+            f"configure(): {', '.join(given)} cannot change once a MeterProvider is installed "
+            "(readers and views are fixed when it is built); pass them to the first configure()"
+        )
+    if resource is not None:
+        provider._reconfigure(resource)
 
 
 def install(provider: MeterProvider) -> None:

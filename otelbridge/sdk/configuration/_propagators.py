@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any, Dict
 
-from opentelemetry import propagate
 from opentelemetry.environment_variables import OTEL_PROPAGATORS
 from opentelemetry.propagators.textmap import TextMapPropagator
 
@@ -37,4 +36,8 @@ def build(overrides: Dict[str, Any]) -> TextMapPropagator:
 
 
 def install(propagator: TextMapPropagator) -> None:
+    # Imported here: importing opentelemetry.propagate reads OTEL_PROPAGATORS and raises on a bad
+    # name, which must reach the user as the one-line ConfigurationError of build() instead.
+    from opentelemetry import propagate
+
     propagate.set_global_textmap(propagator)

@@ -50,7 +50,7 @@ def exporter_by_name(name: str, setting: str = OTEL_TRACES_EXPORTER) -> Any:
     return registered[name].load()()
 
 
-def _exporter_names() -> List[str]:
+def exporter_names() -> List[str]:
     raw = os.environ.get(OTEL_TRACES_EXPORTER, "").strip()
     if raw:
         names = [n.strip().lower() for n in raw.split(",") if n.strip()]
@@ -63,7 +63,7 @@ def build_exporters(overrides: Mapping[str, Any]) -> List[Any]:
     """``span_exporters`` (instances or names) wins over ``OTEL_TRACES_EXPORTER``."""
     given: Optional[Sequence[Any]] = overrides.get("span_exporters")
     if given is None:
-        return [exporter_by_name(name) for name in _exporter_names()]
+        return [exporter_by_name(name) for name in exporter_names()]
     return [
         exporter_by_name(item, "span_exporters") if isinstance(item, str) else item
         for item in given
@@ -77,10 +77,15 @@ def _processor_for(exporter: Any, kind: str) -> SpanProcessor:
     return BatchSpanProcessor(exporter)
 
 
-def build(resource: Resource, overrides: Mapping[str, Any]) -> TracerProvider:
-    kind = overrides.get("span_processor", "batch")
+def _processor_kind(overrides: Mapping[str, Any]) -> str:
+    kind: str = overrides.get("span_processor", "batch")
     if kind not in _PROCESSORS:
         raise unknown_value("span_processor", kind, _PROCESSORS)
+    return kind
+
+
+def build(resource: Resource, overrides: Mapping[str, Any]) -> TracerProvider:
+    kind = _processor_kind(overrides)
     span_limits: Optional[SpanLimits] = overrides.get("span_limits")
     provider = TracerProvider(
         sampler=build_sampler(overrides),
@@ -91,6 +96,27 @@ def build(resource: Resource, overrides: Mapping[str, Any]) -> TracerProvider:
     for exporter in build_exporters(overrides):
         provider.add_span_processor(_processor_for(exporter, kind))
     return provider
+
+
+def installed() -> Optional[TracerProvider]:
+    """The global tracer provider when it is ours (set by an earlier configure or the bridge)."""
+    provider = trace_api._TRACER_PROVIDER
+    return provider if isinstance(provider, TracerProvider) else None
+
+
+def reconfigure(
+    provider: TracerProvider, resource: Optional[Resource], overrides: Mapping[str, Any]
+) -> None:
+    """Apply the explicit ``overrides`` (and a new ``resource``) to an installed provider."""
+    kind = _processor_kind(overrides)
+    processors = None
+    if "span_exporters" in overrides:
+        processors = [_processor_for(exporter, kind) for exporter in build_exporters(overrides)]
+    provider._reconfigure(
+        resource=resource,
+        sampler=build_sampler(overrides) if "sampler" in overrides else None,
+        span_processors=processors,
+    )
 
 
 def install(provider: TracerProvider) -> None:

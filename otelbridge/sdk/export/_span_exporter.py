@@ -54,11 +54,11 @@ class TransportSpanExporter(SpanExporter):
     def try_export(
         self, spans: Sequence[ReadableSpan], timeout: Optional[float] = None
     ) -> Delivery:
-        """Like :meth:`export`, but a transient failure is not counted: the caller keeps
-        ``spans`` and may try again after ``retry_in`` seconds."""
+        """One attempt (the caller does the retrying); a transient failure is not counted: the
+        caller keeps ``spans`` and tries again after ``retry_in`` seconds."""
         if not spans:
             return DELIVERED
-        delivery = self._sender.deliver(self._encode(spans), len(spans), timeout)
+        delivery = self._sender.deliver(self._encode(spans), len(spans), timeout, retry=False)
         if not delivery.ok and delivery.retry_in is None:
             self._sender.give_up(len(spans), delivery.error)
         return delivery

@@ -8,6 +8,7 @@ instrument is created. Asynchronous instruments run their callbacks when a reade
 from __future__ import annotations
 
 import logging
+import time
 from types import GeneratorType
 from typing import Any, Callable, Iterable, List, Optional, Sequence, Tuple
 
@@ -168,11 +169,20 @@ class _Asynchronous(_Instrument):
     def _add_callbacks(self, callbacks: Iterable[Any]) -> None:
         self._callbacks.extend(_as_function(callback) for callback in callbacks)
 
-    def _observe(self, timeout_millis: float) -> List[Observation]:
-        """Every valid observation of every callback, in callback order."""
-        options = CallbackOptions(timeout_millis=timeout_millis)
+    def _observe(self, deadline: float) -> Tuple[List[Observation], int]:
+        """Every valid observation of every callback, in callback order, and how many callbacks
+        were skipped because the collection's ``deadline`` (``time.monotonic()``) had passed.
+
+        Each callback is told the time left (``CallbackOptions.timeout_millis``); a running
+        callback cannot be interrupted, so the deadline is checked before each one.
+        """
         observed: List[Observation] = []
-        for callback in list(self._callbacks):
+        callbacks = list(self._callbacks)
+        for index, callback in enumerate(callbacks):
+            remaining_millis = (deadline - time.monotonic()) * 1000
+            if remaining_millis <= 0:
+                return observed, len(callbacks) - index
+            options = CallbackOptions(timeout_millis=remaining_millis)
             try:
                 for observation in callback(options) or ():
                     if self._accepts(observation.value):
@@ -181,7 +191,7 @@ class _Asynchronous(_Instrument):
                         _drop(self, observation.value, self._rule)
             except Exception:
                 _logger.exception("A callback of %s %r failed", type(self).__name__, self.name)
-        return observed
+        return observed, 0
 
 
 class ObservableCounter(_Asynchronous, api.ObservableCounter):

@@ -112,10 +112,22 @@ class ReaderPipeline:
             with self._lock:
                 observed = list(self._observed)
                 by_scope = [(scope, list(streams)) for scope, streams in self._by_scope.items()]
+            deadline = time.monotonic() + timeout_millis / 1000
+            skipped: List[str] = []
             for instrument, streams in observed:
-                for observation in instrument._observe(timeout_millis):
+                observations, not_run = instrument._observe(deadline)
+                for observation in observations:
                     for stream in streams:
                         stream.record(observation.value, observation.attributes)
+                if not_run:
+                    skipped.append(instrument.name)
+            if skipped:
+                _logger.warning(
+                    "Collection timed out after %s ms: callbacks of %s were not run, so this "
+                    "collection has no points from them (a slow callback delays the others)",
+                    timeout_millis,
+                    ", ".join(skipped),
+                )
             now = time.time_ns()
             scope_metrics = []
             for scope, streams in by_scope:

@@ -67,6 +67,13 @@ class MeterProvider(api.MeterProvider):
     def resource(self) -> Resource:
         return self._resource
 
+    def _reconfigure(self, resource: Resource) -> None:
+        """Report under ``resource`` from now on (``configure()`` does, when this provider is
+        already the global one). Readers stay as they are: the spec fixes them at construction."""
+        self._resource = resource
+        for pipeline in self._pipelines.values():
+            pipeline._resource = resource
+
     def get_meter(
         self,
         name: str,

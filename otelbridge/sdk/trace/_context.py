@@ -8,10 +8,10 @@ runtime context we use the public API.
 from __future__ import annotations
 
 import logging
-from typing import Any, Optional
+from typing import Any, Optional, Tuple
 
 from opentelemetry import context as context_api
-from opentelemetry.context import Context
+from opentelemetry.context import _SUPPRESS_INSTRUMENTATION_KEY, Context
 from opentelemetry.context.contextvars_context import ContextVarsRuntimeContext
 from opentelemetry.trace import Span
 from opentelemetry.trace.propagation import _SPAN_KEY
@@ -38,6 +38,28 @@ def attach(key: str, value: object) -> Any:
     new = Context(_var.get())
     _set_item(new, key, value)
     return _var.set(new)
+
+
+#: The last (current context, that context with suppression on) pair, as one tuple so that
+#: threads read a consistent pair. Exports from the same context (the usual case: spans ending
+#: at the top of a request) reuse the derived context instead of copying the current one.
+_last_suppressed: Tuple[Optional[Context], Optional[Context]] = (None, None)
+
+
+def attach_suppressed() -> Any:
+    """Attach the current context with instrumentation suppressed (around an exporter's I/O);
+    returns the token for :func:`detach`. Contexts are immutable, so the derived context is
+    reused while the current one stays the same object."""
+    global _last_suppressed
+    if _var is None:
+        return context_api.attach(context_api.set_value(_SUPPRESS_INSTRUMENTATION_KEY, True))
+    current = _var.get()
+    parent, derived = _last_suppressed
+    if parent is not current or derived is None:
+        derived = Context(current)
+        _set_item(derived, _SUPPRESS_INSTRUMENTATION_KEY, True)
+        _last_suppressed = (current, derived)
+    return _var.set(derived)
 
 
 def detach(token: Any) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, Mapping, Optional, Tuple
+from typing import Any, Dict, Mapping, Optional, Sequence, Tuple
 
 from opentelemetry import trace as trace_api
 
@@ -70,6 +70,12 @@ class TracerProvider(trace_api.TracerProvider):
     def resource(self) -> Resource:
         return self._resource
 
+    @property
+    def span_processors(self) -> Tuple[SpanProcessor, ...]:
+        """The processors spans go through, in order (an otelbridge extension, read-only: for
+        reports such as the bridge's count of spans that could not be delivered at exit)."""
+        return tuple(processors_of(self._active_span_processor))
+
     def get_tracer(
         self,
         instrumenting_module_name: str,
@@ -104,6 +110,32 @@ class TracerProvider(trace_api.TracerProvider):
             raise TypeError("add_span_processor needs the default active span processor")
         self._active_span_processor.add_span_processor(span_processor)
         self._pipeline.set_processors(processors_of(self._active_span_processor))
+
+    def _reconfigure(
+        self,
+        resource: Optional[Resource] = None,
+        sampler: Optional[Sampler] = None,
+        span_processors: Optional[Sequence[SpanProcessor]] = None,
+    ) -> None:
+        """Apply later settings to this provider in place (``configure()`` does, when this
+        provider is already the global one and the API would refuse a second).
+
+        New ``span_processors`` replace the current ones, which are shut down (flushed). Spans
+        started from now on see the changes.
+        """
+        if resource is not None:
+            self._resource = self._pipeline.resource = resource
+        if sampler is not None:
+            self.sampler = self._pipeline.sampler = sampler
+            self._pipeline.fast_decide = getattr(sampler, "_fast_decide", None)
+        if span_processors is not None:
+            previous = self._active_span_processor
+            replacement = SynchronousMultiSpanProcessor()
+            for processor in span_processors:
+                replacement.add_span_processor(processor)
+            self._active_span_processor = replacement
+            self._pipeline.set_processors(processors_of(replacement))
+            previous.shutdown()
 
     def force_flush(self, timeout_millis: int = 30000) -> bool:
         return self._active_span_processor.force_flush(timeout_millis)

@@ -312,7 +312,7 @@ def sampler_from_name(
     if name in registered:
         factory = registered[name].load()
         return factory(arg)  # type: ignore[no-any-return]
-    accepted = ", ".join([*_BUILTIN, *sorted(registered)])
+    accepted = ", ".join(dict.fromkeys([*_BUILTIN, *sorted(registered)]))  # names may repeat
     raise ValueError(f"{setting}={name!r} is not supported; accepted values: {accepted}")
 
 

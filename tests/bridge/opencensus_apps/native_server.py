@@ -18,11 +18,8 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         parent = propagate.extract(dict(self.headers.items()))
         with tracer.start_as_current_span("native-server", parent, kind=SpanKind.SERVER):
-            body = b"ok"
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+            self.send_response(204)  # No Content
+            self.end_headers()
 
     def log_message(self, *args: object) -> None:
         pass

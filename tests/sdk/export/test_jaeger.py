@@ -1,23 +1,26 @@
-"""Jaeger agent exporter against a loopback UDP socket, decoded with an independent reader."""
+"""Jaeger agent exporter against a loopback UDP socket; datagrams are decoded by Apache
+``thrift``'s compact protocol into jaeger-client's generated ``Agent.emitBatch`` types, so the
+encoder is checked by code that is not ours."""
 
 from __future__ import annotations
 
 import contextlib
 import socket
-from typing import Iterator, List
+from typing import Any, Iterator, List
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from jaeger_client.thrift_gen.agent import Agent
 from opentelemetry.trace import Link, SpanContext, SpanKind, Status, StatusCode, TraceFlags
+from thrift.protocol.TCompactProtocol import TCompactProtocol
+from thrift.transport.TTransport import TMemoryBuffer
 
 from otelbridge.sdk.export.jaeger import JaegerExporter
 from otelbridge.sdk.resources import Resource
 from otelbridge.sdk.trace import TracerProvider
 from otelbridge.sdk.trace.export import SimpleSpanProcessor, SpanExportResult
 from otelbridge.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-
-from .conftest import Reader
 
 
 @contextlib.contextmanager
@@ -37,18 +40,26 @@ def agent() -> Iterator[socket.socket]:
         yield sock
 
 
-def receive(agent: socket.socket, count: int) -> List[dict]:
-    batches = []
-    for _ in range(count):
-        name, kind, _, args = Reader(agent.recv(70000)).message()
-        assert (name, kind) == ("emitBatch", 4)  # oneway
-        batches.append(args[1])
-    return batches
+def decode(data: bytes) -> Any:
+    """One datagram as jaeger-client's ``Batch`` (``Agent.emitBatch``'s argument)."""
+    protocol = TCompactProtocol(TMemoryBuffer(data))
+    name, kind, _ = protocol.readMessageBegin()
+    assert (name, kind) == ("emitBatch", 4)  # oneway
+    args = Agent.emitBatch_args()
+    args.read(protocol)
+    protocol.readMessageEnd()
+    return args.batch
+
+
+def receive(agent: socket.socket, count: int) -> List[Any]:
+    return [decode(agent.recv(70000)) for _ in range(count)]
+
+
+_VALUE_FIELDS = {0: "vStr", 1: "vDouble", 2: "vBool", 3: "vLong", 4: "vBinary"}
 
 
 def tag_map(tags: list) -> dict:
-    values = {0: 3, 1: 4, 2: 5, 3: 6, 4: 7}
-    return {tag[1].decode(): tag.get(values[tag[2]]) for tag in tags}
+    return {tag.key: getattr(tag, _VALUE_FIELDS[tag.vType]) for tag in tags}
 
 
 def signed(value: int) -> int:
@@ -83,27 +94,28 @@ def test_batch_decodes_to_the_jaeger_model(agent):
     assert exporter.export(spans) is SpanExportResult.SUCCESS
     exporter.shutdown()
     (batch,) = receive(agent, 1)
-    process = batch[1]
-    assert process[1] == b"legacy" and tag_map(process[2])["region"] == b"eu"
-    child, parent = batch[2]
+    process = batch.process
+    assert process.serviceName == "legacy" and tag_map(process.tags)["region"] == "eu"
+    child, parent = batch.spans
     span = spans[0]
-    assert child[1] == signed(span.context.trace_id & (2**64 - 1))
-    assert child[2] == signed(span.context.trace_id >> 64)
-    assert child[3] == signed(span.context.span_id) and child[4] == parent[3]
-    assert parent[4] == 0 and child[5] == b"child" and child[7] == 1
-    assert child[8] == span.start_time // 1000
-    assert child[9] == (span.end_time - span.start_time) // 1000
-    (reference,) = child[6]
-    assert reference[1] == 1 and reference[4] == 1  # FOLLOWS_FROM the link
-    assert reference[3] == signed(0xFEDCBA9876543210)
-    tags = tag_map(child[10])
+    assert child.traceIdLow == signed(span.context.trace_id & (2**64 - 1))
+    assert child.traceIdHigh == signed(span.context.trace_id >> 64)
+    assert child.spanId == signed(span.context.span_id) and child.parentSpanId == parent.spanId
+    assert parent.parentSpanId == 0 and child.operationName == "child" and child.flags == 1
+    assert child.startTime == span.start_time // 1000
+    assert child.duration == (span.end_time - span.start_time) // 1000
+    (reference,) = child.references
+    assert reference.refType == 1  # FOLLOWS_FROM the link
+    assert reference.traceIdLow == signed(0xFEDCBA9876543210)
+    assert reference.spanId == 1
+    tags = tag_map(child.tags)
     assert tags["i"] == 0 and tags["ratio"] == 0.5 and tags["ok"] is True
-    assert tags["list"] == b"[1, 2]" and tags["error"] is True
-    assert tags["otel.status_description"] == b"boom" and tags["otel.scope.name"] == b"jaeger.test"
-    assert tag_map(parent[10])["span.kind"] == b"server"
-    (log,) = child[11]
-    assert log[1] == span.events[0].timestamp // 1000
-    assert tag_map(log[2]) == {"event": b"cache.miss", "key": b"k"}
+    assert tags["list"] == "[1, 2]" and tags["error"] is True
+    assert tags["otel.status_description"] == "boom" and tags["otel.scope.name"] == "jaeger.test"
+    assert tag_map(parent.tags)["span.kind"] == "server"
+    (log,) = child.logs
+    assert log.timestamp == span.events[0].timestamp // 1000
+    assert tag_map(log.fields) == {"event": "cache.miss", "key": "k"}
 
 
 def test_large_exports_are_split_under_the_packet_limit(agent):
@@ -119,9 +131,9 @@ def test_large_exports_are_split_under_the_packet_limit(agent):
         except socket.timeout:
             break
         assert len(data) <= 16_000
-        batches.append(Reader(data).message()[3][1])
+        batches.append(decode(data))
     assert len(batches) >= 5  # ~66 KB of spans in 16 KB datagrams
-    assert sum(len(batch[2]) for batch in batches) == 120
+    assert sum(len(batch.spans) for batch in batches) == 120
     assert exporter.stats.exported == 120
 
 
@@ -131,7 +143,7 @@ def test_a_span_bigger_than_a_packet_is_dropped_and_counted(agent):
     assert exporter.export(spans) is SpanExportResult.FAILURE
     exporter.shutdown()
     (batch,) = receive(agent, 1)
-    assert [span[5] for span in batch[2]] == [b"parent"]
+    assert [span.operationName for span in batch.spans] == ["parent"]
     assert exporter.stats.failed == 1
 
 
@@ -157,8 +169,7 @@ def test_ids_and_values_survive_the_round_trip(trace_id, span_id, value):
         exporter.export([span])
         exporter.shutdown()
         (batch,) = receive(agent, 1)
-    (decoded,) = batch[2]
-    high, low = decoded[2] % 2**64, decoded[1] % 2**64
-    assert (high << 64 | low, decoded[3] % 2**64) == (trace_id, span_id)
-    got = tag_map(decoded[10])["v"]
-    assert got == (value.encode() if isinstance(value, str) else value)
+    (decoded,) = batch.spans
+    high, low = decoded.traceIdHigh % 2**64, decoded.traceIdLow % 2**64
+    assert (high << 64 | low, decoded.spanId % 2**64) == (trace_id, span_id)
+    assert tag_map(decoded.tags)["v"] == value

@@ -1,9 +1,10 @@
 """opentelemetry-python's own OTLP exporters (gRPC and HTTP, plain and gzip) send into our
-``OTLPReceiver`` on 127.0.0.1: what arrives is exactly the request the reference encoder builds."""
+``OTLPReceiver`` on 127.0.0.1 (the ``receiver`` fixture): what arrives is exactly the request the
+reference encoder builds."""
 
 from __future__ import annotations
 
-from typing import Any, Iterator, List
+from typing import Any, List
 
 import pytest
 from opentelemetry.exporter.otlp.proto.common.metrics_encoder import encode_metrics
@@ -32,20 +33,6 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor, SpanExportResult
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, StatusCode
-
-from otelbridge.devtools.receiver import OTLPReceiver
-
-
-@pytest.fixture
-def receiver() -> Iterator[Any]:
-    received: List[Any] = []
-
-    def consume(request: Any) -> None:
-        received.append(request)
-
-    with OTLPReceiver(consume, grpc_port=0, http_port=0) as server:
-        server.received = received
-        yield server
 
 
 def reference_spans() -> List[Any]:
@@ -84,14 +71,14 @@ def reference_metrics() -> Any:
     ],
     ids=["grpc", "http", "http-gzip"],
 )
-def test_reference_span_exporters(receiver: Any, make_exporter: Any) -> None:
+def test_reference_span_exporters(receiver: Any, collected: Any, make_exporter: Any) -> None:
     spans = reference_spans()
     exporter = make_exporter(receiver)
     try:
         assert exporter.export(spans) is SpanExportResult.SUCCESS
     finally:
         exporter.shutdown()
-    (request,) = receiver.received
+    (request,) = collected.requests
     assert isinstance(request, ExportTraceServiceRequest)
     assert request == encode_spans(spans)
 
@@ -107,13 +94,13 @@ def test_reference_span_exporters(receiver: Any, make_exporter: Any) -> None:
     ],
     ids=["grpc", "http", "http-gzip"],
 )
-def test_reference_metric_exporters(receiver: Any, make_exporter: Any) -> None:
+def test_reference_metric_exporters(receiver: Any, collected: Any, make_exporter: Any) -> None:
     data = reference_metrics()
     exporter = make_exporter(receiver)
     try:
         assert exporter.export(data) is MetricExportResult.SUCCESS
     finally:
         exporter.shutdown()
-    (request,) = receiver.received
+    (request,) = collected.requests
     assert isinstance(request, ExportMetricsServiceRequest)
     assert request == encode_metrics(data)

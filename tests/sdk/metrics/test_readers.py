@@ -70,3 +70,50 @@ def test_a_removed_reader_is_shut_down_and_collects_nothing(
     with caplog.at_level(logging.WARNING):
         assert reader.get_metrics_data() is None
     provider.shutdown()
+
+
+def test_callbacks_share_the_collection_deadline(caplog: pytest.LogCaptureFixture) -> None:
+    """Each callback is told the time left; once the deadline passes the remaining callbacks
+    are not run (and named in one warning) instead of stretching the collection further."""
+    import time
+
+    from opentelemetry.metrics import Observation
+
+    from otelbridge.sdk.metrics import MeterProvider
+    from otelbridge.sdk.metrics.export import MetricReader
+
+    class Keep(MetricReader):
+        data: Any = None
+
+        def _receive_metrics(self, metrics_data: Any, timeout_millis: float = 0, **_: Any) -> None:
+            self.data = metrics_data
+
+        def shutdown(self, timeout_millis: float = 30_000, **_: Any) -> None:
+            return None
+
+    reader = Keep()
+    provider = MeterProvider(metric_readers=[reader], shutdown_on_exit=False)
+    meter = provider.get_meter("m")
+    told: List[float] = []
+
+    def slow(options: Any) -> List[Observation]:
+        told.append(options.timeout_millis)
+        time.sleep(0.3)
+        return [Observation(1)]
+
+    def fast(options: Any) -> List[Observation]:
+        told.append(options.timeout_millis)
+        return [Observation(2)]
+
+    meter.create_observable_gauge("slow", [slow])
+    meter.create_observable_gauge("late", [fast])
+    with caplog.at_level(logging.WARNING):
+        reader.collect(timeout_millis=200)
+    names = [m.name for m in reader.data.resource_metrics[0].scope_metrics[0].metrics]
+    assert names == ["slow"]
+    assert len(told) == 1 and 0 < told[0] <= 200
+    assert "callbacks of late were not run" in caplog.text
+    # with time to spare, every callback runs again
+    reader.collect(timeout_millis=10_000)
+    assert len(told) == 3 and told[1] > 9_000
+    provider.shutdown()

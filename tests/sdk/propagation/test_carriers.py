@@ -146,17 +146,21 @@ def test_legacy_baggage_headers_are_found_in_every_shape(shape: str) -> None:
     """The keys() walk is what finds ``uberctx-*`` / ``ot-baggage-*``: it must give names."""
     build = {**SHAPES, **JOINED}[shape]
     jaeger = build(
-        [("Uber-Trace-Id", "4bf92f3577b34da6a3ce929d0e0e4736:00f067aa0ba902b7:0:1"),
-         ("Uberctx-Lang", "fr")]
+        [
+            ("Uber-Trace-Id", "4bf92f3577b34da6a3ce929d0e0e4736:00f067aa0ba902b7:0:1"),
+            ("Uberctx-Lang", "fr"),
+        ]
     )
     context = JaegerPropagator().extract(jaeger, getter=carrier_getter)
     from opentelemetry import baggage
 
     assert baggage.get_all(context) == {"lang": "fr"}
     ot = build(
-        [("ot-tracer-traceid", "a3ce929d0e0e4736"), ("ot-tracer-spanid", "00f067aa0ba902b7"),
-         ("ot-tracer-sampled", "true"), ("OT-Baggage-Lang", "fr")]
+        [
+            ("ot-tracer-traceid", "a3ce929d0e0e4736"),
+            ("ot-tracer-spanid", "00f067aa0ba902b7"),
+            ("ot-tracer-sampled", "true"),
+            ("OT-Baggage-Lang", "fr"),
+        ]
     )
-    assert baggage.get_all(OTTracePropagator().extract(ot, getter=carrier_getter)) == {
-        "lang": "fr"
-    }
+    assert baggage.get_all(OTTracePropagator().extract(ot, getter=carrier_getter)) == {"lang": "fr"}

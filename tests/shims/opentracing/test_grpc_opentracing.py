@@ -5,16 +5,15 @@ from __future__ import annotations
 from concurrent import futures
 from typing import Iterator
 
+import grpc
+import grpc_opentracing
+import grpc_opentracing.grpcext as grpcext
 import pytest
 from opentelemetry.baggage.propagation import W3CBaggagePropagator
 from opentelemetry.propagators.composite import CompositePropagator
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
-grpc = pytest.importorskip("grpc")
-grpc_opentracing = pytest.importorskip("grpc_opentracing")
-grpcext = pytest.importorskip("grpc_opentracing.grpcext")
-
-from otelbridge.shims.opentracing import TracerShim  # noqa: E402
+from otelbridge.shims.opentracing import TracerShim
 
 W3C = CompositePropagator([TraceContextTextMapPropagator(), W3CBaggagePropagator()])
 METHOD = "/shop.Prices/Lookup"

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
+import jaeger_client
 import pytest
+from jaeger_client.reporter import InMemoryReporter
+from jaeger_client.sampler import ConstSampler
 from opentracing import Format
 
 from otelbridge.sdk.propagation.jaeger import JaegerPropagator
 from otelbridge.shims.opentracing import TracerShim
-
-jaeger_client = pytest.importorskip("jaeger_client")
-from jaeger_client.reporter import InMemoryReporter  # noqa: E402
-from jaeger_client.sampler import ConstSampler  # noqa: E402
 
 
 @pytest.fixture

@@ -10,8 +10,10 @@ class Backoff(NamedTuple):
     """Delays when the receiver gives no hint: ``initial * multiplier**n`` capped at ``maximum``,
     each scaled by a random factor in ``1 ± jitter`` (so that many clients do not retry in step).
 
-    The same schedule spaces the retries inside one export and, during an outage, the probes
-    that a :class:`~otelbridge.sdk.trace.export.BatchSpanProcessor` makes with its oldest batch.
+    :data:`RETRIES` spaces the retries inside one export; :data:`PROBES` spaces, during an
+    outage, the single attempts that a :class:`~otelbridge.sdk.trace.export.BatchSpanProcessor`
+    makes with its oldest batch: capped at one second, so that a receiver that is back is found
+    within a second, at the cost of one connection attempt a second while it is down.
     """
 
     initial: float = 1.0
@@ -22,3 +24,7 @@ class Backoff(NamedTuple):
     def delay(self, retry: int) -> float:
         base = min(self.initial * self.multiplier ** min(retry, 64), self.maximum)
         return base * random.uniform(1.0 - self.jitter, 1.0 + self.jitter)
+
+
+RETRIES = Backoff()
+PROBES = Backoff(initial=0.1, maximum=1.0)

@@ -11,7 +11,7 @@ import weakref
 from typing import Any, Optional, Protocol
 
 from otelbridge.sdk.export._transport._base import Attempt, Transport, TransportConfig
-from otelbridge.sdk.export._transport._retry import Backoff
+from otelbridge.sdk.export._transport._retry import PROBES, RETRIES, Backoff
 from otelbridge.sdk.util.delivery import DELIVERED, Delivery
 
 _logger = logging.getLogger(__name__)
@@ -48,10 +48,11 @@ class Sender:
     """Sends encoded batches through a :class:`Transport` with the OTLP retry rules.
 
     While the receiver answers, one :meth:`deliver` retries transient failures within the export
-    timeout. Once it gave up on a transient error the receiver counts as *down*: later calls make
-    one attempt each (a probe) until one succeeds, and :attr:`Delivery.retry_in` says when to
-    probe next (the receiver's RetryInfo/Retry-After, else a capped exponential backoff with
-    jitter). A broken connection is re-made before the next attempt.
+    timeout (unless the caller keeps the batch and retries itself). Once it gave up on a transient
+    error the receiver counts as *down*: later calls make one attempt each (a probe) until one
+    succeeds, and :attr:`Delivery.retry_in` says when to probe next (the receiver's RetryInfo or
+    Retry-After, else ``probes``: a capped exponential backoff with jitter). A broken connection
+    is re-made before the next attempt.
     """
 
     def __init__(
@@ -61,14 +62,16 @@ class Sender:
         kind: str,
         response_type: Optional[ResponseType] = None,
         rejected_field: str = "",
-        backoff: Optional[Backoff] = None,
+        backoff: Backoff = RETRIES,
+        probes: Backoff = PROBES,
     ) -> None:
         self._transport = transport
         self.config = config
         self._kind = kind
         self._response_type = response_type
         self._rejected_field = rejected_field
-        self._backoff = backoff or Backoff()
+        self._backoff = backoff
+        self._probes = probes
         self._closed = False
         self._outages = 0  # exports in a row given up on a transient error
         self._fresh_state()
@@ -86,15 +89,18 @@ class Sender:
         self._in_call = threading.Lock()  # held during one attempt only; see _before_fork
         self._no_more_retries = threading.Event()
 
-    def deliver(self, body: bytes, count: int, timeout: Optional[float] = None) -> Delivery:
+    def deliver(
+        self, body: bytes, count: int, timeout: Optional[float] = None, retry: bool = True
+    ) -> Delivery:
         """Send one encoded batch of ``count`` items; failures are not counted here (the caller
         either keeps the batch or calls :meth:`give_up`). ``timeout`` (seconds) can only
-        shorten the configured export timeout."""
+        shorten the configured export timeout. ``retry=False`` makes one attempt: for a caller
+        that keeps the batch and comes back after :attr:`Delivery.retry_in`."""
         if self._closed:
             return Delivery(ok=False, error="exporter already shut down")
         with self._lock:
             payload = self._transport.prepare(body)
-            attempt = self._attempt_until_done(payload, timeout)
+            attempt = self._attempt_until_done(payload, timeout, retry)
             if attempt.ok:
                 self._outages = 0
                 self.stats.exported += count
@@ -105,13 +111,13 @@ class Sender:
             self._outages += 1
             retry_in = attempt.retry_after
             if retry_in is None:
-                retry_in = self._backoff.delay(self._outages - 1)
+                retry_in = self._probes.delay(self._outages - 1)
             return Delivery(ok=False, retry_in=retry_in, error=attempt.error)
 
-    def _attempt_until_done(self, payload: bytes, timeout: Optional[float]) -> Attempt:
+    def _attempt_until_done(self, payload: bytes, timeout: Optional[float], retry: bool) -> Attempt:
         """Attempts until success, a permanent failure, the deadline or :meth:`stop_retrying`;
-        a single one while the receiver is down. A retry happens only if it can start before
-        the deadline."""
+        a single one while the receiver is down or without ``retry``. A retry happens only if
+        it can start before the deadline."""
         budget = self.config.timeout if timeout is None else min(timeout, self.config.timeout)
         deadline = time.monotonic() + budget
         retries = 0
@@ -123,7 +129,7 @@ class Sender:
                 attempt = self._transport.send(payload, remaining)
             if attempt.broken:
                 self._transport.reconnect()
-            if attempt.ok or not attempt.retryable or self._outages:
+            if attempt.ok or not attempt.retryable or self._outages or not retry:
                 return attempt
             wait = attempt.retry_after
             if wait is None:

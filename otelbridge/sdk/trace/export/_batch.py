@@ -120,6 +120,17 @@ class BatchSpanProcessor(SpanProcessor):
         unreachable receiver. (Spans the exporter gave up are in its ``stats.failed``.)"""
         return self._dropped + self._dropped_late + self._given_up
 
+    @property
+    def queue_full_spans(self) -> int:
+        """The part of :attr:`dropped_spans` dropped because the queue was full."""
+        return self._dropped
+
+    @property
+    def undelivered_spans(self) -> int:
+        """The part of :attr:`dropped_spans` that never reached the receiver: still queued when
+        shutdown gave up on it, or ended after shutdown."""
+        return self._dropped_late + self._given_up
+
     def on_end(self, span: Any) -> None:
         if not span.context.trace_flags & 1:
             return

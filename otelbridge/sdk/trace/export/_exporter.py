@@ -6,9 +6,7 @@ import enum
 import logging
 from typing import TYPE_CHECKING, Any, Optional, Protocol, Sequence
 
-from opentelemetry.context import _SUPPRESS_INSTRUMENTATION_KEY
-
-from otelbridge.sdk.trace._context import attach, detach
+from otelbridge.sdk.trace._context import attach_suppressed, detach
 from otelbridge.sdk.util.delivery import DELIVERED, Delivery
 
 if TYPE_CHECKING:
@@ -81,7 +79,7 @@ def deliver_safely(
     be instrumented. A caller that can keep a batch through an outage passes ``keeper``
     (:func:`retrying` of the exporter): it is called through ``try_export``, everyone else
     through ``export``, where every failure is final."""
-    token = attach(_SUPPRESS_INSTRUMENTATION_KEY, True) if suppress else None
+    token = attach_suppressed() if suppress else None
     try:
         if keeper is not None:
             return keeper.try_export(spans, timeout)

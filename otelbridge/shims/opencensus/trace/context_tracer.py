@@ -132,21 +132,23 @@ class ContextTracer:
                 _logger.warning("No active span, cannot do end_span.")
                 return None
             span = self._open[-1]
-        (span.context_tracer or self)._forget(span)
         try:
+            spans = (span.context_tracer or self)._open
+            if spans and spans[-1] is span:
+                spans.pop()
+            elif span in spans:
+                spans.remove(span)
             span.finish()
-            span.restore_context()
+            # Put back the OpenTelemetry context the span replaced, if it is still current.
+            context = span._context
+            if context is not None:
+                if get_current() is context:
+                    replace_current(span._previous)  # type: ignore[arg-type]
+                span._context = span._previous = None
             set_oc_span(span.parent_span)
         except Exception:
             report("end_span")
         return span
-
-    def _forget(self, span: SpanShim) -> None:
-        spans = self._open
-        if spans and spans[-1] is span:
-            spans.pop()
-        elif span in spans:
-            spans.remove(span)
 
     def current_span(self) -> Any:
         """The span in OpenCensus' execution context (as OpenCensus)."""

@@ -23,7 +23,6 @@ from otelbridge.sdk.trace._span import Span as SdkSpan
 from otelbridge.shims._values import attribute_value as _attribute_value
 from otelbridge.shims._values import attributes
 from otelbridge.shims.opencensus.trace import _convert
-from otelbridge.shims.opencensus.trace._context import get_current, replace_current
 from otelbridge.shims.opencensus.trace._failures import report
 
 if TYPE_CHECKING:
@@ -183,12 +182,6 @@ class SpanShim:
         except Exception:
             report("finish")
         otel.end()
-
-    def restore_context(self) -> None:
-        """Put back the OpenTelemetry context this span replaced, if it is still current."""
-        if self._context is not None and get_current() is self._context:
-            replace_current(self._previous)  # type: ignore[arg-type]
-        self._context = self._previous = None
 
     def __enter__(self) -> SpanShim:
         return self

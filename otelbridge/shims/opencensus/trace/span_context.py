@@ -30,6 +30,21 @@ def _current() -> Optional[trace_api.SpanContext]:
     return context if context.is_valid else None
 
 
+def _hex_id_property(name: str, digits: int) -> Any:
+    """The current span's id ``name`` in ``digits`` hex digits, else the own context's."""
+
+    def get(self: LiveSpanContext) -> Optional[str]:
+        context = _current()
+        if context is None:
+            return getattr(self.own, name)  # type: ignore[no-any-return]
+        return format(getattr(context, name), f"0{digits}x")
+
+    def set(self: LiveSpanContext, value: Optional[str]) -> None:
+        setattr(self.own, name, value)
+
+    return property(get, set)
+
+
 class LiveSpanContext(OcSpanContext):  # type: ignore[misc]
     """An OpenCensus ``SpanContext`` showing the current span (see the module docstring);
     ``own`` is the ``SpanContext`` the tracer was made with, which holds the values shown when
@@ -46,23 +61,8 @@ class LiveSpanContext(OcSpanContext):  # type: ignore[misc]
     def from_header(self, value: bool) -> None:
         self.own.from_header = value
 
-    @property  # type: ignore[override]
-    def trace_id(self) -> str:
-        context = _current()
-        return self.own.trace_id if context is None else f"{context.trace_id:032x}"
-
-    @trace_id.setter
-    def trace_id(self, value: str) -> None:
-        self.own.trace_id = value
-
-    @property  # type: ignore[override]
-    def span_id(self) -> Optional[str]:
-        context = _current()
-        return self.own.span_id if context is None else f"{context.span_id:016x}"
-
-    @span_id.setter
-    def span_id(self, value: Optional[str]) -> None:
-        self.own.span_id = value
+    trace_id = _hex_id_property("trace_id", 32)
+    span_id = _hex_id_property("span_id", 16)
 
     @property  # type: ignore[override]
     def trace_options(self) -> Any:

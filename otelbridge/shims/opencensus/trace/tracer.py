@@ -7,8 +7,9 @@ the bridge, for OpenCensus' own class) uses to build the delegate.
 
 from __future__ import annotations
 
+import functools
 import os
-from typing import Any, Optional
+from typing import Any, Callable, Optional, TypeVar
 
 from opencensus.trace import tracer as oc_tracer
 from opentelemetry import trace as trace_api
@@ -20,6 +21,8 @@ from otelbridge.shims.opencensus.trace.span_context import LiveSpanContext
 from otelbridge.version import __version__
 
 __all__ = ["TRACER_NAME", "Tracer", "context_tracer_for", "honours_opencensus_samplers"]
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 #: The instrumentation scope of OpenCensus spans.
 TRACER_NAME = "opencensus-shim"
@@ -98,3 +101,17 @@ class Tracer(oc_tracer.Tracer):  # type: ignore[misc]
 
     def start_span(self, name: str = "span") -> Any:
         return self.tracer.start_span(name)
+
+    def trace_decorator(self) -> Callable[[F], F]:
+        """A span per call, named after the function; unlike OpenCensus' decorator, an exception
+        ends the span (recorded, status ERROR) instead of leaving it open and current."""
+
+        def decorator(func: F) -> F:
+            @functools.wraps(func)
+            def wrapper(*args: Any, **kwargs: Any) -> Any:
+                with self.tracer.start_span(func.__name__):
+                    return func(*args, **kwargs)
+
+            return wrapper  # type: ignore[return-value]
+
+        return decorator

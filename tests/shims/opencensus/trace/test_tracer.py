@@ -15,7 +15,6 @@ from opencensus.trace.propagation.trace_context_http_header_format import (
 from opencensus.trace.samplers import AlwaysOffSampler, AlwaysOnSampler, ProbabilitySampler
 from opencensus.trace.span_context import SpanContext as OcSpanContext
 from opencensus.trace.trace_options import TraceOptions
-from opentelemetry.trace import StatusCode
 
 from otelbridge.shims.opencensus import Tracer
 from otelbridge.shims.opencensus.trace.propagation import TraceContextPropagator
@@ -70,11 +69,22 @@ def test_trace_decorator_ends_the_span_on_exceptions(provider, exporter) -> None
     def work(x):
         return x * 2
 
+    @t.trace_decorator()
+    def fail():
+        raise KeyError("gone")
+
     assert work(2) == 4
+    assert work.__name__ == "work"
+    with pytest.raises(KeyError):
+        fail()
+    assert t.current_span() is None  # OpenCensus' own decorator leaves "fail" open and current
     with t.span("outside"):
         pass
-    assert [s.name for s in exporter.get_finished_spans()] == ["work", "outside"]
-    assert spans_by_name(exporter)["outside"].parent is None
+    assert [s.name for s in exporter.get_finished_spans()] == ["work", "fail", "outside"]
+    spans = spans_by_name(exporter)
+    assert spans["outside"].parent is None
+    assert spans["fail"].status.status_code.name == "ERROR"
+    assert spans["fail"].events[0].name == "exception"
 
 
 def test_span_context_follows_the_current_span(provider, exporter) -> None:
@@ -93,14 +103,55 @@ def test_span_context_follows_the_current_span(provider, exporter) -> None:
     assert t.span_context.span_id is None
 
 
-def test_otel_oc_otel_nesting_both_ways(provider, exporter) -> None:
+def test_threads_sharing_one_tracer_each_see_their_own_span_context(provider) -> None:
+    """OpenCensus writes one shared span_context, so concurrent requests read each other's."""
+    t = tracer(provider)
+    started, seen = threading.Barrier(2), {}
+
+    def request(name):
+        with t.span(name) as span:
+            started.wait(5)
+            seen[name] = (span.span_id, t.span_context.span_id)
+            started.wait(5)
+
+    threads = [threading.Thread(target=request, args=(name,)) for name in ("a", "b")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert seen["a"][0] == seen["a"][1] and seen["b"][0] == seen["b"][1]
+    assert seen["a"][0] != seen["b"][0]
+
+
+def in_thread(work):
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+
+
+def in_task(work):
+    async def task():
+        work()
+
+    async def main():
+        await asyncio.create_task(task())
+
+    asyncio.run(main())
+
+
+@pytest.mark.parametrize("run", [lambda work: work(), in_thread, in_task])
+def test_otel_oc_otel_nesting_both_ways(provider, exporter, run) -> None:
     t = tracer(provider)
     native = provider.get_tracer("native")
-    with contextlib.ExitStack() as stack:
-        stack.enter_context(native.start_as_current_span("n1"))
-        stack.enter_context(t.span("oc1"))
-        stack.enter_context(native.start_as_current_span("n2"))
-        stack.enter_context(t.span("oc2"))
+
+    def work():
+        with contextlib.ExitStack() as stack:
+            stack.enter_context(native.start_as_current_span("n1"))
+            stack.enter_context(t.span("oc1"))
+            stack.enter_context(native.start_as_current_span("n2"))
+            stack.enter_context(t.span("oc2"))
+
+    run(work)
     spans = spans_by_name(exporter)
     assert spans["oc1"].parent.span_id == spans["n1"].context.span_id
     assert spans["n2"].parent.span_id == spans["oc1"].context.span_id
@@ -226,11 +277,15 @@ def test_a_failure_inside_the_shim_is_logged_once_and_never_raised(provider, cap
     assert caplog.text.count("failed in start_span") == 1
 
 
-def test_is_recording_status_of_span_through_api_provider() -> None:
-    """With no provider given, the global one is used (a no-op one records nothing)."""
-    with Tracer(sampler=AlwaysOnSampler()).span("s") as span:
-        assert not span.unwrap().is_recording()
-    assert StatusCode.UNSET  # the span ended without raising
+def test_without_a_provider_the_global_one_is_used(provider, exporter, monkeypatch) -> None:
+    from opentelemetry import trace
+
+    monkeypatch.setattr(trace, "get_tracer_provider", lambda: provider)
+    with Tracer(sampler=AlwaysOnSampler()).span("global"):
+        pass
+    (span,) = exporter.get_finished_spans()
+    assert span.name == "global"
+    assert span.instrumentation_scope.name == "opencensus-shim"
 
 
 @pytest.mark.parametrize("flags", ["0a", "ff", "zz"])

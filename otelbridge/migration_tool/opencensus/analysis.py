@@ -1,0 +1,453 @@
+"""Which OpenCensus trace objects of one module can move to OpenTelemetry, all together.
+
+A *group* is every binding of one name in one scope (in any order: a global bound below the
+functions that use it is one group). A group holds OpenCensus tracers (``Tracer(...)``,
+``execution_context.get_opencensus_tracer()``) or spans (``start_span``, ``with tracer.span()``,
+the current span). A group converts only if every binding and every use of it converts; otherwise
+it stays OpenCensus as a whole (served by the OpenCensus shim), so a converted object never meets
+an OpenCensus call. Groups depend on each other (a span made by a tracer, the tracer whose
+``start_span`` made it), so the decision is repeated until nothing changes.
+
+Uses that do not need the object (``tracer.add_attribute_to_current_span``) convert whatever the
+group's fate: they read the current span, which the shim shares with OpenTelemetry.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Callable, Iterator, Mapping, Optional, Union
+
+import libcst as cst
+from libcst.metadata import Assignment, Scope
+
+from otelbridge.migration_tool.opencensus.names import (
+    GET_CURRENT_SPAN,
+    GET_TRACER,
+    SPAN_KIND,
+    TRACER_CLASS,
+)
+from otelbridge.migration_tool.opencensus.status import map_status
+from otelbridge.migration_tool.walk import walk
+
+TRACER, SPAN = "tracer", "span"
+#: Tracer methods converted without the tracer object (they act on the current span).
+CURRENT_SPAN_METHODS = frozenset({"add_attribute_to_current_span", "current_span"})
+#: Span attribute stores with an OpenTelemetry method equivalent.
+SPAN_STORES = frozenset({"name", "status", "span_kind"})
+Suite = Union[cst.Module, cst.IndentedBlock]
+#: Tracer methods returning a span.
+_SPAN_MAKERS = frozenset({"start_span", "span", "current_span"})
+
+
+@dataclasses.dataclass(eq=False)
+class Group:
+    kind: str
+    scope: Scope
+    name: str
+    #: the value bound at each binding (``None`` literals are allowed and stay)
+    values: list[cst.BaseExpression]
+    uses: list[cst.Name]
+    #: the binding targets (``Name`` stores)
+    targets: list[cst.Name] = dataclasses.field(default_factory=list)
+    #: why it stays OpenCensus; empty while it converts
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.reason
+
+
+@dataclasses.dataclass(frozen=True)
+class Pair:
+    """``start_span`` at ``start`` and the ``end_span`` that ends it, in one statement list:
+    the statements from ``start`` to ``end`` become one ``with start_as_current_span`` block."""
+
+    suite: Suite
+    start: int
+    end: int
+    start_call: cst.Call
+    end_call: cst.Call
+    #: the ``end_span()`` is the last statement of the ``finally`` of the statement at ``end``
+    in_finally: bool
+
+
+class Analysis:
+    """The decisions for one module, made on the original tree before the traversal."""
+
+    def __init__(
+        self,
+        module: cst.Module,
+        scopes: Mapping[cst.CSTNode, Optional[Scope]],
+        parents: Mapping[cst.CSTNode, cst.CSTNode],
+        names: Callable[[cst.CSTNode], set[str]],
+        setup_blocker: Callable[[cst.Call], str],
+    ) -> None:
+        self._scopes = scopes
+        #: why a ``Tracer(...)`` call cannot move to ``configure()`` ("" if it can)
+        self._setup_blocker = setup_blocker
+        self.parents = parents
+        self.names = names
+        self.groups: dict[tuple[Scope, str], Group] = {}
+        #: binding target -> its group
+        self._group_of_target: dict[cst.Name, Group] = {}
+        self.pairs: dict[cst.Call, Pair] = {}
+        #: ``span.span_kind = K`` statements moved into the start call: start call -> kind member
+        self.kinds: dict[cst.CSTNode, str] = {}
+        #: ``span.name = x`` right after the start: start call -> the name it starts with
+        self.start_names: dict[cst.CSTNode, cst.BaseExpression] = {}
+        #: the stores these two move into the start call
+        self.moved_stores: set[cst.CSTNode] = set()
+        self._collect(module)
+        self._pair(module)
+        self._decide()
+
+    # -- what an expression is ----------------------------------------------------------------
+    def group(self, node: cst.BaseExpression) -> Optional[Group]:
+        """The group a name load belongs to (every binding that reaches it is in the group)."""
+        if not isinstance(node, cst.Name):
+            return None
+        scope = self._scopes.get(node)
+        if scope is None:
+            return None
+        for access in scope.accesses[node.value]:
+            if access.node is not node:
+                continue
+            for referent in access.referents:
+                if isinstance(referent, Assignment) and isinstance(referent.node, cst.Name):
+                    found = self._group_of_target.get(referent.node)
+                    if found is not None:
+                        return found
+        return None
+
+    def tracer_like(self, node: cst.BaseExpression) -> Optional[Group]:
+        """The tracer group ``node`` loads, if it loads one."""
+        group = self.group(node)
+        return group if group is not None and group.kind == TRACER else None
+
+    def is_tracer_call(self, node: cst.BaseExpression) -> bool:
+        return isinstance(node, cst.Call) and bool(
+            self.names(node.func) & {GET_TRACER, TRACER_CLASS}
+        )
+
+    def is_tracer(self, node: cst.BaseExpression) -> bool:
+        return self.is_tracer_call(node) or self.tracer_like(node) is not None
+
+    def origin_kind(self, value: cst.BaseExpression) -> Optional[str]:
+        """Whether ``value`` makes an OpenCensus tracer or span."""
+        if not isinstance(value, cst.Call):
+            return None
+        called = self.names(value.func)
+        if called & {GET_TRACER, TRACER_CLASS}:
+            return TRACER
+        if GET_CURRENT_SPAN in called:
+            return SPAN
+        func = value.func
+        is_span_method = isinstance(func, cst.Attribute) and func.attr.value in _SPAN_MAKERS
+        return SPAN if is_span_method and self.is_tracer(func.value) else None  # type: ignore[union-attr]
+
+    # -- collection -------------------------------------------------------------------------
+    def _bindings(self, module: cst.Module) -> Iterator[tuple[cst.Name, cst.BaseExpression]]:
+        for node in walk(module):
+            if isinstance(node, cst.Assign) and len(node.targets) == 1:
+                target = node.targets[0].target
+                if isinstance(target, cst.Name):
+                    yield target, node.value
+            elif isinstance(node, cst.AnnAssign) and isinstance(node.target, cst.Name):
+                if node.value is not None:
+                    yield node.target, node.value
+            elif isinstance(node, cst.WithItem) and node.asname is not None:
+                target = node.asname.name
+                if isinstance(target, cst.Name):
+                    yield target, node.item
+
+    def _collect(self, module: cst.Module) -> None:
+        #: document order of the names, so that decisions (and their reasons) are repeatable
+        self._order = {n: i for i, n in enumerate(walk(module)) if isinstance(n, cst.Name)}
+        self.bindings = bindings = dict(self._bindings(module))
+        for _ in range(2):  # tracers first, then the spans they make
+            for target, value in bindings.items():
+                if target in self._group_of_target:
+                    continue
+                kind = self.origin_kind(value)
+                if kind is not None:
+                    self._add(target, kind, bindings)
+
+    def _add(self, target: cst.Name, kind: str, bindings: dict) -> None:
+        scope = self._scopes.get(target)
+        if scope is None:
+            return
+        group = Group(kind, scope, target.value, [], [])
+        for assignment in scope.assignments[target.value]:
+            node = assignment.node
+            value = bindings.get(node) if isinstance(assignment, Assignment) else None
+            if value is None:
+                group.reason = f"{target.value!r} is also bound to something else"
+                break
+            if not (isinstance(value, cst.Name) and value.value == "None"):
+                if self.origin_kind(value) != kind:
+                    group.reason = f"{target.value!r} is also bound to something else"
+                    break
+                group.values.append(value)
+            self._group_of_target[node] = group
+            group.targets.append(node)
+            group.uses.extend(a.node for a in assignment.references if isinstance(a.node, cst.Name))
+        group.uses.sort(key=lambda use: self._order.get(use, -1))
+        self.groups[(scope, target.value)] = group
+
+    # -- start_span/end_span pairing --------------------------------------------------------
+    def _pair(self, module: cst.Module) -> None:
+        for node in walk(module):
+            if isinstance(node, (cst.Module, cst.IndentedBlock)):
+                self._pair_suite(node)
+
+    def _pair_suite(self, suite: Suite) -> None:
+        body = list(suite.body)
+        for index, statement in enumerate(body):
+            start = _start_call(statement)
+            if start is None or not isinstance(start.func, cst.Attribute):
+                continue
+            receiver = start.func.value
+            if not self.is_tracer(receiver) or not isinstance(receiver, cst.Name):
+                continue
+            for later in range(index + 1, len(body)):
+                end, in_finally = self._end_call(body[later], receiver.value)
+                if end is not None:
+                    if not any(
+                        self._tracer_calls(body[k], receiver.value) for k in range(index + 1, later)
+                    ) and not (in_finally and self._tracer_calls(body[later], receiver.value, 1)):
+                        self.pairs[start] = self.pairs[end] = Pair(
+                            suite, index, later, start, end, in_finally
+                        )
+                    break
+                if self._tracer_calls(body[later], receiver.value):
+                    break
+
+    def _end_call(self, statement: cst.CSTNode, name: str) -> tuple[Optional[cst.Call], bool]:
+        call = _expression_call(statement)
+        if call is not None and _is_method(call, name, "end_span"):
+            return call, False
+        if isinstance(statement, cst.Try) and statement.finalbody is not None:
+            final = statement.finalbody.body.body
+            call = _expression_call(final[-1]) if final else None
+            if call is not None and _is_method(call, name, "end_span"):
+                return call, True
+        return None, False
+
+    def _tracer_calls(self, statement: cst.CSTNode, name: str, allowed: int = 0) -> bool:
+        """Whether ``statement`` starts or ends spans on tracer ``name`` (more than ``allowed``)."""
+        count = 0
+        for node in walk(statement):
+            if isinstance(node, cst.Call) and (
+                _is_method(node, name, "start_span") or _is_method(node, name, "end_span")
+            ):
+                count += 1
+        return count > allowed
+
+    # -- the decision -----------------------------------------------------------------------
+    def _decide(self) -> None:
+        changed = True
+        while changed:
+            changed = False
+            for group in self.groups.values():
+                if group.ok:
+                    reason = self._blocker(group)
+                    if reason:
+                        group.reason = reason
+                        changed = True
+
+    def _blocker(self, group: Group) -> str:
+        for value in group.values:
+            reason = self._value_blocker(group, value)
+            if reason:
+                return reason
+        for use in group.uses:
+            reason = self._use_blocker(group, use)
+            if reason:
+                return reason
+        return ""
+
+    def _value_blocker(self, group: Group, value: cst.BaseExpression) -> str:
+        assert isinstance(value, cst.Call)
+        if group.kind == TRACER:
+            return self._setup_blocker(value) if TRACER_CLASS in self.names(value.func) else ""
+        func = value.func
+        if isinstance(func, cst.Attribute) and func.attr.value in ("start_span", "span"):
+            owner = self.tracer_like(func.value)
+            if owner is not None and not owner.ok:
+                return f"made by tracer {owner.name!r}, which stays OpenCensus ({owner.reason})"
+            if func.attr.value == "start_span" and value not in self.pairs:
+                return "its start_span() has no end_span() in the same block"
+            if func.attr.value == "span" and not isinstance(self.parents.get(value), cst.WithItem):
+                return "tracer.span() is used outside a with statement"
+        return ""
+
+    def _use_blocker(self, group: Group, use: cst.Name) -> str:
+        parent = self.parents.get(use)
+        if isinstance(parent, (cst.Comparison, cst.If, cst.BooleanOperation, cst.UnaryOperation)):
+            return ""  # ``if tracer is not None``
+        if isinstance(parent, cst.ComparisonTarget):
+            return ""
+        if not isinstance(parent, cst.Attribute) or parent.value is not use:
+            return f"{use.value!r} is passed on or returned (its other users are not converted)"
+        member = parent.attr.value
+        above = self.parents.get(parent)
+        if isinstance(above, cst.Call) and above.func is parent:
+            return self._call_blocker(group, use, member, above)
+        if isinstance(above, cst.AssignTarget) and group.kind == SPAN and member in SPAN_STORES:
+            return self._store_blocker(group, member, above)
+        return f"{use.value}.{member} has no OpenTelemetry equivalent"
+
+    def _call_blocker(self, group: Group, use: cst.Name, member: str, call: cst.Call) -> str:
+        if group.kind == TRACER:
+            if member in CURRENT_SPAN_METHODS:
+                return ""
+            if member == "span":
+                span = self._made_group(call)
+                if not isinstance(self.parents.get(call), cst.WithItem):
+                    return "tracer.span() is used outside a with statement"
+                return f"span {span.name!r} stays OpenCensus" if span and not span.ok else ""
+            if member in ("start_span", "end_span"):
+                if call not in self.pairs:
+                    other = "end_span" if member == "start_span" else "start_span"
+                    return f"{use.value}.{member}() has no matching {other}() in the same block"
+                span = self._made_group(self.pairs[call].start_call)
+                return f"span {span.name!r} stays OpenCensus" if span and not span.ok else ""
+            if member == "finish" and isinstance(self.parents.get(call), cst.Expr):
+                return ""
+            return f"{use.value}.{member}() has no OpenTelemetry equivalent"
+        if member in ("add_attribute", "add_annotation"):
+            return ""
+        if member == "set_status" and len(call.args) == 1:
+            if map_status(call.args[0].value, self.names) is not None:
+                return ""
+            return "its status value cannot be mapped"
+        return f"{use.value}.{member}() has no OpenTelemetry equivalent"
+
+    def _store_blocker(self, group: Group, member: str, target: cst.AssignTarget) -> str:
+        assign = self.parents.get(target)
+        assert isinstance(assign, cst.Assign)
+        origin = group.values[0] if len(group.values) == 1 else None
+        statement = self.parents.get(assign)
+        if member == "name":
+            if (
+                origin is not None
+                and self._opens(statement, origin, group.name)
+                and not any(
+                    isinstance(n, cst.Name) and n.value == group.name for n in walk(assign.value)
+                )
+            ):
+                self.start_names[origin] = assign.value  # the span starts with its name
+                self.moved_stores.add(statement)  # type: ignore[arg-type]
+            return ""
+        if member == "status":
+            return "" if map_status(assign.value, self.names) is not None else "status not mapped"
+        kind = self._kind_member(assign.value)
+        if kind is not None and origin is not None and self._dominated(statement, origin):
+            self.kinds[origin] = kind
+            self.moved_stores.add(statement)  # type: ignore[arg-type]
+            return ""
+        return (
+            "span_kind is set where the span's creation cannot take it "
+            "(OpenTelemetry sets the kind at start)"
+        )
+
+    def _kind_member(self, value: cst.BaseExpression) -> Optional[str]:
+        for name in self.names(value):
+            if name.startswith(SPAN_KIND):
+                return name[len(SPAN_KIND) :]
+        return None
+
+    def _opens(
+        self, statement: Optional[cst.CSTNode], origin: cst.BaseExpression, span: str
+    ) -> bool:
+        """``statement`` follows the span's creation with only other stores to the span between."""
+        body = self._body_after(origin)
+        if statement not in body:
+            return False
+        return all(_stores_to(s, span) for s in body[: body.index(statement)])
+
+    def _body_after(self, origin: cst.BaseExpression) -> list[cst.CSTNode]:
+        """The statements a span's creation opens: after the ``start_span`` up to its end, or the
+        body of the ``with tracer.span()``."""
+        if origin in self.pairs:
+            pair = self.pairs[origin]
+            return list(pair.suite.body)[pair.start + 1 : pair.end]
+        item = self.parents.get(origin)
+        with_node = self.parents.get(item) if isinstance(item, cst.WithItem) else None
+        if isinstance(with_node, cst.With) and isinstance(with_node.body, cst.IndentedBlock):
+            return list(with_node.body.body)
+        return []
+
+    def _dominated(self, statement: Optional[cst.CSTNode], origin: cst.BaseExpression) -> bool:
+        """``statement`` runs right after the span's creation: in the same statement list as the
+        ``start_span`` (after it), or directly in the body of the ``with tracer.span()``."""
+        return statement in self._body_after(origin)
+
+    def _made_group(self, call: cst.Call) -> Optional[Group]:
+        parent = self.parents.get(call)
+        target: Optional[cst.BaseExpression] = None
+        if isinstance(parent, cst.Assign) and len(parent.targets) == 1:
+            target = parent.targets[0].target
+        elif isinstance(parent, cst.WithItem) and parent.asname is not None:
+            target = parent.asname.name
+        return self._group_of_target.get(target) if isinstance(target, cst.Name) else None
+
+    def made_group(self, call: cst.Call) -> Optional[Group]:
+        return self._made_group(call)
+
+    def target_group(self, target: cst.Name) -> Optional[Group]:
+        return self._group_of_target.get(target)
+
+
+def _expression_call(statement: cst.CSTNode) -> Optional[cst.Call]:
+    if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+        small = statement.body[0]
+        if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+            return small.value
+    return None
+
+
+def _start_call(statement: cst.CSTNode) -> Optional[cst.Call]:
+    """The ``x.start_span(...)`` a statement consists of (bare, or bound to one name)."""
+    call = _expression_call(statement)
+    if call is None and isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+        small = statement.body[0]
+        if (
+            isinstance(small, cst.Assign)
+            and len(small.targets) == 1
+            and isinstance(small.targets[0].target, cst.Name)
+            and isinstance(small.value, cst.Call)
+        ):
+            call = small.value
+    if (
+        call is not None
+        and isinstance(call.func, cst.Attribute)
+        and call.func.attr.value == "start_span"
+    ):
+        return call
+    return None
+
+
+def _is_method(call: cst.Call, receiver: str, method: str) -> bool:
+    func = call.func
+    return (
+        isinstance(func, cst.Attribute)
+        and func.attr.value == method
+        and isinstance(func.value, cst.Name)
+        and func.value.value == receiver
+    )
+
+
+def _stores_to(statement: cst.CSTNode, span: str) -> bool:
+    """``<span>.<attribute> = ...``."""
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return False
+    small = statement.body[0]
+    if not isinstance(small, cst.Assign) or len(small.targets) != 1:
+        return False
+    target = small.targets[0].target
+    return (
+        isinstance(target, cst.Attribute)
+        and isinstance(target.value, cst.Name)
+        and target.value.value == span
+    )

@@ -1,0 +1,91 @@
+"""``config_integration.trace_integrations([...])`` -> ``opentelemetry-instrumentation-*`` calls.
+
+Each OpenCensus integration name becomes ``<Instrumentor>().instrument()``, with the package to
+install in the report and in a one-line note above it. The ``tracer=`` argument has no equivalent
+(instrumentors use the global provider that ``configure()`` installs) and is dropped. A list that
+is not literal, or names an integration without an instrumentor, stays as it is, marked.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable, Optional
+
+import libcst as cst
+
+from otelbridge.migration_tool.findings import TODO_PREFIX, Finding
+from otelbridge.migration_tool.opencensus.names import CONFIG_INTEGRATION, INTEGRATIONS
+from otelbridge.migration_tool.transforms.base import arg, literal
+from otelbridge.migration_tool.walk import walk
+
+if TYPE_CHECKING:
+    from otelbridge.migration_tool.opencensus.traces import OpenCensusTraces
+
+#: Notes for integrations whose OpenTelemetry counterpart records differently.
+CAVEATS = {
+    "logging": "log records get otelTraceID/otelSpanID (OpenCensus: traceId/spanId)",
+    "postgresql": "OpenTelemetry instruments psycopg2 itself, not opencensus' connect() wrapper",
+}
+
+
+class Integrations:
+    def __init__(
+        self, transform: OpenCensusTraces, names: Callable[[cst.CSTNode], set[str]]
+    ) -> None:
+        self._transform = transform
+        self._names = names
+
+    def plan(self, module: cst.Module) -> None:
+        for node in walk(module):
+            if isinstance(node, cst.SimpleStatementLine) and len(node.body) == 1:
+                small = node.body[0]
+                call = small.value if isinstance(small, cst.Expr) else None
+                if isinstance(call, cst.Call) and CONFIG_INTEGRATION in self._names(call.func):
+                    self._plan(node, call)
+
+    def _plan(self, statement: cst.SimpleStatementLine, call: cst.Call) -> None:
+        chosen = self._chosen(call)
+        if chosen is None:
+            return  # the leftover pass marks it
+        transform = self._transform
+        where = transform.state.position(call)
+        lines = []
+        for name in chosen:
+            module, cls, package = INTEGRATIONS[name]
+            local = transform.otel(call, module, cls)
+            notes = [f"pip install {package}"] + ([CAVEATS[name]] if name in CAVEATS else [])
+            for note in notes:
+                transform.state.findings.append(
+                    Finding("opencensus-note", f"{name}: {note}", *where)
+                )
+            lines.append(
+                cst.SimpleStatementLine(
+                    [cst.Expr(cst.parse_expression(f"{local}().instrument()"))],
+                    leading_lines=[
+                        cst.EmptyLine(
+                            indent=True, comment=cst.Comment(TODO_PREFIX + "; ".join(notes))
+                        )
+                    ],
+                )
+            )
+        if lines:
+            lines[0] = lines[0].with_changes(
+                leading_lines=[*statement.leading_lines, *lines[0].leading_lines]
+            )
+        transform.replace_statement(statement, lines)
+
+    def _chosen(self, call: cst.Call) -> Optional[list[str]]:
+        """The literal integration names, if every one has an instrumentor."""
+        names = arg(call, "integrations", 0)
+        if names is None or not isinstance(names.value, (cst.List, cst.Tuple)):
+            return None
+        if any(
+            a is not names and (a.keyword is None or a.keyword.value != "tracer") for a in call.args
+        ):
+            return None
+        chosen = []
+        for element in names.value.elements:
+            value = literal(element.value)
+            if not isinstance(value, str) or value not in INTEGRATIONS:
+                return None
+            chosen.append(value)
+        return chosen

@@ -1,0 +1,207 @@
+"""``Tracer(sampler=, exporter=, propagator=)`` -> one ``otelbridge.sdk.configure(...)`` at set-up.
+
+An OpenCensus ``Tracer`` carries its sampler, exporter and propagator; OpenTelemetry keeps them in
+the SDK set-up, made once per process. The ``configure()`` call goes at module level: before the
+``Tracer`` statement if that is at module level, else right after the last module-level binding of
+a name its arguments use (a ``Tracer`` built per request must not configure per request).
+
+OpenCensus samples 1 trace in 10 000 unless told otherwise; OpenTelemetry records everything. The
+OpenCensus default is therefore written out (``parentbased_traceidratio``, ``1e-4``) with a note,
+so span volume does not jump by four orders of magnitude on the day of the migration.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Callable, Mapping, Optional
+
+import libcst as cst
+from libcst.metadata import GlobalScope, Scope
+
+from otelbridge.migration_tool.opencensus.names import (
+    DEFAULT_PROPAGATORS,
+    DEFAULT_RATE,
+    SAMPLERS,
+    TRACE_EXPORTERS,
+)
+from otelbridge.migration_tool.transforms.arguments import keyword
+from otelbridge.migration_tool.transforms.base import LegacyTransform, arg, has_star_args
+from otelbridge.migration_tool.walk import walk
+
+DEFAULT_SAMPLER_NOTE = (
+    "OpenCensus' default sampler kept (1 trace in 10 000): raise sampler_arg, or use "
+    "'parentbased_always_on', to record more"
+)
+NO_EXPORTER_NOTE = (
+    "this Tracer had no exporter (OpenCensus printed spans): OTEL_TRACES_EXPORTER now decides"
+)
+
+
+@dataclasses.dataclass
+class Setup:
+    """What one ``Tracer(...)`` contributes to ``configure()``."""
+
+    sampler: str
+    rate: Optional[cst.BaseExpression]
+    exporter: Optional[cst.Call]
+    notes: list[str]
+    #: the module-level statement ``configure()`` goes after (``None``: before the Tracer's own)
+    anchor: Optional[cst.CSTNode]
+
+
+class SetupMapper:
+    """Maps ``Tracer(...)`` calls of one module; ``blocker`` says why one cannot move."""
+
+    def __init__(
+        self,
+        module: cst.Module,
+        scopes: Mapping[cst.CSTNode, Optional[Scope]],
+        parents: Mapping[cst.CSTNode, cst.CSTNode],
+        names: Callable[[cst.CSTNode], set[str]],
+    ) -> None:
+        self._module = module
+        self._scopes = scopes
+        self._parents = parents
+        self._names = names
+        self.setups: dict[cst.Call, Setup] = {}
+
+    def blocker(self, call: cst.Call) -> str:
+        try:
+            self.setups[call] = self._map(call)
+        except ValueError as exc:
+            return str(exc)
+        return ""
+
+    def _map(self, call: cst.Call) -> Setup:
+        if has_star_args(call):
+            raise ValueError("Tracer(*args) cannot be mapped")
+        notes: list[str] = []
+        for item in call.args:
+            if item.keyword is None:
+                raise ValueError("Tracer() positional arguments are not mapped")
+            if item.keyword.value not in ("sampler", "exporter", "propagator"):
+                raise ValueError(
+                    f"Tracer({item.keyword.value}=...) has no set-up equivalent "
+                    "(a remote parent is passed as context= to start_as_current_span)"
+                )
+        sampler, rate = self._sampler(arg(call, "sampler"), notes)
+        exporter = self._exporter(arg(call, "exporter"), notes)
+        propagator = arg(call, "propagator")
+        if propagator is not None and not (
+            isinstance(propagator.value, cst.Call)
+            and self._names(propagator.value.func) & DEFAULT_PROPAGATORS
+            and not propagator.value.args
+        ):
+            raise ValueError("only the W3C TraceContextPropagator maps to the default propagators")
+        return Setup(sampler, rate, exporter, notes, self._anchor(call))
+
+    def _sampler(
+        self, given: Optional[cst.Arg], notes: list[str]
+    ) -> tuple[str, Optional[cst.BaseExpression]]:
+        if given is None:
+            notes.append(DEFAULT_SAMPLER_NOTE)
+            return "parentbased_traceidratio", cst.Float(DEFAULT_RATE)
+        value = given.value
+        found = None
+        if isinstance(value, cst.Call) and not has_star_args(value):
+            found = next((SAMPLERS[n] for n in self._names(value.func) if n in SAMPLERS), None)
+        if found is None:
+            raise ValueError("this sampler has no OpenTelemetry equivalent in configure()")
+        name, takes_rate = found
+        if not takes_rate:
+            return name, None
+        rate = arg(value, "rate", 0)  # type: ignore[arg-type]
+        if rate is None:
+            notes.append(DEFAULT_SAMPLER_NOTE)
+            return name, cst.Float(DEFAULT_RATE)
+        return name, rate.value
+
+    def _exporter(self, given: Optional[cst.Arg], notes: list[str]) -> Optional[cst.Call]:
+        if given is None:
+            notes.append(NO_EXPORTER_NOTE)
+            return None
+        value = given.value
+        if isinstance(value, cst.Call) and not has_star_args(value):
+            for name in self._names(value.func):
+                if name in TRACE_EXPORTERS:
+                    kept = TRACE_EXPORTERS[name][2]
+                    if all(a.keyword is not None and a.keyword.value in kept for a in value.args):
+                        return value
+                    raise ValueError(
+                        f"{name.rsplit('.', 1)[1]} arguments other than "
+                        f"{', '.join(sorted(kept)) or 'none'} are not mapped"
+                    )
+        raise ValueError("this exporter has no known OpenTelemetry equivalent")
+
+    def _anchor(self, call: cst.Call) -> Optional[cst.CSTNode]:
+        statement = self._top_statement(call)
+        if self._parents.get(statement) is self._module and self._is_direct(call, statement):
+            return None
+        anchor: Optional[cst.CSTNode] = None
+        body = list(self._module.body)
+        for node in walk(call):
+            if not isinstance(node, cst.Name) or node is call.func:
+                continue
+            scope = self._scopes.get(node)
+            if scope is None:
+                continue
+            for access in scope.accesses[node.value]:
+                if access.node is not node:
+                    continue
+                for referent in access.referents:
+                    if not isinstance(referent.scope, GlobalScope):
+                        raise ValueError(
+                            "Tracer() arguments use local values: configure() cannot move to "
+                            "module level"
+                        )
+                    top = self._top_statement(referent.node)
+                    if top in body and (anchor is None or body.index(top) > body.index(anchor)):
+                        anchor = top
+        return anchor or self._last_import(body)
+
+    def _is_direct(self, call: cst.Call, statement: cst.CSTNode) -> bool:
+        """Whether the module-level ``statement`` runs the call (not a ``def`` that holds it)."""
+        return not isinstance(statement, (cst.FunctionDef, cst.ClassDef))
+
+    def _top_statement(self, node: cst.CSTNode) -> cst.CSTNode:
+        while self._parents.get(node) is not None and self._parents.get(node) is not self._module:
+            node = self._parents[node]
+        return node
+
+    @staticmethod
+    def _last_import(body: list[cst.CSTNode]) -> Optional[cst.CSTNode]:
+        last = None
+        for statement in body:
+            if isinstance(statement, cst.SimpleStatementLine) and isinstance(
+                statement.body[0], (cst.Import, cst.ImportFrom)
+            ):
+                last = statement
+        return last
+
+
+def configure_call(transform: LegacyTransform, node: cst.CSTNode, setup: Setup) -> cst.Call:
+    """``configure(sampler=..., sampler_arg=..., span_exporters=[...])`` for one set-up."""
+    args = [keyword("sampler", transform.string(setup.sampler))]
+    if setup.rate is not None:
+        args.append(keyword("sampler_arg", setup.rate))
+    if setup.exporter is not None:
+        exporter = setup.exporter
+        for name in transform.model.qualified_names(exporter.func):
+            if name in TRACE_EXPORTERS:
+                module, cls, _, _ = TRACE_EXPORTERS[name]
+                local = transform.otel(node, module, cls)
+                built = exporter.with_changes(func=cst.Name(local))
+                args.append(keyword("span_exporters", cst.List([cst.Element(built)])))
+                break
+    name = transform.otel(node, "otelbridge.sdk", "configure")
+    return cst.Call(cst.Name(name), args)
+
+
+def packages(transform: LegacyTransform, setup: Setup) -> list[str]:
+    """The pip packages the mapped exporter needs (none for ours)."""
+    if setup.exporter is None:
+        return []
+    for name in transform.model.qualified_names(setup.exporter.func):
+        if name in TRACE_EXPORTERS and TRACE_EXPORTERS[name][3]:
+            return [TRACE_EXPORTERS[name][3]]
+    return []

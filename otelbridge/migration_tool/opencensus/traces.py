@@ -1,0 +1,598 @@
+"""OpenCensus traces -> the OpenTelemetry API, on the decisions of :mod:`.analysis`.
+
+Converted: ``Tracer(...)`` and ``execution_context.get_opencensus_tracer()`` (tracers),
+``with tracer.span(name)``, ``start_span()``/``end_span()`` pairs (one ``with
+start_as_current_span`` block), ``span.add_attribute``/``add_annotation``/``set_status``, the
+``name``/``status``/``span_kind`` stores (kind moves to the start call), the current span, and
+``add_attribute_to_current_span``. Everything else that names OpenCensus is marked and stays on
+OpenCensus, where the OpenCensus shim serves it from the same provider and context.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Optional, Sequence
+
+import libcst as cst
+from libcst.metadata import Assignment, ImportAssignment, ParentNodeProvider, ScopeProvider
+
+from otelbridge.migration_tool.findings import TODO_PREFIX, Finding
+from otelbridge.migration_tool.opencensus.analysis import (
+    SPAN,
+    TRACER,
+    Analysis,
+    Group,
+    Pair,
+    Suite,
+)
+from otelbridge.migration_tool.opencensus.integrations import Integrations
+from otelbridge.migration_tool.opencensus.names import (
+    GET_CURRENT_SPAN,
+    ROOT,
+    SPAN_ONLY_METHODS,
+    TRACER_CLASS,
+    TRACER_ONLY_METHODS,
+)
+from otelbridge.migration_tool.opencensus.setup import SetupMapper, configure_call, packages
+from otelbridge.migration_tool.opencensus.status import map_status
+from otelbridge.migration_tool.transforms.base import LegacyTransform, arg, has_star_args
+from otelbridge.migration_tool.walk import walk
+
+#: Rules of OpenCensus findings (the OpenTracing partial-conversion plan ignores them).
+KEPT_RULE = "opencensus-kept"
+NOTE_RULE = "opencensus-note"
+KEPT = "kept on OpenCensus (served by the otelbridge OpenCensus shim): "
+#: builds the replacement from (original, updated): names are chosen on the original
+_Rewrite = Callable[[cst.Call, cst.Call], cst.BaseExpression]
+_STATEMENTS = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
+
+
+class OpenCensusTraces(LegacyTransform):
+    DESCRIPTION = "OpenCensus traces to the OpenTelemetry API."
+
+    def __init__(self, context) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(context)
+        self._calls: dict[cst.Call, _Rewrite] = {}
+        #: original statements rewritten in place, and removed
+        self._statements: dict[cst.CSTNode, Callable[[cst.CSTNode], cst.CSTNode]] = {}
+        self._removed: set[cst.CSTNode] = set()
+        #: module-level statements after (or before) which configure() goes
+        self._after: dict[cst.CSTNode, list[cst.SimpleStatementLine]] = {}
+        self._before: dict[cst.CSTNode, list[cst.SimpleStatementLine]] = {}
+        #: subtrees the rewrite drops: OpenCensus names inside them need no marker
+        self._dropped: set[cst.CSTNode] = set()
+        self._parents: dict = {}
+        self._kept: set[cst.CSTNode] = set()
+
+    # -- planning, on the original tree -----------------------------------------------------
+    def visit_Module(self, node: cst.Module) -> None:
+        scopes = self.metadata[ScopeProvider]
+        self._first = node.body[0] if node.body else None
+        self._header = {line.comment.value for line in node.header if line.comment is not None}
+        self._parents = self.state.wrapper.resolve(ParentNodeProvider)  # type: ignore[assignment]
+        names = self.model.qualified_names
+        self._setup = SetupMapper(node, scopes, self._parents, names)
+        self.analysis = Analysis(node, scopes, self._parents, names, self._setup.blocker)
+        self._integrations = Integrations(self, names)
+        for candidate in _walk_calls(node):
+            self._plan_call(candidate)
+        for group in self.analysis.groups.values():
+            self._plan_group(group)
+        self._integrations.plan(node)
+        self._mark_leftovers(node)
+
+    def _plan_call(self, call: cst.Call) -> None:
+        """Conversions that do not depend on a group's fate."""
+        func = call.func
+        called = self.model.qualified_names(func)
+        if isinstance(func, cst.Attribute):
+            method = func.attr.value
+            if method == "add_attribute_to_current_span" and not has_star_args(call):
+                self._dropped.add(func)
+                self._calls[call] = self._current_attribute
+            elif method == "current_span" and not call.args and self.analysis.is_tracer(func.value):
+                self._current_span(call)
+            elif method in ("add_attribute", "add_annotation", "set_status") and (
+                self._direct_span(func.value)
+            ):
+                self._plan_span_call(call, method)
+        if GET_CURRENT_SPAN in called and not call.args:
+            self._current_span(call)
+
+    def _current_span(self, call: cst.Call) -> None:
+        group = self._assigned_group(call)
+        if group is None or group.ok:
+            self._dropped.add(call)
+            self._calls[call] = lambda original, updated: self.expr(
+                original, "{trace}.get_current_span()"
+            )
+
+    def _direct_span(self, node: cst.BaseExpression) -> bool:
+        """The current span, read right there: ``get_current_span().add_attribute(...)``."""
+        if not isinstance(node, cst.Call) or node.args or self._assigned_group(node):
+            return False
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "current_span":
+            return self.analysis.is_tracer(func.value)
+        return GET_CURRENT_SPAN in self.model.qualified_names(func)
+
+    def _assigned_group(self, call: cst.Call) -> Optional[Group]:
+        parent = self._parents.get(call)
+        if isinstance(parent, cst.Assign) and len(parent.targets) == 1:
+            target = parent.targets[0].target
+            if isinstance(target, cst.Name):
+                return self.analysis.target_group(target)
+        return None
+
+    def _plan_group(self, group: Group) -> None:
+        if not group.ok:
+            for value in group.values:
+                self._keep(value, f"{group.name!r} stays OpenCensus: {group.reason}")
+            for use in group.uses:
+                self._keep(use, f"{group.name!r} stays OpenCensus: {group.reason}")
+            return
+        for value in group.values:
+            assert isinstance(value, cst.Call)
+            if group.kind == TRACER:
+                self._plan_tracer(value)
+            elif isinstance(value.func, cst.Attribute) and value.func.attr.value == "span":
+                self._plan_with_span(value)
+        for use in group.uses:
+            parent = self._parents.get(use)
+            above = self._parents.get(parent) if isinstance(parent, cst.Attribute) else None
+            if isinstance(above, cst.Call) and above.func is parent:
+                assert isinstance(parent, cst.Attribute)
+                self._plan_use_call(group, above, parent.attr.value)
+            elif isinstance(above, cst.AssignTarget):
+                assert isinstance(parent, cst.Attribute)
+                self._plan_store(parent.attr.value, self._parents[above])
+
+    def _plan_tracer(self, value: cst.Call) -> None:
+        self._dropped.add(value)
+        self._calls[value] = lambda original, updated: self.expr(
+            original, "{trace}.get_tracer(__name__)"
+        )
+        if TRACER_CLASS not in self.model.qualified_names(value.func):
+            return
+        setup = self._setup.setups[value]
+        statement = self._statement(value)
+        line = cst.SimpleStatementLine([cst.Expr(configure_call(self, value, setup))])
+        notes = setup.notes + [
+            f"pip install {package} (the OpenTelemetry exporter that replaces this one)"
+            for package in packages(self, setup)
+        ]
+        where = self.state.position(value)
+        for note in notes:
+            self.state.findings.append(Finding(NOTE_RULE, note, *where))
+        line = line.with_changes(
+            leading_lines=[
+                cst.EmptyLine(indent=True, comment=cst.Comment(TODO_PREFIX + note))
+                for note in notes
+            ]
+        )
+        if setup.anchor is None:
+            placed = self._before.setdefault(statement, [])
+        else:
+            placed = self._after.setdefault(setup.anchor, [])
+        if not any(line.body[0].deep_equals(other.body[0]) for other in placed):
+            placed.append(line)
+
+    def _plan_with_span(self, value: cst.Call) -> None:
+        """``tracer.span(name)`` in a ``with``: ``tracer.start_as_current_span(name, kind=)``."""
+        assert isinstance(value.func, cst.Attribute)
+        self._dropped.add(value.func.attr)
+        kind = self.analysis.kinds.get(value)
+        self._calls[value] = lambda original, updated: self._start_call(original, updated, kind)
+
+    def _start_call(self, original: cst.Call, updated: cst.Call, kind: Optional[str]) -> cst.Call:
+        assert isinstance(updated.func, cst.Attribute)
+        name = arg(updated, "name", 0)
+        given = self.analysis.start_names.get(original) or (name.value if name else None)
+        args = [cst.Arg(given if given is not None else self.string("span"))]
+        if kind is not None and kind != "UNSPECIFIED":
+            kind_expr = self.expr(original, "{trace}.SpanKind." + kind)
+            args.append(cst.Arg(kind_expr, keyword=cst.Name("kind"), equal=_EQUAL))
+        return updated.with_changes(
+            func=updated.func.with_changes(attr=cst.Name("start_as_current_span")), args=args
+        )
+
+    def _plan_use_call(self, group: Group, call: cst.Call, method: str) -> None:
+        if group.kind == SPAN:
+            self._plan_span_call(call, method)
+            return
+        if method == "span":
+            self._plan_with_span(call)
+        elif method in ("start_span", "end_span"):
+            pair = self.analysis.pairs[call]
+            if method == "start_span":
+                self._dropped.add(call)
+                self._plan_pair(pair)
+        elif method == "finish":
+            statement = self._statement(call)
+            self._dropped.add(statement)
+            self._removed.add(statement)
+
+    def _plan_span_call(self, call: cst.Call, method: str) -> None:
+        assert isinstance(call.func, cst.Attribute)
+        if method == "add_attribute":
+            self._dropped.add(call.func.attr)
+            self._calls[call] = lambda original, updated: _renamed(
+                updated, "set_attribute", _attribute_args(updated)
+            )
+        elif method == "add_annotation":
+            self._dropped.add(call.func.attr)
+            self._calls[call] = self._add_event
+        elif method == "set_status":
+            mapped = map_status(call.args[0].value, self.model.qualified_names)
+            if mapped is not None:
+                self._dropped.add(call.args[0].value)
+                self._calls[call] = lambda original, updated: updated.with_changes(
+                    args=[cst.Arg(self._status(original, mapped))]
+                )
+
+    def _plan_store(self, member: str, assign: cst.CSTNode) -> None:
+        assert isinstance(assign, cst.Assign)
+        statement = self._parents[assign]
+        target = assign.targets[0].target
+        assert isinstance(target, cst.Attribute)
+        if statement in self.analysis.moved_stores:
+            self._dropped.add(statement)
+            self._removed.add(statement)
+            return
+        if member == "status":
+            mapped = map_status(assign.value, self.model.qualified_names)
+            assert mapped is not None
+            self._dropped.add(assign.value)
+            method, value = "set_status", lambda a: self._status(assign, mapped)
+        else:
+            method, value = "update_name", lambda a: a.value
+        self._statements[statement] = lambda updated: _store_to_call(updated, method, value)
+
+    def _plan_pair(self, pair: Pair) -> None:
+        """The suite is rebuilt in ``leave_IndentedBlock``/``leave_Module``."""
+        self._dropped.add(pair.end_call)
+        kind = self.analysis.kinds.get(pair.start_call)
+        self._calls[pair.start_call] = lambda original, updated: self._start_call(
+            original, updated, kind
+        )
+
+    def replace_statement(self, statement: cst.CSTNode, lines: Sequence[cst.CSTNode]) -> None:
+        """``statement`` (in its statement list) becomes ``lines``."""
+        self._dropped.add(statement)
+        self._removed.add(statement)
+        self._after.setdefault(statement, []).extend(lines)  # type: ignore[arg-type]
+
+    # -- what stays OpenCensus: markers -----------------------------------------------------
+    def _keep(self, node: cst.CSTNode, reason: str) -> None:
+        """Mark the statement of ``node`` (once: its first reason is the one that matters)."""
+        if self._is_dropped(node):
+            return
+        statement = self._statement(node)
+        if statement in self._kept:
+            return
+        self._kept.add(statement)
+        if statement is self._first and TODO_PREFIX + KEPT + reason in self._header:
+            # A marker above the first statement is read back as the module's header comment.
+            self.state.findings.append(
+                Finding(KEPT_RULE, KEPT + reason, *self.state.position(node))
+            )
+            return
+        self.state.flag(node, KEPT_RULE, KEPT + reason, statement)
+
+    def _is_dropped(self, node: cst.CSTNode) -> bool:
+        while node is not None:
+            if node in self._dropped:
+                return True
+            node = self._parents.get(node)
+        return False
+
+    def _statement(self, node: cst.CSTNode) -> cst.CSTNode:
+        while not isinstance(node, _STATEMENTS):
+            node = self._parents[node]
+        return node
+
+    def _mark_leftovers(self, module: cst.Module) -> None:
+        """Every OpenCensus name or OpenCensus-only method the rewrite leaves in place."""
+        for node in _walk_loads(module):
+            if isinstance(node, cst.Call):
+                func = node.func
+                if (
+                    isinstance(func, cst.Attribute)
+                    and func.attr.value in TRACER_ONLY_METHODS | SPAN_ONLY_METHODS
+                    and node not in self._calls
+                ):
+                    self._keep(
+                        node,
+                        f".{func.attr.value}() on an object of unknown origin (a parameter or "
+                        "attribute set elsewhere)",
+                    )
+                continue
+            names = {n for n in self.model.qualified_names(node) if n.split(".")[0] == ROOT}
+            parent = self._parents.get(node)
+            if not names or (
+                isinstance(parent, cst.Attribute)
+                and parent.value is node
+                and any(n.startswith(ROOT + ".") for n in self.model.qualified_names(parent))
+            ):
+                continue  # the outermost ``a.b.c`` speaks for its parts
+            self._keep(node, f"{min(names)} has no automatic OpenTelemetry mapping")
+        self._mark_holders(module)
+        for statement, imported in _imports(module):
+            if self._still_used(imported):
+                self._keep(statement, "still used by code that stays on OpenCensus")
+
+    def _mark_holders(self, module: cst.Module) -> None:
+        """Uses of variables holding OpenCensus objects (``stats = stats_module.stats`` ...
+        ``stats.view_manager``), followed from binding to binding until nothing new is found."""
+        converted = {
+            target
+            for group in self.analysis.groups.values()
+            if group.ok
+            for target in group.targets
+        }
+        bindings = [
+            (target, value)
+            for target, value in self.analysis.bindings.items()
+            if target not in converted and not self._is_dropped(value)
+        ]
+        holders: set[cst.Name] = set()
+        grown = True
+        while grown:
+            grown = False
+            for target, value in bindings:
+                if target not in holders and self._mentions(value, holders):
+                    holders.add(target)
+                    grown = True
+        for node in _walk_loads(module):
+            if isinstance(node, cst.Name) and self._binding_in(node, holders):
+                self._keep(node, f"{node.value!r} holds an OpenCensus object")
+
+    def _mentions(self, value: cst.BaseExpression, holders: set[cst.Name]) -> bool:
+        for node in walk(value):
+            if isinstance(node, cst.Name) and self._binding_in(node, holders):
+                return True
+            if isinstance(node, (cst.Name, cst.Attribute)) and any(
+                n.split(".")[0] == ROOT for n in self.model.qualified_names(node)
+            ):
+                return True
+        return False
+
+    def _binding_in(self, name: cst.Name, targets: set[cst.Name]) -> bool:
+        scope = self.metadata[ScopeProvider].get(name)
+        if scope is None or not targets:
+            return False
+        return any(
+            isinstance(referent, Assignment) and referent.node in targets
+            for access in scope.accesses[name.value]
+            if access.node is name
+            for referent in access.referents
+        )
+
+    def _still_used(self, imported: list[cst.CSTNode]) -> bool:
+        scopes = self.metadata[ScopeProvider]
+        for alias in imported:
+            scope = scopes.get(alias)
+            if scope is None:
+                return True
+            bound = alias.evaluated_alias or alias.evaluated_name  # type: ignore[attr-defined]
+            bound = bound.split(".")[0]
+            for assignment in scope.assignments[bound]:
+                if not isinstance(assignment, ImportAssignment):
+                    continue
+                if assignment.node is self._parents[alias] and any(
+                    not self._is_dropped(a.node) for a in assignment.references
+                ):
+                    return True
+        return False
+
+    # -- rewriting, on the updated tree -----------------------------------------------------
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        rewrite = self._calls.get(original_node)
+        if rewrite is None:
+            return updated_node
+        self.rewrote()
+        return rewrite(original_node, updated_node)
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> cst.SimpleStatementLine:
+        replace = self._statements.get(original_node)
+        if replace is None:
+            return updated_node
+        self.rewrote()
+        return replace(updated_node)  # type: ignore[return-value]
+
+    def leave_IndentedBlock(
+        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
+    ) -> cst.IndentedBlock:
+        return self._leave_suite(original_node, updated_node)
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        return self._leave_suite(original_node, updated_node)
+
+    def _leave_suite(self, original: Suite, updated: Suite):  # type: ignore[no-untyped-def]
+        """Statement-list edits: removals, ``start_span`` pairs to ``with`` blocks, configure()."""
+        originals = list(original.body)
+        if not any(
+            o in self._removed or o in self._before or o in self._after for o in originals
+        ) and not any(p.suite is original for p in self.analysis.pairs.values()):
+            return updated
+        if len(updated.body) != len(originals):  # another transform added or removed statements
+            for pair in self.analysis.pairs.values():
+                if pair.suite is original:
+                    self._keep(pair.start_call, "its block was changed by another rewrite")
+            return updated
+        items: list[tuple[Optional[cst.CSTNode], Optional[cst.CSTNode]]] = [
+            (o, None if o in self._removed else u) for o, u in zip(originals, updated.body)
+        ]
+        pairs = {p for p in self.analysis.pairs.values() if p.suite is original}
+        for pair in sorted(pairs, key=lambda p: -p.start):  # last first: earlier indexes hold
+            if pair.start_call not in self._calls:
+                continue
+            segment = [u for _, u in items[pair.start : pair.end + 1]]
+            items[pair.start : pair.end + 1] = [(None, self._with_block(pair, segment))]
+            self.rewrote()
+        body: list[cst.CSTNode] = []
+        for before, statement in items:
+            inserted = list(self._before.get(before, ()))  # type: ignore[arg-type]
+            if inserted and statement is not None:  # blank lines above stay above
+                statement, inserted[0] = _blank_lines_moved(statement, inserted[0])
+            body.extend(inserted)
+            if statement is not None:
+                body.append(statement)
+            else:
+                self.rewrote()
+            body.extend(self._after.get(before, ()))  # type: ignore[arg-type]
+        if not body:
+            body.append(cst.SimpleStatementLine([cst.Pass()]))
+        return updated.with_changes(body=body)
+
+    def _with_block(self, pair: Pair, statements: list) -> cst.With:
+        """``[s =] tracer.start_span(...)`` ... ``tracer.end_span()`` -> one ``with`` block."""
+        first, *inner = statements
+        small = first.body[0]
+        asname = cst.AsName(small.targets[0].target) if isinstance(small, cst.Assign) else None
+        last = inner.pop()
+        if pair.in_finally:
+            inner.extend(_without_final_statement(last))
+        body = [s for s in inner if s is not None] or [cst.SimpleStatementLine([cst.Pass()])]
+        return cst.With(
+            items=[cst.WithItem(small.value, asname=asname)],
+            body=cst.IndentedBlock(body=body),
+            leading_lines=first.leading_lines,
+        )
+
+    # -- builders -----------------------------------------------------------------------------
+    def _current_attribute(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        current = self.expr(original, "{trace}.get_current_span()")
+        return cst.Call(
+            cst.Attribute(current, cst.Name("set_attribute")),
+            _attribute_args(updated),
+            lpar=updated.lpar,
+            rpar=updated.rpar,
+        )
+
+    def _add_event(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        description = arg(updated, "description", 0)
+        rest = [a for a in updated.args if a is not description]
+        args = [cst.Arg(description.value)] if description is not None else []
+        if rest:
+            elements = []
+            for item in rest:
+                if item.star == "**":
+                    elements.append(cst.StarredDictElement(item.value))
+                else:
+                    assert item.keyword is not None
+                    key = self.string(item.keyword.value)
+                    elements.append(cst.DictElement(key, item.value))
+            args.append(cst.Arg(cst.Dict(elements), keyword=cst.Name("attributes"), equal=_EQUAL))
+        return _renamed(updated, "add_event", args)
+
+    def _status(self, original: cst.CSTNode, mapped: tuple) -> cst.BaseExpression:
+        """The mapped status (its parts, a message or an exception, as written)."""
+        template, nodes = mapped
+        status = self.otel(original, "opentelemetry.trace", "Status")
+        code = self.otel(original, "opentelemetry.trace", "StatusCode")
+        filled = template.replace("{Status}", status).replace("{StatusCode}", code)
+        return self.expr(original, filled, **nodes)
+
+
+_EQUAL = cst.AssignEqual(
+    whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
+)
+
+
+def _renamed(call: cst.Call, method: str, args: Sequence[cst.Arg]) -> cst.Call:
+    assert isinstance(call.func, cst.Attribute)
+    return call.with_changes(func=call.func.with_changes(attr=cst.Name(method)), args=args)
+
+
+def _attribute_args(call: cst.Call) -> list[cst.Arg]:
+    """``(attribute_key=k, attribute_value=v)`` in any spelling -> ``(k, v)``, formatting kept."""
+    key = arg(call, "attribute_key", 0)
+    value = arg(call, "attribute_value", 1)
+    assert key is not None and value is not None
+    return [
+        key.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT),
+        value.with_changes(
+            keyword=None, equal=cst.MaybeSentinel.DEFAULT, comma=cst.MaybeSentinel.DEFAULT
+        ),
+    ]
+
+
+def _store_to_call(statement: cst.CSTNode, method: str, value: Callable) -> cst.CSTNode:
+    """``span.x = v`` -> ``span.<method>(v')``."""
+    assert isinstance(statement, cst.SimpleStatementLine)
+    assign = statement.body[0]
+    assert isinstance(assign, cst.Assign)
+    target = assign.targets[0].target
+    assert isinstance(target, cst.Attribute)
+    call = cst.Call(target.with_changes(attr=cst.Name(method)), [cst.Arg(value(assign))])
+    return statement.with_changes(body=[cst.Expr(call)])
+
+
+def _blank_lines_moved(
+    statement: cst.CSTNode, inserted: cst.SimpleStatementLine
+) -> tuple[cst.CSTNode, cst.SimpleStatementLine]:
+    """The blank lines that open ``statement``'s leading lines, moved above ``inserted``."""
+    lines = list(statement.leading_lines)  # type: ignore[attr-defined]
+    count = 0
+    while count < len(lines) and lines[count].comment is None:
+        count += 1
+    return (
+        statement.with_changes(leading_lines=lines[count:]),
+        inserted.with_changes(leading_lines=[*lines[:count], *inserted.leading_lines]),
+    )
+
+
+def _without_final_statement(statement: cst.Try) -> list[cst.BaseStatement]:
+    """The ``try`` without the ``end_span()`` that ends its ``finally`` (a ``try`` left with
+    neither handlers nor ``finally`` becomes its body)."""
+    assert statement.finalbody is not None
+    final = list(statement.finalbody.body.body)[:-1]  # type: ignore[attr-defined]
+    if final:
+        return [
+            statement.with_changes(
+                finalbody=statement.finalbody.with_changes(
+                    body=statement.finalbody.body.with_changes(body=final)
+                )
+            )
+        ]
+    if statement.handlers:
+        return [statement.with_changes(finalbody=None)]
+    body = list(statement.body.body)  # type: ignore[attr-defined]
+    body[0] = body[0].with_changes(leading_lines=[*statement.leading_lines, *body[0].leading_lines])
+    return body
+
+
+def _walk_calls(module: cst.Module):  # type: ignore[no-untyped-def]
+    return (node for node in walk(module) if isinstance(node, cst.Call))
+
+
+def _walk_loads(module: cst.Module):  # type: ignore[no-untyped-def]
+    """Calls, names and dotted names outside import statements."""
+    return (
+        node
+        for node in walk(module, (cst.Import, cst.ImportFrom))
+        if isinstance(node, (cst.Call, cst.Name, cst.Attribute))
+    )
+
+
+def _imports(module: cst.Module):  # type: ignore[no-untyped-def]
+    """``(statement, aliases)`` for every import of an OpenCensus module."""
+    for node in walk(module):
+        if isinstance(node, cst.ImportFrom) and node.module is not None and not node.relative:
+            source = cst.helpers.get_full_name_for_node(node.module) or ""
+            if source.split(".")[0] == ROOT and not isinstance(node.names, cst.ImportStar):
+                yield node, list(node.names)
+        elif isinstance(node, cst.Import):
+            aliases = [
+                a
+                for a in node.names
+                if (cst.helpers.get_full_name_for_node(a.name) or "").split(".")[0] == ROOT
+            ]
+            if aliases:
+                yield node, aliases
+
+
+#: Composed with the OpenTracing transforms in one traversal (see ``pipeline.py``).
+OPENCENSUS_TRANSFORMS = (OpenCensusTraces,)

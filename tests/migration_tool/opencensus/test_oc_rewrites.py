@@ -1,0 +1,355 @@
+# ruff: noqa: E501  (before/after fixtures keep their real line lengths)
+"""Before/after pairs for the OpenCensus trace rewrites; each ``before`` is also migrated twice."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+
+import pytest
+
+from otelbridge.migration_tool.pipeline import migrate_source
+
+KEPT = "# TODO(otelbridge): kept on OpenCensus (served by the otelbridge OpenCensus shim): "
+
+CASES: dict[str, tuple[str, str]] = {
+    "module tracer with sampler and exporter moves to configure()": (
+        """
+        from opencensus.ext.zipkin.trace_exporter import ZipkinExporter
+        from opencensus.trace.samplers import ProbabilitySampler
+        from opencensus.trace.tracer import Tracer
+
+        tracer = Tracer(sampler=ProbabilitySampler(rate=0.25), exporter=ZipkinExporter())
+
+
+        def work():
+            with tracer.span(name="work") as span:
+                span.add_attribute("n", 1)
+        """,
+        """
+        from opentelemetry import trace
+        from otelbridge.sdk import configure
+        from otelbridge.sdk.export.zipkin import ZipkinExporter as otel_ZipkinExporter
+
+        configure(sampler="parentbased_traceidratio", sampler_arg=0.25, span_exporters=[otel_ZipkinExporter()])
+        tracer = trace.get_tracer(__name__)
+
+
+        def work():
+            with tracer.start_as_current_span("work") as span:
+                span.set_attribute("n", 1)
+        """,
+    ),
+    "default sampler kept explicitly, with a note": (
+        """
+        from opencensus.trace.tracer import Tracer
+
+        tracer = Tracer()
+        """,
+        """
+        from opentelemetry import trace
+        from otelbridge.sdk import configure
+
+        # TODO(otelbridge): OpenCensus' default sampler kept (1 trace in 10 000): raise sampler_arg, or use 'parentbased_always_on', to record more
+        # TODO(otelbridge): this Tracer had no exporter (OpenCensus printed spans): OTEL_TRACES_EXPORTER now decides
+        configure(sampler="parentbased_traceidratio", sampler_arg=1e-4)
+        tracer = trace.get_tracer(__name__)
+        """,
+    ),
+    "per-request Tracer: configure() once, after the module-level names it uses": (
+        """
+        import os
+        from opencensus.ext.azure.trace_exporter import AzureExporter
+        from opencensus.trace.samplers import AlwaysOnSampler
+        from opencensus.trace.tracer import Tracer
+
+        KEY = os.environ["KEY"]
+
+
+        def handle(request):
+            tracer = Tracer(exporter=AzureExporter(connection_string=KEY), sampler=AlwaysOnSampler())
+            with tracer.span("main"):
+                tracer.add_attribute_to_current_span(attribute_key="url", attribute_value=request)
+        """,
+        """
+        import os
+        from azure.monitor.opentelemetry.exporter import AzureMonitorTraceExporter
+        from opentelemetry import trace
+        from otelbridge.sdk import configure
+
+        KEY = os.environ["KEY"]
+        # TODO(otelbridge): pip install azure-monitor-opentelemetry-exporter (the OpenTelemetry exporter that replaces this one)
+        configure(sampler="always_on", span_exporters=[AzureMonitorTraceExporter(connection_string=KEY)])
+
+
+        def handle(request):
+            tracer = trace.get_tracer(__name__)
+            with tracer.start_as_current_span("main"):
+                trace.get_current_span().set_attribute("url", request)
+        """,
+    ),
+    "span kind and name move into the start call, the status store becomes set_status": (
+        """
+        from opencensus.trace import execution_context
+        from opencensus.trace import span as span_module
+        from opencensus.trace import status as status_module
+
+
+        def query(q):
+            _tracer = execution_context.get_opencensus_tracer()
+            _span = _tracer.start_span()
+            _span.name = "query"
+            _span.span_kind = span_module.SpanKind.CLIENT
+            try:
+                return q()
+            except ValueError as e:
+                _span.status = status_module.Status(3, "bad value")
+                raise
+            finally:
+                _tracer.end_span()
+        """,
+        """
+        from opentelemetry import trace
+        from opentelemetry.trace import Status, StatusCode
+
+
+        def query(q):
+            _tracer = trace.get_tracer(__name__)
+            with _tracer.start_as_current_span("query", kind=trace.SpanKind.CLIENT) as _span:
+                try:
+                    return q()
+                except ValueError as e:
+                    _span.set_status(Status(StatusCode.ERROR, "bad value"))
+                    raise
+        """,
+    ),
+    "a rename after other work stays a rename": (
+        """
+        from opencensus.trace import execution_context
+
+
+        def view(request):
+            tracer = execution_context.get_opencensus_tracer()
+            with tracer.span() as span:
+                route = request.route
+                span.name = route
+        """,
+        """
+        from opentelemetry import trace
+
+
+        def view(request):
+            tracer = trace.get_tracer(__name__)
+            with tracer.start_as_current_span("span") as span:
+                route = request.route
+                span.update_name(route)
+        """,
+    ),
+    "straight start_span/end_span pair, annotations and exception status": (
+        """
+        from opencensus.trace import execution_context
+        from opencensus.trace import exceptions_status
+
+
+        def step(tracer):
+            pass
+
+
+        def run():
+            tracer = execution_context.get_opencensus_tracer()
+            tracer.start_span(name="outer")
+            span = tracer.current_span()
+            span.add_annotation("begin", phase=1)
+            try:
+                step(None)
+            except OSError as e:
+                span.set_status(exceptions_status.unknown(e))
+            tracer.end_span()
+            tracer.finish()
+        """,
+        """
+        from opentelemetry import trace
+        from opentelemetry.trace import Status, StatusCode
+
+
+        def step(tracer):
+            pass
+
+
+        def run():
+            tracer = trace.get_tracer(__name__)
+            with tracer.start_as_current_span("outer"):
+                span = trace.get_current_span()
+                span.add_event("begin", attributes={"phase": 1})
+                try:
+                    step(None)
+                except OSError as e:
+                    span.set_status(Status(StatusCode.ERROR, str(e)))
+        """,
+    ),
+    "status from an HTTP code and OK": (
+        """
+        from opencensus.trace import execution_context, utils
+        from opencensus.trace.status import Status
+
+
+        def done(code):
+            span = execution_context.get_current_span()
+            span.set_status(utils.status_from_http_code(code))
+            span.set_status(Status.as_ok())
+        """,
+        """
+        from opentelemetry import trace
+        from opentelemetry.trace import Status as otel_Status, StatusCode
+
+
+        def done(code):
+            span = trace.get_current_span()
+            span.set_status(otel_Status(StatusCode.OK if 200 <= code <= 399 else StatusCode.ERROR))
+            span.set_status(otel_Status(StatusCode.OK))
+        """,
+    ),
+    "integrations become instrumentors": (
+        """
+        from opencensus.trace import config_integration
+
+        config_integration.trace_integrations(["requests", "sqlalchemy"])
+        """,
+        """
+        from opentelemetry.instrumentation.requests import RequestsInstrumentor
+        from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
+
+        # TODO(otelbridge): pip install opentelemetry-instrumentation-requests
+        RequestsInstrumentor().instrument()
+        # TODO(otelbridge): pip install opentelemetry-instrumentation-sqlalchemy
+        SQLAlchemyInstrumentor().instrument()
+        """,
+    ),
+    "a span with an unmappable use stays OpenCensus, all of it": (
+        """
+        from opencensus.trace import execution_context
+
+
+        def other():
+            span = execution_context.get_current_span()
+            span.add_attribute("a", 1)
+            return span.span_id
+        """,
+        f"""
+        {KEPT}still used by code that stays on OpenCensus
+        from opencensus.trace import execution_context
+
+
+        def other():
+            {KEPT}'span' stays OpenCensus: span.span_id has no OpenTelemetry equivalent
+            span = execution_context.get_current_span()
+            {KEPT}'span' stays OpenCensus: span.span_id has no OpenTelemetry equivalent
+            span.add_attribute("a", 1)
+            {KEPT}'span' stays OpenCensus: span.span_id has no OpenTelemetry equivalent
+            return span.span_id
+        """,
+    ),
+    "tracer whose spans end in another function stays OpenCensus; current-span writes convert": (
+        """
+        from opencensus.trace import execution_context
+
+
+        def before():
+            tracer = execution_context.get_opencensus_tracer()
+            tracer.start_span("request")
+            tracer.add_attribute_to_current_span("k", "v")
+
+
+        def after(tracer):
+            tracer.end_span()
+        """,
+        f"""
+        {KEPT}still used by code that stays on OpenCensus
+        from opencensus.trace import execution_context
+        from opentelemetry import trace
+
+
+        def before():
+            {KEPT}'tracer' stays OpenCensus: tracer.start_span() has no matching end_span() in the same block
+            tracer = execution_context.get_opencensus_tracer()
+            {KEPT}'tracer' stays OpenCensus: tracer.start_span() has no matching end_span() in the same block
+            tracer.start_span("request")
+            trace.get_current_span().set_attribute("k", "v")
+
+
+        def after(tracer):
+            {KEPT}.end_span() on an object of unknown origin (a parameter or attribute set elsewhere)
+            tracer.end_span()
+        """,
+    ),
+    "OpenCensus objects held in variables are followed to their uses": (
+        """
+        from opencensus.stats import stats as stats_module
+
+        stats = stats_module.stats
+        manager = stats.view_manager
+        print(manager)
+        """,
+        f"""
+        {KEPT}still used by code that stays on OpenCensus
+        from opencensus.stats import stats as stats_module
+
+        {KEPT}opencensus.stats.stats.stats has no automatic OpenTelemetry mapping
+        stats = stats_module.stats
+        {KEPT}'stats' holds an OpenCensus object
+        manager = stats.view_manager
+        {KEPT}'manager' holds an OpenCensus object
+        print(manager)
+        """,
+    ),
+}
+
+
+def _dedent(code: str) -> str:
+    return textwrap.dedent(code).lstrip("\n")
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_rewrite(name: str) -> None:
+    before, after = CASES[name]
+    result = migrate_source(_dedent(before))
+    assert not result.error
+    assert result.code == _dedent(after)
+    ast.parse(result.code)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_second_run_changes_nothing(name: str) -> None:
+    once = migrate_source(_dedent(CASES[name][0])).code
+    assert migrate_source(once).code == once
+
+
+def test_kept_sites_are_reported_with_their_lines() -> None:
+    before, _ = CASES["a span with an unmappable use stays OpenCensus, all of it"]
+    findings = migrate_source(_dedent(before)).findings
+    assert {(f.rule, f.line) for f in findings} == {
+        ("opencensus-kept", 1),
+        ("opencensus-kept", 5),
+        ("opencensus-kept", 6),
+        ("opencensus-kept", 7),
+    }
+
+
+def test_files_mixing_opentracing_and_opencensus_are_migrated_in_one_pass() -> None:
+    source = _dedent(
+        """
+        import opentracing
+        from opencensus.trace import execution_context
+
+        ot_tracer = opentracing.global_tracer()
+        oc_tracer = execution_context.get_opencensus_tracer()
+        """
+    )
+    assert migrate_source(source).code == _dedent(
+        """
+        from opentelemetry import trace
+
+        ot_tracer = trace.get_tracer(__name__)
+        oc_tracer = trace.get_tracer(__name__)
+        """
+    )
