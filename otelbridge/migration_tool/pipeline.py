@@ -87,12 +87,12 @@ def migrate_source(
         return Migration(source)
     tree = cst.parse_module(source)
     context = CodemodContext(filename=filename)
-    kinds = OPENTRACING_TRANSFORMS
-    if mentions_opencensus(source):  # one pass for files that mix both APIs
-        kinds = (*OPENTRACING_TRANSFORMS[:-1], *OPENCENSUS_TRANSFORMS, OPENTRACING_TRANSFORMS[-1])
     module = project.module_at(filename) if project is not None else None
     if module is not None:
         context.scratch[PROJECT_KEY] = (project, module)
+    kinds = OPENTRACING_TRANSFORMS
+    if mentions_opencensus(source):  # one pass for files that mix both APIs
+        kinds = (*OPENTRACING_TRANSFORMS[:-1], *OPENCENSUS_TRANSFORMS, OPENTRACING_TRANSFORMS[-1])
     try:
         result = migrate_module(context, tree, kinds)
     except Unconvertible as exc:

@@ -338,7 +338,7 @@ CASES: dict[str, tuple[str, str]] = {
             mmap = stats.stats.stats_recorder.new_measurement_map()
             {KEPT}'m_jobs' holds an OpenCensus object
             mmap.measure_int_put(m_jobs, n)
-            # TODO(otelbridge): still uses OpenCensus (`opencensus`, `TagMap`): not converted (kind of receiver unknown)
+            # TODO(otelbridge): still uses OpenCensus (`opencensus`, `TagMap`): not converted, review
             tags = __import__("opencensus.tags", fromlist=["TagMap"]).TagMap()
         """,
     ),
