@@ -128,12 +128,28 @@ class OpenCensusTraces(LegacyTransform):
             )
 
     def _current_span(self, call: cst.Call) -> None:
+        """The current span, converted when what uses it converts too: its group, or the one
+        span method called on it right there."""
         group = self._assigned_group(call)
-        if group is None or group.ok:
+        if group.ok if group is not None else self._direct_use_converts(call):
             self._dropped.add(call)
             self._calls[call] = lambda original, updated: self.expr(
                 original, "{trace}.get_current_span()"
             )
+
+    def _direct_use_converts(self, call: cst.Call) -> bool:
+        parent = self._parents.get(call)
+        above = self._parents.get(parent) if isinstance(parent, cst.Attribute) else None
+        if not (isinstance(above, cst.Call) and above.func is parent):
+            return False
+        method = parent.attr.value  # type: ignore[union-attr]
+        if method in ("add_attribute", "add_annotation"):
+            return True
+        return (
+            method == "set_status"
+            and len(above.args) == 1
+            and map_status(above.args[0].value, self.model.qualified_names) is not None
+        )
 
     def _direct_span(self, node: cst.BaseExpression) -> bool:
         """The current span, read right there: ``get_current_span().add_attribute(...)``."""
@@ -367,6 +383,8 @@ class OpenCensusTraces(LegacyTransform):
                         "attribute set elsewhere)",
                     )
                 continue
+            if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Call):
+                continue  # ``f().x`` is named after ``f``, which is looked at on its own
             names = {n for n in self.model.qualified_names(node) if n.split(".")[0] == ROOT}
             parent = self._parents.get(node)
             if not names or (

@@ -338,7 +338,7 @@ CASES: dict[str, tuple[str, str]] = {
             mmap = stats.stats.stats_recorder.new_measurement_map()
             {KEPT}'m_jobs' holds an OpenCensus object
             mmap.measure_int_put(m_jobs, n)
-            # TODO(otelbridge): still uses OpenCensus (`opencensus`, `TagMap`): not converted (kind of receiver unknown)
+            # TODO(otelbridge): still uses OpenCensus (`opencensus`, `TagMap`): not converted, review
             tags = __import__("opencensus.tags", fromlist=["TagMap"]).TagMap()
         """,
     ),
@@ -476,6 +476,27 @@ CASES: dict[str, tuple[str, str]] = {
             {KEPT}'exporter' holds an OpenCensus object
             view_manager.register_exporter(exporter)
             CARROTS_MEASURE.add(1)
+        """,
+    ),
+    "the current span used right there converts only with the method called on it": (
+        """
+        from opencensus.trace import execution_context
+
+
+        def tag(key):
+            execution_context.get_current_span().add_attribute(key, True)
+            print(execution_context.get_current_span().span_id)
+        """,
+        f"""
+        {KEPT}still used by code that stays on OpenCensus
+        from opencensus.trace import execution_context
+        from opentelemetry import trace
+
+
+        def tag(key):
+            trace.get_current_span().set_attribute(key, True)
+            {KEPT}opencensus.trace.execution_context.get_current_span has no automatic OpenTelemetry mapping
+            print(execution_context.get_current_span().span_id)
         """,
     ),
     "a module that never imports opencensus is still migrated by what it calls": (
