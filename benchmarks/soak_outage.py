@@ -111,7 +111,7 @@ def soak(protocol: str, rate: int, before: float, outage: float, after: float) -
 
     gc.callbacks.append(on_gc)
     durations: Dict[str, List[float]] = {"before": [], "outage": [], "after": []}
-    longest_block = 0.0
+    longest_block, longest_block_at = 0.0, ""
     index = 0
     first_of_outage = last_of_outage = 0
     rss_start = rss_bytes()
@@ -142,6 +142,7 @@ def soak(protocol: str, rate: int, before: float, outage: float, after: float) -
                 start <= finished and stop >= started for start, stop in gc_pauses[-3:]
             ):
                 longest_block = took
+                longest_block_at = f"{phase} +{seconds - (end - finished):.2f} s"
             next_span += interval
             pause = next_span - time.perf_counter()
             if pause > 0:
@@ -189,6 +190,7 @@ def soak(protocol: str, rate: int, before: float, outage: float, after: float) -
         "p99_us": {phase: round(p99(values) * 1e6, 1) for phase, values in durations.items()},
         "p99_added_us": round((p99(durations["outage"]) - p99(durations["before"])) * 1e6, 1),
         "longest_block_ms": round(longest_block * 1e3, 2),
+        "longest_block_at": longest_block_at,
         "rss_growth_mb": round(rss_growth / 2**20, 1),
         "shutdown_refused_s": round(shutdown_seconds, 3),
     }

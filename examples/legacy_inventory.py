@@ -6,9 +6,6 @@ bridged onto OpenTelemetry, spans printed on the console:
 
     OTEL_SERVICE_NAME=inventory OTEL_TRACES_EXPORTER=console \\
         otelbridge run -- python examples/legacy_inventory.py
-
-``otelbridge demo`` also calls :func:`reserve` from inside its native OpenTelemetry workload, so
-these spans show up in the middle of the demo's trace.
 """
 
 from __future__ import annotations

@@ -1,36 +1,170 @@
-"""``otelbridge demo`` prints the workload's span tree."""
+"""``otelbridge demo``: the bundled shop under the bridge, its codemod diff, the migrated run."""
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pty
+import re
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
+from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import (
+    ExportMetricsServiceRequest,
+)
+from opentelemetry.proto.common.v1.common_pb2 import AnyValue, KeyValue
+
+from otelbridge.demo.app import SHOP
+from otelbridge.demo.compare import differences, metric_fields, span_fields
+from otelbridge.devtools.span_tree import SpanRecord
 
 
-def test_demo_prints_span_tree() -> None:
+def demo(*args: str) -> str:
     result = subprocess.run(
-        [sys.executable, "-m", "otelbridge", "demo"],
+        [sys.executable, "-m", "otelbridge", "demo", *args],
         capture_output=True,
         text=True,
         check=False,
-        timeout=60,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    out = result.stdout
-    assert "2 requests (200, 402), 15 spans" in out
-    # The OpenTracing example (examples/legacy_inventory.py) joins through the bridge.
-    assert out.count("   ├─ inventory.reserve") == 2
-    assert "   │  ├─ inventory.check_stock" in out and "   │  └─ warehouse.notify [CLIENT]" in out
-    assert "received over OTLP/gRPC at http://127.0.0.1:" in out
-    assert out.count("└─ POST /checkout [SERVER]") == 2
-    assert "   ├─ load_cart" in out and "   │  └─ SELECT carts [CLIENT]" in out
-    assert "• cache.miss cache.key=cart:1001" in out
-    assert "charge_card [CLIENT]" in out and "(ERROR: PaymentDeclined: card expired" in out
-    assert "exception.type=otelbridge.demo.native.PaymentDeclined" in out
-    no_events = subprocess.run(
-        [sys.executable, "-m", "otelbridge", "demo", "--no-events"],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    ).stdout
-    assert "cache.miss" not in no_events
+    return result.stdout
+
+
+def test_step_1_one_trace_across_the_three_services_under_the_bridge() -> None:
+    out = demo("--step", "1")
+    assert "Step 2" not in out and "Step 3" not in out
+    assert "order {'apple': 3, 'plum': 2}: 200 {'total_cents': 250}" in out
+    assert out.count("\ntrace ") == 1  # OpenTracing, OpenCensus, HTTP and gRPC: one trace
+    # Flask-OpenTracing's server span, the handler's span and its event, the OpenCensus
+    # middleware's spans with their SQLite child, the gRPC client and server spans.
+    assert "└─ place_order [SERVER]" in out and "component=Flask" in out
+    assert "   └─ place_order " in out and "shop.total_cents=250" in out
+    assert "      • order placed" in out
+    stock = re.findall(r"[├└]─ \[GET\]http://127\.0\.0\.1:\d+/stock/(\w+) \[SERVER\]", out)
+    assert stock == ["apple", "plum"]
+    assert out.count("└─ SELECT stock") == 2 and "db.system=sqlite" in out
+    assert "shop.Pricing/Quote [CLIENT]" in out and "└─ Quote [SERVER]" in out
+    assert "\nmetrics:\n" in out
+
+
+def test_step_2_prints_the_codemod_diff_and_leaves_the_shop_untouched() -> None:
+    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in SHOP.glob("*.py")}
+    out = demo("--step", "2")
+    after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in SHOP.glob("*.py")}
+    assert before == after
+    assert "--- a/shop/frontend.py" in out and "+++ b/shop/pricing.py" in out
+    assert '+configure(sampler="parentbased_always_on", service_name="shop")' in out
+    assert "-        child_of=parent," in out and "\033[" not in out  # no colour when piped
+
+
+def test_step_2_diff_is_coloured_on_a_terminal() -> None:
+    controller, terminal = pty.openpty()
+    with subprocess.Popen(
+        [sys.executable, "-m", "otelbridge", "demo", "--step", "2"],
+        stdin=subprocess.DEVNULL,
+        stdout=terminal,
+        stderr=subprocess.DEVNULL,
+        env={k: v for k, v in os.environ.items() if k != "NO_COLOR"},
+    ) as child:
+        os.close(terminal)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(controller, 65536)
+            except OSError:  # the child closed the terminal
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        assert child.wait(timeout=60) == 0
+    os.close(controller)
+    out = b"".join(chunks).decode()
+    assert "\033[1mStep 2" in out and "\033[32m+configure(" in out and "\033[31m-" in out
+
+
+def test_step_3_says_whether_the_migrated_shop_matches_step_1() -> None:
+    out = demo("--step", "3", "--no-events")
+    assert "Step 1" not in out and "(step 1 ran first, silently" in out
+    assert re.search(r"codemod: 4 files: [1-4] rewritten, \d+ sites to review", out)
+    verdict = out.split("\nmatch: ", 1)[1]
+    listed = [line for line in verdict.splitlines()[1:] if line.startswith("  ")]
+    if verdict.startswith("yes"):
+        assert not listed
+    else:
+        count = int(re.match(r"NO, step 3 differs from step 1 in (\d+) place", verdict)[1])
+        assert count == len(listed) > 0
+
+
+def _span(name: str, span_id: int, parent: int | None, **attributes: object) -> SpanRecord:
+    return SpanRecord(name, 1, span_id, parent, span_id, span_id + 1, attributes)
+
+
+def test_spans_compare_by_tree_position_with_ports_ids_and_times_aside() -> None:
+    before = [_span("GET", 1, None, url="http://127.0.0.1:4000/a"), _span("db", 2, 1, rows=3)]
+    same = [
+        SpanRecord("GET", 9, 7, None, 50, 90, {"url": "http://127.0.0.1:5123/a"}),
+        SpanRecord("db", 9, 8, 7, 60, 70, {"rows": 3}),
+    ]
+    assert differences(span_fields(before), span_fields(same), "span") == []
+    changed = [_span("GET", 1, None, url="http://127.0.0.1:1/a"), _span("db", 2, 1, rows=4)]
+    assert differences(span_fields(before), span_fields(changed), "span") == [
+        "span GET > db: attributes {'rows': 3} → {'rows': 4}"
+    ]
+    moved = [_span("GET", 1, None, url="http://127.0.0.1:1/a"), _span("db", 2, None, rows=3)]
+    assert differences(span_fields(before), span_fields(moved), "span") == [
+        "span GET > db: missing after migration",
+        "span db: new after migration",
+    ]
+
+
+def _metrics(count: int) -> ExportMetricsServiceRequest:
+    request = ExportMetricsServiceRequest()
+    metric = request.resource_metrics.add().scope_metrics.add().metrics.add()
+    metric.name, metric.unit = "shop/stock_level", "1"
+    point = metric.histogram.data_points.add(count=count, sum=19.0)
+    point.explicit_bounds.extend([1.0, 10.0])
+    point.bucket_counts.extend([0, count, 0])
+    point.attributes.append(KeyValue(key="item", value=AnyValue(string_value="plum")))
+    return request
+
+
+def test_metric_points_compare_by_name_and_attributes() -> None:
+    before = metric_fields([_metrics(2)])
+    assert differences(before, metric_fields([_metrics(2)]), "metric") == []
+    assert differences(before, metric_fields([_metrics(3)]), "metric") == [
+        "metric shop/stock_level {'item': 'plum'}: count 2 → 3",
+        "metric shop/stock_level {'item': 'plum'}: buckets (0, 2, 0) → (0, 3, 0)",
+    ]
+    assert differences(before, {}, "metric") == [
+        "metric shop/stock_level {'item': 'plum'}: missing after migration"
+    ]
+
+
+def test_demo_says_so_in_one_line_without_the_bundled_shop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from otelbridge.demo import app
+
+    monkeypatch.setattr(app, "SHOP", tmp_path / "shop")
+    with pytest.raises(app.DemoError, match="runs from a source checkout"):
+        app.shop_dir()
+
+
+def test_verdict_says_yes_only_when_nothing_differs_and_the_app_did_not_fail() -> None:
+    from otelbridge.demo.app import Run
+    from otelbridge.demo.compare import verdict
+
+    spans = [_span("GET", 1, None), _span("db", 2, 1, rows=3)]
+    step_1 = Run("order: 200", spans, [_metrics(2)])
+    same = Run("order: 200", list(spans), [_metrics(2)])
+    assert verdict(step_1, same) == [
+        "match: yes, step 3 sends what step 1 sent: 2 spans and 1 metric points, field by field"
+    ]
+    failed = Run("", list(spans), [_metrics(2)], failure="the shop exited with 1: Boom")
+    assert verdict(step_1, failed) == [
+        "match: NO, step 3 differs from step 1 in 1 place(s), of 2 spans and 1 metric points:",
+        "  the migrated shop failed: the shop exited with 1: Boom",
+    ]

@@ -2,8 +2,10 @@
 
 Installing configures our SDK (from ``OTEL_*`` variables) unless providers are passed in, makes
 them and the propagator OpenTelemetry's globals, makes a :class:`TracerShim` OpenTracing's
-global tracer, and makes ``jaeger_client.Config`` hand out shims. Uninstalling undoes all of it
-and shuts down the providers the bridge created itself. Both are idempotent and thread-safe.
+global tracer, makes ``jaeger_client.Config`` hand out shims, and routes OpenCensus stats
+into the meter provider's readers (:mod:`otelbridge.bridge.opencensus_stats`). Uninstalling
+undoes all of it and shuts down the providers the bridge created itself. Both are idempotent
+and thread-safe.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from opentelemetry.environment_variables import OTEL_PROPAGATORS
 from opentelemetry.metrics import MeterProvider
 from opentelemetry.propagators.textmap import TextMapPropagator
 
-from otelbridge.bridge import jaeger, opencensus_trace, otel_globals
+from otelbridge.bridge import jaeger, opencensus_stats, opencensus_trace, otel_globals
 from otelbridge.bridge.exit_report import ExitReport
 from otelbridge.sdk.propagation.registry import propagator_from_env
 from otelbridge.shims.opentracing import TracerShim
@@ -77,6 +79,8 @@ def install(
                 undo.append(jaeger.patch(tracer, propagators_configured=chosen))
             if patch_opencensus and opencensus_trace.available():
                 undo.append(opencensus_trace.install(tracer_provider, configured=configured))
+            if patch_opencensus:
+                undo.append(opencensus_stats.patch(meter_provider))
         except BaseException:
             _undo(undo)
             otel_globals.restore(saved)

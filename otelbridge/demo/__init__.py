@@ -1,5 +1,1 @@
-"""The built-in workload ``otelbridge demo`` traces (each part in its own module)."""
-
-from otelbridge.demo.native import run_native_workload
-
-__all__ = ["run_native_workload"]
+"""``otelbridge demo``'s parts: running the bundled shop, migrating it, comparing runs."""

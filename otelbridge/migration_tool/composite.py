@@ -16,7 +16,7 @@ from otelbridge.migration_tool.imports import (
 )
 from otelbridge.migration_tool.model import LegacyModel
 from otelbridge.migration_tool.names import REMOVABLE_IMPORTS
-from otelbridge.migration_tool.state import STATE_KEY, STATEMENTS, MigrationState
+from otelbridge.migration_tool.state import PROJECT_KEY, STATE_KEY, STATEMENTS, MigrationState
 
 _Leave = Callable[[cst.CSTNode, cst.CSTNode], Union[cst.CSTNode, cst.RemovalSentinel]]
 #: Node types whose visit records something for the import bookkeeping.
@@ -110,7 +110,7 @@ def apply_transforms(
         wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
     assert wrapper.module is tree, "the wrapper must wrap this very tree"
     scopes = wrapper.resolve(ScopeProvider)
-    model = LegacyModel(scopes)
+    model = LegacyModel(scopes, context.scratch.get(PROJECT_KEY))
     model.prerecord(tree)
     state = MigrationState(context, wrapper, model)
     context.scratch[STATE_KEY] = state

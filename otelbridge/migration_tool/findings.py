@@ -33,10 +33,12 @@ class FileResult:
     diff: str = ""
     #: legacy sites left in the file as migrated (lines of the migrated text), marked or not
     remaining: list[Site] = field(default_factory=list)
+    #: project symbols kept on OpenTracing here, for the next round (not reported)
+    kept: set[tuple] = field(default_factory=set)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
-        del data["diff"]
+        del data["diff"], data["kept"]
         return data
 
 

@@ -18,6 +18,11 @@ OpenTelemetry provider and context: kept and converted spans share one trace.
 
 Freezing can make new sites unconvertible (a converted call given a kept span), so the file is
 migrated again, with the larger plan, until the plan stops growing.
+
+Markers are the memory of a run: a statement that carries a ``TODO(otelbridge)`` marker (on one of
+its lines or just above) is kept as it is by the next run, with the objects it uses, as if flagged
+again. So a second run changes nothing, whatever the rest of the project has become meanwhile;
+deleting a marker lets the codemod try that statement again.
 """
 
 from __future__ import annotations
@@ -27,11 +32,13 @@ from typing import Iterable, Sequence
 
 import libcst as cst
 from libcst.codemod import CodemodContext, ContextAwareTransformer
-from libcst.metadata import MetadataWrapper
+from libcst.metadata import MetadataWrapper, PositionProvider
 
 from otelbridge.migration_tool.composite import apply_transforms
+from otelbridge.migration_tool.engine.residue import MARK
+from otelbridge.migration_tool.flows import kept_sinks
 from otelbridge.migration_tool.model import CONVERTIBLE, Kind, LegacyModel, is_variable
-from otelbridge.migration_tool.state import Flag, MigrationState, Unconvertible
+from otelbridge.migration_tool.state import PROJECT_KEY, Flag, MigrationState, Unconvertible
 
 #: ``context.scratch`` key: the :class:`Plan` a traversal follows.
 PLAN_KEY = "otelbridge.legacy"
@@ -41,6 +48,8 @@ ADVISORY = frozenset({"trace-id", "setup-settings"})
 OPENCENSUS_RULES = "opencensus"
 #: Each pass can only grow the plan; a file that needs more passes is left unchanged.
 MAX_PASSES = 6
+#: The rule of the flags standing for statements an earlier run marked.
+PREVIOUS = "previous"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -55,19 +64,22 @@ class Plan:
     flags: tuple[Flag, ...] = ()
     #: frozen origins inside a flagged site or another origin: that one's marker explains them
     explained: frozenset[cst.CSTNode] = frozenset()
+    #: statements an earlier run marked (kept as they are)
+    previous: frozenset[cst.CSTNode] = frozenset()
 
 
 def migrate_module(
     context: CodemodContext, tree: cst.Module, kinds: Sequence[type[ContextAwareTransformer]]
 ) -> cst.Module:
     """``apply_transforms``, repeated with a growing :class:`Plan` until it is stable."""
-    plan = Plan()
     wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)  # one scope analysis for every pass
+    plan = previously_marked(wrapper)
     for _ in range(MAX_PASSES):
-        attempt = dataclasses.replace(context, scratch={PLAN_KEY: plan}, warnings=[])
+        scratch = {PLAN_KEY: plan, PROJECT_KEY: context.scratch.get(PROJECT_KEY)}
+        attempt = dataclasses.replace(context, scratch=scratch, warnings=[])
         result = apply_transforms(attempt, tree, kinds, wrapper)
         state = MigrationState.of(attempt)
-        grown = extend(plan, state.model, state.flags)
+        grown = extend(plan, state.model, [*state.flags, *kept_sinks(state)])
         if (grown.frozen, grown.swaps) == (plan.frozen, plan.swaps):
             context.scratch.update(attempt.scratch)
             context.warnings.extend(attempt.warnings)
@@ -105,7 +117,42 @@ def extend(plan: Plan, model: LegacyModel, flags: Iterable[Flag]) -> Plan:
                 if origin not in frozen:
                     frozen.add(origin)
                     work.append(origin)
-    return Plan(frozenset(frozen), frozenset(swaps), (*plan.flags, *new), frozenset(explained))
+    return Plan(
+        frozenset(frozen),
+        frozenset(swaps),
+        (*plan.flags, *new),
+        frozenset(explained),
+        plan.previous,
+    )
+
+
+def previously_marked(wrapper: MetadataWrapper) -> Plan:
+    """The plan that keeps what an earlier run marked: each marked simple statement, and the
+    header (with items, tests, loop iterables) of each marked compound statement."""
+    lines = wrapper.module.code.splitlines() if MARK in wrapper.module.code else []
+    if not lines:
+        return Plan()
+    marked = {n for n, line in enumerate(lines, 1) if MARK in line}
+    positions = wrapper.resolve(PositionProvider)
+    flags: list[Flag] = []
+    statements: set[cst.CSTNode] = set()
+    for node in positions:
+        if isinstance(node, cst.SimpleStatementLine):
+            parts: Sequence[cst.CSTNode] = [node]
+        elif isinstance(node, cst.With):
+            parts = [item.item for item in node.items]
+        elif isinstance(node, (cst.If, cst.While)):
+            parts = [node.test]
+        elif isinstance(node, cst.For):
+            parts = [node.iter]
+        else:
+            continue
+        for part in parts:
+            span = positions[part]
+            if marked & set(range(span.start.line - 1, span.end.line + 1)):
+                flags.append(Flag(node, part, PREVIOUS, ""))
+                statements.add(node)
+    return Plan(flags=tuple(flags), previous=frozenset(statements))
 
 
 def _legacy_uses(model: LegacyModel, site: cst.CSTNode) -> list[cst.BaseExpression]:

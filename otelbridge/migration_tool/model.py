@@ -4,17 +4,29 @@ Kinds are inferred on the *original* tree: a name is a span when every assignmen
 (``ScopeProvider``) binds a span; a call is a tracer when its qualified name is
 ``opentracing.global_tracer``; and so on. Every binding of the module is recorded before the
 traversal (:meth:`LegacyModel.prerecord`), so a module tracer bound below the functions that use it
-is known to them.
+is known to them. What the file alone cannot tell (a parameter, a name imported from another
+module, a helper's result, an attribute set elsewhere) is asked of the whole-project index
+(``engine/index.py``), when there is one.
 """
 
 from __future__ import annotations
 
 import enum
-from typing import AbstractSet, Mapping, Optional
+from typing import TYPE_CHECKING, AbstractSet, Mapping, Optional
 
 import libcst as cst
-from libcst.metadata import Assignment, BaseAssignment, ImportAssignment, Scope
+from libcst.metadata import (
+    Assignment,
+    BaseAssignment,
+    ClassScope,
+    FunctionScope,
+    GlobalScope,
+    ImportAssignment,
+    Scope,
+)
 
+from otelbridge.migration_tool.engine.expr import from_cst
+from otelbridge.migration_tool.engine.index import MIGRATED
 from otelbridge.migration_tool.names import (
     GLOBAL_TRACER_ATTRS,
     GLOBAL_TRACER_CALLS,
@@ -22,6 +34,9 @@ from otelbridge.migration_tool.names import (
     MIGRATED_MODULES,
 )
 from otelbridge.migration_tool.walk import walk
+
+if TYPE_CHECKING:
+    from otelbridge.migration_tool.engine.index import Module, ProjectIndex
 
 
 class Kind(enum.Enum):
@@ -57,6 +72,14 @@ CONVERTIBLE = frozenset(
 )
 
 
+def index_kind(found: Optional[str]) -> Optional[Kind]:
+    """A kind from the project index as a :class:`Kind`: ``None`` for no object, a project
+    function, class or module (``"function:..."``), or what the new API makes (``MIGRATED``)."""
+    if found is None or found == MIGRATED or ":" in found:
+        return None
+    return Kind(found)
+
+
 def is_variable(node: cst.CSTNode) -> bool:
     """A plain name or ``self.<attr>``: the bindings the model follows."""
     return isinstance(node, cst.Name) or (
@@ -69,10 +92,32 @@ def is_variable(node: cst.CSTNode) -> bool:
 class LegacyModel:
     """Per-file kind inference; one instance per module, shared by every transform."""
 
-    __slots__ = ("_bindings", "_kinds", "_pinned", "_scopes", "_self_attrs", "frozen")
+    __slots__ = (
+        "_bindings",
+        "_kinds",
+        "_pinned",
+        "_qualnames",
+        "_scopes",
+        "_self_attrs",
+        "from_project",
+        "frozen",
+        "inferred",
+        "project",
+    )
 
-    def __init__(self, scopes: Mapping[cst.CSTNode, Optional[Scope]]) -> None:
+    def __init__(
+        self,
+        scopes: Mapping[cst.CSTNode, Optional[Scope]],
+        project: Optional[tuple[ProjectIndex, Module]] = None,
+    ) -> None:
         self._scopes = scopes
+        #: the whole-project index and this file's module in it
+        self.project = project
+        #: expressions whose kind came from the index (made or bound in another place)
+        self.from_project: set[cst.CSTNode] = set()
+        #: of those, the ones known from the members called on them: symbol -> (first use, kind)
+        self.inferred: dict[tuple, tuple[cst.CSTNode, Kind]] = {}
+        self._qualnames: dict[Scope, Optional[str]] = {}
         #: assignment target node (Name / Param) -> the value expression bound to it
         self._bindings: dict[cst.CSTNode, cst.BaseExpression] = {}
         #: ``self.<attr> = value`` anywhere in the module: attr -> values
@@ -140,9 +185,51 @@ class LegacyModel:
             return self._kinds[node]
         self._kinds[node] = None  # cycle guard (``x = x``)
         found = self._infer(node)
+        if (found is None or found is Kind.UNKNOWN) and self.project is not None:
+            found = self._project_kind(node, found)
         if found is not None and node in self.frozen:
             found = Kind.LEGACY
         self._kinds[node] = found
+        return found
+
+    def _project_kind(self, node: cst.BaseExpression, local: Optional[Kind]) -> Optional[Kind]:
+        if not isinstance(node, (cst.Name, cst.Attribute, cst.Call)):
+            return local
+        assert self.project is not None
+        index, module = self.project
+        found = index.kind(module, self.qualname(node), from_cst(node))
+        if found == MIGRATED:  # what converted code passes: already OpenTelemetry
+            return None
+        kind = index_kind(found)
+        if kind is None:
+            return local
+        self.from_project.add(node)
+        key = index.symbol_for(module, self.qualname(node), from_cst(node))
+        if key in index.from_usage:
+            self.inferred.setdefault(key, (node, kind))
+        return kind
+
+    def qualname(self, node: cst.CSTNode) -> Optional[str]:
+        """The dotted name of the function ``node`` is in (``Class.method``), as the project
+        index names it; ``None`` at module level."""
+        scope = self._scopes.get(node)
+        if scope is None:
+            return None
+        if scope in self._qualnames:
+            return self._qualnames[scope]
+        parts: list[str] = []
+        current: Optional[Scope] = scope
+        while current is not None and not isinstance(current, GlobalScope):
+            owner = getattr(current, "node", None)
+            if isinstance(current, (FunctionScope, ClassScope)) and isinstance(
+                owner, (cst.FunctionDef, cst.ClassDef)
+            ):
+                parts.insert(0, owner.name.value)
+            current = current.parent
+        found = ".".join(parts) or None
+        if found is not None and isinstance(scope, ClassScope):
+            found = None  # class body: evaluated at module level by the index
+        self._qualnames[scope] = found
         return found
 
     def is_span(self, node: cst.BaseExpression) -> bool:

@@ -89,7 +89,8 @@ OPENTRACING = Vocabulary(
 )
 
 #: The words of the OpenCensus API (its trace, stats and tags names; ``span.add_attribute`` only on
-#: a receiver named like a span, ``add_attribute`` being common elsewhere).
+#: a receiver named like a span, ``add_attribute`` being common elsewhere; not ``SumAggregation``
+#: or ``LastValueAggregation``, which OpenTelemetry's views also have).
 OPENCENSUS = Vocabulary(
     name="OpenCensus",
     modules=("opencensus",),
@@ -114,8 +115,6 @@ OPENCENSUS = Vocabulary(
             "MeasureInt",
             "MeasureFloat",
             "CountAggregation",
-            "SumAggregation",
-            "LastValueAggregation",
             "DistributionAggregation",
             "trace_integrations",
         }

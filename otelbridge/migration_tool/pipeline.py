@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Optional, Sequence
 
 import libcst as cst
 from libcst.codemod import CodemodCommand, CodemodContext, ContextAwareTransformer
 
+from otelbridge.migration_tool.engine.index import ProjectIndex, build
 from otelbridge.migration_tool.engine.residue import Site, mark
 from otelbridge.migration_tool.findings import Finding
+from otelbridge.migration_tool.flow_rules import OpenTracingRules
+from otelbridge.migration_tool.flows import kept_symbols
 from otelbridge.migration_tool.legacy import migrate_module
+from otelbridge.migration_tool.model import CONVERTIBLE, SPANS
 from otelbridge.migration_tool.names import OPENCENSUS, OPENTRACING
 from otelbridge.migration_tool.opencensus import OPENCENSUS_TRANSFORMS
 from otelbridge.migration_tool.prefilter import mentions_legacy, mentions_opencensus
-from otelbridge.migration_tool.state import STATE_KEY, MigrationState, Unconvertible
+from otelbridge.migration_tool.state import PROJECT_KEY, STATE_KEY, MigrationState, Unconvertible
 from otelbridge.migration_tool.transforms.escapes import Escapes
 from otelbridge.migration_tool.transforms.kept import KeptSites
 from otelbridge.migration_tool.transforms.propagation import Propagation
@@ -62,41 +66,80 @@ class Migration:
     error: str = ""
     #: lines of ``code`` that still use the legacy API (each marked, where a marker can go)
     remaining: list[Site] = field(default_factory=list)
+    #: project symbols this file keeps on OpenTracing (``flows.py``), for the other files
+    kept: set[tuple] = field(default_factory=set)
 
     @property
     def changed(self) -> bool:
         return self.rewrites > 0 or bool(self.findings)
 
 
-def migrate_source(source: str, filename: str = "<string>") -> Migration:
+def migrate_source(
+    source: str, filename: str = "<string>", project: Optional[ProjectIndex] = None
+) -> Migration:
     """Rewrite ``source``; raises ``libcst.ParserSyntaxError`` for input that does not parse.
 
-    Whatever the transforms leave of the legacy API is marked (``engine/residue.py``): nothing is
-    left silently.
+    With the ``project`` index (:func:`index_project`), what the file gets from other modules of
+    the project has its kind. Whatever the transforms leave of the legacy API is marked
+    (``engine/residue.py``): nothing is left silently.
     """
     if not mentions_legacy(source):
         return Migration(source)
     tree = cst.parse_module(source)
     context = CodemodContext(filename=filename)
+    module = project.module_at(filename) if project is not None else None
+    if module is not None:
+        context.scratch[PROJECT_KEY] = (project, module)
     kinds = OPENTRACING_TRANSFORMS
     if mentions_opencensus(source):  # one pass for files that mix both APIs
         kinds = (*OPENTRACING_TRANSFORMS[:-1], *OPENCENSUS_TRANSFORMS, OPENTRACING_TRANSFORMS[-1])
     try:
         result = migrate_module(context, tree, kinds)
     except Unconvertible as exc:
-        return _residue(Migration(source, findings=[Finding("unconvertible", str(exc), 1, 0)]))
+        finding = Finding("unconvertible", str(exc), 1, 0)
+        return _residue(Migration(source, findings=[finding], kept=_everything(context)))
     state = MigrationState.of(context)
     del context.scratch[STATE_KEY]
     code = result.code
     if code == source:
-        return _residue(Migration(source, 0, state.findings))
+        return _residue(Migration(source, 0, state.findings, kept=kept_symbols(state)))
     try:
         compile(code, filename, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
     except SyntaxError as exc:  # a transform bug: keep the file as it was
         return Migration(
-            source, error=f"rewritten code did not parse ({exc.msg}, line {exc.lineno}): reverted"
+            source,
+            error=f"rewritten code did not parse ({exc.msg}, line {exc.lineno}): reverted",
+            kept=_everything(context),
         )
-    return _residue(Migration(code, state.rewrites, state.findings))
+    findings = [*state.findings, *_inferred(state)]
+    return _residue(Migration(code, state.rewrites, findings, kept=kept_symbols(state)))
+
+
+def _everything(context: CodemodContext) -> set[tuple]:
+    """A file left as it was keeps every symbol it shares on OpenTracing."""
+    project = context.scratch.get(PROJECT_KEY)
+    return set() if project is None else project[0].symbols_of(project[1])
+
+
+def _inferred(state: MigrationState) -> list[Finding]:
+    """What the report says of objects whose kind came from their use alone (once each)."""
+    found = []
+    for node, kind in state.model.inferred.values():
+        if kind not in CONVERTIBLE:
+            continue
+        line, column = state.position(node)
+        rule = "unknown-" + ("span" if kind in SPANS else kind.value.replace(" ", "-"))
+        found.append(
+            Finding(
+                rule,
+                f"OpenTracing {kind.value} of unknown origin (nothing in the project passes or "
+                "sets it): its kind was inferred from its use and it was converted, so callers "
+                f"must now give an OpenTelemetry {kind.value}",
+                line,
+                column,
+            )
+        )
+    return found
 
 
 def _residue(migration: Migration) -> Migration:
@@ -110,3 +153,9 @@ def _residue(migration: Migration) -> Migration:
             migration.remaining.extend(residue.sites)
     migration.remaining.sort(key=lambda site: site.line)
     return migration
+
+
+def index_project(sources: dict[str, str]) -> ProjectIndex:
+    """The whole-project index of the candidate files among ``sources`` (path -> text)."""
+    candidates = [path for path, text in sources.items() if mentions_legacy(text)]
+    return build(candidates, sources, OpenTracingRules())

@@ -25,6 +25,8 @@ if TYPE_CHECKING:  # importing multiprocessing.synchronize needs working semapho
     from multiprocessing.pool import Pool
     from multiprocessing.synchronize import Event as EventType
 
+    from otelbridge.migration_tool.engine.index import ProjectIndex
+
 MODES = ("diff", "check", "write")
 
 
@@ -34,8 +36,12 @@ def decode(data: bytes) -> tuple[str, str]:
     return data.decode(encoding), encoding
 
 
-def migrate_file(path: str, mode: str = "diff") -> FileResult:
-    """Never raises (except ``KeyboardInterrupt``): every failure becomes a ``failed`` result."""
+def migrate_file(
+    path: str, mode: str = "diff", original: Optional[tuple[str, str]] = None
+) -> FileResult:
+    """Never raises (except ``KeyboardInterrupt``): every failure becomes a ``failed`` result.
+    Uses the project index of the run (:func:`run`), if any; ``original`` (text, encoding) is
+    the file as it was before a first round rewrote it."""
     try:
         with open(path, "rb") as handle:
             data = handle.read()
@@ -43,7 +49,7 @@ def migrate_file(path: str, mode: str = "diff") -> FileResult:
         return FileResult(path, "failed", error=f"unreadable: {exc.strerror or exc}")
     try:
         try:
-            source, encoding = decode(data)
+            source, encoding = original or decode(data)
         except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
             return FileResult(path, "failed", error=f"cannot decode: {exc}")
         if not mentions_legacy(source):
@@ -55,7 +61,7 @@ def migrate_file(path: str, mode: str = "diff") -> FileResult:
         from otelbridge.migration_tool.pipeline import migrate_source
 
         try:
-            migration = migrate_source(source, path)
+            migration = migrate_source(source, path, _project)
         except libcst.ParserSyntaxError as exc:
             return syntax_error(path, source, exc)
         if migration.error:
@@ -66,8 +72,11 @@ def migrate_file(path: str, mode: str = "diff") -> FileResult:
             migration.rewrites,
             migration.findings,
             remaining=migration.remaining,
+            kept=migration.kept,
         )
         if migration.code == source:
+            if original is not None and data != source.encode(encoding) and mode == "write":
+                write_atomically(path, source.encode(encoding))  # back to the original
             return result
         result.status = "changed"
         if mode != "check":
@@ -125,17 +134,39 @@ def _warm() -> None:
 
 #: In a worker process: set by the parent on Ctrl-C, after which files not started are skipped.
 _stop: Optional[EventType] = None
+#: The whole-project index of the run (built once by the parent, inherited by the workers).
+_project: Optional[ProjectIndex] = None
 
 
-def _start_worker(stop: EventType) -> None:
+def _start_worker(stop: EventType, project: Optional[ProjectIndex]) -> None:
     """Ctrl-C reaches the whole process group: workers leave it to the parent, which lets the
     files in progress finish (so each is written in full or not at all) and skips the rest."""
-    global _stop
+    global _stop, _project
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _stop = stop
+    _stop, _project = stop, project
 
 
-def _task(args: tuple[str, str]) -> FileResult:
+def _read(paths: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """Text and encoding of the files that mention a legacy API (the others are left out here
+    and reported, if they cannot be read, by their migration)."""
+    sources = {}
+    for path in paths:
+        try:
+            with open(path, "rb") as handle:
+                text, encoding = decode(handle.read())
+        except (OSError, SyntaxError, UnicodeDecodeError, LookupError):
+            continue
+        if mentions_legacy(text):
+            sources[path] = (text, encoding)
+    return sources
+
+
+#: A round whose files keep new shared symbols on OpenTracing is followed by another (with the
+#: index told), until none does or this many rounds have run.
+MAX_ROUNDS = 3
+
+
+def _task(args: tuple[str, str, Optional[tuple[str, str]]]) -> FileResult:
     """One file of a batch, with the cyclic garbage collector paused.
 
     LibCST allocates a few hundred thousand small objects per module, each allocation burst
@@ -160,9 +191,35 @@ def run(
     jobs: int = 1,
     progress: Optional[Callable[[int, int], None]] = None,
 ) -> list[FileResult]:
-    """Results in the order of ``paths``."""
+    """Results in the order of ``paths``, each file migrated with what the whole-project index
+    of ``paths`` knows.
+
+    What a file keeps on OpenTracing that others share (``flows.py``) is told to the index, and
+    the files are migrated again, from their original text, until the kept set is stable: flows
+    are converted together or kept together across files.
+    """
+    global _project
+    from otelbridge.migration_tool.pipeline import index_project
+
+    sources = _read(paths)
+    _project = index_project({path: text for path, (text, _) in sources.items()})
+    results = _round([(path, mode, None) for path in paths], jobs, progress)
+    for _ in range(MAX_ROUNDS - 1):
+        kept = set().union(*(result.kept for result in results.values()))
+        if not _project.keep(kept):
+            break
+        again = [(path, mode, sources[path]) for path in paths if path in sources]
+        results.update(_round(again, jobs, None))
+    return [results[path] for path in paths]
+
+
+def _round(
+    tasks: Sequence[tuple[str, str, Optional[tuple[str, str]]]],
+    jobs: int,
+    progress: Optional[Callable[[int, int], None]],
+) -> dict[str, FileResult]:
+    paths = [task[0] for task in tasks]
     results: dict[str, FileResult] = {}
-    tasks = [(path, mode) for path in paths]
     done = 0
     pool = stop = None
     if jobs > 1 and len(paths) > 1:
@@ -173,7 +230,7 @@ def run(
         main = threading.current_thread() is threading.main_thread()  # signals are set there
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
         try:  # ignored while forking: a Ctrl-C then would hit a worker before its set-up
-            pool = context.Pool(min(jobs, len(paths)), _start_worker, (stop,))
+            pool = context.Pool(min(jobs, len(paths)), _start_worker, (stop, _project))
         finally:
             if main:
                 signal.signal(signal.SIGINT, previous)
@@ -201,7 +258,7 @@ def run(
     if pool is not None:
         pool.close()
         pool.join()
-    return [results[path] for path in paths]
+    return results
 
 
 def _chunk_size(files: int, jobs: int) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Mapping, NamedTuple, Optional
+from typing import AbstractSet, Mapping, NamedTuple, Optional
 
 import libcst as cst
 from libcst.codemod import CodemodContext
@@ -14,6 +14,8 @@ from otelbridge.migration_tool.model import LegacyModel
 from otelbridge.migration_tool.walk import walk
 
 STATE_KEY = "otelbridge.migration"
+#: ``context.scratch`` key: ``(ProjectIndex, Module)`` of the file, when a project index was built
+PROJECT_KEY = "otelbridge.project"
 STATEMENTS = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
 
 
@@ -55,6 +57,8 @@ class MigrationState:
         self.legacy_imports: list[ImportItem] = []
         #: OpenTelemetry imports the rewrites use, added at the end
         self.needed_imports: list[ImportItem] = []
+        #: statements a previous run marked: left as they are, no marker added (``legacy.py``)
+        self.previous: AbstractSet[cst.CSTNode] = frozenset()
 
     @staticmethod
     def of(context: CodemodContext) -> MigrationState:
@@ -105,7 +109,7 @@ class MigrationState:
 
     def add_markers(self, original: cst.CSTNode, updated: cst.CSTNode) -> cst.CSTNode:
         reasons = self._markers.pop(original, None)
-        if not reasons or not hasattr(updated, "leading_lines"):
+        if not reasons or not hasattr(updated, "leading_lines") or original in self.previous:
             return updated
         lines = list(updated.leading_lines)  # type: ignore[attr-defined]
         present = {line.comment.value for line in lines if line.comment is not None}

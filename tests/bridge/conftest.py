@@ -9,7 +9,10 @@ import pytest
 from opentelemetry import metrics, propagate
 from opentelemetry import trace as trace_api
 
-from otelbridge.bridge import installed_tracer, uninstall
+from otelbridge.bridge import install, installed_tracer, uninstall
+from otelbridge.sdk.trace import TracerProvider
+from otelbridge.sdk.trace.export import SimpleSpanProcessor
+from otelbridge.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 
 @pytest.fixture(autouse=True)
@@ -32,3 +35,15 @@ def leaves_no_trace() -> Iterator[None]:
         opentracing.is_global_tracer_registered(),
     )
     assert after == before
+
+
+@pytest.fixture
+def bridged_memory() -> Iterator[InMemorySpanExporter]:
+    """The bridge installed over our provider exporting into memory; uninstalled afterwards."""
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider(shutdown_on_exit=False)
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    install(tracer_provider=provider)
+    yield exporter
+    uninstall()
+    provider.shutdown()

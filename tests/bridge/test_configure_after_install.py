@@ -68,3 +68,20 @@ def test_metric_readers_after_install_are_refused_in_one_line(monkeypatch) -> No
     install()
     with pytest.raises(ConfigurationError, match="metric_exporters cannot change once"):
         configure(metric_exporters=[ConsoleMetricExporter()])
+
+
+def test_configure_keeps_the_propagator_the_bridge_installed(monkeypatch) -> None:
+    """A jaeger Config tracer added Jaeger headers to the global propagator: configure() without
+    ``propagators`` keeps them, with ``propagators`` replaces them."""
+    import jaeger_client
+    from opentelemetry import propagate
+
+    monkeypatch.setenv("OTEL_TRACES_EXPORTER", "none")
+    monkeypatch.setenv("OTEL_METRICS_EXPORTER", "none")
+    monkeypatch.delenv("OTEL_PROPAGATORS", raising=False)
+    install()
+    jaeger_client.Config(config={"logging": False}, service_name="legacy").new_tracer()
+    configure(service_name="migrated")
+    assert "uber-trace-id" in propagate.get_global_textmap().fields
+    configure(propagators="tracecontext")
+    assert propagate.get_global_textmap().fields == {"traceparent", "tracestate"}

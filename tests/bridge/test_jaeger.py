@@ -11,8 +11,6 @@ from opentelemetry import propagate
 from opentracing import Format
 
 from otelbridge.bridge import install, uninstall
-from otelbridge.sdk.trace import TracerProvider
-from otelbridge.sdk.trace.export import SimpleSpanProcessor
 from otelbridge.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from otelbridge.shims.opentracing import TracerShim
 
@@ -20,12 +18,8 @@ ORIGINAL_NEW_TRACER = jaeger_client.Config.__dict__["new_tracer"]
 
 
 @pytest.fixture
-def exporter() -> Iterator[InMemorySpanExporter]:
-    exporter = InMemorySpanExporter()
-    provider = TracerProvider(shutdown_on_exit=False)
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
-    install(tracer_provider=provider)
-    yield exporter
+def exporter(bridged_memory) -> Iterator[InMemorySpanExporter]:
+    yield bridged_memory
     uninstall()
     jaeger_client.Config._initialized = False  # jaeger's own once-per-process flag
 

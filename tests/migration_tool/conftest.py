@@ -16,8 +16,13 @@ DRIVER = Path(__file__).resolve().parent / "span_tree.py"
 def run_span_tree(variant: str, program: Path) -> str:
     """The span-tree outline of ``program`` run as ``variant`` (see span_tree.py), in a fresh
     process: the OpenTelemetry API allows one global tracer provider per process."""
+    return run_driver(DRIVER, variant, program)
+
+
+def run_driver(driver: Path, variant: str, program: Path) -> str:
+    """What ``driver`` prints for ``program`` run as ``variant``, in a fresh process."""
     result = subprocess.run(
-        [sys.executable, str(DRIVER), variant, str(program)],
+        [sys.executable, str(driver), variant, str(program)],
         capture_output=True,
         text=True,
         check=False,
@@ -46,3 +51,8 @@ def migrate_corpus() -> Callable[[Path, Path], Path]:
 @pytest.fixture
 def span_tree() -> Callable[[str, Path], str]:
     return run_span_tree
+
+
+@pytest.fixture(scope="session")
+def driver() -> Callable[[Path, str, Path], str]:
+    return run_driver

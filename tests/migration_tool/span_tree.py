@@ -10,6 +10,7 @@ Both export to an in-memory exporter; the outline printed is what the equivalenc
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 from typing import Any
 
@@ -79,6 +80,7 @@ def main(variant: str, path: str) -> None:
         from otelbridge.shims.opentracing import TracerShim
 
         opentracing.set_global_tracer(TracerShim(provider))
+    sys.path.insert(0, os.path.dirname(os.path.abspath(path)))  # as ``python PROGRAM`` does
     spec = importlib.util.spec_from_file_location("program", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

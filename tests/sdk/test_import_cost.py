@@ -25,7 +25,7 @@ def modules_loaded_by(module: str) -> int:
     return int(result.stdout)
 
 
-@pytest.mark.parametrize("leaf", ["resources"])
+@pytest.mark.parametrize("leaf", ["resources", "trace", "metrics"])
 def test_importing_a_leaf_costs_no_more_than_the_reference(leaf):
     ours = modules_loaded_by(f"otelbridge.sdk.{leaf}")
     reference = modules_loaded_by(f"opentelemetry.sdk.{leaf}")

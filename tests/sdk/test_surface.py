@@ -28,9 +28,9 @@ MODULES = [
     "util.instrumentation",
 ]
 
-_EXEMPLARS = "being added by the stats workstream"
 _SELF_METRICS = (
-    "the SDK's self-metrics (OTEL_PYTHON_SDK_INTERNAL_METRICS_ENABLED) are not implemented"
+    "the SDK's self-metrics (OTEL_PYTHON_SDK_INTERNAL_METRICS_ENABLED) are implemented for the "
+    "batch processor and the OTLP span exporters only"
 )
 
 #: "module:Name[.member][(keyword=)]" -> why it is not mirrored.
@@ -71,17 +71,7 @@ ALLOWED = {
     "metrics:Meter.__init__[positional order]": "internal constructor: get_meter() builds it",
     "metrics:Histogram.__init__[positional order]": "internal constructor",
     "trace.export:SimpleSpanProcessor.__init__(meter_provider=)": _SELF_METRICS,
-    "trace.export:BatchSpanProcessor.__init__(meter_provider=)": _SELF_METRICS,
     "metrics.export:MetricReader.__init__(otel_component_type=)": _SELF_METRICS,
-    # Exemplars.
-    "metrics:AlignedHistogramBucketExemplarReservoir": _EXEMPLARS,
-    "metrics:AlwaysOffExemplarFilter": _EXEMPLARS,
-    "metrics:AlwaysOnExemplarFilter": _EXEMPLARS,
-    "metrics:Exemplar": _EXEMPLARS,
-    "metrics:ExemplarFilter": _EXEMPLARS,
-    "metrics:ExemplarReservoir": _EXEMPLARS,
-    "metrics:SimpleFixedSizeExemplarReservoir": _EXEMPLARS,
-    "metrics:TraceBasedExemplarFilter": _EXEMPLARS,
     # Internal plumbing of the reference's metrics pipeline.
     "metrics:Meter.__init__(instrumentation_scope=)": "internal constructor: get_meter() builds it",
     "metrics:Meter.__init__(measurement_consumer=)": "internal constructor: get_meter() builds it",

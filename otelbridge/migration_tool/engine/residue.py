@@ -174,7 +174,7 @@ def reason(site: Site, vocab: Vocabulary) -> str:
             f"a string names {vocab.name} ({names}): a requirement, patch target or import "
             "path to update by hand"
         )
-    return f"still uses {vocab.name} ({names}): not converted (kind of receiver unknown)"
+    return f"still uses {vocab.name} ({names}): not converted, review"
 
 
 #: Docstrings are prose: their marker names no legacy word (it would be a mention itself).

@@ -71,22 +71,27 @@ class Pair:
     in_finally: bool
 
 
+@dataclasses.dataclass(frozen=True)
+class ModuleFacts:
+    """What the OpenCensus planners read of one module: its tree, scopes, parents, and the
+    qualified names of a node."""
+
+    module: cst.Module
+    scopes: Mapping[cst.CSTNode, Optional[Scope]]
+    parents: Mapping[cst.CSTNode, cst.CSTNode]
+    names: Callable[[cst.CSTNode], set[str]]
+
+
 class Analysis:
     """The decisions for one module, made on the original tree before the traversal."""
 
-    def __init__(
-        self,
-        module: cst.Module,
-        scopes: Mapping[cst.CSTNode, Optional[Scope]],
-        parents: Mapping[cst.CSTNode, cst.CSTNode],
-        names: Callable[[cst.CSTNode], set[str]],
-        setup_blocker: Callable[[cst.Call], str],
-    ) -> None:
-        self._scopes = scopes
+    def __init__(self, facts: ModuleFacts, setup_blocker: Callable[[cst.Call], str]) -> None:
+        module = facts.module
+        self._scopes = facts.scopes
         #: why a ``Tracer(...)`` call cannot move to ``configure()`` ("" if it can)
         self._setup_blocker = setup_blocker
-        self.parents = parents
-        self.names = names
+        self.parents = facts.parents
+        self.names = facts.names
         self.groups: dict[tuple[Scope, str], Group] = {}
         #: binding target -> its group
         self._group_of_target: dict[cst.Name, Group] = {}
@@ -314,6 +319,11 @@ class Analysis:
                 return f"span {span.name!r} stays OpenCensus" if span and not span.ok else ""
             if member == "finish" and isinstance(self.parents.get(call), cst.Expr):
                 return ""
+            if member == "trace_decorator" and not call.args:
+                decorator = self.parents.get(call)
+                if isinstance(decorator, cst.Decorator):
+                    return ""
+                return "trace_decorator() is used other than as a decorator"
             return f"{use.value}.{member}() has no OpenTelemetry equivalent"
         if member in ("add_attribute", "add_annotation"):
             return ""

@@ -11,9 +11,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable, Optional
 
 import libcst as cst
+from libcst.metadata import Assignment, ScopeProvider
 
 from otelbridge.migration_tool.findings import TODO_PREFIX, Finding
-from otelbridge.migration_tool.opencensus.names import CONFIG_INTEGRATION, INTEGRATIONS
+from otelbridge.migration_tool.opencensus.names import CONFIG_INTEGRATION, INTEGRATIONS, MIDDLEWARES
 from otelbridge.migration_tool.transforms.base import arg, literal
 from otelbridge.migration_tool.walk import walk
 
@@ -41,6 +42,14 @@ class Integrations:
                 call = small.value if isinstance(small, cst.Expr) else None
                 if isinstance(call, cst.Call) and CONFIG_INTEGRATION in self._names(call.func):
                     self._plan(node, call)
+                elif isinstance(call, cst.Call):
+                    self._plan_middleware(node, call)
+                elif (  # ``middleware = FlaskMiddleware(app)``, never read
+                    isinstance(small, cst.Assign)
+                    and isinstance(small.value, cst.Call)
+                    and self._unread(small)
+                ):
+                    self._plan_middleware(node, small.value)
 
     def _plan(self, statement: cst.SimpleStatementLine, call: cst.Call) -> None:
         chosen = self._chosen(call)
@@ -73,6 +82,46 @@ class Integrations:
             )
         transform.replace_statement(statement, lines)
 
+    def _plan_middleware(self, statement: cst.SimpleStatementLine, call: cst.Call) -> None:
+        """``FlaskMiddleware(app, sampler=, exporter=)`` -> ``FlaskInstrumentor().instrument_app(
+        app)`` and the sampler and exporter in ``configure()`` (the app's ``OPENCENSUS`` config
+        is not read: a note says so)."""
+        found = next((MIDDLEWARES[n] for n in self._names(call.func) if n in MIDDLEWARES), None)
+        if found is None or not call.args or call.args[0].keyword is not None:
+            return
+        module, cls, package = found
+        transform = self._transform
+        if transform.setup_mapper.blocker(
+            call, positional=1, what=cls.replace("Instrumentor", "Middleware")
+        ):
+            return  # the leftover pass marks it
+        setup = transform.setup_mapper.setups[call]
+        setup.notes.append(
+            f"pip install {package}; settings in app.config['OPENCENSUS'] are not read any more"
+        )
+        transform.place_configure(call, setup)
+        local = transform.otel(call, module, cls)
+        line = cst.SimpleStatementLine(
+            [cst.Expr(cst.parse_expression(f"{local}().instrument_app(APP)"))],
+            leading_lines=statement.leading_lines,
+        )
+        line = line.visit(_Placeholder(call.args[0].value))  # type: ignore[assignment]
+        transform.replace_statement(statement, [line])
+
+    def _unread(self, assign: cst.Assign) -> bool:
+        """Whether the one name ``assign`` binds is never read."""
+        target = assign.targets[0].target if len(assign.targets) == 1 else None
+        if not isinstance(target, cst.Name):
+            return False
+        scope = self._transform.metadata[ScopeProvider].get(target)
+        if scope is None:
+            return False
+        return all(
+            not a.references
+            for a in scope.assignments[target.value]
+            if isinstance(a, Assignment) and a.node is target
+        )
+
     def _chosen(self, call: cst.Call) -> Optional[list[str]]:
         """The literal integration names, if every one has an instrumentor."""
         names = arg(call, "integrations", 0)
@@ -89,3 +138,14 @@ class Integrations:
                 return None
             chosen.append(value)
         return chosen
+
+
+class _Placeholder(cst.CSTTransformer):
+    """Puts the application expression where the template says ``APP``."""
+
+    def __init__(self, app: cst.BaseExpression) -> None:
+        super().__init__()
+        self._app = app
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
+        return self._app if updated_node.value == "APP" else updated_node

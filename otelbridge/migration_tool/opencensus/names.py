@@ -87,3 +87,89 @@ INTEGRATIONS = {
         ("grpc", "grpc", "GrpcInstrumentorClient", "grpc"),
     )
 }
+
+#: Web framework middlewares -> (instrumentor module, class, package), set up as
+#: ``<Instrumentor>().instrument_app(app)``.
+MIDDLEWARES = {
+    "opencensus.ext.flask.flask_middleware.FlaskMiddleware": (
+        "opentelemetry.instrumentation.flask",
+        "FlaskInstrumentor",
+        "opentelemetry-instrumentation-flask",
+    ),
+}
+
+#: ``opencensus.trace.attributes_helper`` tables (opencensus 0.11): attribute names, written out.
+ATTRIBUTE_TABLES = {
+    _TRACE + "attributes_helper.COMMON_ATTRIBUTES": {
+        "AGENT": "g.co/agent",
+        "COMPONENT": "component",
+        "ERROR_MESSAGE": "error.message",
+        "ERROR_NAME": "error.name",
+        "HTTP_CLIENT_CITY": "http.client_city",
+        "HTTP_CLIENT_COUNTRY": "http.client_country",
+        "HTTP_CLIENT_PROTOCOL": "http.client_protocol",
+        "HTTP_CLIENT_REGION": "http.client_region",
+        "HTTP_HOST": "http.host",
+        "HTTP_METHOD": "http.method",
+        "HTTP_PATH": "http.path",
+        "HTTP_ROUTE": "http.route",
+        "HTTP_REDIRECTED_URL": "http.redirected_url",
+        "HTTP_REQUEST_SIZE": "http.request_size",
+        "HTTP_RESPONSE_SIZE": "http.response_size",
+        "HTTP_STATUS_CODE": "http.status_code",
+        "HTTP_URL": "http.url",
+        "HTTP_USER_AGENT": "http.user_agent",
+        "PID": "pid",
+        "STACKTRACE": "stacktrace",
+        "TID": "tid",
+    },
+    _TRACE + "attributes_helper.GRPC_ATTRIBUTES": {
+        "GRPC_HOST_PORT": "grpc.host_port",
+        "GRPC_METHOD": "grpc.method",
+    },
+}
+
+_AZURE_LOGS = (
+    "OpenTelemetry logs: a LoggingHandler with AzureMonitorLogExporter "
+    "(azure-monitor-opentelemetry-exporter), or azure-monitor-opentelemetry's "
+    "configure_azure_monitor()"
+)
+#: What has no automatic mapping, and the nearest OpenTelemetry route (shown in the marker).
+ROUTES = {
+    "opencensus.ext.azure.log_exporter.AzureLogHandler": _AZURE_LOGS,
+    "opencensus.ext.azure.log_exporter.AzureEventHandler": _AZURE_LOGS,
+    "opencensus.ext.azure.metrics_exporter.new_metrics_exporter": (
+        "configure(metric_readers=[PeriodicExportingMetricReader(AzureMonitorMetricExporter(...))])"
+    ),
+    "opencensus.ext.prometheus.stats_exporter.new_stats_exporter": (
+        "OTEL_METRICS_EXPORTER=prometheus (otelbridge's Prometheus reader)"
+    ),
+    "opencensus.ext.stackdriver.stats_exporter.new_stats_exporter": (
+        "CloudMonitoringMetricsExporter (opentelemetry-exporter-gcp-monitoring) in a reader"
+    ),
+    "opencensus.ext.ocagent.stats_exporter.new_stats_exporter": "OTEL_METRICS_EXPORTER=otlp",
+    "opencensus.ext.django.middleware.OpencensusMiddleware": (
+        "DjangoInstrumentor().instrument() (opentelemetry-instrumentation-django) at start-up"
+    ),
+    "opencensus.ext.fastapi.fastapi_middleware.FastAPIMiddleware": (
+        "FastAPIInstrumentor.instrument_app(app) (opentelemetry-instrumentation-fastapi)"
+    ),
+    "opencensus.ext.pyramid.pyramid_middleware.OpenCensusTweenFactory": (
+        "PyramidInstrumentor().instrument() (opentelemetry-instrumentation-pyramid)"
+    ),
+    "opencensus.ext.grpc.server_interceptor.OpenCensusServerInterceptor": (
+        "GrpcInstrumentorServer().instrument() (opentelemetry-instrumentation-grpc)"
+    ),
+    "opencensus.ext.grpc.client_interceptor.OpenCensusClientInterceptor": (
+        "GrpcInstrumentorClient().instrument() (opentelemetry-instrumentation-grpc)"
+    ),
+    _TRACE + "execution_context.get_opencensus_attr": (
+        "opentelemetry.context.get_value/set_value (attach the context that holds the value)"
+    ),
+    _TRACE + "execution_context.set_opencensus_attr": (
+        "opentelemetry.context.get_value/set_value (attach the context that holds the value)"
+    ),
+    _TRACE + "execution_context.is_exporter": (
+        "OpenTelemetry's suppress-instrumentation context key (set by exporters)"
+    ),
+}

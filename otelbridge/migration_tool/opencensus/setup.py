@@ -13,11 +13,12 @@ so span volume does not jump by four orders of magnitude on the day of the migra
 from __future__ import annotations
 
 import dataclasses
-from typing import Callable, Mapping, Optional
+from typing import Optional
 
 import libcst as cst
-from libcst.metadata import GlobalScope, Scope
+from libcst.metadata import GlobalScope
 
+from otelbridge.migration_tool.opencensus.analysis import ModuleFacts
 from otelbridge.migration_tool.opencensus.names import (
     DEFAULT_PROPAGATORS,
     DEFAULT_RATE,
@@ -52,37 +53,37 @@ class Setup:
 class SetupMapper:
     """Maps ``Tracer(...)`` calls of one module; ``blocker`` says why one cannot move."""
 
-    def __init__(
-        self,
-        module: cst.Module,
-        scopes: Mapping[cst.CSTNode, Optional[Scope]],
-        parents: Mapping[cst.CSTNode, cst.CSTNode],
-        names: Callable[[cst.CSTNode], set[str]],
-    ) -> None:
-        self._module = module
-        self._scopes = scopes
-        self._parents = parents
-        self._names = names
+    def __init__(self, facts: ModuleFacts) -> None:
+        self._module = facts.module
+        self._scopes = facts.scopes
+        self._parents = facts.parents
+        self._names = facts.names
         self.setups: dict[cst.Call, Setup] = {}
 
-    def blocker(self, call: cst.Call) -> str:
+    def blocker(self, call: cst.Call, positional: int = 0, what: str = "Tracer") -> str:
+        """Why ``call`` (a ``Tracer``, or a middleware taking ``positional`` leading arguments
+        such as the app) cannot move to ``configure()``; "" once mapped into :attr:`setups`."""
         try:
-            self.setups[call] = self._map(call)
+            self.setups[call] = self._map(call, positional, what)
         except ValueError as exc:
             return str(exc)
         return ""
 
-    def _map(self, call: cst.Call) -> Setup:
+    def _map(self, call: cst.Call, positional: int, what: str) -> Setup:
         if has_star_args(call):
-            raise ValueError("Tracer(*args) cannot be mapped")
+            raise ValueError(f"{what}(*args) cannot be mapped")
         notes: list[str] = []
-        for item in call.args:
+        for index, item in enumerate(call.args):
             if item.keyword is None:
-                raise ValueError("Tracer() positional arguments are not mapped")
+                if index < positional:
+                    continue
+                raise ValueError(f"{what}() positional arguments are not mapped")
             if item.keyword.value not in ("sampler", "exporter", "propagator"):
                 raise ValueError(
-                    f"Tracer({item.keyword.value}=...) has no set-up equivalent "
+                    f"{what}({item.keyword.value}=...) has no set-up equivalent "
                     "(a remote parent is passed as context= to start_as_current_span)"
+                    if item.keyword.value == "span_context"
+                    else f"{what}({item.keyword.value}=...) has no set-up equivalent"
                 )
         sampler, rate = self._sampler(arg(call, "sampler"), notes)
         exporter = self._exporter(arg(call, "exporter"), notes)

@@ -21,20 +21,24 @@ from otelbridge.migration_tool.opencensus.analysis import (
     TRACER,
     Analysis,
     Group,
+    ModuleFacts,
     Pair,
     Suite,
 )
 from otelbridge.migration_tool.opencensus.integrations import Integrations
 from otelbridge.migration_tool.opencensus.names import (
+    ATTRIBUTE_TABLES,
     GET_CURRENT_SPAN,
     ROOT,
+    ROUTES,
     SPAN_ONLY_METHODS,
     TRACER_CLASS,
     TRACER_ONLY_METHODS,
 )
-from otelbridge.migration_tool.opencensus.setup import SetupMapper, configure_call, packages
+from otelbridge.migration_tool.opencensus.setup import Setup, SetupMapper, configure_call, packages
+from otelbridge.migration_tool.opencensus.stats import Stats
 from otelbridge.migration_tool.opencensus.status import map_status
-from otelbridge.migration_tool.transforms.base import LegacyTransform, arg, has_star_args
+from otelbridge.migration_tool.transforms.base import LegacyTransform, arg, has_star_args, literal
 from otelbridge.migration_tool.walk import walk
 
 #: Rules of OpenCensus findings (the OpenTracing partial-conversion plan ignores them).
@@ -51,7 +55,8 @@ class OpenCensusTraces(LegacyTransform):
 
     def __init__(self, context) -> None:  # type: ignore[no-untyped-def]
         super().__init__(context)
-        self._calls: dict[cst.Call, _Rewrite] = {}
+        #: expressions rewritten: calls, and attribute-name subscripts
+        self._calls: dict[cst.BaseExpression, _Rewrite] = {}
         #: original statements rewritten in place, and removed
         self._statements: dict[cst.CSTNode, Callable[[cst.CSTNode], cst.CSTNode]] = {}
         self._removed: set[cst.CSTNode] = set()
@@ -70,14 +75,20 @@ class OpenCensusTraces(LegacyTransform):
         self._header = {line.comment.value for line in node.header if line.comment is not None}
         self._parents = self.state.wrapper.resolve(ParentNodeProvider)  # type: ignore[assignment]
         names = self.model.qualified_names
-        self._setup = SetupMapper(node, scopes, self._parents, names)
-        self.analysis = Analysis(node, scopes, self._parents, names, self._setup.blocker)
+        facts = ModuleFacts(node, scopes, self._parents, names)
+        self._setup = self.setup_mapper = SetupMapper(facts)
+        self.analysis = Analysis(facts, self._setup.blocker)
         self._integrations = Integrations(self, names)
         for candidate in _walk_calls(node):
             self._plan_call(candidate)
+        for subscript in walk(node):
+            if isinstance(subscript, cst.Subscript):
+                self._plan_attribute_name(subscript)
         for group in self.analysis.groups.values():
             self._plan_group(group)
         self._integrations.plan(node)
+        self._stats_reason = ""
+        Stats(self, names).plan(node)
         self._mark_leftovers(node)
 
     def _plan_call(self, call: cst.Call) -> None:
@@ -98,13 +109,47 @@ class OpenCensusTraces(LegacyTransform):
         if GET_CURRENT_SPAN in called and not call.args:
             self._current_span(call)
 
+    def _plan_attribute_name(self, node: cst.Subscript) -> None:
+        """``attributes_helper.COMMON_ATTRIBUTES['HTTP_URL']`` -> ``"http.url"``."""
+        tables = [
+            ATTRIBUTE_TABLES[n]
+            for n in self.model.qualified_names(node.value)
+            if n in ATTRIBUTE_TABLES
+        ]
+        if not tables or len(node.slice) != 1:
+            return
+        index = node.slice[0].slice
+        key = literal(index.value) if isinstance(index, cst.Index) else None
+        if isinstance(key, str) and key in tables[0]:
+            self._dropped.add(node)
+            name = self.string(tables[0][key])
+            self._calls[node] = lambda original, updated: name.with_changes(
+                lpar=updated.lpar, rpar=updated.rpar
+            )
+
     def _current_span(self, call: cst.Call) -> None:
+        """The current span, converted when what uses it converts too: its group, or the one
+        span method called on it right there."""
         group = self._assigned_group(call)
-        if group is None or group.ok:
+        if group.ok if group is not None else self._direct_use_converts(call):
             self._dropped.add(call)
             self._calls[call] = lambda original, updated: self.expr(
                 original, "{trace}.get_current_span()"
             )
+
+    def _direct_use_converts(self, call: cst.Call) -> bool:
+        parent = self._parents.get(call)
+        above = self._parents.get(parent) if isinstance(parent, cst.Attribute) else None
+        if not (isinstance(above, cst.Call) and above.func is parent):
+            return False
+        method = parent.attr.value  # type: ignore[union-attr]
+        if method in ("add_attribute", "add_annotation"):
+            return True
+        return (
+            method == "set_status"
+            and len(above.args) == 1
+            and map_status(above.args[0].value, self.model.qualified_names) is not None
+        )
 
     def _direct_span(self, node: cst.BaseExpression) -> bool:
         """The current span, read right there: ``get_current_span().add_attribute(...)``."""
@@ -151,9 +196,12 @@ class OpenCensusTraces(LegacyTransform):
         self._calls[value] = lambda original, updated: self.expr(
             original, "{trace}.get_tracer(__name__)"
         )
-        if TRACER_CLASS not in self.model.qualified_names(value.func):
-            return
-        setup = self._setup.setups[value]
+        if TRACER_CLASS in self.model.qualified_names(value.func):
+            self.place_configure(value, self._setup.setups[value])
+
+    def place_configure(self, value: cst.Call, setup: Setup) -> None:
+        """The ``configure()`` a set-up call (``Tracer``, a middleware) moves to, with its notes,
+        once per module for one configuration."""
         statement = self._statement(value)
         line = cst.SimpleStatementLine([cst.Expr(configure_call(self, value, setup))])
         notes = setup.notes + [
@@ -206,6 +254,14 @@ class OpenCensusTraces(LegacyTransform):
             if method == "start_span":
                 self._dropped.add(call)
                 self._plan_pair(pair)
+        elif method == "trace_decorator":
+            function = self._parents[self._parents[call]]
+            assert isinstance(function, cst.FunctionDef) and isinstance(call.func, cst.Attribute)
+            self._dropped.add(call.func.attr)
+            name = self.string(function.name.value)  # OpenCensus names the span func.__name__
+            self._calls[call] = lambda original, updated: _renamed(
+                updated, "start_as_current_span", [cst.Arg(name)]
+            )
         elif method == "finish":
             statement = self._statement(call)
             self._dropped.add(statement)
@@ -261,6 +317,27 @@ class OpenCensusTraces(LegacyTransform):
         self._removed.add(statement)
         self._after.setdefault(statement, []).extend(lines)  # type: ignore[arg-type]
 
+    def insert_after(self, statement: cst.CSTNode, line: cst.SimpleStatementLine) -> None:
+        self._after.setdefault(statement, []).append(line)
+
+    def note_stats_kept(self, reason: str) -> None:
+        """The module's stats stay OpenCensus: the leftover markers give ``reason``."""
+        self._stats_reason = reason
+
+    def bound_values(self, name: cst.Name) -> list[cst.BaseExpression]:
+        """What every binding that reaches the load ``name`` binds (empty if one is unknown)."""
+        scope = self.metadata[ScopeProvider].get(name)
+        values: list[cst.BaseExpression] = []
+        for access in scope.accesses[name.value] if scope is not None else ():
+            if access.node is not name:
+                continue
+            for referent in access.referents:
+                value = self.analysis.bindings.get(referent.node)  # type: ignore[arg-type]
+                if value is None:
+                    return []
+                values.append(value)
+        return values
+
     # -- what stays OpenCensus: markers -----------------------------------------------------
     def _keep(self, node: cst.CSTNode, reason: str) -> None:
         """Mark the statement of ``node`` (once: its first reason is the one that matters)."""
@@ -306,6 +383,8 @@ class OpenCensusTraces(LegacyTransform):
                         "attribute set elsewhere)",
                     )
                 continue
+            if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Call):
+                continue  # ``f().x`` is named after ``f``, which is looked at on its own
             names = {n for n in self.model.qualified_names(node) if n.split(".")[0] == ROOT}
             parent = self._parents.get(node)
             if not names or (
@@ -314,7 +393,13 @@ class OpenCensusTraces(LegacyTransform):
                 and any(n.startswith(ROOT + ".") for n in self.model.qualified_names(parent))
             ):
                 continue  # the outermost ``a.b.c`` speaks for its parts
-            self._keep(node, f"{min(names)} has no automatic OpenTelemetry mapping")
+            first = min(names)
+            if self._stats_reason and first.startswith(("opencensus.stats.", "opencensus.tags.")):
+                self._keep(node, f"this module's stats stay OpenCensus: {self._stats_reason}")
+            elif first in ROUTES:
+                self._keep(node, f"{first} has no automatic mapping; use {ROUTES[first]}")
+            else:
+                self._keep(node, f"{first} has no automatic OpenTelemetry mapping")
         self._mark_holders(module)
         for statement, imported in _imports(module):
             if self._still_used(imported):
@@ -386,11 +471,19 @@ class OpenCensusTraces(LegacyTransform):
 
     # -- rewriting, on the updated tree -----------------------------------------------------
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
-        rewrite = self._calls.get(original_node)
+        return self._rewritten(original_node, updated_node)
+
+    def leave_Subscript(
+        self, original_node: cst.Subscript, updated_node: cst.Subscript
+    ) -> cst.BaseExpression:
+        return self._rewritten(original_node, updated_node)
+
+    def _rewritten(self, original: cst.BaseExpression, updated: cst.BaseExpression):  # type: ignore[no-untyped-def]
+        rewrite = self._calls.get(original)  # type: ignore[call-overload]
         if rewrite is None:
-            return updated_node
+            return updated
         self.rewrote()
-        return rewrite(original_node, updated_node)
+        return rewrite(original, updated)
 
     def leave_SimpleStatementLine(
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine

@@ -11,7 +11,8 @@ from typing import Optional
 
 import libcst as cst
 
-from otelbridge.migration_tool.model import CONVERTIBLE, Kind, is_variable
+from otelbridge.migration_tool.engine.expr import from_cst
+from otelbridge.migration_tool.model import CONVERTIBLE, Kind, index_kind, is_variable
 from otelbridge.migration_tool.names import REFERENCE_FUNCS, SET_GLOBAL_TRACER
 from otelbridge.migration_tool.transforms.base import LegacyTransform
 
@@ -72,12 +73,43 @@ class Escapes(LegacyTransform):
             return
         if self.model.qualified_names(func) & CONSUMERS:
             return
+        sinks = self._parameters(node)
         for value in handed:
-            self._escape(value, "passed to other code")
+            if sinks.get(value) != self.kind(value):
+                self._escape(value, "passed to other code")
+
+    def _parameters(self, call: cst.Call) -> dict[cst.BaseExpression, Optional[Kind]]:
+        """For a call of a project function: the kind (whole-project index) of the parameter
+        each argument fills. An object given to a parameter of its own kind is converted on
+        both sides: it does not escape."""
+        project = self.model.project
+        if project is None:
+            return {}
+        index, module = project
+        found = index.param_kinds(module, self.model.qualname(call), from_cst(call.func))
+        if found is None:
+            return {}
+        positional, kinds = found
+        sinks: dict[cst.BaseExpression, Optional[Kind]] = {}
+        for number, item in enumerate(call.args):
+            name = item.keyword.value if item.keyword is not None else None
+            if name is None and not item.star and number < len(positional):
+                name = positional[number]
+            kind = index_kind(kinds.get(name)) if name else None
+            if kind is not None:
+                sinks[item.value] = kind
+        return sinks
 
     def visit_Return(self, node: cst.Return) -> None:
-        if node.value is not None:
-            self._escape(node.value, "returned")
+        if node.value is None:
+            return
+        project = self.model.project
+        if project is not None:
+            index, module = project
+            kind = index_kind(index.return_kind(module, self.model.qualname(node)))
+            if kind is not None and kind is self.kind(node.value):
+                return  # every caller in the project receives it as converted
+        self._escape(node.value, "returned")
 
     def visit_Yield(self, node: cst.Yield) -> None:
         if isinstance(node.value, cst.BaseExpression):

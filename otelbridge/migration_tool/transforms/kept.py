@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from otelbridge.migration_tool.legacy import PLAN_KEY, Plan
+from otelbridge.migration_tool.legacy import PLAN_KEY, PREVIOUS, Plan
 from otelbridge.migration_tool.model import Kind
 from otelbridge.migration_tool.transforms.base import LegacyTransform
 
@@ -23,8 +23,10 @@ class KeptSites(LegacyTransform):
         super().__init__(context)
         self._plan: Plan = context.scratch.get(PLAN_KEY) or Plan()
         self.model.frozen = self._plan.frozen
+        self.state.previous = self._plan.previous
         for flag in self._plan.flags:  # earlier passes' markers (the site may not flag again)
-            self.state.flag(flag.node, flag.rule, flag.reason, flag.statement)
+            if flag.rule != PREVIOUS:  # marked by an earlier run: reported there already
+                self.state.flag(flag.node, flag.rule, flag.reason, flag.statement)
         #: frozen origins that are flagged sites already need no second marker
         self._explained = self._plan.explained | {flag.node for flag in self._plan.flags}
 

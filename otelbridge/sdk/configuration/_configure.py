@@ -104,15 +104,19 @@ def configure(**overrides: Any) -> Providers:
     set_global = overrides.get("set_global", True)
     given_resource = resource if _resource.OVERRIDES & set(overrides) else None
     providers: Dict[str, Any] = {}
-    if set_global:
-        _propagators.install(propagator)
+    reconfigured = False
     for signal in SIGNALS:
         installed = signal.installed() if set_global else None
         if installed is not None:  # an earlier configure() or the bridge: update it in place
             signal.reconfigure(installed, given_resource, overrides)
             providers[signal.NAME] = installed
+            reconfigured = True
         else:
             providers[signal.NAME] = signal.build(resource, overrides)
             if set_global:
                 signal.install(providers[signal.NAME])
+    # Updating in place keeps the installed propagator too (the bridge's may speak a legacy
+    # format as well, see docs/opentracing.md), unless one is given explicitly.
+    if set_global and (not reconfigured or "propagators" in overrides):
+        _propagators.install(propagator)
     return Providers(resource, providers)

@@ -6,24 +6,29 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable, Optional, Sequence
 
 from otelbridge.sdk.export._transport import (
-    ExportStats,
     ResponseType,
     Sender,
+    SenderOwner,
     Transport,
     TransportConfig,
 )
 from otelbridge.sdk.trace.export import SpanExporter, SpanExportResult
 from otelbridge.sdk.util.delivery import DELIVERED, Delivery
+from otelbridge.sdk.util.self_metrics import Counts, meter_provider_for, observe
 
 if TYPE_CHECKING:
+    from opentelemetry.metrics import MeterProvider
+
     from otelbridge.sdk.trace import ReadableSpan
 
 SpanEncoder = Callable[[Sequence["ReadableSpan"]], bytes]
 
 
-class TransportSpanExporter(SpanExporter):
+class TransportSpanExporter(SenderOwner, SpanExporter):
     """Encodes each batch once with ``encode`` and hands the bytes to a :class:`Sender` over
-    ``transport``; ``response_type`` and ``rejected_field`` read a partial success.
+    ``transport``; ``response_type`` and ``rejected_field`` read a partial success. With a
+    ``meter_provider`` (or ``OTEL_PYTHON_SDK_INTERNAL_METRICS_ENABLED=true``) :attr:`stats` is
+    also published as ``otel.sdk.exporter.span.exported``, as a ``component_type``.
 
     :meth:`export` is the specification's interface: any failure is final and counted in
     :attr:`stats`. :meth:`try_export` is what our ``BatchSpanProcessor`` calls: on a transient
@@ -38,9 +43,20 @@ class TransportSpanExporter(SpanExporter):
         encode: SpanEncoder,
         response_type: Optional[ResponseType] = None,
         rejected_field: str = "",
+        component_type: str = "",
+        meter_provider: Optional[MeterProvider] = None,
     ) -> None:
         self._sender = Sender(transport, config, "spans", response_type, rejected_field)
         self._encode = encode
+        meters = meter_provider_for(meter_provider)
+        if meters is not None:
+            observe(
+                meters,
+                component_type,
+                self,
+                {"otel.sdk.exporter.span.exported": TransportSpanExporter._exported_counts},
+                {},
+            )
 
     def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
         if not spans:
@@ -63,24 +79,17 @@ class TransportSpanExporter(SpanExporter):
             self._sender.give_up(len(spans), delivery.error)
         return delivery
 
-    def stop_retrying(self) -> None:
-        """End a retry wait now and make single attempts from now on (the caller shuts down)."""
-        self._sender.stop_retrying()
-
     def shutdown(self) -> None:
         self._sender.shutdown()
 
     def force_flush(self, timeout_millis: int = 30000) -> bool:
         return True  # nothing is buffered here; the processor owns the queue
 
-    @property
-    def stats(self) -> ExportStats:
-        """Spans exported, given up and rejected by this exporter so far."""
-        return self._sender.stats
-
-    @property
-    def endpoint(self) -> str:
-        return self._sender.config.endpoint
-
-    def __repr__(self) -> str:
-        return f"{type(self).__module__}.{type(self).__name__}(endpoint={self.endpoint!r})"
+    def _exported_counts(self) -> Counts:
+        """For ``otel.sdk.exporter.span.exported``: accepted, rejected by the receiver, failed."""
+        stats = self._sender.stats
+        return (
+            (stats.exported - stats.rejected, None),
+            (stats.rejected, "rejected"),
+            (stats.failed, "failed"),
+        )

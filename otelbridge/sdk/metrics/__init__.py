@@ -1,6 +1,16 @@
 """otelbridge's metrics SDK (mirrors ``opentelemetry.sdk.metrics``)."""
 
 from otelbridge.sdk.metrics import export, view
+from otelbridge.sdk.metrics._exemplar import (
+    AlignedHistogramBucketExemplarReservoir,
+    AlwaysOffExemplarFilter,
+    AlwaysOnExemplarFilter,
+    Exemplar,
+    ExemplarFilter,
+    ExemplarReservoir,
+    SimpleFixedSizeExemplarReservoir,
+    TraceBasedExemplarFilter,
+)
 from otelbridge.sdk.metrics._instrument import (
     Counter,
     Gauge,
@@ -15,7 +25,13 @@ from otelbridge.sdk.metrics._meter import Meter
 from otelbridge.sdk.metrics._provider import MeterProvider, MetricsTimeoutError
 
 __all__ = [
+    "AlignedHistogramBucketExemplarReservoir",
+    "AlwaysOffExemplarFilter",
+    "AlwaysOnExemplarFilter",
     "Counter",
+    "Exemplar",
+    "ExemplarFilter",
+    "ExemplarReservoir",
     "Gauge",
     "Histogram",
     "Meter",
@@ -24,6 +40,8 @@ __all__ = [
     "ObservableCounter",
     "ObservableGauge",
     "ObservableUpDownCounter",
+    "SimpleFixedSizeExemplarReservoir",
+    "TraceBasedExemplarFilter",
     "UpDownCounter",
     "_Gauge",
     "export",

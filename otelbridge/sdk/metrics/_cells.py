@@ -6,6 +6,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from typing import Any, Dict, List, Sequence, Union
 
+from otelbridge.sdk.metrics._exemplar import Exemplar
 from otelbridge.sdk.metrics._point import HistogramDataPoint, NumberDataPoint
 
 _INF = float("inf")
@@ -42,8 +43,8 @@ class SumCell:
     def update(self, value: Union[int, float]) -> None:
         self.value += value
 
-    def point(self, start: int, now: int) -> NumberDataPoint:
-        return NumberDataPoint(self.attributes, start, now, self.value)
+    def point(self, start: int, now: int, exemplars: Sequence[Exemplar] = ()) -> NumberDataPoint:
+        return NumberDataPoint(self.attributes, start, now, self.value, list(exemplars))
 
 
 class LastValueCell(SumCell):
@@ -77,7 +78,7 @@ class HistogramCell:
         if value > self.max:
             self.max = value
 
-    def point(self, start: int, now: int) -> HistogramDataPoint:
+    def point(self, start: int, now: int, exemplars: Sequence[Exemplar] = ()) -> HistogramDataPoint:
         return HistogramDataPoint(
             attributes=self.attributes,
             start_time_unix_nano=start,
@@ -88,6 +89,7 @@ class HistogramCell:
             explicit_bounds=list(self.bounds),
             min=self.min,
             max=self.max,
+            exemplars=list(exemplars),
         )
 
 

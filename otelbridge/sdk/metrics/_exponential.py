@@ -10,8 +10,9 @@ downscaled: ``scale`` drops by the smallest ``c`` that fits and indexes become `
 from __future__ import annotations
 
 import math
-from typing import Any, Dict, Union
+from typing import Any, Dict, Sequence, Union
 
+from otelbridge.sdk.metrics._exemplar import Exemplar
 from otelbridge.sdk.metrics._point import Buckets, ExponentialHistogramDataPoint
 
 _INF = float("inf")
@@ -138,7 +139,9 @@ class ExponentialHistogramCell:
         counts = buckets.counts
         counts[index] = counts.get(index, 0) + 1
 
-    def point(self, start: int, now: int) -> ExponentialHistogramDataPoint:
+    def point(
+        self, start: int, now: int, exemplars: Sequence[Exemplar] = ()
+    ) -> ExponentialHistogramDataPoint:
         return ExponentialHistogramDataPoint(
             attributes=self.attributes,
             start_time_unix_nano=start,
@@ -152,4 +155,5 @@ class ExponentialHistogramCell:
             flags=0,
             min=self.min,
             max=self.max,
+            exemplars=list(exemplars),
         )

@@ -2,7 +2,9 @@
 
 A synchronous instrument checks the value once and hands it to ``_recorders``: the bound
 ``record`` methods of its metric streams (one per reader and matching view), fixed when the
-instrument is created. Asynchronous instruments run their callbacks when a reader collects.
+instrument is created. When the provider's exemplar filter (its fast form ``_sample``) picks
+a measurement, it goes to the streams' ``offer`` methods instead, with its context.
+Asynchronous instruments run their callbacks when a reader collects.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from types import GeneratorType
 from typing import Any, Callable, Iterable, List, Optional, Sequence, Tuple
 
 from opentelemetry import metrics as api
-from opentelemetry.context import Context
+from opentelemetry.context import Context, get_current
 from opentelemetry.metrics import CallbackOptions, Observation
 from opentelemetry.util.types import Attributes
 
@@ -25,6 +27,8 @@ _INF = float("inf")
 _PLAIN = frozenset((int, float))
 
 Recorder = Callable[[float, Attributes], None]
+Offer = Callable[[float, Attributes, Context], None]
+Sampler = Callable[[float, Attributes, Optional[Context]], bool]
 
 
 def _drop(instrument: _Instrument, amount: object, rule: str) -> None:
@@ -64,6 +68,19 @@ class _Instrument:
         self.description = description
         self.scope = scope
         self._recorders: Tuple[Recorder, ...] = ()
+        self._offers: Tuple[Offer, ...] = ()
+        self._sample: Optional[Sampler] = None
+
+    def _deliver(self, amount: float, attributes: Attributes, context: Optional[Context]) -> None:
+        """Hand a valid measurement to every stream (as an exemplar candidate if sampled)."""
+        sample = self._sample
+        if sample is None or not sample(amount, attributes, context):
+            for record in self._recorders:
+                record(amount, attributes)
+            return
+        context = get_current() if context is None else context
+        for offer in self._offers:
+            offer(amount, attributes, context)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name={self.name!r}, unit={self.unit!r})"
@@ -78,8 +95,7 @@ class Counter(_Instrument, api.Counter):
         if not (type(amount) in _PLAIN and 0 <= amount < _INF) and not _finite_non_negative(amount):
             _drop(self, amount, _NON_NEGATIVE)
             return
-        for record in self._recorders:
-            record(amount, attributes)
+        self._deliver(amount, attributes, context)
 
 
 class UpDownCounter(_Instrument, api.UpDownCounter):
@@ -91,8 +107,7 @@ class UpDownCounter(_Instrument, api.UpDownCounter):
         if not (type(amount) in _PLAIN and -_INF < amount < _INF) and not _finite(amount):
             _drop(self, amount, _FINITE)
             return
-        for record in self._recorders:
-            record(amount, attributes)
+        self._deliver(amount, attributes, context)
 
 
 class Histogram(_Instrument, api.Histogram):
@@ -116,8 +131,7 @@ class Histogram(_Instrument, api.Histogram):
         if not (type(amount) in _PLAIN and -_INF < amount < _INF) and not _finite(amount):
             _drop(self, amount, _FINITE)
             return
-        for record in self._recorders:
-            record(amount, attributes)
+        self._deliver(amount, attributes, context)
 
 
 class Gauge(_Instrument, api._Gauge):
@@ -129,8 +143,7 @@ class Gauge(_Instrument, api._Gauge):
         if not (type(amount) in _PLAIN and -_INF < amount < _INF) and not _finite(amount):
             _drop(self, amount, _FINITE)
             return
-        for record in self._recorders:
-            record(amount, attributes)
+        self._deliver(amount, attributes, context)
 
 
 def _as_function(callback: Any) -> Callable[[CallbackOptions], Iterable[Observation]]:

@@ -83,6 +83,7 @@ class ReaderPipeline:
                 temporality,
                 view._aggregation_cardinality_limit or limit,
                 now,
+                view._exemplar_reservoir_factory,
             )
             chosen.append((self._aggregation_for(instrument, view._aggregation), spec))
         streams = [

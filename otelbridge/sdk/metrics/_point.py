@@ -82,6 +82,30 @@ class ExponentialHistogramDataPoint:
         return _dumps(asdict(self), indent)
 
 
+@dataclass(frozen=True)
+class QuantileValue:
+    """The value at one quantile (0 is the minimum, 1 the maximum) of a summary."""
+
+    quantile: float
+    value: float
+
+
+@dataclass(frozen=True)
+class SummaryDataPoint:
+    """Count, sum and quantiles computed by the source (OpenTelemetry's SDKs produce none;
+    bridged sources such as OpenCensus do)."""
+
+    attributes: Attributes
+    start_time_unix_nano: int
+    time_unix_nano: int
+    count: int
+    sum: Union[int, float]
+    quantile_values: Sequence[QuantileValue] = field(default_factory=list)
+
+    def to_json(self, indent: Optional[int] = 4) -> str:
+        return _dumps(asdict(self), indent)
+
+
 def _points_json(points: Sequence[Any], indent: Optional[int]) -> Any:
     return [json.loads(point.to_json(indent=indent)) for point in points]
 
@@ -143,8 +167,20 @@ class ExponentialHistogram:
         return _dumps(body, indent)
 
 
-DataT = Union[Sum, Gauge, Histogram, ExponentialHistogram]
-DataPointT = Union[NumberDataPoint, HistogramDataPoint, ExponentialHistogramDataPoint]
+@dataclass(frozen=True)
+class Summary:
+    """Pre-computed quantile summaries (OTLP's legacy Summary point)."""
+
+    data_points: Sequence[SummaryDataPoint]
+
+    def to_json(self, indent: Optional[int] = 4) -> str:
+        return _dumps({"data_points": _points_json(self.data_points, indent)}, indent)
+
+
+DataT = Union[Sum, Gauge, Histogram, ExponentialHistogram, Summary]
+DataPointT = Union[
+    NumberDataPoint, HistogramDataPoint, ExponentialHistogramDataPoint, SummaryDataPoint
+]
 
 
 @dataclass(frozen=True)

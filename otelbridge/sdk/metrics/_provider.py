@@ -10,6 +10,7 @@ from typing import Any, Dict, List, Optional, Sequence
 from opentelemetry import metrics as api
 from opentelemetry.util.types import Attributes
 
+from otelbridge.sdk.metrics._exemplar import ExemplarFilter, exemplar_filter_from_env
 from otelbridge.sdk.metrics._instrument import _Instrument
 from otelbridge.sdk.metrics._meter import Meter
 from otelbridge.sdk.metrics._pipeline import ReaderPipeline, ViewRegistry
@@ -19,7 +20,7 @@ from otelbridge.sdk.metrics.view import View
 from otelbridge.sdk.resources import Resource
 from otelbridge.sdk.util.env import sdk_disabled
 from otelbridge.sdk.util.instrumentation import InstrumentationScope
-from otelbridge.sdk.util.lifecycle import shutdown_at_exit
+from otelbridge.sdk.util.lifecycle import Lifecycle, shutdown_at_exit
 
 _logger = logging.getLogger(__name__)
 
@@ -33,20 +34,24 @@ class MeterProvider(api.MeterProvider):
 
     Views are fixed at construction (as in the spec); readers may also be added and removed
     later (:meth:`add_metric_reader`). Every instrument gets one stream per reader and
-    matching view. ``exemplar_filter`` is accepted for signature
-    compatibility with ``opentelemetry.sdk.metrics.MeterProvider``; exemplars are not
-    collected. With ``OTEL_SDK_DISABLED=true`` meters are no-ops.
+    matching view. ``exemplar_filter`` chooses which measurements may become exemplars
+    (default: ``OTEL_METRICS_EXEMPLAR_FILTER``, else ``trace_based``). With
+    ``OTEL_SDK_DISABLED=true`` meters are no-ops.
     """
 
     def __init__(
         self,
         metric_readers: Sequence[MetricReader] = (),
         resource: Optional[Resource] = None,
-        exemplar_filter: Any = None,
+        exemplar_filter: Optional[ExemplarFilter] = None,
         shutdown_on_exit: bool = True,
         views: Sequence[View] = (),
     ) -> None:
         self._resource = Resource.create() if resource is None else resource
+        self._exemplar_filter = (
+            exemplar_filter_from_env() if exemplar_filter is None else exemplar_filter
+        )
+        self._sample = self._exemplar_filter._sampler()
         self._views = ViewRegistry(views)
         self._pipelines: Dict[int, ReaderPipeline] = {}
         # Per reader (by id), the streams of each instrument (by id), so that adding or
@@ -59,7 +64,7 @@ class MeterProvider(api.MeterProvider):
         self._meters: Dict[InstrumentationScope, Meter] = {}
         self._lock = threading.Lock()
         self._disabled = sdk_disabled()
-        self._shut_down = False
+        self._lifecycle = Lifecycle("MeterProvider")
         if shutdown_on_exit:
             shutdown_at_exit(self)
 
@@ -92,6 +97,11 @@ class MeterProvider(api.MeterProvider):
             if meter is None:
                 meter = self._meters[scope] = Meter(scope, self._register)
         return meter
+
+    def _metric_readers(self) -> List[MetricReader]:
+        """The registered readers (the bridge hands them producers)."""
+        with self._readers_lock:
+            return [pipeline.reader for pipeline in self._pipelines.values()]
 
     def add_metric_reader(self, metric_reader: MetricReader) -> None:
         """Register a reader; instruments created before it are read by it from now on."""
@@ -128,14 +138,15 @@ class MeterProvider(api.MeterProvider):
 
     def _bind(self, instrument: _Instrument) -> None:
         """Swap in the instrument's recorders (one tuple assignment: recording threads see
-        the old or the new tuple, never a partial one)."""
+        the old or the new tuple, never a partial one; offers are swapped first)."""
         key = id(instrument)
-        instrument._recorders = tuple(
-            stream.record for streams in self._streams.values() for stream in streams.get(key, ())
-        )
+        streams = [s for found in self._streams.values() for s in found.get(key, ())]
+        instrument._sample = self._sample
+        instrument._offers = tuple(stream.offer for stream in streams)
+        instrument._recorders = tuple(stream.record for stream in streams)
 
     def _collect(self, reader: MetricReader, timeout_millis: float) -> Optional[MetricsData]:
-        if self._shut_down:
+        if self._lifecycle.stopped:
             _logger.warning("Cannot collect: the MeterProvider is shut down")
             return None
         pipeline = self._pipelines.get(id(reader))
@@ -159,8 +170,7 @@ class MeterProvider(api.MeterProvider):
 
     def shutdown(self, timeout_millis: float = 30_000) -> None:
         """Shut every reader down (periodic readers export one last time); once only."""
-        if self._shut_down:
-            _logger.warning("The MeterProvider was already shut down")
+        if not self._lifecycle.begin_shutdown():
             return
         readers = [pipeline.reader for pipeline in self._pipelines.values()]
         for reader in readers:
@@ -168,4 +178,4 @@ class MeterProvider(api.MeterProvider):
                 reader.shutdown(timeout_millis=timeout_millis)
             except Exception:
                 _logger.exception("Shutting down %r failed", reader)
-        self._shut_down = True
+        self._lifecycle.end_shutdown()

@@ -4,16 +4,22 @@ The hot path is :meth:`MetricStream.record`: the attribute set's key is the froz
 items (equal dict contents give equal keys whatever their order), and the lookup plus the cell
 update happen under the stream's lock, which keeps concurrent adds exact and lets collection
 swap the cells out atomically for delta temporality.
+
+Measurements the exemplar filter samples arrive through :meth:`MetricStream.offer` instead:
+the same update, plus the series' exemplar reservoir (made at its first offer).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Any, Callable, Dict, FrozenSet, List, Optional, Tuple
 
+from opentelemetry.context import Context
 from opentelemetry.util.types import Attributes
 
+from otelbridge.sdk.metrics._exemplar import ExemplarReservoir
 from otelbridge.sdk.metrics._point import DataPointT, DataT, Metric
 from otelbridge.sdk.metrics._temporality import AggregationTemporality
 
@@ -25,6 +31,8 @@ _EMPTY: FrozenSet[Tuple[str, Any]] = frozenset()
 
 CellFactory = Callable[[Dict[str, Any]], Any]
 DataBuilder = Callable[[List[DataPointT], AggregationTemporality], DataT]
+ReservoirFactory = Callable[[], ExemplarReservoir]
+Key = FrozenSet[Tuple[str, Any]]
 
 
 def attributes_key(attributes: Dict[str, Any]) -> FrozenSet[Tuple[str, Any]]:
@@ -55,7 +63,9 @@ class MetricStream:
         "_limit",
         "_lock",
         "_new_cell",
+        "_new_reservoir",
         "_previous",
+        "_reservoirs",
         "_start",
         "description",
         "name",
@@ -77,6 +87,7 @@ class MetricStream:
         attribute_keys: Optional[FrozenSet[str]],
         limit: int,
         start: int,
+        new_reservoir: ReservoirFactory,
     ) -> None:
         self.name = name
         self.description = description
@@ -93,7 +104,9 @@ class MetricStream:
         self._start = start
         self._last_collect = start
         self._lock = threading.Lock()
-        self._cells: Dict[FrozenSet[Tuple[str, Any]], Any] = {}
+        self._cells: Dict[Key, Any] = {}
+        self._new_reservoir = new_reservoir
+        self._reservoirs: Dict[Key, ExemplarReservoir] = {}
 
     def record(self, value: float, attributes: Attributes) -> None:
         if attributes:
@@ -114,6 +127,28 @@ class MetricStream:
             cell.update(value)
         finally:
             lock.release()
+
+    def offer(self, value: float, attributes: Attributes, context: Context) -> None:
+        """Record a measurement the exemplar filter sampled and offer it to the reservoir
+        with all its attributes (the view may keep fewer)."""
+        measured = attributes
+        if attributes:
+            if self._keys is not None:
+                attributes = {k: v for k, v in attributes.items() if k in self._keys}
+            key = attributes_key(dict(attributes))
+        else:
+            key = _EMPTY
+        with self._lock:
+            cell: Any = self._cells.get(key)
+            if cell is None:
+                cell = self._add_cell(key, attributes)
+                if cell is self._cells.get(_OVERFLOW_KEY):
+                    key = _OVERFLOW_KEY
+            cell.update(value)
+            reservoir = self._reservoirs.get(key)
+            if reservoir is None:
+                reservoir = self._reservoirs[key] = self._new_reservoir()
+        reservoir.offer(value, time.time_ns(), measured, context)
 
     def _add_cell(self, key: FrozenSet[Tuple[str, Any]], attributes: Attributes) -> Any:
         """A new cell for ``key``; past the cardinality limit, the shared overflow cell."""
@@ -140,15 +175,15 @@ class MetricStream:
         start = self._start if cumulative else self._last_collect
         self._last_collect = now
         with self._lock:
-            cells = self._cells
+            cells, reservoirs = self._cells, self._reservoirs
             if self._drain:
-                self._cells = {}
+                self._cells, self._reservoirs = {}, {}
             else:  # cumulative cells keep changing: take the snapshot under the lock
-                points = [cell.point(start, now) for cell in cells.values()]
+                points = _points(cells, reservoirs, start, now)
         if self._drain:
             if self._previous is not None:
                 self._subtract_previous(cells)
-            points = [cell.point(start, now) for cell in cells.values()]
+            points = _points(cells, reservoirs, start, now)
         if not points:
             return None
         return Metric(self.name, self.description, self.unit, self._build(points, self.temporality))
@@ -159,3 +194,19 @@ class MetricStream:
         self._previous = {key: cell.value for key, cell in cells.items()}
         for key, cell in cells.items():
             cell.value -= previous.get(key, 0)
+
+
+def _points(
+    cells: Dict[Key, Any], reservoirs: Dict[Key, ExemplarReservoir], start: int, now: int
+) -> List[Any]:
+    """Each cell's point, with the exemplars its reservoir kept since the last collection."""
+    if not reservoirs:
+        return [cell.point(start, now) for cell in cells.values()]
+    points = []
+    for key, cell in cells.items():
+        reservoir = reservoirs.get(key)
+        if reservoir is None:
+            points.append(cell.point(start, now))
+        else:
+            points.append(cell.point(start, now, reservoir.collect(cell.attributes)))
+    return points

@@ -1,4 +1,25 @@
-"""The trace SDK, a drop-in for ``opentelemetry.sdk.trace`` (same names and module paths)."""
+"""The trace SDK, a drop-in for ``opentelemetry.sdk.trace`` (same names and module paths).
+
+The path of a span, file by file:
+
+1. ``_provider.py``: :class:`TracerProvider` owns one ``Pipeline`` (``_pipeline.py``): resource,
+   sampler, id generator, limits as plain ints, and the processors' bound ``on_start`` /
+   ``on_end`` hooks as tuples, rebuilt by ``Pipeline.set_processors`` whenever a processor is
+   added (``_processor.processors_of`` flattens the default multi-processor).
+2. ``_tracer.py``: ``Tracer.start_span`` reads the parent's span context, asks the sampler
+   (``sampling.py``; built-in samplers decide through ``Pipeline.fast_decide``), takes ids from
+   ``id_generator.py``, builds a :class:`Span` and calls each ``on_start`` hook.
+3. ``_span.py``: the live :class:`Span` collects attributes, events and links within the limits
+   (``_limits.py``, ``otelbridge.sdk.util.attributes``); ``Span.end`` calls each ``on_end``
+   hook with the span itself (no copy: a ``Span`` is a ``ReadableSpan``).
+4. ``export/_simple.py`` exports it at once; ``export/_batch.py`` appends it to a deque, and its
+   worker thread hands batches to the exporter through ``export/_exporter.deliver_safely``.
+5. Our network exporters (``otelbridge.sdk.export``): the public class at the mirrored path only
+   resolves the configuration; ``export/_span_exporter.py`` encodes the batch
+   (``otlp/proto/common/trace_encoder.py``, ``zipkin/_encoder.py``) and hands the bytes to the
+   ``Sender`` (``export/_transport/_sender.py``: retries, outage, counters), which calls the
+   transport (``_transport/_grpc.py`` or ``_transport/_http.py``) once per attempt.
+"""
 
 from otelbridge.sdk.trace._limits import SpanLimits
 from otelbridge.sdk.trace._processor import (

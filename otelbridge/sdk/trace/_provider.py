@@ -22,7 +22,7 @@ from otelbridge.sdk.trace.id_generator import IdGenerator, RandomIdGenerator
 from otelbridge.sdk.trace.sampling import Sampler, sampler_from_env
 from otelbridge.sdk.util.env import sdk_disabled
 from otelbridge.sdk.util.instrumentation import InstrumentationScope
-from otelbridge.sdk.util.lifecycle import shutdown_at_exit
+from otelbridge.sdk.util.lifecycle import Lifecycle, shutdown_at_exit
 
 _logger = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ class TracerProvider(trace_api.TracerProvider):
         self._pipeline.span_metrics = span_metrics(meter_provider)
         self._tracers: Dict[Tuple[Any, ...], Tracer] = {}
         self._disabled = sdk_disabled()
-        self._shut_down = False
+        self._lifecycle = Lifecycle("TracerProvider")
         if shutdown_on_exit:
             shutdown_at_exit(self)
 
@@ -148,8 +148,7 @@ class TracerProvider(trace_api.TracerProvider):
 
     def shutdown(self) -> None:
         """Shut the processors down (flushing them). A second call only warns."""
-        if self._shut_down:
-            _logger.warning("TracerProvider.shutdown called more than once; ignored")
+        if not self._lifecycle.begin_shutdown():
             return
-        self._shut_down = True
         self._active_span_processor.shutdown()
+        self._lifecycle.end_shutdown()

@@ -6,7 +6,7 @@ import functools
 import inspect
 import logging
 from time import time_ns
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, Sequence, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Final, Mapping, Optional, Sequence, TypeVar
 
 from opentelemetry import trace as trace_api
 from opentelemetry.context import Context
@@ -22,6 +22,7 @@ from opentelemetry.trace.status import Status, StatusCode
 
 from otelbridge.sdk.trace._context import CONTEXT_VAR, SPAN_KEY, attach, current_span, detach
 from otelbridge.sdk.trace._span import Span
+from otelbridge.sdk.trace._span_context import IS_VALID, TRACE_FLAGS, TRACE_ID, TRACE_STATE
 from otelbridge.sdk.trace.sampling import Decision
 from otelbridge.sdk.util.instrumentation import InstrumentationScope
 
@@ -88,16 +89,16 @@ class Tracer(trace_api.Tracer):
                 parent = parent_span._context
             else:
                 parent = parent_span.get_span_context()
-            if not parent[5]:  # type: ignore[index]  # is_valid; span contexts are never None
+            if not parent[IS_VALID]:  # type: ignore[index]  # span contexts are never None
                 parent = None
         if parent is None:
             trace_id = pipeline.generate_trace_id()
             trace_state = DEFAULT_TRACE_STATE
             random_flag = pipeline.random_trace_id
         else:
-            trace_id = parent[0]
-            trace_state = parent[4]
-            random_flag = parent[3] & _RANDOM  # inherited, as the trace id is
+            trace_id = parent[TRACE_ID]
+            trace_state = parent[TRACE_STATE]
+            random_flag = parent[TRACE_FLAGS] & _RANDOM  # inherited, as the trace id is
         decide = pipeline.fast_decide
         if decide is not None:
             decision = decide(parent, trace_id)
@@ -170,6 +171,11 @@ class Tracer(trace_api.Tracer):
         )
 
 
+# Positions in CurrentSpan._args, the arguments of Tracer.start_span in its order.
+_RECORD_EXCEPTION: Final = 6
+_SET_STATUS_ON_EXCEPTION: Final = 7
+
+
 class CurrentSpan:
     """What :meth:`Tracer.start_as_current_span` returns: a plain class instead of a generator
     context manager, which is several times cheaper. Used as a decorator, it starts a fresh
@@ -193,9 +199,9 @@ class CurrentSpan:
         span = self._span
         # Same rules as opentelemetry.trace.use_span: Exception subclasses only.
         if isinstance(exc, Exception) and span.is_recording():
-            if self._args[6]:
+            if self._args[_RECORD_EXCEPTION]:
                 span.record_exception(exc)
-            if self._args[7]:
+            if self._args[_SET_STATUS_ON_EXCEPTION]:
                 span.set_status(Status(StatusCode.ERROR, f"{type(exc).__name__}: {exc}"))
         if self._end_on_exit:
             span.end()

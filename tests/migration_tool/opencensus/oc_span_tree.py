@@ -4,10 +4,14 @@
 its spans caught by an exporter put in place of OpenCensus' default ``PrintExporter``.
 ``python oc_span_tree.py native PROGRAM``: a migrated program, natively on the OpenTelemetry API
 and our SDK (in-memory exporter; ``configure()`` in the program exports nowhere).
+``python oc_span_tree.py bridge PROGRAM``: any program under otelbridge's bridge, whose OpenCensus
+shim serves the OpenCensus calls (all of a legacy program's, the kept ones of a partial migration).
 
 Both print the same outline: names, parent links, kinds, attributes, events and whether the span
-failed. OpenCensus has no unset status (every span starts as OK), so statuses compare as
-``ok``/``error``; the migrated side is also checked exactly, through ``span_tree.py``'s outline.
+failed; then, after a ``==`` line, the metric streams (name, kind, attributes, value or histogram
+count, sum and bucket counts) of OpenCensus' views and of the migrated program's reader.
+OpenCensus has no unset status (every span starts as OK), so statuses compare as ``ok``/``error``;
+the migrated side is also checked exactly, through ``span_tree.py``'s outline.
 """
 
 from __future__ import annotations
@@ -59,6 +63,49 @@ def outline(records: list[Record]) -> str:
     return "\n".join(lines)
 
 
+def streams(points: list[tuple[str, str, dict, Any]]) -> str:
+    return "\n".join(sorted(f"{n} {k} {_attrs(a)} {v}" for n, k, a, v in points))
+
+
+def _oc_metrics() -> list[tuple[str, str, dict, Any]]:
+    if "opencensus.stats.stats" not in sys.modules:
+        return []
+    from opencensus.stats import stats as stats_module
+
+    found = []
+    for metric in stats_module.stats.get_metrics():
+        descriptor = metric.descriptor
+        keys = [key.key for key in descriptor.label_keys]
+        kind = {1: "gauge", 2: "gauge", 4: "sum", 5: "sum", 6: "histogram"}[descriptor.type]
+        for series in metric.time_series:
+            attributes = {
+                k: v.value for k, v in zip(keys, series.label_values) if v.value is not None
+            }
+            value = series.points[-1].value
+            if kind == "histogram":
+                shown: Any = (value.count, value.sum, [b.count for b in value.buckets])
+            else:
+                shown = value.value
+            found.append((descriptor.name, kind, attributes, shown))
+    return found
+
+
+def _native_metrics(reader: Any) -> list[tuple[str, str, dict, Any]]:
+    data = reader.get_metrics_data()
+    found = []
+    for resource in data.resource_metrics if data else ():
+        for scope in resource.scope_metrics:
+            for metric in scope.metrics:
+                kind = type(metric.data).__name__.lower()
+                for point in metric.data.data_points:
+                    if kind == "histogram":
+                        shown: Any = (point.count, point.sum, list(point.bucket_counts))
+                    else:
+                        shown = point.value
+                    found.append((metric.name, kind, dict(point.attributes), shown))
+    return found
+
+
 def _run(path: str) -> None:
     spec = importlib.util.spec_from_file_location("program", path)
     assert spec is not None and spec.loader is not None
@@ -96,7 +143,7 @@ def opencensus(path: str) -> list[Record]:
     ]
 
 
-def native(path: str) -> tuple[list[Record], str]:
+def native(path: str, bridge: bool = False) -> tuple[list[Record], str, Any]:
     from opentelemetry import trace
 
     from otelbridge.sdk.trace import TracerProvider
@@ -108,10 +155,22 @@ def native(path: str) -> tuple[list[Record], str]:
 
     for signal in ("TRACES", "METRICS", "LOGS"):  # the program's configure() exports nowhere
         os.environ[f"OTEL_{signal}_EXPORTER"] = "none"
+    import otelbridge.sdk
+    from otelbridge.sdk.metrics.export import InMemoryMetricReader
+
+    reader = InMemoryMetricReader()
+    configure = otelbridge.sdk.configure
+    # The program's configure() (with its views) builds the meter provider; we add our reader.
+    otelbridge.sdk.configure = lambda **given: configure(metric_readers=[reader], **given)
     exporter = InMemorySpanExporter()
     provider = TracerProvider()
     provider.add_span_processor(SimpleSpanProcessor(exporter))
-    trace.set_tracer_provider(provider)
+    if bridge:  # OpenCensus calls (legacy, or kept by a partial migration) served by the shim
+        from otelbridge.bridge import install
+
+        install(tracer_provider=provider)
+    else:
+        trace.set_tracer_provider(provider)
     _run(path)
     spans = exporter.get_finished_spans()
     records = [
@@ -126,15 +185,19 @@ def native(path: str) -> tuple[list[Record], str]:
         )
         for span in spans
     ]
-    return records, exact_outline(spans)
+    return records, exact_outline(spans), reader
 
 
 if __name__ == "__main__":
     variant, program = sys.argv[1], sys.argv[2]
     if variant == "opencensus":
         print(outline(opencensus(program)))
+        print("==")
+        print(streams(_oc_metrics()))
     else:
-        records, exact = native(program)
+        records, exact, reader = native(program, bridge=variant == "bridge")
         print(outline(records))
         print("--")
         print(exact)
+        print("==")
+        print(streams(_native_metrics(reader)))

@@ -1,17 +1,16 @@
 # ruff: noqa: E501  (expected span-tree outlines keep one span per line)
 """Behavioural equivalence: OpenCensus programs (``tests/fixtures/opencensus``) traced by OpenCensus
-itself, and the same programs after ``otelbridge migrate --write`` run natively on our SDK, give
-the same span trees (names, parents, kinds, attributes, events, failed or not).
+itself, under otelbridge's OpenCensus shim, and after ``otelbridge migrate --write`` (natively on
+our SDK when fully migrated, under the bridge when a partial migration kept OpenCensus calls) give
+the same span trees (names, parents, kinds, attributes, events, failed or not) and the same metric
+streams (names, kinds, attributes, values, histogram counts, sums and bucket counts).
 
-Each program runs in a fresh process through ``oc_span_tree.py``. The migrated side is also
-checked exactly against the outlines below (OpenTelemetry's statuses: UNSET where OpenCensus
-never set one).
+Each program runs in a fresh process through ``oc_span_tree.py``. The OpenTelemetry sides are also
+checked exactly against the outlines below (UNSET where OpenCensus never set a status).
 """
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 from typing import Callable
@@ -21,12 +20,15 @@ import pytest
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE.parent.parent / "fixtures" / "opencensus"
 DRIVER = HERE / "oc_span_tree.py"
+Driver = Callable[[Path, str, Path], str]
 
 EXPECTED = {
     "nested": """
         checkout kind=SERVER status=ERROR attrs={ok=False} events=[]
+          audit kind=INTERNAL status=UNSET attrs={audited=True} events=[]
           charge kind=CLIENT status=ERROR attrs={amount=500} events=[]
         checkout kind=SERVER status=UNSET attrs={ok=True} events=[]
+          audit kind=INTERNAL status=UNSET attrs={audited=True} events=[]
           charge kind=CLIENT status=UNSET attrs={amount=50} events=[charged{amount=50, currency='EUR'}]
         """,
     "pairs": """
@@ -34,19 +36,45 @@ EXPECTED = {
           query kind=CLIENT status=UNSET attrs={db.statement='select 1'} events=[]
           query kind=CLIENT status=UNSET attrs={db.statement='select 22'} events=[]
         """,
+    "partial": """
+        /home kind=SERVER status=UNSET attrs={http.status_code=200} events=[]
+          render kind=INTERNAL status=UNSET attrs={template='home.html'} events=[]
+        """,
+    "stats_app": "",
 }
+#: Metric streams, where a program records any.
+METRICS = {
+    "stats_app": """
+        last_response_bytes gauge {method='GET'} 300
+        last_response_bytes gauge {method='POST'} 50
+        latency_count sum {method='GET'} 2
+        latency_count sum {method='POST'} 1
+        latency_distribution histogram {method='GET'} (2, 75.0, [1, 0, 1, 0])
+        latency_distribution histogram {method='POST'} (1, 20.0, [0, 1, 0, 0])
+        response_bytes sum {} 450
+        """,
+}
+#: Programs the migration converts entirely: they run without the bridge.
+FULLY_MIGRATED = frozenset({"nested", "pairs", "stats_app"})
 
 
-def _run(variant: str, program: Path) -> str:
-    result = subprocess.run(
-        [sys.executable, str(DRIVER), variant, str(program)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout.strip()
+def _sections(output: str) -> list[str]:
+    """The driver's sections (separated by ``--`` and ``==`` lines): spans (normalised),
+    [spans (exact),] metric streams."""
+    lines = output.split("\n")
+    cut = lines.index("==")
+    spans, metrics = lines[:cut], lines[cut + 1 :]
+    parts: list[list[str]] = [[]]
+    for line in spans:
+        if line == "--":
+            parts.append([])
+        else:
+            parts[-1].append(line)
+    return ["\n".join(part).strip("\n") for part in (*parts, metrics)]
+
+
+def _expected(table: dict, name: str) -> str:
+    return textwrap.dedent(table.get(name, "")).strip()
 
 
 @pytest.fixture(scope="module")
@@ -61,10 +89,23 @@ def test_every_program_has_an_expected_tree() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_migrated_program_traces_as_opencensus_did(name: str, migrated: Path) -> None:
-    program = migrated / f"{name}.py"
-    assert "opencensus" not in program.read_text(), "the program was not fully migrated"
-    legacy = _run("opencensus", CORPUS / f"{name}.py")
-    normalised, exact = _run("native", program).split("\n--\n")
+def test_legacy_program_under_the_shim_traces_as_opencensus_did(name: str, driver: Driver) -> None:
+    legacy, _ = _sections(driver(DRIVER, "opencensus", CORPUS / f"{name}.py"))
+    normalised, exact, _ = _sections(driver(DRIVER, "bridge", CORPUS / f"{name}.py"))
     assert normalised == legacy
-    assert exact == textwrap.dedent(EXPECTED[name]).strip()
+    assert exact == _expected(EXPECTED, name)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_migrated_program_traces_as_opencensus_did(
+    name: str, migrated: Path, driver: Driver
+) -> None:
+    program = migrated / f"{name}.py"
+    fully = "opencensus" not in program.read_text()
+    assert fully == (name in FULLY_MIGRATED)
+    legacy, legacy_metrics = _sections(driver(DRIVER, "opencensus", CORPUS / f"{name}.py"))
+    normalised, exact, metrics = _sections(driver(DRIVER, "native" if fully else "bridge", program))
+    assert normalised == legacy
+    assert exact == _expected(EXPECTED, name)
+    assert legacy_metrics == _expected(METRICS, name)
+    assert metrics == legacy_metrics

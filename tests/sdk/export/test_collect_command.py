@@ -65,8 +65,9 @@ def test_collect_prints_span_trees_and_metrics_from_grpc_and_http():
         provider.shutdown()
     finally:
         out = stop(process)
-    assert out.count("── 2 span(s) from unknown_service") == 2
-    assert out.count("└─ op ") == 4 and "route=/checkout index=1" in out
+    # Two traces of one span each, sent twice (gRPC, HTTP): printed once per trace.
+    assert out.count("── 1 span(s) from unknown_service") == 2
+    assert out.count("└─ op ") == 2 and "route=/checkout index=1" in out
     assert "── 1 metric(s) from metered\norders sum (shop)\n  value=5 country=fr" in out
     assert "received 3 request(s)" in out
 
@@ -112,5 +113,49 @@ def test_collect_reports_a_busy_port():
             text=True,
             timeout=20,
         )
-    assert result.returncode == 1
-    assert "otelbridge collect:" in result.stderr
+    assert result.returncode == 2
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"otelbridge collect: cannot listen on 127.0.0.1:{port} (--http-port)")
+
+
+def test_a_trace_sent_in_several_requests_prints_as_one_tree():
+    """A client and a server service export their halves apart: one tree, no missing parent."""
+    from otelbridge.sdk.trace import TracerProvider
+    from otelbridge.sdk.trace.export import SimpleSpanProcessor
+
+    process, grpc_endpoint, http_endpoint = start_collect("--window", "0.3")
+    try:
+        exporters = [GrpcExporter(grpc_endpoint), HttpExporter(http_endpoint + "/v1/traces")]
+        providers = []
+        for name, exporter in zip(("frontend", "backend"), exporters):
+            provider = TracerProvider(resource=Resource({"service.name": name}))
+            provider.add_span_processor(SimpleSpanProcessor(exporter))
+            providers.append(provider)
+        front, back = (p.get_tracer("t") for p in providers)
+        with front.start_as_current_span("checkout"), back.start_as_current_span("charge"):
+            pass
+        for provider in providers:
+            provider.shutdown()
+    finally:
+        out = stop(process)
+    assert "── 2 span(s) from backend, frontend" in out
+    assert "(parent missing)" not in out
+    assert "└─ checkout" in out and "   └─ charge" in out
+
+
+def test_bad_arguments_are_one_line_each(tmp_path):
+    def collect(*args: str) -> subprocess.CompletedProcess:
+        command = [sys.executable, "-m", "otelbridge", "collect", "--grpc-port", "0"]
+        return subprocess.run(
+            [*command, "--http-port", "0", *args], capture_output=True, text=True, timeout=20
+        )
+
+    for args, message in (
+        (("--duration", "-1"), "--duration must be a number of seconds above 0, got -1"),
+        (("--output", str(tmp_path / "missing" / "x.jsonl")), "does not exist"),
+        (("--http-port", "70000"), "--http-port must be 0 (any free port) to 65535"),
+    ):
+        result = collect(*args)
+        assert result.returncode == 2
+        (line,) = result.stderr.splitlines()
+        assert line.startswith("otelbridge collect: ") and message in line

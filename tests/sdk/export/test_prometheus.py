@@ -131,6 +131,7 @@ def prometheus_server(tmp_path: Path) -> Iterator[Any]:
                 f"--config.file={config}",
                 f"--storage.tsdb.path={tmp_path / 'data'}",
                 f"--web.listen-address=127.0.0.1:{port}",
+                "--enable-feature=exemplar-storage",  # exemplars readable over the HTTP API
                 "--log.level=warn",
             ],
             stdout=subprocess.DEVNULL,

@@ -142,24 +142,11 @@ def test_same_metrics_as_opentelemetry_sdk(collection: int) -> None:
         assert our_metric[7] == peer_metric[7], our_metric[1]
 
 
-# The peer's exemplar classes are the only public names we do not provide (docs/metrics.md).
-NOT_PROVIDED = {
-    "AlignedHistogramBucketExemplarReservoir",
-    "AlwaysOffExemplarFilter",
-    "AlwaysOnExemplarFilter",
-    "Exemplar",
-    "ExemplarFilter",
-    "ExemplarReservoir",
-    "SimpleFixedSizeExemplarReservoir",
-    "TraceBasedExemplarFilter",
-}
-
-
 @pytest.mark.parametrize("module", ["metrics", "metrics.export", "metrics.view"])
 def test_public_names_match_the_peer(module: str) -> None:
     peer = importlib.import_module(f"opentelemetry.sdk.{module}")
     ours = importlib.import_module(f"otelbridge.sdk.{module}")
-    missing = sorted(set(peer.__all__) - set(ours.__all__) - NOT_PROVIDED)
+    missing = sorted(set(peer.__all__) - set(ours.__all__))
     assert missing == []
-    for name in set(peer.__all__) - NOT_PROVIDED:
+    for name in peer.__all__:
         assert hasattr(ours, name), name

@@ -5,9 +5,6 @@ The caller is a real jaeger-client tracer; the server is a real Flask app on a l
 
 from __future__ import annotations
 
-import threading
-from typing import Iterator
-
 import flask
 import jaeger_client
 import pytest
@@ -15,7 +12,6 @@ import requests
 from jaeger_client.reporter import InMemoryReporter
 from jaeger_client.sampler import ConstSampler
 from opentracing import Format
-from werkzeug.serving import make_server
 
 from otelbridge.sdk.propagation.jaeger import JaegerPropagator
 from otelbridge.sdk.propagation.ottrace import OTTracePropagator
@@ -30,7 +26,7 @@ def shim(provider) -> TracerShim:
 
 
 @pytest.fixture
-def greeter(shim) -> Iterator[str]:
+def greeter(shim, serve_wsgi) -> str:
     """Greets in the language the caller's baggage names, read from each carrier shape."""
     app = flask.Flask("greeter")
 
@@ -41,14 +37,7 @@ def greeter(shim) -> Iterator[str]:
         with shim.start_active_span("greet", child_of=parent) as scope:
             return GREETINGS[scope.span.get_baggage_item("lang") or "en"]
 
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(5)
+    return serve_wsgi(app)
 
 
 @pytest.mark.parametrize("source", ["headers", "environ"])

@@ -13,7 +13,12 @@ from otelbridge.sdk.export._transport._base import (
     parse_timeout,
 )
 from otelbridge.sdk.export._transport._retry import Backoff
-from otelbridge.sdk.export._transport._sender import ExportStats, ResponseType, Sender
+from otelbridge.sdk.export._transport._sender import (
+    ExportStats,
+    ResponseType,
+    Sender,
+    SenderOwner,
+)
 
 __all__ = [
     "Attempt",
@@ -21,6 +26,7 @@ __all__ = [
     "ExportStats",
     "ResponseType",
     "Sender",
+    "SenderOwner",
     "Transport",
     "TransportConfig",
     "parse_timeout",

@@ -177,6 +177,29 @@ class Sender:
         self._transport.close()
 
 
+class SenderOwner:
+    """What an exporter that sends through a :class:`Sender` shows of it: counters, endpoint,
+    ``repr`` (never the headers), and :meth:`stop_retrying` for processors and readers."""
+
+    _sender: Sender
+
+    @property
+    def stats(self) -> ExportStats:
+        """Items exported, given up and rejected by this exporter so far."""
+        return self._sender.stats
+
+    @property
+    def endpoint(self) -> str:
+        return self._sender.config.endpoint
+
+    def stop_retrying(self) -> None:
+        """End a retry wait now and make single attempts from now on (the caller shuts down)."""
+        self._sender.stop_retrying()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__module__}.{type(self).__name__}(endpoint={self.endpoint!r})"
+
+
 def _before_fork(ref: weakref.ReferenceType[Sender]) -> None:
     """Wait for an attempt in flight (at most its timeout; never for a retry wait): gRPC resets
     itself in the child only when no thread is inside a call at the moment of the fork."""

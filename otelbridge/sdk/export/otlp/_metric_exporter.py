@@ -13,7 +13,7 @@ from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import (
 from otelbridge.sdk.environment_variables import (
     OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION,
 )
-from otelbridge.sdk.export._transport import ExportStats, Sender, Transport, TransportConfig
+from otelbridge.sdk.export._transport import Sender, SenderOwner, Transport, TransportConfig
 from otelbridge.sdk.export.otlp.proto.common.metrics_encoder import serialize_metrics
 from otelbridge.sdk.metrics import Histogram
 from otelbridge.sdk.metrics.export import (
@@ -56,7 +56,7 @@ def _data_points(metrics_data: MetricsData) -> int:
     )
 
 
-class TransportMetricExporter(MetricExporter):
+class TransportMetricExporter(SenderOwner, MetricExporter):
     """Encodes each collection into an ``ExportMetricsServiceRequest`` and sends it.
 
     Temporality and histogram aggregation preferences default to
@@ -98,24 +98,8 @@ class TransportMetricExporter(MetricExporter):
         self._sender.give_up(count, delivery.error)
         return MetricExportResult.FAILURE
 
-    def stop_retrying(self) -> None:
-        """End a retry wait now and make single attempts from now on (the reader shuts down)."""
-        self._sender.stop_retrying()
-
     def force_flush(self, timeout_millis: float = 10_000) -> bool:
         return True  # nothing is buffered here; the reader owns the schedule
 
     def shutdown(self, timeout_millis: float = 30_000, **kwargs: Any) -> None:
         self._sender.shutdown(timeout_millis / 1000)
-
-    @property
-    def stats(self) -> ExportStats:
-        """Data points exported, given up and rejected by this exporter so far."""
-        return self._sender.stats
-
-    @property
-    def endpoint(self) -> str:
-        return self._sender.config.endpoint
-
-    def __repr__(self) -> str:
-        return f"{type(self).__module__}.{type(self).__name__}(endpoint={self.endpoint!r})"

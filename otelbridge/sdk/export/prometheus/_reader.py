@@ -2,9 +2,11 @@
 
 It registers a collector with a ``prometheus_client`` registry (the global one by default);
 each scrape runs a collection and converts it: monotonic sums become counters (``_total``),
-other sums and gauges become gauges, explicit-bucket histograms become histograms, and the
-resource becomes ``target_info``. Exponential histograms have no text-format equivalent and
-are skipped. Every series carries ``otel_scope_name`` and ``otel_scope_version`` labels.
+other sums and gauges become gauges, explicit-bucket histograms become histograms, summaries
+become summaries, and the resource becomes ``target_info``. Exponential histograms have no
+text-format equivalent and are skipped. Every series carries ``otel_scope_name`` and
+``otel_scope_version`` labels. Exemplars (shown in the OpenMetrics exposition) go on counters
+and on the histogram bucket their value falls in, with ``trace_id``/``span_id`` labels.
 """
 
 from __future__ import annotations
@@ -12,12 +14,14 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from bisect import bisect_left
 from socketserver import ThreadingMixIn
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from prometheus_client import REGISTRY, CollectorRegistry, make_wsgi_app
 from prometheus_client.metrics_core import Metric as Family
+from prometheus_client.samples import Exemplar as PrometheusExemplar
 
 from otelbridge.sdk.environment_variables import (
     OTEL_EXPORTER_PROMETHEUS_HOST,
@@ -31,6 +35,7 @@ from otelbridge.sdk.metrics.export import (
     MetricReader,
     MetricsData,
     Sum,
+    Summary,
 )
 from otelbridge.sdk.util.instrumentation import InstrumentationScope
 
@@ -39,6 +44,8 @@ _logger = logging.getLogger(__name__)
 DEFAULT_HOST = "localhost"
 DEFAULT_PORT = 9464
 _INF = float("inf")
+# OpenMetrics caps an exemplar's label set at 128 UTF-8 characters (names plus values).
+_EXEMPLAR_LABEL_CHARACTERS = 128
 
 
 def _labels(attributes: Optional[Mapping[str, Any]], extra: Dict[str, str]) -> Dict[str, str]:
@@ -59,10 +66,33 @@ def _family_for(metric: Metric) -> Optional[Tuple[str, str]]:
         return "counter", metric_name(metric.name, metric.unit, is_counter=True, is_gauge=False)
     if isinstance(data, (Sum, Gauge)):
         return "gauge", metric_name(metric.name, metric.unit, is_counter=False, is_gauge=True)
-    if isinstance(data, Histogram):
+    if isinstance(data, (Histogram, Summary)):
         name = metric_name(metric.name, metric.unit, is_counter=False, is_gauge=False)
-        return "histogram", name
+        return ("histogram" if isinstance(data, Histogram) else "summary"), name
     return None
+
+
+def _exemplar(exemplar: Any) -> PrometheusExemplar:
+    """An OpenMetrics exemplar: trace and span ids first, then the filtered attributes that
+    still fit in OpenMetrics' 128-character label budget."""
+    labels: Dict[str, str] = {}
+    if exemplar.trace_id is not None and exemplar.span_id is not None:
+        labels = {"trace_id": f"{exemplar.trace_id:032x}", "span_id": f"{exemplar.span_id:016x}"}
+    used = sum(len(k) + len(v) for k, v in labels.items())
+    for key, value in _labels(exemplar.filtered_attributes, {}).items():
+        used += len(key) + len(value)
+        if used > _EXEMPLAR_LABEL_CHARACTERS:
+            break
+        labels[key] = value
+    return PrometheusExemplar(labels, exemplar.value, exemplar.time_unix_nano / 1e9)
+
+
+def _bucket_exemplars(point: Any) -> Dict[int, PrometheusExemplar]:
+    """The last exemplar of each bucket, by bucket index."""
+    return {
+        bisect_left(point.explicit_bounds, exemplar.value): _exemplar(exemplar)
+        for exemplar in point.exemplars or ()
+    }
 
 
 def _add_samples(family: Family, metric: Metric, scope: InstrumentationScope) -> None:
@@ -71,15 +101,30 @@ def _add_samples(family: Family, metric: Metric, scope: InstrumentationScope) ->
     for point in data.data_points:
         labels = _labels(point.attributes, extra)
         if family.type == "counter":
-            family.add_sample(family.name + "_total", labels, point.value)
+            exemplars = point.exemplars
+            exemplar = _exemplar(exemplars[-1]) if exemplars else None
+            family.add_sample(family.name + "_total", labels, point.value, exemplar=exemplar)
         elif family.type == "gauge":
             family.add_sample(family.name, labels, point.value)
+        elif family.type == "summary":
+            for quantile in point.quantile_values:
+                quantile_labels = {**labels, "quantile": repr(float(quantile.quantile))}
+                family.add_sample(family.name, quantile_labels, quantile.value)
+            family.add_sample(family.name + "_count", labels, point.count)
+            family.add_sample(family.name + "_sum", labels, point.sum)
         else:
+            by_bucket = _bucket_exemplars(point)
             cumulative = 0
-            for bound, count in zip([*point.explicit_bounds, _INF], point.bucket_counts):
+            buckets = zip([*point.explicit_bounds, _INF], point.bucket_counts)
+            for index, (bound, count) in enumerate(buckets):
                 cumulative += count
                 bucket_labels = {**labels, "le": "+Inf" if bound == _INF else repr(float(bound))}
-                family.add_sample(family.name + "_bucket", bucket_labels, cumulative)
+                family.add_sample(
+                    family.name + "_bucket",
+                    bucket_labels,
+                    cumulative,
+                    exemplar=by_bucket.get(index),
+                )
             family.add_sample(family.name + "_count", labels, point.count)
             family.add_sample(family.name + "_sum", labels, point.sum)
 

@@ -12,9 +12,12 @@ from otelbridge.sdk.metrics._point import (
     Metric,
     MetricsData,
     NumberDataPoint,
+    QuantileValue,
     ResourceMetrics,
     ScopeMetrics,
     Sum,
+    Summary,
+    SummaryDataPoint,
 )
 from otelbridge.sdk.metrics._temporality import AggregationTemporality
 from otelbridge.sdk.metrics.export._exporter import (
@@ -54,8 +57,11 @@ __all__ = [
     "MetricsData",
     "NumberDataPoint",
     "PeriodicExportingMetricReader",
+    "QuantileValue",
     "ResourceMetrics",
     "ScopeMetrics",
     "Sum",
+    "Summary",
+    "SummaryDataPoint",
     "preferred_temporality_from_env",
 ]

@@ -73,6 +73,11 @@ class MetricReader(ABC):
         """Add a producer whose metrics join every later collection."""
         self._metric_producers.append(producer)
 
+    def unregister_producer(self, producer: MetricProducer) -> None:
+        """Stop adding ``producer``'s metrics (no-op when it was not registered)."""
+        if producer in self._metric_producers:
+            self._metric_producers.remove(producer)
+
     def _set_collect_callback(self, func: CollectCallback) -> None:
         """Called once by the provider this reader is registered with."""
         if self._collect is not None:

@@ -10,7 +10,7 @@ import logging
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, FrozenSet, List, Optional, Sequence
+from typing import Any, Callable, FrozenSet, List, Optional, Sequence
 
 from otelbridge.sdk.metrics import _point
 from otelbridge.sdk.metrics._cells import (
@@ -19,6 +19,11 @@ from otelbridge.sdk.metrics._cells import (
     HistogramCellWithoutMinMax,
     LastValueCell,
     SumCell,
+)
+from otelbridge.sdk.metrics._exemplar import (
+    AlignedHistogramBucketExemplarReservoir,
+    ExemplarReservoirBuilder,
+    SimpleFixedSizeExemplarReservoir,
 )
 from otelbridge.sdk.metrics._exponential import MAX_SCALE, MIN_SCALE, ExponentialHistogramCell
 from otelbridge.sdk.metrics._instrument import (
@@ -45,6 +50,8 @@ class StreamSpec:
     temporality: AggregationTemporality
     limit: int
     start: int
+    # The view's exemplar_reservoir_factory: aggregation class -> reservoir builder.
+    reservoir_factory: Optional[Callable[[type], ExemplarReservoirBuilder]] = None
 
 
 def _sum_data(monotonic: bool, points: List[Any], temporality: AggregationTemporality) -> Any:
@@ -63,15 +70,26 @@ def _exponential_data(points: List[Any], temporality: AggregationTemporality) ->
     return _point.ExponentialHistogram(points, temporality)
 
 
+def default_reservoir_factory(aggregation_type: type) -> ExemplarReservoirBuilder:
+    """The spec's default reservoirs: one exemplar per bucket for explicit-bucket
+    histograms, a uniform sample for everything else."""
+    if issubclass(aggregation_type, ExplicitBucketHistogramAggregation):
+        return AlignedHistogramBucketExemplarReservoir
+    return SimpleFixedSizeExemplarReservoir
+
+
 def _make_stream(
     instrument: _Instrument,
     spec: StreamSpec,
     new_cell: CellFactory,
     build: DataBuilder,
+    aggregation: Aggregation,
     *,
     observed_total: bool = False,
+    **reservoir_settings: Any,
 ) -> MetricStream:
     delta = spec.temporality is AggregationTemporality.DELTA
+    factory = spec.reservoir_factory or default_reservoir_factory
     return MetricStream(
         name=spec.name,
         description=spec.description,
@@ -84,6 +102,7 @@ def _make_stream(
         attribute_keys=spec.attribute_keys,
         limit=spec.limit,
         start=spec.start,
+        new_reservoir=partial(factory(type(aggregation)), **reservoir_settings),
     )
 
 
@@ -117,6 +136,7 @@ class SumAggregation(Aggregation):
             spec,
             LastValueCell if observed else SumCell,
             partial(_sum_data, monotonic),
+            self,
             observed_total=observed,
         )
 
@@ -127,7 +147,7 @@ class LastValueAggregation(Aggregation):
     previous collection."""
 
     def _stream(self, instrument: _Instrument, spec: StreamSpec) -> Optional[MetricStream]:
-        return _make_stream(instrument, spec, LastValueCell, _gauge_data)
+        return _make_stream(instrument, spec, LastValueCell, _gauge_data, self)
 
 
 def _check_boundaries(boundaries: Sequence[float]) -> Sequence[float]:
@@ -161,9 +181,11 @@ class ExplicitBucketHistogramAggregation(Aggregation):
         return DEFAULT_BOUNDARIES
 
     def _stream(self, instrument: _Instrument, spec: StreamSpec) -> Optional[MetricStream]:
+        bounds = self._bounds_for(instrument)
         cell = HistogramCell if self._record_min_max else HistogramCellWithoutMinMax
-        new_cell = partial(cell, self._bounds_for(instrument))
-        return _make_stream(instrument, spec, new_cell, _histogram_data)
+        return _make_stream(
+            instrument, spec, partial(cell, bounds), _histogram_data, self, boundaries=list(bounds)
+        )
 
 
 class ExponentialBucketHistogramAggregation(Aggregation):
@@ -185,7 +207,9 @@ class ExponentialBucketHistogramAggregation(Aggregation):
         new_cell = partial(
             ExponentialHistogramCell, self._max_size, self._max_scale, self._record_min_max
         )
-        return _make_stream(instrument, spec, new_cell, _exponential_data)
+        return _make_stream(
+            instrument, spec, new_cell, _exponential_data, self, size=min(20, self._max_size)
+        )
 
 
 class DefaultAggregation(Aggregation):

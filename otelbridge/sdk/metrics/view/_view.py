@@ -16,8 +16,9 @@ class View:
     names are). ``name`` renames the stream, so a view that sets it must select one instrument
     by an exact name. ``attribute_keys`` keeps only those attribute keys; ``aggregation``
     overrides the reader's default; ``aggregation_cardinality_limit`` caps attribute sets.
-    ``exemplar_reservoir_factory`` is accepted for signature compatibility; exemplars are not
-    collected.
+    ``exemplar_reservoir_factory(aggregation_class)`` returns the builder of each series'
+    exemplar reservoir (default: one per bucket for explicit-bucket histograms, else one
+    uniform sample).
     """
 
     def __init__(

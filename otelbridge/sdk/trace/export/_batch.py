@@ -8,7 +8,7 @@ import os
 import threading
 import time
 import weakref
-from typing import Any, Deque, List, Optional
+from typing import TYPE_CHECKING, Deque, List, Optional
 
 from otelbridge.sdk.environment_variables import (
     OTEL_BSP_EXPORT_TIMEOUT,
@@ -17,8 +17,19 @@ from otelbridge.sdk.environment_variables import (
     OTEL_BSP_SCHEDULE_DELAY,
 )
 from otelbridge.sdk.trace._processor import SpanProcessor
-from otelbridge.sdk.trace.export._exporter import deliver_safely, needs_suppression, retrying
+from otelbridge.sdk.trace.export._exporter import (
+    ExportsSpans,
+    deliver_safely,
+    needs_suppression,
+    retrying,
+)
 from otelbridge.sdk.util.env import check_at_least, env_int
+from otelbridge.sdk.util.self_metrics import Counts, meter_provider_for, observe
+
+if TYPE_CHECKING:
+    from opentelemetry.metrics import MeterProvider
+
+    from otelbridge.sdk.trace import ReadableSpan
 
 _logger = logging.getLogger(__name__)
 
@@ -53,16 +64,20 @@ class BatchSpanProcessor(SpanProcessor):
     :meth:`force_flush` and :meth:`shutdown` export everything queued, within
     ``export_timeout_millis``; at shutdown an unreachable receiver is tried once, and what is
     left is counted and logged in one line. After ``os.fork`` the child starts with an empty
-    queue and its own worker thread.
+    queue and its own worker thread. With a ``meter_provider`` (or
+    ``OTEL_PYTHON_SDK_INTERNAL_METRICS_ENABLED=true``) the counters are also published as the
+    ``otel.sdk.processor.span.*`` metrics.
     """
 
     def __init__(
         self,
-        span_exporter: Any,
+        span_exporter: ExportsSpans,
         max_queue_size: Optional[int] = None,
         schedule_delay_millis: Optional[float] = None,
         max_export_batch_size: Optional[int] = None,
         export_timeout_millis: Optional[float] = None,
+        *,
+        meter_provider: Optional[MeterProvider] = None,
     ) -> None:
         self.span_exporter = span_exporter
         self._suppress = needs_suppression(span_exporter)
@@ -91,6 +106,18 @@ class BatchSpanProcessor(SpanProcessor):
         self._shutdown = False
         self._final_deadline = 0.0
         self._start_worker()
+        meters = meter_provider_for(meter_provider)
+        if meters is not None:
+            observe(
+                meters,
+                "batching_span_processor",
+                self,
+                {"otel.sdk.processor.span.processed": BatchSpanProcessor._processed_counts},
+                {
+                    "otel.sdk.processor.span.queue.size": BatchSpanProcessor._queue_size,
+                    "otel.sdk.processor.span.queue.capacity": BatchSpanProcessor._capacity,
+                },
+            )
         ref = weakref.ref(self)
         if hasattr(os, "register_at_fork"):
             os.register_at_fork(after_in_child=lambda: _restart_after_fork(ref))
@@ -104,9 +131,10 @@ class BatchSpanProcessor(SpanProcessor):
         # counted under a lock: `+=` on an attribute is not atomic across threads.
         self._drop_lock = threading.Lock()
         self._given_up = 0  # still queued when shutdown gave up on the receiver
-        self._queue: Deque[Any] = collections.deque()
+        self._processed = 0  # handed to the exporter for good (delivered or failed there)
+        self._queue: Deque[ReadableSpan] = collections.deque()
         #: The oldest batch, handed back by the exporter during an outage.
-        self._held: Optional[List[Any]] = None
+        self._held: Optional[List[ReadableSpan]] = None
         self._retry_at: Optional[float] = None
         self._wake = threading.Event()  # a full batch, a flush or shutdown
         self._urgent = threading.Event()  # a flush or shutdown: ends an outage wait
@@ -134,8 +162,8 @@ class BatchSpanProcessor(SpanProcessor):
         shutdown gave up on it, or ended after shutdown."""
         return self._dropped_late + self._given_up
 
-    def on_end(self, span: Any) -> None:
-        if not span.context.trace_flags & 1:
+    def on_end(self, span: ReadableSpan) -> None:
+        if not span.context.trace_flags & 1:  # type: ignore[union-attr]  # ended spans have one
             return
         if self._shutdown:
             with self._drop_lock:
@@ -208,6 +236,7 @@ class BatchSpanProcessor(SpanProcessor):
             )
             if delivery.ok or delivery.retry_in is None:
                 self._retry_at = None  # delivered, or given up (and counted) by the exporter
+                self._processed += len(batch)
                 continue
             if final:
                 self._give_up(batch, delivery.error)
@@ -216,7 +245,7 @@ class BatchSpanProcessor(SpanProcessor):
             self._retry_at = time.monotonic() + delivery.retry_in
             return False
 
-    def _give_up(self, batch: List[Any], reason: str) -> None:
+    def _give_up(self, batch: List[ReadableSpan], reason: str) -> None:
         """At shutdown: count ``batch`` and everything still queued as lost, in one log line."""
         count = len(batch) + len(self._queue)
         self._queue.clear()
@@ -227,6 +256,21 @@ class BatchSpanProcessor(SpanProcessor):
             reason,
             self.dropped_spans,
         )
+
+    def _processed_counts(self) -> Counts:
+        """For ``otel.sdk.processor.span.processed``: handed over, then each kind of drop."""
+        return (
+            (self._processed, None),
+            (self._dropped, "queue_full"),
+            (self._dropped_late, "already_shutdown"),
+            (self._given_up, "unreachable_at_shutdown"),
+        )
+
+    def _queue_size(self) -> int:
+        return len(self._queue)
+
+    def _capacity(self) -> int:
+        return self.max_queue_size
 
     def _report_drops(self) -> None:
         dropped = self._dropped

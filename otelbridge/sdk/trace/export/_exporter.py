@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import logging
-from typing import TYPE_CHECKING, Any, Optional, Protocol, Sequence
+from typing import TYPE_CHECKING, Optional, Protocol, Sequence
 
 from otelbridge.sdk.trace._context import attach_suppressed, detach
 from otelbridge.sdk.util.delivery import DELIVERED, Delivery
@@ -42,7 +42,16 @@ class SpanExporter:
         return True
 
 
-def needs_suppression(exporter: Any) -> bool:
+class ExportsSpans(Protocol):
+    """What processors need of an exporter: ours (:class:`SpanExporter`) or any other with the
+    same methods, such as opentelemetry-python's."""
+
+    def export(self, spans: Sequence[ReadableSpan]) -> object: ...
+
+    def shutdown(self) -> None: ...
+
+
+def needs_suppression(exporter: object) -> bool:
     """Whether exporting through ``exporter`` must be hidden from instrumentation."""
     return bool(getattr(exporter, "suppress_instrumentation", True))
 
@@ -68,8 +77,8 @@ def retrying(exporter: object) -> Optional[RetryingSpanExporter]:
 
 
 def deliver_safely(
-    exporter: Any,
-    spans: Sequence[Any],
+    exporter: ExportsSpans,
+    spans: Sequence[ReadableSpan],
     suppress: bool = True,
     keeper: Optional[RetryingSpanExporter] = None,
     timeout: Optional[float] = None,

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from otelbridge.sdk.trace._processor import SpanProcessor
-from otelbridge.sdk.trace.export._exporter import deliver_safely, needs_suppression
+from otelbridge.sdk.trace._span_context import SAMPLED, TRACE_FLAGS
+from otelbridge.sdk.trace.export._exporter import ExportsSpans, deliver_safely, needs_suppression
+
+if TYPE_CHECKING:
+    from otelbridge.sdk.trace import ReadableSpan
 
 
 class SimpleSpanProcessor(SpanProcessor):
     """Exports every sampled span synchronously in ``on_end``. Good for tests and debugging;
     use :class:`BatchSpanProcessor` for network exporters."""
 
-    def __init__(self, span_exporter: Any) -> None:
+    def __init__(self, span_exporter: ExportsSpans) -> None:
         self.span_exporter = span_exporter
         self._suppress = needs_suppression(span_exporter)
 
-    def on_end(self, span: Any) -> None:
-        if span.context[3] & 1:  # trace_flags.sampled
+    def on_end(self, span: ReadableSpan) -> None:
+        if span.context[TRACE_FLAGS] & SAMPLED:  # type: ignore[index]  # ended spans have one
             deliver_safely(self.span_exporter, (span,), self._suppress)
 
     def shutdown(self) -> None:

@@ -29,11 +29,12 @@ _logger = logging.getLogger(__name__)
 _NUMBER_ATTRIBUTES = tag(pb.NumberDataPoint, "attributes")
 _HISTOGRAM_ATTRIBUTES = tag(pb.HistogramDataPoint, "attributes")
 _EXPONENTIAL_ATTRIBUTES = tag(pb.ExponentialHistogramDataPoint, "attributes")
+_SUMMARY_ATTRIBUTES = tag(pb.SummaryDataPoint, "attributes")
 _EXEMPLAR_ATTRIBUTES = tag(pb.Exemplar, "filtered_attributes")
 
 
-def _exemplars(point: Any, target: Any) -> None:
-    for exemplar in getattr(point, "exemplars", None) or ():
+def _exemplars(exemplars: Sequence[Any], target: Any) -> None:
+    for exemplar in exemplars:
         encoded = target.add(time_unix_nano=exemplar.time_unix_nano)
         if exemplar.span_id is not None and exemplar.trace_id is not None:
             encoded.span_id = exemplar.span_id.to_bytes(8, "big")
@@ -53,6 +54,7 @@ _HISTOGRAM_FIELDS = (
     *_SUM_FIELDS,
     *("count", "sum", "bucket_counts", "explicit_bounds", "min", "max"),
 )
+_SUMMARY_FIELDS = (*_SUM_FIELDS, "count", "sum")
 _EXPONENTIAL_FIELDS = (
     *_SUM_FIELDS,
     *("count", "sum", "scale", "zero_count", "flags", "min", "max"),
@@ -63,7 +65,9 @@ def _add_point(target: Any, point: Any, fields: Sequence[str], attributes_field:
     """Append a data point with ``fields`` copied from ``point``, its attributes and exemplars."""
     encoded = target.add(**{name: getattr(point, name) for name in fields})
     encoded.MergeFromString(encode_attributes(point.attributes, attributes_field))
-    _exemplars(point, encoded.exemplars)
+    exemplars = getattr(point, "exemplars", None)
+    if exemplars:  # summary points have none
+        _exemplars(exemplars, encoded.exemplars)
     return encoded
 
 
@@ -92,6 +96,13 @@ def _exponential_points(points: Sequence[Any], target: Any) -> None:
                 field.bucket_counts.extend(buckets.bucket_counts)
 
 
+def _summary_points(points: Sequence[Any], target: Any) -> None:
+    for point in points:
+        encoded = _add_point(target, point, _SUMMARY_FIELDS, _SUMMARY_ATTRIBUTES)
+        for quantile in point.quantile_values:
+            encoded.quantile_values.add(quantile=quantile.quantile, value=quantile.value)
+
+
 def _encode_metric(metric: Any, encoded: Any) -> None:
     data = metric.data
     kind = type(data).__name__
@@ -107,6 +118,8 @@ def _encode_metric(metric: Any, encoded: Any) -> None:
     elif kind == "ExponentialHistogram":
         encoded.exponential_histogram.aggregation_temporality = data.aggregation_temporality
         _exponential_points(data.data_points, encoded.exponential_histogram.data_points)
+    elif kind == "Summary":
+        _summary_points(data.data_points, encoded.summary.data_points)
     else:
         _logger.warning("Skipping metric %r: unsupported data type %s", metric.name, kind)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
 
@@ -11,12 +11,16 @@ from otelbridge.sdk.export._transport._http import HttpTransport
 from otelbridge.sdk.export.otlp._config import HTTP_PROTOBUF, Headers, resolve
 from otelbridge.sdk.export.otlp.proto.common.trace_encoder import serialize_spans
 
+if TYPE_CHECKING:
+    from opentelemetry.metrics import MeterProvider
+
 
 class OTLPSpanExporter(TransportSpanExporter):
     """POSTs spans as binary protobuf (default ``http://localhost:4318/v1/traces``).
 
     Unset arguments come from ``OTEL_EXPORTER_OTLP_TRACES_*`` then ``OTEL_EXPORTER_OTLP_*``;
-    ``timeout`` is in seconds, ``compression`` is ``"gzip"`` or ``"none"``.
+    ``timeout`` is in seconds, ``compression`` is ``"gzip"`` or ``"none"``; ``meter_provider``
+    publishes :attr:`stats` as metrics (see :mod:`otelbridge.sdk.util.self_metrics`).
     """
 
     def __init__(
@@ -28,6 +32,8 @@ class OTLPSpanExporter(TransportSpanExporter):
         headers: Headers = None,
         timeout: Optional[float] = None,
         compression: Optional[str] = None,
+        *,
+        meter_provider: Optional[MeterProvider] = None,
     ) -> None:
         config = resolve(
             "traces",
@@ -46,4 +52,6 @@ class OTLPSpanExporter(TransportSpanExporter):
             serialize_spans,
             trace_service_pb2.ExportTraceServiceResponse,
             "rejected_spans",
+            "otlp_http_span_exporter",
+            meter_provider,
         )

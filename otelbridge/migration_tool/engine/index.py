@@ -1,0 +1,737 @@
+"""The whole-project index: what each name of each module is, inferred across modules.
+
+Every candidate file is read once with Python's ``ast`` (a C parser, a few per cent of a LibCST
+parse) into a symbol table: module globals (every binding, in any order), functions and methods
+(parameters, defaults, annotations, the values they return, their local bindings, the members
+called on each receiver), class attributes (``self.x = ...`` in any method), imports, and every
+call. Then the kind of each symbol is inferred, library-agnostically, with a client's
+:class:`Rules` (which external names make which kinds, what a member of a kind returns, which
+members betray a kind), until nothing changes:
+
+- a global, an attribute or a function's result is the join of every value bound to it;
+- a parameter is the join of its default, its annotation and the arguments of every call site in
+  the project; with none of them, the members called on it are the evidence (the kind is then
+  marked as inferred from usage);
+- a name imported from another project module is that module's symbol (re-exports followed);
+- a symbol a file's migration keeps on the legacy API (:meth:`ProjectIndex.keep`) is *kept*,
+  and so is everything that flows into it or out of it: flows are converted together or kept
+  together.
+
+Joins ignore ``None``; two different kinds make ``unknown``; ``kept`` wins over everything. Cycles
+between modules, star imports and dynamic ``getattr`` only make kinds unknown: each round reads
+the previous round's table, and the rounds stop when it is stable (or after ``MAX_ROUNDS``).
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from dataclasses import dataclass, field
+from typing import Iterable, Optional, Protocol, Sequence
+
+from otelbridge.migration_tool.engine.expr import NONE, OPAQUE, Expr, dotted, from_ast
+
+UNKNOWN = "unknown"
+#: The kind a client gives what the new API makes (already migrated code, on a second run).
+MIGRATED = "migrated"
+MAX_ROUNDS = 8
+
+
+class Rules(Protocol):
+    """What one legacy library contributes to the inference (kinds are the client's strings)."""
+
+    #: the kind that means "kept on the legacy API"
+    kept: str
+
+    def external(self, qualified: str, called: bool) -> Optional[str]:
+        """The kind of ``qualified`` (``opentracing.tracer``) or of calling it."""
+
+    def member(self, owner: str, member: str, called: bool) -> Optional[str]:
+        """The kind of ``<owner kind>.member`` or of calling it."""
+
+    def evidence(self, member: str) -> Optional[str]:
+        """The kind an object of unknown origin must be to have ``member`` called on it."""
+
+    def annotation(self, qualified: str) -> Optional[str]:
+        """The kind a parameter annotated with ``qualified`` (``opentracing.Tracer``) holds."""
+
+
+@dataclass
+class Function:
+    qualname: str
+    cls: Optional[str]
+    params: list[str]
+    #: the first parameter is the instance (a method that is not a staticmethod)
+    bound: bool
+    is_property: bool
+    defaults: dict[str, Expr] = field(default_factory=dict)
+    annotations: dict[str, str] = field(default_factory=dict)
+    returns: list[Expr] = field(default_factory=list)
+    locals: dict[str, list[Expr]] = field(default_factory=dict)
+    #: receiver (a name or ``self.<attr>``) -> members called or read on it
+    uses: dict[Expr, set[str]] = field(default_factory=dict)
+
+
+@dataclass
+class Call:
+    func: Expr
+    args: list[Expr]
+    keywords: dict[str, Expr]
+    context: Optional[Function]
+
+
+@dataclass
+class Module:
+    name: str
+    path: str
+    imports: dict[str, tuple[str, Optional[str]]] = field(default_factory=dict)
+    globals: dict[str, list[Expr]] = field(default_factory=dict)
+    functions: dict[str, Function] = field(default_factory=dict)
+    #: class name -> attribute -> [(value, qualname of the method that sets it)]
+    classes: dict[str, dict[str, list[tuple[Expr, str]]]] = field(default_factory=dict)
+    calls: list[Call] = field(default_factory=list)
+    #: module-level uses of names (receivers), as for functions
+    uses: dict[Expr, set[str]] = field(default_factory=dict)
+    #: names and ``self.<name>`` read other than as the function of a call: functions handed
+    #: out as values (callbacks) can be called from anywhere, so their parameters are unknown
+    referenced: set[str] = field(default_factory=set)
+
+
+def module_name(path: str) -> str:
+    """The dotted name ``path`` is imported by: up through the directories that are packages."""
+    directory, base = os.path.split(os.path.abspath(path))
+    parts = [] if base == "__init__.py" else [os.path.splitext(base)[0]]
+    while os.path.exists(os.path.join(directory, "__init__.py")):
+        directory, package = os.path.split(directory)
+        parts.insert(0, package)
+    return ".".join(parts) or os.path.splitext(base)[0]
+
+
+class _Reader(ast.NodeVisitor):
+    """Builds one :class:`Module` from its ``ast``."""
+
+    def __init__(self, module: Module) -> None:
+        self.m = module
+        self.stack: list[Function] = []
+        self.classes: list[str] = []
+        self.prefix: list[str] = []
+
+    # -- scopes ------------------------------------------------------------------------------
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        qual = ".".join([*self.prefix, node.name])
+        self.m.classes.setdefault(qual, {})
+        if not self.stack:
+            self.m.globals.setdefault(node.name, [])
+        self.classes.append(qual)
+        self.prefix.append(node.name)
+        saved, self.stack = self.stack, []
+        for statement in node.body:
+            self.visit(statement)
+        self.stack = saved
+        self.prefix.pop()
+        self.classes.pop()
+
+    def visit_FunctionDef(self, node: ast.AST) -> None:
+        assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        decorators = {dotted(from_ast(d)) for d in node.decorator_list}
+        in_class = bool(self.classes) and not self.stack
+        args = node.args
+        positional = [a.arg for a in (*args.posonlyargs, *args.args)]
+        params = [*positional, *(a.arg for a in args.kwonlyargs)]
+        function = Function(
+            ".".join([*self.prefix, node.name]),
+            self.classes[-1] if in_class else None,
+            params,
+            in_class and "staticmethod" not in decorators and "classmethod" not in decorators,
+            in_class
+            and bool(decorators & {"property", "cached_property", "functools.cached_property"}),
+        )
+        defaults = [*([None] * (len(positional) - len(args.defaults))), *args.defaults]
+        for name, default in zip(positional, defaults):
+            if default is not None:
+                function.defaults[name] = from_ast(default)
+        for arg, default in zip(args.kwonlyargs, args.kw_defaults):
+            if default is not None:
+                function.defaults[arg.arg] = from_ast(default)
+        for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs):
+            annotation = dotted(from_ast(arg.annotation)) if arg.annotation else None
+            if annotation:
+                function.annotations[arg.arg] = annotation
+        self.m.functions[function.qualname] = function
+        if not self.stack and not in_class:
+            self.m.globals.setdefault(node.name, [])
+        self.stack.append(function)
+        self.prefix.append(node.name)
+        for statement in node.body:
+            self.visit(statement)
+        self.prefix.pop()
+        self.stack.pop()
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_Lambda(self, node: ast.Lambda) -> None:
+        self.visit(node.body)
+
+    # -- bindings ----------------------------------------------------------------------------
+    def _bind(self, target: ast.AST, value: Expr) -> None:
+        if isinstance(target, ast.Name):
+            table = self.stack[-1].locals if self.stack else self.m.globals
+            table.setdefault(target.id, []).append(value)
+        elif (
+            isinstance(target, ast.Attribute)
+            and isinstance(target.value, ast.Name)
+            and self.stack
+            and self.stack[-1].cls is not None
+            and self.stack[-1].params[:1] == [target.value.id]
+        ):
+            attrs = self.m.classes[self.stack[-1].cls]
+            attrs.setdefault(target.attr, []).append((value, self.stack[-1].qualname))
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                self._bind(element, OPAQUE)
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        value = from_ast(node.value)
+        for target in node.targets:
+            self._bind(target, value)
+        self.generic_visit(node)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        if node.value is not None:
+            self._bind(node.target, from_ast(node.value))
+        self.generic_visit(node)
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        self._bind(node.target, OPAQUE)
+        self.generic_visit(node)
+
+    def visit_For(self, node: ast.AST) -> None:
+        self._bind(node.target, OPAQUE)  # type: ignore[attr-defined]
+        self.generic_visit(node)
+
+    visit_AsyncFor = visit_For
+
+    def visit_withitem(self, node: ast.withitem) -> None:
+        if node.optional_vars is not None:
+            self._bind(node.optional_vars, from_ast(node.context_expr))
+        self.generic_visit(node)
+
+    def visit_NamedExpr(self, node: ast.NamedExpr) -> None:
+        self._bind(node.target, from_ast(node.value))
+        self.generic_visit(node)
+
+    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
+        if node.name and self.stack:
+            self.stack[-1].locals.setdefault(node.name, []).append(OPAQUE)
+        self.generic_visit(node)
+
+    def visit_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            if alias.asname:
+                self.m.imports[alias.asname] = (alias.name, None)
+            else:
+                top = alias.name.split(".")[0]
+                self.m.imports[top] = (top, None)
+            if self.stack:
+                self.stack[-1].locals.pop(alias.asname or alias.name.split(".")[0], None)
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        base = _absolute(self.m, node.module, node.level)
+        for alias in node.names:
+            if alias.name == "*":
+                continue
+            self.m.imports[alias.asname or alias.name] = (base, alias.name)
+
+    def visit_Return(self, node: ast.Return) -> None:
+        if self.stack:
+            self.stack[-1].returns.append(from_ast(node.value) if node.value else NONE)
+        self.generic_visit(node)
+
+    # -- uses --------------------------------------------------------------------------------
+    def visit_Attribute(self, node: ast.Attribute, called: bool = False) -> None:
+        if isinstance(node.ctx, ast.Load) and not called:
+            self.m.referenced.add(node.attr)
+        receiver = from_ast(node.value)
+        if receiver[0] == "name" or (receiver[0] == "attr" and receiver[1][0] == "name"):  # type: ignore[index]
+            uses = self.stack[-1].uses if self.stack else self.m.uses
+            uses.setdefault(receiver, set()).add(node.attr)
+        self.generic_visit(node)
+
+    def visit_Name(self, node: ast.Name) -> None:
+        if isinstance(node.ctx, ast.Load):
+            self.m.referenced.add(node.id)
+
+    def _visit_callee(self, func: ast.AST) -> None:
+        """The function of a call: its own name is not a reference, what it is made of is."""
+        if isinstance(func, ast.Name):
+            return
+        if isinstance(func, ast.Attribute):
+            self.visit_Attribute(func, called=True)
+            return
+        self.visit(func)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        if not any(isinstance(a, ast.Starred) for a in node.args) and all(
+            k.arg is not None for k in node.keywords
+        ):
+            self.m.calls.append(
+                Call(
+                    from_ast(node.func),
+                    [from_ast(a) for a in node.args],
+                    {str(k.arg): from_ast(k.value) for k in node.keywords},
+                    self.stack[-1] if self.stack else None,
+                )
+            )
+        self._visit_callee(node.func)
+        for item in (*node.args, *node.keywords):
+            self.visit(item)
+
+
+def _absolute(module: Module, name: Optional[str], level: int) -> str:
+    if not level:
+        return name or ""
+    package = module.name.split(".")
+    if not module.path.endswith("__init__.py"):
+        package = package[:-1]
+    if level > 1:
+        package = package[: len(package) - (level - 1)]
+    return ".".join([*package, *([name] if name else [])])
+
+
+def read_module(path: str, source: str) -> Optional[Module]:
+    """The symbol table of one file, or ``None`` if it does not parse (it is reported later)."""
+    try:
+        tree = ast.parse(source, path)
+    except (SyntaxError, ValueError):
+        return None
+    module = Module(module_name(path), os.path.abspath(path))
+    _Reader(module).visit(tree)
+    return module
+
+
+class ProjectIndex:
+    """Kinds of the symbols of every indexed module; see the module docstring."""
+
+    def __init__(self, modules: Iterable[Module], rules: Rules) -> None:
+        self.rules = rules
+        self.modules: dict[str, list[Module]] = {}
+        self.by_path: dict[str, Module] = {}
+        for module in modules:
+            self.modules.setdefault(module.name, []).append(module)
+            self.by_path[module.path] = module
+        self._table: dict[tuple, Optional[str]] = {}
+        self._previous: dict[tuple, Optional[str]] = {}
+        self._active: set[tuple] = set()
+        self._arguments: dict[tuple, list[tuple[Module, Optional[Function], Expr]]] = {}
+        self._seeds: set[tuple] = set()
+        self._referenced = set().union(*(m.referenced for m in self.by_path.values()))
+        #: symbols whose kind came from the members called on them
+        self.from_usage: set[tuple] = set()
+        self._solve()
+
+    # -- solving -----------------------------------------------------------------------------
+    def _solve(self) -> None:
+        for _ in range(MAX_ROUNDS):
+            self._table = {}
+            self.from_usage = set()
+            self._arguments = self._collect_arguments()
+            for module in self.by_path.values():
+                for function in module.functions.values():
+                    for param in function.params:
+                        self.param(module, function, param)
+                    self.returns(module, function)
+                for cls, attrs in module.classes.items():
+                    for attr in attrs:
+                        self.member(module, cls, attr)
+                for name in module.globals:
+                    self.global_value(module, name)
+            if self._table == self._previous:
+                return
+            self._previous = self._table
+
+    def _collect_arguments(self) -> dict[tuple, list[tuple[Module, Optional[Function], Expr]]]:
+        found: dict[tuple, list[tuple[Module, Optional[Function], Expr]]] = {}
+        for module in self.by_path.values():
+            for call in module.calls:
+                target = self.callee(module, call.context, call.func)
+                if target is None:
+                    continue
+                owner, function, skip = target
+                positional = function.params[1:] if skip else function.params
+                pairs = list(zip(positional, call.args)) + list(call.keywords.items())
+                for param, value in pairs:
+                    key = ("param", owner.path, function.qualname, param)
+                    found.setdefault(key, []).append((module, call.context, value))
+        return found
+
+    def _symbol(self, key: tuple, compute) -> Optional[str]:  # type: ignore[no-untyped-def]
+        if key in self._table:
+            return self._table[key]
+        if key in self._active:
+            return self._previous.get(key)
+        self._active.add(key)
+        try:
+            found = compute()
+        finally:
+            self._active.discard(key)
+        if key in self._seeds and found is not None:
+            found = self.rules.kept
+        self._table[key] = found
+        return found
+
+    def join(self, values: Iterable[Optional[str]]) -> Optional[str]:
+        found = {v for v in values if v is not None}
+        if not found:
+            return None
+        if self.rules.kept in found:
+            return self.rules.kept
+        return found.pop() if len(found) == 1 else UNKNOWN
+
+    # -- symbols -----------------------------------------------------------------------------
+    def global_value(self, module: Module, name: str) -> Optional[str]:
+        def compute() -> Optional[str]:
+            if f"{name}" in module.functions and module.functions[name].cls is None:
+                return f"function:{module.path}:{name}"
+            if name in module.classes:
+                return f"class:{module.path}:{name}"
+            values = module.globals.get(name)
+            if values:
+                return self.join(self.value(module, None, v) for v in values)
+            if name in module.imports:
+                return self.imported(module, name)
+            return None
+
+        return self._symbol(("global", module.path, name), compute)
+
+    def imported(self, module: Module, local: str) -> Optional[str]:
+        source, name = module.imports[local]
+        if name is None:
+            target = self.resolve(source, module)
+            return f"module:{target.path}" if target else f"qual:{source}"
+        target = self.resolve(source, module)
+        if target is None:
+            return f"qual:{source}.{name}"
+        if name in target.globals or name in target.imports or name in target.functions:
+            return self.global_value(target, name)
+        sub = self.resolve(f"{source}.{name}", module)
+        return f"module:{sub.path}" if sub else None
+
+    def resolve(self, name: str, near: Module) -> Optional[Module]:
+        """The project module imported as ``name`` from ``near`` (the closest one by path)."""
+        candidates = self.modules.get(name)
+        if not candidates:
+            return None
+        if len(candidates) == 1:
+            return candidates[0]
+        return max(candidates, key=lambda m: len(os.path.commonpath([m.path, near.path])))
+
+    def returns(self, module: Module, function: Function) -> Optional[str]:
+        return self._symbol(
+            ("return", module.path, function.qualname),
+            lambda: self.join(self.value(module, function, v) for v in function.returns),
+        )
+
+    def member(self, module: Module, cls: str, attr: str) -> Optional[str]:
+        def compute() -> Optional[str]:
+            method = module.functions.get(f"{cls}.{attr}")
+            if method is not None:
+                if method.is_property:
+                    return self.returns(module, method)
+                return f"function:{module.path}:{method.qualname}"
+            values = module.classes.get(cls, {}).get(attr)
+            if not values:
+                return None
+            return self.join(self.value(module, module.functions[q], v) for v, q in values)
+
+        found = self._symbol(("attr", module.path, cls, attr), compute)
+        if found is None and cls in module.classes:
+            key = ("attr", module.path, cls, attr)
+            return self._by_usage(key, self._attr_uses(module, cls, attr))
+        return found
+
+    def _attr_uses(self, module: Module, cls: str, attr: str) -> set[str]:
+        members: set[str] = set()
+        for function in module.functions.values():
+            if function.cls == cls and function.params:
+                members |= function.uses.get(("attr", ("name", function.params[0]), attr), set())
+        return members
+
+    def param(self, module: Module, function: Function, name: str) -> Optional[str]:
+        key = ("param", module.path, function.qualname, name)
+        if function.bound and function.params[:1] == [name]:
+            return f"instance:{module.path}:{function.cls}" if function.cls else None
+
+        if function.qualname.rpartition(".")[2] in self._referenced:
+            return UNKNOWN  # handed out as a callback: called from where we cannot see
+
+        def compute() -> Optional[str]:
+            values = []
+            if name in function.defaults:
+                values.append(self.value(module, None, function.defaults[name]))
+            if name in function.annotations:
+                values.append(self._annotation(module, function.annotations[name]))
+            for caller, context, value in self._arguments.get(key, ()):
+                values.append(self.value(caller, context, value))
+            return self.join(values)
+
+        found = self._symbol(key, compute)
+        if found is None:
+            return self._by_usage(key, function.uses.get(("name", name), set()))
+        return found
+
+    def _annotation(self, module: Module, annotation: str) -> Optional[str]:
+        head, _, rest = annotation.partition(".")
+        if head in module.imports:
+            source, name = module.imports[head]
+            annotation = ".".join(p for p in (source, name, rest) if p)
+        return self.rules.annotation(annotation)
+
+    def _by_usage(self, key: tuple, members: set[str]) -> Optional[str]:
+        kinds = {self.rules.evidence(m) for m in members} - {None}
+        if len(kinds) != 1:
+            return None
+        kind = kinds.pop()
+        if key in self._seeds:
+            kind = self.rules.kept
+        self.from_usage.add(key)
+        return kind
+
+    # -- expressions -------------------------------------------------------------------------
+    def value(self, module: Module, function: Optional[Function], expr: Expr) -> Optional[str]:
+        """The kind of ``expr`` evaluated in ``function`` (``None``: module level) of ``module``."""
+        head = expr[0]
+        if head == "name":
+            name = str(expr[1])
+            if function is not None:
+                if name in function.params:
+                    return self.param(module, function, name)
+                if name in function.locals:
+                    key = ("local", module.path, function.qualname, name)
+                    return self._symbol(
+                        key,
+                        lambda: self.join(
+                            self.value(module, function, v) for v in function.locals[name]
+                        ),
+                    )
+                outer = self._enclosing(module, function)
+                if outer is not None:
+                    return self.value(module, outer, expr)
+            return self.global_value(module, name)
+        if head == "attr":
+            owner_expr, attr = expr[1], str(expr[2])
+            if (
+                function is not None
+                and function.cls is not None
+                and function.bound
+                and owner_expr == ("name", function.params[0])
+            ):
+                return self.member(module, function.cls, attr)
+            return self._attribute(self.value(module, function, owner_expr), attr, False)  # type: ignore[arg-type]
+        if head == "call":
+            func = expr[1]
+            if func[0] == "attr":  # type: ignore[index]
+                owner = self.value(module, function, func[1])  # type: ignore[index]
+                if owner is not None and owner.startswith(("instance:", "class:", "module:")):
+                    return self._call(self._attribute(owner, str(func[2]), True))  # type: ignore[index]
+                return self._attribute(owner, str(func[2]), True)  # type: ignore[index]
+            return self._call(self.value(module, function, func))  # type: ignore[arg-type]
+        if head == "join":
+            return self.join(self.value(module, function, v) for v in expr[1])  # type: ignore[union-attr]
+        return UNKNOWN if head == "opaque" else None
+
+    def _enclosing(self, module: Module, function: Function) -> Optional[Function]:
+        qualname = function.qualname.rpartition(".")[0]
+        while qualname:
+            outer = module.functions.get(qualname)
+            if outer is not None:
+                return outer
+            qualname = qualname.rpartition(".")[0]
+        return None
+
+    def _attribute(self, owner: Optional[str], attr: str, called: bool) -> Optional[str]:
+        if owner is None or owner == UNKNOWN:
+            return None
+        if owner == self.rules.kept:
+            return owner
+        prefix, _, rest = owner.partition(":")
+        if prefix == "qual":
+            found = self.rules.external(f"{rest}.{attr}", called)
+            return found if found is not None or called else f"qual:{rest}.{attr}"
+        if prefix == "module":
+            target = self.by_path.get(rest)
+            return None if target is None else self.global_value(target, attr)
+        if prefix in ("instance", "class"):
+            path, _, cls = rest.partition(":")
+            target = self.by_path.get(path)
+            return None if target is None else self.member(target, cls, attr)
+        if prefix == "function":
+            return None
+        return self.rules.member(owner, attr, called)
+
+    def _call(self, value: Optional[str]) -> Optional[str]:
+        if value is None:
+            return None
+        prefix, _, rest = value.partition(":")
+        if prefix == "function":
+            path, _, qualname = rest.partition(":")
+            module = self.by_path[path]
+            return self.returns(module, module.functions[qualname])
+        if prefix == "class":
+            return f"instance:{rest}"
+        if prefix == "qual":
+            return self.rules.external(rest, called=True)
+        return value if value == self.rules.kept else None
+
+    def callee(
+        self, module: Module, function: Optional[Function], func: Expr
+    ) -> Optional[tuple[Module, Function, bool]]:
+        """The project function a call of ``func`` runs, and whether its first parameter is
+        filled by the instance (methods, constructors)."""
+        if func[0] == "attr":
+            owner = self.value(module, function, func[1])  # type: ignore[arg-type]
+            target = self._attribute(owner, str(func[2]), True) if owner else None
+            bound = owner is not None and owner.startswith("instance:")
+        else:
+            target, bound = self.value(module, function, func), False
+        if target is None:
+            return None
+        prefix, _, rest = target.partition(":")
+        if prefix == "class":
+            path, _, cls = rest.partition(":")
+            owner_module = self.by_path.get(path)
+            init = owner_module.functions.get(f"{cls}.__init__") if owner_module else None
+            return (owner_module, init, True) if owner_module and init else None
+        if prefix == "function":
+            path, _, qualname = rest.partition(":")
+            owner_module = self.by_path[path]
+            called = owner_module.functions[qualname]
+            return owner_module, called, bound and called.bound
+        return None
+
+    # -- feedback from the per-file rewrite ---------------------------------------------------
+    def keep(self, keys: Iterable[tuple]) -> bool:
+        """Symbols a file kept on the legacy API (a site there could not be converted): they,
+        and whatever flows into or out of them, are kept everywhere. True if anything changed."""
+        new = set(keys) - self._seeds
+        if not new:
+            return False
+        before = dict(self._previous)
+        self._seeds |= new
+        self._previous = {}
+        self._solve()
+        return self._previous != before
+
+    def symbol_for(self, module: Module, qualname: Optional[str], expr: Expr) -> Optional[tuple]:
+        """The project symbol ``expr`` reads (a parameter, global, attribute, function result,
+        followed through imports and single local bindings), if any."""
+        return self._key(module, self.function(module, qualname), expr, 0)
+
+    def _key(
+        self, module: Module, function: Optional[Function], expr: Expr, depth: int
+    ) -> Optional[tuple]:
+        if depth > 20:
+            return None
+        head = expr[0]
+        if head == "name":
+            name = str(expr[1])
+            if function is not None:
+                if name in function.params:
+                    return ("param", module.path, function.qualname, name)
+                values = function.locals.get(name)
+                if values is not None:
+                    if len(values) == 1:
+                        return self._key(module, function, values[0], depth + 1)
+                    return None
+                outer = self._enclosing(module, function)
+                if outer is not None:
+                    return self._key(module, outer, expr, depth + 1)
+            if name in module.imports and name not in module.globals:
+                source, imported = module.imports[name]
+                target = self.resolve(source, module) if imported else None
+                if target is not None and imported is not None:
+                    return self._key(target, None, ("name", imported), depth + 1)
+                return None
+            return ("global", module.path, name) if name in module.globals else None
+        if head == "attr":
+            owner_expr, attr = expr[1], str(expr[2])
+            if (
+                function is not None
+                and function.cls
+                and function.bound
+                and owner_expr == ("name", function.params[0])
+            ):
+                return self._attr_key(module, function.cls, attr)
+            owner = self.value(module, function, owner_expr)  # type: ignore[arg-type]
+            prefix, _, rest = (owner or "").partition(":")
+            if prefix in ("instance", "class"):
+                path, _, cls = rest.partition(":")
+                target = self.by_path.get(path)
+                return self._attr_key(target, cls, attr) if target else None
+            if prefix == "module":
+                target = self.by_path.get(rest)
+                return self._key(target, None, ("name", attr), depth + 1) if target else None
+            return None
+        if head == "call":
+            target = self.callee(module, function, expr[1])  # type: ignore[arg-type]
+            if target is None or target[1].qualname.endswith(".__init__"):
+                return None
+            return ("return", target[0].path, target[1].qualname)
+        return None
+
+    def symbols_of(self, module: Module) -> set[tuple]:
+        """Every symbol ``module`` defines or reads from another project module (for a file
+        left unchanged, which keeps all of them on the legacy API)."""
+        keys: set[tuple] = {("global", module.path, name) for name in module.globals}
+        for function in module.functions.values():
+            keys.add(("return", module.path, function.qualname))
+            keys |= {("param", module.path, function.qualname, p) for p in function.params}
+        for cls, attrs in module.classes.items():
+            keys |= {self._attr_key(module, cls, attr) for attr in attrs}
+        for local in module.imports:
+            key = self._key(module, None, ("name", local), 0)
+            if key is not None:
+                keys.add(key)
+        return keys
+
+    def _attr_key(self, module: Module, cls: str, attr: str) -> tuple:
+        method = module.functions.get(f"{cls}.{attr}")
+        if method is not None and method.is_property:
+            return ("return", module.path, method.qualname)
+        return ("attr", module.path, cls, attr)
+
+    # -- questions from the per-file rewrite -------------------------------------------------
+    def module_at(self, path: str) -> Optional[Module]:
+        return self.by_path.get(os.path.abspath(path))
+
+    def function(self, module: Module, qualname: Optional[str]) -> Optional[Function]:
+        return module.functions.get(qualname) if qualname else None
+
+    def kind(self, module: Module, qualname: Optional[str], expr: Expr) -> Optional[str]:
+        """The kind of a LibCST expression (reduced by ``expr.from_cst``) where it stands."""
+        return self.value(module, self.function(module, qualname), expr)
+
+    def param_kinds(
+        self, module: Module, qualname: Optional[str], func: Expr
+    ) -> Optional[tuple[Sequence[str], dict[str, Optional[str]]]]:
+        """For a call of ``func``: the parameters its positional arguments fill, and the kind
+        of every parameter of the project function it calls (``None``: not a project call)."""
+        target = self.callee(module, self.function(module, qualname), func)
+        if target is None:
+            return None
+        owner, called, skip = target
+        kinds = {p: self.param(owner, called, p) for p in called.params}
+        return (called.params[1:] if skip else called.params), kinds
+
+    def symbol_kind(self, key: tuple) -> Optional[str]:
+        """The kind of a symbol named by :meth:`symbol_for` (as solved)."""
+        return self._table.get(key, self._previous.get(key))
+
+    def return_kind(self, module: Module, qualname: Optional[str]) -> Optional[str]:
+        function = self.function(module, qualname)
+        return None if function is None else self.returns(module, function)
+
+
+def build(paths: Sequence[str], sources: dict[str, str], rules: Rules) -> ProjectIndex:
+    """The index of the given files (``sources``: path -> text of each candidate)."""
+    modules = [m for m in (read_module(p, sources[p]) for p in paths if p in sources) if m]
+    return ProjectIndex(modules, rules)

@@ -1,0 +1,106 @@
+"""What one file's migration shares with the other files of the project, in both directions.
+
+The whole-project index (``engine/index.py``) gives a file the kinds of what it reads from other
+modules; the file's own partial conversion (``legacy.py``) may then keep some of those objects on
+OpenTracing (a site using them could not be converted), or keep something it hands out (a
+function's result, an attribute, a module global, an argument of a project function). Either way
+the other end must be kept too, or one side would call the OpenTracing API on an OpenTelemetry
+object:
+
+- :func:`kept_symbols` names the shared symbols this file keeps; the runner feeds them back to
+  the index (:meth:`ProjectIndex.keep`) and migrates the project again until nothing more is kept;
+- :func:`kept_sinks` flags what this file hands to a symbol the index says is kept, so that the
+  partial conversion keeps it here too.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator, Optional
+
+import libcst as cst
+
+from otelbridge.migration_tool.engine.expr import from_cst
+from otelbridge.migration_tool.model import CONVERTIBLE, Kind
+from otelbridge.migration_tool.state import Flag, MigrationState
+from otelbridge.migration_tool.walk import walk
+
+_SHARED = ("param", "return", "attr", "global")
+
+
+def _flows(state: MigrationState) -> Iterator[tuple[tuple, cst.BaseExpression]]:
+    """Each value the file hands to a shared symbol: ``(symbol, value)``."""
+    model = state.model
+    assert model.project is not None
+    index, module = model.project
+    for node in walk(state.wrapper.module):
+        if isinstance(node, cst.Return) and node.value is not None:
+            qualname = model.qualname(node.value)
+            if qualname:
+                yield ("return", module.path, qualname), node.value
+        elif isinstance(node, cst.Assign):
+            for target in node.targets:
+                key = index.symbol_for(
+                    module, model.qualname(target.target), from_cst(target.target)
+                )
+                if key is not None and key[0] in ("attr", "global"):
+                    yield key, node.value
+        elif isinstance(node, cst.Call) and node.args:
+            yield from _arguments(state, node)
+
+
+def _arguments(state: MigrationState, call: cst.Call) -> Iterator[tuple[tuple, cst.BaseExpression]]:
+    model = state.model
+    assert model.project is not None
+    index, module = model.project
+    qualname = model.qualname(call)
+    target = index.callee(module, index.function(module, qualname), from_cst(call.func))
+    if target is None:
+        return
+    owner, function, skip = target
+    positional = function.params[1:] if skip else function.params
+    for number, item in enumerate(call.args):
+        name: Optional[str] = None
+        if item.keyword is not None:
+            name = item.keyword.value
+        elif not item.star and number < len(positional):
+            name = positional[number]
+        if name is not None:
+            yield ("param", owner.path, function.qualname, name), item.value
+
+
+def kept_symbols(state: MigrationState) -> set[tuple]:
+    """Project symbols the file in ``state`` keeps on OpenTracing."""
+    model = state.model
+    if model.project is None:
+        return set()
+    index, module = model.project
+    keys: set[tuple] = set()
+    for node in model.frozen:  # an object from elsewhere, used at a site kept here
+        if node in model.from_project and isinstance(node, cst.BaseExpression):
+            key = index.symbol_for(module, model.qualname(node), from_cst(node))
+            if key is not None and key[0] in _SHARED:
+                keys.add(key)
+    for key, value in _flows(state):  # something kept here, handed out
+        if model.kind(value) is Kind.LEGACY:
+            keys.add(key)
+    return keys
+
+
+KEPT_FLOW = "{kind} handed to {what}, kept on OpenTracing elsewhere in the project: kept too"
+
+
+def kept_sinks(state: MigrationState) -> list[Flag]:
+    """Sites handing a convertible object to a shared symbol the index keeps on OpenTracing."""
+    model = state.model
+    if model.project is None:
+        return []
+    index, _ = model.project
+    flags = []
+    for key, value in _flows(state):
+        kind = model.kind(value)
+        if kind in CONVERTIBLE and index.symbol_kind(key) == Kind.LEGACY.value:
+            assert kind is not None
+            what = {"param": "a parameter", "return": "the callers", "attr": "an attribute"}
+            reason = KEPT_FLOW.format(kind=kind.value, what=what.get(key[0], "a module global"))
+            flags.append(Flag(None, value, "kept-flow", reason))
+    return flags

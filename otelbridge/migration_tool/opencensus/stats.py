@@ -1,0 +1,523 @@
+"""OpenCensus stats -> OpenTelemetry instruments and Views, for the stats of one module.
+
+Each measure becomes one instrument per kind its registered views need (Distribution ->
+histogram, with the bounds as ``explicit_bucket_boundaries_advisory``; Sum -> counter; LastValue ->
+gauge; Count -> a counter that adds 1). Each OpenCensus view becomes an OpenTelemetry ``View``
+keeping its name, description, columns (as ``attribute_keys``) and aggregation, so the metric
+names and shapes stay what dashboards expect; they are handed to one ``configure(views=[...])``.
+``mmap.measure_*_put(m, v); mmap.record(tag_map)`` becomes ``m.add/record/set(v, attributes)``
+with the tag map's keys and values.
+
+A module's stats convert together or not at all: an instrument must never meet an OpenCensus
+``measure_*_put``. So every measure, view, registration and recording of the module must be
+understood (measures, tag keys, views and registrations at module level, recordings as one
+measurement map and one tag map in one block); otherwise nothing changes and the leftover pass
+marks each site. Measures used by other modules, and context tags (``record()`` without a tag
+map), keep the module on OpenCensus.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING, Callable, Optional, Union
+
+import libcst as cst
+
+from otelbridge.migration_tool.findings import TODO_PREFIX, Finding
+from otelbridge.migration_tool.transforms.arguments import keyword
+from otelbridge.migration_tool.transforms.base import arg, has_star_args, literal
+from otelbridge.migration_tool.walk import walk
+
+if TYPE_CHECKING:
+    from otelbridge.migration_tool.opencensus.traces import OpenCensusTraces
+
+_STATS = "opencensus.stats."
+MEASURES = {_STATS + "measure.MeasureInt", _STATS + "measure.MeasureFloat"}
+VIEW = _STATS + "view.View"
+TAG_KEY = "opencensus.tags.tag_key.TagKey"
+TAG_VALUE = "opencensus.tags.tag_value.TagValue"
+TAG_MAP = "opencensus.tags.tag_map.TagMap"
+STATS_SINGLETON = _STATS + "stats.stats"
+#: OpenCensus aggregation -> (instrument kind, OpenTelemetry aggregation class).
+AGGREGATIONS = {
+    _STATS + "aggregation.DistributionAggregation": (
+        "histogram",
+        "ExplicitBucketHistogramAggregation",
+    ),
+    _STATS + "aggregation.SumAggregation": ("counter", "SumAggregation"),
+    _STATS + "aggregation.LastValueAggregation": ("gauge", "LastValueAggregation"),
+    _STATS + "aggregation.CountAggregation": ("count", "SumAggregation"),
+}
+#: Instrument kind -> (meter method, recording method, what is recorded).
+INSTRUMENTS = {
+    "histogram": ("create_histogram", "record"),
+    "counter": ("create_counter", "add"),
+    "gauge": ("create_gauge", "set"),
+    "count": ("create_counter", "add"),
+}
+_ORDER = ("histogram", "counter", "gauge", "count")
+_SIMPLE = (cst.Name, cst.Attribute, cst.Integer, cst.Float)
+VIEWS_NOTE = (
+    "the OpenCensus views of this module: a process calls configure() once, so merge these "
+    "views into the application's configure() if it has another"
+)
+
+
+class Unsupported(Exception):
+    """Something of the module's stats this mapping does not understand (the reason)."""
+
+
+@dataclasses.dataclass
+class Measure:
+    statement: cst.SimpleStatementLine
+    var: str
+    name: str
+    description: str
+    unit: str
+    #: instrument kind -> (variable holding it, instrument name)
+    instruments: dict[str, tuple[str, str]] = dataclasses.field(default_factory=dict)
+    bounds: Optional[list[cst.BaseExpression]] = None
+
+
+@dataclasses.dataclass
+class ViewSpec:
+    statement: cst.SimpleStatementLine
+    var: str
+    name: str
+    description: str
+    columns: list[str]
+    measure: Measure
+    kind: str
+    bounds: Optional[list[cst.BaseExpression]]
+
+
+class Stats:
+    """Plans the stats conversion of one module for :class:`OpenCensusTraces`."""
+
+    def __init__(
+        self, transform: OpenCensusTraces, names: Callable[[cst.CSTNode], set[str]]
+    ) -> None:
+        self._t = transform
+        self._names = names
+        self._measures: dict[str, Measure] = {}
+        self._keys: dict[str, str] = {}
+        self._key_statements: dict[str, cst.CSTNode] = {}
+        self._views: dict[str, ViewSpec] = {}
+        self._registered: list[tuple[cst.CSTNode, ViewSpec]] = []
+        self._holders: list[cst.SimpleStatementLine] = []
+        self._looped: set[cst.CSTNode] = set()
+        #: record statement -> its replacement lines; statements the recordings remove
+        self._records: dict[cst.CSTNode, Callable[[], list[cst.SimpleStatementLine]]] = {}
+        self._removed: list[cst.CSTNode] = []
+
+    def plan(self, module: cst.Module) -> None:
+        if not any(self._names(n) & MEASURES for n in walk(module) if isinstance(n, cst.Call)):
+            return
+        try:
+            self._read_module_level(module)
+            self._read_recordings(module)
+            self._check_every_use(module)
+        except Unsupported as exc:
+            self._t.note_stats_kept(str(exc))
+            return
+        self._apply(module)
+
+    # -- reading ----------------------------------------------------------------------------
+    def _read_module_level(self, module: cst.Module) -> None:
+        for statement in module.body:
+            small = _single(statement)
+            if isinstance(small, cst.Assign) and isinstance(small.value, cst.Call):
+                target = small.targets[0].target if len(small.targets) == 1 else None
+                called = self._names(small.value.func)
+                if not isinstance(target, cst.Name):
+                    continue
+                if called & MEASURES:
+                    self._measures[target.value] = self._measure(
+                        statement, target.value, small.value
+                    )
+                elif TAG_KEY in called:
+                    self._keys[target.value] = self._string(small.value, "name", 0)
+                    self._key_statements[target.value] = statement
+                elif VIEW in called:
+                    self._views[target.value] = self._view(statement, target.value, small.value)
+        looped = self._looped  # the body of a registration loop, read with the loop
+        for statement in walk(module):  # registrations may run in a set-up function
+            if statement in looped:
+                continue
+            small = _single(statement)
+            if isinstance(small, cst.Assign) and self._role(small.value):
+                self._holders.append(statement)  # type: ignore[arg-type]
+            elif isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+                self._registration(statement, small.value)  # type: ignore[arg-type]
+            elif isinstance(statement, cst.For) and self._loop_registration(statement):
+                looped.update(statement.body.body)  # type: ignore[attr-defined]
+        if not self._registered:
+            raise Unsupported("no view of a module-level measure is registered")
+
+    def _measure(self, statement: cst.CSTNode, var: str, call: cst.Call) -> Measure:
+        unit = arg(call, "unit", 2)
+        return Measure(
+            statement,  # type: ignore[arg-type]
+            var,
+            self._string(call, "name", 0),
+            self._string(call, "description", 1),
+            self._literal_string(unit.value) if unit is not None else "",
+        )
+
+    def _view(self, statement: cst.CSTNode, var: str, call: cst.Call) -> ViewSpec:
+        columns = arg(call, "columns", 2)
+        measure = arg(call, "measure", 3)
+        aggregation = arg(call, "aggregation", 4)
+        if columns is None or measure is None or aggregation is None:
+            raise Unsupported("a View() without columns, measure or aggregation")
+        if not isinstance(measure.value, cst.Name) or measure.value.value not in self._measures:
+            raise Unsupported("a view of a measure made in another module or not by name")
+        if not isinstance(columns.value, (cst.List, cst.Tuple)):
+            raise Unsupported("view columns are not a literal list")
+        agg = aggregation.value
+        found = None
+        if isinstance(agg, cst.Call) and not has_star_args(agg):
+            found = next(
+                (AGGREGATIONS[n] for n in self._names(agg.func) if n in AGGREGATIONS), None
+            )
+        if found is None:
+            raise Unsupported("a view aggregation that is not one of OpenCensus' four")
+        bounds = None
+        if found[0] == "histogram":
+            given = arg(agg, "boundaries", 0)  # type: ignore[arg-type]
+            bounds = self._bounds(given.value) if given is not None else []
+        return ViewSpec(
+            statement,  # type: ignore[arg-type]
+            var,
+            self._string(call, "name", 0),
+            self._string(call, "description", 1),
+            [self._column(e.value) for e in columns.value.elements],
+            self._measures[measure.value.value],
+            found[0],
+            bounds,
+        )
+
+    def _bounds(self, node: cst.BaseExpression) -> list[cst.BaseExpression]:
+        if not isinstance(node, (cst.List, cst.Tuple)):
+            raise Unsupported("distribution bounds are not a literal list")
+        bounds = []
+        for element in node.elements:
+            value = literal(element.value)
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise Unsupported("distribution bounds are not literal numbers")
+            if value > 0:  # OpenCensus drops non-positive bounds (with a warning)
+                bounds.append(element.value)
+        return bounds
+
+    def _column(self, node: cst.BaseExpression) -> str:
+        value = literal(node)
+        if isinstance(value, str):
+            return value
+        if isinstance(node, cst.Name) and node.value in self._keys:
+            return self._keys[node.value]
+        if isinstance(node, cst.Call) and TAG_KEY in self._names(node.func):
+            return self._string(node, "name", 0)
+        raise Unsupported("a view column that is not a literal tag key")
+
+    def _registration(
+        self, statement: cst.CSTNode, call: cst.Call, views: Optional[list[cst.Name]] = None
+    ) -> bool:
+        """``view_manager.register_view(v)``; in a loop, ``views`` are the loop's values."""
+        func = call.func
+        if not (isinstance(func, cst.Attribute) and func.attr.value == "register_view"):
+            return False
+        if self._role(func.value) != "view_manager":
+            return False
+        view = call.args[0].value if len(call.args) == 1 else None
+        for name in views if views is not None else [view]:
+            if not isinstance(name, cst.Name) or name.value not in self._views:
+                raise Unsupported("register_view() of a view not made at module level")
+            self._registered.append((statement, self._views[name.value]))  # type: ignore[arg-type]
+        return True
+
+    def _loop_registration(self, loop: cst.For) -> bool:
+        """``for v in (view_a, view_b): view_manager.register_view(v)``."""
+        body = loop.body.body if isinstance(loop.body, cst.IndentedBlock) else ()
+        small = _single(body[0]) if len(body) == 1 else None
+        if not (isinstance(small, cst.Expr) and isinstance(small.value, cst.Call)):
+            return False
+        call = small.value
+        if not (
+            isinstance(loop.target, cst.Name)
+            and isinstance(loop.iter, (cst.List, cst.Tuple))
+            and loop.orelse is None
+            and len(call.args) == 1
+            and isinstance(call.args[0].value, cst.Name)
+            and call.args[0].value.value == loop.target.value
+        ):
+            return False
+        views = [element.value for element in loop.iter.elements]
+        return self._registration(loop, call, views)  # type: ignore[arg-type]
+
+    def _read_recordings(self, module: cst.Module) -> None:
+        for node in walk(module):
+            if isinstance(node, (cst.Module, cst.IndentedBlock)):
+                body = list(node.body)
+                for index, statement in enumerate(body):
+                    small = _single(statement)
+                    if (
+                        isinstance(small, cst.Assign)
+                        and isinstance(small.value, cst.Call)
+                        and isinstance(small.value.func, cst.Attribute)
+                        and small.value.func.attr.value == "new_measurement_map"
+                    ):
+                        self._recording(body, index, small)
+
+    def _recording(self, body: list, index: int, creation: cst.Assign) -> None:
+        target = creation.targets[0].target
+        if not isinstance(target, cst.Name) or len(creation.targets) != 1:
+            raise Unsupported("a measurement map not bound to one name")
+        mmap = target.value
+        puts: list[tuple[Measure, cst.BaseExpression]] = []
+        tags: dict[str, list] = {}
+        removed = [body[index]]
+        for later in body[index + 1 :]:
+            small = _single(later)
+            call = small.value if isinstance(small, cst.Expr) else None
+            if (
+                isinstance(small, cst.Assign)
+                and isinstance(small.value, cst.Call)
+                and isinstance(small.targets[0].target, cst.Name)
+                and TAG_MAP in self._names(small.value.func)
+                and not small.value.args
+            ):
+                tags[small.targets[0].target.value] = []
+                removed.append(later)
+                continue
+            if not isinstance(call, cst.Call) or not isinstance(call.func, cst.Attribute):
+                raise Unsupported(f"{mmap!r} is recorded with other statements in between")
+            receiver, method = call.func.value, call.func.attr.value
+            name = receiver.value if isinstance(receiver, cst.Name) else None
+            if name in tags and method == "insert" and len(call.args) == 2:
+                tags[name].append(
+                    (self._column(call.args[0].value), self._tag_value(call.args[1].value))
+                )
+                removed.append(later)
+            elif name == mmap and method in ("measure_int_put", "measure_float_put"):
+                measure, value = (a.value for a in call.args)
+                if not isinstance(measure, cst.Name) or measure.value not in self._measures:
+                    raise Unsupported("a measure made in another module is recorded")
+                if not isinstance(value, _SIMPLE):
+                    raise Unsupported("a recorded value is not a name or literal")
+                puts.append((self._measures[measure.value], value))
+                removed.append(later)
+            elif name == mmap and method == "record":
+                given = call.args[0].value if call.args else None
+                if not isinstance(given, cst.Name) or given.value not in tags:
+                    raise Unsupported(
+                        "record() with context tags (TagContext) or a tag map made elsewhere: "
+                        "OpenTelemetry has no context tags"
+                    )
+                attributes = tags[given.value]
+                self._removed.extend(removed)
+                self._records[later] = lambda a=attributes: self._recorded(puts, a)  # type: ignore[misc]
+                return
+            else:
+                raise Unsupported(f"{mmap!r} is used for more than puts and one record()")
+        raise Unsupported(f"{mmap!r} is not recorded in the block that made it")
+
+    def _tag_value(self, node: cst.BaseExpression) -> cst.BaseExpression:
+        if (
+            isinstance(node, cst.Call)
+            and TAG_VALUE in self._names(node.func)
+            and len(node.args) == 1
+        ):
+            return node.args[0].value
+        return node
+
+    def _check_every_use(self, module: cst.Module) -> None:
+        """No measure is used anywhere but in what this plan rewrites; tag keys used only there
+        go with it."""
+        claimed = {s for s, _ in self._registered} | set(self._records) | set(self._removed)
+        claimed |= {m.statement for m in self._measures.values()}
+        claimed |= {v.statement for v in self._views.values()} | set(self._holders) | self._looped
+        holders = {_target(h): h for h in self._holders}
+        unclaimed = [  # imports name modules, they read nothing
+            s
+            for s in walk(module, (cst.Import, cst.ImportFrom))
+            if isinstance(s, cst.SimpleStatementLine)
+            and s not in claimed
+            and not isinstance(s.body[0], (cst.Import, cst.ImportFrom))
+        ]
+        while unclaimed:  # a holder kept for what stays keeps the holders it reads
+            kept = []
+            for statement in unclaimed:
+                for node in walk(statement):
+                    if not isinstance(node, cst.Name):
+                        continue
+                    if node.value in self._measures:
+                        raise Unsupported(f"measure {node.value!r} is used elsewhere")
+                    if statement not in self._key_statements.values():
+                        self._key_statements.pop(node.value, None)  # the key stays
+                    if node.value in holders:  # still read by what stays (an exporter)
+                        kept.append(holders.pop(node.value))
+            unclaimed = kept
+        self._holders = list(holders.values())
+
+    # -- writing ----------------------------------------------------------------------------
+    def _apply(self, module: cst.Module) -> None:
+        t = self._t
+        for _, view in self._registered:
+            measure = view.measure
+            measure.instruments.setdefault(view.kind, ("", ""))
+            if view.bounds is not None and measure.bounds is None:
+                measure.bounds = view.bounds
+        for measure in self._measures.values():
+            kinds = sorted(measure.instruments, key=_ORDER.index)
+            for position, kind in enumerate(kinds):  # the first kind keeps the measure's names
+                measure.instruments[kind] = (
+                    (measure.var, measure.name)
+                    if position == 0
+                    else (f"{measure.var}_{kind}", f"{measure.name}.{kind}")
+                )
+            lines = [self._instrument_line(measure, kind) for kind in kinds]
+            if lines:
+                lines[0] = lines[0].with_changes(leading_lines=measure.statement.leading_lines)
+            t.replace_statement(measure.statement, lines)
+        for view in self._views.values():
+            t.replace_statement(view.statement, [self._view_line(view)])
+        unused = [*self._removed, *self._holders, *self._key_statements.values()]
+        for statement in dict.fromkeys([*unused, *(s for s, _ in self._registered)]):
+            t.replace_statement(statement, [])
+        for record, build in self._records.items():
+            t.replace_statement(record, build())
+        names = ", ".join(v.var for _, v in self._registered)
+        configure = t.otel(module, "otelbridge.sdk", "configure")
+        line = cst.parse_statement(f"{configure}(views=[{names}])")
+        line = line.with_changes(
+            leading_lines=[
+                cst.EmptyLine(indent=True, comment=cst.Comment(TODO_PREFIX + VIEWS_NOTE))
+            ]
+        )
+        t.state.findings.append(
+            Finding("opencensus-note", VIEWS_NOTE, *t.state.position(self._registered[-1][0]))
+        )
+        t.insert_after(self._configure_anchor(module), line)  # type: ignore[arg-type]
+
+    def _configure_anchor(self, module: cst.Module) -> cst.CSTNode:
+        """Where ``configure(views=...)`` goes: after the last registration when registrations
+        are at module level, else after the last view (set-up runs once, at import)."""
+        body = list(module.body)
+        registrations = [s for s, _ in self._registered]
+        if all(s in body for s in registrations):
+            return max(registrations, key=body.index)
+        return max((v.statement for v in self._views.values()), key=body.index)
+
+    def _instrument_line(self, measure: Measure, kind: str) -> cst.SimpleStatementLine:
+        t = self._t
+        metrics = t.otel(measure.statement, "opentelemetry", "metrics")
+        create = INSTRUMENTS[kind][0]
+        var, name = measure.instruments[kind]
+        args = [cst.Arg(t.string(name))]
+        if measure.unit and kind != "count":
+            args.append(keyword("unit", t.string(measure.unit)))
+        if measure.description:
+            args.append(keyword("description", t.string(measure.description)))
+        if kind == "histogram" and measure.bounds:
+            args.append(
+                keyword(
+                    "explicit_bucket_boundaries_advisory",
+                    cst.List([cst.Element(b) for b in measure.bounds]),
+                )
+            )
+        meter = cst.parse_expression(f"{metrics}.get_meter(__name__).{create}")
+        value = cst.Call(meter, args)
+        target = cst.AssignTarget(cst.Name(var))
+        return cst.SimpleStatementLine([cst.Assign([target], value)])
+
+    def _view_line(self, view: ViewSpec) -> cst.SimpleStatementLine:
+        t = self._t
+        module = "otelbridge.sdk.metrics.view"
+        cls = t.otel(view.statement, module, "View")
+        aggregation_class = AGGREGATIONS[
+            next(n for n in AGGREGATIONS if AGGREGATIONS[n][0] == view.kind)
+        ][1]
+        aggregation_name = t.otel(view.statement, module, aggregation_class)
+        aggregation_args = []
+        if view.kind == "histogram":
+            aggregation_args = [cst.Arg(cst.List([cst.Element(b) for b in view.bounds or []]))]
+        instrument = view.measure.instruments[view.kind][1]
+        keys: cst.BaseExpression = (
+            cst.Set([cst.Element(t.string(c)) for c in view.columns])
+            if view.columns
+            else cst.parse_expression("set()")
+        )
+        call = cst.Call(
+            cst.Name(cls),
+            [
+                keyword("instrument_name", t.string(instrument)),
+                keyword("name", t.string(view.name)),
+                keyword("description", t.string(view.description)),
+                keyword("attribute_keys", keys),
+                keyword("aggregation", cst.Call(cst.Name(aggregation_name), aggregation_args)),
+            ],
+        )
+        target = cst.AssignTarget(cst.Name(view.var))
+        return cst.SimpleStatementLine(
+            [cst.Assign([target], call)], leading_lines=view.statement.leading_lines
+        )
+
+    def _recorded(self, puts: list, attributes: list) -> list[cst.SimpleStatementLine]:
+        lines = []
+        attrs = cst.Dict([cst.DictElement(self._t.string(k), v) for k, v in attributes])
+        for measure, value in puts:
+            for kind in sorted(measure.instruments, key=_ORDER.index):
+                var = measure.instruments[kind][0]
+                method = INSTRUMENTS[kind][1]
+                amount = cst.Integer("1") if kind == "count" else value
+                args = [cst.Arg(amount)] + ([cst.Arg(attrs)] if attributes else [])
+                call = cst.Call(cst.Attribute(cst.Name(var), cst.Name(method)), args)
+                lines.append(cst.SimpleStatementLine([cst.Expr(call)]))
+        return lines
+
+    # -- helpers ----------------------------------------------------------------------------
+    def _role(self, node: cst.BaseExpression) -> Optional[str]:
+        """``stats``, ``view_manager`` or ``recorder`` for OpenCensus' stats singleton and its
+        parts, through local names bound to them."""
+        names = self._names(node)
+        if STATS_SINGLETON in names:
+            return "stats"
+        for suffix, role in ((".view_manager", "view_manager"), (".stats_recorder", "recorder")):
+            if STATS_SINGLETON + suffix in names:
+                return role
+        if isinstance(node, cst.Attribute) and self._role(node.value) == "stats":
+            return {"view_manager": "view_manager", "stats_recorder": "recorder"}.get(
+                node.attr.value
+            )
+        if isinstance(node, cst.Name):
+            values = self._t.bound_values(node)
+            roles = {self._role(v) for v in values}
+            return roles.pop() if len(roles) == 1 else None
+        return None
+
+    def _string(self, call: cst.Call, keyword_name: str, position: int) -> str:
+        given = arg(call, keyword_name, position)
+        if given is None:
+            raise Unsupported(f"no literal {keyword_name}")
+        return self._literal_string(given.value)
+
+    @staticmethod
+    def _literal_string(node: cst.BaseExpression) -> str:
+        value = literal(node)
+        if not isinstance(value, str):
+            raise Unsupported("a measure or view name, description or unit is not a literal")
+        return value
+
+
+def _single(statement: cst.CSTNode) -> Union[cst.BaseSmallStatement, None]:
+    if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+        return statement.body[0]
+    return None
+
+
+def _target(statement: cst.CSTNode) -> str:
+    """The name a one-name assignment statement binds."""
+    small = _single(statement)
+    assert isinstance(small, cst.Assign)
+    target = small.targets[0].target
+    return target.value if isinstance(target, cst.Name) else ""
