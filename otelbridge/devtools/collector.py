@@ -11,8 +11,9 @@ import json
 import threading
 from typing import IO, Any, Dict, List, Optional
 
-from otelbridge.devtools.receiver import ExportRequest, OTLPReceiver, to_otlp_json
+from otelbridge.devtools.receiver import ExportRequest, OTLPReceiver
 from otelbridge.devtools.span_tree import SpanRecord, render_span_tree
+from otelbridge.sdk.export.otlp.proto.common._json import to_otlp_json
 
 _KINDS = {1: "INTERNAL", 2: "SERVER", 3: "CLIENT", 4: "PRODUCER", 5: "CONSUMER"}
 _STATUSES = {0: "UNSET", 1: "OK", 2: "ERROR"}

@@ -1,4 +1,4 @@
-"""A small OTLP receiver: gRPC and HTTP/protobuf, traces and metrics, for development and tests.
+"""A small OTLP receiver (gRPC, HTTP/protobuf, HTTP/JSON; traces and metrics) for tests and dev.
 
 It decodes requests with the official generated types, then hands each one to a ``consumer``
 callable. A consumer that raises :class:`Throttled` makes the receiver answer the way a busy
@@ -8,7 +8,6 @@ clients can be tested against real backpressure. Production users run an OpenTel
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import gzip
 import json
@@ -28,6 +27,11 @@ from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2, metric
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2, trace_service_pb2_grpc
 
 from otelbridge.sdk.export._transport._rpc_status import STATUS_DETAILS_KEY, encode_status
+from otelbridge.sdk.export.otlp.proto.common._json import (
+    CONTENT_TYPE as JSON_CONTENT_TYPE,
+)
+from otelbridge.sdk.export.otlp.proto.common._json import dumps as json_dumps
+from otelbridge.sdk.export.otlp.proto.common._json import from_otlp_json
 
 _logger = logging.getLogger(__name__)
 
@@ -123,24 +127,48 @@ class _HttpHandler(BaseHTTPRequestHandler):
             return
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         request_type, response_type = route
+        # The response uses the request's encoding, as OTLP/HTTP requires.
+        as_json = self.headers.get("Content-Type", "").startswith(JSON_CONTENT_TYPE)
         try:
             if self.headers.get("Content-Encoding", "").lower() == "gzip":
                 body = gzip.decompress(body)
-            if self.headers.get("Content-Type", "").startswith("application/json"):
+            if as_json:
                 request = from_otlp_json(json.loads(body), request_type)
             else:
                 request = request_type.FromString(body)
         except (OSError, EOFError, zlib.error, ValueError, json_format.ParseError) as error:
-            self._reply(400, encode_status(3, f"cannot decode request: {error}"))
+            self._reply_status(400, 3, f"cannot decode request: {error}", as_json)
             return
         try:
             rejected = self.server.consumer(request)
         except Throttled as throttled:
             headers = {"Retry-After": str(math.ceil(throttled.retry_after))}
-            status = encode_status(_UNAVAILABLE, str(throttled), throttled.retry_after)
-            self._reply(503, status, headers=headers)
+            self._reply_status(
+                503, _UNAVAILABLE, str(throttled), as_json, throttled.retry_after, headers
+            )
             return
-        self._reply(200, _response(response_type, rejected).SerializeToString())
+        response = _response(response_type, rejected)
+        if as_json:
+            self._reply(200, json_dumps(response), JSON_CONTENT_TYPE)
+        else:
+            self._reply(200, response.SerializeToString())
+
+    def _reply_status(
+        self,
+        status: int,
+        code: int,
+        message: str,
+        as_json: bool,
+        retry_after: Optional[float] = None,
+        headers: Optional[Dict[str, str]] = None,
+    ) -> None:
+        """An error response whose body is a ``google.rpc.Status``: binary with its RetryInfo,
+        or JSON with code and message (the delay is then in ``Retry-After`` only)."""
+        if as_json:
+            body = json.dumps({"code": code, "message": message}).encode()
+            self._reply(status, body, JSON_CONTENT_TYPE, headers)
+        else:
+            self._reply(status, encode_status(code, message, retry_after), headers=headers)
 
     def _reply(
         self,
@@ -319,36 +347,3 @@ class OTLPReceiver:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
-
-
-_ID_FIELDS = frozenset({"traceId", "spanId", "parentSpanId"})
-
-
-def _convert_ids(node: Any, convert: Callable[[str], str]) -> Any:
-    if isinstance(node, dict):
-        return {
-            key: convert(value) if key in _ID_FIELDS else _convert_ids(value, convert)
-            for key, value in node.items()
-        }
-    if isinstance(node, list):
-        return [_convert_ids(item, convert) for item in node]
-    return node
-
-
-def _base64_to_hex(value: str) -> str:
-    return base64.b64decode(value).hex()
-
-
-def _hex_to_base64(value: str) -> str:
-    return base64.b64encode(bytes.fromhex(value)).decode()
-
-
-def to_otlp_json(request: ExportRequest) -> Dict[str, Any]:
-    """The OTLP/JSON form of a request: protobuf JSON with hex ids and integer enums."""
-    as_dict = json_format.MessageToDict(request, use_integers_for_enums=True)
-    return _convert_ids(as_dict, _base64_to_hex)  # type: ignore[no-any-return]
-
-
-def from_otlp_json(data: Dict[str, Any], request_type: Any) -> Any:
-    """Parse an OTLP/JSON request (hex ids) into the generated ``request_type``."""
-    return json_format.ParseDict(_convert_ids(data, _hex_to_base64), request_type())

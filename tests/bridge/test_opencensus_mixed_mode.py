@@ -12,7 +12,8 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from otelbridge.devtools.receiver import OTLPReceiver, to_otlp_json
+from otelbridge.devtools.receiver import OTLPReceiver
+from otelbridge.sdk.export.otlp.proto.common._json import to_otlp_json
 
 APPS = Path(__file__).parent / "opencensus_apps"
 

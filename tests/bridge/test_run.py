@@ -158,8 +158,8 @@ def test_a_jaeger_client_app_runs_unchanged_on_the_bridge(tmp_path) -> None:
         ("OTEL_TRACES_EXPORTER", "consol", "none, console, "),
         ("OTEL_METRICS_EXPORTER", "promethus", "none, console, "),
         ("OTEL_PROPAGATORS", "tracecontext,jaegr", "none, tracecontext, baggage, "),
-        ("OTEL_EXPORTER_OTLP_PROTOCOL", "http/jsn", "grpc, http/protobuf"),
-        ("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "grcp", "grpc, http/protobuf"),
+        ("OTEL_EXPORTER_OTLP_PROTOCOL", "http/jsn", "grpc, http/protobuf, http/json"),
+        ("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "grcp", "grpc, http/protobuf, http/json"),
         ("OTEL_TRACES_SAMPLER", "always", "always_on, always_off, traceidratio, "),
     ],
 )

@@ -20,7 +20,7 @@ from otelbridge.sdk.environment_variables import (
     OTEL_METRICS_EXPORTER,
     OTEL_TRACES_EXPORTER,
 )
-from otelbridge.sdk.export.otlp._config import GRPC, HTTP_PROTOBUF, signal_variable
+from otelbridge.sdk.export.otlp._config import PROTOCOLS, signal_variable
 from otelbridge.sdk.propagation.registry import (
     ALIAS_PREFIX,
     DEFAULT,
@@ -29,8 +29,6 @@ from otelbridge.sdk.propagation.registry import (
 )
 from otelbridge.sdk.trace.sampling import sampler_from_env
 from otelbridge.sdk.util.entry_points import entry_points_in
-
-_PROTOCOLS = (GRPC, HTTP_PROTOBUF)
 
 
 def check_environment(overrides: Mapping[str, Any] = {}) -> None:
@@ -53,8 +51,8 @@ def check_environment(overrides: Mapping[str, Any] = {}) -> None:
             OTEL_EXPORTER_OTLP_PROTOCOL,
         ):
             value = os.environ.get(variable, "").strip()
-            if value and value not in _PROTOCOLS:
-                raise unknown_value(variable, value, _PROTOCOLS)
+            if value and value not in PROTOCOLS:
+                raise unknown_value(variable, value, PROTOCOLS)
     if "propagators" not in overrides:
         check_propagators()
 

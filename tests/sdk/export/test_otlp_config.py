@@ -94,10 +94,11 @@ def test_protocol_selection_and_fallback(caplog):
         "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL": "http/protobuf",
     }
     assert resolve_protocol("metrics", environ) == "http/protobuf"
+    assert resolve_protocol("traces", {"OTEL_EXPORTER_OTLP_PROTOCOL": "http/json"}) == "http/json"
     assert (
-        resolve_protocol("traces", {"OTEL_EXPORTER_OTLP_PROTOCOL": "http/json"}) == "http/protobuf"
+        resolve_protocol("traces", {"OTEL_EXPORTER_OTLP_PROTOCOL": "http/xml"}) == "http/protobuf"
     )
-    assert "Unsupported OTLP protocol 'http/json'" in caplog.text
+    assert "Unsupported OTLP protocol 'http/xml'" in caplog.text
 
 
 def test_invalid_values_fall_back_to_defaults(caplog):

@@ -172,7 +172,12 @@ def test_unreachable_receiver_is_a_failed_export():
 
 
 @pytest.mark.parametrize(
-    ("protocol", "expected"), [("grpc", GrpcMetricExporter), ("http/protobuf", HttpMetricExporter)]
+    ("protocol", "expected"),
+    [
+        ("grpc", GrpcMetricExporter),
+        ("http/protobuf", HttpMetricExporter),
+        ("http/json", HttpMetricExporter),
+    ],
 )
 def test_configure_builds_the_otlp_metric_exporter(monkeypatch, protocol, expected):
     monkeypatch.setenv("OTEL_METRICS_EXPORTER", "otlp")

@@ -69,7 +69,12 @@ def test_shutdown_flushes_what_is_queued(collected, protocol):
 
 @pytest.mark.parametrize(
     ("protocol", "expected"),
-    [("grpc", GrpcExporter), ("http/protobuf", HttpExporter), (None, HttpExporter)],
+    [
+        ("grpc", GrpcExporter),
+        ("http/protobuf", HttpExporter),
+        ("http/json", HttpExporter),
+        (None, HttpExporter),
+    ],
 )
 def test_configure_picks_the_otlp_transport_from_the_protocol(monkeypatch, protocol, expected):
     monkeypatch.setenv("OTEL_TRACES_EXPORTER", "otlp")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email.utils
 import gzip
+import json
 import time
 from typing import Any, Dict, Optional
 
@@ -31,8 +32,19 @@ def parse_retry_after(value: Optional[str]) -> Optional[float]:
     return max(when.timestamp() - time.time(), 0.0)
 
 
+def _json_status_message(data: bytes) -> str:
+    """The ``message`` of a JSON ``google.rpc.Status`` body; empty when it is not one."""
+    try:
+        status = json.loads(data)
+    except ValueError:
+        return ""
+    message = status.get("message") if isinstance(status, dict) else None
+    return message if isinstance(message, str) else ""
+
+
 class HttpTransport:
-    """POSTs bodies (``application/x-protobuf`` by default) over a keep-alive connection pool."""
+    """POSTs bodies (``application/x-protobuf`` by default, ``application/json`` for OTLP/JSON)
+    over a keep-alive connection pool."""
 
     def __init__(
         self, config: TransportConfig, content_type: str = "application/x-protobuf"
@@ -80,8 +92,11 @@ class HttpTransport:
         if 200 <= status < 300:
             return Attempt(ok=True, response=response.data)
         message, retry_info = "", None
-        if response.headers.get("Content-Type", "").startswith("application/x-protobuf"):
+        response_type = response.headers.get("Content-Type", "")
+        if response_type.startswith("application/x-protobuf"):
             message, retry_info = decode_status(response.data or b"")
+        elif response_type.startswith("application/json"):
+            message = _json_status_message(response.data or b"")
         retry_after = parse_retry_after(response.headers.get("Retry-After"))
         return Attempt(
             ok=False,

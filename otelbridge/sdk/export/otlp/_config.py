@@ -29,6 +29,8 @@ _logger = logging.getLogger(__name__)
 
 GRPC = "grpc"
 HTTP_PROTOBUF = "http/protobuf"
+HTTP_JSON = "http/json"
+PROTOCOLS = (GRPC, HTTP_PROTOBUF, HTTP_JSON)
 _DEFAULT_ENDPOINTS = {GRPC: "http://localhost:4317", HTTP_PROTOBUF: "http://localhost:4318"}
 _HTTP_PATHS = {"traces": "v1/traces", "metrics": "v1/metrics"}
 
@@ -66,10 +68,11 @@ def parse_headers(text: Optional[str]) -> Dict[str, str]:
 
 
 def resolve_protocol(signal: str, environ: Optional[Mapping[str, str]] = None) -> str:
-    """The configured OTLP protocol for ``signal``: ``grpc`` or ``http/protobuf`` (default)."""
+    """The configured OTLP protocol for ``signal``: ``grpc``, ``http/protobuf`` (default) or
+    ``http/json``."""
     environ = os.environ if environ is None else environ
     protocol = _env(OTEL_EXPORTER_OTLP_PROTOCOL, signal, environ) or HTTP_PROTOBUF
-    if protocol not in (GRPC, HTTP_PROTOBUF):
+    if protocol not in PROTOCOLS:
         _logger.warning("Unsupported OTLP protocol %r; using %s", protocol, HTTP_PROTOBUF)
         return HTTP_PROTOBUF
     return protocol

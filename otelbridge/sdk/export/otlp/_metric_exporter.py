@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Callable, Dict, Mapping, Optional
 
 from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import (
     ExportMetricsServiceResponse,
@@ -13,7 +13,13 @@ from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import (
 from otelbridge.sdk.environment_variables import (
     OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION,
 )
-from otelbridge.sdk.export._transport import Sender, SenderOwner, Transport, TransportConfig
+from otelbridge.sdk.export._transport import (
+    ResponseType,
+    Sender,
+    SenderOwner,
+    Transport,
+    TransportConfig,
+)
 from otelbridge.sdk.export.otlp.proto.common.metrics_encoder import serialize_metrics
 from otelbridge.sdk.metrics import Histogram
 from otelbridge.sdk.metrics.export import (
@@ -57,7 +63,8 @@ def _data_points(metrics_data: MetricsData) -> int:
 
 
 class TransportMetricExporter(SenderOwner, MetricExporter):
-    """Encodes each collection into an ``ExportMetricsServiceRequest`` and sends it.
+    """Encodes each collection into an ``ExportMetricsServiceRequest`` with ``encode`` (binary
+    protobuf unless given another) and sends it.
 
     Temporality and histogram aggregation preferences default to
     ``OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE`` and
@@ -71,7 +78,10 @@ class TransportMetricExporter(SenderOwner, MetricExporter):
         transport: Transport,
         preferred_temporality: Optional[Mapping[type, AggregationTemporality]] = None,
         preferred_aggregation: Optional[Mapping[type, Aggregation]] = None,
+        encode: Callable[[MetricsData], bytes] = serialize_metrics,
+        response_type: ResponseType = ExportMetricsServiceResponse,  # type: ignore[assignment]
     ) -> None:
+        self._encode = encode
         super().__init__(
             preferred_temporality
             if preferred_temporality is not None
@@ -81,7 +91,7 @@ class TransportMetricExporter(SenderOwner, MetricExporter):
             else preferred_aggregation_from_env(),
         )
         self._sender = Sender(
-            transport, config, "data points", ExportMetricsServiceResponse, "rejected_data_points"
+            transport, config, "data points", response_type, "rejected_data_points"
         )
 
     def export(
@@ -90,9 +100,7 @@ class TransportMetricExporter(SenderOwner, MetricExporter):
         count = _data_points(metrics_data)
         if not count:
             return MetricExportResult.SUCCESS
-        delivery = self._sender.deliver(
-            serialize_metrics(metrics_data), count, timeout_millis / 1000
-        )
+        delivery = self._sender.deliver(self._encode(metrics_data), count, timeout_millis / 1000)
         if delivery.ok:
             return MetricExportResult.SUCCESS
         self._sender.give_up(count, delivery.error)

@@ -2,7 +2,7 @@
 
 ``configure()`` calls these with no arguments; they pick the transport from
 ``OTEL_EXPORTER_OTLP_{TRACES,METRICS}_PROTOCOL`` / ``OTEL_EXPORTER_OTLP_PROTOCOL``
-(``http/protobuf`` by default, as the specification says, or ``grpc``).
+(``http/protobuf`` by default, as the specification says, ``http/json`` or ``grpc``).
 """
 
 from __future__ import annotations

@@ -7,15 +7,26 @@ from __future__ import annotations
 
 from typing import Mapping, Optional
 
+from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import (
+    ExportMetricsServiceResponse,
+)
+
 from otelbridge.sdk.export._transport._http import HttpTransport
 from otelbridge.sdk.export.otlp._config import HTTP_PROTOBUF, Headers, resolve
 from otelbridge.sdk.export.otlp._metric_exporter import TransportMetricExporter
+from otelbridge.sdk.export.otlp.proto.common.metrics_encoder import (
+    encode_metrics,
+    serialize_metrics,
+)
+from otelbridge.sdk.export.otlp.proto.http._encoding import http_encoding
 from otelbridge.sdk.metrics.export import AggregationTemporality
 from otelbridge.sdk.metrics.view import Aggregation
 
 
 class OTLPMetricExporter(TransportMetricExporter):
-    """POSTs metrics as binary protobuf (default ``http://localhost:4318/v1/metrics``).
+    """POSTs metrics as binary protobuf (default ``http://localhost:4318/v1/metrics``), or as
+    OTLP/JSON when ``OTEL_EXPORTER_OTLP_METRICS_PROTOCOL`` / ``OTEL_EXPORTER_OTLP_PROTOCOL`` is
+    ``http/json``.
 
     Unset arguments come from ``OTEL_EXPORTER_OTLP_METRICS_*`` then ``OTEL_EXPORTER_OTLP_*``.
     """
@@ -43,6 +54,14 @@ class OTLPMetricExporter(TransportMetricExporter):
             client_key_file=client_key_file,
             client_certificate_file=client_certificate_file,
         )
+        encoding = http_encoding(
+            "metrics", serialize_metrics, encode_metrics, ExportMetricsServiceResponse
+        )
         super().__init__(
-            config, HttpTransport(config), preferred_temporality, preferred_aggregation
+            config,
+            HttpTransport(config, encoding.content_type),
+            preferred_temporality,
+            preferred_aggregation,
+            encoding.encode,
+            encoding.response_type,
         )

@@ -9,14 +9,17 @@ from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
 from otelbridge.sdk.export._span_exporter import TransportSpanExporter
 from otelbridge.sdk.export._transport._http import HttpTransport
 from otelbridge.sdk.export.otlp._config import HTTP_PROTOBUF, Headers, resolve
-from otelbridge.sdk.export.otlp.proto.common.trace_encoder import serialize_spans
+from otelbridge.sdk.export.otlp.proto.common.trace_encoder import encode_spans, serialize_spans
+from otelbridge.sdk.export.otlp.proto.http._encoding import http_encoding
 
 if TYPE_CHECKING:
     from opentelemetry.metrics import MeterProvider
 
 
 class OTLPSpanExporter(TransportSpanExporter):
-    """POSTs spans as binary protobuf (default ``http://localhost:4318/v1/traces``).
+    """POSTs spans as binary protobuf (default ``http://localhost:4318/v1/traces``), or as
+    OTLP/JSON when ``OTEL_EXPORTER_OTLP_TRACES_PROTOCOL`` / ``OTEL_EXPORTER_OTLP_PROTOCOL`` is
+    ``http/json``.
 
     Unset arguments come from ``OTEL_EXPORTER_OTLP_TRACES_*`` then ``OTEL_EXPORTER_OTLP_*``;
     ``timeout`` is in seconds, ``compression`` is ``"gzip"`` or ``"none"``; ``meter_provider``
@@ -46,11 +49,14 @@ class OTLPSpanExporter(TransportSpanExporter):
             client_key_file=client_key_file,
             client_certificate_file=client_certificate_file,
         )
+        encoding = http_encoding(
+            "traces", serialize_spans, encode_spans, trace_service_pb2.ExportTraceServiceResponse
+        )
         super().__init__(
             config,
-            HttpTransport(config),
-            serialize_spans,
-            trace_service_pb2.ExportTraceServiceResponse,
+            HttpTransport(config, encoding.content_type),
+            encoding.encode,
+            encoding.response_type,
             "rejected_spans",
             "otlp_http_span_exporter",
             meter_provider,
