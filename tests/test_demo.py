@@ -47,7 +47,11 @@ def test_step_1_one_trace_across_the_three_services_under_the_bridge() -> None:
     assert stock == ["apple", "plum"]
     assert out.count("└─ SELECT stock") == 2 and "db.system=sqlite" in out
     assert "shop.Pricing/Quote [CLIENT]" in out and "└─ Quote [SERVER]" in out
-    assert "\nmetrics:\n" in out
+    # OpenCensus stats through the bridge's stats shim: the count and the distribution view.
+    metrics = out.split("\nmetrics:\n", 1)[1]
+    assert "shop/stock_lookups [1] sum (otelbridge.shims.opencensus)" in metrics
+    assert "  value=1 item=apple" in metrics and "  value=1 item=plum" in metrics
+    assert "shop/stock_level [1] histogram" in metrics and "  count=1 sum=12 item=apple" in metrics
 
 
 def test_step_2_prints_the_codemod_diff_and_leaves_the_shop_untouched() -> None:

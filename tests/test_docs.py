@@ -108,6 +108,22 @@ def test_marker_without_a_fence_is_an_error(tmp_path: Path) -> None:
     assert (block.line, block.code, block.exit_status) == (3, "exit 3\n", 3)
 
 
+CODEMOD = re.compile(
+    r"<!-- codemod: before -->\n```python\n(.*?)```\n\n"
+    r"<!-- codemod: after -->\n```python\n(.*?)```",
+    re.S,
+)
+
+
+def test_codemod_shapes_in_migrate_md_are_what_the_codemod_does() -> None:
+    from otelbridge.migration_tool.pipeline import migrate_source
+
+    pairs = CODEMOD.findall((ROOT / "docs" / "migrate.md").read_text(encoding="utf-8"))
+    assert len(pairs) >= 6, "docs/migrate.md lost its before/after pairs"
+    for before, after in pairs:
+        assert migrate_source(before, "example.py").code == after, before
+
+
 def test_configuration_reference_names_every_variable_the_code_reads() -> None:
     """Each ``OTEL_*`` constant of ``otelbridge.sdk.environment_variables`` that some other
     module uses, and ``OTEL_PROPAGATORS``, has a row in docs/configuration.md."""
