@@ -14,26 +14,22 @@ says why.
 
 from __future__ import annotations
 
-import importlib
 import importlib.util
 import logging
-import sys
 import threading
-from typing import Any, Callable, List, Optional
+from typing import Callable, List, Optional
 
-import wrapt
 from opentelemetry.metrics import MeterProvider as ApiMeterProvider
 
+from otelbridge.bridge._after_import import AfterImports
 from otelbridge.sdk.metrics import MeterProvider
 from otelbridge.sdk.metrics.export import MetricReader
 
 _logger = logging.getLogger(__name__)
 _MODULES = ("opencensus.stats.stats", "opencensus.metrics.transport")
 _lock = threading.RLock()  # hooks may run inside patch(), under the lock
-_hooks_registered = False
 _pending: Optional[List[MetricReader]] = None  # readers waiting for OpenCensus to be imported
 _installed: Optional[List[MetricReader]] = None  # readers given the producer
-_installing = False  # the shim's own imports fire the other hook: ignore it meanwhile
 
 
 def available() -> bool:
@@ -47,7 +43,7 @@ def available() -> bool:
 def patch(meter_provider: Optional[ApiMeterProvider]) -> Callable[[], None]:
     """Install the stats shim for ``meter_provider``'s readers once OpenCensus is imported;
     returns the undo step."""
-    global _pending, _hooks_registered
+    global _pending
     if not isinstance(meter_provider, MeterProvider):
         _logger.info(
             "OpenCensus stats are left to OpenCensus: the bridge has no otelbridge "
@@ -59,37 +55,25 @@ def patch(meter_provider: Optional[ApiMeterProvider]) -> Callable[[], None]:
         return _nothing
     with _lock:
         _pending = meter_provider._metric_readers()
-        if not _hooks_registered:
-            _hooks_registered = True
-            for name in _MODULES:
-                wrapt.register_post_import_hook(_on_import, name)  # runs now if imported
-        else:
-            for name in _MODULES:
-                if name in sys.modules:
-                    _on_import(None)
-                    break
+        _hooks.arm()
     return _unpatch
 
 
-def _on_import(module: Any) -> None:
-    global _installed, _installing
+def _on_import() -> None:
+    global _installed
     with _lock:
-        if _pending is None or _installed is not None or _installing:
+        if _pending is None or _installed is not None:
             return
-        _installing = True
-        try:
-            # The stats shim lives in the package of the trace shim, which imports OpenCensus'
-            # tracer; importing that first lets the trace half's own import hook run before
-            # the trace shim is imported, not halfway through its import.
-            importlib.import_module("opencensus.trace.tracer")
-            from otelbridge.shims.opencensus import stats as stats_shim
+        from otelbridge.shims.opencensus import stats as stats_shim
 
-            stats_shim.install()
-        finally:
-            _installing = False
+        stats_shim.install()
         for reader in _pending:
             reader.register_producer(stats_shim.PRODUCER)
         _installed = _pending
+
+
+#: The shim imports these OpenCensus modules itself: patching waits until it is complete.
+_hooks = AfterImports(_MODULES, "otelbridge.shims.opencensus.stats", _on_import, _lock)
 
 
 def _unpatch() -> None:

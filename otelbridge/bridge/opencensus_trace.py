@@ -26,7 +26,6 @@ import importlib
 import importlib.util
 import logging
 import os
-import sys
 import threading
 import weakref
 from typing import TYPE_CHECKING, Any, Callable, List, Optional, Tuple
@@ -34,6 +33,8 @@ from typing import TYPE_CHECKING, Any, Callable, List, Optional, Tuple
 import wrapt
 from opentelemetry import context as context_api
 from opentelemetry import trace as trace_api
+
+from otelbridge.bridge._after_import import AfterImports
 
 if TYPE_CHECKING:
     from otelbridge.shims.opencensus.trace import ContextTracer
@@ -76,7 +77,6 @@ _PROPAGATORS = (
 #: Patched when this module is imported, and while an installation is pending.
 _MODULE = "opencensus.trace.tracer"
 _lock = threading.RLock()  # the import hook may run inside install(), under the lock
-_hook_registered = False
 _pending: Optional[Tuple[trace_api.TracerProvider, bool]] = None  # (provider, configured)
 _undo: Optional[Callable[[], None]] = None
 
@@ -152,18 +152,14 @@ def install(tracer_provider: trace_api.TracerProvider, *, configured: bool) -> C
     the SDK was built from ``OTEL_*``, so ``OTEL_TRACES_EXPORTER`` names the exporters that
     replace OpenCensus'.
     """
-    global _pending, _hook_registered
+    global _pending
     with _lock:
         _pending = (tracer_provider, configured)
-        if not _hook_registered:
-            _hook_registered = True
-            wrapt.register_post_import_hook(_on_import, _MODULE)  # runs now if imported
-        elif _MODULE in sys.modules:
-            _on_import(sys.modules[_MODULE])
+        _hooks.arm()
     return _uninstall
 
 
-def _on_import(module: Any) -> None:
+def _on_import() -> None:
     global _undo
     with _lock:
         if _pending is None or _undo is not None:
@@ -176,6 +172,10 @@ def _on_import(module: Any) -> None:
             names = os.environ.get("OTEL_TRACES_EXPORTER", "").strip() or "otlp"
             destination = f"the OpenTelemetry exporters of OTEL_TRACES_EXPORTER ({names})"
         _undo = patch(tracer_provider, honours_opencensus_samplers(), destination)
+
+
+#: The shim's package imports OpenCensus' tracer: patching waits until the shim is complete.
+_hooks = AfterImports((_MODULE,), "otelbridge.shims.opencensus.trace", _on_import, _lock)
 
 
 def _uninstall() -> None:

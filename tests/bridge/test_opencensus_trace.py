@@ -213,3 +213,42 @@ def test_the_bridge_works_without_opencensus() -> None:
         """
     )
     assert out.splitlines() == ["False", "ok"]
+
+
+@pytest.mark.parametrize(
+    "shim_import",
+    [
+        "import otelbridge.shims.opencensus",
+        "import otelbridge.shims.opencensus.stats",
+        "from otelbridge.shims.opencensus.trace.tracer import Tracer as ShimTracer",
+    ],
+)
+def test_importing_the_shim_after_install_patches_both_halves_once_it_is_complete(
+    shim_import: str,
+) -> None:
+    # The shim imports OpenCensus' tracer itself: the hook fires while the shim is mid-import.
+    out = run_python(
+        f"""
+        from otelbridge.bridge import install
+        from otelbridge.sdk.metrics import MeterProvider
+        from otelbridge.sdk.metrics.export import InMemoryMetricReader
+        from otelbridge.sdk.trace import TracerProvider
+        from otelbridge.sdk.trace.export import SimpleSpanProcessor
+        from otelbridge.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+        exporter = InMemorySpanExporter()
+        provider = TracerProvider(shutdown_on_exit=False)
+        provider.add_span_processor(SimpleSpanProcessor(exporter))
+        meters = MeterProvider(metric_readers=[InMemoryMetricReader()])
+        install(tracer_provider=provider, meter_provider=meters)
+        {shim_import}
+        from opencensus.trace.samplers import AlwaysOnSampler
+        from opencensus.trace.tracer import Tracer
+        from otelbridge.shims.opencensus import stats
+
+        with Tracer(sampler=AlwaysOnSampler()).span("after-shim"):
+            pass
+        print([span.name for span in exporter.get_finished_spans()], stats.installed())
+        """
+    )
+    assert out == "['after-shim'] True"

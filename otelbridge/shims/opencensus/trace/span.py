@@ -173,7 +173,7 @@ class SpanShim:
             kind = self.span_kind
             if kind != _UNSPECIFIED:
                 if type(otel) is SdkSpan:
-                    otel._kind = _convert.otel_kind(kind)
+                    otel.set_kind(_convert.otel_kind(kind))
                 elif otel.is_recording():
                     _warn_kind_lost()
             status = self._status
