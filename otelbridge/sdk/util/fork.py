@@ -10,10 +10,16 @@ import threading
 import weakref
 from typing import Callable, Optional, TypeVar
 
-__all__ = ["register_at_fork", "renew_locks_after_fork"]
+__all__ = ["new_lock_like", "register_at_fork", "renew_locks_after_fork"]
 
 T = TypeVar("T")
 Hook = Callable[[T], None]
+_RLOCK = type(threading.RLock())
+
+
+def new_lock_like(lock: object) -> object:
+    """A new, free lock of the same kind (``RLock`` or ``Lock``)."""
+    return threading.RLock() if isinstance(lock, _RLOCK) else threading.Lock()
 
 
 def register_at_fork(
@@ -43,12 +49,12 @@ def register_at_fork(
 
 
 def renew_locks_after_fork(owner: object, *names: str) -> None:
-    """In a forked child, replace the locks ``owner.<name>`` (a module works too) by new ones,
-    whoever held them in the parent. What they guard is kept as it was at the fork: an update
-    another parent thread had half done stays half done in the child."""
+    """In a forked child, replace the locks ``owner.<name>`` (a module works too) by new ones
+    of the same kind, whoever held them in the parent. What they guard is kept as it was at
+    the fork: an update another parent thread had half done stays half done in the child."""
 
     def renew(alive: object) -> None:
         for name in names:
-            setattr(alive, name, threading.Lock())
+            setattr(alive, name, new_lock_like(getattr(alive, name)))
 
     register_at_fork(owner, after_in_child=renew)
