@@ -1,9 +1,10 @@
 """A metric stream: one reader's view of one instrument, holding a cell per attribute set.
 
-The hot path is :meth:`MetricStream.record`: the attribute set's key is the frozenset of its
-items (equal dict contents give equal keys whatever their order), and the lookup plus the cell
-update happen under the stream's lock, which keeps concurrent adds exact and lets collection
-swap the cells out atomically for delta temporality.
+The hot path is :meth:`MetricStream.record`: under the stream's lock (which keeps concurrent
+adds exact and lets collection swap the cells out atomically for delta temporality), an
+attribute set equal to the previous measurement's goes straight to the cell remembered with it;
+any other is looked up by its key, the frozenset of its items (equal dict contents give equal
+keys whatever their order), and then remembered.
 
 Measurements the exemplar filter samples arrive through :meth:`MetricStream.offer` instead:
 the same update, plus the series' exemplar reservoir (made at its first offer).
@@ -14,7 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Any, Callable, Dict, FrozenSet, List, Optional, Tuple
+from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Tuple
 
 from opentelemetry.context import Context
 from opentelemetry.util.types import Attributes
@@ -33,17 +34,16 @@ CellFactory = Callable[[Dict[str, Any]], Any]
 DataBuilder = Callable[[List[DataPointT], AggregationTemporality], DataT]
 ReservoirFactory = Callable[[], ExemplarReservoir]
 Key = FrozenSet[Tuple[str, Any]]
+#: ``MetricStream._last`` before any lookup and after a drain: equal to no attribute set.
+_NOTHING_REMEMBERED: Tuple[object, Any] = (object(), None)
 
 
-def attributes_key(attributes: Dict[str, Any]) -> FrozenSet[Tuple[str, Any]]:
-    """A hashable key equal for equal contents; sequence values become tuples."""
-    try:
-        return frozenset(attributes.items())
-    except TypeError:
-        return frozenset(
-            (key, tuple(value) if isinstance(value, (list, bytearray)) else value)
-            for key, value in attributes.items()
-        )
+def sequences_key(attributes: Mapping[str, Any]) -> Key:
+    """The key of a set with unhashable (list) values: they become tuples."""
+    return frozenset(
+        (key, tuple(value) if isinstance(value, (list, bytearray)) else value)
+        for key, value in attributes.items()
+    )
 
 
 class MetricStream:
@@ -59,6 +59,7 @@ class MetricStream:
         "_cells",
         "_drain",
         "_keys",
+        "_last",
         "_last_collect",
         "_limit",
         "_lock",
@@ -106,24 +107,18 @@ class MetricStream:
         self._lock = threading.Lock()
         self._cells: Dict[Key, Any] = {}
         self._new_reservoir = new_reservoir
-        self._reservoirs: Dict[Key, ExemplarReservoir] = {}
+        self._reservoirs: Dict[Any, ExemplarReservoir] = {}  # by cell
+        self._last: Tuple[object, Any] = _NOTHING_REMEMBERED
 
     def record(self, value: float, attributes: Attributes) -> None:
-        if attributes:
-            if self._keys is not None:
-                attributes = {k: v for k, v in attributes.items() if k in self._keys}
-            try:
-                key = frozenset(attributes.items())
-            except TypeError:
-                key = attributes_key(dict(attributes))
-        else:
-            key = _EMPTY
+        """Add one measurement to its attribute set's cell (the hot path; ``acquire`` and
+        ``release`` rather than ``with``, which makes two bound methods per call on 3.11)."""
         lock = self._lock
         lock.acquire()
         try:
-            cell = self._cells.get(key)
-            if cell is None:
-                cell = self._add_cell(key, attributes)
+            remembered, cell = self._last
+            if attributes != remembered:
+                cell = self._lookup(attributes)
             cell.update(value)
         finally:
             lock.release()
@@ -138,33 +133,53 @@ class MetricStream:
     def offer(self, value: float, attributes: Attributes, context: Context) -> None:
         """Record a measurement the exemplar filter sampled and offer it to the reservoir
         with all its attributes (the view may keep fewer)."""
-        measured = attributes
-        if attributes:
-            if self._keys is not None:
-                attributes = {k: v for k, v in attributes.items() if k in self._keys}
-            key = attributes_key(dict(attributes))
-        else:
-            key = _EMPTY
         with self._lock:
-            cell: Any = self._cells.get(key)
-            if cell is None:
-                cell = self._add_cell(key, attributes)
-                if cell is self._cells.get(_OVERFLOW_KEY):
-                    key = _OVERFLOW_KEY
+            cell = self._lookup(attributes)
             cell.update(value)
-            reservoir = self._reservoirs.get(key)
+            reservoir = self._reservoirs.get(cell)
             if reservoir is None:
-                reservoir = self._reservoirs[key] = self._new_reservoir()
-        reservoir.offer(value, time.time_ns(), measured, context)
+                reservoir = self._reservoirs[cell] = self._new_reservoir()
+        reservoir.offer(value, time.time_ns(), attributes, context)
 
-    def _add_cell(self, key: FrozenSet[Tuple[str, Any]], attributes: Attributes) -> Any:
+    def _lookup(self, attributes: Attributes) -> Any:
+        """The cell of ``attributes`` (after the view's attribute filter), added if new; past
+        the cardinality limit, the shared overflow cell. Called under the lock.
+
+        Measurements often repeat the previous one's attribute set (a loop, a handler with
+        fixed labels), so the cell found last is remembered in ``_last`` with its attributes
+        (``None`` when the measurement had none): ``record`` skips the key and the lookup
+        for a set equal to them. That is sound for any cell: a set equal to a cell's
+        attributes has that cell's key (the view keeps all of it; dict and key equality both
+        compare values with ``==``). A cell with unhashable (list) values is not remembered,
+        as the caller could change a list in place.
+        """
+        kept: Mapping[str, Any] = {}
+        remember = True
+        if not attributes:
+            key = _EMPTY
+        else:
+            kept = attributes
+            if self._keys is not None:
+                kept = {k: v for k, v in attributes.items() if k in self._keys}
+            try:
+                key = frozenset(kept.items())
+            except TypeError:
+                key, remember = sequences_key(kept), False
+        cell = self._cells.get(key)
+        if cell is None:
+            cell = self._add_cell(key, kept)
+        if remember:
+            self._last = (None if attributes is None else cell.attributes, cell)
+        return cell
+
+    def _add_cell(self, key: Key, kept: Mapping[str, Any]) -> Any:
         """A new cell for ``key``; past the cardinality limit, the shared overflow cell."""
         cells = self._cells
         if len(cells) >= self._limit - 1:
             overflow = cells.get(_OVERFLOW_KEY)
             if overflow is not None:
                 return overflow
-            key, attributes = _OVERFLOW_KEY, {OVERFLOW_ATTRIBUTE: True}
+            key, kept = _OVERFLOW_KEY, {OVERFLOW_ATTRIBUTE: True}
             _logger.warning(
                 "Metric stream %r reached its cardinality limit of %d attribute sets; further "
                 "sets are aggregated under %s=true",
@@ -172,8 +187,7 @@ class MetricStream:
                 self._limit,
                 OVERFLOW_ATTRIBUTE,
             )
-        cell = self._new_cell(dict(attributes) if attributes else {})
-        cells[key] = cell
+        cell = cells[key] = self._new_cell(dict(kept))
         return cell
 
     def collect(self, now: int) -> Optional[Metric]:
@@ -185,6 +199,7 @@ class MetricStream:
             cells, reservoirs = self._cells, self._reservoirs
             if self._drain:
                 self._cells, self._reservoirs = {}, {}
+                self._last = _NOTHING_REMEMBERED
             else:  # cumulative cells keep changing: take the snapshot under the lock
                 points = _points(cells, reservoirs, start, now)
         if self._drain:
@@ -204,14 +219,14 @@ class MetricStream:
 
 
 def _points(
-    cells: Dict[Key, Any], reservoirs: Dict[Key, ExemplarReservoir], start: int, now: int
+    cells: Dict[Key, Any], reservoirs: Dict[Any, ExemplarReservoir], start: int, now: int
 ) -> List[Any]:
     """Each cell's point, with the exemplars its reservoir kept since the last collection."""
     if not reservoirs:
         return [cell.point(start, now) for cell in cells.values()]
     points = []
-    for key, cell in cells.items():
-        reservoir = reservoirs.get(key)
+    for cell in cells.values():
+        reservoir = reservoirs.get(cell)
         if reservoir is None:
             points.append(cell.point(start, now))
         else:
