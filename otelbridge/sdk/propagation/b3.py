@@ -16,11 +16,9 @@ from opentelemetry.propagators.textmap import (
     CarrierT,
     Getter,
     Setter,
-    TextMapPropagator,
     default_getter,
-    default_setter,
 )
-from opentelemetry.trace import TraceFlags
+from opentelemetry.trace import SpanContext, TraceFlags
 
 from otelbridge.sdk.propagation._carrier import single_value
 from otelbridge.sdk.propagation._context import (
@@ -28,9 +26,9 @@ from otelbridge.sdk.propagation._context import (
     SAMPLED,
     remote_context,
     unchanged,
-    valid_span_context,
 )
 from otelbridge.sdk.propagation._hex import hex_id
+from otelbridge.sdk.propagation._span_propagator import SpanContextPropagator
 
 __all__ = ["B3MultiFormat", "B3SingleFormat"]
 
@@ -85,7 +83,7 @@ def _extract_multi(
     return remote_context(trace_id, span_id, flags, context)
 
 
-class _B3(TextMapPropagator):
+class _B3(SpanContextPropagator):
     """Extraction shared by both forms."""
 
     __slots__ = ()
@@ -107,15 +105,13 @@ class B3SingleFormat(_B3):
 
     __slots__ = ()
 
-    def inject(
+    def _write(
         self,
         carrier: CarrierT,
-        context: Optional[Context] = None,
-        setter: Setter[CarrierT] = default_setter,  # type: ignore[assignment]
+        setter: Setter[CarrierT],
+        span_context: SpanContext,
+        context: Optional[Context],
     ) -> None:
-        span_context = valid_span_context(context)
-        if span_context is None:
-            return
         sampled = "1" if span_context.trace_flags & 1 else "0"
         setter.set(
             carrier,
@@ -133,15 +129,13 @@ class B3MultiFormat(_B3):
 
     __slots__ = ()
 
-    def inject(
+    def _write(
         self,
         carrier: CarrierT,
-        context: Optional[Context] = None,
-        setter: Setter[CarrierT] = default_setter,  # type: ignore[assignment]
+        setter: Setter[CarrierT],
+        span_context: SpanContext,
+        context: Optional[Context],
     ) -> None:
-        span_context = valid_span_context(context)
-        if span_context is None:
-            return
         setter.set(carrier, TRACE_ID_HEADER, f"{span_context.trace_id:032x}")
         setter.set(carrier, SPAN_ID_HEADER, f"{span_context.span_id:016x}")
         setter.set(carrier, SAMPLED_HEADER, "1" if span_context.trace_flags & 1 else "0")

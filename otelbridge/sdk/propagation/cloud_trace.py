@@ -15,11 +15,9 @@ from opentelemetry.propagators.textmap import (
     CarrierT,
     Getter,
     Setter,
-    TextMapPropagator,
     default_getter,
-    default_setter,
 )
-from opentelemetry.trace import TraceFlags
+from opentelemetry.trace import SpanContext, TraceFlags
 
 from otelbridge.sdk.propagation._carrier import single_value
 from otelbridge.sdk.propagation._context import (
@@ -28,8 +26,8 @@ from otelbridge.sdk.propagation._context import (
     SAMPLED,
     remote_context,
     unchanged,
-    valid_span_context,
 )
+from otelbridge.sdk.propagation._span_propagator import SpanContextPropagator
 
 __all__ = ["CloudTraceFormatPropagator"]
 
@@ -43,7 +41,7 @@ _FLAGS: Dict[Optional[str], TraceFlags] = {
 }
 
 
-class CloudTraceFormatPropagator(TextMapPropagator):
+class CloudTraceFormatPropagator(SpanContextPropagator):
     """``X-Cloud-Trace-Context``."""
 
     __slots__ = ()
@@ -68,15 +66,13 @@ class CloudTraceFormatPropagator(TextMapPropagator):
             return unchanged(context)
         return remote_context(trace_id, span_id, _FLAGS[options_digit], context)
 
-    def inject(
+    def _write(
         self,
         carrier: CarrierT,
-        context: Optional[Context] = None,
-        setter: Setter[CarrierT] = default_setter,  # type: ignore[assignment]
+        setter: Setter[CarrierT],
+        span_context: SpanContext,
+        context: Optional[Context],
     ) -> None:
-        span_context = valid_span_context(context)
-        if span_context is None:
-            return
         sampled = span_context.trace_flags & 1
         setter.set(
             carrier, HEADER, f"{span_context.trace_id:032x}/{span_context.span_id};o={sampled}"

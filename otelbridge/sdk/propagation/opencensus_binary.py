@@ -24,9 +24,7 @@ from opentelemetry.propagators.textmap import (
     CarrierT,
     Getter,
     Setter,
-    TextMapPropagator,
     default_getter,
-    default_setter,
 )
 from opentelemetry.trace import SpanContext, TraceFlags
 
@@ -36,8 +34,8 @@ from otelbridge.sdk.propagation._context import (
     remote_context,
     remote_span_context,
     unchanged,
-    valid_span_context,
 )
+from otelbridge.sdk.propagation._span_propagator import SpanContextPropagator
 
 __all__ = [
     "HEADER",
@@ -178,7 +176,7 @@ def _decode_carried(value: Any) -> Optional[Tuple[int, int, TraceFlags]]:
     return _decode(value)
 
 
-class OpenCensusBinaryPropagator(TextMapPropagator):
+class OpenCensusBinaryPropagator(SpanContextPropagator):
     """``grpc-trace-bin``: OpenCensus's binary trace context in gRPC metadata.
 
     Use :data:`grpc_metadata_getter` / :data:`grpc_metadata_setter` with gRPC metadata; with the
@@ -203,15 +201,13 @@ class OpenCensusBinaryPropagator(TextMapPropagator):
         trace_id, span_id, flags = decoded
         return remote_context(trace_id, span_id, flags, context)
 
-    def inject(
+    def _write(
         self,
         carrier: CarrierT,
-        context: Optional[Context] = None,
-        setter: Setter[CarrierT] = default_setter,  # type: ignore[assignment]
+        setter: Setter[CarrierT],
+        span_context: SpanContext,
+        context: Optional[Context],
     ) -> None:
-        span_context = valid_span_context(context)
-        if span_context is None:
-            return
         encoded = to_bytes(span_context)
         if getattr(setter, "accepts_bytes", False):
             setter.set(carrier, HEADER, encoded)  # type: ignore[arg-type]

@@ -19,20 +19,18 @@ from opentelemetry.propagators.textmap import (
     CarrierT,
     Getter,
     Setter,
-    TextMapPropagator,
     default_getter,
-    default_setter,
 )
-from opentelemetry.trace import DEFAULT_TRACE_STATE, TraceState
+from opentelemetry.trace import DEFAULT_TRACE_STATE, SpanContext, TraceState
 
 from otelbridge.sdk.propagation._carrier import single_value, values_of
 from otelbridge.sdk.propagation._context import (
     BYTE_FLAGS,
     remote_context,
     unchanged,
-    valid_span_context,
 )
 from otelbridge.sdk.propagation._hex import hex_id
+from otelbridge.sdk.propagation._span_propagator import SpanContextPropagator
 
 __all__ = ["TraceContextTextMapPropagator", "parse_tracestate", "tracestate_header"]
 
@@ -113,7 +111,7 @@ def tracestate_header(state: TraceState) -> str:
     return ",".join(members)
 
 
-class TraceContextTextMapPropagator(TextMapPropagator):
+class TraceContextTextMapPropagator(SpanContextPropagator):
     """W3C ``traceparent`` and ``tracestate``."""
 
     __slots__ = ()
@@ -156,15 +154,13 @@ class TraceContextTextMapPropagator(TextMapPropagator):
             state = DEFAULT_TRACE_STATE
         return remote_context(trace_id, span_id, flags, context, state)
 
-    def inject(
+    def _write(
         self,
         carrier: CarrierT,
-        context: Optional[Context] = None,
-        setter: Setter[CarrierT] = default_setter,  # type: ignore[assignment]
+        setter: Setter[CarrierT],
+        span_context: SpanContext,
+        context: Optional[Context],
     ) -> None:
-        span_context = valid_span_context(context)
-        if span_context is None:
-            return
         setter.set(
             carrier,
             TRACEPARENT,
