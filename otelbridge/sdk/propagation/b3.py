@@ -16,9 +16,11 @@ from opentelemetry.propagators.textmap import (
     CarrierT,
     Getter,
     Setter,
+    TextMapPropagator,
     default_getter,
+    default_setter,
 )
-from opentelemetry.trace import SpanContext, TraceFlags
+from opentelemetry.trace import TraceFlags
 
 from otelbridge.sdk.propagation._carrier import single_value
 from otelbridge.sdk.propagation._context import (
@@ -26,9 +28,9 @@ from otelbridge.sdk.propagation._context import (
     SAMPLED,
     remote_context,
     unchanged,
+    valid_span_context,
 )
 from otelbridge.sdk.propagation._hex import hex_id
-from otelbridge.sdk.propagation._span_propagator import SpanContextPropagator
 
 __all__ = ["B3MultiFormat", "B3SingleFormat"]
 
@@ -83,7 +85,7 @@ def _extract_multi(
     return remote_context(trace_id, span_id, flags, context)
 
 
-class _B3(SpanContextPropagator):
+class _B3(TextMapPropagator):
     """Extraction shared by both forms."""
 
     __slots__ = ()
@@ -105,13 +107,15 @@ class B3SingleFormat(_B3):
 
     __slots__ = ()
 
-    def _write(
+    def inject(
         self,
         carrier: CarrierT,
-        setter: Setter[CarrierT],
-        span_context: SpanContext,
-        context: Optional[Context],
+        context: Optional[Context] = None,
+        setter: Setter[CarrierT] = default_setter,  # type: ignore[assignment]
     ) -> None:
+        span_context = valid_span_context(context)
+        if span_context is None:
+            return
         sampled = "1" if span_context.trace_flags & 1 else "0"
         setter.set(
             carrier,
@@ -129,13 +133,15 @@ class B3MultiFormat(_B3):
 
     __slots__ = ()
 
-    def _write(
+    def inject(
         self,
         carrier: CarrierT,
-        setter: Setter[CarrierT],
-        span_context: SpanContext,
-        context: Optional[Context],
+        context: Optional[Context] = None,
+        setter: Setter[CarrierT] = default_setter,  # type: ignore[assignment]
     ) -> None:
+        span_context = valid_span_context(context)
+        if span_context is None:
+            return
         setter.set(carrier, TRACE_ID_HEADER, f"{span_context.trace_id:032x}")
         setter.set(carrier, SPAN_ID_HEADER, f"{span_context.span_id:016x}")
         setter.set(carrier, SAMPLED_HEADER, "1" if span_context.trace_flags & 1 else "0")

@@ -15,9 +15,11 @@ from opentelemetry.propagators.textmap import (
     CarrierT,
     Getter,
     Setter,
+    TextMapPropagator,
     default_getter,
+    default_setter,
 )
-from opentelemetry.trace import SpanContext, TraceFlags
+from opentelemetry.trace import TraceFlags
 
 from otelbridge.sdk.propagation._carrier import single_value
 from otelbridge.sdk.propagation._context import (
@@ -26,8 +28,8 @@ from otelbridge.sdk.propagation._context import (
     SAMPLED,
     remote_context,
     unchanged,
+    valid_span_context,
 )
-from otelbridge.sdk.propagation._span_propagator import SpanContextPropagator
 
 __all__ = ["CloudTraceFormatPropagator"]
 
@@ -41,7 +43,7 @@ _FLAGS: Dict[Optional[str], TraceFlags] = {
 }
 
 
-class CloudTraceFormatPropagator(SpanContextPropagator):
+class CloudTraceFormatPropagator(TextMapPropagator):
     """``X-Cloud-Trace-Context``."""
 
     __slots__ = ()
@@ -66,13 +68,15 @@ class CloudTraceFormatPropagator(SpanContextPropagator):
             return unchanged(context)
         return remote_context(trace_id, span_id, _FLAGS[options_digit], context)
 
-    def _write(
+    def inject(
         self,
         carrier: CarrierT,
-        setter: Setter[CarrierT],
-        span_context: SpanContext,
-        context: Optional[Context],
+        context: Optional[Context] = None,
+        setter: Setter[CarrierT] = default_setter,  # type: ignore[assignment]
     ) -> None:
+        span_context = valid_span_context(context)
+        if span_context is None:
+            return
         sampled = span_context.trace_flags & 1
         setter.set(
             carrier, HEADER, f"{span_context.trace_id:032x}/{span_context.span_id};o={sampled}"

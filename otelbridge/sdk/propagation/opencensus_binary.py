@@ -24,7 +24,9 @@ from opentelemetry.propagators.textmap import (
     CarrierT,
     Getter,
     Setter,
+    TextMapPropagator,
     default_getter,
+    default_setter,
 )
 from opentelemetry.trace import SpanContext, TraceFlags
 
@@ -34,8 +36,8 @@ from otelbridge.sdk.propagation._context import (
     remote_context,
     remote_span_context,
     unchanged,
+    valid_span_context,
 )
-from otelbridge.sdk.propagation._span_propagator import SpanContextPropagator
 
 __all__ = [
     "HEADER",
@@ -176,7 +178,7 @@ def _decode_carried(value: Any) -> Optional[Tuple[int, int, TraceFlags]]:
     return _decode(value)
 
 
-class OpenCensusBinaryPropagator(SpanContextPropagator):
+class OpenCensusBinaryPropagator(TextMapPropagator):
     """``grpc-trace-bin``: OpenCensus's binary trace context in gRPC metadata.
 
     Use :data:`grpc_metadata_getter` / :data:`grpc_metadata_setter` with gRPC metadata; with the
@@ -201,13 +203,15 @@ class OpenCensusBinaryPropagator(SpanContextPropagator):
         trace_id, span_id, flags = decoded
         return remote_context(trace_id, span_id, flags, context)
 
-    def _write(
+    def inject(
         self,
         carrier: CarrierT,
-        setter: Setter[CarrierT],
-        span_context: SpanContext,
-        context: Optional[Context],
+        context: Optional[Context] = None,
+        setter: Setter[CarrierT] = default_setter,  # type: ignore[assignment]
     ) -> None:
+        span_context = valid_span_context(context)
+        if span_context is None:
+            return
         encoded = to_bytes(span_context)
         if getattr(setter, "accepts_bytes", False):
             setter.set(carrier, HEADER, encoded)  # type: ignore[arg-type]

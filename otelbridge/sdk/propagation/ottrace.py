@@ -16,9 +16,10 @@ from opentelemetry.propagators.textmap import (
     CarrierT,
     Getter,
     Setter,
+    TextMapPropagator,
     default_getter,
+    default_setter,
 )
-from opentelemetry.trace import SpanContext
 
 from otelbridge.sdk.propagation._baggage import (
     prefixed_entries,
@@ -32,9 +33,9 @@ from otelbridge.sdk.propagation._context import (
     SAMPLED,
     remote_context,
     unchanged,
+    valid_span_context,
 )
 from otelbridge.sdk.propagation._hex import hex_id
-from otelbridge.sdk.propagation._span_propagator import SpanContextPropagator
 
 __all__ = ["OTTracePropagator"]
 
@@ -46,7 +47,7 @@ BAGGAGE_PREFIX = "ot-baggage-"
 _SAMPLED = {"true": SAMPLED, "1": SAMPLED, "false": NOT_SAMPLED, "0": NOT_SAMPLED}
 
 
-class OTTracePropagator(SpanContextPropagator):
+class OTTracePropagator(TextMapPropagator):
     """``ot-tracer-*`` and ``ot-baggage-*`` headers."""
 
     __slots__ = ()
@@ -72,13 +73,15 @@ class OTTracePropagator(SpanContextPropagator):
         traced = remote_context(trace_id, span_id, flags, context)
         return with_baggage(baggage, traced) if baggage else traced
 
-    def _write(
+    def inject(
         self,
         carrier: CarrierT,
-        setter: Setter[CarrierT],
-        span_context: SpanContext,
-        context: Optional[Context],
+        context: Optional[Context] = None,
+        setter: Setter[CarrierT] = default_setter,  # type: ignore[assignment]
     ) -> None:
+        span_context = valid_span_context(context)
+        if span_context is None:
+            return
         setter.set(carrier, TRACE_ID_HEADER, f"{span_context.trace_id & MAX_SPAN_ID:016x}")
         setter.set(carrier, SPAN_ID_HEADER, f"{span_context.span_id:016x}")
         setter.set(carrier, SAMPLED_HEADER, "true" if span_context.trace_flags & 1 else "false")

@@ -19,18 +19,20 @@ from opentelemetry.propagators.textmap import (
     CarrierT,
     Getter,
     Setter,
+    TextMapPropagator,
     default_getter,
+    default_setter,
 )
-from opentelemetry.trace import DEFAULT_TRACE_STATE, SpanContext, TraceState
+from opentelemetry.trace import DEFAULT_TRACE_STATE, TraceState
 
 from otelbridge.sdk.propagation._carrier import single_value, values_of
 from otelbridge.sdk.propagation._context import (
     BYTE_FLAGS,
     remote_context,
     unchanged,
+    valid_span_context,
 )
 from otelbridge.sdk.propagation._hex import hex_id
-from otelbridge.sdk.propagation._span_propagator import SpanContextPropagator
 
 __all__ = ["TraceContextTextMapPropagator", "parse_tracestate", "tracestate_header"]
 
@@ -111,7 +113,7 @@ def tracestate_header(state: TraceState) -> str:
     return ",".join(members)
 
 
-class TraceContextTextMapPropagator(SpanContextPropagator):
+class TraceContextTextMapPropagator(TextMapPropagator):
     """W3C ``traceparent`` and ``tracestate``."""
 
     __slots__ = ()
@@ -154,13 +156,15 @@ class TraceContextTextMapPropagator(SpanContextPropagator):
             state = DEFAULT_TRACE_STATE
         return remote_context(trace_id, span_id, flags, context, state)
 
-    def _write(
+    def inject(
         self,
         carrier: CarrierT,
-        setter: Setter[CarrierT],
-        span_context: SpanContext,
-        context: Optional[Context],
+        context: Optional[Context] = None,
+        setter: Setter[CarrierT] = default_setter,  # type: ignore[assignment]
     ) -> None:
+        span_context = valid_span_context(context)
+        if span_context is None:
+            return
         setter.set(
             carrier,
             TRACEPARENT,
