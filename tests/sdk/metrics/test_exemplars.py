@@ -121,6 +121,19 @@ def test_a_custom_filter_and_reservoir_factory_are_used() -> None:
     assert len(found) == 3 and all(e.value % 2 == 0 for e in found)
 
 
+def test_a_subclass_of_a_builtin_filter_decides_with_its_own_should_sample() -> None:
+    class EvenOnly(AlwaysOnExemplarFilter):
+        def should_sample(self, value, time_unix_nano, attributes, context) -> bool:
+            return value % 2 == 0
+
+    meter, reader = provider_with(exemplar_filter=EvenOnly())
+    counter = meter.create_counter("c")
+    for value in range(1, 9):
+        counter.add(value)
+    ((*found,),) = exemplars(reader, "c")
+    assert found and all(e.value % 2 == 0 for e in found)
+
+
 def test_same_exemplars_as_opentelemetry_sdk() -> None:
     ours_meter, ours_reader = provider_with(exemplar_filter=AlwaysOnExemplarFilter())
     peer_reader = PeerReader()

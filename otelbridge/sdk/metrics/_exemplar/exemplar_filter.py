@@ -1,8 +1,8 @@
 """Exemplar filters: which measurements may become exemplars (spec: ExemplarFilter).
 
-Each built-in filter also has a private fast form (``_sampler``) that instruments call on
-every measurement: ``None`` for never (so ``always_off`` costs nothing), a constant for
-always, and for ``trace_based`` one read of the current context's span.
+Each built-in filter also has a private fast form (``_sampler``, from ``_FAST_FORMS``) that
+instruments call on every measurement: ``None`` for never (so ``always_off`` costs nothing), a
+constant for always, and for ``trace_based`` one read of the current context's span.
 """
 
 from __future__ import annotations
@@ -37,7 +37,11 @@ class ExemplarFilter(ABC):
         """Whether this measurement may become an exemplar."""
 
     def _sampler(self) -> Optional[Sampler]:
-        """The per-measurement check instruments call (``None``: never sample)."""
+        """The per-measurement check instruments call (``None``: never sample): the built-in
+        filters' fast forms, else (also for subclasses, which may override ``should_sample``)
+        a call of ``should_sample``."""
+        if type(self) in _FAST_FORMS:
+            return _FAST_FORMS[type(self)]
         should_sample = self.should_sample
 
         def sample(value: float, attributes: Attributes, context: Optional[Context]) -> bool:
@@ -56,9 +60,6 @@ class AlwaysOnExemplarFilter(ExemplarFilter):
     ) -> bool:
         return True
 
-    def _sampler(self) -> Optional[Sampler]:
-        return _always
-
 
 class AlwaysOffExemplarFilter(ExemplarFilter):
     """No measurement becomes an exemplar (exemplars off)."""
@@ -67,9 +68,6 @@ class AlwaysOffExemplarFilter(ExemplarFilter):
         self, value: float, time_unix_nano: int, attributes: Attributes, context: Context
     ) -> bool:
         return False
-
-    def _sampler(self) -> Optional[Sampler]:
-        return None
 
 
 class TraceBasedExemplarFilter(ExemplarFilter):
@@ -80,9 +78,6 @@ class TraceBasedExemplarFilter(ExemplarFilter):
     ) -> bool:
         span_context = trace.get_current_span(context).get_span_context()
         return bool(span_context.is_valid and span_context.trace_flags.sampled)
-
-    def _sampler(self) -> Optional[Sampler]:
-        return _in_sampled_span
 
 
 def _always(value: float, attributes: Attributes, context: Optional[Context]) -> bool:
@@ -98,6 +93,12 @@ def _in_sampled_span(value: float, attributes: Attributes, context: Optional[Con
     span_context = span.get_span_context()
     return bool(span_context.trace_flags & 1 and span_context.is_valid)
 
+
+_FAST_FORMS: Dict[type, Optional[Sampler]] = {
+    AlwaysOnExemplarFilter: _always,
+    AlwaysOffExemplarFilter: None,
+    TraceBasedExemplarFilter: _in_sampled_span,
+}
 
 _BY_NAME: Dict[str, Type[ExemplarFilter]] = {
     "always_on": AlwaysOnExemplarFilter,
