@@ -151,24 +151,10 @@ class Analysis:
         return SPAN if is_span_method and self.is_tracer(func.value) else None  # type: ignore[union-attr]
 
     # -- collection -------------------------------------------------------------------------
-    def _bindings(self, module: cst.Module) -> Iterator[tuple[cst.Name, cst.BaseExpression]]:
-        for node in walk(module):
-            if isinstance(node, cst.Assign) and len(node.targets) == 1:
-                target = node.targets[0].target
-                if isinstance(target, cst.Name):
-                    yield target, node.value
-            elif isinstance(node, cst.AnnAssign) and isinstance(node.target, cst.Name):
-                if node.value is not None:
-                    yield node.target, node.value
-            elif isinstance(node, cst.WithItem) and node.asname is not None:
-                target = node.asname.name
-                if isinstance(target, cst.Name):
-                    yield target, node.item
-
     def _collect(self, module: cst.Module) -> None:
         #: document order of the names, so that decisions (and their reasons) are repeatable
         self._order = {n: i for i, n in enumerate(walk(module)) if isinstance(n, cst.Name)}
-        self.bindings = bindings = dict(self._bindings(module))
+        self.bindings = bindings = dict(name_bindings(module))
         for _ in range(2):  # tracers first, then the spans they make
             for target, value in bindings.items():
                 if target in self._group_of_target:
@@ -407,6 +393,41 @@ class Analysis:
 
     def target_group(self, target: cst.Name) -> Optional[Group]:
         return self._group_of_target.get(target)
+
+
+def name_bindings(module: cst.Module) -> Iterator[tuple[cst.Name, cst.BaseExpression]]:
+    """Every ``name = value``, ``name: T = value`` and ``with value as name`` of the module."""
+    for node in walk(module):
+        if isinstance(node, cst.Assign) and len(node.targets) == 1:
+            target = node.targets[0].target
+            if isinstance(target, cst.Name):
+                yield target, node.value
+        elif isinstance(node, cst.AnnAssign) and isinstance(node.target, cst.Name):
+            if node.value is not None:
+                yield node.target, node.value
+        elif isinstance(node, cst.WithItem) and node.asname is not None:
+            target = node.asname.name
+            if isinstance(target, cst.Name):
+                yield target, node.item
+
+
+def bound_values(
+    scopes: Mapping[cst.CSTNode, Optional[Scope]],
+    bindings: Mapping[cst.Name, cst.BaseExpression],
+    name: cst.Name,
+) -> list[cst.BaseExpression]:
+    """What every binding that reaches the load ``name`` binds (empty if one is unknown)."""
+    scope = scopes.get(name)
+    values: list[cst.BaseExpression] = []
+    for access in scope.accesses[name.value] if scope is not None else ():
+        if access.node is not name:
+            continue
+        for referent in access.referents:
+            value = bindings.get(referent.node)  # type: ignore[call-overload]
+            if value is None:
+                return []
+            values.append(value)
+    return values
 
 
 def _expression_call(statement: cst.CSTNode) -> Optional[cst.Call]:

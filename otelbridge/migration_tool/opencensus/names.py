@@ -66,10 +66,24 @@ TRACE_EXPORTERS = {
         "",
     ),
 }
-#: Propagators equal to OpenTelemetry's default (``tracecontext,baggage``): dropped.
-DEFAULT_PROPAGATORS = frozenset(
-    {_TRACE + "propagation.trace_context_http_header_format.TraceContextPropagator"}
-)
+#: OpenCensus propagators -> the ``OTEL_PROPAGATORS`` name ``configure(propagators=)`` takes;
+#: "" for the W3C one, OpenTelemetry's default (``tracecontext,baggage``): dropped.
+PROPAGATORS = {
+    _TRACE + "propagation.trace_context_http_header_format.TraceContextPropagator": "",
+    _TRACE + "propagation.b3_format.B3FormatPropagator": "b3multi",  # X-B3-* headers
+    _TRACE + "propagation.google_cloud_format.GoogleCloudFormatPropagator": "xcloudtrace",
+}
+
+#: Names OpenCensus packages re-export -> the qualified name the mapping tables use.
+REEXPORTS = {
+    "opencensus.tags." + name: f"opencensus.tags.{module}.{name}"
+    for module, name in (("tag_key", "TagKey"), ("tag_map", "TagMap"), ("tag_value", "TagValue"))
+}
+
+
+def canonical(names: set[str]) -> set[str]:
+    """``names`` with each re-exported name also under the name the tables use."""
+    return names | {REEXPORTS[n] for n in names if n in REEXPORTS}
 
 #: ``config_integration.trace_integrations`` names -> (instrumentor module, class, package).
 INTEGRATIONS = {

@@ -20,8 +20,8 @@ from libcst.metadata import GlobalScope
 
 from otelbridge.migration_tool.opencensus.analysis import ModuleFacts
 from otelbridge.migration_tool.opencensus.names import (
-    DEFAULT_PROPAGATORS,
     DEFAULT_RATE,
+    PROPAGATORS,
     SAMPLERS,
     TRACE_EXPORTERS,
 )
@@ -45,6 +45,8 @@ class Setup:
     sampler: str
     rate: Optional[cst.BaseExpression]
     exporter: Optional[cst.Call]
+    #: ``OTEL_PROPAGATORS`` name for ``configure(propagators=)`` ("": the default ones)
+    propagator: str
     notes: list[str]
     #: the module-level statement ``configure()`` goes after (``None``: before the Tracer's own)
     anchor: Optional[cst.CSTNode]
@@ -87,14 +89,18 @@ class SetupMapper:
                 )
         sampler, rate = self._sampler(arg(call, "sampler"), notes)
         exporter = self._exporter(arg(call, "exporter"), notes)
-        propagator = arg(call, "propagator")
-        if propagator is not None and not (
-            isinstance(propagator.value, cst.Call)
-            and self._names(propagator.value.func) & DEFAULT_PROPAGATORS
-            and not propagator.value.args
-        ):
-            raise ValueError("only the W3C TraceContextPropagator maps to the default propagators")
-        return Setup(sampler, rate, exporter, notes, self._anchor(call))
+        propagator = self._propagator(arg(call, "propagator"))
+        return Setup(sampler, rate, exporter, propagator, notes, self._anchor(call, positional))
+
+    def _propagator(self, given: Optional[cst.Arg]) -> str:
+        if given is None:
+            return ""
+        value = given.value
+        if isinstance(value, cst.Call) and not value.args:
+            for name in self._names(value.func):
+                if name in PROPAGATORS:
+                    return PROPAGATORS[name]
+        raise ValueError("this propagator has no OpenTelemetry equivalent in configure()")
 
     def _sampler(
         self, given: Optional[cst.Arg], notes: list[str]
@@ -134,14 +140,17 @@ class SetupMapper:
                     )
         raise ValueError("this exporter has no known OpenTelemetry equivalent")
 
-    def _anchor(self, call: cst.Call) -> Optional[cst.CSTNode]:
+    def _anchor(self, call: cst.Call, positional: int) -> Optional[cst.CSTNode]:
+        """Where ``configure()`` goes; the ``positional`` leading arguments (a middleware's app)
+        stay with the call, so their values do not pin it."""
         statement = self._top_statement(call)
         if self._parents.get(statement) is self._module and self._is_direct(call, statement):
             return None
         anchor: Optional[cst.CSTNode] = None
         body = list(self._module.body)
-        for node in walk(call):
-            if not isinstance(node, cst.Name) or node is call.func:
+        moved = [a for i, a in enumerate(call.args) if i >= positional or a.keyword is not None]
+        for node in (n for a in moved for n in walk(a)):
+            if not isinstance(node, cst.Name):
                 continue
             scope = self._scopes.get(node)
             if scope is None:
@@ -194,6 +203,8 @@ def configure_call(transform: LegacyTransform, node: cst.CSTNode, setup: Setup) 
                 built = exporter.with_changes(func=cst.Name(local))
                 args.append(keyword("span_exporters", cst.List([cst.Element(built)])))
                 break
+    if setup.propagator:
+        args.append(keyword("propagators", transform.string(setup.propagator)))
     name = transform.otel(node, "otelbridge.sdk", "configure")
     return cst.Call(cst.Name(name), args)
 

@@ -12,24 +12,41 @@ A module's stats convert together or not at all: an instrument must never meet a
 ``measure_*_put``. So every measure, view, registration and recording of the module must be
 understood (measures, tag keys, views and registrations at module level, recordings as one
 measurement map and one tag map in one block); otherwise nothing changes and the leftover pass
-marks each site. Measures used by other modules, and context tags (``record()`` without a tag
-map), keep the module on OpenCensus.
+marks each site. Context tags (``record()`` without a tag map) keep the module on OpenCensus.
+
+A measure imported from another project module is recorded with that module's instruments (its
+views decide them); the modules that define and record shared measures convert together or not
+at all (:mod:`.project`), as one unit.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Callable, Optional, Union
+from typing import TYPE_CHECKING, Callable, Optional, Protocol, Union
 
 import libcst as cst
 
-from otelbridge.migration_tool.findings import TODO_PREFIX, Finding
+from otelbridge.migration_tool.findings import Finding
 from otelbridge.migration_tool.transforms.arguments import keyword
 from otelbridge.migration_tool.transforms.base import arg, has_star_args, literal
 from otelbridge.migration_tool.walk import walk
 
 if TYPE_CHECKING:
     from otelbridge.migration_tool.opencensus.traces import OpenCensusTraces
+
+
+class SharedLookup(Protocol):
+    """What one module's stats see of the other modules of the project."""
+
+    def measure(self, local: str) -> Optional["Measure"]:
+        """The measure the imported name ``local`` is (raises :class:`Unsupported` when its
+        module's stats stay OpenCensus), ``None`` if it is no measure of the project."""
+
+    def tag_key(self, local: str) -> Optional[str]:
+        """The key name of the tag key the imported name ``local`` is, if it is one."""
+
+    def exported(self, name: str) -> bool:
+        """Whether another project module imports ``name`` of this one."""
 
 _STATS = "opencensus.stats."
 MEASURES = {_STATS + "measure.MeasureInt", _STATS + "measure.MeasureFloat"}
@@ -67,6 +84,12 @@ class Unsupported(Exception):
     """Something of the module's stats this mapping does not understand (the reason)."""
 
 
+class Host(Protocol):
+    """What reading a module's stats needs of its tree (the transform, or a plain reading)."""
+
+    def bound_values(self, name: cst.Name) -> list[cst.BaseExpression]: ...
+
+
 @dataclasses.dataclass
 class Measure:
     statement: cst.SimpleStatementLine
@@ -77,6 +100,8 @@ class Measure:
     #: instrument kind -> (variable holding it, instrument name)
     instruments: dict[str, tuple[str, str]] = dataclasses.field(default_factory=dict)
     bounds: Optional[list[cst.BaseExpression]] = None
+    #: for a measure of another module: the module it is imported from here, as written
+    source: str = ""
 
 
 @dataclasses.dataclass
@@ -92,15 +117,24 @@ class ViewSpec:
 
 
 class Stats:
-    """Plans the stats conversion of one module for :class:`OpenCensusTraces`."""
+    """Reads the stats of one module (:meth:`read`) and plans their conversion for
+    :class:`OpenCensusTraces` (:meth:`plan`)."""
 
     def __init__(
-        self, transform: OpenCensusTraces, names: Callable[[cst.CSTNode], set[str]]
+        self,
+        host: Host,
+        names: Callable[[cst.CSTNode], set[str]],
+        shared: Optional[SharedLookup] = None,
     ) -> None:
-        self._t = transform
+        self._host = host
         self._names = names
-        self._measures: dict[str, Measure] = {}
-        self._keys: dict[str, str] = {}
+        self._shared_lookup = shared
+        self.measures: dict[str, Measure] = {}
+        #: measures of other project modules recorded here, by local name
+        self.shared: dict[str, Measure] = {}
+        self._sources: dict[str, str] = {}
+        self._t: OpenCensusTraces  # set by plan(), for the writing
+        self.keys: dict[str, str] = {}
         self._key_statements: dict[str, cst.CSTNode] = {}
         self._views: dict[str, ViewSpec] = {}
         self._registered: list[tuple[cst.CSTNode, ViewSpec]] = []
@@ -110,17 +144,41 @@ class Stats:
         self._records: dict[cst.CSTNode, Callable[[], list[cst.SimpleStatementLine]]] = {}
         self._removed: list[cst.CSTNode] = []
 
-    def plan(self, module: cst.Module) -> None:
-        if not any(self._names(n) & MEASURES for n in walk(module) if isinstance(n, cst.Call)):
+    def plan(
+        self, transform: OpenCensusTraces, module: cst.Module, unit: Callable[[], str]
+    ) -> None:
+        """Convert the module's stats, unless they cannot, or ``unit`` says why the modules
+        sharing measures with it stay OpenCensus."""
+        if not has_stats(module, self._names):
             return
         try:
-            self._read_module_level(module)
-            self._read_recordings(module)
-            self._check_every_use(module)
+            self.read(module)
+            reason = unit()
+            if reason:
+                raise Unsupported(reason)
         except Unsupported as exc:
-            self._t.note_stats_kept(str(exc))
+            transform.note_stats_kept(str(exc))
             return
-        self._apply(module)
+        self._apply(transform, module)
+
+    def read(self, module: cst.Module) -> None:
+        """Everything of the module's stats, or :class:`Unsupported`; measures get the names
+        of their instruments."""
+        self._read_imports(module)
+        self._read_module_level(module)
+        self._read_recordings(module)
+        self._check_every_use(module)
+        self._name_instruments()
+
+    def _read_imports(self, module: cst.Module) -> None:
+        """The module each ``from m import name`` takes a name from, as written (``.m``)."""
+        for node in walk(module):
+            if isinstance(node, cst.ImportFrom) and not isinstance(node.names, cst.ImportStar):
+                named = cst.helpers.get_full_name_for_node(node.module) if node.module else None
+                source = "." * len(node.relative) + (named or "")
+                for alias in node.names:
+                    local = alias.evaluated_alias or alias.evaluated_name
+                    self._sources[local] = source
 
     # -- reading ----------------------------------------------------------------------------
     def _read_module_level(self, module: cst.Module) -> None:
@@ -132,11 +190,11 @@ class Stats:
                 if not isinstance(target, cst.Name):
                     continue
                 if called & MEASURES:
-                    self._measures[target.value] = self._measure(
+                    self.measures[target.value] = self._measure(
                         statement, target.value, small.value
                     )
                 elif TAG_KEY in called:
-                    self._keys[target.value] = self._string(small.value, "name", 0)
+                    self.keys[target.value] = self._string(small.value, "name", 0)
                     self._key_statements[target.value] = statement
                 elif VIEW in called:
                     self._views[target.value] = self._view(statement, target.value, small.value)
@@ -151,7 +209,7 @@ class Stats:
                 self._registration(statement, small.value)  # type: ignore[arg-type]
             elif isinstance(statement, cst.For) and self._loop_registration(statement):
                 looped.update(statement.body.body)  # type: ignore[attr-defined]
-        if not self._registered:
+        if self.measures and not self._registered:
             raise Unsupported("no view of a module-level measure is registered")
 
     def _measure(self, statement: cst.CSTNode, var: str, call: cst.Call) -> Measure:
@@ -170,7 +228,7 @@ class Stats:
         aggregation = arg(call, "aggregation", 4)
         if columns is None or measure is None or aggregation is None:
             raise Unsupported("a View() without columns, measure or aggregation")
-        if not isinstance(measure.value, cst.Name) or measure.value.value not in self._measures:
+        if not isinstance(measure.value, cst.Name) or measure.value.value not in self.measures:
             raise Unsupported("a view of a measure made in another module or not by name")
         if not isinstance(columns.value, (cst.List, cst.Tuple)):
             raise Unsupported("view columns are not a literal list")
@@ -192,7 +250,7 @@ class Stats:
             self._string(call, "name", 0),
             self._string(call, "description", 1),
             [self._column(e.value) for e in columns.value.elements],
-            self._measures[measure.value.value],
+            self.measures[measure.value.value],
             found[0],
             bounds,
         )
@@ -213,8 +271,12 @@ class Stats:
         value = literal(node)
         if isinstance(value, str):
             return value
-        if isinstance(node, cst.Name) and node.value in self._keys:
-            return self._keys[node.value]
+        if isinstance(node, cst.Name) and node.value in self.keys:
+            return self.keys[node.value]
+        if isinstance(node, cst.Name) and node.value in self._sources and self._shared_lookup:
+            key = self._shared_lookup.tag_key(node.value)
+            if key is not None:
+                return key
         if isinstance(node, cst.Call) and TAG_KEY in self._names(node.func):
             return self._string(node, "name", 0)
         raise Unsupported("a view column that is not a literal tag key")
@@ -300,11 +362,9 @@ class Stats:
                 removed.append(later)
             elif name == mmap and method in ("measure_int_put", "measure_float_put"):
                 measure, value = (a.value for a in call.args)
-                if not isinstance(measure, cst.Name) or measure.value not in self._measures:
-                    raise Unsupported("a measure made in another module is recorded")
                 if not isinstance(value, _SIMPLE):
                     raise Unsupported("a recorded value is not a name or literal")
-                puts.append((self._measures[measure.value], value))
+                puts.append((self._put_measure(measure), value))
                 removed.append(later)
             elif name == mmap and method == "record":
                 given = call.args[0].value if call.args else None
@@ -315,11 +375,27 @@ class Stats:
                     )
                 attributes = tags[given.value]
                 self._removed.extend(removed)
-                self._records[later] = lambda a=attributes: self._recorded(puts, a)  # type: ignore[misc]
+                self._records[later] = lambda at, a=attributes: self._recorded(at, puts, a)  # type: ignore[misc]
                 return
             else:
                 raise Unsupported(f"{mmap!r} is used for more than puts and one record()")
         raise Unsupported(f"{mmap!r} is not recorded in the block that made it")
+
+    def _put_measure(self, node: cst.BaseExpression) -> Measure:
+        """The measure a ``measure_*_put`` records: this module's, or one another project
+        module defines (imported by name)."""
+        if isinstance(node, cst.Name) and node.value in self.measures:
+            return self.measures[node.value]
+        local = node.value if isinstance(node, cst.Name) else ""
+        if local in self.shared:
+            return self.shared[local]
+        found = None
+        if local in self._sources and self._shared_lookup is not None:
+            found = self._shared_lookup.measure(local)
+        if found is None:
+            raise Unsupported("a measure made in another module (or not by name) is recorded")
+        self.shared[local] = dataclasses.replace(found, var=local, source=self._sources[local])
+        return self.shared[local]
 
     def _tag_value(self, node: cst.BaseExpression) -> cst.BaseExpression:
         if (
@@ -334,7 +410,7 @@ class Stats:
         """No measure is used anywhere but in what this plan rewrites; tag keys used only there
         go with it."""
         claimed = {s for s, _ in self._registered} | set(self._records) | set(self._removed)
-        claimed |= {m.statement for m in self._measures.values()}
+        claimed |= {m.statement for m in self.measures.values()}
         claimed |= {v.statement for v in self._views.values()} | set(self._holders) | self._looped
         holders = {_target(h): h for h in self._holders}
         unclaimed = [  # imports name modules, they read nothing
@@ -350,7 +426,7 @@ class Stats:
                 for node in walk(statement):
                     if not isinstance(node, cst.Name):
                         continue
-                    if node.value in self._measures:
+                    if node.value in self.measures or node.value in self.shared:
                         raise Unsupported(f"measure {node.value!r} is used elsewhere")
                     if statement not in self._key_statements.values():
                         self._key_statements.pop(node.value, None)  # the key stays
@@ -359,45 +435,49 @@ class Stats:
             unclaimed = kept
         self._holders = list(holders.values())
 
-    # -- writing ----------------------------------------------------------------------------
-    def _apply(self, module: cst.Module) -> None:
-        t = self._t
+    def _name_instruments(self) -> None:
+        """One instrument per kind the measure's views need; the first keeps its names."""
         for _, view in self._registered:
             measure = view.measure
             measure.instruments.setdefault(view.kind, ("", ""))
             if view.bounds is not None and measure.bounds is None:
                 measure.bounds = view.bounds
-        for measure in self._measures.values():
+        for measure in self.measures.values():
             kinds = sorted(measure.instruments, key=_ORDER.index)
-            for position, kind in enumerate(kinds):  # the first kind keeps the measure's names
+            for position, kind in enumerate(kinds):
                 measure.instruments[kind] = (
                     (measure.var, measure.name)
                     if position == 0
                     else (f"{measure.var}_{kind}", f"{measure.name}.{kind}")
                 )
+
+    # -- writing ----------------------------------------------------------------------------
+    def _apply(self, t: OpenCensusTraces, module: cst.Module) -> None:
+        self._t = t
+        for measure in self.measures.values():
+            kinds = sorted(measure.instruments, key=_ORDER.index)
             lines = [self._instrument_line(measure, kind) for kind in kinds]
             if lines:
                 lines[0] = lines[0].with_changes(leading_lines=measure.statement.leading_lines)
             t.replace_statement(measure.statement, lines)
         for view in self._views.values():
             t.replace_statement(view.statement, [self._view_line(view)])
+        for var, statement in list(self._key_statements.items()):
+            if self._shared_lookup is not None and self._shared_lookup.exported(var):
+                del self._key_statements[var]  # other modules import it: the key's name stays
+                t.replace_statement(statement, [_constant(statement, t.string(self.keys[var]))])
         unused = [*self._removed, *self._holders, *self._key_statements.values()]
         for statement in dict.fromkeys([*unused, *(s for s, _ in self._registered)]):
             t.replace_statement(statement, [])
         for record, build in self._records.items():
-            t.replace_statement(record, build())
-        names = ", ".join(v.var for _, v in self._registered)
-        configure = t.otel(module, "otelbridge.sdk", "configure")
-        line = cst.parse_statement(f"{configure}(views=[{names}])")
-        line = line.with_changes(
-            leading_lines=[
-                cst.EmptyLine(indent=True, comment=cst.Comment(TODO_PREFIX + VIEWS_NOTE))
-            ]
-        )
+            t.replace_statement(record, build(record))
+        if not self._registered:
+            return
+        views = cst.List([cst.Element(cst.Name(v.var)) for _, v in self._registered])
         t.state.findings.append(
             Finding("opencensus-note", VIEWS_NOTE, *t.state.position(self._registered[-1][0]))
         )
-        t.insert_after(self._configure_anchor(module), line)  # type: ignore[arg-type]
+        t.place_views(module, self._configure_anchor(module), views, VIEWS_NOTE)
 
     def _configure_anchor(self, module: cst.Module) -> cst.CSTNode:
         """Where ``configure(views=...)`` goes: after the last registration when registrations
@@ -462,12 +542,16 @@ class Stats:
             [cst.Assign([target], call)], leading_lines=view.statement.leading_lines
         )
 
-    def _recorded(self, puts: list, attributes: list) -> list[cst.SimpleStatementLine]:
+    def _recorded(
+        self, at: cst.CSTNode, puts: list, attributes: list
+    ) -> list[cst.SimpleStatementLine]:
         lines = []
         attrs = cst.Dict([cst.DictElement(self._t.string(k), v) for k, v in attributes])
         for measure, value in puts:
-            for kind in sorted(measure.instruments, key=_ORDER.index):
+            for position, kind in enumerate(sorted(measure.instruments, key=_ORDER.index)):
                 var = measure.instruments[kind][0]
+                if measure.source:  # another module's instrument: the first is the name imported
+                    var = measure.var if position == 0 else self._t.otel(at, measure.source, var)
                 method = INSTRUMENTS[kind][1]
                 amount = cst.Integer("1") if kind == "count" else value
                 args = [cst.Arg(amount)] + ([cst.Arg(attrs)] if attributes else [])
@@ -490,7 +574,7 @@ class Stats:
                 node.attr.value
             )
         if isinstance(node, cst.Name):
-            values = self._t.bound_values(node)
+            values = self._host.bound_values(node)
             roles = {self._role(v) for v in values}
             return roles.pop() if len(roles) == 1 else None
         return None
@@ -507,6 +591,27 @@ class Stats:
         if not isinstance(value, str):
             raise Unsupported("a measure or view name, description or unit is not a literal")
         return value
+
+
+def has_stats(module: cst.Module, names: Callable[[cst.CSTNode], set[str]]) -> bool:
+    """Whether the module makes measures or measurement maps."""
+    return any(
+        isinstance(n, cst.Call)
+        and (
+            bool(names(n.func) & MEASURES)
+            or isinstance(n.func, cst.Attribute)
+            and n.func.attr.value == "new_measurement_map"
+        )
+        for n in walk(module)
+    )
+
+
+def _constant(statement: cst.CSTNode, key: cst.SimpleString) -> cst.SimpleStatementLine:
+    """``KEY = TagKey("k")`` -> ``KEY = "k"`` (the attribute key)."""
+    assert isinstance(statement, cst.SimpleStatementLine)
+    small = statement.body[0]
+    assert isinstance(small, cst.Assign)
+    return statement.with_changes(body=[small.with_changes(value=key)])
 
 
 def _single(statement: cst.CSTNode) -> Union[cst.BaseSmallStatement, None]:

@@ -24,6 +24,7 @@ from otelbridge.migration_tool.opencensus.analysis import (
     ModuleFacts,
     Pair,
     Suite,
+    bound_values,
 )
 from otelbridge.migration_tool.opencensus.integrations import Integrations
 from otelbridge.migration_tool.opencensus.names import (
@@ -34,10 +35,13 @@ from otelbridge.migration_tool.opencensus.names import (
     SPAN_ONLY_METHODS,
     TRACER_CLASS,
     TRACER_ONLY_METHODS,
+    canonical,
 )
+from otelbridge.migration_tool.opencensus.project import project_stats
 from otelbridge.migration_tool.opencensus.setup import Setup, SetupMapper, configure_call, packages
 from otelbridge.migration_tool.opencensus.stats import Stats
 from otelbridge.migration_tool.opencensus.status import map_status
+from otelbridge.migration_tool.transforms.arguments import keyword
 from otelbridge.migration_tool.transforms.base import LegacyTransform, arg, has_star_args, literal
 from otelbridge.migration_tool.walk import walk
 
@@ -67,6 +71,8 @@ class OpenCensusTraces(LegacyTransform):
         self._dropped: set[cst.CSTNode] = set()
         self._parents: dict = {}
         self._kept: set[cst.CSTNode] = set()
+        #: the tracing configure() lines placed: (where, the list holding it, the line)
+        self._configures: list[tuple[cst.CSTNode, list, cst.SimpleStatementLine]] = []
 
     # -- planning, on the original tree -----------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
@@ -88,8 +94,21 @@ class OpenCensusTraces(LegacyTransform):
             self._plan_group(group)
         self._integrations.plan(node)
         self._stats_reason = ""
-        Stats(self, names).plan(node)
+        self._plan_stats(node)
         self._mark_leftovers(node)
+
+    def _plan_stats(self, module: cst.Module) -> None:
+        """This module's stats, with the measures it shares with other project modules."""
+        names: Callable[[cst.CSTNode], set[str]] = lambda n: canonical(
+            self.model.qualified_names(n)
+        )
+        if self.model.project is None:
+            Stats(self, names).plan(self, module, lambda: "")
+            return
+        project = project_stats(self.model.project[0])
+        path = self.model.project[1].path
+        stats = Stats(self, names, project.lookup(path))
+        stats.plan(self, module, lambda: project.unit_blocker(path))
 
     def _plan_call(self, call: cst.Call) -> None:
         """Conversions that do not depend on a group's fate."""
@@ -223,6 +242,32 @@ class OpenCensusTraces(LegacyTransform):
             placed = self._after.setdefault(setup.anchor, [])
         if not any(line.body[0].deep_equals(other.body[0]) for other in placed):
             placed.append(line)
+            self._configures.append((setup.anchor or statement, placed, line))
+
+    def place_views(self, module: cst.Module, anchor: cst.CSTNode, views: cst.List, note: str) -> None:
+        """``configure(views=[...])`` after the module-level ``anchor``, merged into the module's
+        one tracing ``configure()`` if it has one: a process configures its MeterProvider once
+        (a second ``configure(views=)`` is refused). The merged call goes at the later of the
+        two places, so the views exist and the tracing settings' names are bound."""
+        comment = cst.EmptyLine(indent=True, comment=cst.Comment(TODO_PREFIX + note))
+        if len(self._configures) != 1:
+            name = self.otel(module, "otelbridge.sdk", "configure")
+            call = cst.Call(cst.Name(name), [keyword("views", views)])
+            line = cst.SimpleStatementLine([cst.Expr(call)], leading_lines=[comment])
+            self.insert_after(anchor, line)
+            return
+        place, placed, line = self._configures.pop()
+        placed.remove(line)
+        call = line.body[0].value  # type: ignore[attr-defined]
+        merged = line.with_changes(
+            body=[cst.Expr(call.with_changes(args=[*call.args, keyword("views", views)]))],
+            leading_lines=[*line.leading_lines, comment],
+        )
+        body = list(module.body)
+        if place in body and body.index(place) > body.index(anchor):
+            placed.append(merged)
+        else:
+            self.insert_after(anchor, merged)
 
     def _plan_with_span(self, value: cst.Call) -> None:
         """``tracer.span(name)`` in a ``with``: ``tracer.start_as_current_span(name, kind=)``."""
@@ -326,17 +371,7 @@ class OpenCensusTraces(LegacyTransform):
 
     def bound_values(self, name: cst.Name) -> list[cst.BaseExpression]:
         """What every binding that reaches the load ``name`` binds (empty if one is unknown)."""
-        scope = self.metadata[ScopeProvider].get(name)
-        values: list[cst.BaseExpression] = []
-        for access in scope.accesses[name.value] if scope is not None else ():
-            if access.node is not name:
-                continue
-            for referent in access.referents:
-                value = self.analysis.bindings.get(referent.node)  # type: ignore[arg-type]
-                if value is None:
-                    return []
-                values.append(value)
-        return values
+        return bound_values(self.metadata[ScopeProvider], self.analysis.bindings, name)
 
     # -- what stays OpenCensus: markers -----------------------------------------------------
     def _keep(self, node: cst.CSTNode, reason: str) -> None:
