@@ -85,6 +85,7 @@ def canonical(names: set[str]) -> set[str]:
     """``names`` with each re-exported name also under the name the tables use."""
     return names | {REEXPORTS[n] for n in names if n in REEXPORTS}
 
+
 #: ``config_integration.trace_integrations`` names -> (instrumentor module, class, package).
 INTEGRATIONS = {
     name: (f"opentelemetry.instrumentation.{module}", cls, f"opentelemetry-instrumentation-{pkg}")

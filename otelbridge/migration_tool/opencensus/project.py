@@ -49,7 +49,7 @@ class ProjectStats:
         #: path -> the module's stats, or why they stay OpenCensus
         self._readings: dict[str, Union[Stats, str]] = {}
 
-    def lookup(self, path: str) -> "_Lookup":
+    def lookup(self, path: str) -> _Lookup:
         """The shared-measure lookup of the module at ``path``."""
         return _Lookup(self, path)
 
@@ -83,8 +83,9 @@ class ProjectStats:
         owner, name = defined
         reading = self.reading(owner.path)
         if isinstance(reading, str):
-            raise Unsupported(f"measure {local!r} is made in {owner.name}, whose stats stay "
-                              f"OpenCensus: {reading}")
+            raise Unsupported(
+                f"measure {local!r} is made in {owner.name}, whose stats stay OpenCensus: {reading}"
+            )
         return reading.measures.get(name)
 
     def tag_key(self, path: str, local: str) -> Optional[str]:
@@ -124,8 +125,10 @@ class ProjectStats:
                 if current == path:
                     return ""  # the module's own reason: its plan finds it again
                 module = self._index.module_at(current)
-                return f"it shares measures with {module.name if module else current}, whose " \
-                       f"stats stay OpenCensus: {reading}"
+                return (
+                    f"it shares measures with {module.name if module else current}, whose "
+                    f"stats stay OpenCensus: {reading}"
+                )
             for local in reading.shared:
                 defined = self._definition(current, local)
                 if defined is not None:
@@ -142,10 +145,11 @@ class ProjectStats:
             return []
         for other in self._index.by_path.values():
             if other is not owner and any(
-                self._index.resolve(source, other) is owner
-                and (name is None or name in reading.measures)
-                or name is not None
-                and self._index.resolve(f"{source}.{name}", other) is owner
+                (
+                    self._index.resolve(source, other) is owner
+                    and (name is None or name in reading.measures)
+                )
+                or (name is not None and self._index.resolve(f"{source}.{name}", other) is owner)
                 for source, name in other.imports.values()
             ):
                 found.append(other.path)
@@ -169,7 +173,7 @@ class _Lookup:
         return self._project.exported(self._path, name)
 
 
-_PROJECTS: "weakref.WeakKeyDictionary[ProjectIndex, ProjectStats]" = weakref.WeakKeyDictionary()
+_PROJECTS: weakref.WeakKeyDictionary[ProjectIndex, ProjectStats] = weakref.WeakKeyDictionary()
 
 
 def project_stats(index: ProjectIndex) -> ProjectStats:

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 class SharedLookup(Protocol):
     """What one module's stats see of the other modules of the project."""
 
-    def measure(self, local: str) -> Optional["Measure"]:
+    def measure(self, local: str) -> Optional[Measure]:
         """The measure the imported name ``local`` is (raises :class:`Unsupported` when its
         module's stats stay OpenCensus), ``None`` if it is no measure of the project."""
 
@@ -47,6 +47,7 @@ class SharedLookup(Protocol):
 
     def exported(self, name: str) -> bool:
         """Whether another project module imports ``name`` of this one."""
+
 
 _STATS = "opencensus.stats."
 MEASURES = {_STATS + "measure.MeasureInt", _STATS + "measure.MeasureFloat"}
@@ -141,7 +142,9 @@ class Stats:
         self._holders: list[cst.SimpleStatementLine] = []
         self._looped: set[cst.CSTNode] = set()
         #: record statement -> its replacement lines; statements the recordings remove
-        self._records: dict[cst.CSTNode, Callable[[], list[cst.SimpleStatementLine]]] = {}
+        self._records: dict[
+            cst.CSTNode, Callable[[cst.CSTNode], list[cst.SimpleStatementLine]]
+        ] = {}
         self._removed: list[cst.CSTNode] = []
 
     def plan(
@@ -599,8 +602,7 @@ def has_stats(module: cst.Module, names: Callable[[cst.CSTNode], set[str]]) -> b
         isinstance(n, cst.Call)
         and (
             bool(names(n.func) & MEASURES)
-            or isinstance(n.func, cst.Attribute)
-            and n.func.attr.value == "new_measurement_map"
+            or (isinstance(n.func, cst.Attribute) and n.func.attr.value == "new_measurement_map")
         )
         for n in walk(module)
     )

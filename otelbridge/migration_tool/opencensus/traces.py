@@ -99,9 +99,10 @@ class OpenCensusTraces(LegacyTransform):
 
     def _plan_stats(self, module: cst.Module) -> None:
         """This module's stats, with the measures it shares with other project modules."""
-        names: Callable[[cst.CSTNode], set[str]] = lambda n: canonical(
-            self.model.qualified_names(n)
-        )
+
+        def names(node: cst.CSTNode) -> set[str]:
+            return canonical(self.model.qualified_names(node))
+
         if self.model.project is None:
             Stats(self, names).plan(self, module, lambda: "")
             return
@@ -244,7 +245,9 @@ class OpenCensusTraces(LegacyTransform):
             placed.append(line)
             self._configures.append((setup.anchor or statement, placed, line))
 
-    def place_views(self, module: cst.Module, anchor: cst.CSTNode, views: cst.List, note: str) -> None:
+    def place_views(
+        self, module: cst.Module, anchor: cst.CSTNode, views: cst.List, note: str
+    ) -> None:
         """``configure(views=[...])`` after the module-level ``anchor``, merged into the module's
         one tracing ``configure()`` if it has one: a process configures its MeterProvider once
         (a second ``configure(views=)`` is refused). The merged call goes at the later of the
