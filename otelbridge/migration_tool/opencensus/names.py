@@ -66,6 +66,24 @@ TRACE_EXPORTERS = {
         "",
     ),
 }
+#: OpenCensus stats exporter factories -> (module, exporter class, keyword arguments kept,
+#: pip package, OpenCensus' export interval in seconds and the keyword that sets it, and the
+#: keyword of what has no equivalent with the note saying so while it is on, its default).
+METRIC_EXPORTERS = {
+    "opencensus.ext.azure.metrics_exporter.new_metrics_exporter": (
+        "azure.monitor.opentelemetry.exporter",
+        "AzureMonitorMetricExporter",
+        frozenset({"connection_string"}),
+        "azure-monitor-opentelemetry-exporter",
+        (15, "export_interval"),
+        (
+            "enable_standard_metrics",
+            "OpenCensus' standard metrics (processor time, memory, request rate) are not sent "
+            "any more: azure-monitor-opentelemetry's configure_azure_monitor() sends them",
+        ),
+    ),
+}
+
 #: OpenCensus propagators -> the ``OTEL_PROPAGATORS`` name ``configure(propagators=)`` takes;
 #: "" for the W3C one, OpenTelemetry's default (``tracecontext,baggage``): dropped.
 PROPAGATORS = {

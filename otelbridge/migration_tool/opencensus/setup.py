@@ -140,6 +140,11 @@ class SetupMapper:
                     )
         raise ValueError("this exporter has no known OpenTelemetry equivalent")
 
+    def anchor(self, call: cst.Call) -> Optional[cst.CSTNode]:
+        """The module-level statement after which ``configure()`` can use ``call`` (``None``:
+        the call is made by a module-level statement); ``ValueError`` if it uses local values."""
+        return self._anchor(call, 0)
+
     def _anchor(self, call: cst.Call, positional: int) -> Optional[cst.CSTNode]:
         """Where ``configure()`` goes; the ``positional`` leading arguments (a middleware's app)
         stay with the call, so their values do not pin it."""

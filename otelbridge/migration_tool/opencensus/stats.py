@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Callable, Optional, Protocol, Union
 import libcst as cst
 
 from otelbridge.migration_tool.findings import Finding
+from otelbridge.migration_tool.opencensus.names import METRIC_EXPORTERS
 from otelbridge.migration_tool.transforms.arguments import keyword
 from otelbridge.migration_tool.transforms.base import arg, has_star_args, literal
 from otelbridge.migration_tool.walk import walk
@@ -79,6 +80,11 @@ VIEWS_NOTE = (
     "the OpenCensus views of this module: a process calls configure() once, so merge these "
     "views into the application's configure() if it has another"
 )
+
+
+#: A registered exporter: (the ``register_exporter`` statement, the exporter's binding statement,
+#: the factory call that makes it).
+Exporter = tuple[cst.CSTNode, Optional[cst.CSTNode], cst.Call]
 
 
 class Unsupported(Exception):
@@ -134,6 +140,10 @@ class Stats:
         #: measures of other project modules recorded here, by local name
         self.shared: dict[str, Measure] = {}
         self._sources: dict[str, str] = {}
+        #: ``exporter = new_metrics_exporter(...)`` bindings, by name
+        self._exporter_bindings: dict[str, tuple[cst.CSTNode, cst.Call]] = {}
+        #: ``view_manager.register_exporter(e)``: (that statement, e's binding, e's factory call)
+        self._exporters: list[Exporter] = []
         self._t: OpenCensusTraces  # set by plan(), for the writing
         self.keys: dict[str, str] = {}
         self._key_statements: dict[str, cst.CSTNode] = {}
@@ -159,10 +169,20 @@ class Stats:
             reason = unit()
             if reason:
                 raise Unsupported(reason)
+            anchors = [self._exporter_anchor(transform, e) for e in self._exporters]
         except Unsupported as exc:
             transform.note_stats_kept(str(exc))
             return
-        self._apply(transform, module)
+        self._apply(transform, module, anchors)
+
+    @staticmethod
+    def _exporter_anchor(t: OpenCensusTraces, exporter: Exporter) -> cst.CSTNode:
+        """The module-level statement after which ``configure()`` may build the reader."""
+        try:
+            anchor = t.setup_mapper.anchor(exporter[2])
+        except ValueError:
+            raise Unsupported("the metrics exporter is made of local values") from None
+        return anchor if anchor is not None else (exporter[1] or exporter[0])
 
     def read(self, module: cst.Module) -> None:
         """Everything of the module's stats, or :class:`Unsupported`; measures get the names
@@ -208,8 +228,13 @@ class Stats:
             small = _single(statement)
             if isinstance(small, cst.Assign) and self._role(small.value):
                 self._holders.append(statement)  # type: ignore[arg-type]
+            elif isinstance(small, cst.Assign) and self._exporter_factory(small.value):
+                target = small.targets[0].target if len(small.targets) == 1 else None
+                if isinstance(target, cst.Name):
+                    self._exporter_bindings[target.value] = (statement, small.value)  # type: ignore[assignment]
             elif isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
-                self._registration(statement, small.value)  # type: ignore[arg-type]
+                if not self._exporter_registration(statement, small.value):
+                    self._registration(statement, small.value)  # type: ignore[arg-type]
             elif isinstance(statement, cst.For) and self._loop_registration(statement):
                 looped.update(statement.body.body)  # type: ignore[attr-defined]
         if self.measures and not self._registered:
@@ -299,6 +324,51 @@ class Stats:
                 raise Unsupported("register_view() of a view not made at module level")
             self._registered.append((statement, self._views[name.value]))  # type: ignore[arg-type]
         return True
+
+    def _exporter_factory(self, node: cst.BaseExpression) -> bool:
+        """Whether ``node`` calls a :data:`METRIC_EXPORTERS` factory with arguments that map."""
+        if not isinstance(node, cst.Call) or has_star_args(node):
+            return False
+        row = next(
+            (METRIC_EXPORTERS[n] for n in self._names(node.func) if n in METRIC_EXPORTERS), None
+        )
+        if row is None:
+            return False
+        kept, (_, interval), (lost, _) = row[2], row[4], row[5]
+        for given in node.args:
+            name = given.keyword.value if given.keyword is not None else None
+            value = literal(given.value)
+            if name is None or not (
+                name in kept
+                or (name == interval and isinstance(value, (int, float)))
+                or (name == lost and isinstance(value, bool))
+            ):
+                return False
+        return True
+
+    def _exporter_registration(self, statement: cst.CSTNode, call: cst.Call) -> bool:
+        """``view_manager.register_exporter(e)`` of an exporter a known factory made."""
+        func = call.func
+        if not (
+            isinstance(func, cst.Attribute)
+            and func.attr.value == "register_exporter"
+            and self._role(func.value) == "view_manager"
+            and len(call.args) == 1
+        ):
+            return False
+        given = call.args[0].value
+        if isinstance(given, cst.Call) and self._exporter_factory(given):
+            self._exporters.append((statement, None, given))
+            return True
+        if (
+            isinstance(given, cst.Name)
+            and given.value in self._exporter_bindings
+            and len(self._host.bound_values(given)) == 1
+        ):
+            binding, factory = self._exporter_bindings[given.value]
+            self._exporters.append((statement, binding, factory))
+            return True
+        return False
 
     def _loop_registration(self, loop: cst.For) -> bool:
         """``for v in (view_a, view_b): view_manager.register_view(v)``."""
@@ -415,6 +485,12 @@ class Stats:
         claimed = {s for s, _ in self._registered} | set(self._records) | set(self._removed)
         claimed |= {m.statement for m in self.measures.values()}
         claimed |= {v.statement for v in self._views.values()} | set(self._holders) | self._looped
+        claimed |= {s for e in self._exporters for s in e[:2] if s is not None}
+        exporters = {
+            name
+            for name, (binding, _) in self._exporter_bindings.items()
+            if any(binding is e[1] for e in self._exporters)
+        }
         holders = {_target(h): h for h in self._holders}
         unclaimed = [  # imports name modules, they read nothing
             s
@@ -426,11 +502,16 @@ class Stats:
         while unclaimed:  # a holder kept for what stays keeps the holders it reads
             kept = []
             for statement in unclaimed:
+                keywords = set()  # ``f(name=...)`` reads no ``name``
                 for node in walk(statement):
-                    if not isinstance(node, cst.Name):
+                    if isinstance(node, cst.Arg) and node.keyword is not None:
+                        keywords.add(node.keyword)
+                    if not isinstance(node, cst.Name) or node in keywords:
                         continue
                     if node.value in self.measures or node.value in self.shared:
                         raise Unsupported(f"measure {node.value!r} is used elsewhere")
+                    if node.value in exporters:
+                        raise Unsupported(f"exporter {node.value!r} is used elsewhere")
                     if statement not in self._key_statements.values():
                         self._key_statements.pop(node.value, None)  # the key stays
                     if node.value in holders:  # still read by what stays (an exporter)
@@ -455,7 +536,7 @@ class Stats:
                 )
 
     # -- writing ----------------------------------------------------------------------------
-    def _apply(self, t: OpenCensusTraces, module: cst.Module) -> None:
+    def _apply(self, t: OpenCensusTraces, module: cst.Module, anchors: list[cst.CSTNode]) -> None:
         self._t = t
         for measure in self.measures.values():
             kinds = sorted(measure.instruments, key=_ORDER.index)
@@ -470,17 +551,56 @@ class Stats:
                 del self._key_statements[var]  # other modules import it: the key's name stays
                 t.replace_statement(statement, [_constant(statement, t.string(self.keys[var]))])
         unused = [*self._removed, *self._holders, *self._key_statements.values()]
+        unused += [s for e in self._exporters for s in e[:2] if s is not None]
         for statement in dict.fromkeys([*unused, *(s for s, _ in self._registered)]):
             t.replace_statement(statement, [])
         for record, build in self._records.items():
             t.replace_statement(record, build(record))
-        if not self._registered:
-            return
-        views = cst.List([cst.Element(cst.Name(v.var)) for _, v in self._registered])
-        t.state.findings.append(
-            Finding("opencensus-note", VIEWS_NOTE, *t.state.position(self._registered[-1][0]))
+        keywords, notes = [], []
+        if self._registered:
+            views = cst.List([cst.Element(cst.Name(v.var)) for _, v in self._registered])
+            keywords.append(keyword("views", views))
+            notes.append((VIEWS_NOTE, self._registered[-1][0]))
+            anchors = [*anchors, self._configure_anchor(module)]
+        if self._exporters:
+            readers = [self._reader(t, e[2], notes) for e in self._exporters]
+            keywords.append(keyword("metric_readers", cst.List([cst.Element(r) for r in readers])))
+        if keywords:
+            for note, where in notes:
+                t.state.findings.append(Finding("opencensus-note", note, *t.state.position(where)))
+            body = list(module.body)
+            anchor = max(anchors, key=body.index)
+            t.place_stats(module, anchor, keywords, [note for note, _ in notes])
+
+    def _reader(
+        self, t: OpenCensusTraces, factory: cst.Call, notes: list[tuple[str, cst.CSTNode]]
+    ) -> cst.Call:
+        """``PeriodicExportingMetricReader(<OpenTelemetry exporter>(...), export_interval_millis=)``
+        at OpenCensus' interval."""
+        module, cls, kept, package, (seconds, interval), (lost, note) = next(
+            METRIC_EXPORTERS[n] for n in self._names(factory.func) if n in METRIC_EXPORTERS
         )
-        t.place_views(module, self._configure_anchor(module), views, VIEWS_NOTE)
+        given = {a.keyword.value: a for a in factory.args if a.keyword is not None}
+        if interval in given:
+            seconds = literal(given[interval].value)
+        if lost not in given or literal(given[lost].value):
+            notes.append((note, factory))
+        notes.append(
+            (f"pip install {package} (the OpenTelemetry exporter that replaces this one)", factory)
+        )
+        exporter = cst.Call(
+            cst.Name(t.otel(factory, module, cls)),
+            [
+                a.with_changes(comma=cst.MaybeSentinel.DEFAULT)
+                for n, a in given.items()
+                if n in kept
+            ],
+        )
+        reader = t.otel(factory, "otelbridge.sdk.metrics.export", "PeriodicExportingMetricReader")
+        millis = cst.Integer(str(round(seconds * 1000)))
+        return cst.Call(
+            cst.Name(reader), [cst.Arg(exporter), keyword("export_interval_millis", millis)]
+        )
 
     def _configure_anchor(self, module: cst.Module) -> cst.CSTNode:
         """Where ``configure(views=...)`` goes: after the last registration when registrations
@@ -597,12 +717,15 @@ class Stats:
 
 
 def has_stats(module: cst.Module, names: Callable[[cst.CSTNode], set[str]]) -> bool:
-    """Whether the module makes measures or measurement maps."""
+    """Whether the module makes measures or measurement maps, or registers stats exporters."""
     return any(
         isinstance(n, cst.Call)
         and (
             bool(names(n.func) & MEASURES)
-            or (isinstance(n.func, cst.Attribute) and n.func.attr.value == "new_measurement_map")
+            or (
+                isinstance(n.func, cst.Attribute)
+                and n.func.attr.value in ("new_measurement_map", "register_exporter")
+            )
         )
         for n in walk(module)
     )

@@ -41,7 +41,6 @@ from otelbridge.migration_tool.opencensus.project import project_stats
 from otelbridge.migration_tool.opencensus.setup import Setup, SetupMapper, configure_call, packages
 from otelbridge.migration_tool.opencensus.stats import Stats
 from otelbridge.migration_tool.opencensus.status import map_status
-from otelbridge.migration_tool.transforms.arguments import keyword
 from otelbridge.migration_tool.transforms.base import LegacyTransform, arg, has_star_args, literal
 from otelbridge.migration_tool.walk import walk
 
@@ -245,26 +244,31 @@ class OpenCensusTraces(LegacyTransform):
             placed.append(line)
             self._configures.append((setup.anchor or statement, placed, line))
 
-    def place_views(
-        self, module: cst.Module, anchor: cst.CSTNode, views: cst.List, note: str
+    def place_stats(
+        self, module: cst.Module, anchor: cst.CSTNode, keywords: list[cst.Arg], notes: list[str]
     ) -> None:
-        """``configure(views=[...])`` after the module-level ``anchor``, merged into the module's
-        one tracing ``configure()`` if it has one: a process configures its MeterProvider once
-        (a second ``configure(views=)`` is refused). The merged call goes at the later of the
-        two places, so the views exist and the tracing settings' names are bound."""
-        comment = cst.EmptyLine(indent=True, comment=cst.Comment(TODO_PREFIX + note))
+        """``configure(views=[...], metric_readers=[...])`` after the module-level ``anchor``,
+        merged into the module's one tracing ``configure()`` if it has one: a process builds its
+        MeterProvider once (a second ``configure(views=)`` is refused). The merged call goes at
+        the later of the two places, so the views exist and the tracing settings' names are
+        bound."""
+        comments = [
+            cst.EmptyLine(indent=True, comment=cst.Comment(TODO_PREFIX + note)) for note in notes
+        ]
         if len(self._configures) != 1:
             name = self.otel(module, "otelbridge.sdk", "configure")
-            call = cst.Call(cst.Name(name), [keyword("views", views)])
-            line = cst.SimpleStatementLine([cst.Expr(call)], leading_lines=[comment])
-            self.insert_after(anchor, line)
+            call = cst.Call(cst.Name(name), keywords)
+            self.insert_after(anchor, cst.SimpleStatementLine([cst.Expr(call)], comments))
             return
         place, placed, line = self._configures.pop()
         placed.remove(line)
         call = line.body[0].value  # type: ignore[attr-defined]
         merged = line.with_changes(
-            body=[cst.Expr(call.with_changes(args=[*call.args, keyword("views", views)]))],
-            leading_lines=[*line.leading_lines, comment],
+            body=[cst.Expr(call.with_changes(args=[*call.args, *keywords]))],
+            leading_lines=[
+                *line.leading_lines,
+                *(c for c in comments if not any(c.deep_equals(o) for o in line.leading_lines)),
+            ],
         )
         body = list(module.body)
         if place in body and body.index(place) > body.index(anchor):

@@ -446,6 +446,36 @@ CASES: dict[str, tuple[str, str]] = {
             return app
         """,
     ),
+    "a set-up module: the Tracer's settings and the metrics exporter in one configure()": (
+        """
+        import os
+
+        from opencensus.ext.azure import metrics_exporter
+        from opencensus.ext.azure.trace_exporter import AzureExporter
+        from opencensus.stats import stats as stats_module
+        from opencensus.trace.samplers import AlwaysOnSampler
+        from opencensus.trace.tracer import Tracer
+
+        CONNECTION = os.environ["APPLICATIONINSIGHTS_CONNECTION_STRING"]
+        tracer = Tracer(exporter=AzureExporter(connection_string=CONNECTION), sampler=AlwaysOnSampler())
+        exporter = metrics_exporter.new_metrics_exporter(
+            connection_string=CONNECTION, export_interval=60, enable_standard_metrics=False
+        )
+        stats_module.stats.view_manager.register_exporter(exporter)
+        """,
+        """
+        import os
+        from azure.monitor.opentelemetry.exporter import AzureMonitorMetricExporter, AzureMonitorTraceExporter
+        from opentelemetry import trace
+        from otelbridge.sdk import configure
+        from otelbridge.sdk.metrics.export import PeriodicExportingMetricReader
+
+        CONNECTION = os.environ["APPLICATIONINSIGHTS_CONNECTION_STRING"]
+        tracer = trace.get_tracer(__name__)
+        # TODO(otelbridge): pip install azure-monitor-opentelemetry-exporter (the OpenTelemetry exporter that replaces this one)
+        configure(sampler="always_on", span_exporters=[AzureMonitorTraceExporter(connection_string=CONNECTION)], metric_readers=[PeriodicExportingMetricReader(AzureMonitorMetricExporter(connection_string=CONNECTION), export_interval_millis=60000)])
+        """,
+    ),
     "what has no equivalent is marked with the nearest OpenTelemetry route": (
         """
         import logging
@@ -462,7 +492,7 @@ CASES: dict[str, tuple[str, str]] = {
         logging.getLogger().addHandler(AzureLogHandler(connection_string="InstrumentationKey=0"))
         """,
     ),
-    "stats registered in a set-up function: configure() at module level, exporter kept": (
+    "stats registered in a set-up function: configure() at module level, with the Azure exporter as a reader": (
         """
         from opencensus.ext.azure import metrics_exporter
         from opencensus.stats import aggregation as aggregation_module
@@ -491,32 +521,22 @@ CASES: dict[str, tuple[str, str]] = {
             mmap.measure_int_put(CARROTS_MEASURE, 1000)
             mmap.record(tmap)
         """,
-        f"""
-        {KEPT}still used by code that stays on OpenCensus
-        from opencensus.ext.azure import metrics_exporter
-        {KEPT}still used by code that stays on OpenCensus
-        from opencensus.stats import stats as stats_module
+        """
+        from azure.monitor.opentelemetry.exporter import AzureMonitorMetricExporter
         from opentelemetry import metrics
         from otelbridge.sdk import configure
+        from otelbridge.sdk.metrics.export import PeriodicExportingMetricReader
         from otelbridge.sdk.metrics.view import SumAggregation, View
-
-        {KEPT}opencensus.stats.stats.stats has no automatic OpenTelemetry mapping
-        stats = stats_module.stats
-        {KEPT}'stats' holds an OpenCensus object
-        view_manager = stats.view_manager
 
         CARROTS_MEASURE = metrics.get_meter(__name__).create_counter("carrots", description="number of carrots")
         CARROTS_VIEW = View(instrument_name="carrots", name="carrots_view", description="number of carrots", attribute_keys=set(), aggregation=SumAggregation())
         # TODO(otelbridge): the OpenCensus views of this module: a process calls configure() once, so merge these views into the application's configure() if it has another
-        configure(views=[CARROTS_VIEW])
+        # TODO(otelbridge): OpenCensus' standard metrics (processor time, memory, request rate) are not sent any more: azure-monitor-opentelemetry's configure_azure_monitor() sends them
+        # TODO(otelbridge): pip install azure-monitor-opentelemetry-exporter (the OpenTelemetry exporter that replaces this one)
+        configure(views=[CARROTS_VIEW], metric_readers=[PeriodicExportingMetricReader(AzureMonitorMetricExporter(connection_string='InstrumentationKey=00000000-0000-0000-0000-000000000000'), export_interval_millis=15000)])
 
 
         def main():
-            # Enable metrics
-            {KEPT}opencensus.ext.azure.metrics_exporter.new_metrics_exporter has no automatic mapping; use configure(metric_readers=[PeriodicExportingMetricReader(AzureMonitorMetricExporter(...))])
-            exporter = metrics_exporter.new_metrics_exporter(connection_string='InstrumentationKey=00000000-0000-0000-0000-000000000000')
-            {KEPT}'exporter' holds an OpenCensus object
-            view_manager.register_exporter(exporter)
             CARROTS_MEASURE.add(1)
         """,
     ),
