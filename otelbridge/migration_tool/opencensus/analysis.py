@@ -20,6 +20,7 @@ from typing import Callable, Iterator, Mapping, Optional, Union
 import libcst as cst
 from libcst.metadata import Assignment, Scope
 
+from otelbridge.migration_tool.opencensus import events
 from otelbridge.migration_tool.opencensus.names import (
     GET_CURRENT_SPAN,
     GET_TRACER,
@@ -313,6 +314,10 @@ class Analysis:
             return f"{use.value}.{member}() has no OpenTelemetry equivalent"
         if member in ("add_attribute", "add_annotation"):
             return ""
+        if member in ("add_message_event", "add_link"):
+            if events.mapping(member, call, self.names) is not None:
+                return ""
+            return f"its {member}() argument is not a literal OpenCensus value that maps"
         if member == "set_status" and len(call.args) == 1:
             if map_status(call.args[0].value, self.names) is not None:
                 return ""

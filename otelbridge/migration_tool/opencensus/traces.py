@@ -16,6 +16,7 @@ import libcst as cst
 from libcst.metadata import Assignment, ImportAssignment, ParentNodeProvider, ScopeProvider
 
 from otelbridge.migration_tool.findings import TODO_PREFIX, Finding
+from otelbridge.migration_tool.opencensus import events
 from otelbridge.migration_tool.opencensus.analysis import (
     SPAN,
     TRACER,
@@ -329,6 +330,15 @@ class OpenCensusTraces(LegacyTransform):
         elif method == "add_annotation":
             self._dropped.add(call.func.attr)
             self._calls[call] = self._add_event
+        elif method in ("add_message_event", "add_link"):
+            build = events.mapping(method, call, self.model.qualified_names)
+            assert build is not None
+            self._dropped.add(call.args[0].value)
+            self._calls[call] = lambda original, updated: _renamed(
+                updated,
+                "add_event" if method == "add_message_event" else "add_link",
+                build(self.string, self.otel(original, "opentelemetry", "trace")),
+            )
         elif method == "set_status":
             mapped = map_status(call.args[0].value, self.model.qualified_names)
             if mapped is not None:

@@ -476,6 +476,46 @@ CASES: dict[str, tuple[str, str]] = {
         configure(sampler="always_on", span_exporters=[AzureMonitorTraceExporter(connection_string=CONNECTION)], metric_readers=[PeriodicExportingMetricReader(AzureMonitorMetricExporter(connection_string=CONNECTION), export_interval_millis=60000)])
         """,
     ),
+    "message events and links become events and links; a timestamp other than now is kept": (
+        """
+        import datetime
+
+        from opencensus.trace import execution_context, link as link_module, time_event
+
+
+        def call(trace_id, span_id, size, sent_at):
+            tracer = execution_context.get_opencensus_tracer()
+            with tracer.span(name="call") as span:
+                span.add_message_event(time_event.MessageEvent(datetime.datetime.utcnow(), 7, type=time_event.Type.SENT, uncompressed_size_bytes=size))
+                span.add_link(link_module.Link(trace_id, span_id, link_module.Type.PARENT_LINKED_SPAN))
+
+
+        def late(sent_at):
+            with execution_context.get_opencensus_tracer().span(name="late") as span:
+                span.add_message_event(time_event.MessageEvent(sent_at, "m1"))
+        """,
+        f"""
+        import datetime
+
+        {KEPT}still used by code that stays on OpenCensus
+        from opencensus.trace import execution_context, time_event
+        from opentelemetry import trace
+
+
+        def call(trace_id, span_id, size, sent_at):
+            tracer = trace.get_tracer(__name__)
+            with tracer.start_as_current_span("call") as span:
+                span.add_event(str(7), {{"message.event.type": "SENT", "message.event.size.uncompressed": size}})
+                span.add_link(trace.SpanContext(int(trace_id, 16), int(span_id, 16), is_remote=True))
+
+
+        def late(sent_at):
+            {KEPT}'span' stays OpenCensus: its add_message_event() argument is not a literal OpenCensus value that maps
+            with execution_context.get_opencensus_tracer().span(name="late") as span:
+                {KEPT}'span' stays OpenCensus: its add_message_event() argument is not a literal OpenCensus value that maps
+                span.add_message_event(time_event.MessageEvent(sent_at, "m1"))
+        """,
+    ),
     "what has no equivalent is marked with the nearest OpenTelemetry route": (
         """
         import logging
