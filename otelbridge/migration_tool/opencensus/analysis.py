@@ -279,6 +279,8 @@ class Analysis:
             return ""  # ``if tracer is not None``
         if isinstance(parent, cst.ComparisonTarget):
             return ""
+        if group.kind == TRACER and self.injection(use) is not None:
+            return ""
         if not isinstance(parent, cst.Attribute) or parent.value is not use:
             return f"{use.value!r} is passed on or returned (its other users are not converted)"
         member = parent.attr.value
@@ -288,6 +290,51 @@ class Analysis:
         if isinstance(above, cst.AssignTarget) and group.kind == SPAN and member in SPAN_STORES:
             return self._store_blocker(group, member, above)
         return f"{use.value}.{member} has no OpenTelemetry equivalent"
+
+    def injection(self, use: cst.Name) -> Optional[cst.SimpleStatementLine]:
+        """The ``headers = T.propagator.to_headers(T.span_context)`` statement ``use`` (either
+        ``T``) is part of: the current context injected into a new carrier."""
+        parent = self.parents.get(use)
+        if not isinstance(parent, cst.Attribute) or parent.value is not use:
+            return None
+        call: Optional[cst.CSTNode] = None
+        if parent.attr.value == "propagator":
+            method = self.parents.get(parent)
+            if isinstance(method, cst.Attribute) and method.attr.value == "to_headers":
+                call = self.parents.get(method)
+        elif parent.attr.value == "span_context":
+            given = self.parents.get(parent)
+            call = self.parents.get(given) if isinstance(given, cst.Arg) else None
+        if not (
+            isinstance(call, cst.Call)
+            and isinstance(call.func, cst.Attribute)
+            and call.func.attr.value == "to_headers"
+            and len(call.args) == 1
+            and not call.args[0].keyword
+        ):
+            return None
+        receiver, context = call.func.value, call.args[0].value
+        same = (
+            isinstance(receiver, cst.Attribute)
+            and receiver.attr.value == "propagator"
+            and isinstance(context, cst.Attribute)
+            and context.attr.value == "span_context"
+            and isinstance(receiver.value, cst.Name)
+            and isinstance(context.value, cst.Name)
+            and receiver.value.value == context.value.value == use.value
+        )
+        assign = self.parents.get(call)
+        statement = self.parents.get(assign) if isinstance(assign, cst.Assign) else None
+        if (
+            same
+            and isinstance(assign, cst.Assign)
+            and len(assign.targets) == 1
+            and isinstance(assign.targets[0].target, cst.Name)
+            and isinstance(statement, cst.SimpleStatementLine)
+            and len(statement.body) == 1
+        ):
+            return statement
+        return None
 
     def _call_blocker(self, group: Group, use: cst.Name, member: str, call: cst.Call) -> str:
         if group.kind == TRACER:

@@ -202,6 +202,9 @@ class OpenCensusTraces(LegacyTransform):
             elif isinstance(value.func, cst.Attribute) and value.func.attr.value == "span":
                 self._plan_with_span(value)
         for use in group.uses:
+            injection = self.analysis.injection(use) if group.kind == TRACER else None
+            if injection is not None and injection not in self._removed:
+                self._plan_injection(injection)
             parent = self._parents.get(use)
             above = self._parents.get(parent) if isinstance(parent, cst.Attribute) else None
             if isinstance(above, cst.Call) and above.func is parent:
@@ -210,6 +213,16 @@ class OpenCensusTraces(LegacyTransform):
             elif isinstance(above, cst.AssignTarget):
                 assert isinstance(parent, cst.Attribute)
                 self._plan_store(parent.attr.value, self._parents[above])
+
+    def _plan_injection(self, statement: cst.SimpleStatementLine) -> None:
+        """``headers = tracer.propagator.to_headers(tracer.span_context)`` -> ``headers = {}``
+        and ``propagate.inject(headers)`` (the current context, whose span the tracer's is)."""
+        assign = statement.body[0]
+        assert isinstance(assign, cst.Assign)
+        carrier = assign.targets[0].target
+        empty = statement.with_changes(body=[assign.with_changes(value=cst.Dict([]))])
+        inject = self.expr(statement, "{propagate}.inject(CARRIER)", CARRIER=carrier)
+        self.replace_statement(statement, [empty, cst.SimpleStatementLine([cst.Expr(inject)])])
 
     def _plan_tracer(self, value: cst.Call) -> None:
         self._dropped.add(value)

@@ -516,6 +516,36 @@ CASES: dict[str, tuple[str, str]] = {
                 span.add_message_event(time_event.MessageEvent(sent_at, "m1"))
         """,
     ),
+    "the tracer's headers for an outgoing call: propagate.inject into a new carrier": (
+        """
+        import requests
+
+        from opencensus.trace import execution_context
+
+
+        def call(url):
+            tracer = execution_context.get_opencensus_tracer()
+            span = tracer.start_span()
+            span.name = url
+            try:
+                headers = tracer.propagator.to_headers(tracer.span_context)
+                return requests.get(url, headers=headers)
+            finally:
+                tracer.end_span()
+        """,
+        """
+        import requests
+        from opentelemetry import propagate, trace
+
+
+        def call(url):
+            tracer = trace.get_tracer(__name__)
+            with tracer.start_as_current_span(url) as span:
+                headers = {}
+                propagate.inject(headers)
+                return requests.get(url, headers=headers)
+        """,
+    ),
     "what has no equivalent is marked with the nearest OpenTelemetry route": (
         """
         import logging
