@@ -97,11 +97,37 @@ REEXPORTS = {
     "opencensus.tags." + name: f"opencensus.tags.{module}.{name}"
     for module, name in (("tag_key", "TagKey"), ("tag_map", "TagMap"), ("tag_value", "TagValue"))
 }
+#: Module prefixes of OpenCensus before 0.2 (exporters and integrations inside
+#: ``opencensus.trace``, one module per sampler) -> today's, with the same classes.
+OLD_LAYOUT = (
+    ("opencensus.trace.exporters.zipkin_exporter.", "opencensus.ext.zipkin.trace_exporter."),
+    ("opencensus.trace.exporters.jaeger_exporter.", "opencensus.ext.jaeger.trace_exporter."),
+    (
+        "opencensus.trace.exporters.stackdriver_exporter.",
+        "opencensus.ext.stackdriver.trace_exporter.",
+    ),
+    (
+        "opencensus.trace.exporters.ocagent.trace_exporter.",
+        "opencensus.ext.ocagent.trace_exporter.",
+    ),
+    ("opencensus.trace.exporters.print_exporter.", _TRACE + "print_exporter."),
+    ("opencensus.trace.ext.", "opencensus.ext."),
+    ("opencensus.trace.samplers.always_on.", _TRACE + "samplers."),
+    ("opencensus.trace.samplers.always_off.", _TRACE + "samplers."),
+    ("opencensus.trace.samplers.probability.", _TRACE + "samplers."),
+)
 
 
 def canonical(names: set[str]) -> set[str]:
-    """``names`` with each re-exported name also under the name the tables use."""
-    return names | {REEXPORTS[n] for n in names if n in REEXPORTS}
+    """``names`` with each re-exported or older name also under the name the tables use."""
+    found = set(names)
+    for name in names:
+        if name in REEXPORTS:
+            found.add(REEXPORTS[name])
+        for old, new in OLD_LAYOUT:
+            if name.startswith(old):
+                found.add(new + name[len(old) :])
+    return found
 
 
 #: ``config_integration.trace_integrations`` names -> (instrumentor module, class, package).

@@ -45,6 +45,8 @@ class Setup:
     sampler: str
     rate: Optional[cst.BaseExpression]
     exporter: Optional[cst.Call]
+    #: the exporter's :data:`TRACE_EXPORTERS` key
+    exporter_name: str
     #: ``OTEL_PROPAGATORS`` name for ``configure(propagators=)`` ("": the default ones)
     propagator: str
     notes: list[str]
@@ -88,9 +90,10 @@ class SetupMapper:
                     else f"{what}({item.keyword.value}=...) has no set-up equivalent"
                 )
         sampler, rate = self._sampler(arg(call, "sampler"), notes)
-        exporter = self._exporter(arg(call, "exporter"), notes)
+        exporter, exporter_name = self._exporter(arg(call, "exporter"), notes)
         propagator = self._propagator(arg(call, "propagator"))
-        return Setup(sampler, rate, exporter, propagator, notes, self._anchor(call, positional))
+        anchor = self._anchor(call, positional)
+        return Setup(sampler, rate, exporter, exporter_name, propagator, notes, anchor)
 
     def _propagator(self, given: Optional[cst.Arg]) -> str:
         if given is None:
@@ -123,17 +126,19 @@ class SetupMapper:
             return name, cst.Float(DEFAULT_RATE)
         return name, rate.value
 
-    def _exporter(self, given: Optional[cst.Arg], notes: list[str]) -> Optional[cst.Call]:
+    def _exporter(
+        self, given: Optional[cst.Arg], notes: list[str]
+    ) -> tuple[Optional[cst.Call], str]:
         if given is None:
             notes.append(NO_EXPORTER_NOTE)
-            return None
+            return None, ""
         value = given.value
         if isinstance(value, cst.Call) and not has_star_args(value):
             for name in self._names(value.func):
                 if name in TRACE_EXPORTERS:
                     kept = TRACE_EXPORTERS[name][2]
                     if all(a.keyword is not None and a.keyword.value in kept for a in value.args):
-                        return value
+                        return value, name
                     raise ValueError(
                         f"{name.rsplit('.', 1)[1]} arguments other than "
                         f"{', '.join(sorted(kept)) or 'none'} are not mapped"
@@ -200,14 +205,10 @@ def configure_call(transform: LegacyTransform, node: cst.CSTNode, setup: Setup) 
     if setup.rate is not None:
         args.append(keyword("sampler_arg", setup.rate))
     if setup.exporter is not None:
-        exporter = setup.exporter
-        for name in transform.model.qualified_names(exporter.func):
-            if name in TRACE_EXPORTERS:
-                module, cls, _, _ = TRACE_EXPORTERS[name]
-                local = transform.otel(node, module, cls)
-                built = exporter.with_changes(func=cst.Name(local))
-                args.append(keyword("span_exporters", cst.List([cst.Element(built)])))
-                break
+        module, cls, _, _ = TRACE_EXPORTERS[setup.exporter_name]
+        local = transform.otel(node, module, cls)
+        built = setup.exporter.with_changes(func=cst.Name(local))
+        args.append(keyword("span_exporters", cst.List([cst.Element(built)])))
     if setup.propagator:
         args.append(keyword("propagators", transform.string(setup.propagator)))
     name = transform.otel(node, "otelbridge.sdk", "configure")
@@ -216,9 +217,5 @@ def configure_call(transform: LegacyTransform, node: cst.CSTNode, setup: Setup) 
 
 def packages(transform: LegacyTransform, setup: Setup) -> list[str]:
     """The pip packages the mapped exporter needs (none for ours)."""
-    if setup.exporter is None:
-        return []
-    for name in transform.model.qualified_names(setup.exporter.func):
-        if name in TRACE_EXPORTERS and TRACE_EXPORTERS[name][3]:
-            return [TRACE_EXPORTERS[name][3]]
-    return []
+    package = TRACE_EXPORTERS[setup.exporter_name][3] if setup.exporter is not None else ""
+    return [package] if package else []

@@ -74,13 +74,18 @@ class OpenCensusTraces(LegacyTransform):
         #: the tracing configure() lines placed: (where, the list holding it, the line)
         self._configures: list[tuple[cst.CSTNode, list, cst.SimpleStatementLine]] = []
 
+    def names(self, node: cst.CSTNode) -> set[str]:
+        """The qualified names of ``node``, with OpenCensus' older and re-exported names also
+        under the names the mapping tables use."""
+        return canonical(self.model.qualified_names(node))
+
     # -- planning, on the original tree -----------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
         scopes = self.metadata[ScopeProvider]
         self._first = node.body[0] if node.body else None
         self._header = {line.comment.value for line in node.header if line.comment is not None}
         self._parents = self.state.wrapper.resolve(ParentNodeProvider)  # type: ignore[assignment]
-        names = self.model.qualified_names
+        names = self.names
         facts = ModuleFacts(node, scopes, self._parents, names)
         self._setup = self.setup_mapper = SetupMapper(facts)
         self.analysis = Analysis(facts, self._setup.blocker)
@@ -99,22 +104,18 @@ class OpenCensusTraces(LegacyTransform):
 
     def _plan_stats(self, module: cst.Module) -> None:
         """This module's stats, with the measures it shares with other project modules."""
-
-        def names(node: cst.CSTNode) -> set[str]:
-            return canonical(self.model.qualified_names(node))
-
         if self.model.project is None:
-            Stats(self, names).plan(self, module, lambda: "")
+            Stats(self, self.names).plan(self, module, lambda: "")
             return
         project = project_stats(self.model.project[0])
         path = self.model.project[1].path
-        stats = Stats(self, names, project.lookup(path))
+        stats = Stats(self, self.names, project.lookup(path))
         stats.plan(self, module, lambda: project.unit_blocker(path))
 
     def _plan_call(self, call: cst.Call) -> None:
         """Conversions that do not depend on a group's fate."""
         func = call.func
-        called = self.model.qualified_names(func)
+        called = self.names(func)
         if isinstance(func, cst.Attribute):
             method = func.attr.value
             if method == "add_attribute_to_current_span" and not has_star_args(call):
@@ -131,11 +132,7 @@ class OpenCensusTraces(LegacyTransform):
 
     def _plan_attribute_name(self, node: cst.Subscript) -> None:
         """``attributes_helper.COMMON_ATTRIBUTES['HTTP_URL']`` -> ``"http.url"``."""
-        tables = [
-            ATTRIBUTE_TABLES[n]
-            for n in self.model.qualified_names(node.value)
-            if n in ATTRIBUTE_TABLES
-        ]
+        tables = [ATTRIBUTE_TABLES[n] for n in self.names(node.value) if n in ATTRIBUTE_TABLES]
         if not tables or len(node.slice) != 1:
             return
         index = node.slice[0].slice
@@ -168,7 +165,7 @@ class OpenCensusTraces(LegacyTransform):
         return (
             method == "set_status"
             and len(above.args) == 1
-            and map_status(above.args[0].value, self.model.qualified_names) is not None
+            and map_status(above.args[0].value, self.names) is not None
         )
 
     def _direct_span(self, node: cst.BaseExpression) -> bool:
@@ -178,7 +175,7 @@ class OpenCensusTraces(LegacyTransform):
         func = node.func
         if isinstance(func, cst.Attribute) and func.attr.value == "current_span":
             return self.analysis.is_tracer(func.value)
-        return GET_CURRENT_SPAN in self.model.qualified_names(func)
+        return GET_CURRENT_SPAN in self.names(func)
 
     def _assigned_group(self, call: cst.Call) -> Optional[Group]:
         parent = self._parents.get(call)
@@ -229,7 +226,7 @@ class OpenCensusTraces(LegacyTransform):
         self._calls[value] = lambda original, updated: self.expr(
             original, "{trace}.get_tracer(__name__)"
         )
-        if TRACER_CLASS in self.model.qualified_names(value.func):
+        if TRACER_CLASS in self.names(value.func):
             self.place_configure(value, self._setup.setups[value])
 
     def place_configure(self, value: cst.Call, setup: Setup) -> None:
@@ -344,7 +341,7 @@ class OpenCensusTraces(LegacyTransform):
             self._dropped.add(call.func.attr)
             self._calls[call] = self._add_event
         elif method in ("add_message_event", "add_link"):
-            build = events.mapping(method, call, self.model.qualified_names)
+            build = events.mapping(method, call, self.names)
             assert build is not None
             self._dropped.add(call.args[0].value)
             self._calls[call] = lambda original, updated: _renamed(
@@ -353,7 +350,7 @@ class OpenCensusTraces(LegacyTransform):
                 build(self.string, self.otel(original, "opentelemetry", "trace")),
             )
         elif method == "set_status":
-            mapped = map_status(call.args[0].value, self.model.qualified_names)
+            mapped = map_status(call.args[0].value, self.names)
             if mapped is not None:
                 self._dropped.add(call.args[0].value)
                 self._calls[call] = lambda original, updated: updated.with_changes(
@@ -370,7 +367,7 @@ class OpenCensusTraces(LegacyTransform):
             self._removed.add(statement)
             return
         if member == "status":
-            mapped = map_status(assign.value, self.model.qualified_names)
+            mapped = map_status(assign.value, self.names)
             assert mapped is not None
             self._dropped.add(assign.value)
             method, value = "set_status", lambda a: self._status(assign, mapped)
@@ -450,19 +447,20 @@ class OpenCensusTraces(LegacyTransform):
                 continue
             if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Call):
                 continue  # ``f().x`` is named after ``f``, which is looked at on its own
-            names = {n for n in self.model.qualified_names(node) if n.split(".")[0] == ROOT}
+            names = {n for n in self.names(node) if n.split(".")[0] == ROOT}
             parent = self._parents.get(node)
             if not names or (
                 isinstance(parent, cst.Attribute)
                 and parent.value is node
-                and any(n.startswith(ROOT + ".") for n in self.model.qualified_names(parent))
+                and any(n.startswith(ROOT + ".") for n in self.names(parent))
             ):
                 continue  # the outermost ``a.b.c`` speaks for its parts
-            first = min(names)
+            first = min(n for n in self.model.qualified_names(node) if n.split(".")[0] == ROOT)
+            route = next((ROUTES[n] for n in sorted(names) if n in ROUTES), None)
             if self._stats_reason and first.startswith(("opencensus.stats.", "opencensus.tags.")):
                 self._keep(node, f"this module's stats stay OpenCensus: {self._stats_reason}")
-            elif first in ROUTES:
-                self._keep(node, f"{first} has no automatic mapping; use {ROUTES[first]}")
+            elif route is not None:
+                self._keep(node, f"{first} has no automatic mapping; use {route}")
             else:
                 self._keep(node, f"{first} has no automatic OpenTelemetry mapping")
         self._mark_holders(module)
@@ -501,7 +499,7 @@ class OpenCensusTraces(LegacyTransform):
             if isinstance(node, cst.Name) and self._binding_in(node, holders):
                 return True
             if isinstance(node, (cst.Name, cst.Attribute)) and any(
-                n.split(".")[0] == ROOT for n in self.model.qualified_names(node)
+                n.split(".")[0] == ROOT for n in self.names(node)
             ):
                 return True
         return False

@@ -546,6 +546,23 @@ CASES: dict[str, tuple[str, str]] = {
                 return requests.get(url, headers=headers)
         """,
     ),
+    "OpenCensus' older module layout (before 0.2) maps as today's": (
+        """
+        from opencensus.trace.exporters import zipkin_exporter
+        from opencensus.trace.samplers import probability
+        from opencensus.trace.tracer import Tracer
+
+        tracer = Tracer(sampler=probability.ProbabilitySampler(rate=0.5), exporter=zipkin_exporter.ZipkinExporter())
+        """,
+        """
+        from opentelemetry import trace
+        from otelbridge.sdk import configure
+        from otelbridge.sdk.export.zipkin import ZipkinExporter
+
+        configure(sampler="parentbased_traceidratio", sampler_arg=0.5, span_exporters=[ZipkinExporter()])
+        tracer = trace.get_tracer(__name__)
+        """,
+    ),
     "what has no equivalent is marked with the nearest OpenTelemetry route": (
         """
         import logging
