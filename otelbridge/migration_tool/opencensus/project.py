@@ -10,16 +10,17 @@ the same from the same original sources, so no round of feedback between files i
 
 from __future__ import annotations
 
+import os
 import weakref
 from typing import Optional, Union
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, ScopeProvider
 
-from otelbridge.migration_tool.engine.index import Module, ProjectIndex
+from otelbridge.migration_tool.engine.index import Module, ProjectIndex, read_module
 from otelbridge.migration_tool.opencensus.analysis import bound_values, name_bindings
 from otelbridge.migration_tool.opencensus.names import canonical
-from otelbridge.migration_tool.opencensus.stats import Measure, Stats, Unsupported, has_stats
+from otelbridge.migration_tool.opencensus.stats import Measure, Stats, Unsupported
 
 _CYCLE = "its stats import measures from each other in a cycle"
 
@@ -48,6 +49,9 @@ class ProjectStats:
         self._index = index
         #: path -> the module's stats, or why they stay OpenCensus
         self._readings: dict[str, Union[Stats, str]] = {}
+        #: symbol tables of the files the index left out (they name no legacy API)
+        self._others: dict[str, Optional[Module]] = {}
+        self._listings: dict[str, list[str]] = {}
 
     def lookup(self, path: str) -> _Lookup:
         """The shared-measure lookup of the module at ``path``."""
@@ -60,15 +64,14 @@ class ProjectStats:
         return self._readings[path]
 
     def _read(self, path: str) -> Union[Stats, str]:
+        source = self._source(path)
         try:
-            module = cst.parse_module(self._index.sources[path])
-        except (cst.ParserSyntaxError, KeyError):
+            module = cst.parse_module(source if source is not None else "")
+        except cst.ParserSyntaxError:
             return "it does not parse"
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
         host = _Reading(wrapper)
         stats = Stats(host, host.names, self.lookup(path))
-        if not has_stats(module, host.names):
-            return stats
         try:
             stats.read(module)
         except Unsupported as exc:
@@ -95,15 +98,53 @@ class ProjectStats:
 
     def exported(self, path: str, name: str) -> bool:
         owner = self._index.module_at(path)
-        return any(
-            self._index.resolve(source, other) is owner and imported in (None, name)
-            for other in self._index.by_path.values()
-            if other is not owner
-            for source, imported in other.imports.values()
-        )
+        for other_path in self._neighbours(owner) if owner is not None else ():
+            text = self._source(other_path) if other_path != path else None
+            other = self._module(other_path) if text is not None and name in text else None
+            if other is not None and any(
+                self._index.resolve(source, other) is owner and imported in (None, name)
+                for source, imported in other.imports.values()
+            ):
+                return True
+        return False
+
+    def _source(self, path: str) -> Optional[str]:
+        """The original text of a file: the index's, or the disk's for a file the index left
+        out (it names no legacy API, so the migration never rewrites it)."""
+        if path in self._index.sources:
+            return self._index.sources[path]
+        try:
+            with open(path, encoding="utf-8") as handle:
+                return handle.read()
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def _module(self, path: str) -> Optional[Module]:
+        """The symbol table of any file (the index holds only those naming a legacy API)."""
+        module = self._index.module_at(path)
+        if module is None:
+            if path not in self._others:
+                source = self._source(path)
+                self._others[path] = None if source is None else read_module(path, source)
+            module = self._others[path]
+        return module
+
+    def _neighbours(self, owner: Module) -> list[str]:
+        """Every Python file under the directory ``owner``'s top-level package sits in (where
+        the files that import it are), the index's files too."""
+        root = os.path.dirname(owner.path)
+        for _ in range(owner.name.count(".")):
+            root = os.path.dirname(root)
+        if root not in self._listings:
+            found = set(self._index.sources)
+            for directory, subdirectories, files in os.walk(root):
+                subdirectories[:] = [d for d in subdirectories if d not in _SKIPPED and d[0] != "."]
+                found.update(os.path.join(directory, f) for f in files if f.endswith(".py"))
+            self._listings[root] = sorted(found)
+        return self._listings[root]
 
     def _definition(self, path: str, local: str) -> Optional[tuple[Module, str]]:
-        module = self._index.module_at(path)
+        module = self._module(path)
         if module is None or local not in module.imports:
             return None
         source, name = module.imports[local]
@@ -124,7 +165,7 @@ class ProjectStats:
             if isinstance(reading, str):
                 if current == path:
                     return ""  # the module's own reason: its plan finds it again
-                module = self._index.module_at(current)
+                module = self._module(current)
                 return (
                     f"it shares measures with {module.name if module else current}, whose "
                     f"stats stay OpenCensus: {reading}"
@@ -137,14 +178,18 @@ class ProjectStats:
         return ""
 
     def _users(self, path: str, reading: Stats) -> list[str]:
-        """The modules that import the measures of ``path`` (or the module itself: what they
-        do with it is not followed, so they must be read too)."""
+        """The files that import the measures of ``path``, or the module itself (what they do
+        with it is not followed, so they must be read too); files the index left out count."""
         owner = self._index.module_at(path)
-        found = []
-        if not reading.measures:
+        if not reading.measures or owner is None:
             return []
-        for other in self._index.by_path.values():
-            if other is not owner and any(
+        found = []
+        for other_path in self._neighbours(owner):
+            text = self._source(other_path) if other_path != path else None
+            if text is None or not any(var in text for var in reading.measures):
+                continue
+            other = self._module(other_path)
+            if other is not None and any(
                 (
                     self._index.resolve(source, other) is owner
                     and (name is None or name in reading.measures)
@@ -152,7 +197,7 @@ class ProjectStats:
                 or (name is not None and self._index.resolve(f"{source}.{name}", other) is owner)
                 for source, name in other.imports.values()
             ):
-                found.append(other.path)
+                found.append(other_path)
         return found
 
 
@@ -173,6 +218,8 @@ class _Lookup:
         return self._project.exported(self._path, name)
 
 
+#: Directories that hold no project code.
+_SKIPPED = frozenset({"__pycache__", "node_modules", "site-packages", "venv"})
 _PROJECTS: weakref.WeakKeyDictionary[ProjectIndex, ProjectStats] = weakref.WeakKeyDictionary()
 
 

@@ -188,10 +188,21 @@ class Stats:
         """Everything of the module's stats, or :class:`Unsupported`; measures get the names
         of their instruments."""
         self._read_imports(module)
+        self._read_shared()
         self._read_module_level(module)
         self._read_recordings(module)
         self._check_every_use(module)
         self._name_instruments()
+
+    def _read_shared(self) -> None:
+        """Every measure imported from another project module: each of its uses here must be
+        understood too (one passed on to a helper would meet an instrument)."""
+        if self._shared_lookup is None:
+            return
+        for local, source in self._sources.items():
+            found = self._shared_lookup.measure(local)
+            if found is not None:
+                self.shared[local] = dataclasses.replace(found, var=local, source=source)
 
     def _read_imports(self, module: cst.Module) -> None:
         """The module each ``from m import name`` takes a name from, as written (``.m``)."""
@@ -460,14 +471,8 @@ class Stats:
         if isinstance(node, cst.Name) and node.value in self.measures:
             return self.measures[node.value]
         local = node.value if isinstance(node, cst.Name) else ""
-        if local in self.shared:
-            return self.shared[local]
-        found = None
-        if local in self._sources and self._shared_lookup is not None:
-            found = self._shared_lookup.measure(local)
-        if found is None:
+        if local not in self.shared:
             raise Unsupported("a measure made in another module (or not by name) is recorded")
-        self.shared[local] = dataclasses.replace(found, var=local, source=self._sources[local])
         return self.shared[local]
 
     def _tag_value(self, node: cst.BaseExpression) -> cst.BaseExpression:

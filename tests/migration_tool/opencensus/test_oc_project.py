@@ -79,3 +79,24 @@ def test_one_module_that_cannot_convert_keeps_every_module_sharing_the_measure(
         "it shares measures with app.context, whose stats stay OpenCensus: record() with "
         "context tags" in measures
     )
+
+
+#: Hands the measure on: the helper's ``measure_int_put`` would meet an instrument.
+PASSES_ON = """
+    from app.helpers import record
+    from app.measures import JOBS
+
+
+    def done(count):
+        record(JOBS, count)
+    """
+
+
+def test_a_measure_handed_on_to_other_code_keeps_its_module_on_opencensus(tmp_path: Path) -> None:
+    app = _project(tmp_path, {"measures.py": MEASURES, "passes.py": PASSES_ON})
+    measures = (app / "measures.py").read_text()
+    assert "measure.MeasureInt(" in measures
+    assert (
+        "it shares measures with app.passes, whose stats stay OpenCensus: measure 'JOBS' is "
+        "used elsewhere" in measures
+    )
