@@ -415,55 +415,121 @@ class Stats:
                         self._recording(body, index, small)
 
     def _recording(self, body: list, index: int, creation: cst.Assign) -> None:
+        """One measurement map: made, given puts, recorded once with a tag map, in one block (the
+        tag map made right before it or after it; the puts and the record may be the body of a
+        loop, among statements that do not touch them)."""
         target = creation.targets[0].target
         if not isinstance(target, cst.Name) or len(creation.targets) != 1:
             raise Unsupported("a measurement map not bound to one name")
         mmap = target.value
         puts: list[tuple[Measure, cst.BaseExpression]] = []
-        tags: dict[str, list] = {}
-        removed = [body[index]]
-        for later in body[index + 1 :]:
-            small = _single(later)
-            call = small.value if isinstance(small, cst.Expr) else None
-            if (
-                isinstance(small, cst.Assign)
-                and isinstance(small.value, cst.Call)
-                and isinstance(small.targets[0].target, cst.Name)
-                and TAG_MAP in self._names(small.value.func)
-                and not small.value.args
-            ):
-                tags[small.targets[0].target.value] = []
+        tags: dict[str, list] = {}  # type: ignore[type-arg]
+        first = index
+        while first > 0 and self._is_tag_statement(body[first - 1]):
+            first -= 1
+        removed: list[cst.CSTNode] = []
+        for before in body[first:index]:
+            self._tag_statement(before, tags)
+            removed.append(before)
+        removed.append(body[index])
+        for position in range(index + 1, len(body)):
+            later = body[position]
+            if self._tag_statement(later, tags):
                 removed.append(later)
                 continue
-            if not isinstance(call, cst.Call) or not isinstance(call.func, cst.Attribute):
-                raise Unsupported(f"{mmap!r} is recorded with other statements in between")
-            receiver, method = call.func.value, call.func.attr.value
-            name = receiver.value if isinstance(receiver, cst.Name) else None
-            if name in tags and method == "insert" and len(call.args) == 2:
-                tags[name].append(
-                    (self._column(call.args[0].value), self._tag_value(call.args[1].value))
-                )
+            loop = later.body.body if isinstance(later, (cst.For, cst.While)) else None
+            statements = loop if loop is not None and later.orelse is None else [later]
+            record = None
+            for statement in statements:
+                if record is not None or not self._put_or_record(statement, mmap, tags, puts):
+                    if loop is None or _mentions(statement, {mmap, *tags}):
+                        raise Unsupported(f"{mmap!r} is recorded with other statements in between")
+                    continue
+                if _is_record(statement):
+                    record = statement
+                else:
+                    removed.append(statement)
+            if record is None:
+                if loop is not None:
+                    raise Unsupported(f"{mmap!r} is put in a loop that does not record it")
                 removed.append(later)
-            elif name == mmap and method in ("measure_int_put", "measure_float_put"):
-                measure, value = (a.value for a in call.args)
-                if not isinstance(value, _SIMPLE):
-                    raise Unsupported("a recorded value is not a name or literal")
-                puts.append((self._put_measure(measure), value))
-                removed.append(later)
-            elif name == mmap and method == "record":
-                given = call.args[0].value if call.args else None
-                if not isinstance(given, cst.Name) or given.value not in tags:
-                    raise Unsupported(
-                        "record() with context tags (TagContext) or a tag map made elsewhere: "
-                        "OpenTelemetry has no context tags"
-                    )
-                attributes = tags[given.value]
-                self._removed.extend(removed)
-                self._records[later] = lambda at, a=attributes: self._recorded(at, puts, a)  # type: ignore[misc]
-                return
-            else:
+                continue
+            if any(_mentions(rest, {mmap, *tags}) for rest in body[position + 1 :]):
                 raise Unsupported(f"{mmap!r} is used for more than puts and one record()")
+            given = _single(record).value.args[0].value  # type: ignore[union-attr]
+            attributes = tags[given.value]
+            self._removed.extend(removed)
+            self._records[record] = lambda at, a=attributes: self._recorded(at, puts, a)  # type: ignore[misc]
+            return
         raise Unsupported(f"{mmap!r} is not recorded in the block that made it")
+
+    def _is_tag_statement(self, statement: cst.CSTNode) -> bool:
+        """``t = TagMap()`` or ``t.insert(k, v)`` (any name ``t``)."""
+        small = _single(statement)
+        if isinstance(small, cst.Assign):
+            return _tag_map_made(small, self._names) is not None
+        call = small.value if isinstance(small, cst.Expr) else None
+        return (
+            isinstance(call, cst.Call)
+            and isinstance(call.func, cst.Attribute)
+            and isinstance(call.func.value, cst.Name)
+            and call.func.attr.value == "insert"
+        )
+
+    def _tag_statement(self, statement: cst.CSTNode, tags: dict) -> bool:  # type: ignore[type-arg]
+        """Read a tag map's creation or insert into ``tags``; False if ``statement`` is neither."""
+        small = _single(statement)
+        if isinstance(small, cst.Assign):
+            made = _tag_map_made(small, self._names)
+            if made is None:
+                return False
+            tags[made] = []
+            return True
+        call = small.value if isinstance(small, cst.Expr) else None
+        if not (isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute)):
+            return False
+        receiver = call.func.value
+        if not (isinstance(receiver, cst.Name) and receiver.value in tags):
+            return False
+        if call.func.attr.value != "insert" or len(call.args) != 2:
+            raise Unsupported(f"tag map {receiver.value!r} is used for more than insert()")
+        key = self._column(call.args[0].value)
+        tags[receiver.value].append((key, self._tag_value(call.args[1].value)))
+        return True
+
+    def _put_or_record(
+        self,
+        statement: cst.CSTNode,
+        mmap: str,
+        tags: dict,
+        puts: list,  # type: ignore[type-arg]
+    ) -> bool:
+        """Read ``mmap.measure_*_put(m, v)`` into ``puts``, or check ``mmap.record(tags)``."""
+        small = _single(statement)
+        call = small.value if isinstance(small, cst.Expr) else None
+        if not (
+            isinstance(call, cst.Call)
+            and isinstance(call.func, cst.Attribute)
+            and isinstance(call.func.value, cst.Name)
+            and call.func.value.value == mmap
+        ):
+            return False
+        method = call.func.attr.value
+        if method in ("measure_int_put", "measure_float_put") and len(call.args) == 2:
+            measure, value = (a.value for a in call.args)
+            if not isinstance(value, _SIMPLE):
+                raise Unsupported("a recorded value is not a name or literal")
+            puts.append((self._put_measure(measure), value))
+            return True
+        if method == "record":
+            given = call.args[0].value if call.args else None
+            if not isinstance(given, cst.Name) or given.value not in tags:
+                raise Unsupported(
+                    "record() with context tags (TagContext) or a tag map made elsewhere: "
+                    "OpenTelemetry has no context tags"
+                )
+            return True
+        raise Unsupported(f"{mmap!r} is used for more than puts and one record()")
 
     def _put_measure(self, node: cst.BaseExpression) -> Measure:
         """The measure a ``measure_*_put`` records: this module's, or one another project
@@ -742,6 +808,34 @@ def _constant(statement: cst.CSTNode, key: cst.SimpleString) -> cst.SimpleStatem
     small = statement.body[0]
     assert isinstance(small, cst.Assign)
     return statement.with_changes(body=[small.with_changes(value=key)])
+
+
+def _tag_map_made(assign: cst.Assign, names: Callable[[cst.CSTNode], set[str]]) -> Optional[str]:
+    """The name ``assign`` binds to a new, empty ``TagMap()``, if it does."""
+    target = assign.targets[0].target if len(assign.targets) == 1 else None
+    value = assign.value
+    if (
+        isinstance(target, cst.Name)
+        and isinstance(value, cst.Call)
+        and not value.args
+        and TAG_MAP in names(value.func)
+    ):
+        return target.value
+    return None
+
+
+def _is_record(statement: cst.CSTNode) -> bool:
+    small = _single(statement)
+    call = small.value if isinstance(small, cst.Expr) else None
+    return (
+        isinstance(call, cst.Call)
+        and isinstance(call.func, cst.Attribute)
+        and call.func.attr.value == "record"
+    )
+
+
+def _mentions(statement: cst.CSTNode, names: set[str]) -> bool:
+    return any(isinstance(n, cst.Name) and n.value in names for n in walk(statement))
 
 
 def _single(statement: cst.CSTNode) -> Union[cst.BaseSmallStatement, None]:

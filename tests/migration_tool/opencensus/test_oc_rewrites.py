@@ -563,6 +563,58 @@ CASES: dict[str, tuple[str, str]] = {
         tracer = trace.get_tracer(__name__)
         """,
     ),
+    "recordings in a loop, and with the tag map made first": (
+        """
+        import time
+
+        from opencensus.stats import aggregation, measure, view
+        from opencensus.stats import stats as stats_module
+        from opencensus.tags import tag_map as tag_map_module
+
+        recorder = stats_module.stats.stats_recorder
+        CARROTS = measure.MeasureInt("carrots", "number of carrots", "carrots")
+        CARROTS_VIEW = view.View("carrots_view", "number of carrots", ["kind"], CARROTS, aggregation.SumAggregation())
+        stats_module.stats.view_manager.register_view(CARROTS_VIEW)
+
+
+        def every_second(count):
+            mmap = recorder.new_measurement_map()
+            tmap = tag_map_module.TagMap()
+            for _ in range(count):
+                mmap.measure_int_put(CARROTS, 1000)
+                mmap.record(tmap)
+                time.sleep(1)
+
+
+        def tagged(kind, carrots):
+            tmap = tag_map_module.TagMap()
+            tmap.insert("kind", kind)
+            mmap = recorder.new_measurement_map()
+            mmap.measure_int_put(CARROTS, carrots)
+            mmap.record(tmap)
+        """,
+        """
+        import time
+        from opentelemetry import metrics
+        from otelbridge.sdk import configure
+        from otelbridge.sdk.metrics.view import SumAggregation, View
+
+        CARROTS = metrics.get_meter(__name__).create_counter("carrots", unit="carrots", description="number of carrots")
+        CARROTS_VIEW = View(instrument_name="carrots", name="carrots_view", description="number of carrots", attribute_keys={"kind"}, aggregation=SumAggregation())
+        # TODO(otelbridge): the OpenCensus views of this module: a process calls configure() once, so merge these views into the application's configure() if it has another
+        configure(views=[CARROTS_VIEW])
+
+
+        def every_second(count):
+            for _ in range(count):
+                CARROTS.add(1000)
+                time.sleep(1)
+
+
+        def tagged(kind, carrots):
+            CARROTS.add(carrots, {"kind": kind})
+        """,
+    ),
     "what has no equivalent is marked with the nearest OpenTelemetry route": (
         """
         import logging
