@@ -144,6 +144,8 @@ class Stats:
         self._exporter_bindings: dict[str, tuple[cst.CSTNode, cst.Call]] = {}
         #: ``view_manager.register_exporter(e)``: (that statement, e's binding, e's factory call)
         self._exporters: list[Exporter] = []
+        #: measure variable -> the tag keys its recordings here give
+        self._recorded_keys: dict[str, set[str]] = {}
         self._t: OpenCensusTraces  # set by plan(), for the writing
         self.keys: dict[str, str] = {}
         self._key_statements: dict[str, cst.CSTNode] = {}
@@ -460,6 +462,8 @@ class Stats:
             attributes = tags[given.value]
             self._removed.extend(removed)
             self._records[record] = lambda at, a=attributes: self._recorded(at, puts, a)  # type: ignore[misc]
+            for measure, _ in puts:
+                self._recorded_keys.setdefault(measure.var, set()).update(k for k, _ in attributes)
             return
         raise Unsupported(f"{mmap!r} is not recorded in the block that made it")
 
@@ -615,8 +619,9 @@ class Stats:
             if lines:
                 lines[0] = lines[0].with_changes(leading_lines=measure.statement.leading_lines)
             t.replace_statement(measure.statement, lines)
+        implied = self._views_implied()
         for view in self._views.values():
-            t.replace_statement(view.statement, [self._view_line(view)])
+            t.replace_statement(view.statement, [] if implied else [self._view_line(view)])
         for var, statement in list(self._key_statements.items()):
             if self._shared_lookup is not None and self._shared_lookup.exported(var):
                 del self._key_statements[var]  # other modules import it: the key's name stays
@@ -628,7 +633,7 @@ class Stats:
         for record, build in self._records.items():
             t.replace_statement(record, build(record))
         keywords, notes = [], []
-        if self._registered:
+        if self._registered and not implied:
             views = cst.List([cst.Element(cst.Name(v.var)) for _, v in self._registered])
             keywords.append(keyword("views", views))
             notes.append((VIEWS_NOTE, self._registered[-1][0]))
@@ -642,6 +647,35 @@ class Stats:
             body = list(module.body)
             anchor = max(anchors, key=body.index)
             t.place_stats(module, anchor, keywords, [note for note, _ in notes])
+
+    def _views_implied(self) -> bool:
+        """Whether the instruments alone give what every view of the module gives (each view
+        named, described and bucketed as its instrument, over the keys its recordings here
+        give): then no ``View`` is written, and no ``configure(views=)`` needs to come first in
+        the process. Not for measures or views other modules use."""
+        if len(self._registered) != len(self._views):
+            return False
+        seen: set[tuple[str, str]] = set()
+        for _, view in self._registered:
+            measure = view.measure
+            exported = self._shared_lookup is not None and (
+                self._shared_lookup.exported(measure.var) or self._shared_lookup.exported(view.var)
+            )
+            keys = self._recorded_keys.get(measure.var, set())
+            if (
+                exported
+                or (measure.var, view.kind) in seen
+                or view.name != measure.instruments[view.kind][1]
+                or view.description != measure.description
+                or not keys <= set(view.columns)
+                or (
+                    view.kind == "histogram"
+                    and not (view.bounds and _same_code(view.bounds, measure.bounds or []))
+                )
+            ):
+                return False
+            seen.add((measure.var, view.kind))
+        return True
 
     def _reader(
         self, t: OpenCensusTraces, factory: cst.Call, notes: list[tuple[str, cst.CSTNode]]
@@ -688,7 +722,7 @@ class Stats:
         create = INSTRUMENTS[kind][0]
         var, name = measure.instruments[kind]
         args = [cst.Arg(t.string(name))]
-        if measure.unit and kind != "count":
+        if measure.unit:  # a count too: OpenCensus reports every view in its measure's unit
             args.append(keyword("unit", t.string(measure.unit)))
         if measure.description:
             args.append(keyword("description", t.string(measure.description)))
@@ -836,6 +870,10 @@ def _is_record(statement: cst.CSTNode) -> bool:
 
 def _mentions(statement: cst.CSTNode, names: set[str]) -> bool:
     return any(isinstance(n, cst.Name) and n.value in names for n in walk(statement))
+
+
+def _same_code(first: list[cst.BaseExpression], second: list[cst.BaseExpression]) -> bool:
+    return len(first) == len(second) and all(a.deep_equals(b) for a, b in zip(first, second))
 
 
 def _single(statement: cst.CSTNode) -> Union[cst.BaseSmallStatement, None]:

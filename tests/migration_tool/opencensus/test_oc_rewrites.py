@@ -416,7 +416,7 @@ CASES: dict[str, tuple[str, str]] = {
 
         ITEM = TagKey("item")
         LOOKUPS = measure.MeasureInt("lookups", "stock lookups", "1")
-        LOOKUPS_VIEW = view.View("lookups", "stock lookups", [ITEM], LOOKUPS, aggregation.CountAggregation())
+        LOOKUPS_VIEW = view.View("lookups_by_item", "stock lookups", [ITEM], LOOKUPS, aggregation.CountAggregation())
         stats_module.stats.view_manager.register_view(LOOKUPS_VIEW)
 
 
@@ -432,8 +432,8 @@ CASES: dict[str, tuple[str, str]] = {
         from otelbridge.sdk import configure
         from otelbridge.sdk.metrics.view import SumAggregation, View
 
-        LOOKUPS = metrics.get_meter(__name__).create_counter("lookups", description="stock lookups")
-        LOOKUPS_VIEW = View(instrument_name="lookups", name="lookups", description="stock lookups", attribute_keys={"item"}, aggregation=SumAggregation())
+        LOOKUPS = metrics.get_meter(__name__).create_counter("lookups", unit="1", description="stock lookups")
+        LOOKUPS_VIEW = View(instrument_name="lookups", name="lookups_by_item", description="stock lookups", attribute_keys={"item"}, aggregation=SumAggregation())
         # TODO(otelbridge): this Tracer had no exporter (OpenCensus printed spans): OTEL_TRACES_EXPORTER now decides
         # TODO(otelbridge): pip install opentelemetry-instrumentation-flask; settings in app.config['OPENCENSUS'] are not read any more
         # TODO(otelbridge): the OpenCensus views of this module: a process calls configure() once, so merge these views into the application's configure() if it has another
@@ -615,6 +615,35 @@ CASES: dict[str, tuple[str, str]] = {
             CARROTS.add(carrots, {"kind": kind})
         """,
     ),
+    "views that only repeat their instrument (name, description, buckets, keys) are not written": (
+        """
+        from opencensus.stats import aggregation, measure, view
+        from opencensus.stats import stats as stats_module
+        from opencensus.tags import TagKey, TagMap, TagValue
+
+        ITEM = TagKey("item")
+        LEVEL = measure.MeasureInt("stock_level", "units in stock", "1")
+        LEVEL_VIEW = view.View("stock_level", "units in stock", [ITEM], LEVEL, aggregation.DistributionAggregation([1.0, 5.0]))
+        stats_module.stats.view_manager.register_view(LEVEL_VIEW)
+
+
+        def looked_up(item, units):
+            mmap = stats_module.stats.stats_recorder.new_measurement_map()
+            mmap.measure_int_put(LEVEL, units)
+            tags = TagMap()
+            tags.insert(ITEM, TagValue(item))
+            mmap.record(tags)
+        """,
+        """
+        from opentelemetry import metrics
+
+        LEVEL = metrics.get_meter(__name__).create_histogram("stock_level", unit="1", description="units in stock", explicit_bucket_boundaries_advisory=[1.0, 5.0])
+
+
+        def looked_up(item, units):
+            LEVEL.record(units, {"item": item})
+        """,
+    ),
     "what has no equivalent is marked with the nearest OpenTelemetry route": (
         """
         import logging
@@ -667,7 +696,7 @@ CASES: dict[str, tuple[str, str]] = {
         from otelbridge.sdk.metrics.export import PeriodicExportingMetricReader
         from otelbridge.sdk.metrics.view import SumAggregation, View
 
-        CARROTS_MEASURE = metrics.get_meter(__name__).create_counter("carrots", description="number of carrots")
+        CARROTS_MEASURE = metrics.get_meter(__name__).create_counter("carrots", unit="carrots", description="number of carrots")
         CARROTS_VIEW = View(instrument_name="carrots", name="carrots_view", description="number of carrots", attribute_keys=set(), aggregation=SumAggregation())
         # TODO(otelbridge): the OpenCensus views of this module: a process calls configure() once, so merge these views into the application's configure() if it has another
         # TODO(otelbridge): OpenCensus' standard metrics (processor time, memory, request rate) are not sent any more: azure-monitor-opentelemetry's configure_azure_monitor() sends them
