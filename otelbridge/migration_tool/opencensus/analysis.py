@@ -475,7 +475,8 @@ def bound_values(
         if access.node is not name:
             continue
         for referent in access.referents:
-            value = bindings.get(referent.node)  # type: ignore[call-overload]
+            node = getattr(referent, "node", None)  # a builtin has no binding node
+            value = bindings.get(node) if isinstance(node, cst.Name) else None
             if value is None:
                 return []
             values.append(value)

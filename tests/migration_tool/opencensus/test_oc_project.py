@@ -100,3 +100,16 @@ def test_a_measure_handed_on_to_other_code_keeps_its_module_on_opencensus(tmp_pa
         "it shares measures with app.passes, whose stats stay OpenCensus: measure 'JOBS' is "
         "used elsewhere" in measures
     )
+
+
+def test_a_name_bound_by_python_itself_has_no_known_value() -> None:
+    """Reading another module's stats follows names to their bindings; a builtin has none."""
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper, ScopeProvider
+
+    from otelbridge.migration_tool.opencensus.analysis import bound_values
+
+    wrapper = MetadataWrapper(cst.parse_module("print(len)\n"))
+    scopes = wrapper.resolve(ScopeProvider)
+    names = [n for n in scopes if isinstance(n, cst.Name) and n.value == "len"]
+    assert names and bound_values(scopes, {}, names[0]) == []
