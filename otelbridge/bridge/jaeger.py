@@ -121,9 +121,9 @@ def _resource_attributes(config: Any) -> Dict[str, Any]:
 
 def _sampler(config: Any) -> Any:
     """The OpenTelemetry sampler equivalent to the config's Jaeger sampler, or None."""
-    settings = config.config.get("sampler") or {}
+    settings: Any = config.config.get("sampler") or {}
     kind = settings.get("type") if isinstance(settings, dict) else None
-    param = settings.get("param") if isinstance(settings, dict) else None
+    param: Any = settings.get("param") if isinstance(settings, dict) else None
     if kind == "const":
         decision = str(param).lower() in ("1", "true")
         return sampling.ParentBased(sampling.ALWAYS_ON if decision else sampling.ALWAYS_OFF)
