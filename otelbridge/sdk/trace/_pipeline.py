@@ -2,8 +2,9 @@
 
 A :class:`TracerProvider` owns one ``Pipeline`` and updates it in place when processors are
 added (with the hooks ``_processor.hooks_of`` builds), so tracers and live spans always see the
-current processors without extra lookups. This module imports no other part of the trace SDK
-at run time: tracers, spans and processors all depend on it, never the other way.
+current processors without extra lookups. Of the trace SDK it imports only the leaf modules
+``sampling`` and ``id_generator``: tracers, spans and processors depend on it, never the other
+way.
 """
 
 from __future__ import annotations

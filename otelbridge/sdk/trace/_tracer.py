@@ -210,7 +210,7 @@ class CurrentSpan:
         detach(self._token)
         span = self._span
         # Same rules as opentelemetry.trace.use_span: Exception subclasses only.
-        if isinstance(exc, Exception) and span.is_recording():
+        if exc is not None and isinstance(exc, Exception) and span.is_recording():
             if self._args[_RECORD_EXCEPTION]:
                 span.record_exception(exc)
             if self._args[_SET_STATUS_ON_EXCEPTION]:
