@@ -138,14 +138,17 @@ class ContextTracer:
                 spans.pop()
             elif span in spans:
                 spans.remove(span)
-            span.finish()
-            # Put back the OpenTelemetry context the span replaced, if it is still current.
+            # Put back the OpenTelemetry context the span replaced, if it is still current, and
+            # the parent in OpenCensus' slot; then end (and so export) the span, as OpenCensus
+            # exports after restoring the parent. Exporting from the parent's context also lets
+            # the SDK reuse its suppressed export context, derived once per parent context.
             context = span._context
             if context is not None:
                 if get_current() is context:
                     replace_current(span._previous)  # type: ignore[arg-type]
                 span._context = span._previous = None
             set_oc_span(span.parent_span)
+            span.finish()
         except Exception:
             report("end_span")
         return span
