@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 from typing import TYPE_CHECKING, Any, Mapping, Optional
 
@@ -11,6 +12,7 @@ from opentelemetry.trace import Span, SpanKind
 from opentelemetry.trace.status import Status, StatusCode
 
 from otelbridge.sdk.trace import Span as SdkSpan
+from otelbridge.sdk.util.fork import renew_locks_after_fork
 from otelbridge.shims._values import attribute_value, attributes
 from otelbridge.shims.opentracing._context import (
     BAGGAGE_KEY,
@@ -38,6 +40,7 @@ SPAN_KINDS = {
 # set_baggage_item is read-modify-write of the span's context; it is rare, so one lock for all
 # spans keeps the hot path free of per-span locks.
 _BAGGAGE_LOCK = threading.Lock()
+renew_locks_after_fork(sys.modules[__name__], "_BAGGAGE_LOCK")
 
 # Log fields that are not event attributes: the event name, and the exception recorded itself.
 _EVENT_FIELD = frozenset({"event"})

@@ -33,6 +33,7 @@ from otelbridge.sdk.metrics.export import (
     Summary,
     SummaryDataPoint,
 )
+from otelbridge.sdk.util.fork import renew_locks_after_fork
 from otelbridge.shims.opencensus.stats._views import SPAN_CONTEXT_ATTACHMENT
 
 _logger = logging.getLogger(__name__)
@@ -109,6 +110,7 @@ class Converter:
     def __init__(self) -> None:
         self._starts: Dict[Tuple[str, Tuple[Any, ...]], int] = {}
         self._lock = threading.Lock()
+        renew_locks_after_fork(self, "_lock")
         self._warned: set = set()
 
     def _start(self, name: str, attributes: Dict[str, Any], series: Any) -> int:
