@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import threading
-from typing import TYPE_CHECKING, Any, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Mapping, Optional, cast
 
 import opentracing
 from opentelemetry.context import Context
@@ -24,6 +24,7 @@ from otelbridge.shims.opentracing._context import (
 from otelbridge.shims.opentracing.span_context import SpanContextShim
 
 if TYPE_CHECKING:
+    from otelbridge.shims.opentracing.scope import ScopeShim
     from otelbridge.shims.opentracing.tracer import TracerShim
 
 _STATUS_ERROR = Status(StatusCode.ERROR)
@@ -82,7 +83,9 @@ class SpanShim(opentracing.Span):
 
     __slots__ = ("_baggage", "_context", "_otel_span", "_tracer")
 
-    def __init__(self, tracer: TracerShim, otel_span: Span, baggage: Mapping[str, object]) -> None:
+    def __init__(
+        self, tracer: Optional[TracerShim], otel_span: Span, baggage: Mapping[str, object]
+    ) -> None:
         self._tracer = tracer
         self._otel_span = otel_span
         self._baggage = baggage
@@ -159,7 +162,7 @@ class SpanShim(opentracing.Span):
         # Where this span is the active one, the new baggage becomes the current OpenTelemetry
         # baggage too, so native code and OpenTracing children started from here see it.
         current = get_current()
-        scope = current.get(SCOPE_KEY)
+        scope = cast("Optional[ScopeShim]", current.get(SCOPE_KEY))  # only activate() sets it
         if scope is not None and scope._span is self and current.get(SPAN_KEY) is self._otel_span:
             values = current.copy()
             values[BAGGAGE_KEY] = baggage

@@ -33,7 +33,7 @@ class OpenCensusMetricProducer(MetricProducer):
     def __init__(self, sources: Iterable[Any] = ()) -> None:
         self._lock = threading.Lock()
         renew_locks_after_fork(self, "_lock")
-        self._sources: List[weakref.ref] = []
+        self._sources: List[weakref.ref[Any]] = []
         self._converter = Converter()
         for source in sources:
             self.add_source(source)
