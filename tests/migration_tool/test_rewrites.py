@@ -300,8 +300,40 @@ CASES: dict[str, tuple[str, str]] = {
         from opentelemetry import trace
         from otelbridge.sdk import configure
 
-        configure(sampler="parentbased_traceidratio", sampler_arg=0.25, service_name="checkout")
+        configure(sampler="parentbased_traceidratio", sampler_arg=0.25, service_name="checkout", propagators="tracecontext,baggage,jaeger")
         tracer = trace.get_tracer(__name__)
+        """,
+    ),
+    "close() in the set-up's function shuts down the handle; elsewhere the global provider": (
+        """
+        from jaeger_client import Config
+
+
+        def run():
+            tracer = Config(config={"propagation": "b3"}, service_name="job").initialize_tracer()
+            with tracer.start_active_span("job"):
+                pass
+            tracer.close()
+
+
+        def stop(tracer):
+            tracer.close()
+        """,
+        """
+        from opentelemetry import trace
+        from otelbridge.sdk import configure
+
+
+        def run():
+            providers = configure(service_name="job", propagators="tracecontext,baggage,b3multi")
+            tracer = trace.get_tracer(__name__)
+            with tracer.start_as_current_span("job"):
+                pass
+            providers.shutdown()
+
+
+        def stop(tracer):
+            tracer.close()
         """,
     ),
     "chained Config().initialize_tracer() with a const sampler": (
@@ -314,7 +346,7 @@ CASES: dict[str, tuple[str, str]] = {
         from opentelemetry import trace
         from otelbridge.sdk import configure
 
-        configure(sampler="parentbased_always_on", service_name="api")
+        configure(sampler="parentbased_always_on", service_name="api", propagators="tracecontext,baggage,jaeger")
         tracer = trace.get_tracer(__name__)
         """,
     ),
@@ -457,8 +489,7 @@ CASES: dict[str, tuple[str, str]] = {
                 scope.span.set_tag("ok", True)
             with tracer.start_as_current_span("after") as span:
                 span.set_attribute("ok", True)
-            # TODO(otelbridge): `close` of an OpenTracing tracer is not mapped: kept on OpenTracing
-            global_tracer().close()
+            trace.get_tracer_provider().shutdown()
         """,
     ),
     "a jaeger set-up that cannot map keeps its tracer and spans on OpenTracing": (

@@ -31,7 +31,9 @@ _SPAN = frozenset(
 )
 #: The attributes the transforms map, per kind; ``None``: any (scopes are checked by ``spans``).
 MAPPED: dict[Kind, Optional[frozenset[str]]] = {
-    Kind.TRACER: frozenset({"start_span", "start_active_span", "inject", "extract", "active_span"}),
+    Kind.TRACER: frozenset(
+        {"start_span", "start_active_span", "inject", "extract", "active_span", "close"}
+    ),
     Kind.SPAN: _SPAN,
     Kind.CURRENT_SPAN: _SPAN,
     Kind.SCOPE: None,

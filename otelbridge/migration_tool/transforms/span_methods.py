@@ -226,9 +226,28 @@ class SpanMethods(StatementAware):
     def _get_baggage_item(
         self, original: cst.Call, updated: cst.Call, owner: Kind
     ) -> cst.BaseExpression:
+        assert isinstance(original.func, cst.Attribute)
+        key = updated.args[0].value
+        parent = self._extracted_parent(original.func.value)
+        if parent is not None:  # a span continuing an extracted context has its baggage
+            return self.expr(original, "{baggage}.get_baggage(KEY, PARENT)", KEY=key, PARENT=parent)
         if owner is not Kind.CURRENT_SPAN:
             raise Review("baggage read from a span that is not the active one")
-        return self.expr(original, "{baggage}.get_baggage(KEY)", KEY=updated.args[0].value)
+        return self.expr(original, "{baggage}.get_baggage(KEY)", KEY=key)
+
+    def _extracted_parent(self, span: cst.BaseExpression) -> Optional[cst.Name]:
+        """The variable holding the extracted context ``span`` was started ``child_of``, if any.
+
+        Starting a span as current does not make its parent context's baggage current, so the
+        baggage an OpenTracing span got from ``extract`` is read from that context."""
+        origins = self.model.origins(span)
+        made = origins.pop() if len(origins) == 1 else None
+        if not isinstance(made, cst.Call):
+            return None
+        parent = arg(made, "child_of", 1)
+        if parent is None or not isinstance(parent.value, cst.Name):
+            return None
+        return parent.value if self.kind(parent.value) is Kind.EXTRACTED else None
 
     def leave_Attribute(
         self, original_node: cst.Attribute, updated_node: cst.Attribute
