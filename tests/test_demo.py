@@ -91,7 +91,8 @@ def test_step_2_diff_is_coloured_on_a_terminal() -> None:
         assert child.wait(timeout=60) == 0
     os.close(controller)
     out = b"".join(chunks).decode()
-    assert "\033[1mStep 2" in out and "\033[32m+providers = configure(" in out and "\033[31m-" in out
+    assert "\033[1mStep 2" in out and "\033[31m-" in out
+    assert "\033[32m+providers = configure(" in out
 
 
 def test_step_3_says_whether_the_migrated_shop_matches_step_1() -> None:
