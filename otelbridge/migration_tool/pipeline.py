@@ -21,6 +21,7 @@ from otelbridge.migration_tool.opencensus import OPENCENSUS_TRANSFORMS
 from otelbridge.migration_tool.prefilter import mentions_legacy, mentions_opencensus
 from otelbridge.migration_tool.state import PROJECT_KEY, STATE_KEY, MigrationState, Unconvertible
 from otelbridge.migration_tool.transforms.escapes import Escapes
+from otelbridge.migration_tool.transforms.integrations import FrameworkIntegrations
 from otelbridge.migration_tool.transforms.kept import KeptSites
 from otelbridge.migration_tool.transforms.propagation import Propagation
 from otelbridge.migration_tool.transforms.setup import TracerSetup
@@ -38,6 +39,7 @@ OPENTRACING_TRANSFORMS: Sequence[type[ContextAwareTransformer]] = (
     SpanMethods,
     Propagation,
     TracerSetup,
+    FrameworkIntegrations,
     Escapes,
     KeptSites,
 )

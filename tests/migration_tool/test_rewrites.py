@@ -336,6 +336,40 @@ CASES: dict[str, tuple[str, str]] = {
             tracer.close()
         """,
     ),
+    "framework integrations become instrumentors, or are marked with what replaces them": (
+        """
+        import redis_opentracing
+        from flask import Flask
+        from flask_opentracing import FlaskTracing
+        from grpc_opentracing import open_tracing_client_interceptor
+        from jaeger_client import Config
+
+        tracer = Config(config={}, service_name="web").initialize_tracer()
+        app = Flask("web")
+        FlaskTracing(tracer, True, app)
+        redis_opentracing.init_tracing(tracer, trace_all_classes=True)
+        interceptor = open_tracing_client_interceptor(tracer)
+        """,
+        """
+        from flask import Flask
+        from grpc_opentracing import open_tracing_client_interceptor
+        from opentelemetry import trace
+        from opentelemetry.instrumentation.flask import FlaskInstrumentor
+        from opentelemetry.instrumentation.redis import RedisInstrumentor
+        from opentracing import global_tracer
+        from otelbridge.sdk import configure
+
+        configure(service_name="web", propagators="tracecontext,baggage,jaeger")
+        tracer = trace.get_tracer(__name__)
+        app = Flask("web")
+        # TODO(otelbridge): pip install opentelemetry-instrumentation-flask (FlaskInstrumentor replaces the OpenTracing integration)
+        FlaskInstrumentor().instrument_app(app)
+        # TODO(otelbridge): pip install opentelemetry-instrumentation-redis (RedisInstrumentor replaces the OpenTracing integration)
+        RedisInstrumentor().instrument()
+        # TODO(otelbridge): use opentelemetry.instrumentation.grpc's client_interceptor() / server_interceptor() with grpc.intercept_channel() / grpc.server(interceptors=[...]), or GrpcInstrumentorClient().instrument() and GrpcInstrumentorServer().instrument() (pip install opentelemetry-instrumentation-grpc)
+        interceptor = open_tracing_client_interceptor(global_tracer())
+        """,
+    ),
     "chained Config().initialize_tracer() with a const sampler": (
         """
         from jaeger_client import Config
