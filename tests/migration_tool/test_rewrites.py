@@ -89,7 +89,7 @@ CASES: dict[str, tuple[str, str]] = {
 
         tracer = trace.get_tracer(__name__)
 
-        with tracer.start_as_current_span("rpc", kind=trace.SpanKind.CLIENT, attributes={"http.method": "GET"}) as span:
+        with tracer.start_as_current_span("rpc", kind=trace.SpanKind.CLIENT, attributes={"span.kind": "client", "http.method": "GET"}) as span:
             span.set_attribute("http.status_code", 200)
         """,
     ),

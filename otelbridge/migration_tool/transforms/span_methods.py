@@ -10,23 +10,19 @@ import libcst as cst
 from otelbridge.migration_tool.model import SPANS, Kind
 from otelbridge.migration_tool.transforms.arguments import (
     Review,
+    attribute_name,
     keyword,
     seconds_to_ns,
     tag_string,
 )
 from otelbridge.migration_tool.transforms.base import arg, has_star_args, literal
 from otelbridge.migration_tool.transforms.statements import StatementAware
+from otelbridge.semconv import EXCEPTION_FIELDS
 
 #: Methods only OpenTracing spans have: on a receiver of unknown type they are flagged.
 OPENTRACING_ONLY = frozenset(
     {"set_tag", "log_kv", "set_operation_name", "set_baggage_item", "get_baggage_item", "log_event"}
 )
-#: OpenTracing error-log fields renamed by the exception semantic conventions.
-EXCEPTION_FIELDS = {
-    "error.kind": "exception.type",
-    "message": "exception.message",
-    "stack": "exception.stacktrace",
-}
 UNKNOWN_SPAN = "span of unknown type (a parameter, or imported): not rewritten"
 
 
@@ -95,6 +91,9 @@ class SpanMethods(StatementAware):
                 raise Review("error tag with a value other than True")
             status = self.expr(original, "{trace}.Status({trace}.StatusCode.ERROR)")
             return self._call(updated, "set_status", cst.Arg(status))
+        renamed = attribute_name(self, name) if name is not None else None
+        if renamed is not None and renamed != name:
+            new_key = new_key.with_changes(value=self.string(renamed))
         return self._call(
             updated,
             "set_attribute",

@@ -11,6 +11,7 @@ from opentelemetry.trace import Span, SpanKind
 from opentelemetry.trace.status import Status, StatusCode
 
 from otelbridge.sdk.trace import Span as SdkSpan
+from otelbridge.semconv import EXCEPTION_FIELDS
 from otelbridge.shims._values import attribute_value, attributes
 from otelbridge.shims.opentracing._context import (
     BAGGAGE_KEY,
@@ -43,11 +44,6 @@ _BAGGAGE_LOCK = threading.Lock()
 _EVENT_FIELD = frozenset({"event"})
 _ERROR_FIELDS = frozenset({"event", "error.object"})
 # OpenTracing log fields that the exception semantic conventions rename.
-_EXCEPTION_FIELDS = {
-    "error.kind": "exception.type",
-    "message": "exception.message",
-    "stack": "exception.stacktrace",
-}
 
 
 def error_status(value: Any) -> Optional[Status]:
@@ -115,6 +111,12 @@ class SpanShim(opentracing.Span):
                 self._otel_span.set_status(status)
         elif key == "span.kind":
             self._set_kind(value)
+        names = self._tracer.attribute_names
+        if names is not None and key in names:
+            renamed = names[key]
+            if renamed is None:
+                return self
+            key = renamed
         self._otel_span.set_attribute(key, value)
         return self
 
@@ -144,7 +146,7 @@ class SpanShim(opentracing.Span):
             fields = attributes(key_values, _ERROR_FIELDS)
             self._otel_span.record_exception(error, attributes=fields, timestamp=time_ns)
             return
-        renamed = {_EXCEPTION_FIELDS.get(key, key): value for key, value in key_values.items()}
+        renamed = {EXCEPTION_FIELDS.get(key, key): value for key, value in key_values.items()}
         self._otel_span.add_event("exception", attributes(renamed, _ERROR_FIELDS), time_ns)
 
     def set_baggage_item(self, key: str, value: str) -> SpanShim:
