@@ -289,6 +289,7 @@ CASES: dict[str, tuple[str, str]] = {
         from jaeger_client import Config
 
         config = Config(
+            # one trace in four
             config={"sampler": {"type": "probabilistic", "param": 0.25}, "logging": True},
             service_name="checkout",
             validate=True,
@@ -300,6 +301,7 @@ CASES: dict[str, tuple[str, str]] = {
         from opentelemetry import trace
         from otelbridge.sdk import configure
 
+        # one trace in four
         configure(sampler="parentbased_traceidratio", sampler_arg=0.25, service_name="checkout", propagators="tracecontext,baggage,jaeger")
         tracer = trace.get_tracer(__name__)
         """,

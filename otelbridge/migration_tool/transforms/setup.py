@@ -53,6 +53,23 @@ class _Handle:
 _Statement = Union[cst.SimpleStatementLine, cst.FlattenSentinel, cst.RemovalSentinel]
 
 
+class _Comments(cst.CSTVisitor):
+    """The comments inside a node, in order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[cst.Comment] = []
+
+    def visit_Comment(self, node: cst.Comment) -> None:
+        self.found.append(node)
+
+    @classmethod
+    def of(cls, node: cst.CSTNode) -> list[cst.Comment]:
+        visitor = cls()
+        node.visit(visitor)
+        return visitor.found
+
+
 class TracerSetup(StatementAware):
     DESCRIPTION = "jaeger-client tracer set-up to otelbridge.sdk.configure()."
 
@@ -134,6 +151,21 @@ class TracerSetup(StatementAware):
         if handle is None:
             return cst.Expr(call)
         return cst.Assign([cst.AssignTarget(cst.Name(handle.name))], call)
+
+    def _setup_line(
+        self,
+        updated: cst.SimpleStatementLine,
+        small: cst.BaseSmallStatement,
+        node: cst.CSTNode,
+        config: cst.Call,
+    ) -> cst.SimpleStatementLine:
+        """The ``[providers =] configure(...)`` line for ``config``, with the comments written
+        inside the ``Config(...)`` call kept above it."""
+        comments = [cst.EmptyLine(indent=True, comment=comment) for comment in _Comments.of(config)]
+        return updated.with_changes(
+            body=[self._kept_as(small, self._configure(node, config))],
+            leading_lines=[*updated.leading_lines, *comments],
+        )
 
     def _configure(self, node: cst.CSTNode, config: cst.Call) -> cst.BaseExpression:
         """The ``configure(...)`` call for a jaeger ``Config(...)``; raises :class:`Review`."""
@@ -261,10 +293,10 @@ class TracerSetup(StatementAware):
             assignment = self.model.assignment_of(target)
             if assignment is None or len(assignment.references) != 1:
                 raise Review("jaeger Config object used other than by one initialize_tracer()")
-            statement = self._kept_as(small, self._configure(small, value))
+            line = self._setup_line(updated, small, small, value)
             self._configs[target] = value
             self.rewrote()
-            return updated.with_changes(body=[statement])
+            return line
         if (
             isinstance(target, cst.Attribute)
             and self.model.qualified_names(target) & GLOBAL_TRACER_ATTRS
@@ -280,7 +312,7 @@ class TracerSetup(StatementAware):
             return assign  # the Config statement already became configure(...)
         return cst.FlattenSentinel(
             [
-                updated.with_changes(body=[self._kept_as(small, self._configure(small, config))]),
+                self._setup_line(updated, small, small, config),
                 assign.with_changes(leading_lines=[]),
             ]
         )
@@ -300,7 +332,7 @@ class TracerSetup(StatementAware):
             return returned  # the Config statement already became configure(...)
         return cst.FlattenSentinel(
             [
-                updated.with_changes(body=[self._kept_as(small, self._configure(small, config))]),
+                self._setup_line(updated, small, small, config),
                 returned.with_changes(leading_lines=[]),
             ]
         )
@@ -317,7 +349,7 @@ class TracerSetup(StatementAware):
             if isinstance(value.func.value, cst.Name):  # type: ignore[attr-defined]
                 return cst.RemoveFromParent()
             small = original.body[0]
-            return updated.with_changes(body=[self._kept_as(small, self._configure(value, config))])
+            return self._setup_line(updated, small, value, config)
         if (
             isinstance(value, cst.Call)
             and len(value.args) == 1
