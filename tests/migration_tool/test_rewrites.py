@@ -671,3 +671,10 @@ def test_findings_carry_positions() -> None:
     source = textwrap.dedent(CASES["tracer parameter of unknown type is marked, not rewritten"][0])
     findings = migrate_source(source).findings
     assert [(f.rule, f.line) for f in findings] == [("unknown-tracer", 6), ("unknown-span", 7)]
+
+
+def test_a_jaeger_set_up_says_why_it_keeps_the_jaeger_headers() -> None:
+    source = "from jaeger_client import Config\n\nConfig(service_name='a').initialize_tracer()\n"
+    (note,) = migrate_source(source, "app.py").findings
+    assert note.rule == "setup-note" and note.line == 3
+    assert note.reason.startswith('propagators="tracecontext,baggage,jaeger": the jaeger tracer')

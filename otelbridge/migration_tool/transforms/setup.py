@@ -17,6 +17,7 @@ from typing import Optional, Sequence, Union
 import libcst as cst
 from libcst.metadata import GlobalScope, Scope
 
+from otelbridge.migration_tool.findings import Finding
 from otelbridge.migration_tool.model import Kind
 from otelbridge.migration_tool.names import GLOBAL_TRACER_ATTRS, SET_GLOBAL_TRACER
 from otelbridge.migration_tool.state import Unconvertible
@@ -187,6 +188,14 @@ class TracerSetup(StatementAware):
         if not any(a.keyword is not None and a.keyword.value == "service_name" for a in args):
             raise Review("jaeger Config() without a literal service_name")
         args.append(keyword("propagators", self.string(wire[0])))
+        self.state.findings.append(
+            Finding(
+                "setup-note",
+                f'propagators="{wire[0]}": the jaeger tracer\'s headers next to W3C, so services '
+                "still on jaeger-client stay in the trace; remove once the fleet speaks W3C",
+                *self.state.position(node),
+            )
+        )
         if dropped:
             self.flag(
                 node,
