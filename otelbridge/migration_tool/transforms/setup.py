@@ -51,7 +51,9 @@ class _Handle:
     name: str
 
 
-_Statement = Union[cst.SimpleStatementLine, cst.FlattenSentinel, cst.RemovalSentinel]
+_Statement = Union[
+    cst.SimpleStatementLine, cst.FlattenSentinel[cst.SimpleStatementLine], cst.RemovalSentinel
+]
 
 
 class _Comments(cst.CSTVisitor):
