@@ -96,9 +96,10 @@ def run(args: argparse.Namespace) -> int:
             [p for p in args.paths if p not in missing], args.include or ["*.py"], args.exclude
         )
     )
-    if args.semconv:  # the worker processes read it as migrate_source() does
-        os.environ[ENV] = args.semconv
     progress = ProgressBar() if sys.stderr.isatty() else None
+    setting = os.environ.get(ENV)
+    if args.semconv:  # for this run only: the workers read it as migrate_source() does
+        os.environ[ENV] = args.semconv
     try:
         results = run_files(paths, args.mode, args.jobs or default_jobs(), progress)
     except KeyboardInterrupt:
@@ -106,6 +107,11 @@ def run(args: argparse.Namespace) -> int:
             progress.clear()
         print(f"otelbridge migrate: interrupted: {INTERRUPTED}", file=sys.stderr)
         return 130
+    finally:
+        if setting is None:
+            os.environ.pop(ENV, None)
+        else:
+            os.environ[ENV] = setting
     colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     for result in results:
         if result.status == "changed":

@@ -3,6 +3,7 @@ the ones the bridge records for the same code, with the same setting (``otelbrid
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 from typing import Callable
@@ -68,6 +69,7 @@ def test_bridged_with_stable_and_migrated_with_stable_record_the_same(
     migrated.write_text(PROGRAM)
     monkeypatch.delenv(ENV, raising=False)
     assert main(["migrate", "--write", "--semconv", "stable", "--jobs", "1", str(migrated)]) == 1
+    assert ENV not in os.environ  # the option holds for its run only
     monkeypatch.setenv(ENV, "stable")  # the bridge's setting, read by install()
     expected = (
         "query kind=CLIENT status=UNSET attrs={db.query.text='select 1', "
