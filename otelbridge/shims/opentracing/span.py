@@ -117,7 +117,8 @@ class SpanShim(opentracing.Span):
                 self._otel_span.set_status(status)
         elif key == "span.kind":
             self._set_kind(value)
-        names = self._tracer.attribute_names
+        tracer = self._tracer
+        names = None if tracer is None else tracer.attribute_names
         if names is not None and key in names:
             renamed = names[key]
             if renamed is None:
