@@ -38,7 +38,13 @@ from otelbridge.migration_tool.composite import apply_transforms
 from otelbridge.migration_tool.engine.residue import MARK
 from otelbridge.migration_tool.flows import kept_sinks
 from otelbridge.migration_tool.model import CONVERTIBLE, Kind, LegacyModel, is_variable
-from otelbridge.migration_tool.state import PROJECT_KEY, Flag, MigrationState, Unconvertible
+from otelbridge.migration_tool.state import (
+    PROJECT_KEY,
+    SEMCONV_KEY,
+    Flag,
+    MigrationState,
+    Unconvertible,
+)
 
 #: ``context.scratch`` key: the :class:`Plan` a traversal follows.
 PLAN_KEY = "otelbridge.legacy"
@@ -75,7 +81,11 @@ def migrate_module(
     wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)  # one scope analysis for every pass
     plan = previously_marked(wrapper)
     for _ in range(MAX_PASSES):
-        scratch = {PLAN_KEY: plan, PROJECT_KEY: context.scratch.get(PROJECT_KEY)}
+        scratch = {
+            PLAN_KEY: plan,
+            PROJECT_KEY: context.scratch.get(PROJECT_KEY),
+            SEMCONV_KEY: context.scratch.get(SEMCONV_KEY),
+        }
         attempt = dataclasses.replace(context, scratch=scratch, warnings=[])
         result = apply_transforms(attempt, tree, kinds, wrapper)
         state = MigrationState.of(attempt)

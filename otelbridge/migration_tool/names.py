@@ -6,7 +6,20 @@ from otelbridge.migration_tool.engine.vocabulary import Vocabulary
 
 LEGACY_MODULES = ("opentracing", "jaeger_client")
 #: Modules whose imports are removed once nothing reads them (``composite.py``).
-REMOVABLE_IMPORTS = (*LEGACY_MODULES, "opencensus")
+#: OpenTracing framework integrations (``transforms/integrations.py``): their imports go too once
+#: the set-up became an instrumentor and nothing else uses them.
+INTEGRATION_MODULES = (
+    "flask_opentracing",
+    "redis_opentracing",
+    "sqlalchemy_opentracing",
+    "tornado_opentracing",
+    "elasticsearch_opentracing",
+    "grpc_opentracing",
+    "django_opentracing",
+    "requests_opentracing",
+    "opentracing_instrumentation",
+)
+REMOVABLE_IMPORTS = (*LEGACY_MODULES, *INTEGRATION_MODULES, "opencensus")
 #: What migrated code imports (name prefixes): the API and our SDK.
 MIGRATED_MODULES = ("opentelemetry.", "otelbridge.")
 

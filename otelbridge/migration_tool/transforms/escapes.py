@@ -15,6 +15,7 @@ from otelbridge.migration_tool.engine.expr import from_cst
 from otelbridge.migration_tool.model import CONVERTIBLE, Kind, index_kind, is_variable
 from otelbridge.migration_tool.names import REFERENCE_FUNCS, SET_GLOBAL_TRACER
 from otelbridge.migration_tool.transforms.base import LegacyTransform
+from otelbridge.migration_tool.transforms.integrations import SETUPS
 
 _SPAN = frozenset(
     {
@@ -31,7 +32,9 @@ _SPAN = frozenset(
 )
 #: The attributes the transforms map, per kind; ``None``: any (scopes are checked by ``spans``).
 MAPPED: dict[Kind, Optional[frozenset[str]]] = {
-    Kind.TRACER: frozenset({"start_span", "start_active_span", "inject", "extract", "active_span"}),
+    Kind.TRACER: frozenset(
+        {"start_span", "start_active_span", "inject", "extract", "active_span", "close"}
+    ),
     Kind.SPAN: _SPAN,
     Kind.CURRENT_SPAN: _SPAN,
     Kind.SCOPE: None,
@@ -40,7 +43,7 @@ MAPPED: dict[Kind, Optional[frozenset[str]]] = {
     Kind.JAEGER_CONFIG: frozenset({"initialize_tracer"}),
 }
 #: Calls that take OpenTracing objects and are mapped with the call they are an argument of.
-CONSUMERS = frozenset(REFERENCE_FUNCS) | SET_GLOBAL_TRACER
+CONSUMERS = frozenset(REFERENCE_FUNCS) | SET_GLOBAL_TRACER | frozenset(SETUPS)
 #: Kinds whose truth value changes: OpenTelemetry's current span and extracted context are never
 #: None.
 MAYBE_NONE = (Kind.CURRENT_SPAN, Kind.EXTRACTED)
