@@ -12,6 +12,7 @@ from otelbridge.migration_tool.names import (
     GLOBAL_TRACER_CALLS,
     JAEGER_CONFIG,
     MIGRATED_MODULES,
+    MOCK_TRACERS,
 )
 
 #: Tracers the rewrite does not map (yet): what they make stays OpenTracing, with every flow.
@@ -19,8 +20,6 @@ KEPT_TRACERS = frozenset(
     {
         "opentracing.Tracer",
         "opentracing.tracer.Tracer",
-        "opentracing.mocktracer.MockTracer",
-        "opentracing.mocktracer.mocktracer.MockTracer",
     }
 )
 ANNOTATIONS = {
@@ -62,7 +61,7 @@ class OpenTracingRules:
             return MIGRATED
         if not called:
             return Kind.TRACER.value if qualified in GLOBAL_TRACER_ATTRS else None
-        if qualified in GLOBAL_TRACER_CALLS:
+        if qualified in GLOBAL_TRACER_CALLS or qualified in MOCK_TRACERS:
             return Kind.TRACER.value
         if qualified == JAEGER_CONFIG:
             return Kind.JAEGER_CONFIG.value

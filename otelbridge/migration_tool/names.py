@@ -14,6 +14,10 @@ GLOBAL_TRACER_CALLS = frozenset({"opentracing.global_tracer"})
 GLOBAL_TRACER_ATTRS = frozenset({"opentracing.tracer"})
 SET_GLOBAL_TRACER = frozenset({"opentracing.set_global_tracer"})
 JAEGER_CONFIG = "jaeger_client.Config"
+#: OpenTracing's test tracer: becomes an SDK tracer recording into an in-memory exporter.
+MOCK_TRACERS = frozenset(
+    {"opentracing.mocktracer.MockTracer", "opentracing.mocktracer.mocktracer.MockTracer"}
+)
 REFERENCE_FUNCS = {"opentracing.child_of": "child_of", "opentracing.follows_from": "follows_from"}
 
 #: ``opentracing.ext.tags`` constants and their string values (opentracing 2.4).

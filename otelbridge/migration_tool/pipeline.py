@@ -22,7 +22,9 @@ from otelbridge.migration_tool.prefilter import mentions_legacy, mentions_opence
 from otelbridge.migration_tool.state import PROJECT_KEY, STATE_KEY, MigrationState, Unconvertible
 from otelbridge.migration_tool.transforms.escapes import Escapes
 from otelbridge.migration_tool.transforms.kept import KeptSites
+from otelbridge.migration_tool.transforms.mocktracer import MockTracing
 from otelbridge.migration_tool.transforms.propagation import Propagation
+from otelbridge.migration_tool.transforms.recorded import RecordedSpans
 from otelbridge.migration_tool.transforms.setup import TracerSetup
 from otelbridge.migration_tool.transforms.span_methods import SpanMethods
 from otelbridge.migration_tool.transforms.spans import SpanCreation
@@ -38,6 +40,8 @@ OPENTRACING_TRANSFORMS: Sequence[type[ContextAwareTransformer]] = (
     SpanMethods,
     Propagation,
     TracerSetup,
+    MockTracing,
+    RecordedSpans,
     Escapes,
     KeptSites,
 )

@@ -15,6 +15,8 @@ from otelbridge.migration_tool.engine.expr import from_cst
 from otelbridge.migration_tool.model import CONVERTIBLE, Kind, index_kind, is_variable
 from otelbridge.migration_tool.names import REFERENCE_FUNCS, SET_GLOBAL_TRACER
 from otelbridge.migration_tool.transforms.base import LegacyTransform
+from otelbridge.migration_tool.transforms.mocktracer import EXPORTER_METHODS
+from otelbridge.migration_tool.transforms.recorded import maps_live_field
 
 _SPAN = frozenset(
     {
@@ -31,7 +33,10 @@ _SPAN = frozenset(
 )
 #: The attributes the transforms map, per kind; ``None``: any (scopes are checked by ``spans``).
 MAPPED: dict[Kind, Optional[frozenset[str]]] = {
-    Kind.TRACER: frozenset({"start_span", "start_active_span", "inject", "extract", "active_span"}),
+    Kind.TRACER: frozenset(
+        {"start_span", "start_active_span", "inject", "extract", "active_span"}
+        | EXPORTER_METHODS.keys()  # a MockTracer's, or marked by ``mocktracer.py``
+    ),
     Kind.SPAN: _SPAN,
     Kind.CURRENT_SPAN: _SPAN,
     Kind.SCOPE: None,
@@ -133,7 +138,7 @@ class Escapes(LegacyTransform):
     # -- used in ways the transforms do not map -----------------------------------------------
     def visit_Attribute(self, node: cst.Attribute) -> None:
         kind = self.kind(node.value)
-        if kind in CONVERTIBLE and not self._mapped(node):
+        if kind in CONVERTIBLE and not self._mapped(node) and not maps_live_field(self.state, node):
             assert kind is not None
             self.flag(
                 node,
