@@ -37,14 +37,14 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from otelbridge.migration_tool.composite import apply_transforms
 from otelbridge.migration_tool.engine.residue import MARK
 from otelbridge.migration_tool.flows import kept_sinks
-from otelbridge.migration_tool.mock_tracers import made_by_mock
+from otelbridge.migration_tool.mock_tracers import TEST_NOTES, made_by_mock
 from otelbridge.migration_tool.model import CONVERTIBLE, Kind, LegacyModel, is_variable
 from otelbridge.migration_tool.state import PROJECT_KEY, Flag, MigrationState, Unconvertible
 
 #: ``context.scratch`` key: the :class:`Plan` a traversal follows.
 PLAN_KEY = "otelbridge.legacy"
 #: Rules whose sites are converted all the same (the marker asks for a check, not for a fix).
-ADVISORY = frozenset({"trace-id", "setup-settings", "time-units", "kind-status", "mock-log"})
+ADVISORY = frozenset({"trace-id", "setup-settings", *TEST_NOTES})
 #: Rules of the OpenCensus transforms: their kept sites stay OpenCensus, not OpenTracing.
 OPENCENSUS_RULES = "opencensus"
 #: Each pass can only grow the plan; a file that needs more passes is left unchanged.

@@ -20,6 +20,7 @@ from otelbridge.migration_tool.names import OPENCENSUS, OPENTRACING
 from otelbridge.migration_tool.opencensus import OPENCENSUS_TRANSFORMS
 from otelbridge.migration_tool.prefilter import mentions_legacy, mentions_opencensus
 from otelbridge.migration_tool.state import PROJECT_KEY, STATE_KEY, MigrationState, Unconvertible
+from otelbridge.migration_tool.transforms.assertions import NoneAssertions
 from otelbridge.migration_tool.transforms.escapes import Escapes
 from otelbridge.migration_tool.transforms.kept import KeptSites
 from otelbridge.migration_tool.transforms.mocktracer import MockTracing
@@ -42,6 +43,7 @@ OPENTRACING_TRANSFORMS: Sequence[type[ContextAwareTransformer]] = (
     TracerSetup,
     MockTracing,
     RecordedSpans,
+    NoneAssertions,
     Escapes,
     KeptSites,
 )

@@ -4,11 +4,11 @@ recorded (``transforms/mocktracer.py``, ``transforms/recorded.py``)."""
 
 from __future__ import annotations
 
-import os
 import textwrap
 from pathlib import Path
 
-from otelbridge.migration_tool.pipeline import index_project, migrate_source
+from otelbridge.cli import main
+from otelbridge.migration_tool.pipeline import migrate_source
 
 SDK_IMPORTS = """\
 from otelbridge.sdk.trace import TracerProvider
@@ -58,26 +58,85 @@ def test_a_bound_mock_gets_its_exporter_and_mock_calls_follow() -> None:
     assert "assert len(exporter2.get_finished_spans()) == 1" in code
 
 
-def test_mock_only_calls_out_of_reach_keep_the_mock_whole() -> None:
-    """No global stand-in serves a mock: the mock is kept, not swapped for the global tracer."""
+def test_mock_only_uses_without_a_mapping_are_marked_and_the_mock_still_converts() -> None:
+    """What only the mock had is for a human: it does not hold the mock, or what it is handed
+    to, back on OpenTracing."""
     code = migrate(
         """
         from opentracing.mocktracer import MockTracer
 
-        def check(tracer):
-            return tracer.finished_spans()
-
         def test():
             tracer = MockTracer()
             alias = tracer
-            with tracer.start_active_span("a"):
-                pass
+            tracer.component_name = "svc"
+            holder = [tracer]
             assert alias.finished_spans()
+        """
+    )
+    assert "tracer = provider.get_tracer(__name__)" in code
+    assert "finished_spans() of a MockTracer whose InMemorySpanExporter is out of reach" in code
+    assert "`component_name` of a MockTracer has no OpenTelemetry counterpart" in code
+    assert "MockTracer put in a container: converted with the code it is made for" in code
+
+
+def test_a_mock_used_at_a_kept_site_is_kept_whole_not_swapped() -> None:
+    """No global stand-in serves a mock: the mock is kept, not replaced by the global tracer."""
+    code = migrate(
+        """
+        from opentracing.mocktracer import MockTracer
+
+        def test():
+            tracer = MockTracer()
+            with tracer.start_active_span("a") as scope:
+                pass
+            scope.close()
         """
     )
     assert "tracer = MockTracer()" in code and "tracer.start_active_span(" in code
     assert "global_tracer" not in code
-    assert "finished_spans() of a MockTracer whose InMemorySpanExporter is out of reach" in code
+
+
+def test_assertions_only_compare_and_none_checks_become_validity_checks(tmp_path: Path) -> None:
+    out = _project(
+        tmp_path,
+        {
+            "test_app.py": """
+                import unittest
+                from opentracing.mocktracer import MockTracer
+
+                class App:
+                    def __init__(self, tracer):
+                        self.tracer = tracer
+
+                class T(unittest.TestCase):
+                    def test(self):
+                        tracer = MockTracer()
+                        app = App(tracer)
+                        self.assertEqual(app.tracer, tracer)
+                        self.assertTrue(isinstance(app.tracer, object))
+                        self.assertIsNone(app.tracer.active_span, "#A0")
+                        with app.tracer.start_active_span("a"):
+                            self.assertIsNotNone(app.tracer.active_span)
+                """
+        },
+    )
+    code = out["test_app.py"]
+    assert "self.assertEqual(app.tracer, tracer)" in code and "app = App(tracer)" in code
+    assert 'self.assertFalse(trace.get_current_span().get_span_context().is_valid, "#A0")' in code
+    assert "self.assertTrue(trace.get_current_span().get_span_context().is_valid)" in code
+    assert "TODO(otelbridge)" not in code
+
+
+def test_a_truth_assertion_on_the_active_span_is_kept() -> None:
+    code = migrate(
+        """
+        import opentracing
+
+        def test(case):
+            case.assertTrue(opentracing.global_tracer().active_span)
+        """
+    )
+    assert "current span tested for None or truth in an assertion" in code
 
 
 def test_the_class_used_as_a_value_is_marked() -> None:
@@ -146,13 +205,11 @@ def test_fields_of_other_objects_are_left_alone() -> None:
 
 
 def _project(tmp_path: Path, files: dict[str, str]) -> dict[str, str]:
-    sources = {}
+    """``files`` written to ``tmp_path`` and migrated there as one project."""
     for name, text in files.items():
-        path = tmp_path / name
-        path.write_text(textwrap.dedent(text))
-        sources[os.path.abspath(path)] = path.read_text()
-    index = index_project(sources)
-    return {Path(p).name: migrate_source(t, p, index).code for p, t in sources.items()}
+        (tmp_path / name).write_text(textwrap.dedent(text))
+    main(["migrate", "--write", "--jobs", "1", str(tmp_path)])
+    return {name: (tmp_path / name).read_text() for name in files}
 
 
 def test_a_mock_converts_with_the_library_it_is_handed_to(tmp_path: Path) -> None:
@@ -199,7 +256,16 @@ def test_a_mock_handed_to_a_kept_library_is_kept_too(tmp_path: Path) -> None:
                         self._tracer = tracer
 
                     def call(self):
-                        return self._tracer.start_span("call", references=[])
+                        span = self._tracer.start_span("call")
+                        span.set_tag("k", 1)
+                        return span
+                """,
+            "app.py": """
+                from jaeger_client import Config
+                from lib import Client
+
+                config = Config(config={"sampler": {"type": "remote"}}, service_name="app")
+                client = Client(config.initialize_tracer())
                 """,
             "test_lib.py": """
                 from opentracing.mocktracer import MockTracer
@@ -212,7 +278,7 @@ def test_a_mock_handed_to_a_kept_library_is_kept_too(tmp_path: Path) -> None:
                 """,
         },
     )
-    assert "self._tracer.start_span(" in out["lib.py"]
+    assert 'span.set_tag("k", 1)' in out["lib.py"]
     test = out["test_lib.py"]
     assert "tracer = MockTracer()" in test
     assert 'tracer.finished_spans()[0].operation_name == "call"' in test
@@ -235,3 +301,36 @@ def test_an_unbound_mock_is_a_tracer_of_its_own_provider(tmp_path: Path) -> None
         },
     )
     assert "Client(TracerProvider().get_tracer(__name__))" in out["test_client.py"]
+
+
+def test_a_mock_handed_to_a_project_parameter_of_unknown_kind_is_kept(tmp_path: Path) -> None:
+    """Unlike a container or unseen code, a project parameter that did not become a tracer (a
+    fake tracer is given to it too) runs on OpenTracing: the mock must stay with it."""
+    out = _project(
+        tmp_path,
+        {
+            "test_lib.py": """
+                from opentracing.mocktracer import MockTracer
+
+                class Client(object):
+                    def __init__(self, tracer):
+                        self._tracer = tracer
+
+                    def call(self):
+                        self._tracer.start_active_span("call").close()
+
+                class FakeTracer(object):
+                    def start_active_span(self, name):
+                        return None
+
+                def test():
+                    Client(FakeTracer()).call()
+                    tracer = MockTracer()
+                    Client(tracer).call()
+                    assert tracer.finished_spans()
+                """,
+        },
+    )
+    test = out["test_lib.py"]
+    assert "tracer = MockTracer()" in test and "assert tracer.finished_spans()" in test
+    assert "OpenTracing tracer passed to other code: kept on OpenTracing" in test

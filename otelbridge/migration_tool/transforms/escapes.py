@@ -12,8 +12,14 @@ from typing import Optional
 import libcst as cst
 
 from otelbridge.migration_tool.engine.expr import from_cst
+from otelbridge.migration_tool.mock_tracers import made_by_mock
 from otelbridge.migration_tool.model import CONVERTIBLE, Kind, index_kind, is_variable
 from otelbridge.migration_tool.names import REFERENCE_FUNCS, SET_GLOBAL_TRACER
+from otelbridge.migration_tool.transforms.assertions import (
+    TRUTH_CHECKS,
+    checks_current_span,
+    compares_only,
+)
 from otelbridge.migration_tool.transforms.base import LegacyTransform
 from otelbridge.migration_tool.transforms.mocktracer import EXPORTER_METHODS
 from otelbridge.migration_tool.transforms.recorded import maps_live_field
@@ -46,6 +52,15 @@ MAPPED: dict[Kind, Optional[frozenset[str]]] = {
 }
 #: Calls that take OpenTracing objects and are mapped with the call they are an argument of.
 CONSUMERS = frozenset(REFERENCE_FUNCS) | SET_GLOBAL_TRACER
+#: A test's mock goes where the code it is handed to goes (``mocktracer.py``): what else receives
+#: it, and what only the mock had, is for a human (advisory rules: the mock is not kept).
+MOCK_ESCAPES = (
+    "MockTracer {how}: converted with the code it is made for, so what receives it here gets an "
+    "OpenTelemetry tracer: check this use by hand"
+)
+MOCK_MEMBER = (
+    "`{member}` of a MockTracer has no OpenTelemetry counterpart: rewrite this use by hand"
+)
 #: Kinds whose truth value changes: OpenTelemetry's current span and extracted context are never
 #: None.
 MAYBE_NONE = (Kind.CURRENT_SPAN, Kind.EXTRACTED)
@@ -54,9 +69,13 @@ MAYBE_NONE = (Kind.CURRENT_SPAN, Kind.EXTRACTED)
 class Escapes(LegacyTransform):
     DESCRIPTION = "Flag OpenTracing objects that escape to code the migration cannot see."
 
-    def _escape(self, node: cst.BaseExpression, how: str) -> None:
+    def _escape(self, node: cst.BaseExpression, how: str, project: bool = False) -> None:
+        """Flag ``node`` leaving what the codemod sees. A test's mock is not kept for that, unless
+        it goes to a ``project`` parameter not converted to a tracer: both run on one API."""
         kind = self.kind(node)
-        if kind in CONVERTIBLE:
+        if kind is Kind.TRACER and not project and made_by_mock(self.model, node):
+            self.flag(node, "mock-escapes", MOCK_ESCAPES.format(how=how))
+        elif kind in CONVERTIBLE:
             assert kind is not None
             self.flag(node, "escapes", f"OpenTracing {kind.value} {how}: kept on OpenTracing")
 
@@ -78,10 +97,25 @@ class Escapes(LegacyTransform):
             return
         if self.model.qualified_names(func) & CONSUMERS:
             return
+        if compares_only(node):
+            self._compared(node, handed)
+            return
         sinks = self._parameters(node)
         for value in handed:
             if sinks.get(value) != self.kind(value):
-                self._escape(value, "passed to other code")
+                self._escape(value, "passed to other code", project=value in sinks)
+
+    def _compared(self, call: cst.Call, handed: list[cst.BaseExpression]) -> None:
+        """An assertion only compares what it is given, unless it tests for ``None`` or truth
+        an object OpenTelemetry never makes ``None`` (and ``assertions.py`` does not map)."""
+        func = call.func
+        if checks_current_span(self, call) or not (
+            isinstance(func, cst.Attribute) and func.attr.value in TRUTH_CHECKS
+        ):
+            return
+        for value in handed:
+            if self.kind(value) in MAYBE_NONE:
+                self._escape(value, "tested for None or truth in an assertion")
 
     def _parameters(self, call: cst.Call) -> dict[cst.BaseExpression, Optional[Kind]]:
         """For a call of a project function: the kind (whole-project index) of the parameter
@@ -140,6 +174,9 @@ class Escapes(LegacyTransform):
         kind = self.kind(node.value)
         if kind in CONVERTIBLE and not self._mapped(node) and not maps_live_field(self.state, node):
             assert kind is not None
+            if kind is Kind.TRACER and made_by_mock(self.model, node.value):
+                self.flag(node, "mock-tracer", MOCK_MEMBER.format(member=node.attr.value))
+                return
             self.flag(
                 node,
                 "unknown-use",
