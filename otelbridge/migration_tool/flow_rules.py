@@ -12,13 +12,12 @@ from otelbridge.migration_tool.names import (
     GLOBAL_TRACER_CALLS,
     JAEGER_CONFIG,
     MIGRATED_MODULES,
+    NOOP_TRACER_CALLS,
 )
 
 #: Tracers the rewrite does not map (yet): what they make stays OpenTracing, with every flow.
 KEPT_TRACERS = frozenset(
     {
-        "opentracing.Tracer",
-        "opentracing.tracer.Tracer",
         "opentracing.mocktracer.MockTracer",
         "opentracing.mocktracer.mocktracer.MockTracer",
     }
@@ -62,7 +61,7 @@ class OpenTracingRules:
             return MIGRATED
         if not called:
             return Kind.TRACER.value if qualified in GLOBAL_TRACER_ATTRS else None
-        if qualified in GLOBAL_TRACER_CALLS:
+        if qualified in GLOBAL_TRACER_CALLS or qualified in NOOP_TRACER_CALLS:
             return Kind.TRACER.value
         if qualified == JAEGER_CONFIG:
             return Kind.JAEGER_CONFIG.value

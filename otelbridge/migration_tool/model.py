@@ -32,6 +32,7 @@ from otelbridge.migration_tool.names import (
     GLOBAL_TRACER_CALLS,
     JAEGER_CONFIG,
     MIGRATED_MODULES,
+    NOOP_TRACER_CALLS,
 )
 from otelbridge.migration_tool.walk import walk
 
@@ -301,9 +302,9 @@ class LegacyModel:
     def _infer_call(self, node: cst.Call) -> Optional[Kind]:
         func = node.func
         last = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
-        if last in ("global_tracer", "Config") or self.is_imported(func):
+        if last in ("global_tracer", "Config", "Tracer") or self.is_imported(func):
             names = self.qualified_names(func)
-            if names & GLOBAL_TRACER_CALLS:
+            if names & GLOBAL_TRACER_CALLS or names & NOOP_TRACER_CALLS:
                 return Kind.TRACER
             if JAEGER_CONFIG in names:
                 return Kind.JAEGER_CONFIG

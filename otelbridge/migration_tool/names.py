@@ -12,6 +12,9 @@ MIGRATED_MODULES = ("opentelemetry.", "otelbridge.")
 
 GLOBAL_TRACER_CALLS = frozenset({"opentracing.global_tracer"})
 GLOBAL_TRACER_ATTRS = frozenset({"opentracing.tracer"})
+#: OpenTracing's no-op tracer: ``trace.NoOpTracer()`` does the same (nothing), any scope manager
+#: given to it is dropped (OpenTelemetry keeps the active span in ``contextvars``).
+NOOP_TRACER_CALLS = frozenset({"opentracing.Tracer", "opentracing.tracer.Tracer"})
 SET_GLOBAL_TRACER = frozenset({"opentracing.set_global_tracer"})
 JAEGER_CONFIG = "jaeger_client.Config"
 REFERENCE_FUNCS = {"opentracing.child_of": "child_of", "opentracing.follows_from": "follows_from"}
