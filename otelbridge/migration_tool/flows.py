@@ -27,8 +27,27 @@ from otelbridge.migration_tool.walk import walk
 _SHARED = ("param", "return", "attr", "global")
 
 
+def _operands(value: cst.BaseExpression) -> Iterator[cst.BaseExpression]:
+    """The values ``value`` may evaluate to: each operand of ``a or b`` and ``x if c else y``
+    (``self._tracer or opentracing.tracer`` hands both on)."""
+    if isinstance(value, cst.BooleanOperation):
+        yield from _operands(value.left)
+        yield from _operands(value.right)
+    elif isinstance(value, cst.IfExp):
+        yield from _operands(value.body)
+        yield from _operands(value.orelse)
+    else:
+        yield value
+
+
 def _flows(state: MigrationState) -> Iterator[tuple[tuple, cst.BaseExpression]]:
     """Each value the file hands to a shared symbol: ``(symbol, value)``."""
+    for key, value in _handed(state):
+        for operand in _operands(value):
+            yield key, operand
+
+
+def _handed(state: MigrationState) -> Iterator[tuple[tuple, cst.BaseExpression]]:
     model = state.model
     assert model.project is not None
     index, module = model.project

@@ -18,7 +18,7 @@ from otelbridge.migration_tool.legacy import migrate_module
 from otelbridge.migration_tool.model import CONVERTIBLE, SPANS
 from otelbridge.migration_tool.names import OPENCENSUS, OPENTRACING
 from otelbridge.migration_tool.opencensus import OPENCENSUS_TRANSFORMS
-from otelbridge.migration_tool.prefilter import mentions_legacy, mentions_opencensus
+from otelbridge.migration_tool.prefilter import is_candidate, may_trace, mentions_opencensus
 from otelbridge.migration_tool.state import PROJECT_KEY, STATE_KEY, MigrationState, Unconvertible
 from otelbridge.migration_tool.transforms.assertions import NoneAssertions
 from otelbridge.migration_tool.transforms.escapes import Escapes
@@ -26,6 +26,7 @@ from otelbridge.migration_tool.transforms.kept import KeptSites
 from otelbridge.migration_tool.transforms.mocktracer import MockTracing
 from otelbridge.migration_tool.transforms.propagation import Propagation
 from otelbridge.migration_tool.transforms.recorded import RecordedSpans
+from otelbridge.migration_tool.transforms.requirements import Requirements
 from otelbridge.migration_tool.transforms.setup import TracerSetup
 from otelbridge.migration_tool.transforms.span_methods import SpanMethods
 from otelbridge.migration_tool.transforms.spans import SpanCreation
@@ -41,6 +42,7 @@ OPENTRACING_TRANSFORMS: Sequence[type[ContextAwareTransformer]] = (
     SpanMethods,
     Propagation,
     TracerSetup,
+    Requirements,
     MockTracing,
     RecordedSpans,
     NoneAssertions,
@@ -89,7 +91,7 @@ def migrate_source(
     the project has its kind. Whatever the transforms leave of the legacy API is marked
     (``engine/residue.py``): nothing is left silently.
     """
-    if not mentions_legacy(source):
+    if not is_candidate(source, filename, project):
         return Migration(source)
     tree = cst.parse_module(source)
     context = CodemodContext(filename=filename)
@@ -163,5 +165,5 @@ def _residue(migration: Migration) -> Migration:
 
 def index_project(sources: dict[str, str]) -> ProjectIndex:
     """The whole-project index of the candidate files among ``sources`` (path -> text)."""
-    candidates = [path for path, text in sources.items() if mentions_legacy(text)]
+    candidates = [path for path, text in sources.items() if may_trace(text)]
     return build(candidates, sources, OpenTracingRules())

@@ -1,7 +1,8 @@
 """The whole-project index: what each name of each module is, inferred across modules.
 
 Every candidate file is read once with Python's ``ast`` (a C parser, a few per cent of a LibCST
-parse) into a symbol table: module globals (every binding, in any order), functions and methods
+parse) into a symbol table: module globals (every binding, in any order, also those bound in a
+function after ``global g``), functions and methods
 (parameters, defaults, annotations, the values they return, their local bindings, the members
 called on each receiver), class attributes (``self.x = ...`` in any method), imports, and every
 call. Then the kind of each symbol is inferred, library-agnostically, with a client's
@@ -70,6 +71,8 @@ class Function:
     locals: dict[str, list[Expr]] = field(default_factory=dict)
     #: receiver (a name or ``self.<attr>``) -> members called or read on it
     uses: dict[Expr, set[str]] = field(default_factory=dict)
+    #: names the function declares ``global``: its bindings of them bind module globals
+    declared_global: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -86,6 +89,8 @@ class Module:
     path: str
     imports: dict[str, tuple[str, Optional[str]]] = field(default_factory=dict)
     globals: dict[str, list[Expr]] = field(default_factory=dict)
+    #: globals bound in functions (``global g``): name -> [(value, qualname of the function)]
+    global_sets: dict[str, list[tuple[Expr, str]]] = field(default_factory=dict)
     functions: dict[str, Function] = field(default_factory=dict)
     #: class name -> attribute -> [(value, qualname of the method that sets it)]
     classes: dict[str, dict[str, list[tuple[Expr, str]]]] = field(default_factory=dict)
@@ -175,6 +180,10 @@ class _Reader(ast.NodeVisitor):
     # -- bindings ----------------------------------------------------------------------------
     def _bind(self, target: ast.AST, value: Expr) -> None:
         if isinstance(target, ast.Name):
+            if self.stack and target.id in self.stack[-1].declared_global:
+                self.m.globals.setdefault(target.id, [])
+                self.m.global_sets.setdefault(target.id, []).append((value, self.stack[-1].qualname))
+                return
             table = self.stack[-1].locals if self.stack else self.m.globals
             table.setdefault(target.id, []).append(value)
         elif (
@@ -224,6 +233,10 @@ class _Reader(ast.NodeVisitor):
         if node.name and self.stack:
             self.stack[-1].locals.setdefault(node.name, []).append(OPAQUE)
         self.generic_visit(node)
+
+    def visit_Global(self, node: ast.Global) -> None:
+        if self.stack:
+            self.stack[-1].declared_global.update(node.names)
 
     def visit_Import(self, node: ast.Import) -> None:
         for alias in node.names:
@@ -327,12 +340,15 @@ class ProjectIndex:
         self._referenced = set().union(*(m.referenced for m in self.by_path.values()))
         #: symbols whose kind came from the members called on them
         self.from_usage: set[tuple] = set()
+        #: paths of the modules with symbols of a legacy kind (:meth:`holds_kinds`)
+        self._holding: Optional[set[str]] = None
         self._solve()
 
     # -- solving -----------------------------------------------------------------------------
     def _solve(self) -> None:
         for _ in range(MAX_ROUNDS):
             self._table = {}
+            self._holding = None
             self.from_usage = set()
             self._arguments = self._collect_arguments()
             for module in self.by_path.values():
@@ -394,9 +410,13 @@ class ProjectIndex:
                 return f"function:{module.path}:{name}"
             if name in module.classes:
                 return f"class:{module.path}:{name}"
-            values = module.globals.get(name)
+            values = [self.value(module, None, v) for v in module.globals.get(name, ())]
+            values += [
+                self.value(module, module.functions[q], v)
+                for v, q in module.global_sets.get(name, ())
+            ]
             if values:
-                return self.join(self.value(module, None, v) for v in values)
+                return self.join(values)
             if name in module.imports:
                 return self.imported(module, name)
             return None
@@ -721,6 +741,18 @@ class ProjectIndex:
         owner, called, skip = target
         kinds = {p: self.param(owner, called, p) for p in called.params}
         return (called.params[1:] if skip else called.params), kinds
+
+    def holds_kinds(self, path: str) -> bool:
+        """Whether a symbol of the module at ``path`` has a kind of the legacy API (a file that
+        never names the API may still use its objects, made elsewhere)."""
+        if self._holding is None:
+            table = self._previous or self._table
+            self._holding = {
+                key[1]
+                for key, kind in table.items()
+                if kind is not None and ":" not in kind and kind not in (UNKNOWN, MIGRATED)
+            }
+        return os.path.abspath(path) in self._holding
 
     def symbol_kind(self, key: tuple) -> Optional[str]:
         """The kind of a symbol named by :meth:`symbol_for` (as solved)."""
