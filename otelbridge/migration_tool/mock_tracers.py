@@ -20,10 +20,8 @@ from otelbridge.migration_tool.state import MigrationState
 from otelbridge.migration_tool.walk import walk
 
 _KEY = "otelbridge.mock_tracers"
-#: Rules of the marks on test code that keep nothing on OpenTracing: what only the mock had or
-#: where it went (``mock-tracer``, ``mock-escapes``: the mock converts with the code it is made
-#: for, tests bend to the library), and notes on converted assertions.
-TEST_NOTES = frozenset({"mock-tracer", "mock-escapes", "mock-log", "time-units", "kind-status"})
+#: Rules of notes on converted test assertions: they keep nothing on OpenTracing.
+TEST_NOTES = frozenset({"mock-log", "time-units", "kind-status"})
 
 
 def is_construction(model: LegacyModel, node: cst.CSTNode) -> bool:

@@ -12,7 +12,6 @@ from typing import Optional
 import libcst as cst
 
 from otelbridge.migration_tool.engine.expr import from_cst
-from otelbridge.migration_tool.mock_tracers import made_by_mock
 from otelbridge.migration_tool.model import CONVERTIBLE, Kind, index_kind, is_variable
 from otelbridge.migration_tool.names import REFERENCE_FUNCS, SET_GLOBAL_TRACER
 from otelbridge.migration_tool.transforms.assertions import (
@@ -52,15 +51,6 @@ MAPPED: dict[Kind, Optional[frozenset[str]]] = {
 }
 #: Calls that take OpenTracing objects and are mapped with the call they are an argument of.
 CONSUMERS = frozenset(REFERENCE_FUNCS) | SET_GLOBAL_TRACER
-#: A test's mock goes where the code it is handed to goes (``mocktracer.py``): what else receives
-#: it, and what only the mock had, is for a human (advisory rules: the mock is not kept).
-MOCK_ESCAPES = (
-    "MockTracer {how}: converted with the code it is made for, so what receives it here gets an "
-    "OpenTelemetry tracer: check this use by hand"
-)
-MOCK_MEMBER = (
-    "`{member}` of a MockTracer has no OpenTelemetry counterpart: rewrite this use by hand"
-)
 #: Kinds whose truth value changes: OpenTelemetry's current span and extracted context are never
 #: None.
 MAYBE_NONE = (Kind.CURRENT_SPAN, Kind.EXTRACTED)
@@ -69,13 +59,9 @@ MAYBE_NONE = (Kind.CURRENT_SPAN, Kind.EXTRACTED)
 class Escapes(LegacyTransform):
     DESCRIPTION = "Flag OpenTracing objects that escape to code the migration cannot see."
 
-    def _escape(self, node: cst.BaseExpression, how: str, project: bool = False) -> None:
-        """Flag ``node`` leaving what the codemod sees. A test's mock is not kept for that, unless
-        it goes to a ``project`` parameter not converted to a tracer: both run on one API."""
+    def _escape(self, node: cst.BaseExpression, how: str) -> None:
         kind = self.kind(node)
-        if kind is Kind.TRACER and not project and made_by_mock(self.model, node):
-            self.flag(node, "mock-escapes", MOCK_ESCAPES.format(how=how))
-        elif kind in CONVERTIBLE:
+        if kind in CONVERTIBLE:
             assert kind is not None
             self.flag(node, "escapes", f"OpenTracing {kind.value} {how}: kept on OpenTracing")
 
@@ -103,7 +89,7 @@ class Escapes(LegacyTransform):
         sinks = self._parameters(node)
         for value in handed:
             if sinks.get(value) != self.kind(value):
-                self._escape(value, "passed to other code", project=value in sinks)
+                self._escape(value, "passed to other code")
 
     def _compared(self, call: cst.Call, handed: list[cst.BaseExpression]) -> None:
         """An assertion only compares what it is given, unless it tests for ``None`` or truth
@@ -174,9 +160,6 @@ class Escapes(LegacyTransform):
         kind = self.kind(node.value)
         if kind in CONVERTIBLE and not self._mapped(node) and not maps_live_field(self.state, node):
             assert kind is not None
-            if kind is Kind.TRACER and made_by_mock(self.model, node.value):
-                self.flag(node, "mock-tracer", MOCK_MEMBER.format(member=node.attr.value))
-                return
             self.flag(
                 node,
                 "unknown-use",

@@ -35,7 +35,7 @@ SDK_TRACE = "otelbridge.sdk.trace"
 EXPORTER_METHODS = {"finished_spans": "get_finished_spans", "reset": "clear"}
 OUT_OF_REACH = (
     "{method}() of a MockTracer whose InMemorySpanExporter is out of reach here (not bound to "
-    "this variable in this file): call get_finished_spans()/clear() on the exporter the test made"
+    "this variable in this file): kept on OpenTracing"
 )
 ARGUMENTS = "MockTracer() arguments other than a scope manager: kept on OpenTracing"
 CLASS_USED = (
