@@ -24,7 +24,7 @@ from otelbridge.migration_tool.model import CONVERTIBLE, Kind
 from otelbridge.migration_tool.state import Flag, MigrationState
 from otelbridge.migration_tool.walk import walk
 
-_SHARED = ("param", "return", "attr", "global")
+_SHARED = ("param", "return", "attr", "global", "stored")
 
 
 def _operands(value: cst.BaseExpression) -> Iterator[cst.BaseExpression]:
@@ -61,7 +61,7 @@ def _handed(state: MigrationState) -> Iterator[tuple[tuple, cst.BaseExpression]]
                 key = index.symbol_for(
                     module, model.qualname(target.target), from_cst(target.target)
                 )
-                if key is not None and key[0] in ("attr", "global"):
+                if key is not None and key[0] in ("attr", "global", "stored"):
                     yield key, node.value
         elif isinstance(node, cst.Call) and node.args:
             yield from _arguments(state, node)
@@ -119,7 +119,12 @@ def kept_sinks(state: MigrationState) -> list[Flag]:
         kind = model.kind(value)
         if kind in CONVERTIBLE and index.symbol_kind(key) == Kind.LEGACY.value:
             assert kind is not None
-            what = {"param": "a parameter", "return": "the callers", "attr": "an attribute"}
+            what = {
+                "param": "a parameter",
+                "return": "the callers",
+                "attr": "an attribute",
+                "stored": "an attribute of a module-level object",
+            }
             reason = KEPT_FLOW.format(kind=kind.value, what=what.get(key[0], "a module global"))
             flags.append(Flag(None, value, "kept-flow", reason))
     return flags

@@ -81,7 +81,6 @@ OPENTRACING = Vocabulary(
             "finish_on_close",
             "get_baggage_item",
             "set_baggage_item",
-            "active_span",
             "scope_manager",
             "finished_spans",
             "global_tracer",
@@ -94,7 +93,8 @@ OPENTRACING = Vocabulary(
         {"MockTracer", "global_tracer", "set_global_tracer", "child_of", "follows_from"}
     ),
     keywords=frozenset({"child_of", "finish_on_close", "ignore_active_span"}),
-    receiver_members=(("scope", "span"), ("span", "finish")),
+    # ``active_span`` only on a tracer: ``tls.active_span = span`` is the project's own attribute
+    receiver_members=(("scope", "span"), ("span", "finish"), ("tracer", "active_span")),
 )
 
 #: The words of the OpenCensus API (its trace, stats and tags names; ``span.add_attribute`` only on

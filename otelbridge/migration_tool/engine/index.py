@@ -12,7 +12,9 @@ members betray a kind), until nothing changes:
 - a global, an attribute or a function's result is the join of every value bound to it;
 - a parameter is the join of its default, its annotation and the arguments of every call site in
   the project; with none of them, the members called on it are the evidence (the kind is then
-  marked as inferred from usage);
+  marked as inferred from usage); instances of project classes given to it (test doubles,
+  wrappers) do not count against a kind the rest of the evidence shows: those call sites are
+  marked, as the parameter takes the new API's object after the migration;
 - a name imported from another project module is that module's symbol (re-exports followed);
 - a symbol a file's migration keeps on the legacy API (:meth:`ProjectIndex.keep`) is *kept*,
   and so is everything that flows into it or out of it: flows are converted together or kept
@@ -91,6 +93,13 @@ class Module:
     globals: dict[str, list[Expr]] = field(default_factory=dict)
     #: globals bound in functions (``global g``): name -> [(value, qualname of the function)]
     global_sets: dict[str, list[tuple[Expr, str]]] = field(default_factory=dict)
+    #: ``g.attr = value`` on a name that is not ``self`` (read back as ``g.attr`` or
+    #: ``getattr(g, "attr", default)``):
+    #: ``(g, attr)`` -> [(value, qualname of the function or None)]; a module-level ``g`` (a
+    #: ``threading.local()``...) keeps what is stored on it like a global
+    object_attrs: dict[tuple[str, str], list[tuple[Expr, Optional[str]]]] = field(
+        default_factory=dict
+    )
     functions: dict[str, Function] = field(default_factory=dict)
     #: class name -> attribute -> [(value, qualname of the method that sets it)]
     classes: dict[str, dict[str, list[tuple[Expr, str]]]] = field(default_factory=dict)
@@ -182,7 +191,9 @@ class _Reader(ast.NodeVisitor):
         if isinstance(target, ast.Name):
             if self.stack and target.id in self.stack[-1].declared_global:
                 self.m.globals.setdefault(target.id, [])
-                self.m.global_sets.setdefault(target.id, []).append((value, self.stack[-1].qualname))
+                self.m.global_sets.setdefault(target.id, []).append(
+                    (value, self.stack[-1].qualname)
+                )
                 return
             table = self.stack[-1].locals if self.stack else self.m.globals
             table.setdefault(target.id, []).append(value)
@@ -195,6 +206,10 @@ class _Reader(ast.NodeVisitor):
         ):
             attrs = self.m.classes[self.stack[-1].cls]
             attrs.setdefault(target.attr, []).append((value, self.stack[-1].qualname))
+        elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+            where = self.stack[-1].qualname if self.stack else None
+            stores = self.m.object_attrs.setdefault((target.value.id, target.attr), [])
+            stores.append((value, where))
         elif isinstance(target, (ast.Tuple, ast.List)):
             for element in target.elts:
                 self._bind(element, OPAQUE)
@@ -298,6 +313,18 @@ class _Reader(ast.NodeVisitor):
         self._visit_callee(node.func)
         for item in (*node.args, *node.keywords):
             self.visit(item)
+
+
+def is_project_object(kind: Optional[str]) -> bool:
+    """An instance or class of the project (a test double, a wrapper): given to a parameter
+    that other evidence shows to hold a legacy object, it does not make the parameter unknown;
+    the call site is marked instead (the library now takes the new API's object)."""
+    return kind is not None and kind.startswith(("instance:", "class:"))
+
+
+def _is_kind(kind: Optional[str]) -> bool:
+    """A kind of the legacy API (not a project object, a function, ``unknown``, ``migrated``)."""
+    return kind is not None and ":" not in kind and kind not in (UNKNOWN, MIGRATED)
 
 
 def _absolute(module: Module, name: Optional[str], level: int) -> str:
@@ -490,9 +517,16 @@ class ProjectIndex:
                 values.append(self.value(module, None, function.defaults[name]))
             if name in function.annotations:
                 values.append(self._annotation(module, function.annotations[name]))
+            doubles: list[Optional[str]] = []
             for caller, context, value in self._arguments.get(key, ()):
-                values.append(self.value(caller, context, value))
-            return self.join(values)
+                found = self.value(caller, context, value)
+                (doubles if is_project_object(found) else values).append(found)
+            joined = self.join(values)
+            if doubles and joined is None:
+                joined = self._by_usage(key, function.uses.get(("name", name), set()))
+            if doubles and not _is_kind(joined):
+                return self.join([joined, *doubles])
+            return joined
 
         found = self._symbol(key, compute)
         if found is None:
@@ -546,6 +580,9 @@ class ProjectIndex:
                 and owner_expr == ("name", function.params[0])
             ):
                 return self.member(module, function.cls, attr)
+            stored = self._stored_key(module, function, owner_expr, attr)  # type: ignore[arg-type]
+            if stored is not None:
+                return self._stored(module, stored)
             return self._attribute(self.value(module, function, owner_expr), attr, False)  # type: ignore[arg-type]
         if head == "call":
             func = expr[1]
@@ -558,6 +595,32 @@ class ProjectIndex:
         if head == "join":
             return self.join(self.value(module, function, v) for v in expr[1])  # type: ignore[union-attr]
         return UNKNOWN if head == "opaque" else None
+
+    def _stored_key(
+        self, module: Module, function: Optional[Function], owner: Expr, attr: str
+    ) -> Optional[tuple]:
+        """The symbol of ``g.attr`` for a module-level ``g`` of ``module`` that the project
+        stores ``attr`` on (``tls.active_span = span``), if ``owner`` is such a ``g`` here."""
+        if owner[0] != "name":
+            return None
+        name = str(owner[1])
+        if (name, attr) not in module.object_attrs or name not in module.globals:
+            return None
+        scope = function
+        while scope is not None:
+            if name in scope.params or name in scope.locals:
+                return None
+            scope = self._enclosing(module, scope)
+        return ("stored", module.path, name, attr)
+
+    def _stored(self, module: Module, key: tuple) -> Optional[str]:
+        def compute() -> Optional[str]:
+            values = module.object_attrs[(key[2], key[3])]
+            return self.join(
+                self.value(module, module.functions.get(q) if q else None, v) for v, q in values
+            )
+
+        return self._symbol(key, compute)
 
     def _enclosing(self, module: Module, function: Function) -> Optional[Function]:
         qualname = function.qualname.rpartition(".")[0]
@@ -681,6 +744,9 @@ class ProjectIndex:
                 and owner_expr == ("name", function.params[0])
             ):
                 return self._attr_key(module, function.cls, attr)
+            stored = self._stored_key(module, function, owner_expr, attr)  # type: ignore[arg-type]
+            if stored is not None:
+                return stored
             owner = self.value(module, function, owner_expr)  # type: ignore[arg-type]
             prefix, _, rest = (owner or "").partition(":")
             if prefix in ("instance", "class"):
@@ -747,11 +813,7 @@ class ProjectIndex:
         never names the API may still use its objects, made elsewhere)."""
         if self._holding is None:
             table = self._previous or self._table
-            self._holding = {
-                key[1]
-                for key, kind in table.items()
-                if kind is not None and ":" not in kind and kind not in (UNKNOWN, MIGRATED)
-            }
+            self._holding = {key[1] for key, kind in table.items() if _is_kind(kind)}
         return os.path.abspath(path) in self._holding
 
     def symbol_kind(self, key: tuple) -> Optional[str]:

@@ -1,9 +1,9 @@
 """Test assertions that only compare the objects they are given.
 
-``self.assertEqual(tracing.tracer, tracer)``, ``assert_called_once_with(child_of=span.context)``,
-``isinstance(span, ...)``: such calls read no OpenTracing member of their arguments, so handing
-them a converted object is no escape (``escapes.py`` asks :func:`compares_only`). Only the
-``None`` checks change meaning: OpenTelemetry's current span is never ``None``, so
+``self.assertEqual(tracing.tracer, tracer)``, ``assert_called_once_with(child_of=span.context)``:
+such calls read no OpenTracing member of their arguments, so handing them a converted object is
+no escape (``escapes.py`` asks :func:`compares_only`, and keeps what would compare otherwise).
+Only the ``None`` checks change meaning: OpenTelemetry's current span is never ``None``, so
 ``assertIsNone(tracer.active_span)`` becomes
 ``assertFalse(trace.get_current_span().get_span_context().is_valid)`` (and ``assertIsNotNone``
 ``assertTrue``), as ``x is None`` becomes a validity check in ``tracer.py``.
@@ -46,8 +46,6 @@ ASSERTIONS = frozenset(
         "assert_not_called",
     }
 )
-#: builtins that read no member of their argument (``callable``, ``id``...)
-BUILTINS = frozenset({"isinstance", "issubclass", "id", "type", "repr", "str", "print", "callable"})
 #: ``None`` checks and the validity checks they become on a current span
 NONE_CHECKS = {"assertIsNone": "assertFalse", "assertIsNotNone": "assertTrue"}
 #: assertions that test their argument for ``None`` or truth
@@ -55,11 +53,13 @@ TRUTH_CHECKS = frozenset({*NONE_CHECKS, "assertTrue", "assertFalse"})
 
 
 def compares_only(call: cst.Call) -> bool:
-    """A call that only compares, tests or prints its arguments."""
+    """A ``unittest`` or ``mock`` assertion (``self.assert...``): it only compares."""
     func = call.func
-    if isinstance(func, cst.Attribute):
-        return func.attr.value in ASSERTIONS
-    return isinstance(func, cst.Name) and func.value in BUILTINS
+    if not isinstance(func, cst.Attribute):
+        return False
+    name = func.attr.value
+    mine = isinstance(func.value, cst.Name) and func.value.value == "self"
+    return name in ASSERTIONS or (mine and name.startswith("assert"))
 
 
 def checks_current_span(transform: LegacyTransform, call: cst.Call) -> bool:
