@@ -19,7 +19,7 @@ from otelbridge.migration_tool.legacy import migrate_module
 from otelbridge.migration_tool.model import CONVERTIBLE, SPANS
 from otelbridge.migration_tool.names import OPENCENSUS, OPENTRACING
 from otelbridge.migration_tool.opencensus import OPENCENSUS_TRANSFORMS
-from otelbridge.migration_tool.prefilter import mentions_legacy, mentions_opencensus
+from otelbridge.migration_tool.prefilter import is_candidate, may_trace, mentions_opencensus
 from otelbridge.migration_tool.state import (
     PROJECT_KEY,
     SEMCONV_KEY,
@@ -27,10 +27,14 @@ from otelbridge.migration_tool.state import (
     MigrationState,
     Unconvertible,
 )
+from otelbridge.migration_tool.transforms.assertions import NoneAssertions
 from otelbridge.migration_tool.transforms.escapes import Escapes
 from otelbridge.migration_tool.transforms.integrations import FrameworkIntegrations
 from otelbridge.migration_tool.transforms.kept import KeptSites
+from otelbridge.migration_tool.transforms.mocktracer import MockTracing
 from otelbridge.migration_tool.transforms.propagation import Propagation
+from otelbridge.migration_tool.transforms.recorded import RecordedSpans
+from otelbridge.migration_tool.transforms.requirements import Requirements
 from otelbridge.migration_tool.transforms.setup import TracerSetup
 from otelbridge.migration_tool.transforms.span_methods import SpanMethods
 from otelbridge.migration_tool.transforms.spans import SpanCreation
@@ -49,6 +53,10 @@ OPENTRACING_TRANSFORMS: Sequence[type[ContextAwareTransformer]] = (
     Propagation,
     TracerSetup,
     FrameworkIntegrations,
+    Requirements,
+    MockTracing,
+    RecordedSpans,
+    NoneAssertions,
     Escapes,
     KeptSites,
 )
@@ -101,7 +109,7 @@ def migrate_source(
     the project has its kind. Whatever the transforms leave of the legacy API is marked
     (``engine/residue.py``): nothing is left silently.
     """
-    if not mentions_legacy(source):
+    if not is_candidate(source, filename, project):
         return Migration(source)
     tree = cst.parse_module(source)
     context = CodemodContext(filename=filename)
@@ -184,5 +192,5 @@ def _residue(migration: Migration) -> Migration:
 
 def index_project(sources: dict[str, str]) -> ProjectIndex:
     """The whole-project index of the candidate files among ``sources`` (path -> text)."""
-    candidates = [path for path, text in sources.items() if mentions_legacy(text)]
+    candidates = [path for path, text in sources.items() if may_trace(text)]
     return build(candidates, sources, OpenTracingRules())

@@ -6,6 +6,8 @@ The corpus is ``tests/fixtures/codemod``. Each program runs in a fresh process (
 API allows one global tracer provider per process) through ``span_tree.py``, which prints an outline
 of names, parent links, kinds, statuses, attributes and events. The migrated side is also checked
 against the trees written below, so the test stands on its own when the shim is absent.
+Programs that are tests of a ``MockTracer`` (``mock_tests``) also make assertions of their own in
+``main``: on the mock as written, and on the in-memory exporter once migrated.
 """
 
 from __future__ import annotations
@@ -54,6 +56,10 @@ EXPECTED = {
         job kind=INTERNAL status=UNSET attrs={} events=[]
           inner kind=INTERNAL status=UNSET attrs={annotated=True} events=[]
           step kind=INTERNAL status=UNSET attrs={step=1} events=[progress{payload=50}]
+        """,
+    "mock_tests": """
+        outside kind=INTERNAL status=UNSET attrs={client.call='outside'} events=[]
+          lookup kind=INTERNAL status=UNSET attrs={key='outside'} events=[]
         """,
     "propagation": """
         batch kind=INTERNAL status=UNSET attrs={} events=[]

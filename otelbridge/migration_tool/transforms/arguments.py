@@ -7,6 +7,7 @@ from typing import Optional, Union
 
 import libcst as cst
 
+from otelbridge.migration_tool.engine.expr import from_cst
 from otelbridge.migration_tool.model import Kind
 from otelbridge.migration_tool.names import REFERENCE_FUNCS, SPAN_KINDS, TAG_MODULES, TAGS
 from otelbridge.migration_tool.state import SEMCONV_KEY
@@ -155,6 +156,27 @@ def _parent(
     return None
 
 
+def _project_result(transform: LegacyTransform, node: cst.BaseExpression) -> bool:
+    """Whether ``node`` calls a function of the project (whose result the index joined
+    ignoring ``None``)."""
+    project = transform.model.project
+    if project is None or not isinstance(node, cst.Call):
+        return False
+    index, module = project
+    qualname = transform.model.qualname(node)
+    return index.callee(module, index.function(module, qualname), from_cst(node.func)) is not None
+
+
+def _free_name(transform: LegacyTransform, node: cst.CSTNode, base: str) -> str:
+    """``base`` (or ``base_1``...) if no name of the scope of ``node`` is already called so."""
+    scope = transform.model.scope(node)
+    name, number = base, 0
+    while scope is not None and name in scope:
+        number += 1
+        name = f"{base}_{number}"
+    return name
+
+
 def parent_context(
     transform: LegacyTransform, old: cst.BaseExpression, new: cst.BaseExpression
 ) -> cst.BaseExpression:
@@ -162,6 +184,15 @@ def parent_context(
     kind = transform.kind(old)
     if kind is Kind.EXTRACTED:
         return new
+    if kind is Kind.SPAN and _project_result(transform, old):
+        # a helper's result may be None (``getattr(tls, "span", None)``): OpenTracing then took
+        # the active span, as ``context=None`` does; ``set_span_in_context(None)`` would not
+        name = _free_name(transform, old, "parent")
+        return transform.expr(
+            old,
+            f"None if ({name} := PARENT) is None else {{trace}}.set_span_in_context({name})",
+            PARENT=new,
+        )
     if kind in (Kind.SPAN, Kind.CURRENT_SPAN):
         return transform.expr(old, "{trace}.set_span_in_context(PARENT)", PARENT=new)
     if kind is Kind.SPAN_CONTEXT:

@@ -16,6 +16,7 @@ from otelbridge.migration_tool.transforms.arguments import (
     tag_string,
 )
 from otelbridge.migration_tool.transforms.base import arg, has_star_args, literal
+from otelbridge.migration_tool.transforms.span_kind import plan_of
 from otelbridge.migration_tool.transforms.statements import StatementAware
 from otelbridge.semconv import EXCEPTION_FIELDS
 
@@ -84,9 +85,13 @@ class SpanMethods(StatementAware):
         name = tag_string(self, key.value)
         new_key, new_value = (updated.args[original.args.index(a)] for a in (key, value))
         if name == "span.kind":
+            if original in plan_of(self).moved:
+                return updated  # given at creation now; its statement goes
             raise Review("span.kind can only be given when the span is created in OpenTelemetry")
         if name == "error":
             flag = literal(value.value)
+            if isinstance(flag, str):  # the string form, as the bridge reads it too
+                flag = {"true": True, "false": False}.get(flag.lower(), flag)
             if flag is not True:
                 raise Review("error tag with a value other than True")
             status = self.expr(original, "{trace}.Status({trace}.StatusCode.ERROR)")
