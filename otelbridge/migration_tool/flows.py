@@ -24,11 +24,30 @@ from otelbridge.migration_tool.model import CONVERTIBLE, Kind
 from otelbridge.migration_tool.state import Flag, MigrationState
 from otelbridge.migration_tool.walk import walk
 
-_SHARED = ("param", "return", "attr", "global")
+_SHARED = ("param", "return", "attr", "global", "stored")
+
+
+def _operands(value: cst.BaseExpression) -> Iterator[cst.BaseExpression]:
+    """The values ``value`` may evaluate to: each operand of ``a or b`` and ``x if c else y``
+    (``self._tracer or opentracing.tracer`` hands both on)."""
+    if isinstance(value, cst.BooleanOperation):
+        yield from _operands(value.left)
+        yield from _operands(value.right)
+    elif isinstance(value, cst.IfExp):
+        yield from _operands(value.body)
+        yield from _operands(value.orelse)
+    else:
+        yield value
 
 
 def _flows(state: MigrationState) -> Iterator[tuple[tuple, cst.BaseExpression]]:
     """Each value the file hands to a shared symbol: ``(symbol, value)``."""
+    for key, value in _handed(state):
+        for operand in _operands(value):
+            yield key, operand
+
+
+def _handed(state: MigrationState) -> Iterator[tuple[tuple, cst.BaseExpression]]:
     model = state.model
     assert model.project is not None
     index, module = model.project
@@ -42,7 +61,7 @@ def _flows(state: MigrationState) -> Iterator[tuple[tuple, cst.BaseExpression]]:
                 key = index.symbol_for(
                     module, model.qualname(target.target), from_cst(target.target)
                 )
-                if key is not None and key[0] in ("attr", "global"):
+                if key is not None and key[0] in ("attr", "global", "stored"):
                     yield key, node.value
         elif isinstance(node, cst.Call) and node.args:
             yield from _arguments(state, node)
@@ -100,7 +119,12 @@ def kept_sinks(state: MigrationState) -> list[Flag]:
         kind = model.kind(value)
         if kind in CONVERTIBLE and index.symbol_kind(key) == Kind.LEGACY.value:
             assert kind is not None
-            what = {"param": "a parameter", "return": "the callers", "attr": "an attribute"}
+            what = {
+                "param": "a parameter",
+                "return": "the callers",
+                "attr": "an attribute",
+                "stored": "an attribute of a module-level object",
+            }
             reason = KEPT_FLOW.format(kind=kind.value, what=what.get(key[0], "a module global"))
             flags.append(Flag(None, value, "kept-flow", reason))
     return flags

@@ -8,14 +8,35 @@ never imports ``opentracing`` itself, is still parsed and its sites converted or
 from __future__ import annotations
 
 import re
+from typing import Optional, Protocol
 
 from otelbridge.migration_tool.names import OPENCENSUS, OPENTRACING
 
 _GENERATED = re.compile(r"@generated\b")
+#: Words of code that may handle tracers or spans made elsewhere with only generic members
+#: (``g_tracer.start_span(...)``, ``span.finish()``): such files are indexed too.
+_TRACING_WORDS = re.compile(r"tracer|span", re.IGNORECASE)
+
+
+class Involved(Protocol):
+    def holds_kinds(self, path: str) -> bool:
+        """Whether the whole-project index found objects of the legacy API in ``path``."""
 
 
 def mentions_legacy(source: str) -> bool:
     return OPENTRACING.mentioned_in(source) or OPENCENSUS.mentioned_in(source)
+
+
+def may_trace(source: str) -> bool:
+    """Whether the whole-project index should read ``source``: it names the legacy API, or
+    words of code that may be handed its objects."""
+    return mentions_legacy(source) or _TRACING_WORDS.search(source) is not None
+
+
+def is_candidate(source: str, path: str, project: Optional[Involved]) -> bool:
+    """Whether a file is migrated: it names the legacy API, or the index found its objects
+    there (a library whose tracer is set by another module and used through ``start_span``)."""
+    return mentions_legacy(source) or (project is not None and project.holds_kinds(path))
 
 
 def mentions_opencensus(source: str) -> bool:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Optional, Sequence, TextIO
 
 from otelbridge.migration_tool.files import write_atomically
 from otelbridge.migration_tool.findings import FileResult
-from otelbridge.migration_tool.prefilter import is_generated, mentions_legacy
+from otelbridge.migration_tool.prefilter import is_candidate, is_generated, may_trace
 
 if TYPE_CHECKING:  # importing multiprocessing.synchronize needs working semaphores
     from multiprocessing.pool import Pool
@@ -52,7 +52,7 @@ def migrate_file(
             source, encoding = original or decode(data)
         except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
             return FileResult(path, "failed", error=f"cannot decode: {exc}")
-        if not mentions_legacy(source):
+        if not is_candidate(source, path, _project):
             return FileResult(path, "unchanged")
         if is_generated(source):
             return FileResult(path, "skipped", error="generated file (@generated)")
@@ -147,7 +147,7 @@ def _start_worker(stop: EventType, project: Optional[ProjectIndex]) -> None:
 
 
 def _read(paths: Sequence[str]) -> dict[str, tuple[str, str]]:
-    """Text and encoding of the files that mention a legacy API (the others are left out here
+    """Text and encoding of the files the index reads (``may_trace``; the others are left out here
     and reported, if they cannot be read, by their migration)."""
     sources = {}
     for path in paths:
@@ -156,7 +156,7 @@ def _read(paths: Sequence[str]) -> dict[str, tuple[str, str]]:
                 text, encoding = decode(handle.read())
         except (OSError, SyntaxError, UnicodeDecodeError, LookupError):
             continue
-        if mentions_legacy(text):
+        if may_trace(text):
             sources[path] = (text, encoding)
     return sources
 

@@ -4,7 +4,8 @@ The project index reads every file with Python's ``ast`` (fast); the per-file re
 questions about LibCST nodes. Both are reduced to the same tuples, so the inference never depends on
 which parser produced an expression:
 
-- ``("name", id)``, ``("attr", value, name)``, ``("call", func)``;
+- ``("name", id)``, ``("attr", value, name)`` (also ``getattr(value, "name"[, default])``),
+  ``("call", func)``;
 - ``("join", (a, b, ...))`` for ``a or b`` and ``x if c else y`` (any operand may be the value);
 - ``("none",)`` for the constant ``None`` (no object: ignored when kinds are joined);
 - ``("other",)`` for anything else (a literal, an operation...: of no kind);
@@ -31,6 +32,14 @@ def from_ast(node: Optional[ast.AST]) -> Expr:
     if isinstance(node, ast.Attribute):
         return ("attr", from_ast(node.value), node.attr)
     if isinstance(node, ast.Call):
+        if (
+            isinstance(node.func, ast.Name)
+            and node.func.id == "getattr"
+            and len(node.args) in (2, 3)
+            and isinstance(node.args[1], ast.Constant)
+            and isinstance(node.args[1].value, str)
+        ):
+            return ("attr", from_ast(node.args[0]), node.args[1].value)
         return ("call", from_ast(node.func))
     if isinstance(node, ast.BoolOp):
         return ("join", tuple(from_ast(v) for v in node.values))
@@ -49,6 +58,9 @@ def from_cst(node: Union[cst.BaseExpression, None]) -> Expr:
     if isinstance(node, cst.Attribute):
         return ("attr", from_cst(node.value), node.attr.value)
     if isinstance(node, cst.Call):
+        name = _getattr_name(node)
+        if name is not None:
+            return ("attr", from_cst(node.args[0].value), name)
         return ("call", from_cst(node.func))
     if isinstance(node, cst.BooleanOperation):
         return ("join", (from_cst(node.left), from_cst(node.right)))
@@ -57,6 +69,18 @@ def from_cst(node: Union[cst.BaseExpression, None]) -> Expr:
     if isinstance(node, cst.Await):
         return from_cst(node.expression)
     return OTHER
+
+
+def _getattr_name(node: cst.Call) -> Optional[str]:
+    """``"name"`` for ``getattr(value, "name"[, default])``: an attribute read, spelled out."""
+    if not (isinstance(node.func, cst.Name) and node.func.value == "getattr"):
+        return None
+    if len(node.args) not in (2, 3) or any(a.keyword or a.star for a in node.args):
+        return None
+    name = node.args[1].value
+    if isinstance(name, cst.SimpleString) and isinstance(name.evaluated_value, str):
+        return name.evaluated_value
+    return None
 
 
 def dotted(expr: Expr) -> Optional[str]:

@@ -1,7 +1,8 @@
 """The whole-project index: what each name of each module is, inferred across modules.
 
 Every candidate file is read once with Python's ``ast`` (a C parser, a few per cent of a LibCST
-parse) into a symbol table: module globals (every binding, in any order), functions and methods
+parse) into a symbol table: module globals (every binding, in any order, also those bound in a
+function after ``global g``), functions and methods
 (parameters, defaults, annotations, the values they return, their local bindings, the members
 called on each receiver), class attributes (``self.x = ...`` in any method), imports, and every
 call. Then the kind of each symbol is inferred, library-agnostically, with a client's
@@ -11,7 +12,9 @@ members betray a kind), until nothing changes:
 - a global, an attribute or a function's result is the join of every value bound to it;
 - a parameter is the join of its default, its annotation and the arguments of every call site in
   the project; with none of them, the members called on it are the evidence (the kind is then
-  marked as inferred from usage);
+  marked as inferred from usage); instances of project classes given to it (test doubles,
+  wrappers) do not count against a kind the rest of the evidence shows: those call sites are
+  marked, as the parameter takes the new API's object after the migration;
 - a name imported from another project module is that module's symbol (re-exports followed);
 - a symbol a file's migration keeps on the legacy API (:meth:`ProjectIndex.keep`) is *kept*,
   and so is everything that flows into it or out of it: flows are converted together or kept
@@ -70,6 +73,8 @@ class Function:
     locals: dict[str, list[Expr]] = field(default_factory=dict)
     #: receiver (a name or ``self.<attr>``) -> members called or read on it
     uses: dict[Expr, set[str]] = field(default_factory=dict)
+    #: names the function declares ``global``: its bindings of them bind module globals
+    declared_global: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -86,6 +91,15 @@ class Module:
     path: str
     imports: dict[str, tuple[str, Optional[str]]] = field(default_factory=dict)
     globals: dict[str, list[Expr]] = field(default_factory=dict)
+    #: globals bound in functions (``global g``): name -> [(value, qualname of the function)]
+    global_sets: dict[str, list[tuple[Expr, str]]] = field(default_factory=dict)
+    #: ``g.attr = value`` on a name that is not ``self`` (read back as ``g.attr`` or
+    #: ``getattr(g, "attr", default)``):
+    #: ``(g, attr)`` -> [(value, qualname of the function or None)]; a module-level ``g`` (a
+    #: ``threading.local()``...) keeps what is stored on it like a global
+    object_attrs: dict[tuple[str, str], list[tuple[Expr, Optional[str]]]] = field(
+        default_factory=dict
+    )
     functions: dict[str, Function] = field(default_factory=dict)
     #: class name -> attribute -> [(value, qualname of the method that sets it)]
     classes: dict[str, dict[str, list[tuple[Expr, str]]]] = field(default_factory=dict)
@@ -175,6 +189,12 @@ class _Reader(ast.NodeVisitor):
     # -- bindings ----------------------------------------------------------------------------
     def _bind(self, target: ast.AST, value: Expr) -> None:
         if isinstance(target, ast.Name):
+            if self.stack and target.id in self.stack[-1].declared_global:
+                self.m.globals.setdefault(target.id, [])
+                self.m.global_sets.setdefault(target.id, []).append(
+                    (value, self.stack[-1].qualname)
+                )
+                return
             table = self.stack[-1].locals if self.stack else self.m.globals
             table.setdefault(target.id, []).append(value)
         elif (
@@ -186,6 +206,10 @@ class _Reader(ast.NodeVisitor):
         ):
             attrs = self.m.classes[self.stack[-1].cls]
             attrs.setdefault(target.attr, []).append((value, self.stack[-1].qualname))
+        elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+            where = self.stack[-1].qualname if self.stack else None
+            stores = self.m.object_attrs.setdefault((target.value.id, target.attr), [])
+            stores.append((value, where))
         elif isinstance(target, (ast.Tuple, ast.List)):
             for element in target.elts:
                 self._bind(element, OPAQUE)
@@ -224,6 +248,10 @@ class _Reader(ast.NodeVisitor):
         if node.name and self.stack:
             self.stack[-1].locals.setdefault(node.name, []).append(OPAQUE)
         self.generic_visit(node)
+
+    def visit_Global(self, node: ast.Global) -> None:
+        if self.stack:
+            self.stack[-1].declared_global.update(node.names)
 
     def visit_Import(self, node: ast.Import) -> None:
         for alias in node.names:
@@ -287,6 +315,18 @@ class _Reader(ast.NodeVisitor):
             self.visit(item)
 
 
+def is_project_object(kind: Optional[str]) -> bool:
+    """An instance or class of the project (a test double, a wrapper): given to a parameter
+    that other evidence shows to hold a legacy object, it does not make the parameter unknown;
+    the call site is marked instead (the library now takes the new API's object)."""
+    return kind is not None and kind.startswith(("instance:", "class:"))
+
+
+def _is_kind(kind: Optional[str]) -> bool:
+    """A kind of the legacy API (not a project object, a function, ``unknown``, ``migrated``)."""
+    return kind is not None and ":" not in kind and kind not in (UNKNOWN, MIGRATED)
+
+
 def _absolute(module: Module, name: Optional[str], level: int) -> str:
     if not level:
         return name or ""
@@ -325,14 +365,19 @@ class ProjectIndex:
         self._arguments: dict[tuple, list[tuple[Module, Optional[Function], Expr]]] = {}
         self._seeds: set[tuple] = set()
         self._referenced = set().union(*(m.referenced for m in self.by_path.values()))
+        #: path -> text of each indexed module, for clients that read another module's facts
+        self.sources: dict[str, str] = {}
         #: symbols whose kind came from the members called on them
         self.from_usage: set[tuple] = set()
+        #: paths of the modules with symbols of a legacy kind (:meth:`holds_kinds`)
+        self._holding: Optional[set[str]] = None
         self._solve()
 
     # -- solving -----------------------------------------------------------------------------
     def _solve(self) -> None:
         for _ in range(MAX_ROUNDS):
             self._table = {}
+            self._holding = None
             self.from_usage = set()
             self._arguments = self._collect_arguments()
             for module in self.by_path.values():
@@ -394,9 +439,13 @@ class ProjectIndex:
                 return f"function:{module.path}:{name}"
             if name in module.classes:
                 return f"class:{module.path}:{name}"
-            values = module.globals.get(name)
+            values = [self.value(module, None, v) for v in module.globals.get(name, ())]
+            values += [
+                self.value(module, module.functions[q], v)
+                for v, q in module.global_sets.get(name, ())
+            ]
             if values:
-                return self.join(self.value(module, None, v) for v in values)
+                return self.join(values)
             if name in module.imports:
                 return self.imported(module, name)
             return None
@@ -470,9 +519,16 @@ class ProjectIndex:
                 values.append(self.value(module, None, function.defaults[name]))
             if name in function.annotations:
                 values.append(self._annotation(module, function.annotations[name]))
+            doubles: list[Optional[str]] = []
             for caller, context, value in self._arguments.get(key, ()):
-                values.append(self.value(caller, context, value))
-            return self.join(values)
+                found = self.value(caller, context, value)
+                (doubles if is_project_object(found) else values).append(found)
+            joined = self.join(values)
+            if doubles and joined is None:
+                joined = self._by_usage(key, function.uses.get(("name", name), set()))
+            if doubles and not _is_kind(joined):
+                return self.join([joined, *doubles])
+            return joined
 
         found = self._symbol(key, compute)
         if found is None:
@@ -526,6 +582,9 @@ class ProjectIndex:
                 and owner_expr == ("name", function.params[0])
             ):
                 return self.member(module, function.cls, attr)
+            stored = self._stored_key(module, function, owner_expr, attr)  # type: ignore[arg-type]
+            if stored is not None:
+                return self._stored(module, stored)
             return self._attribute(self.value(module, function, owner_expr), attr, False)  # type: ignore[arg-type]
         if head == "call":
             func = expr[1]
@@ -538,6 +597,32 @@ class ProjectIndex:
         if head == "join":
             return self.join(self.value(module, function, v) for v in expr[1])  # type: ignore[union-attr]
         return UNKNOWN if head == "opaque" else None
+
+    def _stored_key(
+        self, module: Module, function: Optional[Function], owner: Expr, attr: str
+    ) -> Optional[tuple]:
+        """The symbol of ``g.attr`` for a module-level ``g`` of ``module`` that the project
+        stores ``attr`` on (``tls.active_span = span``), if ``owner`` is such a ``g`` here."""
+        if owner[0] != "name":
+            return None
+        name = str(owner[1])
+        if (name, attr) not in module.object_attrs or name not in module.globals:
+            return None
+        scope = function
+        while scope is not None:
+            if name in scope.params or name in scope.locals:
+                return None
+            scope = self._enclosing(module, scope)
+        return ("stored", module.path, name, attr)
+
+    def _stored(self, module: Module, key: tuple) -> Optional[str]:
+        def compute() -> Optional[str]:
+            values = module.object_attrs[(key[2], key[3])]
+            return self.join(
+                self.value(module, module.functions.get(q) if q else None, v) for v, q in values
+            )
+
+        return self._symbol(key, compute)
 
     def _enclosing(self, module: Module, function: Function) -> Optional[Function]:
         qualname = function.qualname.rpartition(".")[0]
@@ -661,6 +746,9 @@ class ProjectIndex:
                 and owner_expr == ("name", function.params[0])
             ):
                 return self._attr_key(module, function.cls, attr)
+            stored = self._stored_key(module, function, owner_expr, attr)  # type: ignore[arg-type]
+            if stored is not None:
+                return stored
             owner = self.value(module, function, owner_expr)  # type: ignore[arg-type]
             prefix, _, rest = (owner or "").partition(":")
             if prefix in ("instance", "class"):
@@ -722,6 +810,14 @@ class ProjectIndex:
         kinds = {p: self.param(owner, called, p) for p in called.params}
         return (called.params[1:] if skip else called.params), kinds
 
+    def holds_kinds(self, path: str) -> bool:
+        """Whether a symbol of the module at ``path`` has a kind of the legacy API (a file that
+        never names the API may still use its objects, made elsewhere)."""
+        if self._holding is None:
+            table = self._previous or self._table
+            self._holding = {key[1] for key, kind in table.items() if _is_kind(kind)}
+        return os.path.abspath(path) in self._holding
+
     def symbol_kind(self, key: tuple) -> Optional[str]:
         """The kind of a symbol named by :meth:`symbol_for` (as solved)."""
         return self._table.get(key, self._previous.get(key))
@@ -734,4 +830,6 @@ class ProjectIndex:
 def build(paths: Sequence[str], sources: dict[str, str], rules: Rules) -> ProjectIndex:
     """The index of the given files (``sources``: path -> text of each candidate)."""
     modules = [m for m in (read_module(p, sources[p]) for p in paths if p in sources) if m]
-    return ProjectIndex(modules, rules)
+    index = ProjectIndex(modules, rules)
+    index.sources = {os.path.abspath(p): sources[p] for p in paths if p in sources}
+    return index

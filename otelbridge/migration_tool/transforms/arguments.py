@@ -7,9 +7,12 @@ from typing import Optional, Union
 
 import libcst as cst
 
+from otelbridge.migration_tool.engine.expr import from_cst
 from otelbridge.migration_tool.model import Kind
 from otelbridge.migration_tool.names import REFERENCE_FUNCS, SPAN_KINDS, TAG_MODULES, TAGS
+from otelbridge.migration_tool.state import SEMCONV_KEY
 from otelbridge.migration_tool.transforms.base import LegacyTransform, literal
+from otelbridge.semconv import STABLE, STABLE_NAMES
 
 #: OpenTracing's parameters in positional order (``start_span`` and ``start_active_span``).
 POSITIONAL = (
@@ -40,6 +43,15 @@ def tag_string(transform: LegacyTransform, node: cst.BaseExpression) -> Optional
                 if name.startswith(prefix) and name[len(prefix) :] in TAGS:
                     return TAGS[name[len(prefix) :]]
     return None
+
+
+def attribute_name(transform: LegacyTransform, tag: str) -> Optional[str]:
+    """The attribute name the migrated code records for the OpenTracing ``tag``: the tag itself,
+    as the bridge records it by default, or with ``--semconv stable`` the convention's name
+    (``None``: not an attribute, the span's kind or status carries it)."""
+    if transform.state.context.scratch.get(SEMCONV_KEY) != STABLE:
+        return tag
+    return STABLE_NAMES.get(tag, tag)
 
 
 def seconds_to_ns(node: cst.BaseExpression) -> cst.BaseExpression:
@@ -144,6 +156,27 @@ def _parent(
     return None
 
 
+def _project_result(transform: LegacyTransform, node: cst.BaseExpression) -> bool:
+    """Whether ``node`` calls a function of the project (whose result the index joined
+    ignoring ``None``)."""
+    project = transform.model.project
+    if project is None or not isinstance(node, cst.Call):
+        return False
+    index, module = project
+    qualname = transform.model.qualname(node)
+    return index.callee(module, index.function(module, qualname), from_cst(node.func)) is not None
+
+
+def _free_name(transform: LegacyTransform, node: cst.CSTNode, base: str) -> str:
+    """``base`` (or ``base_1``...) if no name of the scope of ``node`` is already called so."""
+    scope = transform.model.scope(node)
+    name, number = base, 0
+    while scope is not None and name in scope:
+        number += 1
+        name = f"{base}_{number}"
+    return name
+
+
 def parent_context(
     transform: LegacyTransform, old: cst.BaseExpression, new: cst.BaseExpression
 ) -> cst.BaseExpression:
@@ -151,6 +184,15 @@ def parent_context(
     kind = transform.kind(old)
     if kind is Kind.EXTRACTED:
         return new
+    if kind is Kind.SPAN and _project_result(transform, old):
+        # a helper's result may be None (``getattr(tls, "span", None)``): OpenTracing then took
+        # the active span, as ``context=None`` does; ``set_span_in_context(None)`` would not
+        name = _free_name(transform, old, "parent")
+        return transform.expr(
+            old,
+            f"None if ({name} := PARENT) is None else {{trace}}.set_span_in_context({name})",
+            PARENT=new,
+        )
     if kind in (Kind.SPAN, Kind.CURRENT_SPAN):
         return transform.expr(old, "{trace}.set_span_in_context(PARENT)", PARENT=new)
     if kind is Kind.SPAN_CONTEXT:
@@ -214,9 +256,13 @@ def _tags(transform: LegacyTransform, old: cst.Arg, new: cst.Arg) -> list[cst.Ar
                 if member is None:
                     raise Review("span.kind tag value is not a known constant")
                 kind = keyword("kind", transform.expr(old_el, "{trace}.SpanKind." + member))
-                continue
             if key == "error":
                 raise Review("error tag at span creation: set the status after creating the span")
+            name = attribute_name(transform, key) if key is not None else None
+            if key is not None and name is None:
+                continue  # the span's kind carries it
+            if name != key and isinstance(new_el, cst.DictElement):
+                new_el = new_el.with_changes(key=transform.string(str(name)))
         kept.append(new_el)
     args = [kind] if kind is not None else []
     if kept:

@@ -11,10 +11,20 @@ from typing import Optional
 
 import libcst as cst
 
-from otelbridge.migration_tool.engine.expr import from_cst
+from otelbridge.migration_tool.engine.expr import Expr, from_cst
+from otelbridge.migration_tool.engine.index import is_project_object
+from otelbridge.migration_tool.mock_tracers import made_by_mock
 from otelbridge.migration_tool.model import CONVERTIBLE, Kind, index_kind, is_variable
 from otelbridge.migration_tool.names import REFERENCE_FUNCS, SET_GLOBAL_TRACER
+from otelbridge.migration_tool.transforms.assertions import (
+    TRUTH_CHECKS,
+    checks_current_span,
+    compares_only,
+)
 from otelbridge.migration_tool.transforms.base import LegacyTransform
+from otelbridge.migration_tool.transforms.integrations import SETUPS
+from otelbridge.migration_tool.transforms.mocktracer import EXPORTER_METHODS
+from otelbridge.migration_tool.transforms.recorded import maps_live_field
 
 _SPAN = frozenset(
     {
@@ -31,7 +41,10 @@ _SPAN = frozenset(
 )
 #: The attributes the transforms map, per kind; ``None``: any (scopes are checked by ``spans``).
 MAPPED: dict[Kind, Optional[frozenset[str]]] = {
-    Kind.TRACER: frozenset({"start_span", "start_active_span", "inject", "extract", "active_span"}),
+    Kind.TRACER: frozenset(
+        {"start_span", "start_active_span", "inject", "extract", "active_span", "close"}
+        | EXPORTER_METHODS.keys()  # a MockTracer's, or marked by ``mocktracer.py``
+    ),
     Kind.SPAN: _SPAN,
     Kind.CURRENT_SPAN: _SPAN,
     Kind.SCOPE: None,
@@ -40,14 +53,60 @@ MAPPED: dict[Kind, Optional[frozenset[str]]] = {
     Kind.JAEGER_CONFIG: frozenset({"initialize_tracer"}),
 }
 #: Calls that take OpenTracing objects and are mapped with the call they are an argument of.
-CONSUMERS = frozenset(REFERENCE_FUNCS) | SET_GLOBAL_TRACER
+CONSUMERS = frozenset(REFERENCE_FUNCS) | SET_GLOBAL_TRACER | frozenset(SETUPS)
+#: Built-ins that only look at an object (any object will do): giving them a converted one is
+#: no escape (``if hasattr(tracer, "_tracer")``).
+INSPECTING = frozenset(
+    {
+        "builtins.hasattr",
+        "builtins.callable",
+        "builtins.id",
+        "builtins.repr",
+        "builtins.print",
+        "builtins.isinstance",
+        "builtins.type",
+    }
+)
+#: An object of the project (a test double, a wrapper) given where the migrated code now takes
+#: an OpenTelemetry object: advisory (nothing is kept for it, see ``legacy.ADVISORY``).
+DOUBLE = "double"
+DOUBLE_REASON = (
+    "not an OpenTracing {kind} (an object of this project: a test double or wrapper?) given "
+    "where the migrated code takes an OpenTelemetry {kind}: give it one"
+)
 #: Kinds whose truth value changes: OpenTelemetry's current span and extracted context are never
 #: None.
 MAYBE_NONE = (Kind.CURRENT_SPAN, Kind.EXTRACTED)
 
 
+#: A member OpenTelemetry lacks, read only where ``hasattr`` says the object has it: the line runs
+#: on either API's object, so it is left as written and the flow is converted (advisory).
+GUARDED = (
+    "`{attr}` of an OpenTracing {kind}, read under `hasattr`: left as written (it runs on "
+    "OpenTelemetry objects too; review what it unwraps)"
+)
+
+
+def _hasattr_guard(test: cst.BaseExpression) -> Optional[tuple[Expr, str]]:
+    """``(x, "a")`` for a test ``hasattr(x, "a")`` with a literal name."""
+    if not (isinstance(test, cst.Call) and isinstance(test.func, cst.Name)):
+        return None
+    if test.func.value != "hasattr" or len(test.args) != 2:
+        return None
+    name = test.args[1].value
+    if not isinstance(name, cst.SimpleString) or not isinstance(name.evaluated_value, str):
+        return None
+    return from_cst(test.args[0].value), name.evaluated_value
+
+
 class Escapes(LegacyTransform):
     DESCRIPTION = "Flag OpenTracing objects that escape to code the migration cannot see."
+
+    def __init__(self, context) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(context)
+        #: ``if hasattr(x, "a"):`` bodies -> ``(x, "a")``; the guards of the blocks we are in
+        self._guarded_blocks: dict[cst.CSTNode, tuple[Expr, str]] = {}
+        self._guards: list[tuple[Expr, str]] = []
 
     def _escape(self, node: cst.BaseExpression, how: str) -> None:
         kind = self.kind(node)
@@ -66,17 +125,52 @@ class Escapes(LegacyTransform):
     # -- handed to other code ----------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
         handed = [item.value for item in node.args if self.kind(item.value) in CONVERTIBLE]
-        if not handed:
+        doubles = [item.value for item in node.args if self._project_object(item.value)]
+        if not handed and not doubles:
             return
         func = node.func
         if isinstance(func, cst.Attribute) and self._mapped(func):
             return
-        if self.model.qualified_names(func) & CONSUMERS:
+        if self.model.qualified_names(func) & (CONSUMERS | INSPECTING):
+            return
+        if compares_only(node):
+            self._compared(node, handed)
             return
         sinks = self._parameters(node)
         for value in handed:
             if sinks.get(value) != self.kind(value):
                 self._escape(value, "passed to other code")
+        for value in doubles:
+            kind = sinks.get(value)
+            if kind in CONVERTIBLE:
+                assert kind is not None
+                self.flag(value, DOUBLE, DOUBLE_REASON.format(kind=kind.value))
+
+    def _project_object(self, node: cst.BaseExpression) -> bool:
+        """An instance or class of the project (a test double, a wrapper), by the index."""
+        project = self.model.project
+        if project is None or not isinstance(node, (cst.Name, cst.Attribute, cst.Call)):
+            return False
+        if self.kind(node) is not None:
+            return False
+        index, module = project
+        return is_project_object(index.kind(module, self.model.qualname(node), from_cst(node)))
+
+    def _compared(self, call: cst.Call, handed: list[cst.BaseExpression]) -> None:
+        """An assertion only compares what it is given: the same span object flows through the
+        converted code, span contexts compare by value. Not the global tracer (``get_tracer()``
+        makes a new one per call: only a test's own mock compares as it did), nor a current span
+        or an extracted context tested for ``None`` or truth (never ``None`` after) unless
+        ``assertions.py`` maps the check."""
+        func = call.func
+        truth = isinstance(func, cst.Attribute) and func.attr.value in TRUTH_CHECKS
+        mock = any(made_by_mock(self.model, value) for value in handed)
+        for value in handed:
+            kind = self.kind(value)
+            if kind is Kind.TRACER and not mock:
+                self._escape(value, "compared in an assertion")
+            elif kind in MAYBE_NONE and truth and not checks_current_span(self, call):
+                self._escape(value, "tested for None or truth in an assertion")
 
     def _parameters(self, call: cst.Call) -> dict[cst.BaseExpression, Optional[Kind]]:
         """For a call of a project function: the kind (whole-project index) of the parameter
@@ -123,8 +217,23 @@ class Escapes(LegacyTransform):
         self._escape(node.value, "put in a container")
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        if not all(is_variable(target.target) for target in node.targets):
+        if not all(
+            is_variable(target.target) or self._stored(target.target, node.value)
+            for target in node.targets
+        ):
             self._escape(node.value, "stored in another object")
+
+    def _stored(self, target: cst.BaseExpression, value: cst.BaseExpression) -> bool:
+        """``g.attr = value`` on a module-level object every reader of which the index knows
+        (``tls.active_span = span``), holding that kind: converted on both sides."""
+        project = self.model.project
+        if project is None or not isinstance(target, cst.Attribute):
+            return False
+        index, module = project
+        key = index.symbol_for(module, self.model.qualname(target), from_cst(target))
+        if key is None or key[0] != "stored":
+            return False
+        return index_kind(index.symbol_kind(key)) is self.kind(value)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if node.value is not None and not is_variable(node.target):
@@ -133,8 +242,11 @@ class Escapes(LegacyTransform):
     # -- used in ways the transforms do not map -----------------------------------------------
     def visit_Attribute(self, node: cst.Attribute) -> None:
         kind = self.kind(node.value)
-        if kind in CONVERTIBLE and not self._mapped(node):
+        if kind in CONVERTIBLE and not self._mapped(node) and not maps_live_field(self.state, node):
             assert kind is not None
+            if (from_cst(node.value), node.attr.value) in self._guards:
+                self.flag(node, "guarded", GUARDED.format(attr=node.attr.value, kind=kind.value))
+                return
             self.flag(
                 node,
                 "unknown-use",
@@ -144,6 +256,21 @@ class Escapes(LegacyTransform):
 
     def visit_If(self, node: cst.If) -> None:
         self._condition(node.test)
+        guard = _hasattr_guard(node.test)
+        if guard is not None:
+            self._guarded_blocks[node.body] = guard
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        guard = self._guarded_blocks.get(node)
+        if guard is not None:
+            self._guards.append(guard)
+
+    def leave_IndentedBlock(
+        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
+    ) -> cst.IndentedBlock:
+        if original_node in self._guarded_blocks:
+            self._guards.remove(self._guarded_blocks[original_node])
+        return updated_node
 
     def visit_While(self, node: cst.While) -> None:
         self._condition(node.test)

@@ -14,8 +14,9 @@ import libcst as cst
 from libcst.metadata import Scope
 
 from otelbridge.migration_tool.model import Kind
-from otelbridge.migration_tool.transforms.arguments import Review, map_creation_args
+from otelbridge.migration_tool.transforms.arguments import Review, keyword, map_creation_args
 from otelbridge.migration_tool.transforms.base import LegacyTransform
+from otelbridge.migration_tool.transforms.span_kind import plan_block, plan_of
 from otelbridge.migration_tool.walk import walk
 
 ESCAPES = "scope escapes its with block (used other than as `.span`)"
@@ -63,6 +64,12 @@ class SpanCreation(LegacyTransform):
         self._opened: dict[cst.With, int] = {}
 
     # -- decisions, on the way down ---------------------------------------------------------
+    def visit_Module(self, node: cst.Module) -> None:
+        plan_block(self, node.body)
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        plan_block(self, node.body)
+
     def visit_With(self, node: cst.With) -> None:
         for item in node.items:
             call = item.item
@@ -178,6 +185,7 @@ class SpanCreation(LegacyTransform):
             self._current.pop(original_node, None)
             return updated_node
         self.rewrote()
+        args = self._kind_from_tag(original_node, args)
         if original_node in self._plans:
             target, drop, attrs = self._plans.pop(original_node)
             name = self._current[original_node]
@@ -192,6 +200,20 @@ class SpanCreation(LegacyTransform):
         return updated_node.with_changes(
             func=updated_node.func.with_changes(attr=cst.Name(method)), args=args
         )
+
+    def _kind_from_tag(self, call: cst.Call, args: list[cst.Arg]) -> list[cst.Arg]:
+        """``kind=`` from a ``span.kind`` tag set right after (``span_kind.py``)."""
+        plan = plan_of(self)
+        move = plan.moves.get(call)
+        if move is None or any(a.keyword is not None and a.keyword.value == "kind" for a in args):
+            return args
+        tag, statement, member = move
+        plan.moved.add(tag)
+        self._dropped.add(statement)
+        kind = keyword("kind", self.expr(call, "{trace}.SpanKind." + member))
+        if args:
+            args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return [*args, kind]
 
     def leave_Attribute(
         self, original_node: cst.Attribute, updated_node: cst.Attribute

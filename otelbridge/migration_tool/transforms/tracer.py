@@ -1,6 +1,7 @@
 """The global tracer and the active span.
 
 ``opentracing.global_tracer()``/``opentracing.tracer`` → ``trace.get_tracer(__name__)``;
+OpenTracing's no-op ``opentracing.Tracer()`` → ``trace.NoOpTracer()``;
 ``tracer.active_span`` → ``trace.get_current_span()``, whose ``is None`` checks become validity
 checks (OpenTelemetry returns an invalid span, never ``None``).
 """
@@ -10,7 +11,11 @@ from __future__ import annotations
 import libcst as cst
 
 from otelbridge.migration_tool.model import Kind
-from otelbridge.migration_tool.names import GLOBAL_TRACER_ATTRS, GLOBAL_TRACER_CALLS
+from otelbridge.migration_tool.names import (
+    GLOBAL_TRACER_ATTRS,
+    GLOBAL_TRACER_CALLS,
+    NOOP_TRACER_CALLS,
+)
 from otelbridge.migration_tool.transforms.base import LegacyTransform
 
 
@@ -39,6 +44,11 @@ class TracerAccess(LegacyTransform):
             and self.model.qualified_names(func) & GLOBAL_TRACER_CALLS
         ):
             return self._get_tracer(original_node)
+        if (last == "Tracer" or self.model.is_imported(func)) and self.model.qualified_names(
+            func
+        ) & NOOP_TRACER_CALLS:
+            self.rewrote()
+            return self.expr(original_node, "{trace}.NoOpTracer()")
         return updated_node
 
     def leave_Attribute(

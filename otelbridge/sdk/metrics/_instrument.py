@@ -1,9 +1,10 @@
 """The seven instruments.
 
-A synchronous instrument checks the value once and hands it to ``_recorders``: the bound
-``record`` methods of its metric streams (one per reader and matching view), fixed when the
-instrument is created. When the provider's exemplar filter (its fast form ``_sample``) picks
-a measurement, it goes to the streams' ``offer`` methods instead, with its context.
+A synchronous instrument (one path, :meth:`_Synchronous._measure`) checks the value once and
+hands it to ``_recorders``: the bound ``record`` methods of its metric streams (one per reader
+and matching view), fixed when the instrument is created. When the provider's exemplar filter
+(its fast form ``_sample``) picks a measurement, it goes to the streams' ``offer`` methods
+instead, with its context.
 Asynchronous instruments run their callbacks when a reader collects.
 """
 
@@ -57,14 +58,14 @@ _NON_NEGATIVE = "only finite non-negative numbers are recorded"
 
 
 class _Instrument:
-    """Identity shared by every instrument, plus the meter's scope (used by view selection).
-
-    ``_accepts`` is the value rule (finite, or for counters finite and non-negative) and
-    ``_rule`` the warning a refused value gets.
-    """
+    """Identity shared by every instrument, plus the meter's scope (used by view selection),
+    and the rule its values follow (finite; :class:`_NonNegative` narrows it)."""
 
     _asynchronous = False
-    _accepts = staticmethod(_finite)
+    #: The lowest plain number accepted: with ``_lowest <= amount < inf`` one chained comparison
+    #: also rejects -inf and NaN (so for the finite rule it is the lowest finite float).
+    _lowest: float = -sys.float_info.max
+    _accepts = staticmethod(_finite)  # the same rule for any other type of value
     _rule = _FINITE
 
     def __init__(
@@ -83,7 +84,7 @@ class _Instrument:
 
 
 class _NonNegative:
-    """Counters (synchronous or observed) accept finite non-negative values only."""
+    """The rule of monotonic instruments: finite and not negative."""
 
     _lowest: float = 0
     _accepts = staticmethod(_finite_non_negative)
@@ -91,27 +92,14 @@ class _NonNegative:
 
 
 class _Synchronous(_Instrument):
-    """The one measurement path of ``Counter.add``, ``UpDownCounter.add``, ``Histogram.record``
-    and ``Gauge.set``, which differ only in the values they accept.
-
-    A plain ``int``/``float`` between ``_lowest`` and infinity passes one inline comparison
-    (the largest negative float is finite, so -inf does not); anything else (other number
-    types, huge ints, NaN) is judged by ``_accepts``. A valid value goes to every stream's
-    ``record``, or, when the exemplar filter samples it, to every stream's ``offer``.
-    """
-
-    _lowest: float = -sys.float_info.max
-
-    def __init__(
-        self, name: str, unit: str = "", description: str = "", *, scope: InstrumentationScope
-    ) -> None:
-        super().__init__(name, unit, description, scope=scope)
-        # Copied to the instance: Python 3.11 reads an instance attribute faster (~20 ns here).
-        self._lowest = type(self)._lowest
+    """The one measurement path of the four synchronous instruments (each names it as the API
+    does: ``add``, ``record``, ``set``)."""
 
     def _measure(
         self, amount: float, attributes: Attributes = None, context: Optional[Context] = None
     ) -> None:
+        """Check the value (plain numbers inline, without a call), then hand it to every
+        stream, as an exemplar candidate if the exemplar filter samples it."""
         if not (type(amount) in _PLAIN and self._lowest <= amount < _INF) and not self._accepts(
             amount
         ):

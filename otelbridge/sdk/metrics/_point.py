@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any, Dict, Optional, Sequence, Union, cast
+from typing import Any, Dict, Optional, Sequence, Union
 
 from opentelemetry.util.types import Attributes
 
@@ -14,30 +14,39 @@ from otelbridge.sdk.resources import Resource
 from otelbridge.sdk.util.instrumentation import InstrumentationScope
 
 
+def _dumps(value: Any, indent: Optional[int]) -> str:
+    return json.dumps(value, indent=indent)
+
+
 class _PointJson:
     """``to_json`` of a data point: every field, nested dataclasses included (``asdict``)."""
 
     def to_json(self, indent: Optional[int] = 4) -> str:
-        return json.dumps(asdict(cast(Any, self)), indent=indent)
+        return _dumps(asdict(self), indent)  # type: ignore[call-overload]  # dataclasses only
 
 
-class _PartsJson:
-    """``to_json`` of a container (metric data up to ``MetricsData``): its fields in order,
-    each part (or list of parts) written by its own ``to_json``, as opentelemetry-sdk does."""
-
-    def to_json(self, indent: Optional[int] = 4) -> str:
-        return json.dumps(self._json_body(indent), indent=indent)
-
-    def _json_body(self, indent: Optional[int]) -> Dict[str, Any]:
-        return {f.name: _part_json(getattr(self, f.name), indent) for f in fields(cast(Any, self))}
-
-
-def _part_json(value: Any, indent: Optional[int]) -> Any:
+def _json_value(value: Any, indent: Optional[int]) -> Any:
+    """A container's field as the reference writes it: model objects, and lists of them,
+    through their own ``to_json``; any other value as it is."""
     if hasattr(value, "to_json"):
         return json.loads(value.to_json(indent=indent))
-    if isinstance(value, (list, tuple)):
-        return [_part_json(item, indent) for item in value]
+    if isinstance(value, (list, tuple)) and value and hasattr(value[0], "to_json"):
+        return [json.loads(item.to_json(indent=indent)) for item in value]
     return value
+
+
+class _ContainerJson:
+    """``to_json`` of the containers (metric data up to :class:`MetricsData`): their fields in
+    declaration order, each through :func:`_json_value`."""
+
+    def _json_fields(self, indent: Optional[int]) -> Dict[str, Any]:
+        return {
+            item.name: _json_value(getattr(self, item.name), indent)
+            for item in fields(self)  # type: ignore[arg-type]  # dataclasses only
+        }
+
+    def to_json(self, indent: Optional[int] = 4) -> str:
+        return _dumps(self._json_fields(indent), indent)
 
 
 @dataclass(frozen=True)
@@ -117,7 +126,7 @@ class SummaryDataPoint(_PointJson):
 
 
 @dataclass(frozen=True)
-class Sum(_PartsJson):
+class Sum(_ContainerJson):
     """Sums of measurements over a time window (monotonic for counters)."""
 
     data_points: Sequence[NumberDataPoint]
@@ -126,14 +135,14 @@ class Sum(_PartsJson):
 
 
 @dataclass(frozen=True)
-class Gauge(_PartsJson):
+class Gauge(_ContainerJson):
     """The last value of each series."""
 
     data_points: Sequence[NumberDataPoint]
 
 
 @dataclass(frozen=True)
-class Histogram(_PartsJson):
+class Histogram(_ContainerJson):
     """Explicit-bucket histograms."""
 
     data_points: Sequence[HistogramDataPoint]
@@ -141,7 +150,7 @@ class Histogram(_PartsJson):
 
 
 @dataclass(frozen=True)
-class ExponentialHistogram(_PartsJson):
+class ExponentialHistogram(_ContainerJson):
     """Base-2 exponential histograms."""
 
     data_points: Sequence[ExponentialHistogramDataPoint]
@@ -149,7 +158,7 @@ class ExponentialHistogram(_PartsJson):
 
 
 @dataclass(frozen=True)
-class Summary(_PartsJson):
+class Summary(_ContainerJson):
     """Pre-computed quantile summaries (OTLP's legacy Summary point)."""
 
     data_points: Sequence[SummaryDataPoint]
@@ -162,7 +171,7 @@ DataPointT = Union[
 
 
 @dataclass(frozen=True)
-class Metric(_PartsJson):
+class Metric(_ContainerJson):
     """One metric stream: identity plus its data."""
 
     name: str
@@ -170,15 +179,14 @@ class Metric(_PartsJson):
     unit: Optional[str]
     data: DataT
 
-    def _json_body(self, indent: Optional[int]) -> Dict[str, Any]:
-        body = super()._json_body(indent)
-        body["description"] = self.description or ""
-        body["unit"] = self.unit or ""
-        return body
+    def to_json(self, indent: Optional[int] = 4) -> str:
+        body = self._json_fields(indent)
+        body.update(description=self.description or "", unit=self.unit or "")
+        return _dumps(body, indent)
 
 
 @dataclass(frozen=True)
-class ScopeMetrics(_PartsJson):
+class ScopeMetrics(_ContainerJson):
     """The metrics one instrumentation scope (meter) produced."""
 
     scope: InstrumentationScope
@@ -187,7 +195,7 @@ class ScopeMetrics(_PartsJson):
 
 
 @dataclass(frozen=True)
-class ResourceMetrics(_PartsJson):
+class ResourceMetrics(_ContainerJson):
     """Every scope's metrics for one resource."""
 
     resource: Resource
@@ -196,7 +204,7 @@ class ResourceMetrics(_PartsJson):
 
 
 @dataclass(frozen=True)
-class MetricsData(_PartsJson):
+class MetricsData(_ContainerJson):
     """What one collection produced: a list of :class:`ResourceMetrics`."""
 
     resource_metrics: Sequence[ResourceMetrics]
