@@ -95,6 +95,13 @@ class _Synchronous(_Instrument):
     """The one measurement path of the four synchronous instruments (each names it as the API
     does: ``add``, ``record``, ``set``)."""
 
+    def __init__(
+        self, name: str, unit: str = "", description: str = "", *, scope: InstrumentationScope
+    ) -> None:
+        super().__init__(name, unit, description, scope=scope)
+        # Copied to the instance: Python 3.11 reads an instance attribute faster (~20 ns here).
+        self._lowest = type(self)._lowest
+
     def _measure(
         self, amount: float, attributes: Attributes = None, context: Optional[Context] = None
     ) -> None:
