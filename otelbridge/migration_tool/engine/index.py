@@ -602,18 +602,44 @@ class ProjectIndex:
         if owner[0] != "name":
             return None
         name = str(owner[1])
-        if (name, attr) not in module.object_attrs or name not in module.globals:
-            return None
         scope = function
         while scope is not None:
             if name in scope.params or name in scope.locals:
-                return None
+                return self._private_key(module, scope, name, attr)
             scope = self._enclosing(module, scope)
+        if (name, attr) not in module.object_attrs or name not in module.globals:
+            return None
         return ("stored", module.path, name, attr)
+
+    def _private_key(
+        self, module: Module, function: Function, name: str, attr: str
+    ) -> Optional[tuple]:
+        """``obj._attr`` on an object of unknown kind that this module stores ``_attr`` on
+        (``context._span = span`` in one event handler, ``getattr(context, "_span", None)`` in
+        another): a private attribute the module attaches to objects it is handed, one symbol
+        for the whole module."""
+        if not attr.startswith("_") or attr.startswith("__"):
+            return None
+        if not any(a == attr and o not in module.globals for o, a in module.object_attrs):
+            return None
+        if name in function.params and function.params[:1] == [name] and function.bound:
+            return None
+        owner = self.value(module, function, ("name", name))
+        if owner is not None and owner != UNKNOWN:
+            return None
+        return ("stored", module.path, "", attr)
 
     def _stored(self, module: Module, key: tuple) -> Optional[str]:
         def compute() -> Optional[str]:
-            values = module.object_attrs[(key[2], key[3])]
+            if key[2]:
+                values = module.object_attrs[(key[2], key[3])]
+            else:  # a private attribute on the objects the module is handed
+                values = [
+                    stored
+                    for (owner, attr), stores in module.object_attrs.items()
+                    if attr == key[3] and owner not in module.globals
+                    for stored in stores
+                ]
             return self.join(
                 self.value(module, module.functions.get(q) if q else None, v) for v, q in values
             )
