@@ -139,7 +139,7 @@ SETUP = """
 def test_requirements_of_setup_name_the_opentelemetry_api() -> None:
     migration = migrate_source(textwrap.dedent(SETUP), "setup.py")
     assert 'deps = ["six", "opentelemetry-api"]' in migration.code
-    assert "['opentelemetry-api; python_version >= \"3\"', \"mock\"]" in migration.code
+    assert '[\'opentelemetry-api; python_version >= "3"\', "mock"]' in migration.code
     assert 'name="pkg_opentracing"' in migration.code  # the project's own name stays
     assert 'keywords=["opentracing"]' in migration.code  # not a requirement
     assert '"opentracing_instrumentation"' in migration.code  # another package

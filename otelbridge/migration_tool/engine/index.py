@@ -191,7 +191,8 @@ class _Reader(ast.NodeVisitor):
         if isinstance(target, ast.Name):
             if self.stack and target.id in self.stack[-1].declared_global:
                 self.m.globals.setdefault(target.id, [])
-                self.m.global_sets.setdefault(target.id, []).append((value, self.stack[-1].qualname))
+                sets = self.m.global_sets.setdefault(target.id, [])
+                sets.append((value, self.stack[-1].qualname))
                 return
             table = self.stack[-1].locals if self.stack else self.m.globals
             table.setdefault(target.id, []).append(value)

@@ -8,7 +8,6 @@ from typing import Optional, Union
 import libcst as cst
 
 from otelbridge.migration_tool.engine.expr import from_cst
-
 from otelbridge.migration_tool.model import Kind
 from otelbridge.migration_tool.names import REFERENCE_FUNCS, SPAN_KINDS, TAG_MODULES, TAGS
 from otelbridge.migration_tool.transforms.base import LegacyTransform, literal
