@@ -1,11 +1,12 @@
-"""Extract of every propagation format: otelbridge vs the peer package, same process, interleaved.
+"""Extract of every propagation format, and inject of the trace formats: otelbridge vs the peer
+package, same process, interleaved.
 
     python benchmarks/bench_propagation.py [--quick]
 
 Peers: the API's W3C propagators, opentelemetry-propagator-b3/-jaeger/-ot-trace, and OpenCensus's
 own decoders for its formats (a different API: they build OpenCensus span contexts). Prints the
-median ns per extract over 25 rounds (CPU time of the benchmarking thread) and the median of the
-rounds' ratios ours/peer (< 1 means otelbridge is faster).
+median ns per extract (or inject into a fresh dict) over 25 rounds (CPU time of the benchmarking
+thread) and the median of the rounds' ratios ours/peer (< 1 means otelbridge is faster).
 
 The "floor" row is the least any extract can cost on this machine through opentelemetry-api: one
 dict lookup, then a Context holding a NonRecordingSpan of a valid SpanContext, each built the
@@ -98,6 +99,15 @@ def cases() -> List[Case]:
             label,
         )
 
+    def inject_pair(name: str, our: Any, peer: Any, label: str) -> Case:
+        """Inject of a sampled remote span into a fresh dict; the case returns the carrier."""
+        return (
+            f"inject {name}",
+            lambda: _inject(our, OUTGOING),
+            (lambda: _inject(peer, OUTGOING)) if peer is not None else None,
+            label,
+        )
+
     b3_single, b3_multi = ours.B3SingleFormat(), ours.B3MultiFormat()
     oc_binary, oc_cloud = BinaryFormatPropagator(), GoogleCloudFormatPropagator()
     our_binary, our_cloud = ours.OpenCensusBinaryPropagator(), ours.CloudTraceFormatPropagator()
@@ -151,12 +161,34 @@ def cases() -> List[Case]:
             lambda: oc_cloud.from_header(CLOUD),
             "opencensus (decode only)",
         ),
+        inject_pair(
+            "tracecontext", ours.TraceContextTextMapPropagator(), ApiW3C(), "opentelemetry-api"
+        ),
+        inject_pair("b3 single", b3_single, contrib_b3.B3SingleFormat(), "propagator-b3"),
+        inject_pair("b3multi", b3_multi, contrib_b3.B3MultiFormat(), "propagator-b3"),
+        inject_pair("ottrace", ours.OTTracePropagator(), ContribOT(), "propagator-ot-trace"),
+        inject_pair("xcloudtrace", our_cloud, None, "-"),
+        inject_pair("grpc-trace-bin (base64)", our_binary, None, "-"),
     ]
+
+
+#: The context an outgoing request injects from: a sampled remote span, built the API's way.
+OUTGOING = trace.set_span_in_context(
+    NonRecordingSpan(SpanContext(TRACE_ID, SPAN_ID, True, _SAMPLED, DEFAULT_TRACE_STATE))
+)
+
+
+def _inject(propagator: Any, context: Context) -> Dict[str, str]:
+    carrier: Dict[str, str] = {}
+    propagator.inject(carrier, context)
+    return carrier
 
 
 def check_found(name: str, result: Any) -> None:
     """Both sides must really extract: a valid remote span (or the baggage) in the result."""
-    if not isinstance(result, Context):  # OpenCensus's own span context, or from_bytes
+    if name.startswith("inject"):
+        assert result, name  # the headers were written
+    elif not isinstance(result, Context):  # OpenCensus's own span context, or from_bytes
         assert result is not None and result.trace_id, name
     elif name.startswith("baggage"):
         assert result, name
@@ -194,7 +226,7 @@ def main() -> None:
     print(
         f"load average before/after the run: {load_before:.1f}/{os.getloadavg()[0]:.1f} (2 cores)"
     )
-    print(f"{'extract':28} {'ours ns':>9} {'peer ns':>9} {'ratio':>6}  peer")
+    print(f"{'extract / inject':28} {'ours ns':>9} {'peer ns':>9} {'ratio':>6}  peer")
     for name, _, peer, label in all_cases:
         our_ns = statistics.median(results[name][0])
         if peer is None:

@@ -32,7 +32,7 @@ class _Installation:
     tracer: TracerShim
     saved: otel_globals.Snapshot
     # Called on uninstall, last first (shutting down what install created, undoing patches).
-    undo: List[Callable[[], None]] = field(default_factory=list)
+    undo: List[Callable[[], object]] = field(default_factory=list)
 
 
 _lock = threading.Lock()
@@ -59,7 +59,7 @@ def install(
         if _installation is not None:
             return _installation.tracer
         saved = otel_globals.snapshot()
-        undo: List[Callable[[], None]] = []
+        undo: List[Callable[[], object]] = []
         chosen = propagator is not None or bool(os.environ.get(OTEL_PROPAGATORS, "").strip())
         try:
             configured = tracer_provider is None
@@ -109,13 +109,13 @@ def installed_tracer() -> Optional[TracerShim]:
     return None if installation is None else installation.tracer
 
 
-def _undo(steps: List[Callable[[], None]]) -> None:
+def _undo(steps: List[Callable[[], object]]) -> None:
     for step in reversed(steps):
         step()
 
 
 def _configure_sdk() -> Tuple[
-    trace_api.TracerProvider, Optional[MeterProvider], Callable[[], None]
+    trace_api.TracerProvider, Optional[MeterProvider], Callable[[], object]
 ]:
     """Our SDK configured from ``OTEL_*``: (tracer provider, meter provider or None, shutdown).
 

@@ -23,6 +23,7 @@ from opentelemetry import propagate
 
 from otelbridge.bridge.derive import derived_provider, jaeger_propagator, with_legacy
 from otelbridge.bridge.rate_limiting import RateLimitingSampler
+from otelbridge.sdk.configuration import ConfigurationError
 from otelbridge.sdk.resources import SERVICE_NAME
 from otelbridge.sdk.trace import sampling
 from otelbridge.shims.opentracing import TracerShim
@@ -119,18 +120,28 @@ def _resource_attributes(config: Any) -> Dict[str, Any]:
     return attributes
 
 
+def _sampler_number(kind: str, param: Any) -> float:
+    """The sampler's numeric ``param``; jaeger-client fails on a missing one with a bare TypeError."""
+    try:
+        return float(param)
+    except (TypeError, ValueError):
+        raise ConfigurationError(
+            f"jaeger sampler {kind!r} needs a numeric 'param', got {param!r}"
+        ) from None
+
+
 def _sampler(config: Any) -> Any:
     """The OpenTelemetry sampler equivalent to the config's Jaeger sampler, or None."""
-    settings = config.config.get("sampler") or {}
+    settings: Any = config.config.get("sampler") or {}
     kind = settings.get("type") if isinstance(settings, dict) else None
-    param = settings.get("param") if isinstance(settings, dict) else None
+    param: Any = settings.get("param") if isinstance(settings, dict) else None
     if kind == "const":
         decision = str(param).lower() in ("1", "true")
         return sampling.ParentBased(sampling.ALWAYS_ON if decision else sampling.ALWAYS_OFF)
     if kind == "probabilistic":
-        return sampling.ParentBased(sampling.TraceIdRatioBased(float(param)))
+        return sampling.ParentBased(sampling.TraceIdRatioBased(_sampler_number(kind, param)))
     if kind in ("ratelimiting", "rate_limiting"):
-        return sampling.ParentBased(RateLimitingSampler(float(param)))
+        return sampling.ParentBased(RateLimitingSampler(_sampler_number(kind, param)))
     if kind:
         _logger.warning(
             "jaeger sampler %r has no OpenTelemetry equivalent here; using the installed sampler",

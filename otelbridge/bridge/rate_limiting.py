@@ -11,6 +11,7 @@ from opentelemetry.trace import Link, SpanKind
 from opentelemetry.trace.span import TraceState
 
 from otelbridge.sdk.trace.sampling import Decision, Sampler, SamplingResult
+from otelbridge.sdk.util.fork import renew_locks_after_fork
 
 
 class RateLimitingSampler(Sampler):
@@ -32,6 +33,7 @@ class RateLimitingSampler(Sampler):
         self._clock = clock
         self._last = clock()
         self._lock = threading.Lock()
+        renew_locks_after_fork(self, "_lock")  # sampling a span must not wait for ever in a child
 
     def should_sample(
         self,

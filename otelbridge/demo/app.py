@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import List, Optional
 
+from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import ExportMetricsServiceRequest
+
 from otelbridge.devtools.collector import EmbeddedCollector, metric_lines
-from otelbridge.devtools.receiver import ExportRequest
 from otelbridge.devtools.span_tree import SpanRecord
 
 #: The bundled application. It lives in the source tree, not in the installed package.
@@ -35,7 +36,7 @@ class Run:
 
     output: str
     spans: List[SpanRecord]
-    metrics: List[ExportRequest]
+    metrics: List[ExportMetricsServiceRequest]
     #: why the shop failed (its exit status and last line of stderr), None if it did not
     failure: Optional[str] = None
 
@@ -84,6 +85,8 @@ def run_shop(directory: Path, bridged: bool) -> Run:
     return Run(
         output=done.stdout.strip(),
         spans=embedded.collector.span_records(),
-        metrics=[r for r in requests if getattr(r, "resource_metrics", None)],
+        metrics=[
+            r for r in requests if isinstance(r, ExportMetricsServiceRequest) and r.resource_metrics
+        ],
         failure=failure,
     )

@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, Iterable, List
 
+from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import ExportMetricsServiceRequest
+
 from otelbridge.demo.app import Run
 from otelbridge.devtools.collector import attributes
-from otelbridge.devtools.receiver import ExportRequest
 from otelbridge.devtools.span_tree import SpanRecord
 
 _PORT = re.compile(r"(127\.0\.0\.1|localhost):\d+")
@@ -56,7 +57,7 @@ def span_fields(spans: Iterable[SpanRecord]) -> Dict[str, Fields]:
     return result
 
 
-def metric_fields(requests: Iterable[ExportRequest]) -> Dict[str, Fields]:
+def metric_fields(requests: Iterable[ExportMetricsServiceRequest]) -> Dict[str, Fields]:
     """Each data point's comparable fields, keyed by ``metric {attributes}``."""
     result: Dict[str, Fields] = {}
     for request in requests:

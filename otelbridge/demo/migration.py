@@ -15,7 +15,7 @@ from typing import Optional
 from otelbridge.demo.app import DemoError
 
 
-def _migrate(directory: Path, mode: str, capture: bool) -> subprocess.CompletedProcess:
+def _migrate(directory: Path, mode: str, capture: bool) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "otelbridge", "migrate", mode, "--jobs", "1", directory.name]
     done = subprocess.run(
         command, cwd=directory.parent, capture_output=capture, text=True, check=False

@@ -11,6 +11,7 @@ from opentelemetry import propagate
 from opentracing import Format
 
 from otelbridge.bridge import install, uninstall
+from otelbridge.sdk.configuration import ConfigurationError
 from otelbridge.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from otelbridge.shims.opentracing import TracerShim
 
@@ -80,6 +81,12 @@ def test_probabilistic_sampler_is_carried_over(exporter) -> None:
         never.start_span("never").finish()
         always.start_span("always").finish()
     assert {span.name for span in exporter.get_finished_spans()} == {"always"}
+
+
+@pytest.mark.parametrize("kind", ["probabilistic", "ratelimiting"])
+def test_sampler_without_a_number_is_a_one_line_error(exporter, kind) -> None:
+    with pytest.raises(ConfigurationError, match=f"jaeger sampler '{kind}' needs a numeric 'param', got None"):
+        config({"type": kind}).new_tracer()
 
 
 def test_jaeger_headers_are_spoken(exporter) -> None:

@@ -20,6 +20,7 @@ from otelbridge.sdk.metrics._instrument import (
     _Instrument,
 )
 from otelbridge.sdk.metrics._validation import instrument_problem
+from otelbridge.sdk.util.fork import renew_locks_after_fork
 from otelbridge.sdk.util.instrumentation import InstrumentationScope
 
 _logger = logging.getLogger(__name__)
@@ -51,6 +52,7 @@ class Meter(api.Meter):
         self._scope = scope
         self._register = register
         self._lock = threading.Lock()
+        renew_locks_after_fork(self, "_lock")
         self._by_name: Dict[str, List[_Instrument]] = {}
 
     def _create(

@@ -14,6 +14,7 @@ from otelbridge.sdk.metrics._stream import MetricStream
 from otelbridge.sdk.metrics.view import Aggregation, DefaultAggregation, View
 from otelbridge.sdk.metrics.view._aggregation import StreamSpec
 from otelbridge.sdk.resources import Resource
+from otelbridge.sdk.util.fork import register_at_fork
 from otelbridge.sdk.util.instrumentation import InstrumentationScope
 
 if TYPE_CHECKING:
@@ -56,6 +57,16 @@ class ReaderPipeline:
         self._collect_lock = threading.Lock()
         self._by_scope: Dict[InstrumentationScope, List[MetricStream]] = {}
         self._observed: List[Tuple[_Asynchronous, List[MetricStream]]] = []
+        register_at_fork(self, after_in_child=ReaderPipeline._renew_locks)
+
+    def _renew_locks(self) -> None:
+        """A child forked while another parent thread recorded or collected inherits that
+        lock taken: it gets new ones, its streams' included (their values are kept)."""
+        self._lock = threading.Lock()
+        self._collect_lock = threading.Lock()
+        for streams in self._by_scope.values():
+            for stream in streams:
+                stream._renew_locks()
 
     def _aggregation_for(self, instrument: _Instrument, view_choice: object) -> Aggregation:
         if isinstance(view_choice, Aggregation) and not isinstance(view_choice, DefaultAggregation):

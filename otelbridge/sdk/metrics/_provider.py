@@ -19,6 +19,7 @@ from otelbridge.sdk.metrics.export import MetricReader
 from otelbridge.sdk.metrics.view import View
 from otelbridge.sdk.resources import Resource
 from otelbridge.sdk.util.env import sdk_disabled
+from otelbridge.sdk.util.fork import renew_locks_after_fork
 from otelbridge.sdk.util.instrumentation import InstrumentationScope
 from otelbridge.sdk.util.lifecycle import Lifecycle, shutdown_at_exit
 
@@ -63,6 +64,7 @@ class MeterProvider(api.MeterProvider):
             self.add_metric_reader(reader)
         self._meters: Dict[InstrumentationScope, Meter] = {}
         self._lock = threading.Lock()
+        renew_locks_after_fork(self, "_lock", "_readers_lock")
         self._disabled = sdk_disabled()
         self._lifecycle = Lifecycle("MeterProvider")
         if shutdown_on_exit:

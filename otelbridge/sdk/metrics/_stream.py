@@ -19,7 +19,7 @@ from typing import Any, Callable, Dict, FrozenSet, List, Optional, Tuple
 from opentelemetry.context import Context
 from opentelemetry.util.types import Attributes
 
-from otelbridge.sdk.metrics._exemplar import ExemplarReservoir
+from otelbridge.sdk.metrics._exemplar import ExemplarReservoir, FixedSizeExemplarReservoirABC
 from otelbridge.sdk.metrics._point import DataPointT, DataT, Metric
 from otelbridge.sdk.metrics._temporality import AggregationTemporality
 
@@ -127,6 +127,13 @@ class MetricStream:
             cell.update(value)
         finally:
             lock.release()
+
+    def _renew_locks(self) -> None:
+        """New locks in a forked child (see ``ReaderPipeline._renew_locks``)."""
+        self._lock = threading.Lock()
+        for reservoir in self._reservoirs.values():
+            if isinstance(reservoir, FixedSizeExemplarReservoirABC):
+                reservoir._lock = threading.Lock()
 
     def offer(self, value: float, attributes: Attributes, context: Context) -> None:
         """Record a measurement the exemplar filter sampled and offer it to the reservoir

@@ -69,7 +69,8 @@ class ScopeShim(opentracing.Scope):
 
     def __exit__(self, exc_type: object, exc_val: object, exc_tb: object) -> None:
         if exc_val is not None:
-            opentracing.Span._on_error(self._span, exc_type, exc_val, exc_tb)
+            # OpenTracing's own Span.__exit__ helper; the stubs leave private names out.
+            opentracing.Span._on_error(self._span, exc_type, exc_val, exc_tb)  # type: ignore[attr-defined]
         self.close()
 
 

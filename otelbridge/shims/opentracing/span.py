@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 import threading
-from typing import TYPE_CHECKING, Any, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Mapping, Optional, cast
 
 import opentracing
 from opentelemetry.context import Context
@@ -11,6 +12,7 @@ from opentelemetry.trace import Span, SpanKind
 from opentelemetry.trace.status import Status, StatusCode
 
 from otelbridge.sdk.trace import Span as SdkSpan
+from otelbridge.sdk.util.fork import renew_locks_after_fork
 from otelbridge.shims._values import attribute_value, attributes
 from otelbridge.shims.opentracing._context import (
     BAGGAGE_KEY,
@@ -22,6 +24,7 @@ from otelbridge.shims.opentracing._context import (
 from otelbridge.shims.opentracing.span_context import SpanContextShim
 
 if TYPE_CHECKING:
+    from otelbridge.shims.opentracing.scope import ScopeShim
     from otelbridge.shims.opentracing.tracer import TracerShim
 
 _STATUS_ERROR = Status(StatusCode.ERROR)
@@ -38,6 +41,7 @@ SPAN_KINDS = {
 # set_baggage_item is read-modify-write of the span's context; it is rare, so one lock for all
 # spans keeps the hot path free of per-span locks.
 _BAGGAGE_LOCK = threading.Lock()
+renew_locks_after_fork(sys.modules[__name__], "_BAGGAGE_LOCK")
 
 # Log fields that are not event attributes: the event name, and the exception recorded itself.
 _EVENT_FIELD = frozenset({"event"})
@@ -79,7 +83,9 @@ class SpanShim(opentracing.Span):
 
     __slots__ = ("_baggage", "_context", "_otel_span", "_tracer")
 
-    def __init__(self, tracer: TracerShim, otel_span: Span, baggage: Mapping[str, object]) -> None:
+    def __init__(
+        self, tracer: Optional[TracerShim], otel_span: Span, baggage: Mapping[str, object]
+    ) -> None:
         self._tracer = tracer
         self._otel_span = otel_span
         self._baggage = baggage
@@ -156,7 +162,7 @@ class SpanShim(opentracing.Span):
         # Where this span is the active one, the new baggage becomes the current OpenTelemetry
         # baggage too, so native code and OpenTracing children started from here see it.
         current = get_current()
-        scope = current.get(SCOPE_KEY)
+        scope = cast("Optional[ScopeShim]", current.get(SCOPE_KEY))  # only activate() sets it
         if scope is not None and scope._span is self and current.get(SPAN_KEY) is self._otel_span:
             values = current.copy()
             values[BAGGAGE_KEY] = baggage

@@ -26,8 +26,9 @@ class SpanContextShim(opentracing.SpanContext):
         self._otel_context = otel_context
         self._baggage = baggage
 
+    # A read-only view where the stubs say ``dict``: the specification makes the context immutable.
     @property
-    def baggage(self) -> Mapping[str, object]:
+    def baggage(self) -> Mapping[str, object]:  # type: ignore[override]
         """The baggage items, read-only."""
         baggage = self._baggage
         return baggage if type(baggage) is MappingProxyType else MappingProxyType(baggage)

@@ -106,6 +106,8 @@ class TracerShim(opentracing.Tracer):
     the encoding described in :mod:`otelbridge.shims.opentracing.binary`.
     """
 
+    _scope_manager: ScopeManagerShim  # set by opentracing.Tracer.__init__
+
     def __init__(
         self,
         tracer_provider: Optional[trace.TracerProvider] = None,
@@ -170,7 +172,8 @@ class TracerShim(opentracing.Tracer):
         attrs = None
         if tags:
             attrs = attributes(tags)
-            kind = SPAN_KINDS.get(attrs.get("span.kind"), _INTERNAL)  # type: ignore[arg-type]
+            # Any value may be tagged; one that is not a known kind's name misses the table.
+            kind = SPAN_KINDS.get(attrs.get("span.kind"), _INTERNAL)  # type: ignore[call-overload]
             if "error" in attrs:
                 status = error_status(attrs["error"])
         otel_span = self._otel_tracer.start_span(
@@ -197,7 +200,8 @@ class TracerShim(opentracing.Tracer):
         setter = default_setter if type(carrier) is dict else carrier_setter
         propagator.inject(carrier, context=remote_context(*_outgoing(span_context)), setter=setter)
 
-    def extract(self, format: str, carrier: Any) -> Optional[SpanContextShim]:
+    # OpenTracing documents None for a carrier without a context; the stubs leave that out.
+    def extract(self, format: str, carrier: Any) -> Optional[SpanContextShim]:  # type: ignore[override]
         if format == Format.BINARY:
             if not isinstance(carrier, (bytes, bytearray, memoryview)):
                 raise InvalidCarrierException("Format.BINARY needs a bytes-like carrier")

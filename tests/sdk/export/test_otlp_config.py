@@ -114,3 +114,116 @@ def test_invalid_values_fall_back_to_defaults(caplog):
 def test_headers_never_appear_in_the_config_repr():
     config = resolve("traces", "grpc", headers={"authorization": "Bearer hunter2"}, environ={})
     assert "hunter2" not in repr(config)
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "argument", "flag", "insecure"),
+    [
+        ("https://collector:4317", True, None, False),  # the scheme wins over the argument
+        ("http://collector:4317", False, None, True),
+        ("collector:4317", True, "false", True),  # no scheme: the argument wins over the flag
+        ("collector:4317", False, "true", False),
+        ("unix:///tmp/otlp.sock", None, "true", True),  # not http(s): the option applies
+    ],
+)
+def test_grpc_insecure_argument_applies_only_without_an_http_scheme(
+    endpoint, argument, flag, insecure
+):
+    environ = {"OTEL_EXPORTER_OTLP_INSECURE": flag} if flag else {}
+    config = resolve("traces", "grpc", endpoint=endpoint, insecure=argument, environ=environ)
+    assert config.insecure is insecure
+
+
+def test_insecure_variable_is_for_grpc_only():
+    environ = {"OTEL_EXPORTER_OTLP_INSECURE": "true", "OTEL_EXPORTER_OTLP_ENDPOINT": "c:4318"}
+    assert resolve("traces", "grpc", environ=environ).insecure is True
+    assert resolve("traces", "http/protobuf", environ=environ).insecure is False
+
+
+def test_grpc_endpoints_are_used_as_given_without_a_signal_path():
+    generic = {"OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4317/"}
+    assert resolve("metrics", "grpc", environ=generic).endpoint == "http://collector:4317/"
+    specific = {**generic, "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT": "https://metrics:4317"}
+    assert resolve("metrics", "grpc", environ=specific).endpoint == "https://metrics:4317"
+    assert resolve("traces", "grpc", environ=specific).endpoint == "http://collector:4317/"
+
+
+def test_an_endpoint_argument_is_used_as_given_on_http():
+    environ = {"OTEL_EXPORTER_OTLP_ENDPOINT": "http://generic:4318"}
+    config = resolve("traces", "http/protobuf", endpoint="http://exact:1/in", environ=environ)
+    assert config.endpoint == "http://exact:1/in"
+
+
+def test_blank_signal_variables_fall_back_to_the_generic_ones():
+    environ = {
+        "OTEL_EXPORTER_OTLP_TIMEOUT": "3000",
+        "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT": " ",
+        "OTEL_EXPORTER_OTLP_ENDPOINT": "http://generic:4318",
+        "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "",
+    }
+    config = resolve("traces", "http/protobuf", environ=environ)
+    assert (config.timeout, config.endpoint) == (3.0, "http://generic:4318/v1/traces")
+
+
+_CONSTRUCTORS = [
+    ("otelbridge.sdk.export.otlp.proto.grpc.trace_exporter", "OTLPSpanExporter", "grpc"),
+    ("otelbridge.sdk.export.otlp.proto.grpc.metric_exporter", "OTLPMetricExporter", "grpc"),
+    ("otelbridge.sdk.export.otlp.proto.http.trace_exporter", "OTLPSpanExporter", "http/protobuf"),
+    (
+        "otelbridge.sdk.export.otlp.proto.http.metric_exporter",
+        "OTLPMetricExporter",
+        "http/protobuf",
+    ),
+    ("otelbridge.sdk.export.otlp.proto.http.trace_exporter", "OTLPSpanExporter", "http/json"),
+    ("otelbridge.sdk.export.otlp.proto.http.metric_exporter", "OTLPMetricExporter", "http/json"),
+]
+
+
+@pytest.mark.parametrize(("module_name", "class_name", "protocol"), _CONSTRUCTORS)
+def test_every_constructor_resolves_through_the_one_resolver(
+    monkeypatch, module_name, class_name, protocol
+):
+    """Each exporter gets the resolver's answer for its own signal: per-signal variables over
+    generic ones, constructor arguments over both."""
+    import importlib
+
+    module = importlib.import_module(module_name)
+    signal = "metrics" if "metric" in module_name else "traces"
+    seen = []
+
+    def spy(*args, **kwargs):
+        seen.append(resolve(*args, **kwargs))
+        return seen[-1]
+
+    monkeypatch.setattr(module, "resolve", spy)
+    for name, value in {
+        "OTEL_EXPORTER_OTLP_PROTOCOL": protocol,
+        "OTEL_EXPORTER_OTLP_ENDPOINT": "http://generic:4999",
+        "OTEL_EXPORTER_OTLP_TIMEOUT": "2000",
+        f"OTEL_EXPORTER_OTLP_{signal.upper()}_TIMEOUT": "1250",
+        "OTEL_EXPORTER_OTLP_HEADERS": "tenant=generic",
+        f"OTEL_EXPORTER_OTLP_{signal.upper()}_HEADERS": "tenant=specific",
+        "OTEL_EXPORTER_OTLP_COMPRESSION": "gzip",
+    }.items():
+        monkeypatch.setenv(name, value)
+    exporter_class = getattr(module, class_name)
+    from_env = exporter_class()
+    explicit = exporter_class(endpoint="http://given:5000", timeout=3, compression="none")
+    try:
+        by_env, by_arguments = seen
+        suffix = "" if protocol == "grpc" else f"/v1/{signal}"
+        assert by_env.endpoint == "http://generic:4999" + suffix
+        assert (by_env.timeout, by_env.headers, by_env.compression) == (
+            1.25,
+            {"tenant": "specific"},
+            "gzip",
+        )
+        assert (by_arguments.endpoint, by_arguments.timeout, by_arguments.compression) == (
+            "http://given:5000",
+            3,
+            None,
+        )
+        assert by_arguments.headers == {"tenant": "specific"}
+    finally:
+        from_env.shutdown()
+        explicit.shutdown()

@@ -4,15 +4,14 @@ shutdown and fork."""
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
-import weakref
 from typing import Any, Optional, Protocol
 
 from otelbridge.sdk.export._transport._base import Attempt, Transport, TransportConfig
 from otelbridge.sdk.export._transport._retry import PROBES, RETRIES, Backoff
 from otelbridge.sdk.util.delivery import DELIVERED, Delivery
+from otelbridge.sdk.util.fork import register_at_fork
 
 _logger = logging.getLogger(__name__)
 
@@ -76,13 +75,12 @@ class Sender:
         self._outages = 0  # exports in a row given up on a transient error
         self._fresh_state()
         self.stats = ExportStats()
-        if hasattr(os, "register_at_fork"):
-            ref = weakref.ref(self)
-            os.register_at_fork(
-                before=lambda: _before_fork(ref),
-                after_in_parent=lambda: _after_fork_in_parent(ref),
-                after_in_child=lambda: _after_fork_in_child(ref),
-            )
+        register_at_fork(
+            self,
+            before=_before_fork,
+            after_in_parent=_after_fork_in_parent,
+            after_in_child=_after_fork_in_child,
+        )
 
     def _fresh_state(self) -> None:
         self._lock = threading.Lock()  # one delivery at a time, retry waits included
@@ -200,25 +198,21 @@ class SenderOwner:
         return f"{type(self).__module__}.{type(self).__name__}(endpoint={self.endpoint!r})"
 
 
-def _before_fork(ref: weakref.ReferenceType[Sender]) -> None:
+def _before_fork(sender: Sender) -> None:
     """Wait for an attempt in flight (at most its timeout; never for a retry wait): gRPC resets
     itself in the child only when no thread is inside a call at the moment of the fork."""
-    sender = ref()
-    if sender is not None:
-        sender._in_call.acquire()
+    sender._in_call.acquire()
 
 
-def _after_fork_in_parent(ref: weakref.ReferenceType[Sender]) -> None:
-    sender = ref()
-    if sender is not None and sender._in_call.locked():
+def _after_fork_in_parent(sender: Sender) -> None:
+    if sender._in_call.locked():
         sender._in_call.release()
 
 
-def _after_fork_in_child(ref: weakref.ReferenceType[Sender]) -> None:
+def _after_fork_in_child(sender: Sender) -> None:
     """A lock taken by a parent thread mid-export stays taken in the child, and the parent's
     connection must not be shared: the child gets new ones, and counters of its own."""
-    sender = ref()
-    if sender is None or sender._closed:
+    if sender._closed:
         return
     retries_stopped = sender._no_more_retries.is_set()
     sender._fresh_state()

@@ -128,7 +128,9 @@ def resolve(
     """Merge arguments over per-signal variables over generic variables over defaults.
 
     ``signal`` is ``traces`` or ``metrics``; ``timeout`` is in seconds (the variables are in
-    milliseconds); ``compression`` is ``gzip`` or ``none``.
+    milliseconds); ``compression`` is ``gzip`` or ``none``. On HTTP only the generic endpoint
+    gets the signal's path (``/v1/traces``) appended; an argument or a per-signal variable is
+    used as is.
     """
     environ = os.environ if environ is None else environ
 
@@ -141,9 +143,12 @@ def resolve(
         else:
             endpoint = _http_endpoint(signal, environ)
     scheme = urlsplit(endpoint).scheme if "://" in endpoint else ""
-    if insecure is None:
-        # The insecure flag only matters for a gRPC endpoint given without a scheme.
-        insecure = scheme == "http" or (not scheme and _flag(env(OTEL_EXPORTER_OTLP_INSECURE)))
+    if scheme in ("http", "https"):
+        # The specification: the insecure option (argument or variable) only applies to a gRPC
+        # endpoint given without the http or https scheme; with one, the scheme decides.
+        insecure = scheme == "http"
+    elif insecure is None:
+        insecure = protocol == GRPC and _flag(env(OTEL_EXPORTER_OTLP_INSECURE))
     return TransportConfig(
         endpoint=endpoint,
         insecure=insecure,

@@ -2,11 +2,13 @@
 
 It registers a collector with a ``prometheus_client`` registry (the global one by default);
 each scrape runs a collection and converts it: monotonic sums become counters (``_total``),
-other sums and gauges become gauges, explicit-bucket histograms become histograms, summaries
-become summaries, and the resource becomes ``target_info``. Exponential histograms have no
-text-format equivalent and are skipped. Every series carries ``otel_scope_name`` and
-``otel_scope_version`` labels. Exemplars (shown in the OpenMetrics exposition) go on counters
-and on the histogram bucket their value falls in, with ``trace_id``/``span_id`` labels.
+other sums and gauges become gauges, histograms become histograms, summaries become summaries,
+and the resource becomes ``target_info``. Exponential histograms are native histograms in the
+protobuf exposition (which :meth:`PrometheusMetricReader.start_http_server` serves to a
+Prometheus that asks for it) and classic ones, a bucket per exponential bucket, in the text
+expositions. Every series carries ``otel_scope_name`` and ``otel_scope_version`` labels.
+Exemplars (OpenMetrics and protobuf expositions) go on counters and on the histogram bucket
+their value falls in, with ``trace_id``/``span_id`` labels.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import os
 import threading
 from bisect import bisect_left
 from socketserver import ThreadingMixIn
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from prometheus_client import REGISTRY, CollectorRegistry, make_wsgi_app
@@ -27,10 +29,19 @@ from otelbridge.sdk.environment_variables import (
     OTEL_EXPORTER_PROMETHEUS_HOST,
     OTEL_EXPORTER_PROMETHEUS_PORT,
 )
+from otelbridge.sdk.export.prometheus._exponential import classic_buckets, native_point
 from otelbridge.sdk.export.prometheus._names import label_name, metric_name
+from otelbridge.sdk.export.prometheus._protobuf import (
+    CONTENT_TYPE,
+    NativeFamily,
+    accepts_protobuf,
+    encode,
+)
 from otelbridge.sdk.metrics.export import (
+    ExponentialHistogram,
     Gauge,
     Histogram,
+    HistogramDataPoint,
     Metric,
     MetricReader,
     MetricsData,
@@ -66,9 +77,9 @@ def _family_for(metric: Metric) -> Optional[Tuple[str, str]]:
         return "counter", metric_name(metric.name, metric.unit, is_counter=True, is_gauge=False)
     if isinstance(data, (Sum, Gauge)):
         return "gauge", metric_name(metric.name, metric.unit, is_counter=False, is_gauge=True)
-    if isinstance(data, (Histogram, Summary)):
+    if isinstance(data, (Histogram, ExponentialHistogram, Summary)):
         name = metric_name(metric.name, metric.unit, is_counter=False, is_gauge=False)
-        return ("histogram" if isinstance(data, Histogram) else "summary"), name
+        return ("summary" if isinstance(data, Summary) else "histogram"), name
     return None
 
 
@@ -87,12 +98,24 @@ def _exemplar(exemplar: Any) -> PrometheusExemplar:
     return PrometheusExemplar(labels, exemplar.value, exemplar.time_unix_nano / 1e9)
 
 
-def _bucket_exemplars(point: Any) -> Dict[int, PrometheusExemplar]:
-    """The last exemplar of each bucket, by bucket index."""
+def _bucket_exemplars(point: Any, bounds: List[float]) -> Dict[int, PrometheusExemplar]:
+    """The last exemplar of each bucket, by bucket index (``len(bounds)``: +Inf)."""
     return {
-        bisect_left(point.explicit_bounds, exemplar.value): _exemplar(exemplar)
+        bisect_left(bounds, exemplar.value): _exemplar(exemplar)
         for exemplar in point.exemplars or ()
     }
+
+
+def _classic_buckets(point: Any) -> List[Tuple[float, int]]:
+    """(upper bound, cumulative count) of each bucket but +Inf, lowest first."""
+    if not isinstance(point, HistogramDataPoint):
+        return classic_buckets(point)
+    cumulative = 0
+    buckets = []
+    for bound, count in zip(point.explicit_bounds, point.bucket_counts):
+        cumulative += count
+        buckets.append((bound, cumulative))
+    return buckets
 
 
 def _add_samples(family: Family, metric: Metric, scope: InstrumentationScope) -> None:
@@ -113,11 +136,9 @@ def _add_samples(family: Family, metric: Metric, scope: InstrumentationScope) ->
             family.add_sample(family.name + "_count", labels, point.count)
             family.add_sample(family.name + "_sum", labels, point.sum)
         else:
-            by_bucket = _bucket_exemplars(point)
-            cumulative = 0
-            buckets = zip([*point.explicit_bounds, _INF], point.bucket_counts)
-            for index, (bound, count) in enumerate(buckets):
-                cumulative += count
+            buckets = [*_classic_buckets(point), (_INF, point.count)]
+            by_bucket = _bucket_exemplars(point, [bound for bound, _ in buckets[:-1]])
+            for index, (bound, cumulative) in enumerate(buckets):
                 bucket_labels = {**labels, "le": "+Inf" if bound == _INF else repr(float(bound))}
                 family.add_sample(
                     family.name + "_bucket",
@@ -127,6 +148,9 @@ def _add_samples(family: Family, metric: Metric, scope: InstrumentationScope) ->
                 )
             family.add_sample(family.name + "_count", labels, point.count)
             family.add_sample(family.name + "_sum", labels, point.sum)
+            native = None if isinstance(point, HistogramDataPoint) else native_point(point, labels)
+            if native is not None and isinstance(family, NativeFamily):
+                family.native.append(native)
 
 
 def to_families(metrics_data: MetricsData, target_info: bool = True) -> List[Family]:
@@ -146,7 +170,12 @@ def to_families(metrics_data: MetricsData, target_info: bool = True) -> List[Fam
                 typ, name = kind
                 family = families.get(name)
                 if family is None:
-                    family = families[name] = Family(name, metric.description or "", typ)
+                    description = metric.description or ""
+                    family = families[name] = (
+                        NativeFamily(name, description)
+                        if typ == "histogram"
+                        else Family(name, description, typ)
+                    )
                 elif family.type != typ:
                     _logger.warning(
                         "Metric %r maps to Prometheus family %r, already a %s; skipped",
@@ -214,7 +243,7 @@ class PrometheusMetricReader(MetricReader):
         host = host or os.environ.get(OTEL_EXPORTER_PROMETHEUS_HOST) or DEFAULT_HOST
         if port is None:
             port = int(os.environ.get(OTEL_EXPORTER_PROMETHEUS_PORT) or DEFAULT_PORT)
-        app = make_wsgi_app(self._registry)
+        app = _negotiating_app(self._registry)
         server = make_server(host, port, app, _ThreadingServer, handler_class=_QuietHandler)
         threading.Thread(
             target=server.serve_forever, name="otelbridge-prometheus", daemon=True
@@ -229,6 +258,23 @@ class PrometheusMetricReader(MetricReader):
             self._server.shutdown()
             self._server.server_close()
             self._server = None
+
+
+def _negotiating_app(registry: CollectorRegistry) -> Callable[..., Iterable[bytes]]:
+    """``prometheus_client``'s WSGI app, but the protobuf exposition (native histograms) for
+    scrapers that accept it, as Prometheus does with native histograms enabled."""
+    text_app = make_wsgi_app(registry)
+
+    def app(environ: Dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if not accepts_protobuf(environ.get("HTTP_ACCEPT", "")):
+            return text_app(environ, start_response)  # type: ignore[no-any-return]
+        body = encode(registry.collect())
+        start_response(
+            "200 OK", [("Content-Type", CONTENT_TYPE), ("Content-Length", str(len(body)))]
+        )
+        return [body]
+
+    return app
 
 
 def reader_from_env() -> PrometheusMetricReader:

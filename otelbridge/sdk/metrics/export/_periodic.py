@@ -6,7 +6,6 @@ import logging
 import math
 import os
 import threading
-import weakref
 from typing import Any, Iterable, Optional
 
 from otelbridge.sdk.environment_variables import (
@@ -17,6 +16,7 @@ from otelbridge.sdk.metrics._point import MetricsData
 from otelbridge.sdk.metrics.export._exporter import MetricExporter
 from otelbridge.sdk.metrics.export._producer import MetricProducer
 from otelbridge.sdk.metrics.export._reader import CardinalityLimits, MetricReader
+from otelbridge.sdk.util.fork import register_at_fork
 
 _logger = logging.getLogger(__name__)
 
@@ -68,9 +68,7 @@ class PeriodicExportingMetricReader(MetricReader):
         self._shut_down = False
         self._thread: Optional[threading.Thread] = None
         self._start_ticker()
-        if hasattr(os, "register_at_fork"):
-            ref = weakref.ref(self)
-            os.register_at_fork(after_in_child=lambda: _restart_in_child(ref))
+        register_at_fork(self, after_in_child=_restart_in_child)
 
     def _start_ticker(self) -> None:
         """Fresh locks and, unless the interval is infinite, a fresh timer thread."""
@@ -120,8 +118,7 @@ class PeriodicExportingMetricReader(MetricReader):
         self._exporter.shutdown(timeout_millis=timeout_millis)
 
 
-def _restart_in_child(ref: weakref.ref[PeriodicExportingMetricReader]) -> None:
+def _restart_in_child(reader: PeriodicExportingMetricReader) -> None:
     """A forked child (pre-fork servers) has no timer thread; give it its own."""
-    reader = ref()
-    if reader is not None and not reader._shut_down:
+    if not reader._shut_down:
         reader._start_ticker()

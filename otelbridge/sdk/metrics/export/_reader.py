@@ -12,6 +12,7 @@ from otelbridge.sdk.metrics._point import MetricsData
 from otelbridge.sdk.metrics._temporality import AggregationTemporality
 from otelbridge.sdk.metrics.export._producer import MetricProducer
 from otelbridge.sdk.metrics.view import Aggregation, DefaultAggregation
+from otelbridge.sdk.util.fork import renew_locks_after_fork
 
 _logger = logging.getLogger(__name__)
 
@@ -126,6 +127,7 @@ class InMemoryMetricReader(MetricReader):
             metric_producers=metric_producers,
         )
         self._lock = threading.Lock()
+        renew_locks_after_fork(self, "_lock")
         self._metrics_data: Optional[MetricsData] = None
 
     def get_metrics_data(self) -> Optional[MetricsData]:

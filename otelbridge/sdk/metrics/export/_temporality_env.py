@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Dict, Optional, Tuple
+from typing import Dict, Optional
 
 from otelbridge.sdk.environment_variables import (
     OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE,
 )
 from otelbridge.sdk.metrics._instrument import (
+    INSTRUMENT_CLASSES,
     Counter,
-    Gauge,
     Histogram,
     ObservableCounter,
-    ObservableGauge,
-    ObservableUpDownCounter,
-    UpDownCounter,
 )
 from otelbridge.sdk.metrics._temporality import AggregationTemporality
 
@@ -30,17 +27,6 @@ _PREFERENCES: Dict[str, Dict[type, AggregationTemporality]] = {
     "delta": {Counter: _D, ObservableCounter: _D, Histogram: _D},
     "lowmemory": {Counter: _D, Histogram: _D},
 }
-_ALL: Tuple[type, ...] = (
-    Counter,
-    UpDownCounter,
-    Histogram,
-    Gauge,
-    ObservableCounter,
-    ObservableUpDownCounter,
-    ObservableGauge,
-)
-
-
 def preferred_temporality_from_env(
     value: Optional[str] = None,
 ) -> Dict[type, AggregationTemporality]:
@@ -56,4 +42,4 @@ def preferred_temporality_from_env(
         )
         choice = "cumulative"
     chosen = _PREFERENCES[choice]
-    return {cls: chosen.get(cls, _C) for cls in _ALL}
+    return {cls: chosen.get(cls, _C) for cls in INSTRUMENT_CLASSES}

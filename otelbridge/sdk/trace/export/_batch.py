@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import collections
 import logging
-import os
 import threading
 import time
-import weakref
 from typing import TYPE_CHECKING, Deque, List, Optional
 
 from otelbridge.sdk.environment_variables import (
@@ -24,6 +22,7 @@ from otelbridge.sdk.trace.export._exporter import (
     retrying,
 )
 from otelbridge.sdk.util.env import check_at_least, env_int
+from otelbridge.sdk.util.fork import register_at_fork
 from otelbridge.sdk.util.self_metrics import Counts, meter_provider_for, observe
 
 if TYPE_CHECKING:
@@ -118,9 +117,7 @@ class BatchSpanProcessor(SpanProcessor):
                     "otel.sdk.processor.span.queue.capacity": BatchSpanProcessor._capacity,
                 },
             )
-        ref = weakref.ref(self)
-        if hasattr(os, "register_at_fork"):
-            os.register_at_fork(after_in_child=lambda: _restart_after_fork(ref))
+        register_at_fork(self, after_in_child=_restart_after_fork)
 
     def _start_worker(self) -> None:
         """Fresh queue, events, counters and worker (at construction and in a forked child)."""
@@ -311,9 +308,8 @@ class BatchSpanProcessor(SpanProcessor):
         self.span_exporter.shutdown()
 
 
-def _restart_after_fork(ref: weakref.ReferenceType[BatchSpanProcessor]) -> None:
+def _restart_after_fork(processor: BatchSpanProcessor) -> None:
     """The child gets an empty queue (the parent exports what it had queued), fresh locks and
     its own worker; a batch the parent had in flight stays the parent's."""
-    processor = ref()
-    if processor is not None and not processor._shutdown:
+    if not processor._shutdown:
         processor._start_worker()

@@ -15,7 +15,7 @@ import calendar
 import logging
 import threading
 from datetime import datetime
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Set, Tuple, Union
 
 from opencensus.metrics.export.metric_descriptor import MetricDescriptorType as Type
 from opencensus.metrics.export.value import Explicit
@@ -23,6 +23,7 @@ from opencensus.metrics.export.value import Explicit
 from otelbridge.sdk.metrics import Exemplar
 from otelbridge.sdk.metrics.export import (
     AggregationTemporality,
+    DataT,
     Gauge,
     Histogram,
     HistogramDataPoint,
@@ -33,6 +34,7 @@ from otelbridge.sdk.metrics.export import (
     Summary,
     SummaryDataPoint,
 )
+from otelbridge.sdk.util.fork import renew_locks_after_fork
 from otelbridge.shims.opencensus.stats._views import SPAN_CONTEXT_ATTACHMENT
 
 _logger = logging.getLogger(__name__)
@@ -40,7 +42,7 @@ _ISO_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 _CUMULATIVE = AggregationTemporality.CUMULATIVE
 
 
-def to_nanos(timestamp: Any) -> int:
+def to_nanos(timestamp: Union[str, datetime]) -> int:
     """OpenCensus times (ISO ``...Z`` strings or naive UTC datetimes) as Unix nanoseconds."""
     if isinstance(timestamp, str):
         timestamp = datetime.strptime(timestamp, _ISO_FORMAT)
@@ -109,7 +111,8 @@ class Converter:
     def __init__(self) -> None:
         self._starts: Dict[Tuple[str, Tuple[Any, ...]], int] = {}
         self._lock = threading.Lock()
-        self._warned: set = set()
+        renew_locks_after_fork(self, "_lock")
+        self._warned: Set[str] = set()
 
     def _start(self, name: str, attributes: Dict[str, Any], series: Any) -> int:
         key = (name, tuple(sorted(attributes.items())))
@@ -164,7 +167,7 @@ def _sum(points: List[Any]) -> Sum:
     return Sum(points, _CUMULATIVE, True)
 
 
-_DATA = {
+_DATA: Dict[int, Callable[[List[Any]], DataT]] = {
     Type.GAUGE_INT64: Gauge,
     Type.GAUGE_DOUBLE: Gauge,
     Type.CUMULATIVE_INT64: _sum,

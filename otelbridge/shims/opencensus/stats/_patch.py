@@ -11,6 +11,7 @@ with their data; uninstalling hands every view, with its data, back to OpenCensu
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from typing import Any, Callable, List, Optional, Tuple
 
@@ -20,12 +21,14 @@ from opencensus.stats import measurement_map as oc_measurement_map
 from opencensus.stats import stats as oc_stats
 from opencensus.stats import view_manager as oc_view_manager
 
+from otelbridge.sdk.util.fork import renew_locks_after_fork
 from otelbridge.shims.opencensus.stats import _record, _transport
 from otelbridge.shims.opencensus.stats._exporters import neutralise
 from otelbridge.shims.opencensus.stats._store import STORE
 
 _logger = logging.getLogger(__name__)
 _lock = threading.Lock()
+renew_locks_after_fork(sys.modules[__name__], "_lock")
 _saved: Optional[List[Tuple[Any, str, Any]]] = None
 
 

@@ -17,6 +17,7 @@ from typing import Any, Iterable, List, Sequence
 from opencensus.stats import stats as oc_stats
 
 from otelbridge.sdk.metrics.export import MetricProducer, ScopeMetrics
+from otelbridge.sdk.util.fork import renew_locks_after_fork
 from otelbridge.sdk.util.instrumentation import InstrumentationScope
 from otelbridge.shims.opencensus.stats._convert import Converter
 from otelbridge.shims.opencensus.stats._store import STORE
@@ -31,7 +32,8 @@ class OpenCensusMetricProducer(MetricProducer):
 
     def __init__(self, sources: Iterable[Any] = ()) -> None:
         self._lock = threading.Lock()
-        self._sources: List[weakref.ref] = []
+        renew_locks_after_fork(self, "_lock")
+        self._sources: List[weakref.ref[Any]] = []
         self._converter = Converter()
         for source in sources:
             self.add_source(source)

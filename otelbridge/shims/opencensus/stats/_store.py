@@ -16,6 +16,7 @@ from typing import Any, Dict, Iterator, List, Optional, Set, Tuple
 
 from opencensus.stats.view_data import ViewData
 
+from otelbridge.sdk.util.fork import register_at_fork
 from otelbridge.shims.opencensus.stats._views import ViewSeries, series_for
 
 _logger = logging.getLogger(__name__)
@@ -30,6 +31,15 @@ class StatsStore:
         self.by_measure: Dict[str, Tuple[ViewSeries, ...]] = {}
         self._measures: Dict[str, Any] = {}
         self._warned: Set[str] = set()
+        register_at_fork(self, after_in_child=StatsStore._renew_locks)
+
+    def _renew_locks(self) -> None:
+        """A child forked mid-record or mid-collection inherits the store's lock or a view's
+        taken: it gets new ones. Views and their values are kept (the child goes on with the
+        same cumulative series, as with OpenCensus itself)."""
+        self._lock = threading.Lock()
+        for series in self.by_name.values():
+            series.lock = threading.Lock()
 
     def register(self, view: Any, start_time: str) -> Optional[ViewSeries]:
         """Add ``view`` (OpenCensus' rules: the same view again is ignored, a different view

@@ -8,8 +8,11 @@ OpenTelemetry exporter that replaces it (docs/opencensus.md has the table).
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from typing import Any, Optional
+
+from otelbridge.sdk.util.fork import renew_locks_after_fork
 
 __all__ = ["REPLACEMENTS", "note_exporter"]
 
@@ -33,6 +36,7 @@ REPLACEMENTS = {
 
 _seen: set[type] = set()
 _lock = threading.Lock()
+renew_locks_after_fork(sys.modules[__name__], "_lock")
 _destination: Optional[str] = None
 
 
