@@ -121,7 +121,8 @@ def _resource_attributes(config: Any) -> Dict[str, Any]:
 
 
 def _sampler_number(kind: str, param: Any) -> float:
-    """The sampler's numeric ``param``; jaeger-client fails on a missing one with a bare TypeError."""
+    """The sampler's numeric ``param``; jaeger-client fails on a missing one with a bare
+    TypeError."""
     try:
         return float(param)
     except (TypeError, ValueError):
