@@ -368,6 +368,8 @@ class ProjectIndex:
         self.from_usage: set[tuple] = set()
         #: paths of the modules with symbols of a legacy kind (:meth:`holds_kinds`)
         self._holding: Optional[set[str]] = None
+        #: project objects given to a parameter of a legacy kind: (path, qualname, expr) -> kind
+        self._doubles: dict[tuple[str, Optional[str], Expr], str] = {}
         self._solve()
 
     # -- solving -----------------------------------------------------------------------------
@@ -375,6 +377,7 @@ class ProjectIndex:
         for _ in range(MAX_ROUNDS):
             self._table = {}
             self._holding = None
+            self._doubles = {}
             self.from_usage = set()
             self._arguments = self._collect_arguments()
             for module in self.by_path.values():
@@ -516,15 +519,21 @@ class ProjectIndex:
                 values.append(self.value(module, None, function.defaults[name]))
             if name in function.annotations:
                 values.append(self._annotation(module, function.annotations[name]))
-            doubles: list[Optional[str]] = []
+            doubles: list[tuple[Module, Optional[Function], Expr, Optional[str]]] = []
             for caller, context, value in self._arguments.get(key, ()):
                 found = self.value(caller, context, value)
-                (doubles if is_project_object(found) else values).append(found)
+                if is_project_object(found):
+                    doubles.append((caller, context, value, found))
+                else:
+                    values.append(found)
             joined = self.join(values)
             if doubles and joined is None:
                 joined = self._by_usage(key, function.uses.get(("name", name), set()))
             if doubles and not _is_kind(joined):
-                return self.join([joined, *doubles])
+                return self.join([joined, *(d[3] for d in doubles)])
+            for caller, context, value, _ in doubles:
+                site = (caller.path, context.qualname if context else None, value)
+                self._doubles[site] = str(joined)
             return joined
 
         found = self._symbol(key, compute)
@@ -832,6 +841,13 @@ class ProjectIndex:
         owner, called, skip = target
         kinds = {p: self.param(owner, called, p) for p in called.params}
         return (called.params[1:] if skip else called.params), kinds
+
+    def double_kind(self, module: Module, qualname: Optional[str], expr: Expr) -> Optional[str]:
+        """The kind of the parameter a project object (a test double) is given to here, if the
+        parameter holds a legacy kind (see :meth:`param`)."""
+        if not self._doubles:
+            return None
+        return self._doubles.get((module.path, qualname, expr))
 
     def holds_kinds(self, path: str) -> bool:
         """Whether a symbol of the module at ``path`` has a kind of the legacy API (a file that
