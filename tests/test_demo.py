@@ -60,7 +60,12 @@ def test_step_2_prints_the_codemod_diff_and_leaves_the_shop_untouched() -> None:
     after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in SHOP.glob("*.py")}
     assert before == after
     assert "--- a/shop/frontend.py" in out and "+++ b/shop/pricing.py" in out
-    assert '+configure(sampler="parentbased_always_on", service_name="shop")' in out
+    # jaeger's B3 setting kept next to W3C; the handle kept for close() at exit
+    assert (
+        '+providers = configure(sampler="parentbased_always_on", service_name="shop", '
+        'propagators="tracecontext,baggage,b3multi")' in out
+    )
+    assert "-    tracer.close()\n+    providers.shutdown()" in out
     assert "-        child_of=parent," in out and "\033[" not in out  # no colour when piped
 
 
@@ -86,7 +91,8 @@ def test_step_2_diff_is_coloured_on_a_terminal() -> None:
         assert child.wait(timeout=60) == 0
     os.close(controller)
     out = b"".join(chunks).decode()
-    assert "\033[1mStep 2" in out and "\033[32m+configure(" in out and "\033[31m-" in out
+    assert "\033[1mStep 2" in out and "\033[31m-" in out
+    assert "\033[32m+providers = configure(" in out
 
 
 def test_step_3_says_whether_the_migrated_shop_matches_step_1() -> None:

@@ -54,7 +54,8 @@ ALLOWED = {
     "migration_tool": set(),
     "devtools": {"sdk"},
 }
-TOP_LEVEL_HELPERS = {"otelbridge", "otelbridge.version"}
+#: ``otelbridge.semconv`` is data only (the tag-name table the shim and the codemod share).
+TOP_LEVEL_HELPERS = {"otelbridge", "otelbridge.version", "otelbridge.semconv"}
 
 
 def otelbridge_imports(path: Path) -> set[str]:

@@ -23,6 +23,7 @@ from opentelemetry.propagators.textmap import TextMapPropagator
 
 from otelbridge.bridge import jaeger, opencensus_stats, opencensus_trace, otel_globals
 from otelbridge.bridge.exit_report import ExitReport
+from otelbridge.bridge.semconv import attribute_names_from_env
 from otelbridge.sdk.propagation.registry import propagator_from_env
 from otelbridge.shims.opentracing import TracerShim
 
@@ -73,7 +74,7 @@ def install(
                 otel_globals.replace_meter_provider(meter_provider)
             if propagator is not None:
                 propagate.set_global_textmap(propagator)
-            tracer = TracerShim(tracer_provider)
+            tracer = TracerShim(tracer_provider, attribute_names=attribute_names_from_env())
             otel_globals.replace_opentracing_tracer(tracer)
             if patch_jaeger:
                 undo.append(jaeger.patch(tracer, propagators_configured=chosen))

@@ -101,12 +101,17 @@ def tracer_for_config(base: TracerShim, config: Any) -> TracerShim:
         )
     if _propagators_configured:
         # OTEL_PROPAGATORS (or install(propagator=...)) decides, for the Config tracer too.
-        return TracerShim(provider)
+        return TracerShim(provider, attribute_names=base.attribute_names)
     # Nothing chosen: the fleet's default W3C plus the format this service used to speak, for
     # this tracer and for native instrumentation (the global propagator).
     propagator = with_legacy(propagate.get_global_textmap(), jaeger_propagator(propagation))
     propagate.set_global_textmap(propagator)
-    return TracerShim(provider, text_map_propagator=propagator, http_headers_propagator=propagator)
+    return TracerShim(
+        provider,
+        text_map_propagator=propagator,
+        http_headers_propagator=propagator,
+        attribute_names=base.attribute_names,
+    )
 
 
 def _resource_attributes(config: Any) -> Dict[str, Any]:
@@ -121,8 +126,7 @@ def _resource_attributes(config: Any) -> Dict[str, Any]:
 
 
 def _sampler_number(kind: str, param: Any) -> float:
-    """The sampler's numeric ``param``; jaeger-client fails on a missing one with a bare
-    TypeError."""
+    """The sampler's numeric ``param`` (jaeger-client fails on a missing one with a TypeError)."""
     try:
         return float(param)
     except (TypeError, ValueError):

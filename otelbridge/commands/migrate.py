@@ -6,6 +6,8 @@ import argparse
 import os
 import sys
 
+from otelbridge.semconv import ENV, MODES
+
 HELP = "Rewrite OpenTracing code to OpenTelemetry; report what needs a human (default: diff)."
 INTERRUPTED = "every file is either rewritten in full or untouched"
 
@@ -34,6 +36,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--report", metavar="FILE", help="write a report: FILE.json or FILE.md")
     parser.add_argument(
         "--jobs", "-j", type=int, default=None, metavar="N", help="worker processes (default: CPUs)"
+    )
+    parser.add_argument(
+        "--semconv",
+        choices=MODES,
+        default=None,
+        help="attribute names for OpenTracing tags: as the bridge records them (opentracing, "
+        f"the default) or the stable semantic conventions (default: ${ENV} or opentracing)",
     )
     parser.add_argument(
         "--include",
@@ -88,6 +97,9 @@ def run(args: argparse.Namespace) -> int:
         )
     )
     progress = ProgressBar() if sys.stderr.isatty() else None
+    setting = os.environ.get(ENV)
+    if args.semconv:  # for this run only: the workers read it as migrate_source() does
+        os.environ[ENV] = args.semconv
     try:
         results = run_files(paths, args.mode, args.jobs or default_jobs(), progress)
     except KeyboardInterrupt:
@@ -95,6 +107,11 @@ def run(args: argparse.Namespace) -> int:
             progress.clear()
         print(f"otelbridge migrate: interrupted: {INTERRUPTED}", file=sys.stderr)
         return 130
+    finally:
+        if setting is None:
+            os.environ.pop(ENV, None)
+        else:
+            os.environ[ENV] = setting
     colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     for result in results:
         if result.status == "changed":

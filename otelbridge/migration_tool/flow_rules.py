@@ -9,19 +9,11 @@ from otelbridge.migration_tool.engine.index import MIGRATED
 from otelbridge.migration_tool.model import Kind
 from otelbridge.migration_tool.names import (
     GLOBAL_TRACER_ATTRS,
-    GLOBAL_TRACER_CALLS,
     JAEGER_CONFIG,
     MIGRATED_MODULES,
-    NOOP_TRACER_CALLS,
+    TRACER_FACTORIES,
 )
 
-#: Tracers the rewrite does not map (yet): what they make stays OpenTracing, with every flow.
-KEPT_TRACERS = frozenset(
-    {
-        "opentracing.mocktracer.MockTracer",
-        "opentracing.mocktracer.mocktracer.MockTracer",
-    }
-)
 ANNOTATIONS = {
     "opentracing.Tracer": Kind.TRACER,
     "opentracing.Span": Kind.SPAN,
@@ -61,12 +53,10 @@ class OpenTracingRules:
             return MIGRATED
         if not called:
             return Kind.TRACER.value if qualified in GLOBAL_TRACER_ATTRS else None
-        if qualified in GLOBAL_TRACER_CALLS or qualified in NOOP_TRACER_CALLS:
+        if qualified in TRACER_FACTORIES:
             return Kind.TRACER.value
         if qualified == JAEGER_CONFIG:
             return Kind.JAEGER_CONFIG.value
-        if qualified in KEPT_TRACERS:
-            return self.kept
         return None
 
     def member(self, owner: str, member: str, called: bool) -> Optional[str]:

@@ -133,8 +133,11 @@ def names_read(module: cst.Module) -> set[str]:
     """Every name the module mentions outside imports, whatever the scope (so that removal errs
     on keeping), with the entries of ``__all__`` and the identifiers inside string annotations."""
     used: set[str] = set()
+    keywords: set[cst.Name] = set()  # ``f(name=...)`` reads no ``name``
     for node in walk(module, opaque=(cst.Import, cst.ImportFrom)):
-        if isinstance(node, cst.Name):
+        if isinstance(node, cst.Arg) and node.keyword is not None:
+            keywords.add(node.keyword)
+        elif isinstance(node, cst.Name) and node not in keywords:
             used.add(node.value)
         elif isinstance(node, cst.Annotation):
             _add_identifiers(node.annotation, used)

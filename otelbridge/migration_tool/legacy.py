@@ -37,13 +37,20 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from otelbridge.migration_tool.composite import apply_transforms
 from otelbridge.migration_tool.engine.residue import MARK
 from otelbridge.migration_tool.flows import kept_sinks
+from otelbridge.migration_tool.mock_tracers import TEST_NOTES, made_by_mock
 from otelbridge.migration_tool.model import CONVERTIBLE, Kind, LegacyModel, is_variable
-from otelbridge.migration_tool.state import PROJECT_KEY, Flag, MigrationState, Unconvertible
+from otelbridge.migration_tool.state import (
+    PROJECT_KEY,
+    SEMCONV_KEY,
+    Flag,
+    MigrationState,
+    Unconvertible,
+)
 
 #: ``context.scratch`` key: the :class:`Plan` a traversal follows.
 PLAN_KEY = "otelbridge.legacy"
 #: Rules whose sites are converted all the same (the marker asks for a check, not for a fix).
-ADVISORY = frozenset({"trace-id", "setup-settings", "double", "guarded"})
+ADVISORY = frozenset({"trace-id", "setup-settings", "double", "guarded", *TEST_NOTES})
 #: Rules of the OpenCensus transforms: their kept sites stay OpenCensus, not OpenTracing.
 OPENCENSUS_RULES = "opencensus"
 #: Each pass can only grow the plan; a file that needs more passes is left unchanged.
@@ -75,7 +82,11 @@ def migrate_module(
     wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)  # one scope analysis for every pass
     plan = previously_marked(wrapper)
     for _ in range(MAX_PASSES):
-        scratch = {PLAN_KEY: plan, PROJECT_KEY: context.scratch.get(PROJECT_KEY)}
+        scratch = {
+            PLAN_KEY: plan,
+            PROJECT_KEY: context.scratch.get(PROJECT_KEY),
+            SEMCONV_KEY: context.scratch.get(SEMCONV_KEY),
+        }
         attempt = dataclasses.replace(context, scratch=scratch, warnings=[])
         result = apply_transforms(attempt, tree, kinds, wrapper)
         state = MigrationState.of(attempt)
@@ -108,7 +119,8 @@ def extend(plan: Plan, model: LegacyModel, flags: Iterable[Flag]) -> Plan:
         uses = _legacy_uses(model, site)
         inside = set(uses)
         for expr in uses:
-            if model.kind(expr) is Kind.TRACER and is_variable(expr):
+            tracer = model.kind(expr) is Kind.TRACER and is_variable(expr)
+            if tracer and not made_by_mock(model, expr):  # a MockTracer has no global stand-in
                 swaps.add(expr)
                 continue
             for origin in model.origins(expr):

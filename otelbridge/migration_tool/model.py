@@ -29,10 +29,9 @@ from otelbridge.migration_tool.engine.expr import from_cst
 from otelbridge.migration_tool.engine.index import MIGRATED
 from otelbridge.migration_tool.names import (
     GLOBAL_TRACER_ATTRS,
-    GLOBAL_TRACER_CALLS,
     JAEGER_CONFIG,
     MIGRATED_MODULES,
-    NOOP_TRACER_CALLS,
+    TRACER_FACTORIES,
 )
 from otelbridge.migration_tool.walk import walk
 
@@ -302,9 +301,9 @@ class LegacyModel:
     def _infer_call(self, node: cst.Call) -> Optional[Kind]:
         func = node.func
         last = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
-        if last in ("global_tracer", "Config", "Tracer") or self.is_imported(func):
+        if last in ("global_tracer", "Config", "Tracer", "MockTracer") or self.is_imported(func):
             names = self.qualified_names(func)
-            if names & GLOBAL_TRACER_CALLS or names & NOOP_TRACER_CALLS:
+            if names & TRACER_FACTORIES:
                 return Kind.TRACER
             if JAEGER_CONFIG in names:
                 return Kind.JAEGER_CONFIG

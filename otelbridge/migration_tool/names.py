@@ -6,7 +6,20 @@ from otelbridge.migration_tool.engine.vocabulary import Vocabulary
 
 LEGACY_MODULES = ("opentracing", "jaeger_client")
 #: Modules whose imports are removed once nothing reads them (``composite.py``).
-REMOVABLE_IMPORTS = (*LEGACY_MODULES, "opencensus")
+#: OpenTracing framework integrations (``transforms/integrations.py``): their imports go too once
+#: the set-up became an instrumentor and nothing else uses them.
+INTEGRATION_MODULES = (
+    "flask_opentracing",
+    "redis_opentracing",
+    "sqlalchemy_opentracing",
+    "tornado_opentracing",
+    "elasticsearch_opentracing",
+    "grpc_opentracing",
+    "django_opentracing",
+    "requests_opentracing",
+    "opentracing_instrumentation",
+)
+REMOVABLE_IMPORTS = (*LEGACY_MODULES, *INTEGRATION_MODULES, "opencensus")
 #: What migrated code imports (name prefixes): the API and our SDK.
 MIGRATED_MODULES = ("opentelemetry.", "otelbridge.")
 
@@ -17,6 +30,12 @@ GLOBAL_TRACER_ATTRS = frozenset({"opentracing.tracer"})
 NOOP_TRACER_CALLS = frozenset({"opentracing.Tracer", "opentracing.tracer.Tracer"})
 SET_GLOBAL_TRACER = frozenset({"opentracing.set_global_tracer"})
 JAEGER_CONFIG = "jaeger_client.Config"
+#: OpenTracing's test tracer: becomes an SDK tracer recording into an in-memory exporter.
+MOCK_TRACERS = frozenset(
+    {"opentracing.mocktracer.MockTracer", "opentracing.mocktracer.mocktracer.MockTracer"}
+)
+#: Calls that make an OpenTracing tracer the rewrite converts.
+TRACER_FACTORIES = GLOBAL_TRACER_CALLS | NOOP_TRACER_CALLS | MOCK_TRACERS
 REFERENCE_FUNCS = {"opentracing.child_of": "child_of", "opentracing.follows_from": "follows_from"}
 
 #: ``opentracing.ext.tags`` constants and their string values (opentracing 2.4).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
@@ -19,16 +20,28 @@ from otelbridge.migration_tool.model import CONVERTIBLE, SPANS
 from otelbridge.migration_tool.names import OPENCENSUS, OPENTRACING
 from otelbridge.migration_tool.opencensus import OPENCENSUS_TRANSFORMS
 from otelbridge.migration_tool.prefilter import is_candidate, may_trace, mentions_opencensus
-from otelbridge.migration_tool.state import PROJECT_KEY, STATE_KEY, MigrationState, Unconvertible
+from otelbridge.migration_tool.state import (
+    PROJECT_KEY,
+    SEMCONV_KEY,
+    STATE_KEY,
+    MigrationState,
+    Unconvertible,
+)
+from otelbridge.migration_tool.transforms.assertions import NoneAssertions
 from otelbridge.migration_tool.transforms.escapes import Escapes
+from otelbridge.migration_tool.transforms.integrations import FrameworkIntegrations
 from otelbridge.migration_tool.transforms.kept import KeptSites
+from otelbridge.migration_tool.transforms.mocktracer import MockTracing
 from otelbridge.migration_tool.transforms.propagation import Propagation
+from otelbridge.migration_tool.transforms.recorded import RecordedSpans
 from otelbridge.migration_tool.transforms.requirements import Requirements
 from otelbridge.migration_tool.transforms.setup import TracerSetup
 from otelbridge.migration_tool.transforms.span_methods import SpanMethods
 from otelbridge.migration_tool.transforms.spans import SpanCreation
 from otelbridge.migration_tool.transforms.tags import TagConstants
 from otelbridge.migration_tool.transforms.tracer import TracerAccess
+from otelbridge.semconv import ENV as SEMCONV_ENV
+from otelbridge.semconv import MODES as SEMCONV_MODES
 
 #: Order matters only where two transforms see the same node: tag constants become strings first,
 #: so that span creation reads ``span.kind`` tags whichever way they were written.
@@ -39,7 +52,11 @@ OPENTRACING_TRANSFORMS: Sequence[type[ContextAwareTransformer]] = (
     SpanMethods,
     Propagation,
     TracerSetup,
+    FrameworkIntegrations,
     Requirements,
+    MockTracing,
+    RecordedSpans,
+    NoneAssertions,
     Escapes,
     KeptSites,
 )
@@ -77,9 +94,16 @@ class Migration:
 
 
 def migrate_source(
-    source: str, filename: str = "<string>", project: Optional[ProjectIndex] = None
+    source: str,
+    filename: str = "<string>",
+    project: Optional[ProjectIndex] = None,
+    semconv: Optional[str] = None,
 ) -> Migration:
     """Rewrite ``source``; raises ``libcst.ParserSyntaxError`` for input that does not parse.
+
+    ``semconv`` chooses the attribute names written for OpenTracing tags (``otelbridge.semconv``):
+    ``"opentracing"``, the names the bridge records by default, or ``"stable"``; unset, the
+    ``OTELBRIDGE_SEMCONV`` setting decides, as it does for the bridge.
 
     With the ``project`` index (:func:`index_project`), what the file gets from other modules of
     the project has its kind. Whatever the transforms leave of the legacy API is marked
@@ -89,6 +113,7 @@ def migrate_source(
         return Migration(source)
     tree = cst.parse_module(source)
     context = CodemodContext(filename=filename)
+    context.scratch[SEMCONV_KEY] = semconv_mode(semconv)
     module = project.module_at(filename) if project is not None else None
     if module is not None:
         context.scratch[PROJECT_KEY] = (project, module)
@@ -115,6 +140,14 @@ def migrate_source(
         )
     findings = [*state.findings, *_inferred(state)]
     return _residue(Migration(code, state.rewrites, findings, kept=kept_symbols(state)))
+
+
+def semconv_mode(given: Optional[str] = None) -> str:
+    """``given``, else ``OTELBRIDGE_SEMCONV``, else the OpenTracing names; raises ValueError."""
+    mode = (given or os.environ.get(SEMCONV_ENV, "") or SEMCONV_MODES[0]).strip().lower()
+    if mode not in SEMCONV_MODES:
+        raise ValueError(f"semconv {mode!r} is not one of {', '.join(SEMCONV_MODES)}")
+    return mode
 
 
 def _everything(context: CodemodContext) -> set[tuple]:

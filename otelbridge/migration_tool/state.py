@@ -16,6 +16,8 @@ from otelbridge.migration_tool.walk import walk
 STATE_KEY = "otelbridge.migration"
 #: ``context.scratch`` key: ``(ProjectIndex, Module)`` of the file, when a project index was built
 PROJECT_KEY = "otelbridge.project"
+#: ``context.scratch`` key: the attribute names chosen (``otelbridge.semconv`` mode)
+SEMCONV_KEY = "otelbridge.semconv"
 STATEMENTS = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
 
 

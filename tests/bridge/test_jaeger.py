@@ -85,8 +85,8 @@ def test_probabilistic_sampler_is_carried_over(exporter) -> None:
 
 @pytest.mark.parametrize("kind", ["probabilistic", "ratelimiting"])
 def test_sampler_without_a_number_is_a_one_line_error(exporter, kind) -> None:
-    message = f"jaeger sampler '{kind}' needs a numeric 'param', got None"
-    with pytest.raises(ConfigurationError, match=message):
+    expected = f"jaeger sampler '{kind}' needs a numeric 'param', got None"
+    with pytest.raises(ConfigurationError, match=expected):
         config({"type": kind}).new_tracer()
 
 

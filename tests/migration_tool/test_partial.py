@@ -216,3 +216,18 @@ def test_any_mix_of_sites_keeps_its_tree_under_the_bridge(
     migrated = migrate_source(source).code
     assert _traced(migrated, outline) == _traced(source, outline), migrated
     assert migrate_source(migrated).code == migrated
+
+
+def test_a_file_whose_only_change_is_a_kept_tracer_swap_imports_the_global_tracer(
+    tmp_path: Path,
+) -> None:
+    from otelbridge.cli import main
+
+    (tmp_path / "lib.py").write_text("def init(tracer):\n    print(tracer.component)\n")
+    (tmp_path / "app.py").write_text(
+        "import opentracing\nfrom lib import init\n\ninit(opentracing.global_tracer())\n"
+    )
+    main(["migrate", "--write", "--jobs", "1", str(tmp_path)])
+    lib = (tmp_path / "lib.py").read_text()
+    assert "print(global_tracer().component)" in lib
+    assert "from opentracing import global_tracer" in lib

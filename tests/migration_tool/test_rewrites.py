@@ -89,7 +89,7 @@ CASES: dict[str, tuple[str, str]] = {
 
         tracer = trace.get_tracer(__name__)
 
-        with tracer.start_as_current_span("rpc", kind=trace.SpanKind.CLIENT, attributes={"http.method": "GET"}) as span:
+        with tracer.start_as_current_span("rpc", kind=trace.SpanKind.CLIENT, attributes={"span.kind": "client", "http.method": "GET"}) as span:
             span.set_attribute("http.status_code", 200)
         """,
     ),
@@ -289,6 +289,7 @@ CASES: dict[str, tuple[str, str]] = {
         from jaeger_client import Config
 
         config = Config(
+            # one trace in four
             config={"sampler": {"type": "probabilistic", "param": 0.25}, "logging": True},
             service_name="checkout",
             validate=True,
@@ -300,8 +301,75 @@ CASES: dict[str, tuple[str, str]] = {
         from opentelemetry import trace
         from otelbridge.sdk import configure
 
-        configure(sampler="parentbased_traceidratio", sampler_arg=0.25, service_name="checkout")
+        # one trace in four
+        configure(sampler="parentbased_traceidratio", sampler_arg=0.25, service_name="checkout", propagators="tracecontext,baggage,jaeger")
         tracer = trace.get_tracer(__name__)
+        """,
+    ),
+    "close() in the set-up's function shuts down the handle; elsewhere the global provider": (
+        """
+        from jaeger_client import Config
+
+
+        def run():
+            tracer = Config(config={"propagation": "b3"}, service_name="job").initialize_tracer()
+            with tracer.start_active_span("job"):
+                pass
+            tracer.close()
+
+
+        def stop(tracer):
+            tracer.close()
+        """,
+        """
+        from opentelemetry import trace
+        from otelbridge.sdk import configure
+
+
+        def run():
+            providers = configure(service_name="job", propagators="tracecontext,baggage,b3multi")
+            tracer = trace.get_tracer(__name__)
+            with tracer.start_as_current_span("job"):
+                pass
+            providers.shutdown()
+
+
+        def stop(tracer):
+            tracer.close()
+        """,
+    ),
+    "framework integrations become instrumentors, or are marked with what replaces them": (
+        """
+        import redis_opentracing
+        from flask import Flask
+        from flask_opentracing import FlaskTracing
+        from grpc_opentracing import open_tracing_client_interceptor
+        from jaeger_client import Config
+
+        tracer = Config(config={}, service_name="web").initialize_tracer()
+        app = Flask("web")
+        FlaskTracing(tracer, True, app)
+        redis_opentracing.init_tracing(tracer, trace_all_classes=True)
+        interceptor = open_tracing_client_interceptor(tracer)
+        """,
+        """
+        from flask import Flask
+        from grpc_opentracing import open_tracing_client_interceptor
+        from opentelemetry import trace
+        from opentelemetry.instrumentation.flask import FlaskInstrumentor
+        from opentelemetry.instrumentation.redis import RedisInstrumentor
+        from opentracing import global_tracer
+        from otelbridge.sdk import configure
+
+        configure(service_name="web", propagators="tracecontext,baggage,jaeger")
+        tracer = trace.get_tracer(__name__)
+        app = Flask("web")
+        # TODO(otelbridge): pip install opentelemetry-instrumentation-flask (FlaskInstrumentor replaces the OpenTracing integration)
+        FlaskInstrumentor().instrument_app(app)
+        # TODO(otelbridge): pip install opentelemetry-instrumentation-redis (RedisInstrumentor replaces the OpenTracing integration)
+        RedisInstrumentor().instrument()
+        # TODO(otelbridge): use opentelemetry.instrumentation.grpc's client_interceptor() / server_interceptor() with grpc.intercept_channel() / grpc.server(interceptors=[...]), or GrpcInstrumentorClient().instrument() and GrpcInstrumentorServer().instrument() (pip install opentelemetry-instrumentation-grpc)
+        interceptor = open_tracing_client_interceptor(global_tracer())
         """,
     ),
     "chained Config().initialize_tracer() with a const sampler": (
@@ -314,7 +382,7 @@ CASES: dict[str, tuple[str, str]] = {
         from opentelemetry import trace
         from otelbridge.sdk import configure
 
-        configure(sampler="parentbased_always_on", service_name="api")
+        configure(sampler="parentbased_always_on", service_name="api", propagators="tracecontext,baggage,jaeger")
         tracer = trace.get_tracer(__name__)
         """,
     ),
@@ -457,8 +525,7 @@ CASES: dict[str, tuple[str, str]] = {
                 scope.span.set_tag("ok", True)
             with tracer.start_as_current_span("after") as span:
                 span.set_attribute("ok", True)
-            # TODO(otelbridge): `close` of an OpenTracing tracer is not mapped: kept on OpenTracing
-            global_tracer().close()
+            trace.get_tracer_provider().shutdown()
         """,
     ),
     "a jaeger set-up that cannot map keeps its tracer and spans on OpenTracing": (
@@ -604,3 +671,10 @@ def test_findings_carry_positions() -> None:
     source = textwrap.dedent(CASES["tracer parameter of unknown type is marked, not rewritten"][0])
     findings = migrate_source(source).findings
     assert [(f.rule, f.line) for f in findings] == [("unknown-tracer", 6), ("unknown-span", 7)]
+
+
+def test_a_jaeger_set_up_says_why_it_keeps_the_jaeger_headers() -> None:
+    source = "from jaeger_client import Config\n\nConfig(service_name='a').initialize_tracer()\n"
+    (note,) = migrate_source(source, "app.py").findings
+    assert note.rule == "setup-note" and note.line == 3
+    assert note.reason.startswith('propagators="tracecontext,baggage,jaeger": the jaeger tracer')

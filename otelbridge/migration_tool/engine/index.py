@@ -364,6 +364,8 @@ class ProjectIndex:
         self._arguments: dict[tuple, list[tuple[Module, Optional[Function], Expr]]] = {}
         self._seeds: set[tuple] = set()
         self._referenced = set().union(*(m.referenced for m in self.by_path.values()))
+        #: path -> text of each indexed module, for clients that read another module's facts
+        self.sources: dict[str, str] = {}
         #: symbols whose kind came from the members called on them
         self.from_usage: set[tuple] = set()
         #: paths of the modules with symbols of a legacy kind (:meth:`holds_kinds`)
@@ -869,4 +871,6 @@ class ProjectIndex:
 def build(paths: Sequence[str], sources: dict[str, str], rules: Rules) -> ProjectIndex:
     """The index of the given files (``sources``: path -> text of each candidate)."""
     modules = [m for m in (read_module(p, sources[p]) for p in paths if p in sources) if m]
-    return ProjectIndex(modules, rules)
+    index = ProjectIndex(modules, rules)
+    index.sources = {os.path.abspath(p): sources[p] for p in paths if p in sources}
+    return index

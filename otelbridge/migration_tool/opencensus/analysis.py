@@ -20,6 +20,7 @@ from typing import Callable, Iterator, Mapping, Optional, Union
 import libcst as cst
 from libcst.metadata import Assignment, Scope
 
+from otelbridge.migration_tool.opencensus import events
 from otelbridge.migration_tool.opencensus.names import (
     GET_CURRENT_SPAN,
     GET_TRACER,
@@ -151,24 +152,10 @@ class Analysis:
         return SPAN if is_span_method and self.is_tracer(func.value) else None  # type: ignore[union-attr]
 
     # -- collection -------------------------------------------------------------------------
-    def _bindings(self, module: cst.Module) -> Iterator[tuple[cst.Name, cst.BaseExpression]]:
-        for node in walk(module):
-            if isinstance(node, cst.Assign) and len(node.targets) == 1:
-                target = node.targets[0].target
-                if isinstance(target, cst.Name):
-                    yield target, node.value
-            elif isinstance(node, cst.AnnAssign) and isinstance(node.target, cst.Name):
-                if node.value is not None:
-                    yield node.target, node.value
-            elif isinstance(node, cst.WithItem) and node.asname is not None:
-                target = node.asname.name
-                if isinstance(target, cst.Name):
-                    yield target, node.item
-
     def _collect(self, module: cst.Module) -> None:
         #: document order of the names, so that decisions (and their reasons) are repeatable
         self._order = {n: i for i, n in enumerate(walk(module)) if isinstance(n, cst.Name)}
-        self.bindings = bindings = dict(self._bindings(module))
+        self.bindings = bindings = dict(name_bindings(module))
         for _ in range(2):  # tracers first, then the spans they make
             for target, value in bindings.items():
                 if target in self._group_of_target:
@@ -292,6 +279,8 @@ class Analysis:
             return ""  # ``if tracer is not None``
         if isinstance(parent, cst.ComparisonTarget):
             return ""
+        if group.kind == TRACER and self.injection(use) is not None:
+            return ""
         if not isinstance(parent, cst.Attribute) or parent.value is not use:
             return f"{use.value!r} is passed on or returned (its other users are not converted)"
         member = parent.attr.value
@@ -301,6 +290,51 @@ class Analysis:
         if isinstance(above, cst.AssignTarget) and group.kind == SPAN and member in SPAN_STORES:
             return self._store_blocker(group, member, above)
         return f"{use.value}.{member} has no OpenTelemetry equivalent"
+
+    def injection(self, use: cst.Name) -> Optional[cst.SimpleStatementLine]:
+        """The ``headers = T.propagator.to_headers(T.span_context)`` statement ``use`` (either
+        ``T``) is part of: the current context injected into a new carrier."""
+        parent = self.parents.get(use)
+        if not isinstance(parent, cst.Attribute) or parent.value is not use:
+            return None
+        call: Optional[cst.CSTNode] = None
+        if parent.attr.value == "propagator":
+            method = self.parents.get(parent)
+            if isinstance(method, cst.Attribute) and method.attr.value == "to_headers":
+                call = self.parents.get(method)
+        elif parent.attr.value == "span_context":
+            given = self.parents.get(parent)
+            call = self.parents.get(given) if isinstance(given, cst.Arg) else None
+        if not (
+            isinstance(call, cst.Call)
+            and isinstance(call.func, cst.Attribute)
+            and call.func.attr.value == "to_headers"
+            and len(call.args) == 1
+            and not call.args[0].keyword
+        ):
+            return None
+        receiver, context = call.func.value, call.args[0].value
+        same = (
+            isinstance(receiver, cst.Attribute)
+            and receiver.attr.value == "propagator"
+            and isinstance(context, cst.Attribute)
+            and context.attr.value == "span_context"
+            and isinstance(receiver.value, cst.Name)
+            and isinstance(context.value, cst.Name)
+            and receiver.value.value == context.value.value == use.value
+        )
+        assign = self.parents.get(call)
+        statement = self.parents.get(assign) if isinstance(assign, cst.Assign) else None
+        if (
+            same
+            and isinstance(assign, cst.Assign)
+            and len(assign.targets) == 1
+            and isinstance(assign.targets[0].target, cst.Name)
+            and isinstance(statement, cst.SimpleStatementLine)
+            and len(statement.body) == 1
+        ):
+            return statement
+        return None
 
     def _call_blocker(self, group: Group, use: cst.Name, member: str, call: cst.Call) -> str:
         if group.kind == TRACER:
@@ -327,6 +361,10 @@ class Analysis:
             return f"{use.value}.{member}() has no OpenTelemetry equivalent"
         if member in ("add_attribute", "add_annotation"):
             return ""
+        if member in ("add_message_event", "add_link"):
+            if events.mapping(member, call, self.names) is not None:
+                return ""
+            return f"its {member}() argument is not a literal OpenCensus value that maps"
         if member == "set_status" and len(call.args) == 1:
             if map_status(call.args[0].value, self.names) is not None:
                 return ""
@@ -407,6 +445,42 @@ class Analysis:
 
     def target_group(self, target: cst.Name) -> Optional[Group]:
         return self._group_of_target.get(target)
+
+
+def name_bindings(module: cst.Module) -> Iterator[tuple[cst.Name, cst.BaseExpression]]:
+    """Every ``name = value``, ``name: T = value`` and ``with value as name`` of the module."""
+    for node in walk(module):
+        if isinstance(node, cst.Assign) and len(node.targets) == 1:
+            target = node.targets[0].target
+            if isinstance(target, cst.Name):
+                yield target, node.value
+        elif isinstance(node, cst.AnnAssign) and isinstance(node.target, cst.Name):
+            if node.value is not None:
+                yield node.target, node.value
+        elif isinstance(node, cst.WithItem) and node.asname is not None:
+            target = node.asname.name
+            if isinstance(target, cst.Name):
+                yield target, node.item
+
+
+def bound_values(
+    scopes: Mapping[cst.CSTNode, Optional[Scope]],
+    bindings: Mapping[cst.Name, cst.BaseExpression],
+    name: cst.Name,
+) -> list[cst.BaseExpression]:
+    """What every binding that reaches the load ``name`` binds (empty if one is unknown)."""
+    scope = scopes.get(name)
+    values: list[cst.BaseExpression] = []
+    for access in scope.accesses[name.value] if scope is not None else ():
+        if access.node is not name:
+            continue
+        for referent in access.referents:
+            node = getattr(referent, "node", None)  # a builtin has no binding node
+            value = bindings.get(node) if isinstance(node, cst.Name) else None
+            if value is None:
+                return []
+            values.append(value)
+    return values
 
 
 def _expression_call(statement: cst.CSTNode) -> Optional[cst.Call]:

@@ -66,10 +66,69 @@ TRACE_EXPORTERS = {
         "",
     ),
 }
-#: Propagators equal to OpenTelemetry's default (``tracecontext,baggage``): dropped.
-DEFAULT_PROPAGATORS = frozenset(
-    {_TRACE + "propagation.trace_context_http_header_format.TraceContextPropagator"}
+#: OpenCensus stats exporter factories -> (module, exporter class, keyword arguments kept,
+#: pip package, OpenCensus' export interval in seconds and the keyword that sets it, and the
+#: keyword of what has no equivalent with the note saying so while it is on, its default).
+METRIC_EXPORTERS = {
+    "opencensus.ext.azure.metrics_exporter.new_metrics_exporter": (
+        "azure.monitor.opentelemetry.exporter",
+        "AzureMonitorMetricExporter",
+        frozenset({"connection_string"}),
+        "azure-monitor-opentelemetry-exporter",
+        (15, "export_interval"),
+        (
+            "enable_standard_metrics",
+            "OpenCensus' standard metrics (processor time, memory, request rate) are not sent "
+            "any more: azure-monitor-opentelemetry's configure_azure_monitor() sends them",
+        ),
+    ),
+}
+
+#: OpenCensus propagators -> the ``OTEL_PROPAGATORS`` name ``configure(propagators=)`` takes;
+#: "" for the W3C one, OpenTelemetry's default (``tracecontext,baggage``): dropped.
+PROPAGATORS = {
+    _TRACE + "propagation.trace_context_http_header_format.TraceContextPropagator": "",
+    _TRACE + "propagation.b3_format.B3FormatPropagator": "b3multi",  # X-B3-* headers
+    _TRACE + "propagation.google_cloud_format.GoogleCloudFormatPropagator": "xcloudtrace",
+}
+
+#: Names OpenCensus packages re-export -> the qualified name the mapping tables use.
+REEXPORTS = {
+    "opencensus.tags." + name: f"opencensus.tags.{module}.{name}"
+    for module, name in (("tag_key", "TagKey"), ("tag_map", "TagMap"), ("tag_value", "TagValue"))
+}
+#: Module prefixes of OpenCensus before 0.2 (exporters and integrations inside
+#: ``opencensus.trace``, one module per sampler) -> today's, with the same classes.
+OLD_LAYOUT = (
+    ("opencensus.trace.exporters.zipkin_exporter.", "opencensus.ext.zipkin.trace_exporter."),
+    ("opencensus.trace.exporters.jaeger_exporter.", "opencensus.ext.jaeger.trace_exporter."),
+    (
+        "opencensus.trace.exporters.stackdriver_exporter.",
+        "opencensus.ext.stackdriver.trace_exporter.",
+    ),
+    (
+        "opencensus.trace.exporters.ocagent.trace_exporter.",
+        "opencensus.ext.ocagent.trace_exporter.",
+    ),
+    ("opencensus.trace.exporters.print_exporter.", _TRACE + "print_exporter."),
+    ("opencensus.trace.ext.", "opencensus.ext."),
+    ("opencensus.trace.samplers.always_on.", _TRACE + "samplers."),
+    ("opencensus.trace.samplers.always_off.", _TRACE + "samplers."),
+    ("opencensus.trace.samplers.probability.", _TRACE + "samplers."),
 )
+
+
+def canonical(names: set[str]) -> set[str]:
+    """``names`` with each re-exported or older name also under the name the tables use."""
+    found = set(names)
+    for name in names:
+        if name in REEXPORTS:
+            found.add(REEXPORTS[name])
+        for old, new in OLD_LAYOUT:
+            if name.startswith(old):
+                found.add(new + name[len(old) :])
+    return found
+
 
 #: ``config_integration.trace_integrations`` names -> (instrumentor module, class, package).
 INTEGRATIONS = {

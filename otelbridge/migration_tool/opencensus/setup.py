@@ -20,8 +20,8 @@ from libcst.metadata import GlobalScope
 
 from otelbridge.migration_tool.opencensus.analysis import ModuleFacts
 from otelbridge.migration_tool.opencensus.names import (
-    DEFAULT_PROPAGATORS,
     DEFAULT_RATE,
+    PROPAGATORS,
     SAMPLERS,
     TRACE_EXPORTERS,
 )
@@ -45,6 +45,10 @@ class Setup:
     sampler: str
     rate: Optional[cst.BaseExpression]
     exporter: Optional[cst.Call]
+    #: the exporter's :data:`TRACE_EXPORTERS` key
+    exporter_name: str
+    #: ``OTEL_PROPAGATORS`` name for ``configure(propagators=)`` ("": the default ones)
+    propagator: str
     notes: list[str]
     #: the module-level statement ``configure()`` goes after (``None``: before the Tracer's own)
     anchor: Optional[cst.CSTNode]
@@ -86,15 +90,20 @@ class SetupMapper:
                     else f"{what}({item.keyword.value}=...) has no set-up equivalent"
                 )
         sampler, rate = self._sampler(arg(call, "sampler"), notes)
-        exporter = self._exporter(arg(call, "exporter"), notes)
-        propagator = arg(call, "propagator")
-        if propagator is not None and not (
-            isinstance(propagator.value, cst.Call)
-            and self._names(propagator.value.func) & DEFAULT_PROPAGATORS
-            and not propagator.value.args
-        ):
-            raise ValueError("only the W3C TraceContextPropagator maps to the default propagators")
-        return Setup(sampler, rate, exporter, notes, self._anchor(call))
+        exporter, exporter_name = self._exporter(arg(call, "exporter"), notes)
+        propagator = self._propagator(arg(call, "propagator"))
+        anchor = self._anchor(call, positional)
+        return Setup(sampler, rate, exporter, exporter_name, propagator, notes, anchor)
+
+    def _propagator(self, given: Optional[cst.Arg]) -> str:
+        if given is None:
+            return ""
+        value = given.value
+        if isinstance(value, cst.Call) and not value.args:
+            for name in self._names(value.func):
+                if name in PROPAGATORS:
+                    return PROPAGATORS[name]
+        raise ValueError("this propagator has no OpenTelemetry equivalent in configure()")
 
     def _sampler(
         self, given: Optional[cst.Arg], notes: list[str]
@@ -117,31 +126,41 @@ class SetupMapper:
             return name, cst.Float(DEFAULT_RATE)
         return name, rate.value
 
-    def _exporter(self, given: Optional[cst.Arg], notes: list[str]) -> Optional[cst.Call]:
+    def _exporter(
+        self, given: Optional[cst.Arg], notes: list[str]
+    ) -> tuple[Optional[cst.Call], str]:
         if given is None:
             notes.append(NO_EXPORTER_NOTE)
-            return None
+            return None, ""
         value = given.value
         if isinstance(value, cst.Call) and not has_star_args(value):
             for name in self._names(value.func):
                 if name in TRACE_EXPORTERS:
                     kept = TRACE_EXPORTERS[name][2]
                     if all(a.keyword is not None and a.keyword.value in kept for a in value.args):
-                        return value
+                        return value, name
                     raise ValueError(
                         f"{name.rsplit('.', 1)[1]} arguments other than "
                         f"{', '.join(sorted(kept)) or 'none'} are not mapped"
                     )
         raise ValueError("this exporter has no known OpenTelemetry equivalent")
 
-    def _anchor(self, call: cst.Call) -> Optional[cst.CSTNode]:
+    def anchor(self, call: cst.Call) -> Optional[cst.CSTNode]:
+        """The module-level statement after which ``configure()`` can use ``call`` (``None``:
+        the call is made by a module-level statement); ``ValueError`` if it uses local values."""
+        return self._anchor(call, 0)
+
+    def _anchor(self, call: cst.Call, positional: int) -> Optional[cst.CSTNode]:
+        """Where ``configure()`` goes; the ``positional`` leading arguments (a middleware's app)
+        stay with the call, so their values do not pin it."""
         statement = self._top_statement(call)
         if self._parents.get(statement) is self._module and self._is_direct(call, statement):
             return None
         anchor: Optional[cst.CSTNode] = None
         body = list(self._module.body)
-        for node in walk(call):
-            if not isinstance(node, cst.Name) or node is call.func:
+        moved = [a for i, a in enumerate(call.args) if i >= positional or a.keyword is not None]
+        for node in (n for a in moved for n in walk(a)):
+            if not isinstance(node, cst.Name):
                 continue
             scope = self._scopes.get(node)
             if scope is None:
@@ -186,23 +205,17 @@ def configure_call(transform: LegacyTransform, node: cst.CSTNode, setup: Setup) 
     if setup.rate is not None:
         args.append(keyword("sampler_arg", setup.rate))
     if setup.exporter is not None:
-        exporter = setup.exporter
-        for name in transform.model.qualified_names(exporter.func):
-            if name in TRACE_EXPORTERS:
-                module, cls, _, _ = TRACE_EXPORTERS[name]
-                local = transform.otel(node, module, cls)
-                built = exporter.with_changes(func=cst.Name(local))
-                args.append(keyword("span_exporters", cst.List([cst.Element(built)])))
-                break
+        module, cls, _, _ = TRACE_EXPORTERS[setup.exporter_name]
+        local = transform.otel(node, module, cls)
+        built = setup.exporter.with_changes(func=cst.Name(local))
+        args.append(keyword("span_exporters", cst.List([cst.Element(built)])))
+    if setup.propagator:
+        args.append(keyword("propagators", transform.string(setup.propagator)))
     name = transform.otel(node, "otelbridge.sdk", "configure")
     return cst.Call(cst.Name(name), args)
 
 
 def packages(transform: LegacyTransform, setup: Setup) -> list[str]:
     """The pip packages the mapped exporter needs (none for ours)."""
-    if setup.exporter is None:
-        return []
-    for name in transform.model.qualified_names(setup.exporter.func):
-        if name in TRACE_EXPORTERS and TRACE_EXPORTERS[name][3]:
-            return [TRACE_EXPORTERS[name][3]]
-    return []
+    package = TRACE_EXPORTERS[setup.exporter_name][3] if setup.exporter is not None else ""
+    return [package] if package else []

@@ -12,24 +12,43 @@ A module's stats convert together or not at all: an instrument must never meet a
 ``measure_*_put``. So every measure, view, registration and recording of the module must be
 understood (measures, tag keys, views and registrations at module level, recordings as one
 measurement map and one tag map in one block); otherwise nothing changes and the leftover pass
-marks each site. Measures used by other modules, and context tags (``record()`` without a tag
-map), keep the module on OpenCensus.
+marks each site. Context tags (``record()`` without a tag map) keep the module on OpenCensus.
+
+A measure imported from another project module is recorded with that module's instruments (its
+views decide them); the modules that define and record shared measures convert together or not
+at all (:mod:`.project`), as one unit.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Callable, Optional, Union
+from typing import TYPE_CHECKING, Callable, Optional, Protocol, Union
 
 import libcst as cst
 
-from otelbridge.migration_tool.findings import TODO_PREFIX, Finding
+from otelbridge.migration_tool.findings import Finding
+from otelbridge.migration_tool.opencensus.names import METRIC_EXPORTERS
 from otelbridge.migration_tool.transforms.arguments import keyword
 from otelbridge.migration_tool.transforms.base import arg, has_star_args, literal
 from otelbridge.migration_tool.walk import walk
 
 if TYPE_CHECKING:
     from otelbridge.migration_tool.opencensus.traces import OpenCensusTraces
+
+
+class SharedLookup(Protocol):
+    """What one module's stats see of the other modules of the project."""
+
+    def measure(self, local: str) -> Optional[Measure]:
+        """The measure the imported name ``local`` is (raises :class:`Unsupported` when its
+        module's stats stay OpenCensus), ``None`` if it is no measure of the project."""
+
+    def tag_key(self, local: str) -> Optional[str]:
+        """The key name of the tag key the imported name ``local`` is, if it is one."""
+
+    def exported(self, name: str) -> bool:
+        """Whether another project module imports ``name`` of this one."""
+
 
 _STATS = "opencensus.stats."
 MEASURES = {_STATS + "measure.MeasureInt", _STATS + "measure.MeasureFloat"}
@@ -63,8 +82,19 @@ VIEWS_NOTE = (
 )
 
 
+#: A registered exporter: (the ``register_exporter`` statement, the exporter's binding statement,
+#: the factory call that makes it).
+Exporter = tuple[cst.CSTNode, Optional[cst.CSTNode], cst.Call]
+
+
 class Unsupported(Exception):
     """Something of the module's stats this mapping does not understand (the reason)."""
+
+
+class Host(Protocol):
+    """What reading a module's stats needs of its tree (the transform, or a plain reading)."""
+
+    def bound_values(self, name: cst.Name) -> list[cst.BaseExpression]: ...
 
 
 @dataclasses.dataclass
@@ -77,6 +107,8 @@ class Measure:
     #: instrument kind -> (variable holding it, instrument name)
     instruments: dict[str, tuple[str, str]] = dataclasses.field(default_factory=dict)
     bounds: Optional[list[cst.BaseExpression]] = None
+    #: for a measure of another module: the module it is imported from here, as written
+    source: str = ""
 
 
 @dataclasses.dataclass
@@ -92,35 +124,97 @@ class ViewSpec:
 
 
 class Stats:
-    """Plans the stats conversion of one module for :class:`OpenCensusTraces`."""
+    """Reads the stats of one module (:meth:`read`) and plans their conversion for
+    :class:`OpenCensusTraces` (:meth:`plan`)."""
 
     def __init__(
-        self, transform: OpenCensusTraces, names: Callable[[cst.CSTNode], set[str]]
+        self,
+        host: Host,
+        names: Callable[[cst.CSTNode], set[str]],
+        shared: Optional[SharedLookup] = None,
     ) -> None:
-        self._t = transform
+        self._host = host
         self._names = names
-        self._measures: dict[str, Measure] = {}
-        self._keys: dict[str, str] = {}
+        self._shared_lookup = shared
+        self.measures: dict[str, Measure] = {}
+        #: measures of other project modules recorded here, by local name
+        self.shared: dict[str, Measure] = {}
+        self._sources: dict[str, str] = {}
+        #: ``exporter = new_metrics_exporter(...)`` bindings, by name
+        self._exporter_bindings: dict[str, tuple[cst.CSTNode, cst.Call]] = {}
+        #: ``view_manager.register_exporter(e)``: (that statement, e's binding, e's factory call)
+        self._exporters: list[Exporter] = []
+        #: measure variable -> the tag keys its recordings here give
+        self._recorded_keys: dict[str, set[str]] = {}
+        self._t: OpenCensusTraces  # set by plan(), for the writing
+        self.keys: dict[str, str] = {}
         self._key_statements: dict[str, cst.CSTNode] = {}
         self._views: dict[str, ViewSpec] = {}
         self._registered: list[tuple[cst.CSTNode, ViewSpec]] = []
         self._holders: list[cst.SimpleStatementLine] = []
         self._looped: set[cst.CSTNode] = set()
         #: record statement -> its replacement lines; statements the recordings remove
-        self._records: dict[cst.CSTNode, Callable[[], list[cst.SimpleStatementLine]]] = {}
+        self._records: dict[
+            cst.CSTNode, Callable[[cst.CSTNode], list[cst.SimpleStatementLine]]
+        ] = {}
         self._removed: list[cst.CSTNode] = []
 
-    def plan(self, module: cst.Module) -> None:
-        if not any(self._names(n) & MEASURES for n in walk(module) if isinstance(n, cst.Call)):
+    def plan(
+        self, transform: OpenCensusTraces, module: cst.Module, unit: Callable[[], str]
+    ) -> None:
+        """Convert the module's stats, unless they cannot, or ``unit`` says why the modules
+        sharing measures with it stay OpenCensus."""
+        if not has_stats(module, self._names):
             return
         try:
-            self._read_module_level(module)
-            self._read_recordings(module)
-            self._check_every_use(module)
+            self.read(module)
+            reason = unit()
+            if reason:
+                raise Unsupported(reason)
+            anchors = [self._exporter_anchor(transform, e) for e in self._exporters]
         except Unsupported as exc:
-            self._t.note_stats_kept(str(exc))
+            transform.note_stats_kept(str(exc))
             return
-        self._apply(module)
+        self._apply(transform, module, anchors)
+
+    @staticmethod
+    def _exporter_anchor(t: OpenCensusTraces, exporter: Exporter) -> cst.CSTNode:
+        """The module-level statement after which ``configure()`` may build the reader."""
+        try:
+            anchor = t.setup_mapper.anchor(exporter[2])
+        except ValueError:
+            raise Unsupported("the metrics exporter is made of local values") from None
+        return anchor if anchor is not None else (exporter[1] or exporter[0])
+
+    def read(self, module: cst.Module) -> None:
+        """Everything of the module's stats, or :class:`Unsupported`; measures get the names
+        of their instruments."""
+        self._read_imports(module)
+        self._read_shared()
+        self._read_module_level(module)
+        self._read_recordings(module)
+        self._check_every_use(module)
+        self._name_instruments()
+
+    def _read_shared(self) -> None:
+        """Every measure imported from another project module: each of its uses here must be
+        understood too (one passed on to a helper would meet an instrument)."""
+        if self._shared_lookup is None:
+            return
+        for local, source in self._sources.items():
+            found = self._shared_lookup.measure(local)
+            if found is not None:
+                self.shared[local] = dataclasses.replace(found, var=local, source=source)
+
+    def _read_imports(self, module: cst.Module) -> None:
+        """The module each ``from m import name`` takes a name from, as written (``.m``)."""
+        for node in walk(module):
+            if isinstance(node, cst.ImportFrom) and not isinstance(node.names, cst.ImportStar):
+                named = cst.helpers.get_full_name_for_node(node.module) if node.module else None
+                source = "." * len(node.relative) + (named or "")
+                for alias in node.names:
+                    local = alias.evaluated_alias or alias.evaluated_name
+                    self._sources[local] = source
 
     # -- reading ----------------------------------------------------------------------------
     def _read_module_level(self, module: cst.Module) -> None:
@@ -132,11 +226,11 @@ class Stats:
                 if not isinstance(target, cst.Name):
                     continue
                 if called & MEASURES:
-                    self._measures[target.value] = self._measure(
+                    self.measures[target.value] = self._measure(
                         statement, target.value, small.value
                     )
                 elif TAG_KEY in called:
-                    self._keys[target.value] = self._string(small.value, "name", 0)
+                    self.keys[target.value] = self._string(small.value, "name", 0)
                     self._key_statements[target.value] = statement
                 elif VIEW in called:
                     self._views[target.value] = self._view(statement, target.value, small.value)
@@ -147,11 +241,16 @@ class Stats:
             small = _single(statement)
             if isinstance(small, cst.Assign) and self._role(small.value):
                 self._holders.append(statement)  # type: ignore[arg-type]
+            elif isinstance(small, cst.Assign) and self._exporter_factory(small.value):
+                target = small.targets[0].target if len(small.targets) == 1 else None
+                if isinstance(target, cst.Name):
+                    self._exporter_bindings[target.value] = (statement, small.value)  # type: ignore[assignment]
             elif isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
-                self._registration(statement, small.value)  # type: ignore[arg-type]
+                if not self._exporter_registration(statement, small.value):
+                    self._registration(statement, small.value)  # type: ignore[arg-type]
             elif isinstance(statement, cst.For) and self._loop_registration(statement):
                 looped.update(statement.body.body)  # type: ignore[attr-defined]
-        if not self._registered:
+        if self.measures and not self._registered:
             raise Unsupported("no view of a module-level measure is registered")
 
     def _measure(self, statement: cst.CSTNode, var: str, call: cst.Call) -> Measure:
@@ -170,7 +269,7 @@ class Stats:
         aggregation = arg(call, "aggregation", 4)
         if columns is None or measure is None or aggregation is None:
             raise Unsupported("a View() without columns, measure or aggregation")
-        if not isinstance(measure.value, cst.Name) or measure.value.value not in self._measures:
+        if not isinstance(measure.value, cst.Name) or measure.value.value not in self.measures:
             raise Unsupported("a view of a measure made in another module or not by name")
         if not isinstance(columns.value, (cst.List, cst.Tuple)):
             raise Unsupported("view columns are not a literal list")
@@ -192,7 +291,7 @@ class Stats:
             self._string(call, "name", 0),
             self._string(call, "description", 1),
             [self._column(e.value) for e in columns.value.elements],
-            self._measures[measure.value.value],
+            self.measures[measure.value.value],
             found[0],
             bounds,
         )
@@ -213,8 +312,12 @@ class Stats:
         value = literal(node)
         if isinstance(value, str):
             return value
-        if isinstance(node, cst.Name) and node.value in self._keys:
-            return self._keys[node.value]
+        if isinstance(node, cst.Name) and node.value in self.keys:
+            return self.keys[node.value]
+        if isinstance(node, cst.Name) and node.value in self._sources and self._shared_lookup:
+            key = self._shared_lookup.tag_key(node.value)
+            if key is not None:
+                return key
         if isinstance(node, cst.Call) and TAG_KEY in self._names(node.func):
             return self._string(node, "name", 0)
         raise Unsupported("a view column that is not a literal tag key")
@@ -234,6 +337,51 @@ class Stats:
                 raise Unsupported("register_view() of a view not made at module level")
             self._registered.append((statement, self._views[name.value]))  # type: ignore[arg-type]
         return True
+
+    def _exporter_factory(self, node: cst.BaseExpression) -> bool:
+        """Whether ``node`` calls a :data:`METRIC_EXPORTERS` factory with arguments that map."""
+        if not isinstance(node, cst.Call) or has_star_args(node):
+            return False
+        row = next(
+            (METRIC_EXPORTERS[n] for n in self._names(node.func) if n in METRIC_EXPORTERS), None
+        )
+        if row is None:
+            return False
+        kept, (_, interval), (lost, _) = row[2], row[4], row[5]
+        for given in node.args:
+            name = given.keyword.value if given.keyword is not None else None
+            value = literal(given.value)
+            if name is None or not (
+                name in kept
+                or (name == interval and isinstance(value, (int, float)))
+                or (name == lost and isinstance(value, bool))
+            ):
+                return False
+        return True
+
+    def _exporter_registration(self, statement: cst.CSTNode, call: cst.Call) -> bool:
+        """``view_manager.register_exporter(e)`` of an exporter a known factory made."""
+        func = call.func
+        if not (
+            isinstance(func, cst.Attribute)
+            and func.attr.value == "register_exporter"
+            and self._role(func.value) == "view_manager"
+            and len(call.args) == 1
+        ):
+            return False
+        given = call.args[0].value
+        if isinstance(given, cst.Call) and self._exporter_factory(given):
+            self._exporters.append((statement, None, given))
+            return True
+        if (
+            isinstance(given, cst.Name)
+            and given.value in self._exporter_bindings
+            and len(self._host.bound_values(given)) == 1
+        ):
+            binding, factory = self._exporter_bindings[given.value]
+            self._exporters.append((statement, binding, factory))
+            return True
+        return False
 
     def _loop_registration(self, loop: cst.For) -> bool:
         """``for v in (view_a, view_b): view_manager.register_view(v)``."""
@@ -269,57 +417,133 @@ class Stats:
                         self._recording(body, index, small)
 
     def _recording(self, body: list, index: int, creation: cst.Assign) -> None:
+        """One measurement map: made, given puts, recorded once with a tag map, in one block (the
+        tag map made right before it or after it; the puts and the record may be the body of a
+        loop, among statements that do not touch them)."""
         target = creation.targets[0].target
         if not isinstance(target, cst.Name) or len(creation.targets) != 1:
             raise Unsupported("a measurement map not bound to one name")
         mmap = target.value
         puts: list[tuple[Measure, cst.BaseExpression]] = []
-        tags: dict[str, list] = {}
-        removed = [body[index]]
-        for later in body[index + 1 :]:
-            small = _single(later)
-            call = small.value if isinstance(small, cst.Expr) else None
-            if (
-                isinstance(small, cst.Assign)
-                and isinstance(small.value, cst.Call)
-                and isinstance(small.targets[0].target, cst.Name)
-                and TAG_MAP in self._names(small.value.func)
-                and not small.value.args
-            ):
-                tags[small.targets[0].target.value] = []
+        tags: dict[str, list] = {}  # type: ignore[type-arg]
+        first = index
+        while first > 0 and self._is_tag_statement(body[first - 1]):
+            first -= 1
+        removed: list[cst.CSTNode] = []
+        for before in body[first:index]:
+            self._tag_statement(before, tags)
+            removed.append(before)
+        removed.append(body[index])
+        for position in range(index + 1, len(body)):
+            later = body[position]
+            if self._tag_statement(later, tags):
                 removed.append(later)
                 continue
-            if not isinstance(call, cst.Call) or not isinstance(call.func, cst.Attribute):
-                raise Unsupported(f"{mmap!r} is recorded with other statements in between")
-            receiver, method = call.func.value, call.func.attr.value
-            name = receiver.value if isinstance(receiver, cst.Name) else None
-            if name in tags and method == "insert" and len(call.args) == 2:
-                tags[name].append(
-                    (self._column(call.args[0].value), self._tag_value(call.args[1].value))
-                )
+            loop = later.body.body if isinstance(later, (cst.For, cst.While)) else None
+            statements = loop if loop is not None and later.orelse is None else [later]
+            record = None
+            for statement in statements:
+                if record is not None or not self._put_or_record(statement, mmap, tags, puts):
+                    if loop is None or _mentions(statement, {mmap, *tags}):
+                        raise Unsupported(f"{mmap!r} is recorded with other statements in between")
+                    continue
+                if _is_record(statement):
+                    record = statement
+                else:
+                    removed.append(statement)
+            if record is None:
+                if loop is not None:
+                    raise Unsupported(f"{mmap!r} is put in a loop that does not record it")
                 removed.append(later)
-            elif name == mmap and method in ("measure_int_put", "measure_float_put"):
-                measure, value = (a.value for a in call.args)
-                if not isinstance(measure, cst.Name) or measure.value not in self._measures:
-                    raise Unsupported("a measure made in another module is recorded")
-                if not isinstance(value, _SIMPLE):
-                    raise Unsupported("a recorded value is not a name or literal")
-                puts.append((self._measures[measure.value], value))
-                removed.append(later)
-            elif name == mmap and method == "record":
-                given = call.args[0].value if call.args else None
-                if not isinstance(given, cst.Name) or given.value not in tags:
-                    raise Unsupported(
-                        "record() with context tags (TagContext) or a tag map made elsewhere: "
-                        "OpenTelemetry has no context tags"
-                    )
-                attributes = tags[given.value]
-                self._removed.extend(removed)
-                self._records[later] = lambda a=attributes: self._recorded(puts, a)  # type: ignore[misc]
-                return
-            else:
+                continue
+            if any(_mentions(rest, {mmap, *tags}) for rest in body[position + 1 :]):
                 raise Unsupported(f"{mmap!r} is used for more than puts and one record()")
+            given = _single(record).value.args[0].value  # type: ignore[union-attr]
+            attributes = tags[given.value]
+            self._removed.extend(removed)
+            self._records[record] = lambda at, a=attributes: self._recorded(at, puts, a)  # type: ignore[misc]
+            for measure, _ in puts:
+                self._recorded_keys.setdefault(measure.var, set()).update(k for k, _ in attributes)
+            return
         raise Unsupported(f"{mmap!r} is not recorded in the block that made it")
+
+    def _is_tag_statement(self, statement: cst.CSTNode) -> bool:
+        """``t = TagMap()`` or ``t.insert(k, v)`` (any name ``t``)."""
+        small = _single(statement)
+        if isinstance(small, cst.Assign):
+            return _tag_map_made(small, self._names) is not None
+        call = small.value if isinstance(small, cst.Expr) else None
+        return (
+            isinstance(call, cst.Call)
+            and isinstance(call.func, cst.Attribute)
+            and isinstance(call.func.value, cst.Name)
+            and call.func.attr.value == "insert"
+        )
+
+    def _tag_statement(self, statement: cst.CSTNode, tags: dict) -> bool:  # type: ignore[type-arg]
+        """Read a tag map's creation or insert into ``tags``; False if ``statement`` is neither."""
+        small = _single(statement)
+        if isinstance(small, cst.Assign):
+            made = _tag_map_made(small, self._names)
+            if made is None:
+                return False
+            tags[made] = []
+            return True
+        call = small.value if isinstance(small, cst.Expr) else None
+        if not (isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute)):
+            return False
+        receiver = call.func.value
+        if not (isinstance(receiver, cst.Name) and receiver.value in tags):
+            return False
+        if call.func.attr.value != "insert" or len(call.args) != 2:
+            raise Unsupported(f"tag map {receiver.value!r} is used for more than insert()")
+        key = self._column(call.args[0].value)
+        tags[receiver.value].append((key, self._tag_value(call.args[1].value)))
+        return True
+
+    def _put_or_record(
+        self,
+        statement: cst.CSTNode,
+        mmap: str,
+        tags: dict,
+        puts: list,  # type: ignore[type-arg]
+    ) -> bool:
+        """Read ``mmap.measure_*_put(m, v)`` into ``puts``, or check ``mmap.record(tags)``."""
+        small = _single(statement)
+        call = small.value if isinstance(small, cst.Expr) else None
+        if not (
+            isinstance(call, cst.Call)
+            and isinstance(call.func, cst.Attribute)
+            and isinstance(call.func.value, cst.Name)
+            and call.func.value.value == mmap
+        ):
+            return False
+        method = call.func.attr.value
+        if method in ("measure_int_put", "measure_float_put") and len(call.args) == 2:
+            measure, value = (a.value for a in call.args)
+            if not isinstance(value, _SIMPLE):
+                raise Unsupported("a recorded value is not a name or literal")
+            puts.append((self._put_measure(measure), value))
+            return True
+        if method == "record":
+            given = call.args[0].value if call.args else None
+            if not isinstance(given, cst.Name) or given.value not in tags:
+                raise Unsupported(
+                    "record() with context tags (TagContext) or a tag map made elsewhere: "
+                    "OpenTelemetry has no context tags"
+                )
+            return True
+        raise Unsupported(f"{mmap!r} is used for more than puts and one record()")
+
+    def _put_measure(self, node: cst.BaseExpression) -> Measure:
+        """The measure a ``measure_*_put`` records: this module's, or one another project
+        module defines (imported by name)."""
+        if isinstance(node, cst.Name) and node.value in self.measures:
+            return self.measures[node.value]
+        local = node.value if isinstance(node, cst.Name) else ""
+        if local not in self.shared:
+            raise Unsupported("a measure made in another module (or not by name) is recorded")
+        return self.shared[local]
 
     def _tag_value(self, node: cst.BaseExpression) -> cst.BaseExpression:
         if (
@@ -334,8 +558,14 @@ class Stats:
         """No measure is used anywhere but in what this plan rewrites; tag keys used only there
         go with it."""
         claimed = {s for s, _ in self._registered} | set(self._records) | set(self._removed)
-        claimed |= {m.statement for m in self._measures.values()}
+        claimed |= {m.statement for m in self.measures.values()}
         claimed |= {v.statement for v in self._views.values()} | set(self._holders) | self._looped
+        claimed |= {s for e in self._exporters for s in e[:2] if s is not None}
+        exporters = {
+            name
+            for name, (binding, _) in self._exporter_bindings.items()
+            if any(binding is e[1] for e in self._exporters)
+        }
         holders = {_target(h): h for h in self._holders}
         unclaimed = [  # imports name modules, they read nothing
             s
@@ -347,11 +577,16 @@ class Stats:
         while unclaimed:  # a holder kept for what stays keeps the holders it reads
             kept = []
             for statement in unclaimed:
+                keywords = set()  # ``f(name=...)`` reads no ``name``
                 for node in walk(statement):
-                    if not isinstance(node, cst.Name):
+                    if isinstance(node, cst.Arg) and node.keyword is not None:
+                        keywords.add(node.keyword)
+                    if not isinstance(node, cst.Name) or node in keywords:
                         continue
-                    if node.value in self._measures:
+                    if node.value in self.measures or node.value in self.shared:
                         raise Unsupported(f"measure {node.value!r} is used elsewhere")
+                    if node.value in exporters:
+                        raise Unsupported(f"exporter {node.value!r} is used elsewhere")
                     if statement not in self._key_statements.values():
                         self._key_statements.pop(node.value, None)  # the key stays
                     if node.value in holders:  # still read by what stays (an exporter)
@@ -359,45 +594,118 @@ class Stats:
             unclaimed = kept
         self._holders = list(holders.values())
 
-    # -- writing ----------------------------------------------------------------------------
-    def _apply(self, module: cst.Module) -> None:
-        t = self._t
+    def _name_instruments(self) -> None:
+        """One instrument per kind the measure's views need; the first keeps its names."""
         for _, view in self._registered:
             measure = view.measure
             measure.instruments.setdefault(view.kind, ("", ""))
             if view.bounds is not None and measure.bounds is None:
                 measure.bounds = view.bounds
-        for measure in self._measures.values():
+        for measure in self.measures.values():
             kinds = sorted(measure.instruments, key=_ORDER.index)
-            for position, kind in enumerate(kinds):  # the first kind keeps the measure's names
+            for position, kind in enumerate(kinds):
                 measure.instruments[kind] = (
                     (measure.var, measure.name)
                     if position == 0
                     else (f"{measure.var}_{kind}", f"{measure.name}.{kind}")
                 )
+
+    # -- writing ----------------------------------------------------------------------------
+    def _apply(self, t: OpenCensusTraces, module: cst.Module, anchors: list[cst.CSTNode]) -> None:
+        self._t = t
+        for measure in self.measures.values():
+            kinds = sorted(measure.instruments, key=_ORDER.index)
             lines = [self._instrument_line(measure, kind) for kind in kinds]
             if lines:
                 lines[0] = lines[0].with_changes(leading_lines=measure.statement.leading_lines)
             t.replace_statement(measure.statement, lines)
+        implied = self._views_implied()
         for view in self._views.values():
-            t.replace_statement(view.statement, [self._view_line(view)])
+            t.replace_statement(view.statement, [] if implied else [self._view_line(view)])
+        for var, statement in list(self._key_statements.items()):
+            if self._shared_lookup is not None and self._shared_lookup.exported(var):
+                del self._key_statements[var]  # other modules import it: the key's name stays
+                t.replace_statement(statement, [_constant(statement, t.string(self.keys[var]))])
         unused = [*self._removed, *self._holders, *self._key_statements.values()]
+        unused += [s for e in self._exporters for s in e[:2] if s is not None]
         for statement in dict.fromkeys([*unused, *(s for s, _ in self._registered)]):
             t.replace_statement(statement, [])
         for record, build in self._records.items():
-            t.replace_statement(record, build())
-        names = ", ".join(v.var for _, v in self._registered)
-        configure = t.otel(module, "otelbridge.sdk", "configure")
-        line = cst.parse_statement(f"{configure}(views=[{names}])")
-        line = line.with_changes(
-            leading_lines=[
-                cst.EmptyLine(indent=True, comment=cst.Comment(TODO_PREFIX + VIEWS_NOTE))
-            ]
+            t.replace_statement(record, build(record))
+        keywords, notes = [], []
+        if self._registered and not implied:
+            views = cst.List([cst.Element(cst.Name(v.var)) for _, v in self._registered])
+            keywords.append(keyword("views", views))
+            notes.append((VIEWS_NOTE, self._registered[-1][0]))
+            anchors = [*anchors, self._configure_anchor(module)]
+        if self._exporters:
+            readers = [self._reader(t, e[2], notes) for e in self._exporters]
+            keywords.append(keyword("metric_readers", cst.List([cst.Element(r) for r in readers])))
+        if keywords:
+            for note, where in notes:
+                t.state.findings.append(Finding("opencensus-note", note, *t.state.position(where)))
+            body = list(module.body)
+            anchor = max(anchors, key=body.index)
+            t.place_stats(module, anchor, keywords, [note for note, _ in notes])
+
+    def _views_implied(self) -> bool:
+        """Whether the instruments alone give what every view of the module gives (each view
+        named, described and bucketed as its instrument, over the keys its recordings here
+        give): then no ``View`` is written, and no ``configure(views=)`` needs to come first in
+        the process. Not for measures or views other modules use."""
+        if len(self._registered) != len(self._views):
+            return False
+        seen: set[tuple[str, str]] = set()
+        for _, view in self._registered:
+            measure = view.measure
+            exported = self._shared_lookup is not None and (
+                self._shared_lookup.exported(measure.var) or self._shared_lookup.exported(view.var)
+            )
+            keys = self._recorded_keys.get(measure.var, set())
+            if (
+                exported
+                or (measure.var, view.kind) in seen
+                or view.name != measure.instruments[view.kind][1]
+                or view.description != measure.description
+                or not keys <= set(view.columns)
+                or (
+                    view.kind == "histogram"
+                    and not (view.bounds and _same_code(view.bounds, measure.bounds or []))
+                )
+            ):
+                return False
+            seen.add((measure.var, view.kind))
+        return True
+
+    def _reader(
+        self, t: OpenCensusTraces, factory: cst.Call, notes: list[tuple[str, cst.CSTNode]]
+    ) -> cst.Call:
+        """``PeriodicExportingMetricReader(<OpenTelemetry exporter>(...), export_interval_millis=)``
+        at OpenCensus' interval."""
+        module, cls, kept, package, (seconds, interval), (lost, note) = next(
+            METRIC_EXPORTERS[n] for n in self._names(factory.func) if n in METRIC_EXPORTERS
         )
-        t.state.findings.append(
-            Finding("opencensus-note", VIEWS_NOTE, *t.state.position(self._registered[-1][0]))
+        given = {a.keyword.value: a for a in factory.args if a.keyword is not None}
+        if interval in given:
+            seconds = literal(given[interval].value)
+        if lost not in given or literal(given[lost].value):
+            notes.append((note, factory))
+        notes.append(
+            (f"pip install {package} (the OpenTelemetry exporter that replaces this one)", factory)
         )
-        t.insert_after(self._configure_anchor(module), line)  # type: ignore[arg-type]
+        exporter = cst.Call(
+            cst.Name(t.otel(factory, module, cls)),
+            [
+                a.with_changes(comma=cst.MaybeSentinel.DEFAULT)
+                for n, a in given.items()
+                if n in kept
+            ],
+        )
+        reader = t.otel(factory, "otelbridge.sdk.metrics.export", "PeriodicExportingMetricReader")
+        millis = cst.Integer(str(round(seconds * 1000)))
+        return cst.Call(
+            cst.Name(reader), [cst.Arg(exporter), keyword("export_interval_millis", millis)]
+        )
 
     def _configure_anchor(self, module: cst.Module) -> cst.CSTNode:
         """Where ``configure(views=...)`` goes: after the last registration when registrations
@@ -414,7 +722,7 @@ class Stats:
         create = INSTRUMENTS[kind][0]
         var, name = measure.instruments[kind]
         args = [cst.Arg(t.string(name))]
-        if measure.unit and kind != "count":
+        if measure.unit:  # a count too: OpenCensus reports every view in its measure's unit
             args.append(keyword("unit", t.string(measure.unit)))
         if measure.description:
             args.append(keyword("description", t.string(measure.description)))
@@ -462,12 +770,16 @@ class Stats:
             [cst.Assign([target], call)], leading_lines=view.statement.leading_lines
         )
 
-    def _recorded(self, puts: list, attributes: list) -> list[cst.SimpleStatementLine]:
+    def _recorded(
+        self, at: cst.CSTNode, puts: list, attributes: list
+    ) -> list[cst.SimpleStatementLine]:
         lines = []
         attrs = cst.Dict([cst.DictElement(self._t.string(k), v) for k, v in attributes])
         for measure, value in puts:
-            for kind in sorted(measure.instruments, key=_ORDER.index):
+            for position, kind in enumerate(sorted(measure.instruments, key=_ORDER.index)):
                 var = measure.instruments[kind][0]
+                if measure.source:  # another module's instrument: the first is the name imported
+                    var = measure.var if position == 0 else self._t.otel(at, measure.source, var)
                 method = INSTRUMENTS[kind][1]
                 amount = cst.Integer("1") if kind == "count" else value
                 args = [cst.Arg(amount)] + ([cst.Arg(attrs)] if attributes else [])
@@ -490,7 +802,7 @@ class Stats:
                 node.attr.value
             )
         if isinstance(node, cst.Name):
-            values = self._t.bound_values(node)
+            values = self._host.bound_values(node)
             roles = {self._role(v) for v in values}
             return roles.pop() if len(roles) == 1 else None
         return None
@@ -507,6 +819,61 @@ class Stats:
         if not isinstance(value, str):
             raise Unsupported("a measure or view name, description or unit is not a literal")
         return value
+
+
+def has_stats(module: cst.Module, names: Callable[[cst.CSTNode], set[str]]) -> bool:
+    """Whether the module makes measures or measurement maps, or registers stats exporters."""
+    return any(
+        isinstance(n, cst.Call)
+        and (
+            bool(names(n.func) & MEASURES)
+            or (
+                isinstance(n.func, cst.Attribute)
+                and n.func.attr.value in ("new_measurement_map", "register_exporter")
+            )
+        )
+        for n in walk(module)
+    )
+
+
+def _constant(statement: cst.CSTNode, key: cst.SimpleString) -> cst.SimpleStatementLine:
+    """``KEY = TagKey("k")`` -> ``KEY = "k"`` (the attribute key)."""
+    assert isinstance(statement, cst.SimpleStatementLine)
+    small = statement.body[0]
+    assert isinstance(small, cst.Assign)
+    return statement.with_changes(body=[small.with_changes(value=key)])
+
+
+def _tag_map_made(assign: cst.Assign, names: Callable[[cst.CSTNode], set[str]]) -> Optional[str]:
+    """The name ``assign`` binds to a new, empty ``TagMap()``, if it does."""
+    target = assign.targets[0].target if len(assign.targets) == 1 else None
+    value = assign.value
+    if (
+        isinstance(target, cst.Name)
+        and isinstance(value, cst.Call)
+        and not value.args
+        and TAG_MAP in names(value.func)
+    ):
+        return target.value
+    return None
+
+
+def _is_record(statement: cst.CSTNode) -> bool:
+    small = _single(statement)
+    call = small.value if isinstance(small, cst.Expr) else None
+    return (
+        isinstance(call, cst.Call)
+        and isinstance(call.func, cst.Attribute)
+        and call.func.attr.value == "record"
+    )
+
+
+def _mentions(statement: cst.CSTNode, names: set[str]) -> bool:
+    return any(isinstance(n, cst.Name) and n.value in names for n in walk(statement))
+
+
+def _same_code(first: list[cst.BaseExpression], second: list[cst.BaseExpression]) -> bool:
+    return len(first) == len(second) and all(a.deep_equals(b) for a, b in zip(first, second))
 
 
 def _single(statement: cst.CSTNode) -> Union[cst.BaseSmallStatement, None]:

@@ -16,6 +16,7 @@ import libcst as cst
 from libcst.metadata import Assignment, ImportAssignment, ParentNodeProvider, ScopeProvider
 
 from otelbridge.migration_tool.findings import TODO_PREFIX, Finding
+from otelbridge.migration_tool.opencensus import events
 from otelbridge.migration_tool.opencensus.analysis import (
     SPAN,
     TRACER,
@@ -24,6 +25,7 @@ from otelbridge.migration_tool.opencensus.analysis import (
     ModuleFacts,
     Pair,
     Suite,
+    bound_values,
 )
 from otelbridge.migration_tool.opencensus.integrations import Integrations
 from otelbridge.migration_tool.opencensus.names import (
@@ -34,7 +36,9 @@ from otelbridge.migration_tool.opencensus.names import (
     SPAN_ONLY_METHODS,
     TRACER_CLASS,
     TRACER_ONLY_METHODS,
+    canonical,
 )
+from otelbridge.migration_tool.opencensus.project import project_stats
 from otelbridge.migration_tool.opencensus.setup import Setup, SetupMapper, configure_call, packages
 from otelbridge.migration_tool.opencensus.stats import Stats
 from otelbridge.migration_tool.opencensus.status import map_status
@@ -67,6 +71,13 @@ class OpenCensusTraces(LegacyTransform):
         self._dropped: set[cst.CSTNode] = set()
         self._parents: dict = {}
         self._kept: set[cst.CSTNode] = set()
+        #: the tracing configure() lines placed: (where, the list holding it, the line)
+        self._configures: list[tuple[cst.CSTNode, list, cst.SimpleStatementLine]] = []
+
+    def names(self, node: cst.CSTNode) -> set[str]:
+        """The qualified names of ``node``, with OpenCensus' older and re-exported names also
+        under the names the mapping tables use."""
+        return canonical(self.model.qualified_names(node))
 
     # -- planning, on the original tree -----------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
@@ -74,7 +85,7 @@ class OpenCensusTraces(LegacyTransform):
         self._first = node.body[0] if node.body else None
         self._header = {line.comment.value for line in node.header if line.comment is not None}
         self._parents = self.state.wrapper.resolve(ParentNodeProvider)  # type: ignore[assignment]
-        names = self.model.qualified_names
+        names = self.names
         facts = ModuleFacts(node, scopes, self._parents, names)
         self._setup = self.setup_mapper = SetupMapper(facts)
         self.analysis = Analysis(facts, self._setup.blocker)
@@ -88,13 +99,23 @@ class OpenCensusTraces(LegacyTransform):
             self._plan_group(group)
         self._integrations.plan(node)
         self._stats_reason = ""
-        Stats(self, names).plan(node)
+        self._plan_stats(node)
         self._mark_leftovers(node)
+
+    def _plan_stats(self, module: cst.Module) -> None:
+        """This module's stats, with the measures it shares with other project modules."""
+        if self.model.project is None:
+            Stats(self, self.names).plan(self, module, lambda: "")
+            return
+        project = project_stats(self.model.project[0])
+        path = self.model.project[1].path
+        stats = Stats(self, self.names, project.lookup(path))
+        stats.plan(self, module, lambda: project.unit_blocker(path))
 
     def _plan_call(self, call: cst.Call) -> None:
         """Conversions that do not depend on a group's fate."""
         func = call.func
-        called = self.model.qualified_names(func)
+        called = self.names(func)
         if isinstance(func, cst.Attribute):
             method = func.attr.value
             if method == "add_attribute_to_current_span" and not has_star_args(call):
@@ -111,11 +132,7 @@ class OpenCensusTraces(LegacyTransform):
 
     def _plan_attribute_name(self, node: cst.Subscript) -> None:
         """``attributes_helper.COMMON_ATTRIBUTES['HTTP_URL']`` -> ``"http.url"``."""
-        tables = [
-            ATTRIBUTE_TABLES[n]
-            for n in self.model.qualified_names(node.value)
-            if n in ATTRIBUTE_TABLES
-        ]
+        tables = [ATTRIBUTE_TABLES[n] for n in self.names(node.value) if n in ATTRIBUTE_TABLES]
         if not tables or len(node.slice) != 1:
             return
         index = node.slice[0].slice
@@ -148,7 +165,7 @@ class OpenCensusTraces(LegacyTransform):
         return (
             method == "set_status"
             and len(above.args) == 1
-            and map_status(above.args[0].value, self.model.qualified_names) is not None
+            and map_status(above.args[0].value, self.names) is not None
         )
 
     def _direct_span(self, node: cst.BaseExpression) -> bool:
@@ -158,7 +175,7 @@ class OpenCensusTraces(LegacyTransform):
         func = node.func
         if isinstance(func, cst.Attribute) and func.attr.value == "current_span":
             return self.analysis.is_tracer(func.value)
-        return GET_CURRENT_SPAN in self.model.qualified_names(func)
+        return GET_CURRENT_SPAN in self.names(func)
 
     def _assigned_group(self, call: cst.Call) -> Optional[Group]:
         parent = self._parents.get(call)
@@ -182,6 +199,9 @@ class OpenCensusTraces(LegacyTransform):
             elif isinstance(value.func, cst.Attribute) and value.func.attr.value == "span":
                 self._plan_with_span(value)
         for use in group.uses:
+            injection = self.analysis.injection(use) if group.kind == TRACER else None
+            if injection is not None and injection not in self._removed:
+                self._plan_injection(injection)
             parent = self._parents.get(use)
             above = self._parents.get(parent) if isinstance(parent, cst.Attribute) else None
             if isinstance(above, cst.Call) and above.func is parent:
@@ -191,12 +211,22 @@ class OpenCensusTraces(LegacyTransform):
                 assert isinstance(parent, cst.Attribute)
                 self._plan_store(parent.attr.value, self._parents[above])
 
+    def _plan_injection(self, statement: cst.SimpleStatementLine) -> None:
+        """``headers = tracer.propagator.to_headers(tracer.span_context)`` -> ``headers = {}``
+        and ``propagate.inject(headers)`` (the current context, whose span the tracer's is)."""
+        assign = statement.body[0]
+        assert isinstance(assign, cst.Assign)
+        carrier = assign.targets[0].target
+        empty = statement.with_changes(body=[assign.with_changes(value=cst.Dict([]))])
+        inject = self.expr(statement, "{propagate}.inject(CARRIER)", CARRIER=carrier)
+        self.replace_statement(statement, [empty, cst.SimpleStatementLine([cst.Expr(inject)])])
+
     def _plan_tracer(self, value: cst.Call) -> None:
         self._dropped.add(value)
         self._calls[value] = lambda original, updated: self.expr(
             original, "{trace}.get_tracer(__name__)"
         )
-        if TRACER_CLASS in self.model.qualified_names(value.func):
+        if TRACER_CLASS in self.names(value.func):
             self.place_configure(value, self._setup.setups[value])
 
     def place_configure(self, value: cst.Call, setup: Setup) -> None:
@@ -223,6 +253,39 @@ class OpenCensusTraces(LegacyTransform):
             placed = self._after.setdefault(setup.anchor, [])
         if not any(line.body[0].deep_equals(other.body[0]) for other in placed):
             placed.append(line)
+            self._configures.append((setup.anchor or statement, placed, line))
+
+    def place_stats(
+        self, module: cst.Module, anchor: cst.CSTNode, keywords: list[cst.Arg], notes: list[str]
+    ) -> None:
+        """``configure(views=[...], metric_readers=[...])`` after the module-level ``anchor``,
+        merged into the module's one tracing ``configure()`` if it has one: a process builds its
+        MeterProvider once (a second ``configure(views=)`` is refused). The merged call goes at
+        the later of the two places, so the views exist and the tracing settings' names are
+        bound."""
+        comments = [
+            cst.EmptyLine(indent=True, comment=cst.Comment(TODO_PREFIX + note)) for note in notes
+        ]
+        if len(self._configures) != 1:
+            name = self.otel(module, "otelbridge.sdk", "configure")
+            call = cst.Call(cst.Name(name), keywords)
+            self.insert_after(anchor, cst.SimpleStatementLine([cst.Expr(call)], comments))
+            return
+        place, placed, line = self._configures.pop()
+        placed.remove(line)
+        call = line.body[0].value  # type: ignore[attr-defined]
+        merged = line.with_changes(
+            body=[cst.Expr(call.with_changes(args=[*call.args, *keywords]))],
+            leading_lines=[
+                *line.leading_lines,
+                *(c for c in comments if not any(c.deep_equals(o) for o in line.leading_lines)),
+            ],
+        )
+        body = list(module.body)
+        if place in body and body.index(place) > body.index(anchor):
+            placed.append(merged)
+        else:
+            self.insert_after(anchor, merged)
 
     def _plan_with_span(self, value: cst.Call) -> None:
         """``tracer.span(name)`` in a ``with``: ``tracer.start_as_current_span(name, kind=)``."""
@@ -277,8 +340,17 @@ class OpenCensusTraces(LegacyTransform):
         elif method == "add_annotation":
             self._dropped.add(call.func.attr)
             self._calls[call] = self._add_event
+        elif method in ("add_message_event", "add_link"):
+            build = events.mapping(method, call, self.names)
+            assert build is not None
+            self._dropped.add(call.args[0].value)
+            self._calls[call] = lambda original, updated: _renamed(
+                updated,
+                "add_event" if method == "add_message_event" else "add_link",
+                build(self.string, self.otel(original, "opentelemetry", "trace")),
+            )
         elif method == "set_status":
-            mapped = map_status(call.args[0].value, self.model.qualified_names)
+            mapped = map_status(call.args[0].value, self.names)
             if mapped is not None:
                 self._dropped.add(call.args[0].value)
                 self._calls[call] = lambda original, updated: updated.with_changes(
@@ -295,7 +367,7 @@ class OpenCensusTraces(LegacyTransform):
             self._removed.add(statement)
             return
         if member == "status":
-            mapped = map_status(assign.value, self.model.qualified_names)
+            mapped = map_status(assign.value, self.names)
             assert mapped is not None
             self._dropped.add(assign.value)
             method, value = "set_status", lambda a: self._status(assign, mapped)
@@ -326,17 +398,7 @@ class OpenCensusTraces(LegacyTransform):
 
     def bound_values(self, name: cst.Name) -> list[cst.BaseExpression]:
         """What every binding that reaches the load ``name`` binds (empty if one is unknown)."""
-        scope = self.metadata[ScopeProvider].get(name)
-        values: list[cst.BaseExpression] = []
-        for access in scope.accesses[name.value] if scope is not None else ():
-            if access.node is not name:
-                continue
-            for referent in access.referents:
-                value = self.analysis.bindings.get(referent.node)  # type: ignore[arg-type]
-                if value is None:
-                    return []
-                values.append(value)
-        return values
+        return bound_values(self.metadata[ScopeProvider], self.analysis.bindings, name)
 
     # -- what stays OpenCensus: markers -----------------------------------------------------
     def _keep(self, node: cst.CSTNode, reason: str) -> None:
@@ -385,19 +447,20 @@ class OpenCensusTraces(LegacyTransform):
                 continue
             if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Call):
                 continue  # ``f().x`` is named after ``f``, which is looked at on its own
-            names = {n for n in self.model.qualified_names(node) if n.split(".")[0] == ROOT}
+            names = {n for n in self.names(node) if n.split(".")[0] == ROOT}
             parent = self._parents.get(node)
             if not names or (
                 isinstance(parent, cst.Attribute)
                 and parent.value is node
-                and any(n.startswith(ROOT + ".") for n in self.model.qualified_names(parent))
+                and any(n.startswith(ROOT + ".") for n in self.names(parent))
             ):
                 continue  # the outermost ``a.b.c`` speaks for its parts
-            first = min(names)
+            first = min(n for n in self.model.qualified_names(node) if n.split(".")[0] == ROOT)
+            route = next((ROUTES[n] for n in sorted(names) if n in ROUTES), None)
             if self._stats_reason and first.startswith(("opencensus.stats.", "opencensus.tags.")):
                 self._keep(node, f"this module's stats stay OpenCensus: {self._stats_reason}")
-            elif first in ROUTES:
-                self._keep(node, f"{first} has no automatic mapping; use {ROUTES[first]}")
+            elif route is not None:
+                self._keep(node, f"{first} has no automatic mapping; use {route}")
             else:
                 self._keep(node, f"{first} has no automatic OpenTelemetry mapping")
         self._mark_holders(module)
@@ -436,7 +499,7 @@ class OpenCensusTraces(LegacyTransform):
             if isinstance(node, cst.Name) and self._binding_in(node, holders):
                 return True
             if isinstance(node, (cst.Name, cst.Attribute)) and any(
-                n.split(".")[0] == ROOT for n in self.model.qualified_names(node)
+                n.split(".")[0] == ROOT for n in self.names(node)
             ):
                 return True
         return False

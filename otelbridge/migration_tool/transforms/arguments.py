@@ -10,7 +10,9 @@ import libcst as cst
 from otelbridge.migration_tool.engine.expr import from_cst
 from otelbridge.migration_tool.model import Kind
 from otelbridge.migration_tool.names import REFERENCE_FUNCS, SPAN_KINDS, TAG_MODULES, TAGS
+from otelbridge.migration_tool.state import SEMCONV_KEY
 from otelbridge.migration_tool.transforms.base import LegacyTransform, literal
+from otelbridge.semconv import STABLE, STABLE_NAMES
 
 #: OpenTracing's parameters in positional order (``start_span`` and ``start_active_span``).
 POSITIONAL = (
@@ -41,6 +43,15 @@ def tag_string(transform: LegacyTransform, node: cst.BaseExpression) -> Optional
                 if name.startswith(prefix) and name[len(prefix) :] in TAGS:
                     return TAGS[name[len(prefix) :]]
     return None
+
+
+def attribute_name(transform: LegacyTransform, tag: str) -> Optional[str]:
+    """The attribute name the migrated code records for the OpenTracing ``tag``: the tag itself,
+    as the bridge records it by default, or with ``--semconv stable`` the convention's name
+    (``None``: not an attribute, the span's kind or status carries it)."""
+    if transform.state.context.scratch.get(SEMCONV_KEY) != STABLE:
+        return tag
+    return STABLE_NAMES.get(tag, tag)
 
 
 def seconds_to_ns(node: cst.BaseExpression) -> cst.BaseExpression:
@@ -245,9 +256,13 @@ def _tags(transform: LegacyTransform, old: cst.Arg, new: cst.Arg) -> list[cst.Ar
                 if member is None:
                     raise Review("span.kind tag value is not a known constant")
                 kind = keyword("kind", transform.expr(old_el, "{trace}.SpanKind." + member))
-                continue
             if key == "error":
                 raise Review("error tag at span creation: set the status after creating the span")
+            name = attribute_name(transform, key) if key is not None else None
+            if key is not None and name is None:
+                continue  # the span's kind carries it
+            if name != key and isinstance(new_el, cst.DictElement):
+                new_el = new_el.with_changes(key=transform.string(str(name)))
         kept.append(new_el)
     args = [kind] if kind is not None else []
     if kept:

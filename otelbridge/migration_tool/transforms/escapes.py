@@ -12,9 +12,18 @@ from typing import Optional
 import libcst as cst
 
 from otelbridge.migration_tool.engine.expr import Expr, from_cst
+from otelbridge.migration_tool.mock_tracers import made_by_mock
 from otelbridge.migration_tool.model import CONVERTIBLE, Kind, index_kind, is_variable
 from otelbridge.migration_tool.names import REFERENCE_FUNCS, SET_GLOBAL_TRACER
+from otelbridge.migration_tool.transforms.assertions import (
+    TRUTH_CHECKS,
+    checks_current_span,
+    compares_only,
+)
 from otelbridge.migration_tool.transforms.base import LegacyTransform
+from otelbridge.migration_tool.transforms.integrations import SETUPS
+from otelbridge.migration_tool.transforms.mocktracer import EXPORTER_METHODS
+from otelbridge.migration_tool.transforms.recorded import maps_live_field
 
 _SPAN = frozenset(
     {
@@ -31,7 +40,10 @@ _SPAN = frozenset(
 )
 #: The attributes the transforms map, per kind; ``None``: any (scopes are checked by ``spans``).
 MAPPED: dict[Kind, Optional[frozenset[str]]] = {
-    Kind.TRACER: frozenset({"start_span", "start_active_span", "inject", "extract", "active_span"}),
+    Kind.TRACER: frozenset(
+        {"start_span", "start_active_span", "inject", "extract", "active_span", "close"}
+        | EXPORTER_METHODS.keys()  # a MockTracer's, or marked by ``mocktracer.py``
+    ),
     Kind.SPAN: _SPAN,
     Kind.CURRENT_SPAN: _SPAN,
     Kind.SCOPE: None,
@@ -40,16 +52,20 @@ MAPPED: dict[Kind, Optional[frozenset[str]]] = {
     Kind.JAEGER_CONFIG: frozenset({"initialize_tracer"}),
 }
 #: Calls that take OpenTracing objects and are mapped with the call they are an argument of.
-CONSUMERS = frozenset(REFERENCE_FUNCS) | SET_GLOBAL_TRACER
+CONSUMERS = frozenset(REFERENCE_FUNCS) | SET_GLOBAL_TRACER | frozenset(SETUPS)
 #: Built-ins that only look at an object (any object will do): giving them a converted one is
 #: no escape (``if hasattr(tracer, "_tracer")``).
 INSPECTING = frozenset(
-    {"builtins.hasattr", "builtins.callable", "builtins.id", "builtins.repr", "builtins.print"}
+    {
+        "builtins.hasattr",
+        "builtins.callable",
+        "builtins.id",
+        "builtins.repr",
+        "builtins.print",
+        "builtins.isinstance",
+        "builtins.type",
+    }
 )
-#: Kinds whose converted objects compare as the legacy ones did: the same span object flows
-#: through the converted code, span contexts compare by value. Not tracers (``get_tracer()`` makes
-#: a new one per call), nor the current span or an extracted context (never ``None`` after).
-COMPARABLE = frozenset({Kind.SPAN, Kind.SPAN_CONTEXT})
 #: An object of the project (a test double, a wrapper) given where the migrated code now takes
 #: an OpenTelemetry object: advisory (nothing is kept for it, see ``legacy.ADVISORY``).
 DOUBLE = "double"
@@ -68,16 +84,6 @@ GUARDED = (
     "`{attr}` of an OpenTracing {kind}, read under `hasattr`: left as written (it runs on "
     "OpenTelemetry objects too; review what it unwraps)"
 )
-
-
-def _is_assertion(func: cst.BaseExpression) -> bool:
-    """``self.assertEqual(...)`` and the other ``unittest`` assertions: they only compare."""
-    return (
-        isinstance(func, cst.Attribute)
-        and isinstance(func.value, cst.Name)
-        and func.value.value == "self"
-        and func.attr.value.startswith("assert")
-    )
 
 
 def _hasattr_guard(test: cst.BaseExpression) -> Optional[tuple[Expr, str]]:
@@ -128,11 +134,11 @@ class Escapes(LegacyTransform):
             return
         if self.model.qualified_names(func) & (CONSUMERS | INSPECTING):
             return
+        if compares_only(node):
+            self._compared(node, handed)
+            return
         sinks = self._parameters(node)
-        compared = _is_assertion(func)
         for value in handed:
-            if compared and self.kind(value) in COMPARABLE:
-                continue
             if sinks.get(value) != self.kind(value):
                 self._escape(value, "passed to other code")
 
@@ -144,6 +150,22 @@ class Escapes(LegacyTransform):
             return None
         index, module = project
         return index_kind(index.double_kind(module, self.model.qualname(node), from_cst(node)))
+
+    def _compared(self, call: cst.Call, handed: list[cst.BaseExpression]) -> None:
+        """An assertion only compares what it is given: the same span object flows through the
+        converted code, span contexts compare by value. Not the global tracer (``get_tracer()``
+        makes a new one per call: only a test's own mock compares as it did), nor a current span
+        or an extracted context tested for ``None`` or truth (never ``None`` after) unless
+        ``assertions.py`` maps the check."""
+        func = call.func
+        truth = isinstance(func, cst.Attribute) and func.attr.value in TRUTH_CHECKS
+        mock = any(made_by_mock(self.model, value) for value in handed)
+        for value in handed:
+            kind = self.kind(value)
+            if kind is Kind.TRACER and not mock:
+                self._escape(value, "compared in an assertion")
+            elif kind in MAYBE_NONE and truth and not checks_current_span(self, call):
+                self._escape(value, "tested for None or truth in an assertion")
 
     def _parameters(self, call: cst.Call) -> dict[cst.BaseExpression, Optional[Kind]]:
         """For a call of a project function: the kind (whole-project index) of the parameter
@@ -215,7 +237,7 @@ class Escapes(LegacyTransform):
     # -- used in ways the transforms do not map -----------------------------------------------
     def visit_Attribute(self, node: cst.Attribute) -> None:
         kind = self.kind(node.value)
-        if kind in CONVERTIBLE and not self._mapped(node):
+        if kind in CONVERTIBLE and not self._mapped(node) and not maps_live_field(self.state, node):
             assert kind is not None
             if (from_cst(node.value), node.attr.value) in self._guards:
                 self.flag(node, "guarded", GUARDED.format(attr=node.attr.value, kind=kind.value))

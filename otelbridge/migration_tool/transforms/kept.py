@@ -37,6 +37,7 @@ class KeptSites(LegacyTransform):
             if original not in self._explained:
                 self.flag(original, "kept", KEPT)
         elif original in self._plan.swaps and self.kind(original) is Kind.TRACER:
+            self.rewrote()  # the import it needs is added only to files with rewrites
             name = self.otel(original, "opentracing", "global_tracer")
             return cst.Call(cst.Name(name)).with_changes(lpar=updated.lpar, rpar=updated.rpar)  # type: ignore[attr-defined]
         return updated

@@ -1,22 +1,30 @@
-"""Tracer set-up: jaeger-client ``Config().initialize_tracer()`` → ``otelbridge.sdk.configure()``.
+"""Tracer set-up and life cycle: jaeger-client ``Config().initialize_tracer()`` →
+``otelbridge.sdk.configure()``, ``tracer.close()`` → shutting down what ``configure`` returned.
 
 ``opentracing.set_global_tracer(t)`` and ``opentracing.tracer = t`` disappear when ``t`` is a tracer
 we converted (``configure`` installs the global provider); scope managers passed to ``Config`` are
-dropped (OpenTelemetry keeps the active span in ``contextvars``).
+dropped (OpenTelemetry keeps the active span in ``contextvars``). A jaeger set-up keeps speaking
+its wire format next to W3C (``propagators=``), as the bridge does, so that services not yet
+migrated still continue the traces. ``close()`` calls the handle ``configure()`` returned where it
+is in reach (the set-up's module, or its function), else the global tracer provider it installed.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Optional, Sequence, Union
 
 import libcst as cst
+from libcst.metadata import GlobalScope, Scope
 
+from otelbridge.migration_tool.findings import Finding
 from otelbridge.migration_tool.model import Kind
 from otelbridge.migration_tool.names import GLOBAL_TRACER_ATTRS, SET_GLOBAL_TRACER
 from otelbridge.migration_tool.state import Unconvertible
 from otelbridge.migration_tool.transforms.arguments import Review, keyword
 from otelbridge.migration_tool.transforms.base import literal
 from otelbridge.migration_tool.transforms.statements import StatementAware
+from otelbridge.migration_tool.walk import walk
 
 #: jaeger sampler type -> (configure sampler name, whether ``param`` is the sampler argument).
 SAMPLERS = {
@@ -28,8 +36,41 @@ SAMPLERS = {
 BENIGN_KEYS = frozenset({"logging"})
 #: Config keyword arguments dropped silently.
 BENIGN_KWARGS = frozenset({"validate", "scope_manager"})
+#: What a jaeger tracer puts on the wire (its ``propagation`` setting: ``"b3"`` or the default),
+#: after W3C trace context and baggage: the bridge's choice for the same ``Config``.
+PROPAGATORS = {"b3": "tracecontext,baggage,b3multi", None: "tracecontext,baggage,jaeger"}
+#: The name of the ``Providers`` handle a set-up keeps when ``close()`` needs it.
+HANDLE = "providers"
 
-_Statement = Union[cst.SimpleStatementLine, cst.FlattenSentinel, cst.RemovalSentinel]
+
+@dataclass
+class _Handle:
+    """A set-up statement's ``configure()`` result, kept under ``name`` in ``scope``."""
+
+    scope: Scope
+    name: str
+
+
+_Statement = Union[
+    cst.SimpleStatementLine, cst.FlattenSentinel[cst.SimpleStatementLine], cst.RemovalSentinel
+]
+
+
+class _Comments(cst.CSTVisitor):
+    """The comments inside a node, in order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[cst.Comment] = []
+
+    def visit_Comment(self, node: cst.Comment) -> None:
+        self.found.append(node)
+
+    @classmethod
+    def of(cls, node: cst.CSTNode) -> list[cst.Comment]:
+        visitor = cls()
+        node.visit(visitor)
+        return visitor.found
 
 
 class TracerSetup(StatementAware):
@@ -40,11 +81,100 @@ class TracerSetup(StatementAware):
         #: ``cfg = Config(...)`` statements whose only use is ``cfg.initialize_tracer()``
         self._configs: dict[cst.Name, cst.Call] = {}
         self._consumed: set[cst.Call] = set()
+        #: set-up statements (their first small statement) that keep a handle for ``close()``
+        self._handles: dict[cst.CSTNode, _Handle] = {}
+
+    # -- life cycle --------------------------------------------------------------------------
+    def visit_Module(self, node: cst.Module) -> None:
+        """Decide, before rewriting, which set-ups keep their ``configure()`` handle: those a
+        converted ``tracer.close()`` can reach (same module for a module-level set-up, same
+        function otherwise)."""
+        setups: list[cst.BaseSmallStatement] = []
+        closes: list[cst.Call] = []
+        for found in walk(node):
+            if isinstance(found, cst.SimpleStatementLine) and len(found.body) == 1:
+                small = found.body[0]
+                value = getattr(small, "value", None)
+                if isinstance(value, cst.Call) and self._is_setup(small, value):
+                    setups.append(small)
+            elif isinstance(found, cst.Call) and self._is_close(found):
+                closes.append(found)
+        for small in setups:
+            scope = self.model.scope(small)
+            if scope is None or not any(self._reaches(scope, close) for close in closes):
+                continue
+            name = HANDLE if HANDLE not in scope else f"otel_{HANDLE}"
+            self._handles[small] = _Handle(scope, name)
+
+    def _is_setup(self, small: cst.BaseSmallStatement, value: cst.Call) -> bool:
+        if isinstance(small, cst.Assign) and self.kind(value) is Kind.JAEGER_CONFIG:
+            return True  # ``cfg = Config(...)`` (used by one initialize_tracer())
+        init = value.func
+        return (
+            isinstance(small, (cst.Assign, cst.Expr, cst.Return))
+            and isinstance(init, cst.Attribute)
+            and init.attr.value == "initialize_tracer"
+            and isinstance(init.value, cst.Call)
+            and self.kind(init.value) is Kind.JAEGER_CONFIG
+        )
+
+    def _is_close(self, node: cst.Call) -> bool:
+        func = node.func
+        return (
+            isinstance(func, cst.Attribute)
+            and func.attr.value == "close"
+            and not node.args
+            and self.kind(func.value) is Kind.TRACER
+        )
+
+    def _reaches(self, scope: Scope, close: cst.Call) -> bool:
+        return isinstance(scope, GlobalScope) or self.model.scope(close) is scope
+
+    def _handle_for(self, close: cst.Call) -> Optional[str]:
+        for handle in self._handles.values():
+            if self._reaches(handle.scope, close):
+                return handle.name
+        return None
+
+    def _close(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        """``tracer.close()`` → ``providers.shutdown()``: flushes what is buffered, as close did."""
+        if not self.discarded(original):
+            raise Review("the result of tracer.close() is used: shut down configure()'s handle")
+        self.rewrote()
+        handle = self._handle_for(original)
+        if handle is None:  # the set-up is out of reach: the provider it made global
+            return self.expr(original, "{trace}.get_tracer_provider().shutdown()")
+        return cst.parse_expression(f"{handle}.shutdown()")
+
+    def _kept_as(
+        self, small: cst.BaseSmallStatement, call: cst.BaseExpression
+    ) -> cst.BaseSmallStatement:
+        """``configure(...)`` as a statement, bound to its handle when ``close()`` needs one."""
+        handle = self._handles.get(small)
+        if handle is None:
+            return cst.Expr(call)
+        return cst.Assign([cst.AssignTarget(cst.Name(handle.name))], call)
+
+    def _setup_line(
+        self,
+        updated: cst.SimpleStatementLine,
+        small: cst.BaseSmallStatement,
+        node: cst.CSTNode,
+        config: cst.Call,
+    ) -> cst.SimpleStatementLine:
+        """The ``[providers =] configure(...)`` line for ``config``, with the comments written
+        inside the ``Config(...)`` call kept above it."""
+        comments = [cst.EmptyLine(indent=True, comment=comment) for comment in _Comments.of(config)]
+        return updated.with_changes(
+            body=[self._kept_as(small, self._configure(node, config))],
+            leading_lines=[*updated.leading_lines, *comments],
+        )
 
     def _configure(self, node: cst.CSTNode, config: cst.Call) -> cst.BaseExpression:
         """The ``configure(...)`` call for a jaeger ``Config(...)``; raises :class:`Review`."""
         args: list[cst.Arg] = []
         dropped: list[str] = []
+        wire = [PROPAGATORS[None]]
         for item in config.args:
             name = item.keyword.value if item.keyword is not None else None
             if item.star or (name is None and config.args.index(item) > 0):
@@ -54,11 +184,20 @@ class TracerSetup(StatementAware):
             elif name in BENIGN_KWARGS:
                 continue
             elif name in ("config", None):
-                args.extend(self._config_dict(item.value, dropped))
+                args.extend(self._config_dict(item.value, dropped, wire))
             else:
                 dropped.append(f"{name}=")
         if not any(a.keyword is not None and a.keyword.value == "service_name" for a in args):
             raise Review("jaeger Config() without a literal service_name")
+        args.append(keyword("propagators", self.string(wire[0])))
+        self.state.findings.append(
+            Finding(
+                "setup-note",
+                f'propagators="{wire[0]}": the jaeger tracer\'s headers next to W3C, so services '
+                "still on jaeger-client stay in the trace; remove once the fleet speaks W3C",
+                *self.state.position(node),
+            )
+        )
         if dropped:
             self.flag(
                 node,
@@ -69,10 +208,13 @@ class TracerSetup(StatementAware):
         self.state.context.scratch.setdefault("otelbridge.configure", True)
         return cst.Call(cst.Name(self.otel(node, "otelbridge.sdk", "configure")), args)
 
-    def _config_dict(self, node: cst.BaseExpression, dropped: list[str]) -> list[cst.Arg]:
+    def _config_dict(
+        self, node: cst.BaseExpression, dropped: list[str], wire: list[str]
+    ) -> list[cst.Arg]:
         if not isinstance(node, cst.Dict):
             raise Review("jaeger config is not a dict literal")
         args: list[cst.Arg] = []
+        propagation: object = None
         for element in node.elements:
             key = literal(element.key) if isinstance(element, cst.DictElement) else None
             if not isinstance(key, str):
@@ -82,8 +224,12 @@ class TracerSetup(StatementAware):
                 args.extend(self._sampler(element.value))
             elif key == "tags":
                 args.append(keyword("resource_attributes", element.value))
+            elif key == "propagation" and isinstance(literal(element.value), str):
+                propagation = literal(element.value)
             elif key not in BENIGN_KEYS:
                 dropped.append(repr(key))
+        if propagation is not None:
+            wire[0] = PROPAGATORS.get(propagation, PROPAGATORS[None])  # type: ignore[call-overload]
         return args
 
     def _sampler(self, node: cst.BaseExpression) -> list[cst.Arg]:
@@ -138,6 +284,8 @@ class TracerSetup(StatementAware):
                 return self._assign(original_node, updated_node, small)
             if isinstance(small, cst.Expr):
                 return self._expression(original_node, updated_node, small.value)
+            if isinstance(small, cst.Return) and small.value is not None:
+                return self._return(updated_node, small, small.value)
         except Review as review:
             self.flag(small, "setup", str(review))
         return updated_node
@@ -156,10 +304,10 @@ class TracerSetup(StatementAware):
             assignment = self.model.assignment_of(target)
             if assignment is None or len(assignment.references) != 1:
                 raise Review("jaeger Config object used other than by one initialize_tracer()")
-            statement = cst.Expr(self._configure(small, value))
+            line = self._setup_line(updated, small, small, value)
             self._configs[target] = value
             self.rewrote()
-            return updated.with_changes(body=[statement])
+            return line
         if (
             isinstance(target, cst.Attribute)
             and self.model.qualified_names(target) & GLOBAL_TRACER_ATTRS
@@ -175,8 +323,28 @@ class TracerSetup(StatementAware):
             return assign  # the Config statement already became configure(...)
         return cst.FlattenSentinel(
             [
-                updated.with_changes(body=[cst.Expr(self._configure(small, config))]),
+                self._setup_line(updated, small, small, config),
                 assign.with_changes(leading_lines=[]),
+            ]
+        )
+
+    def _return(
+        self, updated: cst.SimpleStatementLine, small: cst.Return, value: cst.BaseExpression
+    ) -> _Statement:
+        """``return Config(...).initialize_tracer()`` (a helper making the tracer) →
+        ``configure(...)`` then ``return trace.get_tracer(__name__)``."""
+        config = self._init_call(value)
+        if config is None:
+            return updated
+        self.rewrote()
+        tracer = self.expr(small, "{trace}.get_tracer(__name__)")
+        returned = updated.with_changes(body=[updated.body[0].with_changes(value=tracer)])
+        if isinstance(value.func.value, cst.Name):  # type: ignore[attr-defined]
+            return returned  # the Config statement already became configure(...)
+        return cst.FlattenSentinel(
+            [
+                self._setup_line(updated, small, small, config),
+                returned.with_changes(leading_lines=[]),
             ]
         )
 
@@ -191,7 +359,8 @@ class TracerSetup(StatementAware):
             self.rewrote()
             if isinstance(value.func.value, cst.Name):  # type: ignore[attr-defined]
                 return cst.RemoveFromParent()
-            return updated.with_changes(body=[cst.Expr(self._configure(value, config))])
+            small = original.body[0]
+            return self._setup_line(updated, small, value, config)
         if (
             isinstance(value, cst.Call)
             and len(value.args) == 1
@@ -217,6 +386,12 @@ class TracerSetup(StatementAware):
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         func = original_node.func
+        if self._is_close(original_node) and not self.kept(original_node):
+            try:
+                return self._close(original_node, updated_node)
+            except Review as review:
+                self.flag(original_node, "close", str(review))
+                return updated_node
         if (
             isinstance(func, cst.Attribute)
             and func.attr.value == "initialize_tracer"
@@ -233,7 +408,7 @@ class TracerSetup(StatementAware):
         if not (
             isinstance(statement, cst.SimpleStatementLine)
             and len(statement.body) == 1
-            and isinstance(statement.body[0], cst.Assign)
+            and isinstance(statement.body[0], (cst.Assign, cst.Return))
             and statement.body[0].value is node
         ):
             self.flag(

@@ -10,6 +10,7 @@ import libcst as cst
 from otelbridge.migration_tool.model import SPANS, Kind
 from otelbridge.migration_tool.transforms.arguments import (
     Review,
+    attribute_name,
     keyword,
     seconds_to_ns,
     tag_string,
@@ -17,17 +18,12 @@ from otelbridge.migration_tool.transforms.arguments import (
 from otelbridge.migration_tool.transforms.base import arg, has_star_args, literal
 from otelbridge.migration_tool.transforms.span_kind import plan_of
 from otelbridge.migration_tool.transforms.statements import StatementAware
+from otelbridge.semconv import EXCEPTION_FIELDS
 
 #: Methods only OpenTracing spans have: on a receiver of unknown type they are flagged.
 OPENTRACING_ONLY = frozenset(
     {"set_tag", "log_kv", "set_operation_name", "set_baggage_item", "get_baggage_item", "log_event"}
 )
-#: OpenTracing error-log fields renamed by the exception semantic conventions.
-EXCEPTION_FIELDS = {
-    "error.kind": "exception.type",
-    "message": "exception.message",
-    "stack": "exception.stacktrace",
-}
 UNKNOWN_SPAN = "span of unknown type (a parameter, or imported): not rewritten"
 
 
@@ -100,6 +96,9 @@ class SpanMethods(StatementAware):
                 raise Review("error tag with a value other than True")
             status = self.expr(original, "{trace}.Status({trace}.StatusCode.ERROR)")
             return self._call(updated, "set_status", cst.Arg(status))
+        renamed = attribute_name(self, name) if name is not None else None
+        if renamed is not None and renamed != name:
+            new_key = new_key.with_changes(value=self.string(renamed))
         return self._call(
             updated,
             "set_attribute",
@@ -231,9 +230,28 @@ class SpanMethods(StatementAware):
     def _get_baggage_item(
         self, original: cst.Call, updated: cst.Call, owner: Kind
     ) -> cst.BaseExpression:
+        assert isinstance(original.func, cst.Attribute)
+        key = updated.args[0].value
+        parent = self._extracted_parent(original.func.value)
+        if parent is not None:  # a span continuing an extracted context has its baggage
+            return self.expr(original, "{baggage}.get_baggage(KEY, PARENT)", KEY=key, PARENT=parent)
         if owner is not Kind.CURRENT_SPAN:
             raise Review("baggage read from a span that is not the active one")
-        return self.expr(original, "{baggage}.get_baggage(KEY)", KEY=updated.args[0].value)
+        return self.expr(original, "{baggage}.get_baggage(KEY)", KEY=key)
+
+    def _extracted_parent(self, span: cst.BaseExpression) -> Optional[cst.Name]:
+        """The variable holding the extracted context ``span`` was started ``child_of``, if any.
+
+        Starting a span as current does not make its parent context's baggage current, so the
+        baggage an OpenTracing span got from ``extract`` is read from that context."""
+        origins = self.model.origins(span)
+        made = origins.pop() if len(origins) == 1 else None
+        if not isinstance(made, cst.Call):
+            return None
+        parent = arg(made, "child_of", 1)
+        if parent is None or not isinstance(parent.value, cst.Name):
+            return None
+        return parent.value if self.kind(parent.value) is Kind.EXTRACTED else None
 
     def leave_Attribute(
         self, original_node: cst.Attribute, updated_node: cst.Attribute

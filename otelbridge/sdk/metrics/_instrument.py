@@ -1,15 +1,17 @@
 """The seven instruments.
 
-A synchronous instrument checks the value once and hands it to ``_recorders``: the bound
-``record`` methods of its metric streams (one per reader and matching view), fixed when the
-instrument is created. When the provider's exemplar filter (its fast form ``_sample``) picks
-a measurement, it goes to the streams' ``offer`` methods instead, with its context.
+A synchronous instrument (one path, :meth:`_Synchronous._measure`) checks the value once and
+hands it to ``_recorders``: the bound ``record`` methods of its metric streams (one per reader
+and matching view), fixed when the instrument is created. When the provider's exemplar filter
+(its fast form ``_sample``) picks a measurement, it goes to the streams' ``offer`` methods
+instead, with its context.
 Asynchronous instruments run their callbacks when a reader collects.
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 import time
 from types import GeneratorType
 from typing import Any, Callable, Iterable, List, Optional, Sequence, Tuple
@@ -56,9 +58,15 @@ _NON_NEGATIVE = "only finite non-negative numbers are recorded"
 
 
 class _Instrument:
-    """Identity shared by every instrument, plus the meter's scope (used by view selection)."""
+    """Identity shared by every instrument, plus the meter's scope (used by view selection),
+    and the rule its values follow (finite; :class:`_NonNegative` narrows it)."""
 
     _asynchronous = False
+    #: The lowest plain number accepted: with ``_lowest <= amount < inf`` one chained comparison
+    #: also rejects -inf and NaN (so for the finite rule it is the lowest finite float).
+    _lowest: float = -sys.float_info.max
+    _accepts = staticmethod(_finite)  # the same rule for any other type of value
+    _rule = _FINITE
 
     def __init__(
         self, name: str, unit: str = "", description: str = "", *, scope: InstrumentationScope
@@ -71,8 +79,32 @@ class _Instrument:
         self._offers: Tuple[Offer, ...] = ()
         self._sample: Optional[Sampler] = None
 
-    def _deliver(self, amount: float, attributes: Attributes, context: Optional[Context]) -> None:
-        """Hand a valid measurement to every stream (as an exemplar candidate if sampled)."""
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(name={self.name!r}, unit={self.unit!r})"
+
+
+class _NonNegative:
+    """The rule of monotonic instruments: finite and not negative."""
+
+    _lowest: float = 0
+    _accepts = staticmethod(_finite_non_negative)
+    _rule = _NON_NEGATIVE
+
+
+class _Synchronous(_Instrument):
+    """The one measurement path of the four synchronous instruments (each names it as the API
+    does: ``add``, ``record``, ``set``)."""
+
+    def _measure(
+        self, amount: float, attributes: Attributes = None, context: Optional[Context] = None
+    ) -> None:
+        """Check the value (plain numbers inline, without a call), then hand it to every
+        stream, as an exemplar candidate if the exemplar filter samples it."""
+        if not (type(amount) in _PLAIN and self._lowest <= amount < _INF) and not self._accepts(
+            amount
+        ):
+            _drop(self, amount, self._rule)
+            return
         sample = self._sample
         if sample is None or not sample(amount, attributes, context):
             for record in self._recorders:
@@ -82,35 +114,20 @@ class _Instrument:
         for offer in self._offers:
             offer(amount, attributes, context)
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(name={self.name!r}, unit={self.unit!r})"
 
-
-class Counter(_Instrument, api.Counter):
+class Counter(_NonNegative, _Synchronous, api.Counter):
     """Monotonic sums: negative, NaN and infinite amounts are dropped with a warning."""
 
-    def add(
-        self, amount: float, attributes: Attributes = None, context: Optional[Context] = None
-    ) -> None:
-        if not (type(amount) in _PLAIN and 0 <= amount < _INF) and not _finite_non_negative(amount):
-            _drop(self, amount, _NON_NEGATIVE)
-            return
-        self._deliver(amount, attributes, context)
+    add = _Synchronous._measure
 
 
-class UpDownCounter(_Instrument, api.UpDownCounter):
+class UpDownCounter(_Synchronous, api.UpDownCounter):
     """Sums that may go down."""
 
-    def add(
-        self, amount: float, attributes: Attributes = None, context: Optional[Context] = None
-    ) -> None:
-        if not (type(amount) in _PLAIN and -_INF < amount < _INF) and not _finite(amount):
-            _drop(self, amount, _FINITE)
-            return
-        self._deliver(amount, attributes, context)
+    add = _Synchronous._measure
 
 
-class Histogram(_Instrument, api.Histogram):
+class Histogram(_Synchronous, api.Histogram):
     """Distributions; ``explicit_bucket_boundaries_advisory`` seeds the default buckets."""
 
     def __init__(
@@ -125,25 +142,13 @@ class Histogram(_Instrument, api.Histogram):
         super().__init__(name, unit, description, scope=scope)
         self.explicit_bucket_boundaries_advisory = explicit_bucket_boundaries_advisory
 
-    def record(
-        self, amount: float, attributes: Attributes = None, context: Optional[Context] = None
-    ) -> None:
-        if not (type(amount) in _PLAIN and -_INF < amount < _INF) and not _finite(amount):
-            _drop(self, amount, _FINITE)
-            return
-        self._deliver(amount, attributes, context)
+    record = _Synchronous._measure
 
 
-class Gauge(_Instrument, api._Gauge):
+class Gauge(_Synchronous, api._Gauge):
     """Synchronous gauge: the last value set per attribute set."""
 
-    def set(
-        self, amount: float, attributes: Attributes = None, context: Optional[Context] = None
-    ) -> None:
-        if not (type(amount) in _PLAIN and -_INF < amount < _INF) and not _finite(amount):
-            _drop(self, amount, _FINITE)
-            return
-        self._deliver(amount, attributes, context)
+    set = _Synchronous._measure
 
 
 def _as_function(callback: Any) -> Callable[[CallbackOptions], Iterable[Observation]]:
@@ -165,8 +170,6 @@ class _Asynchronous(_Instrument):
     """Callbacks run at collection; a failing callback is logged and the others still report."""
 
     _asynchronous = True
-    _accepts = staticmethod(_finite)
-    _rule = _FINITE
 
     def __init__(
         self,
@@ -209,11 +212,8 @@ class _Asynchronous(_Instrument):
         return observed, 0
 
 
-class ObservableCounter(_Asynchronous, api.ObservableCounter):
+class ObservableCounter(_NonNegative, _Asynchronous, api.ObservableCounter):
     """Reports monotonic totals observed by callbacks."""
-
-    _accepts = staticmethod(_finite_non_negative)
-    _rule = _NON_NEGATIVE
 
 
 class ObservableUpDownCounter(_Asynchronous, api.ObservableUpDownCounter):

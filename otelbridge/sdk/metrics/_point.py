@@ -4,7 +4,7 @@ exactly, so exporters written against either SDK read both."""
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Dict, Optional, Sequence, Union
 
 from opentelemetry.util.types import Attributes
@@ -18,8 +18,39 @@ def _dumps(value: Any, indent: Optional[int]) -> str:
     return json.dumps(value, indent=indent)
 
 
+class _PointJson:
+    """``to_json`` of a data point: every field, nested dataclasses included (``asdict``)."""
+
+    def to_json(self, indent: Optional[int] = 4) -> str:
+        return _dumps(asdict(self), indent)  # type: ignore[call-overload]  # dataclasses only
+
+
+def _json_value(value: Any, indent: Optional[int]) -> Any:
+    """A container's field as the reference writes it: model objects, and lists of them,
+    through their own ``to_json``; any other value as it is."""
+    if hasattr(value, "to_json"):
+        return json.loads(value.to_json(indent=indent))
+    if isinstance(value, (list, tuple)) and value and hasattr(value[0], "to_json"):
+        return [json.loads(item.to_json(indent=indent)) for item in value]
+    return value
+
+
+class _ContainerJson:
+    """``to_json`` of the containers (metric data up to :class:`MetricsData`): their fields in
+    declaration order, each through :func:`_json_value`."""
+
+    def _json_fields(self, indent: Optional[int]) -> Dict[str, Any]:
+        return {
+            item.name: _json_value(getattr(self, item.name), indent)
+            for item in fields(self)  # type: ignore[arg-type]  # dataclasses only
+        }
+
+    def to_json(self, indent: Optional[int] = 4) -> str:
+        return _dumps(self._json_fields(indent), indent)
+
+
 @dataclass(frozen=True)
-class NumberDataPoint:
+class NumberDataPoint(_PointJson):
     """One value of a sum or gauge time series."""
 
     attributes: Attributes
@@ -28,12 +59,9 @@ class NumberDataPoint:
     value: Union[int, float]
     exemplars: Sequence[Any] = field(default_factory=list)
 
-    def to_json(self, indent: Optional[int] = 4) -> str:
-        return _dumps(asdict(self), indent)
-
 
 @dataclass(frozen=True)
-class HistogramDataPoint:
+class HistogramDataPoint(_PointJson):
     """One explicit-bucket histogram: ``bucket_counts`` has ``len(explicit_bounds) + 1`` entries."""
 
     attributes: Attributes
@@ -47,9 +75,6 @@ class HistogramDataPoint:
     max: float
     exemplars: Sequence[Any] = field(default_factory=list)
 
-    def to_json(self, indent: Optional[int] = 4) -> str:
-        return _dumps(asdict(self), indent)
-
 
 @dataclass(frozen=True)
 class Buckets:
@@ -60,7 +85,7 @@ class Buckets:
 
 
 @dataclass(frozen=True)
-class ExponentialHistogramDataPoint:
+class ExponentialHistogramDataPoint(_PointJson):
     """One base-2 exponential histogram; bucket ``i`` holds ``(base**i, base**(i+1)]`` with
     ``base = 2 ** 2 ** -scale``."""
 
@@ -78,9 +103,6 @@ class ExponentialHistogramDataPoint:
     max: float
     exemplars: Sequence[Any] = field(default_factory=list)
 
-    def to_json(self, indent: Optional[int] = 4) -> str:
-        return _dumps(asdict(self), indent)
-
 
 @dataclass(frozen=True)
 class QuantileValue:
@@ -91,7 +113,7 @@ class QuantileValue:
 
 
 @dataclass(frozen=True)
-class SummaryDataPoint:
+class SummaryDataPoint(_PointJson):
     """Count, sum and quantiles computed by the source (OpenTelemetry's SDKs produce none;
     bridged sources such as OpenCensus do)."""
 
@@ -102,79 +124,44 @@ class SummaryDataPoint:
     sum: Union[int, float]
     quantile_values: Sequence[QuantileValue] = field(default_factory=list)
 
-    def to_json(self, indent: Optional[int] = 4) -> str:
-        return _dumps(asdict(self), indent)
-
-
-def _points_json(points: Sequence[Any], indent: Optional[int]) -> Any:
-    return [json.loads(point.to_json(indent=indent)) for point in points]
-
 
 @dataclass(frozen=True)
-class Sum:
+class Sum(_ContainerJson):
     """Sums of measurements over a time window (monotonic for counters)."""
 
     data_points: Sequence[NumberDataPoint]
     aggregation_temporality: AggregationTemporality
     is_monotonic: bool
 
-    def to_json(self, indent: Optional[int] = 4) -> str:
-        body = {
-            "data_points": _points_json(self.data_points, indent),
-            "aggregation_temporality": self.aggregation_temporality,
-            "is_monotonic": self.is_monotonic,
-        }
-        return _dumps(body, indent)
-
 
 @dataclass(frozen=True)
-class Gauge:
+class Gauge(_ContainerJson):
     """The last value of each series."""
 
     data_points: Sequence[NumberDataPoint]
 
-    def to_json(self, indent: Optional[int] = 4) -> str:
-        return _dumps({"data_points": _points_json(self.data_points, indent)}, indent)
-
 
 @dataclass(frozen=True)
-class Histogram:
+class Histogram(_ContainerJson):
     """Explicit-bucket histograms."""
 
     data_points: Sequence[HistogramDataPoint]
     aggregation_temporality: AggregationTemporality
 
-    def to_json(self, indent: Optional[int] = 4) -> str:
-        body = {
-            "data_points": _points_json(self.data_points, indent),
-            "aggregation_temporality": self.aggregation_temporality,
-        }
-        return _dumps(body, indent)
-
 
 @dataclass(frozen=True)
-class ExponentialHistogram:
+class ExponentialHistogram(_ContainerJson):
     """Base-2 exponential histograms."""
 
     data_points: Sequence[ExponentialHistogramDataPoint]
     aggregation_temporality: AggregationTemporality
 
-    def to_json(self, indent: Optional[int] = 4) -> str:
-        body = {
-            "data_points": _points_json(self.data_points, indent),
-            "aggregation_temporality": self.aggregation_temporality,
-        }
-        return _dumps(body, indent)
-
 
 @dataclass(frozen=True)
-class Summary:
+class Summary(_ContainerJson):
     """Pre-computed quantile summaries (OTLP's legacy Summary point)."""
 
     data_points: Sequence[SummaryDataPoint]
-
-    def to_json(self, indent: Optional[int] = 4) -> str:
-        return _dumps({"data_points": _points_json(self.data_points, indent)}, indent)
 
 
 DataT = Union[Sum, Gauge, Histogram, ExponentialHistogram, Summary]
@@ -184,7 +171,7 @@ DataPointT = Union[
 
 
 @dataclass(frozen=True)
-class Metric:
+class Metric(_ContainerJson):
     """One metric stream: identity plus its data."""
 
     name: str
@@ -193,54 +180,31 @@ class Metric:
     data: DataT
 
     def to_json(self, indent: Optional[int] = 4) -> str:
-        body: Dict[str, Any] = {
-            "name": self.name,
-            "description": self.description or "",
-            "unit": self.unit or "",
-            "data": json.loads(self.data.to_json(indent=indent)),
-        }
+        body = self._json_fields(indent)
+        body.update(description=self.description or "", unit=self.unit or "")
         return _dumps(body, indent)
 
 
 @dataclass(frozen=True)
-class ScopeMetrics:
+class ScopeMetrics(_ContainerJson):
     """The metrics one instrumentation scope (meter) produced."""
 
     scope: InstrumentationScope
     metrics: Sequence[Metric]
     schema_url: str
 
-    def to_json(self, indent: Optional[int] = 4) -> str:
-        body = {
-            "scope": json.loads(self.scope.to_json(indent=indent)),
-            "metrics": _points_json(self.metrics, indent),
-            "schema_url": self.schema_url,
-        }
-        return _dumps(body, indent)
-
 
 @dataclass(frozen=True)
-class ResourceMetrics:
+class ResourceMetrics(_ContainerJson):
     """Every scope's metrics for one resource."""
 
     resource: Resource
     scope_metrics: Sequence[ScopeMetrics]
     schema_url: str
 
-    def to_json(self, indent: Optional[int] = 4) -> str:
-        body = {
-            "resource": json.loads(self.resource.to_json(indent=indent)),
-            "scope_metrics": _points_json(self.scope_metrics, indent),
-            "schema_url": self.schema_url,
-        }
-        return _dumps(body, indent)
-
 
 @dataclass(frozen=True)
-class MetricsData:
+class MetricsData(_ContainerJson):
     """What one collection produced: a list of :class:`ResourceMetrics`."""
 
     resource_metrics: Sequence[ResourceMetrics]
-
-    def to_json(self, indent: Optional[int] = 4) -> str:
-        return _dumps({"resource_metrics": _points_json(self.resource_metrics, indent)}, indent)

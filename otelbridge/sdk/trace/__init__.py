@@ -3,12 +3,15 @@
 The path of a span, file by file:
 
 1. ``_provider.py``: :class:`TracerProvider` owns one ``Pipeline`` (``_pipeline.py``): resource,
-   sampler, id generator, limits as plain ints, and the processors' bound ``on_start`` /
-   ``on_end`` hooks as tuples, rebuilt by ``Pipeline.set_processors`` whenever a processor is
-   added (``_processor.processors_of`` flattens the default multi-processor).
-2. ``_tracer.py``: ``Tracer.start_span`` reads the parent's span context, asks the sampler
-   (``sampling.py``; built-in samplers decide through ``Pipeline.fast_decide``), takes ids from
-   ``id_generator.py``, builds a :class:`Span` and calls each ``on_start`` hook.
+   sampler with its fast rules, id generator, limits as plain ints, and the processors' bound
+   ``on_start`` / ``on_end`` hooks as tuples (``_processor.hooks_of``, built again whenever a
+   processor is added; ``_processor.processors_of`` flattens the default multi-processor).
+   The pipeline imports only the leaf modules ``sampling.py`` and ``id_generator.py``: no import
+   loops back to it.
+2. ``_tracer.py``: ``Tracer.start_span`` reads the parent's span context (by the named positions
+   of ``_span_context.py``), decides by the sampler's rule for the parent's situation
+   (``sampling.py``: a constant or a call for built-in samplers, else ``should_sample``), draws
+   ids (``id_generator.py``), builds a :class:`Span` and calls each ``on_start`` hook.
 3. ``_span.py``: the live :class:`Span` collects attributes, events and links within the limits
    (``_limits.py``, ``otelbridge.sdk.util.attributes``); ``Span.end`` calls each ``on_end``
    hook with the span itself (no copy: a ``Span`` is a ``ReadableSpan``).

@@ -1,21 +1,28 @@
 """Per-provider state that tracers and spans read on every call, flattened for speed.
 
 A :class:`TracerProvider` owns one ``Pipeline`` and updates it in place when processors are
-added, so tracers and live spans always see the current processors without extra lookups.
+added (with the hooks ``_processor.hooks_of`` builds), so tracers and live spans always see the
+current processors without extra lookups. Of the trace SDK it imports only the leaf modules
+``sampling`` and ``id_generator``: tracers, spans and processors depend on it, never the other
+way.
 """
 
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence, Tuple
+from functools import partial
+from random import getrandbits
+from typing import TYPE_CHECKING, Any, Callable, Optional, Tuple
+
+from otelbridge.sdk.trace.id_generator import RandomIdGenerator
+from otelbridge.sdk.trace.sampling import fast_rules
 
 if TYPE_CHECKING:
     from otelbridge.sdk.resources import Resource
     from otelbridge.sdk.trace._limits import SpanLimits
-    from otelbridge.sdk.trace._processor import SpanProcessor
     from otelbridge.sdk.trace._self_metrics import SpanMetrics
     from otelbridge.sdk.trace.id_generator import IdGenerator
-    from otelbridge.sdk.trace.sampling import FastDecide, Sampler
+    from otelbridge.sdk.trace.sampling import Rules, Sampler
 
 _UNLIMITED = sys.maxsize
 
@@ -26,7 +33,9 @@ def _count(limit: Optional[int]) -> int:
 
 class Pipeline:
     __slots__ = (
-        "fast_decide",
+        "draw_span_id",
+        "draw_trace_id",
+        "fast_rules",
         "generate_span_id",
         "generate_trace_id",
         "max_attribute_length",
@@ -51,10 +60,17 @@ class Pipeline:
         limits: SpanLimits,
     ) -> None:
         self.resource = resource
-        self.sampler = sampler
-        self.fast_decide: Optional[FastDecide] = getattr(sampler, "_fast_decide", None)
+        self.set_sampler(sampler)
         self.generate_span_id = id_generator.generate_span_id
         self.generate_trace_id = id_generator.generate_trace_id
+        # The tracer's first try at an id: for our RandomIdGenerator one C call (no method
+        # frame), whose zero draw (once in 2**64) the tracer replaces by a generate_* call,
+        # which never returns zero; any other generator is asked directly.
+        self.draw_span_id: Callable[[], int] = self.generate_span_id
+        self.draw_trace_id: Callable[[], int] = self.generate_trace_id
+        if type(id_generator) is RandomIdGenerator:
+            self.draw_span_id = partial(getrandbits, 64)
+            self.draw_trace_id = partial(getrandbits, 128)
         # The W3C random-trace-id flag (0x02) for root spans; foreign generators from before
         # is_trace_id_random existed count as not random.
         is_random = getattr(id_generator, "is_trace_id_random", None)
@@ -67,15 +83,10 @@ class Pipeline:
         self.max_event_attributes = _count(limits.max_event_attributes)
         self.max_link_attributes = _count(limits.max_link_attributes)
         self.span_metrics: Optional[SpanMetrics] = None
+        #: The processors' hooks (``_processor.Hooks``), set by the provider.
         self.on_start: Tuple[Callable[..., Any], ...] = ()
         self.on_end: Tuple[Callable[[Any], Any], ...] = ()
 
-    def set_processors(self, processors: Sequence[SpanProcessor]) -> None:
-        """Cache the processors' bound hooks; processors whose ``on_start`` is the no-op base
-        implementation are not called at span start at all."""
-        from otelbridge.sdk.trace._processor import SpanProcessor
-
-        self.on_start = tuple(
-            p.on_start for p in processors if type(p).on_start is not SpanProcessor.on_start
-        )
-        self.on_end = tuple(p.on_end for p in processors)
+    def set_sampler(self, sampler: Sampler) -> None:
+        self.sampler = sampler
+        self.fast_rules: Optional[Rules] = fast_rules(sampler)

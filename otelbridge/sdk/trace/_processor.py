@@ -7,7 +7,7 @@ import concurrent.futures
 import logging
 import threading
 import time
-from typing import TYPE_CHECKING, Any, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Callable, List, NamedTuple, Optional, Tuple
 
 from opentelemetry.context import Context
 
@@ -107,6 +107,24 @@ class ConcurrentMultiSpanProcessor(SynchronousMultiSpanProcessor):
         ]
         done, pending = concurrent.futures.wait(futures, timeout_millis / 1000)
         return not pending and all(future.result() is True for future in done)
+
+
+class Hooks(NamedTuple):
+    """The processors' bound hooks, in order, as the pipeline calls them for every span."""
+
+    #: ``on_start`` of the processors that override it (the no-op base one is never called).
+    on_start: Tuple[Callable[[Span, Optional[Context]], None], ...]
+    on_end: Tuple[Callable[[ReadableSpan], None], ...]
+
+
+def hooks_of(active: SpanProcessor) -> Hooks:
+    """The hooks of the processors the provider's pipeline calls directly (see
+    :func:`processors_of`); built again whenever a processor is added."""
+    processors = processors_of(active)
+    return Hooks(
+        tuple(p.on_start for p in processors if type(p).on_start is not SpanProcessor.on_start),
+        tuple(p.on_end for p in processors),
+    )
 
 
 def processors_of(active: SpanProcessor) -> List[SpanProcessor]:

@@ -14,6 +14,7 @@ from otelbridge.sdk.trace._pipeline import Pipeline
 from otelbridge.sdk.trace._processor import (
     SpanProcessor,
     SynchronousMultiSpanProcessor,
+    hooks_of,
     processors_of,
 )
 from otelbridge.sdk.trace._self_metrics import span_metrics
@@ -64,7 +65,7 @@ class TracerProvider(trace_api.TracerProvider):
         self._pipeline = Pipeline(
             self._resource, self.sampler, self.id_generator, self._span_limits
         )
-        self._pipeline.set_processors(processors_of(self._active_span_processor))
+        self._set_hooks()
         self._pipeline.span_metrics = span_metrics(meter_provider)
         self._tracers: Dict[Tuple[Any, ...], Tracer] = {}
         self._disabled = sdk_disabled()
@@ -115,7 +116,12 @@ class TracerProvider(trace_api.TracerProvider):
         if not isinstance(self._active_span_processor, SynchronousMultiSpanProcessor):
             raise TypeError("add_span_processor needs the default active span processor")
         self._active_span_processor.add_span_processor(span_processor)
-        self._pipeline.set_processors(processors_of(self._active_span_processor))
+        self._set_hooks()
+
+    def _set_hooks(self) -> None:
+        """Point the pipeline at the current processors' hooks (one tuple each, swapped whole:
+        spans starting or ending meanwhile see either the old or the new processors)."""
+        self._pipeline.on_start, self._pipeline.on_end = hooks_of(self._active_span_processor)
 
     def _reconfigure(
         self,
@@ -132,15 +138,15 @@ class TracerProvider(trace_api.TracerProvider):
         if resource is not None:
             self._resource = self._pipeline.resource = resource
         if sampler is not None:
-            self.sampler = self._pipeline.sampler = sampler
-            self._pipeline.fast_decide = getattr(sampler, "_fast_decide", None)
+            self.sampler = sampler
+            self._pipeline.set_sampler(sampler)
         if span_processors is not None:
             previous = self._active_span_processor
             replacement = SynchronousMultiSpanProcessor()
             for processor in span_processors:
                 replacement.add_span_processor(processor)
             self._active_span_processor = replacement
-            self._pipeline.set_processors(processors_of(replacement))
+            self._set_hooks()
             previous.shutdown()
 
     def force_flush(self, timeout_millis: int = 30000) -> bool:

@@ -357,12 +357,13 @@ class Span(trace_api.Span, ReadableSpan):
     def set_attribute(self, key: str, value: Any) -> None:
         if self._end_time is not None:
             return _ended(self, "set_attribute")
+        pipeline = self._pipeline
         kind = type(value)
         if kind is str:
-            if len(value) > self._pipeline.max_attribute_length:
-                value = value[: self._pipeline.max_attribute_length]
+            if len(value) > pipeline.max_attribute_length:
+                value = value[: pipeline.max_attribute_length]
         elif kind is not int and kind is not float and kind is not bool:
-            value = clean_value(key, value, self._pipeline.max_attribute_length)
+            value = clean_value(key, value, pipeline.max_attribute_length)
             if value is INVALID:
                 return None
         if type(key) is not str or not key:
@@ -371,7 +372,7 @@ class Span(trace_api.Span, ReadableSpan):
         attributes = self._attributes
         if attributes is None:
             self._attributes = attributes = {}
-        if len(attributes) < self._pipeline.max_span_attributes or key in attributes:
+        if len(attributes) < pipeline.max_span_attributes or key in attributes:
             attributes[key] = value
         else:
             self._dropped_attributes += 1

@@ -22,8 +22,15 @@ from opentelemetry.trace.status import Status, StatusCode
 
 from otelbridge.sdk.trace._context import CONTEXT_VAR, SPAN_KEY, attach, current_span, detach
 from otelbridge.sdk.trace._span import Span
-from otelbridge.sdk.trace._span_context import IS_VALID, TRACE_FLAGS, TRACE_ID, TRACE_STATE
-from otelbridge.sdk.trace.sampling import Decision
+from otelbridge.sdk.trace._span_context import (
+    IS_REMOTE,
+    IS_VALID,
+    SAMPLED,
+    TRACE_FLAGS,
+    TRACE_ID,
+    TRACE_STATE,
+)
+from otelbridge.sdk.trace.sampling import NO_PARENT, Decision
 from otelbridge.sdk.util.instrumentation import InstrumentationScope
 
 if TYPE_CHECKING:
@@ -92,16 +99,21 @@ class Tracer(trace_api.Tracer):
             if not parent[IS_VALID]:  # type: ignore[index]  # span contexts are never None
                 parent = None
         if parent is None:
-            trace_id = pipeline.generate_trace_id()
+            trace_id = pipeline.draw_trace_id() or pipeline.generate_trace_id()
             trace_state = DEFAULT_TRACE_STATE
             random_flag = pipeline.random_trace_id
+            situation = NO_PARENT
         else:
             trace_id = parent[TRACE_ID]
             trace_state = parent[TRACE_STATE]
-            random_flag = parent[TRACE_FLAGS] & _RANDOM  # inherited, as the trace id is
-        decide = pipeline.fast_decide
-        if decide is not None:
-            decision = decide(parent, trace_id)
+            parent_flags = parent[TRACE_FLAGS]
+            random_flag = parent_flags & _RANDOM  # inherited, as the trace id is
+            # sampling.situation(parent), inlined
+            situation = 1 + 2 * parent[IS_REMOTE] + (parent_flags & SAMPLED)
+        rules = pipeline.fast_rules
+        if rules is not None:
+            rule = rules[situation]
+            decision = rule if isinstance(rule, Decision) else rule(parent, trace_id)
         else:
             result = pipeline.sampler.should_sample(
                 context, trace_id, name, kind, attributes, links
@@ -109,7 +121,7 @@ class Tracer(trace_api.Tracer):
             decision = result.decision
             attributes = result.attributes
             trace_state = result.trace_state or DEFAULT_TRACE_STATE
-        span_id = pipeline.generate_span_id()
+        span_id = pipeline.draw_span_id() or pipeline.generate_span_id()
         metrics = pipeline.span_metrics
         live = None if metrics is None else metrics.started(parent, decision)
         if decision is _DROP:
@@ -198,7 +210,7 @@ class CurrentSpan:
         detach(self._token)
         span = self._span
         # Same rules as opentelemetry.trace.use_span: Exception subclasses only.
-        if isinstance(exc, Exception) and span.is_recording():
+        if exc is not None and isinstance(exc, Exception) and span.is_recording():
             if self._args[_RECORD_EXCEPTION]:
                 span.record_exception(exc)
             if self._args[_SET_STATUS_ON_EXCEPTION]:

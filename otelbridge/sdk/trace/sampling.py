@@ -2,9 +2,12 @@
 (mirrors ``opentelemetry.sdk.trace.sampling``).
 
 The built-in samplers never change attributes or trace state, so besides the standard
-:meth:`Sampler.should_sample` they offer the tracer a allocation-free ``_fast_decide`` that takes
-the already-resolved parent span context. Subclasses that override ``should_sample`` lose it
-automatically and are always called through the standard method.
+:meth:`Sampler.should_sample` they offer the tracer ``_fast_rules``: one :data:`Rule` per
+:data:`Situation` of the new span (no parent, or a local/remote, sampled/not sampled parent),
+either the constant decision or an allocation-free ``(parent, trace_id) -> Decision`` function.
+``ParentBased`` composes its delegates' rules, so the default ``parentbased_always_on`` decides
+with one tuple index and no call. Subclasses that override ``should_sample`` (or ``_decide``)
+lose the fast form automatically and are always called through the standard method.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import abc
 import enum
 import os
 from types import MappingProxyType
-from typing import Any, Callable, Mapping, Optional, Sequence
+from typing import Any, Callable, Final, List, Mapping, Optional, Sequence, Tuple, Union
 
 from opentelemetry.context import Context
 from opentelemetry.trace import Link, SpanContext, SpanKind, get_current_span
@@ -23,6 +26,17 @@ from otelbridge.sdk.environment_variables import OTEL_TRACES_SAMPLER, OTEL_TRACE
 from otelbridge.sdk.util.entry_points import entry_points_in
 
 FastDecide = Callable[[Optional[SpanContext], int], "Decision"]
+#: What a built-in sampler decides in one situation: a constant, or a function to call.
+Rule = Union["Decision", FastDecide]
+#: A sampler's rules indexed by :data:`Situation` (see :func:`situation`).
+Rules = Tuple[Rule, Rule, Rule, Rule, Rule]
+
+# Situations of a new span, the index into Rules. For a parent: 1 + 2 * is_remote + sampled bit.
+NO_PARENT: Final = 0
+LOCAL_PARENT_NOT_SAMPLED: Final = 1
+LOCAL_PARENT_SAMPLED: Final = 2
+REMOTE_PARENT_NOT_SAMPLED: Final = 3
+REMOTE_PARENT_SAMPLED: Final = 4
 
 
 class Decision(enum.Enum):
@@ -83,14 +97,31 @@ def _valid_parent(parent_context: Optional[Context]) -> Optional[SpanContext]:
     return span_context if span_context.is_valid else None
 
 
+def situation(parent: Optional[SpanContext]) -> int:
+    """The :data:`Rules` index for a span with this (valid) parent span context (the tracer
+    computes the same inline)."""
+    if parent is None:
+        return NO_PARENT
+    return 1 + 2 * parent.is_remote + (parent.trace_flags & 0x01)
+
+
+def fast_rules(sampler: Sampler) -> Optional[Rules]:
+    """The sampler's fast form, or ``None`` when only ``should_sample`` may be called."""
+    return getattr(sampler, "_fast_rules", None)
+
+
 class _BuiltinSampler(Sampler):
     """A sampler whose decision depends only on the parent span context and the trace id."""
 
-    _fast_decide: Optional[FastDecide]
+    _fast_rules: Optional[Rules]
 
     def __init__(self) -> None:
         overridden = type(self).should_sample is not _BuiltinSampler.should_sample
-        self._fast_decide = None if overridden else self._decide
+        self._fast_rules = None if overridden else (self._rule(),) * 5
+
+    def _rule(self) -> Rule:
+        """The same rule in every situation: by default, a call of ``_decide``."""
+        return self._decide
 
     @abc.abstractmethod
     def _decide(self, parent: Optional[SpanContext], trace_id: int) -> Decision: ...
@@ -124,9 +155,18 @@ class StaticSampler(_BuiltinSampler):
     def _decide(self, parent: Optional[SpanContext], trace_id: int) -> Decision:
         return self._decision
 
+    def _rule(self) -> Rule:
+        if type(self)._decide is not StaticSampler._decide:
+            return self._decide
+        return self._decision
+
     def get_description(self) -> str:
         return "AlwaysOffSampler" if self._decision is Decision.DROP else "AlwaysOnSampler"
 
+
+# Bound once for the per-span paths (reading an Enum member from its class is a descriptor call).
+_DROP = Decision.DROP
+_RECORD_AND_SAMPLE = Decision.RECORD_AND_SAMPLE
 
 ALWAYS_OFF = StaticSampler(Decision.DROP)
 ALWAYS_ON = StaticSampler(Decision.RECORD_AND_SAMPLE)
@@ -160,8 +200,8 @@ class TraceIdRatioBased(_BuiltinSampler):
 
     def _decide(self, parent: Optional[SpanContext], trace_id: int) -> Decision:
         if trace_id & _TRACE_ID_LOW_BITS < self._bound:
-            return Decision.RECORD_AND_SAMPLE
-        return Decision.DROP
+            return _RECORD_AND_SAMPLE
+        return _DROP
 
     def get_description(self) -> str:
         return f"TraceIdRatioBased{{{self._rate}}}"
@@ -171,7 +211,7 @@ class ParentBased(Sampler):
     """Follows the parent's sampled flag, choosing one of five delegates: ``root`` without a
     parent, else by whether the parent is remote and sampled."""
 
-    _fast_decide: Optional[FastDecide]
+    _fast_rules: Optional[Rules]
 
     def __init__(
         self,
@@ -186,30 +226,31 @@ class ParentBased(Sampler):
         self._remote_parent_not_sampled = remote_parent_not_sampled
         self._local_parent_sampled = local_parent_sampled
         self._local_parent_not_sampled = local_parent_not_sampled
-        delegates = (
+        #: The delegate for each situation, in Rules order.
+        self._delegates = (
             root,
-            remote_parent_sampled,
-            remote_parent_not_sampled,
-            local_parent_sampled,
             local_parent_not_sampled,
+            local_parent_sampled,
+            remote_parent_not_sampled,
+            remote_parent_sampled,
         )
-        all_fast = all(getattr(d, "_fast_decide", None) is not None for d in delegates)
-        own = type(self).should_sample is ParentBased.should_sample
-        self._fast_decide = self._decide if all_fast and own else None
+        self._fast_rules = self._compose_rules()
+
+    def _compose_rules(self) -> Optional[Rules]:
+        """Each situation takes its delegate's rule for that same situation; no fast form when
+        a delegate has none or a subclass decides by itself."""
+        if type(self).should_sample is not ParentBased.should_sample:
+            return None
+        composed: List[Rule] = []
+        for index, delegate in enumerate(self._delegates):
+            rules = fast_rules(delegate)
+            if rules is None:
+                return None
+            composed.append(rules[index])
+        return tuple(composed)  # type: ignore[return-value]  # five: one per situation
 
     def _delegate(self, parent: Optional[SpanContext]) -> Sampler:
-        if parent is None:
-            return self._root
-        if parent.is_remote:
-            if parent.trace_flags.sampled:
-                return self._remote_parent_sampled
-            return self._remote_parent_not_sampled
-        if parent.trace_flags.sampled:
-            return self._local_parent_sampled
-        return self._local_parent_not_sampled
-
-    def _decide(self, parent: Optional[SpanContext], trace_id: int) -> Decision:
-        return self._delegate(parent)._fast_decide(parent, trace_id)  # type: ignore[attr-defined,no-any-return]
+        return self._delegates[situation(parent)]
 
     def should_sample(
         self,

@@ -13,6 +13,7 @@ from opentelemetry.trace.status import Status, StatusCode
 
 from otelbridge.sdk.trace import Span as SdkSpan
 from otelbridge.sdk.util.fork import renew_locks_after_fork
+from otelbridge.semconv import EXCEPTION_FIELDS
 from otelbridge.shims._values import attribute_value, attributes
 from otelbridge.shims.opentracing._context import (
     BAGGAGE_KEY,
@@ -47,11 +48,6 @@ renew_locks_after_fork(sys.modules[__name__], "_BAGGAGE_LOCK")
 _EVENT_FIELD = frozenset({"event"})
 _ERROR_FIELDS = frozenset({"event", "error.object"})
 # OpenTracing log fields that the exception semantic conventions rename.
-_EXCEPTION_FIELDS = {
-    "error.kind": "exception.type",
-    "message": "exception.message",
-    "stack": "exception.stacktrace",
-}
 
 
 def error_status(value: Any) -> Optional[Status]:
@@ -121,6 +117,13 @@ class SpanShim(opentracing.Span):
                 self._otel_span.set_status(status)
         elif key == "span.kind":
             self._set_kind(value)
+        tracer = self._tracer
+        names = None if tracer is None else tracer.attribute_names
+        if names is not None and key in names:
+            renamed = names[key]
+            if renamed is None:
+                return self
+            key = renamed
         self._otel_span.set_attribute(key, value)
         return self
 
@@ -150,7 +153,7 @@ class SpanShim(opentracing.Span):
             fields = attributes(key_values, _ERROR_FIELDS)
             self._otel_span.record_exception(error, attributes=fields, timestamp=time_ns)
             return
-        renamed = {_EXCEPTION_FIELDS.get(key, key): value for key, value in key_values.items()}
+        renamed = {EXCEPTION_FIELDS.get(key, key): value for key, value in key_values.items()}
         self._otel_span.add_event("exception", attributes(renamed, _ERROR_FIELDS), time_ns)
 
     def set_baggage_item(self, key: str, value: str) -> SpanShim:

@@ -103,7 +103,9 @@ class TracerShim(opentracing.Tracer):
     ``tracer_provider`` defaults to the global one (resolved lazily, so the shim may be created
     before the provider is configured). ``TEXT_MAP`` and ``HTTP_HEADERS`` use their own
     propagator when given, else the global propagator at the time of each call. ``BINARY`` uses
-    the encoding described in :mod:`otelbridge.shims.opentracing.binary`.
+    the encoding described in :mod:`otelbridge.shims.opentracing.binary`. ``attribute_names``
+    renames tags as they become attributes (``otelbridge.semconv.STABLE_NAMES``; a name mapped to
+    ``None`` is not recorded as an attribute); by default tags keep their names.
     """
 
     _scope_manager: ScopeManagerShim  # set by opentracing.Tracer.__init__
@@ -114,8 +116,10 @@ class TracerShim(opentracing.Tracer):
         *,
         text_map_propagator: Optional[TextMapPropagator] = None,
         http_headers_propagator: Optional[TextMapPropagator] = None,
+        attribute_names: Optional[Mapping[str, Optional[str]]] = None,
     ) -> None:
         super().__init__(ScopeManagerShim(self))
+        self.attribute_names = attribute_names
         provider = tracer_provider if tracer_provider is not None else trace.get_tracer_provider()
         self._provider = provider
         self._otel_tracer = provider.get_tracer(TRACER_NAME, __version__)
@@ -176,6 +180,13 @@ class TracerShim(opentracing.Tracer):
             kind = SPAN_KINDS.get(attrs.get("span.kind"), _INTERNAL)  # type: ignore[call-overload]
             if "error" in attrs:
                 status = error_status(attrs["error"])
+            names = self.attribute_names
+            if names is not None:
+                attrs = {
+                    new: value
+                    for key, value in attrs.items()
+                    if (new := names.get(key, key)) is not None
+                }
         otel_span = self._otel_tracer.start_span(
             operation_name or "",
             context,

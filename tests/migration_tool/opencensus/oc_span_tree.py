@@ -107,6 +107,7 @@ def _native_metrics(reader: Any) -> list[tuple[str, str, dict, Any]]:
 
 
 def _run(path: str) -> None:
+    sys.path.insert(0, os.path.dirname(os.path.abspath(path)))  # modules beside the program
     spec = importlib.util.spec_from_file_location("program", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

@@ -11,6 +11,7 @@ checked exactly against the outlines below (UNSET where OpenCensus never set a s
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 from pathlib import Path
 from typing import Callable
@@ -41,6 +42,7 @@ EXPECTED = {
           render kind=INTERNAL status=UNSET attrs={template='home.html'} events=[]
         """,
     "stats_app": "",
+    "shared_stats": "",
 }
 #: Metric streams, where a program records any.
 METRICS = {
@@ -53,9 +55,19 @@ METRICS = {
         latency_distribution histogram {method='POST'} (1, 20.0, [0, 1, 0, 0])
         response_bytes sum {} 450
         """,
+    # measures and views in one module, recorded with its tag key in another
+    "shared_stats": """
+        shop/latency histogram {route='/cart'} (2, 75.0, [1, 0, 1, 0])
+        shop/latency histogram {route='/pay'} (1, 20.0, [0, 1, 0, 0])
+        shop/queue gauge {} 4
+        shop/requests sum {route='/cart'} 2
+        shop/requests sum {route='/pay'} 1
+        """,
 }
 #: Programs the migration converts entirely: they run without the bridge.
-FULLY_MIGRATED = frozenset({"nested", "pairs", "stats_app"})
+FULLY_MIGRATED = frozenset({"nested", "pairs", "stats_app", "shared_stats"})
+#: A program's own modules, beside it in ``<name>_parts/``.
+PARTS = "{}_parts"
 
 
 def _sections(output: str) -> list[str]:
@@ -81,7 +93,10 @@ def _expected(table: dict, name: str) -> str:
 def migrated(
     tmp_path_factory: pytest.TempPathFactory, migrate_corpus: Callable[[Path, Path], Path]
 ) -> Path:
-    return migrate_corpus(CORPUS, tmp_path_factory.mktemp("migrated"))
+    target = tmp_path_factory.mktemp("migrated")
+    for parts in CORPUS.glob(PARTS.format("*")):  # migrated with the programs, as one project
+        shutil.copytree(parts, target / parts.name, ignore=shutil.ignore_patterns("__pycache__"))
+    return migrate_corpus(CORPUS, target)
 
 
 def test_every_program_has_an_expected_tree() -> None:
@@ -101,7 +116,8 @@ def test_migrated_program_traces_as_opencensus_did(
     name: str, migrated: Path, driver: Driver
 ) -> None:
     program = migrated / f"{name}.py"
-    fully = "opencensus" not in program.read_text()
+    modules = [program, *(migrated / PARTS.format(name)).glob("*.py")]
+    fully = not any("opencensus" in module.read_text() for module in modules)
     assert fully == (name in FULLY_MIGRATED)
     legacy, legacy_metrics = _sections(driver(DRIVER, "opencensus", CORPUS / f"{name}.py"))
     normalised, exact, metrics = _sections(driver(DRIVER, "native" if fully else "bridge", program))

@@ -404,6 +404,246 @@ CASES: dict[str, tuple[str, str]] = {
         FlaskInstrumentor().instrument_app(app)
         """,
     ),
+    "B3 propagator and module stats: one configure() with the propagator and the views": (
+        """
+        import flask
+        from opencensus.ext.flask.flask_middleware import FlaskMiddleware
+        from opencensus.stats import aggregation, measure, view
+        from opencensus.stats import stats as stats_module
+        from opencensus.tags import TagKey
+        from opencensus.trace.propagation.b3_format import B3FormatPropagator
+        from opencensus.trace.samplers import AlwaysOnSampler
+
+        ITEM = TagKey("item")
+        LOOKUPS = measure.MeasureInt("lookups", "stock lookups", "1")
+        LOOKUPS_VIEW = view.View("lookups_by_item", "stock lookups", [ITEM], LOOKUPS, aggregation.CountAggregation())
+        stats_module.stats.view_manager.register_view(LOOKUPS_VIEW)
+
+
+        def create_app():
+            app = flask.Flask(__name__)
+            FlaskMiddleware(app, sampler=AlwaysOnSampler(), propagator=B3FormatPropagator())
+            return app
+        """,
+        """
+        import flask
+        from opentelemetry import metrics
+        from opentelemetry.instrumentation.flask import FlaskInstrumentor
+        from otelbridge.sdk import configure
+        from otelbridge.sdk.metrics.view import SumAggregation, View
+
+        LOOKUPS = metrics.get_meter(__name__).create_counter("lookups", unit="1", description="stock lookups")
+        LOOKUPS_VIEW = View(instrument_name="lookups", name="lookups_by_item", description="stock lookups", attribute_keys={"item"}, aggregation=SumAggregation())
+        # TODO(otelbridge): this Tracer had no exporter (OpenCensus printed spans): OTEL_TRACES_EXPORTER now decides
+        # TODO(otelbridge): pip install opentelemetry-instrumentation-flask; settings in app.config['OPENCENSUS'] are not read any more
+        # TODO(otelbridge): the OpenCensus views of this module: a process calls configure() once, so merge these views into the application's configure() if it has another
+        configure(sampler="always_on", propagators="b3multi", views=[LOOKUPS_VIEW])
+
+
+        def create_app():
+            app = flask.Flask(__name__)
+            FlaskInstrumentor().instrument_app(app)
+            return app
+        """,
+    ),
+    "a set-up module: the Tracer's settings and the metrics exporter in one configure()": (
+        """
+        import os
+
+        from opencensus.ext.azure import metrics_exporter
+        from opencensus.ext.azure.trace_exporter import AzureExporter
+        from opencensus.stats import stats as stats_module
+        from opencensus.trace.samplers import AlwaysOnSampler
+        from opencensus.trace.tracer import Tracer
+
+        CONNECTION = os.environ["APPLICATIONINSIGHTS_CONNECTION_STRING"]
+        tracer = Tracer(exporter=AzureExporter(connection_string=CONNECTION), sampler=AlwaysOnSampler())
+        exporter = metrics_exporter.new_metrics_exporter(
+            connection_string=CONNECTION, export_interval=60, enable_standard_metrics=False
+        )
+        stats_module.stats.view_manager.register_exporter(exporter)
+        """,
+        """
+        import os
+        from azure.monitor.opentelemetry.exporter import AzureMonitorMetricExporter, AzureMonitorTraceExporter
+        from opentelemetry import trace
+        from otelbridge.sdk import configure
+        from otelbridge.sdk.metrics.export import PeriodicExportingMetricReader
+
+        CONNECTION = os.environ["APPLICATIONINSIGHTS_CONNECTION_STRING"]
+        tracer = trace.get_tracer(__name__)
+        # TODO(otelbridge): pip install azure-monitor-opentelemetry-exporter (the OpenTelemetry exporter that replaces this one)
+        configure(sampler="always_on", span_exporters=[AzureMonitorTraceExporter(connection_string=CONNECTION)], metric_readers=[PeriodicExportingMetricReader(AzureMonitorMetricExporter(connection_string=CONNECTION), export_interval_millis=60000)])
+        """,
+    ),
+    "message events and links become events and links; a timestamp other than now is kept": (
+        """
+        import datetime
+
+        from opencensus.trace import execution_context, link as link_module, time_event
+
+
+        def call(trace_id, span_id, size, sent_at):
+            tracer = execution_context.get_opencensus_tracer()
+            with tracer.span(name="call") as span:
+                span.add_message_event(time_event.MessageEvent(datetime.datetime.utcnow(), 7, type=time_event.Type.SENT, uncompressed_size_bytes=size))
+                span.add_link(link_module.Link(trace_id, span_id, link_module.Type.PARENT_LINKED_SPAN))
+
+
+        def late(sent_at):
+            with execution_context.get_opencensus_tracer().span(name="late") as span:
+                span.add_message_event(time_event.MessageEvent(sent_at, "m1"))
+        """,
+        f"""
+        import datetime
+
+        {KEPT}still used by code that stays on OpenCensus
+        from opencensus.trace import execution_context, time_event
+        from opentelemetry import trace
+
+
+        def call(trace_id, span_id, size, sent_at):
+            tracer = trace.get_tracer(__name__)
+            with tracer.start_as_current_span("call") as span:
+                span.add_event(str(7), {{"message.event.type": "SENT", "message.event.size.uncompressed": size}})
+                span.add_link(trace.SpanContext(int(trace_id, 16), int(span_id, 16), is_remote=True))
+
+
+        def late(sent_at):
+            {KEPT}'span' stays OpenCensus: its add_message_event() argument is not a literal OpenCensus value that maps
+            with execution_context.get_opencensus_tracer().span(name="late") as span:
+                {KEPT}'span' stays OpenCensus: its add_message_event() argument is not a literal OpenCensus value that maps
+                span.add_message_event(time_event.MessageEvent(sent_at, "m1"))
+        """,
+    ),
+    "the tracer's headers for an outgoing call: propagate.inject into a new carrier": (
+        """
+        import requests
+
+        from opencensus.trace import execution_context
+
+
+        def call(url):
+            tracer = execution_context.get_opencensus_tracer()
+            span = tracer.start_span()
+            span.name = url
+            try:
+                headers = tracer.propagator.to_headers(tracer.span_context)
+                return requests.get(url, headers=headers)
+            finally:
+                tracer.end_span()
+        """,
+        """
+        import requests
+        from opentelemetry import propagate, trace
+
+
+        def call(url):
+            tracer = trace.get_tracer(__name__)
+            with tracer.start_as_current_span(url) as span:
+                headers = {}
+                propagate.inject(headers)
+                return requests.get(url, headers=headers)
+        """,
+    ),
+    "OpenCensus' older module layout (before 0.2) maps as today's": (
+        """
+        from opencensus.trace.exporters import zipkin_exporter
+        from opencensus.trace.samplers import probability
+        from opencensus.trace.tracer import Tracer
+
+        tracer = Tracer(sampler=probability.ProbabilitySampler(rate=0.5), exporter=zipkin_exporter.ZipkinExporter())
+        """,
+        """
+        from opentelemetry import trace
+        from otelbridge.sdk import configure
+        from otelbridge.sdk.export.zipkin import ZipkinExporter
+
+        configure(sampler="parentbased_traceidratio", sampler_arg=0.5, span_exporters=[ZipkinExporter()])
+        tracer = trace.get_tracer(__name__)
+        """,
+    ),
+    "recordings in a loop, and with the tag map made first": (
+        """
+        import time
+
+        from opencensus.stats import aggregation, measure, view
+        from opencensus.stats import stats as stats_module
+        from opencensus.tags import tag_map as tag_map_module
+
+        recorder = stats_module.stats.stats_recorder
+        CARROTS = measure.MeasureInt("carrots", "number of carrots", "carrots")
+        CARROTS_VIEW = view.View("carrots_view", "number of carrots", ["kind"], CARROTS, aggregation.SumAggregation())
+        stats_module.stats.view_manager.register_view(CARROTS_VIEW)
+
+
+        def every_second(count):
+            mmap = recorder.new_measurement_map()
+            tmap = tag_map_module.TagMap()
+            for _ in range(count):
+                mmap.measure_int_put(CARROTS, 1000)
+                mmap.record(tmap)
+                time.sleep(1)
+
+
+        def tagged(kind, carrots):
+            tmap = tag_map_module.TagMap()
+            tmap.insert("kind", kind)
+            mmap = recorder.new_measurement_map()
+            mmap.measure_int_put(CARROTS, carrots)
+            mmap.record(tmap)
+        """,
+        """
+        import time
+        from opentelemetry import metrics
+        from otelbridge.sdk import configure
+        from otelbridge.sdk.metrics.view import SumAggregation, View
+
+        CARROTS = metrics.get_meter(__name__).create_counter("carrots", unit="carrots", description="number of carrots")
+        CARROTS_VIEW = View(instrument_name="carrots", name="carrots_view", description="number of carrots", attribute_keys={"kind"}, aggregation=SumAggregation())
+        # TODO(otelbridge): the OpenCensus views of this module: a process calls configure() once, so merge these views into the application's configure() if it has another
+        configure(views=[CARROTS_VIEW])
+
+
+        def every_second(count):
+            for _ in range(count):
+                CARROTS.add(1000)
+                time.sleep(1)
+
+
+        def tagged(kind, carrots):
+            CARROTS.add(carrots, {"kind": kind})
+        """,
+    ),
+    "views that only repeat their instrument (name, description, buckets, keys) are not written": (
+        """
+        from opencensus.stats import aggregation, measure, view
+        from opencensus.stats import stats as stats_module
+        from opencensus.tags import TagKey, TagMap, TagValue
+
+        ITEM = TagKey("item")
+        LEVEL = measure.MeasureInt("stock_level", "units in stock", "1")
+        LEVEL_VIEW = view.View("stock_level", "units in stock", [ITEM], LEVEL, aggregation.DistributionAggregation([1.0, 5.0]))
+        stats_module.stats.view_manager.register_view(LEVEL_VIEW)
+
+
+        def looked_up(item, units):
+            mmap = stats_module.stats.stats_recorder.new_measurement_map()
+            mmap.measure_int_put(LEVEL, units)
+            tags = TagMap()
+            tags.insert(ITEM, TagValue(item))
+            mmap.record(tags)
+        """,
+        """
+        from opentelemetry import metrics
+
+        LEVEL = metrics.get_meter(__name__).create_histogram("stock_level", unit="1", description="units in stock", explicit_bucket_boundaries_advisory=[1.0, 5.0])
+
+
+        def looked_up(item, units):
+            LEVEL.record(units, {"item": item})
+        """,
+    ),
     "what has no equivalent is marked with the nearest OpenTelemetry route": (
         """
         import logging
@@ -420,7 +660,7 @@ CASES: dict[str, tuple[str, str]] = {
         logging.getLogger().addHandler(AzureLogHandler(connection_string="InstrumentationKey=0"))
         """,
     ),
-    "stats registered in a set-up function: configure() at module level, exporter kept": (
+    "stats registered in a set-up function: configure() at module level, with the Azure exporter as a reader": (
         """
         from opencensus.ext.azure import metrics_exporter
         from opencensus.stats import aggregation as aggregation_module
@@ -449,32 +689,22 @@ CASES: dict[str, tuple[str, str]] = {
             mmap.measure_int_put(CARROTS_MEASURE, 1000)
             mmap.record(tmap)
         """,
-        f"""
-        {KEPT}still used by code that stays on OpenCensus
-        from opencensus.ext.azure import metrics_exporter
-        {KEPT}still used by code that stays on OpenCensus
-        from opencensus.stats import stats as stats_module
+        """
+        from azure.monitor.opentelemetry.exporter import AzureMonitorMetricExporter
         from opentelemetry import metrics
         from otelbridge.sdk import configure
+        from otelbridge.sdk.metrics.export import PeriodicExportingMetricReader
         from otelbridge.sdk.metrics.view import SumAggregation, View
 
-        {KEPT}opencensus.stats.stats.stats has no automatic OpenTelemetry mapping
-        stats = stats_module.stats
-        {KEPT}'stats' holds an OpenCensus object
-        view_manager = stats.view_manager
-
-        CARROTS_MEASURE = metrics.get_meter(__name__).create_counter("carrots", description="number of carrots")
+        CARROTS_MEASURE = metrics.get_meter(__name__).create_counter("carrots", unit="carrots", description="number of carrots")
         CARROTS_VIEW = View(instrument_name="carrots", name="carrots_view", description="number of carrots", attribute_keys=set(), aggregation=SumAggregation())
         # TODO(otelbridge): the OpenCensus views of this module: a process calls configure() once, so merge these views into the application's configure() if it has another
-        configure(views=[CARROTS_VIEW])
+        # TODO(otelbridge): OpenCensus' standard metrics (processor time, memory, request rate) are not sent any more: azure-monitor-opentelemetry's configure_azure_monitor() sends them
+        # TODO(otelbridge): pip install azure-monitor-opentelemetry-exporter (the OpenTelemetry exporter that replaces this one)
+        configure(views=[CARROTS_VIEW], metric_readers=[PeriodicExportingMetricReader(AzureMonitorMetricExporter(connection_string='InstrumentationKey=00000000-0000-0000-0000-000000000000'), export_interval_millis=15000)])
 
 
         def main():
-            # Enable metrics
-            {KEPT}opencensus.ext.azure.metrics_exporter.new_metrics_exporter has no automatic mapping; use configure(metric_readers=[PeriodicExportingMetricReader(AzureMonitorMetricExporter(...))])
-            exporter = metrics_exporter.new_metrics_exporter(connection_string='InstrumentationKey=00000000-0000-0000-0000-000000000000')
-            {KEPT}'exporter' holds an OpenCensus object
-            view_manager.register_exporter(exporter)
             CARROTS_MEASURE.add(1)
         """,
     ),

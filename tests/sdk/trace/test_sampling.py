@@ -188,3 +188,27 @@ def test_bad_env_sampler_falls_back_in_provider(monkeypatch, caplog) -> None:
     monkeypatch.setenv("OTEL_TRACES_SAMPLER", "bogus")
     assert TracerProvider(shutdown_on_exit=False).sampler is DEFAULT_ON
     assert any("OTEL_TRACES_SAMPLER='bogus'" in r.getMessage() for r in caplog.records)
+
+
+def test_fast_decisions_agree_with_should_sample_in_every_situation() -> None:
+    """The tracer decides built-in samplers through their composed fast rules; those must say
+    what ``should_sample`` says, nested ParentBased and overridden ``_decide`` included."""
+
+    class OddTraceIdsDropped(StaticSampler):
+        def _decide(self, parent, trace_id):
+            return Decision.DROP if trace_id % 2 else Decision.RECORD_AND_SAMPLE
+
+    samplers = [
+        DEFAULT_ON,
+        ParentBased(ParentBased(ALWAYS_OFF), local_parent_sampled=TraceIdRatioBased(0.5)),
+        ParentBased(OddTraceIdsDropped(Decision.RECORD_AND_SAMPLE)),
+        OddTraceIdsDropped(Decision.DROP),
+    ]
+    contexts = [None] + [parent_ctx(r, s) for r in (True, False) for s in (True, False)]
+    for sampler in samplers:
+        tracer = TracerProvider(sampler=sampler, shutdown_on_exit=False).get_tracer("t")
+        for context in contexts:
+            for _ in range(20):
+                span_context = tracer.start_span("op", context=context).get_span_context()
+                expected = sampler.should_sample(context, span_context.trace_id, "op")
+                assert span_context.trace_flags.sampled == expected.decision.is_sampled()

@@ -42,6 +42,10 @@ class SpanExporter:
         return True
 
 
+#: Bound once: reading an Enum member from its class is a descriptor call (per exported span).
+_SUCCESS = SpanExportResult.SUCCESS
+
+
 class ExportsSpans(Protocol):
     """What processors need of an exporter: ours (:class:`SpanExporter`) or any other with the
     same methods, such as opentelemetry-python's."""
@@ -101,6 +105,6 @@ def deliver_safely(
             detach(token)
     # Identity first: Enum's ``name`` is a property, and this runs once per exported span under
     # SimpleSpanProcessor; the name compare accepts foreign result enums (opentelemetry-sdk's).
-    if result is SpanExportResult.SUCCESS or getattr(result, "name", None) == "SUCCESS":
+    if result is _SUCCESS or getattr(result, "name", None) == "SUCCESS":
         return DELIVERED
     return Delivery(ok=False, error="exporter reported failure")

@@ -15,6 +15,7 @@ directly, skipping the generic accessors on the hot path.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, Callable
 
 from opencensus.trace import execution_context
@@ -48,12 +49,8 @@ else:  # another OTEL_PYTHON_CONTEXT: its public functions (the token is not nee
 _span_slot = execution_context._current_span_slot
 _span_var = getattr(_span_slot, "contextvar", None)
 if _span_var is not None:
-    _get = _span_var.get
-
-    def get_oc_span() -> Any:
-        """The span in OpenCensus' execution context, or None."""
-        return _get(None)
-
+    #: The span in OpenCensus' execution context, or None (a C-level call, no Python frame).
+    get_oc_span: Callable[[], Any] = partial(_span_var.get, None)
     set_oc_span: Callable[[Any], Any] = _span_var.set
 else:  # opencensus-ext-gevent swaps in thread-local slots
     get_oc_span = _span_slot.get

@@ -58,13 +58,16 @@ _LINK_TYPES = {
     oc_link.Type.PARENT_LINKED_SPAN: "PARENT_LINKED_SPAN",
 }
 _STATUS_OK = Status(StatusCode.OK)
+# Enum members bound once: reading one from its class costs a descriptor call each time.
+_INTERNAL = SpanKind.INTERNAL
+_ERROR = StatusCode.ERROR
 _ISO_FORMATS = ("%Y-%m-%dT%H:%M:%S.%fZ", "%Y-%m-%dT%H:%M:%SZ")
 
 
 def otel_kind(kind: Any) -> SpanKind:
     """OpenCensus ``SpanKind`` (0 unspecified, 1 server, 2 client) as OpenTelemetry's; unspecified
     and unknown values are INTERNAL."""
-    return _KINDS.get(kind, SpanKind.INTERNAL)
+    return _KINDS.get(kind, _INTERNAL)
 
 
 def otel_status(status: Any) -> Status:
@@ -73,7 +76,7 @@ def otel_status(status: Any) -> Status:
     if status.canonical_code == 0:
         return _STATUS_OK
     description = status.description
-    return Status(StatusCode.ERROR, None if description is None else str(description))
+    return Status(_ERROR, None if description is None else str(description))
 
 
 def timestamp_ns(value: Any) -> Optional[int]:

@@ -88,14 +88,14 @@ class ContextTracer:
         try:
             current = get_current()
             oc_parent = get_oc_span()
-            if oc_parent is not None and type(oc_parent) is not SpanShim:
-                oc_parent = None  # a span of OpenCensus itself, made before install
-            if oc_parent is not None and current.get(OC_SPAN_KEY) is not oc_parent:
-                parent_context: Optional[Context] = set_span_in_context(oc_parent._otel_span)
-            elif oc_parent is None and self._remote_context is not None:
+            parent_context: Optional[Context] = None  # the current OpenTelemetry span's
+            if oc_parent is None:
                 parent_context = self._remote_context
-            else:
-                parent_context = None
+            elif type(oc_parent) is not SpanShim:
+                oc_parent = None  # a span of OpenCensus itself, made before install
+                parent_context = self._remote_context
+            elif current.get(OC_SPAN_KEY) is not oc_parent:  # code set it in execution_context
+                parent_context = set_span_in_context(oc_parent._otel_span)
             if self._sampled:
                 otel = self.otel_tracer.start_span(name, parent_context)
             else:
@@ -138,14 +138,17 @@ class ContextTracer:
                 spans.pop()
             elif span in spans:
                 spans.remove(span)
-            span.finish()
-            # Put back the OpenTelemetry context the span replaced, if it is still current.
+            # Put back the OpenTelemetry context the span replaced, if it is still current, and
+            # the parent in OpenCensus' slot; then end (and so export) the span, as OpenCensus
+            # exports after restoring the parent. Exporting from the parent's context also lets
+            # the SDK reuse its suppressed export context, derived once per parent context.
             context = span._context
             if context is not None:
                 if get_current() is context:
                     replace_current(span._previous)  # type: ignore[arg-type]
                 span._context = span._previous = None
             set_oc_span(span.parent_span)
+            span.finish()
         except Exception:
             report("end_span")
         return span

@@ -1,0 +1,187 @@
+"""OpenTracing framework integrations → ``opentelemetry-instrumentation-*`` instrumentors.
+
+A set-up statement such as ``FlaskTracing(tracer, True, app)`` or ``redis_opentracing.
+init_tracing(tracer)`` becomes the instrumentor call (``FlaskInstrumentor().instrument_app(app)``,
+``RedisInstrumentor().instrument()``) under a note naming the package to install; the note is in
+the report and on stderr too. The tracer argument goes: instrumentors record through the global
+provider ``configure()`` installs. Set-ups whose options have no instrumentor equivalent, or whose
+object is used afterwards (``@tracing.trace()``), stay as they are, marked with what replaces them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Union
+
+import libcst as cst
+
+from otelbridge.migration_tool.findings import TODO_PREFIX, Finding
+from otelbridge.migration_tool.transforms.arguments import Review
+from otelbridge.migration_tool.transforms.base import arg, literal
+from otelbridge.migration_tool.transforms.statements import StatementAware
+
+RULE = "integration"
+
+
+@dataclass(frozen=True)
+class Instrumentor:
+    """What replaces one OpenTracing integration's set-up call."""
+
+    package: str
+    module: str
+    cls: str
+    #: the set-up's application argument (keyword, position): ``instrument_app(app)``
+    app: Optional[tuple[str, int]] = None
+    #: keyword arguments the instrumentor has no equivalent for (their behaviour would be lost)
+    unmapped: frozenset[str] = frozenset()
+    #: why the set-up cannot be replaced automatically, and how to replace it by hand
+    by_hand: str = ""
+
+
+_FLASK = Instrumentor(
+    "opentelemetry-instrumentation-flask",
+    "opentelemetry.instrumentation.flask",
+    "FlaskInstrumentor",
+    app=("app", 2),
+    unmapped=frozenset({"traced_attributes", "start_span_cb"}),
+)
+_GRPC = Instrumentor(
+    "opentelemetry-instrumentation-grpc",
+    "opentelemetry.instrumentation.grpc",
+    "GrpcInstrumentorClient",
+    by_hand="use opentelemetry.instrumentation.grpc's client_interceptor() / server_interceptor() "
+    "with grpc.intercept_channel() / grpc.server(interceptors=[...]), or "
+    "GrpcInstrumentorClient().instrument() and GrpcInstrumentorServer().instrument()",
+)
+_DJANGO = Instrumentor(
+    "opentelemetry-instrumentation-django",
+    "opentelemetry.instrumentation.django",
+    "DjangoInstrumentor",
+    by_hand="remove OPENTRACING_TRACING and django_opentracing's middleware from the settings and "
+    "call DjangoInstrumentor().instrument() before the application loads",
+)
+_PATCHES = Instrumentor(
+    "opentelemetry-instrumentation-requests",
+    "opentelemetry.instrumentation.requests",
+    "RequestsInstrumentor",
+    by_hand="call the instrumentor of each library the patches covered: RequestsInstrumentor, "
+    "URLLibInstrumentor, SQLAlchemyInstrumentor, RedisInstrumentor, Psycopg2Instrumentor, "
+    "MySQLInstrumentor, TornadoInstrumentor (opentelemetry-instrumentation-<library>)",
+)
+
+
+def _instrument(package: str, cls: str) -> Instrumentor:
+    return Instrumentor(package, "opentelemetry.instrumentation." + package.rsplit("-", 1)[1], cls)
+
+
+#: Qualified name of an OpenTracing integration's set-up → what replaces it.
+SETUPS: dict[str, Instrumentor] = {
+    "flask_opentracing.FlaskTracing": _FLASK,
+    "flask_opentracing.FlaskTracer": _FLASK,
+    "flask_opentracing.tracing.FlaskTracing": _FLASK,
+    "redis_opentracing.init_tracing": _instrument(
+        "opentelemetry-instrumentation-redis", "RedisInstrumentor"
+    ),
+    "sqlalchemy_opentracing.init_tracing": _instrument(
+        "opentelemetry-instrumentation-sqlalchemy", "SQLAlchemyInstrumentor"
+    ),
+    "tornado_opentracing.init_tracing": _instrument(
+        "opentelemetry-instrumentation-tornado", "TornadoInstrumentor"
+    ),
+    "elasticsearch_opentracing.init_tracing": _instrument(
+        "opentelemetry-instrumentation-elasticsearch", "ElasticsearchInstrumentor"
+    ),
+    "grpc_opentracing.open_tracing_client_interceptor": _GRPC,
+    "grpc_opentracing.open_tracing_server_interceptor": _GRPC,
+    "django_opentracing.DjangoTracing": _DJANGO,
+    "django_opentracing.DjangoTracer": _DJANGO,
+    "requests_opentracing.SessionTracing": Instrumentor(
+        "opentelemetry-instrumentation-requests",
+        "opentelemetry.instrumentation.requests",
+        "RequestsInstrumentor",
+        by_hand="use a plain requests.Session() and call RequestsInstrumentor().instrument()",
+    ),
+    "opentracing_instrumentation.client_hooks.install_all_patches": _PATCHES,
+    "opentracing_instrumentation.client_hooks.install_patches": _PATCHES,
+}
+_Statement = Union[cst.SimpleStatementLine, cst.FlattenSentinel[cst.SimpleStatementLine]]
+
+
+class FrameworkIntegrations(StatementAware):
+    DESCRIPTION = "OpenTracing framework integrations to opentelemetry-instrumentation-*."
+
+    def _found(self, call: cst.Call) -> Optional[Instrumentor]:
+        return next(
+            (SETUPS[name] for name in self.model.qualified_names(call.func) if name in SETUPS),
+            None,
+        )
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> cst.SimpleStatementLine:
+        small = original_node.body[0] if len(original_node.body) == 1 else None
+        call = getattr(small, "value", None)
+        if not isinstance(call, cst.Call) or not isinstance(small, (cst.Expr, cst.Assign)):
+            return updated_node
+        found = self._found(call)
+        if found is None:
+            return updated_node
+        try:
+            if found.by_hand:
+                raise Review(f"{found.by_hand} (pip install {found.package})")
+            if isinstance(small, cst.Assign) and not self._unread(small):
+                raise Review(
+                    f"the integration object is used after its set-up: replace it by "
+                    f"{found.cls} (pip install {found.package})"
+                )
+            replacement = self._replacement(call, found)
+        except Review as review:
+            self.flag(call, RULE, str(review))
+            return updated_node
+        self.rewrote()
+        note = f"pip install {found.package} ({found.cls} replaces the OpenTracing integration)"
+        self.state.findings.append(Finding(RULE + "-note", note, *self.state.position(call)))
+        comment = cst.EmptyLine(indent=True, comment=cst.Comment(TODO_PREFIX + note))
+        return updated_node.with_changes(
+            body=[cst.Expr(replacement)],
+            leading_lines=[*updated_node.leading_lines, comment],
+        )
+
+    def _replacement(self, call: cst.Call, found: Instrumentor) -> cst.BaseExpression:
+        if any(item.star for item in call.args):
+            raise Review("integration set-up with *args/**kwargs: replace it by hand")
+        lost = sorted(
+            item.keyword.value
+            for item in call.args
+            if item.keyword is not None and item.keyword.value in found.unmapped
+        )
+        if lost:
+            raise Review(
+                f"{', '.join(lost)}= has no {found.cls} equivalent: use its request_hook "
+                f"(pip install {found.package})"
+            )
+        local = self.otel(call, found.module, found.cls)
+        if found.app is None:
+            return cst.parse_expression(f"{local}().instrument()")
+        app = arg(call, *found.app)
+        every = arg(call, "trace_all_requests", 1)
+        if app is None:
+            raise Review(
+                f"integration set up without the application: call "
+                f"{found.cls}().instrument_app(app) (pip install {found.package})"
+            )
+        if every is not None and literal(every.value) is not True:
+            raise Review(
+                "only decorated views were traced (trace_all_requests is not True): "
+                f"{found.cls} traces every request"
+            )
+        template = cst.parse_expression(f"{local}().instrument_app(APP)")
+        assert isinstance(template, cst.Call)
+        return template.with_changes(args=[cst.Arg(app.value)])
+
+    def _unread(self, assign: cst.Assign) -> bool:
+        target = assign.targets[0].target if len(assign.targets) == 1 else None
+        if not isinstance(target, cst.Name):
+            return False
+        assignment = self.model.assignment_of(target)
+        return assignment is not None and not assignment.references

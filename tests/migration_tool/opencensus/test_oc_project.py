@@ -1,0 +1,115 @@
+"""OpenCensus stats shared between the modules of a project (``opencensus/project.py``): the
+modules that define and record a measure convert together or stay OpenCensus together."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from otelbridge.cli import main
+
+MEASURES = """
+    from opencensus.stats import aggregation, measure, view
+    from opencensus.stats import stats as stats_module
+    from opencensus.tags import TagKey
+
+    KIND = TagKey("kind")
+    JOBS = measure.MeasureInt("jobs", "jobs done", "1")
+    JOBS_VIEW = view.View("jobs", "jobs done", [KIND], JOBS, aggregation.SumAggregation())
+    stats_module.stats.view_manager.register_view(JOBS_VIEW)
+    """
+RECORDS = """
+    from opencensus.stats import stats as stats_module
+    from opencensus.tags import TagMap, TagValue
+
+    from app.measures import JOBS, KIND
+
+
+    def done(kind, count):
+        mmap = stats_module.stats.stats_recorder.new_measurement_map()
+        mmap.measure_int_put(JOBS, count)
+        tags = TagMap()
+        tags.insert(KIND, TagValue(kind))
+        mmap.record(tags)
+    """
+#: ``record()`` with the context's tags: OpenTelemetry has no context tags.
+CONTEXT_TAGS = """
+    from opencensus.stats import stats as stats_module
+
+    from app.measures import JOBS
+
+
+    def done_in_context(count):
+        mmap = stats_module.stats.stats_recorder.new_measurement_map()
+        mmap.measure_int_put(JOBS, count)
+        mmap.record()
+    """
+
+
+def _project(root: Path, files: dict[str, str]) -> Path:
+    (root / "app").mkdir()
+    (root / "app" / "__init__.py").write_text("")
+    for name, text in files.items():
+        (root / "app" / name).write_text(textwrap.dedent(text).lstrip("\n"))
+    assert main(["migrate", "--write", "--jobs", "1", str(root)]) == 1
+    assert main(["migrate", "--check", "--jobs", "1", str(root)]) in (0, 1)
+    return root / "app"
+
+
+def test_a_measure_recorded_in_another_module_converts_with_it(tmp_path: Path) -> None:
+    app = _project(tmp_path, {"measures.py": MEASURES, "records.py": RECORDS})
+    measures, records = (app / "measures.py").read_text(), (app / "records.py").read_text()
+    assert "opencensus" not in measures + records
+    assert 'JOBS = metrics.get_meter(__name__).create_counter("jobs"' in measures
+    assert 'KIND = "kind"' in measures  # imported elsewhere: the key's name stays importable
+    assert 'JOBS.add(count, {"kind": kind})' in records
+
+
+def test_one_module_that_cannot_convert_keeps_every_module_sharing_the_measure(
+    tmp_path: Path,
+) -> None:
+    app = _project(
+        tmp_path, {"measures.py": MEASURES, "records.py": RECORDS, "context.py": CONTEXT_TAGS}
+    )
+    for name in ("measures.py", "records.py", "context.py"):
+        text = (app / name).read_text()
+        assert "measure.MeasureInt(" in text or "measure_int_put(JOBS" in text, name
+    measures = (app / "measures.py").read_text()
+    assert (
+        "it shares measures with app.context, whose stats stay OpenCensus: record() with "
+        "context tags" in measures
+    )
+
+
+#: Hands the measure on: the helper's ``measure_int_put`` would meet an instrument.
+PASSES_ON = """
+    from app.helpers import record
+    from app.measures import JOBS
+
+
+    def done(count):
+        record(JOBS, count)
+    """
+
+
+def test_a_measure_handed_on_to_other_code_keeps_its_module_on_opencensus(tmp_path: Path) -> None:
+    app = _project(tmp_path, {"measures.py": MEASURES, "passes.py": PASSES_ON})
+    measures = (app / "measures.py").read_text()
+    assert "measure.MeasureInt(" in measures
+    assert (
+        "it shares measures with app.passes, whose stats stay OpenCensus: measure 'JOBS' is "
+        "used elsewhere" in measures
+    )
+
+
+def test_a_name_bound_by_python_itself_has_no_known_value() -> None:
+    """Reading another module's stats follows names to their bindings; a builtin has none."""
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper, ScopeProvider
+
+    from otelbridge.migration_tool.opencensus.analysis import bound_values
+
+    wrapper = MetadataWrapper(cst.parse_module("print(len)\n"))
+    scopes = wrapper.resolve(ScopeProvider)
+    names = [n for n in scopes if isinstance(n, cst.Name) and n.value == "len"]
+    assert names and bound_values(scopes, {}, names[0]) == []
