@@ -200,3 +200,32 @@ def test_a_test_double_given_to_a_converted_parameter_is_marked(tmp_path: Path) 
     test = (project / "test_lib.py").read_text()
     assert "given where the migrated code takes an OpenTelemetry tracer" in test
     assert 'span = trace.get_tracer(__name__).start_span("y")' in test
+
+
+def test_a_private_attribute_set_on_handed_objects_flows_between_handlers(tmp_path: Path) -> None:
+    """``context._span = span`` in one event handler, ``getattr(context, "_span", None)`` in
+    another (both handlers called by a framework, so their parameters are unknown): one symbol,
+    converted on both sides."""
+    project = copy(
+        tmp_path,
+        {
+            "hooks.py": """
+                import opentracing
+                def before(conn, context):
+                    span = opentracing.global_tracer().start_span("query")
+                    span.set_tag("component", "sql")
+                    context._span = span
+                def after(conn, context):
+                    span = getattr(context, "_span", None)
+                    if span is not None:
+                        span.finish()
+                def register(engine):
+                    engine.listen("before", before)
+                    engine.listen("after", after)
+            """,
+        },
+    )
+    main(["migrate", "--write", "--jobs", "1", str(project)])
+    code = (project / "hooks.py").read_text()
+    assert "context._span = span" in code and "span.end()" in code
+    assert "opentracing" not in code and "TODO(otelbridge)" not in code

@@ -191,9 +191,8 @@ class _Reader(ast.NodeVisitor):
         if isinstance(target, ast.Name):
             if self.stack and target.id in self.stack[-1].declared_global:
                 self.m.globals.setdefault(target.id, [])
-                self.m.global_sets.setdefault(target.id, []).append(
-                    (value, self.stack[-1].qualname)
-                )
+                sets = self.m.global_sets.setdefault(target.id, [])
+                sets.append((value, self.stack[-1].qualname))
                 return
             table = self.stack[-1].locals if self.stack else self.m.globals
             table.setdefault(target.id, []).append(value)
@@ -371,6 +370,8 @@ class ProjectIndex:
         self.from_usage: set[tuple] = set()
         #: paths of the modules with symbols of a legacy kind (:meth:`holds_kinds`)
         self._holding: Optional[set[str]] = None
+        #: project objects given to a parameter of a legacy kind: (path, qualname, expr) -> kind
+        self._doubles: dict[tuple[str, Optional[str], Expr], str] = {}
         self._solve()
 
     # -- solving -----------------------------------------------------------------------------
@@ -378,6 +379,7 @@ class ProjectIndex:
         for _ in range(MAX_ROUNDS):
             self._table = {}
             self._holding = None
+            self._doubles = {}
             self.from_usage = set()
             self._arguments = self._collect_arguments()
             for module in self.by_path.values():
@@ -519,15 +521,21 @@ class ProjectIndex:
                 values.append(self.value(module, None, function.defaults[name]))
             if name in function.annotations:
                 values.append(self._annotation(module, function.annotations[name]))
-            doubles: list[Optional[str]] = []
+            doubles: list[tuple[Module, Optional[Function], Expr, Optional[str]]] = []
             for caller, context, value in self._arguments.get(key, ()):
                 found = self.value(caller, context, value)
-                (doubles if is_project_object(found) else values).append(found)
+                if is_project_object(found):
+                    doubles.append((caller, context, value, found))
+                else:
+                    values.append(found)
             joined = self.join(values)
             if doubles and joined is None:
                 joined = self._by_usage(key, function.uses.get(("name", name), set()))
             if doubles and not _is_kind(joined):
-                return self.join([joined, *doubles])
+                return self.join([joined, *(d[3] for d in doubles)])
+            for caller, context, value, _ in doubles:
+                site = (caller.path, context.qualname if context else None, value)
+                self._doubles[site] = str(joined)
             return joined
 
         found = self._symbol(key, compute)
@@ -606,18 +614,44 @@ class ProjectIndex:
         if owner[0] != "name":
             return None
         name = str(owner[1])
-        if (name, attr) not in module.object_attrs or name not in module.globals:
-            return None
         scope = function
         while scope is not None:
             if name in scope.params or name in scope.locals:
-                return None
+                return self._private_key(module, scope, name, attr)
             scope = self._enclosing(module, scope)
+        if (name, attr) not in module.object_attrs or name not in module.globals:
+            return None
         return ("stored", module.path, name, attr)
+
+    def _private_key(
+        self, module: Module, function: Function, name: str, attr: str
+    ) -> Optional[tuple]:
+        """``obj._attr`` on an object of unknown kind that this module stores ``_attr`` on
+        (``context._span = span`` in one event handler, ``getattr(context, "_span", None)`` in
+        another): a private attribute the module attaches to objects it is handed, one symbol
+        for the whole module."""
+        if not attr.startswith("_") or attr.startswith("__"):
+            return None
+        if not any(a == attr and o not in module.globals for o, a in module.object_attrs):
+            return None
+        if name in function.params and function.params[:1] == [name] and function.bound:
+            return None
+        owner = self.value(module, function, ("name", name))
+        if owner is not None and owner != UNKNOWN:
+            return None
+        return ("stored", module.path, "", attr)
 
     def _stored(self, module: Module, key: tuple) -> Optional[str]:
         def compute() -> Optional[str]:
-            values = module.object_attrs[(key[2], key[3])]
+            if key[2]:
+                values = module.object_attrs[(key[2], key[3])]
+            else:  # a private attribute on the objects the module is handed
+                values = [
+                    stored
+                    for (owner, attr), stores in module.object_attrs.items()
+                    if attr == key[3] and owner not in module.globals
+                    for stored in stores
+                ]
             return self.join(
                 self.value(module, module.functions.get(q) if q else None, v) for v, q in values
             )
@@ -809,6 +843,13 @@ class ProjectIndex:
         owner, called, skip = target
         kinds = {p: self.param(owner, called, p) for p in called.params}
         return (called.params[1:] if skip else called.params), kinds
+
+    def double_kind(self, module: Module, qualname: Optional[str], expr: Expr) -> Optional[str]:
+        """The kind of the parameter a project object (a test double) is given to here, if the
+        parameter holds a legacy kind (see :meth:`param`)."""
+        if not self._doubles:
+            return None
+        return self._doubles.get((module.path, qualname, expr))
 
     def holds_kinds(self, path: str) -> bool:
         """Whether a symbol of the module at ``path`` has a kind of the legacy API (a file that

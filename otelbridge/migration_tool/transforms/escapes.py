@@ -12,7 +12,6 @@ from typing import Optional
 import libcst as cst
 
 from otelbridge.migration_tool.engine.expr import Expr, from_cst
-from otelbridge.migration_tool.engine.index import is_project_object
 from otelbridge.migration_tool.mock_tracers import made_by_mock
 from otelbridge.migration_tool.model import CONVERTIBLE, Kind, index_kind, is_variable
 from otelbridge.migration_tool.names import REFERENCE_FUNCS, SET_GLOBAL_TRACER
@@ -125,8 +124,10 @@ class Escapes(LegacyTransform):
     # -- handed to other code ----------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
         handed = [item.value for item in node.args if self.kind(item.value) in CONVERTIBLE]
-        doubles = [item.value for item in node.args if self._project_object(item.value)]
-        if not handed and not doubles:
+        doubles = {item.value: kind for item in node.args if (kind := self._double(item.value))}
+        for value, kind in doubles.items():
+            self.flag(value, DOUBLE, DOUBLE_REASON.format(kind=kind.value))
+        if not handed:
             return
         func = node.func
         if isinstance(func, cst.Attribute) and self._mapped(func):
@@ -140,21 +141,15 @@ class Escapes(LegacyTransform):
         for value in handed:
             if sinks.get(value) != self.kind(value):
                 self._escape(value, "passed to other code")
-        for value in doubles:
-            kind = sinks.get(value)
-            if kind in CONVERTIBLE:
-                assert kind is not None
-                self.flag(value, DOUBLE, DOUBLE_REASON.format(kind=kind.value))
 
-    def _project_object(self, node: cst.BaseExpression) -> bool:
-        """An instance or class of the project (a test double, a wrapper), by the index."""
+    def _double(self, node: cst.BaseExpression) -> Optional[Kind]:
+        """For an object of the project (a test double, a wrapper) given to a parameter the
+        index found to hold a legacy kind: that kind."""
         project = self.model.project
         if project is None or not isinstance(node, (cst.Name, cst.Attribute, cst.Call)):
-            return False
-        if self.kind(node) is not None:
-            return False
+            return None
         index, module = project
-        return is_project_object(index.kind(module, self.model.qualname(node), from_cst(node)))
+        return index_kind(index.double_kind(module, self.model.qualname(node), from_cst(node)))
 
     def _compared(self, call: cst.Call, handed: list[cst.BaseExpression]) -> None:
         """An assertion only compares what it is given: the same span object flows through the

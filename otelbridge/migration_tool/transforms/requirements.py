@@ -11,6 +11,7 @@ project's own name stay as they are. Each rewrite is reported (a note, no marker
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Iterator
 
@@ -41,6 +42,8 @@ class Requirements(LegacyTransform):
         self._specs: set[cst.SimpleString] = set()
 
     def visit_Module(self, node: cst.Module) -> None:
+        if os.path.basename(self.state.context.filename or "") != "setup.py":
+            return
         bound = _module_bindings(node)
         for call in _calls(node):
             if not self.model.qualified_names(call.func) & SETUP_CALLS:
