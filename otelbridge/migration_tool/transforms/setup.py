@@ -313,38 +313,36 @@ class TracerSetup(StatementAware):
             and self.model.qualified_names(target) & GLOBAL_TRACER_ATTRS
         ):
             return self._drop_global(updated, value)
-        config = self._init_call(value)
-        if config is None:
-            return updated
-        self.rewrote()
-        tracer = self.expr(small, "{trace}.get_tracer(__name__)")
-        assign = updated.with_changes(body=[updated.body[0].with_changes(value=tracer)])
-        if isinstance(value.func.value, cst.Name):  # type: ignore[attr-defined]
-            return assign  # the Config statement already became configure(...)
-        return cst.FlattenSentinel(
-            [
-                self._setup_line(updated, small, small, config),
-                assign.with_changes(leading_lines=[]),
-            ]
-        )
+        return self._initialized_tracer(updated, small, value)
 
     def _return(
         self, updated: cst.SimpleStatementLine, small: cst.Return, value: cst.BaseExpression
     ) -> _Statement:
         """``return Config(...).initialize_tracer()`` (a helper making the tracer) →
         ``configure(...)`` then ``return trace.get_tracer(__name__)``."""
+        return self._initialized_tracer(updated, small, value)
+
+    def _initialized_tracer(
+        self,
+        updated: cst.SimpleStatementLine,
+        small: Union[cst.Assign, cst.Return],
+        value: cst.BaseExpression,
+    ) -> _Statement:
+        """The statement whose value is ``<Config>.initialize_tracer()`` now takes
+        ``trace.get_tracer(__name__)``, after a ``configure(...)`` line unless the ``Config``
+        statement already became one."""
         config = self._init_call(value)
         if config is None:
             return updated
         self.rewrote()
         tracer = self.expr(small, "{trace}.get_tracer(__name__)")
-        returned = updated.with_changes(body=[updated.body[0].with_changes(value=tracer)])
+        replaced = updated.with_changes(body=[updated.body[0].with_changes(value=tracer)])
         if isinstance(value.func.value, cst.Name):  # type: ignore[attr-defined]
-            return returned  # the Config statement already became configure(...)
+            return replaced  # the Config statement already became configure(...)
         return cst.FlattenSentinel(
             [
                 self._setup_line(updated, small, small, config),
-                returned.with_changes(leading_lines=[]),
+                replaced.with_changes(leading_lines=[]),
             ]
         )
 
