@@ -178,3 +178,87 @@ def test_verdict_says_yes_only_when_nothing_differs_and_the_app_did_not_fail() -
         "match: NO, step 3 differs from step 1 in 1 place(s), of 2 spans and 1 metric points:",
         "  the migrated shop failed: the shop exited with 1: Boom",
     ]
+
+
+
+
+def _installed_with(distribution: str, extra: str) -> set[str]:
+    """Normalised names of what ``pip install distribution[extra]`` brings, transitively."""
+    from importlib.metadata import PackageNotFoundError, requires
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    done: set[tuple[str, frozenset[str]]] = set()
+    pending = [(distribution, frozenset({extra}))]
+    while pending:
+        name, extras = pending.pop()
+        if (canonicalize_name(name), extras) in done:
+            continue
+        done.add((canonicalize_name(name), extras))
+        try:
+            declared = requires(name) or []
+        except PackageNotFoundError:
+            continue  # excluded by its marker on this interpreter
+        for requirement in map(Requirement, declared):
+            marker = requirement.marker
+            if marker is None or any(marker.evaluate({"extra": e}) for e in extras | {""}):
+                pending.append((requirement.name, frozenset(requirement.extras)))
+    return {name for name, _ in done}
+
+
+def _owners_of_files() -> dict[str, str]:
+    """Installed file (absolute path) → the normalised name of its distribution."""
+    from importlib.metadata import distributions
+
+    from packaging.utils import canonicalize_name
+
+    owners = {}
+    for dist in distributions():
+        for file in dist.files or ():
+            path = str(Path(dist.locate_file(file)).resolve())
+            owners[path] = canonicalize_name(dist.metadata["Name"])
+    return owners
+
+
+def test_the_demo_extra_installs_what_the_migrated_shop_imports(tmp_path: Path) -> None:
+    """Step 3 runs the migrated shop: each module it imports comes with ``[demo]`` (the test
+    extras must not hide a missing one, as they once hid the Flask instrumentation)."""
+    import ast
+    import importlib.util
+    import shutil
+
+    from otelbridge.cli import main
+
+    shop = tmp_path / "shop"
+    shutil.copytree(SHOP, shop)
+    assert main(["migrate", "--write", "--jobs", "1", str(shop)]) in (0, 1)
+    local = {path.stem for path in shop.glob("*.py")}
+    modules: set[str] = set()
+    for path in shop.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                modules |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                # ``from opentelemetry import trace``: the module may be a namespace package
+                modules |= {node.module} | {f"{node.module}.{a.name}" for a in node.names}
+    third_party = {
+        module
+        for module in modules
+        if module.split(".")[0] not in local | set(sys.stdlib_module_names) | {"otelbridge"}
+    }
+    assert "opentelemetry.instrumentation.flask" in third_party  # the shop was migrated
+    owners, provided = _owners_of_files(), _installed_with("otelbridge", "demo")
+    missing = []
+    for module in sorted(third_party):
+        try:
+            spec = importlib.util.find_spec(module)
+        except ModuleNotFoundError:
+            continue  # ``a.b.name`` where ``a.b`` is a plain module: ``a.b`` itself is checked
+        if spec is None or spec.origin is None:
+            continue  # a name imported from a module, or a namespace package (parts checked)
+        owner = owners.get(str(Path(spec.origin).resolve()))
+        assert owner, module
+        if owner not in provided:
+            missing.append(f"{module} ({owner})")
+    assert not missing
