@@ -28,6 +28,7 @@ from otelbridge.migration_tool.opencensus.names import (
     TRACER_CLASS,
 )
 from otelbridge.migration_tool.opencensus.status import map_status
+from otelbridge.migration_tool.transforms.base import sole_assignment
 from otelbridge.migration_tool.walk import walk
 
 TRACER, SPAN = "tracer", "span"
@@ -524,10 +525,8 @@ def _is_method(call: cst.Call, receiver: str, method: str) -> bool:
 
 def _stores_to(statement: cst.CSTNode, span: str) -> bool:
     """``<span>.<attribute> = ...``."""
-    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
-        return False
-    small = statement.body[0]
-    if not isinstance(small, cst.Assign) or len(small.targets) != 1:
+    small = sole_assignment(statement)
+    if small is None:
         return False
     target = small.targets[0].target
     return (

@@ -167,5 +167,15 @@ def arg(call: cst.Call, keyword: str, position: Optional[int] = None) -> Optiona
     return None
 
 
+def sole_assignment(statement: cst.CSTNode) -> Optional[cst.Assign]:
+    """The assignment that is the whole statement (``target = value``, one target), if it is one."""
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return None
+    small = statement.body[0]
+    if not isinstance(small, cst.Assign) or len(small.targets) != 1:
+        return None
+    return small
+
+
 def has_star_args(call: cst.Call) -> bool:
     return any(item.star for item in call.args)

@@ -17,7 +17,7 @@ import libcst as cst
 
 from otelbridge.migration_tool.names import SPAN_KINDS
 from otelbridge.migration_tool.transforms.arguments import tag_string
-from otelbridge.migration_tool.transforms.base import LegacyTransform, arg
+from otelbridge.migration_tool.transforms.base import LegacyTransform, arg, sole_assignment
 
 #: ``context.scratch`` key of the file's :class:`KindPlan`.
 PLAN_KEY = "otelbridge.span_kind"
@@ -75,10 +75,8 @@ def _receiver(call: cst.Call, name: str) -> tuple[str, ...]:
 
 def _creation(statement: cst.BaseStatement) -> Optional[tuple[cst.Call, tuple[str, ...]]]:
     """``name = tracer.start_span(...)`` (one target)."""
-    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
-        return None
-    small = statement.body[0]
-    if not isinstance(small, cst.Assign) or len(small.targets) != 1:
+    small = sole_assignment(statement)
+    if small is None:
         return None
     target = small.targets[0].target
     if not isinstance(target, cst.Name) or not _is_creation(small.value):
