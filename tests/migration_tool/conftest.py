@@ -43,6 +43,21 @@ def migrated_copy(corpus: Path, target: Path) -> Path:
     return target
 
 
+def migrated_tree(project: Path, target: Path) -> Path:
+    """The project folder ``project`` (packages included) copied to ``target`` and rewritten
+    there by ``otelbridge migrate --write`` (exit status 1: changes were made)."""
+    from otelbridge.cli import main
+
+    shutil.copytree(project, target)
+    assert main(["migrate", "--write", "--jobs", "1", str(target)]) == 1
+    return target
+
+
+@pytest.fixture(scope="session")
+def migrate_tree() -> Callable[[Path, Path], Path]:
+    return migrated_tree
+
+
 @pytest.fixture(scope="session")
 def migrate_corpus() -> Callable[[Path, Path], Path]:
     return migrated_copy

@@ -10,7 +10,6 @@ program, run natively without the bridge, produces the tree it produced under th
 from __future__ import annotations
 
 import importlib.util
-import shutil
 import textwrap
 from pathlib import Path
 from typing import Callable
@@ -30,11 +29,10 @@ TREE = """
 
 
 @pytest.fixture(scope="module")
-def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    target = tmp_path_factory.mktemp("project") / "app"
-    shutil.copytree(PROJECT, target)
-    assert main(["migrate", "--write", "--jobs", "1", str(target)]) == 1
-    return target
+def migrated(
+    tmp_path_factory: pytest.TempPathFactory, migrate_tree: Callable[[Path, Path], Path]
+) -> Path:
+    return migrate_tree(PROJECT, tmp_path_factory.mktemp("project") / "app")
 
 
 def test_every_module_is_converted(migrated: Path) -> None:
