@@ -435,7 +435,8 @@ CASES: dict[str, tuple[str, str]] = {
         tracer = opentracing.global_tracer()
 
         scope = tracer.start_active_span("open")
-        scope.close()
+        if ready:
+            scope.close()
         """,
         """
         from opentelemetry import trace
@@ -445,7 +446,8 @@ CASES: dict[str, tuple[str, str]] = {
 
         # TODO(otelbridge): start_active_span outside a with statement: the scope escapes
         scope = global_tracer().start_active_span("open")
-        scope.close()
+        if ready:
+            scope.close()
         """,
     ),
     "Format.BINARY and dynamic log_kv: marked, their span kept on OpenTracing": (
