@@ -513,7 +513,8 @@ class ProjectIndex:
             return f"instance:{module.path}:{function.cls}" if function.cls else None
 
         if function.qualname.rpartition(".")[2] in self._referenced:
-            return UNKNOWN  # handed out as a callback: called from where we cannot see
+            # handed out as a callback: called from where we cannot see (kept if a caller is)
+            return self._symbol(key, lambda: UNKNOWN)
 
         def compute() -> Optional[str]:
             values = []

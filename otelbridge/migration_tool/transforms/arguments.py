@@ -8,6 +8,7 @@ from typing import Optional, Union
 import libcst as cst
 
 from otelbridge.migration_tool.engine.expr import from_cst
+from otelbridge.migration_tool.findings import Finding
 from otelbridge.migration_tool.model import Kind
 from otelbridge.migration_tool.names import REFERENCE_FUNCS, SPAN_KINDS, TAG_MODULES, TAGS
 from otelbridge.migration_tool.state import SEMCONV_KEY
@@ -22,6 +23,10 @@ POSITIONAL = (
     "tags",
     "start_time",
     "ignore_active_span",
+)
+ANY_PARENT = (
+    "parent (child_of=) of unknown kind: converted to take what OpenTelemetry code gives (a span, "
+    "a span context, or None for the current span); callers outside the project must now give those"
 )
 _EQUAL = cst.AssignEqual(
     whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
@@ -152,8 +157,8 @@ def _parent(
         if len(parents) > 1:
             raise Review("several child_of references: OpenTelemetry has one parent")
         if found:  # the OpenTracing shim's rule: the child_of one, else the first reference
-            old, new = parents[0] if parents else found[0][1]
-            return parent_context(transform, old, new)
+            ref_old, ref_new = parents[0] if parents else found[0][1]
+            return parent_context(transform, ref_old, ref_new)
     if "ignore_active_span" in given:
         flag = literal(given["ignore_active_span"][0].value)
         if flag is True:
@@ -219,6 +224,10 @@ def any_parent(
     """A parent of unknown kind (a parameter, an object from elsewhere): the context for what it
     holds once migrated, a span, a span context or ``None`` (OpenTracing's "the active span",
     which is ``context=None``)."""
+    line, column = transform.state.position(old)
+    finding = Finding("parent-of-any-kind", ANY_PARENT, line, column)
+    if finding not in transform.state.findings:  # a note for the report, no marker
+        transform.state.findings.append(finding)
     if isinstance(old, cst.Name):  # read again at no cost
         name, bound = "PARENT", "PARENT"
     else:
@@ -291,6 +300,7 @@ def _tags(transform: LegacyTransform, old: cst.Arg, new: cst.Arg) -> list[cst.Ar
                 continue  # the span's kind carries it
             if name != key and isinstance(new_el, cst.DictElement):
                 new_el = new_el.with_changes(key=transform.string(str(name)))
+        assert isinstance(new_el, (cst.DictElement, cst.StarredDictElement))
         kept.append(new_el)
     args = [kind] if kind is not None else []
     if kept:

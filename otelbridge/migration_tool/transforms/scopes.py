@@ -128,7 +128,7 @@ def _held(
         name = access.node
         if name is receiver:
             continue
-        if name not in spans or transform.model.scope(name) is not scope:
+        if not isinstance(name, cst.Name) or name not in spans or transform.model.scope(name) is not scope:
             return None
         reads.append(spans[name])
     made = _made(call)

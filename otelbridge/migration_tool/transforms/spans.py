@@ -122,7 +122,12 @@ class SpanCreation(LegacyTransform):
             if uses.uses - set(uses.span_attrs):
                 self._escapes[call] = ESCAPES
                 continue
-            name, drop = self._span_name(node, target, uses)
+            given = activated_span(call)[0] if call.func.attr.value == "activate" else None
+            name: Optional[str]
+            if given is not None and isinstance(given.value, cst.Name):
+                name, drop = given.value.value, None  # ``as`` binds the span it already names
+            else:
+                name, drop = self._span_name(node, target, uses)
             if name is None:
                 self._escapes[call] = "no free name for the span variable"
                 continue
