@@ -153,6 +153,22 @@ ESCAPING = {
                 scope = tracer.start_active_span("fallback")
             scope.close()
         """,
+    "its span attribute assigned": """
+        def work(other):
+            scope = tracer.start_active_span("work")
+            scope.span = other
+            scope.close()
+        """,
+    "read in a nested function": """
+        def work():
+            scope = tracer.start_active_span("work")
+
+            def tag():
+                scope.span.set_tag("a", 1)
+
+            tag()
+            scope.close()
+        """,
     "activated span of unknown kind": """
         def work(span):
             scope = tracer.scope_manager.activate(span, True)

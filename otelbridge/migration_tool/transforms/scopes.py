@@ -124,6 +124,11 @@ def _held(
             and node.attr.value == "span"
         ):
             spans[node.value] = node
+        elif isinstance(node, (cst.AssignTarget, cst.AugAssign, cst.Del)):
+            stored = node.target
+            if isinstance(stored, cst.Attribute) and isinstance(stored.value, cst.Name):
+                if stored.value.value == target.value:
+                    return None  # ``scope.span = ...``: not a read of the span
     for access in assignment.references:
         name = access.node
         if name is receiver:
