@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from typing import Optional, Sequence
 
 import libcst as cst
-from libcst.metadata import Assignment
 
 from otelbridge.migration_tool.model import Kind, activates
 from otelbridge.migration_tool.transforms.base import LegacyTransform, arg, literal, sole_assignment
@@ -62,7 +61,8 @@ def activated_span(call: cst.Call) -> tuple[Optional[cst.Arg], Optional[cst.Arg]
 
 
 def finishes(call: cst.Call) -> object:
-    """Whether closing the scope made by ``call`` finishes its span (``NotImplemented``: unknown)."""
+    """Whether closing the scope made by ``call`` finishes its span (``NotImplemented``: not
+    known)."""
     assert isinstance(call.func, cst.Attribute)
     if call.func.attr.value == "start_active_span":
         given = arg(call, "finish_on_close", 6)
@@ -126,14 +126,19 @@ def _held(
             spans[node.value] = node
         elif isinstance(node, (cst.AssignTarget, cst.AugAssign, cst.Del)):
             stored = node.target
-            if isinstance(stored, cst.Attribute) and isinstance(stored.value, cst.Name):
-                if stored.value.value == target.value:
-                    return None  # ``scope.span = ...``: not a read of the span
+            if (
+                isinstance(stored, cst.Attribute)
+                and isinstance(stored.value, cst.Name)
+                and stored.value.value == target.value
+            ):
+                return None  # ``scope.span = ...``: not a read of the span
     for access in assignment.references:
         name = access.node
         if name is receiver:
             continue
-        if not isinstance(name, cst.Name) or name not in spans or transform.model.scope(name) is not scope:
+        if not isinstance(name, cst.Name) or name not in spans:
+            return None
+        if transform.model.scope(name) is not scope:
             return None
         reads.append(spans[name])
     made = _made(call)
