@@ -273,9 +273,10 @@ def test_migrated_program_leaves_opentracing(migrated: Path, name: str) -> None:
     assert "opentracing" not in code and "TODO(otelbridge)" not in code
 
 
+@pytest.mark.parametrize("variant", ["shim", "bridge"])
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_shim_and_migrated_trees_are_equal(migrated: Path, name: str, span_tree: Callable[[str, Path], str]) -> None:
-    legacy = span_tree("shim", CORPUS / f"{name}.py")
+def test_legacy_and_migrated_trees_are_equal(migrated: Path, name: str, variant: str, span_tree: Callable[[str, Path], str]) -> None:
+    legacy = span_tree(variant, CORPUS / f"{name}.py")
     assert legacy == span_tree("native", migrated / f"{name}.py") == textwrap.dedent(EXPECTED[name]).strip()
 
 
