@@ -372,7 +372,17 @@ class ProjectIndex:
         self._holding: Optional[set[str]] = None
         #: project objects given to a parameter of a legacy kind: (path, qualname, expr) -> kind
         self._doubles: dict[tuple[str, Optional[str], Expr], str] = {}
+        #: the same modules solved with other rules (:meth:`under`), by the rules' type
+        self._views: dict[type, ProjectIndex] = {}
         self._solve()
+
+    def under(self, rules: Rules) -> ProjectIndex:
+        """The same modules solved with ``rules``: a finer question about the same flows
+        (solved once, on first use)."""
+        view = self._views.get(type(rules))
+        if view is None:
+            view = self._views[type(rules)] = ProjectIndex(self.by_path.values(), rules)
+        return view
 
     # -- solving -----------------------------------------------------------------------------
     def _solve(self) -> None:
