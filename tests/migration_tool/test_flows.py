@@ -118,3 +118,30 @@ def test_a_hand_off_marker_names_the_callee(tmp_path: Path) -> None:
     assert "passed to other code (`register`, a parameter: what it calls is not known here)" in lib
     assert "passed to other code (a dynamic `getattr`: what it calls is not known here)" in lib
     assert "passed to other code (`threading.excepthook`, outside the project)" in lib
+
+
+def test_a_hand_off_through_a_package_that_only_re_exports_is_inside_the_project(
+    tmp_path: Path,
+) -> None:
+    """``pkg/__init__.py`` names no tracing word, so the pre-filter does not index it; the index
+    reads it all the same (it is imported), so ``pkg.init`` is the project function it re-exports.
+    Before: the call was a hand-off outside the project, the caller kept its OpenTracing tracer
+    and handed it to the converted library, which failed calling ``start_as_current_span``."""
+    (tmp_path / "pkg").mkdir()
+    project = _project(
+        tmp_path,
+        {
+            "pkg/__init__.py": "from .core import init\n",
+            "pkg/core.py": """
+                def init(tracer):
+                    with tracer.start_active_span("work") as scope:
+                        scope.span.set_tag("k", 1)
+                """,
+            "app.py": "import opentracing\nimport pkg\n\npkg.init(opentracing.tracer)\n",
+        },
+    )
+    app = (project / "app.py").read_text()
+    assert "TODO(otelbridge)" not in app and "opentracing" not in app
+    assert "start_as_current_span" in (project / "pkg" / "core.py").read_text()
+    done = _run(project / "app.py")
+    assert done.returncode == 0, done.stderr
