@@ -26,7 +26,7 @@ from libcst.metadata import (
 )
 
 from otelbridge.migration_tool.engine.expr import from_cst
-from otelbridge.migration_tool.engine.index import MIGRATED
+from otelbridge.migration_tool.engine.index import MIGRATED, SymbolKey
 from otelbridge.migration_tool.names import (
     GLOBAL_TRACER_ATTRS,
     JAEGER_CONFIG,
@@ -118,7 +118,7 @@ class LegacyModel:
         #: expressions whose kind came from the index (made or bound in another place)
         self.from_project: set[cst.CSTNode] = set()
         #: of those, the ones known from the members called on them: symbol -> (first use, kind)
-        self.inferred: dict[tuple, tuple[cst.CSTNode, Kind]] = {}
+        self.inferred: dict[SymbolKey, tuple[cst.CSTNode, Kind]] = {}
         self._qualnames: dict[Scope, Optional[str]] = {}
         #: assignment target node (Name / Param) -> the value expression bound to it
         self._bindings: dict[cst.CSTNode, cst.BaseExpression] = {}
@@ -375,7 +375,11 @@ class LegacyModel:
         return found
 
     def _origins(
-        self, node: cst.BaseExpression, found: set, seen: set, hidden: list[cst.CSTNode]
+        self,
+        node: cst.BaseExpression,
+        found: set[cst.CSTNode],
+        seen: set[cst.BaseExpression],
+        hidden: list[cst.CSTNode],
     ) -> None:
         """Collects origins in ``found``; what cannot be followed in this file goes to
         ``hidden``."""
