@@ -11,6 +11,7 @@ from otelbridge.migration_tool.names import (
     GLOBAL_TRACER_ATTRS,
     JAEGER_CONFIG,
     MIGRATED_MODULES,
+    MOCK_TRACERS,
     TRACER_FACTORIES,
 )
 
@@ -90,3 +91,26 @@ class OpenTracingRules:
     def annotation(self, qualified: str) -> Optional[str]:
         kind = ANNOTATIONS.get(qualified)
         return None if kind is None else kind.value
+
+
+class GlobalStandInRules(OpenTracingRules):
+    """The same flows, asked a finer question: does a tracer symbol only ever hold tracers the
+    OpenTracing global tracer stands in for (``tracer``: the global tracer, a jaeger set-up, the
+    no-op tracer), or may it hold another one (``other tracer``: a ``MockTracer``; a project
+    object or a parameter nobody fills is no kind at all)? See ``legacy.has_global_stand_in``."""
+
+    OTHER = "other tracer"
+
+    def external(self, qualified: str, called: bool) -> Optional[str]:
+        if called and qualified in MOCK_TRACERS:
+            return self.OTHER
+        return super().external(qualified, called)
+
+    def member(self, owner: str, member: str, called: bool) -> Optional[str]:
+        return None if owner == self.OTHER else super().member(owner, member, called)
+
+    def evidence(self, member: str) -> Optional[str]:
+        return None  # used as a tracer says nothing of which tracer
+
+    def annotation(self, qualified: str) -> Optional[str]:
+        return None

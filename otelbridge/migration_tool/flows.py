@@ -97,8 +97,9 @@ def kept_symbols(state: MigrationState) -> set[SymbolKey]:
         return set()
     index, module = model.project
     keys: set[SymbolKey] = set()
-    for node in model.frozen:  # an object from elsewhere, used at a site kept here
-        if node in model.from_project and isinstance(node, cst.BaseExpression):
+    for node in model.frozen:  # an object from elsewhere, or a tracer held, used at a kept site
+        shared = node in model.from_project or node in model.held
+        if shared and isinstance(node, cst.BaseExpression):
             key = index.symbol_for(module, model.qualname(node), from_cst(node))
             if key is not None and key[0] in _SHARED:
                 keys.add(key)

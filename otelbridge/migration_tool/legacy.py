@@ -8,9 +8,14 @@ kept on OpenTracing too:
 - every span, scope, span context or extracted context it uses is *frozen* at its origin (the
   ``start_span``/``start_active_span``/``active_span``/``extract`` that made it, see
   :meth:`LegacyModel.origins`): that call and every use of its result stay OpenTracing;
-- a tracer variable it uses is replaced by ``opentracing.global_tracer()`` there, while the
-  converted variable keeps serving the converted sites; a tracer expression that makes a tracer
-  (``opentracing.global_tracer()``, a jaeger ``Config``) is frozen like a span.
+- a tracer variable it uses that holds the global tracer (``opentracing.global_tracer()``, a
+  jaeger set-up, the no-op tracer) is replaced by ``opentracing.global_tracer()`` there, while
+  the converted variable keeps serving the converted sites; a tracer expression that makes a
+  tracer is frozen like a span;
+- a tracer variable holding any other tracer (a ``MockTracer``, a tracer the code was handed: a
+  parameter, an attribute set elsewhere, a name imported from the project) has no global stand-in:
+  the variable is *held*, every read of it in the file frozen, and the symbol it reads is kept on
+  OpenTracing for the whole project (``flows.py``), so the user's tracer keeps serving every site.
 
 At run time the kept sites are served by otelbridge's bridge (``otelbridge run``,
 ``otelbridge.bridge.install()``), whose global OpenTracing tracer records into the same
@@ -35,10 +40,13 @@ from libcst.codemod import CodemodContext, ContextAwareTransformer
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from otelbridge.migration_tool.composite import apply_transforms
+from otelbridge.migration_tool.engine.expr import from_cst
 from otelbridge.migration_tool.engine.residue import MARK
+from otelbridge.migration_tool.flow_rules import GlobalStandInRules
 from otelbridge.migration_tool.flows import kept_sinks
-from otelbridge.migration_tool.mock_tracers import TEST_NOTES, made_by_mock
+from otelbridge.migration_tool.mock_tracers import TEST_NOTES
 from otelbridge.migration_tool.model import CONVERTIBLE, Kind, LegacyModel, is_variable
+from otelbridge.migration_tool.names import GLOBAL_STAND_INS
 from otelbridge.migration_tool.state import (
     PROJECT_KEY,
     SEMCONV_KEY,
@@ -73,6 +81,8 @@ class Plan:
     explained: frozenset[cst.CSTNode] = frozenset()
     #: statements an earlier run marked (kept as they are)
     previous: frozenset[cst.CSTNode] = frozenset()
+    #: reads of tracer variables kept whole (no global stand-in), also in ``frozen``
+    held: frozenset[cst.CSTNode] = frozenset()
 
 
 def migrate_module(
@@ -104,6 +114,7 @@ def extend(plan: Plan, model: LegacyModel, flags: Iterable[Flag]) -> Plan:
     known = set(plan.flags)
     new = [flag for flag in flags if flag not in known]
     frozen, swaps, explained = set(plan.frozen), set(plan.swaps), set(plan.explained)
+    held = set(plan.held)
     work: list[cst.CSTNode] = [
         f.node
         for f in (*plan.flags, *new)
@@ -119,10 +130,14 @@ def extend(plan: Plan, model: LegacyModel, flags: Iterable[Flag]) -> Plan:
         uses = _legacy_uses(model, site)
         inside = set(uses)
         for expr in uses:
-            tracer = model.kind(expr) is Kind.TRACER and is_variable(expr)
-            if tracer and not made_by_mock(model, expr):  # a MockTracer has no global stand-in
-                swaps.add(expr)
-                continue
+            if model.kind(expr) is Kind.TRACER and is_variable(expr):
+                if has_global_stand_in(model, expr):
+                    swaps.add(expr)
+                    continue
+                reads = model.variable_reads(expr) - frozen
+                held |= reads
+                frozen |= reads
+                work += reads
             for origin in model.origins(expr):
                 if origin is not site and origin in inside:
                     explained.add(origin)
@@ -135,7 +150,26 @@ def extend(plan: Plan, model: LegacyModel, flags: Iterable[Flag]) -> Plan:
         (*plan.flags, *new),
         frozenset(explained),
         plan.previous,
+        frozenset(held),
     )
+
+
+def has_global_stand_in(model: LegacyModel, tracer: cst.BaseExpression) -> bool:
+    """Whether every tracer the variable ``tracer`` can hold is one the OpenTracing global tracer
+    stands in for at a kept site (see ``names.GLOBAL_STAND_INS``): made in this file, or, for what
+    comes from elsewhere (a parameter every call site of the project fills, an imported global),
+    as the whole-project flows tell."""
+    for origin in model.origins(tracer):
+        made = origin.func if isinstance(origin, cst.Call) else origin
+        if origin not in model.from_project and not model.qualified_names(made) & GLOBAL_STAND_INS:
+            return False
+    if model.seen_whole(tracer):
+        return bool(model.origins(tracer))
+    if model.project is None:
+        return False
+    index, module = model.project
+    view = index.under(GlobalStandInRules())
+    return view.kind(module, model.qualname(tracer), from_cst(tracer)) == Kind.TRACER.value
 
 
 def previously_marked(wrapper: MetadataWrapper) -> Plan:

@@ -111,8 +111,10 @@ class LegacyModel:
         "_qualnames",
         "_scopes",
         "_self_attrs",
+        "_self_reads",
         "from_project",
         "frozen",
+        "held",
         "inferred",
         "project",
     )
@@ -134,11 +136,15 @@ class LegacyModel:
         self._bindings: dict[cst.CSTNode, cst.BaseExpression] = {}
         #: ``self.<attr> = value`` anywhere in the module: attr -> values
         self._self_attrs: dict[str, list[cst.BaseExpression]] = {}
+        #: every ``self.<attr>`` expression of the module: attr -> nodes
+        self._self_reads: dict[str, list[cst.Attribute]] = {}
         self._kinds: dict[cst.CSTNode, Optional[Kind]] = {}
         #: name loads whose one reaching binding is known (a ``with`` target in its block)
         self._pinned: dict[cst.Name, cst.BaseExpression] = {}
         #: origins (see :meth:`origins`) kept on OpenTracing: they and their uses are ``LEGACY``
         self.frozen: AbstractSet[cst.CSTNode] = frozenset()
+        #: of those, reads of tracer variables kept with the tracer they hold (``legacy.py``)
+        self.held: AbstractSet[cst.CSTNode] = frozenset()
 
     # -- recording, before the traversal ----------------------------------------------------
     def prerecord(self, tree: cst.Module) -> None:
@@ -152,6 +158,8 @@ class LegacyModel:
                     self.record(node.target, node.value)
             elif isinstance(node, cst.WithItem) and node.asname is not None:
                 self.record(node.asname.name, node.item)
+            if isinstance(node, cst.Attribute) and is_variable(node):
+                self._self_reads.setdefault(node.attr.value, []).append(node)
 
     def record(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
         if isinstance(target, cst.Name):
@@ -348,6 +356,28 @@ class LegacyModel:
             return Kind.UNKNOWN
         return None
 
+    def variable_reads(self, node: cst.BaseExpression) -> set[cst.CSTNode]:
+        """Every expression of the module reading the variable ``node`` reads (a name: the
+        references of each binding that reaches it; ``self.<attr>``: every such attribute)."""
+        if isinstance(node, cst.Attribute):
+            return set(self._self_reads.get(node.attr.value, ())) if is_variable(node) else set()
+        scope = self._scopes.get(node)
+        if not isinstance(node, cst.Name) or scope is None:
+            return set()
+        return {
+            access.node
+            for assignment in scope[node.value]
+            for access in assignment.references
+            if isinstance(access.node, cst.Name)
+        } | {node}
+
+    def seen_whole(self, node: cst.BaseExpression) -> bool:
+        """Whether every binding that reaches ``node`` is visible in this file (no parameter,
+        import, loop variable or object set elsewhere on the way to its :meth:`origins`)."""
+        hidden: list[cst.CSTNode] = []
+        self._origins(node, set(), set(), hidden)
+        return not hidden
+
     def origins(self, node: cst.BaseExpression) -> set[cst.CSTNode]:
         """Where the OpenTracing object ``node`` evaluates to is made: the tracer operation behind
         a span, scope or context (``start_span``, ``active_span``, ``extract``...), the global
@@ -355,36 +385,52 @@ class LegacyModel:
         and a span's ``context``/``tracer``, a scope's ``span``, chained calls to their owner.
         """
         found: set[cst.CSTNode] = set()
-        self._origins(node, found, set())
+        self._origins(node, found, set(), [])
         return found
 
     def _origins(
-        self, node: cst.BaseExpression, found: set[cst.CSTNode], seen: set[cst.BaseExpression]
+        self,
+        node: cst.BaseExpression,
+        found: set[cst.CSTNode],
+        seen: set[cst.BaseExpression],
+        hidden: list[cst.CSTNode],
     ) -> None:
+        """Collects origins in ``found``; what cannot be followed in this file goes to
+        ``hidden``."""
         if node in seen:
             return
         seen.add(node)
         if node in self._pinned:
-            self._origins(self._pinned[node], found, seen)  # type: ignore[index]
+            self._origins(self._pinned[node], found, seen, hidden)  # type: ignore[index]
             return
         if isinstance(node, cst.Name):
+            if node.value == "None":
+                return
             scope = self._scopes.get(node)
-            for assignment in scope[node.value] if scope is not None else ():
+            assignments = scope[node.value] if scope is not None else ()
+            if not assignments:
+                hidden.append(node)
+            for assignment in assignments:
                 value = (
                     self._bindings.get(assignment.node)
                     if isinstance(assignment, Assignment)
                     else None
                 )
                 if value is not None:
-                    self._origins(value, found, seen)
+                    self._origins(value, found, seen, hidden)
+                else:
+                    hidden.append(node)
             return
         if (
             isinstance(node, cst.Attribute)
             and isinstance(node.value, cst.Name)
             and node.value.value == "self"
         ):
-            for value in self._self_attrs.get(node.attr.value, ()):
-                self._origins(value, found, seen)
+            values = self._self_attrs.get(node.attr.value, ())
+            if not values:
+                hidden.append(node)
+            for value in values:
+                self._origins(value, found, seen, hidden)
             return
         kind = self.kind(node)
         if kind is None:
@@ -397,6 +443,8 @@ class LegacyModel:
             owner_kind is Kind.TRACER and kind is not Kind.TRACER
         ):  # ``opentracing.tracer``: its owner is a module, not an OpenTracing object
             found.add(node)
+            if node in self.from_project:
+                hidden.append(node)  # made by code elsewhere in the project
         else:
             assert owner is not None
-            self._origins(owner, found, seen)
+            self._origins(owner, found, seen, hidden)

@@ -36,6 +36,10 @@ MOCK_TRACERS = frozenset(
 )
 #: Calls that make an OpenTracing tracer the rewrite converts.
 TRACER_FACTORIES = GLOBAL_TRACER_CALLS | NOOP_TRACER_CALLS | MOCK_TRACERS
+#: Where a tracer comes from when the OpenTracing global tracer can stand in for it at a kept site
+#: (the bridge's global tracer records into the converted code's provider; a jaeger set-up makes
+#: its tracer the global one): not a ``MockTracer`` nor a tracer the project was handed.
+GLOBAL_STAND_INS = GLOBAL_TRACER_CALLS | GLOBAL_TRACER_ATTRS | NOOP_TRACER_CALLS | {JAEGER_CONFIG}
 REFERENCE_FUNCS = {"opentracing.child_of": "child_of", "opentracing.follows_from": "follows_from"}
 
 #: ``opentracing.ext.tags`` constants and their string values (opentracing 2.4).

@@ -333,4 +333,4 @@ def test_a_mock_handed_to_a_project_parameter_of_unknown_kind_is_kept(tmp_path: 
     )
     test = out["test_lib.py"]
     assert "tracer = MockTracer()" in test and "assert tracer.finished_spans()" in test
-    assert "OpenTracing tracer passed to other code: kept on OpenTracing" in test
+    assert "tracer handed to a parameter, kept on OpenTracing elsewhere in the project" in test

@@ -522,7 +522,7 @@ CASES: dict[str, tuple[str, str]] = {
                 pass
             # TODO(otelbridge): kept on OpenTracing (served by the otelbridge bridge): a use of it could not be converted
             with global_tracer().start_active_span("serve", child_of=parent) as scope:
-                # TODO(otelbridge): OpenTracing current span passed to other code: kept on OpenTracing
+                # TODO(otelbridge): OpenTracing current span passed to other code (`register`, a parameter: what it calls is not known here): kept on OpenTracing
                 register(scope.span)  # handed to a callback
                 scope.span.set_tag("ok", True)
             with tracer.start_as_current_span("after") as span:

@@ -1,6 +1,7 @@
 """The whole-project index: what each name of each module is, inferred across modules.
 
-Every candidate file is read once with Python's ``ast`` (a C parser, a few per cent of a LibCST
+Every candidate file, and every project module a candidate imports (:func:`with_imports`), is
+read once with Python's ``ast`` (a C parser, a few per cent of a LibCST
 parse) into a symbol table: module globals (every binding, in any order, also those bound in a
 function after ``global g``), functions and methods
 (parameters, defaults, annotations, the values they return, their local bindings, the members
@@ -376,7 +377,17 @@ class ProjectIndex:
         self._holding: Optional[set[str]] = None
         #: project objects given to a parameter of a legacy kind: (path, qualname, expr) -> kind
         self._doubles: dict[tuple[str, Optional[str], Expr], str] = {}
+        #: the same modules solved with other rules (:meth:`under`), by the rules' type
+        self._views: dict[type, ProjectIndex] = {}
         self._solve()
+
+    def under(self, rules: Rules) -> ProjectIndex:
+        """The same modules solved with ``rules``: a finer question about the same flows
+        (solved once, on first use)."""
+        view = self._views.get(type(rules))
+        if view is None:
+            view = self._views[type(rules)] = ProjectIndex(self.by_path.values(), rules)
+        return view
 
     # -- solving -----------------------------------------------------------------------------
     def _solve(self) -> None:
@@ -878,8 +889,59 @@ class ProjectIndex:
 
 
 def build(paths: Sequence[str], sources: dict[str, str], rules: Rules) -> ProjectIndex:
-    """The index of the given files (``sources``: path -> text of each candidate)."""
+    """The index of the given files (``sources``: path -> text of each candidate), and of the
+    project modules they import (:func:`with_imports`)."""
     modules = [m for m in (read_module(p, sources[p]) for p in paths if p in sources) if m]
-    index = ProjectIndex(modules, rules)
-    index.sources = {os.path.abspath(p): sources[p] for p in paths if p in sources}
+    texts = {os.path.abspath(p): sources[p] for p in paths if p in sources}
+    index = ProjectIndex(with_imports(modules, texts), rules)
+    index.sources = texts
     return index
+
+
+def with_imports(modules: list[Module], texts: dict[str, str]) -> list[Module]:
+    """``modules`` and, transitively, the project modules they import that the pre-filter left
+    out (a package ``__init__`` re-exporting a function, a helper that only passes an object on):
+    a hand-off through them is a hand-off inside the project. Looked up by dotted name in the
+    folders of the given files only (never the installed packages); their texts go to ``texts``."""
+    if not modules:
+        return modules
+    root = os.path.commonpath([os.path.dirname(m.path) for m in modules])
+    known = {m.path for m in modules}
+    work = list(modules)
+    while work:
+        module = work.pop()
+        for source, name in module.imports.values():
+            for dotted_name in (source, f"{source}.{name}") if name else (source,):
+                path = _locate(dotted_name, module, root)
+                if path is None or path in known:
+                    continue
+                known.add(path)
+                try:
+                    with open(path, encoding="utf-8") as handle:
+                        text = handle.read()
+                except (OSError, UnicodeDecodeError):
+                    continue
+                found = read_module(path, text)
+                if found is not None:
+                    texts[path] = text
+                    modules.append(found)
+                    work.append(found)
+    return modules
+
+
+def _locate(dotted_name: str, near: Module, root: str) -> Optional[str]:
+    """The file of module ``dotted_name`` as imported from ``near``: under the folder holding
+    ``near``'s top package, or under ``root``; ``None`` outside ``root``."""
+    top = os.path.dirname(near.path)
+    while os.path.exists(os.path.join(top, "__init__.py")):
+        top = os.path.dirname(top)
+    parts = dotted_name.split(".")
+    for base in dict.fromkeys((top, root)):
+        for candidate in (
+            os.path.join(base, *parts) + ".py",
+            os.path.join(base, *parts, "__init__.py"),
+        ):
+            inside = os.path.commonpath([candidate, root]) == root
+            if inside and os.path.isfile(candidate):
+                return os.path.abspath(candidate)
+    return None

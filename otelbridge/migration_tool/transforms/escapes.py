@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Optional
 
 import libcst as cst
+from libcst.metadata import Assignment
 
 from otelbridge.migration_tool.engine.expr import Expr, from_cst
 from otelbridge.migration_tool.mock_tracers import made_by_mock
@@ -150,8 +151,51 @@ class Escapes(LegacyTransform):
             return
         sinks = self._parameters(node)
         for value in handed:
-            if sinks.get(value) != self.kind(value):
-                self._escape(value, "passed to other code")
+            sink = sinks.get(value)
+            if sink is Kind.LEGACY:
+                continue  # a project parameter kept on OpenTracing: ``flows.kept_sinks`` says so
+            if sink != self.kind(value):
+                self._escape(value, f"passed to other code ({self._callee(node, value in sinks)})")
+
+    def _callee(self, call: cst.Call, resolved: bool) -> str:
+        """What the call that is handed an OpenTracing object runs, for its marker."""
+        func = call.func
+        code = cst.Module([]).code_for_node(func)
+        if resolved:
+            return f"`{code}` of this project takes another kind there"
+        if isinstance(func, cst.Name) and self._is_parameter(func):
+            return f"`{code}`, a parameter: what it calls is not known here"
+        if self._dynamic(call) or self._dynamic(func):
+            return "a dynamic `getattr`: what it calls is not known here"
+        names = sorted(self.model.qualified_names(func))
+        outside = [n for n in names if "<locals>" not in n and self._outside(n)]
+        if outside:
+            return f"`{outside[0]}`, outside the project"
+        return f"`{code}`, not found in the project"
+
+    def _dynamic(self, node: cst.BaseExpression) -> bool:
+        """``getattr(x, name)`` with a name that is not a literal (``expr`` reads a literal one
+        as an attribute)."""
+        return (
+            isinstance(node, cst.Call)
+            and "builtins.getattr" in self.model.qualified_names(node.func)
+            and from_cst(node)[0] == "call"
+        )
+
+    def _outside(self, qualified: str) -> bool:
+        """Whether ``qualified`` names no module of the project (a third-party callee)."""
+        project = self.model.project
+        if project is None:
+            return True
+        index, _ = project
+        parts = qualified.split(".")
+        return not any(".".join(parts[:n]) in index.modules for n in range(1, len(parts) + 1))
+
+    def _is_parameter(self, name: cst.Name) -> bool:
+        scope = self.model.scope(name)
+        return scope is not None and any(
+            isinstance(a, Assignment) and isinstance(a.node, cst.Param) for a in scope[name.value]
+        )
 
     def _double(self, node: cst.BaseExpression) -> Optional[Kind]:
         """For an object of the project (a test double, a wrapper) given to a parameter the

@@ -1,8 +1,9 @@
 """Applying a partial-conversion plan (``legacy.py``): kept sites keep working on OpenTracing.
 
 Frozen origins are left alone by every transform (the model reports them ``LEGACY``); here they
-get their marker, and converted tracer variables used at kept sites become the OpenTracing global
-tracer, which otelbridge's bridge serves from the same provider as the converted code.
+get their marker, and converted tracer variables holding the global tracer, used at kept sites,
+become the OpenTracing global tracer, which otelbridge's bridge serves from the same provider as
+the converted code. Held tracer variables (no global stand-in) are left as written.
 """
 
 from __future__ import annotations
@@ -11,9 +12,19 @@ import libcst as cst
 
 from otelbridge.migration_tool.legacy import PLAN_KEY, PREVIOUS, Plan
 from otelbridge.migration_tool.model import Kind
+from otelbridge.migration_tool.state import Flag
 from otelbridge.migration_tool.transforms.base import LegacyTransform
 
 KEPT = "kept on OpenTracing (served by the otelbridge bridge): a use of it could not be converted"
+#: A tracer variable with no global stand-in (``legacy.py``): kept with the tracer it holds.
+HELD = (
+    "kept on OpenTracing with the tracer it holds (a MockTracer or a tracer it was given: the "
+    "global tracer cannot stand in for it): a use of it could not be converted"
+)
+
+
+#: The nodes :class:`KeptSites` visits (``leave_Name``, ``leave_Attribute``, ``leave_Call``).
+_REACHED = (cst.Name, cst.Attribute, cst.Call)
 
 
 class KeptSites(LegacyTransform):
@@ -23,9 +34,16 @@ class KeptSites(LegacyTransform):
         super().__init__(context)
         self._plan: Plan = context.scratch.get(PLAN_KEY) or Plan()
         self.model.frozen = self._plan.frozen
+        self.model.held = self._plan.held
         self.state.previous = self._plan.previous
+        #: flags of the plan with no statement yet (``flows.kept_sinks``): flagged when reached
+        self._pending: dict[cst.CSTNode, list[Flag]] = {}
         for flag in self._plan.flags:  # earlier passes' markers (the site may not flag again)
-            if flag.rule != PREVIOUS:  # marked by an earlier run: reported there already
+            if flag.rule == PREVIOUS:  # marked by an earlier run: reported there already
+                continue
+            if flag.statement is None and isinstance(flag.node, _REACHED):
+                self._pending.setdefault(flag.node, []).append(flag)
+            else:
                 self.state.flag(flag.node, flag.rule, flag.reason, flag.statement)
         #: frozen origins that are flagged sites already need no second marker
         self._explained = self._plan.explained | {flag.node for flag in self._plan.flags}
@@ -33,9 +51,11 @@ class KeptSites(LegacyTransform):
     def _keep(
         self, original: cst.BaseExpression, updated: cst.BaseExpression
     ) -> cst.BaseExpression:
+        for flag in self._pending.pop(original, ()):
+            self.flag(original, flag.rule, flag.reason)  # marked above the statement it is in
         if original in self._plan.frozen:
             if original not in self._explained:
-                self.flag(original, "kept", KEPT)
+                self.flag(original, "kept", HELD if original in self._plan.held else KEPT)
         elif original in self._plan.swaps and self.kind(original) is Kind.TRACER:
             self.rewrote()  # the import it needs is added only to files with rewrites
             name = self.otel(original, "opentracing", "global_tracer")
@@ -52,3 +72,9 @@ class KeptSites(LegacyTransform):
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         return self._keep(original_node, updated_node)
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        for flags in self._pending.values():  # not reached: reported, if not marked
+            for flag in flags:
+                self.state.flag(flag.node, flag.rule, flag.reason)
+        return updated_node
