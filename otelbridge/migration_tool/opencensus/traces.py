@@ -38,6 +38,7 @@ from otelbridge.migration_tool.opencensus.names import (
     TRACER_ONLY_METHODS,
     canonical,
 )
+from otelbridge.migration_tool.opencensus.open_spans import OpenSpan
 from otelbridge.migration_tool.opencensus.project import project_stats
 from otelbridge.migration_tool.opencensus.setup import Setup, SetupMapper, configure_call, packages
 from otelbridge.migration_tool.opencensus.stats import Stats
@@ -294,7 +295,13 @@ class OpenCensusTraces(LegacyTransform):
         kind = self.analysis.kinds.get(value)
         self._calls[value] = lambda original, updated: self._start_call(original, updated, kind)
 
-    def _start_call(self, original: cst.Call, updated: cst.Call, kind: Optional[str]) -> cst.Call:
+    def _start_call(
+        self,
+        original: cst.Call,
+        updated: cst.Call,
+        kind: Optional[str],
+        method: str = "start_as_current_span",
+    ) -> cst.Call:
         assert isinstance(updated.func, cst.Attribute)
         name = arg(updated, "name", 0)
         given = self.analysis.start_names.get(original) or (name.value if name else None)
@@ -303,7 +310,7 @@ class OpenCensusTraces(LegacyTransform):
             kind_expr = self.expr(original, "{trace}.SpanKind." + kind)
             args.append(cst.Arg(kind_expr, keyword=cst.Name("kind"), equal=_EQUAL))
         return updated.with_changes(
-            func=updated.func.with_changes(attr=cst.Name("start_as_current_span")), args=args
+            func=updated.func.with_changes(attr=cst.Name(method)), args=args
         )
 
     def _plan_use_call(self, group: Group, call: cst.Call, method: str) -> None:
@@ -312,6 +319,9 @@ class OpenCensusTraces(LegacyTransform):
             return
         if method == "span":
             self._plan_with_span(call)
+        elif method in ("start_span", "end_span") and call in self.analysis.open_spans:
+            if method == "start_span":
+                self._plan_open_span(self.analysis.open_spans[call])
         elif method in ("start_span", "end_span"):
             pair = self.analysis.pairs[call]
             if method == "start_span":
@@ -382,6 +392,28 @@ class OpenCensusTraces(LegacyTransform):
         self._calls[pair.start_call] = lambda original, updated: self._start_call(
             original, updated, kind
         )
+
+    def _plan_open_span(self, opened: OpenSpan) -> None:
+        """``span = tracer.start_span(...)`` attached right after; the ``end_span()`` detaches it
+        and ends it."""
+        self._dropped.add(opened.start_call)
+        kind = self.analysis.kinds.get(opened.start_call)
+        self._calls[opened.start_call] = lambda original, updated: self._start_call(
+            original, updated, kind, "start_span"
+        )
+        span, token = cst.Name(opened.span), cst.Name(opened.token)
+        attach = self.expr(
+            opened.start, "{otel_context}.attach({trace}.set_span_in_context(SPAN))", SPAN=span
+        )
+        self.insert_after(
+            opened.start, cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(token)], attach)])
+        )
+        detach = self.expr(opened.end, "{otel_context}.detach(TOKEN)", TOKEN=token)
+        lines = [
+            cst.SimpleStatementLine([cst.Expr(detach)], leading_lines=opened.end.leading_lines),
+            cst.SimpleStatementLine([cst.Expr(cst.parse_expression(f"{opened.span}.end()"))]),
+        ]
+        self.replace_statement(opened.end, lines)
 
     def replace_statement(self, statement: cst.CSTNode, lines: Sequence[cst.CSTNode]) -> None:
         """``statement`` (in its statement list) becomes ``lines``."""

@@ -43,6 +43,13 @@ EXPECTED = {
         """,
     "stats_app": "",
     "shared_stats": "",
+    # start_span/end_span in different blocks of one function: attached, detached, ended
+    "wrappers": """
+        request kind=INTERNAL status=UNSET attrs={after=True} events=[]
+          job kind=INTERNAL status=UNSET attrs={queries=2} events=[]
+            db.query kind=CLIENT status=UNSET attrs={db.statement='select 1', inside=True} events=[]
+            db.query kind=CLIENT status=UNSET attrs={db.statement='select 22', inside=True} events=[]
+        """,
 }
 #: Metric streams, where a program records any.
 METRICS = {
@@ -65,7 +72,7 @@ METRICS = {
         """,
 }
 #: Programs the migration converts entirely: they run without the bridge.
-FULLY_MIGRATED = frozenset({"nested", "pairs", "stats_app", "shared_stats"})
+FULLY_MIGRATED = frozenset({"nested", "pairs", "stats_app", "shared_stats", "wrappers"})
 #: A program's own modules, beside it in ``<name>_parts/``.
 PARTS = "{}_parts"
 
