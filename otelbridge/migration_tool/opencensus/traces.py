@@ -31,8 +31,10 @@ from otelbridge.migration_tool.opencensus.integrations import Integrations
 from otelbridge.migration_tool.opencensus.names import (
     ATTRIBUTE_TABLES,
     GET_CURRENT_SPAN,
+    IS_EXPORTER,
     ROOT,
     ROUTES,
+    SET_IS_EXPORTER,
     SPAN_ONLY_METHODS,
     TRACER_CLASS,
     TRACER_ONLY_METHODS,
@@ -130,6 +132,12 @@ class OpenCensusTraces(LegacyTransform):
                 self._plan_span_call(call, method)
         if GET_CURRENT_SPAN in called and not call.args:
             self._current_span(call)
+        if IS_EXPORTER in called and not call.args:
+            self._dropped.add(call)
+            self._calls[call] = self._is_exporter
+        elif SET_IS_EXPORTER in called and len(call.args) == 1 and not call.args[0].star:
+            self._dropped.add(call.func)
+            self._calls[call] = self._set_is_exporter
 
     def _plan_attribute_name(self, node: cst.Subscript) -> None:
         """``attributes_helper.COMMON_ATTRIBUTES['HTTP_URL']`` -> ``"http.url"``."""
@@ -657,6 +665,29 @@ class OpenCensusTraces(LegacyTransform):
             _attribute_args(updated),
             lpar=updated.lpar,
             rpar=updated.rpar,
+        )
+
+    def _is_exporter(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        """``is_exporter()`` -> the suppress-instrumentation key, which OpenTelemetry exporters
+        (and the bridge's ``set_is_exporter``) set; ``bool()`` unless it is tested right there."""
+        read = "{otel_context}.get_value({otel_context}._SUPPRESS_INSTRUMENTATION_KEY)"
+        parent = self._parents.get(original)
+        tested = isinstance(parent, (cst.If, cst.While, cst.BooleanOperation)) or (
+            isinstance(parent, cst.UnaryOperation) and isinstance(parent.operator, cst.Not)
+        )
+        return self.expr(original, read if tested else "bool(" + read + ")").with_changes(
+            lpar=updated.lpar, rpar=updated.rpar
+        )
+
+    def _set_is_exporter(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        """``set_is_exporter(flag)`` -> the flag set on the current context (attached: OpenCensus'
+        flag stays set for the thread, with nothing to reset it)."""
+        template = (
+            "{otel_context}.attach({otel_context}.set_value("
+            "{otel_context}._SUPPRESS_INSTRUMENTATION_KEY, FLAG))"
+        )
+        return self.expr(original, template, FLAG=updated.args[0].value).with_changes(
+            lpar=updated.lpar, rpar=updated.rpar
         )
 
     def _add_event(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:

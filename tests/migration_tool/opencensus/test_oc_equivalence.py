@@ -43,6 +43,12 @@ EXPECTED = {
         """,
     "stats_app": "",
     "shared_stats": "",
+    # is_exporter()/set_is_exporter(): OpenTelemetry's suppress-instrumentation key
+    "exporter_flag": """
+        request kind=INTERNAL status=UNSET attrs={after=True, exported=False, flagged=False, sent=True} events=[]
+          send kind=INTERNAL status=UNSET attrs={payload='order'} events=[]
+          send kind=INTERNAL status=UNSET attrs={payload='receipt'} events=[]
+        """,
     # start_span/end_span in different blocks of one function: attached, detached, ended
     "wrappers": """
         request kind=INTERNAL status=UNSET attrs={after=True} events=[]
@@ -72,7 +78,9 @@ METRICS = {
         """,
 }
 #: Programs the migration converts entirely: they run without the bridge.
-FULLY_MIGRATED = frozenset({"nested", "pairs", "stats_app", "shared_stats", "wrappers"})
+FULLY_MIGRATED = frozenset(
+    {"nested", "pairs", "stats_app", "shared_stats", "wrappers", "exporter_flag"}
+)
 #: A program's own modules, beside it in ``<name>_parts/``.
 PARTS = "{}_parts"
 

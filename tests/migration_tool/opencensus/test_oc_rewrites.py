@@ -388,6 +388,34 @@ CASES: dict[str, tuple[str, str]] = {
                 print("done")
         """,
     ),
+    "is_exporter()/set_is_exporter(): the suppress-instrumentation key": (
+        """
+        from opencensus.trace import execution_context
+
+
+        def send():
+            if execution_context.is_exporter():
+                return None
+            return execution_context.is_exporter()
+
+
+        def run():
+            execution_context.set_is_exporter(True)
+        """,
+        """
+        from opentelemetry import context
+
+
+        def send():
+            if context.get_value(context._SUPPRESS_INSTRUMENTATION_KEY):
+                return None
+            return bool(context.get_value(context._SUPPRESS_INSTRUMENTATION_KEY))
+
+
+        def run():
+            context.attach(context.set_value(context._SUPPRESS_INSTRUMENTATION_KEY, True))
+        """,
+    ),
     "start_span in a loop, end_span after it: not provable, kept": (
         """
         from opencensus.trace import execution_context
