@@ -276,6 +276,11 @@ class Analysis:
             return self._setup_blocker(value) if TRACER_CLASS in self.names(value.func) else ""
         func = value.func
         if isinstance(func, cst.Attribute) and func.attr.value in ("start_span", "span"):
+            receiver = func.value
+            if isinstance(receiver, cst.Call) and (
+                TRACER_CLASS in self.names(receiver.func) or receiver.args
+            ):
+                return "made by a tracer built in place (its settings have no home)"
             owner = self.tracer_like(func.value)
             if owner is not None and not owner.ok:
                 return f"made by tracer {owner.name!r}, which stays OpenCensus ({owner.reason})"

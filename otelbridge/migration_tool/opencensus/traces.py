@@ -31,6 +31,7 @@ from otelbridge.migration_tool.opencensus.integrations import Integrations
 from otelbridge.migration_tool.opencensus.names import (
     ATTRIBUTE_TABLES,
     GET_CURRENT_SPAN,
+    GET_TRACER,
     IS_EXPORTER,
     ROOT,
     ROUTES,
@@ -130,6 +131,8 @@ class OpenCensusTraces(LegacyTransform):
                 self._direct_span(func.value)
             ):
                 self._plan_span_call(call, method)
+            elif method == "span" and self._in_place_tracer_span(call):
+                self._plan_with_span(call)
         if GET_CURRENT_SPAN in called and not call.args:
             self._current_span(call)
         if IS_EXPORTER in called and not call.args:
@@ -138,6 +141,19 @@ class OpenCensusTraces(LegacyTransform):
         elif SET_IS_EXPORTER in called and len(call.args) == 1 and not call.args[0].star:
             self._dropped.add(call.func)
             self._calls[call] = self._set_is_exporter
+
+    def _in_place_tracer_span(self, call: cst.Call) -> bool:
+        """``with execution_context.get_opencensus_tracer().span(...):`` (no ``as``: no group
+        holds the span, nothing else can use it)."""
+        item = self._parents.get(call)
+        receiver = call.func.value  # type: ignore[attr-defined]
+        return (
+            isinstance(item, cst.WithItem)
+            and item.asname is None
+            and isinstance(receiver, cst.Call)
+            and not receiver.args
+            and GET_TRACER in self.names(receiver.func)
+        )
 
     def _plan_attribute_name(self, node: cst.Subscript) -> None:
         """``attributes_helper.COMMON_ATTRIBUTES['HTTP_URL']`` -> ``"http.url"``."""
@@ -300,6 +316,13 @@ class OpenCensusTraces(LegacyTransform):
         """``tracer.span(name)`` in a ``with``: ``tracer.start_as_current_span(name, kind=)``."""
         assert isinstance(value.func, cst.Attribute)
         self._dropped.add(value.func.attr)
+        receiver = value.func.value
+        if isinstance(receiver, cst.Call) and GET_TRACER in self.names(receiver.func):
+            # ``execution_context.get_opencensus_tracer().span(...)``: the tracer made in place
+            self._dropped.add(receiver)
+            self._calls[receiver] = lambda original, updated: self.expr(
+                original, "{trace}.get_tracer(__name__)"
+            )
         kind = self.analysis.kinds.get(value)
         self._calls[value] = lambda original, updated: self._start_call(original, updated, kind)
 

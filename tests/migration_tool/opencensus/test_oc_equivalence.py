@@ -52,6 +52,8 @@ EXPECTED = {
     # start_span/end_span in different blocks of one function: attached, detached, ended
     "wrappers": """
         request kind=INTERNAL status=UNSET attrs={after=True} events=[]
+          audit kind=INTERNAL status=UNSET attrs={jobs=1} events=[]
+          flush kind=INTERNAL status=UNSET attrs={} events=[]
           job kind=INTERNAL status=UNSET attrs={queries=2} events=[]
             db.query kind=CLIENT status=UNSET attrs={db.statement='select 1', inside=True} events=[]
             db.query kind=CLIENT status=UNSET attrs={db.statement='select 22', inside=True} events=[]

@@ -416,6 +416,43 @@ CASES: dict[str, tuple[str, str]] = {
             context.attach(context.set_value(context._SUPPRESS_INSTRUMENTATION_KEY, True))
         """,
     ),
+    "spans of the tracer fetched in place: the tracer call converts with them": (
+        """
+        from opencensus.trace import execution_context
+        from opencensus.trace.tracer import Tracer
+
+
+        def handle(x):
+            with execution_context.get_opencensus_tracer().span(name="handle") as s:
+                s.add_attribute("x", x)
+            with execution_context.get_opencensus_tracer().span("flush"):
+                pass
+
+
+        def built_in_place():
+            with Tracer().span(name="x") as s:
+                s.add_attribute("a", 1)
+        """,
+        f"""
+        {KEPT}still used by code that stays on OpenCensus
+        from opencensus.trace.tracer import Tracer
+        from opentelemetry import trace
+
+
+        def handle(x):
+            with trace.get_tracer(__name__).start_as_current_span("handle") as s:
+                s.set_attribute("x", x)
+            with trace.get_tracer(__name__).start_as_current_span("flush"):
+                pass
+
+
+        def built_in_place():
+            {KEPT}'s' stays OpenCensus: made by a tracer built in place (its settings have no home)
+            with Tracer().span(name="x") as s:
+                {KEPT}'s' stays OpenCensus: made by a tracer built in place (its settings have no home)
+                s.add_attribute("a", 1)
+        """,
+    ),
     "start_span in a loop, end_span after it: not provable, kept": (
         """
         from opencensus.trace import execution_context
