@@ -137,7 +137,7 @@ class Tracer(trace_api.Tracer):
             )
         flags = _FLAGS[random_flag | 1] if decision is _RECORD_AND_SAMPLE else _FLAGS[random_flag]
         span = _new_object(Span)  # and __init__ called from here, which CPython runs inline
-        span.__init__(
+        span.__init__(  # type: ignore[misc]  # exactly Span, made just above
             name,
             _new_context(SpanContext, (trace_id, span_id, False, flags, trace_state, True)),
             parent,

@@ -105,7 +105,7 @@ class ContextTracer:
                 otel = self._unsampled(current if parent_context is None else parent_context)
             new = Context(current)
             span = _new_object(SpanShim)  # see _new_object
-            span.__init__(otel, oc_parent, self, current, new)
+            span.__init__(otel, oc_parent, self, current, new)  # type: ignore[misc]
             _set_item(new, SPAN_KEY, otel)
             _set_item(new, OC_SPAN_KEY, span)
             replace_current(new)
