@@ -201,6 +201,19 @@ def test_metric_points_compare_by_name_and_attributes() -> None:
     ]
 
 
+def test_the_shell_s_otel_settings_do_not_reach_the_demo_s_runs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from otelbridge.demo.app import demo_environment
+
+    monkeypatch.setenv("OTELBRIDGE_SEMCONV", "stable")
+    monkeypatch.setenv("OTEL_TRACES_SAMPLER", "always_off")
+    monkeypatch.setenv("HOME_OF_THE_SHOP", "kept")
+    env = demo_environment()
+    assert "OTELBRIDGE_SEMCONV" not in env and "OTEL_TRACES_SAMPLER" not in env
+    assert env["HOME_OF_THE_SHOP"] == "kept"
+
+
 def test_demo_says_so_in_one_line_without_the_bundled_shop(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
