@@ -564,6 +564,7 @@ CASES: dict[str, tuple[str, str]] = {
         """,
         """
         import flask
+        from opentelemetry import trace
         from opentelemetry.instrumentation.flask import FlaskInstrumentor
         from otelbridge.sdk import configure
         from otelbridge.sdk.export.zipkin import ZipkinExporter as otel_ZipkinExporter
@@ -572,8 +573,18 @@ CASES: dict[str, tuple[str, str]] = {
         app = flask.Flask(__name__)
         # TODO(otelbridge): pip install opentelemetry-instrumentation-flask; settings in app.config['OPENCENSUS'] are not read any more
         configure(sampler="always_on", span_exporters=[otel_ZipkinExporter()])
+
+
+        def opencensus_flask_span(span: trace.Span, environ: object) -> None:
+            # OpenCensus FlaskMiddleware's span name and attributes, which dashboards and
+            # alerts select on (FlaskInstrumentor sets http.host, http.method, http.route
+            # and http.status_code itself)
+            span.update_name(f"[{flask.request.method}]{flask.request.url}")
+            span.set_attributes({"http.path": flask.request.path, "http.url": flask.request.url})
+
+
         # tracing
-        FlaskInstrumentor().instrument_app(app)
+        FlaskInstrumentor().instrument_app(app, request_hook=opencensus_flask_span)
         """,
     ),
     "B3 propagator and module stats: one configure() with the propagator and the views": (
@@ -599,7 +610,7 @@ CASES: dict[str, tuple[str, str]] = {
         """,
         """
         import flask
-        from opentelemetry import metrics
+        from opentelemetry import metrics, trace
         from opentelemetry.instrumentation.flask import FlaskInstrumentor
         from otelbridge.sdk import configure
         from otelbridge.sdk.metrics.view import SumAggregation, View
@@ -614,7 +625,15 @@ CASES: dict[str, tuple[str, str]] = {
 
         def create_app():
             app = flask.Flask(__name__)
-            FlaskInstrumentor().instrument_app(app)
+
+            def opencensus_flask_span(span: trace.Span, environ: object) -> None:
+                # OpenCensus FlaskMiddleware's span name and attributes, which dashboards and
+                # alerts select on (FlaskInstrumentor sets http.host, http.method, http.route
+                # and http.status_code itself)
+                span.update_name(f"[{flask.request.method}]{flask.request.url}")
+                span.set_attributes({"http.path": flask.request.path, "http.url": flask.request.url})
+
+            FlaskInstrumentor().instrument_app(app, request_hook=opencensus_flask_span)
             return app
         """,
     ),
