@@ -123,7 +123,8 @@ def extend(plan: Plan, model: LegacyModel, flags: Iterable[Flag]) -> Plan:
             if tracer and not made_by_mock(model, expr):  # a MockTracer has no global stand-in
                 swaps.add(expr)
                 continue
-            for origin in model.origins(expr):
+            # a mock from elsewhere (a fixture, a parameter) has no origin here: it is kept itself
+            for origin in model.origins(expr) or ((expr,) if tracer else ()):
                 if origin is not site and origin in inside:
                     explained.add(origin)
                 if origin not in frozen:

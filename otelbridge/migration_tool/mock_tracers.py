@@ -38,9 +38,31 @@ def is_construction(model: LegacyModel, node: cst.CSTNode) -> bool:
 
 
 def made_by_mock(model: LegacyModel, node: cst.BaseExpression) -> bool:
-    """Every object ``node`` can evaluate to is made by a ``MockTracer(...)`` of this file."""
+    """Every object ``node`` can evaluate to is made by a ``MockTracer(...)`` of this file, or
+    ``node`` names a variable whose recorded spans its function reads: only a mock has them."""
     origins = model.origins(node)
-    return bool(origins) and all(is_construction(model, o) for o in origins)
+    if origins and all(is_construction(model, o) for o in origins):
+        return True
+    return isinstance(node, cst.Name) and _reads_spans(model, node)
+
+
+def _reads_spans(model: LegacyModel, name: cst.Name) -> bool:
+    """``name.finished_spans()`` or ``name.reset()`` on the same variable, in its scope."""
+    scope = model.scope(name)
+    where = getattr(scope, "node", None)
+    if scope is None or where is None:
+        return False
+    for found in walk(where):
+        if (
+            isinstance(found, cst.Call)
+            and isinstance(found.func, cst.Attribute)
+            and found.func.attr.value in MOCK_ONLY
+            and isinstance(found.func.value, cst.Name)
+            and found.func.value.value == name.value
+            and model.scope(found.func.value) is scope
+        ):
+            return True
+    return False
 
 
 def _renamed(name: str, role: str) -> str:

@@ -101,8 +101,12 @@ class MockTracing(StatementAware):
             )
         else:
             reached = [
-                c for c, line in self.mocks.inline.items() if line is original_node
-                and self.mocks.reached(c) and not self.kept(c) and self._mappable(c, flag=False)
+                c
+                for c, line in self.mocks.inline.items()
+                if line is original_node
+                and self.mocks.reached(c)
+                and not self.kept(c)
+                and self._mappable(c, flag=False)
             ]
             if not reached:
                 return updated_node
