@@ -168,7 +168,8 @@ class SpanShim:
 
     def finish(self) -> None:
         """End the OpenTelemetry span, applying the kind and status written since start."""
-        if self.span_kind != _UNSPECIFIED or self._status is not None:
+        # Identity tests: nothing here can raise into the app (a written kind is compared inside).
+        if self.span_kind is not _UNSPECIFIED or self._status is not None:
             self._apply_fields()
         self._otel_span.end()
 
