@@ -43,6 +43,7 @@ EXPECTED = {
         """,
     "stats_app": "",
     "shared_stats": "",
+    "local_stats": "",
 }
 #: Metric streams, where a program records any.
 METRICS = {
@@ -63,9 +64,14 @@ METRICS = {
         shop/requests sum {route='/cart'} 2
         shop/requests sum {route='/pay'} 1
         """,
+    # measures, views, registrations and the recording made inside a request handler
+    "local_stats": """
+        loop times histogram {route='/clubs'} (4, 9.0, [1, 1, 1, 1])
+        metric name: club stats sum {} 4
+        """,
 }
 #: Programs the migration converts entirely: they run without the bridge.
-FULLY_MIGRATED = frozenset({"nested", "pairs", "stats_app", "shared_stats"})
+FULLY_MIGRATED = frozenset({"nested", "pairs", "stats_app", "shared_stats", "local_stats"})
 #: A program's own modules, beside it in ``<name>_parts/``.
 PARTS = "{}_parts"
 
