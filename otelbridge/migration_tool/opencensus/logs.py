@@ -87,7 +87,10 @@ class AzureLogs:
             cst.EmptyLine(indent=True, comment=cst.Comment(TODO_PREFIX + n)) for n in LOGS_NOTES
         ]
         made = made.with_changes(leading_lines=[*statement.leading_lines, *comments])
-        rewritten = statement.visit(_Replace(value, handler)).with_changes(leading_lines=[])
+        rewritten = cst.ensure_type(
+            statement.visit(_Replace(value, handler)), cst.SimpleStatementLine
+        )
+        rewritten = rewritten.with_changes(leading_lines=[])
         t.replace_statement(statement, [made, added, rewritten])
         return True
 
@@ -127,5 +130,5 @@ class _Replace(cst.CSTTransformer):
         self._old = old
         self._new = new
 
-    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):  # type: ignore[no-untyped-def, override]
+    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):  # type: ignore[no-untyped-def]
         return self._new if original_node is self._old else updated_node
