@@ -18,6 +18,7 @@ import libcst as cst
 
 from otelbridge.migration_tool.findings import TODO_PREFIX, Finding
 from otelbridge.migration_tool.opencensus.names import ROOT
+from otelbridge.migration_tool.opencensus.statements import only_legacy_call, with_replaced
 from otelbridge.migration_tool.transforms.arguments import keyword
 from otelbridge.migration_tool.transforms.base import has_star_args
 from otelbridge.migration_tool.walk import walk
@@ -58,7 +59,7 @@ class AzureLogs:
             ):
                 return False
             value = value.args[0].value
-        if not (isinstance(value, cst.Call) and self._maps(value)):
+        if not (isinstance(value, cst.Call) and self._maps(statement, value)):
             return False
         t = self._transform
         provider = self._fresh(module, "logger_provider")
@@ -87,14 +88,11 @@ class AzureLogs:
             cst.EmptyLine(indent=True, comment=cst.Comment(TODO_PREFIX + n)) for n in LOGS_NOTES
         ]
         made = made.with_changes(leading_lines=[*statement.leading_lines, *comments])
-        rewritten = cst.ensure_type(
-            statement.visit(_Replace(value, handler)), cst.SimpleStatementLine
-        )
-        rewritten = rewritten.with_changes(leading_lines=[])
+        rewritten = with_replaced(statement, value, handler).with_changes(leading_lines=[])
         t.replace_statement(statement, [made, added, rewritten])
         return True
 
-    def _maps(self, call: cst.Call) -> bool:
+    def _maps(self, statement: cst.SimpleStatementLine, call: cst.Call) -> bool:
         """An ``AzureLogHandler`` given at most ``connection_string=`` of no OpenCensus value."""
         return (
             AZURE_LOG_HANDLER in self._names(call.func)
@@ -102,11 +100,9 @@ class AzureLogs:
             and all(
                 a.keyword is not None and a.keyword.value == "connection_string" for a in call.args
             )
+            and only_legacy_call(statement, call, self._names)
             and not any(
-                n.split(".")[0] == ROOT
-                for a in call.args
-                for node in walk(a)
-                for n in self._names(node)
+                n.split(".")[0] == ROOT for a in call.args for m in walk(a) for n in self._names(m)
             )
         )
 
@@ -120,15 +116,3 @@ class AzureLogs:
             chosen = f"{name}_{number}"
         self._taken.add(chosen)
         return chosen
-
-
-class _Replace(cst.CSTTransformer):
-    """Puts ``new`` where ``old`` (a node of the original statement) was."""
-
-    def __init__(self, old: cst.CSTNode, new: cst.BaseExpression) -> None:
-        super().__init__()
-        self._old = old
-        self._new = new
-
-    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):  # type: ignore[no-untyped-def]
-        return self._new if original_node is self._old else updated_node

@@ -57,15 +57,12 @@ TAG_KEY = "opencensus.tags.tag_key.TagKey"
 TAG_VALUE = "opencensus.tags.tag_value.TagValue"
 TAG_MAP = "opencensus.tags.tag_map.TagMap"
 STATS_SINGLETON = _STATS + "stats.stats"
-#: OpenCensus aggregation -> (instrument kind, OpenTelemetry aggregation class).
+#: OpenCensus aggregation -> the kind of instrument whose default aggregation is the same.
 AGGREGATIONS = {
-    _STATS + "aggregation.DistributionAggregation": (
-        "histogram",
-        "ExplicitBucketHistogramAggregation",
-    ),
-    _STATS + "aggregation.SumAggregation": ("counter", "SumAggregation"),
-    _STATS + "aggregation.LastValueAggregation": ("gauge", "LastValueAggregation"),
-    _STATS + "aggregation.CountAggregation": ("count", "SumAggregation"),
+    _STATS + "aggregation.DistributionAggregation": "histogram",
+    _STATS + "aggregation.SumAggregation": "counter",
+    _STATS + "aggregation.LastValueAggregation": "gauge",
+    _STATS + "aggregation.CountAggregation": "count",
 }
 #: Instrument kind -> (meter method, recording method, what is recorded).
 INSTRUMENTS = {
@@ -303,7 +300,7 @@ class Stats:
         if found is None:
             raise Unsupported("a view aggregation that is not one of OpenCensus' four")
         bounds = None
-        if found[0] == "histogram":
+        if found == "histogram":
             given = arg(agg, "boundaries", 0)  # type: ignore[arg-type]
             bounds = self._bounds(given.value) if given is not None else []
         return ViewSpec(
@@ -313,7 +310,7 @@ class Stats:
             self._string(call, "description", 1),
             [self._column(e.value) for e in columns.value.elements],
             self.measures[measure.value.value],
-            found[0],
+            found,
             bounds,
         )
 
@@ -847,16 +844,16 @@ class Stats:
         return cst.SimpleStatementLine([cst.Assign([target], value)])
 
     def _view_line(self, view: ViewSpec) -> cst.SimpleStatementLine:
+        """The ``View``; its aggregation is written for a histogram only (its buckets): a
+        counter's default sums and a gauge's keeps the last value, as the OpenCensus view did."""
         t = self._t
         module = "otelbridge.sdk.metrics.view"
         cls = t.otel(view.statement, module, "View")
-        aggregation_class = AGGREGATIONS[
-            next(n for n in AGGREGATIONS if AGGREGATIONS[n][0] == view.kind)
-        ][1]
-        aggregation_name = t.otel(view.statement, module, aggregation_class)
-        aggregation_args = []
+        aggregation = []
         if view.kind == "histogram":
-            aggregation_args = [cst.Arg(cst.List([cst.Element(b) for b in view.bounds or []]))]
+            bounds = cst.List([cst.Element(b) for b in view.bounds or []])
+            histogram = t.otel(view.statement, module, "ExplicitBucketHistogramAggregation")
+            aggregation = [keyword("aggregation", cst.Call(cst.Name(histogram), [cst.Arg(bounds)]))]
         instrument = view.measure.instruments[view.kind][1]
         keys: cst.BaseExpression = (
             cst.Set([cst.Element(t.string(c)) for c in view.columns])
@@ -870,7 +867,7 @@ class Stats:
                 keyword("name", t.string(view.name)),
                 keyword("description", t.string(view.description)),
                 keyword("attribute_keys", keys),
-                keyword("aggregation", cst.Call(cst.Name(aggregation_name), aggregation_args)),
+                *aggregation,
             ],
         )
         target = cst.AssignTarget(cst.Name(view.var))

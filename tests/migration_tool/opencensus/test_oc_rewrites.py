@@ -430,10 +430,10 @@ CASES: dict[str, tuple[str, str]] = {
         from opentelemetry import metrics
         from opentelemetry.instrumentation.flask import FlaskInstrumentor
         from otelbridge.sdk import configure
-        from otelbridge.sdk.metrics.view import SumAggregation, View
+        from otelbridge.sdk.metrics.view import View
 
         LOOKUPS = metrics.get_meter(__name__).create_counter("lookups", unit="1", description="stock lookups")
-        LOOKUPS_VIEW = View(instrument_name="lookups", name="lookups_by_item", description="stock lookups", attribute_keys={"item"}, aggregation=SumAggregation())
+        LOOKUPS_VIEW = View(instrument_name="lookups", name="lookups_by_item", description="stock lookups", attribute_keys={"item"})
         # TODO(otelbridge): this Tracer had no exporter (OpenCensus printed spans): OTEL_TRACES_EXPORTER now decides
         # TODO(otelbridge): pip install opentelemetry-instrumentation-flask; settings in app.config['OPENCENSUS'] are not read any more
         # TODO(otelbridge): the OpenCensus views of this module: a process calls configure() once, so merge these views into the application's configure() if it has another
@@ -597,10 +597,10 @@ CASES: dict[str, tuple[str, str]] = {
         import time
         from opentelemetry import metrics
         from otelbridge.sdk import configure
-        from otelbridge.sdk.metrics.view import SumAggregation, View
+        from otelbridge.sdk.metrics.view import View
 
         CARROTS = metrics.get_meter(__name__).create_counter("carrots", unit="carrots", description="number of carrots")
-        CARROTS_VIEW = View(instrument_name="carrots", name="carrots_view", description="number of carrots", attribute_keys={"kind"}, aggregation=SumAggregation())
+        CARROTS_VIEW = View(instrument_name="carrots", name="carrots_view", description="number of carrots", attribute_keys={"kind"})
         # TODO(otelbridge): the OpenCensus views of this module: a process calls configure() once, so merge these views into the application's configure() if it has another
         configure(views=[CARROTS_VIEW])
 
@@ -732,10 +732,10 @@ CASES: dict[str, tuple[str, str]] = {
         from opentelemetry import metrics
         from otelbridge.sdk import configure
         from otelbridge.sdk.metrics.export import PeriodicExportingMetricReader
-        from otelbridge.sdk.metrics.view import SumAggregation, View
+        from otelbridge.sdk.metrics.view import View
 
         CARROTS_MEASURE = metrics.get_meter(__name__).create_counter("carrots", unit="carrots", description="number of carrots")
-        CARROTS_VIEW = View(instrument_name="carrots", name="carrots_view", description="number of carrots", attribute_keys=set(), aggregation=SumAggregation())
+        CARROTS_VIEW = View(instrument_name="carrots", name="carrots_view", description="number of carrots", attribute_keys=set())
         # TODO(otelbridge): the OpenCensus views of this module: a process calls configure() once, so merge these views into the application's configure() if it has another
         # TODO(otelbridge): OpenCensus' standard metrics (processor time, memory, request rate) are not sent any more: azure-monitor-opentelemetry's configure_azure_monitor() sends them
         # TODO(otelbridge): pip install azure-monitor-opentelemetry-exporter (the OpenTelemetry exporter that replaces this one)
@@ -788,13 +788,13 @@ CASES: dict[str, tuple[str, str]] = {
         from opentelemetry import metrics as otel_metrics
         from otelbridge.sdk import configure
         from otelbridge.sdk.metrics.export import PeriodicExportingMetricReader
-        from otelbridge.sdk.metrics.view import SumAggregation, View
+        from otelbridge.sdk.metrics.view import View
 
         KEY = os.environ["KEY"]
         # TODO(otelbridge): the OpenCensus views of this module: a process calls configure() once, so merge these views into the application's configure() if it has another
         # TODO(otelbridge): OpenCensus' standard metrics (processor time, memory, request rate) are not sent any more: azure-monitor-opentelemetry's configure_azure_monitor() sends them
         # TODO(otelbridge): pip install azure-monitor-opentelemetry-exporter (the OpenTelemetry exporter that replaces this one)
-        configure(views=[View(instrument_name="jobs", name="job count", description="number of jobs", attribute_keys=set(), aggregation=SumAggregation())], metric_readers=[PeriodicExportingMetricReader(AzureMonitorMetricExporter(connection_string=f"InstrumentationKey={KEY}"), export_interval_millis=15000)])
+        configure(views=[View(instrument_name="jobs", name="job count", description="number of jobs", attribute_keys=set())], metric_readers=[PeriodicExportingMetricReader(AzureMonitorMetricExporter(connection_string=f"InstrumentationKey={KEY}"), export_interval_millis=15000)])
 
 
         def custom_metric():
