@@ -3,9 +3,10 @@
 ``OpenCensusServerInterceptor(sampler, exporter)`` builds a tracer per request; OpenTelemetry's
 ``server_interceptor()`` uses the global provider, so the sampler and exporter go to the module's
 ``configure()`` (as a ``Tracer``'s do) and the call becomes ``server_interceptor()`` where it was
-(``grpc.server(..., interceptors=[...])`` keeps working). ``OpenCensusClientInterceptor()`` without
-a tracer becomes ``client_interceptor()`` (``host_port=`` is dropped: OpenTelemetry records the
-peer itself). Notes say what changes on the wire: OpenCensus propagates in the binary
+(``grpc.server(..., interceptors=[...])`` keeps working). OpenTelemetry's client interceptor is not
+a ``grpc`` one: ``grpc.intercept_channel(channel, OpenCensusClientInterceptor())`` (no tracer of its
+own) becomes ``grpcext.intercept_channel(channel, client_interceptor())``, the instrumentation's
+own ``intercept_channel`` (``host_port=`` is dropped: OpenTelemetry records the peer itself). Notes say what changes on the wire: OpenCensus propagates in the binary
 ``grpc-trace-bin`` header, OpenTelemetry with the global propagators (``traceparent``), so the
 services calling each other migrate together.
 """
@@ -58,16 +59,26 @@ class Interceptors:
             return False
         call, kind = found[0]
         t = self._transform
+        replaced: cst.CSTNode = call
+        channel = None
         if kind == SERVER:
             if t.setup_mapper.blocker(
                 call, what="OpenCensusServerInterceptor", order=("sampler", "exporter")
             ):
                 return False  # the leftover pass marks it with the route
             t.place_configure(call, t.setup_mapper.setups[call])
-        elif any(a.keyword is None or a.keyword.value != "host_port" for a in call.args):
-            return False  # a tracer of its own: the leftover pass marks it
+        else:
+            outer = self._intercepted(statement, call)
+            if outer is None or any(
+                a.keyword is None or a.keyword.value != "host_port" for a in call.args
+            ):
+                return False  # a tracer of its own, or held: the leftover pass marks it
+            replaced, channel = outer, outer.args[0]
         function = "server_interceptor" if kind == SERVER else "client_interceptor"
         new = cst.Call(cst.Name(t.otel(call, _INSTRUMENTATION, function)), [])
+        if channel is not None:
+            intercept = t.otel(call, _INSTRUMENTATION + ".grpcext", "intercept_channel")
+            new = cst.Call(cst.Name(intercept), [channel, cst.Arg(new)])
         notes = [
             *NOTES,
             f"span names are the method, '/pkg.Service/Method' (OpenCensus: "
@@ -76,8 +87,21 @@ class Interceptors:
         where = t.state.position(call)
         for note in notes:
             t.state.findings.append(Finding("opencensus-note", note, *where))
-        t.replace_statement(statement, [with_replaced(statement, call, new, notes)])
+        t.replace_statement(statement, [with_replaced(statement, replaced, new, notes)])
         return True
+
+    def _intercepted(self, statement: cst.CSTNode, interceptor: cst.Call) -> Optional[cst.Call]:
+        """The ``grpc.intercept_channel(channel, interceptor)`` of ``statement``, if it is one."""
+        for node in walk(statement):
+            if (
+                isinstance(node, cst.Call)
+                and "grpc.intercept_channel" in self._names(node.func)
+                and len(node.args) == 2
+                and all(a.keyword is None and not a.star for a in node.args)
+                and node.args[1].value is interceptor
+            ):
+                return node
+        return None
 
     def _kind(self, call: cst.Call) -> Optional[str]:
         names = self._names(call.func)
