@@ -6,9 +6,10 @@
 (``grpc.server(..., interceptors=[...])`` keeps working). OpenTelemetry's client interceptor is not
 a ``grpc`` one: ``grpc.intercept_channel(channel, OpenCensusClientInterceptor())`` (no tracer of its
 own) becomes ``grpcext.intercept_channel(channel, client_interceptor())``, the instrumentation's
-own ``intercept_channel`` (``host_port=`` is dropped: OpenTelemetry records the peer itself). Notes say what changes on the wire: OpenCensus propagates in the binary
-``grpc-trace-bin`` header, OpenTelemetry with the global propagators (``traceparent``), so the
-services calling each other migrate together.
+own ``intercept_channel`` (``host_port=`` is dropped: OpenTelemetry records the peer itself).
+Notes say what changes on the wire: OpenCensus propagates in the binary ``grpc-trace-bin``
+header, OpenTelemetry with the global propagators (``traceparent``), so the services calling each
+other migrate together.
 """
 
 from __future__ import annotations

@@ -18,7 +18,12 @@ import libcst as cst
 
 from otelbridge.migration_tool.findings import TODO_PREFIX, Finding
 from otelbridge.migration_tool.opencensus.names import ROOT
-from otelbridge.migration_tool.opencensus.statements import only_legacy_call, with_replaced
+from otelbridge.migration_tool.opencensus.statements import (
+    fresh_name,
+    names_in,
+    only_legacy_call,
+    with_replaced,
+)
 from otelbridge.migration_tool.transforms.arguments import keyword
 from otelbridge.migration_tool.transforms.base import has_star_args
 from otelbridge.migration_tool.walk import walk
@@ -62,7 +67,9 @@ class AzureLogs:
         if not (isinstance(value, cst.Call) and self._maps(statement, value)):
             return False
         t = self._transform
-        provider = self._fresh(module, "logger_provider")
+        if self._taken is None:
+            self._taken = names_in(module)
+        provider = fresh_name(self._taken, "logger_provider")
         made = cst.parse_statement(f"{provider} = {t.otel(value, _SDK_LOGS, 'LoggerProvider')}()")
         exporter = cst.Call(cst.Name(t.otel(value, *_EXPORTER)), value.args)
         batch = t.otel(value, _SDK_LOGS + ".export", "BatchLogRecordProcessor")
@@ -105,14 +112,3 @@ class AzureLogs:
                 n.split(".")[0] == ROOT for a in call.args for m in walk(a) for n in self._names(m)
             )
         )
-
-    def _fresh(self, module: cst.Module, name: str) -> str:
-        """``name``, or ``name_2``, ... : one no code of the module uses."""
-        if self._taken is None:
-            self._taken = {n.value for n in walk(module) if isinstance(n, cst.Name)}
-        chosen, number = name, 1
-        while chosen in self._taken:
-            number += 1
-            chosen = f"{name}_{number}"
-        self._taken.add(chosen)
-        return chosen

@@ -38,6 +38,21 @@ def with_replaced(
     return replaced.with_changes(leading_lines=[*replaced.leading_lines, *comments])
 
 
+def fresh_name(taken: set[str], name: str) -> str:
+    """``name``, or ``name_2``, ...: one not in ``taken`` (the module's names), now taken."""
+    chosen, number = name, 1
+    while chosen in taken:
+        number += 1
+        chosen = f"{name}_{number}"
+    taken.add(chosen)
+    return chosen
+
+
+def names_in(module: cst.Module) -> set[str]:
+    """Every name the code of ``module`` uses."""
+    return {n.value for n in walk(module) if isinstance(n, cst.Name)}
+
+
 class _Replace(cst.CSTTransformer):
     def __init__(self, old: cst.CSTNode, new: cst.BaseExpression) -> None:
         super().__init__()

@@ -27,7 +27,9 @@ from typing import TYPE_CHECKING, Callable, Iterable, Optional, Protocol, Sequen
 import libcst as cst
 
 from otelbridge.migration_tool.findings import TODO_PREFIX, Finding
+from otelbridge.migration_tool.opencensus import prometheus
 from otelbridge.migration_tool.opencensus.names import METRIC_EXPORTERS
+from otelbridge.migration_tool.opencensus.statements import fresh_name, names_in
 from otelbridge.migration_tool.transforms.arguments import keyword
 from otelbridge.migration_tool.transforms.base import arg, has_star_args, literal
 from otelbridge.migration_tool.walk import walk
@@ -368,6 +370,8 @@ class Stats:
         """Whether ``node`` calls a :data:`METRIC_EXPORTERS` factory with arguments that map."""
         if not isinstance(node, cst.Call) or has_star_args(node):
             return False
+        if prometheus.options(node, self._names) is not None:
+            return True
         row = next(
             (METRIC_EXPORTERS[n] for n in self._names(node.func) if n in METRIC_EXPORTERS), None
         )
@@ -708,14 +712,17 @@ class Stats:
             keywords.append(keyword("views", views))
             notes.append((VIEWS_NOTE, self._registered[-1][0]))
             anchors = [*anchors, self._configure_anchor(module)]
+        around: list[cst.SimpleStatementLine] = []  # a pull reader's binding and start
         if self._exporters:
-            readers = [self._reader(t, e[2], notes) for e in self._exporters]
+            readers = [self._reader(t, module, e[2], notes, around) for e in self._exporters]
             keywords.append(keyword("metric_readers", cst.List([cst.Element(r) for r in readers])))
         if keywords:
             for note, where in notes:
                 t.state.findings.append(Finding("opencensus-note", note, *t.state.position(where)))
             body = list(module.body)
             anchor = max(anchors, key=body.index)
+            for line in around:  # before configure() (placed after these, or later)
+                t.insert_after(anchor, line)
             t.place_stats(module, anchor, keywords, [note for note, _ in notes])
 
     def _note(self, lines: list[cst.SimpleStatementLine], note: str, at: cst.CSTNode) -> None:
@@ -780,10 +787,30 @@ class Stats:
         return True
 
     def _reader(
-        self, t: OpenCensusTraces, factory: cst.Call, notes: list[tuple[str, cst.CSTNode]]
-    ) -> cst.Call:
+        self,
+        t: OpenCensusTraces,
+        tree: cst.Module,
+        factory: cst.Call,
+        notes: list[tuple[str, cst.CSTNode]],
+        around: list[cst.SimpleStatementLine],
+    ) -> cst.BaseExpression:
         """``PeriodicExportingMetricReader(<OpenTelemetry exporter>(...), export_interval_millis=)``
-        at OpenCensus' interval."""
+        at OpenCensus' interval; for Prometheus, a reader bound and started in ``around``."""
+        given_options = prometheus.options(factory, self._names)
+        if given_options is not None:
+            notes.append((prometheus.names_note(given_options), factory))
+            notes.append((prometheus.INSTALL_NOTE, factory))
+            var = fresh_name(names_in(tree), "prometheus_reader")
+            made = cst.Call(cst.Name(t.otel(factory, *prometheus.READER)), [])
+            around.append(
+                cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(cst.Name(var))], made)])
+            )
+            start = cst.Call(
+                cst.Attribute(cst.Name(var), cst.Name("start_http_server")),
+                prometheus.start_arguments(given_options),
+            )
+            around.append(cst.SimpleStatementLine([cst.Expr(start)]))
+            return cst.Name(var)
         module, cls, kept, package, (seconds, interval), (lost, note) = next(
             METRIC_EXPORTERS[n] for n in self._names(factory.func) if n in METRIC_EXPORTERS
         )
