@@ -114,7 +114,7 @@ def test_ruff_is_clean() -> None:
 
 @pytest.mark.slow
 def test_package_type_checks() -> None:
-    """mypy --strict over the packages pyproject.toml lists (all but migration_tool yet)."""
+    """mypy --strict over the packages pyproject.toml lists (the whole package)."""
     result = subprocess.run(
         [sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True, check=False
     )

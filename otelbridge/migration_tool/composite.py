@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable, NamedTuple, Optional, Sequence, Union
+from typing import Callable, NamedTuple, Optional, Sequence, Union, cast
 
 import libcst as cst
 from libcst.codemod import CodemodContext, ContextAwareTransformer
@@ -71,7 +71,7 @@ class Composite(cst.CSTTransformer):
             return updated_node
         result: object = updated_node
         for method in plan.leaves:
-            result = method(original_node, result)  # type: ignore[operator]
+            result = method(original_node, cast(cst.CSTNode, result))  # a node: see the break
             if not isinstance(result, cst.CSTNode):
                 break
         if plan.statement:

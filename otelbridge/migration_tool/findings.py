@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Optional
 
+from otelbridge.migration_tool.engine.index import SymbolKey
 from otelbridge.migration_tool.engine.residue import Site
 
 TODO_PREFIX = "# TODO(otelbridge): "
@@ -34,7 +35,7 @@ class FileResult:
     #: legacy sites left in the file as migrated (lines of the migrated text), marked or not
     remaining: list[Site] = field(default_factory=list)
     #: project symbols kept on OpenTracing here, for the next round (not reported)
-    kept: set[tuple] = field(default_factory=set)
+    kept: set[SymbolKey] = field(default_factory=set)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)

@@ -20,6 +20,7 @@ from typing import Iterator, Optional
 import libcst as cst
 
 from otelbridge.migration_tool.engine.expr import from_cst
+from otelbridge.migration_tool.engine.index import SymbolKey
 from otelbridge.migration_tool.model import CONVERTIBLE, Kind
 from otelbridge.migration_tool.state import Flag, MigrationState
 from otelbridge.migration_tool.walk import walk
@@ -40,14 +41,14 @@ def _operands(value: cst.BaseExpression) -> Iterator[cst.BaseExpression]:
         yield value
 
 
-def _flows(state: MigrationState) -> Iterator[tuple[tuple, cst.BaseExpression]]:
+def _flows(state: MigrationState) -> Iterator[tuple[SymbolKey, cst.BaseExpression]]:
     """Each value the file hands to a shared symbol: ``(symbol, value)``."""
     for key, value in _handed(state):
         for operand in _operands(value):
             yield key, operand
 
 
-def _handed(state: MigrationState) -> Iterator[tuple[tuple, cst.BaseExpression]]:
+def _handed(state: MigrationState) -> Iterator[tuple[SymbolKey, cst.BaseExpression]]:
     model = state.model
     assert model.project is not None
     index, module = model.project
@@ -67,7 +68,9 @@ def _handed(state: MigrationState) -> Iterator[tuple[tuple, cst.BaseExpression]]
             yield from _arguments(state, node)
 
 
-def _arguments(state: MigrationState, call: cst.Call) -> Iterator[tuple[tuple, cst.BaseExpression]]:
+def _arguments(
+    state: MigrationState, call: cst.Call
+) -> Iterator[tuple[SymbolKey, cst.BaseExpression]]:
     model = state.model
     assert model.project is not None
     index, module = model.project
@@ -87,13 +90,13 @@ def _arguments(state: MigrationState, call: cst.Call) -> Iterator[tuple[tuple, c
             yield ("param", owner.path, function.qualname, name), item.value
 
 
-def kept_symbols(state: MigrationState) -> set[tuple]:
+def kept_symbols(state: MigrationState) -> set[SymbolKey]:
     """Project symbols the file in ``state`` keeps on OpenTracing."""
     model = state.model
     if model.project is None:
         return set()
     index, module = model.project
-    keys: set[tuple] = set()
+    keys: set[SymbolKey] = set()
     for node in model.frozen:  # an object from elsewhere, used at a site kept here
         if node in model.from_project and isinstance(node, cst.BaseExpression):
             key = index.symbol_for(module, model.qualname(node), from_cst(node))

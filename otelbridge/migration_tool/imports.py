@@ -14,7 +14,7 @@ comes from a read-only walk, so both edits here touch statements only:
 from __future__ import annotations
 
 import re
-from typing import Iterable, Optional, Sequence, Union
+from typing import Iterable, Optional, Sequence, Union, cast
 
 import libcst as cst
 
@@ -45,7 +45,7 @@ def add_imports(module: cst.Module, needed: Iterable[ImportItem]) -> cst.Module:
     while end < len(module.body) and _import_of(module.body[end]) is not None:
         end += 1
     block = list(module.body[start:end])
-    present = set()
+    present: set[ImportItem] = set()
     for statement in block:
         present.update(bound_items(_import_of(statement)))  # type: ignore[arg-type]
     missing: dict[str, list[tuple[str, Optional[str]]]] = {}
@@ -60,11 +60,15 @@ def add_imports(module: cst.Module, needed: Iterable[ImportItem]) -> cst.Module:
     for index, statement in enumerate(block):  # merge into an existing ``from source import``
         node = _import_of(statement)
         if isinstance(node, cst.ImportFrom) and not node.relative and node.module is not None:
-            source = cst.helpers.get_full_name_for_node(node.module)
-            if source in missing and not isinstance(node.names, cst.ImportStar):
-                added = [_alias(name, alias) for name, alias in _sorted(missing.pop(source))]
+            existing = cst.helpers.get_full_name_for_node(node.module)
+            if (
+                existing is not None
+                and existing in missing
+                and not isinstance(node.names, cst.ImportStar)
+            ):
+                added = [_alias(name, alias) for name, alias in _sorted(missing.pop(existing))]
                 merged = node.with_changes(names=[*added, *node.names])
-                block[index] = statement.with_changes(body=[merged])  # type: ignore[call-arg]
+                block[index] = statement.with_changes(body=[merged])
     new = [
         cst.parse_statement(
             f"from {source} import "
@@ -228,9 +232,9 @@ class _ImportPruner(cst.CSTTransformer):
                 ):
                     statement = statement.with_changes(body=small)
             if orphans:
-                statement = statement.with_changes(
-                    leading_lines=[*orphans, *statement.leading_lines]
-                )
+                # every statement is a line or a compound one; both have leading lines
+                line = cast("Union[cst.SimpleStatementLine, cst.BaseCompoundStatement]", statement)
+                statement = line.with_changes(leading_lines=[*orphans, *line.leading_lines])
                 orphans = []
             kept.append(statement)
         return kept, [*footer, *orphans]

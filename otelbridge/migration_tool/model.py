@@ -26,7 +26,7 @@ from libcst.metadata import (
 )
 
 from otelbridge.migration_tool.engine.expr import from_cst
-from otelbridge.migration_tool.engine.index import MIGRATED
+from otelbridge.migration_tool.engine.index import MIGRATED, SymbolKey
 from otelbridge.migration_tool.names import (
     GLOBAL_TRACER_ATTRS,
     JAEGER_CONFIG,
@@ -116,7 +116,7 @@ class LegacyModel:
         #: expressions whose kind came from the index (made or bound in another place)
         self.from_project: set[cst.CSTNode] = set()
         #: of those, the ones known from the members called on them: symbol -> (first use, kind)
-        self.inferred: dict[tuple, tuple[cst.CSTNode, Kind]] = {}
+        self.inferred: dict[SymbolKey, tuple[cst.CSTNode, Kind]] = {}
         self._qualnames: dict[Scope, Optional[str]] = {}
         #: assignment target node (Name / Param) -> the value expression bound to it
         self._bindings: dict[cst.CSTNode, cst.BaseExpression] = {}
@@ -344,7 +344,9 @@ class LegacyModel:
         self._origins(node, found, set())
         return found
 
-    def _origins(self, node: cst.BaseExpression, found: set, seen: set) -> None:
+    def _origins(
+        self, node: cst.BaseExpression, found: set[cst.CSTNode], seen: set[cst.BaseExpression]
+    ) -> None:
         if node in seen:
             return
         seen.add(node)

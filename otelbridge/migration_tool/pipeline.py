@@ -10,7 +10,7 @@ from typing import Optional, Sequence
 import libcst as cst
 from libcst.codemod import CodemodCommand, CodemodContext, ContextAwareTransformer
 
-from otelbridge.migration_tool.engine.index import ProjectIndex, build
+from otelbridge.migration_tool.engine.index import ProjectIndex, SymbolKey, build
 from otelbridge.migration_tool.engine.residue import Site, mark
 from otelbridge.migration_tool.findings import Finding
 from otelbridge.migration_tool.flow_rules import OpenTracingRules
@@ -86,7 +86,7 @@ class Migration:
     #: lines of ``code`` that still use the legacy API (each marked, where a marker can go)
     remaining: list[Site] = field(default_factory=list)
     #: project symbols this file keeps on OpenTracing (``flows.py``), for the other files
-    kept: set[tuple] = field(default_factory=set)
+    kept: set[SymbolKey] = field(default_factory=set)
 
     @property
     def changed(self) -> bool:
@@ -150,7 +150,7 @@ def semconv_mode(given: Optional[str] = None) -> str:
     return mode
 
 
-def _everything(context: CodemodContext) -> set[tuple]:
+def _everything(context: CodemodContext) -> set[SymbolKey]:
     """A file left as it was keeps every symbol it shares on OpenTracing."""
     project = context.scratch.get(PROJECT_KEY)
     return set() if project is None else project[0].symbols_of(project[1])

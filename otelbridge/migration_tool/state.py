@@ -113,7 +113,7 @@ class MigrationState:
         reasons = self._markers.pop(original, None)
         if not reasons or not hasattr(updated, "leading_lines") or original in self.previous:
             return updated
-        lines = list(updated.leading_lines)  # type: ignore[attr-defined]
+        lines = list(updated.leading_lines)
         present = {line.comment.value for line in lines if line.comment is not None}
         for reason in reasons:
             text = TODO_PREFIX + reason

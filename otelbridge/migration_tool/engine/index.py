@@ -30,7 +30,7 @@ from __future__ import annotations
 import ast
 import os
 from dataclasses import dataclass, field
-from typing import Iterable, Optional, Protocol, Sequence
+from typing import Callable, Iterable, Optional, Protocol, Sequence, cast
 
 from otelbridge.migration_tool.engine.expr import NONE, OPAQUE, Expr, dotted, from_ast
 
@@ -38,6 +38,10 @@ UNKNOWN = "unknown"
 #: The kind a client gives what the new API makes (already migrated code, on a second run).
 MIGRATED = "migrated"
 MAX_ROUNDS = 8
+#: A project symbol, by what it is and where: ``("global", path, name)``, ``("param", path,
+#: qualname, name)``, ``("return", path, qualname)``, ``("attr", path, cls, attr)``,
+#: ``("stored", path, owner, attr)`` (``owner`` empty: the objects the module is handed).
+SymbolKey = tuple[str, ...]
 
 
 class Rules(Protocol):
@@ -358,16 +362,16 @@ class ProjectIndex:
         for module in modules:
             self.modules.setdefault(module.name, []).append(module)
             self.by_path[module.path] = module
-        self._table: dict[tuple, Optional[str]] = {}
-        self._previous: dict[tuple, Optional[str]] = {}
-        self._active: set[tuple] = set()
-        self._arguments: dict[tuple, list[tuple[Module, Optional[Function], Expr]]] = {}
-        self._seeds: set[tuple] = set()
+        self._table: dict[SymbolKey, Optional[str]] = {}
+        self._previous: dict[SymbolKey, Optional[str]] = {}
+        self._active: set[SymbolKey] = set()
+        self._arguments: dict[SymbolKey, list[tuple[Module, Optional[Function], Expr]]] = {}
+        self._seeds: set[SymbolKey] = set()
         self._referenced = set().union(*(m.referenced for m in self.by_path.values()))
         #: path -> text of each indexed module, for clients that read another module's facts
         self.sources: dict[str, str] = {}
         #: symbols whose kind came from the members called on them
-        self.from_usage: set[tuple] = set()
+        self.from_usage: set[SymbolKey] = set()
         #: paths of the modules with symbols of a legacy kind (:meth:`holds_kinds`)
         self._holding: Optional[set[str]] = None
         #: project objects given to a parameter of a legacy kind: (path, qualname, expr) -> kind
@@ -396,8 +400,8 @@ class ProjectIndex:
                 return
             self._previous = self._table
 
-    def _collect_arguments(self) -> dict[tuple, list[tuple[Module, Optional[Function], Expr]]]:
-        found: dict[tuple, list[tuple[Module, Optional[Function], Expr]]] = {}
+    def _collect_arguments(self) -> dict[SymbolKey, list[tuple[Module, Optional[Function], Expr]]]:
+        found: dict[SymbolKey, list[tuple[Module, Optional[Function], Expr]]] = {}
         for module in self.by_path.values():
             for call in module.calls:
                 target = self.callee(module, call.context, call.func)
@@ -411,7 +415,7 @@ class ProjectIndex:
                     found.setdefault(key, []).append((module, call.context, value))
         return found
 
-    def _symbol(self, key: tuple, compute) -> Optional[str]:  # type: ignore[no-untyped-def]
+    def _symbol(self, key: SymbolKey, compute: Callable[[], Optional[str]]) -> Optional[str]:
         if key in self._table:
             return self._table[key]
         if key in self._active:
@@ -550,7 +554,7 @@ class ProjectIndex:
             annotation = ".".join(p for p in (source, name, rest) if p)
         return self.rules.annotation(annotation)
 
-    def _by_usage(self, key: tuple, members: set[str]) -> Optional[str]:
+    def _by_usage(self, key: SymbolKey, members: set[str]) -> Optional[str]:
         kinds = {self.rules.evidence(m) for m in members} - {None}
         if len(kinds) != 1:
             return None
@@ -603,12 +607,14 @@ class ProjectIndex:
                 return self._attribute(owner, str(func[2]), True)  # type: ignore[index]
             return self._call(self.value(module, function, func))  # type: ignore[arg-type]
         if head == "join":
-            return self.join(self.value(module, function, v) for v in expr[1])  # type: ignore[union-attr]
+            return self.join(
+                self.value(module, function, v) for v in cast("Sequence[Expr]", expr[1])
+            )
         return UNKNOWN if head == "opaque" else None
 
     def _stored_key(
         self, module: Module, function: Optional[Function], owner: Expr, attr: str
-    ) -> Optional[tuple]:
+    ) -> Optional[SymbolKey]:
         """The symbol of ``g.attr`` for a module-level ``g`` of ``module`` that the project
         stores ``attr`` on (``tls.active_span = span``), if ``owner`` is such a ``g`` here."""
         if owner[0] != "name":
@@ -625,7 +631,7 @@ class ProjectIndex:
 
     def _private_key(
         self, module: Module, function: Function, name: str, attr: str
-    ) -> Optional[tuple]:
+    ) -> Optional[SymbolKey]:
         """``obj._attr`` on an object of unknown kind that this module stores ``_attr`` on
         (``context._span = span`` in one event handler, ``getattr(context, "_span", None)`` in
         another): a private attribute the module attaches to objects it is handed, one symbol
@@ -641,7 +647,7 @@ class ProjectIndex:
             return None
         return ("stored", module.path, "", attr)
 
-    def _stored(self, module: Module, key: tuple) -> Optional[str]:
+    def _stored(self, module: Module, key: SymbolKey) -> Optional[str]:
         def compute() -> Optional[str]:
             if key[2]:
                 values = module.object_attrs[(key[2], key[3])]
@@ -728,7 +734,7 @@ class ProjectIndex:
         return None
 
     # -- feedback from the per-file rewrite ---------------------------------------------------
-    def keep(self, keys: Iterable[tuple]) -> bool:
+    def keep(self, keys: Iterable[SymbolKey]) -> bool:
         """Symbols a file kept on the legacy API (a site there could not be converted): they,
         and whatever flows into or out of them, are kept everywhere. True if anything changed."""
         new = set(keys) - self._seeds
@@ -740,14 +746,16 @@ class ProjectIndex:
         self._solve()
         return self._previous != before
 
-    def symbol_for(self, module: Module, qualname: Optional[str], expr: Expr) -> Optional[tuple]:
+    def symbol_for(
+        self, module: Module, qualname: Optional[str], expr: Expr
+    ) -> Optional[SymbolKey]:
         """The project symbol ``expr`` reads (a parameter, global, attribute, function result,
         followed through imports and single local bindings), if any."""
         return self._key(module, self.function(module, qualname), expr, 0)
 
     def _key(
         self, module: Module, function: Optional[Function], expr: Expr, depth: int
-    ) -> Optional[tuple]:
+    ) -> Optional[SymbolKey]:
         if depth > 20:
             return None
         head = expr[0]
@@ -794,16 +802,16 @@ class ProjectIndex:
                 return self._key(target, None, ("name", attr), depth + 1) if target else None
             return None
         if head == "call":
-            target = self.callee(module, function, expr[1])  # type: ignore[arg-type]
-            if target is None or target[1].qualname.endswith(".__init__"):
+            callee = self.callee(module, function, expr[1])  # type: ignore[arg-type]
+            if callee is None or callee[1].qualname.endswith(".__init__"):
                 return None
-            return ("return", target[0].path, target[1].qualname)
+            return ("return", callee[0].path, callee[1].qualname)
         return None
 
-    def symbols_of(self, module: Module) -> set[tuple]:
+    def symbols_of(self, module: Module) -> set[SymbolKey]:
         """Every symbol ``module`` defines or reads from another project module (for a file
         left unchanged, which keeps all of them on the legacy API)."""
-        keys: set[tuple] = {("global", module.path, name) for name in module.globals}
+        keys: set[SymbolKey] = {("global", module.path, name) for name in module.globals}
         for function in module.functions.values():
             keys.add(("return", module.path, function.qualname))
             keys |= {("param", module.path, function.qualname, p) for p in function.params}
@@ -815,7 +823,7 @@ class ProjectIndex:
                 keys.add(key)
         return keys
 
-    def _attr_key(self, module: Module, cls: str, attr: str) -> tuple:
+    def _attr_key(self, module: Module, cls: str, attr: str) -> SymbolKey:
         method = module.functions.get(f"{cls}.{attr}")
         if method is not None and method.is_property:
             return ("return", module.path, method.qualname)
@@ -859,7 +867,7 @@ class ProjectIndex:
             self._holding = {key[1] for key, kind in table.items() if _is_kind(kind)}
         return os.path.abspath(path) in self._holding
 
-    def symbol_kind(self, key: tuple) -> Optional[str]:
+    def symbol_kind(self, key: SymbolKey) -> Optional[str]:
         """The kind of a symbol named by :meth:`symbol_for` (as solved)."""
         return self._table.get(key, self._previous.get(key))
 

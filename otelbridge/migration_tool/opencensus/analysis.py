@@ -15,7 +15,7 @@ group's fate: they read the current span, which the shim shares with OpenTelemet
 from __future__ import annotations
 
 import dataclasses
-from typing import Callable, Iterator, Mapping, Optional, Union
+from typing import Callable, Iterator, Mapping, Optional, Sequence, Union, cast
 
 import libcst as cst
 from libcst.metadata import Assignment, Scope
@@ -150,7 +150,9 @@ class Analysis:
             return SPAN
         func = value.func
         is_span_method = isinstance(func, cst.Attribute) and func.attr.value in _SPAN_MAKERS
-        return SPAN if is_span_method and self.is_tracer(func.value) else None  # type: ignore[union-attr]
+        if not is_span_method:
+            return None
+        return SPAN if self.is_tracer(cast(cst.Attribute, func).value) else None
 
     # -- collection -------------------------------------------------------------------------
     def _collect(self, module: cst.Module) -> None:
@@ -165,15 +167,16 @@ class Analysis:
                 if kind is not None:
                     self._add(target, kind, bindings)
 
-    def _add(self, target: cst.Name, kind: str, bindings: dict) -> None:
+    def _add(
+        self, target: cst.Name, kind: str, bindings: Mapping[cst.Name, cst.BaseExpression]
+    ) -> None:
         scope = self._scopes.get(target)
         if scope is None:
             return
         group = Group(kind, scope, target.value, [], [])
         for assignment in scope.assignments[target.value]:
-            node = assignment.node
-            value = bindings.get(node) if isinstance(assignment, Assignment) else None
-            if value is None:
+            node = assignment.node if isinstance(assignment, Assignment) else None
+            if not isinstance(node, cst.Name) or (value := bindings.get(node)) is None:
                 group.reason = f"{target.value!r} is also bound to something else"
                 break
             if not (isinstance(value, cst.Name) and value.value == "None"):
@@ -415,10 +418,10 @@ class Analysis:
             return False
         return all(_stores_to(s, span) for s in body[: body.index(statement)])
 
-    def _body_after(self, origin: cst.BaseExpression) -> list[cst.CSTNode]:
+    def _body_after(self, origin: cst.BaseExpression) -> Sequence[cst.CSTNode]:
         """The statements a span's creation opens: after the ``start_span`` up to its end, or the
         body of the ``with tracer.span()``."""
-        if origin in self.pairs:
+        if isinstance(origin, cst.Call) and origin in self.pairs:  # the keys are calls
             pair = self.pairs[origin]
             return list(pair.suite.body)[pair.start + 1 : pair.end]
         item = self.parents.get(origin)

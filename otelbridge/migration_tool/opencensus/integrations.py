@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable, Optional
 
 import libcst as cst
-from libcst.metadata import Assignment, ScopeProvider
+from libcst.metadata import Assignment
 
 from otelbridge.migration_tool.findings import TODO_PREFIX, Finding
 from otelbridge.migration_tool.opencensus.interceptors import Interceptors
@@ -119,7 +119,7 @@ class Integrations:
         target = assign.targets[0].target if len(assign.targets) == 1 else None
         if not isinstance(target, cst.Name):
             return False
-        scope = self._transform.metadata[ScopeProvider].get(target)
+        scope = self._transform.scopes.get(target)
         if scope is None:
             return False
         return all(

@@ -13,10 +13,10 @@ so span volume does not jump by four orders of magnitude on the day of the migra
 from __future__ import annotations
 
 import dataclasses
-from typing import Optional
+from typing import Optional, cast
 
 import libcst as cst
-from libcst.metadata import GlobalScope
+from libcst.metadata import Assignment, GlobalScope
 
 from otelbridge.migration_tool.opencensus.analysis import ModuleFacts
 from otelbridge.migration_tool.opencensus.names import (
@@ -167,7 +167,7 @@ class SetupMapper:
         if self._parents.get(statement) is self._module and self._is_direct(call, statement):
             return None
         anchor: Optional[cst.CSTNode] = None
-        body = list(self._module.body)
+        body: list[cst.CSTNode] = list(self._module.body)
         moved = [a for i, a in enumerate(call.args) if i >= positional or a.keyword is not None]
         for node in (n for a in moved for n in walk(a)):
             if not isinstance(node, cst.Name):
@@ -184,7 +184,8 @@ class SetupMapper:
                             "Tracer() arguments use local values: configure() cannot move to "
                             "module level"
                         )
-                    top = self._top_statement(referent.node)
+                    # a module-level binding: an assignment or an import (a kind of it)
+                    top = self._top_statement(cast(Assignment, referent).node)
                     if top in body and (anchor is None or body.index(top) > body.index(anchor)):
                         anchor = top
         return anchor or self._last_import(body)

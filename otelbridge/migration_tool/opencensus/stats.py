@@ -22,7 +22,7 @@ at all (:mod:`.project`), as one unit.
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Callable, Iterable, Optional, Protocol, Sequence, Union
+from typing import TYPE_CHECKING, Callable, Iterable, Optional, Protocol, Sequence, Union, cast
 
 import libcst as cst
 
@@ -132,6 +132,12 @@ class ViewSpec:
     bounds: Optional[list[cst.BaseExpression]]
 
 
+#: tag map variable -> the ``(key, value)`` of each of its inserts, in order
+_TagMaps = dict[str, list[tuple[str, cst.BaseExpression]]]
+#: the ``(measure, value)`` of each ``measure_*_put`` of a measurement map
+_Puts = list[tuple[Measure, cst.BaseExpression]]
+
+
 class Stats:
     """Reads the stats of one module (:meth:`read`) and plans their conversion for
     :class:`OpenCensusTraces` (:meth:`plan`)."""
@@ -235,6 +241,7 @@ class Stats:
         """Measures, tag keys and views (at module level, or made in a function from literals
         and names of the module), then their registrations and exporters."""
         self._owners = _owners(module)
+        statement: cst.CSTNode  # any node: the statements are picked out below
         for statement in walk(module, (cst.SimpleStatementLine,)):
             small = _single(statement)
             if isinstance(small, cst.Assign) and isinstance(small.value, cst.Call):
@@ -263,12 +270,13 @@ class Stats:
             elif isinstance(small, cst.Assign) and self._exporter_factory(small.value):
                 target = small.targets[0].target if len(small.targets) == 1 else None
                 if isinstance(target, cst.Name):
-                    self._exporter_bindings[target.value] = (statement, small.value)  # type: ignore[assignment]
+                    factory = cast(cst.Call, small.value)  # _exporter_factory: a call
+                    self._exporter_bindings[target.value] = (statement, factory)
             elif isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
                 if not self._exporter_registration(statement, small.value):
-                    self._registration(statement, small.value)  # type: ignore[arg-type]
+                    self._registration(statement, small.value)
             elif isinstance(statement, cst.For) and self._loop_registration(statement):
-                looped.update(statement.body.body)  # type: ignore[attr-defined]
+                looped.update(statement.body.body)
         if self.measures and not self._registered:
             raise Unsupported("no view of a module-level measure is registered")
 
@@ -356,7 +364,7 @@ class Stats:
             if not isinstance(name, cst.Name) or name.value not in self._views:
                 raise Unsupported("register_view() of a view not made of literals by name")
             self._same_owner(statement, self._views[name.value].statement)
-            self._registered.append((statement, self._views[name.value]))  # type: ignore[arg-type]
+            self._registered.append((statement, self._views[name.value]))
         return True
 
     def _same_owner(self, user: cst.CSTNode, made: cst.CSTNode) -> None:
@@ -446,7 +454,7 @@ class Stats:
                     ):
                         self._recording(body, index, small)
 
-    def _recording(self, body: list, index: int, creation: cst.Assign) -> None:
+    def _recording(self, body: list[cst.BaseStatement], index: int, creation: cst.Assign) -> None:
         """One measurement map: made, given puts, recorded once with a tag map, in one block (the
         tag map made right before it or after it; the puts and the record may be the body of a
         loop, among statements that do not touch them)."""
@@ -454,8 +462,8 @@ class Stats:
         if not isinstance(target, cst.Name) or len(creation.targets) != 1:
             raise Unsupported("a measurement map not bound to one name")
         mmap = target.value
-        puts: list[tuple[Measure, cst.BaseExpression]] = []
-        tags: dict[str, list] = {}  # type: ignore[type-arg]
+        puts: _Puts = []
+        tags: _TagMaps = {}
         first = index
         while first > 0 and self._is_tag_statement(body[first - 1]):
             first -= 1
@@ -470,7 +478,10 @@ class Stats:
                 removed.append(later)
                 continue
             loop = later.body.body if isinstance(later, (cst.For, cst.While)) else None
-            statements = loop if loop is not None and later.orelse is None else [later]
+            loop_else = (
+                cast("Union[cst.For, cst.While]", later).orelse if loop is not None else None
+            )
+            statements = loop if loop is not None and loop_else is None else [later]
             record = None
             for number, statement in enumerate(statements):
                 if not self._put_or_record(statement, mmap, tags, puts):
@@ -538,7 +549,7 @@ class Stats:
             and call.func.attr.value == "insert"
         )
 
-    def _tag_statement(self, statement: cst.CSTNode, tags: dict) -> bool:  # type: ignore[type-arg]
+    def _tag_statement(self, statement: cst.CSTNode, tags: _TagMaps) -> bool:
         """Read a tag map's creation or insert into ``tags``; False if ``statement`` is neither."""
         small = _single(statement)
         if isinstance(small, cst.Assign):
@@ -563,8 +574,8 @@ class Stats:
         self,
         statement: cst.CSTNode,
         mmap: str,
-        tags: dict,
-        puts: list,  # type: ignore[type-arg]
+        tags: _TagMaps,
+        puts: _Puts,
     ) -> bool:
         """Read ``mmap.measure_*_put(m, v)`` into ``puts``, or check ``mmap.record(tags)``."""
         small = _single(statement)
@@ -719,7 +730,7 @@ class Stats:
         if keywords:
             for note, where in notes:
                 t.state.findings.append(Finding("opencensus-note", note, *t.state.position(where)))
-            body = list(module.body)
+            body: list[cst.CSTNode] = list(module.body)
             anchor = max(anchors, key=body.index)
             for line in around:  # before configure() (placed after these, or later)
                 t.insert_after(anchor, line)
@@ -811,12 +822,13 @@ class Stats:
             )
             around.append(cst.SimpleStatementLine([cst.Expr(start)]))
             return cst.Name(var)
+        seconds: float
         module, cls, kept, package, (seconds, interval), (lost, note) = next(
             METRIC_EXPORTERS[n] for n in self._names(factory.func) if n in METRIC_EXPORTERS
         )
         given = {a.keyword.value: a for a in factory.args if a.keyword is not None}
         if interval in given:
-            seconds = literal(given[interval].value)
+            seconds = cast(float, literal(given[interval].value))  # _exporter_factory: a number
         if lost not in given or literal(given[lost].value):
             notes.append((note, factory))
         notes.append(
@@ -839,7 +851,7 @@ class Stats:
     def _configure_anchor(self, module: cst.Module) -> cst.CSTNode:
         """Where ``configure(views=...)`` goes: after the last registration when registrations
         are at module level, else after the last view (set-up runs once, at import)."""
-        body = list(module.body)
+        body: list[cst.CSTNode] = list(module.body)
         registrations = [s for s, _ in self._registered]
         if all(s in body for s in registrations):
             return max(registrations, key=body.index)
@@ -903,7 +915,7 @@ class Stats:
         )
 
     def _recorded(
-        self, at: cst.CSTNode, puts: list, attributes: list
+        self, at: cst.CSTNode, puts: _Puts, attributes: list[tuple[str, cst.BaseExpression]]
     ) -> list[cst.SimpleStatementLine]:
         lines = []
         attrs = cst.Dict([cst.DictElement(self._t.string(k), v) for k, v in attributes])

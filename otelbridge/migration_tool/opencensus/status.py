@@ -35,10 +35,10 @@ def map_status(node: cst.BaseExpression, names: QualifiedNames) -> Optional[Mapp
     if isinstance(node, (cst.Name, cst.Attribute)):
         for name in names(node):
             if name in _CONSTANTS:
-                message = _CONSTANTS[name]
-                if message is None:
+                text = _CONSTANTS[name]
+                if text is None:
                     return "{Status}({StatusCode}.ERROR)", {}
-                return "{Status}({StatusCode}.ERROR, " + repr(message) + ")", {}
+                return "{Status}({StatusCode}.ERROR, " + repr(text) + ")", {}
         return None
     if not isinstance(node, cst.Call) or has_star_args(node):
         return None

@@ -10,10 +10,10 @@ OpenCensus, where the OpenCensus shim serves it from the same provider and conte
 
 from __future__ import annotations
 
-from typing import Callable, Optional, Sequence
+from typing import Callable, Mapping, Optional, Sequence, TypeVar, Union, cast
 
 import libcst as cst
-from libcst.metadata import Assignment, ImportAssignment, ParentNodeProvider, ScopeProvider
+from libcst.metadata import Assignment, ImportAssignment, ParentNodeProvider
 
 from otelbridge.migration_tool.findings import TODO_PREFIX, Finding
 from otelbridge.migration_tool.opencensus import events
@@ -41,7 +41,7 @@ from otelbridge.migration_tool.opencensus.names import (
 from otelbridge.migration_tool.opencensus.project import project_stats
 from otelbridge.migration_tool.opencensus.setup import Setup, SetupMapper, configure_call, packages
 from otelbridge.migration_tool.opencensus.stats import Stats
-from otelbridge.migration_tool.opencensus.status import map_status
+from otelbridge.migration_tool.opencensus.status import Mapped, map_status
 from otelbridge.migration_tool.transforms.base import LegacyTransform, arg, has_star_args, literal
 from otelbridge.migration_tool.walk import walk
 
@@ -52,6 +52,7 @@ KEPT = "kept on OpenCensus (served by the otelbridge OpenCensus shim): "
 #: builds the replacement from (original, updated): names are chosen on the original
 _Rewrite = Callable[[cst.Call, cst.Call], cst.BaseExpression]
 _STATEMENTS = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
+_SuiteT = TypeVar("_SuiteT", cst.Module, cst.IndentedBlock)
 
 
 class OpenCensusTraces(LegacyTransform):
@@ -69,10 +70,12 @@ class OpenCensusTraces(LegacyTransform):
         self._before: dict[cst.CSTNode, list[cst.SimpleStatementLine]] = {}
         #: subtrees the rewrite drops: OpenCensus names inside them need no marker
         self._dropped: set[cst.CSTNode] = set()
-        self._parents: dict = {}
+        self._parents: Mapping[cst.CSTNode, cst.CSTNode] = {}
         self._kept: set[cst.CSTNode] = set()
         #: the tracing configure() lines placed: (where, the list holding it, the line)
-        self._configures: list[tuple[cst.CSTNode, list, cst.SimpleStatementLine]] = []
+        self._configures: list[
+            tuple[cst.CSTNode, list[cst.SimpleStatementLine], cst.SimpleStatementLine]
+        ] = []
 
     def names(self, node: cst.CSTNode) -> set[str]:
         """The qualified names of ``node``, with OpenCensus' older and re-exported names also
@@ -81,10 +84,10 @@ class OpenCensusTraces(LegacyTransform):
 
     # -- planning, on the original tree -----------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
-        scopes = self.metadata[ScopeProvider]
+        scopes = self.scopes
         self._first = node.body[0] if node.body else None
         self._header = {line.comment.value for line in node.header if line.comment is not None}
-        self._parents = self.state.wrapper.resolve(ParentNodeProvider)  # type: ignore[assignment]
+        self._parents = self.state.wrapper.resolve(ParentNodeProvider)
         names = self.names
         facts = ModuleFacts(node, scopes, self._parents, names)
         self._setup = self.setup_mapper = SetupMapper(facts)
@@ -159,7 +162,7 @@ class OpenCensusTraces(LegacyTransform):
         above = self._parents.get(parent) if isinstance(parent, cst.Attribute) else None
         if not (isinstance(above, cst.Call) and above.func is parent):
             return False
-        method = parent.attr.value  # type: ignore[union-attr]
+        method = cast(cst.Attribute, parent).attr.value  # the attribute called, as checked
         if method in ("add_attribute", "add_annotation"):
             return True
         return (
@@ -281,7 +284,7 @@ class OpenCensusTraces(LegacyTransform):
                 *(c for c in comments if not any(c.deep_equals(o) for o in line.leading_lines)),
             ],
         )
-        body = list(module.body)
+        body: list[cst.CSTNode] = list(module.body)
         if place in body and body.index(place) > body.index(anchor):
             placed.append(merged)
         else:
@@ -398,7 +401,7 @@ class OpenCensusTraces(LegacyTransform):
 
     def bound_values(self, name: cst.Name) -> list[cst.BaseExpression]:
         """What every binding that reaches the load ``name`` binds (empty if one is unknown)."""
-        return bound_values(self.metadata[ScopeProvider], self.analysis.bindings, name)
+        return bound_values(self.scopes, self.analysis.bindings, name)
 
     # -- what stays OpenCensus: markers -----------------------------------------------------
     def _keep(self, node: cst.CSTNode, reason: str) -> None:
@@ -418,10 +421,11 @@ class OpenCensusTraces(LegacyTransform):
         self.state.flag(node, KEPT_RULE, KEPT + reason, statement)
 
     def _is_dropped(self, node: cst.CSTNode) -> bool:
-        while node is not None:
-            if node in self._dropped:
+        current: Optional[cst.CSTNode] = node
+        while current is not None:
+            if current in self._dropped:
                 return True
-            node = self._parents.get(node)
+            current = self._parents.get(current)
         return False
 
     def _statement(self, node: cst.CSTNode) -> cst.CSTNode:
@@ -505,7 +509,7 @@ class OpenCensusTraces(LegacyTransform):
         return False
 
     def _binding_in(self, name: cst.Name, targets: set[cst.Name]) -> bool:
-        scope = self.metadata[ScopeProvider].get(name)
+        scope = self.scopes.get(name)
         if scope is None or not targets:
             return False
         return any(
@@ -516,7 +520,7 @@ class OpenCensusTraces(LegacyTransform):
         )
 
     def _still_used(self, imported: list[cst.CSTNode]) -> bool:
-        scopes = self.metadata[ScopeProvider]
+        scopes = self.scopes
         for alias in imported:
             scope = scopes.get(alias)
             if scope is None:
@@ -541,12 +545,16 @@ class OpenCensusTraces(LegacyTransform):
     ) -> cst.BaseExpression:
         return self._rewritten(original_node, updated_node)
 
-    def _rewritten(self, original: cst.BaseExpression, updated: cst.BaseExpression):  # type: ignore[no-untyped-def]
-        rewrite = self._calls.get(original)  # type: ignore[call-overload]
+    def _rewritten(
+        self, original: cst.BaseExpression, updated: cst.BaseExpression
+    ) -> cst.BaseExpression:
+        rewrite = self._calls.get(original)
         if rewrite is None:
             return updated
         self.rewrote()
-        return rewrite(original, updated)
+        # A rewrite is planned for one node and takes that node's type: a call's rewrite gets
+        # calls, an attribute-name subscript's rewrite (which ignores its types) subscripts.
+        return rewrite(original, updated)  # type: ignore[arg-type]
 
     def leave_SimpleStatementLine(
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
@@ -565,7 +573,7 @@ class OpenCensusTraces(LegacyTransform):
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         return self._leave_suite(original_node, updated_node)
 
-    def _leave_suite(self, original: Suite, updated: Suite):  # type: ignore[no-untyped-def]
+    def _leave_suite(self, original: Suite, updated: _SuiteT) -> _SuiteT:
         """Statement-list edits: removals, ``start_span`` pairs to ``with`` blocks, configure()."""
         originals = list(original.body)
         if not any(
@@ -602,15 +610,20 @@ class OpenCensusTraces(LegacyTransform):
             body.append(cst.SimpleStatementLine([cst.Pass()]))
         return updated.with_changes(body=body)
 
-    def _with_block(self, pair: Pair, statements: list) -> cst.With:
+    def _with_block(self, pair: Pair, statements: list[Optional[cst.CSTNode]]) -> cst.With:
         """``[s =] tracer.start_span(...)`` ... ``tracer.end_span()`` -> one ``with`` block."""
         first, *inner = statements
-        small = first.body[0]
-        asname = cst.AsName(small.targets[0].target) if isinstance(small, cst.Assign) else None
+        assert isinstance(first, cst.SimpleStatementLine)  # the start_span() line
+        small = cast("Union[cst.Assign, cst.Expr]", first.body[0])  # [s =] tracer.start_span()
+        # LibCST types an ``as`` target narrower than Python does (``as self.span`` is valid)
+        asname = cst.AsName(small.targets[0].target) if isinstance(small, cst.Assign) else None  # type: ignore[arg-type]
         last = inner.pop()
         if pair.in_finally:
+            assert isinstance(last, cst.Try)  # its finally ends with the end_span()
             inner.extend(_without_final_statement(last))
-        body = [s for s in inner if s is not None] or [cst.SimpleStatementLine([cst.Pass()])]
+        body = [cast(cst.BaseStatement, s) for s in inner if s is not None] or [
+            cst.SimpleStatementLine([cst.Pass()])
+        ]
         return cst.With(
             items=[cst.WithItem(small.value, asname=asname)],
             body=cst.IndentedBlock(body=body),
@@ -632,7 +645,7 @@ class OpenCensusTraces(LegacyTransform):
         rest = [a for a in updated.args if a is not description]
         args = [cst.Arg(description.value)] if description is not None else []
         if rest:
-            elements = []
+            elements: list[cst.BaseDictElement] = []
             for item in rest:
                 if item.star == "**":
                     elements.append(cst.StarredDictElement(item.value))
@@ -643,7 +656,7 @@ class OpenCensusTraces(LegacyTransform):
             args.append(cst.Arg(cst.Dict(elements), keyword=cst.Name("attributes"), equal=_EQUAL))
         return _renamed(updated, "add_event", args)
 
-    def _status(self, original: cst.CSTNode, mapped: tuple) -> cst.BaseExpression:
+    def _status(self, original: cst.CSTNode, mapped: Mapped) -> cst.BaseExpression:
         """The mapped status (its parts, a message or an exception, as written)."""
         template, nodes = mapped
         status = self.otel(original, "opentelemetry.trace", "Status")
@@ -675,7 +688,9 @@ def _attribute_args(call: cst.Call) -> list[cst.Arg]:
     ]
 
 
-def _store_to_call(statement: cst.CSTNode, method: str, value: Callable) -> cst.CSTNode:
+def _store_to_call(
+    statement: cst.CSTNode, method: str, value: Callable[[cst.Assign], cst.BaseExpression]
+) -> cst.CSTNode:
     """``span.x = v`` -> ``span.<method>(v')``."""
     assert isinstance(statement, cst.SimpleStatementLine)
     assign = statement.body[0]
@@ -704,7 +719,7 @@ def _without_final_statement(statement: cst.Try) -> list[cst.BaseStatement]:
     """The ``try`` without the ``end_span()`` that ends its ``finally`` (a ``try`` left with
     neither handlers nor ``finally`` becomes its body)."""
     assert statement.finalbody is not None
-    final = list(statement.finalbody.body.body)[:-1]  # type: ignore[attr-defined]
+    final = list(cast(cst.IndentedBlock, statement.finalbody.body).body)[:-1]
     if final:
         return [
             statement.with_changes(
@@ -715,8 +730,9 @@ def _without_final_statement(statement: cst.Try) -> list[cst.BaseStatement]:
         ]
     if statement.handlers:
         return [statement.with_changes(finalbody=None)]
-    body = list(statement.body.body)  # type: ignore[attr-defined]
-    body[0] = body[0].with_changes(leading_lines=[*statement.leading_lines, *body[0].leading_lines])
+    body = list(cast(cst.IndentedBlock, statement.body).body)
+    head = cast("Union[cst.SimpleStatementLine, cst.BaseCompoundStatement]", body[0])
+    body[0] = head.with_changes(leading_lines=[*statement.leading_lines, *head.leading_lines])
     return body
 
 

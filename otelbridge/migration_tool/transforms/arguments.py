@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Optional, Union
+from typing import Optional
 
 import libcst as cst
 
@@ -145,8 +145,8 @@ def _parent(
         if len(parents) > 1:
             raise Review("several child_of references: OpenTelemetry has one parent")
         if found:  # the OpenTracing shim's rule: the child_of one, else the first reference
-            old, new = parents[0] if parents else found[0][1]
-            return parent_context(transform, old, new)
+            old_parent, new_parent = parents[0] if parents else found[0][1]
+            return parent_context(transform, old_parent, new_parent)
     if "ignore_active_span" in given:
         flag = literal(given["ignore_active_span"][0].value)
         if flag is True:
@@ -246,7 +246,7 @@ def _tags(transform: LegacyTransform, old: cst.Arg, new: cst.Arg) -> list[cst.Ar
     if not isinstance(old.value, cst.Dict):
         return [keyword("attributes", new.value, new)]
     assert isinstance(new.value, cst.Dict)
-    kept: list[Union[cst.DictElement, cst.StarredDictElement]] = []
+    kept: list[cst.BaseDictElement] = []
     kind: Optional[cst.Arg] = None
     for old_el, new_el in zip(old.value.elements, new.value.elements):
         if isinstance(old_el, cst.DictElement):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Mapping, Optional, cast
 
 import libcst as cst
 from libcst.codemod import Codemod, CodemodContext, VisitorBasedCodemodCommand
@@ -12,7 +12,7 @@ from libcst.matchers._decorators import (
     VISIT_NEGATIVE_MATCHER_ATTR,
     VISIT_POSITIVE_MATCHER_ATTR,
 )
-from libcst.metadata import ScopeProvider
+from libcst.metadata import Scope, ScopeProvider
 
 from otelbridge.migration_tool.model import Kind, LegacyModel
 from otelbridge.migration_tool.state import MigrationState
@@ -63,6 +63,11 @@ class LegacyTransform(VisitorBasedCodemodCommand):
     @property
     def model(self) -> LegacyModel:
         return self.state.model
+
+    @property
+    def scopes(self) -> Mapping[cst.CSTNode, Optional[Scope]]:
+        """The scope of each node (``ScopeProvider``'s metadata, which LibCST types as objects)."""
+        return cast("Mapping[cst.CSTNode, Optional[Scope]]", self.metadata[ScopeProvider])
 
     def kind(self, node: cst.BaseExpression) -> Optional[Kind]:
         return self.state.model.kind(node)

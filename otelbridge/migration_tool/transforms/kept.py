@@ -39,7 +39,7 @@ class KeptSites(LegacyTransform):
         elif original in self._plan.swaps and self.kind(original) is Kind.TRACER:
             self.rewrote()  # the import it needs is added only to files with rewrites
             name = self.otel(original, "opentracing", "global_tracer")
-            return cst.Call(cst.Name(name)).with_changes(lpar=updated.lpar, rpar=updated.rpar)  # type: ignore[attr-defined]
+            return cst.Call(cst.Name(name)).with_changes(lpar=updated.lpar, rpar=updated.rpar)
         return updated
 
     def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:

@@ -105,9 +105,9 @@ def _strings(
         for element in node.elements:
             yield from _strings(element.value, bound, seen)
     elif isinstance(node, cst.Dict):
-        for element in node.elements:
-            if isinstance(element, cst.DictElement):
-                yield from _strings(element.value, bound, seen)
+        for entry in node.elements:
+            if isinstance(entry, cst.DictElement):
+                yield from _strings(entry.value, bound, seen)
     elif isinstance(node, cst.BinaryOperation):
         yield from _strings(node.left, bound, seen)
         yield from _strings(node.right, bound, seen)

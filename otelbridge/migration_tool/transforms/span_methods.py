@@ -65,7 +65,7 @@ class SpanMethods(StatementAware):
             self.flag(original_node, "result-used", f"result of {method}() is used: not rewritten")
             return updated_node
         try:
-            result = handler(original_node, updated_node, owner)
+            result: cst.BaseExpression = handler(original_node, updated_node, owner)
         except Review as review:
             self.flag(original_node, method.replace("_", "-"), str(review))
             return updated_node

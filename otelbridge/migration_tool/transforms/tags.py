@@ -41,7 +41,7 @@ class TagConstants(LegacyTransform):
         if value is None or self._in_import:
             return updated
         self.rewrote()
-        return self.string(value).with_changes(lpar=updated.lpar, rpar=updated.rpar)  # type: ignore[attr-defined]
+        return self.string(value).with_changes(lpar=updated.lpar, rpar=updated.rpar)
 
     def leave_Attribute(
         self, original_node: cst.Attribute, updated_node: cst.Attribute
