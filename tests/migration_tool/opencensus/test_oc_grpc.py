@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the program fixtures keep their real line lengths)
 """OpenCensus' gRPC interceptors, migrated to opentelemetry-instrumentation-grpc's: a real
 loopback server and client (generic handler, raw bytes) traced before and after the migration."""
 

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the program fixtures keep their real line lengths)
 """OpenCensus' Prometheus stats exporter, migrated to otelbridge's PrometheusMetricReader: the
 migrated program serves its views on OpenCensus' port (a free loopback one here) when scraped."""
 
