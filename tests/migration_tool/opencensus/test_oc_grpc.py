@@ -14,7 +14,7 @@ from otelbridge.migration_tool.pipeline import migrate_source
 HERE = Path(__file__).resolve().parent
 DRIVER = HERE / "oc_span_tree.py"
 
-PROGRAM = '''
+PROGRAM = """
 from concurrent import futures
 
 import grpc
@@ -40,7 +40,7 @@ def main():
             assert traced.unary_unary("/demo.Echo/Say")(b"hi", timeout=5) == b"HI"
     finally:
         server.stop(0)
-'''
+"""
 
 
 def _spans(output: str) -> list[str]:

@@ -75,7 +75,7 @@ def test_migrated_program_serves_its_views_on_the_port(tmp_path: Path) -> None:
     ).stdout
     samples = {}
     for line in scraped.splitlines():
-        found = re.match(r'(\w+)\{(.*)\} (\S+)$', line)
+        found = re.match(r"(\w+)\{(.*)\} (\S+)$", line)
         if found:
             labels = dict(re.findall(r'(\w+)="([^"]*)"', found.group(2)))
             key = (found.group(1), labels.get("route"), labels.get("le"))
