@@ -17,7 +17,7 @@ from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import (
 from opentelemetry.proto.common.v1.common_pb2 import AnyValue, KeyValue
 
 from otelbridge.demo.app import SHOP
-from otelbridge.demo.compare import differences, metric_fields, span_fields
+from otelbridge.demo.compare import Comparison, Item, metric_fields, span_fields
 from otelbridge.devtools.span_tree import SpanRecord
 
 
@@ -66,6 +66,12 @@ def test_step_2_prints_the_codemod_diff_and_leaves_the_shop_untouched() -> None:
         'propagators="tracecontext,baggage,b3multi")' in out
     )
     assert "-    tracer.close()\n+    providers.shutdown()" in out
+    # the Flask set-ups keep their span names through request hooks
+    assert (
+        "+    FlaskInstrumentor().instrument_app(app, request_hook=flask_opentracing_span)" in out
+    )
+    assert "+    FlaskInstrumentor().instrument_app(app, request_hook=opencensus_flask_span)" in out
+    assert '+        span.update_name(f"[{request.method}]{request.url}")' in out
     assert "-        child_of=parent," in out and "\033[" not in out  # no colour when piped
 
 
@@ -95,21 +101,38 @@ def test_step_2_diff_is_coloured_on_a_terminal() -> None:
     assert "\033[32m+providers = configure(" in out
 
 
-def test_step_3_says_whether_the_migrated_shop_matches_step_1() -> None:
+def test_step_3_the_migrated_shop_sends_what_step_1_sent() -> None:
     out = demo("--step", "3", "--no-events")
     assert "Step 1" not in out and "(step 1 ran first, silently" in out
     assert re.search(r"codemod: 4 files: [1-4] rewritten, \d+ sites to review", out)
+    # the request hooks keep the legacy integrations' span names
+    assert "└─ place_order [SERVER]" in out
+    stock = re.findall(r"[├└]─ \[GET\]http://127\.0\.0\.1:\d+/stock/(\w+) \[SERVER\]", out)
+    assert stock == ["apple", "plum"]
     verdict = out.split("\nmatch: ", 1)[1]
-    listed = [line for line in verdict.splitlines()[1:] if line.startswith("  ")]
-    if verdict.startswith("yes"):
-        assert not listed
-    else:
-        count = int(re.match(r"NO, step 3 differs from step 1 in (\d+) place", verdict)[1])
-        assert count == len(listed) > 0
+    assert verdict.startswith(
+        "yes, step 3 sends what step 1 sent: 8 spans and 4 metric points, field by field\n"
+        "added by OpenTelemetry instrumentations (step 1 sent none of it):\n"
+    ), verdict
+    added = verdict.splitlines()[2:4]
+    assert added[0].startswith("  opentelemetry.instrumentation.flask: span attributes (spans): ")
+    assert "http.route (1)" in added[0] and "http.target (3)" in added[0]
+    assert added[1] == (
+        "  opentelemetry.instrumentation.flask: metrics (points): "
+        "http.server.active_requests (2), http.server.duration (2)"
+    )
 
 
-def _span(name: str, span_id: int, parent: int | None, **attributes: object) -> SpanRecord:
-    return SpanRecord(name, 1, span_id, parent, span_id, span_id + 1, attributes)
+def _span(
+    name: str, span_id: int, parent: int | None, scope: str = "app", **attributes: object
+) -> SpanRecord:
+    return SpanRecord(name, 1, span_id, parent, span_id, span_id + 1, attributes, scope=scope)
+
+
+def differences(before: dict[str, Item], after: dict[str, Item], what: str) -> list[str]:
+    comparison = Comparison()
+    comparison.add(before, after, what)
+    return comparison.differences
 
 
 def test_spans_compare_by_tree_position_with_ports_ids_and_times_aside() -> None:
@@ -121,7 +144,7 @@ def test_spans_compare_by_tree_position_with_ports_ids_and_times_aside() -> None
     assert differences(span_fields(before), span_fields(same), "span") == []
     changed = [_span("GET", 1, None, url="http://127.0.0.1:1/a"), _span("db", 2, 1, rows=4)]
     assert differences(span_fields(before), span_fields(changed), "span") == [
-        "span GET > db: attributes {'rows': 3} → {'rows': 4}"
+        "span GET > db: attribute rows 3 → 4"
     ]
     moved = [_span("GET", 1, None, url="http://127.0.0.1:1/a"), _span("db", 2, None, rows=3)]
     assert differences(span_fields(before), span_fields(moved), "span") == [
@@ -130,10 +153,35 @@ def test_spans_compare_by_tree_position_with_ports_ids_and_times_aside() -> None
     ]
 
 
-def _metrics(count: int) -> ExportMetricsServiceRequest:
+def test_what_only_an_instrumentation_sends_is_listed_apart_and_the_rest_differs() -> None:
+    flask = "opentelemetry.instrumentation.flask"
+    before = [_span("GET", 1, None, scope="legacy", url="/a"), _span("db", 2, 1, rows=3)]
+    after = [
+        _span("GET", 1, None, scope=flask, url="/a", **{"http.route": "/a"}),
+        _span("db", 2, 1, rows=3, cache="miss"),  # the application's own code: a difference
+        _span("GET /b", 3, None, scope=flask),
+    ]
+    comparison = Comparison()
+    comparison.add(span_fields(before), span_fields(after), "span")
+    assert comparison.differences == ["span GET > db: attribute cache new after migration"]
+    assert comparison.added_lines() == [
+        f"  {flask}: span attributes (spans): http.route (1)",
+        f"  {flask}: spans: GET /b (1)",
+    ]
+    missing = [_span("GET", 1, None, scope=flask), _span("db", 2, 1, rows=3)]
+    assert differences(span_fields(before), span_fields(missing), "span") == [
+        "span GET: attribute url missing after migration"
+    ]
+
+
+def _metrics(
+    count: int, name: str = "shop/stock_level", scope: str = "app"
+) -> ExportMetricsServiceRequest:
     request = ExportMetricsServiceRequest()
-    metric = request.resource_metrics.add().scope_metrics.add().metrics.add()
-    metric.name, metric.unit = "shop/stock_level", "1"
+    scope_metrics = request.resource_metrics.add().scope_metrics.add()
+    scope_metrics.scope.name = scope
+    metric = scope_metrics.metrics.add()
+    metric.name, metric.unit = name, "1"
     point = metric.histogram.data_points.add(count=count, sum=19.0)
     point.explicit_bounds.extend([1.0, 10.0])
     point.bucket_counts.extend([0, count, 0])
@@ -151,6 +199,19 @@ def test_metric_points_compare_by_name_and_attributes() -> None:
     assert differences(before, {}, "metric") == [
         "metric shop/stock_level {'item': 'plum'}: missing after migration"
     ]
+
+
+def test_the_shell_s_otel_settings_do_not_reach_the_demo_s_runs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from otelbridge.demo.app import demo_environment
+
+    monkeypatch.setenv("OTELBRIDGE_SEMCONV", "stable")
+    monkeypatch.setenv("OTEL_TRACES_SAMPLER", "always_off")
+    monkeypatch.setenv("HOME_OF_THE_SHOP", "kept")
+    env = demo_environment()
+    assert "OTELBRIDGE_SEMCONV" not in env and "OTEL_TRACES_SAMPLER" not in env
+    assert env["HOME_OF_THE_SHOP"] == "kept"
 
 
 def test_demo_says_so_in_one_line_without_the_bundled_shop(
@@ -178,8 +239,17 @@ def test_verdict_says_yes_only_when_nothing_differs_and_the_app_did_not_fail() -
         "match: NO, step 3 differs from step 1 in 1 place(s), of 2 spans and 1 metric points:",
         "  the migrated shop failed: the shop exited with 1: Boom",
     ]
-
-
+    http = _metrics(1, name="http.server.duration", scope="opentelemetry.instrumentation.flask")
+    instrumented = Run("order: 200", list(spans), [_metrics(2), http])
+    assert verdict(step_1, instrumented) == [
+        "match: yes, step 3 sends what step 1 sent: 2 spans and 1 metric points, field by field",
+        "added by OpenTelemetry instrumentations (step 1 sent none of it):",
+        "  opentelemetry.instrumentation.flask: metrics (points): http.server.duration (1)",
+    ]
+    app_metric = Run("order: 200", list(spans), [_metrics(2), _metrics(1, name="extra")])
+    assert verdict(step_1, app_metric)[1:] == [
+        "  metric extra {'item': 'plum'}: new after migration"
+    ]
 
 
 def _installed_with(distribution: str, extra: str) -> set[str]:

@@ -64,7 +64,10 @@ def run(args: argparse.Namespace) -> int:
                 native = run_shop(Path(directory) / shop.name, bridged=False)
             _show(native, args.no_events)
             print("\n".join(verdict(bridged, native)))
-            print("(ids, times, instrumentation scopes and loopback ports are not compared)")
+            print(
+                "(ids, times, instrumentation scopes, loopback ports and histogram min/max "
+                "are not compared)"
+            )
     except DemoError as exc:
         print(f"otelbridge demo: {exc}", file=sys.stderr)
         return 1

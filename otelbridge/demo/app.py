@@ -12,7 +12,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import ExportMetricsServiceRequest
 
@@ -45,6 +45,16 @@ class Run:
         return "\n".join(lines) if lines else "(no metrics received)"
 
 
+def demo_environment() -> Dict[str, str]:
+    """This process's environment without its ``OTEL_*`` and ``OTELBRIDGE_*`` settings: the demo
+    shows the same journey whatever the shell has set (a sampler, ``OTELBRIDGE_SEMCONV``...)."""
+    return {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("OTEL_", "OTELBRIDGE_"))
+    }
+
+
 def shop_dir() -> Path:
     if not (SHOP / ENTRY).is_file():
         raise DemoError(
@@ -62,7 +72,7 @@ def run_shop(directory: Path, bridged: bool) -> Run:
         command = [sys.executable, "-m", "otelbridge", "run", "--", *command]
     with EmbeddedCollector() as embedded:
         env = {
-            **os.environ,
+            **demo_environment(),
             "OTEL_SERVICE_NAME": "shop",
             "OTEL_TRACES_EXPORTER": "otlp",
             "OTEL_METRICS_EXPORTER": "otlp",

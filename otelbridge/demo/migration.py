@@ -12,13 +12,18 @@ import sys
 from pathlib import Path
 from typing import Optional
 
-from otelbridge.demo.app import DemoError
+from otelbridge.demo.app import DemoError, demo_environment
 
 
 def _migrate(directory: Path, mode: str, capture: bool) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "otelbridge", "migrate", mode, "--jobs", "1", directory.name]
     done = subprocess.run(
-        command, cwd=directory.parent, capture_output=capture, text=True, check=False
+        command,
+        cwd=directory.parent,
+        env=demo_environment(),
+        capture_output=capture,
+        text=True,
+        check=False,
     )
     if done.returncode not in (0, 1):  # 1: legacy sites changed or remain, as intended
         raise DemoError(f"otelbridge migrate {mode} exited with {done.returncode}")

@@ -130,15 +130,17 @@ def extend(plan: Plan, model: LegacyModel, flags: Iterable[Flag]) -> Plan:
         uses = _legacy_uses(model, site)
         inside = set(uses)
         for expr in uses:
-            if model.kind(expr) is Kind.TRACER and is_variable(expr):
-                if has_global_stand_in(model, expr):
+            tracer = model.kind(expr) is Kind.TRACER and is_variable(expr)
+            if tracer:
+                if has_global_stand_in(model, expr):  # never a MockTracer: it has no stand-in
                     swaps.add(expr)
                     continue
                 reads = model.variable_reads(expr) - frozen
                 held |= reads
                 frozen |= reads
                 work += reads
-            for origin in model.origins(expr):
+            # a mock from elsewhere (a fixture, a parameter) has no origin here: it is kept itself
+            for origin in model.origins(expr) or ((expr,) if tracer else ()):
                 if origin is not site and origin in inside:
                     explained.add(origin)
                 if origin not in frozen:

@@ -89,6 +89,18 @@ def is_variable(node: cst.CSTNode) -> bool:
     )
 
 
+def activates(model: LegacyModel, call: cst.Call) -> bool:
+    """Whether ``call`` is ``<tracer>.scope_manager.activate(...)`` (it makes a scope)."""
+    func = call.func
+    return (
+        isinstance(func, cst.Attribute)
+        and func.attr.value == "activate"
+        and isinstance(func.value, cst.Attribute)
+        and func.value.attr.value == "scope_manager"
+        and model.kind(func.value.value) is Kind.TRACER
+    )
+
+
 class LegacyModel:
     """Per-file kind inference; one instance per module, shared by every transform."""
 
@@ -330,6 +342,8 @@ class LegacyModel:
             "set_baggage_item",
         ):
             return owner  # chainable: these return the span
+        if method == "activate" and activates(self, node):
+            return Kind.SCOPE
         if owner is Kind.TRACER:
             return {
                 "start_span": Kind.SPAN,

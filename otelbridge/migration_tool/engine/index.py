@@ -33,6 +33,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Optional, Protocol, Sequence, cast
 
+from otelbridge.migration_tool.engine import fixtures
 from otelbridge.migration_tool.engine.expr import NONE, OPAQUE, Expr, dotted, from_ast
 
 UNKNOWN = "unknown"
@@ -114,6 +115,8 @@ class Module:
     #: names and ``self.<name>`` read other than as the function of a call: functions handed
     #: out as values (callbacks) can be called from anywhere, so their parameters are unknown
     referenced: set[str] = field(default_factory=set)
+    #: pytest fixtures by the name tests request them with (``fixtures.py``)
+    fixtures: dict[str, list[fixtures.Fixture]] = field(default_factory=dict)
 
 
 def module_name(path: str) -> str:
@@ -350,6 +353,7 @@ def read_module(path: str, source: str) -> Optional[Module]:
         return None
     module = Module(module_name(path), os.path.abspath(path))
     _Reader(module).visit(tree)
+    module.fixtures = fixtures.read(tree)
     return module
 
 
@@ -535,7 +539,8 @@ class ProjectIndex:
             return f"instance:{module.path}:{function.cls}" if function.cls else None
 
         if function.qualname.rpartition(".")[2] in self._referenced:
-            return UNKNOWN  # handed out as a callback: called from where we cannot see
+            # handed out as a callback: called from where we cannot see (kept if a caller is)
+            return self._symbol(key, lambda: UNKNOWN)
 
         def compute() -> Optional[str]:
             values = []
@@ -550,6 +555,8 @@ class ProjectIndex:
                     doubles.append((caller, context, value, found))
                 else:
                     values.append(found)
+            if key not in self._arguments and name not in function.defaults:
+                values += fixtures.provided(self, module, function, name)
             joined = self.join(values)
             if doubles and joined is None:
                 joined = self._by_usage(key, function.uses.get(("name", name), set()))
@@ -756,6 +763,7 @@ class ProjectIndex:
         """Symbols a file kept on the legacy API (a site there could not be converted): they,
         and whatever flows into or out of them, are kept everywhere. True if anything changed."""
         new = set(keys) - self._seeds
+        new |= fixtures.results(self, new) - self._seeds
         if not new:
             return False
         before = dict(self._previous)

@@ -27,6 +27,7 @@ from otelbridge.migration_tool.opencensus.names import (
     SPAN_KIND,
     TRACER_CLASS,
 )
+from otelbridge.migration_tool.opencensus.open_spans import OpenSpan, open_spans
 from otelbridge.migration_tool.opencensus.status import map_status
 from otelbridge.migration_tool.transforms.base import sole_assignment
 from otelbridge.migration_tool.walk import walk
@@ -98,6 +99,8 @@ class Analysis:
         #: binding target -> its group
         self._group_of_target: dict[cst.Name, Group] = {}
         self.pairs: dict[cst.Call, Pair] = {}
+        #: start and end calls of spans attached and detached explicitly
+        self.open_spans: dict[cst.Call, OpenSpan] = {}
         #: ``span.span_kind = K`` statements moved into the start call: start call -> kind member
         self.kinds: dict[cst.CSTNode, str] = {}
         #: ``span.name = x`` right after the start: start call -> the name it starts with
@@ -106,6 +109,7 @@ class Analysis:
         self.moved_stores: set[cst.CSTNode] = set()
         self._collect(module)
         self._pair(module)
+        self._pair_across_blocks(module)
         self._decide()
 
     # -- what an expression is ----------------------------------------------------------------
@@ -239,6 +243,13 @@ class Analysis:
                 count += 1
         return count > allowed
 
+    def _pair_across_blocks(self, module: cst.Module) -> None:
+        self.open_spans = open_spans(module, self.parents, self.is_tracer, self.pairs)
+
+    def paired(self, call: cst.Call) -> bool:
+        """Whether a ``start_span()``/``end_span()`` call has its other half."""
+        return call in self.pairs or call in self.open_spans
+
     # -- the decision -----------------------------------------------------------------------
     def _decide(self) -> None:
         changed = True
@@ -268,11 +279,16 @@ class Analysis:
             return self._setup_blocker(value) if TRACER_CLASS in self.names(value.func) else ""
         func = value.func
         if isinstance(func, cst.Attribute) and func.attr.value in ("start_span", "span"):
+            receiver = func.value
+            if isinstance(receiver, cst.Call) and (
+                TRACER_CLASS in self.names(receiver.func) or receiver.args
+            ):
+                return "made by a tracer built in place (its settings have no home)"
             owner = self.tracer_like(func.value)
             if owner is not None and not owner.ok:
                 return f"made by tracer {owner.name!r}, which stays OpenCensus ({owner.reason})"
-            if func.attr.value == "start_span" and value not in self.pairs:
-                return "its start_span() has no end_span() in the same block"
+            if func.attr.value == "start_span" and not self.paired(value):
+                return "its start_span() has no end_span() it provably pairs with"
             if func.attr.value == "span" and not isinstance(self.parents.get(value), cst.WithItem):
                 return "tracer.span() is used outside a with statement"
         return ""
@@ -350,10 +366,16 @@ class Analysis:
                     return "tracer.span() is used outside a with statement"
                 return f"span {span.name!r} stays OpenCensus" if span and not span.ok else ""
             if member in ("start_span", "end_span"):
-                if call not in self.pairs:
+                if not self.paired(call):
                     other = "end_span" if member == "start_span" else "start_span"
-                    return f"{use.value}.{member}() has no matching {other}() in the same block"
-                span = self._made_group(self.pairs[call].start_call)
+                    return (
+                        f"{use.value}.{member}() has no {other}() it provably pairs with (in one "
+                        f"block, or in one function with each in that block or under `if "
+                        f"{use.value}:`, the end also in a `finally`); a span started and ended "
+                        "in different functions needs its detach token kept where it ends"
+                    )
+                opened = self.pairs.get(call) or self.open_spans[call]
+                span = self._made_group(opened.start_call)
                 return f"span {span.name!r} stays OpenCensus" if span and not span.ok else ""
             if member == "finish" and isinstance(self.parents.get(call), cst.Expr):
                 return ""
@@ -424,6 +446,13 @@ class Analysis:
         if isinstance(origin, cst.Call) and origin in self.pairs:  # the keys are calls
             pair = self.pairs[origin]
             return list(pair.suite.body)[pair.start + 1 : pair.end]
+        opened = self.open_spans.get(origin) if isinstance(origin, cst.Call) else None
+        if opened is not None:
+            suite = self.parents.get(opened.start)
+            body: list[cst.CSTNode] = (
+                list(suite.body) if isinstance(suite, (cst.Module, cst.IndentedBlock)) else []
+            )
+            return body[body.index(opened.start) + 1 :] if opened.start in body else []
         item = self.parents.get(origin)
         with_node = self.parents.get(item) if isinstance(item, cst.WithItem) else None
         if isinstance(with_node, cst.With) and isinstance(with_node.body, cst.IndentedBlock):

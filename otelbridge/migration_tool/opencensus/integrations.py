@@ -16,6 +16,7 @@ from libcst.metadata import Assignment
 from otelbridge.migration_tool.findings import TODO_PREFIX, Finding
 from otelbridge.migration_tool.opencensus.names import CONFIG_INTEGRATION, INTEGRATIONS, MIDDLEWARES
 from otelbridge.migration_tool.transforms.base import arg, literal
+from otelbridge.migration_tool.transforms.flask_hooks import OPENCENSUS_FLASK, hooked, request_hook
 from otelbridge.migration_tool.walk import walk
 
 if TYPE_CHECKING:
@@ -84,8 +85,9 @@ class Integrations:
 
     def _plan_middleware(self, statement: cst.SimpleStatementLine, call: cst.Call) -> None:
         """``FlaskMiddleware(app, sampler=, exporter=)`` -> ``FlaskInstrumentor().instrument_app(
-        app)`` and the sampler and exporter in ``configure()`` (the app's ``OPENCENSUS`` config
-        is not read: a note says so)."""
+        app, request_hook=...)`` (the hook keeps the middleware's span name and attributes) and
+        the sampler and exporter in ``configure()`` (the app's ``OPENCENSUS`` config is not read:
+        a note says so)."""
         found = next((MIDDLEWARES[n] for n in self._names(call.func) if n in MIDDLEWARES), None)
         if found is None or not call.args or call.args[0].keyword is not None:
             return
@@ -101,12 +103,17 @@ class Integrations:
         )
         transform.place_configure(call, setup)
         local = transform.otel(call, module, cls)
+        hook = (
+            request_hook(transform, call, OPENCENSUS_FLASK) if cls == "FlaskInstrumentor" else None
+        )
+        definitions, template, leading = hooked(
+            hook, f"{local}().instrument_app(APP)", statement.leading_lines
+        )
         line = cst.SimpleStatementLine(
-            [cst.Expr(cst.parse_expression(f"{local}().instrument_app(APP)"))],
-            leading_lines=statement.leading_lines,
+            [cst.Expr(cst.parse_expression(template))], leading_lines=leading
         )
         line = line.visit(_Placeholder(call.args[0].value))  # type: ignore[assignment]
-        transform.replace_statement(statement, [line])
+        transform.replace_statement(statement, [*definitions, line])
 
     def _unread(self, assign: cst.Assign) -> bool:
         """Whether the one name ``assign`` binds is never read."""

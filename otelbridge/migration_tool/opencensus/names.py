@@ -11,6 +11,9 @@ STATUS_CLASS = _TRACE + "status.Status"
 SPAN_KIND = _TRACE + "span.SpanKind."
 STATUS_FROM_HTTP = _TRACE + "utils.status_from_http_code"
 CONFIG_INTEGRATION = _TRACE + "config_integration.trace_integrations"
+#: OpenCensus' "this thread is an exporter's" flag: OpenTelemetry's suppress-instrumentation key.
+IS_EXPORTER = _TRACE + "execution_context.is_exporter"
+SET_IS_EXPORTER = _TRACE + "execution_context.set_is_exporter"
 
 #: Methods only OpenCensus tracers have: a receiver calling one is an OpenCensus tracer.
 TRACER_ONLY_METHODS = frozenset({"add_attribute_to_current_span", "end_span", "trace_decorator"})

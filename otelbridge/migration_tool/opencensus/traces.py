@@ -31,13 +31,17 @@ from otelbridge.migration_tool.opencensus.integrations import Integrations
 from otelbridge.migration_tool.opencensus.names import (
     ATTRIBUTE_TABLES,
     GET_CURRENT_SPAN,
+    GET_TRACER,
+    IS_EXPORTER,
     ROOT,
     ROUTES,
+    SET_IS_EXPORTER,
     SPAN_ONLY_METHODS,
     TRACER_CLASS,
     TRACER_ONLY_METHODS,
     canonical,
 )
+from otelbridge.migration_tool.opencensus.open_spans import OpenSpan
 from otelbridge.migration_tool.opencensus.project import project_stats
 from otelbridge.migration_tool.opencensus.setup import Setup, SetupMapper, configure_call, packages
 from otelbridge.migration_tool.opencensus.stats import Stats
@@ -130,8 +134,29 @@ class OpenCensusTraces(LegacyTransform):
                 self._direct_span(func.value)
             ):
                 self._plan_span_call(call, method)
+            elif method == "span" and self._in_place_tracer_span(call):
+                self._plan_with_span(call)
         if GET_CURRENT_SPAN in called and not call.args:
             self._current_span(call)
+        if IS_EXPORTER in called and not call.args:
+            self._dropped.add(call)
+            self._calls[call] = self._is_exporter
+        elif SET_IS_EXPORTER in called and len(call.args) == 1 and not call.args[0].star:
+            self._dropped.add(call.func)
+            self._calls[call] = self._set_is_exporter
+
+    def _in_place_tracer_span(self, call: cst.Call) -> bool:
+        """``with execution_context.get_opencensus_tracer().span(...):`` (no ``as``: no group
+        holds the span, nothing else can use it)."""
+        item = self._parents.get(call)
+        receiver = call.func.value  # type: ignore[attr-defined]
+        return (
+            isinstance(item, cst.WithItem)
+            and item.asname is None
+            and isinstance(receiver, cst.Call)
+            and not receiver.args
+            and GET_TRACER in self.names(receiver.func)
+        )
 
     def _plan_attribute_name(self, node: cst.Subscript) -> None:
         """``attributes_helper.COMMON_ATTRIBUTES['HTTP_URL']`` -> ``"http.url"``."""
@@ -294,10 +319,23 @@ class OpenCensusTraces(LegacyTransform):
         """``tracer.span(name)`` in a ``with``: ``tracer.start_as_current_span(name, kind=)``."""
         assert isinstance(value.func, cst.Attribute)
         self._dropped.add(value.func.attr)
+        receiver = value.func.value
+        if isinstance(receiver, cst.Call) and GET_TRACER in self.names(receiver.func):
+            # ``execution_context.get_opencensus_tracer().span(...)``: the tracer made in place
+            self._dropped.add(receiver)
+            self._calls[receiver] = lambda original, updated: self.expr(
+                original, "{trace}.get_tracer(__name__)"
+            )
         kind = self.analysis.kinds.get(value)
         self._calls[value] = lambda original, updated: self._start_call(original, updated, kind)
 
-    def _start_call(self, original: cst.Call, updated: cst.Call, kind: Optional[str]) -> cst.Call:
+    def _start_call(
+        self,
+        original: cst.Call,
+        updated: cst.Call,
+        kind: Optional[str],
+        method: str = "start_as_current_span",
+    ) -> cst.Call:
         assert isinstance(updated.func, cst.Attribute)
         name = arg(updated, "name", 0)
         given = self.analysis.start_names.get(original) or (name.value if name else None)
@@ -306,7 +344,7 @@ class OpenCensusTraces(LegacyTransform):
             kind_expr = self.expr(original, "{trace}.SpanKind." + kind)
             args.append(cst.Arg(kind_expr, keyword=cst.Name("kind"), equal=_EQUAL))
         return updated.with_changes(
-            func=updated.func.with_changes(attr=cst.Name("start_as_current_span")), args=args
+            func=updated.func.with_changes(attr=cst.Name(method)), args=args
         )
 
     def _plan_use_call(self, group: Group, call: cst.Call, method: str) -> None:
@@ -315,6 +353,9 @@ class OpenCensusTraces(LegacyTransform):
             return
         if method == "span":
             self._plan_with_span(call)
+        elif method in ("start_span", "end_span") and call in self.analysis.open_spans:
+            if method == "start_span":
+                self._plan_open_span(self.analysis.open_spans[call])
         elif method in ("start_span", "end_span"):
             pair = self.analysis.pairs[call]
             if method == "start_span":
@@ -385,6 +426,28 @@ class OpenCensusTraces(LegacyTransform):
         self._calls[pair.start_call] = lambda original, updated: self._start_call(
             original, updated, kind
         )
+
+    def _plan_open_span(self, opened: OpenSpan) -> None:
+        """``span = tracer.start_span(...)`` attached right after; the ``end_span()`` detaches it
+        and ends it."""
+        self._dropped.add(opened.start_call)
+        kind = self.analysis.kinds.get(opened.start_call)
+        self._calls[opened.start_call] = lambda original, updated: self._start_call(
+            original, updated, kind, "start_span"
+        )
+        span, token = cst.Name(opened.span), cst.Name(opened.token)
+        attach = self.expr(
+            opened.start, "{otel_context}.attach({trace}.set_span_in_context(SPAN))", SPAN=span
+        )
+        self.insert_after(
+            opened.start, cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(token)], attach)])
+        )
+        detach = self.expr(opened.end, "{otel_context}.detach(TOKEN)", TOKEN=token)
+        lines = [
+            cst.SimpleStatementLine([cst.Expr(detach)], leading_lines=opened.end.leading_lines),
+            cst.SimpleStatementLine([cst.Expr(cst.parse_expression(f"{opened.span}.end()"))]),
+        ]
+        self.replace_statement(opened.end, lines)
 
     def replace_statement(self, statement: cst.CSTNode, lines: Sequence[cst.CSTNode]) -> None:
         """``statement`` (in its statement list) becomes ``lines``."""
@@ -638,6 +701,29 @@ class OpenCensusTraces(LegacyTransform):
             _attribute_args(updated),
             lpar=updated.lpar,
             rpar=updated.rpar,
+        )
+
+    def _is_exporter(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        """``is_exporter()`` -> the suppress-instrumentation key, which OpenTelemetry exporters
+        (and the bridge's ``set_is_exporter``) set; ``bool()`` unless it is tested right there."""
+        read = "{otel_context}.get_value({otel_context}._SUPPRESS_INSTRUMENTATION_KEY)"
+        parent = self._parents.get(original)
+        tested = isinstance(parent, (cst.If, cst.While, cst.BooleanOperation)) or (
+            isinstance(parent, cst.UnaryOperation) and isinstance(parent.operator, cst.Not)
+        )
+        return self.expr(original, read if tested else "bool(" + read + ")").with_changes(
+            lpar=updated.lpar, rpar=updated.rpar
+        )
+
+    def _set_is_exporter(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        """``set_is_exporter(flag)`` -> the flag set on the current context (attached: OpenCensus'
+        flag stays set for the thread, with nothing to reset it)."""
+        template = (
+            "{otel_context}.attach({otel_context}.set_value("
+            "{otel_context}._SUPPRESS_INSTRUMENTATION_KEY, FLAG))"
+        )
+        return self.expr(original, template, FLAG=updated.args[0].value).with_changes(
+            lpar=updated.lpar, rpar=updated.rpar
         )
 
     def _add_event(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:

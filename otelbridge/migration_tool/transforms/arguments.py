@@ -8,6 +8,7 @@ from typing import Optional
 import libcst as cst
 
 from otelbridge.migration_tool.engine.expr import from_cst
+from otelbridge.migration_tool.findings import Finding
 from otelbridge.migration_tool.model import Kind
 from otelbridge.migration_tool.names import REFERENCE_FUNCS, SPAN_KINDS, TAG_MODULES, TAGS
 from otelbridge.migration_tool.state import SEMCONV_KEY
@@ -22,6 +23,10 @@ POSITIONAL = (
     "tags",
     "start_time",
     "ignore_active_span",
+)
+ANY_PARENT = (
+    "parent (child_of=) of unknown kind: converted to take what OpenTelemetry code gives (a span, "
+    "a span context, or None for the current span); callers outside the project must now give those"
 )
 _EQUAL = cst.AssignEqual(
     whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
@@ -81,9 +86,16 @@ def keyword(name: str, value: cst.BaseExpression, like: Optional[cst.Arg] = None
 
 
 def map_creation_args(
-    transform: LegacyTransform, original: cst.Call, updated: cst.Call, current: bool
+    transform: LegacyTransform,
+    original: cst.Call,
+    updated: cst.Call,
+    current: bool,
+    held: bool = False,
 ) -> list[cst.Arg]:
-    """OpenTelemetry arguments for an OpenTracing span creation; raises :class:`Review`."""
+    """OpenTelemetry arguments for an OpenTracing span creation; raises :class:`Review`.
+
+    ``held``: a ``start_active_span`` whose scope is held in a variable (``scopes.py``), made a
+    plain span; its ``finish_on_close`` goes to the rewrite of the scope's close."""
     given: dict[str, tuple[cst.Arg, cst.Arg]] = {}
     for index, (old, new) in enumerate(zip(original.args, updated.args)):
         if old.star:
@@ -118,7 +130,7 @@ def map_creation_args(
         old, new = given["start_time"]
         if literal(old.value) is not None:
             args.append(keyword("start_time", seconds_to_ns(new.value), new))
-    if "finish_on_close" in given:
+    if "finish_on_close" in given and not held:
         old, new = given["finish_on_close"]
         if not current:
             raise Review("finish_on_close= outside start_active_span")
@@ -201,7 +213,32 @@ def parent_context(
         )
     if kind is Kind.LEGACY:
         raise Review("parent (child_of=) is kept on OpenTracing: so is this span")
+    if kind is Kind.UNKNOWN:
+        return any_parent(transform, old, new)
     raise Review("parent (child_of=) is not provably an OpenTracing span or span context")
+
+
+def any_parent(
+    transform: LegacyTransform, old: cst.BaseExpression, new: cst.BaseExpression
+) -> cst.BaseExpression:
+    """A parent of unknown kind (a parameter, an object from elsewhere): the context for what it
+    holds once migrated, a span, a span context or ``None`` (OpenTracing's "the active span",
+    which is ``context=None``)."""
+    line, column = transform.state.position(old)
+    finding = Finding("parent-of-any-kind", ANY_PARENT, line, column)
+    if finding not in transform.state.findings:  # a note for the report, no marker
+        transform.state.findings.append(finding)
+    if isinstance(old, cst.Name):  # read again at no cost
+        name, bound = "PARENT", "PARENT"
+    else:
+        name = _free_name(transform, old, "parent")
+        bound = f"({name} := PARENT)"
+    return transform.expr(
+        old,
+        f"None if {bound} is None else {{trace}}.set_span_in_context("
+        f"{name} if isinstance({name}, {{trace}}.Span) else {{trace}}.NonRecordingSpan({name}))",
+        PARENT=new,
+    )
 
 
 def _references(

@@ -14,7 +14,13 @@ from libcst.metadata import Assignment
 
 from otelbridge.migration_tool.engine.expr import Expr, from_cst
 from otelbridge.migration_tool.mock_tracers import made_by_mock
-from otelbridge.migration_tool.model import CONVERTIBLE, Kind, index_kind, is_variable
+from otelbridge.migration_tool.model import (
+    CONVERTIBLE,
+    Kind,
+    activates,
+    index_kind,
+    is_variable,
+)
 from otelbridge.migration_tool.names import REFERENCE_FUNCS, SET_GLOBAL_TRACER
 from otelbridge.migration_tool.transforms.assertions import (
     TRUTH_CHECKS,
@@ -107,6 +113,8 @@ class Escapes(LegacyTransform):
         #: ``if hasattr(x, "a"):`` bodies -> ``(x, "a")``; the guards of the blocks we are in
         self._guarded_blocks: dict[cst.CSTNode, tuple[Expr, str]] = {}
         self._guards: list[tuple[Expr, str]] = []
+        #: ``tracer.scope_manager`` of ``activate`` calls, which ``spans.py`` maps or marks
+        self._activating: set[cst.CSTNode] = set()
 
     def _escape(self, node: cst.BaseExpression, how: str) -> None:
         kind = self.kind(node)
@@ -124,6 +132,9 @@ class Escapes(LegacyTransform):
 
     # -- handed to other code ----------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
+        if isinstance(node.func, cst.Attribute) and activates(self.model, node):
+            self._activating.add(node.func.value)
+            return
         handed = [item.value for item in node.args if self.kind(item.value) in CONVERTIBLE]
         doubles = {item.value: kind for item in node.args if (kind := self._double(item.value))}
         for value, kind in doubles.items():
@@ -281,6 +292,8 @@ class Escapes(LegacyTransform):
     # -- used in ways the transforms do not map -----------------------------------------------
     def visit_Attribute(self, node: cst.Attribute) -> None:
         kind = self.kind(node.value)
+        if node in self._activating:
+            return
         if kind in CONVERTIBLE and not self._mapped(node) and not maps_live_field(self.state, node):
             assert kind is not None
             if (from_cst(node.value), node.attr.value) in self._guards:

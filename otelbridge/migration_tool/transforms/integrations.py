@@ -4,8 +4,10 @@ A set-up statement such as ``FlaskTracing(tracer, True, app)`` or ``redis_opentr
 init_tracing(tracer)`` becomes the instrumentor call (``FlaskInstrumentor().instrument_app(app)``,
 ``RedisInstrumentor().instrument()``) under a note naming the package to install; the note is in
 the report and on stderr too. The tracer argument goes: instrumentors record through the global
-provider ``configure()`` installs. Set-ups whose options have no instrumentor equivalent, or whose
-object is used afterwards (``@tracing.trace()``), stay as they are, marked with what replaces them.
+provider ``configure()`` installs. Flask-OpenTracing's span name and tags are kept by a request
+hook written next to the call (:mod:`.flask_hooks`). Set-ups whose options have no instrumentor
+equivalent, or whose object is used afterwards (``@tracing.trace()``), stay as they are, marked
+with what replaces them.
 """
 
 from __future__ import annotations
@@ -18,6 +20,12 @@ import libcst as cst
 from otelbridge.migration_tool.findings import TODO_PREFIX, Finding
 from otelbridge.migration_tool.transforms.arguments import Review
 from otelbridge.migration_tool.transforms.base import arg, literal
+from otelbridge.migration_tool.transforms.flask_hooks import (
+    FLASK_OPENTRACING,
+    LegacyNaming,
+    hooked,
+    request_hook,
+)
 from otelbridge.migration_tool.transforms.statements import StatementAware
 
 RULE = "integration"
@@ -36,6 +44,8 @@ class Instrumentor:
     unmapped: frozenset[str] = frozenset()
     #: why the set-up cannot be replaced automatically, and how to replace it by hand
     by_hand: str = ""
+    #: the span name and tags the integration recorded, which a request hook keeps
+    naming: Optional[LegacyNaming] = None
 
 
 _FLASK = Instrumentor(
@@ -44,6 +54,7 @@ _FLASK = Instrumentor(
     "FlaskInstrumentor",
     app=("app", 2),
     unmapped=frozenset({"traced_attributes", "start_span_cb"}),
+    naming=FLASK_OPENTRACING,
 )
 _GRPC = Instrumentor(
     "opentelemetry-instrumentation-grpc",
@@ -104,7 +115,7 @@ SETUPS: dict[str, Instrumentor] = {
     "opentracing_instrumentation.client_hooks.install_all_patches": _PATCHES,
     "opentracing_instrumentation.client_hooks.install_patches": _PATCHES,
 }
-_Statement = Union[cst.SimpleStatementLine, cst.FlattenSentinel[cst.SimpleStatementLine]]
+_Statement = Union[cst.SimpleStatementLine, cst.FlattenSentinel[cst.BaseStatement]]
 
 
 class FrameworkIntegrations(StatementAware):
@@ -118,7 +129,7 @@ class FrameworkIntegrations(StatementAware):
 
     def leave_SimpleStatementLine(
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
-    ) -> cst.SimpleStatementLine:
+    ) -> _Statement:
         small = original_node.body[0] if len(original_node.body) == 1 else None
         call = getattr(small, "value", None)
         if not isinstance(call, cst.Call) or not isinstance(small, (cst.Expr, cst.Assign)):
@@ -134,7 +145,7 @@ class FrameworkIntegrations(StatementAware):
                     f"the integration object is used after its set-up: replace it by "
                     f"{found.cls} (pip install {found.package})"
                 )
-            replacement = self._replacement(call, found)
+            template = self._replacement(call, found)
         except Review as review:
             self.flag(call, RULE, str(review))
             return updated_node
@@ -142,12 +153,17 @@ class FrameworkIntegrations(StatementAware):
         note = f"pip install {found.package} ({found.cls} replaces the OpenTracing integration)"
         self.state.findings.append(Finding(RULE + "-note", note, *self.state.position(call)))
         comment = cst.EmptyLine(indent=True, comment=cst.Comment(TODO_PREFIX + note))
-        return updated_node.with_changes(
-            body=[cst.Expr(replacement)],
-            leading_lines=[*updated_node.leading_lines, comment],
+        hook = request_hook(self, call, found.naming) if found.naming and found.app else None
+        definitions, template, leading = hooked(hook, template, updated_node.leading_lines)
+        app = arg(call, *found.app) if found.app else None
+        replacement = self.expr(call, template, **({"APP": app.value} if app else {}))
+        line = updated_node.with_changes(
+            body=[cst.Expr(replacement)], leading_lines=[*leading, comment]
         )
+        return cst.FlattenSentinel([*definitions, line]) if definitions else line
 
-    def _replacement(self, call: cst.Call, found: Instrumentor) -> cst.BaseExpression:
+    def _replacement(self, call: cst.Call, found: Instrumentor) -> str:
+        """The instrumentor call as a template (``APP`` for the application argument)."""
         if any(item.star for item in call.args):
             raise Review("integration set-up with *args/**kwargs: replace it by hand")
         lost = sorted(
@@ -162,7 +178,7 @@ class FrameworkIntegrations(StatementAware):
             )
         local = self.otel(call, found.module, found.cls)
         if found.app is None:
-            return cst.parse_expression(f"{local}().instrument()")
+            return f"{local}().instrument()"
         app = arg(call, *found.app)
         every = arg(call, "trace_all_requests", 1)
         if app is None:
@@ -175,9 +191,7 @@ class FrameworkIntegrations(StatementAware):
                 "only decorated views were traced (trace_all_requests is not True): "
                 f"{found.cls} traces every request"
             )
-        template = cst.parse_expression(f"{local}().instrument_app(APP)")
-        assert isinstance(template, cst.Call)
-        return template.with_changes(args=[cst.Arg(app.value)])
+        return f"{local}().instrument_app(APP)"
 
     def _unread(self, assign: cst.Assign) -> bool:
         target = assign.targets[0].target if len(assign.targets) == 1 else None

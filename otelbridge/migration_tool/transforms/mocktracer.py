@@ -55,9 +55,10 @@ class MockTracing(StatementAware):
     def mocks(self) -> MockTracers:
         return MockTracers.of(self.state)
 
-    def _mappable(self, call: cst.Call) -> bool:
+    def _mappable(self, call: cst.Call, flag: bool = True) -> bool:
         if has_star_args(call) or len(call.args) > 1:
-            self.flag(call, "mock-arguments", ARGUMENTS)
+            if flag:
+                self.flag(call, "mock-arguments", ARGUMENTS)
             return False
         return True
 
@@ -70,32 +71,52 @@ class MockTracing(StatementAware):
         return self.otel(node, module, obj)
 
     # -- the mock made -----------------------------------------------------------------------
-    def leave_SimpleStatementLine(
-        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
-    ) -> Union[cst.SimpleStatementLine, cst.FlattenSentinel[cst.SimpleStatementLine]]:
-        small = original_node.body[0] if len(original_node.body) == 1 else None
-        call = small.value if isinstance(small, cst.Assign) else None
-        if not isinstance(call, cst.Call) or call not in self.mocks.bound:
-            return updated_node
-        target = self.mocks.bound[call]
-        if self.kept(call) or not self._mappable(call):
-            return updated_node
-        self.rewrote()
-        exporter = self.mocks.name(target, "exporter")
-        provider = self.mocks.name(target, "provider")
+    def _recording(self, call: cst.Call, exporter: str, provider: str) -> list[cst.BaseStatement]:
+        """The statements that make the exporter and the provider recording into it."""
         made = [
             f"{exporter} = {self._sdk(call, 'InMemorySpanExporter')}()",
             f"{provider} = {self._sdk(call, 'TracerProvider')}()",
             f"{provider}.add_span_processor({self._sdk(call, 'SimpleSpanProcessor')}({exporter}))",
         ]
-        lines = [cst.parse_statement(line) for line in made]
-        assert isinstance(updated_node.body[0], cst.Assign)
-        tracer = cst.parse_expression(f"{provider}.get_tracer(__name__)")
-        bound = updated_node.with_changes(
-            body=[updated_node.body[0].with_changes(value=tracer)], leading_lines=[]
-        )
+        return [cst.parse_statement(line) for line in made]
+
+    def _converts(self, call: cst.Call) -> bool:
+        return not self.kept(call) and self._mappable(call)
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> Union[cst.SimpleStatementLine, cst.FlattenSentinel[cst.BaseStatement]]:
+        small = original_node.body[0] if len(original_node.body) == 1 else None
+        call = small.value if isinstance(small, cst.Assign) else None
+        if isinstance(call, cst.Call) and call in self.mocks.bound:
+            if not self._converts(call):
+                return updated_node
+            self.rewrote()
+            provider = self.mocks.exporter_of(call, "provider")
+            lines = self._recording(call, self.mocks.exporter_of(call), provider)
+            assert isinstance(updated_node.body[0], cst.Assign)
+            tracer = cst.parse_expression(f"{provider}.get_tracer(__name__)")
+            updated_node = updated_node.with_changes(
+                body=[updated_node.body[0].with_changes(value=tracer)]
+            )
+        else:
+            reached = [
+                c
+                for c, line in self.mocks.inline.items()
+                if line is original_node
+                and self.mocks.reached(c)
+                and not self.kept(c)
+                and self._mappable(c, flag=False)
+            ]
+            if not reached:
+                return updated_node
+            call = reached[0]
+            lines = self._recording(
+                call, self.mocks.exporter_of(call), self.mocks.exporter_of(call, "provider")
+            )
         first = lines[0].with_changes(leading_lines=updated_node.leading_lines)
-        return cst.FlattenSentinel([first, *lines[1:], bound])  # type: ignore[list-item]
+        bound = updated_node.with_changes(leading_lines=[])
+        return cst.FlattenSentinel([first, *lines[1:], bound])
 
     def visit_Call(self, node: cst.Call) -> None:
         self._called.add(node.func)
@@ -107,6 +128,9 @@ class MockTracing(StatementAware):
             if original_node in self.mocks.bound or not self._mappable(original_node):
                 return updated_node
             self.rewrote()
+            if self.mocks.reached(original_node):
+                provider = self.mocks.exporter_of(original_node, "provider")
+                return cst.parse_expression(f"{provider}.get_tracer(__name__)")
             return cst.parse_expression(
                 f"{self._sdk(original_node, 'TracerProvider')}().get_tracer(__name__)"
             )
@@ -117,7 +141,7 @@ class MockTracing(StatementAware):
         assert isinstance(func, cst.Attribute) and method is not None
         if self.kind(func.value) is not Kind.TRACER:
             return updated_node
-        exporter = self.mocks.exporter(func.value)
+        exporter = self.mocks.exporter(func.value, original_node)
         if exporter is None:
             self.flag(original_node, "mock-tracer", OUT_OF_REACH.format(method=method))
             return updated_node

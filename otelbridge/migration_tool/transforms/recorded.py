@@ -129,7 +129,7 @@ class RecordedSpans(LegacyTransform):
                 and func.attr.value == "finished_spans"
                 and not node.args
                 and self.kind(func.value) is Kind.TRACER
-                and MockTracers.of(self.state).exporter(func.value) is not None
+                and MockTracers.of(self.state).exporter(func.value, node) is not None
             ):
                 return "spans"
             if _callee(node) in _SAME and node.args:

@@ -8,7 +8,7 @@ marked (and kept on OpenTracing, see ``legacy.py``).
 
 from __future__ import annotations
 
-from typing import Optional, Union
+from typing import Optional, Sequence, Union
 
 import libcst as cst
 from libcst.metadata import Scope
@@ -16,10 +16,22 @@ from libcst.metadata import Scope
 from otelbridge.migration_tool.model import Kind
 from otelbridge.migration_tool.transforms.arguments import Review, keyword, map_creation_args
 from otelbridge.migration_tool.transforms.base import LegacyTransform
+from otelbridge.migration_tool.transforms.scopes import (
+    HeldScope,
+    activated_span,
+    binding_statements,
+    close_statements,
+    is_scope_call,
+    plan_held,
+)
 from otelbridge.migration_tool.transforms.span_kind import plan_block, plan_of
 from otelbridge.migration_tool.walk import walk
 
 ESCAPES = "scope escapes its with block (used other than as `.span`)"
+HELD_ESCAPES = (
+    "scope kept in a variable and used other than as `.span` and one `.close()` in its block: "
+    "the scope escapes"
+)
 UNKNOWN_TRACER = "tracer of unknown type (a parameter, or imported): not rewritten"
 
 
@@ -62,13 +74,24 @@ class SpanCreation(LegacyTransform):
         #: (scope, span name) chosen by the converted blocks we are in, and how many per block
         self._open: list[tuple[Optional[Scope], str]] = []
         self._opened: dict[cst.With, int] = {}
+        #: scopes held in a variable (``scopes.py``), by their call, binding and close statement
+        self._held: dict[cst.CSTNode, HeldScope] = {}
+        #: of those, the ones whose call converted
+        self._held_done: set[HeldScope] = set()
 
     # -- decisions, on the way down ---------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
-        plan_block(self, node.body)
+        self._plan(node.body)
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
-        plan_block(self, node.body)
+        self._plan(node.body)
+
+    def _plan(self, body: Sequence[cst.BaseStatement]) -> None:
+        plan_block(self, body)
+        for held in plan_held(self, body):
+            if not self.kept(held.call):
+                self._held.update({held.call: held, held.binding: held, held.close: held})
+                self._held.update(dict.fromkeys(held.span_reads, held))
 
     def visit_With(self, node: cst.With) -> None:
         for item in node.items:
@@ -76,7 +99,7 @@ class SpanCreation(LegacyTransform):
             if not (
                 isinstance(call, cst.Call)
                 and isinstance(call.func, cst.Attribute)
-                and call.func.attr.value == "start_active_span"
+                and call.func.attr.value in ("start_active_span", "activate")
             ):
                 continue
             target = item.asname.name if item.asname is not None else None
@@ -84,7 +107,7 @@ class SpanCreation(LegacyTransform):
             if uses is not None:
                 assert isinstance(target, cst.Name)
                 self._pin(target, call, uses)
-            if self.kind(call.func.value) is not Kind.TRACER or self.kept(call):
+            if not is_scope_call(self, call):
                 continue
             if target is None:
                 self._current[call] = None
@@ -99,7 +122,12 @@ class SpanCreation(LegacyTransform):
             if uses.uses - set(uses.span_attrs):
                 self._escapes[call] = ESCAPES
                 continue
-            name, drop = self._span_name(node, target, uses)
+            given = activated_span(call)[0] if call.func.attr.value == "activate" else None
+            name: Optional[str]
+            if given is not None and isinstance(given.value, cst.Name):
+                name, drop = given.value.value, None  # ``as`` binds the span it already names
+            else:
+                name, drop = self._span_name(node, target, uses)
             if name is None:
                 self._escapes[call] = "no free name for the span variable"
                 continue
@@ -158,6 +186,8 @@ class SpanCreation(LegacyTransform):
     # -- rewrites, on the way up ------------------------------------------------------------
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         func = original_node.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "activate":
+            return self._activate(original_node, updated_node)
         if not isinstance(func, cst.Attribute) or func.attr.value not in (
             "start_span",
             "start_active_span",
@@ -171,7 +201,8 @@ class SpanCreation(LegacyTransform):
             return updated_node
         if owner is not Kind.TRACER:
             return updated_node
-        current = func.attr.value == "start_active_span"
+        held = self._held.get(original_node)
+        current = func.attr.value == "start_active_span" and held is None
         if current and original_node not in self._current:
             reason = self._escapes.get(
                 original_node, "start_active_span outside a with statement: the scope escapes"
@@ -179,27 +210,62 @@ class SpanCreation(LegacyTransform):
             self.flag(original_node, "scope-escapes", reason)
             return updated_node
         try:
-            args = map_creation_args(self, original_node, updated_node, current)
+            args = map_creation_args(self, original_node, updated_node, current, held is not None)
         except Review as review:
             self.flag(original_node, "span-arguments", str(review))
             self._current.pop(original_node, None)
             return updated_node
         self.rewrote()
         args = self._kind_from_tag(original_node, args)
-        if original_node in self._plans:
-            target, drop, attrs = self._plans.pop(original_node)
-            name = self._current[original_node]
-            assert name is not None
-            self._targets[target] = name
-            if drop is not None:
-                self._dropped.add(drop)
-            for attr in attrs:
-                self._renames[attr] = name
+        if held is not None:
+            self._held_done.add(held)
+        self._apply_plan(original_node)
         assert isinstance(updated_node.func, cst.Attribute)
         method = "start_as_current_span" if current else "start_span"
         return updated_node.with_changes(
             func=updated_node.func.with_changes(attr=cst.Name(method)), args=args
         )
+
+    def _apply_plan(self, call: cst.Call) -> None:
+        """The ``as`` name of a converted ``with`` item becomes the span's, ``scope.span`` too."""
+        if call not in self._plans:
+            return
+        target, drop, attrs = self._plans.pop(call)
+        name = self._current[call]
+        assert name is not None
+        self._targets[target] = name
+        if drop is not None:
+            self._dropped.add(drop)
+        for attr in attrs:
+            self._renames[attr] = name
+
+    def _activate(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        """``scope_manager.activate(span, finish_on_close)``: ``trace.use_span`` as a ``with``
+        item, the attached context when held (``scopes.py``); anywhere else the scope escapes."""
+        if not is_scope_call(self, original):
+            return updated
+        span, finish = activated_span(original)
+        held = self._held.get(original)
+        if span is None or finish is None or len(original.args) != 2:
+            self.flag(original, "scope-arguments", "scope_manager.activate() arguments")
+        elif self.kind(span.value) not in (Kind.SPAN, Kind.CURRENT_SPAN):
+            self.flag(original, "scope-span", "activated span is not provably an OpenTracing span")
+        elif held is not None:
+            self.rewrote()
+            self._held_done.add(held)
+        elif original in self._current:
+            self.rewrote()
+            self._apply_plan(original)
+            new_span, new_finish = (updated.args[original.args.index(a)] for a in (span, finish))
+            return self.expr(
+                original,
+                "{trace}.use_span(SPAN, end_on_exit=FINISH)",
+                SPAN=new_span.value,
+                FINISH=new_finish.value,
+            )
+        else:
+            self.flag(original, "scope-escapes", self._escapes.get(original, HELD_ESCAPES))
+        return updated
 
     def _kind_from_tag(self, call: cst.Call, args: list[cst.Arg]) -> list[cst.Arg]:
         """``kind=`` from a ``span.kind`` tag set right after (``span_kind.py``)."""
@@ -219,6 +285,10 @@ class SpanCreation(LegacyTransform):
         self, original_node: cst.Attribute, updated_node: cst.Attribute
     ) -> cst.BaseExpression:
         name = self._renames.get(original_node)
+        held = self._held.get(original_node)
+        if name is None and held in self._held_done:
+            assert held is not None
+            name = held.span_name
         return cst.Name(name) if name is not None else updated_node
 
     def leave_AsName(self, original_node: cst.AsName, updated_node: cst.AsName) -> cst.AsName:
@@ -243,7 +313,14 @@ class SpanCreation(LegacyTransform):
 
     def leave_SimpleStatementLine(
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
-    ) -> Union[cst.SimpleStatementLine, cst.RemovalSentinel]:
+    ) -> Union[
+        cst.SimpleStatementLine, cst.RemovalSentinel, cst.FlattenSentinel[cst.SimpleStatementLine]
+    ]:
         if original_node in self._dropped:
             return cst.RemoveFromParent()
-        return updated_node
+        held = self._held.get(original_node)
+        if held is None or held not in self._held_done:
+            return updated_node
+        if original_node is held.binding:
+            return cst.FlattenSentinel(binding_statements(self, held, updated_node))
+        return cst.FlattenSentinel(close_statements(self, held, updated_node))

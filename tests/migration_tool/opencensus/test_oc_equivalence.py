@@ -43,6 +43,21 @@ EXPECTED = {
         """,
     "stats_app": "",
     "shared_stats": "",
+    # is_exporter()/set_is_exporter(): OpenTelemetry's suppress-instrumentation key
+    "exporter_flag": """
+        request kind=INTERNAL status=UNSET attrs={after=True, exported=False, flagged=False, sent=True} events=[]
+          send kind=INTERNAL status=UNSET attrs={payload='order'} events=[]
+          send kind=INTERNAL status=UNSET attrs={payload='receipt'} events=[]
+        """,
+    # start_span/end_span in different blocks of one function: attached, detached, ended
+    "wrappers": """
+        request kind=INTERNAL status=UNSET attrs={after=True} events=[]
+          audit kind=INTERNAL status=UNSET attrs={jobs=1} events=[]
+          flush kind=INTERNAL status=UNSET attrs={} events=[]
+          job kind=INTERNAL status=UNSET attrs={queries=2} events=[]
+            db.query kind=CLIENT status=UNSET attrs={db.statement='select 1', inside=True} events=[]
+            db.query kind=CLIENT status=UNSET attrs={db.statement='select 22', inside=True} events=[]
+        """,
 }
 #: Metric streams, where a program records any.
 METRICS = {
@@ -65,7 +80,9 @@ METRICS = {
         """,
 }
 #: Programs the migration converts entirely: they run without the bridge.
-FULLY_MIGRATED = frozenset({"nested", "pairs", "stats_app", "shared_stats"})
+FULLY_MIGRATED = frozenset(
+    {"nested", "pairs", "stats_app", "shared_stats", "wrappers", "exporter_flag"}
+)
 #: A program's own modules, beside it in ``<name>_parts/``.
 PARTS = "{}_parts"
 

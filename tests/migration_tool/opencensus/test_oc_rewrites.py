@@ -295,15 +295,187 @@ CASES: dict[str, tuple[str, str]] = {
 
 
         def before():
-            {KEPT}'tracer' stays OpenCensus: tracer.start_span() has no matching end_span() in the same block
+            {KEPT}'tracer' stays OpenCensus: tracer.start_span() has no end_span() it provably pairs with (in one block, or in one function with each in that block or under `if tracer:`, the end also in a `finally`); a span started and ended in different functions needs its detach token kept where it ends
             tracer = execution_context.get_opencensus_tracer()
-            {KEPT}'tracer' stays OpenCensus: tracer.start_span() has no matching end_span() in the same block
+            {KEPT}'tracer' stays OpenCensus: tracer.start_span() has no end_span() it provably pairs with (in one block, or in one function with each in that block or under `if tracer:`, the end also in a `finally`); a span started and ended in different functions needs its detach token kept where it ends
             tracer.start_span("request")
             trace.get_current_span().set_attribute("k", "v")
 
 
         def after(tracer):
             {KEPT}.end_span() on an object of unknown origin (a parameter or attribute set elsewhere)
+            tracer.end_span()
+        """,
+    ),
+    "start_span/end_span in two `if tracer` blocks of one function: attached, detached, ended": (
+        """
+        from opencensus.trace import execution_context
+        from opencensus.trace import span as span_module
+
+
+        def trace_query(query_func):
+            def call(query):
+                _tracer = execution_context.get_opencensus_tracer()
+                if _tracer is not None:
+                    _span = _tracer.start_span()
+                    _span.name = "pg.query"
+                    _span.span_kind = span_module.SpanKind.CLIENT
+                    _tracer.add_attribute_to_current_span("pg.query", query)
+
+                result = query_func(query)
+
+                if _tracer is not None:
+                    # the span ends here
+                    _tracer.end_span()
+                return result
+
+            return call
+        """,
+        """
+        from opentelemetry import context, trace
+
+
+        def trace_query(query_func):
+            def call(query):
+                _tracer = trace.get_tracer(__name__)
+                if _tracer is not None:
+                    _span = _tracer.start_span("pg.query", kind=trace.SpanKind.CLIENT)
+                    _span_token = context.attach(trace.set_span_in_context(_span))
+                    trace.get_current_span().set_attribute("pg.query", query)
+
+                result = query_func(query)
+
+                if _tracer is not None:
+                    # the span ends here
+                    context.detach(_span_token)
+                    _span.end()
+                return result
+
+            return call
+        """,
+    ),
+    "start_span under `if tracer:`, end_span in a later finally (not its last statement)": (
+        """
+        from opencensus.trace import execution_context
+
+
+        def job(run, span_token):
+            tracer = execution_context.get_opencensus_tracer()
+            if tracer:
+                span = tracer.start_span("job")
+                span.add_attribute("n", 1)
+            try:
+                return run(span_token)
+            finally:
+                tracer.end_span()
+                print("done")
+        """,
+        """
+        from opentelemetry import context, trace
+
+
+        def job(run, span_token):
+            tracer = trace.get_tracer(__name__)
+            if tracer:
+                span = tracer.start_span("job")
+                span_token_ = context.attach(trace.set_span_in_context(span))
+                span.set_attribute("n", 1)
+            try:
+                return run(span_token)
+            finally:
+                context.detach(span_token_)
+                span.end()
+                print("done")
+        """,
+    ),
+    "is_exporter()/set_is_exporter(): the suppress-instrumentation key": (
+        """
+        from opencensus.trace import execution_context
+
+
+        def send():
+            if execution_context.is_exporter():
+                return None
+            return execution_context.is_exporter()
+
+
+        def run():
+            execution_context.set_is_exporter(True)
+        """,
+        """
+        from opentelemetry import context
+
+
+        def send():
+            if context.get_value(context._SUPPRESS_INSTRUMENTATION_KEY):
+                return None
+            return bool(context.get_value(context._SUPPRESS_INSTRUMENTATION_KEY))
+
+
+        def run():
+            context.attach(context.set_value(context._SUPPRESS_INSTRUMENTATION_KEY, True))
+        """,
+    ),
+    "spans of the tracer fetched in place: the tracer call converts with them": (
+        """
+        from opencensus.trace import execution_context
+        from opencensus.trace.tracer import Tracer
+
+
+        def handle(x):
+            with execution_context.get_opencensus_tracer().span(name="handle") as s:
+                s.add_attribute("x", x)
+            with execution_context.get_opencensus_tracer().span("flush"):
+                pass
+
+
+        def built_in_place():
+            with Tracer().span(name="x") as s:
+                s.add_attribute("a", 1)
+        """,
+        f"""
+        {KEPT}still used by code that stays on OpenCensus
+        from opencensus.trace.tracer import Tracer
+        from opentelemetry import trace
+
+
+        def handle(x):
+            with trace.get_tracer(__name__).start_as_current_span("handle") as s:
+                s.set_attribute("x", x)
+            with trace.get_tracer(__name__).start_as_current_span("flush"):
+                pass
+
+
+        def built_in_place():
+            {KEPT}'s' stays OpenCensus: made by a tracer built in place (its settings have no home)
+            with Tracer().span(name="x") as s:
+                {KEPT}'s' stays OpenCensus: made by a tracer built in place (its settings have no home)
+                s.add_attribute("a", 1)
+        """,
+    ),
+    "start_span in a loop, end_span after it: not provable, kept": (
+        """
+        from opencensus.trace import execution_context
+
+
+        def loop():
+            tracer = execution_context.get_opencensus_tracer()
+            for i in range(3):
+                span = tracer.start_span("job")
+            tracer.end_span()
+        """,
+        f"""
+        {KEPT}still used by code that stays on OpenCensus
+        from opencensus.trace import execution_context
+
+
+        def loop():
+            {KEPT}'tracer' stays OpenCensus: tracer.start_span() has no end_span() it provably pairs with (in one block, or in one function with each in that block or under `if tracer:`, the end also in a `finally`); a span started and ended in different functions needs its detach token kept where it ends
+            tracer = execution_context.get_opencensus_tracer()
+            for i in range(3):
+                {KEPT}'tracer' stays OpenCensus: tracer.start_span() has no end_span() it provably pairs with (in one block, or in one function with each in that block or under `if tracer:`, the end also in a `finally`); a span started and ended in different functions needs its detach token kept where it ends
+                span = tracer.start_span("job")
+            {KEPT}'tracer' stays OpenCensus: tracer.start_span() has no end_span() it provably pairs with (in one block, or in one function with each in that block or under `if tracer:`, the end also in a `finally`); a span started and ended in different functions needs its detach token kept where it ends
             tracer.end_span()
         """,
     ),
@@ -392,6 +564,7 @@ CASES: dict[str, tuple[str, str]] = {
         """,
         """
         import flask
+        from opentelemetry import trace
         from opentelemetry.instrumentation.flask import FlaskInstrumentor
         from otelbridge.sdk import configure
         from otelbridge.sdk.export.zipkin import ZipkinExporter as otel_ZipkinExporter
@@ -400,8 +573,18 @@ CASES: dict[str, tuple[str, str]] = {
         app = flask.Flask(__name__)
         # TODO(otelbridge): pip install opentelemetry-instrumentation-flask; settings in app.config['OPENCENSUS'] are not read any more
         configure(sampler="always_on", span_exporters=[otel_ZipkinExporter()])
+
+
+        def opencensus_flask_span(span: trace.Span, environ: object) -> None:
+            # OpenCensus FlaskMiddleware's span name and attributes, which dashboards and
+            # alerts select on (FlaskInstrumentor sets http.host, http.method, http.route
+            # and http.status_code itself)
+            span.update_name(f"[{flask.request.method}]{flask.request.url}")
+            span.set_attributes({"http.path": flask.request.path, "http.url": flask.request.url})
+
+
         # tracing
-        FlaskInstrumentor().instrument_app(app)
+        FlaskInstrumentor().instrument_app(app, request_hook=opencensus_flask_span)
         """,
     ),
     "B3 propagator and module stats: one configure() with the propagator and the views": (
@@ -427,7 +610,7 @@ CASES: dict[str, tuple[str, str]] = {
         """,
         """
         import flask
-        from opentelemetry import metrics
+        from opentelemetry import metrics, trace
         from opentelemetry.instrumentation.flask import FlaskInstrumentor
         from otelbridge.sdk import configure
         from otelbridge.sdk.metrics.view import SumAggregation, View
@@ -442,7 +625,15 @@ CASES: dict[str, tuple[str, str]] = {
 
         def create_app():
             app = flask.Flask(__name__)
-            FlaskInstrumentor().instrument_app(app)
+
+            def opencensus_flask_span(span: trace.Span, environ: object) -> None:
+                # OpenCensus FlaskMiddleware's span name and attributes, which dashboards and
+                # alerts select on (FlaskInstrumentor sets http.host, http.method, http.route
+                # and http.status_code itself)
+                span.update_name(f"[{flask.request.method}]{flask.request.url}")
+                span.set_attributes({"http.path": flask.request.path, "http.url": flask.request.url})
+
+            FlaskInstrumentor().instrument_app(app, request_hook=opencensus_flask_span)
             return app
         """,
     ),

@@ -115,13 +115,14 @@ class SpanShim:
         return getattr(self._otel_span, "attributes", {})
 
     def add_attribute(self, attribute_key: str, attribute_value: Any) -> None:
+        if type(attribute_key) is str and type(attribute_value) in _EXACT_PRIMITIVES:
+            self._otel_span.set_attribute(attribute_key, attribute_value)  # the usual case
+            return
         if type(attribute_value) not in _EXACT_PRIMITIVES:
             attribute_value = _attribute_value(attribute_value)
             if attribute_value is None:
                 return
-        if type(attribute_key) is not str:
-            attribute_key = str(attribute_key)
-        self._otel_span.set_attribute(attribute_key, attribute_value)
+        self._otel_span.set_attribute(str(attribute_key), attribute_value)
 
     def add_annotation(self, description: str, **attrs: Any) -> None:
         self._otel_span.add_event(str(description), attributes(attrs))
@@ -168,6 +169,11 @@ class SpanShim:
 
     def finish(self) -> None:
         """End the OpenTelemetry span, applying the kind and status written since start."""
+        if self.span_kind != _UNSPECIFIED or self._status is not None:
+            self._apply_fields()
+        self._otel_span.end()
+
+    def _apply_fields(self) -> None:
         otel = self._otel_span
         try:
             kind = self.span_kind
@@ -181,7 +187,6 @@ class SpanShim:
                 otel.set_status(_convert.otel_status(status))
         except Exception:
             report("finish")
-        otel.end()
 
     def __enter__(self) -> SpanShim:
         return self
