@@ -73,6 +73,8 @@ class Composite(cst.CSTTransformer):
         node: cst.CSTNode = updated_node
         for method in plan.leaves:
             result = method(original_node, node)
+            if result is node:  # the usual answer: unchanged (skips an ABC isinstance check)
+                continue
             if not isinstance(result, cst.CSTNode):
                 break
             node = result
