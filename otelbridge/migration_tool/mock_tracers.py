@@ -65,6 +65,13 @@ def _reads_spans(model: LegacyModel, name: cst.Name) -> bool:
     return False
 
 
+def _names_mock_tracer(node: cst.CSTNode) -> bool:
+    """Whether ``node`` spells ``MockTracer``, which every construction's import or call does."""
+    if isinstance(node, cst.Attribute):
+        return node.attr.value == "MockTracer"
+    return isinstance(node, cst.Name) and node.value == "MockTracer"
+
+
 def _renamed(name: str, role: str) -> str:
     """``tracer`` -> ``exporter``, ``mock_tracer`` -> ``mock_exporter``, ``t`` -> ``t_exporter``."""
     return name.replace("tracer", role) if "tracer" in name else f"{name}_{role}"
@@ -90,8 +97,11 @@ class MockTracers:
         #: and the statement it is bound before
         self.inline: dict[cst.Call, cst.SimpleStatementLine] = {}
         self._reads: Optional[set[cst.Call]] = None
+        nodes = list(walk(state.wrapper.module))
+        if not any(_names_mock_tracer(node) for node in nodes):
+            return  # no construction can be here: skip the costly walk with context
         self._locate(state.wrapper.module, None, None)
-        for node in walk(state.wrapper.module):
+        for node in nodes:
             if isinstance(node, cst.Attribute) and is_variable(node):
                 self._attrs.add(node.attr.value)
             elif isinstance(node, cst.Call) and is_construction(self._model, node):
