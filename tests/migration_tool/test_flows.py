@@ -164,3 +164,32 @@ def test_a_global_set_from_a_parameter_some_callers_fill_unseen_is_not_swapped(
     )
     lib = (project / "lib.py").read_text()
     assert "global_tracer()" not in lib and 'g_tracer.start_span("work"' in lib
+
+
+def test_the_projects_own_integration_is_migrated_as_project_code(tmp_path: Path) -> None:
+    """A project that *is* an OpenTracing integration (its tests call its ``init_tracing``) keeps
+    those calls: they are project code, not a set-up an instrumentor replaces. Before, the tests
+    of such a project came out calling ``SQLAlchemyInstrumentor().instrument()``."""
+    (tmp_path / "sqlalchemy_opentracing").mkdir()
+    project = _project(
+        tmp_path,
+        {
+            "sqlalchemy_opentracing/__init__.py": (
+                "g_tracer = None\n\n\ndef init_tracing(tracer):\n"
+                "    global g_tracer\n    g_tracer = tracer\n\n\n"
+                "def query(name):\n    with g_tracer.start_active_span(name) as scope:\n"
+                "        scope.span.set_tag('db.statement', name)\n"
+            ),
+            "test_it.py": (
+                "from opentracing.mocktracer import MockTracer\n\nimport sqlalchemy_opentracing\n\n"
+                "tracer = MockTracer()\nsqlalchemy_opentracing.init_tracing(tracer)\n"
+                "sqlalchemy_opentracing.query('select 1')\n"
+                "assert [s.operation_name for s in tracer.finished_spans()] == ['select 1']\n"
+            ),
+        },
+    )
+    test = (project / "test_it.py").read_text()
+    assert "sqlalchemy_opentracing.init_tracing(tracer)" in test
+    assert "Instrumentor" not in test
+    done = _run(project / "test_it.py")
+    assert done.returncode == 0, done.stderr

@@ -123,9 +123,21 @@ class FrameworkIntegrations(StatementAware):
 
     def _found(self, call: cst.Call) -> Optional[Instrumentor]:
         return next(
-            (SETUPS[name] for name in self.model.qualified_names(call.func) if name in SETUPS),
+            (
+                SETUPS[name]
+                for name in self.model.qualified_names(call.func)
+                if name in SETUPS and not self._defined_here(name)
+            ),
             None,
         )
+
+    def _defined_here(self, name: str) -> bool:
+        """Whether the integration is the project's own code (the project *is* the integration,
+        its tests call it): then the call is project code, migrated with the rest."""
+        if self.model.project is None:
+            return False
+        index, module = self.model.project
+        return index.resolve(name.split(".", 1)[0], module) is not None
 
     def leave_SimpleStatementLine(
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
