@@ -12,7 +12,6 @@ natively without the bridge, produces the tree it produced under the shim.
 
 from __future__ import annotations
 
-import importlib.util
 import textwrap
 from pathlib import Path
 from typing import Callable
@@ -23,7 +22,6 @@ from otelbridge.cli import main
 from otelbridge.migration_tool.pipeline import migrate_source
 
 PROJECT = Path(__file__).resolve().parent.parent / "fixtures" / "codemod_libraries"
-HAVE_SHIM = importlib.util.find_spec("otelbridge.shims.opentracing") is not None
 TREE = """
     batch kind=INTERNAL status=UNSET attrs={} events=[]
       es:/doc! kind=CLIENT status=ERROR attrs={component='search', search.method='PUT'} events=[]
@@ -74,7 +72,6 @@ def test_migrated_project_runs_natively_with_the_same_tree(
     assert span_tree("native", migrated / "app.py") == textwrap.dedent(TREE).strip()
 
 
-@pytest.mark.skipif(not HAVE_SHIM, reason="otelbridge.shims.opentracing has not landed")
 def test_the_legacy_project_has_that_tree_under_the_shim(
     span_tree: Callable[[str, Path], str],
 ) -> None:

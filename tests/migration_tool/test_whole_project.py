@@ -9,7 +9,6 @@ program, run natively without the bridge, produces the tree it produced under th
 
 from __future__ import annotations
 
-import importlib.util
 import textwrap
 from pathlib import Path
 from typing import Callable
@@ -21,7 +20,6 @@ from otelbridge.migration_tool.engine.index import build
 from otelbridge.migration_tool.flow_rules import OpenTracingRules
 
 PROJECT = Path(__file__).resolve().parent.parent / "fixtures" / "codemod_project"
-HAVE_SHIM = importlib.util.find_spec("otelbridge.shims.opentracing") is not None
 TREE = """
     handle kind=INTERNAL status=UNSET attrs={user=7} events=[]
       client.lookup kind=INTERNAL status=UNSET attrs={annotated=True, call='lookup'} events=[]
@@ -48,7 +46,6 @@ def test_migrated_project_runs_natively_with_the_same_tree(
     assert span_tree("native", migrated / "app.py") == textwrap.dedent(TREE).strip()
 
 
-@pytest.mark.skipif(not HAVE_SHIM, reason="otelbridge.shims.opentracing has not landed")
 def test_the_legacy_project_has_that_tree_under_the_shim(
     span_tree: Callable[[str, Path], str],
 ) -> None:
