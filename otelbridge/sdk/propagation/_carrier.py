@@ -37,7 +37,7 @@ def single_value(getter: Getter[CarrierT], carrier: CarrierT, key: str) -> Optio
     if getter is _default and type(carrier) is dict:
         value = carrier.get(key)  # type: ignore[attr-defined]
         if value is None or type(value) is str:
-            return value  # type: ignore[no-any-return]
+            return value
     values = values_of(getter, carrier, key)
     if not values:
         return None

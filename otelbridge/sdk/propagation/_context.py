@@ -43,7 +43,7 @@ def remote_span_context(
     trace_state: TraceState = DEFAULT_TRACE_STATE,
 ) -> SpanContext:
     """A remote, valid ``SpanContext``; callers guarantee the ids are in range and non-zero."""
-    return _new_tuple(SpanContext, (trace_id, span_id, True, flags, trace_state, True))  # type: ignore[no-any-return]
+    return _new_tuple(SpanContext, (trace_id, span_id, True, flags, trace_state, True))
 
 
 def with_value(context: Optional[Context], key: str, value: object) -> Context:

@@ -83,7 +83,7 @@ class W3CBaggagePropagator(TextMapPropagator):
         self,
         carrier: CarrierT,
         context: Optional[Context] = None,
-        getter: Getter[CarrierT] = default_getter,  # type: ignore[assignment]
+        getter: Getter[CarrierT] = default_getter,
     ) -> Context:
         values = values_of(getter, carrier, BAGGAGE)
         if not values:
@@ -98,7 +98,7 @@ class W3CBaggagePropagator(TextMapPropagator):
         self,
         carrier: CarrierT,
         context: Optional[Context] = None,
-        setter: Setter[CarrierT] = default_setter,  # type: ignore[assignment]
+        setter: Setter[CarrierT] = default_setter,
     ) -> None:
         header = ",".join(
             f"{key}={value}" for key, value in sendable_entries(context, encode=True, overhead=2)

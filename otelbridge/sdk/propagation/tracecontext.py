@@ -122,7 +122,7 @@ class TraceContextTextMapPropagator(TextMapPropagator):
         self,
         carrier: CarrierT,
         context: Optional[Context] = None,
-        getter: Getter[CarrierT] = default_getter,  # type: ignore[assignment]
+        getter: Getter[CarrierT] = default_getter,
     ) -> Context:
         header = single_value(getter, carrier, TRACEPARENT)
         if header is None or len(header) > _MAX_TRACEPARENT_LENGTH:
@@ -160,7 +160,7 @@ class TraceContextTextMapPropagator(TextMapPropagator):
         self,
         carrier: CarrierT,
         context: Optional[Context] = None,
-        setter: Setter[CarrierT] = default_setter,  # type: ignore[assignment]
+        setter: Setter[CarrierT] = default_setter,
     ) -> None:
         span_context = valid_span_context(context)
         if span_context is None:

@@ -221,7 +221,7 @@ class PrometheusMetricReader(MetricReader):
         self._scrape_lock = threading.Lock()
         self._latest: Optional[MetricsData] = None
         self._server: Optional[WSGIServer] = None
-        self._registry.register(self._collector)  # type: ignore[arg-type]
+        self._registry.register(self._collector)
 
     def _scrape(self) -> List[Family]:
         with self._scrape_lock:
@@ -253,7 +253,7 @@ class PrometheusMetricReader(MetricReader):
         return str(bound_host), int(bound_port)
 
     def shutdown(self, timeout_millis: float = 30_000, **kwargs: Any) -> None:
-        self._registry.unregister(self._collector)  # type: ignore[arg-type]
+        self._registry.unregister(self._collector)
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
