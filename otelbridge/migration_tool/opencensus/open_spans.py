@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from typing import Callable, Mapping, Optional, Union
+from typing import Callable, Iterator, Mapping, Optional, Union
 
 import libcst as cst
 
@@ -75,7 +75,7 @@ def open_spans(
     return found
 
 
-def _own_nodes(scope: Scope):  # type: ignore[no-untyped-def]
+def _own_nodes(scope: Scope) -> Iterator[cst.CSTNode]:
     """The nodes of ``scope`` outside its nested functions and classes, in document order."""
     statements = scope.body if isinstance(scope, cst.Module) else [scope.body]
     for statement in statements:

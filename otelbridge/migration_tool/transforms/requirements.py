@@ -16,6 +16,7 @@ import re
 from typing import Iterator
 
 import libcst as cst
+from libcst.codemod import CodemodContext
 
 from otelbridge.migration_tool.findings import Finding
 from otelbridge.migration_tool.transforms.base import LegacyTransform
@@ -37,7 +38,7 @@ NOTE = (
 class Requirements(LegacyTransform):
     DESCRIPTION = "OpenTracing requirements of setup() to the OpenTelemetry API."
 
-    def __init__(self, context) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, context: CodemodContext) -> None:
         super().__init__(context)
         self._specs: set[cst.SimpleString] = set()
 

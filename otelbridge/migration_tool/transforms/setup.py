@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Optional, Sequence, Union
 
 import libcst as cst
+from libcst.codemod import CodemodContext
 from libcst.metadata import GlobalScope, Scope
 
 from otelbridge.migration_tool.findings import Finding
@@ -76,7 +77,7 @@ class _Comments(cst.CSTVisitor):
 class TracerSetup(StatementAware):
     DESCRIPTION = "jaeger-client tracer set-up to otelbridge.sdk.configure()."
 
-    def __init__(self, context) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, context: CodemodContext) -> None:
         super().__init__(context)
         #: ``cfg = Config(...)`` statements whose only use is ``cfg.initialize_tracer()``
         self._configs: dict[cst.Name, cst.Call] = {}

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Optional, Sequence, Union
 
 import libcst as cst
+from libcst.codemod import CodemodContext
 from libcst.metadata import Scope
 
 from otelbridge.migration_tool.model import Kind
@@ -57,7 +58,7 @@ class _SpanUses:
 class SpanCreation(LegacyTransform):
     DESCRIPTION = "OpenTracing span creation to OpenTelemetry span creation."
 
-    def __init__(self, context) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, context: CodemodContext) -> None:
         super().__init__(context)
         #: start_active_span calls that are ``with`` items we convert -> new ``as`` name
         self._current: dict[cst.Call, Optional[str]] = {}

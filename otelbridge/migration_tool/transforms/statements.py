@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import libcst as cst
+from libcst.codemod import CodemodContext
 
 from otelbridge.migration_tool.transforms.base import LegacyTransform
 
@@ -10,7 +11,7 @@ from otelbridge.migration_tool.transforms.base import LegacyTransform
 class StatementAware(LegacyTransform):
     """Tracks calls whose value is discarded: only those may change their return value."""
 
-    def __init__(self, context) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, context: CodemodContext) -> None:
         super().__init__(context)
         self._discarded: set[cst.CSTNode] = set()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Union
 
 import libcst as cst
+from libcst.codemod import CodemodContext
 
 from otelbridge.migration_tool.names import TAGS
 from otelbridge.migration_tool.transforms.arguments import tag_string
@@ -14,7 +15,7 @@ from otelbridge.migration_tool.transforms.base import LegacyTransform
 class TagConstants(LegacyTransform):
     DESCRIPTION = "opentracing.ext.tags constants to attribute names."
 
-    def __init__(self, context) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, context: CodemodContext) -> None:
         super().__init__(context)
         self._in_import = 0
 

@@ -9,6 +9,7 @@ checks (OpenTelemetry returns an invalid span, never ``None``).
 from __future__ import annotations
 
 import libcst as cst
+from libcst.codemod import CodemodContext
 
 from otelbridge.migration_tool.model import Kind
 from otelbridge.migration_tool.names import (
@@ -22,7 +23,7 @@ from otelbridge.migration_tool.transforms.base import LegacyTransform
 class TracerAccess(LegacyTransform):
     DESCRIPTION = "OpenTracing global tracer and active span to OpenTelemetry."
 
-    def __init__(self, context) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, context: CodemodContext) -> None:
         super().__init__(context)
         self._stores: set[cst.CSTNode] = set()
 
