@@ -22,6 +22,7 @@ at all (:mod:`.project`), as one unit.
 from __future__ import annotations
 
 import dataclasses
+from functools import partial
 from typing import TYPE_CHECKING, Callable, Optional, Protocol, Union, cast
 
 import libcst as cst
@@ -247,7 +248,7 @@ class Stats:
                 continue
             small = _single(statement)
             if isinstance(small, cst.Assign) and self._role(small.value):
-                self._holders.append(statement)  # type: ignore[arg-type]
+                self._holders.append(cast(cst.SimpleStatementLine, statement))  # _single: one line
             elif isinstance(small, cst.Assign) and self._exporter_factory(small.value):
                 target = small.targets[0].target if len(small.targets) == 1 else None
                 if isinstance(target, cst.Name):
@@ -264,7 +265,7 @@ class Stats:
     def _measure(self, statement: cst.CSTNode, var: str, call: cst.Call) -> Measure:
         unit = arg(call, "unit", 2)
         return Measure(
-            statement,  # type: ignore[arg-type]
+            cast(cst.SimpleStatementLine, statement),  # _single: one line
             var,
             self._string(call, "name", 0),
             self._string(call, "description", 1),
@@ -291,10 +292,10 @@ class Stats:
             raise Unsupported("a view aggregation that is not one of OpenCensus' four")
         bounds = None
         if found[0] == "histogram":
-            given = arg(agg, "boundaries", 0)  # type: ignore[arg-type]
+            given = arg(cast(cst.Call, agg), "boundaries", 0)  # found: a call
             bounds = self._bounds(given.value) if given is not None else []
         return ViewSpec(
-            statement,  # type: ignore[arg-type]
+            cast(cst.SimpleStatementLine, statement),  # _single: one line
             var,
             self._string(call, "name", 0),
             self._string(call, "description", 1),
@@ -331,7 +332,10 @@ class Stats:
         raise Unsupported("a view column that is not a literal tag key")
 
     def _registration(
-        self, statement: cst.CSTNode, call: cst.Call, views: Optional[list[cst.Name]] = None
+        self,
+        statement: cst.CSTNode,
+        call: cst.Call,
+        views: Optional[list[cst.BaseExpression]] = None,
     ) -> bool:
         """``view_manager.register_view(v)``; in a loop, ``views`` are the loop's values."""
         func = call.func
@@ -408,7 +412,7 @@ class Stats:
         ):
             return False
         views = [element.value for element in loop.iter.elements]
-        return self._registration(loop, call, views)  # type: ignore[arg-type]
+        return self._registration(loop, call, views)
 
     def _read_recordings(self, module: cst.Module) -> None:
         for node in walk(module):
@@ -469,10 +473,10 @@ class Stats:
                 continue
             if any(_mentions(rest, {mmap, *tags}) for rest in body[position + 1 :]):
                 raise Unsupported(f"{mmap!r} is used for more than puts and one record()")
-            given = _single(record).value.args[0].value  # type: ignore[union-attr]
+            given = _single(record).value.args[0].value  # type: ignore[union-attr]  # _is_record
             attributes = tags[given.value]
             self._removed.extend(removed)
-            self._records[record] = lambda at, a=attributes: self._recorded(at, puts, a)  # type: ignore[misc]
+            self._records[record] = partial(self._recorded, puts=puts, attributes=attributes)
             for measure, _ in puts:
                 self._recorded_keys.setdefault(measure.var, set()).update(k for k, _ in attributes)
             return
