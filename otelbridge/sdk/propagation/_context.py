@@ -79,5 +79,5 @@ def valid_span_context(context: Optional[Context]) -> Optional[SpanContext]:
     span = base.get(_SPAN_KEY)
     if span is None:
         return None
-    span_context: SpanContext = span.get_span_context()  # type: ignore[attr-defined]
+    span_context: SpanContext = span.get_span_context()  # type: ignore[attr-defined]  # a Span
     return span_context if span_context.is_valid else None

@@ -50,7 +50,7 @@ def parse_baggage(values: Optional[List[object]]) -> Optional[Dict[str, str]]:
     """The entries of the ``baggage`` header's values, or ``None`` if any rule is broken."""
     if not values or any(type(value) is not str for value in values):
         return None
-    header = ",".join(values)  # type: ignore[arg-type]
+    header = ",".join(values)  # type: ignore[arg-type]  # all str, checked above
     if len(header) > MAX_BYTES or not header.isascii():
         return None
     entries: Dict[str, str] = {}

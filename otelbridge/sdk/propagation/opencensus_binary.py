@@ -214,7 +214,7 @@ class OpenCensusBinaryPropagator(TextMapPropagator):
             return
         encoded = to_bytes(span_context)
         if getattr(setter, "accepts_bytes", False):
-            setter.set(carrier, HEADER, encoded)  # type: ignore[arg-type]
+            setter.set(carrier, HEADER, encoded)  # type: ignore[arg-type]  # it takes bytes
         else:
             setter.set(carrier, HEADER, binascii.b2a_base64(encoded, newline=False).decode())
 

@@ -79,7 +79,7 @@ def parse_tracestate(values: Optional[List[object]]) -> Optional[TraceState]:
         if type(header) is not str:
             return None
     elif all(type(value) is str for value in values):
-        header = ",".join(values)  # type: ignore[arg-type]
+        header = ",".join(values)  # type: ignore[arg-type]  # all str, checked above
     else:
         return None
     if len(header) > _MAX_TRACESTATE_LENGTH:

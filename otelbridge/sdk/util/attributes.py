@@ -42,7 +42,7 @@ def clean_value(key: str, value: object, max_len: Optional[int]) -> Any:
     """
     kind = type(value)
     if kind is str:
-        return _truncate(value, max_len)  # type: ignore[arg-type]
+        return _truncate(value, max_len)  # type: ignore[arg-type]  # a str: type() is not narrowed
     if kind is bool or kind is int or kind is float:
         return value
     if isinstance(value, (bytes, bytearray)):

@@ -267,7 +267,7 @@ def _negotiating_app(registry: CollectorRegistry) -> Callable[..., Iterable[byte
 
     def app(environ: Dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if not accepts_protobuf(environ.get("HTTP_ACCEPT", "")):
-            return text_app(environ, start_response)  # type: ignore[no-any-return]
+            return text_app(environ, start_response)  # type: ignore[no-any-return]  # a WSGI body
         body = encode(registry.collect())
         start_response(
             "200 OK", [("Content-Type", CONTENT_TYPE), ("Content-Length", str(len(body)))]
