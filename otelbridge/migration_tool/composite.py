@@ -73,10 +73,12 @@ class Composite(cst.CSTTransformer):
         if not plan.leaves and not plan.statement:
             return updated_node
         result: _Left = updated_node
+        node: cst.CSTNode = updated_node
         for method in plan.leaves:
-            result = method(original_node, cast(cst.CSTNode, result))  # a node: see the break
+            result = method(original_node, node)
             if not isinstance(result, cst.CSTNode):
                 break
+            node = result
         if plan.statement:
             self._state.statements.pop()
             if isinstance(result, cst.CSTNode):

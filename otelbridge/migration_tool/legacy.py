@@ -158,9 +158,9 @@ def extend(plan: Plan, model: LegacyModel, flags: Iterable[Flag]) -> Plan:
 
 def has_global_stand_in(model: LegacyModel, tracer: cst.BaseExpression) -> bool:
     """Whether every tracer the variable ``tracer`` can hold is one the OpenTracing global tracer
-    stands in for at a kept site (see ``names.GLOBAL_STAND_INS``): made in this file, or, for what
-    comes from elsewhere (a parameter every call site of the project fills, an imported global),
-    as the whole-project flows tell."""
+    stands in for at a kept site (see ``names.GLOBAL_STAND_INS``): made in this file, or a
+    parameter that every call site of the project fills with such a tracer, each argument known
+    (anything else the index cannot follow as far: no)."""
     for origin in model.origins(tracer):
         made = origin.func if isinstance(origin, cst.Call) else origin
         if origin not in model.from_project and not model.qualified_names(made) & GLOBAL_STAND_INS:
@@ -170,8 +170,11 @@ def has_global_stand_in(model: LegacyModel, tracer: cst.BaseExpression) -> bool:
     if model.project is None:
         return False
     index, module = model.project
-    view = index.under(GlobalStandInRules())
-    return view.kind(module, model.qualname(tracer), from_cst(tracer)) == Kind.TRACER.value
+    key = index.symbol_for(module, model.qualname(tracer), from_cst(tracer))
+    if key is None or key[0] != "param":
+        return False
+    filled = index.under(GlobalStandInRules()).filled_with(key)
+    return bool(filled) and all(kind == Kind.TRACER.value for kind in filled)
 
 
 def previously_marked(wrapper: MetadataWrapper) -> Plan:

@@ -146,3 +146,21 @@ def test_a_hand_off_through_a_package_that_only_re_exports_is_inside_the_project
     assert "start_as_current_span" in (project / "pkg" / "core.py").read_text()
     done = _run(project / "app.py")
     assert done.returncode == 0, done.stderr
+
+
+def test_a_global_set_from_a_parameter_some_callers_fill_unseen_is_not_swapped(
+    tmp_path: Path,
+) -> None:
+    """python-sqlalchemy's shape: the example passes the no-op tracer, the tests a double from a
+    star import (the index cannot follow it): the kept site must keep the given tracer."""
+    project = _project(
+        tmp_path,
+        {
+            "lib.py": LIB,
+            "app.py": "import opentracing\nimport lib\n\nlib.init(opentracing.Tracer())\n",
+            "dummies.py": "class DummyTracer:\n    pass\n",
+            "test_lib.py": "from dummies import *\nimport lib\n\nlib.init(DummyTracer())\n",
+        },
+    )
+    lib = (project / "lib.py").read_text()
+    assert "global_tracer()" not in lib and 'g_tracer.start_span("work"' in lib

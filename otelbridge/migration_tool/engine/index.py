@@ -385,6 +385,13 @@ class ProjectIndex:
         self._views: dict[type, ProjectIndex] = {}
         self._solve()
 
+    def filled_with(self, key: SymbolKey) -> list[Optional[str]]:
+        """The kind of each argument the project's call sites give the parameter ``key``, one by
+        one (``None``: a value the index cannot follow, a star import's name...)."""
+        return [
+            self.value(caller, context, v) for caller, context, v in self._arguments.get(key, ())
+        ]
+
     def under(self, rules: Rules) -> ProjectIndex:
         """The same modules solved with ``rules``: a finer question about the same flows
         (solved once, on first use)."""

@@ -14,6 +14,8 @@ import libcst as cst
 from libcst.metadata import Assignment
 
 from otelbridge.migration_tool.findings import TODO_PREFIX, Finding
+from otelbridge.migration_tool.opencensus.interceptors import Interceptors
+from otelbridge.migration_tool.opencensus.logs import AzureLogs
 from otelbridge.migration_tool.opencensus.names import CONFIG_INTEGRATION, INTEGRATIONS, MIDDLEWARES
 from otelbridge.migration_tool.transforms.base import arg, literal
 from otelbridge.migration_tool.transforms.flask_hooks import OPENCENSUS_FLASK, hooked, request_hook
@@ -35,10 +37,14 @@ class Integrations:
     ) -> None:
         self._transform = transform
         self._names = names
+        self._logs = AzureLogs(transform, names)
+        self._interceptors = Interceptors(transform, names)
 
     def plan(self, module: cst.Module) -> None:
         for node in walk(module):
             if isinstance(node, cst.SimpleStatementLine) and len(node.body) == 1:
+                if self._logs.plan(module, node) or self._interceptors.plan(node):
+                    continue
                 small = node.body[0]
                 call = small.value if isinstance(small, cst.Expr) else None
                 if isinstance(call, cst.Call) and CONFIG_INTEGRATION in self._names(call.func):

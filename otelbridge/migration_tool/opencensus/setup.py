@@ -64,22 +64,29 @@ class SetupMapper:
         self._names = facts.names
         self.setups: dict[cst.Call, Setup] = {}
 
-    def blocker(self, call: cst.Call, positional: int = 0, what: str = "Tracer") -> str:
+    def blocker(
+        self,
+        call: cst.Call,
+        positional: int = 0,
+        what: str = "Tracer",
+        order: tuple[str, ...] = (),
+    ) -> str:
         """Why ``call`` (a ``Tracer``, or a middleware taking ``positional`` leading arguments
-        such as the app) cannot move to ``configure()``; "" once mapped into :attr:`setups`."""
+        such as the app) cannot move to ``configure()``; "" once mapped into :attr:`setups`.
+        ``order`` names the set-up arguments the call takes by position after those."""
         try:
-            self.setups[call] = self._map(call, positional, what)
+            self.setups[call] = self._map(call, positional, what, order)
         except ValueError as exc:
             return str(exc)
         return ""
 
-    def _map(self, call: cst.Call, positional: int, what: str) -> Setup:
+    def _map(self, call: cst.Call, positional: int, what: str, order: tuple[str, ...]) -> Setup:
         if has_star_args(call):
             raise ValueError(f"{what}(*args) cannot be mapped")
         notes: list[str] = []
         for index, item in enumerate(call.args):
             if item.keyword is None:
-                if index < positional:
+                if index < positional + len(order):
                     continue
                 raise ValueError(f"{what}() positional arguments are not mapped")
             if item.keyword.value not in ("sampler", "exporter", "propagator"):
@@ -89,9 +96,12 @@ class SetupMapper:
                     if item.keyword.value == "span_context"
                     else f"{what}({item.keyword.value}=...) has no set-up equivalent"
                 )
-        sampler, rate = self._sampler(arg(call, "sampler"), notes)
-        exporter, exporter_name = self._exporter(arg(call, "exporter"), notes)
-        propagator = self._propagator(arg(call, "propagator"))
+        place = {name: positional + index for index, name in enumerate(order)}
+        sampler, rate = self._sampler(arg(call, "sampler", place.get("sampler")), notes)
+        exporter, exporter_name = self._exporter(
+            arg(call, "exporter", place.get("exporter")), notes
+        )
+        propagator = self._propagator(arg(call, "propagator", place.get("propagator")))
         anchor = self._anchor(call, positional)
         return Setup(sampler, rate, exporter, exporter_name, propagator, notes, anchor)
 

@@ -23,12 +23,14 @@ from __future__ import annotations
 
 import dataclasses
 from functools import partial
-from typing import TYPE_CHECKING, Callable, Optional, Protocol, Union, cast
+from typing import TYPE_CHECKING, Callable, Iterable, Optional, Protocol, Sequence, Union, cast
 
 import libcst as cst
 
-from otelbridge.migration_tool.findings import Finding
+from otelbridge.migration_tool.findings import TODO_PREFIX, Finding
+from otelbridge.migration_tool.opencensus import prometheus
 from otelbridge.migration_tool.opencensus.names import METRIC_EXPORTERS
+from otelbridge.migration_tool.opencensus.statements import fresh_name, names_in
 from otelbridge.migration_tool.transforms.arguments import keyword
 from otelbridge.migration_tool.transforms.base import arg, has_star_args, literal
 from otelbridge.migration_tool.walk import walk
@@ -58,15 +60,12 @@ TAG_KEY = "opencensus.tags.tag_key.TagKey"
 TAG_VALUE = "opencensus.tags.tag_value.TagValue"
 TAG_MAP = "opencensus.tags.tag_map.TagMap"
 STATS_SINGLETON = _STATS + "stats.stats"
-#: OpenCensus aggregation -> (instrument kind, OpenTelemetry aggregation class).
+#: OpenCensus aggregation -> the kind of instrument whose default aggregation is the same.
 AGGREGATIONS = {
-    _STATS + "aggregation.DistributionAggregation": (
-        "histogram",
-        "ExplicitBucketHistogramAggregation",
-    ),
-    _STATS + "aggregation.SumAggregation": ("counter", "SumAggregation"),
-    _STATS + "aggregation.LastValueAggregation": ("gauge", "LastValueAggregation"),
-    _STATS + "aggregation.CountAggregation": ("count", "SumAggregation"),
+    _STATS + "aggregation.DistributionAggregation": "histogram",
+    _STATS + "aggregation.SumAggregation": "counter",
+    _STATS + "aggregation.LastValueAggregation": "gauge",
+    _STATS + "aggregation.CountAggregation": "count",
 }
 #: Instrument kind -> (meter method, recording method, what is recorded).
 INSTRUMENTS = {
@@ -75,6 +74,16 @@ INSTRUMENTS = {
     "gauge": ("create_gauge", "set"),
     "count": ("create_counter", "add"),
 }
+PER_CALL_NOTE = (
+    "a measure made per call: OpenCensus dropped what calls after the first recorded (their "
+    "measure is not the registered one); this instrument records every call"
+)
+#: The measurement map's attribute holding OpenCensus' in-process aggregates.
+AGGREGATES = "measure_to_view_map"
+AGGREGATES_NOTE = (
+    "OpenCensus' in-process aggregates (measure_to_view_map) have no OpenTelemetry API: read "
+    "the metrics from a reader (InMemoryMetricReader, or the exporter's backend)"
+)
 _ORDER = ("histogram", "counter", "gauge", "count")
 _SIMPLE = (cst.Name, cst.Attribute, cst.Integer, cst.Float)
 VIEWS_NOTE = (
@@ -157,6 +166,8 @@ class Stats:
         self.keys: dict[str, str] = {}
         self._key_statements: dict[str, cst.CSTNode] = {}
         self._views: dict[str, ViewSpec] = {}
+        #: statement -> the function or class it is in (none for module-level ones)
+        self._owners: dict[cst.CSTNode, cst.CSTNode] = {}
         self._registered: list[tuple[cst.CSTNode, ViewSpec]] = []
         self._holders: list[cst.SimpleStatementLine] = []
         self._looped: set[cst.CSTNode] = set()
@@ -165,6 +176,8 @@ class Stats:
             cst.CSTNode, Callable[[cst.CSTNode], list[cst.SimpleStatementLine]]
         ] = {}
         self._removed: list[cst.CSTNode] = []
+        #: statements reading OpenCensus' aggregates (they become comments) -> what they bind
+        self._reads: dict[cst.CSTNode, set[str]] = {}
 
     def plan(
         self, transform: OpenCensusTraces, module: cst.Module, unit: Callable[[], str]
@@ -200,6 +213,7 @@ class Stats:
         self._read_shared()
         self._read_module_level(module)
         self._read_recordings(module)
+        self._check_reads_stay(module)
         self._check_every_use(module)
         self._name_instruments()
 
@@ -225,14 +239,19 @@ class Stats:
 
     # -- reading ----------------------------------------------------------------------------
     def _read_module_level(self, module: cst.Module) -> None:
-        statement: cst.CSTNode  # a module-level statement, then any node (set-up functions)
-        for statement in module.body:
+        """Measures, tag keys and views (at module level, or made in a function from literals
+        and names of the module), then their registrations and exporters."""
+        self._owners = _owners(module)
+        statement: cst.CSTNode  # any node: the statements are picked out below
+        for statement in walk(module, (cst.SimpleStatementLine,)):
             small = _single(statement)
             if isinstance(small, cst.Assign) and isinstance(small.value, cst.Call):
                 target = small.targets[0].target if len(small.targets) == 1 else None
                 called = self._names(small.value.func)
-                if not isinstance(target, cst.Name):
+                if not isinstance(target, cst.Name) or not called & {*MEASURES, TAG_KEY, VIEW}:
                     continue
+                if target.value in {*self.measures, *self.keys, *self._views}:
+                    raise Unsupported(f"{target.value!r} is bound to more than one measure or view")
                 if called & MEASURES:
                     self.measures[target.value] = self._measure(
                         statement, target.value, small.value
@@ -240,7 +259,7 @@ class Stats:
                 elif TAG_KEY in called:
                     self.keys[target.value] = self._string(small.value, "name", 0)
                     self._key_statements[target.value] = statement
-                elif VIEW in called:
+                else:
                     self._views[target.value] = self._view(statement, target.value, small.value)
         looped = self._looped  # the body of a registration loop, read with the loop
         for statement in walk(module):  # registrations may run in a set-up function
@@ -280,6 +299,7 @@ class Stats:
             raise Unsupported("a View() without columns, measure or aggregation")
         if not isinstance(measure.value, cst.Name) or measure.value.value not in self.measures:
             raise Unsupported("a view of a measure made in another module or not by name")
+        self._same_owner(statement, self.measures[measure.value.value].statement)
         if not isinstance(columns.value, (cst.List, cst.Tuple)):
             raise Unsupported("view columns are not a literal list")
         agg = aggregation.value
@@ -291,7 +311,7 @@ class Stats:
         if found is None:
             raise Unsupported("a view aggregation that is not one of OpenCensus' four")
         bounds = None
-        if found[0] == "histogram":
+        if found == "histogram":
             given = arg(cast(cst.Call, agg), "boundaries", 0)  # found: a call
             bounds = self._bounds(given.value) if given is not None else []
         return ViewSpec(
@@ -301,7 +321,7 @@ class Stats:
             self._string(call, "description", 1),
             [self._column(e.value) for e in columns.value.elements],
             self.measures[measure.value.value],
-            found[0],
+            found,
             bounds,
         )
 
@@ -346,14 +366,24 @@ class Stats:
         view = call.args[0].value if len(call.args) == 1 else None
         for name in views if views is not None else [view]:
             if not isinstance(name, cst.Name) or name.value not in self._views:
-                raise Unsupported("register_view() of a view not made at module level")
+                raise Unsupported("register_view() of a view not made of literals by name")
+            self._same_owner(statement, self._views[name.value].statement)
             self._registered.append((statement, self._views[name.value]))
         return True
+
+    def _same_owner(self, user: cst.CSTNode, made: cst.CSTNode) -> None:
+        """A measure or view made in a function is used only there (module-level ones anywhere):
+        the same name elsewhere is another variable."""
+        owner = self._owners.get(made)
+        if owner is not None and self._owners.get(user) is not owner:
+            raise Unsupported("a measure or view made in a function is used outside it")
 
     def _exporter_factory(self, node: cst.BaseExpression) -> bool:
         """Whether ``node`` calls a :data:`METRIC_EXPORTERS` factory with arguments that map."""
         if not isinstance(node, cst.Call) or has_star_args(node):
             return False
+        if prometheus.options(node, self._names) is not None:
+            return True
         row = next(
             (METRIC_EXPORTERS[n] for n in self._names(node.func) if n in METRIC_EXPORTERS), None
         )
@@ -457,22 +487,22 @@ class Stats:
             )
             statements = loop if loop is not None and loop_else is None else [later]
             record = None
-            for statement in statements:
-                if record is not None or not self._put_or_record(statement, mmap, tags, puts):
+            for number, statement in enumerate(statements):
+                if not self._put_or_record(statement, mmap, tags, puts):
                     if loop is None or _mentions(statement, {mmap, *tags}):
                         raise Unsupported(f"{mmap!r} is recorded with other statements in between")
                     continue
                 if _is_record(statement):
                     record = statement
-                else:
-                    removed.append(statement)
+                    self._aggregate_reads(statements[number + 1 :], mmap, tags)
+                    break
+                removed.append(statement)
             if record is None:
                 if loop is not None:
                     raise Unsupported(f"{mmap!r} is put in a loop that does not record it")
                 removed.append(later)
                 continue
-            if any(_mentions(rest, {mmap, *tags}) for rest in body[position + 1 :]):
-                raise Unsupported(f"{mmap!r} is used for more than puts and one record()")
+            self._aggregate_reads(body[position + 1 :], mmap, tags)
             given = _single(record).value.args[0].value  # type: ignore[union-attr]  # _is_record
             attributes = tags[given.value]
             self._removed.extend(removed)
@@ -481,6 +511,34 @@ class Stats:
                 self._recorded_keys.setdefault(measure.var, set()).update(k for k, _ in attributes)
             return
         raise Unsupported(f"{mmap!r} is not recorded in the block that made it")
+
+    def _aggregate_reads(self, rest: Sequence[cst.CSTNode], mmap: str, tags: Iterable[str]) -> None:
+        """The statements of ``rest`` that read OpenCensus' in-process aggregates through the
+        map (``mmap.measure_to_view_map``), and those that use what they bind, go to
+        :attr:`_reads`; any other use of the maps after ``record()`` is :class:`Unsupported`."""
+        bound: set[str] = set()
+        for statement in rest:
+            if _reads_aggregates(statement, mmap) or _mentions(statement, bound):
+                small = _single(statement)
+                if not isinstance(small, (cst.Assign, cst.Expr)):
+                    raise Unsupported(f"{mmap!r}'s aggregates are read by a compound statement")
+                for target in small.targets if isinstance(small, cst.Assign) else ():
+                    if not isinstance(target.target, cst.Name):
+                        raise Unsupported(f"{mmap!r}'s aggregates are stored in an attribute")
+                    bound.add(target.target.value)
+                self._reads[statement] = bound
+            elif _mentions(statement, {mmap, *tags}):
+                raise Unsupported(f"{mmap!r} is used for more than puts and one record()")
+
+    def _check_reads_stay(self, module: cst.Module) -> None:
+        """What aggregate reads bind is used by aggregate reads only (they become comments)."""
+        bound = {name for names in self._reads.values() for name in names}
+        if not bound:
+            return
+        inside = [n for r in self._reads for n in walk(r) if isinstance(n, cst.Name)]
+        every = [n for n in walk(module) if isinstance(n, cst.Name) and n.value in bound]
+        if len(every) != sum(n.value in bound for n in inside):
+            raise Unsupported("what reads OpenCensus' in-process aggregates is used further on")
 
     def _is_tag_statement(self, statement: cst.CSTNode) -> bool:
         """``t = TagMap()`` or ``t.insert(k, v)`` (any name ``t``)."""
@@ -538,7 +596,9 @@ class Stats:
             measure, value = (a.value for a in call.args)
             if not isinstance(value, _SIMPLE):
                 raise Unsupported("a recorded value is not a name or literal")
-            puts.append((self._put_measure(measure), value))
+            found = self._put_measure(measure)
+            self._same_owner(statement, found.statement)
+            puts.append((found, value))
             return True
         if method == "record":
             given = call.args[0].value if call.args else None
@@ -573,6 +633,7 @@ class Stats:
         """No measure is used anywhere but in what this plan rewrites; tag keys used only there
         go with it."""
         claimed = {s for s, _ in self._registered} | set(self._records) | set(self._removed)
+        claimed |= set(self._reads)
         claimed |= {m.statement for m in self.measures.values()}
         claimed |= {v.statement for v in self._views.values()} | set(self._holders) | self._looped
         claimed |= {s for e in self._exporters for s in e[:2] if s is not None}
@@ -633,10 +694,13 @@ class Stats:
             lines = [self._instrument_line(measure, kind) for kind in kinds]
             if lines:
                 lines[0] = lines[0].with_changes(leading_lines=measure.statement.leading_lines)
+            if lines and measure.statement in self._owners:
+                self._note(lines, PER_CALL_NOTE, measure.statement)
             t.replace_statement(measure.statement, lines)
         implied = self._views_implied()
-        for view in self._views.values():
-            t.replace_statement(view.statement, [] if implied else [self._view_line(view)])
+        for view in self._views.values():  # a view made in a function goes into configure()
+            local = view.statement in self._owners
+            t.replace_statement(view.statement, [] if implied or local else [self._view_line(view)])
         for var, statement in list(self._key_statements.items()):
             if self._shared_lookup is not None and self._shared_lookup.exported(var):
                 del self._key_statements[var]  # other modules import it: the key's name stays
@@ -647,21 +711,66 @@ class Stats:
             t.replace_statement(statement, [])
         for record, build in self._records.items():
             t.replace_statement(record, build(record))
+        self._comment_reads(t)
         keywords, notes = [], []
         if self._registered and not implied:
-            views = cst.List([cst.Element(cst.Name(v.var)) for _, v in self._registered])
+            views = cst.List(
+                [
+                    cst.Element(
+                        _value(self._view_line(v))
+                        if v.statement in self._owners
+                        else cst.Name(v.var)
+                    )
+                    for _, v in self._registered
+                ]
+            )
             keywords.append(keyword("views", views))
             notes.append((VIEWS_NOTE, self._registered[-1][0]))
             anchors = [*anchors, self._configure_anchor(module)]
+        around: list[cst.SimpleStatementLine] = []  # a pull reader's binding and start
         if self._exporters:
-            readers = [self._reader(t, e[2], notes) for e in self._exporters]
+            readers = [self._reader(t, module, e[2], notes, around) for e in self._exporters]
             keywords.append(keyword("metric_readers", cst.List([cst.Element(r) for r in readers])))
         if keywords:
             for note, where in notes:
                 t.state.findings.append(Finding("opencensus-note", note, *t.state.position(where)))
             body: list[cst.CSTNode] = list(module.body)
             anchor = max(anchors, key=body.index)
+            for line in around:  # before configure() (placed after these, or later)
+                t.insert_after(anchor, line)
             t.place_stats(module, anchor, keywords, [note for note, _ in notes])
+
+    def _note(self, lines: list[cst.SimpleStatementLine], note: str, at: cst.CSTNode) -> None:
+        """A note above ``lines`` and in the report."""
+        self._t.state.findings.append(Finding("opencensus-note", note, *self._t.state.position(at)))
+        comment = cst.EmptyLine(indent=True, comment=cst.Comment(TODO_PREFIX + note))
+        lines[0] = lines[0].with_changes(leading_lines=[*lines[0].leading_lines, comment])
+
+    def _comment_reads(self, t: OpenCensusTraces) -> None:
+        """Each run of aggregate reads becomes a marked comment of its code over a ``pass``."""
+        reads = list(self._reads)
+        for position, statement in enumerate(reads):
+            if position and self._reads[reads[position - 1]] is self._reads[statement]:
+                t.replace_statement(statement, [])  # written with the first of its run
+                continue
+            run = [r for r in reads if self._reads[r] is self._reads[statement]]
+            code = [
+                c
+                for r in run
+                for c in cst.Module([]).code_for_node(r.with_changes(leading_lines=[])).splitlines()
+            ]
+            comments = [TODO_PREFIX + AGGREGATES_NOTE + "; was:", *(f"# {c}" for c in code)]
+            t.state.findings.append(
+                Finding("opencensus-note", AGGREGATES_NOTE, *t.state.position(statement))
+            )
+            line = cst.SimpleStatementLine(
+                [cst.Pass()],
+                leading_lines=[
+                    *statement.leading_lines,  # type: ignore[attr-defined]
+                    *(cst.EmptyLine(indent=True, comment=cst.Comment(c)) for c in comments),
+                ],
+            )
+            t.replace_statement(statement, [line])
 
     def _views_implied(self) -> bool:
         """Whether the instruments alone give what every view of the module gives (each view
@@ -693,10 +802,30 @@ class Stats:
         return True
 
     def _reader(
-        self, t: OpenCensusTraces, factory: cst.Call, notes: list[tuple[str, cst.CSTNode]]
-    ) -> cst.Call:
+        self,
+        t: OpenCensusTraces,
+        tree: cst.Module,
+        factory: cst.Call,
+        notes: list[tuple[str, cst.CSTNode]],
+        around: list[cst.SimpleStatementLine],
+    ) -> cst.BaseExpression:
         """``PeriodicExportingMetricReader(<OpenTelemetry exporter>(...), export_interval_millis=)``
-        at OpenCensus' interval."""
+        at OpenCensus' interval; for Prometheus, a reader bound and started in ``around``."""
+        given_options = prometheus.options(factory, self._names)
+        if given_options is not None:
+            notes.append((prometheus.names_note(given_options), factory))
+            notes.append((prometheus.INSTALL_NOTE, factory))
+            var = fresh_name(names_in(tree), "prometheus_reader")
+            made = cst.Call(cst.Name(t.otel(factory, *prometheus.READER)), [])
+            around.append(
+                cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(cst.Name(var))], made)])
+            )
+            start = cst.Call(
+                cst.Attribute(cst.Name(var), cst.Name("start_http_server")),
+                prometheus.start_arguments(given_options),
+            )
+            around.append(cst.SimpleStatementLine([cst.Expr(start)]))
+            return cst.Name(var)
         seconds: float
         module, cls, kept, package, (seconds, interval), (lost, note) = next(
             METRIC_EXPORTERS[n] for n in self._names(factory.func) if n in METRIC_EXPORTERS
@@ -730,7 +859,10 @@ class Stats:
         registrations = [s for s, _ in self._registered]
         if all(s in body for s in registrations):
             return max(registrations, key=body.index)
-        return max((v.statement for v in self._views.values()), key=body.index)
+        made = [v.statement for v in self._views.values() if v.statement in body]
+        if made:
+            return max(made, key=body.index)
+        return next((s for s in reversed(body) if _is_import(s)), body[0])  # literals only
 
     def _instrument_line(self, measure: Measure, kind: str) -> cst.SimpleStatementLine:
         t = self._t
@@ -755,16 +887,16 @@ class Stats:
         return cst.SimpleStatementLine([cst.Assign([target], value)])
 
     def _view_line(self, view: ViewSpec) -> cst.SimpleStatementLine:
+        """The ``View``; its aggregation is written for a histogram only (its buckets): a
+        counter's default sums and a gauge's keeps the last value, as the OpenCensus view did."""
         t = self._t
         module = "otelbridge.sdk.metrics.view"
         cls = t.otel(view.statement, module, "View")
-        aggregation_class = AGGREGATIONS[
-            next(n for n in AGGREGATIONS if AGGREGATIONS[n][0] == view.kind)
-        ][1]
-        aggregation_name = t.otel(view.statement, module, aggregation_class)
-        aggregation_args = []
+        aggregation = []
         if view.kind == "histogram":
-            aggregation_args = [cst.Arg(cst.List([cst.Element(b) for b in view.bounds or []]))]
+            bounds = cst.List([cst.Element(b) for b in view.bounds or []])
+            histogram = t.otel(view.statement, module, "ExplicitBucketHistogramAggregation")
+            aggregation = [keyword("aggregation", cst.Call(cst.Name(histogram), [cst.Arg(bounds)]))]
         instrument = view.measure.instruments[view.kind][1]
         keys: cst.BaseExpression = (
             cst.Set([cst.Element(t.string(c)) for c in view.columns])
@@ -778,7 +910,7 @@ class Stats:
                 keyword("name", t.string(view.name)),
                 keyword("description", t.string(view.description)),
                 keyword("attribute_keys", keys),
-                keyword("aggregation", cst.Call(cst.Name(aggregation_name), aggregation_args)),
+                *aggregation,
             ],
         )
         target = cst.AssignTarget(cst.Name(view.var))
@@ -852,6 +984,30 @@ def has_stats(module: cst.Module, names: Callable[[cst.CSTNode], set[str]]) -> b
     )
 
 
+def _owners(module: cst.Module) -> dict[cst.CSTNode, cst.CSTNode]:
+    """Each statement inside a function or class -> the innermost one (module-level ones are
+    not in it)."""
+    owners: dict[cst.CSTNode, cst.CSTNode] = {}
+    for owner in walk(module):  # parents first: an inner definition overrides its outer one
+        if isinstance(owner, (cst.FunctionDef, cst.ClassDef)):
+            for node in walk(owner.body):
+                if isinstance(node, cst.BaseStatement):
+                    owners[node] = owner
+    return owners
+
+
+def _value(line: cst.SimpleStatementLine) -> cst.BaseExpression:
+    """What the one assignment of ``line`` assigns."""
+    small = line.body[0]
+    assert isinstance(small, cst.Assign)
+    return small.value
+
+
+def _is_import(statement: cst.CSTNode) -> bool:
+    small = _single(statement)
+    return isinstance(small, (cst.Import, cst.ImportFrom))
+
+
 def _constant(statement: cst.CSTNode, key: cst.SimpleString) -> cst.SimpleStatementLine:
     """``KEY = TagKey("k")`` -> ``KEY = "k"`` (the attribute key)."""
     assert isinstance(statement, cst.SimpleStatementLine)
@@ -881,6 +1037,17 @@ def _is_record(statement: cst.CSTNode) -> bool:
         isinstance(call, cst.Call)
         and isinstance(call.func, cst.Attribute)
         and call.func.attr.value == "record"
+    )
+
+
+def _reads_aggregates(statement: cst.CSTNode, mmap: str) -> bool:
+    """Whether ``statement`` reads ``mmap.measure_to_view_map`` (OpenCensus' aggregates)."""
+    return any(
+        isinstance(n, cst.Attribute)
+        and isinstance(n.value, cst.Name)
+        and n.value.value == mmap
+        and n.attr.value == AGGREGATES
+        for n in walk(statement)
     )
 
 

@@ -58,6 +58,7 @@ EXPECTED = {
             db.query kind=CLIENT status=UNSET attrs={db.statement='select 1', inside=True} events=[]
             db.query kind=CLIENT status=UNSET attrs={db.statement='select 22', inside=True} events=[]
         """,
+    "local_stats": "",
 }
 #: Metric streams, where a program records any.
 METRICS = {
@@ -78,10 +79,15 @@ METRICS = {
         shop/requests sum {route='/cart'} 2
         shop/requests sum {route='/pay'} 1
         """,
+    # measures, views, registrations and the recording made inside a request handler
+    "local_stats": """
+        loop times histogram {route='/clubs'} (4, 9.0, [1, 1, 1, 1])
+        metric name: club stats sum {} 4
+        """,
 }
 #: Programs the migration converts entirely: they run without the bridge.
 FULLY_MIGRATED = frozenset(
-    {"nested", "pairs", "stats_app", "shared_stats", "wrappers", "exporter_flag"}
+    {"nested", "pairs", "stats_app", "shared_stats", "local_stats", "wrappers", "exporter_flag"}
 )
 #: A program's own modules, beside it in ``<name>_parts/``.
 PARTS = "{}_parts"

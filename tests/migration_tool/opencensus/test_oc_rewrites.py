@@ -613,10 +613,10 @@ CASES: dict[str, tuple[str, str]] = {
         from opentelemetry import metrics, trace
         from opentelemetry.instrumentation.flask import FlaskInstrumentor
         from otelbridge.sdk import configure
-        from otelbridge.sdk.metrics.view import SumAggregation, View
+        from otelbridge.sdk.metrics.view import View
 
         LOOKUPS = metrics.get_meter(__name__).create_counter("lookups", unit="1", description="stock lookups")
-        LOOKUPS_VIEW = View(instrument_name="lookups", name="lookups_by_item", description="stock lookups", attribute_keys={"item"}, aggregation=SumAggregation())
+        LOOKUPS_VIEW = View(instrument_name="lookups", name="lookups_by_item", description="stock lookups", attribute_keys={"item"})
         # TODO(otelbridge): this Tracer had no exporter (OpenCensus printed spans): OTEL_TRACES_EXPORTER now decides
         # TODO(otelbridge): pip install opentelemetry-instrumentation-flask; settings in app.config['OPENCENSUS'] are not read any more
         # TODO(otelbridge): the OpenCensus views of this module: a process calls configure() once, so merge these views into the application's configure() if it has another
@@ -788,10 +788,10 @@ CASES: dict[str, tuple[str, str]] = {
         import time
         from opentelemetry import metrics
         from otelbridge.sdk import configure
-        from otelbridge.sdk.metrics.view import SumAggregation, View
+        from otelbridge.sdk.metrics.view import View
 
         CARROTS = metrics.get_meter(__name__).create_counter("carrots", unit="carrots", description="number of carrots")
-        CARROTS_VIEW = View(instrument_name="carrots", name="carrots_view", description="number of carrots", attribute_keys={"kind"}, aggregation=SumAggregation())
+        CARROTS_VIEW = View(instrument_name="carrots", name="carrots_view", description="number of carrots", attribute_keys={"kind"})
         # TODO(otelbridge): the OpenCensus views of this module: a process calls configure() once, so merge these views into the application's configure() if it has another
         configure(views=[CARROTS_VIEW])
 
@@ -838,17 +838,55 @@ CASES: dict[str, tuple[str, str]] = {
     "what has no equivalent is marked with the nearest OpenTelemetry route": (
         """
         import logging
-        from opencensus.ext.azure.log_exporter import AzureLogHandler
+        from opencensus.ext.azure.log_exporter import AzureEventHandler
 
-        logging.getLogger().addHandler(AzureLogHandler(connection_string="InstrumentationKey=0"))
+        logging.getLogger().addHandler(AzureEventHandler(connection_string="InstrumentationKey=0"))
         """,
         f"""
         import logging
         {KEPT}still used by code that stays on OpenCensus
+        from opencensus.ext.azure.log_exporter import AzureEventHandler
+
+        {KEPT}opencensus.ext.azure.log_exporter.AzureEventHandler has no automatic mapping; use OpenTelemetry logs: a LoggingHandler with AzureMonitorLogExporter (azure-monitor-opentelemetry-exporter), or azure-monitor-opentelemetry's configure_azure_monitor()
+        logging.getLogger().addHandler(AzureEventHandler(connection_string="InstrumentationKey=0"))
+        """,
+    ),
+    "AzureLogHandler becomes a LoggingHandler over a LoggerProvider exporting to Azure Monitor": (
+        """
+        import logging
         from opencensus.ext.azure.log_exporter import AzureLogHandler
 
-        {KEPT}opencensus.ext.azure.log_exporter.AzureLogHandler has no automatic mapping; use OpenTelemetry logs: a LoggingHandler with AzureMonitorLogExporter (azure-monitor-opentelemetry-exporter), or azure-monitor-opentelemetry's configure_azure_monitor()
         logging.getLogger().addHandler(AzureLogHandler(connection_string="InstrumentationKey=0"))
+
+
+        def startup(key):
+            logger = logging.getLogger(__name__)
+            # send records to Application Insights
+            handler = AzureLogHandler(connection_string=f"InstrumentationKey={key}")
+            logger.addHandler(handler)
+        """,
+        """
+        import logging
+        from azure.monitor.opentelemetry.exporter import AzureMonitorLogExporter
+        from opentelemetry.sdk._logs import LoggerProvider, LoggingHandler
+        from opentelemetry.sdk._logs.export import BatchLogRecordProcessor
+
+        # TODO(otelbridge): pip install azure-monitor-opentelemetry-exporter (it brings opentelemetry-sdk, whose LoggerProvider exports the records: otelbridge's SDK has no logs signal)
+        # TODO(otelbridge): extra={'custom_dimensions': {...}} arrives as one attribute; pass the dimensions as extra= keys to get them as customDimensions
+        logger_provider = LoggerProvider()
+        logger_provider.add_log_record_processor(BatchLogRecordProcessor(AzureMonitorLogExporter(connection_string="InstrumentationKey=0")))
+        logging.getLogger().addHandler(LoggingHandler(logger_provider=logger_provider))
+
+
+        def startup(key):
+            logger = logging.getLogger(__name__)
+            # send records to Application Insights
+            # TODO(otelbridge): pip install azure-monitor-opentelemetry-exporter (it brings opentelemetry-sdk, whose LoggerProvider exports the records: otelbridge's SDK has no logs signal)
+            # TODO(otelbridge): extra={'custom_dimensions': {...}} arrives as one attribute; pass the dimensions as extra= keys to get them as customDimensions
+            logger_provider_2 = LoggerProvider()
+            logger_provider_2.add_log_record_processor(BatchLogRecordProcessor(AzureMonitorLogExporter(connection_string=f"InstrumentationKey={key}")))
+            handler = LoggingHandler(logger_provider=logger_provider_2)
+            logger.addHandler(handler)
         """,
     ),
     "stats registered in a set-up function: configure() at module level, with the Azure exporter as a reader": (
@@ -885,10 +923,10 @@ CASES: dict[str, tuple[str, str]] = {
         from opentelemetry import metrics
         from otelbridge.sdk import configure
         from otelbridge.sdk.metrics.export import PeriodicExportingMetricReader
-        from otelbridge.sdk.metrics.view import SumAggregation, View
+        from otelbridge.sdk.metrics.view import View
 
         CARROTS_MEASURE = metrics.get_meter(__name__).create_counter("carrots", unit="carrots", description="number of carrots")
-        CARROTS_VIEW = View(instrument_name="carrots", name="carrots_view", description="number of carrots", attribute_keys=set(), aggregation=SumAggregation())
+        CARROTS_VIEW = View(instrument_name="carrots", name="carrots_view", description="number of carrots", attribute_keys=set())
         # TODO(otelbridge): the OpenCensus views of this module: a process calls configure() once, so merge these views into the application's configure() if it has another
         # TODO(otelbridge): OpenCensus' standard metrics (processor time, memory, request rate) are not sent any more: azure-monitor-opentelemetry's configure_azure_monitor() sends them
         # TODO(otelbridge): pip install azure-monitor-opentelemetry-exporter (the OpenTelemetry exporter that replaces this one)
@@ -897,6 +935,70 @@ CASES: dict[str, tuple[str, str]] = {
 
         def main():
             CARROTS_MEASURE.add(1)
+        """,
+    ),
+    "stats made in a request handler: instrument in place, View and Azure reader into configure(), aggregate reads commented": (
+        """
+        import os
+        from datetime import datetime
+
+        from opencensus.ext.azure import metrics_exporter
+        from opencensus.stats import aggregation as aggregation_module
+        from opencensus.stats import measure as measure_module
+        from opencensus.stats import stats as stats_module
+        from opencensus.stats import view as view_module
+        from opencensus.tags import tag_map as tag_map_module
+
+        KEY = os.environ["KEY"]
+
+
+        def custom_metric():
+            stats = stats_module.stats
+            view_manager = stats.view_manager
+            stats_recorder = stats.stats_recorder
+
+            jobs = measure_module.MeasureInt("jobs", "number of jobs", "jobs")
+            jobs_view = view_module.View("job count", "number of jobs", [], jobs, aggregation_module.CountAggregation())
+            view_manager.register_view(jobs_view)
+            mmap = stats_recorder.new_measurement_map()
+            tmap = tag_map_module.TagMap()
+
+            for _ in range(3):
+                mmap.measure_int_put(jobs, 1)
+                mmap.record(tmap)
+                metrics = list(mmap.measure_to_view_map.get_metrics(datetime.utcnow()))
+                print(metrics[0].time_series[0].points[0])
+
+            exporter = metrics_exporter.new_metrics_exporter(connection_string=f"InstrumentationKey={KEY}")
+            view_manager.register_exporter(exporter)
+        """,
+        """
+        import os
+        from datetime import datetime
+        from azure.monitor.opentelemetry.exporter import AzureMonitorMetricExporter
+        from opentelemetry import metrics as otel_metrics
+        from otelbridge.sdk import configure
+        from otelbridge.sdk.metrics.export import PeriodicExportingMetricReader
+        from otelbridge.sdk.metrics.view import View
+
+        KEY = os.environ["KEY"]
+        # TODO(otelbridge): the OpenCensus views of this module: a process calls configure() once, so merge these views into the application's configure() if it has another
+        # TODO(otelbridge): OpenCensus' standard metrics (processor time, memory, request rate) are not sent any more: azure-monitor-opentelemetry's configure_azure_monitor() sends them
+        # TODO(otelbridge): pip install azure-monitor-opentelemetry-exporter (the OpenTelemetry exporter that replaces this one)
+        configure(views=[View(instrument_name="jobs", name="job count", description="number of jobs", attribute_keys=set())], metric_readers=[PeriodicExportingMetricReader(AzureMonitorMetricExporter(connection_string=f"InstrumentationKey={KEY}"), export_interval_millis=15000)])
+
+
+        def custom_metric():
+
+            # TODO(otelbridge): a measure made per call: OpenCensus dropped what calls after the first recorded (their measure is not the registered one); this instrument records every call
+            jobs = otel_metrics.get_meter(__name__).create_counter("jobs", unit="jobs", description="number of jobs")
+
+            for _ in range(3):
+                jobs.add(1)
+                # TODO(otelbridge): OpenCensus' in-process aggregates (measure_to_view_map) have no OpenTelemetry API: read the metrics from a reader (InMemoryMetricReader, or the exporter's backend); was:
+                # metrics = list(mmap.measure_to_view_map.get_metrics(datetime.utcnow()))
+                # print(metrics[0].time_series[0].points[0])
+                pass
         """,
     ),
     "the current span used right there converts only with the method called on it": (

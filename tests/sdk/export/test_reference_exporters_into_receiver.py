@@ -60,47 +60,58 @@ def reference_metrics() -> Any:
     return data
 
 
-@pytest.mark.parametrize(
-    "make_exporter",
-    [
-        lambda r: GrpcSpanExporter(endpoint=r.grpc_endpoint, insecure=True),
-        lambda r: HttpSpanExporter(endpoint=f"{r.http_endpoint}/v1/traces"),
-        lambda r: HttpSpanExporter(
-            endpoint=f"{r.http_endpoint}/v1/traces", compression=Compression.Gzip
-        ),
-    ],
-    ids=["grpc", "http", "http-gzip"],
-)
-def test_reference_span_exporters(receiver: Any, collected: Any, make_exporter: Any) -> None:
-    spans = reference_spans()
-    exporter = make_exporter(receiver)
-    try:
-        assert exporter.export(spans) is SpanExportResult.SUCCESS
-    finally:
-        exporter.shutdown()
-    (request,) = collected.requests
-    assert isinstance(request, ExportTraceServiceRequest)
-    assert request == encode_spans(spans)
+#: per signal: the data the reference SDK makes, its exporters' success value, the request type
+#: and the reference encoder's request for that data
+SIGNALS = {
+    "spans": (reference_spans, SpanExportResult.SUCCESS, ExportTraceServiceRequest, encode_spans),
+    "metrics": (
+        reference_metrics,
+        MetricExportResult.SUCCESS,
+        ExportMetricsServiceRequest,
+        encode_metrics,
+    ),
+}
 
 
 @pytest.mark.parametrize(
-    "make_exporter",
+    "signal, make_exporter",
     [
-        lambda r: GrpcMetricExporter(endpoint=r.grpc_endpoint, insecure=True),
-        lambda r: HttpMetricExporter(endpoint=f"{r.http_endpoint}/v1/metrics"),
-        lambda r: HttpMetricExporter(
-            endpoint=f"{r.http_endpoint}/v1/metrics", compression=Compression.Gzip
+        ("spans", lambda r: GrpcSpanExporter(endpoint=r.grpc_endpoint, insecure=True)),
+        ("spans", lambda r: HttpSpanExporter(endpoint=f"{r.http_endpoint}/v1/traces")),
+        (
+            "spans",
+            lambda r: HttpSpanExporter(
+                endpoint=f"{r.http_endpoint}/v1/traces", compression=Compression.Gzip
+            ),
+        ),
+        ("metrics", lambda r: GrpcMetricExporter(endpoint=r.grpc_endpoint, insecure=True)),
+        ("metrics", lambda r: HttpMetricExporter(endpoint=f"{r.http_endpoint}/v1/metrics")),
+        (
+            "metrics",
+            lambda r: HttpMetricExporter(
+                endpoint=f"{r.http_endpoint}/v1/metrics", compression=Compression.Gzip
+            ),
         ),
     ],
-    ids=["grpc", "http", "http-gzip"],
+    ids=[
+        "spans-grpc",
+        "spans-http",
+        "spans-http-gzip",
+        "metrics-grpc",
+        "metrics-http",
+        "metrics-http-gzip",
+    ],
 )
-def test_reference_metric_exporters(receiver: Any, collected: Any, make_exporter: Any) -> None:
-    data = reference_metrics()
+def test_reference_exporters(
+    receiver: Any, collected: Any, signal: str, make_exporter: Any
+) -> None:
+    make_data, success, request_type, encode = SIGNALS[signal]
+    data = make_data()
     exporter = make_exporter(receiver)
     try:
-        assert exporter.export(data) is MetricExportResult.SUCCESS
+        assert exporter.export(data) is success
     finally:
         exporter.shutdown()
     (request,) = collected.requests
-    assert isinstance(request, ExportMetricsServiceRequest)
-    assert request == encode_metrics(data)
+    assert isinstance(request, request_type)
+    assert request == encode(data)

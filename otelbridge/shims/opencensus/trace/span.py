@@ -115,14 +115,13 @@ class SpanShim:
         return getattr(self._otel_span, "attributes", {})
 
     def add_attribute(self, attribute_key: str, attribute_value: Any) -> None:
-        if type(attribute_key) is str and type(attribute_value) in _EXACT_PRIMITIVES:
-            self._otel_span.set_attribute(attribute_key, attribute_value)  # the usual case
-            return
         if type(attribute_value) not in _EXACT_PRIMITIVES:
             attribute_value = _attribute_value(attribute_value)
             if attribute_value is None:
                 return
-        self._otel_span.set_attribute(str(attribute_key), attribute_value)
+        if type(attribute_key) is not str:
+            attribute_key = str(attribute_key)
+        self._otel_span.set_attribute(attribute_key, attribute_value)
 
     def add_annotation(self, description: str, **attrs: Any) -> None:
         self._otel_span.add_event(str(description), attributes(attrs))
@@ -169,7 +168,8 @@ class SpanShim:
 
     def finish(self) -> None:
         """End the OpenTelemetry span, applying the kind and status written since start."""
-        if self.span_kind != _UNSPECIFIED or self._status is not None:
+        # Identity tests: nothing here can raise into the app (a written kind is compared inside).
+        if self.span_kind is not _UNSPECIFIED or self._status is not None:
             self._apply_fields()
         self._otel_span.end()
 
