@@ -766,7 +766,7 @@ class Stats:
             line = cst.SimpleStatementLine(
                 [cst.Pass()],
                 leading_lines=[
-                    *statement.leading_lines,  # type: ignore[attr-defined]
+                    *statement.leading_lines,  # type: ignore[attr-defined]  # one line: _aggregate_reads
                     *(cst.EmptyLine(indent=True, comment=cst.Comment(c)) for c in comments),
                 ],
             )
