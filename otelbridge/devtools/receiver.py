@@ -295,10 +295,10 @@ class OTLPReceiver:
                     futures.ThreadPoolExecutor(self._workers, thread_name_prefix="otlp-grpc"),
                     options=[("grpc.max_receive_message_length", _MAX_MESSAGE)],
                 )
-                trace_service_pb2_grpc.add_TraceServiceServicer_to_server(  # type: ignore[no-untyped-call]
+                trace_service_pb2_grpc.add_TraceServiceServicer_to_server(  # type: ignore[no-untyped-call]  # generated code
                     _TraceService(self._consumer), server
                 )
-                metrics_service_pb2_grpc.add_MetricsServiceServicer_to_server(  # type: ignore[no-untyped-call]
+                metrics_service_pb2_grpc.add_MetricsServiceServicer_to_server(  # type: ignore[no-untyped-call]  # ditto
                     _MetricsService(self._consumer), server
                 )
                 address = f"{self._host}:{grpc_port}"

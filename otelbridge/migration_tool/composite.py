@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable, NamedTuple, Optional, Sequence, Union
+from typing import Callable, NamedTuple, Optional, Sequence, Union, cast
 
 import libcst as cst
 from libcst.codemod import CodemodContext, ContextAwareTransformer
@@ -18,7 +18,8 @@ from otelbridge.migration_tool.model import LegacyModel
 from otelbridge.migration_tool.names import REMOVABLE_IMPORTS
 from otelbridge.migration_tool.state import PROJECT_KEY, STATE_KEY, STATEMENTS, MigrationState
 
-_Leave = Callable[[cst.CSTNode, cst.CSTNode], Union[cst.CSTNode, cst.RemovalSentinel]]
+_Left = Union[cst.CSTNode, cst.RemovalSentinel, cst.FlattenSentinel[cst.CSTNode]]
+_Leave = Callable[[cst.CSTNode, cst.CSTNode], _Left]
 #: Node types whose visit records something for the import bookkeeping.
 _IMPORTS = frozenset({cst.Import, cst.ImportFrom})
 
@@ -58,18 +59,20 @@ class Composite(cst.CSTTransformer):
         kind = type(node)
         plan = self._plans.get(kind) or self._plan(kind)
         if kind in _IMPORTS:
-            self._record_import(node)  # type: ignore[arg-type]
+            self._record_import(cast("Union[cst.Import, cst.ImportFrom]", node))
         if plan.statement:
             self._state.statements.append(node)
         for method in plan.visits:
             method(node)
         return True
 
-    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):  # type: ignore[no-untyped-def]
+    def on_leave(
+        self, original_node: cst.CSTNodeT, updated_node: cst.CSTNodeT
+    ) -> Union[cst.CSTNodeT, cst.RemovalSentinel, cst.FlattenSentinel[cst.CSTNodeT]]:
         plan = self._plans[type(original_node)]
         if not plan.leaves and not plan.statement:
             return updated_node
-        result: object = updated_node
+        result: _Left = updated_node
         node: cst.CSTNode = updated_node
         for method in plan.leaves:
             result = method(original_node, node)
@@ -85,7 +88,10 @@ class Composite(cst.CSTTransformer):
             elif isinstance(result, cst.FlattenSentinel) and result.nodes:
                 first, *rest = result.nodes
                 result = cst.FlattenSentinel([self._state.add_markers(original_node, first), *rest])
-        return result
+        # libcst's signature keeps the node type; a transform may change it (libcst allows that).
+        return cast(
+            "Union[cst.CSTNodeT, cst.RemovalSentinel, cst.FlattenSentinel[cst.CSTNodeT]]", result
+        )
 
     def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
         return None

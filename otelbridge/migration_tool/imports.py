@@ -47,7 +47,7 @@ def add_imports(module: cst.Module, needed: Iterable[ImportItem]) -> cst.Module:
     block = list(module.body[start:end])
     present: set[ImportItem] = set()
     for statement in block:
-        present.update(bound_items(_import_of(statement)))  # type: ignore[arg-type]
+        present.update(bound_items(_import_of(statement)))  # type: ignore[arg-type]  # imports only
     missing: dict[str, list[tuple[str, Optional[str]]]] = {}
     for source, name, alias in needed:
         assert name is not None, "only from-imports are added"
@@ -245,9 +245,10 @@ class _ImportPruner(cst.CSTTransformer):
         kept: list[cst.BaseSmallStatement] = []
         for small in body:
             if isinstance(small, (cst.Import, cst.ImportFrom)):
-                small = self._without_unused(small)  # type: ignore[assignment]
-                if small is None:
+                trimmed = self._without_unused(small)
+                if trimmed is None:
                     continue
+                small = trimmed
             kept.append(small)
         if kept and kept[-1] is not body[-1]:
             kept[-1] = kept[-1].with_changes(semicolon=body[-1].semicolon)
@@ -256,17 +257,18 @@ class _ImportPruner(cst.CSTTransformer):
     def _without_unused(
         self, node: Union[cst.Import, cst.ImportFrom]
     ) -> Union[cst.Import, cst.ImportFrom, None]:
-        if isinstance(node, cst.ImportFrom) and isinstance(node.names, cst.ImportStar):
+        aliases = node.names
+        if isinstance(aliases, cst.ImportStar):
             return node
         items = list(bound_items(node))
         if isinstance(node, cst.ImportFrom) and not items:  # relative: never ours
             return node
-        names = [a for a, item in zip(node.names, items) if item not in self._unused]  # type: ignore[arg-type]
+        names = [a for a, item in zip(aliases, items) if item not in self._unused]
         if len(names) == len(items):
             return node
         if not names:
             return None
-        last = node.names[-1]  # type: ignore[index]
+        last = aliases[-1]
         if names[-1] is not last:
             names[-1] = names[-1].with_changes(comma=last.comma)
         return node.with_changes(names=names)

@@ -68,12 +68,12 @@ def walk(root: cst.CSTNode, opaque: tuple[type, ...] = ()) -> Iterator[cst.CSTNo
     ``opaque`` types are yielded but not entered. The name after the dot of ``x.name`` is not a
     variable and is not yielded: every ``Name`` yielded is a variable (or a keyword, parameter or
     definition name)."""
-    stack: list[object] = [root]
+    stack: list[cst.CSTNode] = [root]
     pop, push, extend = stack.pop, stack.append, stack.extend
     node_type = cst.CSTNode
     while stack:
         node = pop()
-        yield node  # type: ignore[misc]
+        yield node
         kind = type(node)
         if kind in opaque:
             continue

@@ -405,20 +405,26 @@ class Analysis:
         if member == "name":
             if (
                 origin is not None
+                and statement is not None
                 and self._opens(statement, origin, group.name)
                 and not any(
                     isinstance(n, cst.Name) and n.value == group.name for n in walk(assign.value)
                 )
             ):
                 self.start_names[origin] = assign.value  # the span starts with its name
-                self.moved_stores.add(statement)  # type: ignore[arg-type]
+                self.moved_stores.add(statement)
             return ""
         if member == "status":
             return "" if map_status(assign.value, self.names) is not None else "status not mapped"
         kind = self._kind_member(assign.value)
-        if kind is not None and origin is not None and self._dominated(statement, origin):
+        if (
+            kind is not None
+            and origin is not None
+            and statement is not None
+            and self._dominated(statement, origin)
+        ):
             self.kinds[origin] = kind
-            self.moved_stores.add(statement)  # type: ignore[arg-type]
+            self.moved_stores.add(statement)
             return ""
         return (
             "span_kind is set where the span's creation cannot take it "

@@ -118,8 +118,10 @@ class Integrations:
         line = cst.SimpleStatementLine(
             [cst.Expr(cst.parse_expression(template))], leading_lines=leading
         )
-        line = line.visit(_Placeholder(call.args[0].value))  # type: ignore[assignment]
-        transform.replace_statement(statement, [*definitions, line])
+        placed = cst.ensure_type(
+            line.visit(_Placeholder(call.args[0].value)), cst.SimpleStatementLine
+        )
+        transform.replace_statement(statement, [*definitions, placed])
 
     def _unread(self, assign: cst.Assign) -> bool:
         """Whether the one name ``assign`` binds is never read."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from typing import Callable, Mapping, Optional, Union
+from typing import Callable, Iterator, Mapping, Optional, Union
 
 import libcst as cst
 
@@ -67,7 +67,7 @@ def open_spans(
             if method != "start_span" or len(starts) != 1 or len(ends) != 1:
                 continue
             start, end = starts[0], ends[0]
-            if start in taken or end in taken or not is_tracer(start.func.value):  # type: ignore[attr-defined]
+            if start in taken or end in taken or not is_tracer(start.func.value):  # type: ignore[attr-defined]  # see calls
                 continue
             opened = _pair(scope, start, end, receiver, parents, names)
             if opened is not None:
@@ -75,7 +75,7 @@ def open_spans(
     return found
 
 
-def _own_nodes(scope: Scope):  # type: ignore[no-untyped-def]
+def _own_nodes(scope: Scope) -> Iterator[cst.CSTNode]:
     """The nodes of ``scope`` outside its nested functions and classes, in document order."""
     statements = scope.body if isinstance(scope, cst.Module) else [scope.body]
     for statement in statements:
@@ -92,7 +92,7 @@ def _pair(
     parents: Mapping[cst.CSTNode, cst.CSTNode],
     names: set[str],
 ) -> Optional[OpenSpan]:
-    start_line = parents.get(parents.get(start))  # type: ignore[arg-type]
+    start_line = parents.get(parents.get(start))  # type: ignore[arg-type]  # None: no key
     assign = sole_assignment(start_line) if start_line is not None else None
     end_expr = parents.get(end)
     end_line = parents.get(end_expr) if isinstance(end_expr, cst.Expr) else None
@@ -120,10 +120,10 @@ def _pair(
         return None
     if not isinstance(suite, (cst.IndentedBlock, cst.Module)) or not (start_rest or end_rest):
         return None  # one statement list holds both: the lexical pairing's case
-    body = list(suite.body)
+    body: list[cst.CSTNode] = list(suite.body)
     start_top = start_rest[0] if start_rest else start_line
     end_top = end_rest[0] if end_rest else end_line
-    if body.index(start_top) >= body.index(end_top):  # type: ignore[arg-type]
+    if body.index(start_top) >= body.index(end_top):
         return None
     span = assign.targets[0].target.value
     token = span + "_token"

@@ -130,7 +130,7 @@ class SetupMapper:
         name, takes_rate = found
         if not takes_rate:
             return name, None
-        rate = arg(value, "rate", 0)  # type: ignore[arg-type]
+        rate = arg(cast(cst.Call, value), "rate", 0)  # found: a call
         if rate is None:
             notes.append(DEFAULT_SAMPLER_NOTE)
             return name, cst.Float(DEFAULT_RATE)

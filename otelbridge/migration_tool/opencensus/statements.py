@@ -3,7 +3,7 @@ expression in place (a log handler, a gRPC interceptor) while the statement stay
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import Callable, Sequence, Union, cast
 
 import libcst as cst
 
@@ -59,5 +59,8 @@ class _Replace(cst.CSTTransformer):
         self._old = old
         self._new = new
 
-    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):  # type: ignore[no-untyped-def]
-        return self._new if original_node is self._old else updated_node
+    def on_leave(
+        self, original_node: cst.CSTNodeT, updated_node: cst.CSTNodeT
+    ) -> Union[cst.CSTNodeT, cst.RemovalSentinel, cst.FlattenSentinel[cst.CSTNodeT]]:
+        # libcst's signature keeps the node type; the replacement may be another (libcst allows it).
+        return cast(cst.CSTNodeT, self._new) if original_node is self._old else updated_node

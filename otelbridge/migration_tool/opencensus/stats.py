@@ -22,6 +22,7 @@ at all (:mod:`.project`), as one unit.
 from __future__ import annotations
 
 import dataclasses
+from functools import partial
 from typing import TYPE_CHECKING, Callable, Iterable, Optional, Protocol, Sequence, Union, cast
 
 import libcst as cst
@@ -266,7 +267,7 @@ class Stats:
                 continue
             small = _single(statement)
             if isinstance(small, cst.Assign) and self._role(small.value):
-                self._holders.append(statement)  # type: ignore[arg-type]
+                self._holders.append(cast(cst.SimpleStatementLine, statement))  # _single: one line
             elif isinstance(small, cst.Assign) and self._exporter_factory(small.value):
                 target = small.targets[0].target if len(small.targets) == 1 else None
                 if isinstance(target, cst.Name):
@@ -283,7 +284,7 @@ class Stats:
     def _measure(self, statement: cst.CSTNode, var: str, call: cst.Call) -> Measure:
         unit = arg(call, "unit", 2)
         return Measure(
-            statement,  # type: ignore[arg-type]
+            cast(cst.SimpleStatementLine, statement),  # _single: one line
             var,
             self._string(call, "name", 0),
             self._string(call, "description", 1),
@@ -311,10 +312,10 @@ class Stats:
             raise Unsupported("a view aggregation that is not one of OpenCensus' four")
         bounds = None
         if found == "histogram":
-            given = arg(agg, "boundaries", 0)  # type: ignore[arg-type]
+            given = arg(cast(cst.Call, agg), "boundaries", 0)  # found: a call
             bounds = self._bounds(given.value) if given is not None else []
         return ViewSpec(
-            statement,  # type: ignore[arg-type]
+            cast(cst.SimpleStatementLine, statement),  # _single: one line
             var,
             self._string(call, "name", 0),
             self._string(call, "description", 1),
@@ -351,7 +352,10 @@ class Stats:
         raise Unsupported("a view column that is not a literal tag key")
 
     def _registration(
-        self, statement: cst.CSTNode, call: cst.Call, views: Optional[list[cst.Name]] = None
+        self,
+        statement: cst.CSTNode,
+        call: cst.Call,
+        views: Optional[list[cst.BaseExpression]] = None,
     ) -> bool:
         """``view_manager.register_view(v)``; in a loop, ``views`` are the loop's values."""
         func = call.func
@@ -438,7 +442,7 @@ class Stats:
         ):
             return False
         views = [element.value for element in loop.iter.elements]
-        return self._registration(loop, call, views)  # type: ignore[arg-type]
+        return self._registration(loop, call, views)
 
     def _read_recordings(self, module: cst.Module) -> None:
         for node in walk(module):
@@ -499,10 +503,10 @@ class Stats:
                 removed.append(later)
                 continue
             self._aggregate_reads(body[position + 1 :], mmap, tags)
-            given = _single(record).value.args[0].value  # type: ignore[union-attr]
+            given = _single(record).value.args[0].value  # type: ignore[union-attr]  # _is_record
             attributes = tags[given.value]
             self._removed.extend(removed)
-            self._records[record] = lambda at, a=attributes: self._recorded(at, puts, a)  # type: ignore[misc]
+            self._records[record] = partial(self._recorded, puts=puts, attributes=attributes)
             for measure, _ in puts:
                 self._recorded_keys.setdefault(measure.var, set()).update(k for k, _ in attributes)
             return
@@ -762,7 +766,7 @@ class Stats:
             line = cst.SimpleStatementLine(
                 [cst.Pass()],
                 leading_lines=[
-                    *statement.leading_lines,  # type: ignore[attr-defined]
+                    *statement.leading_lines,  # type: ignore[attr-defined]  # one line: _aggregate_reads
                     *(cst.EmptyLine(indent=True, comment=cst.Comment(c)) for c in comments),
                 ],
             )

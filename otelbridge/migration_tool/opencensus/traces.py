@@ -10,9 +10,10 @@ OpenCensus, where the OpenCensus shim serves it from the same provider and conte
 
 from __future__ import annotations
 
-from typing import Callable, Mapping, Optional, Sequence, TypeVar, Union, cast
+from typing import Callable, Iterator, Mapping, Optional, Sequence, TypeVar, Union, cast
 
 import libcst as cst
+from libcst.codemod import CodemodContext
 from libcst.metadata import Assignment, ImportAssignment, ParentNodeProvider
 
 from otelbridge.migration_tool.findings import TODO_PREFIX, Finding
@@ -62,12 +63,14 @@ _SuiteT = TypeVar("_SuiteT", cst.Module, cst.IndentedBlock)
 class OpenCensusTraces(LegacyTransform):
     DESCRIPTION = "OpenCensus traces to the OpenTelemetry API."
 
-    def __init__(self, context) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, context: CodemodContext) -> None:
         super().__init__(context)
         #: expressions rewritten: calls, and attribute-name subscripts
         self._calls: dict[cst.BaseExpression, _Rewrite] = {}
         #: original statements rewritten in place, and removed
-        self._statements: dict[cst.CSTNode, Callable[[cst.CSTNode], cst.CSTNode]] = {}
+        self._statements: dict[
+            cst.CSTNode, Callable[[cst.SimpleStatementLine], cst.SimpleStatementLine]
+        ] = {}
         self._removed: set[cst.CSTNode] = set()
         #: module-level statements after (or before) which configure() goes
         self._after: dict[cst.CSTNode, list[cst.SimpleStatementLine]] = {}
@@ -149,7 +152,8 @@ class OpenCensusTraces(LegacyTransform):
         """``with execution_context.get_opencensus_tracer().span(...):`` (no ``as``: no group
         holds the span, nothing else can use it)."""
         item = self._parents.get(call)
-        receiver = call.func.value  # type: ignore[attr-defined]
+        func = call.func
+        receiver = func.value if isinstance(func, cst.Attribute) else None
         return (
             isinstance(item, cst.WithItem)
             and item.asname is None
@@ -301,7 +305,7 @@ class OpenCensusTraces(LegacyTransform):
             return
         place, placed, line = self._configures.pop()
         placed.remove(line)
-        call = line.body[0].value  # type: ignore[attr-defined]
+        call = cst.ensure_type(cst.ensure_type(line.body[0], cst.Expr).value, cst.Call)
         merged = line.with_changes(
             body=[cst.Expr(call.with_changes(args=[*call.args, *keywords]))],
             leading_lines=[
@@ -453,7 +457,7 @@ class OpenCensusTraces(LegacyTransform):
         """``statement`` (in its statement list) becomes ``lines``."""
         self._dropped.add(statement)
         self._removed.add(statement)
-        self._after.setdefault(statement, []).extend(lines)  # type: ignore[arg-type]
+        self._after.setdefault(statement, []).extend(lines)  # type: ignore[arg-type]  # hook defs too
 
     def insert_after(self, statement: cst.CSTNode, line: cst.SimpleStatementLine) -> None:
         self._after.setdefault(statement, []).append(line)
@@ -582,13 +586,13 @@ class OpenCensusTraces(LegacyTransform):
             for referent in access.referents
         )
 
-    def _still_used(self, imported: list[cst.CSTNode]) -> bool:
+    def _still_used(self, imported: list[cst.ImportAlias]) -> bool:
         scopes = self.scopes
         for alias in imported:
             scope = scopes.get(alias)
             if scope is None:
                 return True
-            bound = alias.evaluated_alias or alias.evaluated_name  # type: ignore[attr-defined]
+            bound = alias.evaluated_alias or alias.evaluated_name
             bound = bound.split(".")[0]
             for assignment in scope.assignments[bound]:
                 if not isinstance(assignment, ImportAssignment):
@@ -617,7 +621,7 @@ class OpenCensusTraces(LegacyTransform):
         self.rewrote()
         # A rewrite is planned for one node and takes that node's type: a call's rewrite gets
         # calls, an attribute-name subscript's rewrite (which ignores its types) subscripts.
-        return rewrite(original, updated)  # type: ignore[arg-type]
+        return rewrite(original, updated)  # type: ignore[arg-type]  # see above
 
     def leave_SimpleStatementLine(
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
@@ -626,7 +630,7 @@ class OpenCensusTraces(LegacyTransform):
         if replace is None:
             return updated_node
         self.rewrote()
-        return replace(updated_node)  # type: ignore[return-value]
+        return replace(updated_node)
 
     def leave_IndentedBlock(
         self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
@@ -660,7 +664,7 @@ class OpenCensusTraces(LegacyTransform):
             self.rewrote()
         body: list[cst.CSTNode] = []
         for before, statement in items:
-            inserted = list(self._before.get(before, ()))  # type: ignore[arg-type]
+            inserted = list(self._before.get(before, ()))  # type: ignore[arg-type]  # None: no key
             if inserted and statement is not None:  # blank lines above stay above
                 statement, inserted[0] = _blank_lines_moved(statement, inserted[0])
             body.extend(inserted)
@@ -668,7 +672,7 @@ class OpenCensusTraces(LegacyTransform):
                 body.append(statement)
             else:
                 self.rewrote()
-            body.extend(self._after.get(before, ()))  # type: ignore[arg-type]
+            body.extend(self._after.get(before, ()))  # type: ignore[arg-type]  # None: no key
         if not body:
             body.append(cst.SimpleStatementLine([cst.Pass()]))
         return updated.with_changes(body=body)
@@ -679,7 +683,7 @@ class OpenCensusTraces(LegacyTransform):
         assert isinstance(first, cst.SimpleStatementLine)  # the start_span() line
         small = cast("Union[cst.Assign, cst.Expr]", first.body[0])  # [s =] tracer.start_span()
         # LibCST types an ``as`` target narrower than Python does (``as self.span`` is valid)
-        asname = cst.AsName(small.targets[0].target) if isinstance(small, cst.Assign) else None  # type: ignore[arg-type]
+        asname = cst.AsName(small.targets[0].target) if isinstance(small, cst.Assign) else None  # type: ignore[arg-type]  # see above
         last = inner.pop()
         if pair.in_finally:
             assert isinstance(last, cst.Try)  # its finally ends with the end_span()
@@ -776,7 +780,7 @@ def _attribute_args(call: cst.Call) -> list[cst.Arg]:
 
 def _store_to_call(
     statement: cst.CSTNode, method: str, value: Callable[[cst.Assign], cst.BaseExpression]
-) -> cst.CSTNode:
+) -> cst.SimpleStatementLine:
     """``span.x = v`` -> ``span.<method>(v')``."""
     assert isinstance(statement, cst.SimpleStatementLine)
     assign = statement.body[0]
@@ -791,7 +795,8 @@ def _blank_lines_moved(
     statement: cst.CSTNode, inserted: cst.SimpleStatementLine
 ) -> tuple[cst.CSTNode, cst.SimpleStatementLine]:
     """The blank lines that open ``statement``'s leading lines, moved above ``inserted``."""
-    lines = list(statement.leading_lines)  # type: ignore[attr-defined]
+    assert isinstance(statement, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
+    lines = list(statement.leading_lines)
     count = 0
     while count < len(lines) and lines[count].comment is None:
         count += 1
@@ -822,11 +827,11 @@ def _without_final_statement(statement: cst.Try) -> list[cst.BaseStatement]:
     return body
 
 
-def _walk_calls(module: cst.Module):  # type: ignore[no-untyped-def]
+def _walk_calls(module: cst.Module) -> Iterator[cst.Call]:
     return (node for node in walk(module) if isinstance(node, cst.Call))
 
 
-def _walk_loads(module: cst.Module):  # type: ignore[no-untyped-def]
+def _walk_loads(module: cst.Module) -> Iterator[Union[cst.Call, cst.Name, cst.Attribute]]:
     """Calls, names and dotted names outside import statements."""
     return (
         node
@@ -835,7 +840,9 @@ def _walk_loads(module: cst.Module):  # type: ignore[no-untyped-def]
     )
 
 
-def _imports(module: cst.Module):  # type: ignore[no-untyped-def]
+def _imports(
+    module: cst.Module,
+) -> Iterator[tuple[Union[cst.Import, cst.ImportFrom], list[cst.ImportAlias]]]:
     """``(statement, aliases)`` for every import of an OpenCensus module."""
     for node in walk(module):
         if isinstance(node, cst.ImportFrom) and node.module is not None and not node.relative:

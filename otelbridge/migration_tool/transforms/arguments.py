@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Optional
+from typing import Optional, cast
 
 import libcst as cst
 
@@ -67,7 +67,8 @@ def seconds_to_ns(node: cst.BaseExpression) -> cst.BaseExpression:
         template = "None if T is None else int(T * 1e9)"
     else:
         template = "int(T * 1e9)"
-    return cst.parse_expression(template).visit(_Replace("T", node))  # type: ignore[return-value]
+    replaced = cst.parse_expression(template).visit(_Replace("T", node))
+    return cast(cst.BaseExpression, replaced)  # _Replace swaps a name for an expression
 
 
 class _Replace(cst.CSTTransformer):

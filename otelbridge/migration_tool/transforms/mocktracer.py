@@ -23,6 +23,7 @@ from __future__ import annotations
 from typing import Union
 
 import libcst as cst
+from libcst.codemod import CodemodContext
 
 from otelbridge.migration_tool.mock_tracers import MockTracers, is_construction
 from otelbridge.migration_tool.model import Kind
@@ -47,7 +48,7 @@ CLASS_USED = (
 class MockTracing(StatementAware):
     DESCRIPTION = "OpenTracing MockTracer to a TracerProvider with an InMemorySpanExporter."
 
-    def __init__(self, context) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, context: CodemodContext) -> None:
         super().__init__(context)
         self._called: set[cst.CSTNode] = set()
 

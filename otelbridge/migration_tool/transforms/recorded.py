@@ -23,6 +23,7 @@ from __future__ import annotations
 from typing import Optional, Union
 
 import libcst as cst
+from libcst.codemod import CodemodContext
 from libcst.metadata import Assignment
 
 from otelbridge.migration_tool.mock_tracers import MockTracers
@@ -83,7 +84,7 @@ class _Binding:
 class RecordedSpans(LegacyTransform):
     DESCRIPTION = "MockSpan fields in test assertions to ReadableSpan properties."
 
-    def __init__(self, context) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, context: CodemodContext) -> None:
         super().__init__(context)
         self._bindings: dict[cst.CSTNode, _Binding] = {}
         self._kinds: dict[cst.CSTNode, Optional[str]] = {}

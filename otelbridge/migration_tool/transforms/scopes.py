@@ -114,7 +114,7 @@ def _held(
     if len(closes) != 1 or closes[0] not in _closing_places(following):
         return None  # a close that may not run, or run twice
     close = closes[0]
-    receiver = close.body[0].value.func.value  # type: ignore[attr-defined]
+    receiver = close.body[0].value.func.value  # type: ignore[attr-defined]  # _closes: x.close()
     reads: list[cst.Attribute] = []
     spans: dict[cst.Name, cst.Attribute] = {}
     for node in (*walk(close), *(n for s in following for n in walk(s))):

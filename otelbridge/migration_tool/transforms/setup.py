@@ -28,7 +28,7 @@ from otelbridge.migration_tool.transforms.statements import StatementAware
 from otelbridge.migration_tool.walk import walk
 
 #: jaeger sampler type -> (configure sampler name, whether ``param`` is the sampler argument).
-SAMPLERS = {
+SAMPLERS: dict[tuple[object, object], tuple[str, bool]] = {
     ("const", 1): ("parentbased_always_on", False),
     ("const", 0): ("parentbased_always_off", False),
     ("probabilistic", None): ("parentbased_traceidratio", True),
@@ -39,7 +39,10 @@ BENIGN_KEYS = frozenset({"logging"})
 BENIGN_KWARGS = frozenset({"validate", "scope_manager"})
 #: What a jaeger tracer puts on the wire (its ``propagation`` setting: ``"b3"`` or the default),
 #: after W3C trace context and baggage: the bridge's choice for the same ``Config``.
-PROPAGATORS = {"b3": "tracecontext,baggage,b3multi", None: "tracecontext,baggage,jaeger"}
+PROPAGATORS: dict[object, str] = {
+    "b3": "tracecontext,baggage,b3multi",
+    None: "tracecontext,baggage,jaeger",
+}
 #: The name of the ``Providers`` handle a set-up keeps when ``close()`` needs it.
 HANDLE = "providers"
 
@@ -230,7 +233,7 @@ class TracerSetup(StatementAware):
             elif key not in BENIGN_KEYS:
                 dropped.append(repr(key))
         if propagation is not None:
-            wire[0] = PROPAGATORS.get(propagation, PROPAGATORS[None])  # type: ignore[call-overload]
+            wire[0] = PROPAGATORS.get(propagation, PROPAGATORS[None])
         return args
 
     def _sampler(self, node: cst.BaseExpression) -> list[cst.Arg]:
@@ -242,7 +245,7 @@ class TracerSetup(StatementAware):
         kind = literal(settings["type"]) if "type" in settings else None
         param = settings.get("param")
         value = literal(param) if param is not None else None
-        choice = SAMPLERS.get((kind, value)) or SAMPLERS.get((kind, None))  # type: ignore[arg-type]
+        choice = SAMPLERS.get((kind, value)) or SAMPLERS.get((kind, None))
         if choice is None or (choice[1] and param is None):
             raise Review("jaeger sampler has no OpenTelemetry equivalent (remote/rate limiting)")
         name, with_arg = choice
@@ -338,7 +341,8 @@ class TracerSetup(StatementAware):
         self.rewrote()
         tracer = self.expr(small, "{trace}.get_tracer(__name__)")
         replaced = updated.with_changes(body=[updated.body[0].with_changes(value=tracer)])
-        if isinstance(value.func.value, cst.Name):  # type: ignore[attr-defined]
+        assert isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute)  # _init_call
+        if isinstance(value.func.value, cst.Name):
             return replaced  # the Config statement already became configure(...)
         return cst.FlattenSentinel(
             [
@@ -356,7 +360,8 @@ class TracerSetup(StatementAware):
         config = self._init_call(value)
         if config is not None:
             self.rewrote()
-            if isinstance(value.func.value, cst.Name):  # type: ignore[attr-defined]
+            assert isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute)  # ditto
+            if isinstance(value.func.value, cst.Name):
                 return cst.RemoveFromParent()
             small = original.body[0]
             return self._setup_line(updated, small, value, config)

@@ -52,11 +52,12 @@ def plan_block(transform: LegacyTransform, statements: Sequence[cst.BaseStatemen
             _plan_tags(transform, plan, call, receiver, statements[number + 1 :])
         elif isinstance(statement, cst.With) and isinstance(statement.body, cst.IndentedBlock):
             for item in statement.items:
-                if _is_creation(item.item) and item.asname is not None:
+                created = item.item
+                if isinstance(created, cst.Call) and _is_creation(created) and item.asname:
                     target = item.asname.name
                     if isinstance(target, cst.Name):
-                        receiver = _receiver(item.item, target.value)  # type: ignore[arg-type]
-                        _plan_tags(transform, plan, item.item, receiver, statement.body.body)  # type: ignore[arg-type]
+                        receiver = _receiver(created, target.value)
+                        _plan_tags(transform, plan, created, receiver, statement.body.body)
 
 
 def _is_creation(node: cst.BaseExpression) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Optional, Sequence, Union
 
 import libcst as cst
+from libcst.codemod import CodemodContext
 from libcst.metadata import Scope
 
 from otelbridge.migration_tool.model import Kind
@@ -57,11 +58,12 @@ class _SpanUses:
 class SpanCreation(LegacyTransform):
     DESCRIPTION = "OpenTracing span creation to OpenTelemetry span creation."
 
-    def __init__(self, context) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, context: CodemodContext) -> None:
         super().__init__(context)
         #: start_active_span calls that are ``with`` items we convert -> new ``as`` name
         self._current: dict[cst.Call, Optional[str]] = {}
-        self._targets: dict[cst.Name, str] = {}
+        #: ``as`` targets by node (looked up with any ``AsName.name``)
+        self._targets: dict[cst.BaseExpression, str] = {}
         self._renames: dict[cst.Attribute, str] = {}
         self._dropped: set[cst.CSTNode] = set()
         self._escapes: dict[cst.Call, str] = {}
@@ -292,7 +294,7 @@ class SpanCreation(LegacyTransform):
         return cst.Name(name) if name is not None else updated_node
 
     def leave_AsName(self, original_node: cst.AsName, updated_node: cst.AsName) -> cst.AsName:
-        name = self._targets.get(original_node.name)  # type: ignore[arg-type]
+        name = self._targets.get(original_node.name)
         return updated_node.with_changes(name=cst.Name(name)) if name is not None else updated_node
 
     def leave_With(self, original_node: cst.With, updated_node: cst.With) -> cst.With:

@@ -161,12 +161,12 @@ class Gauge(_Synchronous, api._Gauge):
 def _as_function(callback: Any) -> Callable[[CallbackOptions], Iterable[Observation]]:
     """Generator callbacks are primed once and then sent the options at every collection."""
     if not isinstance(callback, GeneratorType):
-        return callback  # type: ignore[no-any-return]
+        return callback  # type: ignore[no-any-return]  # any callable the API accepts
     next(callback)
 
     def send(options: CallbackOptions) -> Iterable[Observation]:
         try:
-            return callback.send(options)  # type: ignore[no-any-return]
+            return callback.send(options)  # type: ignore[no-any-return]  # yields observations
         except StopIteration:
             return ()
 

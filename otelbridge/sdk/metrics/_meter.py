@@ -63,7 +63,7 @@ class Meter(api.Meter):
         description: str,
         callbacks: Optional[Sequence[Any]] = None,
         **extra: Any,
-    ) -> Any:
+    ) -> Any:  # the SDK ``cls`` or its API no-op: no one signature names that pair
         unit = "" if unit is None else unit
         description = "" if description is None else description
         problem = instrument_problem(name, unit)
@@ -111,12 +111,12 @@ class Meter(api.Meter):
             )
 
     def create_counter(self, name: str, unit: str = "", description: str = "") -> api.Counter:
-        return self._create(Counter, name, unit, description)  # type: ignore[no-any-return]
+        return self._create(Counter, name, unit, description)  # type: ignore[no-any-return]  # see _create
 
     def create_up_down_counter(
         self, name: str, unit: str = "", description: str = ""
     ) -> api.UpDownCounter:
-        return self._create(UpDownCounter, name, unit, description)  # type: ignore[no-any-return]
+        return self._create(UpDownCounter, name, unit, description)  # type: ignore[no-any-return]  # see _create
 
     def create_histogram(
         self,
@@ -126,7 +126,7 @@ class Meter(api.Meter):
         *,
         explicit_bucket_boundaries_advisory: Optional[Sequence[float]] = None,
     ) -> api.Histogram:
-        return self._create(  # type: ignore[no-any-return]
+        return self._create(  # type: ignore[no-any-return]  # see _create
             Histogram,
             name,
             unit,
@@ -135,7 +135,7 @@ class Meter(api.Meter):
         )
 
     def create_gauge(self, name: str, unit: str = "", description: str = "") -> api._Gauge:
-        return self._create(Gauge, name, unit, description)  # type: ignore[no-any-return]
+        return self._create(Gauge, name, unit, description)  # type: ignore[no-any-return]  # see _create
 
     def create_observable_counter(
         self,
@@ -144,7 +144,7 @@ class Meter(api.Meter):
         unit: str = "",
         description: str = "",
     ) -> api.ObservableCounter:
-        return self._create(  # type: ignore[no-any-return]
+        return self._create(  # type: ignore[no-any-return]  # see _create
             ObservableCounter, name, unit, description, callbacks or ()
         )
 
@@ -155,7 +155,7 @@ class Meter(api.Meter):
         unit: str = "",
         description: str = "",
     ) -> api.ObservableUpDownCounter:
-        return self._create(  # type: ignore[no-any-return]
+        return self._create(  # type: ignore[no-any-return]  # see _create
             ObservableUpDownCounter, name, unit, description, callbacks or ()
         )
 
@@ -166,6 +166,6 @@ class Meter(api.Meter):
         unit: str = "",
         description: str = "",
     ) -> api.ObservableGauge:
-        return self._create(  # type: ignore[no-any-return]
+        return self._create(  # type: ignore[no-any-return]  # see _create
             ObservableGauge, name, unit, description, callbacks or ()
         )

@@ -18,7 +18,7 @@ _default = default_getter
 def values_of(getter: Getter[CarrierT], carrier: CarrierT, key: str) -> Optional[List[Any]]:
     """All values of ``key``, or ``None`` (also when the getter cannot read the carrier)."""
     if getter is _default and type(carrier) is dict:
-        value = carrier.get(key)  # type: ignore[attr-defined]
+        value = carrier.get(key)  # type: ignore[attr-defined]  # a dict: type() is not narrowed
         if value is None or type(value) is str:
             return None if value is None else [value]
     try:
@@ -35,9 +35,9 @@ def single_value(getter: Getter[CarrierT], carrier: CarrierT, key: str) -> Optio
     it is ignored rather than guessed.
     """
     if getter is _default and type(carrier) is dict:
-        value = carrier.get(key)  # type: ignore[attr-defined]
+        value = carrier.get(key)  # type: ignore[attr-defined]  # a dict: type() is not narrowed
         if value is None or type(value) is str:
-            return value  # type: ignore[no-any-return]
+            return value
     values = values_of(getter, carrier, key)
     if not values:
         return None
@@ -55,7 +55,7 @@ def keys_mentioning(getter: Getter[CarrierT], carrier: CarrierT, text: str) -> S
     Keys are returned as the getter gives them (not necessarily text); callers check each one.
     """
     if getter is _default and type(carrier) is dict:
-        keys: Sequence[Any] = carrier  # type: ignore[assignment]
+        keys: Sequence[Any] = carrier  # type: ignore[assignment]  # a dict, joined as its keys
     else:
         try:
             keys = list(getter.keys(carrier))

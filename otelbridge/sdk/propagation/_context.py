@@ -43,7 +43,7 @@ def remote_span_context(
     trace_state: TraceState = DEFAULT_TRACE_STATE,
 ) -> SpanContext:
     """A remote, valid ``SpanContext``; callers guarantee the ids are in range and non-zero."""
-    return _new_tuple(SpanContext, (trace_id, span_id, True, flags, trace_state, True))  # type: ignore[no-any-return]
+    return _new_tuple(SpanContext, (trace_id, span_id, True, flags, trace_state, True))
 
 
 def with_value(context: Optional[Context], key: str, value: object) -> Context:
@@ -79,5 +79,5 @@ def valid_span_context(context: Optional[Context]) -> Optional[SpanContext]:
     span = base.get(_SPAN_KEY)
     if span is None:
         return None
-    span_context: SpanContext = span.get_span_context()  # type: ignore[attr-defined]
+    span_context: SpanContext = span.get_span_context()  # type: ignore[attr-defined]  # a Span
     return span_context if span_context.is_valid else None

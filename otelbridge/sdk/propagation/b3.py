@@ -94,7 +94,7 @@ class _B3(TextMapPropagator):
         self,
         carrier: CarrierT,
         context: Optional[Context] = None,
-        getter: Getter[CarrierT] = default_getter,  # type: ignore[assignment]
+        getter: Getter[CarrierT] = default_getter,
     ) -> Context:
         header = single_value(getter, carrier, SINGLE_HEADER)
         if header is not None:
@@ -111,7 +111,7 @@ class B3SingleFormat(_B3):
         self,
         carrier: CarrierT,
         context: Optional[Context] = None,
-        setter: Setter[CarrierT] = default_setter,  # type: ignore[assignment]
+        setter: Setter[CarrierT] = default_setter,
     ) -> None:
         span_context = valid_span_context(context)
         if span_context is None:
@@ -137,7 +137,7 @@ class B3MultiFormat(_B3):
         self,
         carrier: CarrierT,
         context: Optional[Context] = None,
-        setter: Setter[CarrierT] = default_setter,  # type: ignore[assignment]
+        setter: Setter[CarrierT] = default_setter,
     ) -> None:
         span_context = valid_span_context(context)
         if span_context is None:

@@ -50,7 +50,7 @@ def parse_baggage(values: Optional[List[object]]) -> Optional[Dict[str, str]]:
     """The entries of the ``baggage`` header's values, or ``None`` if any rule is broken."""
     if not values or any(type(value) is not str for value in values):
         return None
-    header = ",".join(values)  # type: ignore[arg-type]
+    header = ",".join(values)  # type: ignore[arg-type]  # all str, checked above
     if len(header) > MAX_BYTES or not header.isascii():
         return None
     entries: Dict[str, str] = {}
@@ -83,7 +83,7 @@ class W3CBaggagePropagator(TextMapPropagator):
         self,
         carrier: CarrierT,
         context: Optional[Context] = None,
-        getter: Getter[CarrierT] = default_getter,  # type: ignore[assignment]
+        getter: Getter[CarrierT] = default_getter,
     ) -> Context:
         values = values_of(getter, carrier, BAGGAGE)
         if not values:
@@ -98,7 +98,7 @@ class W3CBaggagePropagator(TextMapPropagator):
         self,
         carrier: CarrierT,
         context: Optional[Context] = None,
-        setter: Setter[CarrierT] = default_setter,  # type: ignore[assignment]
+        setter: Setter[CarrierT] = default_setter,
     ) -> None:
         header = ",".join(
             f"{key}={value}" for key, value in sendable_entries(context, encode=True, overhead=2)

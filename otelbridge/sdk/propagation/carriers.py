@@ -37,7 +37,7 @@ def _pairs(carrier: Any) -> Iterable[Tuple[Any, Any]]:
     """Every ``(name, value)`` of ``carrier``; entries that are not pairs are skipped."""
     items = getattr(carrier, "items", None)
     if items is not None:
-        return items()  # type: ignore[no-any-return]
+        return items()  # type: ignore[no-any-return]  # a mapping's items(): pairs
     return (
         (entry[0], entry[1])
         for entry in carrier

@@ -52,7 +52,7 @@ class CloudTraceFormatPropagator(TextMapPropagator):
         self,
         carrier: CarrierT,
         context: Optional[Context] = None,
-        getter: Getter[CarrierT] = default_getter,  # type: ignore[assignment]
+        getter: Getter[CarrierT] = default_getter,
     ) -> Context:
         header = single_value(getter, carrier, HEADER)
         if header is None:
@@ -72,7 +72,7 @@ class CloudTraceFormatPropagator(TextMapPropagator):
         self,
         carrier: CarrierT,
         context: Optional[Context] = None,
-        setter: Setter[CarrierT] = default_setter,  # type: ignore[assignment]
+        setter: Setter[CarrierT] = default_setter,
     ) -> None:
         span_context = valid_span_context(context)
         if span_context is None:

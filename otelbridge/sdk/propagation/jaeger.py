@@ -63,7 +63,7 @@ class JaegerPropagator(TextMapPropagator):
         self,
         carrier: CarrierT,
         context: Optional[Context] = None,
-        getter: Getter[CarrierT] = default_getter,  # type: ignore[assignment]
+        getter: Getter[CarrierT] = default_getter,
     ) -> Context:
         header = single_value(getter, carrier, TRACE_ID_HEADER)
         baggage = prefixed_entries(getter, carrier, BAGGAGE_PREFIX, decode=True)
@@ -92,7 +92,7 @@ class JaegerPropagator(TextMapPropagator):
         self,
         carrier: CarrierT,
         context: Optional[Context] = None,
-        setter: Setter[CarrierT] = default_setter,  # type: ignore[assignment]
+        setter: Setter[CarrierT] = default_setter,
     ) -> None:
         span_context = valid_span_context(context)
         if span_context is not None:

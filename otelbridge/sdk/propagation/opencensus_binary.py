@@ -191,7 +191,7 @@ class OpenCensusBinaryPropagator(TextMapPropagator):
         self,
         carrier: CarrierT,
         context: Optional[Context] = None,
-        getter: Getter[CarrierT] = default_getter,  # type: ignore[assignment]
+        getter: Getter[CarrierT] = default_getter,
     ) -> Context:
         values = values_of(getter, carrier, HEADER)
         if not values or len(values) != 1:
@@ -207,14 +207,14 @@ class OpenCensusBinaryPropagator(TextMapPropagator):
         self,
         carrier: CarrierT,
         context: Optional[Context] = None,
-        setter: Setter[CarrierT] = default_setter,  # type: ignore[assignment]
+        setter: Setter[CarrierT] = default_setter,
     ) -> None:
         span_context = valid_span_context(context)
         if span_context is None:
             return
         encoded = to_bytes(span_context)
         if getattr(setter, "accepts_bytes", False):
-            setter.set(carrier, HEADER, encoded)  # type: ignore[arg-type]
+            setter.set(carrier, HEADER, encoded)  # type: ignore[arg-type]  # it takes bytes
         else:
             setter.set(carrier, HEADER, binascii.b2a_base64(encoded, newline=False).decode())
 

@@ -56,7 +56,7 @@ class OTTracePropagator(TextMapPropagator):
         self,
         carrier: CarrierT,
         context: Optional[Context] = None,
-        getter: Getter[CarrierT] = default_getter,  # type: ignore[assignment]
+        getter: Getter[CarrierT] = default_getter,
     ) -> Context:
         trace_hex = single_value(getter, carrier, TRACE_ID_HEADER)
         span_hex = single_value(getter, carrier, SPAN_ID_HEADER)
@@ -77,7 +77,7 @@ class OTTracePropagator(TextMapPropagator):
         self,
         carrier: CarrierT,
         context: Optional[Context] = None,
-        setter: Setter[CarrierT] = default_setter,  # type: ignore[assignment]
+        setter: Setter[CarrierT] = default_setter,
     ) -> None:
         span_context = valid_span_context(context)
         if span_context is None:

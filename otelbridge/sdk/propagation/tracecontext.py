@@ -79,7 +79,7 @@ def parse_tracestate(values: Optional[List[object]]) -> Optional[TraceState]:
         if type(header) is not str:
             return None
     elif all(type(value) is str for value in values):
-        header = ",".join(values)  # type: ignore[arg-type]
+        header = ",".join(values)  # type: ignore[arg-type]  # all str, checked above
     else:
         return None
     if len(header) > _MAX_TRACESTATE_LENGTH:
@@ -122,7 +122,7 @@ class TraceContextTextMapPropagator(TextMapPropagator):
         self,
         carrier: CarrierT,
         context: Optional[Context] = None,
-        getter: Getter[CarrierT] = default_getter,  # type: ignore[assignment]
+        getter: Getter[CarrierT] = default_getter,
     ) -> Context:
         header = single_value(getter, carrier, TRACEPARENT)
         if header is None or len(header) > _MAX_TRACEPARENT_LENGTH:
@@ -160,7 +160,7 @@ class TraceContextTextMapPropagator(TextMapPropagator):
         self,
         carrier: CarrierT,
         context: Optional[Context] = None,
-        setter: Setter[CarrierT] = default_setter,  # type: ignore[assignment]
+        setter: Setter[CarrierT] = default_setter,
     ) -> None:
         span_context = valid_span_context(context)
         if span_context is None:

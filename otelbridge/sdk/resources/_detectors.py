@@ -198,7 +198,7 @@ def detected_resource() -> Resource:
     # The env detector runs last so that its values win over detected ones.
     resource = Resource.get_empty()
     for name in [*names[1:], "otel"]:
-        resource = resource.merge(_safe_detect(DETECTORS[name]()))  # type: ignore[abstract]
+        resource = resource.merge(_safe_detect(DETECTORS[name]()))
     return resource
 
 

@@ -30,7 +30,7 @@ def current_span(context: Optional[Context] = None) -> Optional[Span]:
     """The span in ``context`` (default: the current context), or ``None``."""
     if context is None:
         context = _var.get() if _var is not None else context_api.get_current()
-    return context.get(_SPAN_KEY)  # type: ignore[return-value]
+    return context.get(_SPAN_KEY)  # type: ignore[return-value]  # the key holds a span
 
 
 def attach(key: str, value: object) -> Any:

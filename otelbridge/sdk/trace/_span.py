@@ -349,7 +349,7 @@ class Span(trace_api.Span, ReadableSpan):
                 self._append_link(link.context, link.attributes)
 
     def get_span_context(self) -> SpanContext:
-        return self._context  # type: ignore[return-value]
+        return self._context  # type: ignore[return-value]  # a live span always has one
 
     def is_recording(self) -> bool:
         return self._end_time is None
@@ -507,7 +507,7 @@ class Span(trace_api.Span, ReadableSpan):
             return _ended(self, "end")
         self._end_time = end_time
         if self._live is not None:
-            self._pipeline.span_metrics.live.add(-1, self._live)  # type: ignore[union-attr]
+            self._pipeline.span_metrics.live.add(-1, self._live)  # type: ignore[union-attr]  # _live: metrics on
         for on_end in self._pipeline.on_end:
             try:
                 on_end(self)

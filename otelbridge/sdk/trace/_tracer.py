@@ -91,7 +91,7 @@ class Tracer(trace_api.Tracer):
         # current_span() and get_span_context() inlined for the common cases (the hot path)
         parent_span: Optional[trace_api.Span]
         if context is None and CONTEXT_VAR is not None:
-            parent_span = CONTEXT_VAR.get().get(SPAN_KEY)  # type: ignore[assignment]
+            parent_span = CONTEXT_VAR.get().get(SPAN_KEY)  # type: ignore[assignment]  # a span: no cast
         else:
             parent_span = current_span(context)
         parent: Optional[SpanContext] = None
@@ -159,7 +159,7 @@ class Tracer(trace_api.Tracer):
                 _logger.exception("Span processor failed in on_start for span %r", name)
         return span
 
-    def start_as_current_span(  # type: ignore[override]
+    def start_as_current_span(  # type: ignore[override]  # a class, not the API generator: cheaper
         self,
         name: str,
         context: Optional[Context] = None,
@@ -232,11 +232,11 @@ class CurrentSpan:
                 with CurrentSpan(tracer, args, end_on_exit):
                     return await func(*a, **kw)
 
-            return async_wrapper  # type: ignore[return-value]
+            return async_wrapper  # type: ignore[return-value]  # wraps func: its signature
 
         @functools.wraps(func)
         def wrapper(*a: Any, **kw: Any) -> Any:
             with CurrentSpan(tracer, args, end_on_exit):
                 return func(*a, **kw)
 
-        return wrapper  # type: ignore[return-value]
+        return wrapper  # type: ignore[return-value]  # wraps func: its signature

@@ -352,7 +352,7 @@ def sampler_from_name(
     registered = entry_points_in("opentelemetry_traces_sampler")
     if name in registered:
         factory = registered[name].load()
-        return factory(arg)  # type: ignore[no-any-return]
+        return factory(arg)  # type: ignore[no-any-return]  # a plug-in's sampler factory
     accepted = ", ".join(dict.fromkeys([*_BUILTIN, *sorted(registered)]))  # names may repeat
     raise ValueError(f"{setting}={name!r} is not supported; accepted values: {accepted}")
 

@@ -42,7 +42,7 @@ def clean_value(key: str, value: object, max_len: Optional[int]) -> Any:
     """
     kind = type(value)
     if kind is str:
-        return _truncate(value, max_len)  # type: ignore[arg-type]
+        return _truncate(value, max_len)  # type: ignore[arg-type]  # a str: type() is not narrowed
     if kind is bool or kind is int or kind is float:
         return value
     if isinstance(value, (bytes, bytearray)):
@@ -53,7 +53,7 @@ def clean_value(key: str, value: object, max_len: Optional[int]) -> Any:
             return INVALID
     if isinstance(value, _SCALARS):  # subclasses such as IntEnum or str subclasses
         base = next(t for t in (bool, str, int, float) if isinstance(value, t))
-        return clean_value(key, base(value), max_len)  # type: ignore[call-overload]
+        return clean_value(key, base(value), max_len)
     if isinstance(value, (Sequence, set, frozenset)):
         return _clean_sequence(key, value, max_len)
     _warn(key, f"values of type {kind.__name__} are not allowed")

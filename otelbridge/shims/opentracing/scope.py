@@ -70,7 +70,7 @@ class ScopeShim(opentracing.Scope):
     def __exit__(self, exc_type: object, exc_val: object, exc_tb: object) -> None:
         if exc_val is not None:
             # OpenTracing's own Span.__exit__ helper; the stubs leave private names out.
-            opentracing.Span._on_error(self._span, exc_type, exc_val, exc_tb)  # type: ignore[attr-defined]
+            opentracing.Span._on_error(self._span, exc_type, exc_val, exc_tb)  # type: ignore[attr-defined]  # see above
         self.close()
 
 
@@ -111,13 +111,14 @@ class ScopeManagerShim(opentracing.ScopeManager):
         ctx = get_current()
         otel_span = ctx.get(SPAN_KEY)
         scope = ctx.get(SCOPE_KEY)
-        if scope is not None and scope._anchor is otel_span:  # type: ignore[attr-defined]
-            return scope  # type: ignore[return-value]
+        # Context values are typed object; a cast would cost a call on this hot read.
+        if scope is not None and scope._anchor is otel_span:  # type: ignore[attr-defined]  # a ScopeShim
+            return scope  # type: ignore[return-value]  # only activate() sets SCOPE_KEY
         # Not activated through the shim (a native span, or only baggage): wrap what is current.
         baggage = ctx.get(BAGGAGE_KEY) or EMPTY_BAGGAGE
-        if otel_span is None or not otel_span.get_span_context().is_valid:  # type: ignore[attr-defined]
+        if otel_span is None or not otel_span.get_span_context().is_valid:  # type: ignore[attr-defined]  # a Span
             if not baggage:
                 return None
             otel_span = INVALID_SPAN
-        wrapper = SpanShim(self._tracer, otel_span, baggage)  # type: ignore[arg-type]
+        wrapper = SpanShim(self._tracer, otel_span, baggage)  # type: ignore[arg-type]  # ditto
         return ScopeShim(self, wrapper, False, otel_span)

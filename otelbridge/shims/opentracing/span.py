@@ -32,7 +32,7 @@ _STATUS_ERROR = Status(StatusCode.ERROR)
 _STATUS_OK = Status(StatusCode.OK)
 
 # The ``span.kind`` tag values of OpenTracing's semantic conventions.
-SPAN_KINDS = {
+SPAN_KINDS: dict[object, SpanKind] = {
     "client": SpanKind.CLIENT,
     "server": SpanKind.SERVER,
     "producer": SpanKind.PRODUCER,
@@ -173,7 +173,7 @@ class SpanShim(opentracing.Span):
         return self
 
     def get_baggage_item(self, key: str) -> Optional[str]:
-        return self._baggage.get(key)  # type: ignore[return-value]
+        return self._baggage.get(key)  # type: ignore[return-value]  # set as str, typed object
 
     def finish(self, finish_time: Optional[float] = None) -> None:
         if finish_time is None:

@@ -28,7 +28,7 @@ class SpanContextShim(opentracing.SpanContext):
 
     # A read-only view where the stubs say ``dict``: the specification makes the context immutable.
     @property
-    def baggage(self) -> Mapping[str, object]:  # type: ignore[override]
+    def baggage(self) -> Mapping[str, object]:  # type: ignore[override]  # see above
         """The baggage items, read-only."""
         baggage = self._baggage
         return baggage if type(baggage) is MappingProxyType else MappingProxyType(baggage)

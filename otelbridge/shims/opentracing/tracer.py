@@ -168,7 +168,7 @@ class TracerShim(opentracing.Tracer):
             context = _ROOT if parent is None else remote_context(parent, EMPTY_BAGGAGE)
         else:
             context = get_current()
-            baggage = context.get(BAGGAGE_KEY) or EMPTY_BAGGAGE  # type: ignore[assignment]
+            baggage = context.get(BAGGAGE_KEY) or EMPTY_BAGGAGE  # type: ignore[assignment]  # its key holds a mapping
             if ignore_active_span:
                 context = _ROOT
         kind = _INTERNAL
@@ -177,7 +177,7 @@ class TracerShim(opentracing.Tracer):
         if tags:
             attrs = attributes(tags)
             # Any value may be tagged; one that is not a known kind's name misses the table.
-            kind = SPAN_KINDS.get(attrs.get("span.kind"), _INTERNAL)  # type: ignore[call-overload]
+            kind = SPAN_KINDS.get(attrs.get("span.kind"), _INTERNAL)
             if "error" in attrs:
                 status = error_status(attrs["error"])
             names = self.attribute_names
@@ -212,7 +212,7 @@ class TracerShim(opentracing.Tracer):
         propagator.inject(carrier, context=remote_context(*_outgoing(span_context)), setter=setter)
 
     # OpenTracing documents None for a carrier without a context; the stubs leave that out.
-    def extract(self, format: str, carrier: Any) -> Optional[SpanContextShim]:  # type: ignore[override]
+    def extract(self, format: str, carrier: Any) -> Optional[SpanContextShim]:  # type: ignore[override]  # see above
         if format == Format.BINARY:
             if not isinstance(carrier, (bytes, bytearray, memoryview)):
                 raise InvalidCarrierException("Format.BINARY needs a bytes-like carrier")
@@ -229,7 +229,7 @@ class TracerShim(opentracing.Tracer):
             except Exception as exc:  # a propagator choking on garbage values
                 raise SpanContextCorruptedException(str(exc)) from exc
             span_context = trace.get_current_span(context).get_span_context()
-            baggage = context.get(BAGGAGE_KEY) or EMPTY_BAGGAGE  # type: ignore[assignment]
+            baggage = context.get(BAGGAGE_KEY) or EMPTY_BAGGAGE  # type: ignore[assignment]  # its key holds a mapping
         # Sampled-but-invalid is how a debug request (jaeger-debug-id) without a trace looks.
         if span_context.is_valid or span_context.trace_flags.sampled or baggage:
             return SpanContextShim(span_context, baggage)

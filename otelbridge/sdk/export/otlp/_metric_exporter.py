@@ -79,7 +79,7 @@ class TransportMetricExporter(SenderOwner, MetricExporter):
         preferred_temporality: Optional[Mapping[type, AggregationTemporality]] = None,
         preferred_aggregation: Optional[Mapping[type, Aggregation]] = None,
         encode: Callable[[MetricsData], bytes] = serialize_metrics,
-        response_type: ResponseType = ExportMetricsServiceResponse,  # type: ignore[assignment]
+        response_type: ResponseType = ExportMetricsServiceResponse,
     ) -> None:
         self._encode = encode
         super().__init__(

@@ -16,19 +16,23 @@ def otlp_span_exporter(**kwargs: Any) -> Any:
     """An ``OTLPSpanExporter`` for the configured protocol; ``kwargs`` go to its constructor."""
     if resolve_protocol("traces") == GRPC:
         from otelbridge.sdk.export.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
-    else:
-        from otelbridge.sdk.export.otlp.proto.http.trace_exporter import (  # type: ignore[assignment]
-            OTLPSpanExporter,
-        )
-    return OTLPSpanExporter(**kwargs)
+
+        return OTLPSpanExporter(**kwargs)
+    from otelbridge.sdk.export.otlp.proto.http.trace_exporter import (
+        OTLPSpanExporter as OTLPHttpSpanExporter,
+    )
+
+    return OTLPHttpSpanExporter(**kwargs)
 
 
 def otlp_metric_exporter(**kwargs: Any) -> Any:
     """An ``OTLPMetricExporter`` for the configured protocol; ``kwargs`` go to its constructor."""
     if resolve_protocol("metrics") == GRPC:
         from otelbridge.sdk.export.otlp.proto.grpc.metric_exporter import OTLPMetricExporter
-    else:
-        from otelbridge.sdk.export.otlp.proto.http.metric_exporter import (  # type: ignore[assignment]
-            OTLPMetricExporter,
-        )
-    return OTLPMetricExporter(**kwargs)
+
+        return OTLPMetricExporter(**kwargs)
+    from otelbridge.sdk.export.otlp.proto.http.metric_exporter import (
+        OTLPMetricExporter as OTLPHttpMetricExporter,
+    )
+
+    return OTLPHttpMetricExporter(**kwargs)

@@ -132,7 +132,7 @@ class NativePoint:
     negative: Tuple[int, Sequence[int]]
 
 
-class NativeFamily(Family):  # type: ignore[misc]  # prometheus_client is untyped here
+class NativeFamily(Family):
     """A histogram family with classic samples (for the text formats) and native points."""
 
     def __init__(self, name: str, documentation: str) -> None:

@@ -221,7 +221,7 @@ class PrometheusMetricReader(MetricReader):
         self._scrape_lock = threading.Lock()
         self._latest: Optional[MetricsData] = None
         self._server: Optional[WSGIServer] = None
-        self._registry.register(self._collector)  # type: ignore[arg-type]
+        self._registry.register(self._collector)
 
     def _scrape(self) -> List[Family]:
         with self._scrape_lock:
@@ -253,7 +253,7 @@ class PrometheusMetricReader(MetricReader):
         return str(bound_host), int(bound_port)
 
     def shutdown(self, timeout_millis: float = 30_000, **kwargs: Any) -> None:
-        self._registry.unregister(self._collector)  # type: ignore[arg-type]
+        self._registry.unregister(self._collector)
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -267,7 +267,7 @@ def _negotiating_app(registry: CollectorRegistry) -> Callable[..., Iterable[byte
 
     def app(environ: Dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if not accepts_protobuf(environ.get("HTTP_ACCEPT", "")):
-            return text_app(environ, start_response)  # type: ignore[no-any-return]
+            return text_app(environ, start_response)  # type: ignore[no-any-return]  # a WSGI body
         body = encode(registry.collect())
         start_response(
             "200 OK", [("Content-Type", CONTENT_TYPE), ("Content-Length", str(len(body)))]

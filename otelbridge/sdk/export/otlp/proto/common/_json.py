@@ -44,7 +44,7 @@ def _hex_to_base64(value: str) -> str:
 def to_otlp_json(message: Message) -> Dict[str, Any]:
     """The OTLP/JSON form of a request or response: protobuf JSON, hex ids, integer enums."""
     as_dict = json_format.MessageToDict(message, use_integers_for_enums=True)
-    return _convert_ids(as_dict, _base64_to_hex)  # type: ignore[no-any-return]
+    return _convert_ids(as_dict, _base64_to_hex)  # type: ignore[no-any-return]  # dict in, dict out
 
 
 def from_otlp_json(data: Dict[str, Any], message_type: Callable[[], M]) -> M:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, NamedTuple
+from typing import Any, Callable, NamedTuple, Protocol
 
 from google.protobuf.message import Message
 
@@ -12,6 +12,12 @@ from otelbridge.sdk.export.otlp._config import HTTP_JSON, resolve_protocol
 from otelbridge.sdk.export.otlp.proto.common import _json
 
 PROTOBUF_CONTENT_TYPE = "application/x-protobuf"
+
+
+class ResponseClass(ResponseType, Protocol):
+    """A generated ``Export*ServiceResponse`` class: read from bytes, or made empty (JSON)."""
+
+    def __call__(self) -> Message: ...
 
 
 class HttpEncoding(NamedTuple):
@@ -26,7 +32,7 @@ def http_encoding(
     signal: str,
     serialize: Callable[[Any], bytes],
     build: Callable[[Any], Message],
-    response_type: Callable[[], Message],
+    response_type: ResponseClass,
 ) -> HttpEncoding:
     """``serialize`` writes the binary request directly; for JSON the request is ``build``-t as
     a generated message first, then mapped (see :mod:`..common._json`)."""
@@ -36,4 +42,4 @@ def http_encoding(
             return _json.dumps(build(batch))
 
         return HttpEncoding(_json.CONTENT_TYPE, encode_json, _json.JsonResponse(response_type))
-    return HttpEncoding(PROTOBUF_CONTENT_TYPE, serialize, response_type)  # type: ignore[arg-type]
+    return HttpEncoding(PROTOBUF_CONTENT_TYPE, serialize, response_type)
