@@ -198,7 +198,7 @@ class LegacyModel:
     def is_imported(self, node: cst.BaseExpression) -> bool:
         """Whether ``node`` is a bare name bound by an import (it may be an alias)."""
         scope = self._scopes.get(node) if isinstance(node, cst.Name) else None
-        return scope is not None and any(isinstance(a, ImportAssignment) for a in scope[node.value])  # type: ignore[attr-defined]
+        return scope is not None and any(isinstance(a, ImportAssignment) for a in scope[node.value])  # type: ignore[attr-defined]  # a Name's scope maps its value to Assignments
 
     def kind(self, node: cst.BaseExpression) -> Optional[Kind]:
         if node in self._kinds:
@@ -401,7 +401,7 @@ class LegacyModel:
             return
         seen.add(node)
         if node in self._pinned:
-            self._origins(self._pinned[node], found, seen, hidden)  # type: ignore[index]
+            self._origins(self._pinned[node], found, seen, hidden)  # type: ignore[index]  # pinned values are expressions
             return
         if isinstance(node, cst.Name):
             if node.value == "None":

@@ -88,6 +88,6 @@ def dotted(expr: Expr) -> Optional[str]:
     if expr[0] == "name":
         return str(expr[1])
     if expr[0] == "attr":
-        owner = dotted(expr[1])  # type: ignore[arg-type]
+        owner = dotted(expr[1])  # type: ignore[arg-type]  # the Expr tag at [0] fixes [1]
         return None if owner is None else f"{owner}.{expr[2]}"
     return None

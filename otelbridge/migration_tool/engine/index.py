@@ -237,7 +237,7 @@ class _Reader(ast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_For(self, node: ast.AST) -> None:
-        self._bind(node.target, OPAQUE)  # type: ignore[attr-defined]
+        self._bind(node.target, OPAQUE)  # type: ignore[attr-defined]  # For and AsyncFor share this visitor
         self.generic_visit(node)
 
     visit_AsyncFor = visit_For
@@ -287,7 +287,7 @@ class _Reader(ast.NodeVisitor):
         if isinstance(node.ctx, ast.Load) and not called:
             self.m.referenced.add(node.attr)
         receiver = from_ast(node.value)
-        if receiver[0] == "name" or (receiver[0] == "attr" and receiver[1][0] == "name"):  # type: ignore[index]
+        if receiver[0] == "name" or (receiver[0] == "attr" and receiver[1][0] == "name"):  # type: ignore[index]  # the Expr tag at [0] fixes [1]
             uses = self.stack[-1].uses if self.stack else self.m.uses
             uses.setdefault(receiver, set()).add(node.attr)
         self.generic_visit(node)
@@ -619,18 +619,18 @@ class ProjectIndex:
                 and owner_expr == ("name", function.params[0])
             ):
                 return self.member(module, function.cls, attr)
-            stored = self._stored_key(module, function, owner_expr, attr)  # type: ignore[arg-type]
+            stored = self._stored_key(module, function, owner_expr, attr)  # type: ignore[arg-type]  # the Expr tag at [0] fixes [1]
             if stored is not None:
                 return self._stored(module, stored)
-            return self._attribute(self.value(module, function, owner_expr), attr, False)  # type: ignore[arg-type]
+            return self._attribute(self.value(module, function, owner_expr), attr, False)  # type: ignore[arg-type]  # the Expr tag at [0] fixes [1]
         if head == "call":
             func = expr[1]
-            if func[0] == "attr":  # type: ignore[index]
-                owner = self.value(module, function, func[1])  # type: ignore[index]
+            if func[0] == "attr":  # type: ignore[index]  # a call's func is an Expr here
+                owner = self.value(module, function, func[1])  # type: ignore[index]  # the Expr tag at [0] fixes [1]
                 if owner is not None and owner.startswith(("instance:", "class:", "module:")):
-                    return self._call(self._attribute(owner, str(func[2]), True))  # type: ignore[index]
-                return self._attribute(owner, str(func[2]), True)  # type: ignore[index]
-            return self._call(self.value(module, function, func))  # type: ignore[arg-type]
+                    return self._call(self._attribute(owner, str(func[2]), True))  # type: ignore[index]  # the Expr tag at [0] fixes [1]
+                return self._attribute(owner, str(func[2]), True)  # type: ignore[index]  # the Expr tag at [0] fixes [1]
+            return self._call(self.value(module, function, func))  # type: ignore[arg-type]  # a call's func is an Expr here
         if head == "join":
             return self.join(
                 self.value(module, function, v) for v in cast("Sequence[Expr]", expr[1])
@@ -738,7 +738,7 @@ class ProjectIndex:
         """The project function a call of ``func`` runs, and whether its first parameter is
         filled by the instance (methods, constructors)."""
         if func[0] == "attr":
-            owner = self.value(module, function, func[1])  # type: ignore[arg-type]
+            owner = self.value(module, function, func[1])  # type: ignore[arg-type]  # the Expr tag at [0] fixes [1]
             target = self._attribute(owner, str(func[2]), True) if owner else None
             bound = owner is not None and owner.startswith("instance:")
         else:
@@ -814,10 +814,10 @@ class ProjectIndex:
                 and owner_expr == ("name", function.params[0])
             ):
                 return self._attr_key(module, function.cls, attr)
-            stored = self._stored_key(module, function, owner_expr, attr)  # type: ignore[arg-type]
+            stored = self._stored_key(module, function, owner_expr, attr)  # type: ignore[arg-type]  # the Expr tag at [0] fixes [1]
             if stored is not None:
                 return stored
-            owner = self.value(module, function, owner_expr)  # type: ignore[arg-type]
+            owner = self.value(module, function, owner_expr)  # type: ignore[arg-type]  # the Expr tag at [0] fixes [1]
             prefix, _, rest = (owner or "").partition(":")
             if prefix in ("instance", "class"):
                 path, _, cls = rest.partition(":")
@@ -828,7 +828,7 @@ class ProjectIndex:
                 return self._key(target, None, ("name", attr), depth + 1) if target else None
             return None
         if head == "call":
-            callee = self.callee(module, function, expr[1])  # type: ignore[arg-type]
+            callee = self.callee(module, function, expr[1])  # type: ignore[arg-type]  # the Expr tag at [0] fixes [1]
             if callee is None or callee[1].qualname.endswith(".__init__"):
                 return None
             return ("return", callee[0].path, callee[1].qualname)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Optional
 
 import libcst as cst
+from libcst.codemod import CodemodContext
 from libcst.metadata import Assignment
 
 from otelbridge.migration_tool.engine.expr import Expr, from_cst
@@ -108,7 +109,7 @@ def _hasattr_guard(test: cst.BaseExpression) -> Optional[tuple[Expr, str]]:
 class Escapes(LegacyTransform):
     DESCRIPTION = "Flag OpenTracing objects that escape to code the migration cannot see."
 
-    def __init__(self, context) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, context: CodemodContext) -> None:
         super().__init__(context)
         #: ``if hasattr(x, "a"):`` bodies -> ``(x, "a")``; the guards of the blocks we are in
         self._guarded_blocks: dict[cst.CSTNode, tuple[Expr, str]] = {}

@@ -9,6 +9,7 @@ the converted code. Held tracer variables (no global stand-in) are left as writt
 from __future__ import annotations
 
 import libcst as cst
+from libcst.codemod import CodemodContext
 
 from otelbridge.migration_tool.legacy import PLAN_KEY, PREVIOUS, Plan
 from otelbridge.migration_tool.model import Kind
@@ -30,7 +31,7 @@ _REACHED = (cst.Name, cst.Attribute, cst.Call)
 class KeptSites(LegacyTransform):
     DESCRIPTION = "Keep unconvertible sites, and the objects they use, on OpenTracing."
 
-    def __init__(self, context) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, context: CodemodContext) -> None:
         super().__init__(context)
         self._plan: Plan = context.scratch.get(PLAN_KEY) or Plan()
         self.model.frozen = self._plan.frozen

@@ -85,7 +85,7 @@ def _histogram_point(attributes: Dict[str, Any], start: int, point: Any) -> Hist
         bucket_counts=[bucket.count for bucket in buckets] or [distribution.count],
         explicit_bounds=bounds,
         min=None,  # type: ignore[arg-type]  # OpenCensus keeps no min/max
-        max=None,  # type: ignore[arg-type]
+        max=None,  # type: ignore[arg-type]  # nor max
         exemplars=[_exemplar(b.exemplar) for b in buckets if b.exemplar is not None],
     )
 

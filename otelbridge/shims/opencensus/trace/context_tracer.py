@@ -105,7 +105,7 @@ class ContextTracer:
                 otel = self._unsampled(current if parent_context is None else parent_context)
             new = Context(current)
             span = _new_object(SpanShim)  # see _new_object
-            span.__init__(otel, oc_parent, self, current, new)  # type: ignore[misc]
+            span.__init__(otel, oc_parent, self, current, new)  # type: ignore[misc]  # explicit init, see _new_object
             _set_item(new, SPAN_KEY, otel)
             _set_item(new, OC_SPAN_KEY, span)
             replace_current(new)
@@ -149,7 +149,7 @@ class ContextTracer:
             context = span._context
             if context is not None:
                 if get_current() is context:
-                    replace_current(span._previous)  # type: ignore[arg-type]
+                    replace_current(span._previous)  # type: ignore[arg-type]  # not None: set with _context
                 span._context = span._previous = None
             set_oc_span(span.parent_span)
             span.finish()

@@ -114,7 +114,7 @@ _b3 = B3MultiFormat()
 _cloud_trace = CloudTraceFormatPropagator()
 
 
-class TraceContextPropagator(trace_context_http_header_format.TraceContextPropagator):  # type: ignore[misc]
+class TraceContextPropagator(trace_context_http_header_format.TraceContextPropagator):  # type: ignore[misc]  # opencensus ships no type hints: the base is Any
     """W3C ``traceparent`` / ``tracestate``."""
 
     def from_headers(self, headers: Any) -> OcSpanContext:
@@ -124,7 +124,7 @@ class TraceContextPropagator(trace_context_http_header_format.TraceContextPropag
         return _inject(_trace_context, span_context)
 
 
-class B3FormatPropagator(b3_format.B3FormatPropagator):  # type: ignore[misc]
+class B3FormatPropagator(b3_format.B3FormatPropagator):  # type: ignore[misc]  # opencensus ships no type hints: the base is Any
     """B3, single ``b3`` or multiple ``x-b3-*`` headers in; multiple headers out (as OpenCensus)."""
 
     def from_headers(self, headers: Any) -> OcSpanContext:
@@ -134,7 +134,7 @@ class B3FormatPropagator(b3_format.B3FormatPropagator):  # type: ignore[misc]
         return _inject(_b3, span_context)
 
 
-class GoogleCloudFormatPropagator(google_cloud_format.GoogleCloudFormatPropagator):  # type: ignore[misc]
+class GoogleCloudFormatPropagator(google_cloud_format.GoogleCloudFormatPropagator):  # type: ignore[misc]  # opencensus ships no type hints: the base is Any
     """``X-Cloud-Trace-Context: TRACE/SPAN;o=N`` (decimal span id)."""
 
     def from_header(self, header: Any) -> OcSpanContext:
@@ -151,7 +151,7 @@ class GoogleCloudFormatPropagator(google_cloud_format.GoogleCloudFormatPropagato
         return {} if value is None else {"X-Cloud-Trace-Context": value}
 
 
-class BinaryFormatPropagator(binary_format.BinaryFormatPropagator):  # type: ignore[misc]
+class BinaryFormatPropagator(binary_format.BinaryFormatPropagator):  # type: ignore[misc]  # opencensus ships no type hints: the base is Any
     """OpenCensus' binary encoding (``grpc-trace-bin``)."""
 
     def from_header(self, binary: Any) -> OcSpanContext:
@@ -169,7 +169,7 @@ _SPAN_ID_KEY = text_format._SPAN_ID_KEY
 _TRACE_OPTIONS_KEY = text_format._TRACE_OPTIONS_KEY
 
 
-class TextFormatPropagator(text_format.TextFormatPropagator):  # type: ignore[misc]
+class TextFormatPropagator(text_format.TextFormatPropagator):  # type: ignore[misc]  # opencensus ships no type hints: the base is Any
     """``opencensus-trace-traceid`` / ``-spanid`` / ``-traceoptions`` (decimal options: bit 0 is
     sampled; OpenCensus reads any present value, even ``0``, as sampled)."""
 

@@ -36,7 +36,7 @@ def _hex_id_property(name: str, digits: int) -> Any:
     def get(self: LiveSpanContext) -> Optional[str]:
         context = _current()
         if context is None:
-            return getattr(self.own, name)  # type: ignore[no-any-return]
+            return getattr(self.own, name)  # type: ignore[no-any-return]  # untyped opencensus object
         return format(getattr(context, name), f"0{digits}x")
 
     def set(self: LiveSpanContext, value: Optional[str]) -> None:
@@ -45,7 +45,7 @@ def _hex_id_property(name: str, digits: int) -> Any:
     return property(get, set)
 
 
-class LiveSpanContext(OcSpanContext):  # type: ignore[misc]
+class LiveSpanContext(OcSpanContext):  # type: ignore[misc]  # opencensus is untyped: base is Any
     """An OpenCensus ``SpanContext`` showing the current span (see the module docstring);
     ``own`` is the ``SpanContext`` the tracer was made with, which holds the values shown when
     no span is current and receives writes."""
@@ -53,9 +53,9 @@ class LiveSpanContext(OcSpanContext):  # type: ignore[misc]
     def __init__(self, own: Any) -> None:  # no super().__init__: it would draw a trace id
         self.__dict__["own"] = own
 
-    @property  # type: ignore[override]
+    @property  # type: ignore[override]  # a property over opencensus' plain attribute
     def from_header(self) -> bool:
-        return self.own.from_header  # type: ignore[no-any-return]
+        return self.own.from_header  # type: ignore[no-any-return]  # untyped opencensus object
 
     @from_header.setter
     def from_header(self, value: bool) -> None:
@@ -64,7 +64,7 @@ class LiveSpanContext(OcSpanContext):  # type: ignore[misc]
     trace_id = _hex_id_property("trace_id", 32)
     span_id = _hex_id_property("span_id", 16)
 
-    @property  # type: ignore[override]
+    @property  # type: ignore[override]  # a property over opencensus' plain attribute
     def trace_options(self) -> Any:
         context = _current()
         if context is None:
@@ -75,7 +75,7 @@ class LiveSpanContext(OcSpanContext):  # type: ignore[misc]
     def trace_options(self, value: Any) -> None:
         self.own.trace_options = value
 
-    @property  # type: ignore[override]
+    @property  # type: ignore[override]  # a property over opencensus' plain attribute
     def tracestate(self) -> Any:
         context = _current()
         if context is None:

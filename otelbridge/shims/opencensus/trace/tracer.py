@@ -43,7 +43,7 @@ def _otel_tracer(provider: Optional[trace_api.TracerProvider]) -> trace_api.Trac
     if cached_provider is not provider:
         tracer = provider.get_tracer(TRACER_NAME, __version__)
         _cache = (provider, tracer)
-    return tracer  # type: ignore[no-any-return]
+    return tracer  # type: ignore[no-any-return]  # the cache tuple is untyped: a hot path
 
 
 def context_tracer_for(
@@ -75,7 +75,7 @@ def context_tracer_for(
     return ContextTracer(_otel_tracer(tracer_provider), span_context, sampled, remote, exporter)
 
 
-class Tracer(oc_tracer.Tracer):  # type: ignore[misc]
+class Tracer(oc_tracer.Tracer):  # type: ignore[misc]  # opencensus is untyped: base is Any
     """OpenCensus' ``Tracer`` on OpenTelemetry: spans go to ``tracer_provider`` (default: the
     global one, looked up when the Tracer is made). ``exporter`` is not called (see
     :mod:`.exporters`); ``sampler`` decides as described in :mod:`.sampling`."""
@@ -112,6 +112,6 @@ class Tracer(oc_tracer.Tracer):  # type: ignore[misc]
                 with self.tracer.start_span(func.__name__):
                     return func(*args, **kwargs)
 
-            return wrapper  # type: ignore[return-value]
+            return wrapper  # type: ignore[return-value]  # functools.wraps keeps func's signature
 
         return decorator
