@@ -180,7 +180,7 @@ def _project_result(transform: LegacyTransform, node: cst.BaseExpression) -> boo
     return index.callee(module, index.function(module, qualname), from_cst(node.func)) is not None
 
 
-def _free_name(transform: LegacyTransform, node: cst.CSTNode, base: str) -> str:
+def free_name(transform: LegacyTransform, node: cst.CSTNode, base: str) -> str:
     """``base`` (or ``base_1``...) if no name of the scope of ``node`` is already called so."""
     scope = transform.model.scope(node)
     name, number = base, 0
@@ -200,7 +200,7 @@ def parent_context(
     if kind is Kind.SPAN and _project_result(transform, old):
         # a helper's result may be None (``getattr(tls, "span", None)``): OpenTracing then took
         # the active span, as ``context=None`` does; ``set_span_in_context(None)`` would not
-        name = _free_name(transform, old, "parent")
+        name = free_name(transform, old, "parent")
         return transform.expr(
             old,
             f"None if ({name} := PARENT) is None else {{trace}}.set_span_in_context({name})",
@@ -232,7 +232,7 @@ def any_parent(
     if isinstance(old, cst.Name):  # read again at no cost
         name, bound = "PARENT", "PARENT"
     else:
-        name = _free_name(transform, old, "parent")
+        name = free_name(transform, old, "parent")
         bound = f"({name} := PARENT)"
     return transform.expr(
         old,

@@ -19,7 +19,7 @@ import libcst as cst
 from libcst.metadata import GlobalScope, QualifiedNameSource
 
 from otelbridge.migration_tool.state import SEMCONV_KEY
-from otelbridge.migration_tool.transforms.arguments import _free_name
+from otelbridge.migration_tool.transforms.arguments import free_name
 from otelbridge.migration_tool.transforms.base import LegacyTransform
 from otelbridge.semconv import STABLE
 
@@ -67,7 +67,7 @@ def request_hook(
     its name and definition (``None`` under ``--semconv stable``)."""
     if transform.state.context.scratch.get(SEMCONV_KEY) == STABLE:
         return None
-    name = _free_name(transform, call, naming.function)
+    name = free_name(transform, call, naming.function)
     request = _flask_request(transform, call)
     trace = transform.otel(call, "opentelemetry", "trace")
     body = naming.body.replace("request.", request + ".")

@@ -22,6 +22,7 @@ from typing import Optional, Sequence
 import libcst as cst
 
 from otelbridge.migration_tool.model import Kind, activates
+from otelbridge.migration_tool.transforms.arguments import free_name
 from otelbridge.migration_tool.transforms.base import LegacyTransform, arg, literal, sole_assignment
 from otelbridge.migration_tool.walk import walk
 
@@ -143,7 +144,7 @@ def _held(
         reads.append(spans[name])
     made = _made(call)
     if made:
-        span_name = _free(transform, target, f"{target.value}_span")
+        span_name = free_name(transform, target, f"{target.value}_span")
     else:  # the span given by name: read again at each ``scope.span`` and at the close
         given = activated_span(call)[0]
         if given is None or not isinstance(given.value, cst.Name):
@@ -151,7 +152,7 @@ def _held(
         if transform.kind(given.value) not in (Kind.SPAN, Kind.CURRENT_SPAN):
             return None
         span_name = given.value.value
-    token = _free(transform, target, f"{target.value}_token")
+    token = free_name(transform, target, f"{target.value}_token")
     return HeldScope(call, statement, close, tuple(reads), made, span_name, token, finish)
 
 
@@ -187,15 +188,6 @@ def _closes(statement: cst.SimpleStatementLine, name: str) -> bool:
         and isinstance(call.func.value, cst.Name)
         and call.func.value.value == name
     )
-
-
-def _free(transform: LegacyTransform, node: cst.CSTNode, base: str) -> str:
-    scope = transform.model.scope(node)
-    name, number = base, 0
-    while scope is not None and name in scope:
-        number += 1
-        name = f"{base}_{number}"
-    return name
 
 
 def binding_statements(
