@@ -65,11 +65,15 @@ def _reads_spans(model: LegacyModel, name: cst.Name) -> bool:
     return False
 
 
+#: The class names of ``MOCK_TRACERS``: every construction's import or call spells one.
+_MOCK_CLASS_NAMES = frozenset(name.rsplit(".", 1)[1] for name in MOCK_TRACERS)
+
+
 def _names_mock_tracer(node: cst.CSTNode) -> bool:
-    """Whether ``node`` spells ``MockTracer``, which every construction's import or call does."""
+    """Whether ``node`` spells a mock tracer's class name (``MockTracer``)."""
     if isinstance(node, cst.Attribute):
-        return node.attr.value == "MockTracer"
-    return isinstance(node, cst.Name) and node.value == "MockTracer"
+        return node.attr.value in _MOCK_CLASS_NAMES
+    return isinstance(node, cst.Name) and node.value in _MOCK_CLASS_NAMES
 
 
 def _renamed(name: str, role: str) -> str:
