@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 
 import pytest
@@ -109,28 +110,35 @@ def test_collection_while_eight_threads_record_new_tag_values_never_raises(reade
     name = count_view(unique, m, aggregation.DistributionAggregation([1, 10]))
     errors = []
 
+    per_worker = 250  # enough new series to overlap many collections; each collection walks them all
+
     def work(worker: int) -> None:
         mmap = stats.stats.stats_recorder.new_measurement_map()
-        for i in range(1500):
+        for i in range(per_worker):
             mmap.measure_int_put(m, 3)
             mmap.record(tagged(f"{worker}-{i}"))
 
     threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
-    for thread in threads:
-        thread.start()
-    collections = 0
-    while any(thread.is_alive() for thread in threads) or collections == 0:
-        try:
-            metrics_by_name(reader)
-            list(stats.stats.get_metrics())
-        except RuntimeError as exc:  # OpenCensus: dictionary changed size during iteration
-            errors.append(exc)
-        collections += 1
-    for thread in threads:
-        thread.join()
+    switch_interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)  # switch threads often: collections interleave with records
+    try:
+        for thread in threads:
+            thread.start()
+        collections = 0
+        while any(thread.is_alive() for thread in threads) or collections == 0:
+            try:
+                metrics_by_name(reader)
+                list(stats.stats.get_metrics())
+            except RuntimeError as exc:  # OpenCensus: dictionary changed size during iteration
+                errors.append(exc)
+            collections += 1
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(switch_interval)
     assert errors == []
     points = metrics_by_name(reader)[name].data.data_points
-    assert len(points) == 8 * 1500 and all(p.count == 1 for p in points)
+    assert len(points) == 8 * per_worker and all(p.count == 1 for p in points)
 
 
 @pytest.mark.parametrize("bad", ["7", None, [1], True])
