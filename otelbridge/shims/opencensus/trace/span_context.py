@@ -53,7 +53,7 @@ class LiveSpanContext(OcSpanContext):  # type: ignore[misc]  # opencensus is unt
     def __init__(self, own: Any) -> None:  # no super().__init__: it would draw a trace id
         self.__dict__["own"] = own
 
-    @property  # type: ignore[override]  # a property over opencensus' plain attribute
+    @property
     def from_header(self) -> bool:
         return self.own.from_header  # type: ignore[no-any-return]  # untyped opencensus object
 
@@ -64,7 +64,7 @@ class LiveSpanContext(OcSpanContext):  # type: ignore[misc]  # opencensus is unt
     trace_id = _hex_id_property("trace_id", 32)
     span_id = _hex_id_property("span_id", 16)
 
-    @property  # type: ignore[override]  # a property over opencensus' plain attribute
+    @property
     def trace_options(self) -> Any:
         context = _current()
         if context is None:
@@ -75,7 +75,7 @@ class LiveSpanContext(OcSpanContext):  # type: ignore[misc]  # opencensus is unt
     def trace_options(self, value: Any) -> None:
         self.own.trace_options = value
 
-    @property  # type: ignore[override]  # a property over opencensus' plain attribute
+    @property
     def tracestate(self) -> Any:
         context = _current()
         if context is None:
