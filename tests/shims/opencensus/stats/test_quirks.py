@@ -110,7 +110,7 @@ def test_collection_while_eight_threads_record_new_tag_values_never_raises(reade
     name = count_view(unique, m, aggregation.DistributionAggregation([1, 10]))
     errors = []
 
-    per_worker = 250  # enough new series to overlap many collections; each collection walks them all
+    per_worker = 250  # new series enough to overlap many collections (each walks them all)
 
     def work(worker: int) -> None:
         mmap = stats.stats.stats_recorder.new_measurement_map()
