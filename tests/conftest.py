@@ -9,6 +9,7 @@ test gives them an environment of its own.
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from typing import Any, Callable, Iterator, List
 
@@ -18,6 +19,18 @@ import pytest
 def pytest_configure() -> None:
     for variable in ("OTEL_TRACES_EXPORTER", "OTEL_METRICS_EXPORTER", "OTEL_LOGS_EXPORTER"):
         os.environ.setdefault(variable, "none")
+
+
+@pytest.fixture
+def frequent_thread_switches() -> Iterator[None]:
+    """Threads switch as often as CPython allows for the test, so that races between threads
+    show up in a few thousand operations instead of millions."""
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(interval)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sys
 import threading
 
 import pytest
@@ -105,7 +104,9 @@ def test_eight_threads_times_fifty_thousand_records_give_exact_totals(reader, un
     )
 
 
-def test_collection_while_eight_threads_record_new_tag_values_never_raises(reader, unique) -> None:
+def test_collection_while_eight_threads_record_new_tag_values_never_raises(
+    reader, unique, frequent_thread_switches
+) -> None:
     m = measure.MeasureInt(unique("wide"), "", "1")
     name = count_view(unique, m, aggregation.DistributionAggregation([1, 10]))
     errors = []
@@ -119,23 +120,18 @@ def test_collection_while_eight_threads_record_new_tag_values_never_raises(reade
             mmap.record(tagged(f"{worker}-{i}"))
 
     threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
-    switch_interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-5)  # switch threads often: collections interleave with records
-    try:
-        for thread in threads:
-            thread.start()
-        collections = 0
-        while any(thread.is_alive() for thread in threads) or collections == 0:
-            try:
-                metrics_by_name(reader)
-                list(stats.stats.get_metrics())
-            except RuntimeError as exc:  # OpenCensus: dictionary changed size during iteration
-                errors.append(exc)
-            collections += 1
-        for thread in threads:
-            thread.join()
-    finally:
-        sys.setswitchinterval(switch_interval)
+    for thread in threads:
+        thread.start()
+    collections = 0
+    while any(thread.is_alive() for thread in threads) or collections == 0:
+        try:
+            metrics_by_name(reader)
+            list(stats.stats.get_metrics())
+        except RuntimeError as exc:  # OpenCensus: dictionary changed size during iteration
+            errors.append(exc)
+        collections += 1
+    for thread in threads:
+        thread.join()
     assert errors == []
     points = metrics_by_name(reader)[name].data.data_points
     assert len(points) == 8 * per_worker and all(p.count == 1 for p in points)
