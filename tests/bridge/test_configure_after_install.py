@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 import opentracing
-import pytest
 from opentelemetry import metrics
 from opentelemetry import trace as trace_api
 
@@ -58,16 +57,36 @@ def test_only_what_is_given_changes(monkeypatch) -> None:
     assert span.resource.attributes["service.name"] == "from-env"
 
 
-def test_metric_readers_after_install_are_refused_in_one_line(monkeypatch) -> None:
-
-    from otelbridge.sdk.configuration import ConfigurationError
-    from otelbridge.sdk.metrics.export import ConsoleMetricExporter
+def test_metric_readers_and_views_given_after_install_take_effect(monkeypatch) -> None:
+    """Migrated OpenCensus stats configure their views and exporters under the bridge."""
+    from otelbridge.sdk.metrics.export import InMemoryMetricReader
+    from otelbridge.sdk.metrics.view import ExplicitBucketHistogramAggregation, View
 
     monkeypatch.setenv("OTEL_TRACES_EXPORTER", "none")
     monkeypatch.setenv("OTEL_METRICS_EXPORTER", "none")
     install()
-    with pytest.raises(ConfigurationError, match="metric_exporters cannot change once"):
-        configure(metric_exporters=[ConsoleMetricExporter()])
+    early = metrics.get_meter("app").create_counter("requests")
+    reader = InMemoryMetricReader()
+    view = View(
+        instrument_name="latency",
+        name="latency_view",
+        attribute_keys={"method"},
+        aggregation=ExplicitBucketHistogramAggregation((10.0, 100.0)),
+    )
+    histogram = metrics.get_meter("app").create_histogram("latency")
+    configure(metric_readers=[reader])
+    histogram.record(7.0, {"method": "GET"})  # before its view: dropped when the view comes
+    configure(views=[view, View(instrument_name="requests", name="http.requests")])
+    early.add(2)
+    histogram.record(42.0, {"method": "GET", "path": "/"})
+    (scope,) = reader.get_metrics_data().resource_metrics[0].scope_metrics
+    by_name = {metric.name: metric for metric in scope.metrics}
+    assert set(by_name) == {"http.requests", "latency_view"}
+    assert by_name["http.requests"].data.data_points[0].value == 2
+    (point,) = by_name["latency_view"].data.data_points
+    assert dict(point.attributes) == {"method": "GET"}
+    assert list(point.explicit_bounds) == [10.0, 100.0]
+    assert list(point.bucket_counts) == [0, 1, 0] and point.count == 1
 
 
 def test_configure_keeps_the_propagator_the_bridge_installed(monkeypatch) -> None:

@@ -10,6 +10,7 @@ import sys
 
 import pytest
 from opentelemetry import propagate, trace
+from opentelemetry.metrics import _internal as metrics_internal
 from opentelemetry.util._once import Once
 
 from otelbridge.sdk import configure
@@ -33,11 +34,13 @@ OTEL_VARS = (
 
 @pytest.fixture(autouse=True)
 def clean(monkeypatch):
-    """No OTEL_* leaking in, and the API's set-once global provider reset around each test."""
+    """No OTEL_* leaking in, and the API's set-once global providers reset around each test."""
     for name in OTEL_VARS:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(trace, "_TRACER_PROVIDER_SET_ONCE", Once())
     monkeypatch.setattr(trace, "_TRACER_PROVIDER", None)
+    monkeypatch.setattr(metrics_internal, "_METER_PROVIDER_SET_ONCE", Once())
+    monkeypatch.setattr(metrics_internal, "_METER_PROVIDER", None)
     monkeypatch.setattr(propagate, "_HTTP_TEXT_FORMAT", propagate.get_global_textmap())
     built = []
     yield built

@@ -9,7 +9,7 @@ from typing import Any, List, Mapping, Optional, Sequence
 from opentelemetry import metrics as metrics_api
 from opentelemetry.metrics import _internal as metrics_internal
 
-from otelbridge.sdk.configuration._errors import ConfigurationError, unknown_value
+from otelbridge.sdk.configuration._errors import unknown_value
 from otelbridge.sdk.environment_variables import OTEL_METRICS_EXPORTER
 from otelbridge.sdk.metrics import MeterProvider
 from otelbridge.sdk.metrics.export import MetricReader, PeriodicExportingMetricReader
@@ -82,16 +82,15 @@ def installed() -> Optional[MeterProvider]:
 def reconfigure(
     provider: MeterProvider, resource: Optional[Resource], overrides: Mapping[str, Any]
 ) -> None:
-    """Apply a new ``resource`` to an installed provider; its readers are fixed (see the spec),
-    so metric readers or exporters given now are refused rather than silently dropped."""
-    given = [
-        name for name in ("metric_readers", "metric_exporters", "views") if overrides.get(name)
-    ]
-    if given:
-        raise ConfigurationError(
-            f"configure(): {', '.join(given)} cannot change once a MeterProvider is installed "
-            "(readers and views are fixed when it is built); pass them to the first configure()"
-        )
+    """Apply what a later ``configure()`` gives to an installed provider (migrated code under
+    the bridge configures its own): readers and exporters are added, views shape the
+    instruments created from now on, and a new ``resource`` is reported under."""
+    if overrides.get("metric_readers") or overrides.get("metric_exporters"):
+        given = {**overrides, "metric_exporters": overrides.get("metric_exporters") or ()}
+        for reader in build_readers(given):
+            provider.add_metric_reader(reader)
+    if overrides.get("views"):
+        provider._add_views(overrides["views"])
     if resource is not None:
         provider._reconfigure(resource)
 

@@ -29,19 +29,26 @@ class ViewRegistry:
     def __init__(self, views: Iterable[View]) -> None:
         self.views = tuple(views)
         self._matched: Set[int] = set()
-        self._checked = False
+        self._unchecked = self.views  # not yet looked at by warn_unused_once
 
     def matching(self, instrument: _Instrument) -> List[View]:
         found = [view for view in self.views if view._match(instrument)]
         self._matched.update(id(view) for view in found)
         return found
 
+    def add(self, views: Iterable[View]) -> None:
+        """Views given after construction; they shape the streams created from now on."""
+        added = tuple(views)
+        self.views += added
+        self._unchecked += added
+
     def warn_unused_once(self) -> None:
-        """At the first collection, warn about every view that has matched no instrument."""
-        if self._checked:
+        """At the first collection after views were given, warn about each that has matched
+        no instrument."""
+        if not self._unchecked:
             return
-        self._checked = True
-        for view in self.views:
+        unchecked, self._unchecked = self._unchecked, ()
+        for view in unchecked:
             if id(view) not in self._matched:
                 _logger.warning("%r matches no instrument so far; check its criteria", view)
 
@@ -118,6 +125,13 @@ class ReaderPipeline:
             if isinstance(instrument, _Asynchronous) and streams:
                 self._observed.append((instrument, streams))
         return streams
+
+    def remove(self, instrument: _Instrument, streams: List[MetricStream]) -> None:
+        """Forget ``streams`` of ``instrument`` (before :meth:`add` builds it new ones)."""
+        with self._lock:
+            kept = [s for s in self._by_scope.get(instrument.scope, ()) if s not in streams]
+            self._by_scope[instrument.scope] = kept
+            self._observed = [entry for entry in self._observed if entry[0] is not instrument]
 
     def collect(self, timeout_millis: float) -> MetricsData:
         with self._collect_lock:

@@ -81,6 +81,21 @@ class MeterProvider(api.MeterProvider):
         for pipeline in self._pipelines.values():
             pipeline._resource = resource
 
+    def _add_views(self, views: Sequence[View]) -> None:
+        """Register ``views`` late (``configure()`` does, when this provider is already the
+        global one, as under the bridge). Instruments they match are given new streams: what
+        they recorded before is dropped, so configure views before recording."""
+        with self._readers_lock:
+            self._views.add(views)
+            for instrument in self._instruments:
+                if not any(view._match(instrument) for view in views):
+                    continue
+                _logger.info("Views configured late: %r gets new streams", instrument.name)
+                for key, pipeline in self._pipelines.items():
+                    pipeline.remove(instrument, self._streams[key].get(id(instrument), []))
+                    self._streams[key][id(instrument)] = pipeline.add(instrument)
+                self._bind(instrument)
+
     def get_meter(
         self,
         name: str,
