@@ -58,6 +58,13 @@ def migrate_tree() -> Callable[[Path, Path], Path]:
     return migrated_tree
 
 
+@pytest.fixture(scope="module")
+def migrated(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The requesting test module's ``CORPUS`` folder, migrated once for the whole module."""
+    corpus: Path = request.module.CORPUS
+    return migrated_copy(corpus, tmp_path_factory.mktemp(f"migrated_{corpus.name}"))
+
+
 @pytest.fixture(scope="session")
 def migrate_corpus() -> Callable[[Path, Path], Path]:
     return migrated_copy
