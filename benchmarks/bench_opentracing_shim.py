@@ -9,12 +9,11 @@ Rounds of the two run interleaved in one process; the table shows per-operation 
 
 from __future__ import annotations
 
-import argparse
 import statistics
 from importlib.metadata import version
 from typing import Any, Callable, Dict, List, Tuple
 
-from _harness import dropping_provider, measure
+from _harness import dropping_provider, measure, rounds_and_number
 
 
 def ours() -> Any:
@@ -60,10 +59,7 @@ SCENARIOS: List[Tuple[str, Callable[[Any, int], None]]] = [
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=7)
-    parser.add_argument("--number", type=int, default=20000)
-    args = parser.parse_args()
+    args = rounds_and_number(__doc__)
     tracers = {"ours": ours(), "peer": peer()}
     for tracer in tracers.values():  # warm up
         for _, func in SCENARIOS:
