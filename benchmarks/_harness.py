@@ -1,10 +1,21 @@
-"""What the shim benchmarks share: a provider whose spans go nowhere, and timing one round."""
+"""What the shim benchmarks share: their command line, a provider whose spans go nowhere, and
+timing one round."""
 
 from __future__ import annotations
 
+import argparse
 import gc
 import time
 from typing import Any, Callable
+
+
+def rounds_and_number(doc: str, number: int = 20000) -> argparse.Namespace:
+    """``--rounds`` (interleaved rounds, default 7) and ``--number`` (operations a round), with
+    the first line of the benchmark's docstring ``doc`` as the description."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--number", type=int, default=number)
+    return parser.parse_args()
 
 
 def dropping_provider(trace_sdk: Any, export_module: Any) -> Any:

@@ -19,13 +19,14 @@ Rounds run interleaved; medians are printed.
 
 from __future__ import annotations
 
-import argparse
 import gc
 import socket
 import statistics
 import time
 from importlib.metadata import version
 from typing import Any, Callable, Dict, List
+
+from _harness import rounds_and_number
 
 
 def _agent_port() -> socket.socket:
@@ -113,10 +114,7 @@ def measure(service: Service, number: int) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=7)
-    parser.add_argument("--number", type=int, default=5000)
-    args = parser.parse_args()
+    args = rounds_and_number(__doc__, number=5000)
     agent = _agent_port()
     makers: Dict[str, Callable[[socket.socket], Any]] = {
         "noop": noop,

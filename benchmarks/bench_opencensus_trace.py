@@ -12,13 +12,12 @@ machine gives other processes is left out for all alike) and the ratio to opence
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import time
 from importlib.metadata import version
 from typing import Any, Callable, Dict, List, Tuple
 
-from _harness import dropping_provider, measure
+from _harness import dropping_provider, measure, rounds_and_number
 
 
 def provider() -> Any:
@@ -88,10 +87,7 @@ SCENARIOS: List[Tuple[str, Callable[[Any, int], None]]] = [
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=7)
-    parser.add_argument("--number", type=int, default=20000)
-    args = parser.parse_args()
+    args = rounds_and_number(__doc__)
     from otelbridge.bridge import install, uninstall
 
     shared = provider()

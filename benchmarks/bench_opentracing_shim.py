@@ -9,40 +9,27 @@ Rounds of the two run interleaved in one process; the table shows per-operation 
 
 from __future__ import annotations
 
-import argparse
-import gc
 import statistics
-import time
 from importlib.metadata import version
 from typing import Any, Callable, Dict, List, Tuple
 
+from _harness import dropping_provider, measure, rounds_and_number
+
 
 def ours() -> Any:
-    from otelbridge.sdk.trace import TracerProvider
-    from otelbridge.sdk.trace.export import SimpleSpanProcessor, SpanExporter, SpanExportResult
+    from otelbridge.sdk import trace
+    from otelbridge.sdk.trace import export
     from otelbridge.shims.opentracing import TracerShim
 
-    class Drop(SpanExporter):
-        def export(self, spans: Any) -> SpanExportResult:
-            return SpanExportResult.SUCCESS
-
-    provider = TracerProvider()
-    provider.add_span_processor(SimpleSpanProcessor(Drop()))
-    return TracerShim(provider)
+    return TracerShim(dropping_provider(trace, export))
 
 
 def peer() -> Any:
-    from opentelemetry.sdk.trace import TracerProvider
-    from opentelemetry.sdk.trace.export import SimpleSpanProcessor, SpanExporter, SpanExportResult
+    from opentelemetry.sdk import trace
+    from opentelemetry.sdk.trace import export
     from opentelemetry.shim.opentracing_shim import create_tracer
 
-    class Drop(SpanExporter):
-        def export(self, spans: Any) -> SpanExportResult:
-            return SpanExportResult.SUCCESS
-
-    provider = TracerProvider()
-    provider.add_span_processor(SimpleSpanProcessor(Drop()))
-    return create_tracer(provider)
+    return create_tracer(dropping_provider(trace, export))
 
 
 def active_span_with_tag(tracer: Any, number: int) -> None:
@@ -71,19 +58,8 @@ SCENARIOS: List[Tuple[str, Callable[[Any, int], None]]] = [
 ]
 
 
-def measure(func: Callable[[Any, int], None], tracer: Any, number: int) -> float:
-    """Seconds per operation for one round."""
-    gc.collect()
-    start = time.perf_counter()
-    func(tracer, number)
-    return (time.perf_counter() - start) / number
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=7)
-    parser.add_argument("--number", type=int, default=20000)
-    args = parser.parse_args()
+    args = rounds_and_number(__doc__)
     tracers = {"ours": ours(), "peer": peer()}
     for tracer in tracers.values():  # warm up
         for _, func in SCENARIOS:

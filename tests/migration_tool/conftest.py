@@ -53,9 +53,15 @@ def migrated_tree(project: Path, target: Path) -> Path:
     return target
 
 
-@pytest.fixture(scope="session")
-def migrate_tree() -> Callable[[Path, Path], Path]:
-    return migrated_tree
+@pytest.fixture(scope="module")
+def migrated(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The requesting test module's ``PROJECT`` folder migrated as one project, or else its
+    ``CORPUS`` folder of programs: migrated once for the whole module."""
+    project: Path | None = getattr(request.module, "PROJECT", None)
+    if project is not None:
+        return migrated_tree(project, tmp_path_factory.mktemp(project.name) / "app")
+    corpus: Path = request.module.CORPUS
+    return migrated_copy(corpus, tmp_path_factory.mktemp(corpus.name))
 
 
 @pytest.fixture(scope="session")

@@ -85,14 +85,6 @@ def test_corpus_is_complete() -> None:
     assert sorted(p.stem for p in CORPUS.glob("*.py")) == sorted(EXPECTED)
 
 
-@pytest.fixture(scope="module")
-def migrated(
-    tmp_path_factory: pytest.TempPathFactory, migrate_corpus: Callable[[Path, Path], Path]
-) -> Path:
-    """The whole corpus, migrated once with ``otelbridge migrate --write``."""
-    return migrate_corpus(CORPUS, tmp_path_factory.mktemp("migrated"))
-
-
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_migrated_program_needs_no_review_and_no_opentracing(migrated: Path, name: str) -> None:
     code = (migrated / f"{name}.py").read_text()

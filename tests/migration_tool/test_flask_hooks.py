@@ -9,9 +9,12 @@ the demo's step 3). ``--semconv stable`` asks for the new names: no hook then.
 
 from __future__ import annotations
 
+import textwrap
+
 import pytest
 
 from otelbridge.migration_tool.pipeline import migrate_source
+from tests.migration_tool.expected_code import FLASK_OPENTRACING_HOOK
 
 FLASK_OPENTRACING = """\
 from flask import Flask
@@ -27,7 +30,8 @@ def create_app():
     FlaskTracer(tracer, True, app)
     return app
 """
-MIGRATED_FLASK_OPENTRACING = """\
+MIGRATED_FLASK_OPENTRACING = (
+    """\
 from flask import request, Flask
 from opentelemetry import trace
 from opentelemetry.instrumentation.flask import FlaskInstrumentor
@@ -40,20 +44,15 @@ tracer = trace.get_tracer(__name__)
 def create_app():
     app = Flask("web")
 
-    def flask_opentracing_span(span: trace.Span, environ: object) -> None:
-        # Flask-OpenTracing's span name and tags, which dashboards and alerts select
-        # on (FlaskInstrumentor sets http.method and http.status_code itself)
-        if request.endpoint:  # the view's name (None: no route matched)
-            span.update_name(request.endpoint)
-        span.set_attributes(
-            {"component": "Flask", "http.url": request.base_url, "span.kind": "server"}
-        )
-
+"""
+    + textwrap.indent(FLASK_OPENTRACING_HOOK, "    ")
+    + """
     # every request
     # TODO(otelbridge): pip install opentelemetry-instrumentation-flask (FlaskInstrumentor replaces the OpenTracing integration)
     FlaskInstrumentor().instrument_app(app, request_hook=flask_opentracing_span)
     return app
 """
+)
 OPENCENSUS = """\
 from flask import Flask
 from opencensus.ext.flask.flask_middleware import FlaskMiddleware

@@ -16,8 +16,6 @@ import textwrap
 from pathlib import Path
 from typing import Callable
 
-import pytest
-
 from otelbridge.cli import main
 from otelbridge.migration_tool.pipeline import migrate_source
 
@@ -40,13 +38,6 @@ def copy(tmp_path: Path, files: dict[str, str]) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text))
     return tmp_path
-
-
-@pytest.fixture(scope="module")
-def migrated(
-    tmp_path_factory: pytest.TempPathFactory, migrate_tree: Callable[[Path, Path], Path]
-) -> Path:
-    return migrate_tree(PROJECT, tmp_path_factory.mktemp("libraries") / "app")
 
 
 def test_every_module_is_converted(migrated: Path) -> None:

@@ -260,13 +260,6 @@ def test_corpus_is_complete() -> None:
     assert sorted(p.stem for p in CORPUS.glob("*.py")) == sorted({**EXPECTED, **LIBRARIES})
 
 
-@pytest.fixture(scope="module")
-def migrated(
-    tmp_path_factory: pytest.TempPathFactory, migrate_corpus: Callable[[Path, Path], Path]
-) -> Path:
-    return migrate_corpus(CORPUS, tmp_path_factory.mktemp("migrated_spans"))
-
-
 @pytest.mark.parametrize("name", sorted({**EXPECTED, **LIBRARIES}))
 def test_migrated_program_leaves_opentracing(migrated: Path, name: str) -> None:
     code = (migrated / f"{name}.py").read_text()

@@ -268,33 +268,32 @@ def _project(tmp_path: Path, files: dict[str, str]) -> dict[str, str]:
     return {name: (tmp_path / name).read_text() for name in files}
 
 
+# A library that takes its tracer as an argument, and a test that hands it a mock.
+CLIENT_LIB = """
+    class Client(object):
+        def __init__(self, tracer):
+            self._tracer = tracer
+
+        def call(self):
+            span = self._tracer.start_span("call")
+            span.set_tag("k", 1)
+            span.finish()
+            return span
+    """
+CLIENT_TEST = """
+    from opentracing.mocktracer import MockTracer
+    from lib import Client
+
+    def test():
+        tracer = MockTracer()
+        span = Client(tracer).call()
+        assert span.finished and span.tags == {"k": 1}
+        assert tracer.finished_spans()[0].operation_name == "call"
+    """
+
+
 def test_a_mock_converts_with_the_library_it_is_handed_to(tmp_path: Path) -> None:
-    out = _project(
-        tmp_path,
-        {
-            "lib.py": """
-                class Client(object):
-                    def __init__(self, tracer):
-                        self._tracer = tracer
-
-                    def call(self):
-                        span = self._tracer.start_span("call")
-                        span.set_tag("k", 1)
-                        span.finish()
-                        return span
-                """,
-            "test_lib.py": """
-                from opentracing.mocktracer import MockTracer
-                from lib import Client
-
-                def test():
-                    tracer = MockTracer()
-                    span = Client(tracer).call()
-                    assert span.finished and span.tags == {"k": 1}
-                    assert tracer.finished_spans()[0].operation_name == "call"
-                """,
-        },
-    )
+    out = _project(tmp_path, {"lib.py": CLIENT_LIB, "test_lib.py": CLIENT_TEST})
     assert 'span.set_attribute("k", 1)' in out["lib.py"] and "span.end()" in out["lib.py"]
     test = out["test_lib.py"]
     assert "TODO(otelbridge)" not in test and "MockTracer" not in test
@@ -306,16 +305,7 @@ def test_a_mock_handed_to_a_kept_library_is_kept_too(tmp_path: Path) -> None:
     out = _project(
         tmp_path,
         {
-            "lib.py": """
-                class Client(object):
-                    def __init__(self, tracer):
-                        self._tracer = tracer
-
-                    def call(self):
-                        span = self._tracer.start_span("call")
-                        span.set_tag("k", 1)
-                        return span
-                """,
+            "lib.py": CLIENT_LIB,
             "app.py": """
                 from jaeger_client import Config
                 from lib import Client
@@ -323,15 +313,7 @@ def test_a_mock_handed_to_a_kept_library_is_kept_too(tmp_path: Path) -> None:
                 config = Config(config={"sampler": {"type": "remote"}}, service_name="app")
                 client = Client(config.initialize_tracer())
                 """,
-            "test_lib.py": """
-                from opentracing.mocktracer import MockTracer
-                from lib import Client
-
-                def test():
-                    tracer = MockTracer()
-                    Client(tracer).call().finish()
-                    assert tracer.finished_spans()[0].operation_name == "call"
-                """,
+            "test_lib.py": CLIENT_TEST,
         },
     )
     assert 'span.set_tag("k", 1)' in out["lib.py"]

@@ -69,13 +69,6 @@ def test_corpus_is_complete() -> None:
     assert sorted(p.stem for p in CORPUS.glob("*.py")) == sorted(EXPECTED)
 
 
-@pytest.fixture(scope="module")
-def migrated(
-    tmp_path_factory: pytest.TempPathFactory, migrate_corpus: Callable[[Path, Path], Path]
-) -> Path:
-    return migrate_corpus(CORPUS, tmp_path_factory.mktemp("partial"))
-
-
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_migration_is_partial_and_stable(migrated: Path, name: str) -> None:
     code = (migrated / f"{name}.py").read_text()

@@ -12,6 +12,7 @@ import pytest
 from libcst.codemod import CodemodTest
 
 from otelbridge.migration_tool.pipeline import OpenTracingToOpenTelemetry, migrate_source
+from tests.migration_tool.expected_code import FLASK_OPENTRACING_HOOK
 
 CASES: dict[str, tuple[str, str]] = {
     "global tracer, comments kept": (
@@ -366,15 +367,9 @@ CASES: dict[str, tuple[str, str]] = {
         app = Flask("web")
 
 
-        def flask_opentracing_span(span: trace.Span, environ: object) -> None:
-            # Flask-OpenTracing's span name and tags, which dashboards and alerts select
-            # on (FlaskInstrumentor sets http.method and http.status_code itself)
-            if request.endpoint:  # the view's name (None: no route matched)
-                span.update_name(request.endpoint)
-            span.set_attributes(
-                {"component": "Flask", "http.url": request.base_url, "span.kind": "server"}
-            )
-
+"""
+        + textwrap.indent(FLASK_OPENTRACING_HOOK, " " * 8)
+        + """
 
         # TODO(otelbridge): pip install opentelemetry-instrumentation-flask (FlaskInstrumentor replaces the OpenTracing integration)
         FlaskInstrumentor().instrument_app(app, request_hook=flask_opentracing_span)

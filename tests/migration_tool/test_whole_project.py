@@ -13,8 +13,6 @@ import textwrap
 from pathlib import Path
 from typing import Callable
 
-import pytest
-
 from otelbridge.cli import main
 from otelbridge.migration_tool.engine.index import build
 from otelbridge.migration_tool.flow_rules import OpenTracingRules
@@ -24,13 +22,6 @@ TREE = """
     handle kind=INTERNAL status=UNSET attrs={user=7} events=[]
       client.lookup kind=INTERNAL status=UNSET attrs={annotated=True, call='lookup'} events=[]
     """
-
-
-@pytest.fixture(scope="module")
-def migrated(
-    tmp_path_factory: pytest.TempPathFactory, migrate_tree: Callable[[Path, Path], Path]
-) -> Path:
-    return migrate_tree(PROJECT, tmp_path_factory.mktemp("project") / "app")
 
 
 def test_every_module_is_converted(migrated: Path) -> None:

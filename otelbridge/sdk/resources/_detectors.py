@@ -19,26 +19,8 @@ from otelbridge.sdk.environment_variables import (
     OTEL_RESOURCE_ATTRIBUTES,
     OTEL_SERVICE_NAME,
 )
+from otelbridge.sdk.resources import _semconv as semconv
 from otelbridge.sdk.resources._resource import Resource
-from otelbridge.sdk.resources._semconv import (
-    HOST_ARCH,
-    HOST_NAME,
-    OS_TYPE,
-    OS_VERSION,
-    PROCESS_COMMAND,
-    PROCESS_COMMAND_ARGS,
-    PROCESS_COMMAND_LINE,
-    PROCESS_EXECUTABLE_NAME,
-    PROCESS_EXECUTABLE_PATH,
-    PROCESS_OWNER,
-    PROCESS_PARENT_PID,
-    PROCESS_PID,
-    PROCESS_RUNTIME_DESCRIPTION,
-    PROCESS_RUNTIME_NAME,
-    PROCESS_RUNTIME_VERSION,
-    SERVICE_INSTANCE_ID,
-    SERVICE_NAME,
-)
 
 _logger = logging.getLogger(__name__)
 
@@ -91,7 +73,7 @@ class OTELResourceDetector(ResourceDetector):
         )
         service_name = os.environ.get(OTEL_SERVICE_NAME, "").strip()
         if service_name:
-            attributes[SERVICE_NAME] = service_name
+            attributes[semconv.SERVICE_NAME] = service_name
         return Resource(attributes)
 
 
@@ -112,22 +94,22 @@ class ProcessResourceDetector(ResourceDetector):
     def detect(self) -> Resource:
         argv = list(getattr(sys, "orig_argv", sys.argv))  # orig_argv keeps ``-m module``
         attributes = {
-            PROCESS_PID: os.getpid(),
-            PROCESS_PARENT_PID: os.getppid(),
-            PROCESS_EXECUTABLE_NAME: os.path.basename(sys.executable),
-            PROCESS_EXECUTABLE_PATH: sys.executable,
-            PROCESS_COMMAND: argv[0] if argv else "",
-            PROCESS_RUNTIME_NAME: sys.implementation.name,
-            PROCESS_RUNTIME_VERSION: platform.python_version(),
-            PROCESS_RUNTIME_DESCRIPTION: sys.version,
+            semconv.PROCESS_PID: os.getpid(),
+            semconv.PROCESS_PARENT_PID: os.getppid(),
+            semconv.PROCESS_EXECUTABLE_NAME: os.path.basename(sys.executable),
+            semconv.PROCESS_EXECUTABLE_PATH: sys.executable,
+            semconv.PROCESS_COMMAND: argv[0] if argv else "",
+            semconv.PROCESS_RUNTIME_NAME: sys.implementation.name,
+            semconv.PROCESS_RUNTIME_VERSION: platform.python_version(),
+            semconv.PROCESS_RUNTIME_DESCRIPTION: sys.version,
         }
         if self._include_command_args:
-            attributes[PROCESS_COMMAND_ARGS] = tuple(argv)
-            attributes[PROCESS_COMMAND_LINE] = " ".join(argv)
+            attributes[semconv.PROCESS_COMMAND_ARGS] = tuple(argv)
+            attributes[semconv.PROCESS_COMMAND_LINE] = " ".join(argv)
         try:
             import getpass
 
-            attributes[PROCESS_OWNER] = getpass.getuser()
+            attributes[semconv.PROCESS_OWNER] = getpass.getuser()
         except Exception:  # no passwd entry in some containers
             pass
         return Resource(attributes)
@@ -150,21 +132,25 @@ class ServiceInstanceIdResourceDetector(ResourceDetector):
             if pid != os.getpid():
                 instance_id = str(uuid.uuid4())
                 cls._instance = (os.getpid(), instance_id)
-        return Resource({SERVICE_INSTANCE_ID: instance_id})
+        return Resource({semconv.SERVICE_INSTANCE_ID: instance_id})
 
 
 class HostResourceDetector(ResourceDetector):
     """``host.name`` and ``host.arch``."""
 
     def detect(self) -> Resource:
-        return Resource({HOST_NAME: socket.gethostname(), HOST_ARCH: platform.machine()})
+        return Resource(
+            {semconv.HOST_NAME: socket.gethostname(), semconv.HOST_ARCH: platform.machine()}
+        )
 
 
 class OsResourceDetector(ResourceDetector):
     """``os.type`` and ``os.version``."""
 
     def detect(self) -> Resource:
-        return Resource({OS_TYPE: platform.system().lower(), OS_VERSION: platform.release()})
+        return Resource(
+            {semconv.OS_TYPE: platform.system().lower(), semconv.OS_VERSION: platform.release()}
+        )
 
 
 # Names accepted in OTEL_EXPERIMENTAL_RESOURCE_DETECTORS.

@@ -153,6 +153,7 @@ _FIELDS = (
     "resource",
     "instrumentation_scope",
 )
+_RESOURCE_AT, _SCOPE_AT = _FIELDS.index("resource"), _FIELDS.index("instrumentation_scope")
 _PROPERTIES = attrgetter(*_FIELDS)
 _SLOTS = attrgetter(*(f"_{name}" for name in _FIELDS))
 _getters: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
@@ -246,10 +247,10 @@ def serialize_spans(spans: Sequence[Any]) -> bytes:
     # resource id -> (resource, {scope id -> (scope, [encoded span, ...])})
     groups: dict[int, tuple[Any, dict[int, tuple[Any, list[bytes]]]]] = {}
     last_resource = last_scope = current = None
-    getters = _getters
+    getters, resource_at, scope_at = _getters, _RESOURCE_AT, _SCOPE_AT
     for span in spans:
         fields = (getters.get(type(span)) or _getter(type(span)))(span)
-        resource, scope = fields[13], fields[14]
+        resource, scope = fields[resource_at], fields[scope_at]
         if current is None or resource is not last_resource or scope is not last_scope:
             scopes = groups.setdefault(id(resource), (resource, {}))[1]
             current = scopes.setdefault(id(scope), (scope, []))[1]

@@ -41,16 +41,8 @@ class OTLPSpanExporter(TransportSpanExporter):
         meter_provider: Optional[MeterProvider] = None,
     ) -> None:
         config = resolve(
-            "traces",
-            GRPC,
-            endpoint=endpoint,
-            insecure=insecure,
-            timeout=timeout,
-            compression=compression,
-            headers=headers,
-            certificate_file=certificate_file,
-            client_key_file=client_key_file,
-            client_certificate_file=client_certificate_file,
+            "traces", GRPC, endpoint, insecure, timeout, compression, headers,
+            certificate_file, client_key_file, client_certificate_file,
         )
         super().__init__(
             config,
