@@ -114,6 +114,7 @@ def _http_endpoint(signal: str, environ: Mapping[str, str]) -> str:
 def resolve(
     signal: str,
     protocol: str,
+    *,
     endpoint: Optional[str] = None,
     insecure: Optional[bool] = None,
     timeout: Optional[float] = None,
@@ -122,13 +123,9 @@ def resolve(
     certificate_file: Optional[str] = None,
     client_key_file: Optional[str] = None,
     client_certificate_file: Optional[str] = None,
-    *,
     environ: Optional[Mapping[str, str]] = None,
 ) -> TransportConfig:
     """Merge arguments over per-signal variables over generic variables over defaults.
-
-    The four OTLP exporters pass their arguments through in this order (``insecure`` is ``None``
-    on HTTP), so the mapping from constructor to settings is written once, here.
 
     ``signal`` is ``traces`` or ``metrics``; ``timeout`` is in seconds (the variables are in
     milliseconds); ``compression`` is ``gzip`` or ``none``. On HTTP only the generic endpoint

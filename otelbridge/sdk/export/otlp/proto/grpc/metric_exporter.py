@@ -41,8 +41,16 @@ class OTLPMetricExporter(TransportMetricExporter):
         client_certificate_file: Optional[str] = None,
     ) -> None:
         config = resolve(
-            "metrics", GRPC, endpoint, insecure, timeout, compression, headers,
-            certificate_file, client_key_file, client_certificate_file,
+            "metrics",
+            GRPC,
+            endpoint=endpoint,
+            insecure=insecure,
+            timeout=timeout,
+            compression=compression,
+            headers=headers,
+            certificate_file=certificate_file,
+            client_key_file=client_key_file,
+            client_certificate_file=client_certificate_file,
         )
         super().__init__(
             config,

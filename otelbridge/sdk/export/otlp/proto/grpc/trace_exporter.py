@@ -41,8 +41,16 @@ class OTLPSpanExporter(TransportSpanExporter):
         meter_provider: Optional[MeterProvider] = None,
     ) -> None:
         config = resolve(
-            "traces", GRPC, endpoint, insecure, timeout, compression, headers,
-            certificate_file, client_key_file, client_certificate_file,
+            "traces",
+            GRPC,
+            endpoint=endpoint,
+            insecure=insecure,
+            timeout=timeout,
+            compression=compression,
+            headers=headers,
+            certificate_file=certificate_file,
+            client_key_file=client_key_file,
+            client_certificate_file=client_certificate_file,
         )
         super().__init__(
             config,

@@ -44,8 +44,15 @@ class OTLPMetricExporter(TransportMetricExporter):
         preferred_aggregation: Optional[Mapping[type, Aggregation]] = None,
     ) -> None:
         config = resolve(
-            "metrics", HTTP_PROTOBUF, endpoint, None, timeout, compression, headers,
-            certificate_file, client_key_file, client_certificate_file,
+            "metrics",
+            HTTP_PROTOBUF,
+            endpoint=endpoint,
+            timeout=timeout,
+            compression=compression,
+            headers=headers,
+            certificate_file=certificate_file,
+            client_key_file=client_key_file,
+            client_certificate_file=client_certificate_file,
         )
         encoding = http_encoding(
             "metrics", serialize_metrics, encode_metrics, ExportMetricsServiceResponse

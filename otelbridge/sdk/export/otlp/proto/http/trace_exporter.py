@@ -39,8 +39,15 @@ class OTLPSpanExporter(TransportSpanExporter):
         meter_provider: Optional[MeterProvider] = None,
     ) -> None:
         config = resolve(
-            "traces", HTTP_PROTOBUF, endpoint, None, timeout, compression, headers,
-            certificate_file, client_key_file, client_certificate_file,
+            "traces",
+            HTTP_PROTOBUF,
+            endpoint=endpoint,
+            timeout=timeout,
+            compression=compression,
+            headers=headers,
+            certificate_file=certificate_file,
+            client_key_file=client_key_file,
+            client_certificate_file=client_certificate_file,
         )
         encoding = http_encoding(
             "traces", serialize_spans, encode_spans, trace_service_pb2.ExportTraceServiceResponse
