@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 _logger = logging.getLogger(__name__)
 
-_NO_OP: Dict[type, Callable[..., Any]] = {
+_NO_OP: Dict[type, Callable[..., api.Instrument]] = {
     Counter: api.NoOpCounter,
     UpDownCounter: api.NoOpUpDownCounter,
     Histogram: api.NoOpHistogram,
