@@ -18,7 +18,8 @@ def build_resource(overrides: Overrides) -> Resource:
     """``resource`` (a Resource) replaces detection entirely; otherwise
     :meth:`Resource.create` with ``resource_attributes`` and ``service_name`` on top."""
     if overrides.get("resource") is not None:
-        return overrides["resource"]
+        resource: Resource = overrides["resource"]
+        return resource
     attributes: Dict[str, AttributeValue] = dict(overrides.get("resource_attributes") or {})
     if overrides.get("service_name"):
         attributes[SERVICE_NAME] = overrides["service_name"]
