@@ -4,13 +4,16 @@ importing ``opentelemetry.sdk.resources`` (``tests/sdk/test_import_cost.py`` cou
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
     from otelbridge.sdk.configuration import Providers
+    from otelbridge.sdk.configuration._types import Overrides
 
 
-def configure(**overrides: Any) -> Providers:
+def configure(**overrides: Unpack[Overrides]) -> Providers:
     """Build the SDK from the ``OTEL_*`` environment and ``overrides``; see
     :func:`otelbridge.sdk.configuration.configure`."""
     from otelbridge.sdk.configuration import configure as build

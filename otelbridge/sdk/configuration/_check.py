@@ -9,7 +9,7 @@ launch instead of giving an untraced run. Checking builds nothing and opens noth
 from __future__ import annotations
 
 import os
-from typing import Any, List, Mapping
+from typing import List, Mapping
 
 from opentelemetry.environment_variables import OTEL_PROPAGATORS
 
@@ -31,7 +31,7 @@ from otelbridge.sdk.trace.sampling import sampler_from_env
 from otelbridge.sdk.util.entry_points import entry_points_in
 
 
-def check_environment(overrides: Mapping[str, Any] = {}) -> None:
+def check_environment(overrides: Mapping[str, object] = {}) -> None:
     """Raise :class:`ConfigurationError` for the first ``OTEL_*`` value that cannot be used.
 
     Settings that ``overrides`` (the keywords of :func:`configure`) replace are not checked.

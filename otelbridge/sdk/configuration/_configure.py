@@ -7,7 +7,7 @@ overrides)`` and ``install(provider)`` and listing it in ``SIGNALS``.
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, Optional
+from typing import TYPE_CHECKING, Any, Dict, Optional
 
 from otelbridge.sdk.configuration import _metrics, _propagators, _resource, _traces
 from otelbridge.sdk.configuration._check import check_environment
@@ -16,6 +16,11 @@ from otelbridge.sdk.metrics import MeterProvider
 from otelbridge.sdk.resources import Resource
 from otelbridge.sdk.trace import TracerProvider
 from otelbridge.sdk.util.env import sdk_disabled
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from otelbridge.sdk.configuration._types import Overrides
 
 _logger = logging.getLogger(__name__)
 
@@ -67,7 +72,7 @@ def tracer_provider_from_env() -> TracerProvider:
         return TracerProvider()
 
 
-def configure(**overrides: Any) -> Providers:
+def configure(**overrides: Unpack[Overrides]) -> Providers:
     """Build every signal's provider from the ``OTEL_*`` environment, with ``overrides``
     winning, and make them the global providers (unless ``set_global=False``).
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Any, List, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Any, List, Optional, Union
 
 from opentelemetry import metrics as metrics_api
 from opentelemetry.metrics import _internal as metrics_internal
@@ -16,6 +16,10 @@ from otelbridge.sdk.metrics.export import MetricReader, PeriodicExportingMetricR
 from otelbridge.sdk.resources import Resource
 from otelbridge.sdk.util.entry_points import entry_points_in
 
+if TYPE_CHECKING:
+    from otelbridge.sdk.configuration._types import Overrides
+    from otelbridge.sdk.metrics.export import MetricExporter
+
 _logger = logging.getLogger(__name__)
 
 NAME = "metrics"
@@ -25,14 +29,14 @@ OVERRIDES = frozenset({"metric_readers", "metric_exporters", "views"})
 
 def _from_registry(name: str, setting: str) -> Any:
     """Instantiate what ``otelbridge_metrics_exporter`` registers as ``name``: an exporter,
-    or a ready reader (``prometheus``)."""
+    or a ready reader (``prometheus``); of no declared type: whatever the entry point loads."""
     registered = entry_points_in(EXPORTER_GROUP)
     if name not in registered:
         raise unknown_value(setting, name, ["none", *sorted(registered)])
     return registered[name].load()()
 
 
-def _as_reader(exporter_or_reader: Any) -> MetricReader:
+def _as_reader(exporter_or_reader: Union[MetricExporter, MetricReader]) -> MetricReader:
     """Readers are used as they are; exporters get a periodic reader
     (``OTEL_METRIC_EXPORT_INTERVAL``/``TIMEOUT``)."""
     if isinstance(exporter_or_reader, MetricReader):
@@ -49,13 +53,15 @@ def exporter_names() -> List[str]:
     return ["otlp"] if "otlp" in entry_points_in(EXPORTER_GROUP) else []
 
 
-def build_readers(overrides: Mapping[str, Any]) -> List[MetricReader]:
+def build_readers(overrides: Overrides) -> List[MetricReader]:
     """``metric_readers`` plus ``metric_exporters`` (instances or names), which win over
     ``OTEL_METRICS_EXPORTER``."""
     readers: List[MetricReader] = list(overrides.get("metric_readers") or ())
-    given: Optional[Sequence[Any]] = overrides.get("metric_exporters")
+    given = overrides.get("metric_exporters")
     if given is None:
-        items: List[Any] = [_from_registry(n, OTEL_METRICS_EXPORTER) for n in exporter_names()]
+        items: List[Union[MetricExporter, MetricReader]] = [
+            _from_registry(n, OTEL_METRICS_EXPORTER) for n in exporter_names()
+        ]
     else:
         items = [
             _from_registry(item, "metric_exporters") if isinstance(item, str) else item
@@ -65,7 +71,7 @@ def build_readers(overrides: Mapping[str, Any]) -> List[MetricReader]:
     return readers + [_as_reader(item) for item in items]
 
 
-def build(resource: Resource, overrides: Mapping[str, Any]) -> MeterProvider:
+def build(resource: Resource, overrides: Overrides) -> MeterProvider:
     return MeterProvider(
         metric_readers=build_readers(overrides),
         resource=resource,
@@ -80,7 +86,7 @@ def installed() -> Optional[MeterProvider]:
 
 
 def reconfigure(
-    provider: MeterProvider, resource: Optional[Resource], overrides: Mapping[str, Any]
+    provider: MeterProvider, resource: Optional[Resource], overrides: Overrides
 ) -> None:
     """Apply what a later ``configure()`` gives to an installed provider (migrated code under
     the bridge configures its own): readers and exporters are added, views shape the

@@ -4,7 +4,7 @@ register, see :mod:`otelbridge.sdk.propagation.registry`)."""
 
 from __future__ import annotations
 
-from typing import Any, Dict
+from typing import TYPE_CHECKING
 
 from opentelemetry.environment_variables import OTEL_PROPAGATORS
 from opentelemetry.propagators.textmap import TextMapPropagator
@@ -18,10 +18,13 @@ from otelbridge.sdk.propagation.registry import (
 )
 from otelbridge.sdk.util.entry_points import entry_points_in
 
+if TYPE_CHECKING:
+    from otelbridge.sdk.configuration._types import Overrides
+
 OVERRIDES = frozenset({"propagators"})
 
 
-def build(overrides: Dict[str, Any]) -> TextMapPropagator:
+def build(overrides: Overrides) -> TextMapPropagator:
     """``overrides["propagators"]`` (a propagator, or names as in ``OTEL_PROPAGATORS``), else
     the variable; an unknown name raises ``ConfigurationError``."""
     chosen = overrides.get("propagators")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Any, List, Mapping, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, List, Optional, Union
 
 from opentelemetry import trace as trace_api
 
@@ -19,6 +19,10 @@ from otelbridge.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor
 from otelbridge.sdk.trace.sampling import Sampler, sampler_from_env, sampler_from_name
 from otelbridge.sdk.util.entry_points import entry_points_in
 
+if TYPE_CHECKING:
+    from otelbridge.sdk.configuration._types import Overrides
+    from otelbridge.sdk.trace.export import SpanExporter
+
 _logger = logging.getLogger(__name__)
 
 NAME = "traces"
@@ -29,7 +33,7 @@ OVERRIDES = frozenset(
 _PROCESSORS = ("batch", "simple")
 
 
-def build_sampler(overrides: Mapping[str, Any]) -> Sampler:
+def build_sampler(overrides: Overrides) -> Sampler:
     sampler: Union[Sampler, str, None] = overrides.get("sampler")
     try:
         if sampler is None:
@@ -43,7 +47,8 @@ def build_sampler(overrides: Mapping[str, Any]) -> Sampler:
 
 
 def exporter_by_name(name: str, setting: str = OTEL_TRACES_EXPORTER) -> Any:
-    """Instantiate the exporter registered as ``name`` in ``otelbridge_traces_exporter``."""
+    """Instantiate the exporter registered as ``name`` in ``otelbridge_traces_exporter`` (of no
+    declared type: whatever the entry point loads)."""
     registered = entry_points_in(EXPORTER_GROUP)
     if name not in registered:
         raise unknown_value(setting, name, ["none", *sorted(registered)])
@@ -59,9 +64,9 @@ def exporter_names() -> List[str]:
     return ["otlp"] if "otlp" in entry_points_in(EXPORTER_GROUP) else []
 
 
-def build_exporters(overrides: Mapping[str, Any]) -> List[Any]:
+def build_exporters(overrides: Overrides) -> List[SpanExporter]:
     """``span_exporters`` (instances or names) wins over ``OTEL_TRACES_EXPORTER``."""
-    given: Optional[Sequence[Any]] = overrides.get("span_exporters")
+    given = overrides.get("span_exporters")
     if given is None:
         return [exporter_by_name(name) for name in exporter_names()]
     return [
@@ -71,20 +76,20 @@ def build_exporters(overrides: Mapping[str, Any]) -> List[Any]:
     ]
 
 
-def _processor_for(exporter: Any, kind: str) -> SpanProcessor:
+def _processor_for(exporter: SpanExporter, kind: str) -> SpanProcessor:
     if kind == "simple":
         return SimpleSpanProcessor(exporter)
     return BatchSpanProcessor(exporter)
 
 
-def _processor_kind(overrides: Mapping[str, Any]) -> str:
+def _processor_kind(overrides: Overrides) -> str:
     kind: str = overrides.get("span_processor", "batch")
     if kind not in _PROCESSORS:
         raise unknown_value("span_processor", kind, _PROCESSORS)
     return kind
 
 
-def build(resource: Resource, overrides: Mapping[str, Any]) -> TracerProvider:
+def build(resource: Resource, overrides: Overrides) -> TracerProvider:
     kind = _processor_kind(overrides)
     span_limits: Optional[SpanLimits] = overrides.get("span_limits")
     provider = TracerProvider(
@@ -105,7 +110,7 @@ def installed() -> Optional[TracerProvider]:
 
 
 def reconfigure(
-    provider: TracerProvider, resource: Optional[Resource], overrides: Mapping[str, Any]
+    provider: TracerProvider, resource: Optional[Resource], overrides: Overrides
 ) -> None:
     """Apply the explicit ``overrides`` (and a new ``resource``) to an installed provider."""
     kind = _processor_kind(overrides)

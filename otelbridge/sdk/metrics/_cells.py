@@ -4,10 +4,13 @@
 from __future__ import annotations
 
 from bisect import bisect_left
-from typing import Any, Dict, List, Sequence, Union
+from typing import TYPE_CHECKING, Dict, List, Sequence, Union
 
 from otelbridge.sdk.metrics._exemplar import Exemplar
 from otelbridge.sdk.metrics._point import HistogramDataPoint, NumberDataPoint
+
+if TYPE_CHECKING:
+    from opentelemetry.util.types import AttributeValue
 
 _INF = float("inf")
 
@@ -36,7 +39,7 @@ class SumCell:
 
     __slots__ = ("attributes", "value")
 
-    def __init__(self, attributes: Dict[str, Any]) -> None:
+    def __init__(self, attributes: Dict[str, AttributeValue]) -> None:
         self.attributes = attributes
         self.value: Union[int, float] = 0
 
@@ -62,7 +65,7 @@ class HistogramCell:
 
     __slots__ = ("attributes", "bounds", "counts", "max", "min", "sum")
 
-    def __init__(self, bounds: Sequence[float], attributes: Dict[str, Any]) -> None:
+    def __init__(self, bounds: Sequence[float], attributes: Dict[str, AttributeValue]) -> None:
         self.attributes = attributes
         self.bounds = bounds
         self.counts: List[int] = [0] * (len(bounds) + 1)

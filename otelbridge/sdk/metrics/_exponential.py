@@ -10,10 +10,13 @@ downscaled: ``scale`` drops by the smallest ``c`` that fits and indexes become `
 from __future__ import annotations
 
 import math
-from typing import Any, Dict, Sequence, Union
+from typing import TYPE_CHECKING, Dict, Sequence, Union
 
 from otelbridge.sdk.metrics._exemplar import Exemplar
 from otelbridge.sdk.metrics._point import Buckets, ExponentialHistogramDataPoint
+
+if TYPE_CHECKING:
+    from opentelemetry.util.types import AttributeValue
 
 _INF = float("inf")
 MIN_SCALE = -10
@@ -92,7 +95,11 @@ class ExponentialHistogramCell:
     )
 
     def __init__(
-        self, max_size: int, max_scale: int, record_min_max: bool, attributes: Dict[str, Any]
+        self,
+        max_size: int,
+        max_scale: int,
+        record_min_max: bool,
+        attributes: Dict[str, AttributeValue],
     ) -> None:
         self.attributes = attributes
         self.record_min_max = record_min_max

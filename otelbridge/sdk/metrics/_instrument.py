@@ -14,7 +14,7 @@ import logging
 import sys
 import time
 from types import GeneratorType
-from typing import Any, Callable, Iterable, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Iterable, List, Optional, Sequence, Tuple
 
 from opentelemetry import metrics as api
 from opentelemetry.context import Context, get_current
@@ -22,6 +22,9 @@ from opentelemetry.metrics import CallbackOptions, Observation
 from opentelemetry.util.types import Attributes
 
 from otelbridge.sdk.util.instrumentation import InstrumentationScope
+
+if TYPE_CHECKING:
+    from opentelemetry.metrics import CallbackT
 
 _logger = logging.getLogger(__name__)
 _INF = float("inf")
@@ -158,10 +161,10 @@ class Gauge(_Synchronous, api._Gauge):
     set = _Synchronous._measure
 
 
-def _as_function(callback: Any) -> Callable[[CallbackOptions], Iterable[Observation]]:
+def _as_function(callback: CallbackT) -> Callable[[CallbackOptions], Iterable[Observation]]:
     """Generator callbacks are primed once and then sent the options at every collection."""
     if not isinstance(callback, GeneratorType):
-        return callback  # type: ignore[no-any-return]  # any callable the API accepts
+        return callback  # type: ignore[return-value]  # not a generator: the callable form
     next(callback)
 
     def send(options: CallbackOptions) -> Iterable[Observation]:
@@ -181,7 +184,7 @@ class _Asynchronous(_Instrument):
     def __init__(
         self,
         name: str,
-        callbacks: Optional[Sequence[Any]] = None,
+        callbacks: Optional[Sequence[CallbackT]] = None,
         unit: str = "",
         description: str = "",
         *,
@@ -191,7 +194,7 @@ class _Asynchronous(_Instrument):
         self._callbacks: List[Callable[[CallbackOptions], Iterable[Observation]]] = []
         self._add_callbacks(callbacks or ())
 
-    def _add_callbacks(self, callbacks: Iterable[Any]) -> None:
+    def _add_callbacks(self, callbacks: Iterable[CallbackT]) -> None:
         self._callbacks.extend(_as_function(callback) for callback in callbacks)
 
     def _observe(self, deadline: float) -> Tuple[List[Observation], int]:

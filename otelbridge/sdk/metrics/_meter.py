@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any, Callable, Dict, List, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence
 
 from opentelemetry import metrics as api
 
@@ -23,9 +23,12 @@ from otelbridge.sdk.metrics._validation import instrument_problem
 from otelbridge.sdk.util.fork import renew_locks_after_fork
 from otelbridge.sdk.util.instrumentation import InstrumentationScope
 
+if TYPE_CHECKING:
+    from opentelemetry.metrics import CallbackT
+
 _logger = logging.getLogger(__name__)
 
-_NO_OP: Dict[type, Callable[..., Any]] = {
+_NO_OP: Dict[type, Callable[..., api.Instrument]] = {
     Counter: api.NoOpCounter,
     UpDownCounter: api.NoOpUpDownCounter,
     Histogram: api.NoOpHistogram,
@@ -61,7 +64,7 @@ class Meter(api.Meter):
         name: str,
         unit: str,
         description: str,
-        callbacks: Optional[Sequence[Any]] = None,
+        callbacks: Optional[Sequence[CallbackT]] = None,
         **extra: Any,
     ) -> Any:  # the SDK ``cls`` or its API no-op: no one signature names that pair
         unit = "" if unit is None else unit
@@ -98,7 +101,9 @@ class Meter(api.Meter):
         return instrument
 
     @staticmethod
-    def _reuse(existing: _Instrument, callbacks: Any, extra: Dict[str, Any]) -> None:
+    def _reuse(
+        existing: _Instrument, callbacks: Optional[Sequence[CallbackT]], extra: Dict[str, object]
+    ) -> None:
         if isinstance(existing, _Asynchronous) and callbacks:
             existing._add_callbacks(callbacks)
         advisory = extra.get("explicit_bucket_boundaries_advisory")
@@ -140,7 +145,7 @@ class Meter(api.Meter):
     def create_observable_counter(
         self,
         name: str,
-        callbacks: Optional[Sequence[Any]] = None,
+        callbacks: Optional[Sequence[CallbackT]] = None,
         unit: str = "",
         description: str = "",
     ) -> api.ObservableCounter:
@@ -151,7 +156,7 @@ class Meter(api.Meter):
     def create_observable_up_down_counter(
         self,
         name: str,
-        callbacks: Optional[Sequence[Any]] = None,
+        callbacks: Optional[Sequence[CallbackT]] = None,
         unit: str = "",
         description: str = "",
     ) -> api.ObservableUpDownCounter:
@@ -162,7 +167,7 @@ class Meter(api.Meter):
     def create_observable_gauge(
         self,
         name: str,
-        callbacks: Optional[Sequence[Any]] = None,
+        callbacks: Optional[Sequence[CallbackT]] = None,
         unit: str = "",
         description: str = "",
     ) -> api.ObservableGauge:

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any, Dict, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Dict, Optional, Sequence, Union
 
 from opentelemetry.util.types import Attributes
 
 from otelbridge.sdk.metrics._temporality import AggregationTemporality
 from otelbridge.sdk.resources import Resource
 from otelbridge.sdk.util.instrumentation import InstrumentationScope
+
+if TYPE_CHECKING:
+    from otelbridge.sdk.metrics._exemplar import Exemplar
 
 
 def _dumps(value: Any, indent: Optional[int]) -> str:
@@ -57,7 +60,7 @@ class NumberDataPoint(_PointJson):
     start_time_unix_nano: int
     time_unix_nano: int
     value: Union[int, float]
-    exemplars: Sequence[Any] = field(default_factory=list)
+    exemplars: Sequence[Exemplar] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,7 @@ class HistogramDataPoint(_PointJson):
     explicit_bounds: Sequence[float]
     min: float
     max: float
-    exemplars: Sequence[Any] = field(default_factory=list)
+    exemplars: Sequence[Exemplar] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,7 @@ class ExponentialHistogramDataPoint(_PointJson):
     flags: int
     min: float
     max: float
-    exemplars: Sequence[Any] = field(default_factory=list)
+    exemplars: Sequence[Exemplar] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Any, Dict, List, Optional, Sequence
+from typing import TYPE_CHECKING, Dict, List, Optional, Sequence
 
 from opentelemetry import metrics as api
 from opentelemetry.util.types import Attributes
@@ -22,6 +22,9 @@ from otelbridge.sdk.util.env import sdk_disabled
 from otelbridge.sdk.util.fork import renew_locks_after_fork
 from otelbridge.sdk.util.instrumentation import InstrumentationScope
 from otelbridge.sdk.util.lifecycle import Lifecycle, shutdown_at_exit
+
+if TYPE_CHECKING:
+    from otelbridge.sdk.metrics._stream import MetricStream
 
 _logger = logging.getLogger(__name__)
 
@@ -57,7 +60,7 @@ class MeterProvider(api.MeterProvider):
         self._pipelines: Dict[int, ReaderPipeline] = {}
         # Per reader (by id), the streams of each instrument (by id), so that adding or
         # removing a reader can rebuild every instrument's recorders.
-        self._streams: Dict[int, Dict[int, List[Any]]] = {}
+        self._streams: Dict[int, Dict[int, List[MetricStream]]] = {}
         self._instruments: List[_Instrument] = []
         self._readers_lock = threading.RLock()
         for reader in metric_readers:

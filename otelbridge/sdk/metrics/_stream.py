@@ -15,30 +15,60 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Tuple
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Dict,
+    FrozenSet,
+    List,
+    Mapping,
+    Optional,
+    Protocol,
+    Sequence,
+    Tuple,
+    Union,
+)
 
 from opentelemetry.context import Context
-from opentelemetry.util.types import Attributes
+from opentelemetry.util.types import Attributes, AttributeValue
 
 from otelbridge.sdk.metrics._exemplar import ExemplarReservoir, FixedSizeExemplarReservoirABC
 from otelbridge.sdk.metrics._point import DataPointT, DataT, Metric
 from otelbridge.sdk.metrics._temporality import AggregationTemporality
 
+if TYPE_CHECKING:
+    from otelbridge.sdk.metrics._exemplar import Exemplar
+
 _logger = logging.getLogger(__name__)
 
 OVERFLOW_ATTRIBUTE = "otel.metric.overflow"
-_OVERFLOW_KEY: FrozenSet[Tuple[str, Any]] = frozenset({(OVERFLOW_ATTRIBUTE, True)})
-_EMPTY: FrozenSet[Tuple[str, Any]] = frozenset()
 
-CellFactory = Callable[[Dict[str, Any]], Any]
+
+class Cell(Protocol):
+    """One attribute set's aggregate (``_cells.SumCell``, ``HistogramCell``, ...)."""
+
+    attributes: Dict[str, AttributeValue]
+
+    def update(self, value: Union[int, float]) -> None: ...
+
+    def point(self, start: int, now: int, exemplars: Sequence[Exemplar] = ...) -> DataPointT: ...
+
+
+#: A set of attribute items; values are hashable (lists become tuples, see ``sequences_key``).
+Key = FrozenSet[Tuple[str, object]]
+_OVERFLOW_KEY: Key = frozenset({(OVERFLOW_ATTRIBUTE, True)})
+_EMPTY: Key = frozenset()
+
+CellFactory = Callable[[Dict[str, AttributeValue]], Cell]
 DataBuilder = Callable[[List[DataPointT], AggregationTemporality], DataT]
 ReservoirFactory = Callable[[], ExemplarReservoir]
-Key = FrozenSet[Tuple[str, Any]]
-#: ``MetricStream._last`` before any lookup and after a drain: equal to no attribute set.
-_NOTHING_REMEMBERED: Tuple[object, Any] = (object(), None)
+#: ``MetricStream._last`` before any lookup and after a drain: equal to no attribute set, so
+#: its cell is never read (hence the ignore: it is no cell).
+_NOTHING_REMEMBERED: Tuple[object, Cell] = (object(), None)  # type: ignore[assignment]
 
 
-def sequences_key(attributes: Mapping[str, Any]) -> Key:
+def sequences_key(attributes: Mapping[str, AttributeValue]) -> Key:
     """The key of a set with unhashable (list) values: they become tuples."""
     return frozenset(
         (key, tuple(value) if isinstance(value, (list, bytearray)) else value)
@@ -97,7 +127,7 @@ class MetricStream:
         self._new_cell = new_cell
         self._build = build
         self._drain = drain
-        self._previous: Optional[Dict[FrozenSet[Tuple[str, Any]], Any]] = (
+        self._previous: Optional[Dict[Key, Union[int, float]]] = (
             {} if subtract_previous else None
         )
         self._keys = attribute_keys
@@ -105,10 +135,10 @@ class MetricStream:
         self._start = start
         self._last_collect = start
         self._lock = threading.Lock()
-        self._cells: Dict[Key, Any] = {}
+        self._cells: Dict[Key, Cell] = {}
         self._new_reservoir = new_reservoir
-        self._reservoirs: Dict[Any, ExemplarReservoir] = {}  # by cell
-        self._last: Tuple[object, Any] = _NOTHING_REMEMBERED
+        self._reservoirs: Dict[Cell, ExemplarReservoir] = {}  # by cell
+        self._last: Tuple[object, Cell] = _NOTHING_REMEMBERED
 
     def record(self, value: float, attributes: Attributes) -> None:
         """Add one measurement to its attribute set's cell (the hot path; ``acquire`` and
@@ -141,7 +171,7 @@ class MetricStream:
                 reservoir = self._reservoirs[cell] = self._new_reservoir()
         reservoir.offer(value, time.time_ns(), attributes, context)
 
-    def _lookup(self, attributes: Attributes) -> Any:
+    def _lookup(self, attributes: Attributes) -> Cell:
         """The cell of ``attributes`` (after the view's attribute filter), added if new; past
         the cardinality limit, the shared overflow cell. Called under the lock.
 
@@ -153,7 +183,7 @@ class MetricStream:
         compare values with ``==``). A cell with unhashable (list) values is not remembered,
         as the caller could change a list in place.
         """
-        kept: Mapping[str, Any] = {}
+        kept: Mapping[str, AttributeValue] = {}
         remember = True
         if not attributes:
             key = _EMPTY
@@ -172,7 +202,7 @@ class MetricStream:
             self._last = (None if attributes is None else cell.attributes, cell)
         return cell
 
-    def _add_cell(self, key: Key, kept: Mapping[str, Any]) -> Any:
+    def _add_cell(self, key: Key, kept: Mapping[str, AttributeValue]) -> Cell:
         """A new cell for ``key``; past the cardinality limit, the shared overflow cell."""
         cells = self._cells
         if len(cells) >= self._limit - 1:
@@ -210,7 +240,8 @@ class MetricStream:
             return None
         return Metric(self.name, self.description, self.unit, self._build(points, self.temporality))
 
-    def _subtract_previous(self, cells: Dict[FrozenSet[Tuple[str, Any]], Any]) -> None:
+    # Only sum cells (observed totals) come here; ``Cell`` does not say they have a ``value``.
+    def _subtract_previous(self, cells: Dict[Key, Any]) -> None:
         previous = self._previous
         assert previous is not None
         self._previous = {key: cell.value for key, cell in cells.items()}
@@ -219,8 +250,8 @@ class MetricStream:
 
 
 def _points(
-    cells: Dict[Key, Any], reservoirs: Dict[Any, ExemplarReservoir], start: int, now: int
-) -> List[Any]:
+    cells: Dict[Key, Cell], reservoirs: Dict[Cell, ExemplarReservoir], start: int, now: int
+) -> List[DataPointT]:
     """Each cell's point, with the exemplars its reservoir kept since the last collection."""
     if not reservoirs:
         return [cell.point(start, now) for cell in cells.values()]

@@ -19,7 +19,7 @@ from opentelemetry.propagators.textmap import Getter, Setter
 _DJANGO_PREFIX = "HTTP_"
 
 
-def _text(item: Any) -> str:
+def _text(item: object) -> str:
     if type(item) is str:
         return item
     if isinstance(item, (bytes, bytearray)):
@@ -27,14 +27,16 @@ def _text(item: Any) -> str:
     return str(item)
 
 
-def _values(value: Any) -> List[str]:
+def _values(value: object) -> List[str]:
     if isinstance(value, (list, tuple)):
         return [_text(item) for item in value]
     return [_text(value)]
 
 
-def _pairs(carrier: Any) -> Iterable[Tuple[Any, Any]]:
-    """Every ``(name, value)`` of ``carrier``; entries that are not pairs are skipped."""
+def _pairs(carrier: Any) -> Iterable[Tuple[object, object]]:
+    """Every ``(name, value)`` of ``carrier``; entries that are not pairs are skipped.
+
+    ``carrier`` is of no one type: it is walked by its shape (``items()``, or pairs)."""
     items = getattr(carrier, "items", None)
     if items is not None:
         return items()  # type: ignore[no-any-return]  # a mapping's items(): pairs
@@ -45,7 +47,7 @@ def _pairs(carrier: Any) -> Iterable[Tuple[Any, Any]]:
     )
 
 
-def _header_name(name: Any) -> Optional[str]:
+def _header_name(name: object) -> Optional[str]:
     """The header name a carrier key stands for (Django's ``HTTP_X_Y`` is ``x-y``), or None."""
     if isinstance(name, (bytes, bytearray)):
         text = bytes(name).decode("latin-1")
@@ -58,10 +60,10 @@ def _header_name(name: Any) -> Optional[str]:
     return text
 
 
-class CarrierGetter(Getter[Any]):
+class CarrierGetter(Getter[object]):
     """Reads any of the carriers above; never raises for a carrier it cannot walk."""
 
-    def get(self, carrier: Any, key: str) -> Optional[List[str]]:
+    def get(self, carrier: object, key: str) -> Optional[List[str]]:
         if type(carrier) is dict:  # the common case: an exact hit needs no walk
             value = carrier.get(key)
             if value is not None:
@@ -77,7 +79,7 @@ class CarrierGetter(Getter[Any]):
             return None
         return found or None
 
-    def keys(self, carrier: Any) -> List[str]:
+    def keys(self, carrier: object) -> List[str]:
         names: List[str] = []
         seen = set()
         try:
@@ -118,11 +120,11 @@ carrier_getter = CarrierGetter()
 carrier_setter = CarrierSetter()
 
 
-def is_readable(carrier: Any) -> bool:
+def is_readable(carrier: object) -> bool:
     """Whether ``carrier`` has one of the shapes :class:`CarrierGetter` reads."""
     return hasattr(carrier, "items") or isinstance(carrier, (list, tuple))
 
 
-def is_writable(carrier: Any) -> bool:
+def is_writable(carrier: object) -> bool:
     """Whether :class:`CarrierSetter` can write into ``carrier``."""
     return isinstance(carrier, list) or hasattr(carrier, "__setitem__")

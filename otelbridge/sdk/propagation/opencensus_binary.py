@@ -147,7 +147,7 @@ class GrpcMetadataGetter(Getter[MetadataT]):
         return [name for name, _ in carrier]
 
 
-class GrpcMetadataSetter(Setter[List[Tuple[str, Any]]]):
+class GrpcMetadataSetter(Setter[List[Tuple[str, Union[str, bytes]]]]):
     """Sets an entry in a gRPC metadata list (client ``metadata=``), replacing an existing one.
 
     gRPC sends ``-bin`` keys as raw bytes, so :class:`OpenCensusBinaryPropagator` hands this setter
@@ -156,7 +156,9 @@ class GrpcMetadataSetter(Setter[List[Tuple[str, Any]]]):
 
     accepts_bytes = True
 
-    def set(self, carrier: List[Tuple[str, Any]], key: str, value: Any) -> None:
+    def set(
+        self, carrier: List[Tuple[str, Union[str, bytes]]], key: str, value: Union[str, bytes]
+    ) -> None:
         key = key.lower()
         carrier[:] = [item for item in carrier if item[0] != key]
         carrier.append((key, value))

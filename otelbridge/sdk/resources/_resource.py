@@ -7,7 +7,7 @@ import logging
 import os
 import sys
 from types import MappingProxyType
-from typing import Any, Mapping, Optional
+from typing import TYPE_CHECKING, Mapping, Optional
 
 from otelbridge.sdk.resources._semconv import (
     SERVICE_NAME,
@@ -17,6 +17,9 @@ from otelbridge.sdk.resources._semconv import (
 )
 from otelbridge.sdk.util.attributes import clean_attributes
 from otelbridge.version import __version__
+
+if TYPE_CHECKING:
+    from opentelemetry.util.types import Attributes, AttributeValue
 
 _logger = logging.getLogger(__name__)
 
@@ -32,14 +35,14 @@ class Resource:
 
     __slots__ = ("_attributes", "_schema_url")
 
-    def __init__(self, attributes: Optional[Mapping[str, Any]], schema_url: Optional[str] = None):
+    def __init__(self, attributes: Attributes, schema_url: Optional[str] = None):
         cleaned, _ = clean_attributes(attributes, None, None)
-        self._attributes: Mapping[str, Any] = MappingProxyType(cleaned)
+        self._attributes: Mapping[str, AttributeValue] = MappingProxyType(cleaned)
         self._schema_url = schema_url or ""
 
     @staticmethod
     def create(
-        attributes: Optional[Mapping[str, Any]] = None, schema_url: Optional[str] = None
+        attributes: Attributes = None, schema_url: Optional[str] = None
     ) -> Resource:
         """The SDK's default resource, merged with the configured detectors
         (``OTEL_EXPERIMENTAL_RESOURCE_DETECTORS``, default ``otel``: ``OTEL_RESOURCE_ATTRIBUTES``
@@ -56,7 +59,7 @@ class Resource:
         return _EMPTY
 
     @property
-    def attributes(self) -> Mapping[str, Any]:
+    def attributes(self) -> Mapping[str, AttributeValue]:
         return self._attributes
 
     @property

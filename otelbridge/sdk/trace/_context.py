@@ -8,13 +8,16 @@ runtime context we use the public API.
 from __future__ import annotations
 
 import logging
-from typing import Any, Optional, Tuple
+from typing import TYPE_CHECKING, Optional, Tuple
 
 from opentelemetry import context as context_api
 from opentelemetry.context import _SUPPRESS_INSTRUMENTATION_KEY, Context
 from opentelemetry.context.contextvars_context import ContextVarsRuntimeContext
 from opentelemetry.trace import Span
 from opentelemetry.trace.propagation import _SPAN_KEY
+
+if TYPE_CHECKING:
+    from contextvars import Token
 
 _runtime = getattr(context_api, "_RUNTIME_CONTEXT", None)
 _var = _runtime._current_context if type(_runtime) is ContextVarsRuntimeContext else None
@@ -33,7 +36,7 @@ def current_span(context: Optional[Context] = None) -> Optional[Span]:
     return context.get(_SPAN_KEY)  # type: ignore[return-value]  # the key holds a span
 
 
-def attach(key: str, value: object) -> Any:
+def attach(key: str, value: object) -> Token[Context]:
     """Make a copy of the current context with ``key`` set current; returns the token for
     :func:`detach`."""
     if _var is None:
@@ -49,7 +52,7 @@ def attach(key: str, value: object) -> Any:
 _last_suppressed: Tuple[Optional[Context], Optional[Context]] = (None, None)
 
 
-def attach_suppressed() -> Any:
+def attach_suppressed() -> Token[Context]:
     """Attach the current context with instrumentation suppressed (around an exporter's I/O);
     returns the token for :func:`detach`. Contexts are immutable, so the derived context is
     reused while the current one stays the same object."""
@@ -65,7 +68,7 @@ def attach_suppressed() -> Any:
     return _var.set(derived)
 
 
-def detach(token: Any) -> None:
+def detach(token: Token[Context]) -> None:
     if _var is None:
         context_api.detach(token)
         return

@@ -12,15 +12,18 @@ from __future__ import annotations
 import sys
 from functools import partial
 from random import getrandbits
-from typing import TYPE_CHECKING, Any, Callable, Optional, Tuple
+from typing import TYPE_CHECKING, Callable, Optional, Tuple
 
 from otelbridge.sdk.trace.id_generator import RandomIdGenerator
 from otelbridge.sdk.trace.sampling import fast_rules
 
 if TYPE_CHECKING:
+    from opentelemetry.context import Context
+
     from otelbridge.sdk.resources import Resource
     from otelbridge.sdk.trace._limits import SpanLimits
     from otelbridge.sdk.trace._self_metrics import SpanMetrics
+    from otelbridge.sdk.trace._span import ReadableSpan, Span
     from otelbridge.sdk.trace.id_generator import IdGenerator
     from otelbridge.sdk.trace.sampling import Rules, Sampler
 
@@ -84,8 +87,8 @@ class Pipeline:
         self.max_link_attributes = _count(limits.max_link_attributes)
         self.span_metrics: Optional[SpanMetrics] = None
         #: The processors' hooks (``_processor.Hooks``), set by the provider.
-        self.on_start: Tuple[Callable[..., Any], ...] = ()
-        self.on_end: Tuple[Callable[[Any], Any], ...] = ()
+        self.on_start: Tuple[Callable[[Span, Optional[Context]], None], ...] = ()
+        self.on_end: Tuple[Callable[[ReadableSpan], None], ...] = ()
 
     def set_sampler(self, sampler: Sampler) -> None:
         self.sampler = sampler

@@ -7,7 +7,7 @@ import concurrent.futures
 import logging
 import threading
 import time
-from typing import TYPE_CHECKING, Any, Callable, List, NamedTuple, Optional, Tuple
+from typing import TYPE_CHECKING, Callable, List, NamedTuple, Optional, Tuple
 
 from opentelemetry.context import Context
 
@@ -35,7 +35,7 @@ class SpanProcessor:
         return True
 
 
-def _guarded(processor: SpanProcessor, method: str, *args: Any) -> Any:
+def _guarded(processor: SpanProcessor, method: str, *args: object) -> object:
     """Call ``processor.method(*args)``; an exception is logged and returned as ``None``."""
     try:
         return getattr(processor, method)(*args)
@@ -60,7 +60,7 @@ class SynchronousMultiSpanProcessor(SpanProcessor):
         with self._lock:
             self._span_processors = (*self._span_processors, span_processor)
 
-    def _call_all(self, method: str, *args: Any) -> List[Any]:
+    def _call_all(self, method: str, *args: object) -> List[object]:
         return [_guarded(processor, method, *args) for processor in self._span_processors]
 
     def on_start(self, span: Span, parent_context: Optional[Context] = None) -> None:
@@ -89,7 +89,7 @@ class ConcurrentMultiSpanProcessor(SynchronousMultiSpanProcessor):
         super().__init__()
         self._executor = concurrent.futures.ThreadPoolExecutor(max_workers=num_threads)
 
-    def _call_all(self, method: str, *args: Any) -> List[Any]:
+    def _call_all(self, method: str, *args: object) -> List[object]:
         futures = [
             self._executor.submit(_guarded, processor, method, *args)
             for processor in self._span_processors

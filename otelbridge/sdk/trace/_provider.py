@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, Mapping, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Dict, Optional, Sequence, Tuple
 
 from opentelemetry import metrics as metrics_api
 from opentelemetry import trace as trace_api
@@ -24,6 +24,9 @@ from otelbridge.sdk.trace.sampling import Sampler, sampler_from_env
 from otelbridge.sdk.util.env import sdk_disabled
 from otelbridge.sdk.util.instrumentation import InstrumentationScope
 from otelbridge.sdk.util.lifecycle import Lifecycle, shutdown_at_exit
+
+if TYPE_CHECKING:
+    from opentelemetry.util.types import Attributes
 
 _logger = logging.getLogger(__name__)
 
@@ -67,7 +70,7 @@ class TracerProvider(trace_api.TracerProvider):
         )
         self._set_hooks()
         self._pipeline.span_metrics = span_metrics(meter_provider)
-        self._tracers: Dict[Tuple[Any, ...], Tracer] = {}
+        self._tracers: Dict[Tuple[str, str, Optional[str]], Tracer] = {}
         self._disabled = sdk_disabled()
         self._lifecycle = Lifecycle("TracerProvider")
         if shutdown_on_exit:
@@ -88,7 +91,7 @@ class TracerProvider(trace_api.TracerProvider):
         instrumenting_module_name: str,
         instrumenting_library_version: Optional[str] = None,
         schema_url: Optional[str] = None,
-        attributes: Optional[Mapping[str, Any]] = None,
+        attributes: Attributes = None,
     ) -> trace_api.Tracer:
         """One cached tracer per scope (name, version, schema URL, attributes)."""
         if self._disabled:

@@ -27,11 +27,13 @@ from otelbridge.sdk.util.attributes import INVALID, clean_attributes, clean_valu
 from otelbridge.sdk.util.instrumentation import InstrumentationScope
 
 if TYPE_CHECKING:
+    from opentelemetry.util.types import Attributes, AttributeValue
+
     from otelbridge.sdk.trace._pipeline import Pipeline
 
 _logger = logging.getLogger(__name__)
 
-_EMPTY: Mapping[str, Any] = MappingProxyType({})
+_EMPTY: Mapping[str, AttributeValue] = MappingProxyType({})
 _UNSET_STATUS = Status(StatusCode.UNSET)
 _OK = StatusCode.OK
 _UNSET = StatusCode.UNSET
@@ -57,7 +59,7 @@ class EventBase(abc.ABC):
 
     @property
     @abc.abstractmethod
-    def attributes(self) -> Mapping[str, Any]:
+    def attributes(self) -> Mapping[str, AttributeValue]:
         """The event's attributes (read-only)."""
 
 
@@ -69,7 +71,7 @@ class Event(EventBase):
     def __init__(
         self,
         name: str,
-        attributes: Optional[Mapping[str, Any]] = None,
+        attributes: Attributes = None,
         timestamp: Optional[int] = None,
         limit: Optional[int] = None,
     ) -> None:
@@ -77,7 +79,7 @@ class Event(EventBase):
         self._attributes, self._dropped_attributes = clean_attributes(attributes, limit, None)
 
     @property
-    def attributes(self) -> Mapping[str, Any]:
+    def attributes(self) -> Mapping[str, AttributeValue]:
         return MappingProxyType(self._attributes)
 
     @property
@@ -88,7 +90,7 @@ class Event(EventBase):
         return f"Event({self._name!r}, {self._attributes!r}, {self._timestamp})"
 
 
-def _event(name: str, attributes: Dict[str, Any], timestamp: int, dropped: int) -> Event:
+def _event(name: str, attributes: Dict[str, AttributeValue], timestamp: int, dropped: int) -> Event:
     """An Event from already-cleaned attributes."""
     event = Event.__new__(Event)
     event._name = name
@@ -101,7 +103,9 @@ def _event(name: str, attributes: Dict[str, Any], timestamp: int, dropped: int) 
 class _LimitedLink(Link):
     """A link whose attributes went through the span's limits and know how many were dropped."""
 
-    def __init__(self, context: SpanContext, attributes: Dict[str, Any], dropped: int) -> None:
+    def __init__(
+        self, context: SpanContext, attributes: Dict[str, AttributeValue], dropped: int
+    ) -> None:
         super().__init__(context, attributes)
         self._dropped = dropped
 
@@ -110,7 +114,7 @@ class _LimitedLink(Link):
         return self._dropped
 
 
-def _is_valid_link(context: SpanContext, attributes: Optional[Mapping[str, Any]]) -> bool:
+def _is_valid_link(context: SpanContext, attributes: Attributes) -> bool:
     return bool(context) and (context.is_valid or bool(attributes) or bool(context.trace_state))
 
 
@@ -135,7 +139,7 @@ class ReadableSpan:
         "_status",
     )
 
-    _attributes: Optional[Dict[str, Any]]
+    _attributes: Optional[Dict[str, AttributeValue]]
     _events: Optional[List[Event]]
     _links: Sequence[Link]
 
@@ -145,11 +149,11 @@ class ReadableSpan:
         context: Optional[SpanContext] = None,
         parent: Optional[SpanContext] = None,
         resource: Optional[Resource] = None,
-        attributes: Optional[Mapping[str, Any]] = None,
+        attributes: Attributes = None,
         events: Sequence[Event] = (),
         links: Sequence[Link] = (),
         kind: SpanKind = SpanKind.INTERNAL,
-        instrumentation_info: Any = None,
+        instrumentation_info: object = None,  # deprecated by the reference, unused
         status: Status = _UNSET_STATUS,
         start_time: Optional[int] = None,
         end_time: Optional[int] = None,
@@ -203,7 +207,7 @@ class ReadableSpan:
         return self._status
 
     @property
-    def attributes(self) -> Mapping[str, Any]:
+    def attributes(self) -> Mapping[str, AttributeValue]:
         attributes = self._attributes
         return _EMPTY if attributes is None else MappingProxyType(attributes)
 
@@ -312,7 +316,7 @@ class Span(trace_api.Span, ReadableSpan):
         pipeline: Pipeline,
         scope: InstrumentationScope,
         kind: SpanKind,
-        attributes: Optional[Mapping[str, Any]],
+        attributes: Attributes,
         links: Optional[Sequence[Link]],
         start_time: int,
         record_exception: bool,
@@ -354,6 +358,8 @@ class Span(trace_api.Span, ReadableSpan):
     def is_recording(self) -> bool:
         return self._end_time is None
 
+    # ``value`` untyped: the checks dispatch on ``type(value)`` in a local (the fast path), which
+    # mypy does not narrow on.
     def set_attribute(self, key: str, value: Any) -> None:
         if self._end_time is not None:
             return _ended(self, "set_attribute")
@@ -379,7 +385,7 @@ class Span(trace_api.Span, ReadableSpan):
             _report_limit("span attributes")
         return None
 
-    def set_attributes(self, attributes: Mapping[str, Any]) -> None:
+    def set_attributes(self, attributes: Mapping[str, AttributeValue]) -> None:
         if self._end_time is not None:
             return _ended(self, "set_attributes")
         for key, value in attributes.items():
@@ -389,7 +395,7 @@ class Span(trace_api.Span, ReadableSpan):
     def add_event(
         self,
         name: str,
-        attributes: Optional[Mapping[str, Any]] = None,
+        attributes: Attributes = None,
         timestamp: Optional[int] = None,
     ) -> None:
         if self._end_time is not None:
@@ -411,14 +417,14 @@ class Span(trace_api.Span, ReadableSpan):
         return None
 
     def add_link(
-        self, context: SpanContext, attributes: Optional[Mapping[str, Any]] = None
+        self, context: SpanContext, attributes: Attributes = None
     ) -> None:
         if self._end_time is not None:
             return _ended(self, "add_link")
         self._append_link(context, attributes)
         return None
 
-    def _append_link(self, context: SpanContext, attributes: Optional[Mapping[str, Any]]) -> None:
+    def _append_link(self, context: SpanContext, attributes: Attributes) -> None:
         if not _is_valid_link(context, attributes):
             return
         pipeline = self._pipeline
@@ -462,7 +468,7 @@ class Span(trace_api.Span, ReadableSpan):
     def record_exception(
         self,
         exception: BaseException,
-        attributes: Optional[Mapping[str, Any]] = None,
+        attributes: Attributes = None,
         timestamp: Optional[int] = None,
         escaped: bool = False,
     ) -> None:
@@ -471,7 +477,7 @@ class Span(trace_api.Span, ReadableSpan):
             return _ended(self, "record_exception")
         kind = type(exception)
         module = kind.__module__
-        event_attributes: Dict[str, Any] = {
+        event_attributes: Dict[str, AttributeValue] = {
             "exception.type": kind.__qualname__
             if module in (None, "builtins")
             else f"{module}.{kind.__qualname__}",

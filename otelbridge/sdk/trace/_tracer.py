@@ -6,7 +6,7 @@ import functools
 import inspect
 import logging
 from time import time_ns
-from typing import TYPE_CHECKING, Any, Callable, Final, Mapping, Optional, Sequence, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Final, Optional, Sequence, TypeVar
 
 from opentelemetry import trace as trace_api
 from opentelemetry.context import Context
@@ -34,7 +34,25 @@ from otelbridge.sdk.trace.sampling import NO_PARENT, Decision
 from otelbridge.sdk.util.instrumentation import InstrumentationScope
 
 if TYPE_CHECKING:
+    from types import TracebackType
+
+    from opentelemetry.util.types import Attributes
+
+    from otelbridge.sdk.resources import Resource
     from otelbridge.sdk.trace._pipeline import Pipeline
+    from otelbridge.sdk.trace.sampling import Sampler
+
+    #: The arguments of :meth:`Tracer.start_span`, in its order.
+    StartSpanArgs = tuple[
+        str,
+        Optional[Context],
+        SpanKind,
+        Attributes,
+        Optional[Sequence[Link]],
+        Optional[int],
+        bool,
+        bool,
+    ]
 
 _logger = logging.getLogger(__name__)
 
@@ -69,11 +87,11 @@ class Tracer(trace_api.Tracer):
         return self._instrumentation_scope
 
     @property
-    def resource(self) -> Any:
+    def resource(self) -> Resource:
         return self._pipeline.resource
 
     @property
-    def sampler(self) -> Any:
+    def sampler(self) -> Sampler:
         return self._pipeline.sampler
 
     def start_span(
@@ -81,7 +99,7 @@ class Tracer(trace_api.Tracer):
         name: str,
         context: Optional[Context] = None,
         kind: SpanKind = _INTERNAL,
-        attributes: Optional[Mapping[str, Any]] = None,
+        attributes: Attributes = None,
         links: Optional[Sequence[Link]] = None,
         start_time: Optional[int] = None,
         record_exception: bool = True,
@@ -164,7 +182,7 @@ class Tracer(trace_api.Tracer):
         name: str,
         context: Optional[Context] = None,
         kind: SpanKind = _INTERNAL,
-        attributes: Optional[Mapping[str, Any]] = None,
+        attributes: Attributes = None,
         links: Optional[Sequence[Link]] = None,
         start_time: Optional[int] = None,
         record_exception: bool = True,
@@ -200,7 +218,7 @@ class CurrentSpan:
 
     __slots__ = ("_args", "_end_on_exit", "_span", "_token", "_tracer")
 
-    def __init__(self, tracer: Tracer, args: tuple[Any, ...], end_on_exit: bool) -> None:
+    def __init__(self, tracer: Tracer, args: StartSpanArgs, end_on_exit: bool) -> None:
         self._tracer = tracer
         self._args = args
         self._end_on_exit = end_on_exit
@@ -211,7 +229,12 @@ class CurrentSpan:
         self._token = attach(SPAN_KEY, span)
         return span
 
-    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+    def __exit__(
+        self,
+        exc_type: Optional[type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
         detach(self._token)
         span = self._span
         # Same rules as opentelemetry.trace.use_span: Exception subclasses only.

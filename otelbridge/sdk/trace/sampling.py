@@ -16,7 +16,17 @@ import abc
 import enum
 import os
 from types import MappingProxyType
-from typing import Any, Callable, Final, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import (
+    TYPE_CHECKING,
+    Callable,
+    Final,
+    List,
+    Mapping,
+    Optional,
+    Sequence,
+    Tuple,
+    Union,
+)
 
 from opentelemetry.context import Context
 from opentelemetry.trace import Link, SpanContext, SpanKind, get_current_span
@@ -24,6 +34,9 @@ from opentelemetry.trace.span import TraceState
 
 from otelbridge.sdk.environment_variables import OTEL_TRACES_SAMPLER, OTEL_TRACES_SAMPLER_ARG
 from otelbridge.sdk.util.entry_points import entry_points_in
+
+if TYPE_CHECKING:
+    from opentelemetry.util.types import Attributes, AttributeValue
 
 FastDecide = Callable[[Optional[SpanContext], int], "Decision"]
 #: What a built-in sampler decides in one situation: a constant, or a function to call.
@@ -59,11 +72,11 @@ class SamplingResult:
     def __init__(
         self,
         decision: Decision,
-        attributes: Optional[Mapping[str, Any]] = None,
+        attributes: Attributes = None,
         trace_state: Optional[TraceState] = None,
     ) -> None:
         self.decision = decision
-        self.attributes: Mapping[str, Any] = MappingProxyType(dict(attributes or {}))
+        self.attributes: Mapping[str, AttributeValue] = MappingProxyType(dict(attributes or {}))
         self.trace_state = trace_state
 
     def __repr__(self) -> str:
@@ -78,7 +91,7 @@ class Sampler(abc.ABC):
         trace_id: int,
         name: str,
         kind: Optional[SpanKind] = None,
-        attributes: Optional[Mapping[str, Any]] = None,
+        attributes: Attributes = None,
         links: Optional[Sequence[Link]] = None,
         trace_state: Optional[TraceState] = None,
     ) -> SamplingResult:
@@ -132,7 +145,7 @@ class _BuiltinSampler(Sampler):
         trace_id: int,
         name: str,
         kind: Optional[SpanKind] = None,
-        attributes: Optional[Mapping[str, Any]] = None,
+        attributes: Attributes = None,
         links: Optional[Sequence[Link]] = None,
         trace_state: Optional[TraceState] = None,
     ) -> SamplingResult:
@@ -258,7 +271,7 @@ class ParentBased(Sampler):
         trace_id: int,
         name: str,
         kind: Optional[SpanKind] = None,
-        attributes: Optional[Mapping[str, Any]] = None,
+        attributes: Attributes = None,
         links: Optional[Sequence[Link]] = None,
         trace_state: Optional[TraceState] = None,
     ) -> SamplingResult:
@@ -299,7 +312,7 @@ class AlwaysRecordSampler(Sampler):
         trace_id: int,
         name: str,
         kind: Optional[SpanKind] = None,
-        attributes: Optional[Mapping[str, Any]] = None,
+        attributes: Attributes = None,
         links: Optional[Sequence[Link]] = None,
         trace_state: Optional[TraceState] = None,
     ) -> SamplingResult:

@@ -8,7 +8,10 @@ raises: the attribute is dropped and one warning names the key.
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, Mapping, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Sequence, Tuple
+
+if TYPE_CHECKING:
+    from opentelemetry.util.types import AttributeValue
 
 _logger = logging.getLogger(__name__)
 
@@ -84,10 +87,10 @@ def clean_attributes(
     attributes: Optional[Mapping[str, Any]],
     max_count: Optional[int],
     max_len: Optional[int],
-) -> Tuple[Dict[str, Any], int]:
+) -> Tuple[Dict[str, AttributeValue], int]:
     """A fresh dict of the valid attributes (at most ``max_count``) and how many were dropped
     for going over the limit. Invalid ones are dropped with a warning and not counted."""
-    result: Dict[str, Any] = {}
+    result: Dict[str, AttributeValue] = {}
     if not attributes:
         return result, 0
     dropped = 0

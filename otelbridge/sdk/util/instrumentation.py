@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import json
 from types import MappingProxyType
-from typing import Any, Mapping, Optional
+from typing import TYPE_CHECKING, Mapping, Optional
 
 from otelbridge.sdk.util.attributes import clean_attributes
+
+if TYPE_CHECKING:
+    from opentelemetry.util.types import Attributes, AttributeValue
 
 
 class InstrumentationScope:
@@ -23,13 +26,13 @@ class InstrumentationScope:
         name: str,
         version: Optional[str] = None,
         schema_url: Optional[str] = None,
-        attributes: Optional[Mapping[str, Any]] = None,
+        attributes: Attributes = None,
     ) -> None:
         self._name = name
         self._version = version
         self._schema_url = schema_url or ""
         cleaned, _ = clean_attributes(attributes, None, None)
-        self._attributes: Mapping[str, Any] = MappingProxyType(cleaned)
+        self._attributes: Mapping[str, AttributeValue] = MappingProxyType(cleaned)
         self._hash = hash((name, version, self._schema_url))
 
     def __repr__(self) -> str:
@@ -73,7 +76,7 @@ class InstrumentationScope:
         return self._schema_url
 
     @property
-    def attributes(self) -> Mapping[str, Any]:
+    def attributes(self) -> Mapping[str, AttributeValue]:
         return self._attributes
 
     def to_json(self, indent: Optional[int] = 4) -> str:

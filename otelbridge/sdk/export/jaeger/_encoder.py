@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator, List, Mapping, Sequence, Tuple
+from typing import TYPE_CHECKING, Iterator, List, Mapping, Sequence, Tuple
 
 from otelbridge.sdk.export.jaeger._compact import (
     StructWriter,
@@ -11,6 +11,11 @@ from otelbridge.sdk.export.jaeger._compact import (
     signed64,
 )
 
+if TYPE_CHECKING:
+    from opentelemetry.trace import SpanContext
+
+    from otelbridge.sdk.export._types import FinishedSpan, ResourceData
+
 # jaeger.thrift TagType
 _STRING, _DOUBLE, _BOOL, _LONG, _BINARY = 0, 1, 2, 3, 4
 _FOLLOWS_FROM = 1
@@ -18,7 +23,7 @@ _KINDS = {"SERVER": "server", "CLIENT": "client", "PRODUCER": "producer", "CONSU
 _INT64 = (-(1 << 63), (1 << 63) - 1)
 
 
-def _tag(key: str, value: Any) -> bytes:
+def _tag(key: str, value: object) -> bytes:
     tag = StructWriter().string(1, key)
     if isinstance(value, bool):
         return tag.i32(2, _BOOL).boolean(5, value).end()
@@ -33,11 +38,11 @@ def _tag(key: str, value: Any) -> bytes:
     return tag.i32(2, _STRING).string(3, str(value)).end()
 
 
-def tags(attributes: Mapping[str, Any]) -> List[bytes]:
+def tags(attributes: Mapping[str, object]) -> List[bytes]:
     return [_tag(key, value) for key, value in attributes.items()]
 
 
-def _span_tags(span: Any) -> List[bytes]:
+def _span_tags(span: FinishedSpan) -> List[bytes]:
     out = tags(span.attributes or {})
     kind = _KINDS.get(span.kind.name)
     if kind:
@@ -64,9 +69,10 @@ def _span_tags(span: Any) -> List[bytes]:
     return out
 
 
-def encode_span(span: Any) -> bytes:
+def encode_span(span: FinishedSpan) -> bytes:
     """One ``Span`` struct."""
-    context = span.context
+    # An exported span has a context (the Protocol's ``Optional`` is for spans built by hand).
+    context: SpanContext = span.context  # type: ignore[assignment]
     start = span.start_time or 0
     writer = (
         StructWriter()
@@ -102,9 +108,10 @@ def encode_span(span: Any) -> bytes:
     return writer.end()
 
 
-def encode_process(resource: Any, default_service: str = "unknown_service") -> bytes:
+def encode_process(resource: ResourceData, default_service: str = "unknown_service") -> bytes:
     """The ``Process`` struct: service name plus the other resource attributes as tags."""
-    attributes = dict(resource.attributes)
+    # A resource always has attributes; the reference SDK types them ``Optional``.
+    attributes = dict(resource.attributes)  # type: ignore[arg-type]
     service = str(attributes.pop("service.name", None) or default_service)
     writer = StructWriter().string(1, service)
     if attributes:
@@ -128,14 +135,14 @@ _SPANS_OVERHEAD = 1 + 6 + 1 + 1 + 1  # field headers, list header (up to 6), sto
 
 
 def packets(
-    spans: Sequence[Any], max_packet_size: int, seqid: int
+    spans: Sequence[FinishedSpan], max_packet_size: int, seqid: int
 ) -> Iterator[Tuple[bytes, int, int]]:
     """``(packet, spans in it, spans too big to send)`` for each UDP packet needed.
 
     Spans are grouped by resource (one ``Process`` per batch) and split so that no packet
     exceeds ``max_packet_size``; a span that cannot fit even alone is counted and skipped.
     """
-    by_resource: dict[int, Tuple[Any, List[bytes]]] = {}
+    by_resource: dict[int, Tuple[ResourceData, List[bytes]]] = {}
     for span in spans:
         by_resource.setdefault(id(span.resource), (span.resource, []))[1].append(encode_span(span))
     for resource, encoded in by_resource.values():

@@ -10,11 +10,14 @@ import logging
 import os
 import socket
 import threading
-from typing import Any, Optional, Sequence
+from typing import TYPE_CHECKING, Optional, Sequence
 
 from otelbridge.sdk.export._transport import ExportStats
 from otelbridge.sdk.export.jaeger._encoder import packets
 from otelbridge.sdk.trace.export import SpanExporter, SpanExportResult
+
+if TYPE_CHECKING:
+    from otelbridge.sdk.export._types import FinishedSpan
 
 _logger = logging.getLogger(__name__)
 
@@ -42,7 +45,7 @@ class JaegerExporter(SpanExporter):
         self._lock = threading.Lock()
         self.stats = ExportStats()
 
-    def export(self, spans: Sequence[Any]) -> SpanExportResult:
+    def export(self, spans: Sequence[FinishedSpan]) -> SpanExportResult:
         ok = True
         with self._lock:
             for packet, count, too_big in packets(spans, self._max_packet_size, self._seqid):

@@ -7,12 +7,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from otelbridge.sdk.export.otlp._config import GRPC, resolve_protocol
 
+if TYPE_CHECKING:
+    from otelbridge.sdk.metrics.export import MetricExporter
+    from otelbridge.sdk.trace.export import SpanExporter
 
-def otlp_span_exporter(**kwargs: Any) -> Any:
+
+def otlp_span_exporter(**kwargs: Any) -> SpanExporter:
     """An ``OTLPSpanExporter`` for the configured protocol; ``kwargs`` go to its constructor."""
     if resolve_protocol("traces") == GRPC:
         from otelbridge.sdk.export.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
@@ -25,7 +29,7 @@ def otlp_span_exporter(**kwargs: Any) -> Any:
     return OTLPHttpSpanExporter(**kwargs)
 
 
-def otlp_metric_exporter(**kwargs: Any) -> Any:
+def otlp_metric_exporter(**kwargs: Any) -> MetricExporter:
     """An ``OTLPMetricExporter`` for the configured protocol; ``kwargs`` go to its constructor."""
     if resolve_protocol("metrics") == GRPC:
         from otelbridge.sdk.export.otlp.proto.grpc.metric_exporter import OTLPMetricExporter

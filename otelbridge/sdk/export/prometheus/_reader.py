@@ -18,7 +18,18 @@ import os
 import threading
 from bisect import bisect_left
 from socketserver import ThreadingMixIn
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Dict,
+    Iterable,
+    Iterator,
+    List,
+    Mapping,
+    Optional,
+    Tuple,
+    Union,
+)
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from prometheus_client import REGISTRY, CollectorRegistry, make_wsgi_app
@@ -50,6 +61,14 @@ from otelbridge.sdk.metrics.export import (
 )
 from otelbridge.sdk.util.instrumentation import InstrumentationScope
 
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+    from otelbridge.sdk.metrics._exemplar import Exemplar
+    from otelbridge.sdk.metrics.export import ExponentialHistogramDataPoint
+
+    BucketedPoint = Union[HistogramDataPoint, ExponentialHistogramDataPoint]
+
 _logger = logging.getLogger(__name__)
 
 DEFAULT_HOST = "localhost"
@@ -59,7 +78,7 @@ _INF = float("inf")
 _EXEMPLAR_LABEL_CHARACTERS = 128
 
 
-def _labels(attributes: Optional[Mapping[str, Any]], extra: Dict[str, str]) -> Dict[str, str]:
+def _labels(attributes: Optional[Mapping[str, object]], extra: Dict[str, str]) -> Dict[str, str]:
     """Sanitized label names; keys that collide after sanitizing join their values with ';'."""
     labels: Dict[str, str] = {}
     for key, value in sorted((attributes or {}).items()):
@@ -83,7 +102,7 @@ def _family_for(metric: Metric) -> Optional[Tuple[str, str]]:
     return None
 
 
-def _exemplar(exemplar: Any) -> PrometheusExemplar:
+def _exemplar(exemplar: Exemplar) -> PrometheusExemplar:
     """An OpenMetrics exemplar: trace and span ids first, then the filtered attributes that
     still fit in OpenMetrics' 128-character label budget."""
     labels: Dict[str, str] = {}
@@ -98,7 +117,7 @@ def _exemplar(exemplar: Any) -> PrometheusExemplar:
     return PrometheusExemplar(labels, exemplar.value, exemplar.time_unix_nano / 1e9)
 
 
-def _bucket_exemplars(point: Any, bounds: List[float]) -> Dict[int, PrometheusExemplar]:
+def _bucket_exemplars(point: BucketedPoint, bounds: List[float]) -> Dict[int, PrometheusExemplar]:
     """The last exemplar of each bucket, by bucket index (``len(bounds)``: +Inf)."""
     return {
         bisect_left(bounds, exemplar.value): _exemplar(exemplar)
@@ -106,7 +125,7 @@ def _bucket_exemplars(point: Any, bounds: List[float]) -> Dict[int, PrometheusEx
     }
 
 
-def _classic_buckets(point: Any) -> List[Tuple[float, int]]:
+def _classic_buckets(point: BucketedPoint) -> List[Tuple[float, int]]:
     """(upper bound, cumulative count) of each bucket but +Inf, lowest first."""
     if not isinstance(point, HistogramDataPoint):
         return classic_buckets(point)
@@ -120,7 +139,7 @@ def _classic_buckets(point: Any) -> List[Tuple[float, int]]:
 
 def _add_samples(family: Family, metric: Metric, scope: InstrumentationScope) -> None:
     extra = {"otel_scope_name": scope.name, "otel_scope_version": scope.version or ""}
-    data: Any = metric.data
+    data: Any = metric.data  # its points' fields are read as ``family.type`` says
     for point in data.data_points:
         labels = _labels(point.attributes, extra)
         if family.type == "counter":
@@ -260,12 +279,12 @@ class PrometheusMetricReader(MetricReader):
             self._server = None
 
 
-def _negotiating_app(registry: CollectorRegistry) -> Callable[..., Iterable[bytes]]:
+def _negotiating_app(registry: CollectorRegistry) -> WSGIApplication:
     """``prometheus_client``'s WSGI app, but the protobuf exposition (native histograms) for
     scrapers that accept it, as Prometheus does with native histograms enabled."""
     text_app = make_wsgi_app(registry)
 
-    def app(environ: Dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if not accepts_protobuf(environ.get("HTTP_ACCEPT", "")):
             return text_app(environ, start_response)  # type: ignore[no-any-return]  # a WSGI body
         body = encode(registry.collect())

@@ -16,7 +16,14 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Sequence as SequenceABC
-from typing import Any, Dict, List, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence
+
+if TYPE_CHECKING:
+    from opentelemetry.trace import SpanContext
+
+    from otelbridge.sdk.export._types import FinishedSpan
+
+    Tags = Dict[str, Optional[str]]
 
 _logger = logging.getLogger(__name__)
 
@@ -29,7 +36,7 @@ def _usec(nanoseconds: int) -> int:
     return (nanoseconds + 500) // 1000
 
 
-def _scalar(value: Any) -> Optional[str]:
+def _scalar(value: object) -> Optional[str]:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float, str)):
@@ -37,7 +44,7 @@ def _scalar(value: Any) -> Optional[str]:
     return None
 
 
-def _tag_value(value: Any) -> Optional[str]:
+def _tag_value(value: object) -> Optional[str]:
     """A tag's text, or ``None`` for a value Zipkin tags cannot carry."""
     text = _scalar(value)
     if text is not None or not isinstance(value, SequenceABC):
@@ -48,7 +55,7 @@ def _tag_value(value: Any) -> Optional[str]:
     return json.dumps(elements, separators=(",", ":"))
 
 
-def _add_tags(tags: Dict[str, Any], attributes: Optional[Mapping[str, Any]]) -> None:
+def _add_tags(tags: Tags, attributes: Optional[Mapping[str, object]]) -> None:
     for key, value in (attributes or {}).items():
         text = _tag_value(value)
         if text is None:
@@ -57,8 +64,8 @@ def _add_tags(tags: Dict[str, Any], attributes: Optional[Mapping[str, Any]]) -> 
         tags[key] = text
 
 
-def _tags(span: Any) -> Dict[str, Any]:
-    tags: Dict[str, Any] = {}
+def _tags(span: FinishedSpan) -> Tags:
+    tags: Tags = {}
     _add_tags(tags, span.attributes)
     if span.resource is not None:
         _add_tags(tags, span.resource.attributes)
@@ -84,8 +91,8 @@ def _tags(span: Any) -> Dict[str, Any]:
 
 
 def _remote_endpoint(
-    kind: Optional[str], attributes: Mapping[str, Any]
-) -> Optional[Dict[str, Any]]:
+    kind: Optional[str], attributes: Mapping[str, object]
+) -> Optional[Dict[str, str]]:
     if kind not in ("CLIENT", "PRODUCER"):
         return None
     for key in _REMOTE_SERVICE_KEYS:
@@ -95,9 +102,10 @@ def _remote_endpoint(
     return None
 
 
-def zipkin_span(span: Any, service_name: str) -> Dict[str, Any]:
+def zipkin_span(span: FinishedSpan, service_name: str) -> Dict[str, Any]:
     """One span as a Zipkin v2 JSON object (a dict, keys in the reference's order)."""
-    context = span.context
+    # An exported span has a context (the Protocol's ``Optional`` is for spans built by hand).
+    context: SpanContext = span.context  # type: ignore[assignment]
     start = span.start_time or 0
     kind = _KINDS.get(span.kind.name)
     out: Dict[str, Any] = {
@@ -113,10 +121,11 @@ def zipkin_span(span: Any, service_name: str) -> Dict[str, Any]:
     if tags:
         out["tags"] = tags
     if span.events:
+        # An event always has attributes; the reference SDK types them ``Optional``.
         out["annotations"] = [
             {
                 "timestamp": _usec(event.timestamp),
-                "value": json.dumps({event.name: dict(event.attributes)}, sort_keys=True),
+                "value": json.dumps({event.name: dict(event.attributes)}, sort_keys=True),  # type: ignore[arg-type]
             }
             for event in span.events
         ]
@@ -130,10 +139,11 @@ def zipkin_span(span: Any, service_name: str) -> Dict[str, Any]:
     return out
 
 
-def encode_spans(spans: Sequence[Any], default_service: str = "unknown_service") -> bytes:
+def encode_spans(spans: Sequence[FinishedSpan], default_service: str = "unknown_service") -> bytes:
     """The JSON array body for ``POST /api/v2/spans``."""
     payload: List[Dict[str, Any]] = []
     for span in spans:
-        service = span.resource.attributes.get("service.name") or default_service
+        # A resource always has attributes; the reference SDK types them ``Optional``.
+        service = span.resource.attributes.get("service.name") or default_service  # type: ignore[union-attr]
         payload.append(zipkin_span(span, str(service)))
     return json.dumps(payload).encode()

@@ -87,7 +87,7 @@ def _always(value: float, attributes: Attributes, context: Optional[Context]) ->
 def _in_sampled_span(value: float, attributes: Attributes, context: Optional[Context]) -> bool:
     if context is None:
         context = _var.get() if _var is not None else context_api.get_current()
-    span: Any = context.get(_SPAN_KEY)
+    span: Any = context.get(_SPAN_KEY)  # a Context holds objects; under this key, an API Span
     if span is None:
         return False
     span_context = span.get_span_context()

@@ -38,7 +38,7 @@ class ExemplarReservoir(ABC):
 def _exemplar(
     value: float, time_unix_nano: int, attributes: Attributes, context: Optional[Context]
 ) -> Exemplar:
-    span: Any = None if context is None else context.get(_SPAN_KEY)
+    span: Any = None if context is None else context.get(_SPAN_KEY)  # an API Span, if set
     span_context = None if span is None else span.get_span_context()
     if span_context is None or not span_context.is_valid:
         return Exemplar(attributes, value, time_unix_nano)

@@ -54,19 +54,27 @@ class StreamSpec:
     reservoir_factory: Optional[Callable[[type], ExemplarReservoirBuilder]] = None
 
 
-def _sum_data(monotonic: bool, points: List[Any], temporality: AggregationTemporality) -> Any:
+# Each builder is paired with its cells by the aggregation, so its points are of one kind;
+# ``DataBuilder`` takes the union of kinds, which a list of one kind is not (lists are invariant).
+def _sum_data(
+    monotonic: bool, points: List[Any], temporality: AggregationTemporality
+) -> _point.Sum:
     return _point.Sum(points, temporality, monotonic)
 
 
-def _gauge_data(points: List[Any], temporality: AggregationTemporality) -> Any:
+def _gauge_data(points: List[Any], temporality: AggregationTemporality) -> _point.Gauge:
     return _point.Gauge(points)
 
 
-def _histogram_data(points: List[Any], temporality: AggregationTemporality) -> Any:
+def _histogram_data(
+    points: List[Any], temporality: AggregationTemporality
+) -> _point.Histogram:
     return _point.Histogram(points, temporality)
 
 
-def _exponential_data(points: List[Any], temporality: AggregationTemporality) -> Any:
+def _exponential_data(
+    points: List[Any], temporality: AggregationTemporality
+) -> _point.ExponentialHistogram:
     return _point.ExponentialHistogram(points, temporality)
 
 

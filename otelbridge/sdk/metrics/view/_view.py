@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from fnmatch import fnmatchcase
-from typing import Any, FrozenSet, Optional, Set
+from typing import TYPE_CHECKING, Callable, FrozenSet, Optional, Set
 
 from otelbridge.sdk.metrics._instrument import _Instrument
 from otelbridge.sdk.metrics.view._aggregation import Aggregation
+
+if TYPE_CHECKING:
+    from otelbridge.sdk.metrics._exemplar import ExemplarReservoirBuilder
 
 
 class View:
@@ -32,7 +35,7 @@ class View:
         description: Optional[str] = None,
         attribute_keys: Optional[Set[str]] = None,
         aggregation: Optional[Aggregation] = None,
-        exemplar_reservoir_factory: Any = None,
+        exemplar_reservoir_factory: Optional[Callable[[type], ExemplarReservoirBuilder]] = None,
         instrument_unit: Optional[str] = None,
         aggregation_cardinality_limit: Optional[int] = None,
     ) -> None:

@@ -7,7 +7,7 @@ Resources and scopes repeat in every batch, so their encodings are cached by obj
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional
 
 from opentelemetry.proto.common.v1.common_pb2 import (
     AnyValue,
@@ -26,6 +26,13 @@ from otelbridge.sdk.export.otlp.proto.common._wire import (
     utf8,
     varint,
 )
+
+if TYPE_CHECKING:
+    from typing import TypeVar
+
+    from otelbridge.sdk.export._types import ResourceData, ScopeData
+
+    T = TypeVar("T")
 
 _logger = logging.getLogger(__name__)
 
@@ -55,7 +62,7 @@ _CACHE_LIMIT = 1024
 _key_fields: dict[str, bytes] = {}
 
 
-def encode_value(value: Any) -> bytes:
+def encode_value(value: Any) -> bytes:  # untyped: see encode_attributes
     """The body of an ``AnyValue`` holding ``value`` (empty for ``None``)."""
     kind = type(value)
     if kind is str:
@@ -69,7 +76,7 @@ def encode_value(value: Any) -> bytes:
     return _encode_other_value(value)
 
 
-def _encode_other_value(value: Any) -> bytes:
+def _encode_other_value(value: object) -> bytes:
     if value is None:
         return b""
     if isinstance(value, bool):
@@ -108,7 +115,7 @@ _TRUE_VALUE = length_delimited(_KV_VALUE, _TRUE)
 _FALSE_VALUE = length_delimited(_KV_VALUE, _FALSE)
 
 
-def _value_field(value: Any) -> bytes:
+def _value_field(value: Any) -> bytes:  # untyped: see encode_attributes
     """The ``KeyValue.value`` field for a value of any supported type."""
     kind = type(value)
     if kind is str:
@@ -123,6 +130,8 @@ def _value_field(value: Any) -> bytes:
     return length_delimited(_KV_VALUE, encode_value(value))
 
 
+# Untyped values: the loop dispatches on ``type(value)`` held in a local, which mypy does not
+# narrow on, and a value of any other type is logged and skipped.
 def encode_attributes(attributes: Optional[Mapping[str, Any]], field: bytes) -> bytes:
     """Each attribute as one ``KeyValue`` under the repeated field whose key is ``field``.
 
@@ -157,7 +166,7 @@ def encode_attributes(attributes: Optional[Mapping[str, Any]], field: bytes) -> 
     return b"".join(out)
 
 
-def _cached(cache: dict[int, tuple[Any, bytes]], obj: Any, encode: Callable[[Any], bytes]) -> bytes:
+def _cached(cache: dict[int, tuple[T, bytes]], obj: T, encode: Callable[[T], bytes]) -> bytes:
     entry = cache.get(id(obj))
     if entry is not None and entry[0] is obj:
         return entry[1]
@@ -168,14 +177,14 @@ def _cached(cache: dict[int, tuple[Any, bytes]], obj: Any, encode: Callable[[Any
     return encoded
 
 
-def _encode_resource(resource: Any) -> bytes:
+def _encode_resource(resource: ResourceData) -> bytes:
     dropped = getattr(resource, "dropped_attributes", 0)
     return encode_attributes(resource.attributes, _RESOURCE_ATTRIBUTES) + (
         _RESOURCE_DROPPED + varint(dropped) if dropped else b""
     )
 
 
-def _encode_scope(scope: Any) -> bytes:
+def _encode_scope(scope: Optional[ScopeData]) -> bytes:
     if scope is None:
         return b""
     out = [length_delimited(_SCOPE_NAME, utf8(scope.name))] if scope.name else []
@@ -185,15 +194,15 @@ def _encode_scope(scope: Any) -> bytes:
     return b"".join(out)
 
 
-_resources: dict[int, tuple[Any, bytes]] = {}
-_scopes: dict[int, tuple[Any, bytes]] = {}
+_resources: dict[int, tuple[ResourceData, bytes]] = {}
+_scopes: dict[int, tuple[Optional[ScopeData], bytes]] = {}
 
 
-def resource_body(resource: Any) -> bytes:
+def resource_body(resource: ResourceData) -> bytes:
     """The body of the ``Resource`` message for an SDK resource (cached)."""
     return _cached(_resources, resource, _encode_resource)
 
 
-def scope_body(scope: Any) -> bytes:
+def scope_body(scope: Optional[ScopeData]) -> bytes:
     """The body of the ``InstrumentationScope`` message for an SDK scope or ``None`` (cached)."""
     return _cached(_scopes, scope, _encode_scope)

@@ -9,9 +9,12 @@ decode our bytes with those same types.
 from __future__ import annotations
 
 import struct
-from typing import Any, Iterator, Union
+from typing import TYPE_CHECKING, Iterator, Union
 
 from google.protobuf.descriptor import FieldDescriptor
+
+if TYPE_CHECKING:
+    from google.protobuf.message import Message
 
 _WIRE_TYPES = {
     FieldDescriptor.TYPE_DOUBLE: 1,
@@ -48,7 +51,7 @@ def varint(value: int) -> bytes:
     return _varint_slow(value & _UINT64_MASK)
 
 
-def tag(message: Any, field: str) -> bytes:
+def tag(message: type[Message], field: str) -> bytes:
     """The key bytes (field number and wire type) of ``field`` in a generated message class."""
     descriptor = message.DESCRIPTOR.fields_by_name[field]
     return varint(descriptor.number << 3 | _WIRE_TYPES.get(descriptor.type, 0))

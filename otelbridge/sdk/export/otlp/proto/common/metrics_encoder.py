@@ -10,7 +10,7 @@ encoder's cached wire encodings. Input is any ``MetricsData`` with the field nam
 from __future__ import annotations
 
 import logging
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import (
     ExportMetricsServiceRequest,
@@ -24,6 +24,18 @@ from otelbridge.sdk.export.otlp.proto.common._attributes import (
 )
 from otelbridge.sdk.export.otlp.proto.common._wire import tag
 
+if TYPE_CHECKING:
+    from google.protobuf.internal.containers import RepeatedCompositeFieldContainer
+
+    from otelbridge.sdk.export._types import (
+        ExemplarData,
+        MetricData,
+        MetricsDataLike,
+        NumberPointData,
+        PointData,
+        SummaryPointData,
+    )
+
 _logger = logging.getLogger(__name__)
 
 _NUMBER_ATTRIBUTES = tag(pb.NumberDataPoint, "attributes")
@@ -33,7 +45,9 @@ _SUMMARY_ATTRIBUTES = tag(pb.SummaryDataPoint, "attributes")
 _EXEMPLAR_ATTRIBUTES = tag(pb.Exemplar, "filtered_attributes")
 
 
-def _exemplars(exemplars: Sequence[Any], target: Any) -> None:
+def _exemplars(
+    exemplars: Sequence[ExemplarData], target: RepeatedCompositeFieldContainer[pb.Exemplar]
+) -> None:
     for exemplar in exemplars:
         encoded = target.add(time_unix_nano=exemplar.time_unix_nano)
         if exemplar.span_id is not None and exemplar.trace_id is not None:
@@ -61,8 +75,13 @@ _EXPONENTIAL_FIELDS = (
 )
 
 
-def _add_point(target: Any, point: Any, fields: Sequence[str], attributes_field: bytes) -> Any:
-    """Append a data point with ``fields`` copied from ``point``, its attributes and exemplars."""
+def _add_point(
+    target: Any, point: PointData, fields: Sequence[str], attributes_field: bytes
+) -> Any:
+    """Append a data point with ``fields`` copied from ``point``, its attributes and exemplars.
+
+    ``target`` is the repeated field of one of four point messages and the result one of them:
+    no one message type, as each caller then sets the fields of its own kind."""
     encoded = target.add(**{name: getattr(point, name) for name in fields})
     encoded.MergeFromString(encode_attributes(point.attributes, attributes_field))
     exemplars = getattr(point, "exemplars", None)
@@ -71,7 +90,11 @@ def _add_point(target: Any, point: Any, fields: Sequence[str], attributes_field:
     return encoded
 
 
-def _number_points(points: Sequence[Any], target: Any, fields: Sequence[str]) -> None:
+def _number_points(
+    points: Sequence[NumberPointData],
+    target: RepeatedCompositeFieldContainer[pb.NumberDataPoint],
+    fields: Sequence[str],
+) -> None:
     for point in points:
         encoded = _add_point(target, point, fields, _NUMBER_ATTRIBUTES)
         if isinstance(point.value, int):
@@ -80,12 +103,17 @@ def _number_points(points: Sequence[Any], target: Any, fields: Sequence[str]) ->
             encoded.as_double = point.value
 
 
-def _histogram_points(points: Sequence[Any], target: Any) -> None:
+def _histogram_points(
+    points: Sequence[PointData], target: RepeatedCompositeFieldContainer[pb.HistogramDataPoint]
+) -> None:
     for point in points:
         _add_point(target, point, _HISTOGRAM_FIELDS, _HISTOGRAM_ATTRIBUTES)
 
 
-def _exponential_points(points: Sequence[Any], target: Any) -> None:
+def _exponential_points(
+    points: Sequence[PointData],
+    target: RepeatedCompositeFieldContainer[pb.ExponentialHistogramDataPoint],
+) -> None:
     for point in points:
         encoded = _add_point(target, point, _EXPONENTIAL_FIELDS, _EXPONENTIAL_ATTRIBUTES)
         for name in ("positive", "negative"):
@@ -96,15 +124,18 @@ def _exponential_points(points: Sequence[Any], target: Any) -> None:
                 field.bucket_counts.extend(buckets.bucket_counts)
 
 
-def _summary_points(points: Sequence[Any], target: Any) -> None:
+def _summary_points(
+    points: Sequence[SummaryPointData],
+    target: RepeatedCompositeFieldContainer[pb.SummaryDataPoint],
+) -> None:
     for point in points:
         encoded = _add_point(target, point, _SUMMARY_FIELDS, _SUMMARY_ATTRIBUTES)
         for quantile in point.quantile_values:
             encoded.quantile_values.add(quantile=quantile.quantile, value=quantile.value)
 
 
-def _encode_metric(metric: Any, encoded: Any) -> None:
-    data = metric.data
+def _encode_metric(metric: MetricData, encoded: pb.Metric) -> None:
+    data: Any = metric.data  # told apart by class name below, which mypy does not narrow on
     kind = type(data).__name__
     if kind == "Sum":
         encoded.sum.aggregation_temporality = data.aggregation_temporality
@@ -124,7 +155,7 @@ def _encode_metric(metric: Any, encoded: Any) -> None:
         _logger.warning("Skipping metric %r: unsupported data type %s", metric.name, kind)
 
 
-def encode_metrics(data: Any) -> ExportMetricsServiceRequest:
+def encode_metrics(data: MetricsDataLike) -> ExportMetricsServiceRequest:
     """The ``ExportMetricsServiceRequest`` for a ``MetricsData``."""
     request = ExportMetricsServiceRequest()
     for resource_metrics in data.resource_metrics:
@@ -145,6 +176,6 @@ def encode_metrics(data: Any) -> ExportMetricsServiceRequest:
     return request
 
 
-def serialize_metrics(data: Any) -> bytes:
+def serialize_metrics(data: MetricsDataLike) -> bytes:
     """The serialized ``ExportMetricsServiceRequest`` for a ``MetricsData``."""
     return encode_metrics(data).SerializeToString()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import struct
 from operator import attrgetter
-from typing import Any, Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Optional, Sequence
 
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 from opentelemetry.proto.trace.v1.trace_pb2 import ResourceSpans, ScopeSpans, Span, Status
@@ -33,6 +33,34 @@ from otelbridge.sdk.export.otlp.proto.common._wire import (
     varint,
 )
 from otelbridge.sdk.trace import ReadableSpan
+
+if TYPE_CHECKING:
+    from opentelemetry.trace import Link, SpanContext
+    from opentelemetry.trace import Status as SpanStatus
+    from opentelemetry.util.types import Attributes
+
+    from otelbridge.sdk.export._types import EventData, FinishedSpan, ResourceData, ScopeData
+
+    # The types at the positions of _FIELDS. ``attrgetter`` is typed as returning a tuple of
+    # unknown types, which this alias narrows: an exported span has a context (the
+    # Protocol's ``Optional`` is for spans built by hand).
+    SpanFields = tuple[
+        str,
+        SpanContext,
+        Optional[SpanContext],
+        SpanKind,
+        Optional[int],
+        Optional[int],
+        Attributes,
+        Sequence[EventData],
+        Sequence[Link],
+        SpanStatus,
+        int,
+        int,
+        int,
+        ResourceData,
+        Optional[ScopeData],
+    ]
 
 _RESOURCE_SPANS = tag(ExportTraceServiceRequest, "resource_spans")
 _RS_RESOURCE = tag(ResourceSpans, "resource")
@@ -93,7 +121,7 @@ _STATUS_FIELDS = [
 ]
 
 
-def _encode_status(status: Any) -> bytes:
+def _encode_status(status: SpanStatus) -> bytes:
     code: int = status.status_code.value
     description = status.description
     if not description:
@@ -102,7 +130,7 @@ def _encode_status(status: Any) -> bytes:
     return length_delimited(_STATUS, body + (_STATUS_CODE + varint(code) if code else b""))
 
 
-def _encode_events(events: Sequence[Any]) -> bytes:
+def _encode_events(events: Sequence[EventData]) -> bytes:
     out = []
     for event in events:
         body = _EVENT_TIME + pack_fixed64(event.timestamp or 0)
@@ -114,7 +142,7 @@ def _encode_events(events: Sequence[Any]) -> bytes:
     return b"".join(out)
 
 
-def _encode_links(links: Sequence[Any]) -> bytes:
+def _encode_links(links: Sequence[Link]) -> bytes:
     out = []
     for link in links:
         context = link.context
@@ -156,10 +184,10 @@ _FIELDS = (
 _RESOURCE_AT, _SCOPE_AT = _FIELDS.index("resource"), _FIELDS.index("instrumentation_scope")
 _PROPERTIES = attrgetter(*_FIELDS)
 _SLOTS = attrgetter(*(f"_{name}" for name in _FIELDS))
-_getters: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
+_getters: dict[type, Callable[[FinishedSpan], SpanFields]] = {}
 
 
-def _getter(span_type: type) -> Callable[[Any], tuple[Any, ...]]:
+def _getter(span_type: type) -> Callable[[FinishedSpan], SpanFields]:
     getter = _getters.get(span_type)
     if getter is None:
         getter = _getters[span_type] = (
@@ -178,15 +206,15 @@ def _name_field(name: str) -> bytes:
 
 
 _names: dict[str, bytes] = {}
-_statuses: dict[int, tuple[Any, bytes]] = {}
+_statuses: dict[int, tuple[SpanStatus, bytes]] = {}
 
 
-def encode_span(span: Any) -> bytes:
+def encode_span(span: FinishedSpan) -> bytes:
     """One span as a ``ScopeSpans.spans`` field."""
     return _encode_fields(_getter(type(span))(span))
 
 
-def _encode_fields(fields: tuple[Any, ...]) -> bytes:
+def _encode_fields(fields: SpanFields) -> bytes:
     (
         name,
         context,
@@ -242,15 +270,18 @@ def _encode_fields(fields: tuple[Any, ...]) -> bytes:
     return _SS_SPANS + (SMALL_VARINTS[size] if size < 16384 else varint(size)) + body
 
 
-def serialize_spans(spans: Sequence[Any]) -> bytes:
+def serialize_spans(spans: Sequence[FinishedSpan]) -> bytes:
     """The serialized ``ExportTraceServiceRequest`` for ``spans``."""
     # resource id -> (resource, {scope id -> (scope, [encoded span, ...])})
-    groups: dict[int, tuple[Any, dict[int, tuple[Any, list[bytes]]]]] = {}
+    groups: dict[int, tuple[ResourceData, dict[int, tuple[Optional[ScopeData], list[bytes]]]]] = {}
     last_resource = last_scope = current = None
+    resource: ResourceData
+    scope: Optional[ScopeData]
     getters, resource_at, scope_at = _getters, _RESOURCE_AT, _SCOPE_AT
     for span in spans:
         fields = (getters.get(type(span)) or _getter(type(span)))(span)
-        resource, scope = fields[resource_at], fields[scope_at]
+        # mypy reads the named positions as plain ints, so as any field's type
+        resource, scope = fields[resource_at], fields[scope_at]  # type: ignore[assignment]
         if current is None or resource is not last_resource or scope is not last_scope:
             scopes = groups.setdefault(id(resource), (resource, {}))[1]
             current = scopes.setdefault(id(scope), (scope, []))[1]
@@ -271,6 +302,6 @@ def serialize_spans(spans: Sequence[Any]) -> bytes:
     return b"".join(out)
 
 
-def encode_spans(spans: Sequence[Any]) -> ExportTraceServiceRequest:
+def encode_spans(spans: Sequence[FinishedSpan]) -> ExportTraceServiceRequest:
     """The request as a generated message, like the reference ``encode_spans`` returns."""
     return ExportTraceServiceRequest.FromString(serialize_spans(spans))
