@@ -92,7 +92,10 @@ def reconfigure(
     the bridge configures its own): readers and exporters are added, views shape the
     instruments created from now on, and a new ``resource`` is reported under."""
     if overrides.get("metric_readers") or overrides.get("metric_exporters"):
-        given = {**overrides, "metric_exporters": overrides.get("metric_exporters") or ()}
+        given: Overrides = {
+            "metric_readers": overrides.get("metric_readers") or (),
+            "metric_exporters": overrides.get("metric_exporters") or (),
+        }
         for reader in build_readers(given):
             provider.add_metric_reader(reader)
     if overrides.get("views"):
