@@ -58,11 +58,19 @@ class Tracer(trace_api.Tracer):
     """Creates spans for one instrumentation scope. Obtain it from
     :meth:`TracerProvider.get_tracer`."""
 
-    __slots__ = ("_instrumentation_scope", "_pipeline")
+    __slots__ = ("_instrumentation_scope", "_pipeline", "_span_type")
 
-    def __init__(self, pipeline: Pipeline, instrumentation_scope: InstrumentationScope) -> None:
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        instrumentation_scope: InstrumentationScope,
+        span_type: type[Span] = Span,
+    ) -> None:
         self._pipeline = pipeline
         self._instrumentation_scope = instrumentation_scope
+        # What recording spans are made of: a shim may pass a subclass of Span that is also its
+        # legacy span (one object instead of a wrapper); it must not override ``__init__``.
+        self._span_type = span_type
 
     @property
     def instrumentation_scope(self) -> InstrumentationScope:
@@ -136,8 +144,8 @@ class Tracer(trace_api.Tracer):
                 )
             )
         flags = _FLAGS[random_flag | 1] if decision is _RECORD_AND_SAMPLE else _FLAGS[random_flag]
-        span = _new_object(Span)  # and __init__ called from here, which CPython runs inline
-        span.__init__(  # type: ignore[misc]  # exactly Span, made just above
+        span = _new_object(self._span_type)  # and __init__ called here: CPython runs it inline
+        span.__init__(  # type: ignore[misc]  # Span's own __init__ (see _span_type)
             name,
             _new_context(SpanContext, (trace_id, span_id, False, flags, trace_state, True)),
             parent,
