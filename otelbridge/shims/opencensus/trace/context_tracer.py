@@ -42,7 +42,6 @@ from otelbridge.shims.opencensus.trace.span import SpanShim
 from otelbridge.shims.opencensus.trace.span_context import LiveSpanContext
 
 _logger = logging.getLogger("otelbridge.shims.opencensus")
-_set_item = dict.__setitem__
 _NOT_SAMPLED = TraceFlags(TraceFlags.DEFAULT)
 _random_span_id = random.Random().getrandbits
 _get_span = trace_api.get_current_span
@@ -110,12 +109,9 @@ class ContextTracer:
                 span.context_tracer = self
             else:
                 span = SpanShim(otel, oc_parent, self)
-            new = Context(current)
+            # The context it replaces, put back when it ends (see end_span).
             span._previous = current
-            span._made_current = new
-            _set_item(new, SPAN_KEY, otel)
-            _set_item(new, OC_SPAN_KEY, span)
-            replace_current(new)
+            replace_current(Context({**current, SPAN_KEY: otel, OC_SPAN_KEY: span}))
             set_oc_span(span)
             self.opened.append(span)
             return span
@@ -149,15 +145,16 @@ class ContextTracer:
                 spans.pop()
             elif span in spans:
                 spans.remove(span)
-            # Put back the OpenTelemetry context the span replaced, if it is still current, and
+            # Put back the OpenTelemetry context the span replaced, if it is still the current
+            # span there (not a native span left attached), and
             # the parent in OpenCensus' slot; then end (and so export) the span, as OpenCensus
             # exports after restoring the parent. Exporting from the parent's context also lets
             # the SDK reuse its suppressed export context, derived once per parent context.
-            made_current = span._made_current
-            if made_current is not None:
-                if get_current() is made_current:
-                    replace_current(span._previous)
-                span._made_current = span._previous = None
+            previous = span._previous
+            if previous is not None:
+                if get_current().get(SPAN_KEY) is span.unwrap():
+                    replace_current(previous)
+                span._previous = None
             set_oc_span(span.parent_span)
             span.finish()
         except Exception:

@@ -25,6 +25,7 @@ from otelbridge.sdk.trace._span import Span as SdkSpan
 from otelbridge.shims._values import attribute_value as _attribute_value
 from otelbridge.shims.opencensus.trace import _convert
 from otelbridge.shims.opencensus.trace._context import (
+    SPAN_KEY,
     get_current,
     get_oc_span,
     replace_current,
@@ -54,15 +55,14 @@ class SdkSpanShim(SdkSpan, SpanMethods):
 
     ``parent_span`` is the OpenCensus parent (None for a local root or a remote parent),
     ``context_tracer`` the tracer that made it current (None for children made with
-    :meth:`span`); ``_previous``/``_made_current`` the OpenTelemetry context it replaced and
-    the one it made current. :func:`adopt` sets them: the SDK's ``__init__`` is not overridden.
+    :meth:`span`); ``_previous`` the OpenTelemetry context it replaced when made current.
+    :func:`adopt` sets them: the SDK's ``__init__`` is not overridden.
     """
 
-    __slots__ = ("_made_current", "_previous", "context_tracer", "parent_span")
+    __slots__ = ("_previous", "context_tracer", "parent_span")
 
     context_tracer: Optional[ContextTracer]
     _previous: Optional[Context]
-    _made_current: Optional[Context]
 
     def unwrap(self) -> Span:
         """The OpenTelemetry span: this object."""
@@ -155,11 +155,11 @@ class SdkSpanShim(SdkSpan, SpanMethods):
         if get_oc_span() is self and opened and opened[-1] is self:
             opened.pop()
             # As ContextTracer.end_span: the parent's contexts back first, then end (export).
-            made_current = self._made_current
-            if made_current is not None:
-                if get_current() is made_current:
-                    replace_current(self._previous)  # type: ignore[arg-type]  # set together
-                self._made_current = self._previous = None
+            previous = self._previous
+            if previous is not None:
+                if get_current().get(SPAN_KEY) is self:
+                    replace_current(previous)
+                self._previous = None
             set_oc_span(self.parent_span)
             self.end()
             return
@@ -179,6 +179,6 @@ def adopt(
     if type(otel_span) is SdkSpanShim:
         otel_span.parent_span = parent_span
         otel_span.context_tracer = context_tracer
-        otel_span._previous = otel_span._made_current = None
+        otel_span._previous = None
         return otel_span
     return SpanShim(otel_span, parent_span, context_tracer)

@@ -122,7 +122,6 @@ class SpanShim(SpanMethods):
 
     __slots__ = (
         "__dict__",
-        "_made_current",
         "_otel_span",
         "_previous",
         "_status",
@@ -142,9 +141,8 @@ class SpanShim(SpanMethods):
         self.context_tracer = context_tracer
         self.span_kind = _UNSPECIFIED
         self._status: Any = None
-        # The OpenTelemetry context this span made current, and the one it replaced.
+        # The OpenTelemetry context this span replaced when made current.
         self._previous: Optional[Context] = None
-        self._made_current: Optional[Context] = None
 
     def unwrap(self) -> Span:
         """The underlying OpenTelemetry span."""
