@@ -104,8 +104,8 @@ class Tracer(trace_api.Tracer):
             parent_span = current_span(context)
         parent: Optional[SpanContext] = None
         if parent_span is not None:
-            if type(parent_span) is Span:
-                parent = parent_span._context
+            if type(parent_span) is Span or type(parent_span) is self._span_type:
+                parent = parent_span._context  # type: ignore[attr-defined]  # one of ours
             else:
                 parent = parent_span.get_span_context()
             if not parent[IS_VALID]:  # type: ignore[index]  # span contexts are never None

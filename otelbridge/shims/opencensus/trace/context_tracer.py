@@ -134,11 +134,13 @@ class ContextTracer:
     def end_span(self, *args: Any, **kwargs: Any) -> Any:
         """End the current OpenCensus span (else the last one this tracer opened)."""
         span = get_oc_span()
-        if type(span) not in _SHIM_TYPES:
+        kind = type(span)
+        if kind is not SdkSpanShim and kind is not SpanShim:
             if not self.opened:
                 _logger.warning("No active span, cannot do end_span.")
                 return None
             span = self.opened[-1]
+            kind = type(span)
         try:
             spans = (span.context_tracer or self).opened
             if spans and spans[-1] is span:
@@ -146,17 +148,21 @@ class ContextTracer:
             elif span in spans:
                 spans.remove(span)
             # Put back the OpenTelemetry context the span replaced, if it is still the current
-            # span there (not a native span left attached), and
-            # the parent in OpenCensus' slot; then end (and so export) the span, as OpenCensus
-            # exports after restoring the parent. Exporting from the parent's context also lets
-            # the SDK reuse its suppressed export context, derived once per parent context.
+            # span there (not a native span left attached), and the parent in OpenCensus' slot;
+            # then end (and so export) the span, as OpenCensus exports after restoring the
+            # parent. Exporting from the parent's context also lets the SDK reuse its
+            # suppressed export context, derived once per parent context.
+            otel = span if kind is SdkSpanShim else span.unwrap()
             previous = span._previous
             if previous is not None:
-                if get_current().get(SPAN_KEY) is span.unwrap():
+                if get_current().get(SPAN_KEY) is otel:
                     replace_current(previous)
                 span._previous = None
             set_oc_span(span.parent_span)
-            span.finish()
+            if kind is SdkSpanShim:
+                otel.end()  # its finish(), one call less
+            else:
+                span.finish()
         except Exception:
             report("end_span")
         return span

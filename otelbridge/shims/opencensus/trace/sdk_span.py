@@ -23,6 +23,7 @@ from opentelemetry.trace.status import Status, StatusCode
 
 from otelbridge.sdk.trace._span import Span as SdkSpan
 from otelbridge.shims._values import attribute_value as _attribute_value
+from otelbridge.shims._values import attributes
 from otelbridge.shims.opencensus.trace import _convert
 from otelbridge.shims.opencensus.trace._context import (
     SPAN_KEY,
@@ -83,8 +84,10 @@ class SdkSpanShim(SdkSpan, SpanMethods):
 
     @span_kind.setter
     def span_kind(self, kind: Any) -> None:
+        if self._end_time is not None:
+            return  # as set_kind() on an ended span, without its warning (OpenCensus has none)
         try:
-            self.set_kind(_convert.otel_kind(kind))
+            self._kind = _convert.otel_kind(kind)
         except Exception:
             report("span_kind")
 
@@ -132,6 +135,9 @@ class SdkSpanShim(SdkSpan, SpanMethods):
         if type(attribute_key) is not str:
             attribute_key = str(attribute_key)
         _set_attribute(self, attribute_key, attribute_value)
+
+    def add_annotation(self, description: str, **attrs: Any) -> None:
+        SdkSpan.add_event(self, str(description), attributes(attrs))
 
     def finish(self) -> None:
         """End the span (kind and status were applied when written)."""
