@@ -13,6 +13,7 @@ On any other SDK, and for spans not sampled, :class:`~.span.SpanShim` wraps the 
 
 from __future__ import annotations
 
+from time import time_ns
 from typing import TYPE_CHECKING, Any, Optional
 
 from opencensus.trace import link as oc_link
@@ -22,6 +23,7 @@ from opentelemetry.trace import Span, SpanContext, SpanKind
 from opentelemetry.trace.status import Status, StatusCode
 
 from otelbridge.sdk.trace._span import Span as SdkSpan
+from otelbridge.sdk.trace._span import _logger as _sdk_logger  # end()'s, for the inlined end
 from otelbridge.shims._values import attribute_value as _attribute_value
 from otelbridge.shims._values import attributes
 from otelbridge.shims.opencensus.trace import _convert
@@ -167,7 +169,20 @@ class SdkSpanShim(SdkSpan, SpanMethods):
                     replace_current(previous)
                 self._previous = None
             set_oc_span(self.parent_span)
-            self.end()
+            # The SDK's end() inlined, so the span goes from here to its processors (export):
+            # its end-once check-and-set has no call in between, as there.
+            end_time = time_ns()
+            if self._end_time is None and self._live is None:
+                self._end_time = end_time
+                for on_end in self._pipeline.on_end:
+                    try:
+                        on_end(self)
+                    except Exception:
+                        _sdk_logger.exception(
+                            "Span processor failed in on_end for span %r", self._name
+                        )
+            else:
+                self.end()  # ended already (it warns), or the SDK's self-metrics are on
             return
         tracer.end_span()
 

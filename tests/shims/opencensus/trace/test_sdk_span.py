@@ -3,6 +3,8 @@ on it."""
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from opencensus.trace import link as oc_link
 from opencensus.trace import span as oc_span
@@ -98,3 +100,23 @@ def test_exit_out_of_order_still_ends_the_current_span(provider, exporter) -> No
     assert [s.name for s in exporter.get_finished_spans()] == ["inner", "outer"]
     assert t.current_span() is None
     assert trace.get_current_span() is trace.INVALID_SPAN
+
+
+def test_ending_through_with_keeps_the_sdks_end_rules(exporter, caplog) -> None:
+    from otelbridge.sdk.trace import SpanProcessor, TracerProvider
+    from otelbridge.sdk.trace.export import SimpleSpanProcessor
+
+    class Failing(SpanProcessor):
+        def on_end(self, span):
+            raise RuntimeError("processor bug")
+
+    provider = TracerProvider(shutdown_on_exit=False)
+    provider.add_span_processor(Failing())
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    with caplog.at_level(logging.WARNING):
+        with tracer(provider).span("s") as span:
+            pass
+        span.end()  # a second end only warns, as on any SDK span
+    assert [s.name for s in exporter.get_finished_spans()] == ["s"]
+    assert "Span processor failed in on_end" in caplog.text
+    assert "ended span" in caplog.text
