@@ -155,7 +155,10 @@ class SdkSpanShim(SdkSpan, SpanMethods):
                 self._status = Status(_ERROR, str(exc_value))
             except Exception:
                 report("__exit__")
-        tracer = self.context_tracer
+        try:
+            tracer = self.context_tracer
+        except AttributeError:  # started on the shim's SDK tracer directly: never adopted
+            tracer = None
         if tracer is None:
             self.end()
             return

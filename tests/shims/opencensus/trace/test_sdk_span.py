@@ -120,3 +120,10 @@ def test_ending_through_with_keeps_the_sdks_end_rules(exporter, caplog) -> None:
     assert [s.name for s in exporter.get_finished_spans()] == ["s"]
     assert "Span processor failed in on_end" in caplog.text
     assert "ended span" in caplog.text
+
+
+def test_a_span_started_below_the_shim_still_ends_with_with(provider, exporter) -> None:
+    otel_tracer = tracer(provider).tracer.otel_tracer
+    with otel_tracer.start_span("direct") as span:
+        assert type(span) is SdkSpanShim
+    assert [s.name for s in exporter.get_finished_spans()] == ["direct"]
