@@ -52,20 +52,24 @@ def attach(key: str, value: object) -> Token[Context]:
 _last_suppressed: Tuple[Optional[Context], Optional[Context]] = (None, None)
 
 
-def attach_suppressed() -> Token[Context]:
-    """Attach the current context with instrumentation suppressed (around an exporter's I/O);
-    returns the token for :func:`detach`. Contexts are immutable, so the derived context is
-    reused while the current one stays the same object."""
+def suppressed(current: Context) -> Context:
+    """``current`` with instrumentation suppressed: the cached one while ``current`` is the
+    context it was derived from (contexts are immutable), else derived and cached."""
     global _last_suppressed
-    if _var is None:
-        return context_api.attach(context_api.set_value(_SUPPRESS_INSTRUMENTATION_KEY, True))
-    current = _var.get()
     parent, derived = _last_suppressed
     if parent is not current or derived is None:
         derived = Context(current)
         _set_item(derived, _SUPPRESS_INSTRUMENTATION_KEY, True)
         _last_suppressed = (current, derived)
-    return _var.set(derived)
+    return derived
+
+
+def attach_suppressed() -> Token[Context]:
+    """Attach the current context with instrumentation suppressed (around an exporter's I/O);
+    returns the token for :func:`detach`."""
+    if _var is None:
+        return context_api.attach(context_api.set_value(_SUPPRESS_INSTRUMENTATION_KEY, True))
+    return _var.set(suppressed(_var.get()))
 
 
 def detach(token: Token[Context]) -> None:

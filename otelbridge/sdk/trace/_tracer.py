@@ -76,11 +76,19 @@ class Tracer(trace_api.Tracer):
     """Creates spans for one instrumentation scope. Obtain it from
     :meth:`TracerProvider.get_tracer`."""
 
-    __slots__ = ("_instrumentation_scope", "_pipeline")
+    __slots__ = ("_instrumentation_scope", "_pipeline", "_span_type")
 
-    def __init__(self, pipeline: Pipeline, instrumentation_scope: InstrumentationScope) -> None:
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        instrumentation_scope: InstrumentationScope,
+        span_type: type[Span] = Span,
+    ) -> None:
         self._pipeline = pipeline
         self._instrumentation_scope = instrumentation_scope
+        # What recording spans are made of: a shim may pass a subclass of Span that is also its
+        # legacy span (one object instead of a wrapper); it must not override ``__init__``.
+        self._span_type = span_type
 
     @property
     def instrumentation_scope(self) -> InstrumentationScope:
@@ -114,8 +122,8 @@ class Tracer(trace_api.Tracer):
             parent_span = current_span(context)
         parent: Optional[SpanContext] = None
         if parent_span is not None:
-            if type(parent_span) is Span:
-                parent = parent_span._context
+            if type(parent_span) is Span or type(parent_span) is self._span_type:
+                parent = parent_span._context  # type: ignore[attr-defined]  # one of ours
             else:
                 parent = parent_span.get_span_context()
             if not parent[IS_VALID]:  # type: ignore[index]  # span contexts are never None
@@ -154,8 +162,8 @@ class Tracer(trace_api.Tracer):
                 )
             )
         flags = _FLAGS[random_flag | 1] if decision is _RECORD_AND_SAMPLE else _FLAGS[random_flag]
-        span = _new_object(Span)  # and __init__ called from here, which CPython runs inline
-        span.__init__(  # type: ignore[misc]  # exactly Span, made just above
+        span = _new_object(self._span_type)  # and __init__ called here: CPython runs it inline
+        span.__init__(  # type: ignore[misc]  # Span's own __init__ (see _span_type)
             name,
             _new_context(SpanContext, (trace_id, span_id, False, flags, trace_state, True)),
             parent,

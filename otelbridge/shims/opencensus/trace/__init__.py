@@ -7,6 +7,7 @@ from otelbridge.shims.opencensus.trace._convert import (
     MESSAGE_UNCOMPRESSED_ATTRIBUTE,
 )
 from otelbridge.shims.opencensus.trace.context_tracer import ContextTracer
+from otelbridge.shims.opencensus.trace.sdk_span import SdkSpanShim
 from otelbridge.shims.opencensus.trace.span import SpanShim
 from otelbridge.shims.opencensus.trace.tracer import (
     TRACER_NAME,
@@ -22,6 +23,7 @@ __all__ = [
     "MESSAGE_UNCOMPRESSED_ATTRIBUTE",
     "TRACER_NAME",
     "ContextTracer",
+    "SdkSpanShim",
     "SpanShim",
     "Tracer",
     "context_tracer_for",

@@ -37,17 +37,16 @@ from otelbridge.shims.opencensus.trace._context import (
     set_oc_span,
 )
 from otelbridge.shims.opencensus.trace._failures import report
+from otelbridge.shims.opencensus.trace.sdk_span import SdkSpanShim
 from otelbridge.shims.opencensus.trace.span import SpanShim
 from otelbridge.shims.opencensus.trace.span_context import LiveSpanContext
 
 _logger = logging.getLogger("otelbridge.shims.opencensus")
-_set_item = dict.__setitem__
 _NOT_SAMPLED = TraceFlags(TraceFlags.DEFAULT)
 _random_span_id = random.Random().getrandbits
 _get_span = trace_api.get_current_span
-# ``_new_object(C)`` then ``obj.__init__(...)`` on hot paths: the interpreter runs that
-# ``__init__`` inline, where calling the class enters it from C (about 300 instructions more).
-_new_object = object.__new__
+#: The two OpenCensus span types of the shim (see :mod:`.sdk_span`).
+_SHIM_TYPES = (SdkSpanShim, SpanShim)
 
 
 class ContextTracer:
@@ -59,10 +58,10 @@ class ContextTracer:
     """
 
     __slots__ = (
-        "_open",
         "_remote_context",
         "_sampled",
         "exporter",
+        "opened",
         "otel_tracer",
         "span_context",
     )
@@ -82,7 +81,8 @@ class ContextTracer:
         self._remote_context = (
             None if remote is None else Context({SPAN_KEY: NonRecordingSpan(remote)})
         )
-        self._open: List[SpanShim] = []
+        #: The spans this tracer made current and has not ended, oldest first.
+        self.opened: List[Any] = []
 
     def span(self, name: str = "span") -> Any:
         return self.start_span(name)
@@ -91,26 +91,29 @@ class ContextTracer:
         try:
             current = get_current()
             oc_parent = get_oc_span()
-            parent_context: Optional[Context] = None  # the current OpenTelemetry span's
+            parent_context: Optional[Context] = None  # None: the current OpenTelemetry span's
             if oc_parent is None:
                 parent_context = self._remote_context
-            elif type(oc_parent) is not SpanShim:
+            elif type(oc_parent) not in _SHIM_TYPES:
                 oc_parent = None  # a span of OpenCensus itself, made before install
                 parent_context = self._remote_context
             elif current.get(OC_SPAN_KEY) is not oc_parent:  # code set it in execution_context
-                parent_context = set_span_in_context(oc_parent._otel_span)
+                parent_context = set_span_in_context(oc_parent.unwrap())
             if self._sampled:
                 otel = self.otel_tracer.start_span(name, parent_context)
             else:
                 otel = self._unsampled(current if parent_context is None else parent_context)
-            new = Context(current)
-            span = _new_object(SpanShim)  # see _new_object
-            span.__init__(otel, oc_parent, self, current, new)  # type: ignore[misc]  # explicit init, see _new_object
-            _set_item(new, SPAN_KEY, otel)
-            _set_item(new, OC_SPAN_KEY, span)
-            replace_current(new)
+            if type(otel) is SdkSpanShim:  # adopt(), inlined for our SDK's recording spans
+                span: Any = otel
+                span.parent_span = oc_parent
+                span.context_tracer = self
+            else:
+                span = SpanShim(otel, oc_parent, self)
+            # The context it replaces, put back when it ends (see end_span).
+            span._previous = current
+            replace_current(Context({**current, SPAN_KEY: otel, OC_SPAN_KEY: span}))
             set_oc_span(span)
-            self._open.append(span)
+            self.opened.append(span)
             return span
         except Exception:
             report("start_span")
@@ -131,28 +134,35 @@ class ContextTracer:
     def end_span(self, *args: Any, **kwargs: Any) -> Any:
         """End the current OpenCensus span (else the last one this tracer opened)."""
         span = get_oc_span()
-        if type(span) is not SpanShim:
-            if not self._open:
+        kind = type(span)
+        if kind is not SdkSpanShim and kind is not SpanShim:
+            if not self.opened:
                 _logger.warning("No active span, cannot do end_span.")
                 return None
-            span = self._open[-1]
+            span = self.opened[-1]
+            kind = type(span)
         try:
-            spans = (span.context_tracer or self)._open
+            spans = (span.context_tracer or self).opened
             if spans and spans[-1] is span:
                 spans.pop()
             elif span in spans:
                 spans.remove(span)
-            # Put back the OpenTelemetry context the span replaced, if it is still current, and
-            # the parent in OpenCensus' slot; then end (and so export) the span, as OpenCensus
-            # exports after restoring the parent. Exporting from the parent's context also lets
-            # the SDK reuse its suppressed export context, derived once per parent context.
-            context = span._context
-            if context is not None:
-                if get_current() is context:
-                    replace_current(span._previous)  # type: ignore[arg-type]  # not None: set with _context
-                span._context = span._previous = None
+            # Put back the OpenTelemetry context the span replaced, if it is still the current
+            # span there (not a native span left attached), and the parent in OpenCensus' slot;
+            # then end (and so export) the span, as OpenCensus exports after restoring the
+            # parent. Exporting from the parent's context also lets the SDK reuse its
+            # suppressed export context, derived once per parent context.
+            otel = span if kind is SdkSpanShim else span.unwrap()
+            previous = span._previous
+            if previous is not None:
+                if get_current().get(SPAN_KEY) is otel:
+                    replace_current(previous)
+                span._previous = None
             set_oc_span(span.parent_span)
-            span.finish()
+            if kind is SdkSpanShim:
+                otel.end()  # its finish(), one call less
+            else:
+                span.finish()
         except Exception:
             report("end_span")
         return span
@@ -171,8 +181,8 @@ class ContextTracer:
 
     def finish(self) -> None:
         """End every span this tracer still has open."""
-        while self._open:
+        while self.opened:
             self.end_span()
 
-    def list_collected_spans(self) -> List[SpanShim]:
-        return list(self._open)
+    def list_collected_spans(self) -> List[Any]:
+        return list(self.opened)

@@ -1,10 +1,12 @@
-"""``SpanShim``: an OpenCensus span recording into an OpenTelemetry span.
+"""``SpanShim``: an OpenCensus span recording into an OpenTelemetry span of any SDK.
 
-It has the methods and the writable fields OpenCensus integrations use. Field writes are kept:
-``name`` renames the span at once; ``status`` (or ``set_status``) and ``span_kind`` are applied
-when the span ends, so the last write wins as in OpenCensus (OpenTelemetry would keep a first
-OK, and only takes a kind at start). On otelbridge's SDK the kind is set on the span before it
-ends; on another SDK a kind set after start cannot be applied, which is logged once.
+On otelbridge's SDK the recording span is itself the OpenCensus span
+(:class:`~.sdk_span.SdkSpanShim`); this wrapper serves other SDKs and non-recording spans, and
+:class:`SpanMethods` holds what both share. It has the methods and the writable fields
+OpenCensus integrations use. Field writes are kept: ``name`` renames the span at once;
+``status`` (or ``set_status``) and ``span_kind`` are applied when the span ends, so the last
+write wins as in OpenCensus (OpenTelemetry would keep a first OK, and only takes a kind at
+start). A kind set after start cannot be applied on another SDK, which is logged once.
 """
 
 from __future__ import annotations
@@ -29,8 +31,10 @@ if TYPE_CHECKING:
     from otelbridge.shims.opencensus.trace.context_tracer import ContextTracer
 
 _logger = logging.getLogger("otelbridge.shims.opencensus")
-_EXACT_PRIMITIVES = frozenset((str, bool, int, float))
-_UNSPECIFIED = OcSpanKind.UNSPECIFIED
+#: Attribute value types OpenTelemetry takes as they are.
+EXACT_PRIMITIVES = frozenset((str, bool, int, float))
+UNSPECIFIED: int = OcSpanKind.UNSPECIFIED
+_UNSPECIFIED = UNSPECIFIED
 _kind_warned = False
 
 
@@ -45,7 +49,68 @@ def _warn_kind_lost() -> None:
         )
 
 
-class SpanShim:
+class SpanMethods:
+    """The OpenCensus span methods that read the same on both span shims: they reach the
+    OpenTelemetry span through :meth:`unwrap` (the wrapped span, or the span itself)."""
+
+    __slots__ = ()
+
+    context_tracer: Optional[ContextTracer]
+    parent_span: Any
+
+    def unwrap(self) -> Span:
+        raise NotImplementedError
+
+    @property
+    def span_id(self) -> str:
+        return f"{self.unwrap().get_span_context().span_id:016x}"
+
+    def add_annotation(self, description: str, **attrs: Any) -> None:
+        self.unwrap().add_event(str(description), attributes(attrs))
+
+    def add_message_event(self, message_event: Any) -> None:
+        try:
+            name, fields, timestamp = _convert.message_event(message_event)
+            self.unwrap().add_event(name, fields, timestamp)
+        except Exception:
+            report("add_message_event")
+
+    def _add_oc_link(self, link: Any) -> None:
+        """Add an OpenCensus ``Link`` (TypeError for anything else, as OpenCensus)."""
+        if not isinstance(link, oc_link.Link):
+            raise TypeError(f"Type Error: received {type(link).__name__}, but requires Link.")
+        try:
+            context, fields = _convert.link_context(link)
+            if context is None:
+                _logger.warning("dropping an OpenCensus link whose ids are not hex: %r", link)
+                return
+            self.unwrap().add_link(context, fields)
+        except Exception:
+            report("add_link")
+
+    def span(self, name: str = "child_span") -> Any:
+        """A child span that is not made current and not tracked by a tracer (as OpenCensus'
+        ``Span.span``): end it with ``finish()`` or a ``with`` block."""
+        from otelbridge.shims.opencensus.trace.sdk_span import adopt
+
+        owner: Any = self
+        while owner is not None and owner.context_tracer is None:
+            owner = owner.parent_span
+        if owner is None or owner.context_tracer is None:
+            tracer = trace.get_tracer("opencensus-shim")
+        else:
+            tracer = owner.context_tracer.otel_tracer
+        child = tracer.start_span(name, set_span_in_context(self.unwrap()))
+        return adopt(child, self, None)
+
+    def start(self) -> None:
+        """Nothing to do: the OpenTelemetry span started when this shim was made."""
+
+    def __enter__(self) -> Any:
+        return self
+
+
+class SpanShim(SpanMethods):
     """An OpenCensus ``Span`` recording into an OpenTelemetry span (see the module docstring).
 
     ``span_id`` is the OpenTelemetry span id in 16 hex digits, ``parent_span`` the OpenCensus
@@ -57,7 +122,6 @@ class SpanShim:
 
     __slots__ = (
         "__dict__",
-        "_context",
         "_otel_span",
         "_previous",
         "_status",
@@ -69,27 +133,20 @@ class SpanShim:
     def __init__(
         self,
         otel_span: Span,
-        parent_span: Optional[SpanShim],
+        parent_span: Any,
         context_tracer: Optional[ContextTracer],
-        previous: Optional[Context] = None,
-        context: Optional[Context] = None,
     ) -> None:
         self._otel_span = otel_span
         self.parent_span = parent_span
         self.context_tracer = context_tracer
         self.span_kind = _UNSPECIFIED
         self._status: Any = None
-        # The OpenTelemetry context this span made current, and the one it replaced.
-        self._previous = previous
-        self._context = context
+        # The OpenTelemetry context this span replaced when made current.
+        self._previous: Optional[Context] = None
 
     def unwrap(self) -> Span:
         """The underlying OpenTelemetry span."""
         return self._otel_span
-
-    @property
-    def span_id(self) -> str:
-        return f"{self._otel_span.get_span_context().span_id:016x}"
 
     @property
     def name(self) -> str:
@@ -115,7 +172,7 @@ class SpanShim:
         return getattr(self._otel_span, "attributes", {})
 
     def add_attribute(self, attribute_key: str, attribute_value: Any) -> None:
-        if type(attribute_value) not in _EXACT_PRIMITIVES:
+        if type(attribute_value) not in EXACT_PRIMITIVES:
             attribute_value = _attribute_value(attribute_value)
             if attribute_value is None:
                 return
@@ -123,48 +180,13 @@ class SpanShim:
             attribute_key = str(attribute_key)
         self._otel_span.set_attribute(attribute_key, attribute_value)
 
-    def add_annotation(self, description: str, **attrs: Any) -> None:
-        self._otel_span.add_event(str(description), attributes(attrs))
-
-    def add_message_event(self, message_event: Any) -> None:
-        try:
-            name, fields, timestamp = _convert.message_event(message_event)
-            self._otel_span.add_event(name, fields, timestamp)
-        except Exception:
-            report("add_message_event")
-
     def add_link(self, link: Any) -> None:
-        if not isinstance(link, oc_link.Link):
-            raise TypeError(f"Type Error: received {type(link).__name__}, but requires Link.")
-        try:
-            context, fields = _convert.link_context(link)
-            if context is None:
-                _logger.warning("dropping an OpenCensus link whose ids are not hex: %r", link)
-                return
-            self._otel_span.add_link(context, fields)
-        except Exception:
-            report("add_link")
+        self._add_oc_link(link)
 
     def set_status(self, status: Any) -> None:
         if not isinstance(status, oc_status.Status):
             raise TypeError(f"Type Error: received {type(status).__name__}, but requires Status.")
         self._status = status
-
-    def span(self, name: str = "child_span") -> SpanShim:
-        """A child span that is not made current and not tracked by a tracer (as OpenCensus'
-        ``Span.span``): end it with ``finish()`` or a ``with`` block."""
-        owner: Optional[SpanShim] = self
-        while owner is not None and owner.context_tracer is None:
-            owner = owner.parent_span
-        if owner is None or owner.context_tracer is None:
-            tracer = trace.get_tracer("opencensus-shim")
-        else:
-            tracer = owner.context_tracer.otel_tracer
-        child = tracer.start_span(name, set_span_in_context(self._otel_span))
-        return SpanShim(child, self, None)
-
-    def start(self) -> None:
-        """Nothing to do: the OpenTelemetry span started when this shim was made."""
 
     def finish(self) -> None:
         """End the OpenTelemetry span, applying the kind and status written since start."""
@@ -187,9 +209,6 @@ class SpanShim:
                 otel.set_status(_convert.otel_status(status))
         except Exception:
             report("finish")
-
-    def __enter__(self) -> SpanShim:
-        return self
 
     def __exit__(self, exc_type: Any, exc_value: Any, tb: Any) -> None:
         if exc_value is not None:

@@ -14,9 +14,11 @@ from typing import Any, Callable, Optional, TypeVar
 from opencensus.trace import tracer as oc_tracer
 from opentelemetry import trace as trace_api
 
+from otelbridge.sdk.trace._tracer import Tracer as SdkTracer
 from otelbridge.shims.opencensus.trace import exporters, sampling
 from otelbridge.shims.opencensus.trace._convert import otel_span_context
 from otelbridge.shims.opencensus.trace.context_tracer import ContextTracer
+from otelbridge.shims.opencensus.trace.sdk_span import SdkSpanShim
 from otelbridge.shims.opencensus.trace.span_context import LiveSpanContext
 from otelbridge.version import __version__
 
@@ -36,12 +38,16 @@ def honours_opencensus_samplers() -> bool:
 
 
 def _otel_tracer(provider: Optional[trace_api.TracerProvider]) -> trace_api.Tracer:
+    """The provider's tracer for OpenCensus spans; on our SDK, one whose spans are also the
+    OpenCensus spans (:class:`~.sdk_span.SdkSpanShim`)."""
     global _cache
     if provider is None:
         provider = trace_api.get_tracer_provider()
     cached_provider, tracer = _cache
     if cached_provider is not provider:
         tracer = provider.get_tracer(TRACER_NAME, __version__)
+        if type(tracer) is SdkTracer:
+            tracer = SdkTracer(tracer._pipeline, tracer.instrumentation_scope, SdkSpanShim)
         _cache = (provider, tracer)
     return tracer  # type: ignore[no-any-return]  # the cache tuple is untyped: a hot path
 
