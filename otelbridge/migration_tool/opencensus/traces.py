@@ -44,6 +44,7 @@ from otelbridge.migration_tool.opencensus.names import (
 )
 from otelbridge.migration_tool.opencensus.open_spans import OpenSpan
 from otelbridge.migration_tool.opencensus.project import project_stats
+from otelbridge.migration_tool.opencensus.project_modules import project_module
 from otelbridge.migration_tool.opencensus.setup import Setup, SetupMapper, configure_call, packages
 from otelbridge.migration_tool.opencensus.stats import Stats
 from otelbridge.migration_tool.opencensus.status import Mapped, map_status
@@ -54,6 +55,11 @@ from otelbridge.migration_tool.walk import walk
 KEPT_RULE = "opencensus-kept"
 NOTE_RULE = "opencensus-note"
 KEPT = "kept on OpenCensus (served by the otelbridge OpenCensus shim): "
+PROJECT_RULE = "opencensus-project-module"
+PROJECT_NOTE = (
+    "imports this project's own {} (its package in the opencensus namespace, not OpenCensus' "
+    "API): nothing to migrate"
+)
 #: builds the replacement from (original, updated): names are chosen on the original
 _Rewrite = Callable[[cst.Call, cst.Call], cst.BaseExpression]
 _STATEMENTS = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
@@ -79,6 +85,8 @@ class OpenCensusTraces(LegacyTransform):
         self._dropped: set[cst.CSTNode] = set()
         self._parents: Mapping[cst.CSTNode, cst.CSTNode] = {}
         self._kept: set[cst.CSTNode] = set()
+        #: the project index's module names -> paths (see ``_own``), read on first use
+        self._indexed: Optional[dict[str, list[str]]] = None
         #: the tracing configure() lines placed: (where, the list holding it, the line)
         self._configures: list[
             tuple[cst.CSTNode, list[cst.SimpleStatementLine], cst.SimpleStatementLine]
@@ -518,7 +526,7 @@ class OpenCensusTraces(LegacyTransform):
                 continue
             if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Call):
                 continue  # ``f().x`` is named after ``f``, which is looked at on its own
-            names = {n for n in self.names(node) if n.split(".")[0] == ROOT}
+            names = {n for n in self.names(node) if self._is_opencensus(n)}
             parent = self._parents.get(node)
             if not names or (
                 isinstance(parent, cst.Attribute)
@@ -526,7 +534,7 @@ class OpenCensusTraces(LegacyTransform):
                 and any(n.startswith(ROOT + ".") for n in self.names(parent))
             ):
                 continue  # the outermost ``a.b.c`` speaks for its parts
-            first = min(n for n in self.model.qualified_names(node) if n.split(".")[0] == ROOT)
+            first = min(n for n in self.model.qualified_names(node) if self._is_opencensus(n))
             route = next((ROUTES[n] for n in sorted(names) if n in ROUTES), None)
             if self._stats_reason and first.startswith(("opencensus.stats.", "opencensus.tags.")):
                 self._keep(node, f"this module's stats stay OpenCensus: {self._stats_reason}")
@@ -536,8 +544,43 @@ class OpenCensusTraces(LegacyTransform):
                 self._keep(node, f"{first} has no automatic OpenTelemetry mapping")
         self._mark_holders(module)
         for statement, imported in _imports(module):
-            if self._still_used(imported):
+            own = [a for a in imported if self._own_import(statement, a)]
+            theirs = [a for a in imported if a not in own]
+            if theirs and self._still_used(theirs):
                 self._keep(statement, "still used by code that stays on OpenCensus")
+            elif own and self._still_used(own):
+                modules = sorted({self._own_import(statement, a) or "" for a in own})
+                self.state.flag(
+                    statement,
+                    PROJECT_RULE,
+                    PROJECT_NOTE.format(", ".join(f"`{m}`" for m in modules)),
+                    self._statement(statement),
+                )
+
+    def _own(self, qualified: str) -> Optional[str]:
+        """The project's own module ``qualified`` is in, if the project defines it (see
+        :mod:`.project_modules`)."""
+        if self._indexed is None:
+            index = self.model.project[0] if self.model.project is not None else None
+            self._indexed = (
+                {name: [m.path for m in found] for name, found in index.modules.items()}
+                if index is not None
+                else {}
+            )
+        return project_module(self.context.filename or "", qualified, self._indexed)
+
+    def _own_import(
+        self, statement: Union[cst.Import, cst.ImportFrom], alias: cst.ImportAlias
+    ) -> Optional[str]:
+        name = cst.helpers.get_full_name_for_node(alias.name) or ""
+        if isinstance(statement, cst.ImportFrom):
+            assert statement.module is not None  # _imports yields absolute imports only
+            name = f"{cst.helpers.get_full_name_for_node(statement.module)}.{name}"
+        return self._own(name)
+
+    def _is_opencensus(self, qualified: str) -> bool:
+        """A name of OpenCensus' API (not of a module the project defines in its namespace)."""
+        return qualified.split(".")[0] == ROOT and self._own(qualified) is None
 
     def _mark_holders(self, module: cst.Module) -> None:
         """Uses of variables holding OpenCensus objects (``stats = stats_module.stats`` ...
@@ -570,7 +613,7 @@ class OpenCensusTraces(LegacyTransform):
             if isinstance(node, cst.Name) and self._binding_in(node, holders):
                 return True
             if isinstance(node, (cst.Name, cst.Attribute)) and any(
-                n.split(".")[0] == ROOT for n in self.names(node)
+                self._is_opencensus(n) for n in self.names(node)
             ):
                 return True
         return False
