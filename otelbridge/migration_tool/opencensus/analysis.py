@@ -21,6 +21,7 @@ import libcst as cst
 from libcst.metadata import Assignment, Scope
 
 from otelbridge.migration_tool.opencensus import events
+from otelbridge.migration_tool.opencensus.handoffs import START, handoffs, statement_of
 from otelbridge.migration_tool.opencensus.names import (
     GET_CURRENT_SPAN,
     GET_TRACER,
@@ -110,6 +111,10 @@ class Analysis:
         self._collect(module)
         self._pair(module)
         self._pair_across_blocks(module)
+        #: unpaired starts and ends handed off through the context (``handoffs.py``)
+        self.handoffs = handoffs(module, self.parents, self._context_tracer, self.paired)
+        #: why the hand-offs stay OpenCensus, by call, once one of their groups does
+        self._handoff_reason: dict[cst.Call, str] = {}
         self._decide()
 
     # -- what an expression is ----------------------------------------------------------------
@@ -247,8 +252,24 @@ class Analysis:
         self.open_spans = open_spans(module, self.parents, self.is_tracer, self.pairs)
 
     def paired(self, call: cst.Call) -> bool:
-        """Whether a ``start_span()``/``end_span()`` call has its other half."""
-        return call in self.pairs or call in self.open_spans
+        """Whether a ``start_span()``/``end_span()`` call has its other half (the handed-off
+        ones: in the context)."""
+        return call in self.pairs or call in self.open_spans or call in getattr(
+            self, "handoffs", ()
+        )
+
+    def _context_tracer(self, node: cst.BaseExpression) -> bool:
+        """A tracer group, or the context's tracer read right there."""
+        if isinstance(node, cst.Call):
+            return not node.args and GET_TRACER in self.names(node.func)
+        return self.tracer_like(node) is not None
+
+    def _handoff_groups(self) -> Iterator[Optional[Group]]:
+        for call, which in self.handoffs.items():
+            func = cast(cst.Attribute, call.func)  # a method call, as found
+            yield self.tracer_like(func.value)
+            if which == START:
+                yield self._made_group(call)
 
     # -- the decision -----------------------------------------------------------------------
     def _decide(self) -> None:
@@ -261,6 +282,16 @@ class Analysis:
                     if reason:
                         group.reason = reason
                         changed = True
+            failed = next((g for g in self._handoff_groups() if g is not None and not g.ok), None)
+            if failed is not None:  # the module's hand-offs convert all together or not at all
+                self._handoff_reason = dict.fromkeys(
+                    self.handoffs,
+                    "it hands its span over through the context with this module's other "
+                    f"start_span()/end_span() calls, and {failed.name!r} stays OpenCensus "
+                    f"({failed.reason})",
+                )
+                self.handoffs = {}
+                changed = True
 
     def _blocker(self, group: Group) -> str:
         for value in group.values:
@@ -366,6 +397,8 @@ class Analysis:
                     return "tracer.span() is used outside a with statement"
                 return f"span {span.name!r} stays OpenCensus" if span and not span.ok else ""
             if member in ("start_span", "end_span"):
+                if call in self._handoff_reason:
+                    return self._handoff_reason[call]
                 if not self.paired(call):
                     other = "end_span" if member == "start_span" else "start_span"
                     return (
@@ -374,6 +407,9 @@ class Analysis:
                         f"{use.value}:`, the end also in a `finally`); a span started and ended "
                         "in different functions needs its detach token kept where it ends"
                     )
+                if call in self.handoffs:
+                    span = self._made_group(call) if member == "start_span" else None
+                    return f"span {span.name!r} stays OpenCensus" if span and not span.ok else ""
                 opened = self.pairs.get(call) or self.open_spans[call]
                 span = self._made_group(opened.start_call)
                 return f"span {span.name!r} stays OpenCensus" if span and not span.ok else ""
@@ -452,6 +488,12 @@ class Analysis:
         if isinstance(origin, cst.Call) and origin in self.pairs:  # the keys are calls
             pair = self.pairs[origin]
             return list(pair.suite.body)[pair.start + 1 : pair.end]
+        if isinstance(origin, cst.Call) and origin in self.handoffs:
+            start = statement_of(origin, self.parents)
+            suite = self.parents.get(start)
+            around = suite.body if isinstance(suite, (cst.Module, cst.IndentedBlock)) else ()
+            statements: list[cst.CSTNode] = list(around)
+            return statements[statements.index(start) + 1 :] if start in statements else []
         opened = self.open_spans.get(origin) if isinstance(origin, cst.Call) else None
         if opened is not None:
             suite = self.parents.get(opened.start)

@@ -28,6 +28,7 @@ from otelbridge.migration_tool.opencensus.analysis import (
     Suite,
     bound_values,
 )
+from otelbridge.migration_tool.opencensus.handoffs import END, TOKEN_KEY, statement_of
 from otelbridge.migration_tool.opencensus.integrations import Integrations
 from otelbridge.migration_tool.opencensus.names import (
     ATTRIBUTE_TABLES,
@@ -48,6 +49,7 @@ from otelbridge.migration_tool.opencensus.project_modules import project_module
 from otelbridge.migration_tool.opencensus.setup import Setup, SetupMapper, configure_call, packages
 from otelbridge.migration_tool.opencensus.stats import Stats
 from otelbridge.migration_tool.opencensus.status import Mapped, map_status
+from otelbridge.migration_tool.transforms.arguments import free_name
 from otelbridge.migration_tool.transforms.base import LegacyTransform, arg, has_star_args, literal
 from otelbridge.migration_tool.walk import walk
 
@@ -115,6 +117,8 @@ class OpenCensusTraces(LegacyTransform):
                 self._plan_attribute_name(subscript)
         for group in self.analysis.groups.values():
             self._plan_group(group)
+        for call, which in self.analysis.handoffs.items():
+            self._plan_handoff(call, which)
         self._integrations.plan(node)
         self._stats_reason = ""
         self._plan_stats(node)
@@ -365,6 +369,8 @@ class OpenCensusTraces(LegacyTransform):
             return
         if method == "span":
             self._plan_with_span(call)
+        elif method in ("start_span", "end_span") and call in self.analysis.handoffs:
+            pass  # planned with the module's other hand-offs
         elif method in ("start_span", "end_span") and call in self.analysis.open_spans:
             if method == "start_span":
                 self._plan_open_span(self.analysis.open_spans[call])
@@ -438,6 +444,67 @@ class OpenCensusTraces(LegacyTransform):
         self._calls[pair.start_call] = lambda original, updated: self._start_call(
             original, updated, kind
         )
+
+    def _plan_handoff(self, call: cst.Call, which: str) -> None:
+        """A start whose detach token goes into the context, or the end that ends the current
+        span and detaches the token it finds there (see :mod:`.handoffs`)."""
+        statement = statement_of(call, self._parents)
+        assert isinstance(call.func, cst.Attribute)
+        receiver = call.func.value
+        key = self.string(TOKEN_KEY)
+        if which == END:
+            end = self.expr(call, "{trace}.get_current_span().end()")
+            detach = self.expr(
+                call, "{otel_context}.detach({otel_context}.get_value(KEY))", KEY=key
+            )
+            assert isinstance(statement, cst.SimpleStatementLine)
+            self.replace_statement(
+                statement,
+                [
+                    cst.SimpleStatementLine([cst.Expr(end)], leading_lines=statement.leading_lines),
+                    cst.SimpleStatementLine([cst.Expr(detach)]),
+                ],
+            )
+            return
+        self._dropped.add(call)
+        kind = self.analysis.kinds.get(call)
+        self._calls[call] = lambda original, updated: self._start_call(
+            original, updated, kind, "start_span"
+        )
+        if isinstance(receiver, cst.Call):  # the context's tracer, read in place
+            self._dropped.add(receiver)
+            self._calls[receiver] = lambda original, updated: self.expr(
+                original, "{trace}.get_tracer(__name__)"
+            )
+        template = (
+            "{otel_context}.attach({otel_context}.set_value("
+            "KEY, {otel_context}.attach({trace}.set_span_in_context(SPAN))))"
+        )
+        assign = self._parents[call]
+        if isinstance(assign, cst.Assign):
+            span = cst.ensure_type(assign.targets[0].target, cst.Name)
+            token = cst.Name(free_name(self, call, span.value + "_token"))
+            attach = self.expr(
+                call, "{otel_context}.attach({trace}.set_span_in_context(SPAN))", SPAN=span
+            )
+            keep = self.expr(
+                call,
+                "{otel_context}.attach({otel_context}.set_value(KEY, TOKEN))",
+                KEY=key,
+                TOKEN=token,
+            )
+            token_line = cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(token)], attach)])
+            self.insert_after(statement, token_line)
+            self.insert_after(statement, cst.SimpleStatementLine([cst.Expr(keep)]))
+            return
+
+        def wrapped(updated: cst.SimpleStatementLine) -> cst.SimpleStatementLine:
+            started = cst.ensure_type(updated.body[0], cst.Expr).value
+            return updated.with_changes(
+                body=[cst.Expr(self.expr(call, template, KEY=key, SPAN=started))]
+            )
+
+        self._statements[statement] = wrapped
 
     def _plan_open_span(self, opened: OpenSpan) -> None:
         """``span = tracer.start_span(...)`` attached right after; the ``end_span()`` detaches it
