@@ -29,6 +29,7 @@ from otelbridge.migration_tool.opencensus.names import (
     TRACER_CLASS,
 )
 from otelbridge.migration_tool.opencensus.open_spans import OpenSpan, open_spans
+from otelbridge.migration_tool.opencensus.span_parameters import SpanParameter, span_parameters
 from otelbridge.migration_tool.opencensus.status import map_status
 from otelbridge.migration_tool.transforms.base import sole_assignment
 from otelbridge.migration_tool.walk import walk
@@ -89,8 +90,19 @@ class ModuleFacts:
 class Analysis:
     """The decisions for one module, made on the original tree before the traversal."""
 
-    def __init__(self, facts: ModuleFacts, setup_blocker: Callable[[cst.Call], str]) -> None:
+    def __init__(
+        self,
+        facts: ModuleFacts,
+        setup_blocker: Callable[[cst.Call], str],
+        exported: Callable[[str], bool] = lambda name: True,
+    ) -> None:
+        """``exported(name)``: whether another module may import ``name`` from this one."""
         module = facts.module
+        self._exported = exported
+        #: span parameters of helper functions (``span_parameters.py``), by their group
+        self.parameters: dict[Group, SpanParameter] = {}
+        #: the argument a call gives a span parameter -> the parameter's group
+        self._passed: dict[cst.BaseExpression, Group] = {}
         self._scopes = facts.scopes
         #: why a ``Tracer(...)`` call cannot move to ``configure()`` ("" if it can)
         self._setup_blocker = setup_blocker
@@ -129,8 +141,13 @@ class Analysis:
             if access.node is not node:
                 continue
             for referent in access.referents:
-                if isinstance(referent, Assignment) and isinstance(referent.node, cst.Name):
-                    found = self._group_of_target.get(referent.node)
+                if not isinstance(referent, Assignment):
+                    continue
+                bound = referent.node
+                if isinstance(bound, cst.Param):  # a span parameter's group holds its name
+                    bound = bound.name
+                if isinstance(bound, cst.Name):
+                    found = self._group_of_target.get(bound)
                     if found is not None:
                         return found
         return None
@@ -175,6 +192,22 @@ class Analysis:
                 kind = self.origin_kind(value)
                 if kind is not None:
                     self._add(target, kind, bindings)
+        for parameter in span_parameters(module, self._scopes, self.parents, self._exported):
+            self._add_parameter(parameter)
+
+    def _add_parameter(self, parameter: SpanParameter) -> None:
+        target = parameter.param.name
+        scope = self._scopes.get(target)
+        if scope is None or (scope, target.value) in self.groups:
+            return
+        uses = sorted(parameter.uses, key=lambda use: self._order.get(use, -1))
+        group = Group(SPAN, scope, target.value, [], uses, [target], parameter.unknown_callers)
+        self._group_of_target[target] = group
+        self.groups[(scope, target.value)] = group
+        self.parameters[group] = parameter
+        for argument in parameter.arguments:
+            if argument is not None:
+                self._passed[argument] = group
 
     def _add(
         self, target: cst.Name, kind: str, bindings: Mapping[cst.Name, cst.BaseExpression]
@@ -294,6 +327,11 @@ class Analysis:
                 changed = True
 
     def _blocker(self, group: Group) -> str:
+        parameter = self.parameters.get(group)
+        if parameter is not None:
+            reason = self._caller_blocker(parameter)
+            if reason:
+                return reason
         for value in group.values:
             reason = self._value_blocker(group, value)
             if reason:
@@ -324,8 +362,31 @@ class Analysis:
                 return "tracer.span() is used outside a with statement"
         return ""
 
+    def _caller_blocker(self, parameter: SpanParameter) -> str:
+        """Why a call of the helper gives its span parameter something that does not convert."""
+        function = parameter.function.name.value
+        for argument in parameter.arguments:
+            given = self.group(argument) if argument is not None else None
+            if given is None or given.kind != SPAN:
+                return f"a call of {function}() gives it something other than a span made here"
+            if not given.ok:
+                return (
+                    f"a call of {function}() gives it span {given.name!r}, which stays "
+                    f"OpenCensus ({given.reason})"
+                )
+        return ""
+
     def _use_blocker(self, group: Group, use: cst.Name) -> str:
         parent = self.parents.get(use)
+        helper = self._passed.get(use)
+        if helper is not None and isinstance(parent, cst.Arg) and group.kind == SPAN:
+            if helper.ok:
+                return ""
+            function = self.parameters[helper].function.name.value
+            return (
+                f"{use.value!r} is passed to {function}(), whose parameter {helper.name!r} stays "
+                f"OpenCensus ({helper.reason})"
+            )
         if isinstance(parent, (cst.Comparison, cst.If, cst.BooleanOperation, cst.UnaryOperation)):
             return ""  # ``if tracer is not None``
         if isinstance(parent, cst.ComparisonTarget):

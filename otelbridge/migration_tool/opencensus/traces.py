@@ -108,7 +108,7 @@ class OpenCensusTraces(LegacyTransform):
         names = self.names
         facts = ModuleFacts(node, scopes, self._parents, names)
         self._setup = self.setup_mapper = SetupMapper(facts)
-        self.analysis = Analysis(facts, self._setup.blocker)
+        self.analysis = Analysis(facts, self._setup.blocker, self._exported)
         self._integrations = Integrations(self, names)
         for candidate in _walk_calls(node):
             self._plan_call(candidate)
@@ -123,6 +123,14 @@ class OpenCensusTraces(LegacyTransform):
         self._stats_reason = ""
         self._plan_stats(node)
         self._mark_leftovers(node)
+
+    def _exported(self, name: str) -> bool:
+        """Whether another module of the project imports ``name`` from this one (unknown, so
+        yes, without a project)."""
+        if self.model.project is None:
+            return True
+        index, module = self.model.project
+        return project_stats(index).exported(module.path, name)
 
     def _plan_stats(self, module: cst.Module) -> None:
         """This module's stats, with the measures it shares with other project modules."""
