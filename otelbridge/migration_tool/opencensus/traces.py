@@ -623,7 +623,7 @@ class OpenCensusTraces(LegacyTransform):
             theirs = [a for a in imported if a not in own]
             if theirs and self._still_used(theirs):
                 self._keep(statement, "still used by code that stays on OpenCensus")
-            elif own and self._still_used(own):
+            elif own and self._still_used(own, or_unused=True):
                 modules = sorted({self._own_import(statement, a) or "" for a in own})
                 self.state.flag(
                     statement,
@@ -704,7 +704,9 @@ class OpenCensusTraces(LegacyTransform):
             for referent in access.referents
         )
 
-    def _still_used(self, imported: list[cst.ImportAlias]) -> bool:
+    def _still_used(self, imported: list[cst.ImportAlias], or_unused: bool = False) -> bool:
+        """Whether code the rewrite keeps uses one of ``imported`` (``or_unused``: or one is
+        used nowhere, a re-export that stays as it is)."""
         scopes = self.scopes
         for alias in imported:
             scope = scopes.get(alias)
@@ -715,9 +717,11 @@ class OpenCensusTraces(LegacyTransform):
             for assignment in scope.assignments[bound]:
                 if not isinstance(assignment, ImportAssignment):
                     continue
-                if assignment.node is self._parents[alias] and any(
-                    not self._is_dropped(a.node) for a in assignment.references
-                ):
+                if assignment.node is not self._parents[alias]:
+                    continue
+                if any(not self._is_dropped(a.node) for a in assignment.references):
+                    return True
+                if or_unused and not assignment.references:
                     return True
         return False
 
