@@ -8,7 +8,8 @@ the helper's span methods become OpenTelemetry's only if every call of the helpe
 that converts, and a span passed to the helper converts only if the helper's parameter does.
 
 The callers must all be known: a module-level function of this module, called directly (never
-handed out as a value) and, for a public name, imported by no other module of the project.
+handed out as a value) and, for a public name, imported by no other module of the project; or a
+private method of a module-level class, called only as ``self._method(...)`` in that class.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import libcst as cst
 from libcst.metadata import Scope
 
 from otelbridge.migration_tool.opencensus.names import SPAN_ONLY_METHODS
+from otelbridge.migration_tool.walk import walk
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,14 +47,79 @@ def span_parameters(
 ) -> Iterator[SpanParameter]:
     """Every parameter of a module-level function that is used as an OpenCensus span."""
     for statement in module.body:
-        if not isinstance(statement, cst.FunctionDef):
+        if isinstance(statement, cst.FunctionDef):
+            for index, param, uses in _span_params(statement, scopes, parents):
+                arguments, unknown = _arguments(statement, index, param, scopes, parents, exported)
+                yield SpanParameter(statement, param, index, tuple(uses), arguments, unknown)
+        elif isinstance(statement, cst.ClassDef):
+            for method in statement.body.body:
+                if not isinstance(method, cst.FunctionDef):
+                    continue
+                for index, param, uses in _span_params(method, scopes, parents, first=1):
+                    arguments, unknown = _method_arguments(module, method, index, param, parents)
+                    yield SpanParameter(method, param, index, tuple(uses), arguments, unknown)
+
+
+def _span_params(
+    function: cst.FunctionDef,
+    scopes: Mapping[cst.CSTNode, Optional[Scope]],
+    parents: Mapping[cst.CSTNode, cst.CSTNode],
+    first: int = 0,
+) -> Iterator[tuple[int, cst.Param, list[cst.Name]]]:
+    """``(index among the arguments a call gives, param, loads)`` of the parameters used as
+    OpenCensus spans (``first``: the parameters before it are not passed, ``self``)."""
+    for index, param in enumerate(function.params.params[first:]):
+        uses = _uses(param, scopes)
+        if uses is not None and any(_evidence(use, parents) for use in uses):
+            yield index, param, uses
+
+
+def _method_arguments(
+    module: cst.Module,
+    method: cst.FunctionDef,
+    index: int,
+    param: cst.Param,
+    parents: Mapping[cst.CSTNode, cst.CSTNode],
+) -> tuple[tuple[Optional[cst.BaseExpression], ...], str]:
+    """What the ``self.<method>(...)`` calls give the parameter; every other mention of the
+    method's name makes its callers unknown."""
+    name = method.name.value
+    if not name.startswith("_") or name.endswith("__") or method.decorators:
+        return (), f"{name}() can be called from outside its class (its callers are not known)"
+    params = method.params.params
+    owner = params[0].name.value if params else ""
+    found: list[Optional[cst.BaseExpression]] = []
+    other = f"{name}() is used other than as {owner}.{name}(...) in its class"
+    for node in walk(module):
+        if isinstance(node, cst.Name) and node.value == name and parents.get(node) is not method:
+            return (), other
+        if not (isinstance(node, cst.Attribute) and node.attr.value == name):
             continue
-        for index, param in enumerate(statement.params.params):
-            uses = _uses(param, scopes)
-            if uses is None or not any(_evidence(use, parents) for use in uses):
-                continue
-            arguments, unknown = _arguments(statement, index, param, scopes, parents, exported)
-            yield SpanParameter(statement, param, index, tuple(uses), arguments, unknown)
+        call = parents.get(node)
+        if not (
+            isinstance(node.value, cst.Name)
+            and node.value.value == owner
+            and isinstance(call, cst.Call)
+            and call.func is node
+            and _inside(call, method, parents)
+        ):
+            return (), other
+        found.append(_argument(call, index, param.name.value))
+    if not found:
+        return (), f"no call of {name}() in this module gives it a span"
+    return tuple(found), ""
+
+
+def _inside(
+    node: cst.CSTNode, method: cst.FunctionDef, parents: Mapping[cst.CSTNode, cst.CSTNode]
+) -> bool:
+    """Whether ``node`` is in the class that defines ``method``."""
+    body = parents.get(method)
+    owner = parents.get(body) if body is not None else None  # the class
+    current = parents.get(node)
+    while current is not None and current is not owner:
+        current = parents.get(current)
+    return current is owner
 
 
 def _uses(

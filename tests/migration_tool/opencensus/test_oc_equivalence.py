@@ -62,6 +62,7 @@ EXPECTED = {
     # helpers given their caller's span (usage evidence: methods only OpenCensus spans have)
     "helpers": """
         batch kind=INTERNAL status=UNSET attrs={} events=[]
+          /ping kind=INTERNAL status=UNSET attrs={http.status_code=204} events=[]
           [GET]/home kind=INTERNAL status=UNSET attrs={http.method='GET'} events=[tagged{path='/home'}]
           [POST]/boom kind=INTERNAL status=ERROR attrs={error.message='boom', http.method='POST'} events=[tagged{path='/boom'}]
           cleanup kind=INTERNAL status=ERROR attrs={error.message='cleanup failed'} events=[]

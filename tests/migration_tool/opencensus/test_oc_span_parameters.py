@@ -116,3 +116,44 @@ def test_helpers_whose_callers_are_not_all_known_stay() -> None:
         code, 'span.add_attribute("user", user)'
     )
     assert "_note() is used as a value" in _marker_above(code, 'span.add_annotation("noted")')
+
+
+def test_private_methods_called_through_self_convert_with_their_callers_spans() -> None:
+    code = _migrated(
+        """
+        from opencensus.trace import execution_context
+
+
+        class Handler:
+            def _tag(self, span, user):
+                span.add_attribute("user", user)
+
+            def handle(self, user):
+                with execution_context.get_opencensus_tracer().span("request") as span:
+                    self._tag(span, user)
+
+
+        class Audit(Handler):
+            def audit(self, span):
+                self._tag(span, "audit")
+        """
+    )
+    # a call from another class (a subclass here) is a caller the module cannot vouch for
+    assert "_tag() is used other than as self._tag(...) in its class" in _marker_above(
+        code, 'span.add_attribute("user", user)'
+    )
+    alone = _migrated(
+        """
+        from opencensus.trace import execution_context
+
+
+        class Handler:
+            def _tag(self, span, user):
+                span.add_attribute("user", user)
+
+            def handle(self, user):
+                with execution_context.get_opencensus_tracer().span("request") as span:
+                    self._tag(span, user)
+        """
+    )
+    assert "opencensus" not in alone and 'span.set_attribute("user", user)' in alone
