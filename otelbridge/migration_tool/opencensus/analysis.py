@@ -120,10 +120,11 @@ class Analysis:
         self.start_names: dict[cst.CSTNode, cst.BaseExpression] = {}
         #: the stores these two move into the start call
         self.moved_stores: set[cst.CSTNode] = set()
+        #: unpaired starts and ends handed off through the context (``handoffs.py``)
+        self.handoffs: dict[cst.Call, str] = {}
         self._collect(module)
         self._pair(module)
         self._pair_across_blocks(module)
-        #: unpaired starts and ends handed off through the context (``handoffs.py``)
         self.handoffs = handoffs(module, self.parents, self._context_tracer, self.paired)
         #: why the hand-offs stay OpenCensus, by call, once one of their groups does
         self._handoff_reason: dict[cst.Call, str] = {}
@@ -287,9 +288,7 @@ class Analysis:
     def paired(self, call: cst.Call) -> bool:
         """Whether a ``start_span()``/``end_span()`` call has its other half (the handed-off
         ones: in the context)."""
-        return call in self.pairs or call in self.open_spans or call in getattr(
-            self, "handoffs", ()
-        )
+        return call in self.pairs or call in self.open_spans or call in self.handoffs
 
     def _context_tracer(self, node: cst.BaseExpression) -> bool:
         """A tracer group, or the context's tracer read right there."""
