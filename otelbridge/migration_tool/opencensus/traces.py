@@ -89,6 +89,7 @@ class OpenCensusTraces(LegacyTransform):
         self._kept: set[cst.CSTNode] = set()
         #: the project index's module names -> paths (see ``_own``), read on first use
         self._indexed: Optional[dict[str, list[str]]] = None
+        self._owners: dict[str, Optional[str]] = {}
         #: the tracing configure() lines placed: (where, the list holding it, the line)
         self._configures: list[
             tuple[cst.CSTNode, list[cst.SimpleStatementLine], cst.SimpleStatementLine]
@@ -635,6 +636,8 @@ class OpenCensusTraces(LegacyTransform):
     def _own(self, qualified: str) -> Optional[str]:
         """The project's own module ``qualified`` is in, if the project defines it (see
         :mod:`.project_modules`)."""
+        if qualified in self._owners:
+            return self._owners[qualified]
         if self._indexed is None:
             index = self.model.project[0] if self.model.project is not None else None
             self._indexed = (
@@ -642,7 +645,9 @@ class OpenCensusTraces(LegacyTransform):
                 if index is not None
                 else {}
             )
-        return project_module(self.context.filename or "", qualified, self._indexed)
+        owner = project_module(self.context.filename or "", qualified, self._indexed)
+        self._owners[qualified] = owner
+        return owner
 
     def _own_import(
         self, statement: Union[cst.Import, cst.ImportFrom], alias: cst.ImportAlias
