@@ -21,6 +21,7 @@ import libcst as cst
 from libcst.metadata import Assignment, Scope
 
 from otelbridge.migration_tool.opencensus import events
+from otelbridge.migration_tool.opencensus.handoffs import START, handoffs, statement_of
 from otelbridge.migration_tool.opencensus.names import (
     GET_CURRENT_SPAN,
     GET_TRACER,
@@ -28,6 +29,7 @@ from otelbridge.migration_tool.opencensus.names import (
     TRACER_CLASS,
 )
 from otelbridge.migration_tool.opencensus.open_spans import OpenSpan, open_spans
+from otelbridge.migration_tool.opencensus.span_parameters import SpanParameter, span_parameters
 from otelbridge.migration_tool.opencensus.status import map_status
 from otelbridge.migration_tool.transforms.base import sole_assignment
 from otelbridge.migration_tool.walk import walk
@@ -88,8 +90,19 @@ class ModuleFacts:
 class Analysis:
     """The decisions for one module, made on the original tree before the traversal."""
 
-    def __init__(self, facts: ModuleFacts, setup_blocker: Callable[[cst.Call], str]) -> None:
+    def __init__(
+        self,
+        facts: ModuleFacts,
+        setup_blocker: Callable[[cst.Call], str],
+        exported: Callable[[str], bool] = lambda name: True,
+    ) -> None:
+        """``exported(name)``: whether another module may import ``name`` from this one."""
         module = facts.module
+        self._exported = exported
+        #: span parameters of helper functions (``span_parameters.py``), by their group
+        self.parameters: dict[Group, SpanParameter] = {}
+        #: the argument a call gives a span parameter -> the parameter's group
+        self._passed: dict[cst.BaseExpression, Group] = {}
         self._scopes = facts.scopes
         #: why a ``Tracer(...)`` call cannot move to ``configure()`` ("" if it can)
         self._setup_blocker = setup_blocker
@@ -107,9 +120,14 @@ class Analysis:
         self.start_names: dict[cst.CSTNode, cst.BaseExpression] = {}
         #: the stores these two move into the start call
         self.moved_stores: set[cst.CSTNode] = set()
+        #: unpaired starts and ends handed off through the context (``handoffs.py``)
+        self.handoffs: dict[cst.Call, str] = {}
         self._collect(module)
         self._pair(module)
         self._pair_across_blocks(module)
+        self.handoffs = handoffs(module, self.parents, self._context_tracer, self.paired)
+        #: why the hand-offs stay OpenCensus, by call, once one of their groups does
+        self._handoff_reason: dict[cst.Call, str] = {}
         self._decide()
 
     # -- what an expression is ----------------------------------------------------------------
@@ -124,8 +142,13 @@ class Analysis:
             if access.node is not node:
                 continue
             for referent in access.referents:
-                if isinstance(referent, Assignment) and isinstance(referent.node, cst.Name):
-                    found = self._group_of_target.get(referent.node)
+                if not isinstance(referent, Assignment):
+                    continue
+                bound = referent.node
+                if isinstance(bound, cst.Param):  # a span parameter's group holds its name
+                    bound = bound.name
+                if isinstance(bound, cst.Name):
+                    found = self._group_of_target.get(bound)
                     if found is not None:
                         return found
         return None
@@ -170,6 +193,22 @@ class Analysis:
                 kind = self.origin_kind(value)
                 if kind is not None:
                     self._add(target, kind, bindings)
+        for parameter in span_parameters(module, self._scopes, self.parents, self._exported):
+            self._add_parameter(parameter)
+
+    def _add_parameter(self, parameter: SpanParameter) -> None:
+        target = parameter.param.name
+        scope = self._scopes.get(target)
+        if scope is None or (scope, target.value) in self.groups:
+            return
+        uses = sorted(parameter.uses, key=lambda use: self._order.get(use, -1))
+        group = Group(SPAN, scope, target.value, [], uses, [target], parameter.unknown_callers)
+        self._group_of_target[target] = group
+        self.groups[(scope, target.value)] = group
+        self.parameters[group] = parameter
+        for argument in parameter.arguments:
+            if argument is not None:
+                self._passed[argument] = group
 
     def _add(
         self, target: cst.Name, kind: str, bindings: Mapping[cst.Name, cst.BaseExpression]
@@ -247,8 +286,22 @@ class Analysis:
         self.open_spans = open_spans(module, self.parents, self.is_tracer, self.pairs)
 
     def paired(self, call: cst.Call) -> bool:
-        """Whether a ``start_span()``/``end_span()`` call has its other half."""
-        return call in self.pairs or call in self.open_spans
+        """Whether a ``start_span()``/``end_span()`` call has its other half (the handed-off
+        ones: in the context)."""
+        return call in self.pairs or call in self.open_spans or call in self.handoffs
+
+    def _context_tracer(self, node: cst.BaseExpression) -> bool:
+        """A tracer group, or the context's tracer read right there."""
+        if isinstance(node, cst.Call):
+            return not node.args and GET_TRACER in self.names(node.func)
+        return self.tracer_like(node) is not None
+
+    def _handoff_groups(self) -> Iterator[Optional[Group]]:
+        for call, which in self.handoffs.items():
+            func = cast(cst.Attribute, call.func)  # a method call, as found
+            yield self.tracer_like(func.value)
+            if which == START:
+                yield self._made_group(call)
 
     # -- the decision -----------------------------------------------------------------------
     def _decide(self) -> None:
@@ -261,8 +314,23 @@ class Analysis:
                     if reason:
                         group.reason = reason
                         changed = True
+            failed = next((g for g in self._handoff_groups() if g is not None and not g.ok), None)
+            if failed is not None:  # the module's hand-offs convert all together or not at all
+                self._handoff_reason = dict.fromkeys(
+                    self.handoffs,
+                    "it hands its span over through the context with this module's other "
+                    f"start_span()/end_span() calls, and {failed.name!r} stays OpenCensus "
+                    f"({failed.reason})",
+                )
+                self.handoffs = {}
+                changed = True
 
     def _blocker(self, group: Group) -> str:
+        parameter = self.parameters.get(group)
+        if parameter is not None:
+            reason = self._caller_blocker(parameter)
+            if reason:
+                return reason
         for value in group.values:
             reason = self._value_blocker(group, value)
             if reason:
@@ -293,8 +361,31 @@ class Analysis:
                 return "tracer.span() is used outside a with statement"
         return ""
 
+    def _caller_blocker(self, parameter: SpanParameter) -> str:
+        """Why a call of the helper gives its span parameter something that does not convert."""
+        function = parameter.function.name.value
+        for argument in parameter.arguments:
+            given = self.group(argument) if argument is not None else None
+            if given is None or given.kind != SPAN:
+                return f"a call of {function}() gives it something other than a span made here"
+            if not given.ok:
+                return (
+                    f"a call of {function}() gives it span {given.name!r}, which stays "
+                    f"OpenCensus ({given.reason})"
+                )
+        return ""
+
     def _use_blocker(self, group: Group, use: cst.Name) -> str:
         parent = self.parents.get(use)
+        helper = self._passed.get(use)
+        if helper is not None and isinstance(parent, cst.Arg) and group.kind == SPAN:
+            if helper.ok:
+                return ""
+            function = self.parameters[helper].function.name.value
+            return (
+                f"{use.value!r} is passed to {function}(), whose parameter {helper.name!r} stays "
+                f"OpenCensus ({helper.reason})"
+            )
         if isinstance(parent, (cst.Comparison, cst.If, cst.BooleanOperation, cst.UnaryOperation)):
             return ""  # ``if tracer is not None``
         if isinstance(parent, cst.ComparisonTarget):
@@ -366,6 +457,8 @@ class Analysis:
                     return "tracer.span() is used outside a with statement"
                 return f"span {span.name!r} stays OpenCensus" if span and not span.ok else ""
             if member in ("start_span", "end_span"):
+                if call in self._handoff_reason:
+                    return self._handoff_reason[call]
                 if not self.paired(call):
                     other = "end_span" if member == "start_span" else "start_span"
                     return (
@@ -374,6 +467,9 @@ class Analysis:
                         f"{use.value}:`, the end also in a `finally`); a span started and ended "
                         "in different functions needs its detach token kept where it ends"
                     )
+                if call in self.handoffs:
+                    span = self._made_group(call) if member == "start_span" else None
+                    return f"span {span.name!r} stays OpenCensus" if span and not span.ok else ""
                 opened = self.pairs.get(call) or self.open_spans[call]
                 span = self._made_group(opened.start_call)
                 return f"span {span.name!r} stays OpenCensus" if span and not span.ok else ""
@@ -452,6 +548,12 @@ class Analysis:
         if isinstance(origin, cst.Call) and origin in self.pairs:  # the keys are calls
             pair = self.pairs[origin]
             return list(pair.suite.body)[pair.start + 1 : pair.end]
+        if isinstance(origin, cst.Call) and origin in self.handoffs:
+            start = statement_of(origin, self.parents)
+            suite = self.parents.get(start)
+            around = suite.body if isinstance(suite, (cst.Module, cst.IndentedBlock)) else ()
+            statements: list[cst.CSTNode] = list(around)
+            return statements[statements.index(start) + 1 :] if start in statements else []
         opened = self.open_spans.get(origin) if isinstance(origin, cst.Call) else None
         if opened is not None:
             suite = self.parents.get(opened.start)

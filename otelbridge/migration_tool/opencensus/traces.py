@@ -28,6 +28,7 @@ from otelbridge.migration_tool.opencensus.analysis import (
     Suite,
     bound_values,
 )
+from otelbridge.migration_tool.opencensus.handoffs import END, TOKEN_KEY, statement_of
 from otelbridge.migration_tool.opencensus.integrations import Integrations
 from otelbridge.migration_tool.opencensus.names import (
     ATTRIBUTE_TABLES,
@@ -44,9 +45,11 @@ from otelbridge.migration_tool.opencensus.names import (
 )
 from otelbridge.migration_tool.opencensus.open_spans import OpenSpan
 from otelbridge.migration_tool.opencensus.project import project_stats
+from otelbridge.migration_tool.opencensus.project_modules import project_module
 from otelbridge.migration_tool.opencensus.setup import Setup, SetupMapper, configure_call, packages
 from otelbridge.migration_tool.opencensus.stats import Stats
 from otelbridge.migration_tool.opencensus.status import Mapped, map_status
+from otelbridge.migration_tool.transforms.arguments import free_name
 from otelbridge.migration_tool.transforms.base import LegacyTransform, arg, has_star_args, literal
 from otelbridge.migration_tool.walk import walk
 
@@ -54,6 +57,11 @@ from otelbridge.migration_tool.walk import walk
 KEPT_RULE = "opencensus-kept"
 NOTE_RULE = "opencensus-note"
 KEPT = "kept on OpenCensus (served by the otelbridge OpenCensus shim): "
+PROJECT_RULE = "opencensus-project-module"
+PROJECT_NOTE = (
+    "imports this project's own {} (its package in the opencensus namespace, not OpenCensus' "
+    "API): nothing to migrate"
+)
 #: builds the replacement from (original, updated): names are chosen on the original
 _Rewrite = Callable[[cst.Call, cst.Call], cst.BaseExpression]
 _STATEMENTS = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
@@ -79,6 +87,9 @@ class OpenCensusTraces(LegacyTransform):
         self._dropped: set[cst.CSTNode] = set()
         self._parents: Mapping[cst.CSTNode, cst.CSTNode] = {}
         self._kept: set[cst.CSTNode] = set()
+        #: the project index's module names -> paths (see ``_own``), read on first use
+        self._indexed: Optional[dict[str, list[str]]] = None
+        self._owners: dict[str, Optional[str]] = {}
         #: the tracing configure() lines placed: (where, the list holding it, the line)
         self._configures: list[
             tuple[cst.CSTNode, list[cst.SimpleStatementLine], cst.SimpleStatementLine]
@@ -98,7 +109,7 @@ class OpenCensusTraces(LegacyTransform):
         names = self.names
         facts = ModuleFacts(node, scopes, self._parents, names)
         self._setup = self.setup_mapper = SetupMapper(facts)
-        self.analysis = Analysis(facts, self._setup.blocker)
+        self.analysis = Analysis(facts, self._setup.blocker, self._exported)
         self._integrations = Integrations(self, names)
         for candidate in _walk_calls(node):
             self._plan_call(candidate)
@@ -107,10 +118,20 @@ class OpenCensusTraces(LegacyTransform):
                 self._plan_attribute_name(subscript)
         for group in self.analysis.groups.values():
             self._plan_group(group)
+        for call, which in self.analysis.handoffs.items():
+            self._plan_handoff(call, which)
         self._integrations.plan(node)
         self._stats_reason = ""
         self._plan_stats(node)
         self._mark_leftovers(node)
+
+    def _exported(self, name: str) -> bool:
+        """Whether another module of the project imports ``name`` from this one (unknown, so
+        yes, without a project)."""
+        if self.model.project is None:
+            return True
+        index, module = self.model.project
+        return project_stats(index).exported(module.path, name)
 
     def _plan_stats(self, module: cst.Module) -> None:
         """This module's stats, with the measures it shares with other project modules."""
@@ -357,6 +378,8 @@ class OpenCensusTraces(LegacyTransform):
             return
         if method == "span":
             self._plan_with_span(call)
+        elif method in ("start_span", "end_span") and call in self.analysis.handoffs:
+            pass  # planned with the module's other hand-offs
         elif method in ("start_span", "end_span") and call in self.analysis.open_spans:
             if method == "start_span":
                 self._plan_open_span(self.analysis.open_spans[call])
@@ -430,6 +453,67 @@ class OpenCensusTraces(LegacyTransform):
         self._calls[pair.start_call] = lambda original, updated: self._start_call(
             original, updated, kind
         )
+
+    def _plan_handoff(self, call: cst.Call, which: str) -> None:
+        """A start whose detach token goes into the context, or the end that ends the current
+        span and detaches the token it finds there (see :mod:`.handoffs`)."""
+        statement = statement_of(call, self._parents)
+        assert isinstance(call.func, cst.Attribute)
+        receiver = call.func.value
+        key = self.string(TOKEN_KEY)
+        if which == END:
+            end = self.expr(call, "{trace}.get_current_span().end()")
+            detach = self.expr(
+                call, "{otel_context}.detach({otel_context}.get_value(KEY))", KEY=key
+            )
+            assert isinstance(statement, cst.SimpleStatementLine)
+            self.replace_statement(
+                statement,
+                [
+                    cst.SimpleStatementLine([cst.Expr(end)], leading_lines=statement.leading_lines),
+                    cst.SimpleStatementLine([cst.Expr(detach)]),
+                ],
+            )
+            return
+        self._dropped.add(call)
+        kind = self.analysis.kinds.get(call)
+        self._calls[call] = lambda original, updated: self._start_call(
+            original, updated, kind, "start_span"
+        )
+        if isinstance(receiver, cst.Call):  # the context's tracer, read in place
+            self._dropped.add(receiver)
+            self._calls[receiver] = lambda original, updated: self.expr(
+                original, "{trace}.get_tracer(__name__)"
+            )
+        template = (
+            "{otel_context}.attach({otel_context}.set_value("
+            "KEY, {otel_context}.attach({trace}.set_span_in_context(SPAN))))"
+        )
+        assign = self._parents[call]
+        if isinstance(assign, cst.Assign):
+            span = cst.ensure_type(assign.targets[0].target, cst.Name)
+            token = cst.Name(free_name(self, call, span.value + "_token"))
+            attach = self.expr(
+                call, "{otel_context}.attach({trace}.set_span_in_context(SPAN))", SPAN=span
+            )
+            keep = self.expr(
+                call,
+                "{otel_context}.attach({otel_context}.set_value(KEY, TOKEN))",
+                KEY=key,
+                TOKEN=token,
+            )
+            token_line = cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(token)], attach)])
+            self.insert_after(statement, token_line)
+            self.insert_after(statement, cst.SimpleStatementLine([cst.Expr(keep)]))
+            return
+
+        def wrapped(updated: cst.SimpleStatementLine) -> cst.SimpleStatementLine:
+            started = cst.ensure_type(updated.body[0], cst.Expr).value
+            return updated.with_changes(
+                body=[cst.Expr(self.expr(call, template, KEY=key, SPAN=started))]
+            )
+
+        self._statements[statement] = wrapped
 
     def _plan_open_span(self, opened: OpenSpan) -> None:
         """``span = tracer.start_span(...)`` attached right after; the ``end_span()`` detaches it
@@ -518,7 +602,7 @@ class OpenCensusTraces(LegacyTransform):
                 continue
             if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Call):
                 continue  # ``f().x`` is named after ``f``, which is looked at on its own
-            names = {n for n in self.names(node) if n.split(".")[0] == ROOT}
+            names = {n for n in self.names(node) if self._is_opencensus(n)}
             parent = self._parents.get(node)
             if not names or (
                 isinstance(parent, cst.Attribute)
@@ -526,7 +610,7 @@ class OpenCensusTraces(LegacyTransform):
                 and any(n.startswith(ROOT + ".") for n in self.names(parent))
             ):
                 continue  # the outermost ``a.b.c`` speaks for its parts
-            first = min(n for n in self.model.qualified_names(node) if n.split(".")[0] == ROOT)
+            first = min(n for n in self.model.qualified_names(node) if self._is_opencensus(n))
             route = next((ROUTES[n] for n in sorted(names) if n in ROUTES), None)
             if self._stats_reason and first.startswith(("opencensus.stats.", "opencensus.tags.")):
                 self._keep(node, f"this module's stats stay OpenCensus: {self._stats_reason}")
@@ -536,8 +620,47 @@ class OpenCensusTraces(LegacyTransform):
                 self._keep(node, f"{first} has no automatic OpenTelemetry mapping")
         self._mark_holders(module)
         for statement, imported in _imports(module):
-            if self._still_used(imported):
+            own = [a for a in imported if self._own_import(statement, a)]
+            theirs = [a for a in imported if a not in own]
+            if theirs and self._still_used(theirs):
                 self._keep(statement, "still used by code that stays on OpenCensus")
+            elif own and self._still_used(own, or_unused=True):
+                modules = sorted({self._own_import(statement, a) or "" for a in own})
+                self.state.flag(
+                    statement,
+                    PROJECT_RULE,
+                    PROJECT_NOTE.format(", ".join(f"`{m}`" for m in modules)),
+                    self._statement(statement),
+                )
+
+    def _own(self, qualified: str) -> Optional[str]:
+        """The project's own module ``qualified`` is in, if the project defines it (see
+        :mod:`.project_modules`)."""
+        if qualified in self._owners:
+            return self._owners[qualified]
+        if self._indexed is None:
+            index = self.model.project[0] if self.model.project is not None else None
+            self._indexed = (
+                {name: [m.path for m in found] for name, found in index.modules.items()}
+                if index is not None
+                else {}
+            )
+        owner = project_module(self.context.filename or "", qualified, self._indexed)
+        self._owners[qualified] = owner
+        return owner
+
+    def _own_import(
+        self, statement: Union[cst.Import, cst.ImportFrom], alias: cst.ImportAlias
+    ) -> Optional[str]:
+        name = cst.helpers.get_full_name_for_node(alias.name) or ""
+        if isinstance(statement, cst.ImportFrom):
+            assert statement.module is not None  # _imports yields absolute imports only
+            name = f"{cst.helpers.get_full_name_for_node(statement.module)}.{name}"
+        return self._own(name)
+
+    def _is_opencensus(self, qualified: str) -> bool:
+        """A name of OpenCensus' API (not of a module the project defines in its namespace)."""
+        return qualified.split(".")[0] == ROOT and self._own(qualified) is None
 
     def _mark_holders(self, module: cst.Module) -> None:
         """Uses of variables holding OpenCensus objects (``stats = stats_module.stats`` ...
@@ -570,7 +693,7 @@ class OpenCensusTraces(LegacyTransform):
             if isinstance(node, cst.Name) and self._binding_in(node, holders):
                 return True
             if isinstance(node, (cst.Name, cst.Attribute)) and any(
-                n.split(".")[0] == ROOT for n in self.names(node)
+                self._is_opencensus(n) for n in self.names(node)
             ):
                 return True
         return False
@@ -586,7 +709,9 @@ class OpenCensusTraces(LegacyTransform):
             for referent in access.referents
         )
 
-    def _still_used(self, imported: list[cst.ImportAlias]) -> bool:
+    def _still_used(self, imported: list[cst.ImportAlias], or_unused: bool = False) -> bool:
+        """Whether code the rewrite keeps uses one of ``imported`` (``or_unused``: or one is
+        used nowhere, a re-export that stays as it is)."""
         scopes = self.scopes
         for alias in imported:
             scope = scopes.get(alias)
@@ -597,9 +722,11 @@ class OpenCensusTraces(LegacyTransform):
             for assignment in scope.assignments[bound]:
                 if not isinstance(assignment, ImportAssignment):
                     continue
-                if assignment.node is self._parents[alias] and any(
-                    not self._is_dropped(a.node) for a in assignment.references
-                ):
+                if assignment.node is not self._parents[alias]:
+                    continue
+                if any(not self._is_dropped(a.node) for a in assignment.references):
+                    return True
+                if or_unused and not assignment.references:
                     return True
         return False
 
