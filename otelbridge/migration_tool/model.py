@@ -171,6 +171,11 @@ class LegacyModel:
         ):
             self._self_attrs.setdefault(target.attr.value, []).append(value)
 
+    def assume(self, node: cst.BaseExpression, kind: Kind) -> None:
+        """``node`` makes a ``kind`` (a transform that sees the whole flow says so, before any
+        kind is asked: ``transforms/stored_scopes.py``); kept if frozen, as any origin."""
+        self._kinds[node] = Kind.LEGACY if node in self.frozen else kind
+
     def pin(self, name: cst.Name, value: cst.BaseExpression) -> None:
         """``name`` (a load) is bound to ``value`` whatever other bindings the name has."""
         self._pinned[name] = value

@@ -1,0 +1,564 @@
+"""Scopes stored on an object and closed in another function, converted as one flow.
+
+Framework integrations start a request's span in one hook and finish it in another::
+
+    scope = tracer.start_active_span(name, child_of=ctx)   # _apply_tracing(request)
+    setattr(request, SCOPE_ATTR, scope)                    # (or request._scope = scope)
+    scope.span.set_tag(...)
+    ...
+    scope = getattr(request, SCOPE_ATTR, None)              # _finish_tracing(request, error)
+    if scope is None:
+        return
+    scope.span.set_tag(...)
+    scope.close()
+
+OpenTelemetry has no scope object: the stored value becomes the pair ``(span, token)`` of the
+span and the token of the context it was made current in, and closing it ends the span and
+detaches the token, as ``scope.close()`` did::
+
+    scope_span = tracer.start_span(name, context=ctx)
+    scope = (scope_span, context.attach(trace.set_span_in_context(scope_span)))
+    ...
+    scope[0].set_attribute(...)
+    scope[0].end()
+    context.detach(scope[1])
+
+The flow converts only when every part is seen in the module and mapped: each stored value is a
+scope variable bound only by ``start_active_span`` (closing finishes the span); each read-back is
+bound to a variable used only as ``.span``, ``.close()`` (a whole statement) and tested against
+``None``; the attribute is set, read and deleted nowhere else in the project; a storing function
+that returns the scope has no caller in the project using the result. A part kept on OpenTracing
+keeps the others (flagged, so ``legacy.py`` freezes them too). A ``try`` around the extraction
+whose handlers catch only OpenTracing's carrier errors loses those handlers (OpenTelemetry's
+``extract`` does not raise).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional, Sequence, Union
+
+import libcst as cst
+from libcst.codemod import CodemodContext
+from libcst.metadata import Assignment, FunctionScope
+
+from otelbridge.migration_tool.engine.expr import Expr
+from otelbridge.migration_tool.engine.index import Function
+from otelbridge.migration_tool.model import Kind
+from otelbridge.migration_tool.transforms.arguments import free_name
+from otelbridge.migration_tool.transforms.base import LegacyTransform, sole_assignment
+from otelbridge.migration_tool.transforms.scopes import finishes, is_scope_call
+from otelbridge.migration_tool.transforms.span_kind import _plan_tags, plan_of
+from otelbridge.migration_tool.walk import walk
+
+#: ``context.scratch`` key of the file's :class:`StoredPlan`.
+PLAN_KEY = "otelbridge.stored_scopes"
+#: What OpenTracing's ``extract``/``inject`` raise and OpenTelemetry's propagators never do.
+CARRIER_ERRORS = frozenset(
+    "opentracing." + name
+    for name in (
+        "InvalidCarrierException",
+        "SpanContextCorruptedException",
+        "UnsupportedFormatException",
+    )
+)
+KEPT = (
+    "scope stored on an object, kept on OpenTracing with the other uses of the stored scope "
+    "(one of them could not be converted)"
+)
+_ACCESSORS = ("getattr", "setattr", "delattr", "hasattr")
+
+
+@dataclass
+class Flow:
+    """The parts of one stored attribute (one key): stores, read-backs, closes."""
+
+    key: str
+    #: creation calls -> the scope variable they bind
+    creations: dict[cst.Call, cst.Name] = field(default_factory=dict)
+    #: creation statements -> (scope variable name, span variable name)
+    bindings: dict[cst.SimpleStatementLine, tuple[str, str]] = field(default_factory=dict)
+    #: ``scope.span`` reads -> the replacement (the span variable, or ``scope[0]``)
+    reads: dict[cst.Attribute, cst.BaseExpression] = field(default_factory=dict)
+    #: ``scope.close()`` statements -> the scope variable
+    closes: dict[cst.SimpleStatementLine, str] = field(default_factory=dict)
+    #: read-back values (``getattr(request, KEY, None)``): scopes
+    loads: list[cst.BaseExpression] = field(default_factory=list)
+    #: the store calls/assignments (no escape: the reader is converted too)
+    stores: list[cst.CSTNode] = field(default_factory=list)
+    #: ``return scope`` of a storing function
+    returns: list[cst.Return] = field(default_factory=list)
+
+    def parts(self) -> list[cst.BaseExpression]:
+        return [*self.creations, *self.loads]
+
+
+@dataclass
+class StoredPlan:
+    flows: list[Flow] = field(default_factory=list)
+    creations: dict[cst.Call, Flow] = field(default_factory=dict)
+    bindings: dict[cst.SimpleStatementLine, tuple[str, str]] = field(default_factory=dict)
+    reads: dict[cst.Attribute, cst.BaseExpression] = field(default_factory=dict)
+    closes: dict[cst.SimpleStatementLine, str] = field(default_factory=dict)
+    stores: set[cst.CSTNode] = field(default_factory=set)
+    #: ``try`` statements whose handlers go (each catches only carrier errors)
+    unwrap: set[cst.Try] = field(default_factory=set)
+
+
+def stored_plan(transform: LegacyTransform) -> StoredPlan:
+    """The file's plan, worked out once per traversal (before any kind is asked)."""
+    scratch = transform.state.context.scratch
+    plan = scratch.get(PLAN_KEY)
+    if plan is None:
+        plan = scratch[PLAN_KEY] = _plan(transform, transform.state.wrapper.module)
+    assert isinstance(plan, StoredPlan)
+    return plan
+
+
+# -- planning --------------------------------------------------------------------------------
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module([]).code_for_node(node)
+
+
+def _key(call: cst.Call, name: str) -> Optional[tuple[cst.BaseExpression, str]]:
+    """``(object, key)`` of ``getattr/setattr/delattr/hasattr(object, KEY, ...)`` with a plain
+    name or literal for ``KEY``."""
+    if not (isinstance(call.func, cst.Name) and call.func.value == name) or len(call.args) < 2:
+        return None
+    if any(a.keyword is not None or a.star for a in call.args):
+        return None
+    key = call.args[1].value
+    if isinstance(key, cst.SimpleString) and isinstance(key.evaluated_value, str):
+        return call.args[0].value, "." + key.evaluated_value
+    if isinstance(key, (cst.Name, cst.Attribute)):
+        return call.args[0].value, _code(key)
+    return None
+
+
+def _store(statement: cst.CSTNode) -> Optional[tuple[str, cst.Name, cst.CSTNode]]:
+    """``setattr(obj, KEY, name)`` or ``obj.attr = name`` (``obj`` not ``self``):
+    ``(key, name, store node)``."""
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return None
+    small = statement.body[0]
+    if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+        found = _key(small.value, "setattr")
+        if found is None or len(small.value.args) != 3:
+            return None
+        value = small.value.args[2].value
+        return (found[1], value, small.value) if isinstance(value, cst.Name) else None
+    assign = sole_assignment(statement)
+    if assign is None or not isinstance(assign.value, cst.Name):
+        return None
+    target = assign.targets[0].target
+    if isinstance(target, cst.Attribute) and not (
+        isinstance(target.value, cst.Name) and target.value.value == "self"
+    ):
+        return "." + target.attr.value, assign.value, assign
+    return None
+
+
+def _load(value: cst.BaseExpression) -> Optional[str]:
+    """The key read back by ``getattr(obj, KEY[, default])`` or ``obj.attr``."""
+    if isinstance(value, cst.Call):
+        found = _key(value, "getattr")
+        return found[1] if found is not None and len(value.args) in (2, 3) else None
+    if isinstance(value, cst.Attribute) and not (
+        isinstance(value.value, cst.Name) and value.value.value == "self"
+    ):
+        return "." + value.attr.value
+    return None
+
+
+def _plan(transform: LegacyTransform, module: cst.Module) -> StoredPlan:
+    plan = StoredPlan()
+    flows: dict[str, Flow] = {}
+    failed: set[str] = set()
+    functions = [n for n in walk(module) if isinstance(n, cst.FunctionDef)]
+    parents = _parents(module)
+    for function in functions:
+        for statement in walk(function.body):
+            found = _store(statement)
+            if found is None:
+                continue
+            key, name, node = found
+            flow = flows.setdefault(key, Flow(key))
+            flow.stores.append(node)
+            if not _plan_store(transform, parents, flow, function, name):
+                failed.add(key)
+    if not flows:
+        return plan
+    for function in functions:
+        for statement in walk(function.body):
+            assign = sole_assignment(statement)
+            loaded = None if assign is None else _load(assign.value)
+            if loaded is None or loaded not in flows or assign is None:
+                continue
+            target = assign.targets[0].target
+            if not isinstance(target, cst.Name) or not _plan_load(
+                transform, parents, flows[loaded], target
+            ):
+                failed.add(loaded)
+            elif assign.value not in flows[loaded].loads:
+                flows[loaded].loads.append(assign.value)
+    for key, flow in flows.items():
+        if key in failed or not flow.loads or not _private(transform, module, flow):
+            continue
+        _seed(transform, flow)
+        plan.flows.append(flow)
+        plan.creations.update(dict.fromkeys(flow.creations, flow))
+        plan.bindings.update(flow.bindings)
+        plan.reads.update(flow.reads)
+        plan.closes.update(flow.closes)
+        plan.stores.update(flow.stores)
+    if plan.flows:
+        plan.unwrap = {n for n in walk(module) if isinstance(n, cst.Try) and _unwraps(transform, n)}
+        for flow in plan.flows:
+            _plan_kinds(transform, plan, flow)
+    return plan
+
+
+def _plan_store(
+    transform: LegacyTransform,
+    parents: dict[cst.CSTNode, cst.CSTNode],
+    flow: Flow,
+    function: cst.FunctionDef,
+    name: cst.Name,
+) -> bool:
+    """The bindings and ``.span`` reads of the scope variable stored in ``function``."""
+    scope = transform.model.scope(name)
+    if not isinstance(scope, FunctionScope):
+        return False
+    assignments = list(scope.assignments[name.value])
+    if not assignments:
+        return False
+    span_name = ""
+    for assignment in assignments:
+        if not isinstance(assignment, Assignment) or not isinstance(assignment.node, cst.Name):
+            return False
+        statement = _binding_statement(function, assignment.node)
+        if statement is None:
+            return False
+        call = statement.body[0].value  # type: ignore[attr-defined]  # _binding_statement: Assign
+        if not is_scope_call(transform, call) or finishes(call) is not True:
+            return False
+        span_name = span_name or free_name(transform, assignment.node, f"{name.value}_span")
+        flow.creations[call] = assignment.node
+        flow.bindings[statement] = (name.value, span_name)
+    for access in scope.accesses[name.value]:
+        node = access.node
+        parent = parents.get(node)
+        if isinstance(parent, cst.Attribute) and parent.attr.value == "span":
+            flow.reads[parent] = cst.Name(span_name)
+        elif any(_stores(s, node) for s in flow.stores):
+            continue
+        elif isinstance(parent, cst.Return):
+            flow.returns.append(parent)
+        else:
+            return False
+    return True
+
+
+def _stores(store: cst.CSTNode, node: cst.CSTNode) -> bool:
+    if isinstance(store, cst.Call):
+        return store.args[2].value is node
+    return isinstance(store, cst.Assign) and store.value is node
+
+
+def _binding_statement(
+    function: cst.FunctionDef, target: cst.Name
+) -> Optional[cst.SimpleStatementLine]:
+    for node in walk(function.body):
+        assign = sole_assignment(node)
+        if assign is not None and assign.targets[0].target is target:
+            assert isinstance(node, cst.SimpleStatementLine)
+            return node
+    return None
+
+
+def _parents(module: cst.Module) -> dict[cst.CSTNode, cst.CSTNode]:
+    """Each node's parent (LibCST nodes do not know theirs)."""
+    found: dict[cst.CSTNode, cst.CSTNode] = {}
+    for node in walk(module):
+        for child in node.children:
+            found[child] = node
+    return found
+
+
+def _plan_load(
+    transform: LegacyTransform,
+    parents: dict[cst.CSTNode, cst.CSTNode],
+    flow: Flow,
+    target: cst.Name,
+) -> bool:
+    """The uses of a read-back scope variable: ``.span``, ``.close()``, ``is None``."""
+    scope = transform.model.scope(target)
+    if not isinstance(scope, FunctionScope) or len(scope.assignments[target.value]) != 1:
+        return False
+    name = target.value
+    for access in scope.accesses[name]:
+        node = access.node
+        parent = parents.get(node)
+        if isinstance(parent, cst.Attribute) and parent.value is node:
+            if parent.attr.value == "span":
+                flow.reads[parent] = cst.Subscript(
+                    cst.Name(name), [cst.SubscriptElement(cst.Index(cst.Integer("0")))]
+                )
+                continue
+            call = parents.get(parent)
+            expression = parents.get(call) if call is not None else None
+            statement = parents.get(expression) if expression is not None else None
+            if (
+                parent.attr.value == "close"
+                and isinstance(call, cst.Call)
+                and not call.args
+                and isinstance(statement, cst.SimpleStatementLine)
+                and len(statement.body) == 1
+            ):
+                flow.closes[statement] = name
+                continue
+            return False
+        if isinstance(parent, (cst.Comparison, cst.ComparisonTarget)) and _none_test(
+            parents, node
+        ):
+            continue
+        return False
+    return True
+
+
+def _none_test(parents: dict[cst.CSTNode, cst.CSTNode], node: cst.CSTNode) -> bool:
+    """``node is None`` / ``node is not None``."""
+    comparison = parents.get(node)
+    if isinstance(comparison, cst.ComparisonTarget):
+        comparison = parents.get(comparison)
+    if not isinstance(comparison, cst.Comparison) or len(comparison.comparisons) != 1:
+        return False
+    target = comparison.comparisons[0]
+    return (
+        comparison.left is node
+        and isinstance(target.operator, (cst.Is, cst.IsNot))
+        and isinstance(target.comparator, cst.Name)
+        and target.comparator.value == "None"
+    )
+
+
+def _private(transform: LegacyTransform, module: cst.Module, flow: Flow) -> bool:
+    """Whether the key is used by this module alone, and only through the planned parts."""
+    key = flow.key
+    if not key.startswith("."):
+        names = 0
+        for node in walk(module):
+            if isinstance(node, cst.Call) and any(_key(node, a) for a in _ACCESSORS):
+                found = next(f for f in (_key(node, a) for a in _ACCESSORS) if f)
+                names += found[1] == key
+        word = re.escape(key)
+        mentions = len(re.findall(rf"\b{word}\b", module.code))
+        imports = len(re.findall(rf"\bimport\b[^\n]*\b{word}\b", module.code))
+        if mentions - imports != names:
+            return False
+    name = re.escape(key.lstrip("."))
+    use = re.compile(r"\." + name + r"\b" if key.startswith(".") else r"\b" + name + r"\b")
+    # a constant's definition and imports do not read the attribute
+    quiet = re.compile(rf"^\s*(?:from\s.*\bimport\b.*|import\s.*|{name}\s*=.*)$")
+    project = transform.model.project
+    if project is not None:
+        index, here = project
+        for path, text in index.sources.items():
+            if path != here.path and any(
+                use.search(line) and not quiet.match(line) for line in text.splitlines()
+            ):
+                return False
+        if flow.returns and _consumed(transform, flow):
+            return False
+    return True
+
+
+def _consumed(transform: LegacyTransform, flow: Flow) -> bool:
+    """Whether a call of a function that returns the stored scope has its result used."""
+    project = transform.model.project
+    assert project is not None
+    index, here = project
+    returning = {transform.model.qualname(r) for r in flow.returns}
+    for module in index.by_path.values():
+        contexts: list[tuple[Optional[Function], Expr]]
+        contexts = [(None, v) for vs in module.globals.values() for v in vs]
+        for function in module.functions.values():
+            values: list[Expr] = [*function.returns]
+            values += [v for vs in function.locals.values() for v in vs]
+            contexts += [(function, v) for v in values]
+        contexts += [(c.context, v) for c in module.calls for v in (*c.args, *c.keywords.values())]
+        for context, value in contexts:
+            if value[0] != "call":
+                continue
+            callee = index.callee(module, context, value[1])  # type: ignore[arg-type]  # a call's func is an Expr
+            if callee is not None and callee[0] is here and callee[1].qualname in returning:
+                return True
+    return False
+
+
+def _seed(transform: LegacyTransform, flow: Flow) -> None:
+    for load in flow.loads:
+        transform.model.assume(load, Kind.SCOPE)
+
+
+def _unwraps(transform: LegacyTransform, node: cst.Try) -> bool:
+    """A ``try`` whose every handler catches OpenTracing carrier errors only."""
+    if node.orelse is not None or node.finalbody is not None or not node.handlers:
+        return False
+    for handler in node.handlers:
+        if handler.type is None or handler.name is not None:
+            return False
+        caught = handler.type.elements if isinstance(handler.type, cst.Tuple) else None
+        types = [e.value for e in caught] if caught is not None else [handler.type]
+        for kind in types:
+            if not transform.model.qualified_names(kind) & CARRIER_ERRORS:
+                return False
+    return True
+
+
+def _plan_kinds(transform: LegacyTransform, plan: StoredPlan, flow: Flow) -> None:
+    """``span.kind`` tags set after a stored scope's creation move into it (``span_kind.py``):
+    the store between them cannot observe the kind."""
+    module = transform.state.wrapper.module
+    blocks = [n for n in walk(module) if isinstance(n, (cst.IndentedBlock, cst.Module))]
+    for block in blocks:
+        body = list(block.body)
+        for number, statement in enumerate(body):
+            binding = plan.bindings.get(statement)  # type: ignore[call-overload]  # any statement
+            if binding is not None and statement in flow.bindings:
+                following = _following(plan, blocks, block, body[number + 1 :])
+                call = statement.body[0].value  # type: ignore[attr-defined]  # a binding: Assign
+                _plan_tags(transform, plan_of(transform), call, (binding[0], "span"), following)
+
+
+def _following(
+    plan: StoredPlan,
+    blocks: Sequence[Union[cst.IndentedBlock, cst.Module]],
+    block: Union[cst.IndentedBlock, cst.Module],
+    rest: Sequence[cst.BaseStatement],
+) -> list[cst.BaseStatement]:
+    """The statements after a binding, through the end of an unwrapped ``try`` body, without
+    the stores of the scope."""
+    found = [s for s in rest if not _is_store(plan, s)]
+    if rest:
+        return found
+    for outer in blocks:
+        statements = list(outer.body)
+        for number, statement in enumerate(statements):
+            if statement in plan.unwrap and statement.body is block:  # type: ignore[attr-defined]  # a Try
+                return [*found, *(s for s in statements[number + 1 :] if not _is_store(plan, s))]
+    return found
+
+
+def _is_store(plan: StoredPlan, statement: cst.BaseStatement) -> bool:
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return False
+    small = statement.body[0]
+    node = small.value if isinstance(small, cst.Expr) else small
+    return node in plan.stores
+
+
+# -- rewriting -------------------------------------------------------------------------------
+class StoredScopes(LegacyTransform):
+    DESCRIPTION = "Scopes stored on an object and closed elsewhere: a span and a context token."
+
+    def __init__(self, context: CodemodContext) -> None:
+        super().__init__(context)
+        #: flows whose parts are all converted in this pass
+        self._live: set[int] = set()
+
+    def visit_Module(self, node: cst.Module) -> None:
+        plan = stored_plan(self)
+        for flow in plan.flows:
+            if any(self.kept(part) for part in flow.parts()):
+                for part in flow.parts():
+                    if not self.kept(part):
+                        self.flag(part, "kept-flow", KEPT)
+            else:
+                self._live.add(id(flow))
+
+    def _flow_of_statement(self, node: cst.SimpleStatementLine) -> bool:
+        plan = stored_plan(self)
+        return any(
+            id(flow) in self._live and (node in flow.bindings or node in flow.closes)
+            for flow in plan.flows
+        )
+
+    def leave_Attribute(
+        self, original_node: cst.Attribute, updated_node: cst.Attribute
+    ) -> cst.BaseExpression:
+        plan = stored_plan(self)
+        replacement = plan.reads.get(original_node)
+        if replacement is None or not self._live_read(original_node):
+            return updated_node
+        return replacement
+
+    def _live_read(self, node: cst.Attribute) -> bool:
+        return any(id(f) in self._live and node in f.reads for f in stored_plan(self).flows)
+
+    def leave_Try(
+        self, original_node: cst.Try, updated_node: cst.Try
+    ) -> Union[cst.BaseStatement, cst.FlattenSentinel[cst.BaseStatement]]:
+        if original_node not in stored_plan(self).unwrap or not self._live:
+            return updated_node
+        if any(
+            isinstance(n, cst.BaseExpression) and self.kept(n) for n in walk(original_node.body)
+        ):
+            return updated_node
+        self.rewrote()
+        body = [
+            s
+            for s in updated_node.body.body
+            if isinstance(s, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
+        ]
+        if not body:
+            return updated_node
+        body[0] = body[0].with_changes(
+            leading_lines=[*updated_node.leading_lines, *body[0].leading_lines]
+        )
+        return cst.FlattenSentinel(body)
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> Union[cst.SimpleStatementLine, cst.FlattenSentinel[cst.SimpleStatementLine]]:
+        if not self._flow_of_statement(original_node):
+            return updated_node
+        plan = stored_plan(self)
+        if original_node in plan.bindings:
+            return self._binding(original_node, updated_node)
+        name = plan.closes[original_node]
+        self.rewrote()
+        end = self.expr(original_node, "NAME[0].end()", NAME=cst.Name(name))
+        detach = self.expr(original_node, "{otel_context}.detach(NAME[1])", NAME=cst.Name(name))
+        return cst.FlattenSentinel(
+            [
+                updated_node.with_changes(body=[cst.Expr(end)]),
+                cst.SimpleStatementLine([cst.Expr(detach)]),
+            ]
+        )
+
+    def _binding(
+        self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
+    ) -> Union[cst.SimpleStatementLine, cst.FlattenSentinel[cst.SimpleStatementLine]]:
+        scope, span = stored_plan(self).bindings[original]
+        small = updated.body[0]
+        assert isinstance(small, cst.Assign)
+        call = small.value
+        if not (
+            isinstance(call, cst.Call)
+            and isinstance(call.func, cst.Attribute)
+            and call.func.attr.value == "start_span"
+        ):
+            return updated  # the creation was not converted (flagged there)
+        self.rewrote()
+        made = small.with_changes(targets=[cst.AssignTarget(cst.Name(span))])
+        pair = self.expr(
+            original,
+            "(SPAN, {otel_context}.attach({trace}.set_span_in_context(SPAN)))",
+            SPAN=cst.Name(span),
+        )
+        stored = cst.Assign([cst.AssignTarget(cst.Name(scope))], pair)
+        return cst.FlattenSentinel(
+            [updated.with_changes(body=[made]), cst.SimpleStatementLine([stored])]
+        )
