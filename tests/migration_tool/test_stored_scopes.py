@@ -97,17 +97,21 @@ APP = """
         tracing.finish(request)
 
 
+    def tag_user(span, request):
+        span.set_tag("user", "u1")
+
+
     def main():
-        tracing = Middleware()
+        tracing = Middleware(on_span=tag_user)
         handle(tracing, Request("/ok"), False)
         handle(tracing, Request("/bad"), True)
         assert tracing.current(Request("/none")) is None
 """
 
 TREE = """
-    /bad kind=SERVER status=ERROR attrs={http.url='/bad'} events=[]
+    /bad kind=SERVER status=ERROR attrs={http.url='/bad', user='u1'} events=[]
       child kind=INTERNAL status=UNSET attrs={path='/bad'} events=[]
-    /ok kind=SERVER status=UNSET attrs={http.status_code=200, http.url='/ok'} events=[]
+    /ok kind=SERVER status=UNSET attrs={http.status_code=200, http.url='/ok', user='u1'} events=[]
       child kind=INTERNAL status=UNSET attrs={path='/ok'} events=[]
     """
 
@@ -148,8 +152,23 @@ def test_the_stored_scope_becomes_a_span_and_a_context_token(migrated: Path) -> 
     assert "scope[0].set_status(trace.Status(trace.StatusCode.ERROR))" in code
     assert "scope[0].end()\n        context.detach(scope[1])" in code
     assert "return trace.get_tracer(__name__)" in code
-    # the user's callback now gets an OpenTelemetry span: said where it is called
-    assert "TODO(otelbridge): span handed to `self._on_span`" in code
+    assert "TODO(otelbridge)" not in code
+
+
+def test_the_callback_the_project_gives_the_library_takes_the_new_span(migrated: Path) -> None:
+    code = (migrated / "app.py").read_text()
+    assert 'span.set_attribute("user", "u1")' in code
+    assert "opentracing" not in code
+
+
+def test_a_callback_from_outside_the_project_is_marked(tmp_path: Path) -> None:
+    root = _write(tmp_path / "project")
+    (root / "app.py").unlink()
+    assert main(["migrate", "--write", "--jobs", "1", str(root)]) == 1
+    code = (root / "mw" / "middleware.py").read_text()
+    assert "self._on_span(scope_span, request)" in code
+    assert "TODO(otelbridge): span handed to `self._on_span`, a callback" in code
+    assert "start_active_span" not in code
 
 
 def test_a_second_run_changes_nothing(migrated: Path) -> None:

@@ -539,8 +539,14 @@ class ProjectIndex:
             return f"instance:{module.path}:{function.cls}" if function.cls else None
 
         if function.qualname.rpartition(".")[2] in self._referenced:
-            # handed out as a callback: called from where we cannot see (kept if a caller is)
-            return self._symbol(key, lambda: UNKNOWN)
+            # handed out as a callback: called from where we cannot see (kept if a caller is),
+            # unless the project's calls of it (a library's hook) all give one legacy kind
+            def handed() -> Optional[str]:
+                given = [self.value(c, f, v) for c, f, v in self._arguments.get(key, ())]
+                joined = self.join(given)
+                return joined if _is_kind(joined) and None not in given else UNKNOWN
+
+            return self._symbol(key, handed)
 
         def compute() -> Optional[str]:
             values = []

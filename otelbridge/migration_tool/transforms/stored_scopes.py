@@ -364,10 +364,19 @@ def _private(transform: LegacyTransform, module: cst.Module, flow: Flow) -> bool
     project = transform.model.project
     if project is not None:
         index, here = project
+        constant = re.fullmatch(r"\w+", key) is not None
+        symbol = index.symbol_for(here, None, ("name", key)) if constant else None
         for path, text in index.sources.items():
-            if path != here.path and any(
-                use.search(line) and not quiet.match(line) for line in text.splitlines()
+            if path == here.path or not use.search(text):
+                continue
+            other = index.by_path.get(path)
+            if (
+                symbol is not None
+                and other is not None
+                and index.symbol_for(other, None, ("name", key)) != symbol
             ):
+                continue  # another constant of the same name (another package)
+            if any(use.search(line) and not quiet.match(line) for line in text.splitlines()):
                 return False
         if flow.returns and _consumed(transform, flow):
             return False
