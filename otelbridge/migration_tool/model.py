@@ -12,7 +12,7 @@ module, a helper's result, an attribute set elsewhere) is asked of the whole-pro
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING, AbstractSet, Mapping, Optional
+from typing import TYPE_CHECKING, AbstractSet, Mapping, Optional, Sequence
 
 import libcst as cst
 from libcst.metadata import (
@@ -99,6 +99,16 @@ def activates(model: LegacyModel, call: cst.Call) -> bool:
         and func.value.attr.value == "scope_manager"
         and model.kind(func.value.value) is Kind.TRACER
     )
+
+
+def bound_call(
+    model: LegacyModel, call: cst.Call
+) -> tuple[cst.BaseExpression, Sequence[cst.Arg]]:
+    """The function ``call`` binds arguments of, and those arguments: ``f`` and the rest for
+    ``functools.partial(f, ...)`` (what the index records too), else the call's own."""
+    if call.args and "functools.partial" in model.qualified_names(call.func):
+        return call.args[0].value, call.args[1:]
+    return call.func, call.args
 
 
 class LegacyModel:

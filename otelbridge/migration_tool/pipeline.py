@@ -38,6 +38,7 @@ from otelbridge.migration_tool.transforms.requirements import Requirements
 from otelbridge.migration_tool.transforms.setup import TracerSetup
 from otelbridge.migration_tool.transforms.span_methods import SpanMethods
 from otelbridge.migration_tool.transforms.spans import SpanCreation
+from otelbridge.migration_tool.transforms.stack_context import StackContexts
 from otelbridge.migration_tool.transforms.stored_scopes import StoredScopes
 from otelbridge.migration_tool.transforms.tags import TagConstants
 from otelbridge.migration_tool.transforms.tracer import TracerAccess
@@ -53,6 +54,7 @@ OPENTRACING_TRANSFORMS: Sequence[type[ContextAwareTransformer]] = (
     SpanCreation,
     SpanMethods,
     Propagation,
+    StackContexts,
     TracerSetup,
     FrameworkIntegrations,
     Requirements,

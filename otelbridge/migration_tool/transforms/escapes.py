@@ -20,6 +20,7 @@ from otelbridge.migration_tool.model import (
     SPANS,
     Kind,
     activates,
+    bound_call,
     index_kind,
     is_variable,
 )
@@ -262,12 +263,13 @@ class Escapes(LegacyTransform):
         if project is None:
             return {}
         index, module = project
-        found = index.param_kinds(module, self.model.qualname(call), from_cst(call.func))
+        func, args = bound_call(self.model, call)
+        found = index.param_kinds(module, self.model.qualname(call), from_cst(func))
         if found is None:
             return {}
         positional, kinds = found
         sinks: dict[cst.BaseExpression, Optional[Kind]] = {}
-        for number, item in enumerate(call.args):
+        for number, item in enumerate(args):
             name = item.keyword.value if item.keyword is not None else None
             if name is None and not item.star and number < len(positional):
                 name = positional[number]
