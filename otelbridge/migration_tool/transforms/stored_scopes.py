@@ -175,33 +175,32 @@ def _plan(transform: LegacyTransform, module: cst.Module) -> StoredPlan:
     plan = StoredPlan()
     flows: dict[str, Flow] = {}
     failed: set[str] = set()
-    functions = [n for n in walk(module) if isinstance(n, cst.FunctionDef)]
-    parents = _parents(module)
-    for function in functions:
-        for statement in walk(function.body):
-            found = _store(statement)
-            if found is None:
-                continue
-            key, name, node = found
-            flow = flows.setdefault(key, Flow(key))
-            flow.stores.append(node)
-            if not _plan_store(transform, parents, flow, function, name):
-                failed.add(key)
-    if not flows:
+    statements = [n for n in walk(module) if isinstance(n, cst.SimpleStatementLine)]
+    stores = [(s, found) for s in statements if (found := _store(s)) is not None]
+    if not stores:
         return plan
-    for function in functions:
-        for statement in walk(function.body):
-            assign = sole_assignment(statement)
-            loaded = None if assign is None else _load(assign.value)
-            if loaded is None or loaded not in flows or assign is None:
-                continue
-            target = assign.targets[0].target
-            if not isinstance(target, cst.Name) or not _plan_load(
-                transform, parents, flows[loaded], target
-            ):
-                failed.add(loaded)
-            elif assign.value not in flows[loaded].loads:
-                flows[loaded].loads.append(assign.value)
+    parents = _parents(module)
+    for _, (key, name, node) in stores:
+        flow = flows.setdefault(key, Flow(key))
+        flow.stores.append(node)
+        scope = transform.model.scope(name)
+        function = scope.node if isinstance(scope, FunctionScope) else None
+        if not isinstance(function, cst.FunctionDef) or not _plan_store(
+            transform, parents, flow, function, name
+        ):
+            failed.add(key)
+    for statement in statements:
+        assign = sole_assignment(statement)
+        loaded = None if assign is None else _load(assign.value)
+        if loaded is None or loaded not in flows or loaded in failed or assign is None:
+            continue
+        target = assign.targets[0].target
+        if not isinstance(target, cst.Name) or not _plan_load(
+            transform, parents, flows[loaded], target
+        ):
+            failed.add(loaded)
+        elif assign.value not in flows[loaded].loads:
+            flows[loaded].loads.append(assign.value)
     for key, flow in flows.items():
         if key in failed or not flow.loads or not _private(transform, module, flow):
             continue
