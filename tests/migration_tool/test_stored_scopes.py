@@ -193,3 +193,46 @@ def test_a_reader_using_the_scope_otherwise_keeps_the_flow(tmp_path: Path) -> No
     code = library.read_text()
     assert "start_active_span" in code and "scope.close()" in code
     assert "context.attach" not in code and "scope[0]" not in code
+
+
+ATTRIBUTE_HOOKS = """
+    import opentracing
+
+
+    def on_request(request):
+        scope = opentracing.global_tracer().start_active_span(request.path)
+        request._scope = scope
+        scope.span.set_tag("path", request.path)
+
+
+    def on_response(request, status):
+        scope = request._scope
+        scope.span.set_tag("status", status)
+        scope.close()
+"""
+
+
+def test_a_scope_stored_as_an_attribute_converts_too() -> None:
+    from otelbridge.migration_tool.pipeline import migrate_source
+
+    code = migrate_source(textwrap.dedent(ATTRIBUTE_HOOKS)).code
+    assert "opentracing" not in code and "TODO(otelbridge)" not in code
+    assert "request._scope = scope" in code
+    assert 'scope_span.set_attribute("path", request.path)' in code
+    assert 'scope[0].set_attribute("status", status)' in code
+    assert "scope[0].end()\n    context.detach(scope[1])" in code
+
+
+def test_a_read_back_used_another_way_keeps_every_part() -> None:
+    from otelbridge.migration_tool.pipeline import migrate_source
+
+    source = textwrap.dedent(ATTRIBUTE_HOOKS) + textwrap.dedent(
+        """
+
+        def peek(request):
+            return request._scope.span.operation_name
+        """
+    )
+    code = migrate_source(source).code
+    assert "start_active_span" in code and "scope.close()" in code
+    assert "scope[0]" not in code and "context.attach" not in code

@@ -345,12 +345,10 @@ def _none_test(parents: dict[cst.CSTNode, cst.CSTNode], node: cst.CSTNode) -> bo
 def _private(transform: LegacyTransform, module: cst.Module, flow: Flow) -> bool:
     """Whether the key is used by this module alone, and only through the planned parts."""
     key = flow.key
+    names = _accesses(module, flow)
+    if names is None:
+        return False
     if not key.startswith("."):
-        names = 0
-        for node in walk(module):
-            if isinstance(node, cst.Call) and any(_key(node, a) for a in _ACCESSORS):
-                found = next(f for f in (_key(node, a) for a in _ACCESSORS) if f)
-                names += found[1] == key
         word = re.escape(key)
         mentions = len(re.findall(rf"\b{word}\b", module.code))
         imports = len(re.findall(rf"\bimport\b[^\n]*\b{word}\b", module.code))
@@ -380,6 +378,33 @@ def _private(transform: LegacyTransform, module: cst.Module, flow: Flow) -> bool
         if flow.returns and _consumed(transform, flow):
             return False
     return True
+
+
+def _accesses(module: cst.Module, flow: Flow) -> Optional[int]:
+    """How many accessor calls name the key, if every access to it in the module is a planned
+    store or read-back, a ``delattr``/``hasattr`` or a ``del`` (else ``None``)."""
+    planned: set[cst.CSTNode] = {*flow.stores, *flow.loads}
+    planned |= {s.targets[0].target for s in flow.stores if isinstance(s, cst.Assign)}
+    attr = flow.key[1:] if flow.key.startswith(".") else None
+    calls = 0
+    for node in walk(module):
+        if isinstance(node, cst.Del):
+            planned |= {node.target, *(e.value for e in getattr(node.target, "elements", ()))}
+        elif isinstance(node, cst.Call):
+            for accessor in _ACCESSORS:
+                found = _key(node, accessor)
+                if found is not None and found[1] == flow.key:
+                    calls += 1
+                    if accessor in ("getattr", "setattr") and node not in planned:
+                        return None
+        elif (
+            isinstance(node, cst.Attribute)
+            and node.attr.value == attr
+            and node not in planned
+            and not (isinstance(node.value, cst.Name) and node.value.value == "self")
+        ):
+            return None
+    return calls
 
 
 def _consumed(transform: LegacyTransform, flow: Flow) -> bool:
