@@ -236,3 +236,54 @@ def test_a_read_back_used_another_way_keeps_every_part() -> None:
     code = migrate_source(source).code
     assert "start_active_span" in code and "scope.close()" in code
     assert "scope[0]" not in code and "context.attach" not in code
+
+
+DIRECT_HOOKS = """
+    import opentracing
+    from opentracing.ext import tags
+
+
+    class Hooks(object):
+        def __init__(self, tracer=None):
+            self._tracer = tracer or opentracing.tracer
+
+        def before(self, request):
+            request.tracing_scope = self._tracer.start_active_span(request.path)
+            request.tracing_scope.span.set_tag(tags.SPAN_KIND, tags.SPAN_KIND_RPC_SERVER)
+
+        def after(self, request, error=None):
+            if getattr(request, "tracing_scope", None) is None:
+                return
+            if error is not None:
+                request.tracing_scope.span.set_tag(tags.ERROR, True)
+            request.tracing_scope.close()
+
+
+    class Handler(object):
+        def __init__(self):
+            self.tracer = opentracing.global_tracer()
+
+        def on_start(self):
+            self._scope = self.tracer.start_active_span("handle")
+
+        def on_end(self):
+            self._scope.span.set_tag("done", True)
+            self._scope.close()
+"""
+
+
+def test_a_creation_stored_as_it_is_gets_a_span_variable(tmp_path: Path) -> None:
+    (tmp_path / "hooks.py").write_text(textwrap.dedent(DIRECT_HOOKS))
+    assert main(["migrate", "--write", "--jobs", "1", str(tmp_path)]) == 1
+    code = (tmp_path / "hooks.py").read_text()
+    assert "opentracing" not in code and "TODO(otelbridge)" not in code
+    assert "span = self._tracer.start_span(request.path, kind=trace.SpanKind.SERVER)" in code
+    assert (
+        "request.tracing_scope = (span, context.attach(trace.set_span_in_context(span)))"
+    ) in code
+    assert "request.tracing_scope[0].set_status(trace.Status(trace.StatusCode.ERROR))" in code
+    closed = "request.tracing_scope[0].end()\n        context.detach(request.tracing_scope[1])"
+    assert closed in code
+    assert "self._scope = (span, context.attach(trace.set_span_in_context(span)))" in code
+    assert "self._scope[0].end()\n        context.detach(self._scope[1])" in code
+    assert main(["migrate", "--check", "--jobs", "1", str(tmp_path)]) == 0

@@ -49,7 +49,7 @@ from otelbridge.migration_tool.model import Kind
 from otelbridge.migration_tool.transforms.arguments import free_name
 from otelbridge.migration_tool.transforms.base import LegacyTransform, sole_assignment
 from otelbridge.migration_tool.transforms.scopes import finishes, is_scope_call
-from otelbridge.migration_tool.transforms.span_kind import _plan_tags, plan_of
+from otelbridge.migration_tool.transforms.span_kind import _dotted, _plan_tags, plan_of
 from otelbridge.migration_tool.walk import walk
 
 #: ``context.scratch`` key of the file's :class:`StoredPlan`.
@@ -75,14 +75,16 @@ class Flow:
     """The parts of one stored attribute (one key): stores, read-backs, closes."""
 
     key: str
-    #: creation calls -> the scope variable they bind
-    creations: dict[cst.Call, cst.Name] = field(default_factory=dict)
+    #: creation calls (bound to a scope variable, or stored as they are)
+    creations: dict[cst.Call, None] = field(default_factory=dict)
     #: creation statements -> (scope variable name, span variable name)
     bindings: dict[cst.SimpleStatementLine, tuple[str, str]] = field(default_factory=dict)
-    #: ``scope.span`` reads -> the replacement (the span variable, or ``scope[0]``)
-    reads: dict[cst.Attribute, cst.BaseExpression] = field(default_factory=dict)
-    #: ``scope.close()`` statements -> the scope variable
-    closes: dict[cst.SimpleStatementLine, str] = field(default_factory=dict)
+    #: statements storing a creation as it is -> the span variable made for it
+    direct: dict[cst.SimpleStatementLine, str] = field(default_factory=dict)
+    #: ``scope.span`` reads -> the span variable, or ``None``: ``<scope>[0]``
+    reads: dict[cst.Attribute, Optional[str]] = field(default_factory=dict)
+    #: ``<scope>.close()`` statements
+    closes: set[cst.SimpleStatementLine] = field(default_factory=set)
     #: read-back values (``getattr(request, KEY, None)``): scopes
     loads: list[cst.BaseExpression] = field(default_factory=list)
     #: the store calls/assignments (no escape: the reader is converted too)
@@ -99,8 +101,9 @@ class StoredPlan:
     flows: list[Flow] = field(default_factory=list)
     creations: dict[cst.Call, Flow] = field(default_factory=dict)
     bindings: dict[cst.SimpleStatementLine, tuple[str, str]] = field(default_factory=dict)
-    reads: dict[cst.Attribute, cst.BaseExpression] = field(default_factory=dict)
-    closes: dict[cst.SimpleStatementLine, str] = field(default_factory=dict)
+    direct: dict[cst.SimpleStatementLine, str] = field(default_factory=dict)
+    reads: dict[cst.Attribute, Optional[str]] = field(default_factory=dict)
+    closes: set[cst.SimpleStatementLine] = field(default_factory=set)
     stores: set[cst.CSTNode] = field(default_factory=set)
     #: ``try`` statements whose handlers go (each catches only carrier errors)
     unwrap: set[cst.Try] = field(default_factory=set)
@@ -136,27 +139,27 @@ def _key(call: cst.Call, name: str) -> Optional[tuple[cst.BaseExpression, str]]:
     return None
 
 
-def _store(statement: cst.CSTNode) -> Optional[tuple[str, cst.Name, cst.CSTNode]]:
-    """``setattr(obj, KEY, name)`` or ``obj.attr = name`` (``obj`` not ``self``):
-    ``(key, name, store node)``."""
+def _store(
+    statement: cst.CSTNode,
+) -> Optional[tuple[str, cst.BaseExpression, cst.CSTNode]]:
+    """``setattr(obj, KEY, value)`` or ``obj.attr = value`` with a name or a call for ``value``:
+    ``(key, value, store node)``."""
     if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
         return None
     small = statement.body[0]
+    value: Optional[cst.BaseExpression] = None
+    node: cst.CSTNode
     if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
         found = _key(small.value, "setattr")
         if found is None or len(small.value.args) != 3:
             return None
-        value = small.value.args[2].value
-        return (found[1], value, small.value) if isinstance(value, cst.Name) else None
-    assign = sole_assignment(statement)
-    if assign is None or not isinstance(assign.value, cst.Name):
-        return None
-    target = assign.targets[0].target
-    if isinstance(target, cst.Attribute) and not (
-        isinstance(target.value, cst.Name) and target.value.value == "self"
-    ):
-        return "." + target.attr.value, assign.value, assign
-    return None
+        key, value, node = found[1], small.value.args[2].value, small.value
+    else:
+        assign = sole_assignment(statement)
+        if assign is None or not isinstance(assign.targets[0].target, cst.Attribute):
+            return None
+        key, value, node = "." + assign.targets[0].target.attr.value, assign.value, assign
+    return (key, value, node) if isinstance(value, (cst.Name, cst.Call)) else None
 
 
 def _load(value: cst.BaseExpression) -> Optional[str]:
@@ -164,9 +167,7 @@ def _load(value: cst.BaseExpression) -> Optional[str]:
     if isinstance(value, cst.Call):
         found = _key(value, "getattr")
         return found[1] if found is not None and len(value.args) in (2, 3) else None
-    if isinstance(value, cst.Attribute) and not (
-        isinstance(value.value, cst.Name) and value.value.value == "self"
-    ):
+    if isinstance(value, cst.Attribute):
         return "." + value.attr.value
     return None
 
@@ -180,13 +181,18 @@ def _plan(transform: LegacyTransform, module: cst.Module) -> StoredPlan:
     if not stores:
         return plan
     parents = _parents(module)
-    for _, (key, name, node) in stores:
+    for statement, (key, value, node) in stores:
         flow = flows.setdefault(key, Flow(key))
         flow.stores.append(node)
-        scope = transform.model.scope(name)
+        if isinstance(value, cst.Call):
+            if not _plan_direct(transform, flow, statement, value):
+                failed.add(key)
+            continue
+        assert isinstance(value, cst.Name)
+        scope = transform.model.scope(value)
         function = scope.node if isinstance(scope, FunctionScope) else None
         if not isinstance(function, cst.FunctionDef) or not _plan_store(
-            transform, parents, flow, function, name
+            transform, parents, flow, function, value
         ):
             failed.add(key)
     for statement in statements:
@@ -201,6 +207,20 @@ def _plan(transform: LegacyTransform, module: cst.Module) -> StoredPlan:
             failed.add(loaded)
         elif assign.value not in flows[loaded].loads:
             flows[loaded].loads.append(assign.value)
+    for node in walk(module):  # read back and used at once: ``request._scope.close()``
+        loaded = _load(node) if isinstance(node, (cst.Call, cst.Attribute)) else None
+        if loaded is None or loaded not in flows or loaded in failed:
+            continue
+        assert isinstance(node, cst.BaseExpression)
+        parent = parents.get(node)
+        if isinstance(parent, (cst.Assign, cst.AssignTarget, cst.Del)) or node in flows[
+            loaded
+        ].stores:
+            continue  # a read-back bound to a variable (above), a store, a deletion
+        if not _plan_use(parents, flows[loaded], node):
+            failed.add(loaded)
+        elif node not in flows[loaded].loads:
+            flows[loaded].loads.append(node)
     for key, flow in flows.items():
         if key in failed or not flow.loads or not _private(transform, module, flow):
             continue
@@ -208,6 +228,7 @@ def _plan(transform: LegacyTransform, module: cst.Module) -> StoredPlan:
         plan.flows.append(flow)
         plan.creations.update(dict.fromkeys(flow.creations, flow))
         plan.bindings.update(flow.bindings)
+        plan.direct.update(flow.direct)
         plan.reads.update(flow.reads)
         plan.closes.update(flow.closes)
         plan.stores.update(flow.stores)
@@ -243,13 +264,13 @@ def _plan_store(
         if not is_scope_call(transform, call) or finishes(call) is not True:
             return False
         span_name = span_name or free_name(transform, assignment.node, f"{name.value}_span")
-        flow.creations[call] = assignment.node
+        flow.creations[call] = None
         flow.bindings[statement] = (name.value, span_name)
     for access in scope.accesses[name.value]:
         node = access.node
         parent = parents.get(node)
         if isinstance(parent, cst.Attribute) and parent.attr.value == "span":
-            flow.reads[parent] = cst.Name(span_name)
+            flow.reads[parent] = span_name
         elif any(_stores(s, node) for s in flow.stores):
             continue
         elif isinstance(parent, cst.Return):
@@ -285,45 +306,58 @@ def _parents(module: cst.Module) -> dict[cst.CSTNode, cst.CSTNode]:
     return found
 
 
+def _plan_direct(
+    transform: LegacyTransform,
+    flow: Flow,
+    statement: cst.SimpleStatementLine,
+    call: cst.Call,
+) -> bool:
+    """``obj.attr = tracer.start_active_span(...)``: the span gets a variable of its own."""
+    if not is_scope_call(transform, call) or finishes(call) is not True:
+        return False
+    flow.creations[call] = None
+    flow.direct[statement] = free_name(transform, call, "span")
+    return True
+
+
 def _plan_load(
     transform: LegacyTransform,
     parents: dict[cst.CSTNode, cst.CSTNode],
     flow: Flow,
     target: cst.Name,
 ) -> bool:
-    """The uses of a read-back scope variable: ``.span``, ``.close()``, ``is None``."""
+    """The uses of a read-back scope variable (see :func:`_plan_use`)."""
     scope = transform.model.scope(target)
     if not isinstance(scope, FunctionScope) or len(scope.assignments[target.value]) != 1:
         return False
-    name = target.value
-    for access in scope.accesses[name]:
-        node = access.node
-        parent = parents.get(node)
-        if isinstance(parent, cst.Attribute) and parent.value is node:
-            if parent.attr.value == "span":
-                flow.reads[parent] = cst.Subscript(
-                    cst.Name(name), [cst.SubscriptElement(cst.Index(cst.Integer("0")))]
-                )
-                continue
-            call = parents.get(parent)
-            expression = parents.get(call) if call is not None else None
-            statement = parents.get(expression) if expression is not None else None
-            if (
-                parent.attr.value == "close"
-                and isinstance(call, cst.Call)
-                and not call.args
-                and isinstance(statement, cst.SimpleStatementLine)
-                and len(statement.body) == 1
-            ):
-                flow.closes[statement] = name
-                continue
-            return False
-        if isinstance(parent, (cst.Comparison, cst.ComparisonTarget)) and _none_test(
-            parents, node
+    return all(_plan_use(parents, flow, access.node) for access in scope.accesses[target.value])
+
+
+def _plan_use(
+    parents: dict[cst.CSTNode, cst.CSTNode], flow: Flow, node: cst.CSTNode
+) -> bool:
+    """One use of a stored scope: ``.span``, ``.close()`` as a statement, ``is None``."""
+    parent = parents.get(node)
+    if isinstance(parent, cst.Attribute) and parent.value is node:
+        if parent.attr.value == "span":
+            flow.reads[parent] = None
+            return True
+        call = parents.get(parent)
+        expression = parents.get(call) if call is not None else None
+        statement = parents.get(expression) if expression is not None else None
+        if (
+            parent.attr.value == "close"
+            and isinstance(call, cst.Call)
+            and not call.args
+            and isinstance(statement, cst.SimpleStatementLine)
+            and len(statement.body) == 1
         ):
-            continue
+            flow.closes.add(statement)
+            return True
         return False
-    return True
+    return isinstance(parent, (cst.Comparison, cst.ComparisonTarget)) and _none_test(
+        parents, node
+    )
 
 
 def _none_test(parents: dict[cst.CSTNode, cst.CSTNode], node: cst.CSTNode) -> bool:
@@ -397,12 +431,7 @@ def _accesses(module: cst.Module, flow: Flow) -> Optional[int]:
                     calls += 1
                     if accessor in ("getattr", "setattr") and node not in planned:
                         return None
-        elif (
-            isinstance(node, cst.Attribute)
-            and node.attr.value == attr
-            and node not in planned
-            and not (isinstance(node.value, cst.Name) and node.value.value == "self")
-        ):
+        elif isinstance(node, cst.Attribute) and node.attr.value == attr and node not in planned:
             return None
     return calls
 
@@ -459,10 +488,17 @@ def _plan_kinds(transform: LegacyTransform, plan: StoredPlan, flow: Flow) -> Non
         body = list(block.body)
         for number, statement in enumerate(body):
             binding = plan.bindings.get(statement)  # type: ignore[call-overload]  # any statement
+            receiver: Optional[tuple[str, ...]] = None
             if binding is not None and statement in flow.bindings:
+                receiver = (binding[0], "span")
+            elif statement in flow.direct:  # type: ignore[operator]  # any statement
+                target = sole_assignment(statement)
+                owner = _dotted(target.targets[0].target) if target is not None else None
+                receiver = None if owner is None else (*owner, "span")
+            if receiver is not None:
                 following = _following(plan, blocks, block, body[number + 1 :])
                 call = statement.body[0].value  # type: ignore[attr-defined]  # a binding: Assign
-                _plan_tags(transform, plan_of(transform), call, (binding[0], "span"), following)
+                _plan_tags(transform, plan_of(transform), call, receiver, following)
 
 
 def _following(
@@ -514,7 +550,8 @@ class StoredScopes(LegacyTransform):
     def _flow_of_statement(self, node: cst.SimpleStatementLine) -> bool:
         plan = stored_plan(self)
         return any(
-            id(flow) in self._live and (node in flow.bindings or node in flow.closes)
+            id(flow) in self._live
+            and (node in flow.bindings or node in flow.closes or node in flow.direct)
             for flow in plan.flows
         )
 
@@ -522,10 +559,12 @@ class StoredScopes(LegacyTransform):
         self, original_node: cst.Attribute, updated_node: cst.Attribute
     ) -> cst.BaseExpression:
         plan = stored_plan(self)
-        replacement = plan.reads.get(original_node)
-        if replacement is None or not self._live_read(original_node):
+        if original_node not in plan.reads or not self._live_read(original_node):
             return updated_node
-        return replacement
+        span = plan.reads[original_node]
+        if span is not None:
+            return cst.Name(span)
+        return _item(updated_node.value, 0)
 
     def _live_read(self, node: cst.Attribute) -> bool:
         return any(id(f) in self._live and node in f.reads for f in stored_plan(self).flows)
@@ -560,15 +599,56 @@ class StoredScopes(LegacyTransform):
         plan = stored_plan(self)
         if original_node in plan.bindings:
             return self._binding(original_node, updated_node)
-        name = plan.closes[original_node]
+        if original_node in plan.direct:
+            return self._direct(original_node, updated_node)
+        close = updated_node.body[0]
+        assert isinstance(close, cst.Expr) and isinstance(close.value, cst.Call)
+        assert isinstance(close.value.func, cst.Attribute)
+        scope = close.value.func.value
         self.rewrote()
-        end = self.expr(original_node, "NAME[0].end()", NAME=cst.Name(name))
-        detach = self.expr(original_node, "{otel_context}.detach(NAME[1])", NAME=cst.Name(name))
+        end = cst.Call(cst.Attribute(_item(scope, 0), cst.Name("end")))
+        detach = self.expr(original_node, "{otel_context}.detach(TOKEN)", TOKEN=_item(scope, 1))
         return cst.FlattenSentinel(
             [
                 updated_node.with_changes(body=[cst.Expr(end)]),
                 cst.SimpleStatementLine([cst.Expr(detach)]),
             ]
+        )
+
+    def _direct(
+        self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
+    ) -> Union[cst.SimpleStatementLine, cst.FlattenSentinel[cst.SimpleStatementLine]]:
+        """``obj.attr = <creation>``: the span made first, then the pair stored."""
+        span = stored_plan(self).direct[original]
+        small = updated.body[0]
+        call = small.value.args[2].value if isinstance(small, cst.Expr) else small.value  # type: ignore[attr-defined]  # _store: a setattr call or an assignment
+        if not (
+            isinstance(call, cst.Call)
+            and isinstance(call.func, cst.Attribute)
+            and call.func.attr.value == "start_span"
+        ):
+            return updated  # the creation was not converted (flagged there)
+        self.rewrote()
+        made = cst.SimpleStatementLine(
+            [cst.Assign([cst.AssignTarget(cst.Name(span))], call)],
+            leading_lines=updated.leading_lines,
+        )
+        pair = self.expr(
+            original,
+            "(SPAN, {otel_context}.attach({trace}.set_span_in_context(SPAN)))",
+            SPAN=cst.Name(span),
+        )
+        if isinstance(small, cst.Expr):
+            assert isinstance(small.value, cst.Call)
+            args = list(small.value.args)
+            args[2] = args[2].with_changes(value=pair)
+            stored: cst.BaseSmallStatement = small.with_changes(
+                value=small.value.with_changes(args=args)
+            )
+        else:
+            stored = small.with_changes(value=pair)  # type: ignore[call-arg]  # an Assign
+        return cst.FlattenSentinel(
+            [made, updated.with_changes(body=[stored], leading_lines=[])]
         )
 
     def _binding(
@@ -595,3 +675,8 @@ class StoredScopes(LegacyTransform):
         return cst.FlattenSentinel(
             [updated.with_changes(body=[made]), cst.SimpleStatementLine([stored])]
         )
+
+
+def _item(value: cst.BaseExpression, number: int) -> cst.Subscript:
+    """``value[number]``: the span (0) or the token (1) of a stored pair."""
+    return cst.Subscript(value, [cst.SubscriptElement(cst.Index(cst.Integer(str(number))))])
