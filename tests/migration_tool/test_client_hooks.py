@@ -167,3 +167,37 @@ def test_tracer_stack_context_blocks_become_their_statements() -> None:
             return func(*args, **kwargs)
         """
     )
+
+
+def test_handlers_of_opentracing_carrier_errors_go_with_the_extraction() -> None:
+    code = migrate_source(
+        textwrap.dedent(
+            """
+            import opentracing
+            from opentracing import Format
+
+            tracer = opentracing.global_tracer()
+
+
+            def serve(headers):
+                # the caller's context
+                try:
+                    parent = tracer.extract(Format.HTTP_HEADERS, headers)
+                except (opentracing.InvalidCarrierException,
+                        opentracing.SpanContextCorruptedException):
+                    raise
+                with tracer.start_active_span("serve", child_of=parent):
+                    pass
+
+
+            def other(headers):
+                try:
+                    return int(headers["retries"])
+                except ValueError:
+                    return None
+            """
+        )
+    ).code
+    assert "    # the caller's context\n    parent = propagate.extract(headers)\n" in code
+    assert "InvalidCarrierException" not in code and "import opentracing" not in code
+    assert "except ValueError:" in code

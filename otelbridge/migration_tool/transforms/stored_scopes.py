@@ -28,9 +28,9 @@ scope variable bound only by ``start_active_span`` (closing finishes the span); 
 bound to a variable used only as ``.span``, ``.close()`` (a whole statement) and tested against
 ``None``; the attribute is set, read and deleted nowhere else in the project; a storing function
 that returns the scope has no caller in the project using the result. A part kept on OpenTracing
-keeps the others (flagged, so ``legacy.py`` freezes them too). A ``try`` around the extraction
-whose handlers catch only OpenTracing's carrier errors loses those handlers (OpenTelemetry's
-``extract`` does not raise).
+keeps the others (flagged, so ``legacy.py`` freezes them too). Anywhere in the module, a ``try``
+whose handlers catch only OpenTracing's carrier errors (around an ``extract``) becomes its body
+once nothing in it is kept on OpenTracing: OpenTelemetry's propagators do not raise.
 """
 
 from __future__ import annotations
@@ -176,7 +176,12 @@ def _plan(transform: LegacyTransform, module: cst.Module) -> StoredPlan:
     plan = StoredPlan()
     flows: dict[str, Flow] = {}
     failed: set[str] = set()
-    statements = [n for n in walk(module) if isinstance(n, cst.SimpleStatementLine)]
+    statements: list[cst.SimpleStatementLine] = []
+    for node in walk(module):
+        if isinstance(node, cst.SimpleStatementLine):
+            statements.append(node)
+        elif isinstance(node, cst.Try) and _unwraps(transform, node):
+            plan.unwrap.add(node)
     stores = [(s, found) for s in statements if (found := _store(s)) is not None]
     if not stores:
         return plan
@@ -232,10 +237,8 @@ def _plan(transform: LegacyTransform, module: cst.Module) -> StoredPlan:
         plan.reads.update(flow.reads)
         plan.closes.update(flow.closes)
         plan.stores.update(flow.stores)
-    if plan.flows:
-        plan.unwrap = {n for n in walk(module) if isinstance(n, cst.Try) and _unwraps(transform, n)}
-        for flow in plan.flows:
-            _plan_kinds(transform, plan, flow)
+    for flow in plan.flows:
+        _plan_kinds(transform, plan, flow)
     return plan
 
 
@@ -572,7 +575,7 @@ class StoredScopes(LegacyTransform):
     def leave_Try(
         self, original_node: cst.Try, updated_node: cst.Try
     ) -> Union[cst.BaseStatement, cst.FlattenSentinel[cst.BaseStatement]]:
-        if original_node not in stored_plan(self).unwrap or not self._live:
+        if original_node not in stored_plan(self).unwrap:
             return updated_node
         if any(
             isinstance(n, cst.BaseExpression) and self.kept(n) for n in walk(original_node.body)
