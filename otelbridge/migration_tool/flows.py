@@ -21,7 +21,7 @@ import libcst as cst
 
 from otelbridge.migration_tool.engine.expr import from_cst
 from otelbridge.migration_tool.engine.index import SymbolKey
-from otelbridge.migration_tool.model import CONVERTIBLE, Kind
+from otelbridge.migration_tool.model import CONVERTIBLE, Kind, bound_call
 from otelbridge.migration_tool.state import Flag, MigrationState
 from otelbridge.migration_tool.walk import walk
 
@@ -75,12 +75,13 @@ def _arguments(
     assert model.project is not None
     index, module = model.project
     qualname = model.qualname(call)
-    target = index.callee(module, index.function(module, qualname), from_cst(call.func))
+    func, args = bound_call(model, call)
+    target = index.callee(module, index.function(module, qualname), from_cst(func))
     if target is None:
         return
     owner, function, skip = target
     positional = function.params[1:] if skip else function.params
-    for number, item in enumerate(call.args):
+    for number, item in enumerate(args):
         name: Optional[str] = None
         if item.keyword is not None:
             name = item.keyword.value

@@ -58,7 +58,7 @@ from otelbridge.migration_tool.state import (
 #: ``context.scratch`` key: the :class:`Plan` a traversal follows.
 PLAN_KEY = "otelbridge.legacy"
 #: Rules whose sites are converted all the same (the marker asks for a check, not for a fix).
-ADVISORY = frozenset({"trace-id", "setup-settings", "double", "guarded", *TEST_NOTES})
+ADVISORY = frozenset({"trace-id", "setup-settings", "double", "guarded", "hook", *TEST_NOTES})
 #: Rules of the OpenCensus transforms: their kept sites stay OpenCensus, not OpenTracing.
 OPENCENSUS_RULES = "opencensus"
 #: Each pass can only grow the plan; a file that needs more passes is left unchanged.

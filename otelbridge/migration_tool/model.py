@@ -12,7 +12,7 @@ module, a helper's result, an attribute set elsewhere) is asked of the whole-pro
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING, AbstractSet, Mapping, Optional
+from typing import TYPE_CHECKING, AbstractSet, Mapping, Optional, Sequence
 
 import libcst as cst
 from libcst.metadata import (
@@ -101,6 +101,16 @@ def activates(model: LegacyModel, call: cst.Call) -> bool:
     )
 
 
+def bound_call(
+    model: LegacyModel, call: cst.Call
+) -> tuple[cst.BaseExpression, Sequence[cst.Arg]]:
+    """The function ``call`` binds arguments of, and those arguments: ``f`` and the rest for
+    ``functools.partial(f, ...)`` (what the index records too), else the call's own."""
+    if call.args and "functools.partial" in model.qualified_names(call.func):
+        return call.args[0].value, call.args[1:]
+    return call.func, call.args
+
+
 class LegacyModel:
     """Per-file kind inference; one instance per module, shared by every transform."""
 
@@ -170,6 +180,11 @@ class LegacyModel:
             and target.value.value == "self"
         ):
             self._self_attrs.setdefault(target.attr.value, []).append(value)
+
+    def assume(self, node: cst.BaseExpression, kind: Kind) -> None:
+        """``node`` makes a ``kind`` (a transform that sees the whole flow says so, before any
+        kind is asked: ``transforms/stored_scopes.py``); kept if frozen, as any origin."""
+        self._kinds[node] = Kind.LEGACY if node in self.frozen else kind
 
     def pin(self, name: cst.Name, value: cst.BaseExpression) -> None:
         """``name`` (a load) is bound to ``value`` whatever other bindings the name has."""

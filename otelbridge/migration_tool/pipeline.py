@@ -38,6 +38,8 @@ from otelbridge.migration_tool.transforms.requirements import Requirements
 from otelbridge.migration_tool.transforms.setup import TracerSetup
 from otelbridge.migration_tool.transforms.span_methods import SpanMethods
 from otelbridge.migration_tool.transforms.spans import SpanCreation
+from otelbridge.migration_tool.transforms.stack_context import StackContexts
+from otelbridge.migration_tool.transforms.stored_scopes import StoredScopes
 from otelbridge.migration_tool.transforms.tags import TagConstants
 from otelbridge.migration_tool.transforms.tracer import TracerAccess
 from otelbridge.semconv import ENV as SEMCONV_ENV
@@ -46,11 +48,13 @@ from otelbridge.semconv import MODES as SEMCONV_MODES
 #: Order matters only where two transforms see the same node: tag constants become strings first,
 #: so that span creation reads ``span.kind`` tags whichever way they were written.
 OPENTRACING_TRANSFORMS: Sequence[type[ContextAwareTransformer]] = (
+    StoredScopes,  # first: it tells the model the kind of the scopes read back from objects
     TagConstants,
     TracerAccess,
     SpanCreation,
     SpanMethods,
     Propagation,
+    StackContexts,
     TracerSetup,
     FrameworkIntegrations,
     Requirements,

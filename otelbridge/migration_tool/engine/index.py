@@ -296,6 +296,16 @@ class _Reader(ast.NodeVisitor):
         if isinstance(node.ctx, ast.Load):
             self.m.referenced.add(node.id)
 
+    def _is_partial(self, func: ast.AST) -> bool:
+        """``functools.partial`` (or ``partial`` imported from it)."""
+        name = dotted(from_ast(func))
+        if name is None:
+            return False
+        head, _, rest = name.partition(".")
+        return self.m.imports.get(head) == (
+            ("functools", None) if rest == "partial" else ("functools", "partial")
+        ) and rest in ("partial", "")
+
     def _visit_callee(self, func: ast.AST) -> None:
         """The function of a call: its own name is not a reference, what it is made of is."""
         if isinstance(func, ast.Name):
@@ -317,6 +327,9 @@ class _Reader(ast.NodeVisitor):
                     self.stack[-1] if self.stack else None,
                 )
             )
+            if node.args and self._is_partial(node.func):  # binds the arguments it is given
+                call = self.m.calls[-1]
+                self.m.calls.append(Call(call.args[0], call.args[1:], call.keywords, call.context))
         self._visit_callee(node.func)
         for item in (*node.args, *node.keywords):
             self.visit(item)
@@ -539,8 +552,14 @@ class ProjectIndex:
             return f"instance:{module.path}:{function.cls}" if function.cls else None
 
         if function.qualname.rpartition(".")[2] in self._referenced:
-            # handed out as a callback: called from where we cannot see (kept if a caller is)
-            return self._symbol(key, lambda: UNKNOWN)
+            # handed out as a callback: called from where we cannot see (kept if a caller is),
+            # unless the project's calls of it (a library's hook) all give one legacy kind
+            def handed() -> Optional[str]:
+                given = [self.value(c, f, v) for c, f, v in self._arguments.get(key, ())]
+                joined = self.join(given)
+                return joined if _is_kind(joined) and None not in given else UNKNOWN
+
+            return self._symbol(key, handed)
 
         def compute() -> Optional[str]:
             values = []

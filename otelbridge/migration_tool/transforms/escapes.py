@@ -11,14 +11,16 @@ from typing import Optional
 
 import libcst as cst
 from libcst.codemod import CodemodContext
-from libcst.metadata import Assignment
+from libcst.metadata import Assignment, GlobalScope
 
 from otelbridge.migration_tool.engine.expr import Expr, from_cst
 from otelbridge.migration_tool.mock_tracers import made_by_mock
 from otelbridge.migration_tool.model import (
     CONVERTIBLE,
+    SPANS,
     Kind,
     activates,
+    bound_call,
     index_kind,
     is_variable,
 )
@@ -32,6 +34,7 @@ from otelbridge.migration_tool.transforms.base import LegacyTransform
 from otelbridge.migration_tool.transforms.integrations import SETUPS
 from otelbridge.migration_tool.transforms.mocktracer import EXPORTER_METHODS
 from otelbridge.migration_tool.transforms.recorded import maps_live_field
+from otelbridge.migration_tool.transforms.stored_scopes import stored_plan
 
 _SPAN = frozenset(
     {
@@ -80,6 +83,13 @@ DOUBLE = "double"
 DOUBLE_REASON = (
     "not an OpenTracing {kind} (an object of this project: a test double or wrapper?) given "
     "where the migrated code takes an OpenTelemetry {kind}: give it one"
+)
+#: A span handed to a callback the library was given (``start_span_cb(span, request)``): the
+#: library's hooks now receive OpenTelemetry spans (advisory, see ``legacy.ADVISORY``).
+HOOK = "hook"
+HOOK_REASON = (
+    "span handed to `{code}`, a callback this code was given: it now receives an "
+    "OpenTelemetry span (update the callbacks)"
 )
 #: Kinds whose truth value changes: OpenTelemetry's current span and extracted context are never
 #: None.
@@ -136,6 +146,8 @@ class Escapes(LegacyTransform):
         if isinstance(node.func, cst.Attribute) and activates(self.model, node):
             self._activating.add(node.func.value)
             return
+        if node in stored_plan(self).stores:
+            return  # a scope stored on an object: converted with its readers
         handed = [item.value for item in node.args if self.kind(item.value) in CONVERTIBLE]
         doubles = {item.value: kind for item in node.args if (kind := self._double(item.value))}
         for value, kind in doubles.items():
@@ -155,8 +167,28 @@ class Escapes(LegacyTransform):
             sink = sinks.get(value)
             if sink is Kind.LEGACY:
                 continue  # a project parameter kept on OpenTracing: ``flows.kept_sinks`` says so
-            if sink != self.kind(value):
+            if sink is None and self.kind(value) in SPANS and self._hook(node.func):
+                code = cst.Module([]).code_for_node(node.func)
+                self.flag(value, HOOK, HOOK_REASON.format(code=code))
+            elif sink != self.kind(value):
                 self._escape(value, f"passed to other code ({self._callee(node, value in sinks)})")
+
+    def _hook(self, func: cst.BaseExpression) -> bool:
+        """Whether ``func`` is a callback the code was given and keeps (a hook of a library's
+        configuration): an attribute of ``self`` or a module global bound by assignments only,
+        which the index does not resolve. A parameter called at once is other code: kept."""
+        if isinstance(func, cst.Attribute):
+            return is_variable(func) and self.kind(func) in (None, Kind.UNKNOWN)
+        if not isinstance(func, cst.Name) or self.kind(func) not in (None, Kind.UNKNOWN):
+            return False
+        scope = self.model.scope(func)
+        assignments = list(scope[func.value]) if scope is not None else []
+        return bool(assignments) and all(
+            isinstance(a, Assignment)
+            and isinstance(a.node, cst.Name)
+            and isinstance(a.scope, GlobalScope)
+            for a in assignments
+        )
 
     def _callee(self, call: cst.Call, resolved: bool) -> str:
         """What the call that is handed an OpenTracing object runs, for its marker."""
@@ -231,12 +263,13 @@ class Escapes(LegacyTransform):
         if project is None:
             return {}
         index, module = project
-        found = index.param_kinds(module, self.model.qualname(call), from_cst(call.func))
+        func, args = bound_call(self.model, call)
+        found = index.param_kinds(module, self.model.qualname(call), from_cst(func))
         if found is None:
             return {}
         positional, kinds = found
         sinks: dict[cst.BaseExpression, Optional[Kind]] = {}
-        for number, item in enumerate(call.args):
+        for number, item in enumerate(args):
             name = item.keyword.value if item.keyword is not None else None
             if name is None and not item.star and number < len(positional):
                 name = positional[number]
@@ -268,6 +301,8 @@ class Escapes(LegacyTransform):
         self._escape(node.value, "put in a container")
 
     def visit_Assign(self, node: cst.Assign) -> None:
+        if node in stored_plan(self).stores:
+            return
         if not all(
             is_variable(target.target) or self._stored(target.target, node.value)
             for target in node.targets

@@ -26,6 +26,7 @@ from otelbridge.migration_tool.transforms.scopes import (
     plan_held,
 )
 from otelbridge.migration_tool.transforms.span_kind import plan_block, plan_of
+from otelbridge.migration_tool.transforms.stored_scopes import stored_plan
 from otelbridge.migration_tool.walk import walk
 
 ESCAPES = "scope escapes its with block (used other than as `.span`)"
@@ -204,7 +205,8 @@ class SpanCreation(LegacyTransform):
         if owner is not Kind.TRACER:
             return updated_node
         held = self._held.get(original_node)
-        current = func.attr.value == "start_active_span" and held is None
+        stored = original_node in stored_plan(self).creations
+        current = func.attr.value == "start_active_span" and held is None and not stored
         if current and original_node not in self._current:
             reason = self._escapes.get(
                 original_node, "start_active_span outside a with statement: the scope escapes"
@@ -212,7 +214,9 @@ class SpanCreation(LegacyTransform):
             self.flag(original_node, "scope-escapes", reason)
             return updated_node
         try:
-            args = map_creation_args(self, original_node, updated_node, current, held is not None)
+            args = map_creation_args(
+                self, original_node, updated_node, current, held is not None or stored
+            )
         except Review as review:
             self.flag(original_node, "span-arguments", str(review))
             self._current.pop(original_node, None)
