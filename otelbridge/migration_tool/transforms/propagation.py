@@ -70,12 +70,19 @@ class Propagation(StatementAware):
             raise Review("inject() arguments missing")
         carrier_new = self._new(original, updated, carrier)
         source = span_context.value
-        if (
-            isinstance(source, cst.Attribute)
-            and source.attr.value == "context"
-            and self.kind(source.value) is Kind.CURRENT_SPAN
-        ):
-            return self.expr(original, "{propagate}.inject(CARRIER)", CARRIER=carrier_new)
+        if isinstance(source, cst.Attribute) and source.attr.value == "context":
+            owner = self.kind(source.value)
+            if owner is Kind.CURRENT_SPAN:
+                return self.expr(original, "{propagate}.inject(CARRIER)", CARRIER=carrier_new)
+            span = _span_of(self._new(original, updated, span_context))
+            if owner is Kind.SPAN and not self.kept(source.value) and span is not None:
+                # a span's own context: put the span itself in the context to inject
+                return self.expr(
+                    original,
+                    "{propagate}.inject(CARRIER, context={trace}.set_span_in_context(SPAN))",
+                    CARRIER=carrier_new,
+                    SPAN=span,
+                )
         if self.kept(source):
             raise Review("inject() of a span context kept on OpenTracing: kept too")
         if self.kind(source) is not Kind.SPAN_CONTEXT:
@@ -98,3 +105,17 @@ class Propagation(StatementAware):
         return self.expr(
             original, "{propagate}.extract(CARRIER)", CARRIER=self._new(original, updated, carrier)
         )
+
+
+def _span_of(context: cst.BaseExpression) -> Optional[cst.BaseExpression]:
+    """The span of ``span.get_span_context()`` (how ``span.context`` is rewritten)."""
+    if (
+        isinstance(context, cst.Call)
+        and isinstance(context.func, cst.Attribute)
+        and not context.args
+        and context.func.attr.value in ("get_span_context", "context")
+    ):
+        return context.func.value
+    if isinstance(context, cst.Attribute) and context.attr.value == "context":
+        return context.value
+    return None

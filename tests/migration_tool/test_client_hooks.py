@@ -1,0 +1,111 @@
+"""A client hook's flow across modules: a helper starts a child of an optional parent
+(``child_of=parent.context if parent is not None else None``), the hook gives it the active span,
+injects the child's context into the outgoing headers and hands the span back to be finished.
+Migrated as a project, the whole flow converts and runs natively."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from otelbridge.cli import main
+
+SPANS = """
+import opentracing
+
+
+def start_child_span(operation_name, parent=None, tags=None):
+    return opentracing.tracer.start_span(
+        operation_name=operation_name,
+        child_of=parent.context if TEST else None,
+        tags=tags,
+    )
+"""
+CLIENT = """
+import opentracing
+from opentracing import Format
+
+from hooks.spans import start_child_span
+
+
+def before_request(headers, url):
+    span = start_child_span("GET", parent=opentracing.tracer.active_span, tags={"http.url": url})
+    carrier = {}
+    opentracing.tracer.inject(
+        span_context=span.context, format=Format.HTTP_HEADERS, carrier=carrier
+    )
+    headers.update(carrier)
+    return span
+
+
+def call(url):
+    headers = {}
+    span = before_request(headers, url)
+    span.finish()
+    return headers
+"""
+CHECK = """
+from opentelemetry import trace
+from otelbridge.sdk.trace import TracerProvider
+from otelbridge.sdk.trace.export import SimpleSpanProcessor
+from otelbridge.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+from hooks.client import call
+
+exporter = InMemorySpanExporter()
+provider = TracerProvider()
+provider.add_span_processor(SimpleSpanProcessor(exporter))
+trace.set_tracer_provider(provider)
+with trace.get_tracer("check").start_as_current_span("handler") as parent:
+    headers = call("http://svc/a")
+root_headers = call("http://svc/b")
+child, handler, root = exporter.get_finished_spans()
+assert child.parent.span_id == handler.context.span_id, child.parent
+assert root.parent is None
+assert dict(child.attributes) == {"http.url": "http://svc/a"}
+assert headers["traceparent"].split("-")[2] == format(child.context.span_id, "016x")
+assert root_headers["traceparent"].split("-")[1] == format(root.context.trace_id, "032x")
+print("ok")
+"""
+
+
+@pytest.mark.parametrize(
+    ("test", "migrated"),
+    [("parent is not None", "parent.get_span_context().is_valid"), ("parent", "parent")],
+)
+def test_a_conditional_parent_and_the_inject_of_a_helper_span_convert_as_one_flow(
+    tmp_path: Path, test: str, migrated: str
+) -> None:
+    """Tested for truth, OpenTelemetry's current span is always taken: an invalid one starts a
+    root span, as no parent did."""
+    package = tmp_path / "hooks"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "spans.py").write_text(textwrap.dedent(SPANS).lstrip().replace("TEST", test))
+    (package / "client.py").write_text(textwrap.dedent(CLIENT).lstrip())
+    assert main(["migrate", "--write", "--jobs", "1", str(tmp_path)]) == 1
+    spans, client = (package / "spans.py").read_text(), (package / "client.py").read_text()
+    for code in (spans, client):
+        assert "opentracing" not in code and "TODO(otelbridge)" not in code, code
+    # no parent is ``context=None``: the current context, as ``child_of=None`` was (and the
+    # ``None`` test of a current span is a validity test, ``tracer.py``)
+    assert (
+        "context=trace.set_span_in_context(trace.NonRecordingSpan(parent.get_span_context())) "
+        f"if {migrated} else None,"
+    ) in spans
+    assert 'span = start_child_span("GET", parent=trace.get_current_span()' in client
+    assert "propagate.inject(carrier, context=trace.set_span_in_context(span))" in client
+    assert main(["migrate", "--check", "--jobs", "1", str(tmp_path)]) == 0
+    result = subprocess.run(
+        [sys.executable, "-c", CHECK],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.stdout.strip() == "ok", result.stderr
