@@ -109,3 +109,57 @@ def test_a_conditional_parent_and_the_inject_of_a_helper_span_convert_as_one_flo
         check=False,
     )
     assert result.stdout.strip() == "ok", result.stderr
+
+
+SESSION = """
+import opentracing
+from opentracing.ext import tags
+
+
+def request(method, url, send):
+    with opentracing.tracer.start_active_span("requests." + method) as scope:
+        span = scope.span
+        span.set_tag(tags.COMPONENT, "requests")
+        span.set_tag(tags.SPAN_KIND, tags.SPAN_KIND_RPC_CLIENT)
+        response = send(method, url)
+        span.set_tag(tags.HTTP_STATUS_CODE, response)
+        return response
+"""
+SESSION_CHECK = """
+from opentelemetry import trace
+from otelbridge.sdk.trace import TracerProvider
+from otelbridge.sdk.trace.export import SimpleSpanProcessor
+from otelbridge.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+from session import request
+
+exporter = InMemorySpanExporter()
+provider = TracerProvider()
+provider.add_span_processor(SimpleSpanProcessor(exporter))
+trace.set_tracer_provider(provider)
+assert request("get", "http://svc", lambda method, url: 200) == 200
+(span,) = exporter.get_finished_spans()
+assert span.kind == trace.SpanKind.CLIENT, span.kind
+assert dict(span.attributes) == {"component": "requests", "http.status_code": 200}
+print("ok")
+"""
+
+
+def test_a_kind_tag_set_through_an_alias_of_scope_span_moves_into_the_creation(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "session.py").write_text(textwrap.dedent(SESSION).lstrip())
+    assert main(["migrate", "--write", "--jobs", "1", str(tmp_path)]) == 1
+    code = (tmp_path / "session.py").read_text()
+    assert "opentracing" not in code and "TODO(otelbridge)" not in code, code
+    assert 'start_as_current_span("requests." + method, kind=trace.SpanKind.CLIENT)' in code
+    assert "span.kind" not in code and 'span.set_attribute("component", "requests")' in code
+    result = subprocess.run(
+        [sys.executable, "-c", SESSION_CHECK],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.stdout.strip() == "ok", result.stderr
