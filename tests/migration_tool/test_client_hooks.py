@@ -163,3 +163,58 @@ def test_a_kind_tag_set_through_an_alias_of_scope_span_moves_into_the_creation(
         check=False,
     )
     assert result.stdout.strip() == "ok", result.stderr
+
+
+def test_handlers_of_what_only_opentracing_propagation_raised_go_with_it() -> None:
+    from otelbridge.migration_tool.pipeline import migrate_source
+
+    source = textwrap.dedent(
+        """
+        import opentracing
+        from opentracing import Format
+
+
+        def outgoing(headers):
+            try:
+                # the caller's context
+                opentracing.tracer.inject(
+                    opentracing.tracer.active_span.context, Format.HTTP_HEADERS, headers
+                )
+            except opentracing.UnsupportedFormatException:
+                pass
+            return headers
+
+
+        def incoming(headers):
+            try:
+                context = opentracing.tracer.extract(Format.TEXT_MAP, headers)
+            except (opentracing.InvalidCarrierException, opentracing.SpanContextCorruptedException):
+                context = None
+            except ValueError:
+                context = None
+            return context
+
+
+        def binary(carrier):
+            try:
+                opentracing.tracer.inject(
+                    opentracing.tracer.active_span.context, Format.BINARY, carrier
+                )
+            except opentracing.UnsupportedFormatException:
+                pass
+        """
+    ).lstrip()
+    code = migrate_source(source).code
+    assert migrate_source(code).code == code
+    outgoing, incoming, binary = code.split("\ndef ")[1:]
+    # propagate.inject/extract never raise them: the handlers were dead code
+    assert outgoing == (
+        "outgoing(headers):\n"
+        "    # the caller's context\n"
+        "    propagate.inject(headers)\n"
+        "    return headers\n\n"
+    )
+    assert "except ValueError:" in incoming and "opentracing" not in incoming
+    # a BINARY inject stays OpenTracing, and so does what catches its error
+    assert "except opentracing.UnsupportedFormatException:" in binary
+    assert "Format.BINARY has no OpenTelemetry propagator" in binary

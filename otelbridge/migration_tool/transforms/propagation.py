@@ -1,20 +1,45 @@
-"""``tracer.inject``/``tracer.extract`` with text formats → ``opentelemetry.propagate``."""
+"""``tracer.inject``/``tracer.extract`` with text formats → ``opentelemetry.propagate``.
+
+OpenTracing's inject/extract raise ``UnsupportedFormatException``, ``InvalidCarrierException`` or
+``SpanContextCorruptedException``; ``opentelemetry.propagate`` never does (a bad carrier gives an
+empty context). So an ``except`` of only those, around a ``try`` whose every inject/extract was
+converted and that calls no function of the project (which might still raise them), is dead code:
+it goes, and a ``try`` left without handlers becomes its body.
+"""
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Optional, Union
 
 import libcst as cst
+from libcst.codemod import CodemodContext
 
+from otelbridge.migration_tool.engine.expr import from_cst
 from otelbridge.migration_tool.model import Kind
 from otelbridge.migration_tool.names import FORMAT_PREFIXES, FORMAT_VALUES, TEXT_FORMATS
 from otelbridge.migration_tool.transforms.arguments import Review
 from otelbridge.migration_tool.transforms.base import arg, literal
 from otelbridge.migration_tool.transforms.statements import StatementAware
+from otelbridge.migration_tool.walk import walk
+
+#: what OpenTracing's inject/extract raise (``opentracing`` re-exports them)
+PROPAGATION_ERRORS = frozenset(
+    f"opentracing{module}.{name}"
+    for module in ("", ".propagation")
+    for name in (
+        "UnsupportedFormatException",
+        "InvalidCarrierException",
+        "SpanContextCorruptedException",
+    )
+)
 
 
 class Propagation(StatementAware):
     DESCRIPTION = "OpenTracing inject/extract to opentelemetry.propagate."
+
+    def __init__(self, context: CodemodContext) -> None:
+        super().__init__(context)
+        self._converted: set[cst.CSTNode] = set()
 
     def _format(self, node: Optional[cst.Arg]) -> str:
         if node is None:
@@ -55,7 +80,69 @@ class Propagation(StatementAware):
             self.flag(original_node, "propagation", str(review))
             return updated_node
         self.rewrote()
+        self._converted.add(original_node)
         return result
+
+    # -- handlers of what OpenTracing raised ---------------------------------------------------
+    def leave_Try(
+        self, original_node: cst.Try, updated_node: cst.Try
+    ) -> Union[cst.BaseStatement, cst.FlattenSentinel[cst.BaseStatement]]:
+        dead = [self._dead(handler) for handler in original_node.handlers]
+        if not any(dead) or not self._all_converted(original_node.body):
+            return updated_node
+        body, orelse = updated_node.body, updated_node.orelse
+        if not isinstance(body, cst.IndentedBlock) or (
+            orelse is not None and not isinstance(orelse.body, cst.IndentedBlock)
+        ):
+            return updated_node  # one-line suites: left as they are
+        self.rewrote()
+        handlers = [new for new, gone in zip(updated_node.handlers, dead) if not gone]
+        statements: list[cst.BaseStatement] = list(body.body)
+        if orelse is not None:
+            assert isinstance(orelse.body, cst.IndentedBlock)
+            statements.extend(orelse.body.body)
+        if handlers:
+            return updated_node.with_changes(handlers=handlers)
+        if updated_node.finalbody is not None:  # ``else`` needs an ``except``: it joins the body
+            return updated_node.with_changes(
+                handlers=[], body=body.with_changes(body=statements), orelse=None
+            )
+        first = statements[0]
+        if isinstance(first, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            statements[0] = first.with_changes(
+                leading_lines=[*updated_node.leading_lines, *first.leading_lines]
+            )
+        return cst.FlattenSentinel(statements)
+
+    def _dead(self, handler: cst.ExceptHandler) -> bool:
+        """``except`` of only what OpenTracing's propagation raises (no ``as`` name used)."""
+        kinds = handler.type
+        if kinds is None or handler.name is not None:
+            return False
+        types = [e.value for e in kinds.elements] if isinstance(kinds, cst.Tuple) else [kinds]
+        return all(self.model.qualified_names(t) & PROPAGATION_ERRORS for t in types)
+
+    def _all_converted(self, body: cst.BaseSuite) -> bool:
+        """Every inject/extract in ``body`` converted, and no call of a project function."""
+        calls = [node for node in walk(body) if isinstance(node, cst.Call)]
+        propagating = [
+            call
+            for call in calls
+            if isinstance(call.func, cst.Attribute)
+            and call.func.attr.value in ("inject", "extract")
+        ]
+        if not propagating or any(call not in self._converted for call in propagating):
+            return False
+        project = self.model.project
+        if project is None:
+            return True
+        index, module = project
+        return not any(
+            index.callee(
+                module, index.function(module, self.model.qualname(call)), from_cst(call.func)
+            )
+            for call in calls
+        )
 
     def _new(self, original: cst.Call, updated: cst.Call, item: cst.Arg) -> cst.BaseExpression:
         return updated.args[original.args.index(item)].value
