@@ -218,3 +218,45 @@ def test_handlers_of_what_only_opentracing_propagation_raised_go_with_it() -> No
     # a BINARY inject stays OpenTracing, and so does what catches its error
     assert "except opentracing.UnsupportedFormatException:" in binary
     assert "Format.BINARY has no OpenTelemetry propagator" in binary
+
+
+SESSION_INJECT = """
+import opentracing
+from opentracing import Format
+
+
+def headers_of(request):
+    return request.setdefault("headers", {})
+
+
+class Session:
+    def _get_tracer(self):
+        return opentracing.tracer
+
+    def send(self, request):
+        span = self._get_tracer().active_span
+        try:
+            self._get_tracer().inject(span.context, Format.HTTP_HEADERS, request["headers"])
+        except opentracing.UnsupportedFormatException:
+            pass
+        return request
+
+    def send_other(self, request):
+        span = self._get_tracer().active_span
+        try:
+            self._get_tracer().inject(span.context, Format.HTTP_HEADERS, headers_of(request))
+        except opentracing.UnsupportedFormatException:
+            request["untraced"] = True
+        return request
+"""
+
+
+def test_in_a_project_a_handler_goes_unless_the_try_calls_project_code(tmp_path: Path) -> None:
+    """The tracer's getter is not called any more; ``headers_of`` might still raise it."""
+    (tmp_path / "session.py").write_text(textwrap.dedent(SESSION_INJECT).lstrip())
+    assert main(["migrate", "--write", "--jobs", "1", str(tmp_path)]) == 1
+    code = (tmp_path / "session.py").read_text()
+    send, send_other = code.split("    def send")[1:]
+    assert "try:" not in send and 'propagate.inject(request["headers"])' in send, send
+    assert "except opentracing.UnsupportedFormatException:" in send_other
+    assert "propagate.inject(headers_of(request))" in send_other

@@ -3,7 +3,8 @@
 OpenTracing's inject/extract raise ``UnsupportedFormatException``, ``InvalidCarrierException`` or
 ``SpanContextCorruptedException``; ``opentelemetry.propagate`` never does (a bad carrier gives an
 empty context). So an ``except`` of only those, around a ``try`` whose every inject/extract was
-converted and that calls no function of the project (which might still raise them), is dead code:
+converted and that calls no function of the project (which might still raise them; the tracer's
+getter an inject was called on is no longer called), is dead code:
 it goes, and a ``try`` left without handlers becomes its body.
 """
 
@@ -137,11 +138,14 @@ class Propagation(StatementAware):
         if project is None:
             return True
         index, module = project
+        # the tracer an inject/extract was called on is gone from the converted call
+        dropped = {node for call in propagating for node in walk(call.func)}
         return not any(
             index.callee(
                 module, index.function(module, self.model.qualname(call)), from_cst(call.func)
             )
             for call in calls
+            if call not in dropped
         )
 
     def _new(self, original: cst.Call, updated: cst.Call, item: cst.Arg) -> cst.BaseExpression:
