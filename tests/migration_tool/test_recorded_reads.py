@@ -147,9 +147,58 @@ def test_fields():
     call(True)
     span = tracer.finished_spans()[0]
     assert span.logs[0].key_values["message"] == "refused"
-    assert span.tags == {tags.SPAN_KIND: "client", "http.method": "GET", tags.ERROR: True}
+    kind = "client"
+    assert span.tags == {tags.SPAN_KIND: kind, "http.method": "GET", tags.ERROR: True}
 """
     )
     # an error log renames ``message``: which name the test meant cannot be told
     assert "OpenTracing log key_values" in code
+    # a kind that is not a literal: which ``SpanKind`` cannot be told
     assert "span.kind and error are not attributes in OpenTelemetry" in code
+
+
+def test_tags_compared_whole_become_kind_status_and_the_other_attributes() -> None:
+    """A dict compared whole also says there is no kind or error tag when it names none."""
+    code = migrate(
+        CLIENT
+        + """
+import unittest
+
+
+class CallTest(unittest.TestCase):
+    def test_failed(self):
+        TRACER.reset()
+        call(True)
+        spans = TRACER.finished_spans()
+        self.assertEqual({
+            tags.SPAN_KIND: tags.SPAN_KIND_RPC_CLIENT,
+            "http.method": "GET",
+            tags.ERROR: True,
+        }, spans[0].tags, "all tags")
+
+
+def test_good():
+    TRACER.reset()
+    call(False)
+    span = TRACER.finished_spans()[0]
+    assert span.tags == {"span.kind": "client", "http.method": "GET"}  # all of them
+"""
+    )
+    others = '{k: v for k, v in S.attributes.items() if k not in ("span.kind", "error")}'
+    assert (
+        '        self.assertEqual(spans[0].kind, trace.SpanKind.CLIENT, "all tags")\n'
+        "        self.assertEqual(spans[0].status.status_code, trace.StatusCode.ERROR, "
+        '"all tags")\n'
+        f"        self.assertEqual({others.replace('S.', 'spans[0].')}, {{\n"
+    ) in code
+    assert (
+        "    assert span.kind == trace.SpanKind.CLIENT\n"
+        "    assert span.status.status_code != trace.StatusCode.ERROR\n"
+        f'    assert {others.replace("S.", "span.")} == {{"http.method": "GET"}}  # all of them\n'
+    ) in code
+    scope = run(code)
+    scope["test_good"]()  # type: ignore[operator]
+    suite = unittest.defaultTestLoader.loadTestsFromTestCase(scope["CallTest"])  # type: ignore[arg-type]
+    result = unittest.TestResult()
+    suite.run(result)
+    assert result.testsRun == 1 and result.wasSuccessful(), result.failures + result.errors

@@ -16,7 +16,7 @@ under test returns are SDK spans after the migration, so their fields map:
 Reads of ``span.kind``/``error`` tags and of log fields become the span's ``kind`` and ``status``
 and the event's ``name`` and ``attributes`` (``recorded_reads.py``). What has no counterpart is
 marked with its reason: a log's whole ``key_values``, a field an error log renames, and the kind or
-error in other statements on the tags (a dict compared whole).
+error in other statements on the tags (a kind that is not a literal, a dict built elsewhere).
 """
 
 from __future__ import annotations
@@ -91,8 +91,9 @@ class RecordedSpans(LegacyTransform):
         self._bindings: dict[cst.CSTNode, _Binding] = {}
         self._kinds: dict[cst.CSTNode, Optional[str]] = {}
         self._plan = ReadPlan({}, {}, set())
-        #: original read -> the (new) span or log it reads
+        #: original read or tags -> the (new) span or log it reads
         self._owners: dict[cst.CSTNode, cst.BaseExpression] = {}
+        self._dicts: dict[cst.CSTNode, cst.Dict] = {}
 
     # -- what is a recorded span -------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
@@ -239,8 +240,75 @@ class RecordedSpans(LegacyTransform):
         if field in ("start_time", "finish_time"):
             self.flag(original_node, "time-units", TIME_UNITS.format(name=RENAMED[field]))
         if field == "tags":
+            self._owners[original_node] = span
             self._kind_or_status(original_node)
         return updated_node.with_changes(attr=cst.Name(RENAMED[field]))
+
+    def leave_Dict(self, original_node: cst.Dict, updated_node: cst.Dict) -> cst.BaseExpression:
+        self._dicts[original_node] = updated_node
+        return updated_node
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> Union[cst.SimpleStatementLine, cst.FlattenSentinel[cst.SimpleStatementLine]]:
+        """The tags compared whole with a dict naming the kind or error: a check of each, then
+        of the other attributes (``recorded_reads.Whole``)."""
+        whole = self._plan.wholes.get(original_node)
+        expected = self._dicts.get(whole.expected) if whole is not None else None
+        if whole is None or expected is None:
+            return updated_node
+        span = whole.span.deep_clone() if whole.span is not None else self._owners.get(whole.holder)
+        if span is None:
+            return updated_node
+        self.rewrote()
+        node = original_node
+        checks: list[tuple[bool, cst.BaseExpression, cst.BaseExpression]] = []
+        # a dict compared whole has no kind or error tag unless it names one
+        kind = self.expr(node, "{trace}.SpanKind." + (whole.kind or "INTERNAL"))
+        checks.append((True, self.expr(node, "S.kind", S=span), kind))
+        status = self.expr(node, "S.status.status_code", S=span.deep_clone())
+        checks.append((bool(whole.error), status, self.expr(node, "{trace}.StatusCode.ERROR")))
+        rest = [
+            new for old, new in zip(whole.expected.elements, expected.elements) if old in whole.rest
+        ]
+        if rest:
+            rest[-1] = rest[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        others = self.expr(
+            node,
+            "{{k: v for k, v in S.attributes.items() if k not in (" + self._quoted() + ")}}",
+            S=span.deep_clone(),
+        )
+        checks.append((True, others, expected.with_changes(elements=rest)))
+        lines = [self._check(updated_node.body[0], *check) for check in checks]
+        lines[0] = lines[0].with_changes(leading_lines=updated_node.leading_lines)
+        lines[-1] = lines[-1].with_changes(trailing_whitespace=updated_node.trailing_whitespace)
+        return cst.FlattenSentinel(lines)
+
+    def _quoted(self) -> str:
+        return ", ".join(self.string(name).value for name in ("span.kind", "error"))
+
+    def _check(
+        self,
+        small: cst.BaseSmallStatement,
+        equal: bool,
+        actual: cst.BaseExpression,
+        expected: cst.BaseExpression,
+    ) -> cst.SimpleStatementLine:
+        """``assert A == E`` (``!=``), or the same unittest assertion as ``small`` makes."""
+        if isinstance(small, cst.Assert):
+            test = self.expr(small, f"A {'==' if equal else '!='} E", A=actual, E=expected)
+            return cst.SimpleStatementLine([small.with_changes(test=test)])
+        assert isinstance(small, cst.Expr) and isinstance(small.value, cst.Call)
+        call = small.value
+        assert isinstance(call.func, cst.Attribute)
+        method = cst.Name("assertEqual" if equal else "assertNotEqual")
+        args = [cst.Arg(actual), cst.Arg(expected), *call.args[2:]]
+        args[:-1] = [
+            a.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+            for a in args[:-1]
+        ]
+        found = call.with_changes(func=call.func.with_changes(attr=method), args=args)
+        return cst.SimpleStatementLine([small.with_changes(value=found)])
 
     def leave_Subscript(
         self, original_node: cst.Subscript, updated_node: cst.Subscript

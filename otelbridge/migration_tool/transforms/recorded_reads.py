@@ -9,6 +9,8 @@ attributes (a kind tag set after creation moves into ``kind=``, an ``error`` tag
   trace.SpanKind.CLIENT``; any other read of the kind → ``S.kind.name.lower()`` (the same strings);
 - ``S.tags[ERROR] is True`` / ``== "true"`` → ``S.status.status_code == trace.StatusCode.ERROR``
   (``False``/``"false"``: ``!=``); ``ERROR in S.tags`` likewise; any other read → that check;
+- ``assert S.tags == {SPAN_KIND: "server", "http.method": "GET"}`` (or ``assertEqual``) → a check
+  of the kind, of the status (no ``error`` key: not an error) and of the other attributes;
 - ``log.key_values["event"]`` → ``log.name`` (an ``error`` log is an ``exception`` event);
   ``log.key_values[k]`` → ``log.attributes[k]`` unless ``k`` is renamed for an error log.
 
@@ -18,7 +20,7 @@ forms (``assertEqual(a, b)``, ``assertIn(k, tags)``...) follow the operators the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 import libcst as cst
@@ -60,11 +62,28 @@ class Check:
 
 
 @dataclass
+class Whole:
+    """``assert S.tags == {...}`` (or ``assertEqual``/``assertDictEqual`` of the two) naming the
+    kind or error: split into a check of each and of the other attributes (``holder``: the tags,
+    ``expected``: the dict, ``kind``: its ``SpanKind`` member, ``error``: whether it is one)."""
+
+    holder: cst.BaseExpression
+    span: Optional[cst.BaseExpression]
+    expected: cst.Dict
+    kind: Optional[str]
+    error: Optional[bool]
+    #: the dict's elements that are neither
+    rest: list[cst.BaseDictElement]
+
+
+@dataclass
 class ReadPlan:
     reads: dict[cst.CSTNode, Read]
     checks: dict[cst.CSTNode, Check]
     #: key and literal nodes the plan rewrites (no "not an attribute" note for them)
     handled: set[cst.CSTNode]
+    #: statements compared whole (:class:`Whole`)
+    wholes: dict[cst.CSTNode, Whole] = field(default_factory=dict)
 
 
 #: (recorded tags or log holder -> span from a binding or None; "tags"/"log" or None)
@@ -81,6 +100,16 @@ def plan_reads(nodes: list[cst.CSTNode], holder: Holder, strings: Strings) -> Re
             plan.reads[node] = found[0]
             plan.handled.update(found[1:])
     for node in nodes:
+        if isinstance(node, cst.SimpleStatementLine) and len(node.body) == 1:
+            whole = _whole(node.body[0], holder, strings)
+            if whole is not None:
+                plan.wholes[node] = whole
+                plan.handled.update(
+                    part
+                    for element in whole.expected.elements
+                    if element not in whole.rest and isinstance(element, cst.DictElement)
+                    for part in (element.key, element.value)
+                )
         if isinstance(node, cst.Comparison) and len(node.comparisons) == 1:
             target = node.comparisons[0]
             _compare(plan, node, node.left, target.operator, target.comparator, holder, strings)
@@ -193,3 +222,56 @@ def _assertion(plan: ReadPlan, call: cst.Call, holder: Holder, strings: Strings)
     elif name in _MEMBERSHIP:
         operator = cst.In() if _MEMBERSHIP[name] else cst.NotIn()
         _compare(plan, call, first, operator, second, holder, strings)
+
+
+def _whole(small: cst.BaseSmallStatement, holder: Holder, strings: Strings) -> Optional[Whole]:
+    """``assert T == {...}`` or ``self.assertEqual(T, {...})`` (either order) of recorded tags."""
+    pair: tuple[cst.BaseExpression, cst.BaseExpression]
+    if isinstance(small, cst.Assert) and isinstance(small.test, cst.Comparison):
+        test = small.test
+        if len(test.comparisons) != 1 or not isinstance(test.comparisons[0].operator, cst.Equal):
+            return None
+        pair = (test.left, test.comparisons[0].comparator)
+    elif (
+        isinstance(small, cst.Expr)
+        and isinstance(small.value, cst.Call)
+        and isinstance(small.value.func, cst.Attribute)
+        and small.value.func.attr.value in ("assertEqual", "assertEquals", "assertDictEqual")
+        and len(small.value.args) in (2, 3)  # a message may follow
+        and not any(a.keyword or a.star for a in small.value.args)
+    ):
+        pair = (small.value.args[0].value, small.value.args[1].value)
+    else:
+        return None
+    for tags, expected in (pair, pair[::-1]):
+        kind, span = holder(tags)
+        if kind == "tags" and isinstance(expected, cst.Dict):
+            return _split(tags, span, expected, strings)
+    return None
+
+
+def _split(
+    tags: cst.BaseExpression,
+    span: Optional[cst.BaseExpression],
+    expected: cst.Dict,
+    strings: Strings,
+) -> Optional[Whole]:
+    whole = Whole(tags, span, expected, None, None, [])
+    for element in expected.elements:
+        if not isinstance(element, cst.DictElement):
+            return None  # ``**more``: what it holds is unknown
+        key = strings(element.key)
+        if key == "span.kind":
+            whole.kind = SPAN_KINDS.get(strings(element.value) or "")
+            if whole.kind is None:
+                return None
+        elif key == "error":
+            value = literal(element.value)
+            if isinstance(value, str):
+                value = {"true": True, "false": False}.get(value.lower(), value)
+            if not isinstance(value, bool):
+                return None
+            whole.error = value
+        else:
+            whole.rest.append(element)
+    return whole if whole.kind is not None or whole.error is not None else None
