@@ -72,6 +72,8 @@ def test_good_call():
     tags_of = tracer.finished_spans()[0].tags
     assert tags.ERROR not in tags_of
     assert not tracer.finished_spans()[0].tags.get("error", False)
+    assert tracer.finished_spans()[0].tags.get("error") is None
+    assert tracer.finished_spans()[0].tags.get("span.kind") is not None
 """
     )
     assert "MockTracer" not in code and ".tags" not in code
@@ -87,6 +89,11 @@ def test_good_call():
         "assert span.status.status_code == trace.StatusCode.ERROR and "
         "span.kind == trace.SpanKind.CLIENT"
     ) in code
+    # no tag: not an error, an INTERNAL span
+    status = "TRACER_exporter.get_finished_spans()[0].status.status_code"
+    assert f"assert {status} != trace.StatusCode.ERROR\n" in code
+    kind = "TRACER_exporter.get_finished_spans()[0].kind"
+    assert f"assert {kind} is not trace.SpanKind.INTERNAL\n" in code
     # the tags were read through a call: ``tags_of`` may not be re-evaluated, so marked
     assert "TODO(otelbridge)" not in code.split("def test_failed_call")[1].split("def test_good")[0]
     scope = run(code)

@@ -187,7 +187,8 @@ def _literal_side(
 ) -> None:
     found = plan.reads[read]
     if found.what == "kind":
-        member = SPAN_KINDS.get(strings(other) or "")
+        # no kind tag (``None``) is an ``INTERNAL`` span
+        member = "INTERNAL" if literal(other) is None else SPAN_KINDS.get(strings(other) or "")
         if member is not None:
             found.member = True
             plan.checks[node] = Check(read, literal=other, mapped="{trace}.SpanKind." + member)
@@ -196,6 +197,8 @@ def _literal_side(
         value = literal(other)
         if isinstance(value, str):
             value = {"true": True, "false": False}.get(value.lower(), value)
+        if value is None:  # no error tag
+            value = False
         if isinstance(value, bool):
             plan.checks[node] = Check(read, positive=value is equal)
             plan.handled.add(other)
