@@ -260,3 +260,28 @@ def test_in_a_project_a_handler_goes_unless_the_try_calls_project_code(tmp_path:
     assert "try:" not in send and 'propagate.inject(request["headers"])' in send, send
     assert "except opentracing.UnsupportedFormatException:" in send_other
     assert "propagate.inject(headers_of(request))" in send_other
+
+
+def test_a_tracer_defaulting_to_the_global_one_is_kept_whole_where_its_use_is_kept() -> None:
+    """``tracer = tracer or opentracing.tracer`` used where the tracer's kind is unknown: the
+    global tracer operand stays too, or the kept ``start_span(operation_name=...)`` would be
+    called on an OpenTelemetry tracer."""
+    from otelbridge.migration_tool.pipeline import migrate_source
+
+    source = textwrap.dedent(
+        """
+        import opentracing
+
+
+        def start_child_span(operation_name, tracer=None):
+            tracer = tracer or opentracing.tracer
+            return tracer.start_span(operation_name=operation_name)
+        """
+    ).lstrip()
+    code = migrate_source(source).code
+    assert migrate_source(code).code == code
+    assert "tracer = tracer or opentracing.tracer\n" in code and "trace.get_tracer" not in code
+    assert "tracer of unknown type" in code
+    scope: dict[str, object] = {}
+    exec(compile(code, "<migrated>", "exec"), scope)  # runs as written (served by the bridge)
+    scope["start_child_span"]("work").finish()  # type: ignore[operator]
