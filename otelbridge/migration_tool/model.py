@@ -447,6 +447,16 @@ class LegacyModel:
             for value in values:
                 self._origins(value, found, seen, hidden)
             return
+        if isinstance(node, (cst.BooleanOperation, cst.IfExp)):
+            # ``tracer or opentracing.tracer``: each operand it may evaluate to
+            operands = (
+                (node.left, node.right)
+                if isinstance(node, cst.BooleanOperation)
+                else (node.body, node.orelse)
+            )
+            for operand in operands:
+                self._origins(operand, found, seen, hidden)
+            return
         kind = self.kind(node)
         if kind is None:
             return

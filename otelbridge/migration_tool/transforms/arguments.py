@@ -194,6 +194,14 @@ def parent_context(
     transform: LegacyTransform, old: cst.BaseExpression, new: cst.BaseExpression
 ) -> cst.BaseExpression:
     """An OpenTelemetry ``Context`` holding the parent given as an OpenTracing span/span context."""
+    if (
+        isinstance(old, cst.IfExp)
+        and isinstance(new, cst.IfExp)
+        and literal(old.orelse) is None
+        and literal(new.orelse) is None
+    ):
+        # ``child_of=parent.context if parent else None``: no parent is ``context=None`` too
+        return new.with_changes(body=parent_context(transform, old.body, new.body))
     kind = transform.kind(old)
     if kind is Kind.EXTRACTED:
         return new

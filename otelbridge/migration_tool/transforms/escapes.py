@@ -30,12 +30,14 @@ from otelbridge.migration_tool.transforms.assertions import (
     checks_current_span,
     compares_only,
 )
-from otelbridge.migration_tool.transforms.base import LegacyTransform
+from otelbridge.migration_tool.transforms.base import LegacyTransform, arg
 from otelbridge.migration_tool.transforms.integrations import SETUPS
 from otelbridge.migration_tool.transforms.mocktracer import EXPORTER_METHODS
 from otelbridge.migration_tool.transforms.recorded import maps_live_field
 from otelbridge.migration_tool.transforms.stored_scopes import stored_plan
 
+#: The calls that make a span, whose ``child_of=`` ``arguments.py`` maps.
+CREATIONS = frozenset({"start_span", "start_active_span"})
 _SPAN = frozenset(
     {
         "set_tag",
@@ -116,6 +118,29 @@ def _hasattr_guard(test: cst.BaseExpression) -> Optional[tuple[Expr, str]]:
     return from_cst(test.args[0].value), name.evaluated_value
 
 
+def parent_or_none(call: cst.Call) -> Optional[cst.IfExp]:
+    """``child_of=parent.context if parent else None`` (or ``is not None``) of a span creation.
+
+    Its truth test of a current span is harmless: OpenTelemetry's is never ``None``, but an
+    invalid parent starts a root span, as ``context=None`` does when nothing is current."""
+    func = call.func
+    if not isinstance(func, cst.Attribute) or func.attr.value not in CREATIONS:
+        return None
+    given = arg(call, "child_of", 1)
+    choice = given.value if given is not None else None
+    if not isinstance(choice, cst.IfExp) or not isinstance(choice.orelse, cst.Name):
+        return None
+    test, body = choice.test, choice.body
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+        compared = test.comparisons[0]
+        none = isinstance(compared.comparator, cst.Name) and compared.comparator.value == "None"
+        test = test.left if none and isinstance(compared.operator, cst.IsNot) else test
+    if isinstance(body, cst.Attribute) and body.attr.value == "context":
+        body = body.value
+    same = isinstance(test, cst.Name) and isinstance(body, cst.Name) and test.value == body.value
+    return choice if same and choice.orelse.value == "None" else None
+
+
 class Escapes(LegacyTransform):
     DESCRIPTION = "Flag OpenTracing objects that escape to code the migration cannot see."
 
@@ -126,6 +151,8 @@ class Escapes(LegacyTransform):
         self._guards: list[tuple[Expr, str]] = []
         #: ``tracer.scope_manager`` of ``activate`` calls, which ``spans.py`` maps or marks
         self._activating: set[cst.CSTNode] = set()
+        #: ``child_of=`` choices between a parent and ``None`` (see :func:`parent_or_none`)
+        self._parent_choices: set[cst.CSTNode] = set()
 
     def _escape(self, node: cst.BaseExpression, how: str) -> None:
         kind = self.kind(node)
@@ -143,6 +170,9 @@ class Escapes(LegacyTransform):
 
     # -- handed to other code ----------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
+        choice = parent_or_none(node)
+        if choice is not None:
+            self._parent_choices.add(choice)
         if isinstance(node.func, cst.Attribute) and activates(self.model, node):
             self._activating.add(node.func.value)
             return
@@ -364,7 +394,8 @@ class Escapes(LegacyTransform):
         self._condition(node.test)
 
     def visit_IfExp(self, node: cst.IfExp) -> None:
-        self._condition(node.test)
+        if node not in self._parent_choices:
+            self._condition(node.test)
 
     def visit_BooleanOperation(self, node: cst.BooleanOperation) -> None:
         self._condition(node.left)

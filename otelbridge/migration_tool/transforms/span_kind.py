@@ -3,7 +3,8 @@
 OpenTelemetry takes a span's kind only at creation. OpenTracing code often sets it just after:
 ``span = tracer.start_span(name)`` followed by ``span.set_tag(tags.SPAN_KIND, ...)``, or
 ``scope.span.set_tag(...)`` first in the block of ``with tracer.start_active_span(...) as scope``.
-When only other ``set_tag`` calls come between (they cannot observe the kind) and the value is a
+When only other ``set_tag`` calls come between (they cannot observe the kind; an alias
+``span = scope.span`` may come first) and the value is a
 known kind, the tag becomes the creation's ``kind=`` and its statement goes. The creation
 (``spans.py``) applies the plan and tells the tag's rewrite (``span_methods.py``) that it did.
 """
@@ -94,8 +95,13 @@ def _plan_tags(
     receiver: tuple[str, ...],
     following: Sequence[cst.BaseStatement],
 ) -> None:
+    receivers = {receiver}
     for statement in following:
-        tag = _set_tag(statement, receiver)
+        alias = _alias(statement, receivers)
+        if alias is not None:  # ``span = scope.span`` first: its tags are the span's too
+            receivers.add(alias)
+            continue
+        tag = _set_tag(statement, receivers)
         if tag is None:
             return
         key, value = arg(tag, "key", 0), arg(tag, "value", 1)
@@ -110,7 +116,18 @@ def _plan_tags(
         return
 
 
-def _set_tag(statement: cst.BaseStatement, receiver: tuple[str, ...]) -> Optional[cst.Call]:
+def _alias(statement: cst.BaseStatement, receivers: set[tuple[str, ...]]) -> Optional[tuple[str]]:
+    """``name = <receiver>``: another name of the span, that nothing rebinds before its tags."""
+    small = sole_assignment(statement)
+    if small is None or not isinstance(small.targets[0].target, cst.Name):
+        return None
+    name = small.targets[0].target.value
+    if _dotted(small.value) not in receivers or any(name == r[0] for r in receivers):
+        return None
+    return (name,)
+
+
+def _set_tag(statement: cst.BaseStatement, receivers: set[tuple[str, ...]]) -> Optional[cst.Call]:
     """The call of ``<receiver>.set_tag(...)`` that is the whole statement, if it is one."""
     if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
         return None
@@ -120,7 +137,7 @@ def _set_tag(statement: cst.BaseStatement, receiver: tuple[str, ...]) -> Optiona
     func = small.value.func
     if not isinstance(func, cst.Attribute) or func.attr.value != "set_tag":
         return None
-    return small.value if _dotted(func.value) == receiver else None
+    return small.value if _dotted(func.value) in receivers else None
 
 
 def _dotted(node: cst.BaseExpression) -> Optional[tuple[str, ...]]:
