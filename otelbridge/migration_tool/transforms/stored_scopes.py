@@ -28,9 +28,9 @@ scope variable bound only by ``start_active_span`` (closing finishes the span); 
 bound to a variable used only as ``.span``, ``.close()`` (a whole statement) and tested against
 ``None``; the attribute is set, read and deleted nowhere else in the project; a storing function
 that returns the scope has no caller in the project using the result. A part kept on OpenTracing
-keeps the others (flagged, so ``legacy.py`` freezes them too). Anywhere in the module, a ``try``
-whose handlers catch only OpenTracing's carrier errors (around an ``extract``) becomes its body
-once nothing in it is kept on OpenTracing: OpenTelemetry's propagators do not raise.
+keeps the others (flagged, so ``legacy.py`` freezes them too). A ``try`` whose handlers catch only
+OpenTracing's carrier errors counts as its body when planning (``propagation.py`` removes such
+handlers once its inject/extract converted).
 """
 
 from __future__ import annotations
@@ -48,21 +48,13 @@ from otelbridge.migration_tool.engine.index import Function
 from otelbridge.migration_tool.model import Kind
 from otelbridge.migration_tool.transforms.arguments import free_name
 from otelbridge.migration_tool.transforms.base import LegacyTransform, sole_assignment
+from otelbridge.migration_tool.transforms.propagation import PROPAGATION_ERRORS
 from otelbridge.migration_tool.transforms.scopes import finishes, is_scope_call
 from otelbridge.migration_tool.transforms.span_kind import _dotted, _plan_tags, plan_of
 from otelbridge.migration_tool.walk import walk
 
 #: ``context.scratch`` key of the file's :class:`StoredPlan`.
 PLAN_KEY = "otelbridge.stored_scopes"
-#: What OpenTracing's ``extract``/``inject`` raise and OpenTelemetry's propagators never do.
-CARRIER_ERRORS = frozenset(
-    "opentracing." + name
-    for name in (
-        "InvalidCarrierException",
-        "SpanContextCorruptedException",
-        "UnsupportedFormatException",
-    )
-)
 KEPT = (
     "scope stored on an object, kept on OpenTracing with the other uses of the stored scope "
     "(one of them could not be converted)"
@@ -105,7 +97,7 @@ class StoredPlan:
     reads: dict[cst.Attribute, Optional[str]] = field(default_factory=dict)
     closes: set[cst.SimpleStatementLine] = field(default_factory=set)
     stores: set[cst.CSTNode] = field(default_factory=set)
-    #: ``try`` statements whose handlers go (each catches only carrier errors)
+    #: ``try`` statements whose handlers catch only carrier errors (``propagation.py`` drops them)
     unwrap: set[cst.Try] = field(default_factory=set)
 
 
@@ -477,7 +469,7 @@ def _unwraps(transform: LegacyTransform, node: cst.Try) -> bool:
         caught = handler.type.elements if isinstance(handler.type, cst.Tuple) else None
         types = [e.value for e in caught] if caught is not None else [handler.type]
         for kind in types:
-            if not transform.model.qualified_names(kind) & CARRIER_ERRORS:
+            if not transform.model.qualified_names(kind) & PROPAGATION_ERRORS:
                 return False
     return True
 
@@ -571,28 +563,6 @@ class StoredScopes(LegacyTransform):
 
     def _live_read(self, node: cst.Attribute) -> bool:
         return any(id(f) in self._live and node in f.reads for f in stored_plan(self).flows)
-
-    def leave_Try(
-        self, original_node: cst.Try, updated_node: cst.Try
-    ) -> Union[cst.BaseStatement, cst.FlattenSentinel[cst.BaseStatement]]:
-        if original_node not in stored_plan(self).unwrap:
-            return updated_node
-        if any(
-            isinstance(n, cst.BaseExpression) and self.kept(n) for n in walk(original_node.body)
-        ):
-            return updated_node
-        self.rewrote()
-        body = [
-            s
-            for s in updated_node.body.body
-            if isinstance(s, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
-        ]
-        if not body:
-            return updated_node
-        body[0] = body[0].with_changes(
-            leading_lines=[*updated_node.leading_lines, *body[0].leading_lines]
-        )
-        return cst.FlattenSentinel(body)
 
     def leave_SimpleStatementLine(
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
