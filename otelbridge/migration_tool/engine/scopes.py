@@ -14,7 +14,7 @@ Used where the scope analysis was about a third of a migration's time (``composi
 from __future__ import annotations
 
 from types import MappingProxyType
-from typing import Any, Callable, Mapping, MutableMapping, Optional, cast
+from typing import Any, Callable, ClassVar, Mapping, MutableMapping, Optional, cast
 
 import libcst as cst
 from libcst._typed_visitor import CSTTypedVisitorFunctions
@@ -25,65 +25,60 @@ from libcst.metadata.expression_context_provider import (
 )
 from libcst.metadata.scope_provider import Scope, ScopeVisitor
 
-_Hook = Optional[Callable[[cst.CSTNode], Any]]
+_Hook = Optional[Callable[[Any, cst.CSTNode], Any]]
 
 
-class _CachedDispatch:
-    """``on_visit`` and the per-field hooks of a ``CSTVisitor``, by a dict per node type. A
-    hook that is LibCST's empty default is not called at all."""
+def _own(cls: type, name: str) -> _Hook:
+    """``cls``'s hook ``name``, unless it is LibCST's empty default (then it is not called)."""
+    method = getattr(cls, name, None)
+    if method is None or method is getattr(CSTTypedVisitorFunctions, name, None):
+        return None
+    hook: Callable[[Any, cst.CSTNode], Any] = method
+    return hook
 
-    def _hook(self, name: str) -> _Hook:
-        method = getattr(type(self), name, None)
-        if method is None or method is getattr(CSTTypedVisitorFunctions, name, None):
-            return None
-        hook: Callable[[cst.CSTNode], Any] = getattr(self, name)
-        return hook
 
-    def _hooks(self) -> dict[Any, _Hook]:
-        hooks: dict[Any, _Hook] = {}
-        self.__dict__["_cached_hooks"] = hooks
-        return hooks
+class _CachedDispatch(cst.CSTVisitor):
+    """``on_visit``/``on_leave`` by a dict per node type; the per-field hooks only for the node
+    types that have one (a ``visit_<Node>_<field>`` lookup for every child field of every node
+    is most of a visitor's dispatch)."""
+
+    _visits: ClassVar[dict[type, _Hook]]
+    _leaves: ClassVar[dict[type, _Hook]]
+    #: names of the node types with a field hook of the visitor's own
+    _fields: ClassVar[frozenset[str]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._visits, cls._leaves = {}, {}
+        names = [n for n in dir(cls) if n.startswith(("visit_", "leave_")) and n.count("_") > 1]
+        cls._fields = frozenset(n.split("_")[1] for n in names if _own(cls, n) is not None)
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        hooks = self.__dict__.get("_cached_hooks") or self._hooks()
         kind = type(node)
         try:
-            hook = hooks[kind]
+            hook = self._visits[kind]
         except KeyError:
-            hook = hooks[kind] = self._hook("visit_" + kind.__name__)
-        return hook is None or hook(node) is not False
+            hook = self._visits[kind] = _own(type(self), "visit_" + kind.__name__)
+        return hook is None or hook(self, node) is not False
 
     def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
-        self._field_hook(node, attribute, "visit_")
+        if type(node).__name__ in self._fields:
+            super().on_visit_attribute(node, attribute)
 
     def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
-        self._field_hook(original_node, attribute, "leave_")
-
-    def _field_hook(self, node: cst.CSTNode, attribute: str, prefix: str) -> None:
-        hooks = self.__dict__.get("_cached_hooks") or self._hooks()
-        key = (type(node), attribute, prefix)
-        try:
-            hook = hooks[key]
-        except KeyError:
-            hook = hooks[key] = self._hook(f"{prefix}{type(node).__name__}_{attribute}")
-        if hook is not None:
-            hook(node)
+        if type(original_node).__name__ in self._fields:
+            super().on_leave_attribute(original_node, attribute)
 
 
-class _LeaveDispatch(_CachedDispatch):
+class _Contexts(_CachedDispatch, ExpressionContextVisitor):
     def on_leave(self, original_node: cst.CSTNode) -> None:
-        hooks = self.__dict__.get("_cached_hooks") or self._hooks()
-        key = (type(original_node), "leave")
+        kind = type(original_node)
         try:
-            hook = hooks[key]
+            hook = self._leaves[kind]
         except KeyError:
-            hook = hooks[key] = self._hook("leave_" + type(original_node).__name__)
+            hook = self._leaves[kind] = _own(type(self), "leave_" + kind.__name__)
         if hook is not None:
-            hook(original_node)
-
-
-class _Contexts(_LeaveDispatch, ExpressionContextVisitor):
-    pass
+            hook(self, original_node)
 
 
 class _Scopes(_CachedDispatch, ScopeVisitor):  # ScopeVisitor.on_leave records the scopes
