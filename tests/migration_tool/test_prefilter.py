@@ -23,7 +23,7 @@ TEXTS = [
     "SPAN_COUNT = 3\n",  # the generic words in any case
     "Spanner = object\n",
     "wingspan = 4\n",
-    "x = 'ſpan'\n",  # a long s: the case-insensitive pattern matches it
+    "x = '\u017fpan'\n",  # a long s: the case-insensitive pattern matches it
     "K = 'ᴋ tracer'\n",  # non-ASCII text with an ASCII word
     "name = 'Ünïcödé only'\n",
     "",
@@ -49,4 +49,4 @@ def test_expected_answers() -> None:
     assert may_trace(TEXTS[2]) and not mentions_legacy(TEXTS[2])
     assert not mentions_legacy(TEXTS[4]) and not mentions_legacy(TEXTS[5])
     assert mentions_legacy(TEXTS[6]) and not mentions_legacy(TEXTS[7])
-    assert may_trace("x = 'ſpan'\n") and not may_trace("name = 'Ünïcödé only'\n")
+    assert may_trace("x = '\u017fpan'\n") and not may_trace("name = 'Ünïcödé only'\n")
