@@ -8,6 +8,7 @@ import libcst as cst
 from libcst.codemod import CodemodContext, ContextAwareTransformer
 from libcst.metadata import MetadataWrapper, ScopeProvider
 
+from otelbridge.migration_tool.engine.scopes import resolve_scopes
 from otelbridge.migration_tool.imports import (
     add_imports,
     bound_items,
@@ -119,7 +120,7 @@ def apply_transforms(
     if wrapper is None:
         wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
     assert wrapper.module is tree, "the wrapper must wrap this very tree"
-    scopes = wrapper.resolve(ScopeProvider)
+    scopes = resolve_scopes(wrapper)
     model = LegacyModel(scopes, context.scratch.get(PROJECT_KEY))
     model.prerecord(tree)
     state = MigrationState(context, wrapper, model)

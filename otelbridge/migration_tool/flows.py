@@ -16,6 +16,7 @@ object:
 from __future__ import annotations
 
 from typing import Iterator, Optional
+from weakref import WeakKeyDictionary
 
 import libcst as cst
 
@@ -41,11 +42,20 @@ def _operands(value: cst.BaseExpression) -> Iterator[cst.BaseExpression]:
         yield value
 
 
-def _flows(state: MigrationState) -> Iterator[tuple[SymbolKey, cst.BaseExpression]]:
+#: ``_flows`` of each state: asked for by the plan of a pass and again for the report of the file
+_FLOWS: WeakKeyDictionary[MigrationState, list[tuple[SymbolKey, cst.BaseExpression]]] = (
+    WeakKeyDictionary()
+)
+
+
+def _flows(state: MigrationState) -> list[tuple[SymbolKey, cst.BaseExpression]]:
     """Each value the file hands to a shared symbol: ``(symbol, value)``."""
-    for key, value in _handed(state):
-        for operand in _operands(value):
-            yield key, operand
+    found = _FLOWS.get(state)
+    if found is None:
+        found = _FLOWS[state] = [
+            (key, operand) for key, value in _handed(state) for operand in _operands(value)
+        ]
+    return found
 
 
 def _handed(state: MigrationState) -> Iterator[tuple[SymbolKey, cst.BaseExpression]]:

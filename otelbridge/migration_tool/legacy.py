@@ -33,7 +33,7 @@ deleting a marker lets the codemod try that statement again.
 from __future__ import annotations
 
 import dataclasses
-from typing import Iterable, Sequence
+from typing import Iterable, Optional, Sequence
 
 import libcst as cst
 from libcst.codemod import CodemodContext, ContextAwareTransformer
@@ -86,11 +86,15 @@ class Plan:
 
 
 def migrate_module(
-    context: CodemodContext, tree: cst.Module, kinds: Sequence[type[ContextAwareTransformer]]
+    context: CodemodContext,
+    tree: cst.Module,
+    kinds: Sequence[type[ContextAwareTransformer]],
+    source: Optional[str] = None,
 ) -> cst.Module:
-    """``apply_transforms``, repeated with a growing :class:`Plan` until it is stable."""
+    """``apply_transforms``, repeated with a growing :class:`Plan` until it is stable.
+    ``source``, the text ``tree`` was parsed from, saves generating it again."""
     wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)  # one scope analysis for every pass
-    plan = previously_marked(wrapper)
+    plan = previously_marked(wrapper, source)
     for _ in range(MAX_PASSES):
         scratch = {
             PLAN_KEY: plan,
@@ -177,10 +181,11 @@ def has_global_stand_in(model: LegacyModel, tracer: cst.BaseExpression) -> bool:
     return bool(filled) and all(kind == Kind.TRACER.value for kind in filled)
 
 
-def previously_marked(wrapper: MetadataWrapper) -> Plan:
+def previously_marked(wrapper: MetadataWrapper, source: Optional[str] = None) -> Plan:
     """The plan that keeps what an earlier run marked: each marked simple statement, and the
     header (with items, tests, loop iterables) of each marked compound statement."""
-    lines = wrapper.module.code.splitlines() if MARK in wrapper.module.code else []
+    code = wrapper.module.code if source is None else source
+    lines = code.splitlines() if MARK in code else []
     if not lines:
         return Plan()
     marked = {n for n, line in enumerate(lines, 1) if MARK in line}

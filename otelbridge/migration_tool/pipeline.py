@@ -125,7 +125,7 @@ def migrate_source(
     if mentions_opencensus(source):  # one pass for files that mix both APIs
         kinds = (*OPENTRACING_TRANSFORMS[:-1], *OPENCENSUS_TRANSFORMS, OPENTRACING_TRANSFORMS[-1])
     try:
-        result = migrate_module(context, tree, kinds)
+        result = migrate_module(context, tree, kinds, source)
     except Unconvertible as exc:
         finding = Finding("unconvertible", str(exc), 1, 0)
         return _residue(Migration(source, findings=[finding], kept=_everything(context)))

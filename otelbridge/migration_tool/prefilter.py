@@ -30,7 +30,16 @@ def mentions_legacy(source: str) -> bool:
 def may_trace(source: str) -> bool:
     """Whether the whole-project index should read ``source``: it names the legacy API, or
     words of code that may be handed its objects."""
-    return mentions_legacy(source) or _TRACING_WORDS.search(source) is not None
+    return mentions_legacy(source) or _tracing_words(source)
+
+
+def _tracing_words(source: str) -> bool:
+    """``_TRACING_WORDS``; on ASCII text (where ignoring case is ASCII case) by ``str.lower``,
+    a hundred times faster than the case-insensitive pattern."""
+    if source.isascii():
+        lowered = source.lower()
+        return "tracer" in lowered or "span" in lowered
+    return _TRACING_WORDS.search(source) is not None
 
 
 def is_candidate(source: str, path: str, project: Optional[Involved]) -> bool:

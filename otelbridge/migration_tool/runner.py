@@ -202,7 +202,13 @@ def run(
     from otelbridge.migration_tool.pipeline import index_project
 
     sources = _read(paths)
-    _project = index_project({path: text for path, (text, _) in sources.items()})
+    paused = gc.isenabled()
+    gc.disable()  # the index is thousands of small objects that all live on: nothing to collect
+    try:
+        _project = index_project({path: text for path, (text, _) in sources.items()})
+    finally:
+        if paused:
+            gc.enable()
     results = _round([(path, mode, None) for path in paths], jobs, progress)
     for _ in range(MAX_ROUNDS - 1):
         kept = set().union(*(result.kept for result in results.values()))

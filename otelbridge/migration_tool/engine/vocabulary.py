@@ -31,6 +31,7 @@ class Vocabulary:
     #: (``scope.span``, ``span.finish(...)``); the receiver is the name just before the dot
     receiver_members: Tuple[Tuple[str, str], ...] = ()
     _filter: Pattern[str] = field(init=False, repr=False, compare=False)
+    _words: Tuple[str, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         words = sorted({*self.modules, *self.members, *self.names, *self.keywords})
@@ -38,11 +39,15 @@ class Vocabulary:
         # count only in files that are candidates already.
         pattern = r"\b(?:{})\b".format("|".join(map(re.escape, words)))
         object.__setattr__(self, "_filter", re.compile(pattern))
+        object.__setattr__(self, "_words", tuple(words))
 
     def mentioned_in(self, source: str) -> bool:
         """The cheap pre-filter: could this text use the API at all? (Over-approximates: a word
-        in a comment counts; the parse decides.)"""
-        return self._filter.search(source) is not None
+        in a comment counts; the parse decides.) Substring tests first: a few times faster than
+        the word-bounded pattern on the many files that contain none of the words."""
+        return any(word in source for word in self._words) and (
+            self._filter.search(source) is not None
+        )
 
     def words_in(self, text: str) -> list[str]:
         """The API's words in ``text``, in order."""
@@ -51,4 +56,4 @@ class Vocabulary:
     def string_mentions(self, text: str) -> bool:
         """Whether a string literal names the API as a word: an import path, a requirement, a
         patch target, a code example in a docstring."""
-        return self._filter.search(text) is not None
+        return self.mentioned_in(text)

@@ -15,9 +15,10 @@ import weakref
 from typing import Optional, Union
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, ScopeProvider
+from libcst.metadata import MetadataWrapper
 
 from otelbridge.migration_tool.engine.index import Module, ProjectIndex, read_module
+from otelbridge.migration_tool.engine.scopes import resolve_scopes
 from otelbridge.migration_tool.opencensus.analysis import bound_values, name_bindings
 from otelbridge.migration_tool.opencensus.names import canonical
 from otelbridge.migration_tool.opencensus.stats import Measure, Stats, Unsupported
@@ -29,7 +30,7 @@ class _Reading:
     """The :class:`~.stats.Host` of a module read on its own (not being rewritten)."""
 
     def __init__(self, wrapper: MetadataWrapper) -> None:
-        self._scopes = wrapper.resolve(ScopeProvider)
+        self._scopes = resolve_scopes(wrapper)
         self._bindings = dict(name_bindings(wrapper.module))
 
     def bound_values(self, name: cst.Name) -> list[cst.BaseExpression]:
