@@ -21,6 +21,7 @@ import libcst as cst
 
 from otelbridge.migration_tool.engine.expr import from_cst
 from otelbridge.migration_tool.engine.index import SymbolKey
+from otelbridge.migration_tool.global_patches import GLOBAL_TRACER, keeps_global_tracer
 from otelbridge.migration_tool.model import CONVERTIBLE, Kind
 from otelbridge.migration_tool.state import Flag, MigrationState
 from otelbridge.migration_tool.walk import walk
@@ -106,6 +107,8 @@ def kept_symbols(state: MigrationState) -> set[SymbolKey]:
     for key, value in _flows(state):  # something kept here, handed out
         if model.kind(value) is Kind.LEGACY:
             keys.add(key)
+    if keeps_global_tracer(state):  # patches of it elsewhere stay (``global_patches.py``)
+        keys.add(GLOBAL_TRACER)
     return keys
 
 

@@ -44,6 +44,9 @@ MAX_ROUNDS = 8
 #: qualname, name)``, ``("return", path, qualname)``, ``("attr", path, cls, attr)``,
 #: ``("stored", path, owner, attr)`` (``owner`` empty: the objects the module is handed).
 SymbolKey = tuple[str, ...]
+#: First part of a symbol no module defines (state of the legacy library, such as OpenTracing's
+#: global tracer) that a file may keep: its seed alone changes how the other files migrate.
+AMBIENT = "ambient"
 
 
 class Rules(Protocol):
@@ -770,7 +773,11 @@ class ProjectIndex:
         self._seeds |= new
         self._previous = {}
         self._solve()
-        return self._previous != before
+        return self._previous != before or any(key[0] == AMBIENT for key in new)
+
+    def keeps(self, key: SymbolKey) -> bool:
+        """Whether a file kept ``key`` on the legacy API (told by :meth:`keep`)."""
+        return key in self._seeds
 
     def symbol_for(
         self, module: Module, qualname: Optional[str], expr: Expr

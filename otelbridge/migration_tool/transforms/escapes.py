@@ -14,6 +14,7 @@ from libcst.codemod import CodemodContext
 from libcst.metadata import Assignment
 
 from otelbridge.migration_tool.engine.expr import Expr, from_cst
+from otelbridge.migration_tool.global_patches import GlobalPatches
 from otelbridge.migration_tool.mock_tracers import made_by_mock
 from otelbridge.migration_tool.model import (
     CONVERTIBLE,
@@ -140,7 +141,7 @@ class Escapes(LegacyTransform):
         doubles = {item.value: kind for item in node.args if (kind := self._double(item.value))}
         for value, kind in doubles.items():
             self.flag(value, DOUBLE, DOUBLE_REASON.format(kind=kind.value))
-        if not handed:
+        if not handed or GlobalPatches.of(self.state).is_converted(node):
             return
         func = node.func
         if isinstance(func, cst.Attribute) and self._mapped(func):
@@ -216,6 +217,7 @@ class Escapes(LegacyTransform):
         func = call.func
         truth = isinstance(func, cst.Attribute) and func.attr.value in TRUTH_CHECKS
         mock = any(made_by_mock(self.model, value) for value in handed)
+        mock = mock or call in GlobalPatches.of(self.state).covered  # one global tracer there
         for value in handed:
             kind = self.kind(value)
             if kind is Kind.TRACER and not mock:
