@@ -108,7 +108,7 @@ def kept_symbols(state: MigrationState) -> set[SymbolKey]:
         if model.kind(value) is Kind.LEGACY:
             keys.add(key)
     if keeps_global_tracer(state):  # patches of it elsewhere stay (``global_patches.py``)
-        keys.add(GLOBAL_TRACER)
+        keys.add((*GLOBAL_TRACER, module.path))
     return keys
 
 
