@@ -20,6 +20,7 @@ from typing import Iterator, Optional
 import libcst as cst
 
 from otelbridge.migration_tool.engine.expr import from_cst
+from otelbridge.migration_tool.engine.fixtures import is_fixture
 from otelbridge.migration_tool.engine.index import SymbolKey
 from otelbridge.migration_tool.global_patches import GLOBAL_TRACER, keeps_global_tracer
 from otelbridge.migration_tool.model import CONVERTIBLE, Kind
@@ -54,9 +55,12 @@ def _handed(state: MigrationState) -> Iterator[tuple[SymbolKey, cst.BaseExpressi
     assert model.project is not None
     index, module = model.project
     for node in walk(state.wrapper.module):
-        if isinstance(node, cst.Return) and node.value is not None:
+        if isinstance(node, (cst.Return, cst.Yield)) and isinstance(
+            node.value, cst.BaseExpression
+        ):
             qualname = model.qualname(node.value)
-            if qualname:
+            # a fixture's yields are its result (``fixtures.give_yields``)
+            if qualname and (isinstance(node, cst.Return) or is_fixture(module, qualname)):
                 yield ("return", module.path, qualname), node.value
         elif isinstance(node, cst.Assign):
             for target in node.targets:

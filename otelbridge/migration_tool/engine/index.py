@@ -79,6 +79,8 @@ class Function:
     defaults: dict[str, Expr] = field(default_factory=dict)
     annotations: dict[str, str] = field(default_factory=dict)
     returns: list[Expr] = field(default_factory=list)
+    #: what it yields (a generator fixture gives its tests that: ``fixtures.py``)
+    yields: list[Expr] = field(default_factory=list)
     locals: dict[str, list[Expr]] = field(default_factory=dict)
     #: receiver (a name or ``self.<attr>``) -> members called or read on it
     uses: dict[Expr, set[str]] = field(default_factory=dict)
@@ -285,6 +287,11 @@ class _Reader(ast.NodeVisitor):
             self.stack[-1].returns.append(from_ast(node.value) if node.value else NONE)
         self.generic_visit(node)
 
+    def visit_Yield(self, node: ast.Yield) -> None:
+        if self.stack:
+            self.stack[-1].yields.append(from_ast(node.value) if node.value else NONE)
+        self.generic_visit(node)
+
     # -- uses --------------------------------------------------------------------------------
     def visit_Attribute(self, node: ast.Attribute, called: bool = False) -> None:
         if isinstance(node.ctx, ast.Load) and not called:
@@ -357,6 +364,7 @@ def read_module(path: str, source: str) -> Optional[Module]:
     module = Module(module_name(path), os.path.abspath(path))
     _Reader(module).visit(tree)
     module.fixtures = fixtures.read(tree)
+    fixtures.give_yields(module)
     return module
 
 

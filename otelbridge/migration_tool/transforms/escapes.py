@@ -14,6 +14,7 @@ from libcst.codemod import CodemodContext
 from libcst.metadata import Assignment
 
 from otelbridge.migration_tool.engine.expr import Expr, from_cst
+from otelbridge.migration_tool.engine.fixtures import is_fixture
 from otelbridge.migration_tool.global_patches import GlobalPatches
 from otelbridge.migration_tool.mock_tracers import made_by_mock
 from otelbridge.migration_tool.model import (
@@ -259,8 +260,17 @@ class Escapes(LegacyTransform):
         self._escape(node.value, "returned")
 
     def visit_Yield(self, node: cst.Yield) -> None:
-        if isinstance(node.value, cst.BaseExpression):
-            self._escape(node.value, "yielded")
+        if not isinstance(node.value, cst.BaseExpression):
+            return
+        project = self.model.project
+        if project is not None:  # a generator fixture: what it yields is its result
+            index, module = project
+            qualname = self.model.qualname(node)
+            kind = index_kind(index.return_kind(module, qualname))
+            same = kind is not None and kind is self.kind(node.value)
+            if same and qualname and is_fixture(module, qualname):
+                return
+        self._escape(node.value, "yielded")
 
     def visit_Element(self, node: cst.Element) -> None:
         self._escape(node.value, "put in a container")
