@@ -178,3 +178,42 @@ def test_a_tracer_read_before_the_assertion_is_kept(tmp_path: Path) -> None:
     assert "TODO(otelbridge): OpenTracing tracer compared in an assertion" in captured
     assert "kept too" in (root / "lib/work.py").read_text()
     assert 'mock.patch("opentracing.tracer", new=self.tracer)' in text  # the library reads it
+
+
+BARE = """
+    import unittest
+    from unittest.mock import patch
+
+    import opentracing
+    from opentracing.mocktracer import MockTracer
+
+    from lib.work import Worker
+
+
+    class TestBare(unittest.TestCase):
+        def setUp(self):
+            self.tracer = MockTracer()
+            self.patcher = patch("opentracing.tracer", self.tracer)
+            self.patcher.start()
+
+        def tearDown(self):
+            self.patcher.stop()
+
+        def test_run(self):
+            Worker().run()
+            self.assertEqual(len(self.tracer.finished_spans()), 1)
+
+        @patch.object(opentracing, "tracer", new=MockTracer())
+        def test_decorated(self):
+            self.assertIs(Worker().tracer, opentracing.tracer)
+    """
+
+
+def test_a_patcher_and_a_decorator_of_a_bare_patch(tmp_path: Path) -> None:
+    root = _project(tmp_path, tests=BARE)
+    text = (root / "tests/test_work.py").read_text()
+    assert "from unittest.mock import Mock, patch" in text
+    assert 'patch("opentelemetry.trace.get_tracer", new=Mock(return_value=self.tracer))' in text
+    assert '@patch("opentelemetry.trace.get_tracer", new=Mock(return_value=' in text
+    assert "opentracing" not in text and "TODO(otelbridge" not in text
+    _passes(root)
