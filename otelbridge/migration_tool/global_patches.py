@@ -320,6 +320,17 @@ class GlobalPatches:
         other = operands[reads.index(False)]
         return isinstance(other, (cst.Call, cst.Attribute))
 
+    def unpatched_identity(self, comparison: cst.Comparison) -> bool:
+        """``x is opentracing.tracer`` (``==`` too) run under no patch: once migrated it would
+        compare with a new tracer (``get_tracer()`` makes one per call), so it never holds."""
+        if comparison in self.covered or len(comparison.comparisons) != 1:
+            return False
+        target = comparison.comparisons[0]
+        if not isinstance(target.operator, _SAME):
+            return False
+        reads = [self._reads_global(o) for o in (comparison.left, target.comparator)]
+        return reads.count(True) == 1
+
     def _reads_global(self, node: cst.BaseExpression) -> bool:
         if isinstance(node, cst.Call):
             return not node.args and bool(

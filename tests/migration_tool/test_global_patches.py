@@ -169,6 +169,7 @@ def test_a_tracer_read_before_the_assertion_is_kept(tmp_path: Path) -> None:
         def test_captured(self):
             tracer = Worker().tracer
             self.assertEqual(tracer, opentracing.tracer)
+            assert tracer is opentracing.tracer
     """
     )
     root = _project(tmp_path, tests=tests)
@@ -176,6 +177,8 @@ def test_a_tracer_read_before_the_assertion_is_kept(tmp_path: Path) -> None:
     # no patch makes it the one read there: kept, with the library property that gave it
     captured = text.split("def test_captured")[1]
     assert "TODO(otelbridge): OpenTracing tracer compared in an assertion" in captured
+    assert "OpenTracing tracer compared with the global tracer: kept on OpenTracing" in captured
+    assert "        assert tracer is opentracing.tracer" in captured
     assert "kept too" in (root / "lib/work.py").read_text()
     assert 'mock.patch("opentracing.tracer", new=self.tracer)' in text  # the library reads it
 

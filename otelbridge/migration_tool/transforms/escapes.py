@@ -352,6 +352,9 @@ class Escapes(LegacyTransform):
             self._condition(node.expression)
 
     def visit_Comparison(self, node: cst.Comparison) -> None:
+        if GlobalPatches.of(self.state).unpatched_identity(node):
+            for operand in (node.left, node.comparisons[0].comparator):
+                self._escape(operand, "compared with the global tracer")
         if self.kind(node.left) is Kind.EXTRACTED or any(
             self.kind(target.comparator) is Kind.EXTRACTED for target in node.comparisons
         ):
