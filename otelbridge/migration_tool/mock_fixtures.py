@@ -51,6 +51,8 @@ def _tree(path: str, text: str) -> Optional[ast.Module]:
             tree: Optional[ast.Module] = ast.parse(text)
         except (SyntaxError, ValueError):
             tree = None
+        if len(_parsed) > 32:  # a few conftest files are asked again and again: keep few
+            _parsed.clear()
         cached = _parsed[path] = (text, tree)
     return cached[1]
 
