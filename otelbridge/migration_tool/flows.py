@@ -21,7 +21,9 @@ from weakref import WeakKeyDictionary
 import libcst as cst
 
 from otelbridge.migration_tool.engine.expr import from_cst
+from otelbridge.migration_tool.engine.fixtures import is_fixture
 from otelbridge.migration_tool.engine.index import SymbolKey
+from otelbridge.migration_tool.global_patches import GLOBAL_TRACER, keeps_global_tracer
 from otelbridge.migration_tool.model import CONVERTIBLE, Kind, bound_call
 from otelbridge.migration_tool.state import Flag, MigrationState
 from otelbridge.migration_tool.walk import walk
@@ -63,9 +65,12 @@ def _handed(state: MigrationState) -> Iterator[tuple[SymbolKey, cst.BaseExpressi
     assert model.project is not None
     index, module = model.project
     for node in walk(state.wrapper.module):
-        if isinstance(node, cst.Return) and node.value is not None:
+        if isinstance(node, (cst.Return, cst.Yield)) and isinstance(
+            node.value, cst.BaseExpression
+        ):
             qualname = model.qualname(node.value)
-            if qualname:
+            # a fixture's yields are its result (``fixtures.give_yields``)
+            if qualname and (isinstance(node, cst.Return) or is_fixture(module, qualname)):
                 yield ("return", module.path, qualname), node.value
         elif isinstance(node, cst.Assign):
             for target in node.targets:
@@ -117,6 +122,8 @@ def kept_symbols(state: MigrationState) -> set[SymbolKey]:
     for key, value in _flows(state):  # something kept here, handed out
         if model.kind(value) is Kind.LEGACY:
             keys.add(key)
+    if keeps_global_tracer(state):  # patches of it elsewhere stay (``global_patches.py``)
+        keys.add((*GLOBAL_TRACER, module.path))
     return keys
 
 

@@ -32,6 +32,7 @@ from otelbridge.migration_tool.transforms.escapes import Escapes
 from otelbridge.migration_tool.transforms.integrations import FrameworkIntegrations
 from otelbridge.migration_tool.transforms.kept import KeptSites
 from otelbridge.migration_tool.transforms.mocktracer import MockTracing
+from otelbridge.migration_tool.transforms.patched_tracer import PatchedGlobalTracer
 from otelbridge.migration_tool.transforms.propagation import Propagation
 from otelbridge.migration_tool.transforms.recorded import RecordedSpans
 from otelbridge.migration_tool.transforms.requirements import Requirements
@@ -59,6 +60,7 @@ OPENTRACING_TRANSFORMS: Sequence[type[ContextAwareTransformer]] = (
     FrameworkIntegrations,
     Requirements,
     MockTracing,
+    PatchedGlobalTracer,
     RecordedSpans,
     NoneAssertions,
     Escapes,

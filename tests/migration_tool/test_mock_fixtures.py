@@ -85,7 +85,10 @@ def test_the_closest_fixture_fills_a_parameter() -> None:
 
 def test_a_tracer_from_a_conftest_fixture_converts_with_it(tmp_path: Path) -> None:
     out = _project(tmp_path, {"tests/conftest.py": CONFTEST, "tests/test_work.py": TESTS})
-    assert "return TracerProvider().get_tracer(__name__)" in out["tests/conftest.py"]
+    # it records into an exporter fixture of its own, which a test may ask for (see
+    # test_mock_fixture_exporter.py)
+    assert "def tracer(tracer_exporter):" in out["tests/conftest.py"]
+    assert "return provider.get_tracer(__name__)" in out["tests/conftest.py"]
     test = out["tests/test_work.py"]
     assert "TODO(otelbridge)" not in test
     assert 'with named.start_as_current_span("work") as span:' in test
@@ -99,8 +102,9 @@ def test_a_tracer_from_a_conftest_fixture_converts_with_it(tmp_path: Path) -> No
 def test_a_fixture_tracer_whose_spans_a_test_reads_is_kept_with_all_its_users(
     tmp_path: Path,
 ) -> None:
-    """Its exporter is out of reach in the test: the mock, its fixture and every test given it
-    stay on OpenTracing (and keep running there), none is half converted."""
+    """A generator fixture's mock gets no exporter fixture (``mock_fixtures.py``): its exporter
+    is out of reach in the test, so the mock, its fixture and every test given it stay on
+    OpenTracing (and keep running there), none is half converted."""
     reads = TESTS + textwrap.indent(
         textwrap.dedent(
             """
@@ -112,8 +116,9 @@ def test_a_fixture_tracer_whose_spans_a_test_reads_is_kept_with_all_its_users(
         ),
         "    ",
     )
-    out = _project(tmp_path, {"tests/conftest.py": CONFTEST, "tests/test_work.py": reads})
-    assert "return MockTracer()" in out["tests/conftest.py"]
+    conftest = CONFTEST.replace("return MockTracer()", "yield MockTracer()")
+    out = _project(tmp_path, {"tests/conftest.py": conftest, "tests/test_work.py": reads})
+    assert "yield MockTracer()" in out["tests/conftest.py"]
     test = out["tests/test_work.py"]
     assert 'tracer.start_span("x").finish()' in test and "span.finish()" in test
     assert 'named.start_active_span("work")' in test

@@ -5,8 +5,8 @@ that name: defined in the test's class, in its module, or in a ``conftest.py`` o
 or one above. That value is what the fixture returns, so the parameter has the kind of its
 result (``def tracer(): return MockTracer()`` makes ``def test_x(tracer)`` hold a tracer) and
 flows with it: converted together or kept together (:func:`provided`, :func:`results`). The
-project index reads each module's fixtures with :func:`read`. What a generator fixture yields is
-not followed (a yielded object is handed to code the flow cannot see: it stays of no kind).
+project index reads each module's fixtures with :func:`read`. A generator fixture gives what it
+yields (:func:`give_yields`): to the index, that is its result.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def read(tree: ast.Module) -> dict[str, list[Fixture]]:
     """The fixtures a module defines, by the name tests request them with."""
     found: dict[str, list[Fixture]] = {}
     for node, prefix in _functions(tree.body, []):
-        name = _fixture_name(node)
+        name = fixture_name(node)
         if name is None:
             continue
         found.setdefault(name, []).append(Fixture(".".join([*prefix, node.name])))
@@ -53,7 +53,7 @@ def _functions(
             yield from _functions(statement.body, [*prefix, statement.name])
 
 
-def _fixture_name(node: ast.FunctionDef | ast.AsyncFunctionDef) -> Optional[str]:
+def fixture_name(node: ast.FunctionDef | ast.AsyncFunctionDef) -> Optional[str]:
     for decorator in node.decorator_list:
         call = decorator if isinstance(decorator, ast.Call) else None
         if dotted(from_ast(call.func if call else decorator)) not in DECORATORS:
@@ -63,6 +63,19 @@ def _fixture_name(node: ast.FunctionDef | ast.AsyncFunctionDef) -> Optional[str]
                 return str(keyword.value.value)
         return node.name
     return None
+
+
+def is_fixture(module: Module, qualname: str) -> bool:
+    return any(f.qualname == qualname for found in module.fixtures.values() for f in found)
+
+
+def give_yields(module: Module) -> None:
+    """Make what each generator fixture of ``module`` yields its result (what pytest gives)."""
+    for found in module.fixtures.values():
+        for fixture in found:
+            function = module.functions.get(fixture.qualname)
+            if function is not None and function.yields:
+                function.returns += function.yields
 
 
 def requests_fixtures(qualname: str, fixtures: dict[str, list[Fixture]]) -> bool:

@@ -44,6 +44,9 @@ MAX_ROUNDS = 8
 #: qualname, name)``, ``("return", path, qualname)``, ``("attr", path, cls, attr)``,
 #: ``("stored", path, owner, attr)`` (``owner`` empty: the objects the module is handed).
 SymbolKey = tuple[str, ...]
+#: First part of a symbol no module defines (state of the legacy library, such as OpenTracing's
+#: global tracer) that a file may keep: its seed alone changes how the other files migrate.
+AMBIENT = "ambient"
 
 
 class Rules(Protocol):
@@ -76,6 +79,8 @@ class Function:
     defaults: dict[str, Expr] = field(default_factory=dict)
     annotations: dict[str, str] = field(default_factory=dict)
     returns: list[Expr] = field(default_factory=list)
+    #: what it yields (a generator fixture gives its tests that: ``fixtures.py``)
+    yields: list[Expr] = field(default_factory=list)
     locals: dict[str, list[Expr]] = field(default_factory=dict)
     #: receiver (a name or ``self.<attr>``) -> members called or read on it
     uses: dict[Expr, set[str]] = field(default_factory=dict)
@@ -282,6 +287,11 @@ class _Reader(ast.NodeVisitor):
             self.stack[-1].returns.append(from_ast(node.value) if node.value else NONE)
         self.generic_visit(node)
 
+    def visit_Yield(self, node: ast.Yield) -> None:
+        if self.stack:
+            self.stack[-1].yields.append(from_ast(node.value) if node.value else NONE)
+        self.generic_visit(node)
+
     # -- uses --------------------------------------------------------------------------------
     def visit_Attribute(self, node: ast.Attribute, called: bool = False) -> None:
         if isinstance(node.ctx, ast.Load) and not called:
@@ -367,6 +377,7 @@ def read_module(path: str, source: str) -> Optional[Module]:
     module = Module(module_name(path), os.path.abspath(path))
     _Reader(module).visit(tree)
     module.fixtures = fixtures.read(tree)
+    fixtures.give_yields(module)
     return module
 
 
@@ -789,7 +800,11 @@ class ProjectIndex:
         self._seeds |= new
         self._previous = {}
         self._solve()
-        return self._previous != before
+        return self._previous != before or any(key[0] == AMBIENT for key in new)
+
+    def keeps(self, key: SymbolKey) -> bool:
+        """Whether a file kept ``key`` on the legacy API (told by :meth:`keep`)."""
+        return key in self._seeds
 
     def symbol_for(
         self, module: Module, qualname: Optional[str], expr: Expr

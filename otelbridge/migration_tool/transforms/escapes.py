@@ -14,6 +14,8 @@ from libcst.codemod import CodemodContext
 from libcst.metadata import Assignment, GlobalScope
 
 from otelbridge.migration_tool.engine.expr import Expr, from_cst
+from otelbridge.migration_tool.engine.fixtures import is_fixture
+from otelbridge.migration_tool.global_patches import GlobalPatches
 from otelbridge.migration_tool.mock_tracers import made_by_mock
 from otelbridge.migration_tool.model import (
     CONVERTIBLE,
@@ -182,7 +184,7 @@ class Escapes(LegacyTransform):
         doubles = {item.value: kind for item in node.args if (kind := self._double(item.value))}
         for value, kind in doubles.items():
             self.flag(value, DOUBLE, DOUBLE_REASON.format(kind=kind.value))
-        if not handed:
+        if not handed or GlobalPatches.of(self.state).is_converted(node):
             return
         func = node.func
         if isinstance(func, cst.Attribute) and self._mapped(func):
@@ -278,6 +280,7 @@ class Escapes(LegacyTransform):
         func = call.func
         truth = isinstance(func, cst.Attribute) and func.attr.value in TRUTH_CHECKS
         mock = any(made_by_mock(self.model, value) for value in handed)
+        mock = mock or call in GlobalPatches.of(self.state).covered  # one global tracer there
         for value in handed:
             kind = self.kind(value)
             if kind is Kind.TRACER and not mock:
@@ -320,8 +323,17 @@ class Escapes(LegacyTransform):
         self._escape(node.value, "returned")
 
     def visit_Yield(self, node: cst.Yield) -> None:
-        if isinstance(node.value, cst.BaseExpression):
-            self._escape(node.value, "yielded")
+        if not isinstance(node.value, cst.BaseExpression):
+            return
+        project = self.model.project
+        if project is not None:  # a generator fixture: what it yields is its result
+            index, module = project
+            qualname = self.model.qualname(node)
+            kind = index_kind(index.return_kind(module, qualname))
+            same = kind is not None and kind is self.kind(node.value)
+            if same and qualname and is_fixture(module, qualname):
+                return
+        self._escape(node.value, "yielded")
 
     def visit_Element(self, node: cst.Element) -> None:
         self._escape(node.value, "put in a container")
@@ -406,6 +418,9 @@ class Escapes(LegacyTransform):
             self._condition(node.expression)
 
     def visit_Comparison(self, node: cst.Comparison) -> None:
+        if GlobalPatches.of(self.state).unpatched_identity(node):
+            for operand in (node.left, node.comparisons[0].comparator):
+                self._escape(operand, "compared with the global tracer")
         if self.kind(node.left) is Kind.EXTRACTED or any(
             self.kind(target.comparator) is Kind.EXTRACTED for target in node.comparisons
         ):

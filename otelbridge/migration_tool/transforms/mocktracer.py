@@ -20,16 +20,18 @@ an attribute of another object) is marked, and keeps that mock on OpenTracing.
 
 from __future__ import annotations
 
-from typing import Union
+from typing import Optional, Union
 
 import libcst as cst
 from libcst.codemod import CodemodContext
 
+from otelbridge.migration_tool.mock_fixtures import exporter_fixture, requested_exporter
 from otelbridge.migration_tool.mock_tracers import MockTracers, is_construction
 from otelbridge.migration_tool.model import Kind
 from otelbridge.migration_tool.names import MOCK_TRACERS
 from otelbridge.migration_tool.transforms.base import has_star_args
 from otelbridge.migration_tool.transforms.statements import StatementAware
+from otelbridge.migration_tool.walk import walk
 
 SDK_TRACE = "otelbridge.sdk.trace"
 #: what only the mock has -> the exporter method that gives the same
@@ -51,6 +53,10 @@ class MockTracing(StatementAware):
     def __init__(self, context: CodemodContext) -> None:
         super().__init__(context)
         self._called: set[cst.CSTNode] = set()
+        #: test functions reading a fixture mock's spans -> the exporter fixtures to request
+        self._requests: dict[cst.FunctionDef, list[str]] = {}
+        #: the mock fixture the traversal is in (``mock_fixtures.py``), and its exporter fixture
+        self._fixtures: list[tuple[cst.FunctionDef, Optional[str]]] = []
 
     @property
     def mocks(self) -> MockTracers:
@@ -88,6 +94,9 @@ class MockTracing(StatementAware):
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
     ) -> Union[cst.SimpleStatementLine, cst.FlattenSentinel[cst.BaseStatement]]:
         small = original_node.body[0] if len(original_node.body) == 1 else None
+        fixture = self._fixture_exporter()
+        if fixture is not None and isinstance(small, cst.Return):
+            return self._fixture_return(small, fixture, updated_node)
         call = small.value if isinstance(small, cst.Assign) else None
         if isinstance(call, cst.Call) and call in self.mocks.bound:
             if not self._converts(call):
@@ -119,6 +128,70 @@ class MockTracing(StatementAware):
         bound = updated_node.with_changes(leading_lines=[])
         return cst.FlattenSentinel([first, *lines[1:], bound])
 
+    # -- fixtures returning a mock (``mock_fixtures.py``) ----------------------------------
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        exporter = None
+        project = self.model.project
+        if project is not None and node.decorators and self.mocks.constructs:
+            index, module = project
+            qualname = self.model.qualname(node.body)
+            text = index.sources.get(module.path)
+            if qualname is not None and text is not None:
+                exporter = exporter_fixture(module.path, text, qualname)
+        self._fixtures.append((node, exporter))
+
+    def _fixture_exporter(self) -> Optional[str]:
+        return self._fixtures[-1][1] if self._fixtures else None
+
+    def _fixture_return(
+        self, returned: cst.Return, exporter: str, updated: cst.SimpleStatementLine
+    ) -> Union[cst.SimpleStatementLine, cst.FlattenSentinel[cst.BaseStatement]]:
+        call = returned.value
+        assert isinstance(call, cst.Call)  # ``exporter_fixture`` checked every return
+        if not self._converts(call):
+            return updated
+        self.rewrote()
+        provider = self.mocks.exporter_of(call, "provider")
+        lines = self._recording(call, exporter, provider)[1:]  # the exporter is the fixture's
+        last = cst.parse_statement(f"return {provider}.get_tracer(__name__)")
+        first = lines[0].with_changes(leading_lines=updated.leading_lines)
+        return cst.FlattenSentinel([first, *lines[1:], last])
+
+    def leave_FunctionDef(
+        self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+    ) -> Union[cst.FunctionDef, cst.FlattenSentinel[cst.BaseStatement]]:
+        _, exporter = self._fixtures.pop()
+        requested = self._requests.pop(original_node, [])
+        if exporter is not None and not self._fixture_kept(original_node):
+            requested.append(exporter)
+        params = [p.name.value for p in updated_node.params.params]
+        added = [cst.Param(cst.Name(n)) for n in dict.fromkeys(requested) if n not in params]
+        if not added:
+            return updated_node
+        updated_node = updated_node.with_changes(
+            params=updated_node.params.with_changes(params=[*updated_node.params.params, *added])
+        )
+        if exporter is None or exporter not in requested:
+            return updated_node
+        made = self._sdk(original_node, "InMemorySpanExporter")
+        self_param = [cst.Param(cst.Name(params[0]))] if params[:1] == ["self"] else []
+        companion = cst.FunctionDef(
+            cst.Name(exporter),
+            cst.Parameters(self_param),
+            cst.IndentedBlock([cst.parse_statement(f"return {made}()")]),
+            decorators=updated_node.decorators,
+            leading_lines=updated_node.leading_lines,
+        )
+        spaced = updated_node.with_changes(leading_lines=[cst.EmptyLine()] * (2 - len(self_param)))
+        return cst.FlattenSentinel([companion, spaced])
+
+    def _fixture_kept(self, function: cst.FunctionDef) -> bool:
+        """Whether a ``return MockTracer()`` of the mock fixture stays on OpenTracing."""
+        return any(
+            isinstance(n, cst.Return) and isinstance(n.value, cst.Call) and self.kept(n.value)
+            for n in walk(function.body)
+        )
+
     def visit_Call(self, node: cst.Call) -> None:
         self._called.add(node.func)
 
@@ -128,6 +201,8 @@ class MockTracing(StatementAware):
         if is_construction(self.model, original_node):
             if original_node in self.mocks.bound or not self._mappable(original_node):
                 return updated_node
+            if self._fixture_exporter() is not None:
+                return updated_node  # ``_fixture_return`` rewrites its statement
             self.rewrote()
             if self.mocks.reached(original_node):
                 provider = self.mocks.exporter_of(original_node, "provider")
@@ -142,12 +217,21 @@ class MockTracing(StatementAware):
         assert isinstance(func, cst.Attribute) and method is not None
         if self.kind(func.value) is not Kind.TRACER:
             return updated_node
-        exporter = self.mocks.exporter(func.value, original_node)
+        exporter = self.mocks.exporter(func.value, original_node) or self._requested(func.value)
         if exporter is None:
             self.flag(original_node, "mock-tracer", OUT_OF_REACH.format(method=method))
             return updated_node
         self.rewrote()
         return cst.parse_expression(f"{exporter}.{EXPORTER_METHODS[method]}()")
+
+    def _requested(self, receiver: cst.BaseExpression) -> Optional[str]:
+        """The exporter fixture beside the mock fixture filling the parameter ``receiver`` of
+        the test around it, requested by that test (``mock_fixtures.py``)."""
+        found = requested_exporter(self.model, receiver)
+        if found is None:
+            return None
+        self._requests.setdefault(found[0], []).append(found[1])
+        return found[1]
 
     # -- the class itself --------------------------------------------------------------------
     def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:

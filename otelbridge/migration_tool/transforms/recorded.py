@@ -27,6 +27,7 @@ import libcst as cst
 from libcst.codemod import CodemodContext
 from libcst.metadata import Assignment
 
+from otelbridge.migration_tool.mock_fixtures import requested_exporter
 from otelbridge.migration_tool.mock_tracers import MockTracers
 from otelbridge.migration_tool.model import SPANS, Kind
 from otelbridge.migration_tool.state import MigrationState
@@ -178,7 +179,10 @@ class RecordedSpans(LegacyTransform):
                 and func.attr.value == "finished_spans"
                 and not node.args
                 and self.kind(func.value) is Kind.TRACER
-                and MockTracers.of(self.state).exporter(func.value, node) is not None
+                and (
+                    MockTracers.of(self.state).exporter(func.value, node) is not None
+                    or requested_exporter(self.model, func.value) is not None
+                )
             ):
                 return "spans"
             if _callee(node) in _SAME and node.args:
