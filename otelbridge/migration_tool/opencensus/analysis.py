@@ -21,7 +21,12 @@ import libcst as cst
 from libcst.metadata import Assignment, Scope
 
 from otelbridge.migration_tool.opencensus import events
-from otelbridge.migration_tool.opencensus.handoffs import START, handoffs, statement_of
+from otelbridge.migration_tool.opencensus.handoffs import (
+    START,
+    function_of,
+    handoffs,
+    statement_of,
+)
 from otelbridge.migration_tool.opencensus.names import (
     GET_CURRENT_SPAN,
     GET_TRACER,
@@ -31,7 +36,7 @@ from otelbridge.migration_tool.opencensus.names import (
 from otelbridge.migration_tool.opencensus.open_spans import OpenSpan, open_spans
 from otelbridge.migration_tool.opencensus.span_parameters import SpanParameter, span_parameters
 from otelbridge.migration_tool.opencensus.status import map_status
-from otelbridge.migration_tool.transforms.base import sole_assignment
+from otelbridge.migration_tool.transforms.base import arg, sole_assignment
 from otelbridge.migration_tool.walk import walk
 
 TRACER, SPAN = "tracer", "span"
@@ -122,6 +127,8 @@ class Analysis:
         self.moved_stores: set[cst.CSTNode] = set()
         #: unpaired starts and ends handed off through the context (``handoffs.py``)
         self.handoffs: dict[cst.Call, str] = {}
+        #: the one span start of a ``Tracer(span_context=name)`` -> that name (``remote_parent.py``)
+        self.remote_parents: dict[cst.Call, cst.Name] = {}
         self._collect(module)
         self._pair(module)
         self._pair_across_blocks(module)
@@ -344,7 +351,9 @@ class Analysis:
     def _value_blocker(self, group: Group, value: cst.BaseExpression) -> str:
         assert isinstance(value, cst.Call)
         if group.kind == TRACER:
-            return self._setup_blocker(value) if TRACER_CLASS in self.names(value.func) else ""
+            if TRACER_CLASS not in self.names(value.func):
+                return ""
+            return self._setup_blocker(value) or self._remote_parent_blocker(group, value)
         func = value.func
         if isinstance(func, cst.Attribute) and func.attr.value in ("start_span", "span"):
             receiver = func.value
@@ -359,6 +368,28 @@ class Analysis:
                 return "its start_span() has no end_span() it provably pairs with"
             if func.attr.value == "span" and not isinstance(self.parents.get(value), cst.WithItem):
                 return "tracer.span() is used outside a with statement"
+        return ""
+
+    def _remote_parent_blocker(self, group: Group, value: cst.Call) -> str:
+        """A ``Tracer(span_context=...)`` converts if its tracer starts one span, in the function
+        that built it (the remote parent is that span's ``context=``)."""
+        given = arg(value, "span_context")
+        if given is None:
+            return ""
+        starts = [
+            above
+            for use in group.uses
+            if isinstance(parent := self.parents.get(use), cst.Attribute)
+            and parent.attr.value in ("start_span", "span")
+            and isinstance(above := self.parents.get(parent), cst.Call)
+            and above.func is parent
+        ]
+        if len(starts) != 1 or len(group.values) != 1:
+            return "Tracer(span_context=...) parents one span; this tracer starts several"
+        if function_of(starts[0], self.parents) is not function_of(value, self.parents):
+            return "Tracer(span_context=...) starts its span in another function"
+        assert isinstance(given.value, cst.Name)  # checked by the set-up mapper
+        self.remote_parents[starts[0]] = given.value
         return ""
 
     def _caller_blocker(self, parameter: SpanParameter) -> str:

@@ -57,13 +57,13 @@ def handoffs(
         return {}
     seen: dict[cst.CSTNode, set[str]] = {}
     for call, which in found.items():
-        seen.setdefault(_function(call, parents), set()).add(which)
+        seen.setdefault(function_of(call, parents), set()).add(which)
     if any(len(kinds) > 1 for kinds in seen.values()):
         return {}
     return found
 
 
-def _function(node: cst.CSTNode, parents: Mapping[cst.CSTNode, cst.CSTNode]) -> cst.CSTNode:
+def function_of(node: cst.CSTNode, parents: Mapping[cst.CSTNode, cst.CSTNode]) -> cst.CSTNode:
     """The function (or module) ``node`` runs in."""
     current = parents.get(node)
     while current is not None and not isinstance(current, (cst.FunctionDef, cst.Lambda)):

@@ -25,6 +25,7 @@ from otelbridge.migration_tool.opencensus.names import (
     SAMPLERS,
     TRACE_EXPORTERS,
 )
+from otelbridge.migration_tool.opencensus.remote_parent import HELD_NOTE, held_setup, remote_parent
 from otelbridge.migration_tool.transforms.arguments import keyword
 from otelbridge.migration_tool.transforms.base import LegacyTransform, arg, has_star_args
 from otelbridge.migration_tool.walk import walk
@@ -52,6 +53,13 @@ class Setup:
     notes: list[str]
     #: the module-level statement ``configure()`` goes after (``None``: before the Tracer's own)
     anchor: Optional[cst.CSTNode]
+    #: ``span_context=name``: the name, bound to ``propagator.from_headers(h)`` (see
+    #: :mod:`.remote_parent`), and that call
+    parent: Optional[cst.Name] = None
+    extract: Optional[cst.Call] = None
+    #: whether a ``configure()`` is written (no: the set-up is held in values the codemod
+    #: cannot move, such as ``self.sampler``, and the notes say where it goes)
+    moved: bool = True
 
 
 class SetupMapper:
@@ -84,12 +92,15 @@ class SetupMapper:
         if has_star_args(call):
             raise ValueError(f"{what}(*args) cannot be mapped")
         notes: list[str] = []
+        parent: Optional[tuple[cst.Name, cst.Call]] = None
         for index, item in enumerate(call.args):
             if item.keyword is None:
                 if index < positional + len(order):
                     continue
                 raise ValueError(f"{what}() positional arguments are not mapped")
-            if item.keyword.value not in ("sampler", "exporter", "propagator"):
+            if item.keyword.value == "span_context" and what == "Tracer":
+                parent = remote_parent(item.value, self._scopes, self._parents)
+            if parent is None and item.keyword.value not in ("sampler", "exporter", "propagator"):
                 raise ValueError(
                     f"{what}({item.keyword.value}=...) has no set-up equivalent "
                     "(a remote parent is passed as context= to start_as_current_span)"
@@ -97,13 +108,20 @@ class SetupMapper:
                     else f"{what}({item.keyword.value}=...) has no set-up equivalent"
                 )
         place = {name: positional + index for index, name in enumerate(order)}
+        name, extract = parent or (None, None)
+        held = held_setup(call, place)
+        if held:
+            notes.append(HELD_NOTE.format(what, held))
+            return Setup("", None, None, "", "", notes, None, name, extract, moved=False)
         sampler, rate = self._sampler(arg(call, "sampler", place.get("sampler")), notes)
         exporter, exporter_name = self._exporter(
             arg(call, "exporter", place.get("exporter")), notes
         )
         propagator = self._propagator(arg(call, "propagator", place.get("propagator")))
         anchor = self._anchor(call, positional)
-        return Setup(sampler, rate, exporter, exporter_name, propagator, notes, anchor)
+        return Setup(
+            sampler, rate, exporter, exporter_name, propagator, notes, anchor, name, extract
+        )
 
     def _propagator(self, given: Optional[cst.Arg]) -> str:
         if given is None:

@@ -279,8 +279,23 @@ class OpenCensusTraces(LegacyTransform):
         self._calls[value] = lambda original, updated: self.expr(
             original, "{trace}.get_tracer(__name__)"
         )
-        if TRACER_CLASS in self.names(value.func):
-            self.place_configure(value, self._setup.setups[value])
+        if TRACER_CLASS not in self.names(value.func):
+            return
+        setup = self._setup.setups[value]
+        if setup.extract is not None:
+            self._plan_extract(setup.extract)
+        if setup.moved:
+            self.place_configure(value, setup)
+            return
+        for note in setup.notes:
+            self.state.flag(value, NOTE_RULE, note, self._statement(value))
+
+    def _plan_extract(self, call: cst.Call) -> None:
+        """``propagator.from_headers(h)`` -> ``propagate.extract(h)``: the caller's context."""
+        self._dropped.add(call)
+        self._calls[call] = lambda original, updated: self.expr(
+            original, "{propagate}.extract(HEADERS)", HEADERS=updated.args[0].value
+        )
 
     def place_configure(self, value: cst.Call, setup: Setup) -> None:
         """The ``configure()`` a set-up call (``Tracer``, a middleware) moves to, with its notes,
@@ -365,6 +380,9 @@ class OpenCensusTraces(LegacyTransform):
         name = arg(updated, "name", 0)
         given = self.analysis.start_names.get(original) or (name.value if name else None)
         args = [cst.Arg(given if given is not None else self.string("span"))]
+        parent = self.analysis.remote_parents.get(original)
+        if parent is not None:
+            args.append(cst.Arg(parent, keyword=cst.Name("context"), equal=_EQUAL))
         if kind is not None and kind != "UNSPECIFIED":
             kind_expr = self.expr(original, "{trace}.SpanKind." + kind)
             args.append(cst.Arg(kind_expr, keyword=cst.Name("kind"), equal=_EQUAL))

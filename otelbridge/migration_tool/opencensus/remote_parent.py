@@ -1,0 +1,76 @@
+"""A ``Tracer`` built per request around the caller's span context, as middlewares do.
+
+OpenCensus middlewares read the caller's span context with ``propagator.from_headers(headers)``
+and build a ``Tracer(span_context=..., sampler=self.sampler, exporter=self.exporter,
+propagator=self.propagator)`` for the request, whose first span is the remote parent's child.
+OpenTelemetry has no tracer per request: the headers become a context
+(``propagate.extract(headers)``) given as ``context=`` to the one span the tracer starts, and the
+sampler, exporter and propagator, held in attributes set up elsewhere, belong to the SDK set-up
+(``otelbridge.sdk.configure()``), which a note asks for.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping, Optional
+
+import libcst as cst
+from libcst.metadata import Assignment, Scope
+
+from otelbridge.migration_tool.transforms.base import arg
+
+HELD_NOTE = (
+    "{}() took its set-up from values set elsewhere ({}): OpenTelemetry samples, exports and "
+    "propagates as set once in otelbridge.sdk.configure() at the application's start: move "
+    "them there"
+)
+_SETUP = ("sampler", "exporter", "propagator")
+
+
+def remote_parent(
+    value: cst.BaseExpression,
+    scopes: Mapping[cst.CSTNode, Optional[Scope]],
+    parents: Mapping[cst.CSTNode, cst.CSTNode],
+) -> Optional[tuple[cst.Name, cst.Call]]:
+    """``span_context=name`` where ``name`` is bound once, to ``P.from_headers(h)``, and used
+    only here: the name and that call (the name then holds the extracted context)."""
+    if not isinstance(value, cst.Name):
+        return None
+    scope = scopes.get(value)
+    if scope is None:
+        return None
+    assignments = list(scope.assignments[value.value])
+    if len(assignments) != 1 or not isinstance(assignments[0], Assignment):
+        return None
+    target = assignments[0].node
+    references = list(assignments[0].references)
+    if len(references) != 1 or references[0].node is not value:
+        return None
+    assign = parents.get(target) if isinstance(target, cst.Name) else None
+    assign = parents.get(assign) if isinstance(assign, cst.AssignTarget) else None
+    if not isinstance(assign, cst.Assign) or len(assign.targets) != 1:
+        return None
+    call = assign.value
+    if not (
+        isinstance(call, cst.Call)
+        and isinstance(call.func, cst.Attribute)
+        and call.func.attr.value == "from_headers"
+        and len(call.args) == 1
+        and call.args[0].keyword is None
+        and not call.args[0].star
+    ):
+        return None
+    assert isinstance(target, cst.Name)
+    return target, call
+
+
+def held_setup(call: cst.Call, place: Mapping[str, int]) -> str:
+    """The set-up arguments of ``call`` given as names or attributes (``sampler=self.sampler``),
+    as written; "" if none is."""
+    held = []
+    for name in _SETUP:
+        given = arg(call, name, place.get(name))
+        if given is not None and isinstance(given.value, (cst.Name, cst.Attribute)):
+            if isinstance(given.value, cst.Name) and given.value.value == "None":
+                continue
+            held.append(f"{name}={cst.Module([]).code_for_node(given.value)}")
+    return ", ".join(held)
