@@ -35,6 +35,7 @@ from otelbridge.migration_tool.opencensus.names import (
 )
 from otelbridge.migration_tool.opencensus.open_spans import OpenSpan, open_spans
 from otelbridge.migration_tool.opencensus.span_parameters import SpanParameter, span_parameters
+from otelbridge.migration_tool.opencensus.stack_traces import traceback_of
 from otelbridge.migration_tool.opencensus.status import map_status
 from otelbridge.migration_tool.transforms.base import arg, sole_assignment
 from otelbridge.migration_tool.walk import walk
@@ -43,7 +44,7 @@ TRACER, SPAN = "tracer", "span"
 #: Tracer methods converted without the tracer object (they act on the current span).
 CURRENT_SPAN_METHODS = frozenset({"add_attribute_to_current_span", "current_span"})
 #: Span attribute stores with an OpenTelemetry method equivalent.
-SPAN_STORES = frozenset({"name", "status", "span_kind"})
+SPAN_STORES = frozenset({"name", "status", "span_kind", "stack_trace"})
 Suite = Union[cst.Module, cst.IndentedBlock]
 #: Tracer methods returning a span.
 _SPAN_MAKERS = frozenset({"start_span", "span", "current_span"})
@@ -543,6 +544,10 @@ class Analysis:
             return ""
         if member == "status":
             return "" if map_status(assign.value, self.names) is not None else "status not mapped"
+        if member == "stack_trace":
+            if traceback_of(assign.value, self.names) is not None:
+                return ""
+            return f"{group.name}.stack_trace has no OpenTelemetry equivalent"
         kind = self._kind_member(assign.value)
         if (
             kind is not None

@@ -47,6 +47,7 @@ from otelbridge.migration_tool.opencensus.open_spans import OpenSpan
 from otelbridge.migration_tool.opencensus.project import project_stats
 from otelbridge.migration_tool.opencensus.project_modules import project_module
 from otelbridge.migration_tool.opencensus.setup import Setup, SetupMapper, configure_call, packages
+from otelbridge.migration_tool.opencensus.stack_traces import EVENT, traceback_of
 from otelbridge.migration_tool.opencensus.stats import Stats
 from otelbridge.migration_tool.opencensus.status import Mapped, map_status
 from otelbridge.migration_tool.transforms.arguments import free_name
@@ -455,6 +456,9 @@ class OpenCensusTraces(LegacyTransform):
             self._dropped.add(statement)
             self._removed.add(statement)
             return
+        if member == "stack_trace":
+            self._plan_stack_trace(statement, assign)
+            return
         if member == "status":
             mapped = map_status(assign.value, self.names)
             assert mapped is not None
@@ -463,6 +467,39 @@ class OpenCensusTraces(LegacyTransform):
         else:
             method, value = "update_name", lambda a: a.value
         self._statements[statement] = lambda updated: _store_to_call(updated, method, value)
+
+    def _plan_stack_trace(self, statement: cst.CSTNode, assign: cst.Assign) -> None:
+        """``span.stack_trace = StackTrace.from_traceback(tb)`` -> an ``exception`` event
+        (:mod:`.stack_traces`)."""
+        traceback = traceback_of(assign.value, self.names)
+        assert traceback is not None and isinstance(statement, cst.SimpleStatementLine)
+        self._dropped.add(assign.value)
+        span = cst.ensure_type(assign.targets[0].target, cst.Attribute).value
+        format_tb: cst.BaseExpression = cst.parse_expression("traceback.format_tb")
+        if not self._imports_traceback(span):
+            format_tb = cst.Name(self.otel(statement, "traceback", "format_tb"))
+        strings = {
+            "NAME": self.string("exception"),
+            "KEY": self.string("exception.stacktrace"),
+            "EMPTY": self.string(""),
+        }
+
+        def event(updated: cst.SimpleStatementLine) -> cst.SimpleStatementLine:
+            call = self.expr(
+                statement, EVENT, SPAN=span, TB=traceback, FORMAT_TB=format_tb, **strings
+            )
+            return updated.with_changes(body=[cst.Expr(call)])
+
+        self._statements[statement] = event
+
+    def _imports_traceback(self, node: cst.CSTNode) -> bool:
+        """Whether ``traceback`` names the standard module (only) where ``node`` is."""
+        scope = self.model.scope(node)
+        if scope is None or not scope["traceback"]:
+            return False
+        return all(isinstance(a, ImportAssignment) for a in scope["traceback"]) and {
+            q.name for q in scope.get_qualified_names_for("traceback")
+        } == {"traceback"}
 
     def _plan_pair(self, pair: Pair) -> None:
         """The suite is rebuilt in ``leave_IndentedBlock``/``leave_Module``."""

@@ -16,7 +16,8 @@ from otelbridge.migration_tool.pipeline import migrate_source
 
 MIDDLEWARE = '''
 import flask
-from opencensus.trace import execution_context, samplers
+from google.rpc import code_pb2
+from opencensus.trace import execution_context, samplers, stack_trace, status
 from opencensus.trace import span as span_module
 from opencensus.trace import tracer as tracer_module
 from opencensus.trace.propagation import trace_context_http_header_format
@@ -47,6 +48,10 @@ class RequestTracing(object):
     def _teardown(self, exception):
         tracer = execution_context.get_opencensus_tracer()
         tracer.add_attribute_to_current_span("http.failed", exception is not None)
+        if exception is not None:
+            span = execution_context.get_current_span()
+            span.status = status.Status(code=code_pb2.UNKNOWN, message=str(exception))
+            span.stack_trace = stack_trace.StackTrace.from_traceback(exception.__traceback__)
         tracer.end_span()
         tracer.finish()
 '''
@@ -76,10 +81,16 @@ def orders():
         return "ok"
 
 
+@app.route("/fail")
+def fail():
+    raise ValueError("boom")
+
+
 parent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
 client = app.test_client()
 client.get("/orders", headers={"traceparent": parent})
 client.get("/orders")
+client.get("/fail")
 print(json.dumps([
     {
         "name": s.name,
@@ -89,6 +100,8 @@ print(json.dumps([
         "parent": s.parent.span_id if s.parent else None,
         "remote": bool(s.parent and s.parent.is_remote),
         "attributes": dict(s.attributes),
+        "status": [s.status.status_code.name, s.status.description],
+        "events": [[e.name, dict(e.attributes)] for e in s.events],
     }
     for s in exporter.get_finished_spans()
 ]))
@@ -137,7 +150,7 @@ def test_the_migrated_middleware_runs_natively_under_a_flask_test_client(tmp_pat
     by_name: dict[str, list[dict[str, object]]] = {}
     for span in spans:
         by_name.setdefault(str(span["name"]), []).append(span)
-    assert sorted(by_name) == ["[GET]/orders", "load"]
+    assert sorted(by_name) == ["[GET]/fail", "[GET]/orders", "load"]
     first, second = by_name["[GET]/orders"]
     assert first["kind"] == "SERVER" and first["remote"]
     assert first["trace"] == "0af7651916cd43dd8448eb211c80319c"
@@ -146,6 +159,55 @@ def test_the_migrated_middleware_runs_natively_under_a_flask_test_client(tmp_pat
     assert second["parent"] is None and second["trace"] != first["trace"]
     loads = by_name["load"]
     assert [load["parent"] for load in loads] == [first["id"], second["id"]]
+    assert first["status"] == ["UNSET", None] and first["events"] == []
+    (failed,) = by_name["[GET]/fail"]
+    assert failed["status"] == ["ERROR", "boom"]
+    assert failed["attributes"]["http.failed"] is True
+    [[event, attributes]] = failed["events"]  # the stack trace OpenCensus kept on the span
+    assert event == "exception"
+    assert attributes["exception.stacktrace"].endswith(", in fail\n")
+
+
+def test_a_stack_trace_from_a_traceback_becomes_an_exception_event() -> None:
+    code = _migrated(
+        """
+        import traceback
+
+        from opencensus.trace import execution_context, stack_trace
+
+
+        def on_error(tb):
+            span = execution_context.get_current_span()
+            span.stack_trace = stack_trace.StackTrace.from_traceback(tb)
+            span.add_attribute("stacktrace", "".join(traceback.format_tb(tb)))
+        """
+    )
+    assert code == textwrap.dedent(
+        """\
+        import traceback
+        from opentelemetry import trace
+
+
+        def on_error(tb):
+            span = trace.get_current_span()
+            span.add_event("exception", {"exception.stacktrace": "".join(traceback.format_tb(tb))})
+            span.set_attribute("stacktrace", "".join(traceback.format_tb(tb)))
+        """
+    )
+
+
+def test_a_stack_trace_built_another_way_keeps_the_span_on_opencensus() -> None:
+    code = _migrated(
+        """
+        from opencensus.trace import execution_context
+
+
+        def on_error(frames):
+            span = execution_context.get_current_span()
+            span.stack_trace = frames
+        """
+    )
+    assert "span.stack_trace has no OpenTelemetry equivalent" in code
 
 
 def test_a_tracer_with_a_remote_parent_that_starts_two_spans_stays_opencensus() -> None:
