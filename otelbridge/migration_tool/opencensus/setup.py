@@ -109,7 +109,8 @@ class SetupMapper:
                 )
         place = {name: positional + index for index, name in enumerate(order)}
         name, extract = parent or (None, None)
-        held = held_setup(call, place)
+        # a middleware's set-up moves into the configure() that replaces it, so it must map
+        held = held_setup(call, place) if what == "Tracer" else ""
         if held:
             notes.append(HELD_NOTE.format(what, held))
             return Setup("", None, None, "", "", notes, None, name, extract, moved=False)

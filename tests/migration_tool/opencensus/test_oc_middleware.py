@@ -242,3 +242,20 @@ def test_a_span_context_not_read_from_headers_stays_opencensus() -> None:
         """
     )
     assert "Tracer(span_context=...) has no set-up equivalent" in code
+
+
+def test_a_middleware_given_a_sampler_held_in_a_name_stays_opencensus() -> None:
+    """Unlike a Tracer's, a middleware's set-up moves into the configure() replacing it."""
+    code = _migrated(
+        """
+        from opencensus.ext.flask.flask_middleware import FlaskMiddleware
+
+        SAMPLER = object()
+
+
+        def make(app):
+            FlaskMiddleware(app, sampler=SAMPLER)
+        """
+    )
+    assert "configure(" not in code
+    assert "FlaskMiddleware has no automatic OpenTelemetry mapping" in code
