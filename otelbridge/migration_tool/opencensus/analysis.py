@@ -385,7 +385,9 @@ class Analysis:
             and isinstance(above := self.parents.get(parent), cst.Call)
             and above.func is parent
         ]
-        if len(starts) != 1 or len(group.values) != 1:
+        if not starts:
+            return "Tracer(span_context=...) starts no span here (its remote parent would be lost)"
+        if len(starts) > 1 or len(group.values) != 1:
             return "Tracer(span_context=...) parents one span; this tracer starts several"
         if function_of(starts[0], self.parents) is not function_of(value, self.parents):
             return "Tracer(span_context=...) starts its span in another function"

@@ -259,3 +259,20 @@ def test_a_middleware_given_a_sampler_held_in_a_name_stays_opencensus() -> None:
     )
     assert "configure(" not in code
     assert "FlaskMiddleware has no automatic OpenTelemetry mapping" in code
+
+
+def test_a_tracer_with_a_remote_parent_built_for_another_function_stays_opencensus() -> None:
+    """Its span is started where the tracer is returned to: the remote parent cannot follow."""
+    code = _migrated(
+        """
+        from opencensus.trace import tracer as tracer_module
+
+
+        def prepare(propagator, headers):
+            span_context = propagator.from_headers(headers)
+            tracer = tracer_module.Tracer(span_context=span_context, sampler=SAMPLER)
+            return tracer
+        """
+    )
+    assert "propagator.from_headers(headers)" in code
+    assert "starts no span here (its remote parent would be lost)" in code
