@@ -1,7 +1,7 @@
 """A middleware that builds a ``Tracer(span_context=propagator.from_headers(h),
 sampler=self.sampler, ...)`` per request, starts its span in one request hook and ends it in another
-(``opencensus/remote_parent.py``): migrated, it runs natively under a real Flask test client and
-makes the caller's child span."""
+(``opencensus/remote_parent.py``): migrated, it runs under a real Flask test client, natively and
+with the bridge, and makes the caller's child span."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+
+import pytest
 
 from otelbridge.migration_tool.pipeline import migrate_source
 
@@ -67,7 +69,12 @@ from otelbridge.sdk.trace.export.in_memory_span_exporter import InMemorySpanExpo
 exporter = InMemorySpanExporter()
 provider = TracerProvider()
 provider.add_span_processor(SimpleSpanProcessor(exporter))
-trace.set_tracer_provider(provider)
+if sys.argv[2] == "bridge":  # the code left on OpenCensus served by the OpenCensus shim
+    from otelbridge.bridge import install
+
+    install(tracer_provider=provider)
+else:
+    trace.set_tracer_provider(provider)
 sys.path.insert(0, sys.argv[1])
 from tracing import RequestTracing
 
@@ -133,11 +140,14 @@ def test_the_request_span_takes_the_extracted_context_and_its_kind_at_start() ->
     assert note in code
 
 
-def test_the_migrated_middleware_runs_natively_under_a_flask_test_client(tmp_path: Path) -> None:
+@pytest.mark.parametrize("variant", ["native", "bridge"])
+def test_the_migrated_middleware_runs_under_a_flask_test_client(
+    tmp_path: Path, variant: str
+) -> None:
     (tmp_path / "tracing.py").write_text(_migrated(MIDDLEWARE))
     env = {**os.environ, "OTEL_TRACES_EXPORTER": "none"}
     ran = subprocess.run(
-        [sys.executable, "-c", DRIVER, str(tmp_path)],
+        [sys.executable, "-c", DRIVER, str(tmp_path), variant],
         capture_output=True,
         text=True,
         timeout=120,
