@@ -109,17 +109,50 @@ def test_the_migrated_program_runs_natively_with_the_same_tree(
     assert span_tree("native", migrated / "app.py") == TREE
 
 
-def test_a_helper_that_does_not_return_its_creation_gets_no_kind(tmp_path: Path) -> None:
-    """The span is tagged in the helper before it is returned: the helper's creation cannot
-    take a kind from its callers, so no call site passes one, and the flow stays whole."""
+def test_a_helper_returning_the_span_it_tagged_takes_the_kind_with_its_own_as_default(
+    tmp_path: Path, span_tree: Callable[[str, Path], str]
+) -> None:
+    """``span = tracer.start_span(...)``, tags (its own kind among them), ``return span``: the
+    kind it gave itself becomes the parameter's default, and a caller's later tag wins, as in
+    OpenTracing."""
     helper = """
         import opentracing
 
 
         def start_child_span(operation_name, tags=None):
             span = opentracing.tracer.start_span(operation_name, tags=tags)
+            span.set_tag("span.kind", "server")
             span.set_tag("made.by", "helper")
             return span
+    """
+    files = {**FILES, "lib/spans.py": helper}
+    root = _write(tmp_path / "project", files)
+    assert main(["migrate", "--write", "--jobs", "1", str(root)]) == 1
+    code = (root / "lib/spans.py").read_text()
+    assert "opentracing" not in code and "TODO(otelbridge)" not in code
+    assert "def start_child_span(operation_name, tags=None, kind=trace.SpanKind.SERVER):" in code
+    assert "start_span(operation_name, attributes=tags, kind=kind)" in code
+    legacy = _write(tmp_path / "legacy", files)
+    tree = span_tree("shim", legacy / "app.py")
+    assert tree == (
+        "query kind=CLIENT status=UNSET attrs={component='db', db.statement='select 1',"
+        " made.by='helper', peer.service='db', rows=1} events=[]\n"
+        "work kind=SERVER status=UNSET attrs={made.by='helper', step=1} events=[]"
+    )
+    assert span_tree("native", root / "app.py") == tree
+
+
+def test_a_helper_with_two_returns_gets_no_kind(tmp_path: Path) -> None:
+    """The helper may return something else than its creation: no call site passes a kind,
+    and the flow between them stays whole on OpenTracing."""
+    helper = """
+        import opentracing
+
+
+        def start_child_span(operation_name, tags=None):
+            if not operation_name:
+                return None
+            return opentracing.tracer.start_span(operation_name, tags=tags)
     """
     root = _write(tmp_path / "project", {**FILES, "lib/spans.py": helper})
     main(["migrate", "--write", "--jobs", "1", str(root)])

@@ -15,6 +15,7 @@ import ast
 from typing import TYPE_CHECKING, Iterator, Optional
 
 if TYPE_CHECKING:
+    from otelbridge.migration_tool.engine.expr import Expr
     from otelbridge.migration_tool.engine.index import Function
 
 _BODIES = ("body", "orelse", "finalbody", "handlers")
@@ -77,13 +78,19 @@ def _is_kind_key(key: ast.expr) -> bool:
 
 
 def makes_span(function: Function) -> bool:
-    """Whether ``function`` has one return, of a ``start_span`` call (its creation can take the
-    ``kind=`` the function is given), and no ``kind`` parameter of its own yet."""
+    """Whether ``function`` has one return, of a ``start_span`` call or of the one local it
+    binds to such a call (its creation can take the ``kind=`` the function is given), and no
+    ``kind`` parameter of its own yet."""
     returns = function.returns
-    return (
-        len(returns) == 1
-        and returns[0][0] == "call"
-        and returns[0][1][0] == "attr"  # type: ignore[index]  # a call's func is an Expr
-        and returns[0][1][2] == "start_span"  # type: ignore[index]  # an attr Expr's name
-        and "kind" not in function.params
-    )
+    if len(returns) != 1 or "kind" in function.params:
+        return False
+    returned = returns[0]
+    if returned[0] == "name" and returned[1] not in function.params:
+        values = function.locals.get(str(returned[1]), [])
+        returned = values[0] if len(values) == 1 else returned
+    return _is_start_span(returned)
+
+
+def _is_start_span(expr: Expr) -> bool:
+    func = expr[1] if expr[0] == "call" else None
+    return isinstance(func, tuple) and func[0] == "attr" and func[2] == "start_span"

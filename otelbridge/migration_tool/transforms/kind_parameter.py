@@ -57,23 +57,34 @@ def project_creation(
     return call, (small.targets[0].target.value,)
 
 
-def returned_by_helper(transform: LegacyTransform, creation: cst.Call, returned: bool) -> bool:
-    """Whether the ``start_span`` call ``creation`` (``returned``: the value of a ``return``) is
-    what a kind-taking helper returns."""
+def returned_by_helper(
+    transform: LegacyTransform, creation: cst.Call, returned: bool, bound_to: Optional[str]
+) -> bool:
+    """Whether the ``start_span`` call ``creation`` is what a kind-taking helper returns: the
+    value of its ``return`` (``returned``) or of the one name it returns (``bound_to``)."""
     model = transform.model
-    if model.project is None or not returned:
+    if model.project is None:
         return False
     index, module = model.project
     function = index.function(module, model.qualname(creation))
-    return function is not None and index.wants_kind(module, function)
+    if function is None or not index.wants_kind(module, function):
+        return False
+    return returned or (bound_to is not None and function.returns == [("name", bound_to)])
 
 
 def pass_kind(transform: LegacyTransform, creation: cst.Call, args: list[cst.Arg]) -> list[cst.Arg]:
-    """The helper's ``start_span`` arguments with ``kind=kind``; its def gets the parameter."""
-    if any(a.keyword is not None and a.keyword.value == "kind" for a in args):
-        return args
-    given = transform.state.context.scratch.setdefault(GIVEN_KEY, set())
-    given.add(transform.model.qualname(creation))
+    """The helper's ``start_span`` arguments with ``kind=kind``; its def gets the parameter,
+    whose default is the kind the helper gave itself (its own tag), else INTERNAL."""
+    given: dict[Optional[str], Optional[cst.BaseExpression]] = (
+        transform.state.context.scratch.setdefault(GIVEN_KEY, {})
+    )
+    qualname = transform.model.qualname(creation)
+    for number, item in enumerate(args):
+        if item.keyword is not None and item.keyword.value == "kind":
+            given[qualname] = item.value
+            args[number] = item.with_changes(value=cst.Name("kind"))
+            return args
+    given[qualname] = None
     return appended(args, keyword("kind", cst.Name("kind")))
 
 
@@ -95,11 +106,12 @@ def with_kind_parameter(
     transform: LegacyTransform, original: cst.FunctionDef, updated: cst.FunctionDef
 ) -> cst.FunctionDef:
     """``def helper(..., kind=trace.SpanKind.INTERNAL)`` once its creation passes ``kind``."""
-    given = transform.state.context.scratch.get(GIVEN_KEY, set())
+    given = transform.state.context.scratch.get(GIVEN_KEY, {})
     body = original.body.body
-    if not given or not body or transform.model.qualname(body[0]) not in given:
+    qualname = transform.model.qualname(body[0]) if given and body else None
+    if qualname not in given:
         return updated
-    default = transform.expr(original, "{trace}.SpanKind.INTERNAL")
+    default = given[qualname] or transform.expr(original, "{trace}.SpanKind.INTERNAL")
     param = cst.Param(
         cst.Name("kind"),
         default=default,

@@ -89,6 +89,8 @@ class SpanCreation(LegacyTransform):
         self._held_done: set[HeldScope] = set()
         #: values of ``return`` statements (a helper's ``return tracer.start_span(...)``)
         self._returned: set[cst.BaseExpression] = set()
+        #: calls that are the whole value of an assignment to one name -> that name
+        self._bound: dict[cst.BaseExpression, str] = {}
 
     # -- decisions, on the way down ---------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
@@ -107,6 +109,10 @@ class SpanCreation(LegacyTransform):
     def visit_Return(self, node: cst.Return) -> None:
         if node.value is not None:
             self._returned.add(node.value)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
+            self._bound[node.value] = node.targets[0].target.value
 
     def visit_With(self, node: cst.With) -> None:
         for item in node.items:
@@ -237,7 +243,8 @@ class SpanCreation(LegacyTransform):
             return updated_node
         self.rewrote()
         args = self._kind_from_tag(original_node, args)
-        if returned_by_helper(self, original_node, original_node in self._returned):
+        returned = original_node in self._returned
+        if returned_by_helper(self, original_node, returned, self._bound.get(original_node)):
             args = pass_kind(self, original_node, args)
         if held is not None:
             self._held_done.add(held)
