@@ -381,7 +381,8 @@ def read_module(path: str, source: str) -> Optional[Module]:
     except (SyntaxError, ValueError):
         return None
     module = Module(module_name(path), os.path.abspath(path))
-    _Reader(module, frozenset(kind_tagged_calls(tree))).visit(tree)
+    tagged = kind_tagged_calls(tree) if "set_tag" in source else ()  # a second walk: rarely
+    _Reader(module, frozenset(tagged)).visit(tree)
     module.fixtures = fixtures.read(tree)
     fixtures.give_yields(module)
     return module
