@@ -163,3 +163,24 @@ def test_a_helper_with_two_returns_gets_no_kind(tmp_path: Path) -> None:
         "    # TODO(otelbridge): still uses OpenTracing (`set_tag`): not converted, review\n"
         '    span.set_tag("span.kind", "client")\n'
     ) in code
+
+
+def test_a_helper_whose_creation_is_kept_keeps_its_callers_tags(tmp_path: Path) -> None:
+    """The helper's ``start_span`` cannot be converted (dynamic ``references=``): it is kept,
+    so the span it returns is, and no call site passes a ``kind=`` it would not take."""
+    helper = """
+        import opentracing
+
+
+        def start_child_span(operation_name, tracer=None, tags=None, refs=None):
+            tracer = tracer or opentracing.tracer
+            return tracer.start_span(operation_name, tags=tags, references=refs)
+    """
+    root = _write(tmp_path / "project", {**FILES, "lib/spans.py": helper})
+    main(["migrate", "--write", "--jobs", "1", str(root)])
+    code = (root / "lib/spans.py").read_text() + (root / "lib/hooks.py").read_text()
+    assert "kind=" not in code and "SpanKind" not in code
+    assert "tracer = tracer or opentracing.tracer" in code
+    assert "return tracer.start_span(operation_name, tags=tags, references=refs)" in code
+    assert "TODO(otelbridge): references= is not a list literal" in code
+    assert '    span.set_tag("span.kind", "client")\n' in code
