@@ -35,6 +35,7 @@ from typing import Callable, Iterable, Optional, Protocol, Sequence, cast
 
 from otelbridge.migration_tool.engine import fixtures
 from otelbridge.migration_tool.engine.expr import NONE, OPAQUE, Expr, dotted, from_ast
+from otelbridge.migration_tool.engine.kind_sites import kind_tagged_calls, makes_span
 
 UNKNOWN = "unknown"
 #: The kind a client gives what the new API makes (already migrated code, on a second run).
@@ -122,6 +123,8 @@ class Module:
     referenced: set[str] = field(default_factory=set)
     #: pytest fixtures by the name tests request them with (``fixtures.py``)
     fixtures: dict[str, list[fixtures.Fixture]] = field(default_factory=dict)
+    #: calls whose result has its ``span.kind`` tagged right after (``kind_sites.py``)
+    kind_callers: list[Call] = field(default_factory=list)
 
 
 def module_name(path: str) -> str:
@@ -137,8 +140,9 @@ def module_name(path: str) -> str:
 class _Reader(ast.NodeVisitor):
     """Builds one :class:`Module` from its ``ast``."""
 
-    def __init__(self, module: Module) -> None:
+    def __init__(self, module: Module, kind_tagged: frozenset[int] = frozenset()) -> None:
         self.m = module
+        self.kind_tagged = kind_tagged
         self.stack: list[Function] = []
         self.classes: list[str] = []
         self.prefix: list[str] = []
@@ -337,6 +341,8 @@ class _Reader(ast.NodeVisitor):
                     self.stack[-1] if self.stack else None,
                 )
             )
+            if id(node) in self.kind_tagged:
+                self.m.kind_callers.append(self.m.calls[-1])
             if node.args and self._is_partial(node.func):  # binds the arguments it is given
                 call = self.m.calls[-1]
                 self.m.calls.append(Call(call.args[0], call.args[1:], call.keywords, call.context))
@@ -375,7 +381,8 @@ def read_module(path: str, source: str) -> Optional[Module]:
     except (SyntaxError, ValueError):
         return None
     module = Module(module_name(path), os.path.abspath(path))
-    _Reader(module).visit(tree)
+    tagged = kind_tagged_calls(tree) if "set_tag" in source else ()  # a second walk: rarely
+    _Reader(module, frozenset(tagged)).visit(tree)
     module.fixtures = fixtures.read(tree)
     fixtures.give_yields(module)
     return module
@@ -407,6 +414,8 @@ class ProjectIndex:
         self._doubles: dict[tuple[str, Optional[str], Expr], str] = {}
         #: the same modules solved with other rules (:meth:`under`), by the rules' type
         self._views: dict[type, ProjectIndex] = {}
+        #: (path, qualname) of the functions :meth:`wants_kind` says yes to, once asked
+        self._kind_wanted: Optional[set[tuple[str, str]]] = None
         self._solve()
 
     def filled_with(self, key: SymbolKey) -> list[Optional[str]]:
@@ -602,6 +611,20 @@ class ProjectIndex:
             return self._by_usage(key, function.uses.get(("name", name), set()))
         return found
 
+    def _rebound_param(self, module: Module, function: Function, name: str) -> Optional[str]:
+        """A parameter the function binds again (``tracer = tracer or opentracing.tracer``):
+        either what it was given or what it is bound to, so the join of both."""
+        key = ("local", module.path, function.qualname, name)
+        return self._symbol(
+            key,
+            lambda: self.join(
+                [
+                    self.param(module, function, name),
+                    *(self.value(module, function, v) for v in function.locals[name]),
+                ]
+            ),
+        )
+
     def _annotation(self, module: Module, annotation: str) -> Optional[str]:
         head, _, rest = annotation.partition(".")
         if head in module.imports:
@@ -626,6 +649,8 @@ class ProjectIndex:
         if head == "name":
             name = str(expr[1])
             if function is not None:
+                if name in function.params and name in function.locals:
+                    return self._rebound_param(module, function, name)
                 if name in function.params:
                     return self.param(module, function, name)
                 if name in function.locals:
@@ -892,6 +917,18 @@ class ProjectIndex:
     # -- questions from the per-file rewrite -------------------------------------------------
     def module_at(self, path: str) -> Optional[Module]:
         return self.by_path.get(os.path.abspath(path))
+
+    def wants_kind(self, module: Module, function: Function) -> bool:
+        """Whether a project call of ``function`` tags the kind of the span it returns right
+        after (``kind_sites.py``): the function then takes the kind as a parameter."""
+        if self._kind_wanted is None:
+            self._kind_wanted = set()
+            for caller in self.by_path.values():
+                for call in caller.kind_callers:
+                    target = self.callee(caller, call.context, call.func)
+                    if target is not None and makes_span(target[1]):
+                        self._kind_wanted.add((target[0].path, target[1].qualname))
+        return (module.path, function.qualname) in self._kind_wanted
 
     def function(self, module: Module, qualname: Optional[str]) -> Optional[Function]:
         return module.functions.get(qualname) if qualname else None

@@ -19,6 +19,7 @@ import libcst as cst
 from otelbridge.migration_tool.names import SPAN_KINDS
 from otelbridge.migration_tool.transforms.arguments import tag_string
 from otelbridge.migration_tool.transforms.base import LegacyTransform, arg, sole_assignment
+from otelbridge.migration_tool.transforms.kind_parameter import project_creation
 
 #: ``context.scratch`` key of the file's :class:`KindPlan`.
 PLAN_KEY = "otelbridge.span_kind"
@@ -47,7 +48,7 @@ def plan_block(transform: LegacyTransform, statements: Sequence[cst.BaseStatemen
     """Record the moves of one block of statements."""
     plan = plan_of(transform)
     for number, statement in enumerate(statements):
-        found = _creation(statement)
+        found = _creation(statement) or project_creation(transform, statement)
         if found is not None:
             call, receiver = found
             _plan_tags(transform, plan, call, receiver, statements[number + 1 :])

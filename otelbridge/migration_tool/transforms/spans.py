@@ -17,6 +17,12 @@ from libcst.metadata import Scope
 from otelbridge.migration_tool.model import Kind
 from otelbridge.migration_tool.transforms.arguments import Review, keyword, map_creation_args
 from otelbridge.migration_tool.transforms.base import LegacyTransform
+from otelbridge.migration_tool.transforms.kind_parameter import (
+    appended,
+    pass_kind,
+    returned_by_helper,
+    with_kind_parameter,
+)
 from otelbridge.migration_tool.transforms.scopes import (
     HeldScope,
     activated_span,
@@ -81,6 +87,10 @@ class SpanCreation(LegacyTransform):
         self._held: dict[cst.CSTNode, HeldScope] = {}
         #: of those, the ones whose call converted
         self._held_done: set[HeldScope] = set()
+        #: values of ``return`` statements (a helper's ``return tracer.start_span(...)``)
+        self._returned: set[cst.BaseExpression] = set()
+        #: calls that are the whole value of an assignment to one name -> that name
+        self._bound: dict[cst.BaseExpression, str] = {}
 
     # -- decisions, on the way down ---------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
@@ -95,6 +105,14 @@ class SpanCreation(LegacyTransform):
             if not self.kept(held.call):
                 self._held.update({held.call: held, held.binding: held, held.close: held})
                 self._held.update(dict.fromkeys(held.span_reads, held))
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if node.value is not None:
+            self._returned.add(node.value)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
+            self._bound[node.value] = node.targets[0].target.value
 
     def visit_With(self, node: cst.With) -> None:
         for item in node.items:
@@ -195,6 +213,8 @@ class SpanCreation(LegacyTransform):
             "start_span",
             "start_active_span",
         ):
+            if original_node in plan_of(self).moves and not self.kept(original_node):
+                return self._project_creation(original_node, updated_node)
             return updated_node
         owner = self.kind(func.value)
         if self.kept(original_node):
@@ -223,6 +243,9 @@ class SpanCreation(LegacyTransform):
             return updated_node
         self.rewrote()
         args = self._kind_from_tag(original_node, args)
+        returned = original_node in self._returned
+        if returned_by_helper(self, original_node, returned, self._bound.get(original_node)):
+            args = pass_kind(self, original_node, args)
         if held is not None:
             self._held_done.add(held)
         self._apply_plan(original_node)
@@ -273,6 +296,18 @@ class SpanCreation(LegacyTransform):
             self.flag(original, "scope-escapes", self._escapes.get(original, HELD_ESCAPES))
         return updated
 
+    def _project_creation(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+        """A project helper's call whose span's kind is tagged right after: ``kind=`` instead
+        (``kind_parameter.py``)."""
+        args = self._kind_from_tag(original, list(updated.args))
+        self.rewrote()
+        return updated.with_changes(args=args)
+
+    def leave_FunctionDef(
+        self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+    ) -> cst.FunctionDef:
+        return with_kind_parameter(self, original_node, updated_node)
+
     def _kind_from_tag(self, call: cst.Call, args: list[cst.Arg]) -> list[cst.Arg]:
         """``kind=`` from a ``span.kind`` tag set right after (``span_kind.py``)."""
         plan = plan_of(self)
@@ -283,9 +318,7 @@ class SpanCreation(LegacyTransform):
         plan.moved.add(tag)
         self._dropped.add(statement)
         kind = keyword("kind", self.expr(call, "{trace}.SpanKind." + member))
-        if args:
-            args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-        return [*args, kind]
+        return appended(args, kind)
 
     def leave_Attribute(
         self, original_node: cst.Attribute, updated_node: cst.Attribute
