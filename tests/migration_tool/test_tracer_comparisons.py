@@ -1,0 +1,101 @@
+"""Tests comparing the tracer a library hands out with the global tracer, or two reads of it,
+in a file that patches nothing: each assertion runs under a patch of ``trace.get_tracer`` of its
+own (``global_patches.py``), so the tests convert with the library and still pass natively."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from otelbridge.cli import main
+
+LIBRARY = """
+    import opentracing
+
+
+    class Tracing(object):
+        def __init__(self, tracer=None):
+            self._tracer_obj = tracer
+
+        @property
+        def _tracer(self):
+            return self.tracer
+
+        @property
+        def tracer(self):
+            if self._tracer_obj is None:
+                return opentracing.tracer
+            return self._tracer_obj
+
+        def handle(self, name):
+            with self._tracer.start_active_span(name) as scope:
+                scope.span.set_tag("handled", True)
+    """
+TESTS = """
+    import unittest
+
+    import opentracing
+    from opentracing.mocktracer import MockTracer
+
+    from app.tracing import Tracing
+
+
+    class TestTracing(unittest.TestCase):
+        def test_default(self):
+            tracing = Tracing()
+            self.assertEquals(tracing.tracer, opentracing.tracer, "#A0")
+            self.assertEquals(tracing._tracer, tracing.tracer, "#A1")
+
+        def test_given(self):
+            tracer = MockTracer()
+            tracing = Tracing(tracer)
+            tracing.handle("one")
+            self.assertEqual(tracing.tracer, tracer)
+            spans = tracer.finished_spans()
+            self.assertEqual([s.operation_name for s in spans], ["one"])
+    """
+
+
+def _project(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(textwrap.dedent(text).lstrip("\n"))
+    main(["migrate", "--write", "--jobs", "1", str(root)])
+    return root
+
+
+def _passes(root: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "unittest", "discover", "-s", "tests", "-t", "."],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Ran 2 tests" in result.stderr
+
+
+def test_two_reads_of_a_tracer_property_compare_under_one_patch(tmp_path: Path) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/tracing.py": LIBRARY,
+        "tests/__init__.py": "",
+        "tests/test_tracing.py": TESTS,
+    }
+    root = _project(tmp_path, files)
+    tests = (root / "tests/test_tracing.py").read_text()
+    library = (root / "app/tracing.py").read_text()
+    for text in (tests, library):
+        assert "opentracing" not in text and "TODO(otelbridge" not in text
+    patch = 'with mock.patch("opentelemetry.trace.get_tracer"):\n            '
+    assert f"{patch}self.assertEquals(tracing._tracer, tracing.tracer, \"#A1\")" in tests
+    assert f"{patch}self.assertEquals(tracing.tracer, trace.get_tracer(__name__), " in tests
+    # a tracer the test holds is compared as it is: no patch around it
+    assert "        self.assertEqual(tracing.tracer, tracer)\n" in tests
+    _passes(root)  # natively: no bridge in the child process
+    main(["migrate", "--write", "--jobs", "1", str(root)])
+    assert (root / "tests/test_tracing.py").read_text() == tests  # a second run is a no-op
