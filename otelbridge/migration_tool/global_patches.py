@@ -193,6 +193,9 @@ class GlobalPatches:
         self.covered: set[cst.CSTNode] = set()
         #: reads of a name the patch binds, which now holds ``get_tracer``: ``.return_value``
         self.returned: set[cst.Name] = set()
+        #: nodes covered by converted patches that bind no name read there: setting the global
+        #: tracer there sets what the patched ``get_tracer`` returns (``transforms/setup.py``)
+        self.unbound: set[cst.CSTNode] = set()
         #: assertions comparing the global tracer, run under a patch of their own
         self.wrapped: set[cst.SimpleStatementLine] = set()
         self._seen: set[cst.CSTNode] = set()  # decorators and with items, read as such
@@ -230,11 +233,25 @@ class GlobalPatches:
             region = group.region
             if (region is None and kept) or (region is not None and region & kept):
                 continue
+            if group.returned and region is not None and self._sets_global(region):
+                continue  # ``tracer.return_value`` would follow the global tracer set there
             self.converted.update(group.calls)
             self.returned.update(group.returned)
             self.covered |= region or set()
+            if not group.returned:
+                self.unbound |= region or set()
             if group.line is not None:
                 self.wrapped.add(group.line)
+
+    def _sets_global(self, region: set[cst.CSTNode]) -> bool:
+        """Whether ``opentracing.tracer = x`` is one of the nodes of ``region``."""
+        return any(
+            isinstance(node, cst.Assign)
+            and any(
+                self._model.qualified_names(t.target) & GLOBAL_TRACER_ATTRS for t in node.targets
+            )
+            for node in region
+        )
 
     @staticmethod
     def of(state: MigrationState) -> GlobalPatches:

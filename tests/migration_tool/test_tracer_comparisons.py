@@ -99,3 +99,110 @@ def test_two_reads_of_a_tracer_property_compare_under_one_patch(tmp_path: Path) 
     _passes(root)  # natively: no bridge in the child process
     main(["migrate", "--write", "--jobs", "1", str(root)])
     assert (root / "tests/test_tracing.py").read_text() == tests  # a second run is a no-op
+
+
+FACTORY_TESTS = """
+    import unittest
+
+    from opentracing.mocktracer import MockTracer
+
+    from app.tracing import Tracing
+
+
+    def tracing_callable(**settings):
+        tracer = MockTracer()
+        tracer.component_name = settings["component_name"]
+        return Tracing(tracer)
+
+
+    class TestFactory(unittest.TestCase):
+        def test_component(self):
+            tracing = tracing_callable(component_name="MyComponent")
+            tracing.handle("one")
+            tracer = tracing.tracer
+            self.assertEqual("MyComponent", tracer.component_name)
+            self.assertIsNone(tracer.active_span)
+
+        def test_private(self):
+            tracer = MockTracer()
+            tracer._finished_spans = []  # not handed to the library: kept alone
+    """
+
+
+def test_an_attribute_the_tests_set_on_a_tracer_converts_with_it(tmp_path: Path) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/tracing.py": LIBRARY,
+        "tests/__init__.py": "",
+        "tests/test_factory.py": FACTORY_TESTS,
+    }
+    root = _project(tmp_path, files)
+    text = (root / "tests/test_factory.py").read_text()
+    library = (root / "app/tracing.py").read_text()
+    assert "opentracing" not in library  # the test's own attribute keeps nothing
+    component = text.split("def tracing_callable")[1].split("def test_private")[0]
+    assert '    tracer.component_name = settings["component_name"]\n' in component
+    assert 'self.assertEqual("MyComponent", tracer.component_name)' in component
+    assert "TODO(otelbridge" not in component
+    # a tracer's internals are no user data: kept, and marked
+    private = text.split("def test_private")[1]
+    assert "`_finished_spans` of an OpenTracing tracer is not mapped" in private
+    _passes(root)
+
+
+REPLACED = """
+    import unittest
+    from unittest import mock
+
+    import opentracing
+
+    from app.tracing import Tracing
+
+
+    class TestReplaced(unittest.TestCase):
+        @mock.patch("opentracing.tracer")
+        def test_replaced(self, tracer):
+            tracing = Tracing()
+            self.assertEqual(tracing.tracer, opentracing.tracer)
+            opentracing.tracer = mock.MagicMock()
+            self.assertEqual(tracing.tracer, opentracing.tracer)
+
+        def test_other(self):
+            Tracing().handle("x")
+    """
+BOUND = """
+    import unittest
+    from unittest import mock
+
+    import opentracing
+
+
+    class TestBound(unittest.TestCase):
+        @mock.patch("opentracing.tracer")
+        def test_bound(self, tracer):
+            opentracing.tracer = mock.MagicMock()
+            self.assertIsNot(opentracing.tracer, tracer)
+    """
+
+
+def test_the_global_tracer_set_under_a_patch_is_what_get_tracer_returns(tmp_path: Path) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/tracing.py": LIBRARY,
+        "tests/__init__.py": "",
+        "tests/test_replaced.py": REPLACED,
+    }
+    root = _project(tmp_path, files)
+    text = (root / "tests/test_replaced.py").read_text()
+    assert "opentracing" not in text and "TODO(otelbridge" not in text
+    assert "        trace.get_tracer.return_value = mock.MagicMock()\n" in text
+    _passes(root)
+
+
+def test_a_patch_whose_bound_name_is_read_keeps_the_global_tracer_set(tmp_path: Path) -> None:
+    root = _project(tmp_path, {"tests/__init__.py": "", "tests/test_bound.py": BOUND})
+    text = (root / "tests/test_bound.py").read_text()
+    # ``tracer`` would read the patched ``get_tracer``'s ``return_value``, which this changes
+    assert '@mock.patch("opentracing.tracer")' in text
+    assert "global tracer set to a tracer of unknown type" in text
+    assert "get_tracer" not in text
