@@ -206,3 +206,43 @@ def test_a_patch_whose_bound_name_is_read_keeps_the_global_tracer_set(tmp_path: 
     assert '@mock.patch("opentracing.tracer")' in text
     assert "global tracer set to a tracer of unknown type" in text
     assert "get_tracer" not in text
+
+
+CHECKS = """
+    import unittest
+
+    from opentracing.mocktracer import MockTracer
+
+    from app.tracing import Tracing
+
+
+    def make_tracing():
+        return Tracing(MockTracer())
+
+
+    class TestChecks(unittest.TestCase):
+        def test_made(self):
+            tracing = make_tracing()
+            self.assertTrue(isinstance(tracing.tracer, MockTracer))
+            tracing.handle("made")
+
+        def test_not(self):
+            assert isinstance(make_tracing().tracer, MockTracer)
+    """
+
+
+def test_an_asserted_isinstance_check_of_a_mock_checks_for_a_tracer(tmp_path: Path) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/tracing.py": LIBRARY,
+        "tests/__init__.py": "",
+        "tests/test_checks.py": CHECKS,
+    }
+    root = _project(tmp_path, files)
+    text = (root / "tests/test_checks.py").read_text()
+    code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    assert "opentracing" not in code and "MockTracer" not in code
+    assert "self.assertTrue(isinstance(tracing.tracer, trace.Tracer))" in text
+    assert "assert isinstance(make_tracing().tracer, trace.Tracer)" in text
+    assert text.count("TODO(otelbridge): isinstance check of a MockTracer: now of an") == 2
+    _passes(root)
