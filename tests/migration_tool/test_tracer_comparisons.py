@@ -246,3 +246,53 @@ def test_an_asserted_isinstance_check_of_a_mock_checks_for_a_tracer(tmp_path: Pa
     assert "assert isinstance(make_tracing().tracer, trace.Tracer)" in text
     assert text.count("TODO(otelbridge): isinstance check of a MockTracer: now of an") == 2
     _passes(root)
+
+
+DOUBLES = """
+    import unittest
+
+    from opentracing.mocktracer import MockTracer
+
+    from app.tracing import Tracing
+
+
+    class TestDoubles(unittest.TestCase):
+        def test_mock(self):
+            tracer = MockTracer()
+            Tracing(tracer).handle("mock")
+            self.assertEqual(len(tracer.finished_spans()), 1)
+
+        def test_double(self):
+            Tracing(DummyTracer()).handle("double")
+
+
+    class DummyTracer(MockTracer):
+        def __init__(self, context=None):
+            super(DummyTracer, self).__init__()
+            self.context = context
+
+        def extract(self, format, carrier):
+            return self.context
+    """
+
+
+def test_a_test_double_beside_migrated_tracers_is_stable_on_a_second_run(tmp_path: Path) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/tracing.py": LIBRARY.replace(
+            """with self._tracer.start_active_span(name) as scope:
+                scope.span.set_tag("handled", True)""",
+            """span = self._tracer.start_span(name)
+            span.finish()""",
+        ),
+        "tests/__init__.py": "",
+        "tests/test_doubles.py": DOUBLES,
+    }
+    root = _project(tmp_path, files)
+    first = {name: (root / name).read_text() for name in files}
+    assert "span.end()" in first["app/tracing.py"]
+    assert "TODO(otelbridge" not in first["app/tracing.py"]
+    assert "a test double or wrapper?" in first["tests/test_doubles.py"]
+    main(["migrate", "--write", "--jobs", "1", str(root)])
+    # the parameter holds migrated tracers now, and the double is still a double
+    assert {name: (root / name).read_text() for name in files} == first
