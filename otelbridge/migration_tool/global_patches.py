@@ -193,11 +193,14 @@ class GlobalPatches:
         self.covered: set[cst.CSTNode] = set()
         #: reads of a name the patch binds, which now holds ``get_tracer``: ``.return_value``
         self.returned: set[cst.Name] = set()
+        #: nodes covered by converted patches that bind no name read there: setting the global
+        #: tracer there sets what the patched ``get_tracer`` returns (``transforms/setup.py``)
+        self.unbound: set[cst.CSTNode] = set()
         #: assertions comparing the global tracer, run under a patch of their own
         self.wrapped: set[cst.SimpleStatementLine] = set()
         self._seen: set[cst.CSTNode] = set()  # decorators and with items, read as such
         module = state.wrapper.module
-        if "opentracing" not in module.code or "patch" not in module.code:
+        if "opentracing" not in module.code:  # a comparison may need a patch of its own
             return
         project = self._model.project
         if project is not None and _kept_in_reach(*project):
@@ -230,11 +233,25 @@ class GlobalPatches:
             region = group.region
             if (region is None and kept) or (region is not None and region & kept):
                 continue
+            if group.returned and region is not None and self._sets_global(region):
+                continue  # ``tracer.return_value`` would follow the global tracer set there
             self.converted.update(group.calls)
             self.returned.update(group.returned)
             self.covered |= region or set()
+            if not group.returned:
+                self.unbound |= region or set()
             if group.line is not None:
                 self.wrapped.add(group.line)
+
+    def _sets_global(self, region: set[cst.CSTNode]) -> bool:
+        """Whether ``opentracing.tracer = x`` is one of the nodes of ``region``."""
+        return any(
+            isinstance(node, cst.Assign)
+            and any(
+                self._model.qualified_names(t.target) & GLOBAL_TRACER_ATTRS for t in node.targets
+            )
+            for node in region
+        )
 
     @staticmethod
     def of(state: MigrationState) -> GlobalPatches:
@@ -298,7 +315,7 @@ class GlobalPatches:
         """``assert x.tracer is opentracing.tracer``, ``self.assertEqual(f(), global_tracer())``:
         one operand reads the global tracer, the other is computed in the statement (a call or
         an attribute: a property may read the global tracer then; a variable holds an earlier
-        one, which no patch can make equal)."""
+        one, which no patch can make equal); or both are tracers computed there."""
         if len(line.body) != 1:
             return False
         small = line.body[0]
@@ -314,11 +331,15 @@ class GlobalPatches:
                 operands = [a.value for a in call.args[:2] if a.keyword is None and not a.star]
         if len(operands) != 2:
             return False
+        computed = [isinstance(o, (cst.Call, cst.Attribute)) for o in operands]
         reads = [self._reads_global(o) for o in operands]
-        if reads.count(True) != 1:
-            return False
-        other = operands[reads.index(False)]
-        return isinstance(other, (cst.Call, cst.Attribute))
+        if reads.count(True) == 1:
+            return computed[reads.index(False)]
+        # ``assertEqual(tracing._tracer, tracing.tracer)``: two reads that may each call
+        # ``get_tracer()``, one tracer under the patch (a held tracer is left as it was)
+        return not any(reads) and all(computed) and all(
+            self._model.kind(o) is Kind.TRACER for o in operands
+        )
 
     def unpatched_identity(self, comparison: cst.Comparison) -> bool:
         """``x is opentracing.tracer`` (``==`` too) run under no patch: once migrated it would

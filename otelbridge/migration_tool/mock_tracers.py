@@ -27,7 +27,7 @@ from otelbridge.migration_tool.walk import walk
 
 _KEY = "otelbridge.mock_tracers"
 #: Rules of notes on converted test assertions: they keep nothing on OpenTracing.
-TEST_NOTES = frozenset({"mock-log", "time-units", "kind-status"})
+TEST_NOTES = frozenset({"mock-log", "time-units", "kind-status", "mock-isinstance"})
 #: what only a mock has: the calls that read its recorded spans
 MOCK_ONLY = frozenset({"finished_spans", "reset"})
 

@@ -61,7 +61,6 @@ def test_a_bound_mock_gets_its_exporter_and_mock_calls_follow() -> None:
 def test_mock_only_uses_without_a_mapping_keep_the_mock_whole() -> None:
     """A kept mock still runs natively (it is OpenTracing's own): the test keeps passing."""
     for use in (
-        'tracer.component_name = "svc"',
         "holder = [tracer]",
         # two mocks in the function: which one an alias reads cannot be told
         "assert MockTracer().finished_spans() or alias.finished_spans()",

@@ -599,7 +599,8 @@ class ProjectIndex:
             joined = self.join(values)
             if doubles and joined is None:
                 joined = self._by_usage(key, function.uses.get(("name", name), set()))
-            if doubles and not _is_kind(joined):
+            # already migrated (a second run): the doubles stay doubles, as the first run said
+            if doubles and not _is_kind(joined) and joined != MIGRATED:
                 return self.join([joined, *(d[3] for d in doubles)])
             for caller, context, value, _ in doubles:
                 site = (caller.path, context.qualname if context else None, value)

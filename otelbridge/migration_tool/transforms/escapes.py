@@ -37,6 +37,7 @@ from otelbridge.migration_tool.transforms.integrations import SETUPS
 from otelbridge.migration_tool.transforms.mocktracer import EXPORTER_METHODS
 from otelbridge.migration_tool.transforms.recorded import maps_live_field
 from otelbridge.migration_tool.transforms.stored_scopes import stored_plan
+from otelbridge.migration_tool.user_attributes import is_user_attribute
 
 #: The calls that make a span, whose ``child_of=`` ``arguments.py`` maps.
 CREATIONS = frozenset({"start_span", "start_active_span"})
@@ -370,7 +371,7 @@ class Escapes(LegacyTransform):
     # -- used in ways the transforms do not map -----------------------------------------------
     def visit_Attribute(self, node: cst.Attribute) -> None:
         kind = self.kind(node.value)
-        if node in self._activating:
+        if node in self._activating or is_user_attribute(self.state, node):
             return
         if kind in CONVERTIBLE and not self._mapped(node) and not maps_live_field(self.state, node):
             assert kind is not None

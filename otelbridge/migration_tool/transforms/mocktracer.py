@@ -46,6 +46,11 @@ CLASS_USED = (
     "no such class, build a TracerProvider with an InMemorySpanExporter"
 )
 
+CHECKED = (
+    "isinstance check of a MockTracer: now of an OpenTelemetry Tracer (any tracer passes; "
+    "the spans are in the InMemorySpanExporter)"
+)
+
 
 class MockTracing(StatementAware):
     DESCRIPTION = "OpenTracing MockTracer to a TracerProvider with an InMemorySpanExporter."
@@ -53,6 +58,8 @@ class MockTracing(StatementAware):
     def __init__(self, context: CodemodContext) -> None:
         super().__init__(context)
         self._called: set[cst.CSTNode] = set()
+        #: ``MockTracer`` as the class of an asserted ``isinstance`` check (``_asserted_check``)
+        self._checks: set[cst.CSTNode] = set()
         #: test functions reading a fixture mock's spans -> the exporter fixtures to request
         self._requests: dict[cst.FunctionDef, list[str]] = {}
         #: the mock fixture the traversal is in (``mock_fixtures.py``), and its exporter fixture
@@ -194,6 +201,24 @@ class MockTracing(StatementAware):
 
     def visit_Call(self, node: cst.Call) -> None:
         self._called.add(node.func)
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "assertTrue" and node.args:
+            self._asserted_check(node.args[0].value)
+
+    def visit_Assert(self, node: cst.Assert) -> None:
+        self._asserted_check(node.test)
+
+    def _asserted_check(self, test: cst.BaseExpression) -> None:
+        """``assertTrue(isinstance(tracer, MockTracer))`` of a tracer converted with the mock
+        that made it: the class to check becomes OpenTelemetry's ``Tracer`` (it holds for the
+        tracer the migrated test makes; only asserted checks, which a weaker class keeps true)."""
+        if not isinstance(test, cst.Call) or len(test.args) != 2 or has_star_args(test):
+            return
+        if "builtins.isinstance" not in self.model.qualified_names(test.func):
+            return
+        checked, cls = test.args[0].value, test.args[1].value
+        if self.kind(checked) is Kind.TRACER and self.model.qualified_names(cls) & MOCK_TRACERS:
+            self._checks.add(cls)
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         if self.kept(original_node):
@@ -234,17 +259,26 @@ class MockTracing(StatementAware):
         return found[1]
 
     # -- the class itself --------------------------------------------------------------------
-    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
+        if original_node in self._checks:
+            return self._checked(original_node)
         if original_node.value == "MockTracer" and original_node not in self._called:
             self._class_used(original_node)
         return updated_node
 
     def leave_Attribute(
         self, original_node: cst.Attribute, updated_node: cst.Attribute
-    ) -> cst.Attribute:
+    ) -> cst.BaseExpression:
+        if original_node in self._checks:
+            return self._checked(original_node)
         if original_node.attr.value == "MockTracer" and original_node not in self._called:
             self._class_used(original_node)
         return updated_node
+
+    def _checked(self, node: cst.CSTNode) -> cst.BaseExpression:
+        self.rewrote()
+        self.flag(node, "mock-isinstance", CHECKED)
+        return self.expr(node, "{trace}.Tracer")
 
     def _class_used(self, node: Union[cst.Name, cst.Attribute]) -> None:
         scope = self.model.scope(node)

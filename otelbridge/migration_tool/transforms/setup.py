@@ -19,6 +19,7 @@ from libcst.codemod import CodemodContext
 from libcst.metadata import GlobalScope, Scope
 
 from otelbridge.migration_tool.findings import Finding
+from otelbridge.migration_tool.global_patches import GlobalPatches
 from otelbridge.migration_tool.model import Kind
 from otelbridge.migration_tool.names import GLOBAL_TRACER_ATTRS, SET_GLOBAL_TRACER
 from otelbridge.migration_tool.state import Unconvertible
@@ -316,8 +317,23 @@ class TracerSetup(StatementAware):
             isinstance(target, cst.Attribute)
             and self.model.qualified_names(target) & GLOBAL_TRACER_ATTRS
         ):
+            if original in GlobalPatches.of(self.state).unbound and not self.kept(value):
+                return self._patched_global(updated, small)
             return self._drop_global(updated, value)
         return self._initialized_tracer(updated, small, value)
+
+    def _patched_global(self, updated: cst.SimpleStatementLine, small: cst.Assign) -> _Statement:
+        """``opentracing.tracer = other`` under a converted patch of the global tracer, which
+        made ``get_tracer`` a mock: what every call of it returns from now on, until the patch
+        ends (as the original patch restored the global tracer). Not where a name bound to the
+        patch is read: that reads ``return_value`` now, which this would change too."""
+        self.rewrote()
+        returned = self.expr(small, "{trace}.get_tracer.return_value")
+        assert isinstance(returned, cst.Attribute)
+        target = cst.AssignTarget(returned)
+        assign = updated.body[0]
+        assert isinstance(assign, cst.Assign)
+        return updated.with_changes(body=[assign.with_changes(targets=[target])])
 
     def _return(
         self, updated: cst.SimpleStatementLine, small: cst.Return, value: cst.BaseExpression
