@@ -11,11 +11,16 @@ is kept for its double's module (:attr:`Plan.kept`).
 from __future__ import annotations
 
 import ast
+import os
 import re
 from dataclasses import dataclass, field
 
 from otelbridge.migration_tool.double_uses import rewrite, without
 from otelbridge.migration_tool.doubles import Double, find, is_test_path, visible
+from otelbridge.migration_tool.engine.residue import MARK, scan
+from otelbridge.migration_tool.names import OPENTRACING
+
+KEPT = "a recording test double, kept for a use an in-memory exporter cannot replace: {reason}"
 
 
 @dataclass
@@ -50,13 +55,36 @@ def plan(sources: dict[str, str]) -> Plan:
             texts[path] = result.rewritten[path] = new
         elif reason is not None:
             for double in seen:
-                result.kept.setdefault(double.path, []).append(f"{reason} ({path})")
+                where = os.path.relpath(path, os.path.dirname(double.path))
+                result.kept.setdefault(double.path, []).append(f"{reason} (in {where})")
     for double in doubles:
         if _unused(double, texts) and is_test_path(double.path):
             texts[double.path] = result.rewritten[double.path] = without(
                 texts[double.path], {double.tracer, double.span}
             )
+        elif double.path in result.kept:
+            marked = _marked(texts[double.path], double, result.kept[double.path][0])
+            if marked != texts[double.path]:
+                texts[double.path] = result.rewritten[double.path] = marked
     return result
+
+
+def _marked(text: str, double: Double, reason: str) -> str:
+    """``text`` with the double's lines that name the legacy API marked with ``reason`` (the
+    generic marker of ``engine/residue.py`` cannot say why a double stayed)."""
+    module = ast.parse(text)
+    starts = set()
+    for node in module.body:
+        if isinstance(node, ast.ClassDef) and node.name in (double.tracer, double.span):
+            starts |= {s.lineno for s in ast.walk(node) if isinstance(s, ast.stmt)}
+    lines = text.splitlines(keepends=True)
+    for site in reversed(scan(text, OPENTRACING)):
+        if site.marked or site.line not in starts or site.what not in ("code", "definition"):
+            continue
+        line = lines[site.line - 1]
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        lines.insert(site.line - 1, f"{indent}# {MARK}: {KEPT.format(reason=reason)}\n")
+    return "".join(lines)
 
 
 def _unused(double: Double, texts: dict[str, str]) -> bool:

@@ -3,7 +3,7 @@
 What the tests read of a double maps one to one onto what ``MockTracer`` records:
 
 - ``DummyTracer()`` → ``MockTracer()``; ``tracer.spans`` → ``tracer.finished_spans()``;
-  ``tracer.clear()`` → ``tracer.reset()``;
+  a method that empties the list (``tracer.clear()``) → ``tracer.reset()``;
 - a recorded span's fields (``tracer.spans[0]``, a name bound once to one, the element a ``for``,
   a comprehension or the lambda of ``map``/``filter``/``sorted`` is given): its name and tags
   fields → ``operation_name``, ``tags``; its finished flag → ``finished``; its parent compared
@@ -218,10 +218,9 @@ class _Uses(cst.CSTTransformer):
                 self._compared.add(first)
         if (
             isinstance(func, cst.Attribute)
-            and func.attr.value == "clear"
             and not original_node.args
             and (double := self.double_of(func.value)) is not None
-            and double.clear is not None
+            and func.attr.value in double.clears
         ):
             self.changed = True
             return updated_node.with_changes(
@@ -277,8 +276,8 @@ class _Uses(cst.CSTTransformer):
         double = self.double_of(original_node.value)
         if double is not None and original_node.attr.value not in (
             double.spans,
-            double.clear,
             "start_span",
+            *double.clears,
         ):
             raise Unmapped(f"`{_code(original_node)}`: not something the double records")
         double = self.recorded_span(original_node.value)

@@ -46,9 +46,9 @@ class Double:
     path: str
     tracer: str
     span: str
-    #: the tracer's list of started spans, and its method that empties it (if any)
+    #: the tracer's list of started spans, and its methods that empty it
     spans: str
-    clear: Optional[str]
+    clears: tuple[str, ...]
     #: the span's fields, by role (``name``, ``parent``, ``tags``, ``finished``)
     fields: dict[str, str]
     #: the span constructor's parameters (name, parent) and the name's default
@@ -64,10 +64,10 @@ def find(path: str, tree: ast.Module) -> list[Double]:
     for cls in classes.values():
         found = _tracer(cls, set(spans))
         if found is not None:
-            span_name, spans_attr, clear = found
+            span_name, spans_attr, clears = found
             fields, params, default = spans[span_name]
             doubles.append(
-                Double(path, cls.name, span_name, spans_attr, clear, fields, params, default)
+                Double(path, cls.name, span_name, spans_attr, clears, fields, params, default)
             )
     return doubles
 
@@ -210,12 +210,12 @@ def _sets_true(method: ast.FunctionDef, flag: str) -> bool:
     )
 
 
-def _tracer(cls: ast.ClassDef, spans: set[str]) -> Optional[tuple[str, str, Optional[str]]]:
-    """The span class, list attribute and clearing method of a recording tracer double."""
+def _tracer(cls: ast.ClassDef, spans: set[str]) -> Optional[tuple[str, str, tuple[str, ...]]]:
+    """The span class, list attribute and emptying methods of a recording tracer double."""
     methods = _methods(cls)
     if not _plain_base(cls) or methods is None or "start_span" not in methods:
         return None
-    if not set(methods) <= {"__init__", "start_span", "clear"} or "__init__" not in methods:
+    if "__init__" not in methods:
         return None
     found = _starts(methods["start_span"], spans)
     if found is None:
@@ -223,10 +223,10 @@ def _tracer(cls: ast.ClassDef, spans: set[str]) -> Optional[tuple[str, str, Opti
     span_name, attr = found
     if not _inits_list(methods["__init__"], attr):
         return None
-    clear = methods.get("clear")
-    if clear is not None and not _empties(clear, attr):
+    others = [m for name, m in methods.items() if name not in ("__init__", "start_span")]
+    if not all(_empties(m, attr) for m in others):
         return None
-    return span_name, attr, "clear" if clear is not None else None
+    return span_name, attr, tuple(m.name for m in others)
 
 
 def _starts(method: ast.FunctionDef, spans: set[str]) -> Optional[tuple[str, str]]:
