@@ -25,7 +25,7 @@ double never meets a ``MockTracer`` in the same test.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Optional, Union
 
 import libcst as cst
 
@@ -73,6 +73,8 @@ class _Uses(cst.CSTTransformer):
         self.spans = {d.span: d for d in doubles}
         self.defining = defining
         self.changed = False
+        #: whether the rewrite names ``MockTracer`` (its import is added)
+        self.mocked = False
         self._scopes: list[_Scope] = [_Scope(None)]
         self._classes: list[str] = []
         #: ``self.<attr>`` bound to a tracer double, by class: every binding makes one
@@ -162,6 +164,25 @@ class _Uses(cst.CSTTransformer):
     _collected: dict[cst.CSTNode, _Scope]
 
     # -- the rewrite ---------------------------------------------------------------------------
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> Optional[bool]:
+        return False  # importing the doubles is not using them
+
+    def leave_ImportFrom(
+        self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom
+    ) -> Union[cst.ImportFrom, cst.RemovalSentinel]:
+        """Imports of the doubles by name go with their uses (star imports stay)."""
+        if isinstance(updated_node.names, cst.ImportStar):
+            return updated_node
+        doubles = {*self.tracers, *self.spans}
+        kept = [a for a in updated_node.names if _code(a.name) not in doubles]
+        if len(kept) == len(updated_node.names):
+            return updated_node
+        self.changed = True
+        if not kept:
+            return cst.RemoveFromParent()
+        kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return updated_node.with_changes(names=kept)
+
     def visit_Name(self, node: cst.Name) -> None:
         named = node.value in self.tracers or node.value in self.spans
         if named and node not in self._constructions:
@@ -200,10 +221,10 @@ class _Uses(cst.CSTTransformer):
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         func = original_node.func
         if isinstance(func, cst.Name) and func.value in self.tracers:
-            self.changed = True
+            self.changed = self.mocked = True
             return cst.parse_expression("MockTracer()")
         if isinstance(func, cst.Name) and func.value in self.spans:
-            self.changed = True
+            self.changed = self.mocked = True
             name = self._span_name(updated_node, self.spans[func.value])
             return cst.Call(
                 cst.Attribute(cst.parse_expression("MockTracer()"), cst.Name("start_span")),
@@ -440,6 +461,8 @@ def rewrite(
     if not uses.changed:
         return None, None
     code = new.code
+    if not uses.mocked:
+        return code, None
     if "MockTracer" in text:
         if IMPORT.strip() not in text:
             return None, "`MockTracer` already names something else here"

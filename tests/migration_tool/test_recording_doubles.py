@@ -163,6 +163,16 @@ def test_a_recording_double_becomes_an_in_memory_exporter(tmp_path: Path) -> Non
     assert "0 to rewrite" in again.stdout + again.stderr, again.stdout + again.stderr
 
 
+def test_doubles_imported_by_name_go_with_their_uses(tmp_path: Path) -> None:
+    tests = TESTS.replace("from .fakes import *", "from .fakes import FakeSpan, FakeTracer, helper")
+    files = _files(tests)
+    _write(tmp_path, files)
+    out = _migrate(tmp_path, files)
+    assert "from .fakes import helper\n" in out["tests/test_queries.py"]
+    assert "class Fake" not in out["tests/fakes.py"]
+    _pytest(tmp_path, 4)
+
+
 def test_a_use_that_does_not_map_keeps_the_double_and_says_which(tmp_path: Path) -> None:
     tests = TESTS + textwrap.indent(
         textwrap.dedent(
