@@ -50,7 +50,10 @@ def plan(sources: dict[str, str]) -> Plan:
         seen = visible(path, tree, doubles)
         if not seen:
             continue
-        new, reason = rewrite(sources[path], seen, any(d.path == path for d in seen))
+        try:
+            new, reason = rewrite(sources[path], seen, any(d.path == path for d in seen))
+        except Exception as exc:  # a bug here must not stop the run: the file stays as written
+            new, reason = None, f"the pre-pass failed here ({type(exc).__name__})"
         if new is not None:
             texts[path] = result.rewritten[path] = new
         elif reason is not None:
