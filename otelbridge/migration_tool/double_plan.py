@@ -36,15 +36,20 @@ def plan(sources: dict[str, str]) -> Plan:
     result = Plan()
     if not any("def start_span" in text for text in sources.values()):
         return result  # no double can be defined here
-    trees = {}
-    for path, text in sources.items():
-        try:
-            trees[path] = ast.parse(text)
-        except (SyntaxError, ValueError):
-            continue
-    doubles = [d for path, tree in trees.items() for d in find(path, tree)]
+    doubles = [
+        d for path, text in sources.items() if "def start_span" in text for d in _found(path, text)
+    ]
     if not doubles:
         return result
+    spelled = [re.escape(name) for d in doubles for name in (d.tracer, d.span)]
+    names = re.compile(r"\b(" + "|".join(spelled) + r")\b")
+    trees = {}
+    for path, text in sources.items():
+        if names.search(text):  # only a module naming a double can use one
+            try:
+                trees[path] = ast.parse(text)
+            except (SyntaxError, ValueError):
+                continue
     texts = dict(sources)
     for path, tree in trees.items():
         seen = visible(path, tree, doubles)
@@ -88,6 +93,13 @@ def _marked(text: str, double: Double, reason: str) -> str:
         indent = line[: len(line) - len(line.lstrip(" \t"))]
         lines.insert(site.line - 1, f"{indent}# {MARK}: {KEPT.format(reason=reason)}\n")
     return "".join(lines)
+
+
+def _found(path: str, text: str) -> list[Double]:
+    try:
+        return find(path, ast.parse(text))
+    except (SyntaxError, ValueError):
+        return []
 
 
 def _unused(double: Double, texts: dict[str, str]) -> bool:
