@@ -203,20 +203,27 @@ class _Uses(cst.CSTTransformer):
             self._span_name(node, self.spans[func.value])
             self._constructions.add(func)
 
-    def _span_name(self, call: cst.Call, double: Double) -> cst.BaseExpression:
-        name_param = double.params[0]
-        if len(call.args) > 1 or any(
-            a.star or (a.keyword is not None and a.keyword.value != name_param) for a in call.args
-        ):
+    def _span_name(
+        self, call: cst.Call, double: Double
+    ) -> tuple[cst.BaseExpression, Optional[cst.BaseExpression]]:
+        """The name and the tags (if given) of a span double made by the test."""
+        given: dict[str, cst.BaseExpression] = {}
+        for position, arg in enumerate(call.args):
+            if arg.star or (arg.keyword is None and position >= len(double.params)):
+                given = {"": arg.value}
+                break
+            given[arg.keyword.value if arg.keyword else double.params[position]] = arg.value
+        name, tags = double.params[0], "tags" if "tags" in double.params else ""
+        if set(given) - {name, tags}:
             raise Unmapped(
                 f"`{_code(call)}`: a span double given a parent: a span of its own tracer has "
                 "no parent to compare"
             )
-        if call.args:
-            return call.args[0].value
+        if name in given:
+            return given[name], given.get(tags)
         if double.default_name is None:
             raise Unmapped(f"`{_code(call)}`: no operation name")
-        return cst.SimpleString(repr(double.default_name))
+        return cst.SimpleString(repr(double.default_name)), given.get(tags)
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         func = original_node.func
@@ -225,10 +232,12 @@ class _Uses(cst.CSTTransformer):
             return cst.parse_expression("MockTracer()")
         if isinstance(func, cst.Name) and func.value in self.spans:
             self.changed = self.mocked = True
-            name = self._span_name(updated_node, self.spans[func.value])
+            name, tags = self._span_name(updated_node, self.spans[func.value])
+            args = [cst.Arg(name)]
+            if tags is not None:
+                args.append(cst.Arg(tags, keyword=cst.Name("tags")))
             return cst.Call(
-                cst.Attribute(cst.parse_expression("MockTracer()"), cst.Name("start_span")),
-                [cst.Arg(name)],
+                cst.Attribute(cst.parse_expression("MockTracer()"), cst.Name("start_span")), args
             )
         callee = _callee(original_node)
         if callee in _ASSERT_PAIRS and len(original_node.args) >= 2:

@@ -51,8 +51,9 @@ class Double:
     clears: tuple[str, ...]
     #: the span's fields, by role (``name``, ``parent``, ``tags``, ``finished``)
     fields: dict[str, str]
-    #: the span constructor's parameters (name, parent) and the name's default
-    params: tuple[str, str]
+    #: the span constructor's parameters (name, parent, and tags if it takes them) and the
+    #: name's default
+    params: tuple[str, ...]
     default_name: Optional[str]
 
 
@@ -62,7 +63,7 @@ def find(path: str, tree: ast.Module) -> list[Double]:
     spans = {name: shape for name, c in classes.items() if (shape := _span(c))}
     doubles = []
     for cls in classes.values():
-        found = _tracer(cls, set(spans))
+        found = _tracer(cls, {name: shape[1] for name, shape in spans.items()})
         if found is not None:
             span_name, spans_attr, clears = found
             fields, params, default = spans[span_name]
@@ -131,23 +132,29 @@ def _plain_base(cls: ast.ClassDef) -> bool:
     return not cls.keywords and all(isinstance(b, ast.Name) and b.id == "object" for b in cls.bases)
 
 
-def _span(cls: ast.ClassDef) -> Optional[tuple[dict[str, str], tuple[str, str], Optional[str]]]:
+def _span(
+    cls: ast.ClassDef,
+) -> Optional[tuple[dict[str, str], tuple[str, ...], Optional[str]]]:
     """The fields, constructor parameters and default name of a recording span double."""
     methods = _methods(cls)
     if not _plain_base(cls) or methods is None or set(methods) != {"__init__", "set_tag", "finish"}:
         return None
     init = methods["__init__"]
     params = _params(init)
-    if len(params) != 3 or params[2] != "child_of":
+    if params[2:] not in (["child_of"], ["child_of", "tags"]) or len(params) < 3:
         return None
     defaults = init.args.defaults
-    if not defaults or not _is_none(defaults[-1]) or len(defaults) > 2:
+    trailing = len(params) - 2
+    if len(defaults) not in (trailing, trailing + 1):
+        return None
+    if not all(_is_none(d) for d in defaults[len(defaults) - trailing :]):
         return None
     default_name = None
-    if len(defaults) == 2:
+    if len(defaults) > trailing:
         if not isinstance(defaults[0], ast.Constant) or not isinstance(defaults[0].value, str):
             return None
         default_name = defaults[0].value
+    takes_tags = "tags" in params
     fields: dict[str, str] = {}
     for statement in init.body:
         if _is_super_init(statement):
@@ -160,7 +167,7 @@ def _span(cls: ast.ClassDef) -> Optional[tuple[dict[str, str], tuple[str, str], 
             fields["name"] = attr
         elif isinstance(value, ast.Name) and value.id == "child_of":
             fields["parent"] = attr
-        elif isinstance(value, ast.Dict) and not value.keys:
+        elif (takes_tags and _tags_or_empty(value)) or (not takes_tags and _is_empty_dict(value)):
             fields["tags"] = attr
         elif isinstance(value, ast.Constant) and value.value is False:
             fields["finished"] = attr
@@ -172,7 +179,31 @@ def _span(cls: ast.ClassDef) -> Optional[tuple[dict[str, str], tuple[str, str], 
         return None
     if not _sets_true(methods["finish"], fields["finished"]):
         return None
-    return fields, (params[1], "child_of"), default_name
+    return fields, tuple(params[1:]), default_name
+
+
+def _is_empty_dict(node: ast.expr) -> bool:
+    return isinstance(node, ast.Dict) and not node.keys
+
+
+def _tags_or_empty(node: ast.expr) -> bool:
+    """``tags or {}``, or ``dict(tags or {})``: the tags given, else none."""
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "dict"
+        and len(node.args) == 1
+        and not node.keywords
+    ):
+        node = node.args[0]
+    return (
+        isinstance(node, ast.BoolOp)
+        and isinstance(node.op, ast.Or)
+        and len(node.values) == 2
+        and isinstance(node.values[0], ast.Name)
+        and node.values[0].id == "tags"
+        and _is_empty_dict(node.values[1])
+    )
 
 
 def _is_none(node: ast.expr) -> bool:
@@ -210,7 +241,9 @@ def _sets_true(method: ast.FunctionDef, flag: str) -> bool:
     )
 
 
-def _tracer(cls: ast.ClassDef, spans: set[str]) -> Optional[tuple[str, str, tuple[str, ...]]]:
+def _tracer(
+    cls: ast.ClassDef, spans: dict[str, tuple[str, ...]]
+) -> Optional[tuple[str, str, tuple[str, ...]]]:
     """The span class, list attribute and emptying methods of a recording tracer double."""
     methods = _methods(cls)
     if not _plain_base(cls) or methods is None or "start_span" not in methods:
@@ -229,11 +262,17 @@ def _tracer(cls: ast.ClassDef, spans: set[str]) -> Optional[tuple[str, str, tupl
     return span_name, attr, tuple(m.name for m in others)
 
 
-def _starts(method: ast.FunctionDef, spans: set[str]) -> Optional[tuple[str, str]]:
-    """``span = Span(operation_name, child_of=child_of); self.<list>.append(span); return span``."""
-    if _params(method) != ["self", "operation_name", "child_of"] or len(method.body) != 3:
+def _starts(
+    method: ast.FunctionDef, spans: dict[str, tuple[str, ...]]
+) -> Optional[tuple[str, str]]:
+    """``span = Span(operation_name, child_of=child_of); self.<list>.append(span); return span``
+    (``tags`` given through too, when both take it)."""
+    params = _params(method)
+    if params[1:] not in (["operation_name", "child_of"], ["operation_name", "child_of", "tags"]):
         return None
-    if len(method.args.defaults) != 1 or not _is_none(method.args.defaults[0]):
+    if len(method.body) != 3 or len(method.args.defaults) != len(params) - 2:
+        return None
+    if not all(_is_none(d) for d in method.args.defaults):
         return None
     made, append, returned = method.body
     if not (
@@ -243,7 +282,7 @@ def _starts(method: ast.FunctionDef, spans: set[str]) -> Optional[tuple[str, str
         and isinstance(call := made.value, ast.Call)
         and isinstance(call.func, ast.Name)
         and call.func.id in spans
-        and _passes_through(call)
+        and _passes_through(call, spans[call.func.id], params[1:])
     ):
         return None
     if not (
@@ -266,14 +305,21 @@ def _starts(method: ast.FunctionDef, spans: set[str]) -> Optional[tuple[str, str
     return call.func.id, attr
 
 
-def _passes_through(call: ast.Call) -> bool:
-    """``Span(operation_name, child_of=child_of)`` (either argument by position or keyword)."""
-    given = [a.id if isinstance(a, ast.Name) else None for a in call.args]
-    given += [
-        k.arg if isinstance(k.value, ast.Name) and k.value.id == k.arg else None
-        for k in call.keywords
-    ]
-    return given in (["operation_name", "child_of"],)
+def _passes_through(call: ast.Call, takes: tuple[str, ...], given: list[str]) -> bool:
+    """The span is made with the tracer's arguments, each to the parameter of the same role
+    (by position or keyword): ``Span(operation_name, child_of=child_of, tags=tags)``."""
+    if len(takes) != len(given) or len(call.args) + len(call.keywords) != len(given):
+        return False
+    passed: dict[str, str] = {}
+    for param, value in zip(takes, call.args):
+        if not isinstance(value, ast.Name):
+            return False
+        passed[param] = value.id
+    for keyword in call.keywords:
+        if keyword.arg is None or not isinstance(keyword.value, ast.Name):
+            return False
+        passed[keyword.arg] = keyword.value.id
+    return [passed.get(p) for p in takes] == given
 
 
 def _inits_list(init: ast.FunctionDef, attr: str) -> bool:

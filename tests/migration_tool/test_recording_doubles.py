@@ -215,3 +215,33 @@ def test_a_class_with_more_behaviour_is_not_a_recording_double(tmp_path: Path) -
     assert "FakeTracer()" in out["tests/test_queries.py"]
     assert "MockTracer" not in out["tests/test_queries.py"]
     assert "InMemorySpanExporter" not in out["tests/test_queries.py"]
+
+
+def test_a_double_recording_the_tags_start_span_is_given(tmp_path: Path) -> None:
+    library = LIBRARY.replace("child_of=parent)", 'child_of=parent, tags={"db.type": "sql"})')
+    fakes = (
+        FAKES.replace(
+            "def start_span(self, operation_name, child_of=None):",
+            "def start_span(self, operation_name, child_of=None, tags=None):",
+        )
+        .replace(
+            "FakeSpan(operation_name, child_of=child_of)",
+            "FakeSpan(operation_name, child_of, tags=tags)",
+        )
+        .replace(
+            'def __init__(self, operation_name="span", child_of=None):',
+            'def __init__(self, operation_name="span", child_of=None, tags=None):',
+        )
+        .replace("self.attrs = {}", "self.attrs = dict(tags or {})")
+    )
+    tests = TESTS.replace(
+        '{"db.statement": "select 1"}', '{"db.type": "sql", "db.statement": "select 1"}'
+    ).replace('FakeSpan("request")', 'FakeSpan("request", tags={"kind": "root"})')
+    files = {**_files(tests), "tracedq/__init__.py": library, "tests/fakes.py": fakes}
+    _write(tmp_path, files)
+    _pytest(tmp_path, 4)
+    out = _migrate(tmp_path, files)
+    assert "class Fake" not in out["tests/fakes.py"]
+    assert 'start_span("request", attributes={"kind": "root"})' in out["tests/test_queries.py"]
+    (tmp_path / "conftest.py").write_text(NO_OPENTRACING)
+    _pytest(tmp_path, 4)
