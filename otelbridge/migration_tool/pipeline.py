@@ -10,6 +10,7 @@ from typing import Optional, Sequence
 import libcst as cst
 from libcst.codemod import CodemodCommand, CodemodContext, ContextAwareTransformer
 
+from otelbridge.migration_tool.double_plan import plan
 from otelbridge.migration_tool.engine.index import ProjectIndex, SymbolKey, build
 from otelbridge.migration_tool.engine.residue import Site, mark
 from otelbridge.migration_tool.findings import Finding
@@ -115,8 +116,10 @@ def migrate_source(
     the project has its kind. Whatever the transforms leave of the legacy API is marked
     (``engine/residue.py``): nothing is left silently.
     """
+    pristine, source = source, prepared(source, filename, project)
     if not is_candidate(source, filename, project):
-        return Migration(source)
+        # a module the pre-pass alone rewrote (a test double removed) is done
+        return Migration(pristine) if source == pristine else _residue(Migration(source, 1))
     tree = cst.parse_module(source)
     context = CodemodContext(filename=filename)
     context.scratch[SEMCONV_KEY] = semconv_mode(semconv)
@@ -130,17 +133,17 @@ def migrate_source(
         result = migrate_module(context, tree, kinds, source)
     except Unconvertible as exc:
         finding = Finding("unconvertible", str(exc), 1, 0)
-        return _residue(Migration(source, findings=[finding], kept=_everything(context)))
+        return _residue(Migration(pristine, findings=[finding], kept=_everything(context)))
     state = MigrationState.of(context)
     del context.scratch[STATE_KEY]
     code = result.code
-    if code == source:
-        return _residue(Migration(source, 0, state.findings, kept=kept_symbols(state)))
+    if code == pristine:
+        return _residue(Migration(pristine, 0, state.findings, kept=kept_symbols(state)))
     try:
         compile(code, filename, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
     except SyntaxError as exc:  # a transform bug: keep the file as it was
         return Migration(
-            source,
+            pristine,
             error=f"rewritten code did not parse ({exc.msg}, line {exc.lineno}): reverted",
             kept=_everything(context),
         )
@@ -197,6 +200,18 @@ def _residue(migration: Migration) -> Migration:
 
 
 def index_project(sources: dict[str, str]) -> ProjectIndex:
-    """The whole-project index of the candidate files among ``sources`` (path -> text)."""
+    """The whole-project index of the candidate files among ``sources`` (path -> text), after
+    the uses of recording test doubles were rewritten (``double_plan.py``)."""
+    prepared = plan(sources)
+    sources = {**sources, **prepared.rewritten}
     candidates = [path for path, text in sources.items() if may_trace(text)]
-    return build(candidates, sources, OpenTracingRules())
+    index = build(candidates, sources, OpenTracingRules())
+    index.rewritten = {os.path.abspath(p): text for p, text in prepared.rewritten.items()}
+    return index
+
+
+def prepared(source: str, filename: str, project: Optional[ProjectIndex]) -> str:
+    """The text the migration of ``filename`` starts from (see :func:`index_project`)."""
+    if project is None or not project.rewritten:
+        return source
+    return project.rewritten.get(os.path.abspath(filename), source)

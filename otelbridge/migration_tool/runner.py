@@ -52,7 +52,8 @@ def migrate_file(
             source, encoding = original or decode(data)
         except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
             return FileResult(path, "failed", error=f"cannot decode: {exc}")
-        if not is_candidate(source, path, _project):
+        rewritten = _project is not None and os.path.abspath(path) in _project.rewritten
+        if not rewritten and not is_candidate(source, path, _project):
             return FileResult(path, "unchanged")
         if is_generated(source):
             return FileResult(path, "skipped", error="generated file (@generated)")

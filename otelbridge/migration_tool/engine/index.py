@@ -406,6 +406,9 @@ class ProjectIndex:
         self._referenced = set().union(*(m.referenced for m in self.by_path.values()))
         #: path -> text of each indexed module, for clients that read another module's facts
         self.sources: dict[str, str] = {}
+        #: path -> the text a project-wide pre-pass gave a module before it was indexed
+        #: (``double_plan.py``): what its migration starts from
+        self.rewritten: dict[str, str] = {}
         #: symbols whose kind came from the members called on them
         self.from_usage: set[SymbolKey] = set()
         #: paths of the modules with symbols of a legacy kind (:meth:`holds_kinds`)
