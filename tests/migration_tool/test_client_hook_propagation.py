@@ -192,7 +192,9 @@ def test_handlers_of_what_only_opentracing_propagation_raised_go_with_it() -> No
                 context = None
             except ValueError:
                 context = None
-            return context
+            # (returned, it would escape: without the project index, kept on OpenTracing)
+            with opentracing.tracer.start_active_span("incoming", child_of=context):
+                pass
 
 
         def binary(carrier):
