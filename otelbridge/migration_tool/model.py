@@ -281,7 +281,23 @@ class LegacyModel:
             return self._infer_attribute(node)
         if isinstance(node, cst.Call):
             return self._infer_call(node)
+        if isinstance(node, (cst.BooleanOperation, cst.IfExp)):
+            return self._infer_choice(node)
         return None
+
+    def _infer_choice(self, node: cst.BooleanOperation | cst.IfExp) -> Optional[Kind]:
+        """A tracer default (``tracer or opentracing.tracer``): a tracer if every operand is one
+        (a literal ``None`` aside), else unknown, so that its readers go with the default (the
+        index knows more). Choices of spans are left to the rules of their uses
+        (``child_of=x if x else None``: ``arguments.parent_context``)."""
+        if isinstance(node, cst.BooleanOperation):
+            operands = (node.left, node.right)
+        else:
+            operands = (node.body, node.orelse)
+        kinds = {self.kind(operand) for operand in operands if not _is_none(operand)}
+        if Kind.TRACER not in kinds:
+            return None
+        return Kind.TRACER if kinds == {Kind.TRACER} else Kind.UNKNOWN
 
     def _infer_name(self, node: cst.Name) -> Optional[Kind]:
         if node in self._pinned:
