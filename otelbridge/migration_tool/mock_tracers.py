@@ -181,6 +181,24 @@ class MockTracers:
             return None
         return made
 
+    def spans_read(self, made: cst.Call) -> bool:
+        """Whether a mock-only call of the file reads the spans of the bound ``made`` (through
+        its exporter): a mock whose spans nobody reads needs no exporter."""
+        return any(
+            made in self._read_by(site)
+            for site in self._around
+            if isinstance(site, cst.Call) and site not in self._calls
+        )
+
+    def _read_by(self, site: cst.Call) -> set[cst.Call]:
+        """The constructions whose exporter the mock-only call ``site`` reads (:meth:`exporter`)."""
+        assert isinstance(site.func, cst.Attribute)
+        if self.exporter(site.func.value, site) is None:
+            return set()
+        bound = {o for o in self._model.origins(site.func.value) if o in self.bound}
+        made = self.construction_for(site)
+        return {o for o in bound if isinstance(o, cst.Call)} or ({made} if made else set())
+
     def exporter_of(self, made: cst.Call, role: str = "exporter") -> str:
         """The exporter (or provider) variable of a construction that has one."""
         target = self.bound.get(made)

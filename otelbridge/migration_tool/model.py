@@ -101,6 +101,10 @@ def activates(model: LegacyModel, call: cst.Call) -> bool:
     )
 
 
+def _is_none(value: Optional[cst.BaseExpression]) -> bool:
+    return isinstance(value, cst.Name) and value.value == "None"
+
+
 def bound_call(
     model: LegacyModel, call: cst.Call
 ) -> tuple[cst.BaseExpression, Sequence[cst.Arg]]:
@@ -277,7 +281,23 @@ class LegacyModel:
             return self._infer_attribute(node)
         if isinstance(node, cst.Call):
             return self._infer_call(node)
+        if isinstance(node, (cst.BooleanOperation, cst.IfExp)):
+            return self._infer_choice(node)
         return None
+
+    def _infer_choice(self, node: cst.BooleanOperation | cst.IfExp) -> Optional[Kind]:
+        """A tracer default (``tracer or opentracing.tracer``): a tracer if every operand is one
+        (a literal ``None`` aside), else unknown, so that its readers go with the default (the
+        index knows more). Choices of spans are left to the rules of their uses
+        (``child_of=x if x else None``: ``arguments.parent_context``)."""
+        if isinstance(node, cst.BooleanOperation):
+            operands = (node.left, node.right)
+        else:
+            operands = (node.body, node.orelse)
+        kinds = {self.kind(operand) for operand in operands if not _is_none(operand)}
+        if Kind.TRACER not in kinds:
+            return None
+        return Kind.TRACER if kinds == {Kind.TRACER} else Kind.UNKNOWN
 
     def _infer_name(self, node: cst.Name) -> Optional[Kind]:
         if node in self._pinned:
@@ -293,12 +313,29 @@ class LegacyModel:
             if any(name.startswith(MIGRATED_MODULES) for name in names):
                 return None  # already OpenTelemetry (a second run)
             return Kind.UNKNOWN  # ``from app.tracing import tracer``: made where we cannot see
-        kinds = {self._assigned_kind(a) for a in assignments}
+        # ``parent = None`` in an ``except`` branch: no object, ignored as the index ignores it
+        kinds = {self._assigned_kind(a) for a in assignments if not self._binds_none(a)}
+        if not kinds:
+            return None
         if len(kinds) == 1:
             return kinds.pop()
         if kinds - {None, Kind.UNKNOWN}:
             return Kind.UNKNOWN
         return Kind.UNKNOWN if Kind.UNKNOWN in kinds else None
+
+    def _binds_none(self, assignment: BaseAssignment) -> bool:
+        value = self._bindings.get(assignment.node) if isinstance(assignment, Assignment) else None
+        return _is_none(value)
+
+    def may_be_none(self, node: cst.BaseExpression) -> bool:
+        """Whether a binding that reaches the variable ``node`` is a literal ``None``."""
+        if isinstance(node, cst.Name):
+            scope = self._scopes.get(node)
+            return scope is not None and any(self._binds_none(a) for a in scope[node.value])
+        if is_variable(node):
+            assert isinstance(node, cst.Attribute)
+            return any(_is_none(v) for v in self._self_attrs.get(node.attr.value, ()))
+        return False
 
     def _assigned_kind(self, assignment: BaseAssignment) -> Optional[Kind]:
         if not isinstance(assignment, Assignment):
@@ -313,7 +350,7 @@ class LegacyModel:
         if attr == "tracer" and self.qualified_names(node) & GLOBAL_TRACER_ATTRS:
             return Kind.TRACER
         if isinstance(node.value, cst.Name) and node.value.value == "self":
-            values = self._self_attrs.get(attr)
+            values = [v for v in self._self_attrs.get(attr, ()) if not _is_none(v)]
             if values:
                 kinds = {self.kind(v) for v in values}
                 return kinds.pop() if len(kinds) == 1 else Kind.UNKNOWN

@@ -20,8 +20,8 @@ from otelbridge.sdk.trace import ReadableSpan, TracerProvider
 from otelbridge.sdk.trace.export import SimpleSpanProcessor
 from otelbridge.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-#: The ``error`` and ``span.kind`` tags map to the status and kind (compared as such); the shim
-#: also keeps them as attributes, the migrated code does not.
+#: The ``error`` and ``span.kind`` tags map to the status and kind (compared as such); both the
+#: shim and the migrated code keep them as attributes too, but only by default (``--semconv``).
 IGNORED_ATTRIBUTES = frozenset({"error", "span.kind"})
 #: Of an exception event, what both sides must agree on (stack traces and extras differ).
 EXCEPTION_KEYS = ("exception.type", "exception.message")

@@ -58,6 +58,7 @@ CASES: dict[str, tuple[str, str]] = {
         def serve(name):
             scope_span = tracer.start_span(name, kind=trace.SpanKind.SERVER)
             scope_token = context.attach(trace.set_span_in_context(scope_span))
+            scope_span.set_attribute("span.kind", "server")
             try:
                 return name
             finally:

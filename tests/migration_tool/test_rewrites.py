@@ -116,6 +116,7 @@ CASES: dict[str, tuple[str, str]] = {
         def work(exc):
             span = tracer.start_span("work", start_time=12500000000)
             span.set_status(trace.Status(trace.StatusCode.ERROR))
+            span.set_attribute("error", True)
             span.add_event("retry", {"attempt": 2}, timestamp=13000000000)
             span.end(14000000000)
         """,

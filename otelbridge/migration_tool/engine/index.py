@@ -1020,12 +1020,14 @@ def with_imports(modules: list[Module], texts: dict[str, str]) -> list[Module]:
 
 def _locate(dotted_name: str, near: Module, root: str) -> Optional[str]:
     """The file of module ``dotted_name`` as imported from ``near``: under the folder holding
-    ``near``'s top package, or under ``root``; ``None`` outside ``root``."""
+    ``near``'s top package, or the closest folder above it up to ``root`` (a project's tests
+    import its package from the project's folder, whatever folder the run was given); ``None``
+    outside ``root``."""
     top = os.path.dirname(near.path)
     while os.path.exists(os.path.join(top, "__init__.py")):
         top = os.path.dirname(top)
     parts = dotted_name.split(".")
-    for base in dict.fromkeys((top, root)):
+    for base in _folders_up(top, root):
         for candidate in (
             os.path.join(base, *parts) + ".py",
             os.path.join(base, *parts, "__init__.py"),
@@ -1034,3 +1036,15 @@ def _locate(dotted_name: str, near: Module, root: str) -> Optional[str]:
             if inside and os.path.isfile(candidate):
                 return os.path.abspath(candidate)
     return None
+
+
+def _folders_up(folder: str, root: str) -> list[str]:
+    """``folder`` and each folder above it, up to ``root`` (just ``root`` if outside it)."""
+    found = []
+    while os.path.commonpath([folder, root]) == root:
+        found.append(folder)
+        parent = os.path.dirname(folder)
+        if folder == root or parent == folder:
+            break
+        folder = parent
+    return found or [root]

@@ -205,14 +205,16 @@ def parent_context(
     kind = transform.kind(old)
     if kind is Kind.EXTRACTED:
         return new
-    if kind is Kind.SPAN and _project_result(transform, old):
-        # a helper's result may be None (``getattr(tls, "span", None)``): OpenTracing then took
-        # the active span, as ``context=None`` does; ``set_span_in_context(None)`` would not
-        name = free_name(transform, old, "parent")
+    if kind in (Kind.SPAN, Kind.SPAN_CONTEXT) and (
+        _project_result(transform, old) or transform.model.may_be_none(old)
+    ):
+        # a helper's result or a variable may be None (``getattr(tls, "span", None)``, ``parent =
+        # None`` in an ``except``): OpenTracing then took the active span, as ``context=None``
+        # does; ``set_span_in_context(None)`` would start a root span
+        name, bound = _read_once(transform, old)
+        span = name if kind is Kind.SPAN else f"{{trace}}.NonRecordingSpan({name})"
         return transform.expr(
-            old,
-            f"None if ({name} := PARENT) is None else {{trace}}.set_span_in_context({name})",
-            PARENT=new,
+            old, f"None if {bound} is None else {{trace}}.set_span_in_context({span})", PARENT=new
         )
     if kind in (Kind.SPAN, Kind.CURRENT_SPAN):
         return transform.expr(old, "{trace}.set_span_in_context(PARENT)", PARENT=new)
@@ -227,6 +229,15 @@ def parent_context(
     raise Review("parent (child_of=) is not provably an OpenTracing span or span context")
 
 
+def _read_once(transform: LegacyTransform, old: cst.BaseExpression) -> tuple[str, str]:
+    """How a template reads the parent ``PARENT`` twice: a name as it is, else bound to a free
+    name by its first read (``(parent := PARENT)``)."""
+    if isinstance(old, cst.Name):  # read again at no cost
+        return "PARENT", "PARENT"
+    name = free_name(transform, old, "parent")
+    return name, f"({name} := PARENT)"
+
+
 def any_parent(
     transform: LegacyTransform, old: cst.BaseExpression, new: cst.BaseExpression
 ) -> cst.BaseExpression:
@@ -237,11 +248,7 @@ def any_parent(
     finding = Finding("parent-of-any-kind", ANY_PARENT, line, column)
     if finding not in transform.state.findings:  # a note for the report, no marker
         transform.state.findings.append(finding)
-    if isinstance(old, cst.Name):  # read again at no cost
-        name, bound = "PARENT", "PARENT"
-    else:
-        name = free_name(transform, old, "parent")
-        bound = f"({name} := PARENT)"
+    name, bound = _read_once(transform, old)
     return transform.expr(
         old,
         f"None if {bound} is None else {{trace}}.set_span_in_context("

@@ -9,8 +9,9 @@
 
 with names derived from the tracer's (``self._tracer`` → ``self._exporter``), and what only the
 mock has follows it: ``tracer.finished_spans()`` → ``exporter.get_finished_spans()``,
-``tracer.reset()`` → ``exporter.clear()``. A ``MockTracer()`` bound to nothing gives its spans to
-nobody who could read them: it becomes ``TracerProvider().get_tracer(__name__)``. The mock's scope
+``tracer.reset()`` → ``exporter.clear()``. A ``MockTracer()`` bound to nothing, or whose spans no
+call of the file reads, gives its spans to nobody who could read them: it becomes
+``TracerProvider().get_tracer(__name__)``. The mock's scope
 manager argument is dropped (OpenTelemetry keeps the active span in ``contextvars``).
 
 The tracer itself converts with the code it is handed to (it is a tracer to the inference, see
@@ -109,9 +110,16 @@ class MockTracing(StatementAware):
             if not self._converts(call):
                 return updated_node
             self.rewrote()
+            assert isinstance(updated_node.body[0], cst.Assign)
+            if not self.mocks.spans_read(call):  # as a mock bound to nothing: no exporter
+                tracer = cst.parse_expression(
+                    f"{self._sdk(call, 'TracerProvider')}().get_tracer(__name__)"
+                )
+                return updated_node.with_changes(
+                    body=[updated_node.body[0].with_changes(value=tracer)]
+                )
             provider = self.mocks.exporter_of(call, "provider")
             lines = self._recording(call, self.mocks.exporter_of(call), provider)
-            assert isinstance(updated_node.body[0], cst.Assign)
             tracer = cst.parse_expression(f"{provider}.get_tracer(__name__)")
             updated_node = updated_node.with_changes(
                 body=[updated_node.body[0].with_changes(value=tracer)]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Optional, Union
 
 import libcst as cst
+from libcst.codemod import CodemodContext
 
 from otelbridge.migration_tool.model import SPANS, Kind
 from otelbridge.migration_tool.transforms.arguments import (
@@ -48,6 +49,31 @@ def positional(item: cst.Arg, value: cst.BaseExpression) -> cst.Arg:
 class SpanMethods(StatementAware):
     DESCRIPTION = "OpenTracing span methods to OpenTelemetry span methods."
 
+    def __init__(self, context: CodemodContext) -> None:
+        super().__init__(context)
+        #: ``set_tag("error", ...)`` statements -> the ``set_attribute`` call that follows the
+        #: status (by default the bridge records both: ``otelbridge.semconv``)
+        self._error_attributes: dict[cst.Call, cst.Call] = {}
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> Union[cst.SimpleStatementLine, cst.FlattenSentinel[cst.BaseStatement]]:
+        body: list[cst.BaseSmallStatement] = []
+        for old, new in zip(original_node.body, updated_node.body):
+            body.append(new)
+            call = old.value if isinstance(old, cst.Expr) else None
+            if isinstance(call, cst.Call) and call in self._error_attributes:
+                body.append(cst.Expr(self._error_attributes.pop(call)))
+        if len(body) == len(updated_node.body):
+            return updated_node
+        if len(original_node.body) == 1:  # one statement a line, as written
+            first = updated_node.with_changes(body=[body[0]])
+            second = cst.SimpleStatementLine([body[1]])
+            return cst.FlattenSentinel([first, second])
+        last = body[-1]
+        body = [b.with_changes(semicolon=cst.Semicolon()) for b in body[:-1]] + [last]
+        return updated_node.with_changes(body=body)
+
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         func = original_node.func
         if not isinstance(func, cst.Attribute):
@@ -85,8 +111,15 @@ class SpanMethods(StatementAware):
         name = tag_string(self, key.value)
         new_key, new_value = (updated.args[original.args.index(a)] for a in (key, value))
         if name == "span.kind":
-            if original in plan_of(self).moved:
+            if original in plan_of(self).moved and attribute_name(self, name) is None:
                 return updated  # given at creation now; its statement goes
+            if original in plan_of(self).moved:  # the attribute too, as the bridge records it
+                return self._call(
+                    updated,
+                    "set_attribute",
+                    positional(new_key, new_key.value),
+                    positional(new_value, new_value.value),
+                )
             raise Review("span.kind can only be given when the span is created in OpenTelemetry")
         if name == "error":
             flag = literal(value.value)
@@ -95,6 +128,14 @@ class SpanMethods(StatementAware):
             if flag is not True:
                 raise Review("error tag with a value other than True")
             status = self.expr(original, "{trace}.Status({trace}.StatusCode.ERROR)")
+            if attribute_name(self, name) is not None:  # the bridge records the tag too
+                assert isinstance(updated.func, cst.Attribute)
+                self._error_attributes[original] = self._call(
+                    updated,
+                    "set_attribute",
+                    positional(new_key, new_key.value),
+                    positional(new_value, new_value.value),
+                )
             return self._call(updated, "set_status", cst.Arg(status))
         renamed = attribute_name(self, name) if name is not None else None
         if renamed is not None and renamed != name:

@@ -15,7 +15,12 @@ from libcst.codemod import CodemodContext
 from libcst.metadata import Scope
 
 from otelbridge.migration_tool.model import Kind
-from otelbridge.migration_tool.transforms.arguments import Review, keyword, map_creation_args
+from otelbridge.migration_tool.transforms.arguments import (
+    Review,
+    attribute_name,
+    keyword,
+    map_creation_args,
+)
 from otelbridge.migration_tool.transforms.base import LegacyTransform
 from otelbridge.migration_tool.transforms.kind_parameter import (
     appended,
@@ -316,7 +321,8 @@ class SpanCreation(LegacyTransform):
             return args
         tag, statement, member = move
         plan.moved.add(tag)
-        self._dropped.add(statement)
+        if attribute_name(self, "span.kind") is None:  # else it stays, as the attribute
+            self._dropped.add(statement)
         kind = keyword("kind", self.expr(call, "{trace}.SpanKind." + member))
         return appended(args, kind)
 

@@ -1,0 +1,93 @@
+"""``error`` and ``span.kind`` tags: by default the bridge (the OpenTracing shim) records them as
+attributes beside the span's status and kind, so the migrated code does too (``set_status`` and
+``set_attribute("error", ...)``; ``kind=`` and the ``span.kind`` attribute, for a kind tag moved
+into the creation as for one given there). With ``stable`` names (``OTELBRIDGE_SEMCONV``,
+``--semconv``) neither side records them. Compared on the spans each side exports, all
+attributes included."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from otelbridge.migration_tool.pipeline import migrate_source
+
+PROGRAM = """
+    import opentracing
+    from opentracing.ext import tags
+
+    tracer = opentracing.global_tracer()
+
+
+    def main():
+        with tracer.start_active_span("given", tags={tags.SPAN_KIND: tags.SPAN_KIND_RPC_SERVER}):
+            pass
+        with tracer.start_active_span("moved") as scope:
+            scope.span.set_tag(tags.SPAN_KIND, tags.SPAN_KIND_RPC_CLIENT)
+            scope.span.set_tag("peer.service", "db")
+        span = tracer.start_span("failed")
+        span.set_tag(tags.ERROR, True)
+        span.finish()
+        span = tracer.start_span("failed as text")
+        span.set_tag("error", "true")
+        span.finish()
+"""
+DRIVER = """
+import importlib.util, sys
+from opentelemetry import trace
+from otelbridge.sdk.trace import TracerProvider
+from otelbridge.sdk.trace.export import SimpleSpanProcessor
+from otelbridge.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+exporter = InMemorySpanExporter()
+provider = TracerProvider()
+provider.add_span_processor(SimpleSpanProcessor(exporter))
+if sys.argv[1] == "bridge":
+    from otelbridge.bridge import install
+    install(tracer_provider=provider)
+else:
+    trace.set_tracer_provider(provider)
+spec = importlib.util.spec_from_file_location("program", sys.argv[2])
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+module.main()
+for span in sorted(exporter.get_finished_spans(), key=lambda s: s.name):
+    print(span.name, span.kind.name, span.status.status_code.name, sorted(span.attributes.items()))
+"""
+
+
+def _spans(tmp_path: Path, variant: str, program: Path, semconv: str) -> str:
+    driver = tmp_path / "driver.py"
+    driver.write_text(DRIVER)
+    result = subprocess.run(
+        [sys.executable, str(driver), variant, str(program)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+        env={**os.environ, "OTELBRIDGE_SEMCONV": semconv},
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.mark.parametrize("semconv", ["opentracing", "stable"])
+def test_migrated_code_records_what_the_bridge_records(tmp_path: Path, semconv: str) -> None:
+    legacy = tmp_path / "legacy.py"
+    legacy.write_text(textwrap.dedent(PROGRAM))
+    migrated = tmp_path / "migrated.py"
+    code = migrate_source(legacy.read_text(), str(legacy), semconv=semconv).code
+    assert "opentracing" not in code and "TODO(otelbridge)" not in code
+    migrated.write_text(code)
+    bridged = _spans(tmp_path, "bridge", legacy, semconv)
+    assert _spans(tmp_path, "native", migrated, semconv) == bridged
+    if semconv == "opentracing":
+        assert "('error', True)" in bridged and "('span.kind', 'client')" in bridged
+    else:
+        assert "'error'" not in bridged and "span.kind" not in bridged
+    assert "failed INTERNAL ERROR" in bridged and "moved CLIENT UNSET" in bridged
