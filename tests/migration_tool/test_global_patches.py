@@ -3,12 +3,10 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 from otelbridge.cli import main
+from tests.migration_tool.projects import migrate_project, unittest_passes
 
 LIBRARY = """
     import opentracing
@@ -64,23 +62,8 @@ def _project(root: Path, library: str = LIBRARY, tests: str = TESTS) -> Path:
         "tests/__init__.py": "",
         "tests/test_work.py": tests,
     }
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(textwrap.dedent(text).lstrip("\n"))
-    main(["migrate", "--write", "--jobs", "1", str(root)])
+    migrate_project(root, files)
     return root
-
-
-def _passes(root: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "unittest", "discover", "-s", "tests", "-t", "."],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
 
 
 def test_patched_global_tracer_converts_with_the_library(tmp_path: Path) -> None:
@@ -93,7 +76,7 @@ def test_patched_global_tracer_converts_with_the_library(tmp_path: Path) -> None
     assert "self.assertEqual(Worker().tracer, trace.get_tracer(__name__))" in tests
     library = (root / "lib/work.py").read_text()
     assert "opentracing" not in library and "TODO(otelbridge" not in library
-    _passes(root)  # natively: no bridge installed in the child process
+    unittest_passes(root)  # natively: no bridge installed in the child process
     main(["migrate", "--write", "--jobs", "1", str(root)])
     assert (root / "tests/test_work.py").read_text() == tests  # a second run is a no-op
 
@@ -159,7 +142,7 @@ def test_an_assertion_on_the_global_tracer_runs_under_its_own_patch(tmp_path: Pa
     assert f"{patch}            self.assertIs(Worker().tracer, trace.get_tracer(__name__))" in text
     assert f"{patch}            assert Worker().tracer is trace.get_tracer(__name__)" in text
     assert "TODO(otelbridge" not in text
-    _passes(root)
+    unittest_passes(root)
 
 
 def test_a_tracer_read_before_the_assertion_is_kept(tmp_path: Path) -> None:
@@ -219,4 +202,4 @@ def test_a_patcher_and_a_decorator_of_a_bare_patch(tmp_path: Path) -> None:
     assert 'patch("opentelemetry.trace.get_tracer", new=Mock(return_value=self.tracer))' in text
     assert '@patch("opentelemetry.trace.get_tracer", new=Mock(return_value=' in text
     assert "opentracing" not in text and "TODO(otelbridge" not in text
-    _passes(root)
+    unittest_passes(root)

@@ -4,12 +4,11 @@ a generator fixture gives what it yields (``engine/fixtures.py``)."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 from otelbridge.cli import main
+from tests.migration_tool.projects import migrate_project, pytest_passes
 
 CONFTEST = """
     import pytest
@@ -52,25 +51,11 @@ TESTS = """
     """
 
 
-def _project(root: Path, files: dict[str, str]) -> dict[str, str]:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(textwrap.dedent(text).lstrip("\n"))
-    main(["migrate", "--write", "--jobs", "1", str(root)])
-    return {name: (root / name).read_text() for name in files}
-
-
-def _pytest(root: Path, passed: int) -> None:
-    run = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"]
-    done = subprocess.run(run, capture_output=True, text=True, cwd=root, timeout=120)
-    assert done.returncode == 0 and f"{passed} passed" in done.stdout, done.stdout + done.stderr
-
-
 def test_tests_reading_a_fixture_mock_s_spans_ask_for_its_exporter(tmp_path: Path) -> None:
     tests = "import pytest\nfrom opentracing.mocktracer import MockTracer\n\n\n" + textwrap.dedent(
         TESTS
     )
-    out = _project(tmp_path, {"tests/conftest.py": CONFTEST, "tests/test_work.py": tests})
+    out = migrate_project(tmp_path, {"tests/conftest.py": CONFTEST, "tests/test_work.py": tests})
     conftest = out["tests/conftest.py"]
     assert "@pytest.fixture\ndef tracer_exporter():\n    return InMemorySpanExporter()" in conftest
     assert "def tracer(tracer_exporter):" in conftest
@@ -84,7 +69,7 @@ def test_tests_reading_a_fixture_mock_s_spans_ask_for_its_exporter(tmp_path: Pat
     # a fixture of the class: its companion is a method too, with the same decorator
     assert '@pytest.fixture(scope="function")\n    def tracer_exporter(self):' in test
     assert "def test_own(self, tracer, tracer_exporter):" in test
-    _pytest(tmp_path, 3)  # natively: neither OpenTracing's shims nor the bridge
+    pytest_passes(tmp_path, 3)  # natively: neither OpenTracing's shims nor the bridge
     main(["migrate", "--write", "--jobs", "1", str(tmp_path)])
     assert (tmp_path / "tests/test_work.py").read_text() == test  # a second run is a no-op
     assert (tmp_path / "tests/conftest.py").read_text() == conftest
@@ -99,9 +84,9 @@ def test_a_generator_fixture_gives_what_it_yields(tmp_path: Path) -> None:
             with tracer.start_active_span("work") as scope:
                 scope.span.set_tag("k", 1)
     """
-    out = _project(tmp_path, {"tests/conftest.py": conftest, "tests/test_work.py": tests})
+    out = migrate_project(tmp_path, {"tests/conftest.py": conftest, "tests/test_work.py": tests})
     assert "yield tracer" in out["tests/conftest.py"]
     assert "MockTracer" not in out["tests/conftest.py"]
     assert 'with tracer.start_as_current_span("work") as span:' in out["tests/test_work.py"]
     assert "TODO(otelbridge" not in "".join(out.values())
-    _pytest(tmp_path, 1)
+    pytest_passes(tmp_path, 1)

@@ -10,8 +10,8 @@ import sys
 import textwrap
 from pathlib import Path
 
-from otelbridge.cli import main
 from otelbridge.migration_tool.engine import fixtures
+from tests.migration_tool.projects import migrate_project
 
 CONFTEST = """
     import pytest
@@ -40,14 +40,6 @@ TESTS = """
         span = tracer.start_span("plain")
         span.finish()
     """
-
-
-def _project(root: Path, files: dict[str, str]) -> dict[str, str]:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(textwrap.dedent(text).lstrip("\n"))
-    main(["migrate", "--write", "--jobs", "1", str(root)])
-    return {name: (root / name).read_text() for name in files}
 
 
 def test_the_closest_fixture_fills_a_parameter() -> None:
@@ -84,7 +76,7 @@ def test_the_closest_fixture_fills_a_parameter() -> None:
 
 
 def test_a_tracer_from_a_conftest_fixture_converts_with_it(tmp_path: Path) -> None:
-    out = _project(tmp_path, {"tests/conftest.py": CONFTEST, "tests/test_work.py": TESTS})
+    out = migrate_project(tmp_path, {"tests/conftest.py": CONFTEST, "tests/test_work.py": TESTS})
     # it records into an exporter fixture of its own, which a test may ask for (see
     # test_mock_fixture_exporter.py)
     assert "def tracer(tracer_exporter):" in out["tests/conftest.py"]
@@ -117,7 +109,7 @@ def test_a_fixture_tracer_whose_spans_a_test_reads_is_kept_with_all_its_users(
         "    ",
     )
     conftest = CONFTEST.replace("return MockTracer()", "yield MockTracer()")
-    out = _project(tmp_path, {"tests/conftest.py": conftest, "tests/test_work.py": reads})
+    out = migrate_project(tmp_path, {"tests/conftest.py": conftest, "tests/test_work.py": reads})
     assert "yield MockTracer()" in out["tests/conftest.py"]
     test = out["tests/test_work.py"]
     assert 'tracer.start_span("x").finish()' in test and "span.finish()" in test

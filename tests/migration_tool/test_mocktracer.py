@@ -8,7 +8,7 @@ import textwrap
 from pathlib import Path
 
 from otelbridge.cli import main
-from otelbridge.migration_tool.pipeline import migrate_source
+from tests.migration_tool.projects import migrated_source
 
 SDK_IMPORTS = """\
 from otelbridge.sdk.trace import TracerProvider
@@ -17,14 +17,8 @@ from otelbridge.sdk.trace.export.in_memory_span_exporter import InMemorySpanExpo
 """
 
 
-def migrate(code: str) -> str:
-    result = migrate_source(textwrap.dedent(code).lstrip("\n"))
-    assert migrate_source(result.code).code == result.code  # a second run changes nothing
-    return result.code
-
-
 def test_a_bound_mock_gets_its_exporter_and_mock_calls_follow() -> None:
-    code = migrate(
+    code = migrated_source(
         """
         from opentracing.mocktracer import MockTracer
         from opentracing.scope_managers import ThreadLocalScopeManager
@@ -65,7 +59,7 @@ def test_mock_only_uses_without_a_mapping_keep_the_mock_whole() -> None:
         # two mocks in the function: which one an alias reads cannot be told
         "assert MockTracer().finished_spans() or alias.finished_spans()",
     ):
-        code = migrate(
+        code = migrated_source(
             f"""
             from opentracing.mocktracer import MockTracer
 
@@ -136,7 +130,7 @@ def test_the_one_mock_of_a_function_is_reached_through_what_it_was_handed_to(
 
 def test_a_mock_used_at_a_kept_site_is_kept_whole_not_swapped() -> None:
     """No global stand-in serves a mock: the mock is kept, not replaced by the global tracer."""
-    code = migrate(
+    code = migrated_source(
         """
         from opentracing.mocktracer import MockTracer
 
@@ -183,7 +177,7 @@ def test_assertions_only_compare_and_none_checks_become_validity_checks(tmp_path
 
 
 def test_a_truth_assertion_on_the_active_span_is_kept() -> None:
-    code = migrate(
+    code = migrated_source(
         """
         import opentracing
 
@@ -195,7 +189,7 @@ def test_a_truth_assertion_on_the_active_span_is_kept() -> None:
 
 
 def test_the_class_used_as_a_value_is_marked() -> None:
-    code = migrate(
+    code = migrated_source(
         """
         from opentracing.mocktracer import MockTracer
 
@@ -207,7 +201,7 @@ def test_the_class_used_as_a_value_is_marked() -> None:
 
 
 def test_recorded_span_fields_map_and_the_unmappable_are_marked() -> None:
-    code = migrate(
+    code = migrated_source(
         """
         from opentracing.ext import tags
         from opentracing.mocktracer import MockTracer
@@ -247,7 +241,7 @@ def test_recorded_span_fields_map_and_the_unmappable_are_marked() -> None:
 
 
 def test_fields_of_other_objects_are_left_alone() -> None:
-    code = migrate(
+    code = migrated_source(
         """
         from opentracing.mocktracer import MockTracer
 

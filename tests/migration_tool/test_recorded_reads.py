@@ -4,10 +4,9 @@ natively."""
 
 from __future__ import annotations
 
-import textwrap
 import unittest
 
-from otelbridge.migration_tool.pipeline import migrate_source
+from tests.migration_tool.projects import migrated_source
 
 CLIENT = """
 from opentracing.ext import tags
@@ -28,12 +27,6 @@ def call(fail):
 """
 
 
-def migrate(code: str) -> str:
-    result = migrate_source(textwrap.dedent(code).lstrip("\n"))
-    assert migrate_source(result.code).code == result.code  # a second run changes nothing
-    return result.code
-
-
 def run(code: str) -> dict[str, object]:
     scope: dict[str, object] = {"__name__": "migrated"}
     exec(compile(code, "<migrated>", "exec"), scope)  # the migrated test
@@ -41,7 +34,7 @@ def run(code: str) -> dict[str, object]:
 
 
 def test_pytest_asserts_on_kind_error_and_logs_become_kind_status_and_events() -> None:
-    code = migrate(
+    code = migrated_source(
         CLIENT
         + """
 
@@ -102,7 +95,7 @@ def test_good_call():
 
 
 def test_unittest_assertions_follow_the_operators_they_stand_for() -> None:
-    code = migrate(
+    code = migrated_source(
         CLIENT
         + """
 import unittest
@@ -144,7 +137,7 @@ class CallTest(unittest.TestCase):
 
 
 def test_reads_without_a_counterpart_stay_marked() -> None:
-    code = migrate(
+    code = migrated_source(
         CLIENT
         + """
 
@@ -166,7 +159,7 @@ def test_fields():
 
 def test_tags_compared_whole_become_kind_status_and_the_other_attributes() -> None:
     """A dict compared whole also says there is no kind or error tag when it names none."""
-    code = migrate(
+    code = migrated_source(
         CLIENT
         + """
 import unittest

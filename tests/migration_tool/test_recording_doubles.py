@@ -11,6 +11,7 @@ import textwrap
 from pathlib import Path
 
 from otelbridge.cli import main
+from tests.migration_tool.projects import pytest_passes, write_project
 
 LIBRARY = """
     _tracer = None
@@ -106,21 +107,9 @@ TESTS = """
 NO_OPENTRACING = "import sys\n\nsys.modules['opentracing'] = None\n"
 
 
-def _write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(textwrap.dedent(text).lstrip("\n"))
-
-
 def _migrate(root: Path, files: dict[str, str]) -> dict[str, str]:
     main(["migrate", "--write", "--jobs", "1", str(root)])
     return {name: (root / name).read_text() for name in files}
-
-
-def _pytest(root: Path, passed: int) -> None:
-    run = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"]
-    done = subprocess.run(run, capture_output=True, text=True, cwd=root, timeout=120)
-    assert done.returncode == 0 and f"{passed} passed" in done.stdout, done.stdout + done.stderr
 
 
 def _files(tests: str = TESTS) -> dict[str, str]:
@@ -134,8 +123,8 @@ def _files(tests: str = TESTS) -> dict[str, str]:
 
 def test_a_recording_double_becomes_an_in_memory_exporter(tmp_path: Path) -> None:
     files = _files()
-    _write(tmp_path, files)
-    _pytest(tmp_path, 4)  # the original tests pass with their double
+    write_project(tmp_path, files)
+    pytest_passes(tmp_path, 4)  # the original tests pass with their double
     out = _migrate(tmp_path, files)
     tests = out["tests/test_queries.py"]
     assert "FakeTracer" not in tests and "FakeSpan" not in tests
@@ -153,7 +142,7 @@ def test_a_recording_double_becomes_an_in_memory_exporter(tmp_path: Path) -> Non
     library = out["tracedq/__init__.py"]
     assert 'set_attribute("db.statement", sql)' in library and "span.end()" in library
     (tmp_path / "conftest.py").write_text(NO_OPENTRACING)
-    _pytest(tmp_path, 4)
+    pytest_passes(tmp_path, 4)
     (tmp_path / "conftest.py").unlink()
     again = subprocess.run(
         [sys.executable, "-m", "otelbridge", "migrate", "--check", str(tmp_path)],
@@ -166,11 +155,11 @@ def test_a_recording_double_becomes_an_in_memory_exporter(tmp_path: Path) -> Non
 def test_doubles_imported_by_name_go_with_their_uses(tmp_path: Path) -> None:
     tests = TESTS.replace("from .fakes import *", "from .fakes import FakeSpan, FakeTracer, helper")
     files = _files(tests)
-    _write(tmp_path, files)
+    write_project(tmp_path, files)
     out = _migrate(tmp_path, files)
     assert "from .fakes import helper\n" in out["tests/test_queries.py"]
     assert "class Fake" not in out["tests/fakes.py"]
-    _pytest(tmp_path, 4)
+    pytest_passes(tmp_path, 4)
 
 
 def test_a_use_that_does_not_map_keeps_the_double_and_says_which(tmp_path: Path) -> None:
@@ -188,7 +177,7 @@ def test_a_use_that_does_not_map_keeps_the_double_and_says_which(tmp_path: Path)
         "    ",
     )
     files = _files(tests)
-    _write(tmp_path, files)
+    write_project(tmp_path, files)
     before = (tmp_path / "tests/test_queries.py").read_text()
     out = _migrate(tmp_path, files)
     assert out["tests/test_queries.py"] == before  # no half-converted test file
@@ -210,7 +199,7 @@ def test_a_class_with_more_behaviour_is_not_a_recording_double(tmp_path: Path) -
         "        def finish(self):\n",
     )
     files = {**_files(), "tests/fakes.py": fakes}
-    _write(tmp_path, files)
+    write_project(tmp_path, files)
     out = _migrate(tmp_path, files)
     assert "FakeTracer()" in out["tests/test_queries.py"]
     assert "MockTracer" not in out["tests/test_queries.py"]
@@ -238,10 +227,10 @@ def test_a_double_recording_the_tags_start_span_is_given(tmp_path: Path) -> None
         '{"db.statement": "select 1"}', '{"db.type": "sql", "db.statement": "select 1"}'
     ).replace('FakeSpan("request")', 'FakeSpan("request", tags={"kind": "root"})')
     files = {**_files(tests), "tracedq/__init__.py": library, "tests/fakes.py": fakes}
-    _write(tmp_path, files)
-    _pytest(tmp_path, 4)
+    write_project(tmp_path, files)
+    pytest_passes(tmp_path, 4)
     out = _migrate(tmp_path, files)
     assert "class Fake" not in out["tests/fakes.py"]
     assert 'start_span("request", attributes={"kind": "root"})' in out["tests/test_queries.py"]
     (tmp_path / "conftest.py").write_text(NO_OPENTRACING)
-    _pytest(tmp_path, 4)
+    pytest_passes(tmp_path, 4)

@@ -4,12 +4,10 @@ own (``global_patches.py``), so the tests convert with the library and still pas
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 from otelbridge.cli import main
+from tests.migration_tool.projects import migrate_project, unittest_passes
 
 LIBRARY = """
     import opentracing
@@ -59,24 +57,12 @@ TESTS = """
 
 
 def _project(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(textwrap.dedent(text).lstrip("\n"))
-    main(["migrate", "--write", "--jobs", "1", str(root)])
+    migrate_project(root, files)
     return root
 
 
 def _passes(root: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "unittest", "discover", "-s", "tests", "-t", "."],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "Ran 2 tests" in result.stderr
+    assert "Ran 2 tests" in unittest_passes(root)
 
 
 def test_two_reads_of_a_tracer_property_compare_under_one_patch(tmp_path: Path) -> None:

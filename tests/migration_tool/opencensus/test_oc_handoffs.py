@@ -6,20 +6,13 @@ from __future__ import annotations
 
 import textwrap
 
-from otelbridge.migration_tool.pipeline import migrate_source
+from tests.migration_tool.projects import migrated_source
 
 KEPT = "# TODO(otelbridge): kept on OpenCensus (served by the otelbridge OpenCensus shim): "
 
 
-def _migrated(code: str) -> str:
-    result = migrate_source(textwrap.dedent(code).lstrip("\n"))
-    assert not result.error
-    assert migrate_source(result.code).code == result.code  # a second run changes nothing
-    return result.code
-
-
 def test_callbacks_hand_the_span_and_its_detach_token_over_in_the_context() -> None:
-    code = _migrated(
+    code = migrated_source(
         """
         from opencensus.trace import execution_context
         from opencensus.trace import span as span_module
@@ -58,7 +51,7 @@ def test_callbacks_hand_the_span_and_its_detach_token_over_in_the_context() -> N
 
 
 def test_one_span_that_stays_opencensus_keeps_the_module_s_other_hand_offs_too() -> None:
-    code = _migrated(
+    code = migrated_source(
         """
         from opencensus.trace import execution_context
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from otelbridge.migration_tool.pipeline import migrate_source
+from tests.migration_tool.projects import migrated_source
 
 MIDDLEWARE = '''
 import flask
@@ -116,15 +116,8 @@ print(trace.get_current_span().is_recording())
 """
 
 
-def _migrated(code: str) -> str:
-    result = migrate_source(textwrap.dedent(code).lstrip("\n"))
-    assert not result.error
-    assert migrate_source(result.code).code == result.code  # a second run changes nothing
-    return result.code
-
-
 def test_the_request_span_takes_the_extracted_context_and_its_kind_at_start() -> None:
-    code = _migrated(MIDDLEWARE)
+    code = migrated_source(MIDDLEWARE)
     assert "span_context = propagate.extract(flask.request.headers)" in code
     assert "tracer = trace.get_tracer(__name__)" in code
     assert (
@@ -144,7 +137,7 @@ def test_the_request_span_takes_the_extracted_context_and_its_kind_at_start() ->
 def test_the_migrated_middleware_runs_under_a_flask_test_client(
     tmp_path: Path, variant: str
 ) -> None:
-    (tmp_path / "tracing.py").write_text(_migrated(MIDDLEWARE))
+    (tmp_path / "tracing.py").write_text(migrated_source(MIDDLEWARE))
     env = {**os.environ, "OTEL_TRACES_EXPORTER": "none"}
     ran = subprocess.run(
         [sys.executable, "-c", DRIVER, str(tmp_path), variant],
@@ -179,7 +172,7 @@ def test_the_migrated_middleware_runs_under_a_flask_test_client(
 
 
 def test_a_stack_trace_from_a_traceback_becomes_an_exception_event() -> None:
-    code = _migrated(
+    code = migrated_source(
         """
         import traceback
 
@@ -207,7 +200,7 @@ def test_a_stack_trace_from_a_traceback_becomes_an_exception_event() -> None:
 
 
 def test_a_stack_trace_built_another_way_keeps_the_span_on_opencensus() -> None:
-    code = _migrated(
+    code = migrated_source(
         """
         from opencensus.trace import execution_context
 
@@ -221,7 +214,7 @@ def test_a_stack_trace_built_another_way_keeps_the_span_on_opencensus() -> None:
 
 
 def test_a_tracer_with_a_remote_parent_that_starts_two_spans_stays_opencensus() -> None:
-    code = _migrated(
+    code = migrated_source(
         """
         from opencensus.trace import tracer as tracer_module
 
@@ -240,7 +233,7 @@ def test_a_tracer_with_a_remote_parent_that_starts_two_spans_stays_opencensus() 
 
 
 def test_a_span_context_not_read_from_headers_stays_opencensus() -> None:
-    code = _migrated(
+    code = migrated_source(
         """
         from opencensus.trace import tracer as tracer_module
 
@@ -256,7 +249,7 @@ def test_a_span_context_not_read_from_headers_stays_opencensus() -> None:
 
 def test_a_middleware_given_a_sampler_held_in_a_name_stays_opencensus() -> None:
     """Unlike a Tracer's, a middleware's set-up moves into the configure() replacing it."""
-    code = _migrated(
+    code = migrated_source(
         """
         from opencensus.ext.flask.flask_middleware import FlaskMiddleware
 
@@ -273,7 +266,7 @@ def test_a_middleware_given_a_sampler_held_in_a_name_stays_opencensus() -> None:
 
 def test_a_tracer_with_a_remote_parent_built_for_another_function_stays_opencensus() -> None:
     """Its span is started where the tracer is returned to: the remote parent cannot follow."""
-    code = _migrated(
+    code = migrated_source(
         """
         from opencensus.trace import tracer as tracer_module
 

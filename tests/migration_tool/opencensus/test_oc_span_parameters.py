@@ -6,16 +6,9 @@ from __future__ import annotations
 
 import textwrap
 
-from otelbridge.migration_tool.pipeline import migrate_source
+from tests.migration_tool.projects import migrated_source
 
 KEPT = "# TODO(otelbridge): kept on OpenCensus (served by the otelbridge OpenCensus shim): "
-
-
-def _migrated(code: str) -> str:
-    result = migrate_source(textwrap.dedent(code).lstrip("\n"))
-    assert not result.error
-    assert migrate_source(result.code).code == result.code  # a second run changes nothing
-    return result.code
 
 
 def _marker_above(code: str, statement: str) -> str:
@@ -25,7 +18,7 @@ def _marker_above(code: str, statement: str) -> str:
 
 
 def test_a_helper_given_only_converted_spans_converts_with_them() -> None:
-    code = _migrated(
+    code = migrated_source(
         """
         from opencensus.trace import execution_context
 
@@ -58,7 +51,7 @@ def test_a_helper_given_only_converted_spans_converts_with_them() -> None:
 
 
 def test_one_caller_whose_span_stays_keeps_the_helper_and_its_other_callers() -> None:
-    code = _migrated(
+    code = migrated_source(
         """
         from opencensus.trace import execution_context
 
@@ -89,7 +82,7 @@ def test_one_caller_whose_span_stays_keeps_the_helper_and_its_other_callers() ->
 
 
 def test_helpers_whose_callers_are_not_all_known_stay() -> None:
-    code = _migrated(
+    code = migrated_source(
         """
         from opencensus.trace import execution_context
 
@@ -119,7 +112,7 @@ def test_helpers_whose_callers_are_not_all_known_stay() -> None:
 
 
 def test_private_methods_called_through_self_convert_with_their_callers_spans() -> None:
-    code = _migrated(
+    code = migrated_source(
         """
         from opencensus.trace import execution_context
 
@@ -142,7 +135,7 @@ def test_private_methods_called_through_self_convert_with_their_callers_spans() 
     assert "_tag() is used other than as self._tag(...) in its class" in _marker_above(
         code, 'span.add_attribute("user", user)'
     )
-    alone = _migrated(
+    alone = migrated_source(
         """
         from opencensus.trace import execution_context
 
