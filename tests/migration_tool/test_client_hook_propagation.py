@@ -48,18 +48,20 @@ def call(url):
     span.finish()
     return headers
 """
-CHECK = """
+#: the start of a check program: spans recorded in memory by the global provider
+RECORDING = """
 from opentelemetry import trace
 from otelbridge.sdk.trace import TracerProvider
 from otelbridge.sdk.trace.export import SimpleSpanProcessor
 from otelbridge.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from hooks.client import call
-
 exporter = InMemorySpanExporter()
 provider = TracerProvider()
 provider.add_span_processor(SimpleSpanProcessor(exporter))
 trace.set_tracer_provider(provider)
+"""
+CHECK = RECORDING + """
+from hooks.client import call
 with trace.get_tracer("check").start_as_current_span("handler") as parent:
     headers = call("http://svc/a")
 root_headers = call("http://svc/b")
@@ -125,18 +127,8 @@ def request(method, url, send):
         span.set_tag(tags.HTTP_STATUS_CODE, response)
         return response
 """
-SESSION_CHECK = """
-from opentelemetry import trace
-from otelbridge.sdk.trace import TracerProvider
-from otelbridge.sdk.trace.export import SimpleSpanProcessor
-from otelbridge.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-
+SESSION_CHECK = RECORDING + """
 from session import request
-
-exporter = InMemorySpanExporter()
-provider = TracerProvider()
-provider.add_span_processor(SimpleSpanProcessor(exporter))
-trace.set_tracer_provider(provider)
 assert request("get", "http://svc", lambda method, url: 200) == 200
 (span,) = exporter.get_finished_spans()
 assert span.kind == trace.SpanKind.CLIENT, span.kind
