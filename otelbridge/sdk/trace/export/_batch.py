@@ -202,11 +202,13 @@ class BatchSpanProcessor(SpanProcessor):
                 ok = self._export(everything=stopping or flushes > 0 or timer_due, final=stopping)
             if timer_due:
                 deadline = now + delay
+            # Drops are reported before flushes complete: a caller of force_flush() finds them
+            # logged when it returns.
+            self._report_drops()
             for _ in range(flushes):
                 request = self._flush_requests.popleft()
                 request.ok = ok
                 request.done.set()
-            self._report_drops()
             if stopping:
                 return
 
