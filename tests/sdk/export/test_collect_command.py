@@ -44,7 +44,12 @@ def start_collect(*extra: str) -> tuple[subprocess.Popen, str, str]:
 
 def stop(process: subprocess.Popen) -> str:
     process.send_signal(signal.SIGINT)
-    out, err = process.communicate(timeout=10)
+    try:
+        out, err = process.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()  # never left running past the test
+        process.communicate()
+        raise
     assert process.returncode == 0, err
     return out
 
