@@ -29,7 +29,7 @@ import libcst as cst
 from otelbridge.migration_tool.engine.index import AMBIENT, Module, ProjectIndex, SymbolKey
 from otelbridge.migration_tool.model import Kind, LegacyModel
 from otelbridge.migration_tool.names import GLOBAL_TRACER_ATTRS, GLOBAL_TRACER_CALLS
-from otelbridge.migration_tool.state import MigrationState
+from otelbridge.migration_tool.state import MigrationState, per_model
 from otelbridge.migration_tool.walk import walk
 
 #: ``GLOBAL_TRACER + (path,)``: the OpenTracing global tracer, read at a kept site of that file.
@@ -255,10 +255,7 @@ class GlobalPatches:
 
     @staticmethod
     def of(state: MigrationState) -> GlobalPatches:
-        found = state.context.scratch.get(_KEY)
-        if not isinstance(found, GlobalPatches) or found._model is not state.model:
-            found = state.context.scratch[_KEY] = GlobalPatches(state)
-        return found
+        return per_model(state, _KEY, GlobalPatches)
 
     def _convertible(self, patch: GlobalPatch) -> bool:
         if patch.new is None:

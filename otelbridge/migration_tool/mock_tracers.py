@@ -22,7 +22,7 @@ from libcst.metadata import Scope
 
 from otelbridge.migration_tool.model import Kind, LegacyModel, is_variable
 from otelbridge.migration_tool.names import MOCK_TRACERS
-from otelbridge.migration_tool.state import MigrationState
+from otelbridge.migration_tool.state import MigrationState, per_model
 from otelbridge.migration_tool.walk import walk
 
 _KEY = "otelbridge.mock_tracers"
@@ -206,10 +206,7 @@ class MockTracers:
 
     @staticmethod
     def of(state: MigrationState) -> MockTracers:
-        found = state.context.scratch.get(_KEY)
-        if not isinstance(found, MockTracers) or found._model is not state.model:
-            found = state.context.scratch[_KEY] = MockTracers(state)
-        return found
+        return per_model(state, _KEY, MockTracers)
 
     def name(self, target: cst.BaseExpression, role: str) -> str:
         """The ``exporter``/``provider`` variable beside the tracer variable ``target`` (or of

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import AbstractSet, Mapping, NamedTuple, Optional
+from typing import AbstractSet, Callable, Mapping, NamedTuple, Optional, TypeVar
 
 import libcst as cst
 from libcst.codemod import CodemodContext
@@ -140,3 +140,17 @@ class MigrationState:
         if item not in self.needed_imports:
             self.needed_imports.append(item)
         return name
+
+
+_Analysis = TypeVar("_Analysis")
+
+
+def per_model(
+    state: MigrationState, key: str, build: Callable[[MigrationState], _Analysis]
+) -> _Analysis:
+    """``build(state)``, kept in the context's scratch under ``key`` while the file's model is
+    the same: transforms of one traversal share it, the next traversal (a new model) rebuilds."""
+    found = state.context.scratch.get(key)
+    if found is None or found[0] is not state.model:
+        found = state.context.scratch[key] = (state.model, build(state))
+    return found[1]  # type: ignore[no-any-return]  # built above, or by an earlier call
