@@ -67,6 +67,17 @@ def _opentracing_shim(workloads: Workloads) -> None:
         )
 
 
+def _opencensus_shim(workloads: Workloads) -> None:
+    import bench_opencensus_trace as shim
+
+    tracer = shim.ours(shim.provider())
+    for label, scenario in shim.SCENARIOS:
+        workloads[f"opencensus shim: {label}"] = (
+            lambda scenario=scenario: scenario(tracer, 2000),  # type: ignore[misc]
+            2000,
+        )
+
+
 def _propagation(workloads: Workloads) -> None:
     import bench_propagation
 
@@ -102,7 +113,15 @@ def _migrate(workloads: Workloads) -> None:
     workloads["migrate --check --jobs 1, 50 files (per file)"] = (batch, len(paths))
 
 
-BUILDERS = [_trace, _metrics, _opentracing_shim, _propagation, _otlp_encoding, _migrate]
+BUILDERS = [
+    _trace,
+    _metrics,
+    _opentracing_shim,
+    _opencensus_shim,
+    _propagation,
+    _otlp_encoding,
+    _migrate,
+]
 
 
 def worker() -> None:
