@@ -340,6 +340,39 @@ CASES: dict[str, tuple[str, str]] = {
             tracer.close()
         """,
     ),
+    "flush() of a tracer flushes configure()'s handle in reach, else the global provider": (
+        """
+        import opentracing
+        from jaeger_client import Config
+
+
+        def run():
+            tracer = Config(service_name="job").initialize_tracer()
+            with tracer.start_active_span("job"):
+                pass
+            tracer.flush()
+
+
+        def later():
+            opentracing.global_tracer().flush()
+        """,
+        """
+        from opentelemetry import trace
+        from otelbridge.sdk import configure
+
+
+        def run():
+            providers = configure(service_name="job", propagators="tracecontext,baggage,jaeger")
+            tracer = trace.get_tracer(__name__)
+            with tracer.start_as_current_span("job"):
+                pass
+            providers.force_flush()
+
+
+        def later():
+            trace.get_tracer_provider().force_flush()
+        """,
+    ),
     "framework integrations become instrumentors, or are marked with what replaces them": (
         """
         import redis_opentracing

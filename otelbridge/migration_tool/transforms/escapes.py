@@ -57,7 +57,7 @@ _SPAN = frozenset(
 #: The attributes the transforms map, per kind; ``None``: any (scopes are checked by ``spans``).
 MAPPED: dict[Kind, Optional[frozenset[str]]] = {
     Kind.TRACER: frozenset(
-        {"start_span", "start_active_span", "inject", "extract", "active_span", "close"}
+        {"start_span", "start_active_span", "inject", "extract", "active_span", "close", "flush"}
         | EXPORTER_METHODS.keys()  # a MockTracer's, or marked by ``mocktracer.py``
     ),
     Kind.SPAN: _SPAN,

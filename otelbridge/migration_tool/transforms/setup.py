@@ -5,8 +5,9 @@
 we converted (``configure`` installs the global provider); scope managers passed to ``Config`` are
 dropped (OpenTelemetry keeps the active span in ``contextvars``). A jaeger set-up keeps speaking
 its wire format next to W3C (``propagators=``), as the bridge does, so that services not yet
-migrated still continue the traces. ``close()`` calls the handle ``configure()`` returned where it
-is in reach (the set-up's module, or its function), else the global tracer provider it installed.
+migrated still continue the traces. ``close()`` (shut down) and ``flush()`` (send what is
+buffered, a vendor tracer's method) call the handle ``configure()`` returned where it is in reach
+(the set-up's module, or its function), else the global tracer provider it installed.
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ PROPAGATORS: dict[object, str] = {
 }
 #: The name of the ``Providers`` handle a set-up keeps when ``close()`` needs it.
 HANDLE = "providers"
+#: A tracer's life-cycle methods -> what the tracer provider does for them.
+LIFECYCLE = {"close": "shutdown", "flush": "force_flush"}
 
 
 @dataclass
@@ -102,7 +105,7 @@ class TracerSetup(StatementAware):
                 value = getattr(small, "value", None)
                 if isinstance(value, cst.Call) and self._is_setup(small, value):
                     setups.append(small)
-            elif isinstance(found, cst.Call) and self._is_close(found):
+            elif isinstance(found, cst.Call) and self._lifecycle(found):
                 closes.append(found)
         for small in setups:
             scope = self.model.scope(small)
@@ -123,14 +126,17 @@ class TracerSetup(StatementAware):
             and self.kind(init.value) is Kind.JAEGER_CONFIG
         )
 
-    def _is_close(self, node: cst.Call) -> bool:
+    def _lifecycle(self, node: cst.Call) -> Optional[str]:
+        """``close`` or ``flush`` for ``tracer.close()``/``tracer.flush()``, else None."""
         func = node.func
-        return (
+        if (
             isinstance(func, cst.Attribute)
-            and func.attr.value == "close"
+            and func.attr.value in LIFECYCLE
             and not node.args
             and self.kind(func.value) is Kind.TRACER
-        )
+        ):
+            return func.attr.value
+        return None
 
     def _reaches(self, scope: Scope, close: cst.Call) -> bool:
         return isinstance(scope, GlobalScope) or self.model.scope(close) is scope
@@ -141,15 +147,19 @@ class TracerSetup(StatementAware):
                 return handle.name
         return None
 
-    def _close(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
-        """``tracer.close()`` → ``providers.shutdown()``: flushes what is buffered, as close did."""
+    def _lifecycle_call(self, original: cst.Call, method: str) -> cst.BaseExpression:
+        """``tracer.close()`` → ``providers.shutdown()`` (which flushes what is buffered, as
+        close did), ``tracer.flush()`` → ``providers.force_flush()``."""
+        action = LIFECYCLE[method]
         if not self.discarded(original):
-            raise Review("the result of tracer.close() is used: shut down configure()'s handle")
+            raise Review(
+                f"the result of tracer.{method}() is used: call {action}() on configure()'s handle"
+            )
         self.rewrote()
         handle = self._handle_for(original)
         if handle is None:  # the set-up is out of reach: the provider it made global
-            return self.expr(original, "{trace}.get_tracer_provider().shutdown()")
-        return cst.parse_expression(f"{handle}.shutdown()")
+            return self.expr(original, f"{{trace}}.get_tracer_provider().{action}()")
+        return cst.parse_expression(f"{handle}.{action}()")
 
     def _kept_as(
         self, small: cst.BaseSmallStatement, call: cst.BaseExpression
@@ -406,11 +416,12 @@ class TracerSetup(StatementAware):
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         func = original_node.func
-        if self._is_close(original_node) and not self.kept(original_node):
+        method = self._lifecycle(original_node)
+        if method is not None and not self.kept(original_node):
             try:
-                return self._close(original_node, updated_node)
+                return self._lifecycle_call(original_node, method)
             except Review as review:
-                self.flag(original_node, "close", str(review))
+                self.flag(original_node, method, str(review))
                 return updated_node
         if (
             isinstance(func, cst.Attribute)
