@@ -50,6 +50,8 @@ class Rejected(NamedTuple):
 Consumer = Callable[[ExportRequest], Optional[Rejected]]
 
 _MAX_MESSAGE = 64 * 1024 * 1024
+#: Seconds :meth:`OTLPReceiver.stop` waits for its servers beyond the grace period.
+STOP_SLACK = 5.0
 _UNAVAILABLE = 14  # google.rpc.Code.UNAVAILABLE
 
 
@@ -330,14 +332,21 @@ class OTLPReceiver:
         return self
 
     def stop(self, grace: float = 1.0) -> None:
-        """Stop listening; gRPC calls in progress get ``grace`` seconds to finish."""
+        """Stop listening; gRPC calls in progress get ``grace`` seconds to finish. Waits are
+        bounded (by ``grace`` plus :data:`STOP_SLACK`): a stuck handler is logged and left
+        behind (its threads are daemons) rather than hanging the caller."""
         if self._grpc_server is not None:
-            self._grpc_server.stop(grace).wait()
+            if not self._grpc_server.stop(grace).wait(grace + STOP_SLACK):
+                _logger.warning("OTLP receiver: the gRPC server did not stop in time")
             self._grpc_server = None
         if self._http_server is not None:
             if self._http_thread is not None:
-                self._http_server.shutdown()
-                self._http_thread.join()
+                # shutdown() waits for serve_forever() without a bound: from a thread, bounded
+                stopper = threading.Thread(target=self._http_server.shutdown, daemon=True)
+                stopper.start()
+                self._http_thread.join(grace + STOP_SLACK)
+                if self._http_thread.is_alive():
+                    _logger.warning("OTLP receiver: the HTTP server did not stop in time")
             self._http_server.close_connections()
             self._http_server.server_close()
             self._http_server = self._http_thread = None
