@@ -227,3 +227,78 @@ def test_every_constructor_resolves_through_the_one_resolver(
     finally:
         from_env.shutdown()
         explicit.shutdown()
+
+
+# One row per setting: (protocol, option, variable suffix, generic value, signal value, argument,
+# then the resolved value at each level: default, generic only, signal over generic, argument).
+_PRECEDENCE = [
+    ("grpc", "endpoint", "ENDPOINT", "http://g:1", "http://s:2", "http://a:3",
+     ("http://localhost:4317", "http://g:1", "http://s:2", "http://a:3")),
+    ("http/protobuf", "endpoint", "ENDPOINT", "http://g:1/", "http://s:2/in", "http://a:3/at",
+     ("http://localhost:4318/v1/{signal}", "http://g:1/v1/{signal}", "http://s:2/in",
+      "http://a:3/at")),
+    ("grpc", "timeout", "TIMEOUT", "2000", "3000", 4, (10.0, 2.0, 3.0, 4)),
+    ("http/protobuf", "compression", "COMPRESSION", "gzip", "none", "gzip",
+     (None, "gzip", None, "gzip")),
+    ("grpc", "headers", "HEADERS", "a=1", "b=2", {"c": "3"},
+     ({}, {"a": "1"}, {"b": "2"}, {"c": "3"})),
+    ("http/protobuf", "certificate_file", "CERTIFICATE", "/g", "/s", "/a",
+     (None, "/g", "/s", "/a")),
+    ("grpc", "client_key_file", "CLIENT_KEY", "/g", "/s", "/a", (None, "/g", "/s", "/a")),
+    ("http/protobuf", "client_certificate_file", "CLIENT_CERTIFICATE", "/g", "/s", "/a",
+     (None, "/g", "/s", "/a")),
+    ("grpc", "insecure", "INSECURE", "true", "false", True, (False, True, False, True)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("signal", ["traces", "metrics"])
+@pytest.mark.parametrize(
+    ("protocol", "option", "suffix", "generic", "specific", "argument", "expected"), _PRECEDENCE
+)
+def test_each_setting_argument_over_signal_variable_over_generic_variable_over_default(
+    signal, protocol, option, suffix, generic, specific, argument, expected
+):
+    # insecure applies only to a gRPC endpoint without a scheme: give the test one
+    base = {"OTEL_EXPORTER_OTLP_ENDPOINT": "collector:4317"} if option == "insecure" else {}
+    generic_env = {**base, f"OTEL_EXPORTER_OTLP_{suffix}": generic}
+    both = {**generic_env, f"OTEL_EXPORTER_OTLP_{signal.upper()}_{suffix}": specific}
+    levels = [(base, {}), (generic_env, {}), (both, {}), (both, {option: argument})]
+    found = [
+        getattr(resolve(signal, protocol, environ=environ, **options), option)
+        for environ, options in levels
+    ]
+    assert found == [
+        value.format(signal=signal) if isinstance(value, str) else value for value in expected
+    ]
+
+
+def test_options_of_picks_the_resolver_options_from_a_constructors_locals():
+    from otelbridge.sdk.export.otlp._config import options_of
+
+    given = {"self": object(), "endpoint": "http://x:1", "credentials": None, "timeout": None}
+    assert options_of(given) == {"endpoint": "http://x:1", "timeout": None}
+
+
+@pytest.mark.parametrize(("module_name", "class_name", "protocol"), _CONSTRUCTORS[:4])
+def test_constructor_parameters_are_the_resolver_options_by_name_and_annotation(
+    module_name, class_name, protocol
+):
+    """What makes ``options_of(locals())`` safe: renaming or retyping a constructor parameter
+    without the matching :class:`OtlpOptions` entry fails here instead of being dropped."""
+    import importlib
+    import inspect
+    import typing
+
+    from otelbridge.sdk.export.otlp._config import OtlpOptions
+
+    module = importlib.import_module(module_name)
+    parameters = inspect.signature(getattr(module, class_name).__init__).parameters
+    wanted = {
+        name: annotation
+        for name, annotation in typing.get_type_hints(OtlpOptions).items()
+        if protocol == "grpc" or name != "insecure"
+    }
+    annotations = {  # the source is ours; a missing parameter is a KeyError, a failure too
+        name: eval(parameters[name].annotation, vars(module)) for name in wanted
+    }
+    assert annotations == wanted

@@ -1,14 +1,16 @@
 """Settings of an OTLP exporter: constructor arguments, then ``OTEL_EXPORTER_OTLP_*`` variables.
 
 Per-signal variables (``OTEL_EXPORTER_OTLP_TRACES_*``, ``..._METRICS_*``) win over the generic ones,
-and explicit constructor arguments win over both, as the specification requires.
+and explicit constructor arguments win over both, as the specification requires. The four OTLP
+constructors hand their ``locals()`` to :func:`options_of`: the names of :class:`OtlpOptions` are
+the only place where a constructor parameter is tied to a setting.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from typing import Dict, Mapping, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Dict, Mapping, Optional, Sequence, TypedDict, Union, cast
 from urllib.parse import unquote, urlsplit
 
 from otelbridge.sdk.environment_variables import (
@@ -23,6 +25,9 @@ from otelbridge.sdk.environment_variables import (
     OTEL_EXPORTER_OTLP_TIMEOUT,
 )
 from otelbridge.sdk.export._transport import TransportConfig, parse_timeout
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 _logger = logging.getLogger(__name__)
 
@@ -91,6 +96,27 @@ def normalize_headers(
     return {str(key).lower(): str(value) for key, value in items}
 
 
+class OtlpOptions(TypedDict, total=False):
+    """The constructor arguments :func:`resolve` reads, by the constructors' parameter names (the
+    HTTP exporters have no ``insecure``); an absent or ``None`` one is not given."""
+
+    endpoint: Optional[str]
+    insecure: Optional[bool]
+    timeout: Optional[float]
+    compression: Optional[str]
+    headers: Headers
+    certificate_file: Optional[str]
+    client_key_file: Optional[str]
+    client_certificate_file: Optional[str]
+
+
+def options_of(arguments: Mapping[str, object]) -> OtlpOptions:
+    """The :class:`OtlpOptions` among a constructor's ``locals()``; the cast holds because the
+    constructors annotate those parameters as :class:`OtlpOptions` does (a test compares them)."""
+    given = {key: arguments[key] for key in OtlpOptions.__annotations__ if key in arguments}
+    return cast(OtlpOptions, given)
+
+
 def _flag(value: Optional[str]) -> bool:
     return (value or "").strip().lower() == "true"
 
@@ -115,15 +141,8 @@ def resolve(
     signal: str,
     protocol: str,
     *,
-    endpoint: Optional[str] = None,
-    insecure: Optional[bool] = None,
-    timeout: Optional[float] = None,
-    compression: Optional[str] = None,
-    headers: Headers = None,
-    certificate_file: Optional[str] = None,
-    client_key_file: Optional[str] = None,
-    client_certificate_file: Optional[str] = None,
     environ: Optional[Mapping[str, str]] = None,
+    **options: Unpack[OtlpOptions],
 ) -> TransportConfig:
     """Merge arguments over per-signal variables over generic variables over defaults.
 
@@ -137,6 +156,8 @@ def resolve(
     def env(name: str) -> Optional[str]:
         return _env(name, signal, environ)
 
+    endpoint, insecure = options.get("endpoint"), options.get("insecure")
+    timeout, headers = options.get("timeout"), options.get("headers")
     if endpoint is None:
         if protocol == GRPC:
             endpoint = env(OTEL_EXPORTER_OTLP_ENDPOINT) or _DEFAULT_ENDPOINTS[GRPC]
@@ -155,12 +176,12 @@ def resolve(
         timeout=parse_timeout(env(OTEL_EXPORTER_OTLP_TIMEOUT), OTEL_EXPORTER_OTLP_TIMEOUT)
         if timeout is None
         else timeout,
-        compression=_compression(compression or env(OTEL_EXPORTER_OTLP_COMPRESSION)),
+        compression=_compression(options.get("compression") or env(OTEL_EXPORTER_OTLP_COMPRESSION)),
         headers=parse_headers(env(OTEL_EXPORTER_OTLP_HEADERS))
         if headers is None
         else normalize_headers(headers),
-        certificate_file=certificate_file or env(OTEL_EXPORTER_OTLP_CERTIFICATE),
-        client_key_file=client_key_file or env(OTEL_EXPORTER_OTLP_CLIENT_KEY),
-        client_certificate_file=client_certificate_file
+        certificate_file=options.get("certificate_file") or env(OTEL_EXPORTER_OTLP_CERTIFICATE),
+        client_key_file=options.get("client_key_file") or env(OTEL_EXPORTER_OTLP_CLIENT_KEY),
+        client_certificate_file=options.get("client_certificate_file")
         or env(OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE),
     )

@@ -11,7 +11,7 @@ import grpc
 from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2
 
 from otelbridge.sdk.export._transport._grpc import GrpcTransport, method_path
-from otelbridge.sdk.export.otlp._config import GRPC, Headers, resolve
+from otelbridge.sdk.export.otlp._config import GRPC, Headers, options_of, resolve
 from otelbridge.sdk.export.otlp._metric_exporter import TransportMetricExporter
 from otelbridge.sdk.metrics.export import AggregationTemporality
 from otelbridge.sdk.metrics.view import Aggregation
@@ -40,18 +40,7 @@ class OTLPMetricExporter(TransportMetricExporter):
         client_key_file: Optional[str] = None,
         client_certificate_file: Optional[str] = None,
     ) -> None:
-        config = resolve(
-            "metrics",
-            GRPC,
-            endpoint=endpoint,
-            insecure=insecure,
-            timeout=timeout,
-            compression=compression,
-            headers=headers,
-            certificate_file=certificate_file,
-            client_key_file=client_key_file,
-            client_certificate_file=client_certificate_file,
-        )
+        config = resolve("metrics", GRPC, **options_of(locals()))
         super().__init__(
             config,
             GrpcTransport(config, _METHOD, credentials),

@@ -9,7 +9,7 @@ from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
 
 from otelbridge.sdk.export._span_exporter import TransportSpanExporter
 from otelbridge.sdk.export._transport._grpc import GrpcTransport, method_path
-from otelbridge.sdk.export.otlp._config import GRPC, Headers, resolve
+from otelbridge.sdk.export.otlp._config import GRPC, Headers, options_of, resolve
 from otelbridge.sdk.export.otlp.proto.common.trace_encoder import serialize_spans
 
 if TYPE_CHECKING:
@@ -40,18 +40,7 @@ class OTLPSpanExporter(TransportSpanExporter):
         client_certificate_file: Optional[str] = None,
         meter_provider: Optional[MeterProvider] = None,
     ) -> None:
-        config = resolve(
-            "traces",
-            GRPC,
-            endpoint=endpoint,
-            insecure=insecure,
-            timeout=timeout,
-            compression=compression,
-            headers=headers,
-            certificate_file=certificate_file,
-            client_key_file=client_key_file,
-            client_certificate_file=client_certificate_file,
-        )
+        config = resolve("traces", GRPC, **options_of(locals()))
         super().__init__(
             config,
             GrpcTransport(config, _METHOD, credentials),

@@ -12,7 +12,7 @@ from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import (
 )
 
 from otelbridge.sdk.export._transport._http import HttpTransport
-from otelbridge.sdk.export.otlp._config import HTTP_PROTOBUF, Headers, resolve
+from otelbridge.sdk.export.otlp._config import HTTP_PROTOBUF, Headers, options_of, resolve
 from otelbridge.sdk.export.otlp._metric_exporter import TransportMetricExporter
 from otelbridge.sdk.export.otlp.proto.common.metrics_encoder import (
     encode_metrics,
@@ -43,17 +43,7 @@ class OTLPMetricExporter(TransportMetricExporter):
         preferred_temporality: Optional[Mapping[type, AggregationTemporality]] = None,
         preferred_aggregation: Optional[Mapping[type, Aggregation]] = None,
     ) -> None:
-        config = resolve(
-            "metrics",
-            HTTP_PROTOBUF,
-            endpoint=endpoint,
-            timeout=timeout,
-            compression=compression,
-            headers=headers,
-            certificate_file=certificate_file,
-            client_key_file=client_key_file,
-            client_certificate_file=client_certificate_file,
-        )
+        config = resolve("metrics", HTTP_PROTOBUF, **options_of(locals()))
         encoding = http_encoding(
             "metrics", serialize_metrics, encode_metrics, ExportMetricsServiceResponse
         )

@@ -8,7 +8,7 @@ from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
 
 from otelbridge.sdk.export._span_exporter import TransportSpanExporter
 from otelbridge.sdk.export._transport._http import HttpTransport
-from otelbridge.sdk.export.otlp._config import HTTP_PROTOBUF, Headers, resolve
+from otelbridge.sdk.export.otlp._config import HTTP_PROTOBUF, Headers, options_of, resolve
 from otelbridge.sdk.export.otlp.proto.common.trace_encoder import encode_spans, serialize_spans
 from otelbridge.sdk.export.otlp.proto.http._encoding import http_encoding
 
@@ -38,17 +38,7 @@ class OTLPSpanExporter(TransportSpanExporter):
         *,
         meter_provider: Optional[MeterProvider] = None,
     ) -> None:
-        config = resolve(
-            "traces",
-            HTTP_PROTOBUF,
-            endpoint=endpoint,
-            timeout=timeout,
-            compression=compression,
-            headers=headers,
-            certificate_file=certificate_file,
-            client_key_file=client_key_file,
-            client_certificate_file=client_certificate_file,
-        )
+        config = resolve("traces", HTTP_PROTOBUF, **options_of(locals()))
         encoding = http_encoding(
             "traces", serialize_spans, encode_spans, trace_service_pb2.ExportTraceServiceResponse
         )
