@@ -7,16 +7,38 @@ raises: the attribute is dropped and one warning names the key.
 
 from __future__ import annotations
 
+import enum
 import logging
-from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Sequence, Tuple
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Dict,
+    Iterable,
+    Literal,
+    Mapping,
+    Optional,
+    Sequence,
+    Tuple,
+    Union,
+    cast,
+)
 
 if TYPE_CHECKING:
     from opentelemetry.util.types import AttributeValue
 
 _logger = logging.getLogger(__name__)
 
-# Marker returned by clean_value for a value that must be dropped.
-INVALID: Any = object()
+
+class _Invalid(enum.Enum):
+    """The type of :data:`INVALID`: an enum member, so that ``value is INVALID`` narrows."""
+
+    INVALID = "invalid"
+
+
+#: What :func:`clean_value` returns for a value that must be dropped.
+INVALID = _Invalid.INVALID
+#: A cleaned value, or :data:`INVALID`.
+Cleaned = Union["AttributeValue", Literal[_Invalid.INVALID]]
 
 _SCALARS = (str, bool, int, float)
 
@@ -37,16 +59,15 @@ def _truncate(value: str, max_len: Optional[int]) -> str:
     return value if max_len is None or len(value) <= max_len else value[:max_len]
 
 
-def clean_value(key: str, value: object, max_len: Optional[int]) -> Any:
+def clean_value(key: str, value: object, max_len: Optional[int]) -> Cleaned:
     """A valid attribute value for ``value`` (truncated, sequences as tuples) or :data:`INVALID`.
 
     Valid values are str, bool, int, float, bytes (decoded as UTF-8) and homogeneous sequences
     of those; ``None`` is allowed inside sequences only.
     """
-    kind = type(value)
-    if kind is str:
-        return _truncate(value, max_len)  # type: ignore[arg-type]  # a str: type() is not narrowed
-    if kind is bool or kind is int or kind is float:
+    if type(value) is str:
+        return _truncate(value, max_len)
+    if type(value) is bool or type(value) is int or type(value) is float:
         return value
     if isinstance(value, (bytes, bytearray)):
         try:
@@ -59,13 +80,13 @@ def clean_value(key: str, value: object, max_len: Optional[int]) -> Any:
         return clean_value(key, base(value), max_len)
     if isinstance(value, (Sequence, set, frozenset)):
         return _clean_sequence(key, value, max_len)
-    _warn(key, f"values of type {kind.__name__} are not allowed")
+    _warn(key, f"values of type {type(value).__name__} are not allowed")
     return INVALID
 
 
-def _clean_sequence(key: str, values: Any, max_len: Optional[int]) -> Any:
+def _clean_sequence(key: str, values: Iterable[object], max_len: Optional[int]) -> Cleaned:
     element_type: Optional[type] = None
-    cleaned: list[Any] = []
+    cleaned: list[object] = []
     for element in values:
         if element is None:
             cleaned.append(None)
@@ -79,12 +100,13 @@ def _clean_sequence(key: str, values: Any, max_len: Optional[int]) -> Any:
         elif kind is not element_type:
             _warn(key, "sequence elements must all have the same type")
             return INVALID
-        cleaned.append(_truncate(element, max_len) if kind is str else element)
-    return tuple(cleaned)
+        cleaned.append(_truncate(element, max_len) if isinstance(element, str) else element)
+    # homogeneous (checked above): one of AttributeValue's sequence types, with None allowed
+    return cast("AttributeValue", tuple(cleaned))
 
 
 def clean_attributes(
-    attributes: Optional[Mapping[str, Any]],
+    attributes: Optional[Mapping[str, Any]],  # Any: the loop dispatches on a type() local
     max_count: Optional[int],
     max_len: Optional[int],
 ) -> Tuple[Dict[str, AttributeValue], int]:
