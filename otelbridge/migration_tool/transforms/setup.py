@@ -1,5 +1,5 @@
 """Tracer set-up and life cycle: jaeger-client ``Config().initialize_tracer()`` →
-``otelbridge.sdk.configure()``, ``tracer.close()`` → shutting down what ``configure`` returned.
+``otelbridge.sdk.configure()``, ``tracer.close()``/``flush()`` → calls on what it returned.
 
 ``opentracing.set_global_tracer(t)`` and ``opentracing.tracer = t`` disappear when ``t`` is a tracer
 we converted (``configure`` installs the global provider); scope managers passed to ``Config`` are
@@ -45,7 +45,7 @@ PROPAGATORS: dict[object, str] = {
     "b3": "tracecontext,baggage,b3multi",
     None: "tracecontext,baggage,jaeger",
 }
-#: The name of the ``Providers`` handle a set-up keeps when ``close()`` needs it.
+#: The name of the ``Providers`` handle a set-up keeps when ``close()`` or ``flush()`` needs it.
 HANDLE = "providers"
 #: A tracer's life-cycle methods -> what the tracer provider does for them.
 LIFECYCLE = {"close": "shutdown", "flush": "force_flush"}
@@ -89,16 +89,16 @@ class TracerSetup(StatementAware):
         #: ``cfg = Config(...)`` statements whose only use is ``cfg.initialize_tracer()``
         self._configs: dict[cst.Name, cst.Call] = {}
         self._consumed: set[cst.Call] = set()
-        #: set-up statements (their first small statement) that keep a handle for ``close()``
+        #: set-up statements (their first small statement) keeping a handle for close()/flush()
         self._handles: dict[cst.CSTNode, _Handle] = {}
 
     # -- life cycle --------------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
         """Decide, before rewriting, which set-ups keep their ``configure()`` handle: those a
-        converted ``tracer.close()`` can reach (same module for a module-level set-up, same
-        function otherwise)."""
+        converted ``tracer.close()`` or ``flush()`` can reach (same module for a module-level
+        set-up, same function otherwise)."""
         setups: list[cst.BaseSmallStatement] = []
-        closes: list[cst.Call] = []
+        ends: list[cst.Call] = []  # close() and flush() calls
         for found in walk(node):
             if isinstance(found, cst.SimpleStatementLine) and len(found.body) == 1:
                 small = found.body[0]
@@ -106,10 +106,10 @@ class TracerSetup(StatementAware):
                 if isinstance(value, cst.Call) and self._is_setup(small, value):
                     setups.append(small)
             elif isinstance(found, cst.Call) and self._lifecycle(found):
-                closes.append(found)
+                ends.append(found)
         for small in setups:
             scope = self.model.scope(small)
-            if scope is None or not any(self._reaches(scope, close) for close in closes):
+            if scope is None or not any(self._reaches(scope, end) for end in ends):
                 continue
             name = HANDLE if HANDLE not in scope else f"otel_{HANDLE}"
             self._handles[small] = _Handle(scope, name)
@@ -138,12 +138,12 @@ class TracerSetup(StatementAware):
             return func.attr.value
         return None
 
-    def _reaches(self, scope: Scope, close: cst.Call) -> bool:
-        return isinstance(scope, GlobalScope) or self.model.scope(close) is scope
+    def _reaches(self, scope: Scope, call: cst.Call) -> bool:
+        return isinstance(scope, GlobalScope) or self.model.scope(call) is scope
 
-    def _handle_for(self, close: cst.Call) -> Optional[str]:
+    def _handle_for(self, call: cst.Call) -> Optional[str]:
         for handle in self._handles.values():
-            if self._reaches(handle.scope, close):
+            if self._reaches(handle.scope, call):
                 return handle.name
         return None
 
@@ -164,7 +164,8 @@ class TracerSetup(StatementAware):
     def _kept_as(
         self, small: cst.BaseSmallStatement, call: cst.BaseExpression
     ) -> cst.BaseSmallStatement:
-        """``configure(...)`` as a statement, bound to its handle when ``close()`` needs one."""
+        """``configure(...)`` as a statement, bound to its handle when ``close()`` or ``flush()``
+        needs one."""
         handle = self._handles.get(small)
         if handle is None:
             return cst.Expr(call)
