@@ -14,6 +14,14 @@ CONFIG_INTEGRATION = _TRACE + "config_integration.trace_integrations"
 #: OpenCensus' "this thread is an exporter's" flag: OpenTelemetry's suppress-instrumentation key.
 IS_EXPORTER = _TRACE + "execution_context.is_exporter"
 SET_IS_EXPORTER = _TRACE + "execution_context.set_is_exporter"
+#: OpenCensus' context attributes: values of the OpenTelemetry context (see .context_attrs).
+GET_ATTR = _TRACE + "execution_context.get_opencensus_attr"
+SET_ATTR = _TRACE + "execution_context.set_opencensus_attr"
+#: what reads, replaces or resets the whole attribute dict
+WHOLE_ATTRS = frozenset(
+    _TRACE + "execution_context." + n
+    for n in ("get_opencensus_attrs", "set_opencensus_attrs", "clear")
+)
 
 #: Methods only OpenCensus tracers have: a receiver calling one is an OpenCensus tracer.
 TRACER_ONLY_METHODS = frozenset({"add_attribute_to_current_span", "end_span", "trace_decorator"})

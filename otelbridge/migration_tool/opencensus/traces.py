@@ -28,15 +28,18 @@ from otelbridge.migration_tool.opencensus.analysis import (
     Suite,
     bound_values,
 )
+from otelbridge.migration_tool.opencensus.context_attrs import context_attrs
 from otelbridge.migration_tool.opencensus.handoffs import END, TOKEN_KEY, statement_of
 from otelbridge.migration_tool.opencensus.integrations import Integrations
 from otelbridge.migration_tool.opencensus.names import (
     ATTRIBUTE_TABLES,
+    GET_ATTR,
     GET_CURRENT_SPAN,
     GET_TRACER,
     IS_EXPORTER,
     ROOT,
     ROUTES,
+    SET_ATTR,
     SET_IS_EXPORTER,
     SPAN_ONLY_METHODS,
     TRACER_CLASS,
@@ -124,6 +127,7 @@ class OpenCensusTraces(LegacyTransform):
         self._integrations.plan(node)
         self._stats_reason = ""
         self._plan_stats(node)
+        self._plan_context_attrs(node)
         self._mark_leftovers(node)
 
     def _exported(self, name: str) -> bool:
@@ -169,6 +173,21 @@ class OpenCensusTraces(LegacyTransform):
         elif SET_IS_EXPORTER in called and len(call.args) == 1 and not call.args[0].star:
             self._dropped.add(call.func)
             self._calls[call] = self._set_is_exporter
+
+    def _plan_context_attrs(self, module: cst.Module) -> None:
+        """OpenCensus' context attributes: all of the module's, or none (see
+        :mod:`.context_attrs`)."""
+        found = context_attrs(module, self._parents, self.names)
+        if isinstance(found, str):
+            return self._keep_context_attrs(module, found)
+        for call in found:
+            self._dropped.add(call.func)
+            self._calls[call] = self._context_attr
+
+    def _keep_context_attrs(self, module: cst.Module, reason: str) -> None:
+        for node in walk(module):
+            if isinstance(node, cst.Call) and self.names(node.func) & {GET_ATTR, SET_ATTR}:
+                self._keep(node, f"its context attributes stay OpenCensus: {reason}")
 
     def _in_place_tracer_span(self, call: cst.Call) -> bool:
         """``with execution_context.get_opencensus_tracer().span(...):`` (no ``as``: no group
@@ -909,6 +928,19 @@ class OpenCensusTraces(LegacyTransform):
             "{otel_context}._SUPPRESS_INSTRUMENTATION_KEY, FLAG))"
         )
         return self.expr(original, template, FLAG=updated.args[0].value).with_changes(
+            lpar=updated.lpar, rpar=updated.rpar
+        )
+
+    def _context_attr(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        """``get_opencensus_attr(k)`` (one argument, as checked) -> a value of the context;
+        ``set_opencensus_attr(k, v)`` -> the value set on the context, attached."""
+        values = dict(zip(("KEY", "VALUE"), (a.value for a in updated.args)))
+        template = (
+            "{otel_context}.attach({otel_context}.set_value(KEY, VALUE))"
+            if "VALUE" in values
+            else "{otel_context}.get_value(KEY)"
+        )
+        return self.expr(original, template, **values).with_changes(
             lpar=updated.lpar, rpar=updated.rpar
         )
 
