@@ -26,7 +26,7 @@ from otelbridge.migration_tool.opencensus.stats import Measure, Stats, Unsupport
 _CYCLE = "its stats import measures from each other in a cycle"
 
 
-class _Reading:
+class ModuleReading:
     """The :class:`~.stats.Host` of a module read on its own (not being rewritten)."""
 
     def __init__(self, wrapper: MetadataWrapper) -> None:
@@ -71,7 +71,7 @@ class ProjectStats:
         except cst.ParserSyntaxError:
             return "it does not parse"
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-        host = _Reading(wrapper)
+        host = ModuleReading(wrapper)
         stats = Stats(host, host.names, self.lookup(path))
         try:
             stats.read(module)

@@ -48,6 +48,7 @@ from otelbridge.migration_tool.opencensus.names import (
 )
 from otelbridge.migration_tool.opencensus.open_spans import OpenSpan
 from otelbridge.migration_tool.opencensus.project import project_stats
+from otelbridge.migration_tool.opencensus.project_attrs import project_attrs
 from otelbridge.migration_tool.opencensus.project_modules import project_module
 from otelbridge.migration_tool.opencensus.setup import Setup, SetupMapper, configure_call, packages
 from otelbridge.migration_tool.opencensus.stack_traces import EVENT, traceback_of
@@ -177,7 +178,10 @@ class OpenCensusTraces(LegacyTransform):
     def _plan_context_attrs(self, module: cst.Module) -> None:
         """OpenCensus' context attributes: all of the module's, or none (see
         :mod:`.context_attrs`)."""
-        found = context_attrs(module, self._parents, self.names)
+        found: Union[dict[cst.Call, str], str] = context_attrs(module, self._parents, self.names)
+        if found and self.model.project is not None:
+            index, this = self.model.project
+            found = project_attrs(index).blocker(this.path) or found
         if isinstance(found, str):
             return self._keep_context_attrs(module, found)
         for call in found:

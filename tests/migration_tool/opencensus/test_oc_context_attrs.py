@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import contextvars
 import textwrap
+from pathlib import Path
 
-from tests.migration_tool.projects import migrated_source
+from tests.migration_tool.projects import migrate_project, migrated_source
 
 KEPT = "# TODO(otelbridge): kept on OpenCensus (served by the otelbridge OpenCensus shim): "
 
@@ -86,3 +87,48 @@ def test_the_whole_dict_read_keeps_the_module_s_attributes() -> None:
     )
     assert "set_value" not in code
     assert KEPT + "its context attributes stay OpenCensus: the module also reads" in code
+
+
+STORE = """
+    from opencensus.trace import execution_context
+
+
+    def before_request(request):
+        execution_context.set_opencensus_attr("request", request)
+    """
+
+
+def test_a_module_that_keeps_its_attributes_keeps_every_module_s(tmp_path: Path) -> None:
+    """A store converted in one module would be lost to a reader kept on OpenCensus in
+    another: the project's modules convert together or not at all."""
+    reader = """
+        from opencensus.trace import execution_context
+
+
+        def current_request():
+            return execution_context.get_opencensus_attrs().get("request")
+        """
+    files = migrate_project(tmp_path, _app(reader))
+    assert "set_value" not in files["app/hooks.py"]
+    assert (
+        KEPT + "its context attributes stay OpenCensus: app.views keeps its context attributes: "
+        "the module also reads or replaces the whole attribute dict" in files["app/hooks.py"]
+    )
+    assert "execution_context.get_opencensus_attrs()" in files["app/views.py"]
+
+
+def test_modules_that_all_convert_share_the_value(tmp_path: Path) -> None:
+    reader = """
+        from opencensus.trace import execution_context
+
+
+        def current_request():
+            return execution_context.get_opencensus_attr("request")
+        """
+    files = migrate_project(tmp_path, _app(reader))
+    assert 'context.attach(context.set_value("request", request))' in files["app/hooks.py"]
+    assert 'return context.get_value("request")' in files["app/views.py"]
+
+
+def _app(reader: str) -> dict[str, str]:
+    return {"app/__init__.py": "", "app/hooks.py": STORE, "app/views.py": reader}
