@@ -178,6 +178,8 @@ class Stats:
         self._removed: list[cst.CSTNode] = []
         #: statements reading OpenCensus' aggregates (they become comments) -> what they bind
         self._reads: dict[cst.CSTNode, set[str]] = {}
+        #: the tag maps made and filled at module level, once a held measurement map needs them
+        self._held_tags: Optional[_TagMaps] = None
 
     def plan(
         self, transform: OpenCensusTraces, module: cst.Module, unit: Callable[[], str]
@@ -456,7 +458,10 @@ class Stats:
                         and isinstance(small.value.func, cst.Attribute)
                         and small.value.func.attr.value == "new_measurement_map"
                     ):
-                        self._recording(body, index, small)
+                        if node is module and not _mentioned_later(body, index):
+                            self._held_recordings(module, statement, small)
+                        else:
+                            self._recording(body, index, small)
 
     def _recording(self, body: list[cst.BaseStatement], index: int, creation: cst.Assign) -> None:
         """One measurement map: made, given puts, recorded once with a tag map, in one block (the
@@ -511,6 +516,101 @@ class Stats:
                 self._recorded_keys.setdefault(measure.var, set()).update(k for k, _ in attributes)
             return
         raise Unsupported(f"{mmap!r} is not recorded in the block that made it")
+
+    def _held_recordings(
+        self, module: cst.Module, statement: cst.CSTNode, creation: cst.Assign
+    ) -> None:
+        """A measurement map made at module level and recorded in functions: each run of puts
+        and one ``record()`` (with a module-level tag map, or one made right before the puts)
+        becomes instrument calls. OpenCensus records every measure ever put into the map again
+        on each ``record()``, so every run must put the same measures."""
+        target = creation.targets[0].target
+        if not isinstance(target, cst.Name) or len(creation.targets) != 1:
+            raise Unsupported("a measurement map not bound to one name")
+        mmap, made = target.value, creation.value
+        held = self._module_tag_maps(module)
+        claimed: list[cst.CSTNode] = [statement, *self._removed]
+        measured: Optional[set[str]] = None
+        for block in walk(module):
+            if not isinstance(block, cst.IndentedBlock):
+                continue
+            body = list(block.body)
+            starts = [i for i, line in enumerate(body) if self._puts_into(line, mmap, made)]
+            position = 0
+            for start in starts:
+                if start < position:
+                    continue  # a put of the run before
+                puts, position = self._held_run(body, start, mmap, held)
+                measures = {m.var for m, _ in puts}
+                if measured is not None and measures != measured:
+                    raise Unsupported(
+                        f"{mmap!r} is put with other measures elsewhere, and OpenCensus records "
+                        "every measure put into it so far again on each record()"
+                    )
+                measured = measures
+                following = [i for i in starts if i >= position]
+                reads = body[position : following[0] if following else len(body)]
+                self._aggregate_reads(reads, mmap, held)
+                claimed.extend(body[start:position])
+        self._removed.append(statement)
+        inside = {n for line in [*claimed, *self._reads] for n in walk(line)}
+        for node in walk(module):
+            if not isinstance(node, cst.Name) or node.value not in {mmap, *held} or node in inside:
+                continue
+            values = self._host.bound_values(node)
+            if any(v is made or _made_tag_map(v, self._names) for v in values):
+                raise Unsupported(f"{node.value!r} is used for more than puts and record()")
+
+    def _module_tag_maps(self, module: cst.Module) -> _TagMaps:
+        """The tag maps made and filled at module level (their statements go)."""
+        if self._held_tags is None:
+            self._held_tags = {}
+            for line in module.body:
+                if self._tag_statement(line, self._held_tags):
+                    self._removed.append(line)
+        return self._held_tags
+
+    def _puts_into(self, line: cst.CSTNode, mmap: str, made: cst.BaseExpression) -> bool:
+        """Whether ``line`` is ``mmap.measure_*_put(...)`` on the module-level map ``made``."""
+        small = _single(line)
+        call = small.value if isinstance(small, cst.Expr) else None
+        func = call.func if isinstance(call, cst.Call) else None
+        return (
+            isinstance(func, cst.Attribute)
+            and isinstance(func.value, cst.Name)
+            and func.value.value == mmap
+            and func.attr.value in ("measure_int_put", "measure_float_put")
+            and any(v is made for v in self._host.bound_values(func.value))
+        )
+
+    def _held_run(
+        self, body: list[cst.BaseStatement], start: int, mmap: str, held: _TagMaps
+    ) -> tuple[_Puts, int]:
+        """The puts from ``body[start]`` on and the ``record()`` that ends them (and the tag
+        statements of a local tag map right before them), and where the run ends."""
+        tags: _TagMaps = dict(held)
+        first = start
+        while first > 0 and self._is_tag_statement(body[first - 1]):
+            first -= 1
+        for before in body[first:start]:
+            self._tag_statement(before, tags)
+            self._removed.append(before)
+        puts: _Puts = []
+        for position in range(start, len(body)):
+            line = body[position]
+            if not self._put_or_record(line, mmap, tags, puts):
+                break
+            if not _is_record(line):
+                self._removed.append(line)
+                continue
+            given = _single(line).value.args[0].value  # type: ignore[union-attr]  # a record
+            attributes = tags[given.value]
+            self._records[line] = partial(self._recorded, puts=puts, attributes=attributes)
+            for measure, _ in puts:
+                keys = self._recorded_keys.setdefault(measure.var, set())
+                keys.update(k for k, _ in attributes)
+            return puts, position + 1
+        raise Unsupported(f"{mmap!r} is put without a record() right after the puts")
 
     def _aggregate_reads(self, rest: Sequence[cst.CSTNode], mmap: str, tags: Iterable[str]) -> None:
         """The statements of ``rest`` that read OpenCensus' in-process aggregates through the
@@ -1028,6 +1128,21 @@ def _tag_map_made(assign: cst.Assign, names: Callable[[cst.CSTNode], set[str]]) 
     ):
         return target.value
     return None
+
+
+def _mentioned_later(body: list[cst.BaseStatement], index: int) -> bool:
+    """Whether a module-level statement after ``body[index]`` (not a definition) names what
+    it binds."""
+    name = _target(body[index])
+    return any(
+        _mentions(line, {name})
+        for line in body[index + 1 :]
+        if not isinstance(line, (cst.FunctionDef, cst.ClassDef))
+    )
+
+
+def _made_tag_map(value: cst.BaseExpression, names: Callable[[cst.CSTNode], set[str]]) -> bool:
+    return isinstance(value, cst.Call) and not value.args and TAG_MAP in names(value.func)
 
 
 def _is_record(statement: cst.CSTNode) -> bool:

@@ -868,18 +868,28 @@ class OpenCensusTraces(LegacyTransform):
             items[pair.start : pair.end + 1] = [(None, self._with_block(pair, segment))]
             self.rewrote()
         body: list[cst.CSTNode] = []
+        orphans: list[cst.EmptyLine] = []  # comments of removed statements, for the next one
         for before, statement in items:
             inserted = list(self._before.get(before, ()))  # type: ignore[arg-type]  # None: no key
             if inserted and statement is not None:  # blank lines above stay above
                 statement, inserted[0] = _blank_lines_moved(statement, inserted[0])
-            body.extend(inserted)
+            emitted: list[cst.CSTNode] = list(inserted)
             if statement is not None:
-                body.append(statement)
+                emitted.append(statement)
             else:
                 self.rewrote()
-            body.extend(self._after.get(before, ()))  # type: ignore[arg-type]  # None: no key
+                orphans.extend(_comments(before) if before is not None else ())
+            emitted.extend(self._after.get(before, ()))  # type: ignore[arg-type]  # None: no key
+            if orphans and emitted:  # unless a replacement carries them already
+                carried = [c for e in emitted for c in getattr(e, "leading_lines", ())]
+                left = [c for c in orphans if not any(c.deep_equals(o) for o in carried)]
+                emitted[0] = _with_comments_above(emitted[0], left)
+                orphans = []
+            body.extend(emitted)
         if not body:
             body.append(cst.SimpleStatementLine([cst.Pass()]))
+        if orphans:
+            body[-1] = _with_comments_above(body[-1], orphans)  # stay in the block, just above
         return updated.with_changes(body=body)
 
     def _with_block(self, pair: Pair, statements: list[Optional[cst.CSTNode]]) -> cst.With:
@@ -1079,3 +1089,20 @@ def _imports(
 
 #: Composed with the OpenTracing transforms in one traversal (see ``pipeline.py``).
 OPENCENSUS_TRANSFORMS = (OpenCensusTraces,)
+
+
+def _comments(statement: cst.CSTNode) -> list[cst.EmptyLine]:
+    """The comment lines above ``statement`` and the comment beside it, as lines."""
+    found = [line for line in getattr(statement, "leading_lines", ()) if line.comment]
+    trailing = getattr(statement, "trailing_whitespace", None)
+    if trailing is not None and trailing.comment is not None:
+        found.append(cst.EmptyLine(comment=trailing.comment))
+    return found
+
+
+def _with_comments_above(statement: cst.CSTNode, comments: list[cst.EmptyLine]) -> cst.CSTNode:
+    """``statement`` with ``comments`` above it."""
+    lines = getattr(statement, "leading_lines", None)
+    if lines is None or not comments:
+        return statement
+    return statement.with_changes(leading_lines=[*comments, *lines])

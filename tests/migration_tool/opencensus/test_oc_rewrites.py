@@ -934,6 +934,7 @@ CASES: dict[str, tuple[str, str]] = {
 
 
         def main():
+            # Enable metrics
             CARROTS_MEASURE.add(1)
         """,
     ),

@@ -1,0 +1,114 @@
+"""A measurement map (and tag map) made once at module level and recorded in functions
+(``opencensus/stats.py``, held maps): each run of puts and its ``record()`` becomes instrument
+calls, unless OpenCensus' re-recording of the map's earlier puts or another use would differ."""
+
+from __future__ import annotations
+
+from tests.migration_tool.projects import migrated_source
+
+HEAD = """
+    from opencensus.stats import aggregation, measure, view
+    from opencensus.stats import stats as stats_module
+    from opencensus.tags import TagMap
+
+    stats = stats_module.stats
+    SENT = measure.MeasureInt("sent", "messages sent", "1")
+    FAILED = measure.MeasureInt("failed", "messages failed", "1")
+    SENT_VIEW = view.View("sent", "sent", [], SENT, aggregation.SumAggregation())
+    FAILED_VIEW = view.View("failed", "failed", [], FAILED, aggregation.SumAggregation())
+    stats.view_manager.register_view(SENT_VIEW)
+    stats.view_manager.register_view(FAILED_VIEW)
+    mmap = stats.stats_recorder.new_measurement_map()
+    tmap = TagMap()
+    """
+KEPT = "kept on OpenCensus (served by the otelbridge OpenCensus shim): this module's stats stay"
+
+
+def test_runs_in_functions_become_instrument_calls_with_the_module_tag_map() -> None:
+    code = migrated_source(
+        HEAD
+        + """
+    tmap.insert("queue", "mail")
+
+
+    def sent(count):
+        # counted once per batch
+        mmap.measure_int_put(SENT, count)
+        mmap.record(tmap)
+
+
+    def sent_again(count):
+        for _ in range(2):
+            mmap.measure_int_put(SENT, count)
+            mmap.record(tmap)
+    """
+    )
+    assert "opencensus" not in code and "mmap" not in code and "tmap" not in code
+    assert '    # counted once per batch\n    SENT.add(count, {"queue": "mail"})\n' in code
+    assert '        SENT.add(count, {"queue": "mail"})\n' in code
+
+
+def test_runs_putting_other_measures_keep_the_stats() -> None:
+    """OpenCensus records SENT again with FAILED's record(): no instrument call does that."""
+    code = migrated_source(
+        HEAD
+        + """
+
+    def sent(count):
+        mmap.measure_int_put(SENT, count)
+        mmap.record(tmap)
+
+
+    def failed(count):
+        mmap.measure_int_put(FAILED, count)
+        mmap.record(tmap)
+    """
+    )
+    assert "create_counter" not in code
+    assert KEPT + " OpenCensus: 'mmap' is put with other measures elsewhere" in code
+
+
+def test_a_map_handed_to_a_helper_keeps_the_stats() -> None:
+    code = migrated_source(
+        HEAD
+        + """
+
+    def sent(count, record):
+        mmap.measure_int_put(SENT, count)
+        mmap.record(tmap)
+        record(mmap)
+    """
+    )
+    assert "create_counter" not in code
+    assert KEPT + " OpenCensus: 'mmap' is used for more than puts" in code
+
+
+def test_a_tag_map_filled_in_a_function_keeps_the_stats() -> None:
+    code = migrated_source(
+        HEAD
+        + """
+
+    def sent(count, queue):
+        tmap.insert("queue", queue)
+        mmap.measure_int_put(SENT, count)
+        mmap.record(tmap)
+    """
+    )
+    assert "create_counter" not in code
+
+
+def test_puts_without_a_record_keep_the_stats() -> None:
+    code = migrated_source(
+        HEAD
+        + """
+
+    def sent(count):
+        mmap.measure_int_put(SENT, count)
+
+
+    def flush():
+        mmap.record(tmap)
+    """
+    )
+    assert "create_counter" not in code
+    assert KEPT + " OpenCensus: 'mmap' is put without a record() right after the puts" in code
