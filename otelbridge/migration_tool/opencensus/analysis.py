@@ -18,7 +18,7 @@ import dataclasses
 from typing import Callable, Iterator, Mapping, Optional, Sequence, Union, cast
 
 import libcst as cst
-from libcst.metadata import Assignment, Scope
+from libcst.metadata import Assignment, ImportAssignment, Scope
 
 from otelbridge.migration_tool.opencensus import events
 from otelbridge.migration_tool.opencensus.handoffs import (
@@ -660,6 +660,14 @@ def bound_values(
                 return []
             values.append(value)
     return values
+
+
+def is_imported(scopes: Mapping[cst.CSTNode, Optional[Scope]], name: cst.Name) -> bool:
+    """Whether every binding that reaches the load ``name`` is an import."""
+    scope = scopes.get(name)
+    accesses = scope.accesses[name.value] if scope is not None else ()
+    referents = [r for a in accesses if a.node is name for r in a.referents]
+    return bool(referents) and all(isinstance(r, ImportAssignment) for r in referents)
 
 
 def _expression_call(statement: cst.CSTNode) -> Optional[cst.Call]:

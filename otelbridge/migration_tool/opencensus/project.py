@@ -19,9 +19,10 @@ from libcst.metadata import MetadataWrapper
 
 from otelbridge.migration_tool.engine.index import Module, ProjectIndex, read_module
 from otelbridge.migration_tool.engine.scopes import resolve_scopes
-from otelbridge.migration_tool.opencensus.analysis import bound_values, name_bindings
+from otelbridge.migration_tool.opencensus.analysis import bound_values, is_imported, name_bindings
 from otelbridge.migration_tool.opencensus.names import canonical
-from otelbridge.migration_tool.opencensus.stats import Measure, Stats, Unsupported
+from otelbridge.migration_tool.opencensus.stats import REPUT, Measure, Stats, Unsupported
+from otelbridge.migration_tool.transforms.base import literal
 
 _CYCLE = "its stats import measures from each other in a cycle"
 
@@ -35,6 +36,9 @@ class ModuleReading:
 
     def bound_values(self, name: cst.Name) -> list[cst.BaseExpression]:
         return bound_values(self._scopes, self._bindings, name)
+
+    def is_imported(self, name: cst.Name) -> bool:
+        return is_imported(self._scopes, name)
 
     def names(self, node: cst.CSTNode) -> set[str]:
         scope = self._scopes.get(node)
@@ -91,6 +95,28 @@ class ProjectStats:
                 f"measure {local!r} is made in {owner.name}, whose stats stay OpenCensus: {reading}"
             )
         return reading.measures.get(name)
+
+    def held_map(self, path: str, local: str) -> Optional[tuple[Optional[str], str]]:
+        """(path, name) of the held measurement map the name ``local`` of ``path`` imports."""
+        defined = self._definition(path, local)
+        if defined is None:
+            return None
+        owner, name = defined
+        reading = self.reading(owner.path)  # staying OpenCensus, it is no held map here
+        held = isinstance(reading, Stats) and name in reading.held_maps
+        return (owner.path, name) if held else None
+
+    def tag_map(self, path: str, local: str) -> Optional[list[tuple[str, cst.BaseExpression]]]:
+        """The keys and literal values of the module-level tag map ``local`` of ``path``
+        imports, if it is one."""
+        defined = self._definition(path, local)
+        reading = self.reading(defined[0].path) if defined is not None else None
+        if not isinstance(reading, Stats) or defined is None:
+            return None
+        found = reading.held_tags.get(defined[1])
+        if found is None or any(literal(v) is NotImplemented for _, v in found):
+            return None
+        return found
 
     def tag_key(self, path: str, local: str) -> Optional[str]:
         defined = self._definition(path, local)
@@ -157,6 +183,7 @@ class ProjectStats:
         they can)."""
         seen: set[str] = set()
         todo = [path]
+        put: dict[tuple[Optional[str], str], frozenset[str]] = {}  # held map -> its measures
         while todo:
             current = todo.pop()
             if current in seen:
@@ -171,7 +198,10 @@ class ProjectStats:
                     f"it shares measures with {module.name if module else current}, whose "
                     f"stats stay OpenCensus: {reading}"
                 )
-            for local in reading.shared:
+            for (origin, name), measures in reading.held_sets.items():
+                if put.setdefault((origin or current, name), measures) != measures:
+                    return f"measurement map {name!r} is put with other measures elsewhere: {REPUT}"
+            for local in [*reading.shared, *reading.imported_held]:
                 defined = self._definition(current, local)
                 if defined is not None:
                     todo.append(defined[0].path)
@@ -182,19 +212,17 @@ class ProjectStats:
         """The files that import the measures of ``path``, or the module itself (what they do
         with it is not followed, so they must be read too); files the index left out count."""
         owner = self._index.module_at(path)
-        if not reading.measures or owner is None:
+        shared = {*reading.measures, *reading.held_maps, *reading.held_tags}
+        if not shared or owner is None:
             return []
         found = []
         for other_path in self._neighbours(owner):
             text = self._source(other_path) if other_path != path else None
-            if text is None or not any(var in text for var in reading.measures):
+            if text is None or not any(var in text for var in shared):
                 continue
             other = self._module(other_path)
             if other is not None and any(
-                (
-                    self._index.resolve(source, other) is owner
-                    and (name is None or name in reading.measures)
-                )
+                (self._index.resolve(source, other) is owner and (name is None or name in shared))
                 or (name is not None and self._index.resolve(f"{source}.{name}", other) is owner)
                 for source, name in other.imports.values()
             ):
@@ -217,6 +245,12 @@ class _Lookup:
 
     def exported(self, name: str) -> bool:
         return self._project.exported(self._path, name)
+
+    def held_map(self, local: str) -> Optional[tuple[Optional[str], str]]:
+        return self._project.held_map(self._path, local)
+
+    def tag_map(self, local: str) -> Optional[list[tuple[str, cst.BaseExpression]]]:
+        return self._project.tag_map(self._path, local)
 
 
 #: Directories that hold no project code.

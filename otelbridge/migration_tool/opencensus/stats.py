@@ -22,6 +22,7 @@ at all (:mod:`.project`), as one unit.
 from __future__ import annotations
 
 import dataclasses
+import re
 from functools import partial
 from typing import TYPE_CHECKING, Callable, Iterable, Optional, Protocol, Sequence, Union, cast
 
@@ -51,6 +52,14 @@ class SharedLookup(Protocol):
 
     def exported(self, name: str) -> bool:
         """Whether another project module imports ``name`` of this one."""
+
+    def held_map(self, local: str) -> Optional[tuple[Optional[str], str]]:
+        """(module path, name) of the held measurement map the imported ``local`` is, if it
+        is one (and its module's stats convert)."""
+
+    def tag_map(self, local: str) -> Optional[list[tuple[str, cst.BaseExpression]]]:
+        """The keys and literal values of the module-level tag map the imported ``local`` is,
+        if it is one."""
 
 
 _STATS = "opencensus.stats."
@@ -84,6 +93,8 @@ AGGREGATES_NOTE = (
     "OpenCensus' in-process aggregates (measure_to_view_map) have no OpenTelemetry API: read "
     "the metrics from a reader (InMemoryMetricReader, or the exporter's backend)"
 )
+#: Why the runs of one held measurement map must put the same measures.
+REPUT = "OpenCensus records every measure put into it so far again on each record()"
 _ORDER = ("histogram", "counter", "gauge", "count")
 _SIMPLE = (cst.Name, cst.Attribute, cst.Integer, cst.Float)
 VIEWS_NOTE = (
@@ -105,6 +116,8 @@ class Host(Protocol):
     """What reading a module's stats needs of its tree (the transform, or a plain reading)."""
 
     def bound_values(self, name: cst.Name) -> list[cst.BaseExpression]: ...
+
+    def is_imported(self, name: cst.Name) -> bool: ...
 
 
 @dataclasses.dataclass
@@ -180,6 +193,12 @@ class Stats:
         self._reads: dict[cst.CSTNode, set[str]] = {}
         #: the tag maps made and filled at module level, once a held measurement map needs them
         self._held_tags: Optional[_TagMaps] = None
+        #: measurement maps made at module level and recorded in functions (held maps)
+        self.held_maps: set[str] = set()
+        #: held maps and tag maps of other project modules used here (they leave the imports)
+        self.imported_held: set[str] = set()
+        #: held map ((None: this module, or its module's path), name) -> the measures put here
+        self.held_sets: dict[tuple[Optional[str], str], frozenset[str]] = {}
 
     def plan(
         self, transform: OpenCensusTraces, module: cst.Module, unit: Callable[[], str]
@@ -459,9 +478,15 @@ class Stats:
                         and small.value.func.attr.value == "new_measurement_map"
                     ):
                         if node is module and not _mentioned_later(body, index):
-                            self._held_recordings(module, statement, small)
+                            self._removed.append(statement)
+                            self._held_recordings(module, _target(statement), small.value)
+                            self.held_maps.add(_target(statement))
                         else:
                             self._recording(body, index, small)
+        for local in self._sources:  # maps other project modules made, recorded here
+            if self._shared_lookup is not None and self._shared_lookup.held_map(local):
+                self.imported_held.add(local)
+                self._held_recordings(module, local, None)
 
     def _recording(self, body: list[cst.BaseStatement], index: int, creation: cst.Assign) -> None:
         """One measurement map: made, given puts, recorded once with a tag map, in one block (the
@@ -518,19 +543,16 @@ class Stats:
         raise Unsupported(f"{mmap!r} is not recorded in the block that made it")
 
     def _held_recordings(
-        self, module: cst.Module, statement: cst.CSTNode, creation: cst.Assign
+        self, module: cst.Module, mmap: str, made: Optional[cst.BaseExpression]
     ) -> None:
-        """A measurement map made at module level and recorded in functions: each run of puts
-        and one ``record()`` (with a module-level tag map, or one made right before the puts)
-        becomes instrument calls. OpenCensus records every measure ever put into the map again
-        on each ``record()``, so every run must put the same measures."""
-        target = creation.targets[0].target
-        if not isinstance(target, cst.Name) or len(creation.targets) != 1:
-            raise Unsupported("a measurement map not bound to one name")
-        mmap, made = target.value, creation.value
-        held = self._module_tag_maps(module)
-        claimed: list[cst.CSTNode] = [statement, *self._removed]
-        measured: Optional[set[str]] = None
+        """A measurement map made at module level (``made``; ``None``: imported from another
+        project module) and recorded in functions: each run of puts and one ``record()`` (with
+        a module-level tag map, one imported, or one made right before the puts) becomes
+        instrument calls. OpenCensus records every measure ever put into the map again on each
+        ``record()``, so every run, in every module, must put the same measures."""
+        held = {**self._imported_tag_maps(), **self._module_tag_maps(module)}
+        claimed: list[cst.CSTNode] = list(self._removed)
+        measured: Optional[frozenset[str]] = None
         for block in walk(module):
             if not isinstance(block, cst.IndentedBlock):
                 continue
@@ -541,25 +563,42 @@ class Stats:
                 if start < position:
                     continue  # a put of the run before
                 puts, position = self._held_run(body, start, mmap, held)
-                measures = {m.var for m, _ in puts}
+                measures = frozenset(m.name for m, _ in puts)
                 if measured is not None and measures != measured:
-                    raise Unsupported(
-                        f"{mmap!r} is put with other measures elsewhere, and OpenCensus records "
-                        "every measure put into it so far again on each record()"
-                    )
+                    raise Unsupported(f"{mmap!r} is put with other measures elsewhere: {REPUT}")
                 measured = measures
                 following = [i for i in starts if i >= position]
                 reads = body[position : following[0] if following else len(body)]
                 self._aggregate_reads(reads, mmap, held)
                 claimed.extend(body[start:position])
-        self._removed.append(statement)
+        origin = (None, mmap) if made is not None else self._shared_lookup.held_map(mmap)  # type: ignore[union-attr]  # imported: a lookup found it
+        if measured is not None and origin is not None:
+            self.held_sets[origin] = measured
         inside = {n for line in [*claimed, *self._reads] for n in walk(line)}
-        for node in walk(module):
+        for node in walk(module, (cst.Import, cst.ImportFrom)):
             if not isinstance(node, cst.Name) or node.value not in {mmap, *held} or node in inside:
                 continue
             values = self._host.bound_values(node)
-            if any(v is made or _made_tag_map(v, self._names) for v in values):
+            if any(v is made or _made_tag_map(v, self._names) for v in values) or (
+                node.value in self.imported_held and self._host.is_imported(node)
+            ):
                 raise Unsupported(f"{node.value!r} is used for more than puts and record()")
+
+    def _imported_tag_maps(self) -> _TagMaps:
+        """Tag maps made and filled at module level by other project modules, imported here
+        (their names leave this module's imports)."""
+        found: _TagMaps = {}
+        for local in self._sources:
+            attributes = self._shared_lookup.tag_map(local) if self._shared_lookup else None
+            if attributes is not None:
+                found[local] = attributes
+                self.imported_held.add(local)
+        return found
+
+    @property
+    def held_tags(self) -> _TagMaps:
+        """The tag maps made and filled at module level, read for a held measurement map."""
+        return self._held_tags or {}
 
     def _module_tag_maps(self, module: cst.Module) -> _TagMaps:
         """The tag maps made and filled at module level (their statements go)."""
@@ -570,8 +609,11 @@ class Stats:
                     self._removed.append(line)
         return self._held_tags
 
-    def _puts_into(self, line: cst.CSTNode, mmap: str, made: cst.BaseExpression) -> bool:
-        """Whether ``line`` is ``mmap.measure_*_put(...)`` on the module-level map ``made``."""
+    def _puts_into(
+        self, line: cst.CSTNode, mmap: str, made: Optional[cst.BaseExpression]
+    ) -> bool:
+        """Whether ``line`` is ``mmap.measure_*_put(...)`` on the module-level map ``made``
+        (``None``: on the imported ``mmap``)."""
         small = _single(line)
         call = small.value if isinstance(small, cst.Expr) else None
         func = call.func if isinstance(call, cst.Call) else None
@@ -580,7 +622,11 @@ class Stats:
             and isinstance(func.value, cst.Name)
             and func.value.value == mmap
             and func.attr.value in ("measure_int_put", "measure_float_put")
-            and any(v is made for v in self._host.bound_values(func.value))
+            and (
+                any(v is made for v in self._host.bound_values(func.value))
+                if made is not None
+                else self._host.is_imported(func.value)
+            )
         )
 
     def _held_run(
@@ -781,9 +827,9 @@ class Stats:
             kinds = sorted(measure.instruments, key=_ORDER.index)
             for position, kind in enumerate(kinds):
                 measure.instruments[kind] = (
-                    (measure.var, measure.name)
+                    (measure.var, instrument_name(measure.name))
                     if position == 0
-                    else (f"{measure.var}_{kind}", f"{measure.name}.{kind}")
+                    else (f"{measure.var}_{kind}", instrument_name(f"{measure.name}.{kind}"))
                 )
 
     # -- writing ----------------------------------------------------------------------------
@@ -812,6 +858,7 @@ class Stats:
         for record, build in self._records.items():
             t.replace_statement(record, build(record))
         self._comment_reads(t)
+        self._drop_imported_held(t, module)
         keywords, notes = [], []
         if self._registered and not implied:
             views = cst.List(
@@ -839,6 +886,30 @@ class Stats:
             for line in around:  # before configure() (placed after these, or later)
                 t.insert_after(anchor, line)
             t.place_stats(module, anchor, keywords, [note for note, _ in notes])
+
+    def _drop_imported_held(self, t: OpenCensusTraces, module: cst.Module) -> None:
+        """The held maps and tag maps of other modules leave the imports (their modules no
+        longer make them)."""
+        for line in module.body:
+            small = _single(line)
+            if not isinstance(small, cst.ImportFrom) or isinstance(small.names, cst.ImportStar):
+                continue
+            kept = [
+                a
+                for a in small.names
+                if (a.evaluated_alias or a.evaluated_name) not in self.imported_held
+            ]
+            if len(kept) == len(small.names):
+                continue
+            if kept:
+                kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+                changed = small.with_changes(names=kept)
+                if len(kept) == 1:  # no parentheses around one name
+                    changed = changed.with_changes(lpar=None, rpar=None)
+                line = cast(cst.SimpleStatementLine, line)
+                t.replace_statement(line, [line.with_changes(body=[changed])])
+            else:
+                t.replace_statement(line, [])
 
     def _note(self, lines: list[cst.SimpleStatementLine], note: str, at: cst.CSTNode) -> None:
         """A note above ``lines`` and in the report."""
@@ -1069,19 +1140,37 @@ class Stats:
         return value
 
 
+def instrument_name(name: str) -> str:
+    """An OpenTelemetry instrument name for an OpenCensus measure name. Those are free text
+    ("added tasks"); instrument names are ``[A-Za-z][-_./A-Za-z0-9]{0,254}`` (an invalid one
+    gives no instrument at all), so other characters become ``_`` and a name that does not
+    start with a letter gets ``m_`` before it. A View then keeps the OpenCensus name."""
+    cleaned = _NOT_IN_NAMES.sub("_", name)
+    if not _LETTER.match(cleaned):
+        cleaned = "m_" + cleaned
+    return cleaned[:255]
+
+
+_NOT_IN_NAMES = re.compile(r"[^-_./a-zA-Z0-9]")
+_LETTER = re.compile(r"[a-zA-Z]")
+
+
 def has_stats(module: cst.Module, names: Callable[[cst.CSTNode], set[str]]) -> bool:
-    """Whether the module makes measures or measurement maps, or registers stats exporters."""
+    """Whether the module makes measures or measurement maps, puts into one (made by another
+    module), or registers stats exporters."""
     return any(
         isinstance(n, cst.Call)
         and (
             bool(names(n.func) & MEASURES)
-            or (
-                isinstance(n.func, cst.Attribute)
-                and n.func.attr.value in ("new_measurement_map", "register_exporter")
-            )
+            or (isinstance(n.func, cst.Attribute) and n.func.attr.value in _STATS_METHODS)
         )
         for n in walk(module)
     )
+
+
+_STATS_METHODS = frozenset(
+    {"new_measurement_map", "register_exporter", "measure_int_put", "measure_float_put"}
+)
 
 
 def _owners(module: cst.Module) -> dict[cst.CSTNode, cst.CSTNode]:

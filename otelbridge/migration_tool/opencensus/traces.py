@@ -27,6 +27,7 @@ from otelbridge.migration_tool.opencensus.analysis import (
     Pair,
     Suite,
     bound_values,
+    is_imported,
 )
 from otelbridge.migration_tool.opencensus.context_attrs import context_attrs
 from otelbridge.migration_tool.opencensus.handoffs import END, TOKEN_KEY, statement_of
@@ -631,6 +632,10 @@ class OpenCensusTraces(LegacyTransform):
     def bound_values(self, name: cst.Name) -> list[cst.BaseExpression]:
         """What every binding that reaches the load ``name`` binds (empty if one is unknown)."""
         return bound_values(self.scopes, self.analysis.bindings, name)
+
+    def is_imported(self, name: cst.Name) -> bool:
+        """Whether the load ``name`` reads an import (see :func:`.analysis.imported`)."""
+        return is_imported(self.scopes, name)
 
     # -- what stays OpenCensus: markers -----------------------------------------------------
     def _keep(self, node: cst.CSTNode, reason: str) -> None:

@@ -60,6 +60,7 @@ EXPECTED = {
         """,
     "local_stats": "",
     "held_stats": "",
+    "shared_held_stats": "",
     # helpers given their caller's span (usage evidence: methods only OpenCensus spans have)
     "helpers": """
         batch kind=INTERNAL status=UNSET attrs={} events=[]
@@ -101,6 +102,10 @@ METRICS = {
         orders_view sum {channel='phone'} 5
         orders_view sum {channel='web'} 5
         """,
+    # the same, made in one module and recorded by another's handlers
+    "shared_held_stats": """
+        added tasks sum {app='todo'} 2
+        """,
     # measures, views, registrations and the recording made inside a request handler
     "local_stats": """
         loop times histogram {route='/clubs'} (4, 9.0, [1, 1, 1, 1])
@@ -116,6 +121,7 @@ FULLY_MIGRATED = frozenset(
         "shared_stats",
         "local_stats",
         "held_stats",
+        "shared_held_stats",
         "wrappers",
         "exporter_flag",
         "handoffs",

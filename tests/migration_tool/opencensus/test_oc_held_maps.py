@@ -4,7 +4,9 @@ calls, unless OpenCensus' re-recording of the map's earlier puts or another use 
 
 from __future__ import annotations
 
-from tests.migration_tool.projects import migrated_source
+from pathlib import Path
+
+from tests.migration_tool.projects import migrate_project, migrated_source
 
 HEAD = """
     from opencensus.stats import aggregation, measure, view
@@ -112,3 +114,57 @@ def test_puts_without_a_record_keep_the_stats() -> None:
     )
     assert "create_counter" not in code
     assert KEPT + " OpenCensus: 'mmap' is put without a record() right after the puts" in code
+
+
+METRICS = """
+    from opencensus.stats import aggregation, measure, view
+    from opencensus.stats import stats as stats_module
+    from opencensus.tags import TagMap
+
+    TASKS = measure.MeasureInt("added tasks", "tasks added", "tasks")
+    TASKS_VIEW = view.View("added tasks", "tasks", [], TASKS, aggregation.CountAggregation())
+    stats_module.stats.view_manager.register_view(TASKS_VIEW)
+    mmap = stats_module.stats.stats_recorder.new_measurement_map()
+    tmap = TagMap()
+    """
+
+
+def test_maps_of_another_module_leave_its_imports_and_a_free_text_name_gets_a_view(
+    tmp_path: Path,
+) -> None:
+    routes = """
+        from .metrics import TASKS, mmap, tmap
+
+
+        def add():
+            mmap.measure_int_put(TASKS, 1)
+            mmap.record(tmap)
+        """
+    files = migrate_project(tmp_path, _app(routes))
+    assert "from .metrics import TASKS\n" in files["app/routes.py"]
+    assert "    TASKS.add(1)\n" in files["app/routes.py"]
+    metrics = files["app/metrics.py"]
+    # OpenTelemetry refuses "added tasks" as an instrument name: the View keeps the stream's
+    assert 'create_counter("added_tasks", unit="tasks"' in metrics
+    assert 'View(instrument_name="added_tasks", name="added tasks"' in metrics
+
+
+def test_a_module_recording_a_map_otherwise_keeps_the_maker_s_stats_too(tmp_path: Path) -> None:
+    """The maker's map would be gone while the other module still imports and uses it."""
+    routes = """
+        from .metrics import TASKS, mmap, tmap
+
+
+        def add(log):
+            mmap.measure_int_put(TASKS, 1)
+            mmap.record(tmap)
+            log(mmap)
+        """
+    files = migrate_project(tmp_path, _app(routes))
+    assert "new_measurement_map()" in files["app/metrics.py"]
+    assert "create_counter" not in files["app/metrics.py"]
+    assert "from .metrics import TASKS, mmap, tmap\n" in files["app/routes.py"]
+
+
+def _app(routes: str) -> dict[str, str]:
+    return {"app/__init__.py": "", "app/metrics.py": METRICS, "app/routes.py": routes}
