@@ -295,10 +295,13 @@ class Stats:
                     factory = cast(cst.Call, small.value)  # _exporter_factory: a call
                     self._exporter_bindings[target.value] = (statement, factory)
             elif isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
-                if not self._exporter_registration(statement, small.value):
+                if self._exporting(small.value) and self._exporter_factory(small.value):
+                    self._exporters.append((statement, None, small.value))
+                elif not self._exporter_registration(statement, small.value):
                     self._registration(statement, small.value)
             elif isinstance(statement, cst.For) and self._loop_registration(statement):
                 looped.update(statement.body.body)
+        self._read_unregistered_exporters(module)
         if self.measures and not self._registered:
             raise Unsupported("no view of a module-level measure is registered")
 
@@ -421,6 +424,27 @@ class Stats:
             ):
                 return False
         return True
+
+    def _exporting(self, call: cst.Call) -> bool:
+        """Whether ``call`` makes an exporter that exports OpenCensus' stats by itself, with no
+        ``register_exporter`` (Azure's starts its own thread over them)."""
+        return bool(self._names(call.func) & METRIC_EXPORTERS.keys())
+
+    def _read_unregistered_exporters(self, module: cst.Module) -> None:
+        """Exporters of :meth:`_exporting` factories never registered are readers too; one
+        whose arguments do not map keeps the stats (it would export nothing once they are
+        instruments)."""
+        for binding, factory in self._exporter_bindings.values():
+            registered = any(e[1] is binding for e in self._exporters)
+            if self._exporting(factory) and not registered:
+                self._exporters.append((binding, None, factory))
+        mapped = {e[2] for e in self._exporters}
+        for node in walk(module):
+            if isinstance(node, cst.Call) and self._exporting(node) and node not in mapped:
+                raise Unsupported(
+                    "a metrics exporter whose arguments do not map would export nothing once "
+                    "the stats are instruments"
+                )
 
     def _exporter_registration(self, statement: cst.CSTNode, call: cst.Call) -> bool:
         """``view_manager.register_exporter(e)`` of an exporter a known factory made."""
@@ -786,7 +810,7 @@ class Stats:
         exporters = {
             name
             for name, (binding, _) in self._exporter_bindings.items()
-            if any(binding is e[1] for e in self._exporters)
+            if any(binding is e[1] or binding is e[0] for e in self._exporters)
         }
         holders = {_target(h): h for h in self._holders}
         unclaimed = [  # imports name modules, they read nothing
