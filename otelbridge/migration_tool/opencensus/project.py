@@ -57,6 +57,7 @@ class ProjectStats:
         #: symbol tables of the files the index left out (they name no legacy API)
         self._others: dict[str, Optional[Module]] = {}
         self._listings: dict[str, list[str]] = {}
+        self._context_tags: Optional[bool] = None
 
     def lookup(self, path: str) -> _Lookup:
         """The shared-measure lookup of the module at ``path``."""
@@ -117,6 +118,13 @@ class ProjectStats:
         if found is None or any(literal(v) is NotImplemented for _, v in found):
             return None
         return found
+
+    def sets_context_tags(self) -> bool:
+        """Whether any indexed module names ``TagContext`` (every module setting OpenCensus'
+        context tags imports it, so names OpenCensus and is indexed)."""
+        if self._context_tags is None:
+            self._context_tags = any("TagContext" in t for t in self._index.sources.values())
+        return self._context_tags
 
     def tag_key(self, path: str, local: str) -> Optional[str]:
         defined = self._definition(path, local)
@@ -251,6 +259,9 @@ class _Lookup:
 
     def tag_map(self, local: str) -> Optional[list[tuple[str, cst.BaseExpression]]]:
         return self._project.tag_map(self._path, local)
+
+    def sets_context_tags(self) -> bool:
+        return self._project.sets_context_tags()
 
 
 #: Directories that hold no project code.

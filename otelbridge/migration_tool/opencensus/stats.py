@@ -61,6 +61,10 @@ class SharedLookup(Protocol):
         """The keys and literal values of the module-level tag map the imported ``local`` is,
         if it is one."""
 
+    def sets_context_tags(self) -> bool:
+        """Whether a module of the project names OpenCensus' ``TagContext`` (where a
+        ``record()`` without a tag map reads its tags)."""
+
 
 _STATS = "opencensus.stats."
 MEASURES = {_STATS + "measure.MeasureInt", _STATS + "measure.MeasureFloat"}
@@ -191,6 +195,9 @@ class Stats:
         self._removed: list[cst.CSTNode] = []
         #: statements reading OpenCensus' aggregates (they become comments) -> what they bind
         self._reads: dict[cst.CSTNode, set[str]] = {}
+        #: whether the module or project names OpenCensus' TagContext (a record() without a tag
+        #: map reads its tags from there; else it records none)
+        self._context_tags = True
         #: the tag maps made and filled at module level, once a held measurement map needs them
         self._held_tags: Optional[_TagMaps] = None
         #: measurement maps made at module level and recorded in functions (held maps)
@@ -230,6 +237,11 @@ class Stats:
     def read(self, module: cst.Module) -> None:
         """Everything of the module's stats, or :class:`Unsupported`; measures get the names
         of their instruments."""
+        self._context_tags = (  # without the project, some other module may set them
+            self._shared_lookup is None
+            or self._shared_lookup.sets_context_tags()
+            or _names_tag_context(module)
+        )
         self._read_imports(module)
         self._read_shared()
         self._read_module_level(module)
@@ -557,8 +569,7 @@ class Stats:
                 removed.append(later)
                 continue
             self._aggregate_reads(body[position + 1 :], mmap, tags)
-            given = _single(record).value.args[0].value  # type: ignore[union-attr]  # _is_record
-            attributes = tags[given.value]
+            attributes = self._record_tags(record, tags)
             self._removed.extend(removed)
             self._records[record] = partial(self._recorded, puts=puts, attributes=attributes)
             for measure, _ in puts:
@@ -673,8 +684,7 @@ class Stats:
             if not _is_record(line):
                 self._removed.append(line)
                 continue
-            given = _single(line).value.args[0].value  # type: ignore[union-attr]  # a record
-            attributes = tags[given.value]
+            attributes = self._record_tags(line, tags)
             self._records[line] = partial(self._recorded, puts=puts, attributes=attributes)
             for measure, _ in puts:
                 keys = self._recorded_keys.setdefault(measure.var, set())
@@ -772,6 +782,8 @@ class Stats:
             return True
         if method == "record":
             given = call.args[0].value if call.args else None
+            if given is None and not self._context_tags:
+                return True  # no tag map, and no TagContext to read one from: no attributes
             if not isinstance(given, cst.Name) or given.value not in tags:
                 raise Unsupported(
                     "record() with context tags (TagContext) or a tag map made elsewhere: "
@@ -779,6 +791,13 @@ class Stats:
                 )
             return True
         raise Unsupported(f"{mmap!r} is used for more than puts and one record()")
+
+    @staticmethod
+    def _record_tags(record: cst.CSTNode, tags: _TagMaps) -> list[tuple[str, cst.BaseExpression]]:
+        """The attributes of a ``record(tag_map)`` :meth:`_put_or_record` accepted (none for a
+        ``record()`` without one)."""
+        call = cast(cst.Call, cast(cst.Expr, _single(record)).value)
+        return tags[cast(cst.Name, call.args[0].value).value] if call.args else []
 
     def _put_measure(self, node: cst.BaseExpression) -> Measure:
         """The measure a ``measure_*_put`` records: this module's, or one another project
@@ -1241,6 +1260,14 @@ def _tag_map_made(assign: cst.Assign, names: Callable[[cst.CSTNode], set[str]]) 
     ):
         return target.value
     return None
+
+
+def _names_tag_context(module: cst.Module) -> bool:
+    return any(
+        (isinstance(n, cst.Name) and n.value == "TagContext")
+        or (isinstance(n, cst.Attribute) and n.attr.value == "TagContext")
+        for n in walk(module)
+    )
 
 
 def _mentioned_later(body: list[cst.BaseStatement], index: int) -> bool:

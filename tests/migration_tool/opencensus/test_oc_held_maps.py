@@ -168,3 +168,42 @@ def test_a_module_recording_a_map_otherwise_keeps_the_maker_s_stats_too(tmp_path
 
 def _app(routes: str) -> dict[str, str]:
     return {"app/__init__.py": "", "app/metrics.py": METRICS, "app/routes.py": routes}
+
+
+UNTAGGED = """
+    from opencensus.stats import aggregation, measure, view
+    from opencensus.stats import stats as stats_module
+
+    PUTS = measure.MeasureInt("puts", "objects stored", "1")
+    PUTS_VIEW = view.View("puts", "objects stored", [], PUTS, aggregation.CountAggregation())
+    stats_module.stats.view_manager.register_view(PUTS_VIEW)
+
+
+    def stored():
+        mmap = stats_module.stats.stats_recorder.new_measurement_map()
+        mmap.measure_int_put(PUTS, 1)
+        mmap.record()
+    """
+
+
+def test_record_without_a_tag_map_records_no_attributes_when_nothing_sets_context_tags(
+    tmp_path: Path,
+) -> None:
+    files = migrate_project(tmp_path, {"store.py": UNTAGGED})
+    assert "    PUTS.add(1)\n" in files["store.py"] and "opencensus" not in files["store.py"]
+
+
+def test_record_without_a_tag_map_stays_where_the_project_sets_context_tags(
+    tmp_path: Path,
+) -> None:
+    tagging = """
+        from opencensus.tags import TagContext, TagMap
+
+
+        def tag_request(route):
+            tags = TagMap()
+            tags.insert("route", route)
+            TagContext.set(tags)
+        """
+    files = migrate_project(tmp_path, {"store.py": UNTAGGED, "tagging.py": tagging})
+    assert "record() with context tags (TagContext)" in files["store.py"]

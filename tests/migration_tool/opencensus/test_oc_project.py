@@ -32,14 +32,18 @@ RECORDS = """
         tags.insert(KIND, TagValue(kind))
         mmap.record(tags)
     """
-#: ``record()`` with the context's tags: OpenTelemetry has no context tags.
+#: ``record()`` with the context's tags, which the module sets: OpenTelemetry has no context tags.
 CONTEXT_TAGS = """
     from opencensus.stats import stats as stats_module
+    from opencensus.tags import TagContext, TagMap
 
     from app.measures import JOBS
 
 
-    def done_in_context(count):
+    def done_in_context(count, queue):
+        tags = TagMap()
+        tags.insert("queue", queue)
+        TagContext.set(tags)
         mmap = stats_module.stats.stats_recorder.new_measurement_map()
         mmap.measure_int_put(JOBS, count)
         mmap.record()
