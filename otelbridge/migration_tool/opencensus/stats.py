@@ -534,13 +534,7 @@ class Stats:
         mmap = target.value
         puts: _Puts = []
         tags: _TagMaps = {}
-        first = index
-        while first > 0 and self._is_tag_statement(body[first - 1]):
-            first -= 1
-        removed: list[cst.CSTNode] = []
-        for before in body[first:index]:
-            self._tag_statement(before, tags)
-            removed.append(before)
+        removed: list[cst.CSTNode] = self._tags_before(body, index, tags)
         removed.append(body[index])
         for position in range(index + 1, len(body)):
             later = body[position]
@@ -569,11 +563,8 @@ class Stats:
                 removed.append(later)
                 continue
             self._aggregate_reads(body[position + 1 :], mmap, tags)
-            attributes = self._record_tags(record, tags)
             self._removed.extend(removed)
-            self._records[record] = partial(self._recorded, puts=puts, attributes=attributes)
-            for measure, _ in puts:
-                self._recorded_keys.setdefault(measure.var, set()).update(k for k, _ in attributes)
+            self._plan_record(record, puts, tags)
             return
         raise Unsupported(f"{mmap!r} is not recorded in the block that made it")
 
@@ -670,12 +661,7 @@ class Stats:
         """The puts from ``body[start]`` on and the ``record()`` that ends them (and the tag
         statements of a local tag map right before them), and where the run ends."""
         tags: _TagMaps = dict(held)
-        first = start
-        while first > 0 and self._is_tag_statement(body[first - 1]):
-            first -= 1
-        for before in body[first:start]:
-            self._tag_statement(before, tags)
-            self._removed.append(before)
+        self._removed.extend(self._tags_before(body, start, tags))
         puts: _Puts = []
         for position in range(start, len(body)):
             line = body[position]
@@ -684,11 +670,7 @@ class Stats:
             if not _is_record(line):
                 self._removed.append(line)
                 continue
-            attributes = self._record_tags(line, tags)
-            self._records[line] = partial(self._recorded, puts=puts, attributes=attributes)
-            for measure, _ in puts:
-                keys = self._recorded_keys.setdefault(measure.var, set())
-                keys.update(k for k, _ in attributes)
+            self._plan_record(line, puts, tags)
             return puts, position + 1
         raise Unsupported(f"{mmap!r} is put without a record() right after the puts")
 
@@ -792,12 +774,25 @@ class Stats:
             return True
         raise Unsupported(f"{mmap!r} is used for more than puts and one record()")
 
-    @staticmethod
-    def _record_tags(record: cst.CSTNode, tags: _TagMaps) -> list[tuple[str, cst.BaseExpression]]:
-        """The attributes of a ``record(tag_map)`` :meth:`_put_or_record` accepted (none for a
-        ``record()`` without one)."""
+    def _tags_before(
+        self, body: Sequence[cst.BaseStatement], index: int, tags: _TagMaps
+    ) -> list[cst.CSTNode]:
+        """The tag-map statements right before ``body[index]``, read into ``tags``."""
+        first = index
+        while first > 0 and self._is_tag_statement(body[first - 1]):
+            first -= 1
+        for before in body[first:index]:
+            self._tag_statement(before, tags)
+        return list(body[first:index])
+
+    def _plan_record(self, record: cst.CSTNode, puts: _Puts, tags: _TagMaps) -> None:
+        """A ``record(tag_map)`` :meth:`_put_or_record` accepted becomes the instrument calls
+        of ``puts`` with the tag map's attributes (none for a ``record()`` without one)."""
         call = cast(cst.Call, cast(cst.Expr, _single(record)).value)
-        return tags[cast(cst.Name, call.args[0].value).value] if call.args else []
+        attributes = tags[cast(cst.Name, call.args[0].value).value] if call.args else []
+        self._records[record] = partial(self._recorded, puts=puts, attributes=attributes)
+        for measure, _ in puts:
+            self._recorded_keys.setdefault(measure.var, set()).update(k for k, _ in attributes)
 
     def _put_measure(self, node: cst.BaseExpression) -> Measure:
         """The measure a ``measure_*_put`` records: this module's, or one another project
