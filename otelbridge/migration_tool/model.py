@@ -123,6 +123,7 @@ class LegacyModel:
         "_kinds",
         "_pinned",
         "_qualnames",
+        "_receivers",
         "_scopes",
         "_self_attrs",
         "_self_reads",
@@ -152,6 +153,8 @@ class LegacyModel:
         self._self_attrs: dict[str, list[cst.BaseExpression]] = {}
         #: every ``self.<attr>`` expression of the module: attr -> nodes
         self._self_reads: dict[str, list[cst.Attribute]] = {}
+        #: names read for a member or an item (``d.update``, ``d[k]``): :meth:`constant_dict`
+        self._receivers: set[cst.Name] = set()
         self._kinds: dict[cst.CSTNode, Optional[Kind]] = {}
         #: name loads whose one reaching binding is known (a ``with`` target in its block)
         self._pinned: dict[cst.Name, cst.BaseExpression] = {}
@@ -174,6 +177,9 @@ class LegacyModel:
                 self.record(node.asname.name, node.item)
             if isinstance(node, cst.Attribute) and is_variable(node):
                 self._self_reads.setdefault(node.attr.value, []).append(node)
+            receiver = node.value if isinstance(node, (cst.Attribute, cst.Subscript)) else None
+            if isinstance(receiver, cst.Name):
+                self._receivers.add(receiver)
 
     def record(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
         if isinstance(target, cst.Name):
@@ -407,6 +413,22 @@ class LegacyModel:
         if owner is Kind.UNKNOWN and method in ("start_span", "start_active_span"):
             return Kind.UNKNOWN
         return None
+
+    def constant_dict(self, name: cst.Name) -> Optional[cst.Dict]:
+        """The dict literal ``name`` holds when its one binding is ``name = {...}`` and nothing
+        in its scope subscripts it or reads a member of it (no ``d[k] = v``, ``d.update()``)."""
+        scope = self._scopes.get(name)
+        if scope is None:
+            return None
+        assignments = list(scope[name.value])
+        if len(assignments) != 1 or not isinstance(assignments[0], Assignment):
+            return None
+        value = self._bindings.get(assignments[0].node)
+        if not isinstance(value, cst.Dict):
+            return None
+        if any(access.node in self._receivers for access in assignments[0].references):
+            return None
+        return value
 
     def variable_reads(self, node: cst.BaseExpression) -> set[cst.CSTNode]:
         """Every expression of the module reading the variable ``node`` reads (a name: the

@@ -419,6 +419,8 @@ class ProjectIndex:
         self._views: dict[type, ProjectIndex] = {}
         #: (path, qualname) of the functions :meth:`wants_kind` says yes to, once asked
         self._kind_wanted: Optional[set[tuple[str, str]]] = None
+        #: modules by the trailing parts of their path (:meth:`_path_suffixes`)
+        self._by_suffix: Optional[dict[tuple[str, ...], list[Module]]] = None
         self._solve()
 
     def filled_with(self, key: SymbolKey) -> list[Optional[str]]:
@@ -530,13 +532,30 @@ class ProjectIndex:
         return f"module:{sub.path}" if sub else None
 
     def resolve(self, name: str, near: Module) -> Optional[Module]:
-        """The project module imported as ``name`` from ``near`` (the closest one by path)."""
-        candidates = self.modules.get(name)
+        """The project module imported as ``name`` from ``near`` (the closest one by path).
+
+        A name no module is known by may still be a module of a namespace package (a directory
+        without ``__init__.py``, importable from a script's directory): then the modules whose
+        path ends with the name's parts are the candidates."""
+        candidates = self.modules.get(name) or self._path_suffixes().get(tuple(name.split(".")))
         if not candidates:
             return None
         if len(candidates) == 1:
             return candidates[0]
         return max(candidates, key=lambda m: len(os.path.commonpath([m.path, near.path])))
+
+    def _path_suffixes(self) -> dict[tuple[str, ...], list[Module]]:
+        """The modules by each trailing run of their path's parts (``lib/tracing.py``:
+        ``("lib", "tracing")``, ...), built on the first name :meth:`resolve` misses."""
+        if self._by_suffix is None:
+            self._by_suffix = {}
+            for path, module in self.by_path.items():
+                parts = os.path.splitext(path)[0].split(os.sep)[1:]
+                if parts[-1] == "__init__":
+                    parts.pop()
+                for start in range(len(parts) - 1):
+                    self._by_suffix.setdefault(tuple(parts[start:]), []).append(module)
+        return self._by_suffix
 
     def returns(self, module: Module, function: Function) -> Optional[str]:
         return self._symbol(

@@ -295,20 +295,31 @@ def _links(transform: LegacyTransform, old: cst.Arg, new: cst.Arg) -> Optional[c
     return cst.List([cst.Element(link) for link in links])
 
 
+def _kind_of(transform: LegacyTransform, tags: cst.Dict) -> Optional[cst.Arg]:
+    """``kind=`` for the ``span.kind`` entry of a tags dict literal, if it has one."""
+    for element in tags.elements:
+        if not isinstance(element, cst.DictElement):
+            continue
+        if tag_string(transform, element.key) == "span.kind":
+            member = SPAN_KINDS.get(tag_string(transform, element.value) or "")
+            if member is None:
+                raise Review("span.kind tag value is not a known constant")
+            return keyword("kind", transform.expr(element, "{trace}.SpanKind." + member))
+    return None
+
+
 def _tags(transform: LegacyTransform, old: cst.Arg, new: cst.Arg) -> list[cst.Arg]:
     if not isinstance(old.value, cst.Dict):
-        return [keyword("attributes", new.value, new)]
+        held = transform.model.constant_dict(old.value) if isinstance(old.value, cst.Name) else None
+        kind = _kind_of(transform, held) if held is not None else None
+        # the dict stays as written (its ``span.kind`` entry too, an attribute as the bridge has it)
+        return [*([kind] if kind is not None else []), keyword("attributes", new.value, new)]
     assert isinstance(new.value, cst.Dict)
     kept: list[cst.BaseDictElement] = []
-    kind: Optional[cst.Arg] = None
+    kind = _kind_of(transform, old.value)
     for old_el, new_el in zip(old.value.elements, new.value.elements):
         if isinstance(old_el, cst.DictElement):
             key = tag_string(transform, old_el.key)
-            if key == "span.kind":
-                member = SPAN_KINDS.get(tag_string(transform, old_el.value) or "")
-                if member is None:
-                    raise Review("span.kind tag value is not a known constant")
-                kind = keyword("kind", transform.expr(old_el, "{trace}.SpanKind." + member))
             if key == "error":
                 raise Review("error tag at span creation: set the status after creating the span")
             name = attribute_name(transform, key) if key is not None else None

@@ -174,6 +174,16 @@ class Propagation(StatementAware):
                     CARRIER=carrier_new,
                     SPAN=span,
                 )
+        elif self.kind(source) in (Kind.SPAN, Kind.CURRENT_SPAN) and not self.kept(source):
+            # a span given for its context (OpenTracing's tracers take either)
+            if self.kind(source) is Kind.CURRENT_SPAN:
+                return self.expr(original, "{propagate}.inject(CARRIER)", CARRIER=carrier_new)
+            return self.expr(
+                original,
+                "{propagate}.inject(CARRIER, context={trace}.set_span_in_context(SPAN))",
+                CARRIER=carrier_new,
+                SPAN=self._new(original, updated, span_context),
+            )
         if self.kept(source):
             raise Review("inject() of a span context kept on OpenTracing: kept too")
         if self.kind(source) is not Kind.SPAN_CONTEXT:

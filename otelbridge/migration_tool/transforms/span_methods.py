@@ -26,6 +26,12 @@ OPENTRACING_ONLY = frozenset(
     {"set_tag", "log_kv", "set_operation_name", "set_baggage_item", "get_baggage_item", "log_event"}
 )
 UNKNOWN_SPAN = "span of unknown type (a parameter, or imported): not rewritten"
+#: The rule of a ``span.kind`` tag set after the span started (converted: its marker is a note).
+LATE_KIND = "late-kind"
+LATE_KIND_NOTE = (
+    "span.kind set after the span started: OpenTelemetry takes a kind only at creation, so this "
+    "records the `span.kind` attribute alone; give kind= where this span is started"
+)
 
 
 def event_name(field: Optional[Union[cst.Arg, cst.DictElement]]) -> str:
@@ -120,7 +126,17 @@ class SpanMethods(StatementAware):
                     positional(new_key, new_key.value),
                     positional(new_value, new_value.value),
                 )
-            raise Review("span.kind can only be given when the span is created in OpenTelemetry")
+            if attribute_name(self, name) is None:
+                raise Review(
+                    "span.kind can only be given when the span is created in OpenTelemetry"
+                )
+            self.flag(original, LATE_KIND, LATE_KIND_NOTE)  # the bridge on another SDK does so too
+            return self._call(
+                updated,
+                "set_attribute",
+                positional(new_key, new_key.value),
+                positional(new_value, new_value.value),
+            )
         if name == "error":
             flag = literal(value.value)
             if isinstance(flag, str):  # the string form, as the bridge reads it too
