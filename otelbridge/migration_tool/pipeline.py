@@ -30,6 +30,7 @@ from otelbridge.migration_tool.state import (
 )
 from otelbridge.migration_tool.transforms.assertions import NoneAssertions
 from otelbridge.migration_tool.transforms.escapes import Escapes
+from otelbridge.migration_tool.transforms.flask_views import FlaskViews
 from otelbridge.migration_tool.transforms.integrations import FrameworkIntegrations
 from otelbridge.migration_tool.transforms.kept import KeptSites
 from otelbridge.migration_tool.transforms.mocktracer import MockTracing
@@ -50,6 +51,7 @@ from otelbridge.semconv import MODES as SEMCONV_MODES
 #: Order matters only where two transforms see the same node: tag constants become strings first,
 #: so that span creation reads ``span.kind`` tags whichever way they were written.
 OPENTRACING_TRANSFORMS: Sequence[type[ContextAwareTransformer]] = (
+    FlaskViews,  # first: it tells the model which get_span() calls give the current span
     StoredScopes,  # first: it tells the model the kind of the scopes read back from objects
     TagConstants,
     TracerAccess,

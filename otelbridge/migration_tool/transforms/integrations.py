@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Optional, Union
 
 import libcst as cst
+from libcst.metadata import Assignment
 
 from otelbridge.migration_tool.findings import TODO_PREFIX, Finding
 from otelbridge.migration_tool.transforms.arguments import Review
@@ -25,6 +26,12 @@ from otelbridge.migration_tool.transforms.flask_hooks import (
     LegacyNaming,
     hooked,
     request_hook,
+)
+from otelbridge.migration_tool.transforms.flask_views import (
+    FLASK_TRACERS,
+    NOTE,
+    defined_in_project,
+    plan_of,
 )
 from otelbridge.migration_tool.transforms.statements import StatementAware
 
@@ -87,9 +94,7 @@ def _instrument(package: str, cls: str) -> Instrumentor:
 
 #: Qualified name of an OpenTracing integration's set-up → what replaces it.
 SETUPS: dict[str, Instrumentor] = {
-    "flask_opentracing.FlaskTracing": _FLASK,
-    "flask_opentracing.FlaskTracer": _FLASK,
-    "flask_opentracing.tracing.FlaskTracing": _FLASK,
+    **dict.fromkeys(FLASK_TRACERS, _FLASK),
     "redis_opentracing.init_tracing": _instrument(
         "opentelemetry-instrumentation-redis", "RedisInstrumentor"
     ),
@@ -126,18 +131,10 @@ class FrameworkIntegrations(StatementAware):
             (
                 SETUPS[name]
                 for name in self.model.qualified_names(call.func)
-                if name in SETUPS and not self._defined_here(name)
+                if name in SETUPS and not defined_in_project(self, name)
             ),
             None,
         )
-
-    def _defined_here(self, name: str) -> bool:
-        """Whether the integration is the project's own code (the project *is* the integration,
-        its tests call it): then the call is project code, migrated with the rest."""
-        if self.model.project is None:
-            return False
-        index, module = self.model.project
-        return index.resolve(name.split(".", 1)[0], module) is not None
 
     def leave_SimpleStatementLine(
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
@@ -149,32 +146,59 @@ class FrameworkIntegrations(StatementAware):
         found = self._found(call)
         if found is None:
             return updated_node
+        views = plan_of(self)
+        decorated = views.setups.get(call)  # the application of decorated views
         try:
             if found.by_hand:
                 raise Review(f"{found.by_hand} (pip install {found.package})")
-            if isinstance(small, cst.Assign) and not self._unread(small):
+            if decorated is None and isinstance(small, cst.Assign) and not self._unread(small):
                 raise Review(
                     f"the integration object is used after its set-up: replace it by "
                     f"{found.cls} (pip install {found.package})"
                 )
-            template = self._replacement(call, found)
+            template = self._replacement(call, found, decorated)
         except Review as review:
             self.flag(call, RULE, str(review))
             return updated_node
         self.rewrote()
-        note = f"pip install {found.package} ({found.cls} replaces the OpenTracing integration)"
+        note = f"pip install {found.package} ({found.cls} replaces the OpenTracing integration"
+        note += f"; {NOTE.format(name=views.names[call])})" if decorated else ")"
         self.state.findings.append(Finding(RULE + "-note", note, *self.state.position(call)))
         comment = cst.EmptyLine(indent=True, comment=cst.Comment(TODO_PREFIX + note))
         hook = request_hook(self, call, found.naming) if found.naming and found.app else None
         definitions, template, leading = hooked(hook, template, updated_node.leading_lines)
         app = arg(call, *found.app) if found.app else None
-        replacement = self.expr(call, template, **({"APP": app.value} if app else {}))
+        given: dict[str, cst.BaseExpression] = {}
+        if decorated is not None:
+            given["APP"] = cst.Name(decorated)
+        elif app is not None:
+            given["APP"] = app.value
         line = updated_node.with_changes(
-            body=[cst.Expr(replacement)], leading_lines=[*leading, comment]
+            body=[cst.Expr(self.expr(call, template, **given))], leading_lines=[*leading, comment]
         )
+        factory = self._tracer_factory(call)
+        if factory is not None:  # it set up tracing when the integration called it
+            first = cst.SimpleStatementLine(
+                [cst.Expr(cst.Call(cst.Name(factory)))], leading_lines=line.leading_lines
+            )
+            return cst.FlattenSentinel([*definitions, first, line.with_changes(leading_lines=[])])
         return cst.FlattenSentinel([*definitions, line]) if definitions else line
 
-    def _replacement(self, call: cst.Call, found: Instrumentor) -> str:
+    def _tracer_factory(self, call: cst.Call) -> Optional[str]:
+        """The function given as the tracer (Flask-OpenTracing calls it for its tracer, and so
+        sets the tracing up): the migrated set-up must still call it."""
+        tracer = arg(call, "tracer", 0)
+        scope = self.model.scope(call)
+        if tracer is None or not isinstance(tracer.value, cst.Name) or scope is None:
+            return None
+        bindings = scope[tracer.value.value]
+        if bindings and all(
+            isinstance(b, Assignment) and isinstance(b.node, cst.FunctionDef) for b in bindings
+        ):
+            return tracer.value.value
+        return None
+
+    def _replacement(self, call: cst.Call, found: Instrumentor, decorated: Optional[str]) -> str:
         """The instrumentor call as a template (``APP`` for the application argument)."""
         if any(item.star for item in call.args):
             raise Review("integration set-up with *args/**kwargs: replace it by hand")
@@ -191,6 +215,8 @@ class FrameworkIntegrations(StatementAware):
         local = self.otel(call, found.module, found.cls)
         if found.app is None:
             return f"{local}().instrument()"
+        if decorated is not None:
+            return f"{local}().instrument_app(APP)"
         app = arg(call, *found.app)
         every = arg(call, "trace_all_requests", 1)
         if app is None:

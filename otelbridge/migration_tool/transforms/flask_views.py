@@ -1,0 +1,164 @@
+"""Flask-OpenTracing's decorated views → FlaskInstrumentor on the application.
+
+``tracing = FlaskTracing(tracer)`` without the application traces only the views decorated with
+``@tracing.trace()``, and a view reads its request span with ``tracing.get_span()``.
+FlaskInstrumentor has no per-view switch: it traces every request of the application it
+instruments. So when each use of the integration object is such a decorator (without traced
+attributes) or a ``get_span()`` call, and the module binds one Flask application before the
+set-up, the set-up becomes ``FlaskInstrumentor().instrument_app(app)`` (:mod:`.integrations`
+writes it), the decorators go and ``get_span()`` becomes ``trace.get_current_span()``: in a view
+the instrumentor's request span is the current one. The report says that the views left
+undecorated are traced now too. Any other use (``tracing.tracer``, a decorator with attributes,
+a ``get_span()`` kept on OpenTracing) leaves the set-up, its decorators and reads as written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional, Union
+
+import libcst as cst
+from libcst.metadata import Assignment
+
+from otelbridge.migration_tool.model import Kind
+from otelbridge.migration_tool.transforms.base import LegacyTransform, arg, literal
+from otelbridge.migration_tool.walk import walk
+
+#: Flask-OpenTracing's integration classes, by qualified name.
+FLASK_TRACERS = frozenset(
+    {
+        "flask_opentracing.FlaskTracing",
+        "flask_opentracing.FlaskTracer",
+        "flask_opentracing.tracing.FlaskTracing",
+    }
+)
+#: Set-up options FlaskInstrumentor has no equivalent for.
+UNMAPPED = frozenset({"traced_attributes", "start_span_cb"})
+#: ``context.scratch`` key of the file's :class:`ViewsPlan`.
+PLAN_KEY = "otelbridge.flask_views"
+NOTE = "it traces every view of the application, also the ones no @{name}.trace() decorated"
+
+
+@dataclass
+class ViewsPlan:
+    #: set-up call -> the name of the application it instruments
+    setups: dict[cst.Call, str] = field(default_factory=dict)
+    #: set-up call -> the name of its tracer argument
+    names: dict[cst.Call, str] = field(default_factory=dict)
+    #: ``@tracing.trace()`` decorators that go
+    decorators: set[cst.Decorator] = field(default_factory=set)
+    #: ``tracing.get_span()`` calls that become ``trace.get_current_span()``
+    spans: set[cst.Call] = field(default_factory=set)
+
+
+def defined_in_project(transform: LegacyTransform, name: str) -> bool:
+    """Whether the integration ``name`` is the project's own code (the project *is* the
+    integration, its tests call it): then a call of it is project code, migrated with the rest."""
+    if transform.model.project is None:
+        return False
+    index, module = transform.model.project
+    return index.resolve(name.split(".", 1)[0], module) is not None
+
+
+def flask_setup(transform: LegacyTransform, call: cst.Call) -> bool:
+    """Whether ``call`` makes a Flask-OpenTracing integration object (not the project's own)."""
+    return any(
+        name in FLASK_TRACERS and not defined_in_project(transform, name)
+        for name in transform.model.qualified_names(call.func)
+    )
+
+
+def plan_of(transform: LegacyTransform) -> ViewsPlan:
+    plan = transform.state.context.scratch.get(PLAN_KEY)
+    assert isinstance(plan, ViewsPlan), "planned by FlaskViews.visit_Module"
+    return plan
+
+
+class FlaskViews(LegacyTransform):
+    DESCRIPTION = "Flask-OpenTracing's decorated views to FlaskInstrumentor."
+
+    def visit_Module(self, node: cst.Module) -> None:
+        plan = self.state.context.scratch[PLAN_KEY] = ViewsPlan()
+        apps: dict[str, int] = {}
+        setups: list[tuple[cst.Call, cst.Name, int]] = []
+        decorators: dict[cst.Name, cst.Decorator] = {}
+        spans: dict[cst.Name, cst.Call] = {}
+        for found in walk(node):
+            if isinstance(found, cst.SimpleStatementLine):
+                assign = found.body[0] if len(found.body) == 1 else None
+                if not isinstance(assign, cst.Assign) or len(assign.targets) != 1:
+                    continue
+                target, value = assign.targets[0].target, assign.value
+                if isinstance(target, cst.Name) and isinstance(value, cst.Call):
+                    line = self.state.position(found)[0]
+                    if "flask.Flask" in self.model.qualified_names(value.func):
+                        apps[target.value] = -1 if target.value in apps else line
+                    elif flask_setup(self, value):
+                        setups.append((value, target, line))
+            elif isinstance(found, cst.Decorator):
+                decorator = found.decorator
+                receiver = _receiver(decorator, "trace")
+                if receiver is not None and isinstance(decorator, cst.Call) and not decorator.args:
+                    decorators[receiver] = found
+            elif isinstance(found, cst.Call):
+                receiver = _receiver(found, "get_span")
+                if receiver is not None and len(found.args) <= 1:
+                    spans[receiver] = found
+        for call, target, line in setups:
+            app = self._application(call, apps, line)
+            assignment = self.model.assignment_of(target)
+            if app is None or not isinstance(assignment, Assignment) or not assignment.references:
+                continue
+            reads = [access.node for access in assignment.references]
+            if not all(isinstance(r, cst.Name) and (r in decorators or r in spans) for r in reads):
+                continue
+            reads_span = [spans[r] for r in reads if isinstance(r, cst.Name) and r in spans]
+            if any(read in self.model.frozen for read in reads_span):
+                continue
+            plan.setups[call] = app
+            plan.names[call] = target.value
+            plan.decorators.update(
+                decorators[r] for r in reads if isinstance(r, cst.Name) and r in decorators
+            )
+            plan.spans.update(reads_span)
+        for read in plan.spans:
+            self.model.assume(read, Kind.CURRENT_SPAN)  # before any transform asks
+
+    def _application(self, call: cst.Call, apps: dict[str, int], line: int) -> Optional[str]:
+        """The one Flask application of the module, bound once above the set-up ``call``, when
+        the set-up names none and every option it gives has an instrumentor equivalent."""
+        if arg(call, "app", 2) is not None or any(item.star for item in call.args):
+            return None
+        every = arg(call, "trace_all_requests", 1)
+        if every is not None and literal(every.value) not in (False, None):
+            return None
+        if any(item.keyword is not None and item.keyword.value in UNMAPPED for item in call.args):
+            return None
+        bound = [(name, at) for name, at in apps.items() if at >= 0]
+        if len(apps) != 1 or not bound or bound[0][1] > line:
+            return None
+        return bound[0][0]
+
+    def leave_Decorator(
+        self, original_node: cst.Decorator, updated_node: cst.Decorator
+    ) -> Union[cst.Decorator, cst.RemovalSentinel]:
+        if original_node in plan_of(self).decorators:
+            self.rewrote()
+            return cst.RemovalSentinel.REMOVE
+        return updated_node
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        if original_node in plan_of(self).spans:
+            self.rewrote()
+            return self.expr(original_node, "{trace}.get_current_span()")
+        return updated_node
+
+
+def _receiver(node: cst.BaseExpression, method: str) -> Optional[cst.Name]:
+    """``X`` of ``X.<method>(...)``."""
+    if not isinstance(node, cst.Call) or any(item.star for item in node.args):
+        return None
+    func = node.func
+    if isinstance(func, cst.Attribute) and func.attr.value == method:
+        return func.value if isinstance(func.value, cst.Name) else None
+    return None

@@ -1,0 +1,87 @@
+"""Flask-OpenTracing's decorated views (``FlaskTracing(tracer)``, ``@tracing.trace()``,
+``tracing.get_span()``) become FlaskInstrumentor on the module's application, or stay whole."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.migration_tool.projects import migrate_project
+
+
+def migrated(root: Path, code: str) -> str:
+    """``code`` migrated as the one module of a project (the CLI, as a user runs it)."""
+    return migrate_project(root, {"app.py": code})["app.py"]
+
+VIEWS = """
+    from flask import Flask
+    from flask_opentracing import FlaskTracing
+    from jaeger_client import Config
+
+    app = Flask(__name__)
+    config = Config(config={"sampler": {"type": "const", "param": 1}}, service_name="web")
+    tracer = config.initialize_tracer()
+    tracing = FlaskTracing(tracer)
+
+
+    @app.route("/a")
+    @tracing.trace(ATTRIBUTES)
+    def a():
+        parent = tracing.get_span()
+        with tracer.start_span("inner", child_of=parent):
+            return "a"
+"""
+
+
+def test_decorated_views_become_the_instrumented_application(tmp_path: Path) -> None:
+    code = migrated(tmp_path, VIEWS.replace("ATTRIBUTES", ""))
+    assert "flask_opentracing import" not in code and "\n@tracing" not in code
+    assert "FlaskInstrumentor().instrument_app(app, request_hook=flask_opentracing_span)" in code
+    assert "also the ones no @tracing.trace() decorated" in code  # the note says what changes
+    assert "parent = trace.get_current_span()" in code
+    assert 'start_span("inner", context=trace.set_span_in_context(parent))' in code
+
+
+def test_a_decorator_with_traced_attributes_keeps_the_set_up_whole(tmp_path: Path) -> None:
+    code = migrated(tmp_path, VIEWS.replace("ATTRIBUTES", '"path"'))
+    assert "tracing = FlaskTracing(" in code
+    assert '@tracing.trace("path")' in code and "tracing.get_span()" in code
+    assert "FlaskInstrumentor()" not in code
+
+
+def test_another_use_of_the_integration_object_keeps_it(tmp_path: Path) -> None:
+    code = migrated(tmp_path, VIEWS.replace("ATTRIBUTES", "") + '\n    print(tracing.tracer)\n')
+    assert "\n@tracing.trace()\n" in code and "FlaskInstrumentor()" not in code
+
+
+def test_without_one_application_the_set_up_stays(tmp_path: Path) -> None:
+    code = migrated(
+        tmp_path,
+        VIEWS.replace("ATTRIBUTES", "").replace("app = Flask(__name__)", "app = make_app()")
+    )
+    assert "\n@tracing.trace()\n" in code and "FlaskInstrumentor()" not in code
+
+
+def test_a_tracer_factory_given_to_the_integration_is_still_called(tmp_path: Path) -> None:
+    code = migrated(
+        tmp_path,
+        """
+        from flask import Flask
+        from flask_opentracing import FlaskTracer
+        from jaeger_client import Config
+
+        app = Flask(__name__)
+
+
+        def initialize_tracer():
+            config = Config(config={"sampler": {"type": "const", "param": 1}}, service_name="s")
+            return config.initialize_tracer()
+
+
+        FlaskTracer(initialize_tracer, True, app)
+        """
+    )
+    assert "configure(" in code  # the set-up it made, now OpenTelemetry's
+    assert (
+        "initialize_tracer()\n"
+        "FlaskInstrumentor().instrument_app(app, request_hook=flask_opentracing_span)\n"
+    ) in code
