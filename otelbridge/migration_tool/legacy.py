@@ -54,13 +54,14 @@ from otelbridge.migration_tool.state import (
     MigrationState,
     Unconvertible,
 )
-from otelbridge.migration_tool.transforms.span_methods import LATE_KIND
+from otelbridge.migration_tool.transforms.span_methods import LATE_KIND, ONE_ARGUMENT
 
 #: ``context.scratch`` key: the :class:`Plan` a traversal follows.
 PLAN_KEY = "otelbridge.legacy"
 #: Rules whose sites are converted all the same (the marker asks for a check, not for a fix).
 ADVISORY = frozenset(
-    {"trace-id", "setup-settings", "double", "guarded", "hook", LATE_KIND, *TEST_NOTES}
+    {"trace-id", "setup-settings", "double", "guarded", "hook", *TEST_NOTES}
+    | {LATE_KIND, ONE_ARGUMENT}
 )
 #: Rules of the OpenCensus transforms: their kept sites stay OpenCensus, not OpenTracing.
 OPENCENSUS_RULES = "opencensus"

@@ -162,3 +162,28 @@ def test_a_module_level_tags_dict_gives_its_kind() -> None:
         'tracer.start_as_current_span("serve", kind=trace.SpanKind.SERVER, attributes=SERVER_TAGS)'
         in code
     )
+
+
+def test_a_tag_without_value_fails_the_same_way_and_keeps_nothing_else() -> None:
+    """``span.set_tag("Hello")`` (found in a public service) raised TypeError under OpenTracing;
+    it converts as it is, marked, and no longer keeps the tracer and its other spans."""
+    code = migrated_source(
+        """
+        import opentracing
+
+        tracer = opentracing.global_tracer()
+
+
+        def home():
+            with tracer.start_span("home") as span:
+                span.set_tag("Hello")
+                span.set_tag("page", "home")
+        """
+    )
+    assert "opentracing" not in code
+    assert (
+        "        # TODO(otelbridge): set_tag() with a key and no value raised TypeError under"
+        " OpenTracing, and set_attribute() raises it too: give the value\n"
+        '        span.set_attribute("Hello")\n'
+        '        span.set_attribute("page", "home")\n'
+    ) in code

@@ -26,6 +26,12 @@ OPENTRACING_ONLY = frozenset(
     {"set_tag", "log_kv", "set_operation_name", "set_baggage_item", "get_baggage_item", "log_event"}
 )
 UNKNOWN_SPAN = "span of unknown type (a parameter, or imported): not rewritten"
+#: The rule of a ``set_tag(key)`` without a value (converted: its marker is a note).
+ONE_ARGUMENT = "tag-without-value"
+ONE_ARGUMENT_NOTE = (
+    "set_tag() with a key and no value raised TypeError under OpenTracing, and set_attribute() "
+    "raises it too: give the value"
+)
 #: The rule of a ``span.kind`` tag set after the span started (converted: its marker is a note).
 LATE_KIND = "late-kind"
 LATE_KIND_NOTE = (
@@ -112,6 +118,10 @@ class SpanMethods(StatementAware):
 
     def _set_tag(self, original: cst.Call, updated: cst.Call, owner: Kind) -> cst.BaseExpression:
         key, value = arg(original, "key", 0), arg(original, "value", 1)
+        if key is not None and value is None and len(original.args) == 1 and not key.star:
+            # a call that fails as written: converted as it is, so it fails the same way
+            self.flag(original, ONE_ARGUMENT, ONE_ARGUMENT_NOTE)
+            return self._call(updated, "set_attribute", *updated.args)
         if key is None or value is None or len(original.args) != 2:
             raise Review("set_tag() arguments cannot be mapped")
         name = tag_string(self, key.value)
