@@ -31,6 +31,7 @@ from otelbridge.migration_tool.state import (
 from otelbridge.migration_tool.transforms.assertions import NoneAssertions
 from otelbridge.migration_tool.transforms.escapes import Escapes
 from otelbridge.migration_tool.transforms.flask_views import FlaskViews
+from otelbridge.migration_tool.transforms.grpc_interceptors import GrpcInterceptors
 from otelbridge.migration_tool.transforms.integrations import FrameworkIntegrations
 from otelbridge.migration_tool.transforms.kept import KeptSites
 from otelbridge.migration_tool.transforms.mocktracer import MockTracing
@@ -60,6 +61,7 @@ OPENTRACING_TRANSFORMS: Sequence[type[ContextAwareTransformer]] = (
     Propagation,
     StackContexts,
     TracerSetup,
+    GrpcInterceptors,  # before FrameworkIntegrations asks its plan: visits run in this order
     FrameworkIntegrations,
     Requirements,
     MockTracing,

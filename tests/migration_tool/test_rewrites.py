@@ -409,7 +409,7 @@ CASES: dict[str, tuple[str, str]] = {
         FlaskInstrumentor().instrument_app(app, request_hook=flask_opentracing_span)
         # TODO(otelbridge): pip install opentelemetry-instrumentation-redis (RedisInstrumentor replaces the OpenTracing integration)
         RedisInstrumentor().instrument()
-        # TODO(otelbridge): use opentelemetry.instrumentation.grpc's client_interceptor() / server_interceptor() with grpc.intercept_channel() / grpc.server(interceptors=[...]), or GrpcInstrumentorClient().instrument() and GrpcInstrumentorServer().instrument() (pip install opentelemetry-instrumentation-grpc)
+        # TODO(otelbridge): use opentelemetry.instrumentation.grpc's client_interceptor() with its grpcext.intercept_channel(), server_interceptor() in grpc.server(interceptors=[...]), or GrpcInstrumentorClient().instrument() and GrpcInstrumentorServer().instrument() (pip install opentelemetry-instrumentation-grpc)
         interceptor = open_tracing_client_interceptor(global_tracer())
         """,
     ),

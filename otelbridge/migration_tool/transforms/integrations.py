@@ -33,6 +33,7 @@ from otelbridge.migration_tool.transforms.flask_views import (
     defined_in_project,
     plan_of,
 )
+from otelbridge.migration_tool.transforms.grpc_interceptors import plan_of as interceptors_plan
 from otelbridge.migration_tool.transforms.statements import StatementAware
 
 RULE = "integration"
@@ -67,8 +68,8 @@ _GRPC = Instrumentor(
     "opentelemetry-instrumentation-grpc",
     "opentelemetry.instrumentation.grpc",
     "GrpcInstrumentorClient",
-    by_hand="use opentelemetry.instrumentation.grpc's client_interceptor() / server_interceptor() "
-    "with grpc.intercept_channel() / grpc.server(interceptors=[...]), or "
+    by_hand="use opentelemetry.instrumentation.grpc's client_interceptor() with its "
+    "grpcext.intercept_channel(), server_interceptor() in grpc.server(interceptors=[...]), or "
     "GrpcInstrumentorClient().instrument() and GrpcInstrumentorServer().instrument()",
 )
 _DJANGO = Instrumentor(
@@ -144,7 +145,7 @@ class FrameworkIntegrations(StatementAware):
         if not isinstance(call, cst.Call) or not isinstance(small, (cst.Expr, cst.Assign)):
             return updated_node
         found = self._found(call)
-        if found is None:
+        if found is None or call in interceptors_plan(self).setups:  # grpc_interceptors.py's
             return updated_node
         views = plan_of(self)
         decorated = views.setups.get(call)  # the application of decorated views
