@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Optional, Protocol
 
-from otelbridge.migration_tool.names import OPENCENSUS, OPENTRACING
+from otelbridge.migration_tool.names import INTEGRATION_MODULES, OPENCENSUS, OPENTRACING
 
 _GENERATED = re.compile(r"@generated\b")
 #: Words of code that may handle tracers or spans made elsewhere with only generic members
@@ -22,15 +22,23 @@ class Involved(Protocol):
     def holds_kinds(self, path: str) -> bool:
         """Whether the whole-project index found objects of the legacy API in ``path``."""
 
+    def defines(self, module: str) -> bool:
+        """Whether a module of the project is importable as ``module``."""
+
 
 def mentions_legacy(source: str) -> bool:
     return OPENTRACING.mentioned_in(source) or OPENCENSUS.mentioned_in(source)
 
 
 def may_trace(source: str) -> bool:
-    """Whether the whole-project index should read ``source``: it names the legacy API, or
-    words of code that may be handed its objects."""
-    return mentions_legacy(source) or _tracing_words(source)
+    """Whether the whole-project index should read ``source``: it names the legacy API or one of
+    its framework integrations, or words of code that may be handed its objects."""
+    return mentions_legacy(source) or _tracing_words(source) or _integrations(source) != ()
+
+
+def _integrations(source: str) -> tuple[str, ...]:
+    """The OpenTracing framework integrations ``source`` names (``grpc_opentracing``)."""
+    return tuple(module for module in INTEGRATION_MODULES if module in source)
 
 
 def _tracing_words(source: str) -> bool:
@@ -44,8 +52,13 @@ def _tracing_words(source: str) -> bool:
 
 def is_candidate(source: str, path: str, project: Optional[Involved]) -> bool:
     """Whether a file is migrated: it names the legacy API, or the index found its objects
-    there (a library whose tracer is set by another module and used through ``start_span``)."""
-    return mentions_legacy(source) or (project is not None and project.holds_kinds(path))
+    there (a library whose tracer is set by another module and used through ``start_span``),
+    or it names a framework integration (its set-up converts) that is not the project itself
+    (the integration's own modules and tests are the project's code, migrated as such)."""
+    if mentions_legacy(source) or (project is not None and project.holds_kinds(path)):
+        return True
+    named = _integrations(source)
+    return any(project is None or not project.defines(module) for module in named)
 
 
 def mentions_opencensus(source: str) -> bool:

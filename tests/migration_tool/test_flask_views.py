@@ -85,3 +85,22 @@ def test_a_tracer_factory_given_to_the_integration_is_still_called(tmp_path: Pat
         "initialize_tracer()\n"
         "FlaskInstrumentor().instrument_app(app, request_hook=flask_opentracing_span)\n"
     ) in code
+
+
+def test_a_vendors_tracer_keeps_the_set_up_and_says_why(tmp_path: Path) -> None:
+    """FlaskInstrumentor records through the global provider: a tracer the migration does not
+    convert (a vendor's) would leave the request spans to an unconfigured one."""
+    code = migrated(
+        tmp_path,
+        """
+        import lightstep
+        from flask import Flask
+        from flask_opentracing import FlaskTracing
+
+        app = Flask(__name__)
+        tracer = lightstep.Tracer(component_name="web", access_token="t")
+        tracing = FlaskTracing(tracer, True, app)
+        """,
+    )
+    assert "tracing = FlaskTracing(tracer, True, app)" in code
+    assert "the tracer given is not one the migration converts (a vendor's tracer?)" in code

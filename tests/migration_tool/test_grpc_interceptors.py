@@ -85,3 +85,14 @@ def test_a_client_interceptor_goes_through_the_instrumentations_grpcext(tmp_path
     assert "from opentelemetry.instrumentation.grpc import client_interceptor, grpcext" in code
     assert "    tracing = client_interceptor()\n" in code
     assert 'return grpcext.intercept_channel(grpc.insecure_channel("localhost:1"), tracing)' in code
+
+
+def test_a_vendors_tracer_keeps_the_interceptor(tmp_path: Path) -> None:
+    code = server(tmp_path)  # the global tracer: converted
+    vendor = SERVER.replace("opentracing.global_tracer()", "lightstep.Tracer()")
+    vendor = vendor.replace("import opentracing", "import lightstep")
+    filled = vendor.replace("INTERCEPTORS", "").replace("OPTIONS", "").replace("TARGET", "server")
+    kept = migrate_project(tmp_path / "vendor", {"app.py": filled})["app.py"]
+    assert "interceptors=[server_interceptor()]" in code
+    assert "intercept_server(server, interceptor)" in kept
+    assert "interceptors=[server_interceptor()]" not in kept

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from otelbridge.migration_tool.names import OPENCENSUS, OPENTRACING
-from otelbridge.migration_tool.prefilter import may_trace, mentions_legacy
+from otelbridge.migration_tool.prefilter import is_candidate, may_trace, mentions_legacy
 
 TEXTS = [
     "import collections\n\ndef total(rows):\n    return sum(rows)\n",
@@ -50,3 +50,24 @@ def test_expected_answers() -> None:
     assert not mentions_legacy(TEXTS[4]) and not mentions_legacy(TEXTS[5])
     assert mentions_legacy(TEXTS[6]) and not mentions_legacy(TEXTS[7])
     assert may_trace("x = '\u017fpan'\n") and not may_trace("name = 'Ünïcödé only'\n")
+
+
+class _Project:
+    """An index stand-in: the project defines the modules named."""
+
+    def __init__(self, *modules: str) -> None:
+        self._modules = set(modules)
+
+    def holds_kinds(self, path: str) -> bool:
+        return False
+
+    def defines(self, module: str) -> bool:
+        return module in self._modules
+
+
+def test_a_file_naming_only_an_integration_is_migrated_unless_it_is_the_project() -> None:
+    source = "from grpc_opentracing import open_tracing_client_interceptor\n"
+    assert not mentions_legacy(source) and may_trace(source)
+    assert is_candidate(source, "client.py", None)
+    assert is_candidate(source, "client.py", _Project("app"))
+    assert not is_candidate(source, "tests/test_client.py", _Project("grpc_opentracing"))

@@ -979,6 +979,10 @@ class ProjectIndex:
             return None
         return self._doubles.get((module.path, qualname, expr))
 
+    def defines(self, module: str) -> bool:
+        """Whether a module of the project is importable as ``module`` (its own packages)."""
+        return module in self.modules
+
     def holds_kinds(self, path: str) -> bool:
         """Whether a symbol of the module at ``path`` has a kind of the legacy API (a file that
         never names the API may still use its objects, made elsewhere)."""

@@ -60,6 +60,30 @@ def defined_in_project(transform: LegacyTransform, name: str) -> bool:
     return index.resolve(name.split(".", 1)[0], module) is not None
 
 
+def converted_tracer(transform: LegacyTransform, given: Optional[cst.Arg]) -> bool:
+    """Whether the tracer an integration's set-up is given records, once migrated, through the
+    global provider its instrumentor uses: none (the global tracer), or a tracer the migration
+    converts (the global one, a jaeger set-up, a helper's); not a vendor's or a kept one."""
+    if given is None or literal(given.value) is None:
+        return True
+    return transform.kind(given.value) is Kind.TRACER
+
+
+def tracer_factory(transform: LegacyTransform, call: cst.Call) -> Optional[str]:
+    """The function of the module given as the set-up's tracer (Flask-OpenTracing calls it for
+    its tracer, and so sets the tracing up): the migrated set-up must still call it."""
+    tracer = arg(call, "tracer", 0)
+    scope = transform.model.scope(call)
+    if tracer is None or not isinstance(tracer.value, cst.Name) or scope is None:
+        return None
+    bindings = scope[tracer.value.value]
+    if bindings and all(
+        isinstance(b, Assignment) and isinstance(b.node, cst.FunctionDef) for b in bindings
+    ):
+        return tracer.value.value
+    return None
+
+
 def flask_setup(transform: LegacyTransform, call: cst.Call) -> bool:
     """Whether ``call`` makes a Flask-OpenTracing integration object (not the project's own)."""
     return any(
@@ -128,6 +152,8 @@ class FlaskViews(LegacyTransform):
         """The one Flask application of the module, bound once above the set-up ``call``, when
         the set-up names none and every option it gives has an instrumentor equivalent."""
         if arg(call, "app", 2) is not None or any(item.star for item in call.args):
+            return None
+        if not converted_tracer(self, arg(call, "tracer", 0)) and not tracer_factory(self, call):
             return None
         every = arg(call, "trace_all_requests", 1)
         if every is not None and literal(every.value) not in (False, None):

@@ -24,7 +24,7 @@ from libcst.metadata import Assignment
 from otelbridge.migration_tool.findings import Finding
 from otelbridge.migration_tool.transforms.arguments import keyword
 from otelbridge.migration_tool.transforms.base import LegacyTransform, arg, literal
-from otelbridge.migration_tool.transforms.flask_views import defined_in_project
+from otelbridge.migration_tool.transforms.flask_views import converted_tracer, defined_in_project
 from otelbridge.migration_tool.walk import walk
 
 CLIENT = "grpc_opentracing.open_tracing_client_interceptor"
@@ -106,7 +106,11 @@ class GrpcInterceptors(LegacyTransform):
                 self._plan_server(plan, (setup, call), uses[0][0], uses[0][1], servers)
 
     def _mappable(self, call: cst.Call) -> bool:
-        """Every argument the set-up gives is the tracer or an option without effect on spans."""
+        """Every argument the set-up gives is the tracer or an option without effect on spans,
+        and the tracer is one the migration turns into OpenTelemetry's (a vendor's tracer would
+        leave the interceptor's spans to an unconfigured provider)."""
+        if not converted_tracer(self, arg(call, "tracer", 0)):
+            return False
         for index, item in enumerate(call.args):
             name = item.keyword.value if item.keyword is not None else ("tracer", "")[min(index, 1)]
             if item.star or name not in ("tracer", *NOTED):

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Optional, Union
 
 import libcst as cst
-from libcst.metadata import Assignment
 
 from otelbridge.migration_tool.findings import TODO_PREFIX, Finding
 from otelbridge.migration_tool.transforms.arguments import Review
@@ -30,8 +29,10 @@ from otelbridge.migration_tool.transforms.flask_hooks import (
 from otelbridge.migration_tool.transforms.flask_views import (
     FLASK_TRACERS,
     NOTE,
+    converted_tracer,
     defined_in_project,
     plan_of,
+    tracer_factory,
 )
 from otelbridge.migration_tool.transforms.grpc_interceptors import plan_of as interceptors_plan
 from otelbridge.migration_tool.transforms.statements import StatementAware
@@ -177,27 +178,13 @@ class FrameworkIntegrations(StatementAware):
         line = updated_node.with_changes(
             body=[cst.Expr(self.expr(call, template, **given))], leading_lines=[*leading, comment]
         )
-        factory = self._tracer_factory(call)
+        factory = tracer_factory(self, call)
         if factory is not None:  # it set up tracing when the integration called it
             first = cst.SimpleStatementLine(
                 [cst.Expr(cst.Call(cst.Name(factory)))], leading_lines=line.leading_lines
             )
             return cst.FlattenSentinel([*definitions, first, line.with_changes(leading_lines=[])])
         return cst.FlattenSentinel([*definitions, line]) if definitions else line
-
-    def _tracer_factory(self, call: cst.Call) -> Optional[str]:
-        """The function given as the tracer (Flask-OpenTracing calls it for its tracer, and so
-        sets the tracing up): the migrated set-up must still call it."""
-        tracer = arg(call, "tracer", 0)
-        scope = self.model.scope(call)
-        if tracer is None or not isinstance(tracer.value, cst.Name) or scope is None:
-            return None
-        bindings = scope[tracer.value.value]
-        if bindings and all(
-            isinstance(b, Assignment) and isinstance(b.node, cst.FunctionDef) for b in bindings
-        ):
-            return tracer.value.value
-        return None
 
     def _replacement(self, call: cst.Call, found: Instrumentor, decorated: Optional[str]) -> str:
         """The instrumentor call as a template (``APP`` for the application argument)."""
@@ -211,6 +198,12 @@ class FrameworkIntegrations(StatementAware):
         if lost:
             raise Review(
                 f"{', '.join(lost)}= has no {found.cls} equivalent: use its request_hook "
+                f"(pip install {found.package})"
+            )
+        if not converted_tracer(self, arg(call, "tracer", 0)) and not tracer_factory(self, call):
+            raise Review(
+                "the tracer given is not one the migration converts (a vendor's tracer?): set the "
+                f"SDK up with configure(), then replace this by {found.cls} "
                 f"(pip install {found.package})"
             )
         local = self.otel(call, found.module, found.cls)
