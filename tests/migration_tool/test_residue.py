@@ -159,3 +159,24 @@ def test_python_2_files_are_skipped_once_with_their_line(
     err = capsys.readouterr().err
     assert err.count("old.py") == 1
     assert "not Python 3 (Python 2 syntax at line 4)" in err
+
+
+def test_a_stand_in_class_of_the_modules_own_is_not_the_api() -> None:
+    """``class MockTracer:`` defined for when a tracing library is missing (seen in public code
+    that uses OpenTelemetry) is the module's own: nothing to mark; imported, it is the API's."""
+    own = textwrap.dedent(
+        """
+        try:
+            from opentelemetry import trace
+            tracer = trace.get_tracer(__name__)
+        except ImportError:
+            class MockTracer:
+                def start_as_current_span(self, name):
+                    return None
+            tracer = MockTracer()
+        """
+    )
+    assert scan(own, OPENTRACING) == []
+    assert migrate_source(own).code == own
+    imported = "from opentracing.mocktracer import MockTracer\nclass MockTracer(MockTracer): ...\n"
+    assert [site.line for site in scan(imported, OPENTRACING)] == [1, 2]

@@ -50,7 +50,24 @@ class _Mention:
     what: str
 
 
+def _own_names(tokens: Sequence[tokenize.TokenInfo], vocab: Vocabulary) -> frozenset[str]:
+    """The API's names the module defines itself (``class MockTracer:`` of its own, a stand-in
+    for when a library is missing): theirs, not the API's, unless the module imports them."""
+    defined, imported = set(), set()
+    previous: Optional[tokenize.TokenInfo] = None
+    for token in tokens:
+        if token.type == tokenize.NAME and token.string in vocab.names and previous is not None:
+            if previous.string in ("class", "def"):
+                defined.add(token.string)
+            elif previous.string in ("import", ","):
+                imported.add(token.string)
+        if token.type not in _SKIP:
+            previous = token
+    return frozenset(defined - imported)
+
+
 def _mentions(tokens: Sequence[tokenize.TokenInfo], vocab: Vocabulary) -> Iterator[_Mention]:
+    own = _own_names(tokens, vocab)
     depth = 0
     previous: list[tokenize.TokenInfo] = []  # significant tokens so far (the last three matter)
     statement_is_import = False
@@ -70,7 +87,7 @@ def _mentions(tokens: Sequence[tokenize.TokenInfo], vocab: Vocabulary) -> Iterat
             after_dot = last is not None and last.string == "."
             what = "import" if statement_is_import else "code"
             if (
-                text in vocab.names
+                (text in vocab.names and text not in own)
                 or (text in vocab.modules and not after_dot)
                 or (after_dot and text in vocab.members)
             ):
