@@ -28,12 +28,17 @@ from libcst.metadata import (
 from otelbridge.migration_tool.engine.expr import from_cst
 from otelbridge.migration_tool.engine.index import MIGRATED, SymbolKey
 from otelbridge.migration_tool.names import (
+    CURRENT_SPAN_CALLS,
     GLOBAL_TRACER_ATTRS,
     JAEGER_CONFIG,
     MIGRATED_MODULES,
     TRACER_FACTORIES,
 )
 from otelbridge.migration_tool.walk import walk
+
+#: The package of opentracing-instrumentation's request context: the project's own code when the
+#: project is that package.
+REQUEST_CONTEXT_PACKAGE = "opentracing_instrumentation"
 
 if TYPE_CHECKING:
     from otelbridge.migration_tool.engine.index import Module, ProjectIndex
@@ -385,6 +390,12 @@ class LegacyModel:
                 return Kind.TRACER
             if JAEGER_CONFIG in names:
                 return Kind.JAEGER_CONFIG
+        if (
+            self.is_imported(func)
+            and self.qualified_names(func) & CURRENT_SPAN_CALLS
+            and not (self.project is not None and self.project[0].defines(REQUEST_CONTEXT_PACKAGE))
+        ):
+            return Kind.CURRENT_SPAN  # opentracing-instrumentation's: transforms/request_context.py
         if not isinstance(func, cst.Attribute):
             return None
         owner = self.kind(func.value)

@@ -40,6 +40,13 @@ TRACER_FACTORIES = GLOBAL_TRACER_CALLS | NOOP_TRACER_CALLS | MOCK_TRACERS
 #: (the bridge's global tracer records into the converted code's provider; a jaeger set-up makes
 #: its tracer the global one): not a ``MockTracer`` nor a tracer the project was handed.
 GLOBAL_STAND_INS = GLOBAL_TRACER_CALLS | GLOBAL_TRACER_ATTRS | NOOP_TRACER_CALLS | {JAEGER_CONFIG}
+#: opentracing-instrumentation's request context: the active span, and its activation
+#: (``transforms/request_context.py``).
+REQUEST_CONTEXT = "opentracing_instrumentation.request_context"
+CURRENT_SPAN_CALLS = frozenset({f"{REQUEST_CONTEXT}.get_current_span"})
+SPAN_ACTIVATIONS = frozenset(
+    {f"{REQUEST_CONTEXT}.span_in_context", f"{REQUEST_CONTEXT}.span_in_stack_context"}
+)
 REFERENCE_FUNCS = {"opentracing.child_of": "child_of", "opentracing.follows_from": "follows_from"}
 
 #: ``opentracing.ext.tags`` constants and their string values (opentracing 2.4).

@@ -38,6 +38,7 @@ from otelbridge.migration_tool.transforms.mocktracer import MockTracing
 from otelbridge.migration_tool.transforms.patched_tracer import PatchedGlobalTracer
 from otelbridge.migration_tool.transforms.propagation import Propagation
 from otelbridge.migration_tool.transforms.recorded import RecordedSpans
+from otelbridge.migration_tool.transforms.request_context import RequestContext
 from otelbridge.migration_tool.transforms.requirements import Requirements
 from otelbridge.migration_tool.transforms.setup import TracerSetup
 from otelbridge.migration_tool.transforms.span_methods import SpanMethods
@@ -59,6 +60,7 @@ OPENTRACING_TRANSFORMS: Sequence[type[ContextAwareTransformer]] = (
     SpanCreation,
     SpanMethods,
     Propagation,
+    RequestContext,
     StackContexts,
     TracerSetup,
     GrpcInterceptors,  # before FrameworkIntegrations asks its plan: visits run in this order

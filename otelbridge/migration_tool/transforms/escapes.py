@@ -26,7 +26,7 @@ from otelbridge.migration_tool.model import (
     index_kind,
     is_variable,
 )
-from otelbridge.migration_tool.names import REFERENCE_FUNCS, SET_GLOBAL_TRACER
+from otelbridge.migration_tool.names import REFERENCE_FUNCS, SET_GLOBAL_TRACER, SPAN_ACTIVATIONS
 from otelbridge.migration_tool.transforms.assertions import (
     TRUTH_CHECKS,
     checks_current_span,
@@ -68,7 +68,7 @@ MAPPED: dict[Kind, Optional[frozenset[str]]] = {
     Kind.JAEGER_CONFIG: frozenset({"initialize_tracer"}),
 }
 #: Calls that take OpenTracing objects and are mapped with the call they are an argument of.
-CONSUMERS = frozenset(REFERENCE_FUNCS) | SET_GLOBAL_TRACER | frozenset(SETUPS)
+CONSUMERS = frozenset(REFERENCE_FUNCS) | SET_GLOBAL_TRACER | frozenset(SETUPS) | SPAN_ACTIVATIONS
 #: Built-ins that only look at an object (any object will do): giving them a converted one is
 #: no escape (``if hasattr(tracer, "_tracer")``).
 INSPECTING = frozenset(
