@@ -50,6 +50,7 @@ from otelbridge.migration_tool.names import GLOBAL_STAND_INS
 from otelbridge.migration_tool.state import (
     PROJECT_KEY,
     SEMCONV_KEY,
+    SOURCE_KEY,
     Flag,
     MigrationState,
     Unconvertible,
@@ -104,6 +105,7 @@ def migrate_module(
             PLAN_KEY: plan,
             PROJECT_KEY: context.scratch.get(PROJECT_KEY),
             SEMCONV_KEY: context.scratch.get(SEMCONV_KEY),
+            SOURCE_KEY: source,
         }
         attempt = dataclasses.replace(context, scratch=scratch, warnings=[])
         result = apply_transforms(attempt, tree, kinds, wrapper)

@@ -18,6 +18,9 @@ STATE_KEY = "otelbridge.migration"
 PROJECT_KEY = "otelbridge.project"
 #: ``context.scratch`` key: the attribute names chosen (``otelbridge.semconv`` mode)
 SEMCONV_KEY = "otelbridge.semconv"
+#: ``context.scratch`` key: the text the module was parsed from (``None`` when not at hand), for
+#: the transforms that skip a file quickly when it never spells what they rewrite.
+SOURCE_KEY = "otelbridge.source"
 STATEMENTS = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
 
 

@@ -15,7 +15,7 @@ from libcst.matchers._decorators import (
 from libcst.metadata import Scope, ScopeProvider
 
 from otelbridge.migration_tool.model import Kind, LegacyModel
-from otelbridge.migration_tool.state import MigrationState
+from otelbridge.migration_tool.state import SOURCE_KEY, MigrationState
 
 
 class LegacyTransform(VisitorBasedCodemodCommand):
@@ -75,6 +75,12 @@ class LegacyTransform(VisitorBasedCodemodCommand):
     def flag(self, node: cst.CSTNode, rule: str, reason: str) -> None:
         """Mark a site left unchanged (see ``legacy.py`` for what this keeps on OpenTracing)."""
         self.state.flag(node, rule, reason)
+
+    def spells(self, word: str) -> bool:
+        """Whether the module's text may name ``word`` (yes when the text is not at hand): a
+        transform with nothing to do in most files skips them at once."""
+        source = self.state.context.scratch.get(SOURCE_KEY)
+        return source is None or word in source
 
     def kept(self, node: cst.BaseExpression) -> bool:
         """Whether a partial conversion keeps ``node`` on OpenTracing: then it is left alone."""

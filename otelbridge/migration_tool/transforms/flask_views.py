@@ -103,6 +103,8 @@ class FlaskViews(LegacyTransform):
 
     def visit_Module(self, node: cst.Module) -> None:
         plan = self.state.context.scratch[PLAN_KEY] = ViewsPlan()
+        if not self.spells("flask_opentracing"):
+            return
         apps: dict[str, int] = {}
         setups: list[tuple[cst.Call, cst.Name, int]] = []
         decorators: dict[cst.Name, cst.Decorator] = {}

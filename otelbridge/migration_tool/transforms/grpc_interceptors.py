@@ -65,6 +65,8 @@ class GrpcInterceptors(LegacyTransform):
 
     def visit_Module(self, node: cst.Module) -> None:
         plan = self.state.context.scratch[PLAN_KEY] = InterceptorPlan()
+        if not self.spells("grpc_opentracing"):
+            return
         setups: list[tuple[cst.SimpleStatementLine, cst.Name, cst.Call, str]] = []
         #: name read -> (the call it is the interceptor argument of, that call's statement)
         given: dict[cst.Name, tuple[cst.Call, Optional[cst.SimpleStatementLine]]] = {}

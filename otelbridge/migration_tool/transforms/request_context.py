@@ -28,6 +28,11 @@ class RequestContext(LegacyTransform):
         super().__init__(context)
         #: calls that are the whole item of a ``with``
         self._with_items: set[cst.Call] = set()
+        #: whether the module may use the request context at all (most do not: no call is asked)
+        self._active = False
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._active = self.spells("request_context")
 
     def visit_WithItem(self, node: cst.WithItem) -> None:
         if isinstance(node.item, cst.Call):
@@ -38,6 +43,8 @@ class RequestContext(LegacyTransform):
         return bool(found) and not any(defined_in_project(self, name) for name in found)
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        if not self._active:
+            return updated_node
         if self._named(original_node, CURRENT_SPAN_CALLS) and not original_node.args:
             if self.kept(original_node):
                 return updated_node
