@@ -22,6 +22,11 @@ from libcst.metadata import Assignment
 
 from otelbridge.migration_tool.model import Kind
 from otelbridge.migration_tool.transforms.base import LegacyTransform, arg, literal
+from otelbridge.migration_tool.transforms.integration_args import (
+    converted_tracer,
+    defined_in_project,
+    tracer_factory,
+)
 from otelbridge.migration_tool.walk import walk
 
 #: Flask-OpenTracing's integration classes, by qualified name.
@@ -49,39 +54,6 @@ class ViewsPlan:
     decorators: set[cst.Decorator] = field(default_factory=set)
     #: ``tracing.get_span()`` calls that become ``trace.get_current_span()``
     spans: set[cst.Call] = field(default_factory=set)
-
-
-def defined_in_project(transform: LegacyTransform, name: str) -> bool:
-    """Whether the integration ``name`` is the project's own code (the project *is* the
-    integration, its tests call it): then a call of it is project code, migrated with the rest."""
-    if transform.model.project is None:
-        return False
-    index, module = transform.model.project
-    return index.resolve(name.split(".", 1)[0], module) is not None
-
-
-def converted_tracer(transform: LegacyTransform, given: Optional[cst.Arg]) -> bool:
-    """Whether the tracer an integration's set-up is given records, once migrated, through the
-    global provider its instrumentor uses: none (the global tracer), or a tracer the migration
-    converts (the global one, a jaeger set-up, a helper's); not a vendor's or a kept one."""
-    if given is None or literal(given.value) is None:
-        return True
-    return transform.kind(given.value) is Kind.TRACER
-
-
-def tracer_factory(transform: LegacyTransform, call: cst.Call) -> Optional[str]:
-    """The function of the module given as the set-up's tracer (Flask-OpenTracing calls it for
-    its tracer, and so sets the tracing up): the migrated set-up must still call it."""
-    tracer = arg(call, "tracer", 0)
-    scope = transform.model.scope(call)
-    if tracer is None or not isinstance(tracer.value, cst.Name) or scope is None:
-        return None
-    bindings = scope[tracer.value.value]
-    if bindings and all(
-        isinstance(b, Assignment) and isinstance(b.node, cst.FunctionDef) for b in bindings
-    ):
-        return tracer.value.value
-    return None
 
 
 def flask_setup(transform: LegacyTransform, call: cst.Call) -> bool:

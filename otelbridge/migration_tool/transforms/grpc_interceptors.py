@@ -24,7 +24,10 @@ from libcst.metadata import Assignment
 from otelbridge.migration_tool.findings import Finding
 from otelbridge.migration_tool.transforms.arguments import keyword
 from otelbridge.migration_tool.transforms.base import LegacyTransform, arg, literal
-from otelbridge.migration_tool.transforms.flask_views import converted_tracer, defined_in_project
+from otelbridge.migration_tool.transforms.integration_args import (
+    converted_tracer,
+    defined_in_project,
+)
 from otelbridge.migration_tool.walk import walk
 
 CLIENT = "grpc_opentracing.open_tracing_client_interceptor"

@@ -26,15 +26,13 @@ from otelbridge.migration_tool.transforms.flask_hooks import (
     hooked,
     request_hook,
 )
-from otelbridge.migration_tool.transforms.flask_views import (
-    FLASK_TRACERS,
-    NOTE,
+from otelbridge.migration_tool.transforms.flask_views import FLASK_TRACERS, NOTE, plan_of
+from otelbridge.migration_tool.transforms.grpc_interceptors import plan_of as interceptors_plan
+from otelbridge.migration_tool.transforms.integration_args import (
     converted_tracer,
     defined_in_project,
-    plan_of,
     tracer_factory,
 )
-from otelbridge.migration_tool.transforms.grpc_interceptors import plan_of as interceptors_plan
 from otelbridge.migration_tool.transforms.statements import StatementAware
 
 RULE = "integration"

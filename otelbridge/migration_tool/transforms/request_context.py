@@ -18,7 +18,7 @@ from otelbridge.migration_tool.model import SPANS
 from otelbridge.migration_tool.names import CURRENT_SPAN_CALLS, SPAN_ACTIVATIONS
 from otelbridge.migration_tool.transforms.arguments import Review
 from otelbridge.migration_tool.transforms.base import LegacyTransform
-from otelbridge.migration_tool.transforms.flask_views import defined_in_project
+from otelbridge.migration_tool.transforms.integration_args import defined_in_project
 
 
 class RequestContext(LegacyTransform):
