@@ -158,7 +158,7 @@ class LegacyModel:
         self._self_attrs: dict[str, list[cst.BaseExpression]] = {}
         #: every ``self.<attr>`` expression of the module: attr -> nodes
         self._self_reads: dict[str, list[cst.Attribute]] = {}
-        #: names read for a member or an item (``d.update``, ``d[k]``): :meth:`constant_dict`
+        #: names read for a member or an item (``d.update``, ``d[k]``): :meth:`constant`
         self._receivers: set[cst.Name] = set()
         self._kinds: dict[cst.CSTNode, Optional[Kind]] = {}
         #: name loads whose one reaching binding is known (a ``with`` target in its block)
@@ -425,9 +425,10 @@ class LegacyModel:
             return Kind.UNKNOWN
         return None
 
-    def constant_dict(self, name: cst.Name) -> Optional[cst.Dict]:
-        """The dict literal ``name`` holds when its one binding is ``name = {...}`` and nothing
-        in its scope subscripts it or reads a member of it (no ``d[k] = v``, ``d.update()``)."""
+    def constant(self, name: cst.Name) -> Optional[cst.BaseExpression]:
+        """The literal ``name`` holds when its one binding is ``name = {...}`` (or a list, a
+        tuple) and nothing subscripts it or reads a member of it (no ``d[k] = v``, ``d.update()``,
+        ``names.append()``): the value every read sees."""
         scope = self._scopes.get(name)
         if scope is None:
             return None
@@ -435,7 +436,7 @@ class LegacyModel:
         if len(assignments) != 1 or not isinstance(assignments[0], Assignment):
             return None
         value = self._bindings.get(assignments[0].node)
-        if not isinstance(value, cst.Dict):
+        if not isinstance(value, (cst.Dict, cst.List, cst.Tuple)):
             return None
         if any(access.node in self._receivers for access in assignments[0].references):
             return None

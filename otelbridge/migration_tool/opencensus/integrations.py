@@ -140,14 +140,17 @@ class Integrations:
     def _chosen(self, call: cst.Call) -> Optional[list[str]]:
         """The literal integration names, if every one has an instrumentor."""
         names = arg(call, "integrations", 0)
-        if names is None or not isinstance(names.value, (cst.List, cst.Tuple)):
+        listed = names.value if names is not None else None
+        if isinstance(listed, cst.Name):  # INTEGRATIONS = ["pymysql"], never changed
+            listed = self._transform.model.constant(listed)
+        if names is None or not isinstance(listed, (cst.List, cst.Tuple)):
             return None
         if any(
             a is not names and (a.keyword is None or a.keyword.value != "tracer") for a in call.args
         ):
             return None
         chosen = []
-        for element in names.value.elements:
+        for element in listed.elements:
             value = literal(element.value)
             if not isinstance(value, str) or value not in INTEGRATIONS:
                 return None

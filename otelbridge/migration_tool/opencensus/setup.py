@@ -60,6 +60,9 @@ class Setup:
     #: whether a ``configure()`` is written (no: the set-up is held in values the codemod
     #: cannot move, such as ``self.sampler``, and the notes say where it goes)
     moved: bool = True
+    #: ``exporter = StackdriverExporter(...)`` statements whose value moved into ``configure()``
+    #: (a sampler or exporter bound to a name read only by this set-up): they go
+    bindings: list[cst.SimpleStatementLine] = dataclasses.field(default_factory=list)
 
 
 class SetupMapper:
@@ -114,15 +117,58 @@ class SetupMapper:
         if held:
             notes.append(HELD_NOTE.format(what, held))
             return Setup("", None, None, "", "", notes, None, name, extract, moved=False)
-        sampler, rate = self._sampler(arg(call, "sampler", place.get("sampler")), notes)
-        exporter, exporter_name = self._exporter(
-            arg(call, "exporter", place.get("exporter")), notes
-        )
-        propagator = self._propagator(arg(call, "propagator", place.get("propagator")))
+        bindings: list[cst.SimpleStatementLine] = []
+        given = {
+            part: self._unbound(arg(call, part, place.get(part)), bindings)
+            for part in ("sampler", "exporter", "propagator")
+        }
+        sampler, rate = self._sampler(given["sampler"], notes)
+        exporter, exporter_name = self._exporter(given["exporter"], notes)
+        propagator = self._propagator(given["propagator"])
         anchor = self._anchor(call, positional)
         return Setup(
-            sampler, rate, exporter, exporter_name, propagator, notes, anchor, name, extract
+            sampler,
+            rate,
+            exporter,
+            exporter_name,
+            propagator,
+            notes,
+            anchor,
+            name,
+            extract,
+            bindings=bindings,
         )
+
+    def _unbound(
+        self, given: Optional[cst.Arg], bindings: list[cst.SimpleStatementLine]
+    ) -> Optional[cst.Arg]:
+        """A set-up argument given by a name bound once to a call, and read by this set-up only
+        (``exporter = StackdriverExporter(...)`` above ``FlaskMiddleware(app, exporter=exporter)``):
+        that call, its binding's statement added to ``bindings``; else ``given`` as it is."""
+        if given is None or not isinstance(given.value, cst.Name):
+            return given
+        scope = self._scopes.get(given.value)
+        if scope is None:
+            return given
+        accesses = [a for a in scope.accesses[given.value.value] if a.node is given.value]
+        referents = list(accesses[0].referents) if len(accesses) == 1 else []
+        if len(referents) != 1 or not isinstance(referents[0], Assignment):
+            return given
+        binding = referents[0]
+        assign_target = self._parents.get(binding.node)
+        assign = self._parents.get(assign_target) if assign_target is not None else None
+        statement = self._parents.get(assign) if assign is not None else None
+        if (
+            len(binding.references) != 1
+            or not isinstance(assign, cst.Assign)
+            or len(assign.targets) != 1
+            or not isinstance(assign.value, cst.Call)
+            or not isinstance(statement, cst.SimpleStatementLine)
+            or len(statement.body) != 1
+        ):
+            return given
+        bindings.append(statement)
+        return given.with_changes(value=assign.value)
 
     def _propagator(self, given: Optional[cst.Arg]) -> str:
         if given is None:

@@ -326,6 +326,8 @@ class OpenCensusTraces(LegacyTransform):
         """The ``configure()`` a set-up call (``Tracer``, a middleware) moves to, with its notes,
         once per module for one configuration."""
         statement = self._statement(value)
+        self._removed.update(setup.bindings)  # their values are in configure() now
+        self._dropped.update(setup.bindings)
         line = cst.SimpleStatementLine([cst.Expr(configure_call(self, value, setup))])
         notes = setup.notes + [
             f"pip install {package} (the OpenTelemetry exporter that replaces this one)"

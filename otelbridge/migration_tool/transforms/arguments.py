@@ -310,8 +310,8 @@ def _kind_of(transform: LegacyTransform, tags: cst.Dict) -> Optional[cst.Arg]:
 
 def _tags(transform: LegacyTransform, old: cst.Arg, new: cst.Arg) -> list[cst.Arg]:
     if not isinstance(old.value, cst.Dict):
-        held = transform.model.constant_dict(old.value) if isinstance(old.value, cst.Name) else None
-        kind = _kind_of(transform, held) if held is not None else None
+        held = transform.model.constant(old.value) if isinstance(old.value, cst.Name) else None
+        kind = _kind_of(transform, held) if isinstance(held, cst.Dict) else None
         # the dict stays as written (its ``span.kind`` entry too, an attribute as the bridge has it)
         return [*([kind] if kind is not None else []), keyword("attributes", new.value, new)]
     assert isinstance(new.value, cst.Dict)
