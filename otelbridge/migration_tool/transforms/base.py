@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Mapping, Optional, cast
+from typing import Mapping, Optional, TypeVar, cast
 
 import libcst as cst
 from libcst.codemod import Codemod, CodemodContext, VisitorBasedCodemodCommand
@@ -176,6 +176,17 @@ def arg(call: cst.Call, keyword: str, position: Optional[int] = None) -> Optiona
         elif position is not None and index == position:
             return item
     return None
+
+
+Plan = TypeVar("Plan")
+
+
+def planned(transform: LegacyTransform, key: str, kind: type[Plan]) -> Plan:
+    """The file's plan of type ``kind`` that a transform's ``visit_Module`` put in the scratch
+    under ``key`` (transforms placed after it in the pipeline read it while leaving nodes)."""
+    plan = transform.state.context.scratch.get(key)
+    assert isinstance(plan, kind), f"{kind.__name__} is planned in visit_Module"
+    return plan
 
 
 def sole_assignment(statement: cst.CSTNode) -> Optional[cst.Assign]:

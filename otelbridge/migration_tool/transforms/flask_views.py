@@ -21,7 +21,7 @@ import libcst as cst
 from libcst.metadata import Assignment
 
 from otelbridge.migration_tool.model import Kind
-from otelbridge.migration_tool.transforms.base import LegacyTransform, arg, literal
+from otelbridge.migration_tool.transforms.base import LegacyTransform, arg, literal, planned
 from otelbridge.migration_tool.transforms.integration_args import (
     converted_tracer,
     defined_in_project,
@@ -65,9 +65,7 @@ def flask_setup(transform: LegacyTransform, call: cst.Call) -> bool:
 
 
 def plan_of(transform: LegacyTransform) -> ViewsPlan:
-    plan = transform.state.context.scratch.get(PLAN_KEY)
-    assert isinstance(plan, ViewsPlan), "planned by FlaskViews.visit_Module"
-    return plan
+    return planned(transform, PLAN_KEY, ViewsPlan)
 
 
 class FlaskViews(LegacyTransform):

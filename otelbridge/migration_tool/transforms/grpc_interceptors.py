@@ -23,7 +23,7 @@ from libcst.metadata import Assignment
 
 from otelbridge.migration_tool.findings import Finding
 from otelbridge.migration_tool.transforms.arguments import keyword
-from otelbridge.migration_tool.transforms.base import LegacyTransform, arg, literal
+from otelbridge.migration_tool.transforms.base import LegacyTransform, arg, literal, planned
 from otelbridge.migration_tool.transforms.integration_args import (
     converted_tracer,
     defined_in_project,
@@ -58,9 +58,7 @@ class InterceptorPlan:
 
 
 def plan_of(transform: LegacyTransform) -> InterceptorPlan:
-    plan = transform.state.context.scratch.get(PLAN_KEY)
-    assert isinstance(plan, InterceptorPlan), "planned by GrpcInterceptors.visit_Module"
-    return plan
+    return planned(transform, PLAN_KEY, InterceptorPlan)
 
 
 class GrpcInterceptors(LegacyTransform):
@@ -107,8 +105,12 @@ class GrpcInterceptors(LegacyTransform):
                 if all(INTERCEPT_CHANNEL in self.model.qualified_names(c.func) for c, _ in uses):
                     plan.setups[call] = "client_interceptor"
                     plan.channels.update(c for c, _ in uses)
-            elif len(uses) == 1 and uses[0][1] is not None:
-                self._plan_server(plan, (setup, call), uses[0][0], uses[0][1], servers)
+            elif len(uses) == 1:
+                intercept, statement = uses[0]
+                if statement is not None and INTERCEPT_SERVER in self.model.qualified_names(
+                    intercept.func
+                ):
+                    self._plan_server(plan, (setup, call), intercept, statement, servers)
 
     def _mappable(self, call: cst.Call) -> bool:
         """Every argument the set-up gives is the tracer or an option without effect on spans,
