@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -21,12 +22,15 @@ def run_span_tree(variant: str, program: Path) -> str:
 
 def run_driver(driver: Path, variant: str, program: Path) -> str:
     """What ``driver`` prints for ``program`` run as ``variant``, in a fresh process."""
+    # a program's own configure() exports nowhere: the driver's provider collects the spans
+    quiet = {**os.environ, "OTEL_TRACES_EXPORTER": "none", "OTEL_METRICS_EXPORTER": "none"}
     result = subprocess.run(
         [sys.executable, str(driver), variant, str(program)],
         capture_output=True,
         text=True,
         check=False,
         timeout=60,
+        env=quiet,
     )
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()

@@ -126,6 +126,9 @@ BRIDGED = {
         hello kind=SERVER status=UNSET attrs={component='Flask', http.method='GET', http.status_code=200, http.url='http://127.0.0.1:<port>/hello'} events=[]
           render kind=INTERNAL status=UNSET attrs={template='hello'} events=[]
         """,
+    "flask_traced_attributes": """
+        hello kind=SERVER status=UNSET attrs={component='Flask', http.method='GET', http.status_code=200, http.url='http://127.0.0.1:<port>/hello', method='GET', path='/hello'} events=[]
+        """,
     "grpc_interceptors": """
         caller kind=INTERNAL status=UNSET attrs={...} events=[]
           /demo.Echo/Say kind=CLIENT status=UNSET attrs={...} events=[]

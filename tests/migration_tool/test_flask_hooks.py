@@ -84,3 +84,14 @@ def test_no_hook_with_the_stable_conventions(source: str) -> None:
     assert "FlaskInstrumentor().instrument_app(app)\n" in code
     assert "request_hook" not in code and "def " not in code.replace("def create_app", "")
     assert "import request" not in code
+
+
+def test_traced_attributes_not_written_out_keep_the_set_up() -> None:
+    """``traced_attributes=`` the hook can only keep when they are a literal list of names."""
+    source = FLASK_OPENTRACING.replace("FlaskTracer(tracer, True, app)", "FlaskTracer(tracer, True, app, ATTRS)")
+    code = migrate_source(source).code
+    assert "FlaskTracer(global_tracer(), True, app, ATTRS)" in code  # kept, on the bridge
+    assert "traced_attributes= is not a literal list of request attributes" in code
+    stable = source.replace("ATTRS", '["path"]')
+    kept = migrate_source(stable, semconv="stable").code
+    assert "traced_attributes= needs a request_hook, which --semconv stable does not write" in kept

@@ -60,17 +60,31 @@ OPENCENSUS_FLASK = LegacyNaming(
 )
 
 
+def request_hook_skipped(transform: LegacyTransform) -> bool:
+    """Whether no hook is written: ``--semconv stable`` asks for the instrumentor's names."""
+    return transform.state.context.scratch.get(SEMCONV_KEY) == STABLE
+
+
 def request_hook(
-    transform: LegacyTransform, call: cst.Call, naming: LegacyNaming
+    transform: LegacyTransform, call: cst.Call, naming: LegacyNaming, traced: Sequence[str] = ()
 ) -> Optional[tuple[str, cst.FunctionDef]]:
     """The hook for the set-up ``call`` replaces, to define just before the instrumentor call:
-    its name and definition (``None`` under ``--semconv stable``)."""
-    if transform.state.context.scratch.get(SEMCONV_KEY) == STABLE:
+    its name and definition (``None`` under ``--semconv stable``). ``traced`` names the request
+    attributes the set-up recorded as tags (Flask-OpenTracing's ``traced_attributes``)."""
+    if request_hook_skipped(transform):
         return None
     name = free_name(transform, call, naming.function)
     request = _flask_request(transform, call)
     trace = transform.otel(call, "opentelemetry", "trace")
-    body = naming.body.replace("request.", request + ".")
+    body = naming.body
+    if traced:  # as Flask-OpenTracing records them: str() of each one that is set and not empty
+        body += (
+            f"for name in {tuple(traced)!r}:  # traced_attributes=\n"
+            '    value = getattr(request, name, "")\n'
+            '    if value not in ("", b""):\n'
+            "        span.set_attribute(name, str(value))\n"
+        )
+    body = body.replace("request.", request + ".").replace("(request,", f"({request},")
     comment = (
         f"{naming.integration}'s span name and {naming.tags}, which dashboards and alerts "
         f"select on (FlaskInstrumentor sets {naming.recorded} itself)"

@@ -25,6 +25,7 @@ from otelbridge.migration_tool.transforms.flask_hooks import (
     LegacyNaming,
     hooked,
     request_hook,
+    request_hook_skipped,
 )
 from otelbridge.migration_tool.transforms.flask_views import FLASK_TRACERS, NOTE, plan_of
 from otelbridge.migration_tool.transforms.grpc_interceptors import plan_of as interceptors_plan
@@ -47,8 +48,12 @@ class Instrumentor:
     cls: str
     #: the set-up's application argument (keyword, position): ``instrument_app(app)``
     app: Optional[tuple[str, int]] = None
-    #: keyword arguments the instrumentor has no equivalent for (their behaviour would be lost)
-    unmapped: frozenset[str] = frozenset()
+    #: arguments (keyword, position) the instrumentor has no equivalent for (their behaviour
+    #: would be lost)
+    unmapped: tuple[tuple[str, int], ...] = ()
+    #: the argument (keyword, position) naming request attributes recorded as tags, which the
+    #: request hook records too when it is a literal list of names
+    traced: Optional[tuple[str, int]] = None
     #: why the set-up cannot be replaced automatically, and how to replace it by hand
     by_hand: str = ""
     #: the span name and tags the integration recorded, which a request hook keeps
@@ -60,7 +65,8 @@ _FLASK = Instrumentor(
     "opentelemetry.instrumentation.flask",
     "FlaskInstrumentor",
     app=("app", 2),
-    unmapped=frozenset({"traced_attributes", "start_span_cb"}),
+    unmapped=(("start_span_cb", 4),),
+    traced=("traced_attributes", 3),
     naming=FLASK_OPENTRACING,
 )
 _GRPC = Instrumentor(
@@ -157,6 +163,7 @@ class FrameworkIntegrations(StatementAware):
                     f"{found.cls} (pip install {found.package})"
                 )
             template = self._replacement(call, found, decorated)
+            traced = self._traced(call, found)
         except Review as review:
             self.flag(call, RULE, str(review))
             return updated_node
@@ -165,7 +172,9 @@ class FrameworkIntegrations(StatementAware):
         note += f"; {NOTE.format(name=views.names[call])})" if decorated else ")"
         self.state.findings.append(Finding(RULE + "-note", note, *self.state.position(call)))
         comment = cst.EmptyLine(indent=True, comment=cst.Comment(TODO_PREFIX + note))
-        hook = request_hook(self, call, found.naming) if found.naming and found.app else None
+        hook = (
+            request_hook(self, call, found.naming, traced) if found.naming and found.app else None
+        )
         definitions, template, leading = hooked(hook, template, updated_node.leading_lines)
         app = arg(call, *found.app) if found.app else None
         given: dict[str, cst.BaseExpression] = {}
@@ -184,15 +193,35 @@ class FrameworkIntegrations(StatementAware):
             return cst.FlattenSentinel([*definitions, first, line.with_changes(leading_lines=[])])
         return cst.FlattenSentinel([*definitions, line]) if definitions else line
 
+    def _traced(self, call: cst.Call, found: Instrumentor) -> tuple[str, ...]:
+        """The request attributes the set-up records as tags (``traced_attributes=['url']``);
+        ``Review`` when they are not a literal list of names, or no hook is written to keep
+        them (``--semconv stable``)."""
+        if found.traced is None:
+            return ()
+        given = arg(call, *found.traced)
+        if given is None:
+            return ()
+        keyword = found.traced[0]
+        elements = given.value.elements if isinstance(given.value, (cst.List, cst.Tuple)) else None
+        names = [literal(e.value) for e in elements or ()]
+        if elements is None or not all(isinstance(n, str) for n in names):
+            raise Review(
+                f"{keyword}= is not a literal list of request attributes: use {found.cls}'s "
+                f"request_hook (pip install {found.package})"
+            )
+        if request_hook_skipped(self):
+            raise Review(
+                f"{keyword}= needs a request_hook, which --semconv stable does not write: add "
+                f"one (pip install {found.package})"
+            )
+        return tuple(str(n) for n in names)
+
     def _replacement(self, call: cst.Call, found: Instrumentor, decorated: Optional[str]) -> str:
         """The instrumentor call as a template (``APP`` for the application argument)."""
         if any(item.star for item in call.args):
             raise Review("integration set-up with *args/**kwargs: replace it by hand")
-        lost = sorted(
-            item.keyword.value
-            for item in call.args
-            if item.keyword is not None and item.keyword.value in found.unmapped
-        )
+        lost = sorted(name for name, at in found.unmapped if arg(call, name, at) is not None)
         if lost:
             raise Review(
                 f"{', '.join(lost)}= has no {found.cls} equivalent: use its request_hook "
