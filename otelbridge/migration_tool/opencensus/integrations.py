@@ -17,6 +17,7 @@ from otelbridge.migration_tool.findings import TODO_PREFIX, Finding
 from otelbridge.migration_tool.opencensus.interceptors import Interceptors
 from otelbridge.migration_tool.opencensus.logs import AzureLogs
 from otelbridge.migration_tool.opencensus.names import CONFIG_INTEGRATION, INTEGRATIONS, MIDDLEWARES
+from otelbridge.migration_tool.opencensus.setup import APP_KEYWORD
 from otelbridge.migration_tool.transforms.base import arg, literal
 from otelbridge.migration_tool.transforms.flask_hooks import OPENCENSUS_FLASK, hooked, request_hook
 from otelbridge.migration_tool.walk import walk
@@ -95,7 +96,8 @@ class Integrations:
         the sampler and exporter in ``configure()`` (the app's ``OPENCENSUS`` config is not read:
         a note says so)."""
         found = next((MIDDLEWARES[n] for n in self._names(call.func) if n in MIDDLEWARES), None)
-        if found is None or not call.args or call.args[0].keyword is not None:
+        app = arg(call, APP_KEYWORD, 0)
+        if found is None or app is None:
             return
         module, cls, package = found
         transform = self._transform
@@ -118,9 +120,7 @@ class Integrations:
         line = cst.SimpleStatementLine(
             [cst.Expr(cst.parse_expression(template))], leading_lines=leading
         )
-        placed = cst.ensure_type(
-            line.visit(_Placeholder(call.args[0].value)), cst.SimpleStatementLine
-        )
+        placed = cst.ensure_type(line.visit(_Placeholder(app.value)), cst.SimpleStatementLine)
         transform.replace_statement(statement, [*definitions, placed])
 
     def _unread(self, assign: cst.Assign) -> bool:

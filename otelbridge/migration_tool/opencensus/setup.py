@@ -30,6 +30,8 @@ from otelbridge.migration_tool.transforms.arguments import keyword
 from otelbridge.migration_tool.transforms.base import LegacyTransform, arg, has_star_args
 from otelbridge.migration_tool.walk import walk
 
+#: A middleware's application argument, which may be given by name (``FlaskMiddleware(app=app)``).
+APP_KEYWORD = "app"
 DEFAULT_SAMPLER_NOTE = (
     "OpenCensus' default sampler kept (1 trace in 10 000): raise sampler_arg, or use "
     "'parentbased_always_on', to record more"
@@ -101,6 +103,8 @@ class SetupMapper:
                 if index < positional + len(order):
                     continue
                 raise ValueError(f"{what}() positional arguments are not mapped")
+            if positional and item.keyword.value == APP_KEYWORD:
+                continue  # a middleware's application, named: it stays with the call
             if item.keyword.value == "span_context" and what == "Tracer":
                 parent = remote_parent(item.value, self._scopes, self._parents)
             if parent is None and item.keyword.value not in ("sampler", "exporter", "propagator"):
@@ -233,7 +237,12 @@ class SetupMapper:
             return None
         anchor: Optional[cst.CSTNode] = None
         body: list[cst.CSTNode] = list(self._module.body)
-        moved = [a for i, a in enumerate(call.args) if i >= positional or a.keyword is not None]
+        moved = [
+            a
+            for i, a in enumerate(call.args)
+            if (i >= positional or a.keyword is not None)
+            and not (positional and a.keyword is not None and a.keyword.value == APP_KEYWORD)
+        ]
         for node in (n for a in moved for n in walk(a)):
             if not isinstance(node, cst.Name):
                 continue

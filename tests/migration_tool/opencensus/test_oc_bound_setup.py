@@ -53,3 +53,19 @@ def test_a_changed_integrations_list_is_not_read_as_written() -> None:
     code = migrated_source(APP + '    INTEGRATIONS.append("pymysql")\n')
     assert "config_integration.trace_integrations(INTEGRATIONS)" in code
     assert "RequestsInstrumentor" not in code
+
+
+def test_a_middleware_given_its_application_by_name_converts() -> None:
+    code = migrated_source(
+        """
+        from flask import Flask
+        from opencensus.ext.flask.flask_middleware import FlaskMiddleware
+        from opencensus.trace.samplers import AlwaysOnSampler
+
+        app = Flask(__name__)
+        FlaskMiddleware(app=app, sampler=AlwaysOnSampler())
+        """
+    )
+    assert "from opencensus" not in code
+    assert 'configure(sampler="always_on")' in code
+    assert "FlaskInstrumentor().instrument_app(app, request_hook=opencensus_flask_span)" in code
