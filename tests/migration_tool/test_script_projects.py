@@ -187,3 +187,28 @@ def test_a_tag_without_value_fails_the_same_way_and_keeps_nothing_else() -> None
         '        span.set_attribute("Hello")\n'
         '        span.set_attribute("page", "home")\n'
     ) in code
+
+
+def test_the_global_tracer_assigned_a_jaeger_set_up_converts() -> None:
+    """``opentracing.tracer = config.initialize_tracer()`` (OpenTracing 1.x style; jaeger sets
+    the global tracer itself): the set-up becomes ``configure()`` and the global tracer's uses
+    convert."""
+    code = migrated_source(
+        """
+        import opentracing
+        from jaeger_client import Config
+
+
+        def init():
+            config = Config(config={"sampler": {"type": "const", "param": 1}}, service_name="s")
+            opentracing.tracer = config.initialize_tracer()
+
+
+        def work():
+            with opentracing.tracer.start_active_span("w"):
+                pass
+        """
+    )
+    assert "opentracing" not in code and "TODO(otelbridge)" not in code
+    assert "    configure(sampler=" in code
+    assert 'with trace.get_tracer(__name__).start_as_current_span("w"):' in code

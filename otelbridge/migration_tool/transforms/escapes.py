@@ -26,7 +26,12 @@ from otelbridge.migration_tool.model import (
     index_kind,
     is_variable,
 )
-from otelbridge.migration_tool.names import REFERENCE_FUNCS, SET_GLOBAL_TRACER, SPAN_ACTIVATIONS
+from otelbridge.migration_tool.names import (
+    GLOBAL_TRACER_ATTRS,
+    REFERENCE_FUNCS,
+    SET_GLOBAL_TRACER,
+    SPAN_ACTIVATIONS,
+)
 from otelbridge.migration_tool.transforms.assertions import (
     TRUTH_CHECKS,
     checks_current_span,
@@ -347,7 +352,9 @@ class Escapes(LegacyTransform):
         if node in stored_plan(self).stores:
             return
         if not all(
-            is_variable(target.target) or self._stored(target.target, node.value)
+            is_variable(target.target)
+            or self._stored(target.target, node.value)
+            or self.model.qualified_names(target.target) & GLOBAL_TRACER_ATTRS  # setup.py's
             for target in node.targets
         ):
             self._escape(node.value, "stored in another object")

@@ -330,6 +330,8 @@ class TracerSetup(StatementAware):
         ):
             if original in GlobalPatches.of(self.state).unbound and not self.kept(value):
                 return self._patched_global(updated, small)
+            if self._init_call(value) is not None:  # initialize_tracer() sets it itself
+                return self._expression(original, updated, value)
             return self._drop_global(updated, value)
         return self._initialized_tracer(updated, small, value)
 
