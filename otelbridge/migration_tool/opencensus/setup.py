@@ -99,12 +99,12 @@ class SetupMapper:
         notes: list[str] = []
         parent: Optional[tuple[cst.Name, cst.Call]] = None
         for index, item in enumerate(call.args):
+            if _stays(index, item, positional):
+                continue
             if item.keyword is None:
                 if index < positional + len(order):
                     continue
                 raise ValueError(f"{what}() positional arguments are not mapped")
-            if positional and item.keyword.value == APP_KEYWORD:
-                continue  # a middleware's application, named: it stays with the call
             if item.keyword.value == "span_context" and what == "Tracer":
                 parent = remote_parent(item.value, self._scopes, self._parents)
             if parent is None and item.keyword.value not in ("sampler", "exporter", "propagator"):
@@ -237,12 +237,7 @@ class SetupMapper:
             return None
         anchor: Optional[cst.CSTNode] = None
         body: list[cst.CSTNode] = list(self._module.body)
-        moved = [
-            a
-            for i, a in enumerate(call.args)
-            if (i >= positional or a.keyword is not None)
-            and not (positional and a.keyword is not None and a.keyword.value == APP_KEYWORD)
-        ]
+        moved = [a for i, a in enumerate(call.args) if not _stays(i, a, positional)]
         for node in (n for a in moved for n in walk(a)):
             if not isinstance(node, cst.Name):
                 continue
@@ -282,6 +277,14 @@ class SetupMapper:
             ):
                 last = statement
         return last
+
+
+def _stays(index: int, item: cst.Arg, positional: int) -> bool:
+    """Whether ``item`` is one of the ``positional`` leading arguments of a middleware (its
+    application, by position or as ``app=``), which stay with the call."""
+    if item.keyword is None:
+        return index < positional
+    return bool(positional) and item.keyword.value == APP_KEYWORD
 
 
 def configure_call(transform: LegacyTransform, node: cst.CSTNode, setup: Setup) -> cst.Call:

@@ -76,15 +76,14 @@ def request_hook(
     name = free_name(transform, call, naming.function)
     request = _flask_request(transform, call)
     trace = transform.otel(call, "opentelemetry", "trace")
-    body = naming.body
+    body = naming.body.replace("request.", request + ".")
     if traced:  # as Flask-OpenTracing records them: str() of each one that is set and not empty
         body += (
             f"for name in {tuple(traced)!r}:  # traced_attributes=\n"
-            '    value = getattr(request, name, "")\n'
+            f'    value = getattr({request}, name, "")\n'
             '    if value not in ("", b""):\n'
             "        span.set_attribute(name, str(value))\n"
         )
-    body = body.replace("request.", request + ".").replace("(request,", f"({request},")
     comment = (
         f"{naming.integration}'s span name and {naming.tags}, which dashboards and alerts "
         f"select on (FlaskInstrumentor sets {naming.recorded} itself)"

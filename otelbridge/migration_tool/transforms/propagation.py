@@ -161,28 +161,22 @@ class Propagation(StatementAware):
             raise Review("inject() arguments missing")
         carrier_new = self._new(original, updated, carrier)
         source = span_context.value
+        new = self._new(original, updated, span_context)
+        # the span whose context goes: ``span.context``, or the span itself (OpenTracing's
+        # tracers take either); injected from the context that span is in
         if isinstance(source, cst.Attribute) and source.attr.value == "context":
-            owner = self.kind(source.value)
-            if owner is Kind.CURRENT_SPAN:
-                return self.expr(original, "{propagate}.inject(CARRIER)", CARRIER=carrier_new)
-            span = _span_of(self._new(original, updated, span_context))
-            if owner is Kind.SPAN and not self.kept(source.value) and span is not None:
-                # a span's own context: put the span itself in the context to inject
-                return self.expr(
-                    original,
-                    "{propagate}.inject(CARRIER, context={trace}.set_span_in_context(SPAN))",
-                    CARRIER=carrier_new,
-                    SPAN=span,
-                )
-        elif self.kind(source) in (Kind.SPAN, Kind.CURRENT_SPAN) and not self.kept(source):
-            # a span given for its context (OpenTracing's tracers take either)
-            if self.kind(source) is Kind.CURRENT_SPAN:
-                return self.expr(original, "{propagate}.inject(CARRIER)", CARRIER=carrier_new)
+            span, span_new = source.value, _span_of(new)
+        else:
+            span, span_new = source, new
+        owner = self.kind(span)
+        if owner is Kind.CURRENT_SPAN:
+            return self.expr(original, "{propagate}.inject(CARRIER)", CARRIER=carrier_new)
+        if owner is Kind.SPAN and span_new is not None:
             return self.expr(
                 original,
                 "{propagate}.inject(CARRIER, context={trace}.set_span_in_context(SPAN))",
                 CARRIER=carrier_new,
-                SPAN=self._new(original, updated, span_context),
+                SPAN=span_new,
             )
         if self.kept(source):
             raise Review("inject() of a span context kept on OpenTracing: kept too")
@@ -193,7 +187,7 @@ class Propagation(StatementAware):
             "{propagate}.inject(CARRIER, context="
             "{trace}.set_span_in_context({trace}.NonRecordingSpan(CTX)))",
             CARRIER=carrier_new,
-            CTX=self._new(original, updated, span_context),
+            CTX=new,
         )
 
     def _extract(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:

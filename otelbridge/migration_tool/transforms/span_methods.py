@@ -127,21 +127,16 @@ class SpanMethods(StatementAware):
         name = tag_string(self, key.value)
         new_key, new_value = (updated.args[original.args.index(a)] for a in (key, value))
         if name == "span.kind":
-            if original in plan_of(self).moved and attribute_name(self, name) is None:
-                return updated  # given at creation now; its statement goes
-            if original in plan_of(self).moved:  # the attribute too, as the bridge records it
-                return self._call(
-                    updated,
-                    "set_attribute",
-                    positional(new_key, new_key.value),
-                    positional(new_value, new_value.value),
-                )
-            if attribute_name(self, name) is None:
+            moved = original in plan_of(self).moved  # into the creation's kind=
+            if attribute_name(self, name) is None:  # the kind alone carries it
+                if moved:
+                    return updated  # its statement goes
                 raise Review(
                     "span.kind can only be given when the span is created in OpenTelemetry"
                 )
-            self.flag(original, LATE_KIND, LATE_KIND_NOTE)  # the bridge on another SDK does so too
-            return self._call(
+            if not moved:  # the bridge on another SDK records the attribute alone too
+                self.flag(original, LATE_KIND, LATE_KIND_NOTE)
+            return self._call(  # the attribute, as the bridge records it
                 updated,
                 "set_attribute",
                 positional(new_key, new_key.value),
