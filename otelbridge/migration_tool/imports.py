@@ -218,11 +218,16 @@ class _ImportPruner(cst.CSTTransformer):
     ) -> tuple[list[cst.BaseStatement], list[cst.EmptyLine]]:
         kept: list[cst.BaseStatement] = []
         orphans: list[cst.EmptyLine] = []
+        # A removed line that a blank line set apart (an import group) leaves that blank line
+        # to the statement after it, unless that one has its own.
+        spaced = False
         for statement in body:
             if isinstance(statement, cst.SimpleStatementLine):
                 small = self._small_statements(statement.body)
                 if not small:
-                    orphans.extend(line for line in statement.leading_lines if line.comment)
+                    leading = statement.leading_lines
+                    spaced = spaced or bool(leading and leading[0].comment is None)
+                    orphans.extend(line for line in leading if line.comment)
                     comment = statement.trailing_whitespace.comment
                     if comment is not None:
                         orphans.append(cst.EmptyLine(comment=comment))
@@ -231,11 +236,13 @@ class _ImportPruner(cst.CSTTransformer):
                     a is not b for a, b in zip(small, statement.body)
                 ):
                     statement = statement.with_changes(body=small)
-            if orphans:
+            if orphans or spaced:
                 # every statement is a line or a compound one; both have leading lines
                 line = cast("Union[cst.SimpleStatementLine, cst.BaseCompoundStatement]", statement)
-                statement = line.with_changes(leading_lines=[*orphans, *line.leading_lines])
-                orphans = []
+                own = line.leading_lines
+                blank = [cst.EmptyLine()] if spaced and not (own and own[0].comment is None) else []
+                statement = line.with_changes(leading_lines=[*blank, *orphans, *own])
+                orphans, spaced = [], False
             kept.append(statement)
         return kept, [*footer, *orphans]
 

@@ -49,7 +49,8 @@ SPAN_ACTIVATIONS = frozenset(
 )
 REFERENCE_FUNCS = {"opentracing.child_of": "child_of", "opentracing.follows_from": "follows_from"}
 
-#: ``opentracing.ext.tags`` constants and their string values (opentracing 2.4).
+#: ``opentracing.ext.tags`` (re-exporting ``opentracing.tags``) constants and their string values
+#: (opentracing 2.4).
 TAGS = {
     "SPAN_KIND": "span.kind",
     "SPAN_KIND_RPC_CLIENT": "client",
@@ -75,7 +76,7 @@ TAGS = {
     "DATABASE_USER": "db.user",
     "MESSAGE_BUS_DESTINATION": "message_bus.destination",
 }
-TAG_MODULES = ("opentracing.ext.tags.", "opentracing.ext.tags.tags.")
+TAG_MODULES = ("opentracing.ext.tags.", "opentracing.ext.tags.tags.", "opentracing.tags.")
 
 #: OpenTracing ``span.kind`` tag values -> ``opentelemetry.trace.SpanKind`` members.
 SPAN_KINDS = {

@@ -91,3 +91,44 @@ def test_migrated_code_records_what_the_bridge_records(tmp_path: Path, semconv: 
     else:
         assert "'error'" not in bridged and "span.kind" not in bridged
     assert "failed INTERNAL ERROR" in bridged and "moved CLIENT UNSET" in bridged
+
+
+def test_names_of_the_tags_module_that_ext_tags_re_exports_become_their_strings() -> None:
+    # opentracing.ext.tags only re-exports opentracing.tags; applications name either. The
+    # removed import group also leaves its blank line, so the groups stay apart.
+    code = migrate_source(
+        textwrap.dedent(
+            """\
+            import logging
+
+            import opentracing
+            import opentracing.tags
+
+            logger = logging.getLogger(__name__)
+
+
+            def lookup(key):
+                with opentracing.global_tracer().start_active_span("lookup") as scope:
+                    scope.span.set_tag(opentracing.tags.COMPONENT, "cache")
+                    scope.span.set_tag(opentracing.tags.DATABASE_TYPE, "redis")
+                    logger.info("looked up %s", key)
+            """
+        ),
+        "lookup.py",
+    ).code
+    assert code == textwrap.dedent(
+        """\
+        import logging
+
+        from opentelemetry import trace
+
+        logger = logging.getLogger(__name__)
+
+
+        def lookup(key):
+            with trace.get_tracer(__name__).start_as_current_span("lookup") as span:
+                span.set_attribute("component", "cache")
+                span.set_attribute("db.type", "redis")
+                logger.info("looked up %s", key)
+        """
+    )

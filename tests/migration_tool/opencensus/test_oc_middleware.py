@@ -188,6 +188,7 @@ def test_a_stack_trace_from_a_traceback_becomes_an_exception_event() -> None:
     assert code == textwrap.dedent(
         """\
         import traceback
+
         from opentelemetry import trace
 
 

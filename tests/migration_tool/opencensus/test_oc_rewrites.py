@@ -656,6 +656,7 @@ CASES: dict[str, tuple[str, str]] = {
         """,
         """
         import os
+
         from azure.monitor.opentelemetry.exporter import AzureMonitorMetricExporter, AzureMonitorTraceExporter
         from opentelemetry import trace
         from otelbridge.sdk import configure
@@ -726,6 +727,7 @@ CASES: dict[str, tuple[str, str]] = {
         """,
         """
         import requests
+
         from opentelemetry import propagate, trace
 
 
@@ -786,6 +788,7 @@ CASES: dict[str, tuple[str, str]] = {
         """,
         """
         import time
+
         from opentelemetry import metrics
         from otelbridge.sdk import configure
         from otelbridge.sdk.metrics.view import View
@@ -976,6 +979,7 @@ CASES: dict[str, tuple[str, str]] = {
         """
         import os
         from datetime import datetime
+
         from azure.monitor.opentelemetry.exporter import AzureMonitorMetricExporter
         from opentelemetry import metrics as otel_metrics
         from otelbridge.sdk import configure
