@@ -55,14 +55,18 @@ from otelbridge.migration_tool.state import (
     MigrationState,
     Unconvertible,
 )
-from otelbridge.migration_tool.transforms.span_methods import LATE_KIND, ONE_ARGUMENT
+from otelbridge.migration_tool.transforms.span_methods import (
+    LATE_KIND,
+    ONE_ARGUMENT,
+    SPREAD_FIELDS,
+)
 
 #: ``context.scratch`` key: the :class:`Plan` a traversal follows.
 PLAN_KEY = "otelbridge.legacy"
 #: Rules whose sites are converted all the same (the marker asks for a check, not for a fix).
 ADVISORY = frozenset(
     {"trace-id", "setup-settings", "double", "guarded", "hook", *TEST_NOTES}
-    | {LATE_KIND, ONE_ARGUMENT}
+    | {LATE_KIND, ONE_ARGUMENT, SPREAD_FIELDS}
 )
 #: Rules of the OpenCensus transforms: their kept sites stay OpenCensus, not OpenTracing.
 OPENCENSUS_RULES = "opencensus"
@@ -150,7 +154,9 @@ def extend(plan: Plan, model: LegacyModel, flags: Iterable[Flag]) -> Plan:
                 frozen |= reads
                 work += reads
             # a mock from elsewhere (a fixture, a parameter) has no origin here: it is kept itself
-            for origin in model.origins(expr) or ((expr,) if tracer else ()):
+            made = model.origins(expr) or ((expr,) if tracer else ())
+            # a span or scope the caller gives: kept there too (a tracer is held, above)
+            for origin in (*made, *model.received(expr)):
                 if origin is not site and origin in inside:
                     explained.add(origin)
                 if origin not in frozen:

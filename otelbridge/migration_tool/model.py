@@ -76,6 +76,10 @@ CONVERTIBLE = frozenset(
     }
 )
 
+#: What a kept site keeps where the project hands it in (:meth:`LegacyModel.received`): a tracer
+#: handed in is held instead (``legacy.py``).
+RECEIVED = CONVERTIBLE - {Kind.TRACER, Kind.JAEGER_CONFIG}
+
 
 def index_kind(found: Optional[str]) -> Optional[Kind]:
     """A kind from the project index as a :class:`Kind`: ``None`` for no object, a project
@@ -463,6 +467,20 @@ class LegacyModel:
         hidden: list[cst.CSTNode] = []
         self._origins(node, set(), set(), hidden)
         return not hidden
+
+    def received(self, node: cst.BaseExpression) -> set[cst.CSTNode]:
+        """The reads on the way to ``node``'s :meth:`origins` of what other code of the project
+        hands this file (a parameter its callers fill, a name imported from a project module):
+        what a kept site keeps there must be kept where it is made too (``flows.py``)."""
+        hidden: list[cst.CSTNode] = []
+        self._origins(node, set(), set(), hidden)
+        return {
+            found
+            for found in hidden
+            if found in self.from_project
+            and isinstance(found, cst.BaseExpression)
+            and self.kind(found) in RECEIVED
+        }
 
     def origins(self, node: cst.BaseExpression) -> set[cst.CSTNode]:
         """Where the OpenTracing object ``node`` evaluates to is made: the tracer operation behind

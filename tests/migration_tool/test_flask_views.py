@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.migration_tool.projects import migrate_project
 
 
@@ -61,7 +63,10 @@ def test_without_one_application_the_set_up_stays(tmp_path: Path) -> None:
     assert "\n@tracing.trace()\n" in code and "FlaskInstrumentor()" not in code
 
 
-def test_a_tracer_factory_given_to_the_integration_is_still_called(tmp_path: Path) -> None:
+@pytest.mark.parametrize("factory", ["initialize_tracer", "lambda: initialize_tracer()"])
+def test_a_tracer_factory_given_to_the_integration_is_still_called(
+    tmp_path: Path, factory: str
+) -> None:
     code = migrated(
         tmp_path,
         """
@@ -77,9 +82,10 @@ def test_a_tracer_factory_given_to_the_integration_is_still_called(tmp_path: Pat
             return config.initialize_tracer()
 
 
-        FlaskTracer(initialize_tracer, True, app)
-        """
+        FlaskTracer(FACTORY, True, app)
+        """.replace("FACTORY", factory),
     )
+    assert "jaeger_client" not in code and "FlaskTracer" not in code
     assert "configure(" in code  # the set-up it made, now OpenTelemetry's
     assert (
         "initialize_tracer()\n"
@@ -104,3 +110,18 @@ def test_a_vendors_tracer_keeps_the_set_up_and_says_why(tmp_path: Path) -> None:
     )
     assert "tracing = FlaskTracing(tracer, True, app)" in code
     assert "the tracer given is not one the migration converts (a vendor's tracer?)" in code
+
+
+def test_decorators_of_an_all_requests_set_up_pass_through_and_go(tmp_path: Path) -> None:
+    """With ``trace_all_requests=True`` Flask-OpenTracing's decorator only calls the view (its
+    attributes unused): the set-up converts as any all-requests one, the decorators go."""
+    code = migrated(
+        tmp_path,
+        VIEWS.replace("FlaskTracing(tracer)", "FlaskTracing(tracer, True, app)").replace(
+            "ATTRIBUTES", '"path"'
+        ),
+    )
+    assert "from flask_opentracing" not in code and "\n@tracing" not in code
+    assert "FlaskInstrumentor().instrument_app(app, request_hook=flask_opentracing_span)" in code
+    assert "also the ones no @tracing.trace() decorated" not in code  # it traced them before
+    assert "parent = trace.get_current_span()" in code

@@ -121,6 +121,32 @@ CASES: dict[str, tuple[str, str]] = {
             span.end(14000000000)
         """,
     ),
+    "log_kv spreading a mapping in: converted, each with a note (the mapping may hold an event)": (
+        """
+        import opentracing
+
+        tracer = opentracing.global_tracer()
+
+
+        def report(fields, message):
+            with tracer.start_active_span("report") as scope:
+                scope.span.log_kv({**fields, "event": "done"})
+                scope.span.log_kv({**fields, "message": message})
+        """,
+        """
+        from opentelemetry import trace
+
+        tracer = trace.get_tracer(__name__)
+
+
+        def report(fields, message):
+            with tracer.start_as_current_span("report") as span:
+                # TODO(otelbridge): log_kv() spreads a mapping into its fields: converted as the event 'done'; OpenTracing names the event by the last `event` key and leaves that key out of the fields, so if the spread mapping can hold one, name the event here
+                span.add_event("done", {**fields})
+                # TODO(otelbridge): log_kv() spreads a mapping into its fields: converted as the event 'log'; OpenTracing names the event by the last `event` key and leaves that key out of the fields, so if the spread mapping can hold one, name the event here
+                span.add_event("log", {**fields, "message": message})
+        """,
+    ),
     "deprecated log_event and log, comments and layout kept": (
         """
         import opentracing

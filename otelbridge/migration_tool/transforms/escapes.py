@@ -22,7 +22,6 @@ from otelbridge.migration_tool.model import (
     SPANS,
     Kind,
     activates,
-    bound_call,
     index_kind,
     is_variable,
 )
@@ -41,6 +40,7 @@ from otelbridge.migration_tool.transforms.base import LegacyTransform, arg
 from otelbridge.migration_tool.transforms.integrations import SETUPS
 from otelbridge.migration_tool.transforms.mocktracer import EXPORTER_METHODS
 from otelbridge.migration_tool.transforms.recorded import maps_live_field
+from otelbridge.migration_tool.transforms.scope_parameters import argument_kinds
 from otelbridge.migration_tool.transforms.stored_scopes import stored_plan
 from otelbridge.migration_tool.user_attributes import is_user_attribute
 
@@ -200,7 +200,7 @@ class Escapes(LegacyTransform):
         if compares_only(node):
             self._compared(node, handed)
             return
-        sinks = self._parameters(node)
+        sinks = argument_kinds(self, node)
         for value in handed:
             sink = sinks.get(value)
             if sink is Kind.LEGACY:
@@ -270,12 +270,13 @@ class Escapes(LegacyTransform):
 
     def _double(self, node: cst.BaseExpression) -> Optional[Kind]:
         """For an object of the project (a test double, a wrapper) given to a parameter the
-        index found to hold a legacy kind: that kind."""
+        index found to hold a legacy kind that converts: that kind."""
         project = self.model.project
         if project is None or not isinstance(node, (cst.Name, cst.Attribute, cst.Call)):
             return None
         index, module = project
-        return index_kind(index.double_kind(module, self.model.qualname(node), from_cst(node)))
+        kind = index_kind(index.double_kind(module, self.model.qualname(node), from_cst(node)))
+        return None if kind is Kind.LEGACY else kind  # a parameter kept: the double still fits
 
     def _compared(self, call: cst.Call, handed: list[cst.BaseExpression]) -> None:
         """An assertion only compares what it is given: the same span object flows through the
@@ -293,29 +294,6 @@ class Escapes(LegacyTransform):
                 self._escape(value, "compared in an assertion")
             elif kind in MAYBE_NONE and truth and not checks_current_span(self, call):
                 self._escape(value, "tested for None or truth in an assertion")
-
-    def _parameters(self, call: cst.Call) -> dict[cst.BaseExpression, Optional[Kind]]:
-        """For a call of a project function: the kind (whole-project index) of the parameter
-        each argument fills. An object given to a parameter of its own kind is converted on
-        both sides: it does not escape."""
-        project = self.model.project
-        if project is None:
-            return {}
-        index, module = project
-        func, args = bound_call(self.model, call)
-        found = index.param_kinds(module, self.model.qualname(call), from_cst(func))
-        if found is None:
-            return {}
-        positional, kinds = found
-        sinks: dict[cst.BaseExpression, Optional[Kind]] = {}
-        for number, item in enumerate(args):
-            name = item.keyword.value if item.keyword is not None else None
-            if name is None and not item.star and number < len(positional):
-                name = positional[number]
-            kind = index_kind(kinds.get(name)) if name else None
-            if kind is not None:
-                sinks[item.value] = kind
-        return sinks
 
     def visit_Return(self, node: cst.Return) -> None:
         if node.value is None:

@@ -10,6 +10,11 @@ writes it), the decorators go and ``get_span()`` becomes ``trace.get_current_spa
 the instrumentor's request span is the current one. The report says that the views left
 undecorated are traced now too. Any other use (``tracing.tracer``, a decorator with attributes,
 a ``get_span()`` kept on OpenTracing) leaves the set-up, its decorators and reads as written.
+
+With ``trace_all_requests=True`` and the application given, Flask-OpenTracing already traces
+every request and its ``@tracing.trace(...)`` decorators pass the call through (attributes and
+all): they go too, ``get_span()`` reads the current span, and the set-up converts as any
+all-requests one (:attr:`ViewsPlan.passthrough`).
 """
 
 from __future__ import annotations
@@ -50,6 +55,8 @@ class ViewsPlan:
     setups: dict[cst.Call, str] = field(default_factory=dict)
     #: set-up call -> the name of its tracer argument
     names: dict[cst.Call, str] = field(default_factory=dict)
+    #: all-requests set-ups whose decorators pass through (no application to find)
+    passthrough: set[cst.Call] = field(default_factory=set)
     #: ``@tracing.trace()`` decorators that go
     decorators: set[cst.Decorator] = field(default_factory=set)
     #: ``tracing.get_span()`` calls that become ``trace.get_current_span()``
@@ -78,6 +85,7 @@ class FlaskViews(LegacyTransform):
         apps: dict[str, int] = {}
         setups: list[tuple[cst.Call, cst.Name, int]] = []
         decorators: dict[cst.Name, cst.Decorator] = {}
+        bare: set[cst.Name] = set()  # receivers of decorators without traced attributes
         spans: dict[cst.Name, cst.Call] = {}
         for found in walk(node):
             if isinstance(found, cst.SimpleStatementLine):
@@ -94,24 +102,35 @@ class FlaskViews(LegacyTransform):
             elif isinstance(found, cst.Decorator):
                 decorator = found.decorator
                 receiver = _receiver(decorator, "trace")
-                if receiver is not None and isinstance(decorator, cst.Call) and not decorator.args:
+                if receiver is not None and isinstance(decorator, cst.Call):
                     decorators[receiver] = found
+                    if not decorator.args:
+                        bare.add(receiver)
             elif isinstance(found, cst.Call):
                 receiver = _receiver(found, "get_span")
                 if receiver is not None and len(found.args) <= 1:
                     spans[receiver] = found
         for call, target, line in setups:
-            app = self._application(call, apps, line)
+            every = self._every_request(call)
+            app = None if every else self._application(call, apps, line)
             assignment = self.model.assignment_of(target)
-            if app is None or not isinstance(assignment, Assignment) or not assignment.references:
+            if (
+                not (app or every)
+                or not isinstance(assignment, Assignment)
+                or not assignment.references
+            ):
                 continue
             reads = [access.node for access in assignment.references]
-            if not all(isinstance(r, cst.Name) and (r in decorators or r in spans) for r in reads):
+            goes = decorators if every else bare
+            if not all(isinstance(r, cst.Name) and (r in goes or r in spans) for r in reads):
                 continue
             reads_span = [spans[r] for r in reads if isinstance(r, cst.Name) and r in spans]
             if any(read in self.model.frozen for read in reads_span):
                 continue
-            plan.setups[call] = app
+            if app is not None:
+                plan.setups[call] = app
+            else:
+                plan.passthrough.add(call)
             plan.names[call] = target.value
             plan.decorators.update(
                 decorators[r] for r in reads if isinstance(r, cst.Name) and r in decorators
@@ -119,6 +138,18 @@ class FlaskViews(LegacyTransform):
             plan.spans.update(reads_span)
         for read in plan.spans:
             self.model.assume(read, Kind.CURRENT_SPAN)  # before any transform asks
+
+    def _every_request(self, call: cst.Call) -> bool:
+        """Whether the set-up ``call`` traces every request of the application it is given
+        (``trace_all_requests=True``), with a tracer the migration converts."""
+        every = arg(call, "trace_all_requests", 1)
+        return (
+            every is not None
+            and literal(every.value) is True
+            and arg(call, "app", 2) is not None
+            and not any(item.star for item in call.args)
+            and (converted_tracer(self, arg(call, "tracer", 0)) or bool(tracer_factory(self, call)))
+        )
 
     def _application(self, call: cst.Call, apps: dict[str, int], line: int) -> Optional[str]:
         """The one Flask application of the module, bound once above the set-up ``call``, when

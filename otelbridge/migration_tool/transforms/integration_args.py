@@ -36,11 +36,21 @@ def tracer_factory(transform: LegacyTransform, call: cst.Call) -> Optional[str]:
     its tracer, and so sets the tracing up): the migrated set-up must still call it."""
     tracer = arg(call, "tracer", 0)
     scope = transform.model.scope(call)
-    if tracer is None or not isinstance(tracer.value, cst.Name) or scope is None:
+    if tracer is None or scope is None:
         return None
-    bindings = scope[tracer.value.value]
+    given = tracer.value
+    if (  # lambda: init_tracer(), the same factory
+        isinstance(given, cst.Lambda)
+        and given.params.deep_equals(cst.Parameters())
+        and isinstance(given.body, cst.Call)
+        and not given.body.args
+    ):
+        given = given.body.func
+    if not isinstance(given, cst.Name):
+        return None
+    bindings = scope[given.value]
     if bindings and all(
         isinstance(b, Assignment) and isinstance(b.node, cst.FunctionDef) for b in bindings
     ):
-        return tracer.value.value
+        return given.value
     return None

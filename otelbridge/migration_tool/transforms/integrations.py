@@ -157,7 +157,9 @@ class FrameworkIntegrations(StatementAware):
         try:
             if found.by_hand:
                 raise Review(f"{found.by_hand} (pip install {found.package})")
-            if decorated is None and isinstance(small, cst.Assign) and not self._unread(small):
+            passes = call in views.passthrough  # read only by decorators that go
+            held = isinstance(small, cst.Assign) and not self._unread(small)
+            if held and not (decorated or passes):
                 raise Review(
                     f"the integration object is used after its set-up: replace it by "
                     f"{found.cls} (pip install {found.package})"

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Optional, Union
+from typing import Optional, Union, cast
 
 import libcst as cst
 from libcst.codemod import CodemodContext
@@ -31,6 +31,13 @@ ONE_ARGUMENT = "tag-without-value"
 ONE_ARGUMENT_NOTE = (
     "set_tag() with a key and no value raised TypeError under OpenTracing, and set_attribute() "
     "raises it too: give the value"
+)
+#: The rule of a ``log_kv`` whose fields spread a mapping in (converted: its marker is a note).
+SPREAD_FIELDS = "spread-fields"
+SPREAD_FIELDS_NOTE = (
+    "log_kv() spreads a mapping into its fields: converted as the event {event!r}; OpenTracing "
+    "names the event by the last `event` key and leaves that key out of the fields, so if the "
+    "spread mapping can hold one, name the event here"
 )
 #: The rule of a ``span.kind`` tag set after the span started (converted: its marker is a note).
 LATE_KIND = "late-kind"
@@ -178,24 +185,32 @@ class SpanMethods(StatementAware):
             raise Review("log_kv() with a dynamic dict: event name and attributes unknown")
         new_dict = updated.args[original.args.index(fields)].value
         assert isinstance(new_dict, cst.Dict)
-        keys: dict[str, cst.DictElement] = {}
+        # by literal key; a mapping spread in (``**fields``) by its position
+        keys: dict[Union[str, int], cst.BaseDictElement] = {}
         for element, new_element in zip(fields.value.elements, new_dict.elements):
-            key = tag_string(self, element.key) if isinstance(element, cst.DictElement) else None
+            if not isinstance(element, cst.DictElement):  # **mapping
+                keys[len(keys)] = new_element
+                continue
+            key = tag_string(self, element.key)
             if key is None or not isinstance(new_element, cst.DictElement):
                 raise Review("log_kv() with non-literal keys: event name unknown")
             keys[key] = new_element
-        event = event_name(keys.pop("event", None))
+        named = keys.pop("event", None)
+        event = event_name(cast(Optional[cst.DictElement], named))
+        if any(isinstance(k, int) for k in keys):  # it may hold the `event` the bridge reads
+            if event == "error":
+                raise Review("log_kv() of an error with fields spread in: exception fields unknown")
+            self.flag(original, SPREAD_FIELDS, SPREAD_FIELDS_NOTE.format(event=event))
         error = keys.pop("error.object", None) if event == "error" else None
         if event == "error" and error is None:
             event = "exception"
-            keys = {
-                EXCEPTION_FIELDS.get(k, k): v.with_changes(
-                    key=self.string(EXCEPTION_FIELDS.get(k, k))
-                )
-                if k in EXCEPTION_FIELDS
-                else v
-                for k, v in keys.items()
-            }
+            renamed: dict[Union[str, int], cst.BaseDictElement] = {}
+            for k, v in keys.items():
+                if isinstance(k, str) and k in EXCEPTION_FIELDS:
+                    k = EXCEPTION_FIELDS[k]
+                    v = v.with_changes(key=self.string(k))
+                renamed[k] = v
+            keys = renamed
         args = [cst.Arg(error.value) if error is not None else cst.Arg(self.string(event))]
         if keys:
             elements = list(keys.values())

@@ -28,6 +28,10 @@ from otelbridge.migration_tool.transforms.kind_parameter import (
     returned_by_helper,
     with_kind_parameter,
 )
+from otelbridge.migration_tool.transforms.scope_parameters import (
+    handed_scopes,
+    scope_parameter_reads,
+)
 from otelbridge.migration_tool.transforms.scopes import (
     HeldScope,
     activated_span,
@@ -41,6 +45,10 @@ from otelbridge.migration_tool.transforms.stored_scopes import stored_plan
 from otelbridge.migration_tool.walk import walk
 
 ESCAPES = "scope escapes its with block (used other than as `.span`)"
+SCOPE_PARAMETER = (
+    "scope parameter used other than as `.span` (or handed to another scope parameter): it stays "
+    "a scope, and so do its callers' scopes"
+)
 HELD_ESCAPES = (
     "scope kept in a variable and used other than as `.span` and one `.close()` in its block: "
     "the scope escapes"
@@ -79,10 +87,17 @@ class SpanCreation(LegacyTransform):
         self._renames: dict[cst.Attribute, str] = {}
         self._dropped: set[cst.CSTNode] = set()
         self._escapes: dict[cst.Call, str] = {}
-        #: renames applied only once the call itself converted: (as target, dropped stmt, uses)
+        #: renames applied only once the call itself converted: (as target, dropped stmt, the
+        #: ``scope.span`` reads and the scope handed to project parameters that take its span)
         self._plans: dict[
-            cst.Call, tuple[cst.Name, Optional[cst.CSTNode], list[cst.Attribute]]
+            cst.Call,
+            tuple[cst.Name, Optional[cst.CSTNode], list[cst.Attribute], set[cst.Name]],
         ] = {}
+        self._handed: dict[cst.Name, str] = {}
+        #: ``param.span`` reads of scope parameters that take the span instead (the parameter)
+        self._parameter_reads: set[cst.Attribute] = set()
+        #: uses of scope parameters that keep them scopes
+        self._scope_parameter_uses: set[cst.Name] = set()
         #: (scope, name) of converted scopes whose block has ended -> a later use is unsafe
         self._closed: dict[tuple[Scope, str], cst.With] = {}
         #: (scope, span name) chosen by the converted blocks we are in, and how many per block
@@ -145,7 +160,9 @@ class SpanCreation(LegacyTransform):
             scope = self.model.scope(target)
             if scope is not None:
                 self._closed.pop((scope, target.value), None)
-            if uses.uses - set(uses.span_attrs):
+            others = uses.uses - set(uses.span_attrs)
+            handed = handed_scopes(self, others, node.body) if others else set()
+            if others - handed:
                 self._escapes[call] = ESCAPES
                 continue
             given = activated_span(call)[0] if call.func.attr.value == "activate" else None
@@ -158,7 +175,7 @@ class SpanCreation(LegacyTransform):
                 self._escapes[call] = "no free name for the span variable"
                 continue
             self._current[call] = name
-            self._plans[call] = (target, drop, list(uses.span_attrs.values()))
+            self._plans[call] = (target, drop, list(uses.span_attrs.values()), handed)
 
     def _pin(self, target: cst.Name, call: cst.Call, uses: _SpanUses) -> None:
         """In its block, the ``as`` name is bound by the ``with`` alone, unless the block rebinds
@@ -187,7 +204,8 @@ class SpanCreation(LegacyTransform):
         ):
             return first.body[0].targets[0].target.value, first
         scope = self.model.scope(target)
-        for candidate in ("span", *(f"{target.value}_span{n or ''}" for n in range(10))):
+        named = [target.value] if "span" in target.value.lower() else []  # ``as child_span``
+        for candidate in ("span", *named, *(f"{target.value}_span{n or ''}" for n in range(10))):
             if (scope, candidate) in self._open:
                 continue  # an enclosing block's span: the inner one would shadow it
             if scope is None or not scope[candidate] or candidate == target.value:
@@ -197,6 +215,8 @@ class SpanCreation(LegacyTransform):
         return None, None
 
     def visit_Name(self, node: cst.Name) -> None:
+        if node in self._scope_parameter_uses:
+            self.flag(node, "scope-parameter", SCOPE_PARAMETER)
         if not self._closed:
             return
         scope = self.model.scope(node)
@@ -264,7 +284,7 @@ class SpanCreation(LegacyTransform):
         """The ``as`` name of a converted ``with`` item becomes the span's, ``scope.span`` too."""
         if call not in self._plans:
             return
-        target, drop, attrs = self._plans.pop(call)
+        target, drop, attrs, handed = self._plans.pop(call)
         name = self._current[call]
         assert name is not None
         self._targets[target] = name
@@ -272,6 +292,7 @@ class SpanCreation(LegacyTransform):
             self._dropped.add(drop)
         for attr in attrs:
             self._renames[attr] = name
+        self._handed.update(dict.fromkeys(handed, name))
 
     def _activate(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         """``scope_manager.activate(span, finish_on_close)``: ``trace.use_span`` as a ``with``
@@ -308,10 +329,19 @@ class SpanCreation(LegacyTransform):
         self.rewrote()
         return updated.with_changes(args=args)
 
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        reads, kept = scope_parameter_reads(self, node)
+        self._parameter_reads.update(reads)
+        self._scope_parameter_uses.update(kept)  # flagged where visited: in their statements
+
     def leave_FunctionDef(
         self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
     ) -> cst.FunctionDef:
         return with_kind_parameter(self, original_node, updated_node)
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
+        name = self._handed.get(original_node)
+        return updated_node.with_changes(value=name) if name is not None else updated_node
 
     def _kind_from_tag(self, call: cst.Call, args: list[cst.Arg]) -> list[cst.Arg]:
         """``kind=`` from a ``span.kind`` tag set right after (``span_kind.py``)."""
@@ -329,6 +359,9 @@ class SpanCreation(LegacyTransform):
     def leave_Attribute(
         self, original_node: cst.Attribute, updated_node: cst.Attribute
     ) -> cst.BaseExpression:
+        if original_node in self._parameter_reads:  # a scope parameter given the span now
+            self.rewrote()
+            return updated_node.value
         name = self._renames.get(original_node)
         held = self._held.get(original_node)
         if name is None and held in self._held_done:
