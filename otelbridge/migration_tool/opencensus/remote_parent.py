@@ -63,11 +63,16 @@ def remote_parent(
     return target, call
 
 
-def held_setup(call: cst.Call, place: Mapping[str, int]) -> str:
+def held_setup(
+    call: cst.Call, place: Mapping[str, int], resolved: frozenset[str] = frozenset()
+) -> str:
     """The set-up arguments of ``call`` given as names or attributes (``sampler=self.sampler``),
-    as written; "" if none is."""
+    as written, but the ``resolved`` ones (a name whose one value moves with the set-up); ""
+    if none is."""
     held = []
     for name in _SETUP:
+        if name in resolved:
+            continue
         given = arg(call, name, place.get(name))
         if given is not None and isinstance(given.value, (cst.Name, cst.Attribute)):
             if isinstance(given.value, cst.Name) and given.value.value == "None":

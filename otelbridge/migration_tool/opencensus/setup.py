@@ -41,6 +41,10 @@ NO_EXPORTER_NOTE = (
 )
 
 
+#: The ``Tracer`` arguments that are the SDK's set-up.
+_PARTS = ("sampler", "exporter", "propagator")
+
+
 @dataclasses.dataclass
 class Setup:
     """What one ``Tracer(...)`` contributes to ``configure()``."""
@@ -117,18 +121,20 @@ class SetupMapper:
         place = {name: positional + index for index, name in enumerate(order)}
         name, extract = parent or (None, None)
         # a middleware's set-up moves into the configure() that replaces it, so it must map
-        held = held_setup(call, place) if what == "Tracer" else ""
+        bindings: list[cst.SimpleStatementLine] = []
+        written = {part: arg(call, part, place.get(part)) for part in _PARTS}
+        given = {part: self._unbound(item, bindings) for part, item in written.items()}
+        # a name bound once above to a call read by this set-up alone moves with it
+        resolved = frozenset(part for part in _PARTS if given[part] is not written[part])
+        held = held_setup(call, place, resolved) if what == "Tracer" else ""
         if held:
             notes.append(HELD_NOTE.format(what, held))
             return Setup("", None, None, "", "", notes, None, name, extract, moved=False)
-        bindings: list[cst.SimpleStatementLine] = []
-        given = {
-            part: self._unbound(arg(call, part, place.get(part)), bindings)
-            for part in ("sampler", "exporter", "propagator")
-        }
         sampler, rate = self._sampler(given["sampler"], notes)
         exporter, exporter_name = self._exporter(given["exporter"], notes)
         propagator = self._propagator(given["propagator"])
+        if extract is not None and given["propagator"] is None:
+            propagator = self._reader(extract)
         anchor = self._anchor(call, positional)
         return Setup(
             sampler,
@@ -173,6 +179,14 @@ class SetupMapper:
             return given
         bindings.append(statement)
         return given.with_changes(value=assign.value)
+
+    def _reader(self, extract: cst.Call) -> str:
+        """``configure(propagators=)`` for a Tracer made around ``P().from_headers(h)`` with
+        OpenCensus' default propagator (W3C, for the headers it writes): the W3C ones, and the
+        format ``P`` reads when it is another (a B3 caller stays in the trace)."""
+        assert isinstance(extract.func, cst.Attribute)  # remote_parent(): P.from_headers(h)
+        read = self._propagator(cst.Arg(extract.func.value))
+        return f"tracecontext,baggage,{read}" if read else ""
 
     def _propagator(self, given: Optional[cst.Arg]) -> str:
         if given is None:
@@ -237,7 +251,12 @@ class SetupMapper:
             return None
         anchor: Optional[cst.CSTNode] = None
         body: list[cst.CSTNode] = list(self._module.body)
-        moved = [a for i, a in enumerate(call.args) if not _stays(i, a, positional)]
+        moved = [
+            a
+            for i, a in enumerate(call.args)
+            if not _stays(i, a, positional)  # nor the remote parent: the span's context=
+            and not (a.keyword is not None and a.keyword.value == "span_context")
+        ]
         for node in (n for a in moved for n in walk(a)):
             if not isinstance(node, cst.Name):
                 continue

@@ -14,7 +14,7 @@ from typing import Callable, Iterator, Mapping, Optional, Sequence, TypeVar, Uni
 
 import libcst as cst
 from libcst.codemod import CodemodContext
-from libcst.metadata import Assignment, ImportAssignment, ParentNodeProvider
+from libcst.metadata import Assignment, FunctionScope, ImportAssignment, ParentNodeProvider
 
 from otelbridge.migration_tool.findings import TODO_PREFIX, Finding
 from otelbridge.migration_tool.opencensus import events
@@ -63,6 +63,9 @@ from otelbridge.migration_tool.walk import walk
 KEPT_RULE = "opencensus-kept"
 NOTE_RULE = "opencensus-note"
 KEPT = "kept on OpenCensus (served by the otelbridge OpenCensus shim): "
+IDLE_NOTE = (
+    "this Tracer starts no span: its settings are not moved into the application's configure()"
+)
 PROJECT_RULE = "opencensus-project-module"
 PROJECT_NOTE = (
     "imports this project's own {} (its package in the opencensus namespace, not OpenCensus' "
@@ -309,11 +312,30 @@ class OpenCensusTraces(LegacyTransform):
         setup = self._setup.setups[value]
         if setup.extract is not None:
             self._plan_extract(setup.extract)
+        if setup.moved and self._starts_nothing(value):
+            self.state.flag(value, NOTE_RULE, IDLE_NOTE, self._statement(value))
+            return
         if setup.moved:
             self.place_configure(value, setup)
             return
         for note in setup.notes:
             self.state.flag(value, NOTE_RULE, note, self._statement(value))
+
+    def _starts_nothing(self, value: cst.Call) -> bool:
+        """Whether ``value`` is a function's ``tracer = Tracer(...)`` whose name is never read:
+        its settings applied to no span, so they are no application-wide set-up (a health
+        check's ``Tracer(sampler=AlwaysOffSampler())`` must not turn tracing off everywhere)."""
+        assign = self._parents.get(value)
+        if not isinstance(assign, cst.Assign) or len(assign.targets) != 1:
+            return False
+        name = assign.targets[0].target
+        scope = self.scopes.get(name) if isinstance(name, cst.Name) else None
+        if not isinstance(scope, FunctionScope) or not isinstance(name, cst.Name):
+            return False
+        bindings = [a for a in scope.assignments[name.value] if isinstance(a, Assignment)]
+        return all(not binding.references for binding in bindings) and any(
+            binding.node is name for binding in bindings
+        )
 
     def _plan_extract(self, call: cst.Call) -> None:
         """``propagator.from_headers(h)`` -> ``propagate.extract(h)``: the caller's context."""

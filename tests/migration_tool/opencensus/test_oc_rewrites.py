@@ -40,6 +40,55 @@ CASES: dict[str, tuple[str, str]] = {
                 span.set_attribute("n", 1)
         """,
     ),
+    "gRPC handler Tracers: B3 caller's context, module exporter moved, a spanless Tracer dropped": (
+        """
+        import os
+
+        from opencensus.ext.stackdriver import trace_exporter as stackdriver_exporter
+        from opencensus.trace import samplers
+        from opencensus.trace.propagation import b3_format
+        from opencensus.trace.tracer import Tracer
+
+        exporter = stackdriver_exporter.StackdriverExporter(project_id=os.environ.get("PROJECT"))
+
+
+        class Servicer:
+            def List(self, request, context):
+                headers = dict(context.invocation_metadata())
+                ctx = b3_format.B3FormatPropagator().from_headers(headers)
+                tracer = Tracer(sampler=samplers.AlwaysOnSampler(), span_context=ctx, exporter=exporter)
+                with tracer.span(name="List"):
+                    return []
+
+            def Check(self, request, context):
+                tracer = Tracer(sampler=samplers.AlwaysOffSampler())
+                return "ok"
+        """,
+        """
+        import os
+
+        from opentelemetry import propagate, trace
+        from opentelemetry.exporter.cloud_trace import CloudTraceSpanExporter
+        from otelbridge.sdk import configure
+
+        # TODO(otelbridge): pip install opentelemetry-exporter-gcp-trace (the OpenTelemetry exporter that replaces this one)
+        configure(sampler="always_on", span_exporters=[CloudTraceSpanExporter(project_id=os.environ.get("PROJECT"))], propagators="tracecontext,baggage,b3multi")
+
+
+        class Servicer:
+            def List(self, request, context):
+                headers = dict(context.invocation_metadata())
+                ctx = propagate.extract(headers)
+                tracer = trace.get_tracer(__name__)
+                with tracer.start_as_current_span("List", context=ctx):
+                    return []
+
+            def Check(self, request, context):
+                # TODO(otelbridge): this Tracer starts no span: its settings are not moved into the application's configure()
+                tracer = trace.get_tracer(__name__)
+                return "ok"
+        """,
+    ),
     "default sampler kept explicitly, with a note": (
         """
         from opencensus.trace.tracer import Tracer
