@@ -135,7 +135,14 @@ class SetupMapper:
         propagator = self._propagator(given["propagator"])
         if extract is not None and given["propagator"] is None:
             propagator = self._reader(extract)
-        anchor = self._anchor(call, positional)
+        try:
+            anchor = self._anchor(call, positional)
+        except ValueError:
+            if what == "Tracer":  # made per request, maybe: no configure() there
+                raise
+            # a middleware made in a function from its values (an app factory's settings): the
+            # configure() goes just above it, where the application is set up once
+            anchor = None
         return Setup(
             sampler,
             rate,

@@ -280,3 +280,37 @@ def test_a_tracer_with_a_remote_parent_built_for_another_function_stays_opencens
     )
     assert "propagator.from_headers(headers)" in code
     assert "starts no span here (its remote parent would be lost)" in code
+
+
+def test_a_middleware_an_app_factory_makes_from_its_values_configures_there() -> None:
+    """``FlaskMiddleware(app, exporter=AzureExporter(connection_string=cs))`` with ``cs`` a local
+    of the set-up function: configure() cannot go to module level, so it goes just above the
+    instrumentor, in the function that sets the application up."""
+    code = migrated_source(
+        """
+        import os
+
+        from opencensus.ext.azure.trace_exporter import AzureExporter
+        from opencensus.ext.flask.flask_middleware import FlaskMiddleware
+        from opencensus.trace.samplers import ProbabilitySampler
+
+
+        def setup_insights(app):
+            connection_string = os.environ.get("APPLICATIONINSIGHTS_CONNECTION_STRING")
+            if not connection_string:
+                return
+            FlaskMiddleware(
+                app,
+                exporter=AzureExporter(connection_string=connection_string),
+                sampler=ProbabilitySampler(rate=0.1),
+            )
+        """
+    )
+    assert "opencensus" not in code.replace("opencensus_flask_span", "")
+    configure = (
+        "    configure(sampler=\"parentbased_traceidratio\", sampler_arg=0.1, "
+        "span_exporters=[AzureMonitorTraceExporter(connection_string=connection_string)])\n"
+    )
+    assert configure in code
+    instrumented = "    FlaskInstrumentor().instrument_app(app, request_hook=opencensus_flask_span)"
+    assert code.index(configure) < code.index(instrumented)
