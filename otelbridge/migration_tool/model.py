@@ -321,15 +321,25 @@ class LegacyModel:
         if scope is None:
             return None
         assignments = scope[node.value]
+        imported: set[Optional[Kind]] = set()
         if any(isinstance(a, ImportAssignment) for a in assignments):
             names = self.qualified_names(node)
             if names & GLOBAL_TRACER_ATTRS:
-                return Kind.TRACER
-            if any(name.startswith(MIGRATED_MODULES) for name in names):
-                return None  # already OpenTelemetry (a second run)
-            return Kind.UNKNOWN  # ``from app.tracing import tracer``: made where we cannot see
-        # ``parent = None`` in an ``except`` branch: no object, ignored as the index ignores it
-        kinds = {self._assigned_kind(a) for a in assignments if not self._binds_none(a)}
+                imported.add(Kind.TRACER)
+            elif any(name.startswith(MIGRATED_MODULES) for name in names):
+                imported.add(None)  # already OpenTelemetry (a second run)
+            else:  # ``from app.tracing import tracer``: made where we cannot see
+                imported.add(Kind.UNKNOWN)
+            if all(isinstance(a, ImportAssignment) for a in assignments):
+                return imported.pop()
+        # an import rebound in the module (``tracer = Tracer(...)``, a class of its own) is one
+        # of the values; ``parent = None`` in an ``except`` branch: no object, ignored as the
+        # index ignores it
+        kinds = imported | {
+            self._assigned_kind(a)
+            for a in assignments
+            if not isinstance(a, ImportAssignment) and not self._binds_none(a)
+        }
         if not kinds:
             return None
         if len(kinds) == 1:

@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 from typing import Callable
 
+from otelbridge.migration_tool.pipeline import migrate_source
 from tests.migration_tool.projects import migrate_project, migrated_source, write_project
 
 HELPER = '''
@@ -212,3 +213,27 @@ def test_the_global_tracer_assigned_a_jaeger_set_up_converts() -> None:
     assert "opentracing" not in code and "TODO(otelbridge)" not in code
     assert "    configure(sampler=" in code
     assert 'with trace.get_tracer(__name__).start_as_current_span("w"):' in code
+
+
+def test_an_imported_tracer_name_rebound_to_an_object_of_the_module_is_not_only_a_tracer() -> None:
+    """``from opentracing import tracer`` and later ``tracer = Tracer(...)``, a class of the
+    module: the name holds either, so its ``init_tracer()`` is not an OpenTracing call to mark."""
+    code = migrate_source(
+        textwrap.dedent(
+            """\
+            from opentracing import tracer
+
+
+            class Tracer:
+                def init_tracer(self):
+                    return None
+
+
+            if __name__ == "__main__":
+                tracer = Tracer()
+                tracer.init_tracer()
+            """
+        )
+    ).code
+    assert "`init_tracer` of an OpenTracing tracer" not in code
+    assert "    tracer.init_tracer()\n" in code
