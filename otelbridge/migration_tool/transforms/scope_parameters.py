@@ -69,15 +69,17 @@ def scope_parameter_reads(
     become ``param`` when every use is such a read or a hand-off to another scope parameter;
     else its uses, which must stay on OpenTracing (and with them the callers)."""
     model = transform.model
-    names = [node for node in walk(function.body) if isinstance(node, cst.Name)]
-    if model.project is None or not names:
+    own_body = walk(function.body, (cst.FunctionDef, cst.ClassDef, cst.Lambda))  # not nested ones
+    inside = next((node for node in own_body if isinstance(node, cst.Name)), None)
+    if model.project is None or inside is None:
         return [], []
     index, module = model.project
-    known = index.function(module, model.qualname(names[0]))
+    known = index.function(module, model.qualname(inside))  # the function ``inside`` is in
     if known is None or not any(
         index_kind(index.param(module, known, name)) is Kind.SCOPE for name in known.params
     ):
         return [], []
+    names = [node for node in walk(function.body) if isinstance(node, cst.Name)]
     parameters = function.params
     own = {*parameters.posonly_params, *parameters.params, *parameters.kwonly_params}
     uses: dict[cst.CSTNode, list[cst.Name]] = {}  # parameter -> the names reading it
