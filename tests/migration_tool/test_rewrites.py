@@ -147,6 +147,34 @@ CASES: dict[str, tuple[str, str]] = {
                 span.add_event("log", {**fields, "message": message})
         """,
     ),
+    "the active span tested for truth in if/while tests: its validity": (
+        """
+        import opentracing
+
+
+        def tag(key, value, ready):
+            span = opentracing.global_tracer().active_span
+            if span:
+                span.set_tag(key, value)
+            while not span and ready():
+                return
+            if ready() and opentracing.global_tracer().active_span:
+                pass
+        """,
+        """
+        from opentelemetry import trace
+
+
+        def tag(key, value, ready):
+            span = trace.get_current_span()
+            if span.get_span_context().is_valid:
+                span.set_attribute(key, value)
+            while not span.get_span_context().is_valid and ready():
+                return
+            if ready() and trace.get_current_span().get_span_context().is_valid:
+                pass
+        """,
+    ),
     "deprecated log_event and log, comments and layout kept": (
         """
         import opentracing
@@ -550,7 +578,7 @@ CASES: dict[str, tuple[str, str]] = {
                 span.set_attribute("size", len(buf))
         """,
     ),
-    "objects handed to other code or tested for None are kept on OpenTracing": (
+    "objects handed to other code or an extracted context tested for None are kept on OpenTracing": (
         """
         import opentracing
         from opentracing import Format
@@ -584,8 +612,7 @@ CASES: dict[str, tuple[str, str]] = {
             # TODO(otelbridge): extracted context compared: OpenTelemetry's is never None, kept on OpenTracing
             if parent is None:
                 return
-            # TODO(otelbridge): OpenTracing current span tested for truth (OpenTelemetry's is never None): kept on OpenTracing
-            if global_tracer().active_span:
+            if trace.get_current_span().get_span_context().is_valid:
                 pass
             # TODO(otelbridge): kept on OpenTracing (served by the otelbridge bridge): a use of it could not be converted
             with global_tracer().start_active_span("serve", child_of=parent) as scope:

@@ -42,6 +42,7 @@ from otelbridge.migration_tool.transforms.mocktracer import EXPORTER_METHODS
 from otelbridge.migration_tool.transforms.recorded import maps_live_field
 from otelbridge.migration_tool.transforms.scope_parameters import argument_kinds
 from otelbridge.migration_tool.transforms.stored_scopes import stored_plan
+from otelbridge.migration_tool.transforms.tracer import truth_tests
 from otelbridge.migration_tool.user_attributes import is_user_attribute
 
 #: The calls that make a span, whose ``child_of=`` ``arguments.py`` maps.
@@ -157,6 +158,8 @@ class Escapes(LegacyTransform):
         #: ``if hasattr(x, "a"):`` bodies -> ``(x, "a")``; the guards of the blocks we are in
         self._guarded_blocks: dict[cst.CSTNode, tuple[Expr, str]] = {}
         self._guards: list[tuple[Expr, str]] = []
+        #: current spans ``if``/``while`` tests read for truth (``tracer.py`` maps them)
+        self._validity_tests: set[cst.BaseExpression] = set()
         #: ``tracer.scope_manager`` of ``activate`` calls, which ``spans.py`` maps or marks
         self._activating: set[cst.CSTNode] = set()
         #: ``child_of=`` choices between a parent and ``None`` (see :func:`parent_or_none`)
@@ -371,6 +374,7 @@ class Escapes(LegacyTransform):
             )
 
     def visit_If(self, node: cst.If) -> None:
+        self._truth_test(node.test)
         self._condition(node.test)
         guard = _hasattr_guard(node.test)
         if guard is not None:
@@ -389,7 +393,14 @@ class Escapes(LegacyTransform):
         return updated_node
 
     def visit_While(self, node: cst.While) -> None:
+        self._truth_test(node.test)
         self._condition(node.test)
+
+    def _truth_test(self, test: cst.BaseExpression) -> None:
+        """A current span read for its truth in the test: ``tracer.py`` tests its validity."""
+        for part in truth_tests(test):
+            if isinstance(part, (cst.Name, cst.Attribute)) and self.kind(part) is Kind.CURRENT_SPAN:
+                self._validity_tests.add(part)
 
     def visit_IfExp(self, node: cst.IfExp) -> None:
         if node not in self._parent_choices:
@@ -417,6 +428,8 @@ class Escapes(LegacyTransform):
             )
 
     def _condition(self, node: cst.BaseExpression) -> None:
+        if node in self._validity_tests:
+            return
         kind = self.kind(node)
         if kind in MAYBE_NONE:
             assert kind is not None

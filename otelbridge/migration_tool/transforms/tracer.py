@@ -2,11 +2,14 @@
 
 ``opentracing.global_tracer()``/``opentracing.tracer`` → ``trace.get_tracer(__name__)``;
 OpenTracing's no-op ``opentracing.Tracer()`` → ``trace.NoOpTracer()``;
-``tracer.active_span`` → ``trace.get_current_span()``, whose ``is None`` checks become validity
-checks (OpenTelemetry returns an invalid span, never ``None``).
+``tracer.active_span`` → ``trace.get_current_span()``, whose ``is None`` checks and truth tests
+(``if span:``, ``while not span``, either side of ``and``/``or`` there) become validity checks
+(OpenTelemetry returns an invalid span, never ``None``).
 """
 
 from __future__ import annotations
+
+from typing import Iterator
 
 import libcst as cst
 from libcst.codemod import CodemodContext
@@ -20,12 +23,51 @@ from otelbridge.migration_tool.names import (
 from otelbridge.migration_tool.transforms.base import LegacyTransform
 
 
+def truth_tests(test: cst.BaseExpression) -> Iterator[cst.BaseExpression]:
+    """The parts of an ``if``/``while`` test read for their truth alone: the test, what ``not``
+    negates, and both sides of ``and``/``or`` (whose value only the test reads)."""
+    if isinstance(test, cst.BooleanOperation):
+        yield from truth_tests(test.left)
+        yield from truth_tests(test.right)
+    elif isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        yield from truth_tests(test.expression)
+    else:
+        yield test
+
+
 class TracerAccess(LegacyTransform):
     DESCRIPTION = "OpenTracing global tracer and active span to OpenTelemetry."
 
     def __init__(self, context: CodemodContext) -> None:
         super().__init__(context)
         self._stores: set[cst.CSTNode] = set()
+        #: current spans an ``if``/``while`` tests for truth: their validity instead
+        self._truths: set[cst.BaseExpression] = set()
+
+    def visit_If(self, node: cst.If) -> None:
+        self._truth_test(node.test)
+
+    def visit_While(self, node: cst.While) -> None:
+        self._truth_test(node.test)
+
+    def _truth_test(self, test: cst.BaseExpression) -> None:
+        for part in truth_tests(test):
+            if isinstance(part, (cst.Name, cst.Attribute)) and self.kind(part) is Kind.CURRENT_SPAN:
+                self._truths.add(part)
+
+    def _valid(
+        self, original: cst.BaseExpression, updated: cst.BaseExpression
+    ) -> cst.BaseExpression:
+        """``updated`` (a current span) as its validity, where a test reads ``original``'s truth."""
+        if original not in self._truths or self.kept(original):
+            return updated
+        self.rewrote()
+        span = updated.with_changes(lpar=[], rpar=[])
+        valid = self.expr(original, "SPAN.get_span_context().is_valid", SPAN=span)
+        return valid.with_changes(lpar=updated.lpar, rpar=updated.rpar)
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
+        return self._valid(original_node, updated_node)
 
     def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
         self._stores.add(node.target)
@@ -63,8 +105,9 @@ class TracerAccess(LegacyTransform):
                 return self._get_tracer(original_node)
         elif attr == "active_span" and self.kind(original_node.value) is Kind.TRACER:
             self.rewrote()
-            return self.expr(original_node, "{trace}.get_current_span()")
-        return updated_node
+            current = self.expr(original_node, "{trace}.get_current_span()")
+            return self._valid(original_node, current)
+        return self._valid(original_node, updated_node)
 
     def leave_Comparison(
         self, original_node: cst.Comparison, updated_node: cst.Comparison
