@@ -175,6 +175,28 @@ CASES: dict[str, tuple[str, str]] = {
                 pass
         """,
     ),
+    "ignore_active_span= given by a flag: a root context when it is true": (
+        """
+        import opentracing
+
+
+        def traced(op_name, ignore_active_span=False):
+            with opentracing.global_tracer().start_active_span(
+                op_name, finish_on_close=True, ignore_active_span=ignore_active_span
+            ):
+                return op_name
+        """,
+        """
+        from opentelemetry import context, trace
+
+
+        def traced(op_name, ignore_active_span=False):
+            with trace.get_tracer(__name__).start_as_current_span(
+                op_name, context=context.Context() if ignore_active_span else None
+            ):
+                return op_name
+        """,
+    ),
     "deprecated log_event and log, comments and layout kept": (
         """
         import opentracing

@@ -71,13 +71,18 @@ def _mentions(tokens: Sequence[tokenize.TokenInfo], vocab: Vocabulary) -> Iterat
     depth = 0
     previous: list[tokenize.TokenInfo] = []  # significant tokens so far (the last three matter)
     statement_is_import = False
+    parameters = 0  # the depth of the ``def`` parameter list we are in (0: none)
     for index, token in enumerate(tokens):
         kind, text = token.type, token.string
         if kind in _SKIP:
             continue
         if kind == tokenize.OP and text in "([{":
             depth += 1
+            if text == "(" and len(previous) >= 2 and previous[-2].string == "def":
+                parameters = depth
         elif kind == tokenize.OP and text in ")]}":
+            if depth == parameters:
+                parameters = 0
             depth = max(0, depth - 1)
         last = previous[-1] if previous else None
         at_start = last is None or last.type in _STATEMENT_START
@@ -92,13 +97,23 @@ def _mentions(tokens: Sequence[tokenize.TokenInfo], vocab: Vocabulary) -> Iterat
                 or (after_dot and text in vocab.members)
             ):
                 yield _Mention(token.start[0], text, what)
-            elif last is not None and last.string == "def" and _defines(vocab, text):
+            elif (
+                last is not None
+                and last.string == "def"
+                and last.start[1] > 0  # a method (a module's own function is no double)
+                and _defines(vocab, text)
+            ):
                 yield _Mention(token.start[0], text, "definition")
             elif after_dot and len(previous) >= 2 and previous[-2].type == tokenize.NAME:
                 receiver = previous[-2].string.lower()
                 if any(receiver.endswith(r) and text == m for r, m in vocab.receiver_members):
                     yield _Mention(token.start[0], f"{previous[-2].string}.{text}", what)
-            elif depth and text in vocab.keywords and _next_is(tokens, index, "="):
+            elif (  # a keyword argument, not a parameter of the same name with a default
+                depth
+                and depth != parameters
+                and text in vocab.keywords
+                and _next_is(tokens, index, "=")
+            ):
                 yield _Mention(token.start[0], text + "=", what)
         elif kind == tokenize.STRING and vocab.string_mentions(text):
             docstring = at_start and _next_type(tokens, index) in (

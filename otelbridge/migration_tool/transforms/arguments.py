@@ -161,11 +161,12 @@ def _parent(
             old_parent, new_parent = parents[0] if parents else found[0][1]
             return parent_context(transform, old_parent, new_parent)
     if "ignore_active_span" in given:
-        flag = literal(given["ignore_active_span"][0].value)
-        if flag is True:
-            return transform.expr(given["ignore_active_span"][0], "{otel_context}.Context()")
-        if flag is not False:
-            raise Review("ignore_active_span= is not a literal True/False")
+        old, new = given["ignore_active_span"]
+        flag = literal(old.value)
+        if flag is NotImplemented:  # decided at run time: a root when true, as OpenTracing's
+            return transform.expr(old, "{otel_context}.Context() if FLAG else None", FLAG=new.value)
+        if flag:
+            return transform.expr(old, "{otel_context}.Context()")
     return None
 
 
