@@ -97,12 +97,7 @@ def _mentions(tokens: Sequence[tokenize.TokenInfo], vocab: Vocabulary) -> Iterat
                 or (after_dot and text in vocab.members)
             ):
                 yield _Mention(token.start[0], text, what)
-            elif (
-                last is not None
-                and last.string == "def"
-                and last.start[1] > 0  # a method (a module's own function is no double)
-                and _defines(vocab, text)
-            ):
+            elif last is not None and last.string == "def" and _defines(vocab, text):
                 yield _Mention(token.start[0], text, "definition")
             elif after_dot and len(previous) >= 2 and previous[-2].type == tokenize.NAME:
                 receiver = previous[-2].string.lower()
