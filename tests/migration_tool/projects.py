@@ -12,6 +12,31 @@ from typing import Mapping
 from otelbridge.cli import main
 from otelbridge.migration_tool.pipeline import migrate_source
 
+#: Runs ``sys.argv[2]``'s ``main()`` bridged (``bridge``) or natively, printing each span's name,
+#: kind, status and attributes (sorted by name): a legacy program and its migration compare equal.
+SPANS_DRIVER = """
+import importlib.util, sys
+from opentelemetry import trace
+from otelbridge.sdk.trace import TracerProvider
+from otelbridge.sdk.trace.export import SimpleSpanProcessor
+from otelbridge.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+exporter = InMemorySpanExporter()
+provider = TracerProvider()
+provider.add_span_processor(SimpleSpanProcessor(exporter))
+if sys.argv[1] == "bridge":
+    from otelbridge.bridge import install
+    install(tracer_provider=provider)
+else:
+    trace.set_tracer_provider(provider)
+spec = importlib.util.spec_from_file_location("program", sys.argv[2])
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+module.main()
+for span in sorted(exporter.get_finished_spans(), key=lambda s: s.name):
+    print(span.name, span.kind.name, span.status.status_code.name, sorted(span.attributes.items()))
+"""
+
 
 def write_project(root: Path, files: Mapping[str, str]) -> None:
     """Write ``files`` (paths relative to ``root``, text dedented) below ``root``."""

@@ -11,30 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.migration_tool.conftest import run_driver
-from tests.migration_tool.projects import migrate_project, write_project
-
-DRIVER = """
-import importlib.util, sys
-from opentelemetry import trace
-from otelbridge.sdk.trace import TracerProvider
-from otelbridge.sdk.trace.export import SimpleSpanProcessor
-from otelbridge.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-
-exporter = InMemorySpanExporter()
-provider = TracerProvider()
-provider.add_span_processor(SimpleSpanProcessor(exporter))
-if sys.argv[1] == "bridge":
-    from otelbridge.bridge import install
-    install(tracer_provider=provider)
-else:
-    trace.set_tracer_provider(provider)
-spec = importlib.util.spec_from_file_location("program", sys.argv[2])
-module = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(module)
-module.work()
-for span in sorted(exporter.get_finished_spans(), key=lambda s: s.name):
-    print(span.name, sorted(span.attributes.items()))
-"""
+from tests.migration_tool.projects import SPANS_DRIVER, migrate_project, write_project
 
 HELPER = """
     import opentracing
@@ -48,7 +25,7 @@ HELPER = """
         span.set_tag("db.collection", collection)
 
 
-    def work():
+    def main():
         with tracer.start_active_span("deposit"):
             with tracer.start_active_span("mongo_insert") as mongo_scope:
                 trace_query(mongo_scope, "find", "cards")
@@ -59,7 +36,7 @@ HELPER = """
 
 def _spans(tmp_path: Path, variant: str, program: Path) -> str:
     driver = tmp_path / "driver.py"
-    driver.write_text(DRIVER)
+    driver.write_text(SPANS_DRIVER)
     return run_driver(driver, variant, program)
 
 
@@ -73,7 +50,7 @@ def test_a_scope_handed_to_a_helper_that_reads_its_span_becomes_the_span(tmp_pat
     assert 'as span:\n            trace_query(span, "update", "cards")' in code
     migrated = _spans(tmp_path, "native", tmp_path / "migrated" / "app.py")
     assert migrated == _spans(tmp_path, "bridge", legacy)
-    assert "mongo_insert [('db.collection', 'cards'), ('db.operation', 'find')]" in migrated
+    assert "mongo_insert INTERNAL UNSET [('db.collection', 'cards')," in migrated
 
 
 def test_a_helper_that_uses_its_scope_otherwise_keeps_its_callers_scopes(tmp_path: Path) -> None:

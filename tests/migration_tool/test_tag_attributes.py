@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from otelbridge.migration_tool.pipeline import migrate_source
+from tests.migration_tool.projects import SPANS_DRIVER
 
 PROGRAM = """
     import opentracing
@@ -37,33 +38,11 @@ PROGRAM = """
         span.set_tag("error", "true")
         span.finish()
 """
-DRIVER = """
-import importlib.util, sys
-from opentelemetry import trace
-from otelbridge.sdk.trace import TracerProvider
-from otelbridge.sdk.trace.export import SimpleSpanProcessor
-from otelbridge.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-
-exporter = InMemorySpanExporter()
-provider = TracerProvider()
-provider.add_span_processor(SimpleSpanProcessor(exporter))
-if sys.argv[1] == "bridge":
-    from otelbridge.bridge import install
-    install(tracer_provider=provider)
-else:
-    trace.set_tracer_provider(provider)
-spec = importlib.util.spec_from_file_location("program", sys.argv[2])
-module = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(module)
-module.main()
-for span in sorted(exporter.get_finished_spans(), key=lambda s: s.name):
-    print(span.name, span.kind.name, span.status.status_code.name, sorted(span.attributes.items()))
-"""
 
 
 def _spans(tmp_path: Path, variant: str, program: Path, semconv: str) -> str:
     driver = tmp_path / "driver.py"
-    driver.write_text(DRIVER)
+    driver.write_text(SPANS_DRIVER)
     result = subprocess.run(
         [sys.executable, str(driver), variant, str(program)],
         capture_output=True,
