@@ -93,6 +93,7 @@ class SpanCreation(LegacyTransform):
             cst.Call,
             tuple[cst.Name, Optional[cst.CSTNode], list[cst.Attribute], set[cst.Name]],
         ] = {}
+        #: a converted scope handed to a scope parameter -> the span name it is handed as
         self._handed: dict[cst.Name, str] = {}
         #: ``param.span`` reads of scope parameters that take the span instead (the parameter)
         self._parameter_reads: set[cst.Attribute] = set()
