@@ -42,7 +42,7 @@ from otelbridge.migration_tool.transforms.mocktracer import EXPORTER_METHODS
 from otelbridge.migration_tool.transforms.recorded import maps_live_field
 from otelbridge.migration_tool.transforms.scope_parameters import argument_kinds
 from otelbridge.migration_tool.transforms.stored_scopes import stored_plan
-from otelbridge.migration_tool.transforms.tracer import truth_tests
+from otelbridge.migration_tool.transforms.tracer import truth_tested_spans
 from otelbridge.migration_tool.user_attributes import is_user_attribute
 
 #: The calls that make a span, whose ``child_of=`` ``arguments.py`` maps.
@@ -398,9 +398,7 @@ class Escapes(LegacyTransform):
 
     def _truth_test(self, test: cst.BaseExpression) -> None:
         """A current span read for its truth in the test: ``tracer.py`` tests its validity."""
-        for part in truth_tests(test):
-            if isinstance(part, (cst.Name, cst.Attribute)) and self.kind(part) is Kind.CURRENT_SPAN:
-                self._validity_tests.add(part)
+        self._validity_tests.update(truth_tested_spans(self, test))
 
     def visit_IfExp(self, node: cst.IfExp) -> None:
         if node not in self._parent_choices:

@@ -9,7 +9,7 @@ OpenTracing's no-op ``opentracing.Tracer()`` → ``trace.NoOpTracer()``;
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterator, Union
 
 import libcst as cst
 from libcst.codemod import CodemodContext
@@ -35,6 +35,17 @@ def truth_tests(test: cst.BaseExpression) -> Iterator[cst.BaseExpression]:
         yield test
 
 
+def truth_tested_spans(
+    transform: LegacyTransform, test: cst.BaseExpression
+) -> Iterator[Union[cst.Name, cst.Attribute]]:
+    """The current spans among the :func:`truth_tests` of ``test``: their validity instead."""
+    for part in truth_tests(test):
+        if not isinstance(part, (cst.Name, cst.Attribute)):
+            continue
+        if transform.kind(part) is Kind.CURRENT_SPAN:
+            yield part
+
+
 class TracerAccess(LegacyTransform):
     DESCRIPTION = "OpenTracing global tracer and active span to OpenTelemetry."
 
@@ -51,9 +62,7 @@ class TracerAccess(LegacyTransform):
         self._truth_test(node.test)
 
     def _truth_test(self, test: cst.BaseExpression) -> None:
-        for part in truth_tests(test):
-            if isinstance(part, (cst.Name, cst.Attribute)) and self.kind(part) is Kind.CURRENT_SPAN:
-                self._truths.add(part)
+        self._truths.update(truth_tested_spans(self, test))
 
     def _valid(
         self, original: cst.BaseExpression, updated: cst.BaseExpression
