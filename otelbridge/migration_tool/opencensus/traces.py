@@ -329,8 +329,8 @@ class OpenCensusTraces(LegacyTransform):
         if not isinstance(assign, cst.Assign) or len(assign.targets) != 1:
             return False
         name = assign.targets[0].target
-        scope = self.scopes.get(name) if isinstance(name, cst.Name) else None
-        if not isinstance(scope, FunctionScope) or not isinstance(name, cst.Name):
+        scope = self.scopes.get(name)
+        if not isinstance(name, cst.Name) or not isinstance(scope, FunctionScope):
             return False
         bindings = [a for a in scope.assignments[name.value] if isinstance(a, Assignment)]
         return all(not binding.references for binding in bindings) and any(

@@ -28,9 +28,8 @@ from libcst.metadata import Assignment
 from otelbridge.migration_tool.model import Kind
 from otelbridge.migration_tool.transforms.base import LegacyTransform, arg, literal, planned
 from otelbridge.migration_tool.transforms.integration_args import (
-    converted_tracer,
     defined_in_project,
-    tracer_factory,
+    records_globally,
 )
 from otelbridge.migration_tool.walk import walk
 
@@ -148,7 +147,7 @@ class FlaskViews(LegacyTransform):
             and literal(every.value) is True
             and arg(call, "app", 2) is not None
             and not any(item.star for item in call.args)
-            and (converted_tracer(self, arg(call, "tracer", 0)) or bool(tracer_factory(self, call)))
+            and records_globally(self, call)
         )
 
     def _application(self, call: cst.Call, apps: dict[str, int], line: int) -> Optional[str]:
@@ -156,7 +155,7 @@ class FlaskViews(LegacyTransform):
         the set-up names none and every option it gives has an instrumentor equivalent."""
         if arg(call, "app", 2) is not None or any(item.star for item in call.args):
             return None
-        if not converted_tracer(self, arg(call, "tracer", 0)) and not tracer_factory(self, call):
+        if not records_globally(self, call):
             return None
         every = arg(call, "trace_all_requests", 1)
         if every is not None and literal(every.value) not in (False, None):

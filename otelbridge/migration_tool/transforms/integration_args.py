@@ -1,6 +1,7 @@
 """What an OpenTracing integration's set-up is given, as the transforms that replace set-ups ask
 it: whether the integration is the project's own code, whether the tracer it is given turns into
-OpenTelemetry's, and a tracer factory the migrated set-up must still call."""
+OpenTelemetry's, a tracer factory the migrated set-up must still call, and so whether the
+instrumentor that replaces it records where the set-up did."""
 
 from __future__ import annotations
 
@@ -54,3 +55,11 @@ def tracer_factory(transform: LegacyTransform, call: cst.Call) -> Optional[str]:
     ):
         return given.value
     return None
+
+
+def records_globally(transform: LegacyTransform, call: cst.Call) -> bool:
+    """Whether the set-up ``call``'s tracer, once migrated, records through the global provider
+    its instrumentor uses: a tracer the migration converts, or a factory still called."""
+    return converted_tracer(transform, arg(call, "tracer", 0)) or bool(
+        tracer_factory(transform, call)
+    )

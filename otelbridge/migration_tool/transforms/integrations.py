@@ -30,8 +30,8 @@ from otelbridge.migration_tool.transforms.flask_hooks import (
 from otelbridge.migration_tool.transforms.flask_views import FLASK_TRACERS, NOTE, plan_of
 from otelbridge.migration_tool.transforms.grpc_interceptors import plan_of as interceptors_plan
 from otelbridge.migration_tool.transforms.integration_args import (
-    converted_tracer,
     defined_in_project,
+    records_globally,
     tracer_factory,
 )
 from otelbridge.migration_tool.transforms.statements import StatementAware
@@ -229,7 +229,7 @@ class FrameworkIntegrations(StatementAware):
                 f"{', '.join(lost)}= has no {found.cls} equivalent: use its request_hook "
                 f"(pip install {found.package})"
             )
-        if not converted_tracer(self, arg(call, "tracer", 0)) and not tracer_factory(self, call):
+        if not records_globally(self, call):
             raise Review(
                 "the tracer given is not one the migration converts (a vendor's tracer?): set the "
                 f"SDK up with configure(), then replace this by {found.cls} "
