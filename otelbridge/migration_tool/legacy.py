@@ -48,6 +48,7 @@ from otelbridge.migration_tool.mock_tracers import TEST_NOTES
 from otelbridge.migration_tool.model import CONVERTIBLE, Kind, LegacyModel, is_variable
 from otelbridge.migration_tool.names import GLOBAL_STAND_INS
 from otelbridge.migration_tool.state import (
+    DJANGO_ENTRIES_KEY,
     PROJECT_KEY,
     SEMCONV_KEY,
     SOURCE_KEY,
@@ -109,6 +110,7 @@ def migrate_module(
             PLAN_KEY: plan,
             PROJECT_KEY: context.scratch.get(PROJECT_KEY),
             SEMCONV_KEY: context.scratch.get(SEMCONV_KEY),
+            DJANGO_ENTRIES_KEY: context.scratch.get(DJANGO_ENTRIES_KEY, []),
             SOURCE_KEY: source,
         }
         attempt = dataclasses.replace(context, scratch=scratch, warnings=[])

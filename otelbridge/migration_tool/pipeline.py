@@ -19,9 +19,10 @@ from otelbridge.migration_tool.flows import kept_symbols
 from otelbridge.migration_tool.legacy import migrate_module
 from otelbridge.migration_tool.model import CONVERTIBLE, SPANS
 from otelbridge.migration_tool.names import OPENCENSUS, OPENTRACING
-from otelbridge.migration_tool.opencensus import OPENCENSUS_TRANSFORMS
+from otelbridge.migration_tool.opencensus import OPENCENSUS_TRANSFORMS, django_entry
 from otelbridge.migration_tool.prefilter import is_candidate, may_trace, mentions_opencensus
 from otelbridge.migration_tool.state import (
+    DJANGO_ENTRIES_KEY,
     PROJECT_KEY,
     SEMCONV_KEY,
     STATE_KEY,
@@ -132,6 +133,9 @@ def migrate_source(
     module = project.module_at(filename) if project is not None else None
     if module is not None:
         context.scratch[PROJECT_KEY] = (project, module)
+    if project is not None:
+        entries = project.django_entries.get(os.path.abspath(filename), [])
+        context.scratch[DJANGO_ENTRIES_KEY] = entries
     kinds = OPENTRACING_TRANSFORMS
     if mentions_opencensus(source):  # one pass for files that mix both APIs
         kinds = (*OPENTRACING_TRANSFORMS[:-1], *OPENCENSUS_TRANSFORMS, OPENTRACING_TRANSFORMS[-1])
@@ -210,9 +214,13 @@ def index_project(sources: dict[str, str]) -> ProjectIndex:
     the uses of recording test doubles were rewritten (``double_plan.py``)."""
     prepared = plan(sources)
     sources = {**sources, **prepared.rewritten}
+    started, entries = django_entry.plan(sources)
+    sources = {**sources, **started}
     candidates = [path for path, text in sources.items() if may_trace(text)]
     index = build(candidates, sources, OpenTracingRules())
-    index.rewritten = {os.path.abspath(p): text for p, text in prepared.rewritten.items()}
+    rewritten = {**prepared.rewritten, **started}
+    index.rewritten = {os.path.abspath(p): text for p, text in rewritten.items()}
+    index.django_entries = entries
     return index
 
 

@@ -30,6 +30,10 @@ def mentions_legacy(source: str) -> bool:
     return OPENTRACING.mentioned_in(source) or OPENCENSUS.mentioned_in(source)
 
 
+#: the environment variable that names a Django process's settings module
+DJANGO_SETTINGS_VARIABLE = "DJANGO_SETTINGS_MODULE"
+
+
 def may_trace(source: str) -> bool:
     """Whether the whole-project index should read ``source``: it names the legacy API or one of
     its framework integrations, or words of code that may be handed its objects."""
@@ -59,6 +63,12 @@ def is_candidate(source: str, path: str, project: Optional[Involved]) -> bool:
         return True
     named = _integrations(source)
     return any(project is None or not project.defines(module) for module in named)
+
+
+def starts_django(source: str) -> bool:
+    """Whether ``source`` may be where a Django process starts (``manage.py``, ``wsgi.py``): the
+    index reads it for the pre-pass that starts Django's instrumentation there."""
+    return DJANGO_SETTINGS_VARIABLE in source
 
 
 def mentions_opencensus(source: str) -> bool:

@@ -16,6 +16,8 @@ from otelbridge.migration_tool.walk import walk
 STATE_KEY = "otelbridge.migration"
 #: ``context.scratch`` key: ``(ProjectIndex, Module)`` of the file, when a project index was built
 PROJECT_KEY = "otelbridge.project"
+#: the files the project pre-pass gave Django's instrumentation, for this settings module
+DJANGO_ENTRIES_KEY = "otelbridge.django_entries"
 #: ``context.scratch`` key: the attribute names chosen (``otelbridge.semconv`` mode)
 SEMCONV_KEY = "otelbridge.semconv"
 #: ``context.scratch`` key: the text the module was parsed from (``None`` when not at hand), for

@@ -8,16 +8,19 @@ is not literal, or names an integration without an instrumentor, stays as it is,
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Callable, Optional
 
 import libcst as cst
 from libcst.metadata import Assignment
 
 from otelbridge.migration_tool.findings import TODO_PREFIX, Finding
+from otelbridge.migration_tool.opencensus.django_settings import DjangoSettingsPlan
 from otelbridge.migration_tool.opencensus.interceptors import Interceptors
 from otelbridge.migration_tool.opencensus.logs import AzureLogs
 from otelbridge.migration_tool.opencensus.names import CONFIG_INTEGRATION, INTEGRATIONS, MIDDLEWARES
 from otelbridge.migration_tool.opencensus.setup import APP_KEYWORD
+from otelbridge.migration_tool.state import DJANGO_ENTRIES_KEY
 from otelbridge.migration_tool.transforms.base import arg, literal
 from otelbridge.migration_tool.transforms.flask_hooks import OPENCENSUS_FLASK, hooked, request_hook
 from otelbridge.migration_tool.walk import walk
@@ -42,6 +45,11 @@ class Integrations:
         self._interceptors = Interceptors(transform, names)
 
     def plan(self, module: cst.Module) -> None:
+        entries = self._transform.context.scratch.get(DJANGO_ENTRIES_KEY, [])
+        where = os.path.dirname(os.path.abspath(self._transform.context.filename or "."))
+        DjangoSettingsPlan(self._transform, [os.path.relpath(e, where) for e in entries]).plan(
+            module
+        )
         for node in walk(module):
             if isinstance(node, cst.SimpleStatementLine) and len(node.body) == 1:
                 if self._logs.plan(module, node) or self._interceptors.plan(node):

@@ -37,7 +37,7 @@ DEFAULT_SAMPLER_NOTE = (
     "'parentbased_always_on', to record more"
 )
 NO_EXPORTER_NOTE = (
-    "this Tracer had no exporter (OpenCensus printed spans): OTEL_TRACES_EXPORTER now decides"
+    "{} had no exporter (OpenCensus printed spans): OTEL_TRACES_EXPORTER now decides"
 )
 
 
@@ -130,11 +130,10 @@ class SetupMapper:
         if held:
             notes.append(HELD_NOTE.format(what, held))
             return Setup("", None, None, "", "", notes, None, name, extract, moved=False)
-        sampler, rate = self._sampler(given["sampler"], notes)
-        exporter, exporter_name = self._exporter(given["exporter"], notes)
-        propagator = self._propagator(given["propagator"])
+        mapped = self.values(given)
+        notes += mapped.notes
         if extract is not None and given["propagator"] is None:
-            propagator = self._reader(extract)
+            mapped.propagator = self._reader(extract)
         try:
             anchor = self._anchor(call, positional)
         except ValueError:
@@ -143,18 +142,20 @@ class SetupMapper:
             # a middleware made in a function from its values (an app factory's settings): the
             # configure() goes just above it, where the application is set up once
             anchor = None
-        return Setup(
-            sampler,
-            rate,
-            exporter,
-            exporter_name,
-            propagator,
-            notes,
-            anchor,
-            name,
-            extract,
-            bindings=bindings,
+        return dataclasses.replace(
+            mapped, notes=notes, anchor=anchor, parent=name, extract=extract, bindings=bindings
         )
+
+    def values(self, given: dict[str, Optional[cst.Arg]], holder: str = "this Tracer") -> Setup:
+        """The set-up of a sampler, exporter and propagator (by :data:`_PARTS` name; a missing
+        one is OpenCensus' default), ``configure()`` going where the caller puts it; raises
+        ``ValueError`` for one without an OpenTelemetry equivalent. Django's settings give them
+        as values, not as a call's arguments (``holder`` names what held them, for the notes)."""
+        notes: list[str] = []
+        sampler, rate = self._sampler(given.get("sampler"), notes)
+        exporter, exporter_name = self._exporter(given.get("exporter"), notes, holder)
+        propagator = self._propagator(given.get("propagator"))
+        return Setup(sampler, rate, exporter, exporter_name, propagator, notes, None)
 
     def _unbound(
         self, given: Optional[cst.Arg], bindings: list[cst.SimpleStatementLine]
@@ -227,10 +228,10 @@ class SetupMapper:
         return name, rate.value
 
     def _exporter(
-        self, given: Optional[cst.Arg], notes: list[str]
+        self, given: Optional[cst.Arg], notes: list[str], holder: str
     ) -> tuple[Optional[cst.Call], str]:
         if given is None:
-            notes.append(NO_EXPORTER_NOTE)
+            notes.append(NO_EXPORTER_NOTE.format(holder))
             return None, ""
         value = given.value
         if isinstance(value, cst.Call) and not has_star_args(value):

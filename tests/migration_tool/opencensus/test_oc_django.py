@@ -1,0 +1,297 @@
+"""opencensus-ext-django's set-up in ``settings.py`` (``opencensus/django_settings.py``) and the
+pre-pass that starts OpenTelemetry's Django instrumentation where the process starts
+(``opencensus/django_entry.py``): the rewrites, what stays marked, and a real Django server on
+loopback whose request span, migrated and run natively, is the bridged original's."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from otelbridge.cli import main
+from otelbridge.migration_tool.pipeline import migrate_source
+from tests.migration_tool.projects import migrate_project, migrated_source, write_project
+
+SETTINGS = '''
+import os
+
+SECRET_KEY = "test"
+DEBUG = False
+ALLOWED_HOSTS = ["127.0.0.1"]
+ROOT_URLCONF = "mysite.urls"
+INSTALLED_APPS = [
+    "opencensus.ext.django",
+]
+
+MIDDLEWARE = [
+    "django.middleware.common.CommonMiddleware",
+    "opencensus.ext.django.middleware.OpencensusMiddleware",
+]
+
+# Tracing: every request, to the default exporter.
+OPENCENSUS = {
+    "TRACE": {
+        "SAMPLER": "opencensus.trace.samplers.AlwaysOnSampler()",
+    }
+}
+'''
+
+URLS = """
+from django.http import HttpResponse
+from django.urls import path
+
+
+def greet(request):
+    return HttpResponse("hi")
+
+
+urlpatterns = [path("greet", greet)]
+"""
+
+WSGI = """
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")
+
+application = get_wsgi_application()
+"""
+
+MANAGE = """
+import os
+import sys
+import textwrap
+
+
+def main():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
+
+
+if __name__ == "__main__":
+    main()
+"""
+
+#: serves ``mysite.wsgi`` on loopback, sends one request with a caller's ``traceparent`` and
+#: prints the spans as JSON: the original under the bridge, or the migration natively.
+DRIVER = """
+import json, sys, threading
+from wsgiref.simple_server import WSGIRequestHandler, make_server
+
+import requests
+from opentelemetry import trace
+from otelbridge.sdk.trace import TracerProvider
+from otelbridge.sdk.trace.export import SimpleSpanProcessor
+from otelbridge.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+exporter = InMemorySpanExporter()
+sys.path.insert(0, sys.argv[1])
+if sys.argv[2] == "bridge":
+    from otelbridge.bridge import install
+
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    install(tracer_provider=provider)
+from mysite.wsgi import application
+
+if sys.argv[2] == "native":  # the settings' configure() made the provider
+    trace.get_tracer_provider().add_span_processor(SimpleSpanProcessor(exporter))
+
+
+class Quiet(WSGIRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+server = make_server("127.0.0.1", 0, application, handler_class=Quiet)
+threading.Thread(target=server.serve_forever, daemon=True).start()
+caller = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+url = f"http://127.0.0.1:{server.server_port}/greet"
+answer = requests.get(url, headers={"traceparent": caller})
+server.shutdown()
+spans = [
+    {
+        "name": s.name,
+        "kind": s.kind.name,
+        "trace_id": format(s.context.trace_id, "032x"),
+        "parent": format(s.parent.span_id, "016x") if s.parent else None,
+        "error": s.status.status_code.name == "ERROR",
+        "attributes": dict(s.attributes),
+    }
+    for s in exporter.get_finished_spans()
+]
+print(json.dumps({"status": answer.status_code, "spans": spans}))
+"""
+
+PROJECT = {
+    "mysite/__init__.py": "",
+    "mysite/settings.py": SETTINGS,
+    "mysite/urls.py": URLS,
+    "mysite/wsgi.py": WSGI,
+    "manage.py": MANAGE,
+}
+
+
+def test_settings_lose_the_middleware_and_make_the_sdk_set_up() -> None:
+    code = migrated_source(
+        SETTINGS.replace(
+            '"SAMPLER": "opencensus.trace.samplers.AlwaysOnSampler()",',
+            """"SAMPLER": 'opencensus.trace.samplers.ProbabilitySampler(rate=0.5)',
+        "EXPORTER": '''opencensus.ext.azure.trace_exporter.AzureExporter(
+            connection_string="InstrumentationKey=00000000-0000-0000-0000-000000000000"
+        )''',""",
+        )
+    )
+    assert "opencensus" not in code
+    assert 'MIDDLEWARE = [\n    "django.middleware.common.CommonMiddleware",\n]\n' in code
+    assert "INSTALLED_APPS = []\n" in code
+    assert (
+        "# Tracing: every request, to the default exporter.\n"
+        "# TODO(otelbridge): pip install opentelemetry-instrumentation-django\n"
+    ) in code
+    assert code.rstrip().endswith(
+        "configure(sampler=\"parentbased_traceidratio\", sampler_arg=0.5, span_exporters=["
+        'AzureMonitorTraceExporter(connection_string="InstrumentationKey='
+        '00000000-0000-0000-0000-000000000000")])'
+    )
+    assert "from azure.monitor.opentelemetry.exporter import AzureMonitorTraceExporter\n" in code
+    # migrated alone, nothing says where the process starts: the note asks for the call
+    assert "call DjangoInstrumentor().instrument()" in code
+
+
+def test_a_conditional_addition_goes_and_opencensus_defaults_are_written_out() -> None:
+    code = migrated_source(
+        """
+        import os
+
+        MIDDLEWARE = ["django.middleware.common.CommonMiddleware"]
+
+        if os.environ.get("TRACING"):
+            # request tracing
+            MIDDLEWARE += ["opencensus.ext.django.middleware.OpencensusMiddleware"]
+        """
+    )
+    assert "opencensus" not in code
+    assert "MIDDLEWARE +=" not in code
+    # OpenCensus' defaults: 1 request in 10 000, printed: the same sampling, OTEL_ exporters
+    assert "    # request tracing\n" in code
+    assert (
+        '    configure(sampler="parentbased_traceidratio", sampler_arg=1e-4)\n' in code
+    ), code
+
+
+@pytest.mark.parametrize(
+    ("trace", "reason"),
+    [
+        ('{"EXCLUDELIST_PATHS": ["health"]}', "['EXCLUDELIST_PATHS'] has no OpenTelemetry set-up"),
+        ('{"SAMPLER": SAMPLER}', "['SAMPLER'] is not a string literal"),
+        ('{"SAMPLER": "opencensus.trace.samplers.ProbabilitySampler"}', "is not a call"),
+        ('{"EXPORTER": "my.exporters.Custom()"}', "no known OpenTelemetry equivalent"),
+    ],
+)
+def test_settings_that_cannot_move_stay_marked_with_the_reason(trace: str, reason: str) -> None:
+    source = (
+        'SAMPLER = None\nMIDDLEWARE = ["opencensus.ext.django.middleware.OpencensusMiddleware"]\n'
+        f'OPENCENSUS = {{"TRACE": {trace}}}\n'
+    )
+    result = migrate_source(source)
+    assert "OpencensusMiddleware" in result.code
+    (finding,) = [f for f in result.findings if f.rule == "opencensus-django"]
+    assert finding.reason.startswith("Django middleware kept: ") and reason in finding.reason
+    assert f"# TODO(otelbridge): Django middleware kept: {finding.reason[24:]}" in result.code
+
+
+def test_the_middleware_named_elsewhere_keeps_the_settings() -> None:
+    result = migrate_source(
+        "MIDDLEWARE = ['opencensus.ext.django.middleware.OpencensusMiddleware']\n"
+        "TRACED = 'opencensus.ext.django.middleware.OpencensusMiddleware' in MIDDLEWARE\n"
+    )
+    assert result.code.count("OpencensusMiddleware") == 2
+    assert any("cannot be removed" in f.reason for f in result.findings)
+
+
+def test_the_start_up_files_start_the_instrumentation(tmp_path: Path) -> None:
+    files = {**PROJECT, "tests/conftest.py": WSGI}
+    migrated = migrate_project(tmp_path, files)
+    for entry, indent in (("mysite/wsgi.py", ""), ("manage.py", "    ")):
+        text = migrated[entry]
+        assert "from opentelemetry.instrumentation.django import DjangoInstrumentor\n" in text
+        assert (
+            f'{indent}os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")\n'
+            f"{indent}# TODO(otelbridge): pip install opentelemetry-instrumentation-django: it "
+            "replaces OpenCensus' middleware ("
+        ) in text
+        assert f"{indent}DjangoInstrumentor().instrument()\n" in text
+    assert migrated["tests/conftest.py"] == files["tests/conftest.py"].lstrip("\n")  # a test's
+    settings = migrated["mysite/settings.py"]
+    assert (
+        "# TODO(otelbridge): DjangoInstrumentor().instrument() is called where the process "
+        "starts: ../manage.py, wsgi.py\n"
+    ) in settings
+    assert 'configure(sampler="always_on")' in settings
+    main(["migrate", "--write", "--jobs", "1", str(tmp_path)])
+    assert {n: (tmp_path / n).read_text() for n in files} == migrated  # a second run: no-op
+
+
+def _serve(root: Path, mode: str) -> dict:
+    (root / "driver.py").write_text(DRIVER)
+    env = {**os.environ, "OTEL_TRACES_EXPORTER": "none", "OTEL_METRICS_EXPORTER": "none"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    run = [sys.executable, str(root / "driver.py"), str(root), mode]
+    done = subprocess.run(run, capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def test_the_migrated_server_traces_the_request_as_the_bridged_original(tmp_path: Path) -> None:
+    original, migrated = tmp_path / "original", tmp_path / "migrated"
+    for root in (original, migrated):
+        root.mkdir()
+    migrate_project(migrated, PROJECT)
+    write_project(original, PROJECT)
+    before, after = _serve(original, "bridge"), _serve(migrated, "native")
+    for run in (before, after):
+        assert run["status"] == 200
+        (span,) = run["spans"]
+        assert span["kind"] == "SERVER" and not span["error"]
+        assert span["trace_id"] == "0af7651916cd43dd8448eb211c80319c"  # the caller's trace
+        assert span["parent"] == "b7ad6b7169203331"
+    assert before["spans"][0]["name"] == "mysite.urls.greet"  # OpenCensus: the view function
+    assert after["spans"][0]["name"] == "GET greet"  # OpenTelemetry: method and route
+    assert after["spans"][0]["attributes"].get("http.status_code", 200) == 200
+
+
+def test_a_settings_module_chosen_at_start_up_gets_the_instrumentation(tmp_path: Path) -> None:
+    chosen = """
+    import os
+
+    from django.core.wsgi import get_wsgi_application
+
+    settings_module = "mysite.production" if "WEBSITE_HOSTNAME" in os.environ else "mysite.dev"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module)
+    application = get_wsgi_application()
+    """
+    elsewhere = chosen.replace("mysite.", "othersite.")
+    files = {
+        "mysite/production.py": SETTINGS,
+        "mysite/dev.py": "DEBUG = True\n",
+        "mysite/wsgi.py": chosen,
+        "othersite/wsgi.py": elsewhere,
+    }
+    migrated = migrate_project(tmp_path, files)
+    assert (
+        "os.environ.setdefault(\"DJANGO_SETTINGS_MODULE\", settings_module)\n"
+        "# TODO(otelbridge): pip install opentelemetry-instrumentation-django: it replaces "
+        "OpenCensus' middleware (production.py)\n"
+        "DjangoInstrumentor().instrument()\n"
+    ) in migrated["mysite/wsgi.py"]
+    assert migrated["othersite/wsgi.py"] == textwrap.dedent(elsewhere).lstrip("\n")
