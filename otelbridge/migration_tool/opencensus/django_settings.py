@@ -48,6 +48,10 @@ _DATABASE_NOTE = (
     "OpenCensus' Django middleware also traced SQL queries: instrument the database driver "
     "(opentelemetry-instrumentation-psycopg2, -dbapi, ...) to keep them"
 )
+METRICS_NOTE = (
+    "OPENCENSUS['METRICS'] went too: OpenCensus' Django middleware never read it (metrics are "
+    "exported by configure(metric_readers=[...]))"
+)
 STARTED_NOTE = "DjangoInstrumentor().instrument() is called where the process starts: {}"
 UNSTARTED_NOTE = (
     "call DjangoInstrumentor().instrument() (opentelemetry.instrumentation.django) where the "
@@ -97,11 +101,13 @@ def read(module: cst.Module) -> Union[DjangoSettings, str, None]:
         return f"{_SETTING} is bound more than once"
     setting = settings[0] if settings else None
     try:
-        given = _trace_values(setting)
-        mapper = SetupMapper(ModuleFacts(module, {}, {}, _dotted))
+        given, metrics = _trace_values(setting)
+        mapper = SetupMapper(ModuleFacts(module, {}, {}, _Names(module)))
         setup = mapper.values(given, f"{_SETTING}['TRACE']")
     except ValueError as exc:
         return str(exc)
+    if metrics:
+        setup.notes.append(METRICS_NOTE)
     return DjangoSettings(lists, additions, setting, setup)
 
 
@@ -230,22 +236,31 @@ def _is_path(node: cst.BaseExpression, path: str) -> bool:
     return literal(node) == path
 
 
-def _trace_values(setting: Optional[cst.SimpleStatementLine]) -> dict[str, Optional[cst.Arg]]:
-    """``OPENCENSUS['TRACE']``'s sampler, exporter and propagator, parsed from their strings."""
+def _trace_values(
+    setting: Optional[cst.SimpleStatementLine],
+) -> tuple[dict[str, Optional[cst.Arg]], bool]:
+    """``OPENCENSUS['TRACE']``'s sampler, exporter and propagator (calls, or strings parsed as
+    the calls they spell), and whether the setting has a ``METRICS`` part."""
     given: dict[str, Optional[cst.Arg]] = dict.fromkeys(_TRACE_KEYS.values())
     if setting is None:
-        return given
+        return given, False
     small = setting.body[0]
     assert isinstance(small, (cst.Assign, cst.AnnAssign))  # read(): ``OPENCENSUS = ...``
-    trace = _entries(small.value, _SETTING).get("TRACE")
+    parts = _entries(small.value, _SETTING)
+    if set(parts) - {"TRACE", "METRICS"}:  # METRICS: opencensus-ext-django never read it
+        raise ValueError(f"{_SETTING} has parts other than TRACE")
+    trace = parts.get("TRACE")
     if trace is None:
-        return given
+        return given, "METRICS" in parts
     for key, entry in _entries(trace, f"{_SETTING}['TRACE']").items():
         if key not in _TRACE_KEYS:
             raise ValueError(f"{_SETTING}['TRACE'][{key!r}] has no OpenTelemetry set-up here")
         text = literal(entry)
+        if isinstance(entry, cst.Call):  # the object itself, made with the module's imports
+            given[_TRACE_KEYS[key]] = cst.Arg(entry)
+            continue
         if not isinstance(text, str):
-            raise ValueError(f"{_SETTING}['TRACE'][{key!r}] is not a string literal")
+            raise ValueError(f"{_SETTING}['TRACE'][{key!r}] is neither a string nor a call")
         try:
             parsed = cst.parse_expression(text.strip())
         except cst.ParserSyntaxError:
@@ -253,12 +268,11 @@ def _trace_values(setting: Optional[cst.SimpleStatementLine]) -> dict[str, Optio
         if not isinstance(parsed, cst.Call):
             raise ValueError(f"{_SETTING}['TRACE'][{key!r}] is not a call")
         given[_TRACE_KEYS[key]] = cst.Arg(_one_line(parsed))
-    return given
+    return given, "METRICS" in parts
 
 
 def _entries(value: Optional[cst.BaseExpression], what: str) -> dict[str, cst.BaseExpression]:
-    """A dict literal's string keys -> values (a ``METRICS`` part, which opencensus-ext-django
-    never read, is left out)."""
+    """A dict literal's string keys -> values."""
     if not isinstance(value, cst.Dict):
         raise ValueError(f"{what} is not a dict literal")
     entries = {}
@@ -267,7 +281,6 @@ def _entries(value: Optional[cst.BaseExpression], what: str) -> dict[str, cst.Ba
         if not isinstance(key, str) or not isinstance(element, cst.DictElement):
             raise ValueError(f"{what} has a key that is not a string")
         entries[key] = element.value
-    entries.pop("METRICS", None)
     return entries
 
 
@@ -282,10 +295,45 @@ def _one_line(call: cst.Call) -> cst.Call:
     )
 
 
-def _dotted(node: cst.CSTNode) -> set[str]:
-    """The dotted name a settings string spells (it imports nothing: names are written out)."""
-    name = get_full_name_for_node(node)
-    return canonical({name}) if name else set()
+class _Names:
+    """The dotted name a settings value spells: written out in a string, or through the names
+    the module imports (``"SAMPLER": ProbabilitySampler(rate=r)``); read on the tree alone."""
+
+    def __init__(self, module: cst.Module) -> None:
+        self._imported: dict[str, str] = {}
+        for statement in _module_statements(module.body):
+            for small in statement.body:
+                if isinstance(small, (cst.Import, cst.ImportFrom)):
+                    self._imported.update(_bound(small))
+
+    def __call__(self, node: cst.CSTNode) -> set[str]:
+        name = get_full_name_for_node(node)
+        if not name:
+            return set()
+        head, _, rest = name.partition(".")
+        if head in self._imported:
+            name = self._imported[head] + ("." + rest if rest else "")
+        return canonical({name})
+
+
+def _bound(statement: Union[cst.Import, cst.ImportFrom]) -> dict[str, str]:
+    """Local name -> the dotted name it imports."""
+    if isinstance(statement.names, cst.ImportStar):
+        return {}
+    source = ""
+    if isinstance(statement, cst.ImportFrom):
+        if statement.relative or statement.module is None:
+            return {}  # the project's own module: no OpenCensus name
+        source = get_full_name_for_node(statement.module) or ""
+    bound = {}
+    for alias in statement.names:
+        full = get_full_name_for_node(alias.name) or ""
+        local = get_full_name_for_node(alias.asname.name) if alias.asname else None
+        if isinstance(statement, cst.ImportFrom):
+            bound[local or full] = f"{source}.{full}"
+        elif local:
+            bound[local] = full
+    return bound
 
 
 def _without(statement: cst.SimpleStatementLine, dropped: list[cst.Element]) -> cst.CSTNode:

@@ -193,7 +193,8 @@ def test_a_conditional_addition_goes_and_opencensus_defaults_are_written_out() -
     ("trace", "reason"),
     [
         ('{"EXCLUDELIST_PATHS": ["health"]}', "['EXCLUDELIST_PATHS'] has no OpenTelemetry set-up"),
-        ('{"SAMPLER": SAMPLER}', "['SAMPLER'] is not a string literal"),
+        ('{"SAMPLER": SAMPLER}', "['SAMPLER'] is neither a string nor a call"),
+        ('{"SAMPLER": "AlwaysOnSampler()"}, "STATS": {}', "has parts other than TRACE"),
         ('{"SAMPLER": "opencensus.trace.samplers.ProbabilitySampler"}', "is not a call"),
         ('{"EXPORTER": "my.exporters.Custom()"}', "no known OpenTelemetry equivalent"),
     ],
@@ -208,6 +209,37 @@ def test_settings_that_cannot_move_stay_marked_with_the_reason(trace: str, reaso
     (finding,) = [f for f in result.findings if f.rule == "opencensus-django"]
     assert finding.reason.startswith("Django middleware kept: ") and reason in finding.reason
     assert f"# TODO(otelbridge): Django middleware kept: {finding.reason[24:]}" in result.code
+
+
+def test_objects_made_with_the_modules_imports_move_too() -> None:
+    code = migrated_source(
+        """
+        MIDDLEWARE = ["django.middleware.common.CommonMiddleware"]
+        try:
+            from opencensus.ext.azure import trace_exporter
+            from opencensus.ext.azure.metrics_exporter import MetricsExporter
+            from opencensus.trace.samplers import ProbabilitySampler as Sampler
+
+            KEY = "InstrumentationKey=0"
+            MIDDLEWARE.insert(0, "opencensus.ext.django.middleware.OpencensusMiddleware")
+            rate = 0.5
+            OPENCENSUS = {
+                "TRACE": {
+                    "SAMPLER": Sampler(rate=rate),
+                    "EXPORTER": trace_exporter.AzureExporter(connection_string=KEY),
+                },
+                "METRICS": {"EXPORTER": MetricsExporter(connection_string=KEY)},
+            }
+        except ImportError:
+            pass
+        """
+    )
+    assert "opencensus" not in code and "MIDDLEWARE.insert" not in code
+    assert (
+        '    configure(sampler="parentbased_traceidratio", sampler_arg=rate, span_exporters=['
+        "AzureMonitorTraceExporter(connection_string=KEY)])\n"
+    ) in code
+    assert "# TODO(otelbridge): OPENCENSUS['METRICS'] went too: " in code
 
 
 def test_the_middleware_named_elsewhere_keeps_the_settings() -> None:
