@@ -15,11 +15,18 @@ from otelbridge.migration_tool.names import (
     TRACER_FACTORIES,
 )
 
+#: The OpenTracing (and jaeger-client) classes a type hint may name -> the kind it describes.
+_TRACERS = ("opentracing.Tracer", "opentracing.tracer.Tracer", "jaeger_client.Tracer")
+_SPANS = ("opentracing.Span", "opentracing.span.Span", "jaeger_client.Span")
+_SPAN_CONTEXTS = ("opentracing.SpanContext", "opentracing.span.SpanContext")
 ANNOTATIONS = {
-    "opentracing.Tracer": Kind.TRACER,
-    "opentracing.Span": Kind.SPAN,
-    "opentracing.SpanContext": Kind.SPAN_CONTEXT,
-    "opentracing.Scope": Kind.SCOPE,
+    **dict.fromkeys((*_TRACERS, "jaeger_client.tracer.Tracer"), Kind.TRACER),
+    **dict.fromkeys((*_SPANS, "jaeger_client.span.Span"), Kind.SPAN),
+    **dict.fromkeys(
+        (*_SPAN_CONTEXTS, "jaeger_client.SpanContext", "jaeger_client.span_context.SpanContext"),
+        Kind.SPAN_CONTEXT,
+    ),
+    **dict.fromkeys(("opentracing.Scope", "opentracing.scope.Scope"), Kind.SCOPE),
 }
 _CHAINABLE = frozenset(
     {"set_tag", "log_kv", "log_event", "log", "set_operation_name", "set_baggage_item"}

@@ -29,6 +29,7 @@ from otelbridge.migration_tool.state import (
     MigrationState,
     Unconvertible,
 )
+from otelbridge.migration_tool.transforms.annotations import TypeHints
 from otelbridge.migration_tool.transforms.assertions import NoneAssertions
 from otelbridge.migration_tool.transforms.escapes import Escapes
 from otelbridge.migration_tool.transforms.flask_views import FlaskViews
@@ -60,6 +61,7 @@ OPENTRACING_TRANSFORMS: Sequence[type[ContextAwareTransformer]] = (
     TracerAccess,
     SpanCreation,
     SpanMethods,
+    TypeHints,
     Propagation,
     RequestContext,
     StackContexts,

@@ -610,8 +610,6 @@ class ProjectIndex:
             values = []
             if name in function.defaults:
                 values.append(self.value(module, None, function.defaults[name]))
-            if name in function.annotations:
-                values.append(self._annotation(module, function.annotations[name]))
             doubles: list[tuple[Module, Optional[Function], Expr, Optional[str]]] = []
             for caller, context, value in self._arguments.get(key, ()):
                 found = self.value(caller, context, value)
@@ -622,6 +620,10 @@ class ProjectIndex:
             if key not in self._arguments and name not in function.defaults:
                 values += fixtures.provided(self, module, function, name)
             joined = self.join(values)
+            if joined is None and name in function.annotations:
+                # a type hint, not a value: what the callers give (a scope's current span for
+                # ``span: Span``) says more, so it counts only where they give nothing known
+                joined = self._annotation(module, function.annotations[name])
             if doubles and joined is None:
                 joined = self._by_usage(key, function.uses.get(("name", name), set()))
             # already migrated (a second run): the doubles stay doubles, as the first run said

@@ -1,0 +1,109 @@
+"""Typed OpenTracing code (``transforms/annotations.py``): a hint naming an OpenTracing class
+follows what the name holds once migrated, and a hint alone does not stop a conversion (a
+``span: Span`` helper given a scope's span converts with its caller)."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from tests.migration_tool.conftest import run_driver
+from tests.migration_tool.projects import SPANS_DRIVER, migrate_project, write_project
+
+TYPED = """
+    from typing import Optional
+
+    import opentracing
+    from opentracing import Span, Tracer
+    from opentracing.propagation import Format
+
+
+    class Handler:
+        def __init__(self, tracer: Tracer) -> None:
+            self._tracer: Tracer = tracer
+
+        def handle(self, headers: dict) -> None:
+            parent: Optional[opentracing.SpanContext] = self._tracer.extract(
+                Format.HTTP_HEADERS, headers
+            )
+            with self._tracer.start_active_span("handle", child_of=parent) as scope:
+                self._tag(scope.span, len(headers))
+
+        def _tag(self, span: Span, size: int) -> None:
+            span.set_tag("headers", size)
+
+
+    def start(tracer: Tracer, name: str) -> Span:
+        return tracer.start_span(name)
+
+
+    def main() -> None:
+        tracer = opentracing.global_tracer()
+        Handler(tracer).handle({})
+        span = start(tracer, "started")
+        span.set_tag("typed", True)
+        span.finish()
+"""
+
+EXPECTED = """
+    from typing import Optional
+
+    from opentelemetry import context, propagate, trace
+
+
+    class Handler:
+        def __init__(self, tracer: trace.Tracer) -> None:
+            self._tracer: trace.Tracer = tracer
+
+        def handle(self, headers: dict) -> None:
+            parent: Optional[context.Context] = propagate.extract(headers)
+            with self._tracer.start_as_current_span("handle", context=parent) as span:
+                self._tag(span, len(headers))
+
+        def _tag(self, span: trace.Span, size: int) -> None:
+            span.set_attribute("headers", size)
+
+
+    def start(tracer: trace.Tracer, name: str) -> trace.Span:
+        return tracer.start_span(name)
+
+
+    def main() -> None:
+        tracer = trace.get_tracer(__name__)
+        Handler(tracer).handle({})
+        span = start(tracer, "started")
+        span.set_attribute("typed", True)
+        span.end()
+"""
+
+
+def _spans(tmp_path: Path, variant: str, program: Path) -> str:
+    driver = tmp_path / "driver.py"
+    driver.write_text(SPANS_DRIVER)
+    return run_driver(driver, variant, program)
+
+
+def test_hints_follow_the_objects_and_the_program_runs_as_before(tmp_path: Path) -> None:
+    legacy = tmp_path / "legacy" / "app.py"
+    write_project(legacy.parent, {"app.py": TYPED})
+    code = migrate_project(tmp_path / "migrated", {"app.py": TYPED})["app.py"]
+    assert code == textwrap.dedent(EXPECTED).lstrip("\n")
+    migrated = _spans(tmp_path, "native", tmp_path / "migrated" / "app.py")
+    assert migrated == _spans(tmp_path, "bridge", legacy)
+    assert "handle INTERNAL UNSET [('headers', 0)]" in migrated
+    assert "started INTERNAL UNSET [('typed', True)]" in migrated
+
+
+def test_a_name_kept_on_opentracing_keeps_its_hint(tmp_path: Path) -> None:
+    kept = """
+        import requests
+        from opentracing import Span, Tracer
+
+
+        def send(tracer: Tracer, span: Span) -> None:
+            tracer.inject(span.context, "http_headers", {})
+            requests.post("http://127.0.0.1:9/", data=span)  # the span leaves the project
+    """
+    code = migrate_project(tmp_path, {"app.py": kept})["app.py"]
+    assert "def send(tracer: Tracer, span: Span) -> None:" in code
+    assert "from opentracing import Span, Tracer" in code
