@@ -110,7 +110,7 @@ def migrate_module(
             PLAN_KEY: plan,
             PROJECT_KEY: context.scratch.get(PROJECT_KEY),
             SEMCONV_KEY: context.scratch.get(SEMCONV_KEY),
-            DJANGO_ENTRIES_KEY: context.scratch.get(DJANGO_ENTRIES_KEY, []),
+            DJANGO_ENTRIES_KEY: context.scratch.get(DJANGO_ENTRIES_KEY),
             SOURCE_KEY: source,
         }
         attempt = dataclasses.replace(context, scratch=scratch, warnings=[])

@@ -10,6 +10,7 @@ from typing import Optional, Sequence
 import libcst as cst
 from libcst.codemod import CodemodCommand, CodemodContext, ContextAwareTransformer
 
+from otelbridge.migration_tool import django_entry
 from otelbridge.migration_tool.double_plan import plan
 from otelbridge.migration_tool.engine.index import ProjectIndex, SymbolKey, build
 from otelbridge.migration_tool.engine.residue import Site, mark
@@ -19,7 +20,7 @@ from otelbridge.migration_tool.flows import kept_symbols
 from otelbridge.migration_tool.legacy import migrate_module
 from otelbridge.migration_tool.model import CONVERTIBLE, SPANS
 from otelbridge.migration_tool.names import OPENCENSUS, OPENTRACING
-from otelbridge.migration_tool.opencensus import OPENCENSUS_TRANSFORMS, django_entry
+from otelbridge.migration_tool.opencensus import OPENCENSUS_TRANSFORMS
 from otelbridge.migration_tool.prefilter import is_candidate, may_trace, mentions_opencensus
 from otelbridge.migration_tool.state import (
     DJANGO_ENTRIES_KEY,
@@ -31,6 +32,7 @@ from otelbridge.migration_tool.state import (
 )
 from otelbridge.migration_tool.transforms.annotations import TypeHints
 from otelbridge.migration_tool.transforms.assertions import NoneAssertions
+from otelbridge.migration_tool.transforms.django_tracing import DjangoTracingSetup
 from otelbridge.migration_tool.transforms.escapes import Escapes
 from otelbridge.migration_tool.transforms.flask_views import FlaskViews
 from otelbridge.migration_tool.transforms.grpc_interceptors import GrpcInterceptors
@@ -68,6 +70,7 @@ OPENTRACING_TRANSFORMS: Sequence[type[ContextAwareTransformer]] = (
     TracerSetup,
     GrpcInterceptors,  # before FrameworkIntegrations asks its plan: visits run in this order
     FrameworkIntegrations,
+    DjangoTracingSetup,  # after FrameworkIntegrations: it removes what that one leaves
     Requirements,
     MockTracing,
     PatchedGlobalTracer,
@@ -135,9 +138,8 @@ def migrate_source(
     module = project.module_at(filename) if project is not None else None
     if module is not None:
         context.scratch[PROJECT_KEY] = (project, module)
-    if project is not None:
-        entries = project.django_entries.get(os.path.abspath(filename), [])
-        context.scratch[DJANGO_ENTRIES_KEY] = entries
+    if project is not None and os.path.abspath(filename) in project.django_entries:
+        context.scratch[DJANGO_ENTRIES_KEY] = project.django_entries[os.path.abspath(filename)]
     kinds = OPENTRACING_TRANSFORMS
     if mentions_opencensus(source):  # one pass for files that mix both APIs
         kinds = (*OPENTRACING_TRANSFORMS[:-1], *OPENCENSUS_TRANSFORMS, OPENTRACING_TRANSFORMS[-1])

@@ -32,6 +32,8 @@ def mentions_legacy(source: str) -> bool:
 
 #: the environment variable that names a Django process's settings module
 DJANGO_SETTINGS_VARIABLE = "DJANGO_SETTINGS_MODULE"
+#: how django_opentracing's settings are spelled (``OPENTRACING_TRACING``, ``OPENTRACING_TRACER``)
+OPENTRACING_SETTINGS = "OPENTRACING_TRAC"
 
 
 def may_trace(source: str) -> bool:
@@ -69,6 +71,12 @@ def starts_django(source: str) -> bool:
     """Whether ``source`` may be where a Django process starts (``manage.py``, ``wsgi.py``): the
     index reads it for the pre-pass that starts Django's instrumentation there."""
     return DJANGO_SETTINGS_VARIABLE in source
+
+
+def django_related(source: str) -> bool:
+    """Whether the index reads ``source`` for the Django pre-pass: a start-up file, or a module
+    that reads django_opentracing's settings (which keeps them)."""
+    return starts_django(source) or OPENTRACING_SETTINGS in source
 
 
 def mentions_opencensus(source: str) -> bool:

@@ -19,7 +19,12 @@ from typing import TYPE_CHECKING, Callable, Iterable, Optional, Sequence, TextIO
 
 from otelbridge.migration_tool.files import write_atomically
 from otelbridge.migration_tool.findings import FileResult
-from otelbridge.migration_tool.prefilter import is_candidate, is_generated, may_trace, starts_django
+from otelbridge.migration_tool.prefilter import (
+    django_related,
+    is_candidate,
+    is_generated,
+    may_trace,
+)
 
 if TYPE_CHECKING:  # importing multiprocessing.synchronize needs working semaphores
     from multiprocessing.pool import Pool
@@ -157,7 +162,7 @@ def _read(paths: Sequence[str]) -> dict[str, tuple[str, str]]:
                 text, encoding = decode(handle.read())
         except (OSError, SyntaxError, UnicodeDecodeError, LookupError):
             continue
-        if may_trace(text) or starts_django(text):
+        if may_trace(text) or django_related(text):
             sources[path] = (text, encoding)
     return sources
 

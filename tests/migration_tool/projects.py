@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -37,6 +39,62 @@ for span in sorted(exporter.get_finished_spans(), key=lambda s: s.name):
     print(span.name, span.kind.name, span.status.status_code.name, sorted(span.attributes.items()))
 """
 
+#: Serves ``mysite.wsgi`` (below ``sys.argv[1]``) on loopback, sends one request with a caller's
+#: ``traceparent`` and prints the spans as JSON: a legacy Django site under the bridge, or its
+#: migration natively (on the provider its settings' ``configure()`` made, else on one set here).
+DJANGO_DRIVER = """
+import json, sys, threading
+from wsgiref.simple_server import WSGIRequestHandler, make_server
+
+import requests
+from opentelemetry import trace
+from otelbridge.sdk.trace import TracerProvider
+from otelbridge.sdk.trace.export import SimpleSpanProcessor
+from otelbridge.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+exporter = InMemorySpanExporter()
+sys.path.insert(0, sys.argv[1])
+if sys.argv[2] == "bridge":
+    from otelbridge.bridge import install
+
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    install(tracer_provider=provider)
+from mysite.wsgi import application
+
+if sys.argv[2] == "native":
+    provider = trace.get_tracer_provider()
+    if not hasattr(provider, "add_span_processor"):  # the settings configure nothing
+        provider = TracerProvider()
+        trace.set_tracer_provider(provider)
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+
+
+class Quiet(WSGIRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+server = make_server("127.0.0.1", 0, application, handler_class=Quiet)
+threading.Thread(target=server.serve_forever, daemon=True).start()
+caller = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+url = f"http://127.0.0.1:{server.server_port}/greet"
+answer = requests.get(url, headers={"traceparent": caller})
+server.shutdown()
+spans = [
+    {
+        "name": s.name,
+        "kind": s.kind.name,
+        "trace_id": format(s.context.trace_id, "032x"),
+        "parent": format(s.parent.span_id, "016x") if s.parent else None,
+        "error": s.status.status_code.name == "ERROR",
+        "attributes": dict(s.attributes),
+    }
+    for s in exporter.get_finished_spans()
+]
+print(json.dumps({"status": answer.status_code, "spans": spans}))
+"""
+
 
 def write_project(root: Path, files: Mapping[str, str]) -> None:
     """Write ``files`` (paths relative to ``root``, text dedented) below ``root``."""
@@ -65,6 +123,17 @@ def unittest_passes(root: Path) -> str:
     done = subprocess.run(run, capture_output=True, text=True, cwd=root, timeout=120)
     assert done.returncode == 0, done.stderr
     return done.stderr
+
+
+def serve_django(root: Path, mode: str) -> dict:
+    """:data:`DJANGO_DRIVER` run on the site below ``root`` (``bridge`` or ``native``)."""
+    (root / "driver.py").write_text(DJANGO_DRIVER)
+    env = {**os.environ, "OTEL_TRACES_EXPORTER": "none", "OTEL_METRICS_EXPORTER": "none"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    run = [sys.executable, str(root / "driver.py"), str(root), mode]
+    done = subprocess.run(run, capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.splitlines()[-1])
 
 
 def migrated_source(code: str) -> str:

@@ -6,7 +6,7 @@ opencensus-ext-django is set up in ``settings.py`` alone: the middleware's dotte
 migrated, the settings module makes the SDK set-up, ``configure(...)`` in place of
 ``OPENCENSUS``, and no longer names the middleware (nor the ``opencensus.ext.django`` app). The
 instrumentation itself, ``DjangoInstrumentor().instrument()``, reads the settings when it runs,
-so it cannot run inside them: it goes where the process starts (:mod:`.django_entry`).
+so it cannot run inside them: it goes where the process starts (``django_entry.py``).
 
 :func:`read` decides on the tree alone (no metadata), so the project pre-pass that places the
 instrumentation and the transform that rewrites the settings always agree.
@@ -20,6 +20,14 @@ from typing import TYPE_CHECKING, Optional, Union
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
+from otelbridge.migration_tool.django_lists import (
+    PACKAGE,
+    SettingsScan,
+    module_statements,
+    names_path,
+    scan,
+    without,
+)
 from otelbridge.migration_tool.findings import TODO_PREFIX, Finding
 from otelbridge.migration_tool.opencensus.analysis import ModuleFacts
 from otelbridge.migration_tool.opencensus.names import canonical
@@ -32,10 +40,7 @@ if TYPE_CHECKING:
 MIDDLEWARE_PATH = "opencensus.ext.django.middleware.OpencensusMiddleware"
 #: the integration's Django app (some settings list it in ``INSTALLED_APPS``; it defines nothing)
 APP_PATH = "opencensus.ext.django"
-INSTRUMENTOR = ("opentelemetry.instrumentation.django", "DjangoInstrumentor")
-PACKAGE = "opentelemetry-instrumentation-django"
 RULE = "opencensus-django"
-_LISTS = ("MIDDLEWARE", "MIDDLEWARE_CLASSES", "INSTALLED_APPS")
 _SETTING = "OPENCENSUS"
 #: ``OPENCENSUS['TRACE']`` keys -> the set-up part each one is
 _TRACE_KEYS = {"SAMPLER": "sampler", "EXPORTER": "exporter", "PROPAGATOR": "propagator"}
@@ -75,28 +80,10 @@ class DjangoSettings:
 
 def read(module: cst.Module) -> Union[DjangoSettings, str, None]:
     """The Django set-up of ``module``; ``None`` if it has none, or why it cannot be migrated."""
-    lists: dict[cst.SimpleStatementLine, list[cst.Element]] = {}
-    additions: list[cst.SimpleStatementLine] = []
-    settings: list[cst.SimpleStatementLine] = []
-    named = stray = False  # the middleware named at all; a path named where it cannot go
-    for statement in _module_statements(module.body):
-        small = statement.body[0] if len(statement.body) == 1 else None
-        strings = _strings(statement)
-        named = named or any(_is_path(s, MIDDLEWARE_PATH) for s in strings)
-        found = _path_elements(small)
-        if found is None:
-            if isinstance(small, (cst.Assign, cst.AnnAssign)) and _target(small) == _SETTING:
-                settings.append(statement)
-            elif any(_is_path(s, MIDDLEWARE_PATH) or _is_path(s, APP_PATH) for s in strings):
-                stray = True
-        elif found[1]:
-            additions.append(statement)
-        elif found[0]:
-            lists[statement] = found[0]
-    if not named:
-        return None
-    if stray:
-        return "the middleware's path is named where it cannot be removed"
+    found = scan(module, MIDDLEWARE_PATH, APP_PATH, lambda name: name == _SETTING)
+    if not isinstance(found, SettingsScan):
+        return found
+    settings = found.settings.get(_SETTING, [])
     if len(settings) > 1:
         return f"{_SETTING} is bound more than once"
     setting = settings[0] if settings else None
@@ -108,7 +95,7 @@ def read(module: cst.Module) -> Union[DjangoSettings, str, None]:
         return str(exc)
     if metrics:
         setup.notes.append(METRICS_NOTE)
-    return DjangoSettings(lists, additions, setting, setup)
+    return DjangoSettings(found.lists, found.additions, setting, setup)
 
 
 class DjangoSettingsPlan:
@@ -126,13 +113,13 @@ class DjangoSettingsPlan:
         if found is None:
             return False
         if isinstance(found, str):
-            for statement in _module_statements(module.body):
-                if any(_is_path(n, MIDDLEWARE_PATH) for n in _strings(statement)):
+            for statement in module_statements(module.body):
+                if names_path(statement, MIDDLEWARE_PATH):
                     reason = f"Django middleware kept: {found}"
                     transform.state.flag(statement, RULE, reason, statement)
             return True
         for statement, elements in found.lists.items():
-            transform.replace_statement(statement, [_without(statement, elements)])
+            transform.replace_statement(statement, [without(statement, elements)])
         for statement in found.additions:
             transform.replace_statement(statement, [])
         setup = found.setup
@@ -163,77 +150,6 @@ class DjangoSettingsPlan:
         else:
             transform.insert_after(anchor, line)
         return True
-
-
-def _module_statements(body: object) -> list[cst.SimpleStatementLine]:
-    """The simple statements a module runs when imported: its own, and those in its ``if``,
-    ``try`` and ``with`` blocks (not in functions or classes)."""
-    found: list[cst.SimpleStatementLine] = []
-    for statement in body:  # type: ignore[attr-defined]  # a statement sequence
-        if isinstance(statement, cst.SimpleStatementLine):
-            found.append(statement)
-        elif isinstance(statement, (cst.If, cst.Try, cst.With, cst.Else, cst.Finally)):
-            found += _module_statements(statement.body.body)
-            more = [getattr(statement, "orelse", None), getattr(statement, "finalbody", None)]
-            for part in [*getattr(statement, "handlers", ()), *more]:
-                if part is not None:
-                    found += _module_statements(
-                        part.body.body if isinstance(part.body, cst.IndentedBlock) else [part]
-                    )
-    return found
-
-
-def _target(small: Union[cst.Assign, cst.AnnAssign, cst.AugAssign]) -> Optional[str]:
-    if isinstance(small, cst.Assign):
-        targets = [t.target for t in small.targets]
-        return targets[0].value if len(targets) == 1 and isinstance(targets[0], cst.Name) else None
-    return small.target.value if isinstance(small.target, cst.Name) else None
-
-
-def _path_elements(
-    small: Optional[cst.BaseSmallStatement],
-) -> Optional[tuple[list[cst.Element], bool]]:
-    """The middleware and app path elements of a ``MIDDLEWARE`` (or ``INSTALLED_APPS``) list
-    statement, and whether they are all it adds; ``None`` if it is not such a statement."""
-    value: Optional[cst.BaseExpression] = None
-    if isinstance(small, (cst.Assign, cst.AugAssign)) and _target(small) in _LISTS:
-        value = small.value
-    elif (
-        isinstance(small, cst.Expr)
-        and isinstance(small.value, cst.Call)
-        and isinstance(small.value.func, cst.Attribute)
-        and get_full_name_for_node(small.value.func.value) in _LISTS
-        and small.value.func.attr.value in ("append", "insert")
-        and small.value.args
-    ):
-        last = small.value.args[-1].value
-        return ([], True) if _is_path(last, MIDDLEWARE_PATH) or _is_path(last, APP_PATH) else None
-    if not isinstance(value, (cst.List, cst.Tuple)):
-        return None
-    elements = [
-        e
-        for e in value.elements
-        if isinstance(e, cst.Element)
-        and (_is_path(e.value, MIDDLEWARE_PATH) or _is_path(e.value, APP_PATH))
-    ]
-    return elements, bool(elements) and len(elements) == len(value.elements) and isinstance(
-        small, cst.AugAssign
-    )
-
-
-def _strings(node: cst.CSTNode) -> list[cst.BaseExpression]:
-    found: list[cst.BaseExpression] = []
-
-    class _Strings(cst.CSTVisitor):
-        def visit_SimpleString(self, string: cst.SimpleString) -> None:
-            found.append(string)
-
-    node.visit(_Strings())
-    return found
-
-
-def _is_path(node: cst.BaseExpression, path: str) -> bool:
-    return literal(node) == path
 
 
 def _trace_values(
@@ -301,7 +217,7 @@ class _Names:
 
     def __init__(self, module: cst.Module) -> None:
         self._imported: dict[str, str] = {}
-        for statement in _module_statements(module.body):
+        for statement in module_statements(module.body):
             for small in statement.body:
                 if isinstance(small, (cst.Import, cst.ImportFrom)):
                     self._imported.update(_bound(small))
@@ -334,25 +250,3 @@ def _bound(statement: Union[cst.Import, cst.ImportFrom]) -> dict[str, str]:
         elif local:
             bound[local] = full
     return bound
-
-
-def _without(statement: cst.SimpleStatementLine, dropped: list[cst.Element]) -> cst.CSTNode:
-    """``statement`` whose list no longer holds the ``dropped`` elements; the whitespace after
-    each dropped element moves to the one before it, so the closing bracket keeps its place."""
-    small = statement.body[0]
-    assert isinstance(small, (cst.Assign, cst.AugAssign))  # read(): a list statement
-    value = small.value
-    assert isinstance(value, (cst.List, cst.Tuple))
-    kept: list[cst.BaseElement] = []
-    for element in value.elements:
-        if element not in dropped:
-            kept.append(element)
-        elif kept and isinstance(element.comma, cst.Comma):
-            previous = kept[-1].comma
-            if isinstance(previous, cst.Comma):
-                moved = previous.with_changes(whitespace_after=element.comma.whitespace_after)
-                kept[-1] = kept[-1].with_changes(comma=moved)
-        elif kept:  # the last element went: so does the comma before it
-            kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-    listed = value.with_changes(elements=kept) if kept else type(value)([])
-    return statement.with_changes(body=[small.with_changes(value=listed)])

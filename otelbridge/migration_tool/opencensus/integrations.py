@@ -45,7 +45,7 @@ class Integrations:
         self._interceptors = Interceptors(transform, names)
 
     def plan(self, module: cst.Module) -> None:
-        entries = self._transform.context.scratch.get(DJANGO_ENTRIES_KEY, [])
+        entries = self._transform.context.scratch.get(DJANGO_ENTRIES_KEY) or []
         where = os.path.dirname(os.path.abspath(self._transform.context.filename or "."))
         DjangoSettingsPlan(self._transform, [os.path.relpath(e, where) for e in entries]).plan(
             module

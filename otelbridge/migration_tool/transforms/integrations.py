@@ -20,6 +20,7 @@ import libcst as cst
 from otelbridge.migration_tool.findings import TODO_PREFIX, Finding
 from otelbridge.migration_tool.transforms.arguments import Review
 from otelbridge.migration_tool.transforms.base import arg, literal
+from otelbridge.migration_tool.transforms.django_tracing import approved
 from otelbridge.migration_tool.transforms.flask_hooks import (
     FLASK_OPENTRACING,
     LegacyNaming,
@@ -151,6 +152,8 @@ class FrameworkIntegrations(StatementAware):
             return updated_node
         found = self._found(call)
         if found is None or call in interceptors_plan(self).setups:  # grpc_interceptors.py's
+            return updated_node
+        if found is _DJANGO and approved(self) is not None:  # django_tracing.py removes it
             return updated_node
         views = plan_of(self)
         decorated = views.setups.get(call)  # the application of decorated views

@@ -5,10 +5,6 @@ loopback whose request span, migrated and run natively, is the bridged original'
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -16,7 +12,12 @@ import pytest
 
 from otelbridge.cli import main
 from otelbridge.migration_tool.pipeline import migrate_source
-from tests.migration_tool.projects import migrate_project, migrated_source, write_project
+from tests.migration_tool.projects import (
+    migrate_project,
+    migrated_source,
+    serve_django,
+    write_project,
+)
 
 SETTINGS = '''
 import os
@@ -79,57 +80,6 @@ def main():
 
 if __name__ == "__main__":
     main()
-"""
-
-#: serves ``mysite.wsgi`` on loopback, sends one request with a caller's ``traceparent`` and
-#: prints the spans as JSON: the original under the bridge, or the migration natively.
-DRIVER = """
-import json, sys, threading
-from wsgiref.simple_server import WSGIRequestHandler, make_server
-
-import requests
-from opentelemetry import trace
-from otelbridge.sdk.trace import TracerProvider
-from otelbridge.sdk.trace.export import SimpleSpanProcessor
-from otelbridge.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-
-exporter = InMemorySpanExporter()
-sys.path.insert(0, sys.argv[1])
-if sys.argv[2] == "bridge":
-    from otelbridge.bridge import install
-
-    provider = TracerProvider()
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
-    install(tracer_provider=provider)
-from mysite.wsgi import application
-
-if sys.argv[2] == "native":  # the settings' configure() made the provider
-    trace.get_tracer_provider().add_span_processor(SimpleSpanProcessor(exporter))
-
-
-class Quiet(WSGIRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-server = make_server("127.0.0.1", 0, application, handler_class=Quiet)
-threading.Thread(target=server.serve_forever, daemon=True).start()
-caller = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
-url = f"http://127.0.0.1:{server.server_port}/greet"
-answer = requests.get(url, headers={"traceparent": caller})
-server.shutdown()
-spans = [
-    {
-        "name": s.name,
-        "kind": s.kind.name,
-        "trace_id": format(s.context.trace_id, "032x"),
-        "parent": format(s.parent.span_id, "016x") if s.parent else None,
-        "error": s.status.status_code.name == "ERROR",
-        "attributes": dict(s.attributes),
-    }
-    for s in exporter.get_finished_spans()
-]
-print(json.dumps({"status": answer.status_code, "spans": spans}))
 """
 
 PROJECT = {
@@ -260,7 +210,7 @@ def test_the_start_up_files_start_the_instrumentation(tmp_path: Path) -> None:
         assert (
             f'{indent}os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")\n'
             f"{indent}# TODO(otelbridge): pip install opentelemetry-instrumentation-django: it "
-            "replaces OpenCensus' middleware ("
+            "replaces the tracing middleware of "
         ) in text
         assert f"{indent}DjangoInstrumentor().instrument()\n" in text
     assert migrated["tests/conftest.py"] == files["tests/conftest.py"].lstrip("\n")  # a test's
@@ -274,23 +224,13 @@ def test_the_start_up_files_start_the_instrumentation(tmp_path: Path) -> None:
     assert {n: (tmp_path / n).read_text() for n in files} == migrated  # a second run: no-op
 
 
-def _serve(root: Path, mode: str) -> dict:
-    (root / "driver.py").write_text(DRIVER)
-    env = {**os.environ, "OTEL_TRACES_EXPORTER": "none", "OTEL_METRICS_EXPORTER": "none"}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    run = [sys.executable, str(root / "driver.py"), str(root), mode]
-    done = subprocess.run(run, capture_output=True, text=True, timeout=60, env=env)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout.splitlines()[-1])
-
-
 def test_the_migrated_server_traces_the_request_as_the_bridged_original(tmp_path: Path) -> None:
     original, migrated = tmp_path / "original", tmp_path / "migrated"
     for root in (original, migrated):
         root.mkdir()
     migrate_project(migrated, PROJECT)
     write_project(original, PROJECT)
-    before, after = _serve(original, "bridge"), _serve(migrated, "native")
+    before, after = serve_django(original, "bridge"), serve_django(migrated, "native")
     for run in (before, after):
         assert run["status"] == 200
         (span,) = run["spans"]
@@ -323,7 +263,7 @@ def test_a_settings_module_chosen_at_start_up_gets_the_instrumentation(tmp_path:
     assert (
         "os.environ.setdefault(\"DJANGO_SETTINGS_MODULE\", settings_module)\n"
         "# TODO(otelbridge): pip install opentelemetry-instrumentation-django: it replaces "
-        "OpenCensus' middleware (production.py)\n"
+        "the tracing middleware of production.py\n"
         "DjangoInstrumentor().instrument()\n"
     ) in migrated["mysite/wsgi.py"]
     assert migrated["othersite/wsgi.py"] == textwrap.dedent(elsewhere).lstrip("\n")

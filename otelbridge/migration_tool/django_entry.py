@@ -4,8 +4,12 @@
 must run once ``DJANGO_SETTINGS_MODULE`` is set and before Django loads the settings: right after
 ``os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site.settings")`` in ``manage.py``,
 ``wsgi.py`` and ``asgi.py``, as OpenTelemetry's Django documentation does. Each such file of the
-project whose settings module :mod:`.django_settings` migrates gets the call (test files do not:
-their process is the test runner's). Runs before the index, like the test-double pre-pass.
+project whose settings module is migrated gets the call (test files do not: their process is
+the test runner's): OpenCensus' middleware (``opencensus/django_settings.py``), or
+django_opentracing's (``transforms/django_tracing.py``) when no other module of the project reads
+its settings (views decorated with ``settings.OPENTRACING_TRACING.trace()``). Runs before the
+index, like the test-double pre-pass; settings modules taken without a start-up file found still
+get an entry (an empty list), so their transform knows the pre-pass took them.
 """
 
 from __future__ import annotations
@@ -16,25 +20,25 @@ from typing import Optional, Union
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
+from otelbridge.migration_tool.django_lists import INSTRUMENTOR, PACKAGE
 from otelbridge.migration_tool.findings import TODO_PREFIX
 from otelbridge.migration_tool.imports import add_imports
-from otelbridge.migration_tool.opencensus.django_settings import (
-    INSTRUMENTOR,
-    MIDDLEWARE_PATH,
-    PACKAGE,
-    DjangoSettings,
-    read,
+from otelbridge.migration_tool.opencensus import django_settings as opencensus
+from otelbridge.migration_tool.prefilter import (
+    DJANGO_SETTINGS_VARIABLE,
+    OPENTRACING_SETTINGS,
+    starts_django,
 )
-from otelbridge.migration_tool.prefilter import DJANGO_SETTINGS_VARIABLE, starts_django
+from otelbridge.migration_tool.transforms import django_tracing as opentracing
 from otelbridge.migration_tool.transforms.base import literal
 
 
 def plan(sources: dict[str, str]) -> tuple[dict[str, str], dict[str, list[str]]]:
     """For ``sources`` (path -> text): the start-up files' new texts, and for each settings
     module migrated, the start-up files that now start the instrumentation."""
-    settings = [os.path.abspath(p) for p, text in sources.items() if _migrated(text)]
+    settings = [os.path.abspath(p) for p, text in sources.items() if _migrated(p, text, sources)]
     rewritten: dict[str, str] = {}
-    started: dict[str, list[str]] = {}
+    started: dict[str, list[str]] = {s: [] for s in settings}
     if not settings:
         return rewritten, started
     root = os.path.commonpath([os.path.dirname(os.path.abspath(p)) for p in sources])
@@ -57,7 +61,7 @@ def plan(sources: dict[str, str]) -> tuple[dict[str, str], dict[str, list[str]]]
         served = sorted({s for found in chosen.values() for s in found})
         here = os.path.dirname(os.path.abspath(path))
         where = ", ".join(os.path.relpath(s, here) for s in served)
-        note = f"{TODO_PREFIX}pip install {PACKAGE}: it replaces OpenCensus' middleware ({where})"
+        note = f"{TODO_PREFIX}pip install {PACKAGE}: it replaces the tracing middleware of {where}"
         new = module.visit(_Started(set(chosen), note))
         rewritten[path] = add_imports(new, [(*INSTRUMENTOR, None)]).code
         for setting in served:
@@ -71,14 +75,25 @@ def _is_test(path: str, root: str) -> bool:
     return any(part.startswith(("test", "conftest")) for part in parts)
 
 
-def _migrated(text: str) -> bool:
-    """Whether the settings module in ``text`` is one :mod:`.django_settings` migrates."""
-    if MIDDLEWARE_PATH not in text:
-        return False
+def _migrated(path: str, text: str, sources: dict[str, str]) -> bool:
+    """Whether the settings module ``path`` is one the migration takes."""
     try:
-        return isinstance(read(cst.parse_module(text)), DjangoSettings)
+        if opencensus.MIDDLEWARE_PATH in text:
+            return isinstance(opencensus.read(cst.parse_module(text)), opencensus.DjangoSettings)
+        if opentracing.MIDDLEWARE_PATH in text and not any(
+            _reads_opentracing_settings(t) for p, t in sources.items() if p != path
+        ):
+            found = opentracing.read(cst.parse_module(text))
+            return isinstance(found, opentracing.DjangoTracingSettings)
     except cst.ParserSyntaxError:
-        return False
+        pass
+    return False
+
+
+def _reads_opentracing_settings(text: str) -> bool:
+    """Whether a module may read django_opentracing's settings or objects (a view decorated by
+    ``settings.OPENTRACING_TRACING.trace()``, a test of the middleware)."""
+    return OPENTRACING_SETTINGS in text or opentracing.APP_PATH in text
 
 
 def _settings_of(module: str, settings: list[str]) -> list[str]:
