@@ -31,6 +31,7 @@ from otelbridge.migration_tool.names import (
     CURRENT_SPAN_CALLS,
     GLOBAL_TRACER_ATTRS,
     JAEGER_CONFIG,
+    LOCAL_SPAN_CALLS,
     MIGRATED_MODULES,
     TRACER_FACTORIES,
 )
@@ -410,6 +411,8 @@ class LegacyModel:
             and not (self.project is not None and self.project[0].defines(REQUEST_CONTEXT_PACKAGE))
         ):
             return Kind.CURRENT_SPAN  # opentracing-instrumentation's: transforms/request_context.py
+        if self.is_imported(func) and LOCAL_SPAN_CALLS & self.qualified_names(func):
+            return Kind.SPAN  # opentracing-instrumentation's func_span(): transforms/local_span.py
         if not isinstance(func, cst.Attribute):
             return None
         owner = self.kind(func.value)

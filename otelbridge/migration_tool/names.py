@@ -47,6 +47,9 @@ CURRENT_SPAN_CALLS = frozenset({f"{REQUEST_CONTEXT}.get_current_span"})
 SPAN_ACTIVATIONS = frozenset(
     {f"{REQUEST_CONTEXT}.span_in_context", f"{REQUEST_CONTEXT}.span_in_stack_context"}
 )
+#: opentracing-instrumentation's ``func_span(name)``: a span for a ``with`` block
+#: (``transforms/local_span.py``).
+LOCAL_SPAN_CALLS = frozenset({"opentracing_instrumentation.local_span.func_span"})
 REFERENCE_FUNCS = {"opentracing.child_of": "child_of", "opentracing.follows_from": "follows_from"}
 
 #: ``opentracing.ext.tags`` (re-exporting ``opentracing.tags``) constants and their string values
@@ -77,6 +80,15 @@ TAGS = {
     "MESSAGE_BUS_DESTINATION": "message_bus.destination",
 }
 TAG_MODULES = ("opentracing.ext.tags.", "opentracing.ext.tags.tags.", "opentracing.tags.")
+#: ``opentracing.logs``: the standard ``log_kv`` keys (opentracing 2.4).
+LOG_MODULE = "opentracing.logs"
+LOGS = {
+    "ERROR_KIND": "error.kind",
+    "ERROR_OBJECT": "error.object",
+    "EVENT": "event",
+    "MESSAGE": "message",
+    "STACK": "stack",
+}
 
 #: OpenTracing ``span.kind`` tag values -> ``opentelemetry.trace.SpanKind`` members.
 SPAN_KINDS = {

@@ -38,6 +38,7 @@ from otelbridge.migration_tool.transforms.flask_views import FlaskViews
 from otelbridge.migration_tool.transforms.grpc_interceptors import GrpcInterceptors
 from otelbridge.migration_tool.transforms.integrations import FrameworkIntegrations
 from otelbridge.migration_tool.transforms.kept import KeptSites
+from otelbridge.migration_tool.transforms.local_span import LocalSpans
 from otelbridge.migration_tool.transforms.mocktracer import MockTracing
 from otelbridge.migration_tool.transforms.patched_tracer import PatchedGlobalTracer
 from otelbridge.migration_tool.transforms.propagation import Propagation
@@ -66,6 +67,7 @@ OPENTRACING_TRANSFORMS: Sequence[type[ContextAwareTransformer]] = (
     TypeHints,
     Propagation,
     RequestContext,
+    LocalSpans,
     StackContexts,
     TracerSetup,
     GrpcInterceptors,  # before FrameworkIntegrations asks its plan: visits run in this order

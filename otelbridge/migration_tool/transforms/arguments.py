@@ -10,7 +10,14 @@ import libcst as cst
 from otelbridge.migration_tool.engine.expr import from_cst
 from otelbridge.migration_tool.findings import Finding
 from otelbridge.migration_tool.model import Kind
-from otelbridge.migration_tool.names import REFERENCE_FUNCS, SPAN_KINDS, TAG_MODULES, TAGS
+from otelbridge.migration_tool.names import (
+    LOG_MODULE,
+    LOGS,
+    REFERENCE_FUNCS,
+    SPAN_KINDS,
+    TAG_MODULES,
+    TAGS,
+)
 from otelbridge.migration_tool.state import SEMCONV_KEY
 from otelbridge.migration_tool.transforms.base import LegacyTransform, literal
 from otelbridge.semconv import STABLE, STABLE_NAMES
@@ -38,15 +45,17 @@ class Review(Exception):
 
 
 def tag_string(transform: LegacyTransform, node: cst.BaseExpression) -> Optional[str]:
-    """The string a tag key or value stands for: a literal, or an ``opentracing.ext.tags`` name."""
+    """The string a tag key or value stands for: a literal, or an ``opentracing.ext.tags`` name
+    (or an ``opentracing.logs`` one: a ``log_kv`` key)."""
     value = literal(node)
     if isinstance(value, str):
         return value
     if isinstance(node, (cst.Attribute, cst.Name)):
         for name in transform.model.qualified_names(node):
-            for prefix in TAG_MODULES:
-                if name.startswith(prefix) and name[len(prefix) :] in TAGS:
-                    return TAGS[name[len(prefix) :]]
+            module, _, constant = name.rpartition(".")
+            table = TAGS if module + "." in TAG_MODULES else LOGS if module == LOG_MODULE else {}
+            if constant in table:
+                return table[constant]
     return None
 
 
@@ -289,6 +298,13 @@ def _links(transform: LegacyTransform, old: cst.Arg, new: cst.Arg) -> Optional[c
             )
         elif ref_kind is Kind.SPAN_CONTEXT:
             links.append(transform.expr(ref_old, "{trace}.Link(REF)", REF=ref_new))
+        elif ref_kind is Kind.EXTRACTED:  # a Context once migrated: the span context it carries
+            links.append(
+                transform.expr(
+                    ref_old, "{trace}.Link({trace}.get_current_span(REF).get_span_context())",
+                    REF=ref_new,
+                )
+            )
         else:
             raise Review("follows_from() target is not provably a span or span context")
     if not links:

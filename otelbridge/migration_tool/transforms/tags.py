@@ -1,4 +1,5 @@
-"""``opentracing.ext.tags`` constants → their attribute-name strings."""
+"""``opentracing.ext.tags`` constants → their attribute-name strings (and ``opentracing.logs``
+constants → their ``log_kv`` key strings)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Union
 import libcst as cst
 from libcst.codemod import CodemodContext
 
-from otelbridge.migration_tool.names import TAGS
+from otelbridge.migration_tool.names import LOGS, TAGS
 from otelbridge.migration_tool.transforms.arguments import tag_string
 from otelbridge.migration_tool.transforms.base import LegacyTransform
 
@@ -49,13 +50,13 @@ class TagConstants(LegacyTransform):
     ) -> cst.BaseExpression:
         return (
             self._constant(original_node, updated_node)
-            if original_node.attr.value in TAGS
+            if original_node.attr.value in TAGS or original_node.attr.value in LOGS
             else updated_node
         )
 
     def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
         return (
             self._constant(original_node, updated_node)
-            if original_node.value in TAGS
+            if original_node.value in TAGS or original_node.value in LOGS
             else updated_node
         )

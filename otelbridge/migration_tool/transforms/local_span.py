@@ -1,0 +1,118 @@
+"""opentracing-instrumentation's local spans → OpenTelemetry's current spans.
+
+``@traced_function`` (or ``@traced_function(name=...)``) wraps a call in a child of the current
+span named after the function, and ``with func_span(name, tags=...) [as span]:`` makes one for a
+block; both make it current and end it after. ``tracer.start_as_current_span`` does the same, as a
+decorator and as a ``with`` item, and records an exception the way the bridge maps
+opentracing-instrumentation's error tag and log. Kept as written, marked: ``on_start=`` and
+``require_active_trace=`` (no equivalent), a decorated ``async def`` or generator (the wrapper
+would end the span before the work), ``func_span`` used other than as a ``with`` item.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+from libcst.codemod import CodemodContext
+
+from otelbridge.migration_tool.names import LOCAL_SPAN_CALLS
+from otelbridge.migration_tool.transforms.arguments import Review
+from otelbridge.migration_tool.transforms.base import LegacyTransform, arg
+from otelbridge.migration_tool.transforms.integration_args import defined_in_project
+
+_LOCAL_SPAN = "opentracing_instrumentation.local_span."
+TRACED_FUNCTION = _LOCAL_SPAN + "traced_function"
+(FUNC_SPAN,) = LOCAL_SPAN_CALLS
+RULE = "local-span"
+_START = "{trace}.get_tracer(__name__).start_as_current_span"
+
+
+class LocalSpans(LegacyTransform):
+    DESCRIPTION = "opentracing-instrumentation's traced_function and func_span to OpenTelemetry."
+
+    def __init__(self, context: CodemodContext) -> None:
+        super().__init__(context)
+        self._with_items: set[cst.Call] = set()
+        self._active = False
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._active = self.spells("local_span")
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if isinstance(node.item, cst.Call):
+            self._with_items.add(node.item)
+
+    def _is(self, node: cst.BaseExpression, name: str) -> bool:
+        return name in self.model.qualified_names(node) and not defined_in_project(self, name)
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        if not self._active or not self._is(original_node.func, FUNC_SPAN):
+            return updated_node
+        try:
+            if original_node not in self._with_items:
+                raise Review("func_span used other than as a with item: start the span by hand")
+            name = arg(updated_node, "operation_name", 0)
+            tags = arg(updated_node, "tags", 1)
+            if name is None or len(updated_node.args) != 1 + (tags is not None):
+                raise Review("func_span arguments other than the name and tags have no equivalent")
+        except Review as review:
+            self.flag(original_node, RULE, str(review))
+            return updated_node
+        self.rewrote()
+        if tags is None:
+            return self.expr(original_node, _START + "(NAME)", NAME=name.value)
+        return self.expr(
+            original_node, _START + "(NAME, attributes=TAGS)", NAME=name.value, TAGS=tags.value
+        )
+
+    def leave_FunctionDef(
+        self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+    ) -> cst.FunctionDef:
+        if not self._active:
+            return updated_node
+        decorators = list(updated_node.decorators)
+        for index, decorator in enumerate(original_node.decorators):
+            replaced = self._decorator(original_node, decorator)
+            if replaced is not None:
+                decorators[index] = decorators[index].with_changes(decorator=replaced)
+        return updated_node.with_changes(decorators=decorators)
+
+    def _decorator(
+        self, function: cst.FunctionDef, decorator: cst.Decorator
+    ) -> Optional[cst.BaseExpression]:
+        """``start_as_current_span(name)`` for a ``@traced_function`` decorator."""
+        given = decorator.decorator
+        call = given if isinstance(given, cst.Call) else None
+        if not self._is(call.func if call is not None else given, TRACED_FUNCTION):
+            return None
+        try:
+            if function.asynchronous is not None or _yields(function):
+                raise Review("traced_function on a coroutine or generator: trace it by hand")
+            named = arg(call, "name", 0) if call is not None else None
+            if call is not None and len(call.args) != (named is not None):
+                raise Review("traced_function arguments other than name= have no equivalent")
+        except Review as review:
+            self.flag(decorator, RULE, str(review))
+            return None
+        self.rewrote()
+        name = named.value if named is not None else self.string(function.name.value)
+        return self.expr(decorator, _START + "(NAME)", NAME=name)
+
+
+def _yields(function: cst.FunctionDef) -> bool:
+    """Whether ``function`` itself (not a function nested in it) is a generator."""
+    found = []
+
+    class _Yields(cst.CSTVisitor):
+        def visit_Yield(self, node: cst.Yield) -> None:
+            found.append(node)
+
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            return node is function
+
+        def visit_Lambda(self, node: cst.Lambda) -> bool:
+            return False
+
+    function.visit(_Yields())
+    return bool(found)
