@@ -43,13 +43,24 @@ GLOBAL_STAND_INS = GLOBAL_TRACER_CALLS | GLOBAL_TRACER_ATTRS | NOOP_TRACER_CALLS
 #: opentracing-instrumentation's request context: the active span, and its activation
 #: (``transforms/request_context.py``).
 REQUEST_CONTEXT = "opentracing_instrumentation.request_context"
-CURRENT_SPAN_CALLS = frozenset({f"{REQUEST_CONTEXT}.get_current_span"})
-SPAN_ACTIVATIONS = frozenset(
-    {f"{REQUEST_CONTEXT}.span_in_context", f"{REQUEST_CONTEXT}.span_in_stack_context"}
+#: the package re-exports them (and ``traced_function``)
+_INSTRUMENTATION = "opentracing_instrumentation"
+CURRENT_SPAN_CALLS = frozenset(
+    {f"{REQUEST_CONTEXT}.get_current_span", f"{_INSTRUMENTATION}.get_current_span"}
 )
-#: opentracing-instrumentation's ``func_span(name)``: a span for a ``with`` block
-#: (``transforms/local_span.py``).
-LOCAL_SPAN_CALLS = frozenset({"opentracing_instrumentation.local_span.func_span"})
+SPAN_ACTIVATIONS = frozenset(
+    f"{module}.{name}"
+    for module in (REQUEST_CONTEXT, _INSTRUMENTATION)
+    for name in ("span_in_context", "span_in_stack_context")
+)
+#: opentracing-instrumentation's local spans (``transforms/local_span.py``): the decorator, a
+#: span for a ``with`` block, a child span started by hand.
+TRACED_FUNCTIONS = frozenset(
+    {f"{_INSTRUMENTATION}.local_span.traced_function", f"{_INSTRUMENTATION}.traced_function"}
+)
+FUNC_SPAN = f"{_INSTRUMENTATION}.local_span.func_span"
+START_CHILD_SPAN = f"{_INSTRUMENTATION}.utils.start_child_span"
+LOCAL_SPAN_CALLS = frozenset({FUNC_SPAN, START_CHILD_SPAN})
 REFERENCE_FUNCS = {"opentracing.child_of": "child_of", "opentracing.follows_from": "follows_from"}
 
 #: ``opentracing.ext.tags`` (re-exporting ``opentracing.tags``) constants and their string values

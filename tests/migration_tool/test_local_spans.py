@@ -88,3 +88,57 @@ def test_what_has_no_equivalent_stays_marked() -> None:
         "@traced_function\nasync def fetch():"
     ) in code
     assert "func_span used other than as a with item" in code
+
+
+CHILDREN = """
+    import opentracing
+    from opentracing_instrumentation import get_current_span, traced_function
+    from opentracing_instrumentation.utils import start_child_span
+
+
+    @traced_function
+    def query(sql):
+        span = start_child_span("db.query", parent=get_current_span(), tracer=opentracing.tracer)
+        span.set_tag("sql", sql)
+        child = start_child_span(operation_name="db.fetch", parent=span, tags={"rows": 1})
+        child.finish()
+        span.finish()
+
+
+    def main():
+        query("select 1")
+"""
+
+
+def test_child_spans_started_by_hand_and_the_packages_own_names(tmp_path: Path) -> None:
+    code = migrate_project(tmp_path, {"app.py": CHILDREN})["app.py"]
+    assert "opentracing" not in code and "TODO(otelbridge)" not in code
+    assert '@trace.get_tracer(__name__).start_as_current_span("query")\n' in code
+    assert '    span = trace.get_tracer(__name__).start_span("db.query")\n' in code
+    assert (
+        '    child = trace.get_tracer(__name__).start_span("db.fetch", context=trace.'
+        'set_span_in_context(span) if span else None, attributes={"rows": 1})\n'
+    ) in code
+    driver = tmp_path / "driver.py"
+    driver.write_text(SPANS_DRIVER)
+    assert run_driver(driver, "native", tmp_path / "app.py").splitlines() == [
+        "db.fetch INTERNAL UNSET [('rows', 1)]",
+        "db.query INTERNAL UNSET [('sql', 'select 1')]",
+        "query INTERNAL UNSET []",
+    ]
+
+
+def test_a_child_span_of_an_unknown_tracer_stays_with_its_uses() -> None:
+    code = migrated_source(
+        """
+        from opentracing_instrumentation.utils import start_child_span
+
+
+        def query(sql, tracer):
+            span = start_child_span("db.query", tracer=tracer)
+            span.set_tag("sql", sql)
+            span.finish()
+        """
+    )
+    assert "start_child_span's tracer is not provably an OpenTracing tracer" in code
+    assert '    span.set_tag("sql", sql)\n' in code and "    span.finish()\n" in code

@@ -27,6 +27,7 @@ from otelbridge.migration_tool.model import (
 )
 from otelbridge.migration_tool.names import (
     GLOBAL_TRACER_ATTRS,
+    LOCAL_SPAN_CALLS,
     REFERENCE_FUNCS,
     SET_GLOBAL_TRACER,
     SPAN_ACTIVATIONS,
@@ -74,7 +75,13 @@ MAPPED: dict[Kind, Optional[frozenset[str]]] = {
     Kind.JAEGER_CONFIG: frozenset({"initialize_tracer"}),
 }
 #: Calls that take OpenTracing objects and are mapped with the call they are an argument of.
-CONSUMERS = frozenset(REFERENCE_FUNCS) | SET_GLOBAL_TRACER | frozenset(SETUPS) | SPAN_ACTIVATIONS
+CONSUMERS = (
+    frozenset(REFERENCE_FUNCS)
+    | SET_GLOBAL_TRACER
+    | frozenset(SETUPS)
+    | SPAN_ACTIVATIONS
+    | LOCAL_SPAN_CALLS  # transforms/local_span.py converts their arguments with them
+)
 #: Built-ins that only look at an object (any object will do): giving them a converted one is
 #: no escape (``if hasattr(tracer, "_tracer")``).
 INSPECTING = frozenset(

@@ -7,6 +7,8 @@ decorator and as a ``with`` item, and records an exception the way the bridge ma
 opentracing-instrumentation's error tag and log. Kept as written, marked: ``on_start=`` and
 ``require_active_trace=`` (no equivalent), a decorated ``async def`` or generator (the wrapper
 would end the span before the work), ``func_span`` used other than as a ``with`` item.
+``start_child_span(name, tracer=, parent=, tags=)`` (``opentracing_instrumentation.utils``)
+becomes ``tracer.start_span(name, ...)``.
 """
 
 from __future__ import annotations
@@ -16,16 +18,17 @@ from typing import Optional
 import libcst as cst
 from libcst.codemod import CodemodContext
 
-from otelbridge.migration_tool.names import LOCAL_SPAN_CALLS
+from otelbridge.migration_tool.model import SPANS, Kind
+from otelbridge.migration_tool.names import FUNC_SPAN, START_CHILD_SPAN, TRACED_FUNCTIONS
 from otelbridge.migration_tool.transforms.arguments import Review
 from otelbridge.migration_tool.transforms.base import LegacyTransform, arg
 from otelbridge.migration_tool.transforms.integration_args import defined_in_project
 
-_LOCAL_SPAN = "opentracing_instrumentation.local_span."
-TRACED_FUNCTION = _LOCAL_SPAN + "traced_function"
-(FUNC_SPAN,) = LOCAL_SPAN_CALLS
 RULE = "local-span"
-_START = "{trace}.get_tracer(__name__).start_as_current_span"
+_TRACER = "{trace}.get_tracer(__name__)"
+_START = _TRACER + ".start_as_current_span"
+#: ``start_child_span``'s parameters after the name, in order
+_CHILD_ARGS = ((1, "tracer"), (2, "parent"), (3, "tags"))
 
 
 class LocalSpans(LegacyTransform):
@@ -37,17 +40,22 @@ class LocalSpans(LegacyTransform):
         self._active = False
 
     def visit_Module(self, node: cst.Module) -> None:
-        self._active = self.spells("local_span")
+        self._active = self.spells("opentracing_instrumentation")
 
     def visit_WithItem(self, node: cst.WithItem) -> None:
         if isinstance(node.item, cst.Call):
             self._with_items.add(node.item)
 
-    def _is(self, node: cst.BaseExpression, name: str) -> bool:
-        return name in self.model.qualified_names(node) and not defined_in_project(self, name)
+    def _is(self, node: cst.BaseExpression, names: frozenset[str]) -> bool:
+        found = self.model.qualified_names(node) & names
+        return bool(found) and not any(defined_in_project(self, name) for name in found)
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
-        if not self._active or not self._is(original_node.func, FUNC_SPAN):
+        if not self._active:
+            return updated_node
+        if self._is(original_node.func, frozenset({START_CHILD_SPAN})):
+            return self._child_span(original_node, updated_node)
+        if not self._is(original_node.func, frozenset({FUNC_SPAN})):
             return updated_node
         try:
             if original_node not in self._with_items:
@@ -65,6 +73,41 @@ class LocalSpans(LegacyTransform):
         return self.expr(
             original_node, _START + "(NAME, attributes=TAGS)", NAME=name.value, TAGS=tags.value
         )
+
+    def _child_span(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        """``start_child_span(name, tracer, parent, tags)`` -> ``tracer.start_span(name,
+        context=..., attributes=tags)``: the parent's context, or the current one (OpenTracing
+        parented a span given no parent on the active one too)."""
+        name = arg(updated, "operation_name", 0)
+        given = {key: (arg(original, key, at), arg(updated, key, at)) for at, key in _CHILD_ARGS}
+        tracer, parent, tags = (given[key] for _, key in _CHILD_ARGS)
+        parent_kind = self.kind(parent[0].value) if parent[0] is not None else None
+        try:
+            if name is None or any(a.star for a in original.args):
+                raise Review("start_child_span arguments are not mapped")
+            if len(original.args) != 1 + sum(old is not None for old, _ in given.values()):
+                raise Review("start_child_span arguments are not mapped")
+            if tracer[0] is not None and self.kind(tracer[0].value) is not Kind.TRACER:
+                raise Review("start_child_span's tracer is not provably an OpenTracing tracer")
+            if parent[0] is not None and parent_kind not in SPANS:
+                raise Review("start_child_span's parent is not provably an OpenTracing span")
+        except Review as review:
+            self.flag(original, RULE, str(review))
+            return updated
+        self.rewrote()
+        nodes: dict[str, cst.BaseExpression] = {"NAME": name.value}
+        template = "TRACER.start_span(NAME"
+        if tracer[1] is None:
+            template = _TRACER + ".start_span(NAME"
+        else:
+            nodes["TRACER"] = tracer[1].value
+        if parent[1] is not None and parent_kind is Kind.SPAN:  # not the current span: its own
+            template += ", context={trace}.set_span_in_context(PARENT) if PARENT else None"
+            nodes["PARENT"] = parent[1].value
+        if tags[1] is not None:
+            template += ", attributes=TAGS"
+            nodes["TAGS"] = tags[1].value
+        return self.expr(original, template + ")", **nodes)
 
     def leave_FunctionDef(
         self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
@@ -84,7 +127,7 @@ class LocalSpans(LegacyTransform):
         """``start_as_current_span(name)`` for a ``@traced_function`` decorator."""
         given = decorator.decorator
         call = given if isinstance(given, cst.Call) else None
-        if not self._is(call.func if call is not None else given, TRACED_FUNCTION):
+        if not self._is(call.func if call is not None else given, TRACED_FUNCTIONS):
             return None
         try:
             if function.asynchronous is not None or _yields(function):

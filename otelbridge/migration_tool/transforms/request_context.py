@@ -32,7 +32,7 @@ class RequestContext(LegacyTransform):
         self._active = False
 
     def visit_Module(self, node: cst.Module) -> None:
-        self._active = self.spells("request_context")
+        self._active = self.spells("opentracing_instrumentation")
 
     def visit_WithItem(self, node: cst.WithItem) -> None:
         if isinstance(node.item, cst.Call):
