@@ -412,7 +412,7 @@ class LegacyModel:
         ):
             return Kind.CURRENT_SPAN  # opentracing-instrumentation's: transforms/request_context.py
         if self.is_imported(func) and LOCAL_SPAN_CALLS & self.qualified_names(func):
-            return Kind.SPAN  # opentracing-instrumentation's func_span(): transforms/local_span.py
+            return Kind.SPAN  # func_span(), start_child_span(): transforms/local_span.py
         if not isinstance(func, cst.Attribute):
             return None
         owner = self.kind(func.value)

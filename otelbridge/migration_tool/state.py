@@ -16,7 +16,8 @@ from otelbridge.migration_tool.walk import walk
 STATE_KEY = "otelbridge.migration"
 #: ``context.scratch`` key: ``(ProjectIndex, Module)`` of the file, when a project index was built
 PROJECT_KEY = "otelbridge.project"
-#: the files the project pre-pass gave Django's instrumentation, for this settings module
+#: ``context.scratch`` key: the start-up files the project pre-pass gave Django's instrumentation,
+#: for this settings module (absent: the pre-pass did not take the module, or no project)
 DJANGO_ENTRIES_KEY = "otelbridge.django_entries"
 #: ``context.scratch`` key: the attribute names chosen (``otelbridge.semconv`` mode)
 SEMCONV_KEY = "otelbridge.semconv"

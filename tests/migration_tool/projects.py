@@ -39,6 +39,31 @@ for span in sorted(exporter.get_finished_spans(), key=lambda s: s.name):
     print(span.name, span.kind.name, span.status.status_code.name, sorted(span.attributes.items()))
 """
 
+#: A Django site's view module and ``wsgi.py`` (``mysite.urls``, ``mysite.settings``), for the
+#: tests of the Django set-ups.
+DJANGO_URLS = """
+from django.http import HttpResponse
+from django.urls import path
+
+
+def greet(request):
+    return HttpResponse("hi")
+
+
+urlpatterns = [path("greet", greet)]
+"""
+
+DJANGO_WSGI = """
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")
+
+application = get_wsgi_application()
+"""
+
+
 #: Serves ``mysite.wsgi`` (below ``sys.argv[1]``) on loopback, sends one request with a caller's
 #: ``traceparent`` and prints the spans as JSON: a legacy Django site under the bridge, or its
 #: migration natively (on the provider its settings' ``configure()`` made, else on one set here).
@@ -123,6 +148,16 @@ def unittest_passes(root: Path) -> str:
     done = subprocess.run(run, capture_output=True, text=True, cwd=root, timeout=120)
     assert done.returncode == 0, done.stderr
     return done.stderr
+
+
+def program_spans(tmp_path: Path, variant: str, program: Path) -> str:
+    """What :data:`SPANS_DRIVER` prints for ``program`` run as ``variant`` (``bridge`` or
+    ``native``), the driver written to ``tmp_path``."""
+    from tests.migration_tool.conftest import run_driver
+
+    driver = tmp_path / "driver.py"
+    driver.write_text(SPANS_DRIVER)
+    return run_driver(driver, variant, program)
 
 
 def serve_django(root: Path, mode: str) -> dict:

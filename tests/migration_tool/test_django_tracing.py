@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.migration_tool.projects import migrate_project, serve_django
+from tests.migration_tool.projects import DJANGO_URLS, DJANGO_WSGI, migrate_project, serve_django
 
 SETTINGS = """
 import os
@@ -31,32 +31,11 @@ OPENTRACING_TRACED_ATTRIBUTES = ["path", "method"]
 OPENTRACING_TRACING = django_opentracing.DjangoTracing(opentracing.global_tracer())
 """
 
-URLS = """
-from django.http import HttpResponse
-from django.urls import path
-
-
-def greet(request):
-    return HttpResponse("hi")
-
-
-urlpatterns = [path("greet", greet)]
-"""
-
-WSGI = """
-import os
-
-from django.core.wsgi import get_wsgi_application
-
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")
-application = get_wsgi_application()
-"""
-
 PROJECT = {
     "mysite/__init__.py": "",
     "mysite/settings.py": SETTINGS,
-    "mysite/urls.py": URLS,
-    "mysite/wsgi.py": WSGI,
+    "mysite/urls.py": DJANGO_URLS,
+    "mysite/wsgi.py": DJANGO_WSGI,
 }
 
 

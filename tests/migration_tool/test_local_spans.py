@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.migration_tool.conftest import run_driver
-from tests.migration_tool.projects import SPANS_DRIVER, migrate_project, migrated_source
+from tests.migration_tool.projects import migrate_project, migrated_source, program_spans
 
 PROGRAM = """
     from opentracing_instrumentation.local_span import func_span, traced_function
@@ -47,9 +46,7 @@ def test_local_spans_become_current_spans(tmp_path: Path) -> None:
         '"items"}) as span:\n        span.set_attribute("item", item)\n'
     ) in code
     assert "opentracing" not in code
-    driver = tmp_path / "driver.py"
-    driver.write_text(SPANS_DRIVER)
-    spans = run_driver(driver, "native", tmp_path / "app.py")
+    spans = program_spans(tmp_path, "native", tmp_path / "app.py")
     assert spans.splitlines() == [
         "db.save INTERNAL UNSET [('db', 'items'), ('item', 3)]",
         "handle INTERNAL UNSET []",
@@ -119,9 +116,7 @@ def test_child_spans_started_by_hand_and_the_packages_own_names(tmp_path: Path) 
         '    child = trace.get_tracer(__name__).start_span("db.fetch", context=trace.'
         'set_span_in_context(span) if span else None, attributes={"rows": 1})\n'
     ) in code
-    driver = tmp_path / "driver.py"
-    driver.write_text(SPANS_DRIVER)
-    assert run_driver(driver, "native", tmp_path / "app.py").splitlines() == [
+    assert program_spans(tmp_path, "native", tmp_path / "app.py").splitlines() == [
         "db.fetch INTERNAL UNSET [('rows', 1)]",
         "db.query INTERNAL UNSET [('sql', 'select 1')]",
         "query INTERNAL UNSET []",

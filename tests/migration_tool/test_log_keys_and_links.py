@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.migration_tool.conftest import run_driver
-from tests.migration_tool.projects import SPANS_DRIVER, migrate_project, write_project
+from tests.migration_tool.projects import migrate_project, program_spans, write_project
 
 PROGRAM = """
     import opentracing
@@ -47,8 +46,6 @@ def test_log_keys_and_follows_from_an_extracted_context(tmp_path: Path) -> None:
         '    span = tracer.start_span("consume", context=ctx, links=[trace.Link('
         "trace.get_current_span(ctx).get_span_context())])\n"
     ) in code
-    driver = tmp_path / "driver.py"
-    driver.write_text(SPANS_DRIVER)
-    migrated = run_driver(driver, "native", tmp_path / "migrated" / "app.py")
-    assert migrated == run_driver(driver, "bridge", legacy)
+    migrated = program_spans(tmp_path, "native", tmp_path / "migrated" / "app.py")
+    assert migrated == program_spans(tmp_path, "bridge", legacy)
     assert "consume INTERNAL UNSET [('queue', 'orders')]" in migrated

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.migration_tool.conftest import run_driver
-from tests.migration_tool.projects import SPANS_DRIVER, migrate_project, write_project
+from tests.migration_tool.projects import migrate_project, program_spans, write_project
 
 HELPER = """
     import opentracing
@@ -34,12 +33,6 @@ HELPER = """
 """
 
 
-def _spans(tmp_path: Path, variant: str, program: Path) -> str:
-    driver = tmp_path / "driver.py"
-    driver.write_text(SPANS_DRIVER)
-    return run_driver(driver, variant, program)
-
-
 def test_a_scope_handed_to_a_helper_that_reads_its_span_becomes_the_span(tmp_path: Path) -> None:
     legacy = tmp_path / "legacy" / "app.py"
     write_project(legacy.parent, {"app.py": HELPER})
@@ -48,8 +41,8 @@ def test_a_scope_handed_to_a_helper_that_reads_its_span_becomes_the_span(tmp_pat
     assert "    span = scope\n" in code
     assert 'as span:\n            trace_query(span, "find", "cards")' in code
     assert 'as span:\n            trace_query(span, "update", "cards")' in code
-    migrated = _spans(tmp_path, "native", tmp_path / "migrated" / "app.py")
-    assert migrated == _spans(tmp_path, "bridge", legacy)
+    migrated = program_spans(tmp_path, "native", tmp_path / "migrated" / "app.py")
+    assert migrated == program_spans(tmp_path, "bridge", legacy)
     assert "mongo_insert INTERNAL UNSET [('db.collection', 'cards')," in migrated
 
 

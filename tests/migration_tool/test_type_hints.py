@@ -7,8 +7,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from tests.migration_tool.conftest import run_driver
-from tests.migration_tool.projects import SPANS_DRIVER, migrate_project, write_project
+from tests.migration_tool.projects import migrate_project, program_spans, write_project
 
 TYPED = """
     from typing import Optional
@@ -77,19 +76,13 @@ EXPECTED = """
 """
 
 
-def _spans(tmp_path: Path, variant: str, program: Path) -> str:
-    driver = tmp_path / "driver.py"
-    driver.write_text(SPANS_DRIVER)
-    return run_driver(driver, variant, program)
-
-
 def test_hints_follow_the_objects_and_the_program_runs_as_before(tmp_path: Path) -> None:
     legacy = tmp_path / "legacy" / "app.py"
     write_project(legacy.parent, {"app.py": TYPED})
     code = migrate_project(tmp_path / "migrated", {"app.py": TYPED})["app.py"]
     assert code == textwrap.dedent(EXPECTED).lstrip("\n")
-    migrated = _spans(tmp_path, "native", tmp_path / "migrated" / "app.py")
-    assert migrated == _spans(tmp_path, "bridge", legacy)
+    migrated = program_spans(tmp_path, "native", tmp_path / "migrated" / "app.py")
+    assert migrated == program_spans(tmp_path, "bridge", legacy)
     assert "handle INTERNAL UNSET [('headers', 0)]" in migrated
     assert "started INTERNAL UNSET [('typed', True)]" in migrated
 

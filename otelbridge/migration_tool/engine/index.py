@@ -409,8 +409,8 @@ class ProjectIndex:
         #: path -> the text a project-wide pre-pass gave a module before it was indexed
         #: (``double_plan.py``): what its migration starts from
         self.rewritten: dict[str, str] = {}
-        #: path of a Django settings module -> the start-up files the pre-pass gave the
-        #: instrumentation that replaces its OpenCensus middleware (``django_entry.py``)
+        #: path of a Django settings module the pre-pass took -> the start-up files it gave the
+        #: instrumentation that replaces its tracing middleware (``django_entry.py``; maybe none)
         self.django_entries: dict[str, list[str]] = {}
         #: symbols whose kind came from the members called on them
         self.from_usage: set[SymbolKey] = set()

@@ -8,7 +8,6 @@ is not literal, or names an integration without an instrumentor, stays as it is,
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING, Callable, Optional
 
 import libcst as cst
@@ -20,8 +19,8 @@ from otelbridge.migration_tool.opencensus.interceptors import Interceptors
 from otelbridge.migration_tool.opencensus.logs import AzureLogs
 from otelbridge.migration_tool.opencensus.names import CONFIG_INTEGRATION, INTEGRATIONS, MIDDLEWARES
 from otelbridge.migration_tool.opencensus.setup import APP_KEYWORD
-from otelbridge.migration_tool.state import DJANGO_ENTRIES_KEY
 from otelbridge.migration_tool.transforms.base import arg, literal
+from otelbridge.migration_tool.transforms.django_tracing import approved
 from otelbridge.migration_tool.transforms.flask_hooks import OPENCENSUS_FLASK, hooked, request_hook
 from otelbridge.migration_tool.walk import walk
 
@@ -45,11 +44,7 @@ class Integrations:
         self._interceptors = Interceptors(transform, names)
 
     def plan(self, module: cst.Module) -> None:
-        entries = self._transform.context.scratch.get(DJANGO_ENTRIES_KEY) or []
-        where = os.path.dirname(os.path.abspath(self._transform.context.filename or "."))
-        DjangoSettingsPlan(self._transform, [os.path.relpath(e, where) for e in entries]).plan(
-            module
-        )
+        DjangoSettingsPlan(self._transform, approved(self._transform) or []).plan(module)
         for node in walk(module):
             if isinstance(node, cst.SimpleStatementLine) and len(node.body) == 1:
                 if self._logs.plan(module, node) or self._interceptors.plan(node):

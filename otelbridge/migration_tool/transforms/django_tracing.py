@@ -141,9 +141,13 @@ def _converts(module: cst.Module, given: cst.BaseExpression) -> bool:
 
 def approved(transform: LegacyTransform) -> Optional[list[str]]:
     """The start-up files the project pre-pass gave the instrumentation for this settings
-    module (``None``: it did not take the module, or there is no project)."""
+    module, relative to it (``None``: it did not take the module, or there is no project).
+    OpenCensus' Django set-up asks it too."""
     entries = transform.state.context.scratch.get(DJANGO_ENTRIES_KEY)
-    return None if entries is None else list(entries)
+    if entries is None:
+        return None
+    here = os.path.dirname(os.path.abspath(transform.state.context.filename or "."))
+    return [os.path.relpath(entry, here) for entry in entries]
 
 
 class DjangoTracingSetup(LegacyTransform):
@@ -164,8 +168,6 @@ class DjangoTracingSetup(LegacyTransform):
         if found is None or entries is None:
             return
         self._plan = found
-        here = os.path.dirname(os.path.abspath(self.state.context.filename or "."))
-        entries = [os.path.relpath(e, here) for e in entries]
         where = self.state.position(found.scan.anchor())
         notes = [STARTED_NOTE.format(", ".join(entries)) if entries else UNSTARTED_NOTE]
         if found.traced:

@@ -16,13 +16,12 @@ from __future__ import annotations
 from typing import Optional
 
 import libcst as cst
-from libcst.codemod import CodemodContext
 
 from otelbridge.migration_tool.model import SPANS, Kind
 from otelbridge.migration_tool.names import FUNC_SPAN, START_CHILD_SPAN, TRACED_FUNCTIONS
 from otelbridge.migration_tool.transforms.arguments import Review
-from otelbridge.migration_tool.transforms.base import LegacyTransform, arg
-from otelbridge.migration_tool.transforms.integration_args import defined_in_project
+from otelbridge.migration_tool.transforms.base import arg
+from otelbridge.migration_tool.transforms.instrumentation import InstrumentationTransform
 
 RULE = "local-span"
 _TRACER = "{trace}.get_tracer(__name__)"
@@ -31,31 +30,15 @@ _START = _TRACER + ".start_as_current_span"
 _CHILD_ARGS = ((1, "tracer"), (2, "parent"), (3, "tags"))
 
 
-class LocalSpans(LegacyTransform):
+class LocalSpans(InstrumentationTransform):
     DESCRIPTION = "opentracing-instrumentation's traced_function and func_span to OpenTelemetry."
-
-    def __init__(self, context: CodemodContext) -> None:
-        super().__init__(context)
-        self._with_items: set[cst.Call] = set()
-        self._active = False
-
-    def visit_Module(self, node: cst.Module) -> None:
-        self._active = self.spells("opentracing_instrumentation")
-
-    def visit_WithItem(self, node: cst.WithItem) -> None:
-        if isinstance(node.item, cst.Call):
-            self._with_items.add(node.item)
-
-    def _is(self, node: cst.BaseExpression, names: frozenset[str]) -> bool:
-        found = self.model.qualified_names(node) & names
-        return bool(found) and not any(defined_in_project(self, name) for name in found)
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         if not self._active:
             return updated_node
-        if self._is(original_node.func, frozenset({START_CHILD_SPAN})):
+        if self.named(original_node.func, frozenset({START_CHILD_SPAN})):
             return self._child_span(original_node, updated_node)
-        if not self._is(original_node.func, frozenset({FUNC_SPAN})):
+        if not self.named(original_node.func, frozenset({FUNC_SPAN})):
             return updated_node
         try:
             if original_node not in self._with_items:
@@ -127,7 +110,7 @@ class LocalSpans(LegacyTransform):
         """``start_as_current_span(name)`` for a ``@traced_function`` decorator."""
         given = decorator.decorator
         call = given if isinstance(given, cst.Call) else None
-        if not self._is(call.func if call is not None else given, TRACED_FUNCTIONS):
+        if not self.named(call.func if call is not None else given, TRACED_FUNCTIONS):
             return None
         try:
             if function.asynchronous is not None or _yields(function):

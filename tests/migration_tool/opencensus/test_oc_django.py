@@ -13,6 +13,8 @@ import pytest
 from otelbridge.cli import main
 from otelbridge.migration_tool.pipeline import migrate_source
 from tests.migration_tool.projects import (
+    DJANGO_URLS,
+    DJANGO_WSGI,
     migrate_project,
     migrated_source,
     serve_django,
@@ -43,28 +45,6 @@ OPENCENSUS = {
 }
 '''
 
-URLS = """
-from django.http import HttpResponse
-from django.urls import path
-
-
-def greet(request):
-    return HttpResponse("hi")
-
-
-urlpatterns = [path("greet", greet)]
-"""
-
-WSGI = """
-import os
-
-from django.core.wsgi import get_wsgi_application
-
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")
-
-application = get_wsgi_application()
-"""
-
 MANAGE = """
 import os
 import sys
@@ -85,8 +65,8 @@ if __name__ == "__main__":
 PROJECT = {
     "mysite/__init__.py": "",
     "mysite/settings.py": SETTINGS,
-    "mysite/urls.py": URLS,
-    "mysite/wsgi.py": WSGI,
+    "mysite/urls.py": DJANGO_URLS,
+    "mysite/wsgi.py": DJANGO_WSGI,
     "manage.py": MANAGE,
 }
 
@@ -202,7 +182,7 @@ def test_the_middleware_named_elsewhere_keeps_the_settings() -> None:
 
 
 def test_the_start_up_files_start_the_instrumentation(tmp_path: Path) -> None:
-    files = {**PROJECT, "tests/conftest.py": WSGI}
+    files = {**PROJECT, "tests/conftest.py": DJANGO_WSGI}
     migrated = migrate_project(tmp_path, files)
     for entry, indent in (("mysite/wsgi.py", ""), ("manage.py", "    ")):
         text = migrated[entry]
