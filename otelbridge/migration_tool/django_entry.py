@@ -36,7 +36,8 @@ from otelbridge.migration_tool.transforms.base import literal
 def plan(sources: dict[str, str]) -> tuple[dict[str, str], dict[str, list[str]]]:
     """For ``sources`` (path -> text): the start-up files' new texts, and for each settings
     module migrated, the start-up files that now start the instrumentation."""
-    settings = [os.path.abspath(p) for p, text in sources.items() if _migrated(p, text, sources)]
+    excluded = {os.path.abspath(p): _migrated(p, text, sources) for p, text in sources.items()}
+    settings = [path for path, paths in excluded.items() if paths is not None]
     rewritten: dict[str, str] = {}
     started: dict[str, list[str]] = {s: [] for s in settings}
     if not settings:
@@ -62,7 +63,8 @@ def plan(sources: dict[str, str]) -> tuple[dict[str, str], dict[str, list[str]]]
         here = os.path.dirname(os.path.abspath(path))
         where = ", ".join(os.path.relpath(s, here) for s in served)
         note = f"{TODO_PREFIX}pip install {PACKAGE}: it replaces the tracing middleware of {where}"
-        new = module.visit(_Started(set(chosen), note))
+        paths = sorted({p for s in served for p in excluded[s] or ()})
+        new = module.visit(_Started(set(chosen), note, opencensus.excluded_urls(paths)))
         rewritten[path] = add_imports(new, [(*INSTRUMENTOR, None)]).code
         for setting in served:
             started.setdefault(setting, []).append(os.path.abspath(path))
@@ -75,19 +77,21 @@ def _is_test(path: str, root: str) -> bool:
     return any(part.startswith(("test", "conftest")) for part in parts)
 
 
-def _migrated(path: str, text: str, sources: dict[str, str]) -> bool:
-    """Whether the settings module ``path`` is one the migration takes."""
+def _migrated(path: str, text: str, sources: dict[str, str]) -> Optional[list[str]]:
+    """The paths the settings module ``path`` keeps out of tracing, if the migration takes it
+    (``None``: it does not)."""
     try:
         if opencensus.MIDDLEWARE_PATH in text:
-            return isinstance(opencensus.read(cst.parse_module(text)), opencensus.DjangoSettings)
+            found = opencensus.read(cst.parse_module(text))
+            return found.excluded if isinstance(found, opencensus.DjangoSettings) else None
         if opentracing.MIDDLEWARE_PATH in text and not any(
             _reads_opentracing_settings(t) for p, t in sources.items() if p != path
         ):
-            found = opentracing.read(cst.parse_module(text))
-            return isinstance(found, opentracing.DjangoTracingSettings)
+            tracing = opentracing.read(cst.parse_module(text))
+            return [] if isinstance(tracing, opentracing.DjangoTracingSettings) else None
     except cst.ParserSyntaxError:
         pass
-    return False
+    return None
 
 
 def _reads_opentracing_settings(text: str) -> bool:
@@ -165,17 +169,20 @@ def _settings_value(small: cst.BaseSmallStatement) -> Optional[cst.BaseExpressio
 class _Started(cst.CSTTransformer):
     """Puts ``DjangoInstrumentor().instrument()`` after each of the ``chosen`` statements."""
 
-    def __init__(self, chosen: set[cst.SimpleStatementLine], note: str) -> None:
+    def __init__(self, chosen: set[cst.SimpleStatementLine], note: str, excluded: str) -> None:
+        """``excluded``: the ``excluded_urls=`` it is given ("": none)."""
         super().__init__()
         self._chosen = chosen
         self._note = note
+        self._excluded = excluded
 
     def leave_SimpleStatementLine(
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
     ) -> Union[cst.SimpleStatementLine, cst.FlattenSentinel[cst.SimpleStatementLine]]:
         if original_node not in self._chosen:
             return updated_node
-        call = cst.parse_statement(f"{INSTRUMENTOR[1]}().instrument()\n")
+        given = f"excluded_urls={self._excluded!r}" if self._excluded else ""
+        call = cst.parse_statement(f"{INSTRUMENTOR[1]}().instrument({given})\n")
         started = cst.ensure_type(call, cst.SimpleStatementLine).with_changes(
             leading_lines=[cst.EmptyLine(indent=True, comment=cst.Comment(self._note))]
         )

@@ -15,6 +15,7 @@ instrumentation and the transform that rewrites the settings always agree.
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import TYPE_CHECKING, Optional, Union
 
 import libcst as cst
@@ -45,6 +46,12 @@ _SETTING = "OPENCENSUS"
 #: ``OPENCENSUS['TRACE']`` keys -> the set-up part each one is
 _TRACE_KEYS = {"SAMPLER": "sampler", "EXPORTER": "exporter", "PROPAGATOR": "propagator"}
 _NO_SPACE = cst.SimpleWhitespace("")
+#: the paths left untraced: ``EXCLUDELIST_PATHS`` (``BLACKLIST_PATHS`` before 0.7.13)
+_EXCLUDED_KEYS = ("EXCLUDELIST_PATHS", "BLACKLIST_PATHS")
+EXCLUDED_NOTE = (
+    "the paths OpenCensus did not trace ({}) are DjangoInstrumentor().instrument()'s "
+    "excluded_urls= (regexes on the whole URL) where the process starts"
+)
 _NAMES_NOTE = (
     "request spans follow OpenTelemetry's HTTP conventions now (OpenCensus named them after "
     "the view function, with http.host, http.path, http.route and http.url attributes)"
@@ -76,6 +83,8 @@ class DjangoSettings:
     #: ``OPENCENSUS = {...}``, which ``configure()`` replaces (``None``: OpenCensus' defaults)
     setting: Optional[cst.SimpleStatementLine]
     setup: Setup
+    #: the paths ``EXCLUDELIST_PATHS`` (or its older name) kept out of tracing
+    excluded: list[str] = dataclasses.field(default_factory=list)
 
 
 def read(module: cst.Module) -> Union[DjangoSettings, str, None]:
@@ -88,14 +97,16 @@ def read(module: cst.Module) -> Union[DjangoSettings, str, None]:
         return f"{_SETTING} is bound more than once"
     setting = settings[0] if settings else None
     try:
-        given, metrics = _trace_values(setting)
+        given, metrics, excluded = _trace_values(setting)
         mapper = SetupMapper(ModuleFacts(module, {}, {}, _Names(module)))
         setup = mapper.values(given, f"{_SETTING}['TRACE']")
     except ValueError as exc:
         return str(exc)
     if metrics:
         setup.notes.append(METRICS_NOTE)
-    return DjangoSettings(found.lists, found.additions, setting, setup)
+    if excluded:
+        setup.notes.append(EXCLUDED_NOTE.format(", ".join(excluded)))
+    return DjangoSettings(found.lists, found.additions, setting, setup, excluded)
 
 
 class DjangoSettingsPlan:
@@ -154,12 +165,14 @@ class DjangoSettingsPlan:
 
 def _trace_values(
     setting: Optional[cst.SimpleStatementLine],
-) -> tuple[dict[str, Optional[cst.Arg]], bool]:
+) -> tuple[dict[str, Optional[cst.Arg]], bool, list[str]]:
     """``OPENCENSUS['TRACE']``'s sampler, exporter and propagator (calls, or strings parsed as
-    the calls they spell), and whether the setting has a ``METRICS`` part."""
+    the calls they spell), whether the setting has a ``METRICS`` part, and the paths it does not
+    trace."""
     given: dict[str, Optional[cst.Arg]] = dict.fromkeys(_TRACE_KEYS.values())
+    excluded: list[str] = []
     if setting is None:
-        return given, False
+        return given, False, excluded
     small = setting.body[0]
     assert isinstance(small, (cst.Assign, cst.AnnAssign))  # read(): ``OPENCENSUS = ...``
     parts = _entries(small.value, _SETTING)
@@ -167,8 +180,11 @@ def _trace_values(
         raise ValueError(f"{_SETTING} has parts other than TRACE")
     trace = parts.get("TRACE")
     if trace is None:
-        return given, "METRICS" in parts
+        return given, "METRICS" in parts, excluded
     for key, entry in _entries(trace, f"{_SETTING}['TRACE']").items():
+        if key in _EXCLUDED_KEYS:
+            excluded += _paths(entry, f"{_SETTING}['TRACE'][{key!r}]")
+            continue
         if key not in _TRACE_KEYS:
             raise ValueError(f"{_SETTING}['TRACE'][{key!r}] has no OpenTelemetry set-up here")
         text = literal(entry)
@@ -184,7 +200,23 @@ def _trace_values(
         if not isinstance(parsed, cst.Call):
             raise ValueError(f"{_SETTING}['TRACE'][{key!r}] is not a call")
         given[_TRACE_KEYS[key]] = cst.Arg(_one_line(parsed))
-    return given, "METRICS" in parts
+    return given, "METRICS" in parts, excluded
+
+
+def _paths(value: cst.BaseExpression, what: str) -> list[str]:
+    """The paths of an ``EXCLUDELIST_PATHS`` list literal."""
+    elements = value.elements if isinstance(value, (cst.List, cst.Tuple)) else None
+    paths = [literal(e.value) for e in elements or ()]
+    if elements is None or not all(isinstance(p, str) and "," not in p for p in paths):
+        raise ValueError(f"{what} is not a literal list of paths")
+    return [str(p) for p in paths]
+
+
+def excluded_urls(paths: list[str]) -> str:
+    """``DjangoInstrumentor().instrument(excluded_urls=)`` for OpenCensus' excluded paths: it
+    skipped a request whose path, without its leading slash, starts with one of them; the
+    instrumentation searches its regexes (comma-separated) in the request's whole URL."""
+    return ",".join(r"^https?://[^/]+/" + re.escape(path) for path in paths)
 
 
 def _entries(value: Optional[cst.BaseExpression], what: str) -> dict[str, cst.BaseExpression]:

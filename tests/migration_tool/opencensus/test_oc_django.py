@@ -5,10 +5,12 @@ loopback whose request span, migrated and run natively, is the bridged original'
 
 from __future__ import annotations
 
+import ast
 import textwrap
 from pathlib import Path
 
 import pytest
+from opentelemetry.util.http import parse_excluded_urls
 
 from otelbridge.cli import main
 from otelbridge.migration_tool.pipeline import migrate_source
@@ -122,7 +124,8 @@ def test_a_conditional_addition_goes_and_opencensus_defaults_are_written_out() -
 @pytest.mark.parametrize(
     ("trace", "reason"),
     [
-        ('{"EXCLUDELIST_PATHS": ["health"]}', "['EXCLUDELIST_PATHS'] has no OpenTelemetry set-up"),
+        ('{"ZIPKIN_PORT": 9411}', "['ZIPKIN_PORT'] has no OpenTelemetry set-up"),
+        ('{"EXCLUDELIST_PATHS": PATHS}', "['EXCLUDELIST_PATHS'] is not a literal list of paths"),
         ('{"SAMPLER": SAMPLER}', "['SAMPLER'] is neither a string nor a call"),
         ('{"SAMPLER": "AlwaysOnSampler()"}, "STATS": {}', "has parts other than TRACE"),
         ('{"SAMPLER": "opencensus.trace.samplers.ProbabilitySampler"}', "is not a call"),
@@ -247,3 +250,27 @@ def test_a_settings_module_chosen_at_start_up_gets_the_instrumentation(tmp_path:
         "DjangoInstrumentor().instrument()\n"
     ) in migrated["mysite/wsgi.py"]
     assert migrated["othersite/wsgi.py"] == textwrap.dedent(elsewhere).lstrip("\n")
+
+
+def test_excluded_paths_become_the_instrumentations_excluded_urls(tmp_path: Path) -> None:
+    settings = SETTINGS.replace(
+        '"SAMPLER": "opencensus.trace.samplers.AlwaysOnSampler()",',
+        '"SAMPLER": "opencensus.trace.samplers.AlwaysOnSampler()",\n'
+        '        "EXCLUDELIST_PATHS": ["health", "api/v1-internal"],',
+    )
+    migrated = migrate_project(tmp_path, {**PROJECT, "mysite/settings.py": settings})
+    assert "# TODO(otelbridge): the paths OpenCensus did not trace (health, api/v1-internal)" in (
+        migrated["mysite/settings.py"]
+    )
+    (line,) = [s for s in migrated["mysite/wsgi.py"].splitlines() if "instrument(" in s]
+    value = ast.literal_eval(line.split("excluded_urls=", 1)[1][:-1])
+    # OpenCensus skipped a path that, without its slash, starts with one of them; so do these
+    excluded = parse_excluded_urls(value)
+    for url, skipped in (
+        ("http://127.0.0.1:8000/health", True),
+        ("https://site.example/healthz?probe=1", True),
+        ("http://127.0.0.1:8000/api/v1-internal/users", True),
+        ("http://127.0.0.1:8000/api/health", False),
+        ("http://127.0.0.1:8000/api/v1xinternal", False),
+    ):
+        assert excluded.url_disabled(url) is skipped, url
