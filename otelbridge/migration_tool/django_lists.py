@@ -17,6 +17,7 @@ from typing import Callable, Optional, Union
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
+from otelbridge.migration_tool.state import MigrationState
 from otelbridge.migration_tool.transforms.base import literal
 
 #: what replaces either middleware, and its package
@@ -71,9 +72,13 @@ def scan(
     return STRAY if stray else found
 
 
-def names_path(statement: cst.CSTNode, path: str) -> bool:
-    """Whether ``statement`` holds the string ``path``."""
-    return any(literal(s) == path for s in _strings(statement))
+def mark_kept(
+    state: MigrationState, module: cst.Module, middleware: str, rule: str, reason: str
+) -> None:
+    """Mark each statement naming the ``middleware`` path: the set-up stays, for ``reason``."""
+    for statement in module_statements(module.body):
+        if any(literal(s) == middleware for s in _strings(statement)):
+            state.flag(statement, rule, f"Django middleware kept: {reason}", statement)
 
 
 def module_statements(body: object) -> list[cst.SimpleStatementLine]:

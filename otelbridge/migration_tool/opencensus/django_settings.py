@@ -24,8 +24,8 @@ from libcst.helpers import get_full_name_for_node
 from otelbridge.migration_tool.django_lists import (
     PACKAGE,
     SettingsScan,
+    mark_kept,
     module_statements,
-    names_path,
     scan,
     without,
 )
@@ -124,10 +124,7 @@ class DjangoSettingsPlan:
         if found is None:
             return False
         if isinstance(found, str):
-            for statement in module_statements(module.body):
-                if names_path(statement, MIDDLEWARE_PATH):
-                    reason = f"Django middleware kept: {found}"
-                    transform.state.flag(statement, RULE, reason, statement)
+            mark_kept(transform.state, module, MIDDLEWARE_PATH, RULE, found)
             return True
         for statement, elements in found.lists.items():
             transform.replace_statement(statement, [without(statement, elements)])

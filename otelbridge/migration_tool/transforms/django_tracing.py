@@ -25,8 +25,8 @@ from libcst.helpers import get_full_name_for_node
 from otelbridge.migration_tool.django_lists import (
     PACKAGE,
     SettingsScan,
+    mark_kept,
     module_statements,
-    names_path,
     scan,
     without,
 )
@@ -127,14 +127,10 @@ def _converts(module: cst.Module, given: cst.BaseExpression) -> bool:
     if not isinstance(given, cst.Name):
         return False
     bound = [
-        s.body[0].value
-        for s in module_statements(module.body)
-        if isinstance(s.body[0], cst.Assign)
-        and [t.target for t in s.body[0].targets if isinstance(t.target, cst.Name)]
-        and any(
-            isinstance(t.target, cst.Name) and t.target.value == given.value
-            for t in s.body[0].targets
-        )
+        small.value
+        for small in (s.body[0] for s in module_statements(module.body))
+        if isinstance(small, cst.Assign)
+        and any(given.deep_equals(t.target) for t in small.targets)
     ]
     return len(bound) == 1 and not isinstance(bound[0], cst.Name) and _converts(module, bound[0])
 
@@ -160,9 +156,7 @@ class DjangoTracingSetup(LegacyTransform):
             return
         found = read(node)
         if isinstance(found, str):
-            for statement in module_statements(node.body):
-                if names_path(statement, MIDDLEWARE_PATH):
-                    self.state.flag(statement, RULE, f"Django middleware kept: {found}", statement)
+            mark_kept(self.state, node, MIDDLEWARE_PATH, RULE, found)
             return
         entries = approved(self)
         if found is None or entries is None:
