@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left
-from typing import TYPE_CHECKING, Dict, List, Sequence, Union
+from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Union
 
 from otelbridge.sdk.metrics._exemplar import Exemplar
 from otelbridge.sdk.metrics._point import HistogramDataPoint, NumberDataPoint
@@ -46,8 +46,10 @@ class SumCell:
     def update(self, value: Union[int, float]) -> None:
         self.value += value
 
-    def point(self, start: int, now: int, exemplars: Sequence[Exemplar] = ()) -> NumberDataPoint:
-        return NumberDataPoint(self.attributes, start, now, self.value, list(exemplars))
+    def point(
+        self, start: int, now: int, exemplars: Optional[List[Exemplar]] = None
+    ) -> NumberDataPoint:
+        return NumberDataPoint(self.attributes, start, now, self.value, exemplars)
 
 
 class LastValueCell(SumCell):
@@ -81,7 +83,9 @@ class HistogramCell:
         if value > self.max:
             self.max = value
 
-    def point(self, start: int, now: int, exemplars: Sequence[Exemplar] = ()) -> HistogramDataPoint:
+    def point(
+        self, start: int, now: int, exemplars: Optional[List[Exemplar]] = None
+    ) -> HistogramDataPoint:
         return HistogramDataPoint(
             attributes=self.attributes,
             start_time_unix_nano=start,
@@ -92,7 +96,7 @@ class HistogramCell:
             explicit_bounds=list(self.bounds),
             min=self.min,
             max=self.max,
-            exemplars=list(exemplars),
+            exemplars=exemplars,
         )
 
 

@@ -10,7 +10,7 @@ downscaled: ``scale`` drops by the smallest ``c`` that fits and indexes become `
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Dict, Sequence, Union
+from typing import TYPE_CHECKING, Dict, List, Optional, Union
 
 from otelbridge.sdk.metrics._exemplar import Exemplar
 from otelbridge.sdk.metrics._point import Buckets, ExponentialHistogramDataPoint
@@ -147,7 +147,7 @@ class ExponentialHistogramCell:
         counts[index] = counts.get(index, 0) + 1
 
     def point(
-        self, start: int, now: int, exemplars: Sequence[Exemplar] = ()
+        self, start: int, now: int, exemplars: Optional[List[Exemplar]] = None
     ) -> ExponentialHistogramDataPoint:
         return ExponentialHistogramDataPoint(
             attributes=self.attributes,
@@ -162,5 +162,5 @@ class ExponentialHistogramCell:
             flags=0,
             min=self.min,
             max=self.max,
-            exemplars=list(exemplars),
+            exemplars=exemplars,
         )

@@ -25,7 +25,6 @@ from typing import (
     Mapping,
     Optional,
     Protocol,
-    Sequence,
     Tuple,
     Union,
 )
@@ -52,7 +51,9 @@ class Cell(Protocol):
 
     def update(self, value: Union[int, float]) -> None: ...
 
-    def point(self, start: int, now: int, exemplars: Sequence[Exemplar] = ...) -> DataPointT: ...
+    def point(
+        self, start: int, now: int, exemplars: Optional[List[Exemplar]] = ...
+    ) -> DataPointT: ...
 
 
 #: A set of attribute items; values are hashable (lists become tuples, see ``sequences_key``).
