@@ -58,6 +58,45 @@ def test_data_model_fields_match_opentelemetry_sdk(name: str) -> None:
     assert ours == peers
 
 
+POINT_FIELDS = {
+    "NumberDataPoint": ({"k": "v"}, 1, 2, 3),
+    "HistogramDataPoint": ({"k": "v"}, 1, 2, 3, 6.0, [1, 2], [5.0], 1.0, 4.0),
+    "ExponentialHistogramDataPoint": (
+        {"k": "v"},
+        1,
+        2,
+        1,
+        2.0,
+        3,
+        0,
+        {"offset": 0, "bucket_counts": [1]},
+        {"offset": 0, "bucket_counts": []},
+        0,
+        2.0,
+        2.0,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(POINT_FIELDS))
+def test_data_points_construct_as_the_peers_dataclasses(name: str) -> None:
+    """The per-series points have a hand-written ``__init__`` (collection speed); it must
+    behave as the dataclass's: positional and keyword fields, a fresh default exemplar list,
+    equality, ``replace``, immutability."""
+    values = POINT_FIELDS[name]
+    ours_cls, peers_cls = getattr(our_export, name), getattr(peer_export, name)
+    ours, peers = ours_cls(*values), peers_cls(*values)
+    assert dataclasses.asdict(ours) == dataclasses.asdict(peers)
+    assert ours.exemplars == [] and ours.exemplars is not ours_cls(*values).exemplars
+    names = [f.name for f in dataclasses.fields(ours_cls)]
+    assert ours_cls(**dict(zip(names, values)), exemplars=[]) == ours
+    changed = dataclasses.replace(ours, time_unix_nano=9)
+    assert changed.time_unix_nano == 9 and changed.attributes == ours.attributes
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        ours.time_unix_nano = 5
+    assert repr(ours).startswith(f"{name}(attributes={{'k': 'v'}}, start_time_unix_nano=1")
+
+
 def test_temporality_values_match_the_peer() -> None:
     for member in peer_export.AggregationTemporality:
         assert T[member.name] == member.value
