@@ -162,5 +162,5 @@ class ExponentialHistogramCell:
             flags=0,
             min=self.min,
             max=self.max,
-            exemplars=exemplars,
+            exemplars=[] if exemplars is None else exemplars,
         )

@@ -53,10 +53,11 @@ class _ContainerJson:
 
 
 # A collection builds one point per series. A frozen dataclass's generated ``__init__`` looks
-# ``object.__setattr__`` up anew for every field; the per-series points below call it bound
-# once (half the cost), keeping the dataclass's fields, repr, equality and immutability. (Writing
-# ``__dict__`` whole is cheaper still, but it gives every point a dict of its own for the
-# cyclic GC to track, and a collection then pays more in GC than it saved.)
+# ``object.__setattr__`` up anew for every field; the sum and histogram points (the streams with
+# thousands of series) call it bound once instead (half the cost), keeping the dataclass's
+# fields, repr, equality and immutability. (Writing ``__dict__`` whole is cheaper still, but it
+# gives every point a dict of its own for the cyclic GC to track, and a collection then pays
+# more in GC than it saved.)
 _set = object.__setattr__
 
 
@@ -133,7 +134,7 @@ class Buckets:
     bucket_counts: Sequence[int]
 
 
-@dataclass(frozen=True, init=False)
+@dataclass(frozen=True)
 class ExponentialHistogramDataPoint(_PointJson):
     """One base-2 exponential histogram; bucket ``i`` holds ``(base**i, base**(i+1)]`` with
     ``base = 2 ** 2 ** -scale``."""
@@ -151,36 +152,6 @@ class ExponentialHistogramDataPoint(_PointJson):
     min: float
     max: float
     exemplars: Sequence[Exemplar] = field(default_factory=list)
-
-    def __init__(
-        self,
-        attributes: Attributes,
-        start_time_unix_nano: int,
-        time_unix_nano: int,
-        count: int,
-        sum: Union[int, float],
-        scale: int,
-        zero_count: int,
-        positive: Buckets,
-        negative: Buckets,
-        flags: int,
-        min: float,
-        max: float,
-        exemplars: Optional[Sequence[Exemplar]] = None,
-    ) -> None:
-        _set(self, "attributes", attributes)
-        _set(self, "start_time_unix_nano", start_time_unix_nano)
-        _set(self, "time_unix_nano", time_unix_nano)
-        _set(self, "count", count)
-        _set(self, "sum", sum)
-        _set(self, "scale", scale)
-        _set(self, "zero_count", zero_count)
-        _set(self, "positive", positive)
-        _set(self, "negative", negative)
-        _set(self, "flags", flags)
-        _set(self, "min", min)
-        _set(self, "max", max)
-        _set(self, "exemplars", [] if exemplars is None else exemplars)
 
 
 @dataclass(frozen=True)
