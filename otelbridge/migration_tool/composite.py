@@ -135,7 +135,8 @@ def apply_transforms(
     # A rewrite kept back by a partial conversion may have asked for an import it no longer uses.
     needed = [item for item in state.needed_imports if (item[2] or item[1]) in read]
     if needed:
-        result = add_imports(result, needed)
+        legacy = {item[0].split(".")[0] for item in state.legacy_imports}
+        result = add_imports(result, needed, legacy)
     if state.legacy_imports:
         result = remove_unused_imports(result, state.legacy_imports, read)
     return result

@@ -7,6 +7,8 @@ comes from a read-only walk, so both edits here touch statements only:
 
 * :func:`add_imports` puts ``from <module> import <name>`` into the import block at the top of the
   module (merged into an existing ``from <module> import ...`` there), as LibCST's visitor does;
+  a name read only inside a ``try:`` that imports the legacy library and catches its
+  ``ImportError`` is imported there instead, so the module still loads without the package;
 * :func:`remove_unused_imports` drops legacy import names nothing reads any more. Comments above or
   beside a deleted import line move to the next statement instead of vanishing.
 """
@@ -38,8 +40,20 @@ _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 
 
 # -- adding ----------------------------------------------------------------------------------------
-def add_imports(module: cst.Module, needed: Iterable[ImportItem]) -> cst.Module:
-    """``module`` with each ``from module import name [as alias]`` of ``needed`` present."""
+def add_imports(
+    module: cst.Module, needed: Iterable[ImportItem], legacy: Iterable[str] = ()
+) -> cst.Module:
+    """``module`` with each ``from module import name [as alias]`` of ``needed`` present.
+
+    ``legacy`` names the top-level packages the rewrites replaced: where the module imports one
+    inside a ``try:`` that catches ``ImportError`` (the package is optional there), an added name
+    read only inside that ``try`` is imported beside it (see :func:`_guarded_homes`)."""
+    needed = list(needed)
+    guarded = _guarded_homes(module, needed, set(legacy))
+    if guarded:
+        module = module.visit(_GuardedImports(guarded, module.config_for_parsing))
+        placed = {item for items in guarded.values() for item in items}
+        needed = [item for item in needed if item not in placed]
     start = 1 if _is_preamble(module.body[0:1]) else 0
     end = start
     while end < len(module.body) and _import_of(module.body[end]) is not None:
@@ -83,6 +97,108 @@ def add_imports(module: cst.Module, needed: Iterable[ImportItem]) -> cst.Module:
     if new and rest and not (rest[0].leading_lines and rest[0].leading_lines[0].comment is None):
         rest[0] = rest[0].with_changes(leading_lines=[cst.EmptyLine(), *rest[0].leading_lines])
     return module.with_changes(body=[*module.body[:start], *block, *new, *rest])
+
+
+#: Exceptions whose handler makes the imports of its ``try:`` optional.
+_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+
+
+def _catches_import_error(handler: cst.ExceptHandler) -> bool:
+    caught = handler.type
+    if caught is None:
+        return True
+    names = caught.elements if isinstance(caught, cst.Tuple) else [cst.Element(caught)]
+    return any(
+        (cst.helpers.get_full_name_for_node(element.value) or "").split(".")[-1] in _IMPORT_ERRORS
+        for element in names
+    )
+
+
+def _guarded_homes(
+    module: cst.Module, needed: list[ImportItem], legacy: set[str]
+) -> dict[cst.CSTNode, list[ImportItem]]:
+    """The first legacy import of each ``try:`` that imports a ``legacy`` package and catches
+    ``ImportError`` -> the needed items to import just before it: those whose name the module
+    reads only inside that ``try`` (read elsewhere too, a name goes to the top as usual)."""
+    if not legacy:
+        return {}
+    homes: list[tuple[cst.Try, cst.BaseStatement]] = []
+    for node in walk(module):
+        if (
+            not isinstance(node, cst.Try)
+            or not isinstance(node.body, cst.IndentedBlock)
+            or not any(_catches_import_error(handler) for handler in node.handlers)
+        ):
+            continue
+        first: Optional[cst.BaseStatement] = next(
+            (
+                statement
+                for statement in node.body.body
+                if (found := _import_of(statement)) is not None
+                and any(item[0].split(".")[0] in legacy for item in bound_items(found))
+            ),
+            None,
+        )
+        if first is not None:
+            homes.append((node, first))
+    if not homes:
+        return {}
+    everywhere = _name_counts(module)
+    inside = [(first, _name_counts(home)) for home, first in homes]
+    placed: dict[cst.CSTNode, list[ImportItem]] = {}
+    for item in needed:
+        bound = item[2] or item[1]
+        for first, counts in inside:
+            if bound is not None and counts.get(bound, 0) == everywhere.get(bound, 0) > 0:
+                placed.setdefault(first, []).append(item)
+                break
+    return placed
+
+
+def _name_counts(node: cst.CSTNode) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for found in walk(node):
+        if isinstance(found, cst.Name):
+            counts[found.value] = counts.get(found.value, 0) + 1
+    return counts
+
+
+class _GuardedImports(cst.CSTTransformer):
+    """Puts ``from module import name`` lines before the legacy imports :func:`_guarded_homes`
+    chose."""
+
+    def __init__(
+        self, homes: dict[cst.CSTNode, list[ImportItem]], config: cst.PartialParserConfig
+    ) -> None:
+        self._homes = homes
+        self._config = config
+
+    def leave_IndentedBlock(
+        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
+    ) -> cst.IndentedBlock:
+        if not any(statement in self._homes for statement in original_node.body):
+            return updated_node
+        body: list[cst.BaseStatement] = []
+        for original, updated in zip(original_node.body, updated_node.body):
+            items = self._homes.get(original)
+            if items:
+                by_source: dict[str, list[tuple[str, Optional[str]]]] = {}
+                for source, name, alias in items:
+                    by_source.setdefault(source, []).append((cast(str, name), alias))
+                lines = [
+                    cst.parse_statement(
+                        f"from {source} import "
+                        + ", ".join(n if a is None else f"{n} as {a}" for n, a in _sorted(pairs)),
+                        config=self._config,
+                    )
+                    for source, pairs in sorted(by_source.items())
+                ]
+                if isinstance(updated, cst.SimpleStatementLine):  # its comments go above them
+                    lines[0] = lines[0].with_changes(leading_lines=updated.leading_lines)
+                    updated = updated.with_changes(leading_lines=[])
+                body.extend(lines)
+            body.append(updated)
+        return updated_node.with_changes(body=body)
 
 
 def _sorted(pairs: list[tuple[str, Optional[str]]]) -> list[tuple[str, Optional[str]]]:

@@ -65,6 +65,67 @@ def test_add_imports(before: str, needed: list, after: str) -> None:
     assert add_imports(module(before), needed).code == code(after)
 
 
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (  # read only inside the guarded try: imported there, before the legacy import
+            """
+            import logging
+            try:
+                # the exporter is optional
+                from opencensus.trace.tracer import Tracer
+                handler = LoggingHandler()
+            except ImportError:
+                handler = None
+            """,
+            """
+            import logging
+            try:
+                # the exporter is optional
+                from opentelemetry.sdk._logs import LoggingHandler
+                from opencensus.trace.tracer import Tracer
+                handler = LoggingHandler()
+            except ImportError:
+                handler = None
+            """,
+        ),
+        (  # read outside it too, or the try does not catch ImportError: the top, as usual
+            """
+            import logging
+            try:
+                from opencensus.trace.tracer import Tracer
+                handler = LoggingHandler()
+            except ImportError:
+                handler = LoggingHandler()
+            try:
+                from opencensus.trace import samplers
+                other = LoggingHandler()
+            except ValueError:
+                pass
+            """,
+            """
+            import logging
+            from opentelemetry.sdk._logs import LoggingHandler
+
+            try:
+                from opencensus.trace.tracer import Tracer
+                handler = LoggingHandler()
+            except ImportError:
+                handler = LoggingHandler()
+            try:
+                from opencensus.trace import samplers
+                other = LoggingHandler()
+            except ValueError:
+                pass
+            """,
+        ),
+    ],
+)
+def test_imports_of_an_optional_legacy_package_stay_guarded(before: str, after: str) -> None:
+    needed = [("opentelemetry.sdk._logs", "LoggingHandler", None)]
+    assert add_imports(module(before), needed, {"opencensus"}).code == code(after)
+
+
 def test_names_read_counts_uses_not_imports_or_attributes() -> None:
     tree = module(
         """

@@ -87,17 +87,22 @@ class SetupMapper:
         positional: int = 0,
         what: str = "Tracer",
         order: tuple[str, ...] = (),
+        in_place: bool = False,
     ) -> str:
         """Why ``call`` (a ``Tracer``, or a middleware taking ``positional`` leading arguments
         such as the app) cannot move to ``configure()``; "" once mapped into :attr:`setups`.
-        ``order`` names the set-up arguments the call takes by position after those."""
+        ``order`` names the set-up arguments the call takes by position after those.
+        ``in_place``: a set-up that may configure where it is, in a function if its values are
+        local there (a ``Tracer(...)`` statement; it takes no remote parent)."""
         try:
-            self.setups[call] = self._map(call, positional, what, order)
+            self.setups[call] = self._map(call, positional, what, order, in_place)
         except ValueError as exc:
             return str(exc)
         return ""
 
-    def _map(self, call: cst.Call, positional: int, what: str, order: tuple[str, ...]) -> Setup:
+    def _map(
+        self, call: cst.Call, positional: int, what: str, order: tuple[str, ...], in_place: bool
+    ) -> Setup:
         if has_star_args(call):
             raise ValueError(f"{what}(*args) cannot be mapped")
         notes: list[str] = []
@@ -109,7 +114,7 @@ class SetupMapper:
                 if index < positional + len(order):
                     continue
                 raise ValueError(f"{what}() positional arguments are not mapped")
-            if item.keyword.value == "span_context" and what == "Tracer":
+            if item.keyword.value == "span_context" and what == "Tracer" and not in_place:
                 parent = remote_parent(item.value, self._scopes, self._parents)
             if parent is None and item.keyword.value not in ("sampler", "exporter", "propagator"):
                 raise ValueError(
@@ -137,7 +142,7 @@ class SetupMapper:
         try:
             anchor = self._anchor(call, positional)
         except ValueError:
-            if what == "Tracer":  # made per request, maybe: no configure() there
+            if what == "Tracer" and not in_place:  # made per request, maybe: no configure()
                 raise
             # a middleware made in a function from its values (an app factory's settings): the
             # configure() goes just above it, where the application is set up once

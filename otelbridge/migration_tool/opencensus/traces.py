@@ -63,6 +63,10 @@ from otelbridge.migration_tool.walk import walk
 KEPT_RULE = "opencensus-kept"
 NOTE_RULE = "opencensus-note"
 KEPT = "kept on OpenCensus (served by the otelbridge OpenCensus shim): "
+IN_FUNCTION_NOTE = (
+    "configure() now runs where this Tracer was made: call that function once per process "
+    "(at start-up, not per request)"
+)
 IDLE_NOTE = (
     "this Tracer starts no span: its settings are not moved into the application's configure()"
 )
@@ -172,12 +176,33 @@ class OpenCensusTraces(LegacyTransform):
                 self._plan_with_span(call)
         if GET_CURRENT_SPAN in called and not call.args:
             self._current_span(call)
+        if TRACER_CLASS in called and isinstance(self._parents.get(call), cst.Expr):
+            self._plan_discarded_tracer(call)
         if IS_EXPORTER in called and not call.args:
             self._dropped.add(call)
             self._calls[call] = self._is_exporter
         elif SET_IS_EXPORTER in called and len(call.args) == 1 and not call.args[0].star:
             self._dropped.add(call.func)
             self._calls[call] = self._set_is_exporter
+
+    def _plan_discarded_tracer(self, call: cst.Call) -> None:
+        """A ``Tracer(...)`` statement whose value is dropped: OpenCensus' constructor makes it
+        the current tracer, so it is the program's set-up; it becomes ``configure(...)``, in
+        the function that made it when its values are local there."""
+        reason = self._setup.blocker(call, in_place=True)
+        setup = self._setup.setups.get(call)
+        if not reason and setup is not None and not setup.moved:
+            reason = "; ".join(setup.notes)
+        if reason or setup is None:
+            self._keep(call, f"this Tracer(...) set-up stays OpenCensus: {reason}")
+            return
+        self._dropped.add(call)
+        if setup.anchor is None and isinstance(self.scopes.get(call), FunctionScope):
+            setup.notes.append(IN_FUNCTION_NOTE)
+        statement = self._statement(call)
+        above = statement.leading_lines if isinstance(statement, cst.SimpleStatementLine) else ()
+        self.place_configure(call, setup, above)
+        self.replace_statement(statement, [])
 
     def _plan_context_attrs(self, module: cst.Module) -> None:
         """OpenCensus' context attributes: all of the module's, or none (see
@@ -344,9 +369,12 @@ class OpenCensusTraces(LegacyTransform):
             original, "{propagate}.extract(HEADERS)", HEADERS=updated.args[0].value
         )
 
-    def place_configure(self, value: cst.Call, setup: Setup) -> None:
+    def place_configure(
+        self, value: cst.Call, setup: Setup, leading: Sequence[cst.EmptyLine] = ()
+    ) -> None:
         """The ``configure()`` a set-up call (``Tracer``, a middleware) moves to, with its notes,
-        once per module for one configuration."""
+        once per module for one configuration; ``leading``: the lines above the statement it
+        replaces (blank lines, comments)."""
         statement = self._statement(value)
         self._removed.update(setup.bindings)  # their values are in configure() now
         self._dropped.update(setup.bindings)
@@ -360,8 +388,11 @@ class OpenCensusTraces(LegacyTransform):
             self.state.findings.append(Finding(NOTE_RULE, note, *where))
         line = line.with_changes(
             leading_lines=[
-                cst.EmptyLine(indent=True, comment=cst.Comment(TODO_PREFIX + note))
-                for note in notes
+                *leading,
+                *(
+                    cst.EmptyLine(indent=True, comment=cst.Comment(TODO_PREFIX + note))
+                    for note in notes
+                ),
             ]
         )
         if setup.anchor is None:
@@ -781,7 +812,7 @@ class OpenCensusTraces(LegacyTransform):
         bindings = [
             (target, value)
             for target, value in self.analysis.bindings.items()
-            if target not in converted and not self._is_dropped(value)
+            if target not in converted and not self._is_dropped(value) and not _is_truth(value)
         ]
         holders: set[cst.Name] = set()
         grown = True
@@ -1087,6 +1118,14 @@ def _without_final_statement(statement: cst.Try) -> list[cst.BaseStatement]:
 def _walk_calls(module: cst.Module) -> Iterator[cst.Call]:
     return (node for node in walk(module) if isinstance(node, cst.Call))
 
+
+
+def _is_truth(value: cst.BaseExpression) -> bool:
+    """A comparison or a ``not``: a bool (``enabled = exporter is not None``), whatever the
+    objects it compares."""
+    return isinstance(value, cst.Comparison) or (
+        isinstance(value, cst.UnaryOperation) and isinstance(value.operator, cst.Not)
+    )
 
 def _walk_loads(module: cst.Module) -> Iterator[Union[cst.Call, cst.Name, cst.Attribute]]:
     """Calls, names and dotted names outside import statements."""

@@ -69,6 +69,11 @@ EXPECTED = {
           [POST]/boom kind=INTERNAL status=ERROR attrs={error.message='boom', http.method='POST'} events=[tagged{path='/boom'}]
           cleanup kind=INTERNAL status=ERROR attrs={error.message='cleanup failed'} events=[]
         """,
+    # a set-up function's Tracer(...) statement, tracing optional behind an ImportError guard
+    "setup_statement": """
+        /cart kind=INTERNAL status=UNSET attrs={http.route='/cart'} events=[]
+        /orders kind=INTERNAL status=UNSET attrs={http.route='/orders'} events=[]
+        """,
     # start_span() in one callback, end_span() in another: the detach token kept in the context
     "handoffs": """
         request kind=INTERNAL status=UNSET attrs={after=True} events=[]
@@ -126,6 +131,7 @@ FULLY_MIGRATED = frozenset(
         "exporter_flag",
         "handoffs",
         "helpers",
+        "setup_statement",
     }
 )
 #: A program's own modules, beside it in ``<name>_parts/``.

@@ -1111,6 +1111,121 @@ CASES: dict[str, tuple[str, str]] = {
         print(manager)
         """,
     ),
+    "a Tracer(...) statement is the set-up: configure() in its place": (
+        """
+        from opencensus.ext.zipkin.trace_exporter import ZipkinExporter
+        from opencensus.trace import execution_context
+        from opencensus.trace.samplers import AlwaysOnSampler
+        from opencensus.trace.tracer import Tracer
+
+        Tracer(exporter=ZipkinExporter(), sampler=AlwaysOnSampler())
+
+
+        def work():
+            with execution_context.get_opencensus_tracer().span(name="work"):
+                pass
+        """,
+        """
+        from opentelemetry import trace
+        from otelbridge.sdk import configure
+        from otelbridge.sdk.export.zipkin import ZipkinExporter as otel_ZipkinExporter
+
+        configure(sampler="always_on", span_exporters=[otel_ZipkinExporter()])
+
+
+        def work():
+            with trace.get_tracer(__name__).start_as_current_span("work"):
+                pass
+        """,
+    ),
+    "a set-up function's Tracer(...) statement under an ImportError guard: configure() and imports stay guarded": (
+        """
+        import logging
+
+
+        def setup_telemetry(connection_string):
+            try:
+                from opencensus.ext.azure.trace_exporter import AzureExporter
+                from opencensus.trace.samplers import AlwaysOnSampler
+                from opencensus.trace.tracer import Tracer
+
+                Tracer(exporter=AzureExporter(connection_string=connection_string), sampler=AlwaysOnSampler())
+            except ImportError:
+                logging.warning("tracing disabled")
+        """,
+        """
+        import logging
+
+
+        def setup_telemetry(connection_string):
+            try:
+                from azure.monitor.opentelemetry.exporter import AzureMonitorTraceExporter
+                from otelbridge.sdk import configure
+
+                # TODO(otelbridge): configure() now runs where this Tracer was made: call that function once per process (at start-up, not per request)
+                # TODO(otelbridge): pip install azure-monitor-opentelemetry-exporter (the OpenTelemetry exporter that replaces this one)
+                configure(sampler="always_on", span_exporters=[AzureMonitorTraceExporter(connection_string=connection_string)])
+            except ImportError:
+                logging.warning("tracing disabled")
+        """,
+    ),
+    "a Tracer(...) statement with a remote parent stays, with its reason": (
+        """
+        from opencensus.trace.propagation import trace_context_http_header_format
+        from opencensus.trace.tracer import Tracer
+
+
+        def handle(headers):
+            context = trace_context_http_header_format.TraceContextPropagator().from_headers(headers)
+            Tracer(span_context=context)
+        """,
+        f"""
+        {KEPT}still used by code that stays on OpenCensus
+        from opencensus.trace.propagation import trace_context_http_header_format
+        {KEPT}still used by code that stays on OpenCensus
+        from opencensus.trace.tracer import Tracer
+
+
+        def handle(headers):
+            {KEPT}opencensus.trace.propagation.trace_context_http_header_format.TraceContextPropagator has no automatic OpenTelemetry mapping
+            context = trace_context_http_header_format.TraceContextPropagator().from_headers(headers)
+            {KEPT}this Tracer(...) set-up stays OpenCensus: Tracer(span_context=...) has no set-up equivalent (a remote parent is passed as context= to start_as_current_span)
+            Tracer(span_context=context)
+        """,
+    ),
+    "a bool computed from a kept OpenCensus object holds no OpenCensus object": (
+        """
+        import logging
+        import os
+
+        from opencensus.ext.azure.log_exporter import AzureEventHandler
+
+        handler = AzureEventHandler(connection_string=os.environ["CS"]) if "CS" in os.environ else None
+        enabled = handler is not None
+
+
+        def record(name):
+            if enabled:
+                logging.getLogger("events").info(name)
+        """,
+        f"""
+        import logging
+        import os
+
+        {KEPT}still used by code that stays on OpenCensus
+        from opencensus.ext.azure.log_exporter import AzureEventHandler
+
+        {KEPT}opencensus.ext.azure.log_exporter.AzureEventHandler has no automatic mapping; use OpenTelemetry logs: a LoggingHandler with AzureMonitorLogExporter (azure-monitor-opentelemetry-exporter), or azure-monitor-opentelemetry's configure_azure_monitor()
+        handler = AzureEventHandler(connection_string=os.environ["CS"]) if "CS" in os.environ else None
+        {KEPT}'handler' holds an OpenCensus object
+        enabled = handler is not None
+
+
+        def record(name):
+            if enabled:
+                logging.getLogger("events").info(name)
+        """,
+    ),
 }
 
 
