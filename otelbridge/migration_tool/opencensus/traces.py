@@ -383,18 +383,20 @@ class OpenCensusTraces(LegacyTransform):
             f"pip install {package} (the OpenTelemetry exporter that replaces this one)"
             for package in packages(self, setup)
         ]
+        same = None if leading else self._configured_above(setup.anchor or statement, line)
+        if same is not None:  # one call does it; this set-up's own notes join that call's
+            present = {e.comment.value for e in same.leading_lines if e.comment is not None}
+            notes = [note for note in notes if TODO_PREFIX + note not in present]
         where = self.state.position(value)
         for note in notes:
             self.state.findings.append(Finding(NOTE_RULE, note, *where))
-        line = line.with_changes(
-            leading_lines=[
-                *leading,
-                *(
-                    cst.EmptyLine(indent=True, comment=cst.Comment(TODO_PREFIX + note))
-                    for note in notes
-                ),
-            ]
-        )
+        comments = [
+            cst.EmptyLine(indent=True, comment=cst.Comment(TODO_PREFIX + note)) for note in notes
+        ]
+        if same is not None:
+            self._add_comments(same, comments)
+            return
+        line = line.with_changes(leading_lines=[*leading, *comments])
         if setup.anchor is None:
             placed = self._before.setdefault(statement, [])
         else:
@@ -402,6 +404,34 @@ class OpenCensusTraces(LegacyTransform):
         if not any(line.body[0].deep_equals(other.body[0]) for other in placed):
             placed.append(line)
             self._configures.append((setup.anchor or statement, placed, line))
+
+    def _configured_above(
+        self, place: cst.CSTNode, line: cst.SimpleStatementLine
+    ) -> Optional[cst.SimpleStatementLine]:
+        """The same ``configure(...)`` placed at module level already, where ``place`` is too
+        (a ``Tracer`` and a middleware given the same set-up): one call does it."""
+        if not isinstance(self._parents.get(place), cst.Module):
+            return None
+        return next(
+            (
+                other
+                for where, _, other in self._configures
+                if isinstance(self._parents.get(where), cst.Module)
+                and line.body[0].deep_equals(other.body[0])
+            ),
+            None,
+        )
+
+    def _add_comments(self, line: cst.SimpleStatementLine, comments: list[cst.EmptyLine]) -> None:
+        """``comments`` above a placed ``configure()`` line (kept where it is)."""
+        if not comments:
+            return
+        for index, (where, placed, other) in enumerate(self._configures):
+            if other is line:
+                merged = line.with_changes(leading_lines=[*line.leading_lines, *comments])
+                placed[placed.index(line)] = merged
+                self._configures[index] = (where, placed, merged)
+                return
 
     def place_stats(
         self, module: cst.Module, anchor: cst.CSTNode, keywords: list[cst.Arg], notes: list[str]

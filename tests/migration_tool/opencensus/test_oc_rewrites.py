@@ -1226,6 +1226,56 @@ CASES: dict[str, tuple[str, str]] = {
                 logging.getLogger("events").info(name)
         """,
     ),
+    "a Tracer and a middleware given the same set-up: one configure(), both notes": (
+        """
+        from flask import Flask
+        from opencensus.ext.flask.flask_middleware import FlaskMiddleware
+        from opencensus.ext.zipkin.trace_exporter import ZipkinExporter
+        from opencensus.trace.samplers import ProbabilitySampler
+        from opencensus.trace.tracer import Tracer
+
+        tracer = Tracer(exporter=ZipkinExporter(), sampler=ProbabilitySampler(1.0))
+
+        app = Flask(__name__)
+        middleware = FlaskMiddleware(app, exporter=ZipkinExporter(), sampler=ProbabilitySampler(rate=1.0))
+
+
+        @app.route("/")
+        def index():
+            with tracer.span(name="index"):
+                return "ok"
+        """,
+        """
+        from flask import request, Flask
+        from opentelemetry import trace
+        from opentelemetry.instrumentation.flask import FlaskInstrumentor
+        from otelbridge.sdk import configure
+        from otelbridge.sdk.export.zipkin import ZipkinExporter as otel_ZipkinExporter
+
+        # TODO(otelbridge): pip install opentelemetry-instrumentation-flask; settings in app.config['OPENCENSUS'] are not read any more
+        configure(sampler="parentbased_traceidratio", sampler_arg=1.0, span_exporters=[otel_ZipkinExporter()])
+        tracer = trace.get_tracer(__name__)
+
+        app = Flask(__name__)
+
+
+        def opencensus_flask_span(span: trace.Span, environ: object) -> None:
+            # OpenCensus FlaskMiddleware's span name and attributes, which dashboards and
+            # alerts select on (FlaskInstrumentor sets http.host, http.method, http.route
+            # and http.status_code itself)
+            span.update_name(f"[{request.method}]{request.url}")
+            span.set_attributes({"http.path": request.path, "http.url": request.url})
+
+
+        FlaskInstrumentor().instrument_app(app, request_hook=opencensus_flask_span)
+
+
+        @app.route("/")
+        def index():
+            with tracer.start_as_current_span("index"):
+                return "ok"
+        """,
+    ),
 }
 
 
