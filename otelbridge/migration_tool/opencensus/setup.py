@@ -69,6 +69,9 @@ class Setup:
     #: ``exporter = StackdriverExporter(...)`` statements whose value moved into ``configure()``
     #: (a sampler or exporter bound to a name read only by this set-up): they go
     bindings: list[cst.SimpleStatementLine] = dataclasses.field(default_factory=list)
+    #: ``configure()`` keywords the exporter's arguments become (the OpenCensus agent's
+    #: ``service_name``: the resource's, in OpenTelemetry)
+    settings: list[cst.Arg] = dataclasses.field(default_factory=list)
 
 
 class SetupMapper:
@@ -159,8 +162,13 @@ class SetupMapper:
         notes: list[str] = []
         sampler, rate = self._sampler(given.get("sampler"), notes)
         exporter, exporter_name = self._exporter(given.get("exporter"), notes, holder)
+        settings: list[cst.Arg] = []
+        if exporter is not None and exporter_name == OCAGENT_EXPORTER:
+            exporter, settings = _agent_settings(exporter, notes)
         propagator = self._propagator(given.get("propagator"))
-        return Setup(sampler, rate, exporter, exporter_name, propagator, notes, None)
+        return Setup(
+            sampler, rate, exporter, exporter_name, propagator, notes, None, settings=settings
+        )
 
     def _unbound(
         self, given: Optional[cst.Arg], bindings: list[cst.SimpleStatementLine]
@@ -241,6 +249,8 @@ class SetupMapper:
         value = given.value
         if isinstance(value, cst.Call) and not has_star_args(value):
             for name in self._names(value.func):
+                if name == OCAGENT_EXPORTER and _agent_arguments(value) is not None:
+                    return value, name
                 if name in TRACE_EXPORTERS:
                     kept = TRACE_EXPORTERS[name][2]
                     if all(a.keyword is not None and a.keyword.value in kept for a in value.args):
@@ -319,6 +329,50 @@ def _stays(index: int, item: cst.Arg, positional: int) -> bool:
     return bool(positional) and item.keyword.value == APP_KEYWORD
 
 
+#: The OpenCensus agent's exporter: OTLP to the collector that replaced the agent.
+OCAGENT_EXPORTER = "opencensus.ext.ocagent.trace_exporter.TraceExporter"
+_AGENT_PARAMETERS = ("service_name", "host_name", "endpoint")
+AGENT_ENDPOINT_NOTE = (
+    "the OpenCensus agent's endpoint {} spoke OpenCensus' protocol: point "
+    "OTEL_EXPORTER_OTLP_ENDPOINT at the collector's OTLP receiver (port 4317 by default)"
+)
+
+
+def _agent_arguments(call: cst.Call) -> Optional[dict[str, cst.BaseExpression]]:
+    """The agent exporter's ``service_name``, ``host_name`` and ``endpoint`` by name (given by
+    position or keyword), or ``None`` when it is given anything else (a client, a transport)."""
+    found: dict[str, cst.BaseExpression] = {}
+    for index, item in enumerate(call.args):
+        if item.star:
+            return None
+        if item.keyword is None:
+            if index >= len(_AGENT_PARAMETERS):
+                return None
+            found[_AGENT_PARAMETERS[index]] = item.value
+        elif item.keyword.value in _AGENT_PARAMETERS:
+            found[item.keyword.value] = item.value
+        else:
+            return None
+    return found
+
+
+def _agent_settings(exporter: cst.Call, notes: list[str]) -> tuple[cst.Call, list[cst.Arg]]:
+    """``TraceExporter(service_name, host_name=, endpoint=)`` -> an OTLP exporter with no
+    arguments, and ``service_name=``/``resource_attributes={"host.name": ...}`` for
+    ``configure()`` (where OpenTelemetry keeps what the agent's node identity carried)."""
+    given = _agent_arguments(exporter) or {}
+    settings = []
+    if "service_name" in given:
+        settings.append(keyword("service_name", given["service_name"]))
+    if "host_name" in given:
+        host = cst.Dict([cst.DictElement(cst.SimpleString('"host.name"'), given["host_name"])])
+        settings.append(keyword("resource_attributes", host))
+    if "endpoint" in given:
+        shown = cst.Module([]).code_for_node(given["endpoint"])
+        notes.append(AGENT_ENDPOINT_NOTE.format(shown))
+    return exporter.with_changes(args=[]), settings
+
+
 def configure_call(transform: LegacyTransform, node: cst.CSTNode, setup: Setup) -> cst.Call:
     """``configure(sampler=..., sampler_arg=..., span_exporters=[...])`` for one set-up."""
     args = [keyword("sampler", transform.string(setup.sampler))]
@@ -331,6 +385,7 @@ def configure_call(transform: LegacyTransform, node: cst.CSTNode, setup: Setup) 
         args.append(keyword("span_exporters", cst.List([cst.Element(built)])))
     if setup.propagator:
         args.append(keyword("propagators", transform.string(setup.propagator)))
+    args += setup.settings
     name = transform.otel(node, "otelbridge.sdk", "configure")
     return cst.Call(cst.Name(name), args)
 

@@ -1276,6 +1276,43 @@ CASES: dict[str, tuple[str, str]] = {
                 return "ok"
         """,
     ),
+    "the OpenCensus agent's exporter: OTLP, its service name the resource's, its endpoint noted": (
+        """
+        import os
+
+        from opencensus.ext.ocagent import trace_exporter
+        from opencensus.trace import samplers
+        from opencensus.trace.tracer import Tracer
+
+        SERVICE_NAME = "checkout"
+        tracer = Tracer(
+            sampler=samplers.AlwaysOnSampler(),
+            exporter=trace_exporter.TraceExporter(SERVICE_NAME, endpoint=os.environ["AGENT"]),
+        )
+
+
+        def work():
+            with tracer.span(name="work"):
+                pass
+        """,
+        """
+        import os
+
+        from opentelemetry import trace
+        from otelbridge.sdk import configure
+        from otelbridge.sdk.export.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
+
+        SERVICE_NAME = "checkout"
+        # TODO(otelbridge): the OpenCensus agent's endpoint os.environ["AGENT"] spoke OpenCensus' protocol: point OTEL_EXPORTER_OTLP_ENDPOINT at the collector's OTLP receiver (port 4317 by default)
+        configure(sampler="always_on", span_exporters=[OTLPSpanExporter()], service_name=SERVICE_NAME)
+        tracer = trace.get_tracer(__name__)
+
+
+        def work():
+            with tracer.start_as_current_span("work"):
+                pass
+        """,
+    ),
 }
 
 
