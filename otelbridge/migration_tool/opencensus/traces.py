@@ -30,6 +30,7 @@ from otelbridge.migration_tool.opencensus.analysis import (
     is_imported,
 )
 from otelbridge.migration_tool.opencensus.context_attrs import context_attrs
+from otelbridge.migration_tool.opencensus.gauges import Gauges
 from otelbridge.migration_tool.opencensus.handoffs import END, TOKEN_KEY, statement_of
 from otelbridge.migration_tool.opencensus.integrations import Integrations
 from otelbridge.migration_tool.opencensus.names import (
@@ -136,6 +137,8 @@ class OpenCensusTraces(LegacyTransform):
         self._integrations.plan(node)
         self._stats_reason = ""
         self._plan_stats(node)
+        self._gauges_reason = ""
+        Gauges(self, names).plan(node)
         self._plan_context_attrs(node)
         self._mark_leftovers(node)
 
@@ -156,6 +159,19 @@ class OpenCensusTraces(LegacyTransform):
         path = self.model.project[1].path
         stats = Stats(self, self.names, project.lookup(path))
         stats.plan(self, module, lambda: project.unit_blocker(path))
+
+    def enclosing_statement(self, node: cst.CSTNode) -> cst.CSTNode:
+        """The innermost statement (a line or a compound statement's header) holding ``node``."""
+        return self._statement(node)
+
+    def imported_elsewhere(self, name: str) -> bool:
+        """Whether another module of the project imports ``name`` from this one (no: a file
+        migrated alone, as its stats assume)."""
+        return self.model.project is not None and self._exported(name)
+
+    def note_gauges_kept(self, reason: str) -> None:
+        """The module's gauges stay OpenCensus: the leftover markers give ``reason``."""
+        self._gauges_reason = reason
 
     def _plan_call(self, call: cst.Call) -> None:
         """Conversions that do not depend on a group's fate."""
@@ -782,6 +798,8 @@ class OpenCensusTraces(LegacyTransform):
             route = next((ROUTES[n] for n in sorted(names) if n in ROUTES), None)
             if self._stats_reason and first.startswith(("opencensus.stats.", "opencensus.tags.")):
                 self._keep(node, f"this module's stats stay OpenCensus: {self._stats_reason}")
+            elif self._gauges_reason and first.startswith("opencensus.metrics."):
+                self._keep(node, f"this module's gauges stay OpenCensus: {self._gauges_reason}")
             elif route is not None:
                 self._keep(node, f"{first} has no automatic mapping; use {route}")
             else:

@@ -16,10 +16,11 @@ the migrated side is also checked exactly, through ``span_tree.py``'s outline.
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 import os
 import sys
-from typing import Any, NamedTuple, Optional
+from typing import Any, Callable, NamedTuple, Optional
 
 OC_KINDS = {0: "INTERNAL", 1: "SERVER", 2: "CLIENT"}
 
@@ -68,12 +69,18 @@ def streams(points: list[tuple[str, str, dict, Any]]) -> str:
 
 
 def _oc_metrics() -> list[tuple[str, str, dict, Any]]:
-    if "opencensus.stats.stats" not in sys.modules:
-        return []
-    from opencensus.stats import stats as stats_module
+    produced: list[Any] = []
+    if "opencensus.stats.stats" in sys.modules:
+        from opencensus.stats import stats as stats_module
 
+        produced += stats_module.stats.get_metrics()
+    if "opencensus.metrics.export.gauge" in sys.modules:  # the program's gauge registries
+        from opencensus.metrics.export.gauge import Registry
+
+        for registry in [o for o in gc.get_objects() if isinstance(o, Registry)]:
+            produced += [m for m in registry.get_metrics() if m is not None]
     found = []
-    for metric in stats_module.stats.get_metrics():
+    for metric in produced:
         descriptor = metric.descriptor
         keys = [key.key for key in descriptor.label_keys]
         kind = {1: "gauge", 2: "gauge", 4: "sum", 5: "sum", 6: "histogram"}[descriptor.type]
@@ -106,12 +113,14 @@ def _native_metrics(reader: Any) -> list[tuple[str, str, dict, Any]]:
     return found
 
 
-def _run(path: str) -> None:
+def _run(path: str, imported: Callable[[], None] = lambda: None) -> None:
+    """Import the program, call ``imported``, then its ``main()``."""
     sys.path.insert(0, os.path.dirname(os.path.abspath(path)))  # modules beside the program
     spec = importlib.util.spec_from_file_location("program", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    imported()
     module.main()
 
 
@@ -161,8 +170,25 @@ def native(path: str, bridge: bool = False) -> tuple[list[Record], str, Any]:
 
     reader = InMemoryMetricReader()
     configure = otelbridge.sdk.configure
+    configured: list[bool] = []
+
     # The program's configure() (with its views) builds the meter provider; we add our reader.
-    otelbridge.sdk.configure = lambda **given: configure(metric_readers=[reader], **given)
+    def configure_with_reader(**given: Any) -> Any:
+        configured.append(True)
+        return configure(metric_readers=[reader], **given)
+
+    otelbridge.sdk.configure = configure_with_reader
+
+    def provider_if_none() -> None:
+        """A program that configures no metrics (its instruments record through the global
+        provider) gets one with our reader before its main() runs."""
+        if not configured and not bridge:
+            from opentelemetry import metrics
+
+            from otelbridge.sdk.metrics import MeterProvider
+
+            metrics.set_meter_provider(MeterProvider(metric_readers=[reader]))
+
     exporter = InMemorySpanExporter()
     provider = TracerProvider()
     provider.add_span_processor(SimpleSpanProcessor(exporter))
@@ -172,7 +198,7 @@ def native(path: str, bridge: bool = False) -> tuple[list[Record], str, Any]:
         install(tracer_provider=provider)
     else:
         trace.set_tracer_provider(provider)
-    _run(path)
+    _run(path, provider_if_none)
     spans = exporter.get_finished_spans()
     records = [
         Record(

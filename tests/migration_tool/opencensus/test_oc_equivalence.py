@@ -42,6 +42,7 @@ EXPECTED = {
           render kind=INTERNAL status=UNSET attrs={template='home.html'} events=[]
         """,
     "stats_app": "",
+    "gauges": "",
     "shared_stats": "",
     # is_exporter()/set_is_exporter(): OpenTelemetry's suppress-instrumentation key
     "exporter_flag": """
@@ -111,6 +112,13 @@ METRICS = {
     "shared_held_stats": """
         added tasks sum {app='todo'} 2
         """,
+    # gauges, a cumulative and a derived gauge of OpenCensus' metrics API, in one registry
+    "gauges": """
+        processed sum {queue='mail'} 2
+        processed sum {queue='print'} 1
+        queue_length gauge {queue='jobs'} 3
+        workers gauge {} 3
+        """,
     # measures, views, registrations and the recording made inside a request handler
     "local_stats": """
         loop times histogram {route='/clubs'} (4, 9.0, [1, 1, 1, 1])
@@ -132,6 +140,7 @@ FULLY_MIGRATED = frozenset(
         "handoffs",
         "helpers",
         "setup_statement",
+        "gauges",
     }
 )
 #: A program's own modules, beside it in ``<name>_parts/``.

@@ -1313,6 +1313,100 @@ CASES: dict[str, tuple[str, str]] = {
                 pass
         """,
     ),
+    "OpenCensus gauges: an added-to gauge, a derived gauge with labelled series and kwargs": (
+        """
+        from opencensus.metrics.export.gauge import DerivedDoubleGauge, LongGauge, Registry
+        from opencensus.metrics.label_key import LabelKey
+        from opencensus.metrics.label_value import LabelValue
+
+        registry = Registry()
+        in_flight = LongGauge("in_flight", "Requests in flight", "1", [LabelKey("route", "the route")])
+        registry.add_gauge(in_flight)
+        home = in_flight.get_or_create_time_series([LabelValue("/home")])
+
+
+        def disk_free(path):
+            return 0.5
+
+
+        free = DerivedDoubleGauge("disk_free", "Free disk share", "1", [LabelKey("mount", "mount point")])
+        free.create_time_series([LabelValue("/")], disk_free, path="/")
+        free.create_time_series([LabelValue("/data")], disk_free, path="/data")
+        registry.add_gauge(free)
+
+
+        def handle():
+            home.add(1)
+            try:
+                return "ok"
+            finally:
+                home.add(-1)
+        """,
+        """
+        from opentelemetry import metrics
+
+        # TODO(otelbridge): these instruments report through the global MeterProvider: give it readers (configure(metric_readers=...) or OTEL_METRICS_EXPORTER)
+        # TODO(otelbridge): in_flight was an OpenCensus gauge only added to: an UpDownCounter now, exported as a non-monotonic sum (set() it instead to keep a gauge)
+        in_flight = metrics.get_meter(__name__).create_up_down_counter("in_flight", unit="1", description="Requests in flight")
+
+
+        def disk_free(path):
+            return 0.5
+
+
+        # TODO(otelbridge): OpenCensus skipped a series whose function returned None; the callback must not
+        free = metrics.get_meter(__name__).create_observable_gauge("disk_free", unit="1", description="Free disk share", callbacks=[lambda options: [metrics.Observation(disk_free(path="/"), {"mount": "/"}), metrics.Observation(disk_free(path="/data"), {"mount": "/data"})]])
+
+
+        def handle():
+            in_flight.add(1, {"route": "/home"})
+            try:
+                return "ok"
+            finally:
+                in_flight.add(-1, {"route": "/home"})
+        """,
+    ),
+    "OpenCensus gauges handed to an exporter thread stay, with the reason": (
+        """
+        from opencensus.metrics import transport
+        from opencensus.metrics.export.gauge import LongGauge, Registry
+        from opencensus.metrics.label_key import LabelKey
+        from opencensus.metrics.label_value import LabelValue
+
+        registry = Registry()
+        queue = LongGauge("queue", "Jobs waiting", "1", [LabelKey("name", "the queue")])
+        registry.add_gauge(queue)
+        transport.get_exporter_thread([registry], exporter)
+
+
+        def enqueue(name):
+            queue.get_or_create_time_series([LabelValue(name)]).add(1)
+        """,
+        """
+        # TODO(otelbridge): kept on OpenCensus (served by the otelbridge OpenCensus shim): still used by code that stays on OpenCensus
+        from opencensus.metrics import transport
+        # TODO(otelbridge): kept on OpenCensus (served by the otelbridge OpenCensus shim): still used by code that stays on OpenCensus
+        from opencensus.metrics.export.gauge import LongGauge, Registry
+        # TODO(otelbridge): kept on OpenCensus (served by the otelbridge OpenCensus shim): still used by code that stays on OpenCensus
+        from opencensus.metrics.label_key import LabelKey
+        # TODO(otelbridge): kept on OpenCensus (served by the otelbridge OpenCensus shim): still used by code that stays on OpenCensus
+        from opencensus.metrics.label_value import LabelValue
+
+        # TODO(otelbridge): kept on OpenCensus (served by the otelbridge OpenCensus shim): this module's gauges stay OpenCensus: 'registry' is handed to an OpenCensus exporter thread: give the MeterProvider that exporter's OpenTelemetry reader (configure(metric_readers=[...]))
+        registry = Registry()
+        # TODO(otelbridge): kept on OpenCensus (served by the otelbridge OpenCensus shim): this module's gauges stay OpenCensus: 'registry' is handed to an OpenCensus exporter thread: give the MeterProvider that exporter's OpenTelemetry reader (configure(metric_readers=[...]))
+        queue = LongGauge("queue", "Jobs waiting", "1", [LabelKey("name", "the queue")])
+        # TODO(otelbridge): kept on OpenCensus (served by the otelbridge OpenCensus shim): 'queue' holds an OpenCensus object
+        registry.add_gauge(queue)
+        # TODO(otelbridge): kept on OpenCensus (served by the otelbridge OpenCensus shim): this module's gauges stay OpenCensus: 'registry' is handed to an OpenCensus exporter thread: give the MeterProvider that exporter's OpenTelemetry reader (configure(metric_readers=[...]))
+        transport.get_exporter_thread([registry], exporter)
+
+
+        def enqueue(name):
+            # TODO(otelbridge): kept on OpenCensus (served by the otelbridge OpenCensus shim): this module's gauges stay OpenCensus: 'registry' is handed to an OpenCensus exporter thread: give the MeterProvider that exporter's OpenTelemetry reader (configure(metric_readers=[...]))
+            queue.get_or_create_time_series([LabelValue(name)]).add(1)
+        """,
+    ),
 }
 
 
