@@ -19,6 +19,7 @@ import libcst as cst
 from libcst.metadata import Assignment, GlobalScope
 
 from otelbridge.migration_tool.opencensus.analysis import ModuleFacts
+from otelbridge.migration_tool.opencensus.cloud_role import processor_settings
 from otelbridge.migration_tool.opencensus.names import (
     DEFAULT_RATE,
     PROPAGATORS,
@@ -130,8 +131,12 @@ class SetupMapper:
         name, extract = parent or (None, None)
         # a middleware's set-up moves into the configure() that replaces it, so it must map
         bindings: list[cst.SimpleStatementLine] = []
+        settings: list[cst.Arg] = []
         written = {part: arg(call, part, place.get(part)) for part in _PARTS}
-        given = {part: self._unbound(item, bindings) for part, item in written.items()}
+        given = {
+            part: self._unbound(item, bindings, settings, notes)
+            for part, item in written.items()
+        }
         # a name bound once above to a call read by this set-up alone moves with it
         resolved = frozenset(part for part in _PARTS if given[part] is not written[part])
         held = held_setup(call, place, resolved) if what == "Tracer" else ""
@@ -140,6 +145,7 @@ class SetupMapper:
             return Setup("", None, None, "", "", notes, None, name, extract, moved=False)
         mapped = self.values(given)
         notes += mapped.notes
+        mapped.settings += settings
         if extract is not None and given["propagator"] is None:
             mapped.propagator = self._reader(extract)
         try:
@@ -171,11 +177,17 @@ class SetupMapper:
         )
 
     def _unbound(
-        self, given: Optional[cst.Arg], bindings: list[cst.SimpleStatementLine]
+        self,
+        given: Optional[cst.Arg],
+        bindings: list[cst.SimpleStatementLine],
+        settings: list[cst.Arg],
+        notes: list[str],
     ) -> Optional[cst.Arg]:
         """A set-up argument given by a name bound once to a call, and read by this set-up only
         (``exporter = StackdriverExporter(...)`` above ``FlaskMiddleware(app, exporter=exporter)``):
-        that call, its binding's statement added to ``bindings``; else ``given`` as it is."""
+        that call, its binding's statement added to ``bindings``; else ``given`` as it is. Reads
+        that register a cloud-role telemetry processor (:mod:`.cloud_role`) go too, their
+        ``configure()`` keywords added to ``settings``."""
         if given is None or not isinstance(given.value, cst.Name):
             return given
         scope = self._scopes.get(given.value)
@@ -189,8 +201,15 @@ class SetupMapper:
         assign_target = self._parents.get(binding.node)
         assign = self._parents.get(assign_target) if assign_target is not None else None
         statement = self._parents.get(assign) if assign is not None else None
+        processors = []  # (statement, (configure() keywords, note)) of each processor added
+        for reference in binding.references:
+            if reference.node is not given.value and isinstance(reference.node, cst.Name):
+                top = self._top_statement(reference.node)
+                found = processor_settings(top, reference.node, self._scopes)
+                if found is not None:
+                    processors.append((top, found))
         if (
-            len(binding.references) != 1
+            len(binding.references) != 1 + len(processors)
             or not isinstance(assign, cst.Assign)
             or len(assign.targets) != 1
             or not isinstance(assign.value, cst.Call)
@@ -199,6 +218,10 @@ class SetupMapper:
         ):
             return given
         bindings.append(statement)
+        for processor, (keywords, note) in processors:
+            bindings.append(cast(cst.SimpleStatementLine, processor))
+            settings.extend(keywords)
+            notes.append(note)
         return given.with_changes(value=assign.value)
 
     def _reader(self, extract: cst.Call) -> str:

@@ -986,16 +986,26 @@ class OpenCensusTraces(LegacyTransform):
                 emitted.append(statement)
             else:
                 self.rewrote()
-                orphans.extend(_comments(before) if before is not None else ())
+                if before is not None:
+                    if not orphans:  # the blank lines that set the first one apart, too
+                        orphans.extend(_opening_blank_lines(before))
+                    orphans.extend(_comments(before))
             emitted.extend(self._after.get(before, ()))  # type: ignore[arg-type]  # None: no key
             if orphans and emitted:  # unless a replacement carries them already
                 carried = [c for e in emitted for c in getattr(e, "leading_lines", ())]
-                left = [c for c in orphans if not any(c.deep_equals(o) for o in carried)]
+                if _opening_blank_lines(emitted[0]):  # it is set apart already
+                    orphans = [c for c in orphans if c.comment is not None]
+                left = [
+                    c
+                    for c in orphans
+                    if c.comment is None or not any(c.deep_equals(o) for o in carried)
+                ]
                 emitted[0] = _with_comments_above(emitted[0], left)
                 orphans = []
             body.extend(emitted)
         if not body:
             body.append(cst.SimpleStatementLine([cst.Pass()]))
+        orphans = [c for c in orphans if c.comment is not None]  # the block's end: no gap
         if orphans:
             body[-1] = _with_comments_above(body[-1], orphans)  # stay in the block, just above
         return updated.with_changes(body=body)
@@ -1125,6 +1135,14 @@ def _store_to_call(
     assert isinstance(target, cst.Attribute)
     call = cst.Call(target.with_changes(attr=cst.Name(method)), [cst.Arg(value(assign))])
     return statement.with_changes(body=[cst.Expr(call)])
+
+
+def _opening_blank_lines(statement: cst.CSTNode) -> list[cst.EmptyLine]:
+    lines = list(getattr(statement, "leading_lines", ()))
+    count = 0
+    while count < len(lines) and lines[count].comment is None:
+        count += 1
+    return lines[:count]
 
 
 def _blank_lines_moved(

@@ -1407,6 +1407,87 @@ CASES: dict[str, tuple[str, str]] = {
             queue.get_or_create_time_series([LabelValue(name)]).add(1)
         """,
     ),
+    "Azure's cloud-role telemetry processor: service.name and service.instance.id in configure()": (
+        """
+        import os
+
+        from opencensus.ext.azure.trace_exporter import AzureExporter
+        from opencensus.trace.samplers import ProbabilitySampler
+        from opencensus.trace.tracer import Tracer
+
+
+        def callback_function(envelope):
+            envelope.tags["ai.cloud.role"] = "orders-api"
+            envelope.tags["ai.cloud.roleInstance"] = "orders-api-1"
+            return True
+
+
+        exporter = AzureExporter(connection_string=os.environ["APPLICATIONINSIGHTS_CONNECTION_STRING"])
+        exporter.add_telemetry_processor(callback_function)
+        tracer = Tracer(exporter=exporter, sampler=ProbabilitySampler(1.0))
+
+
+        def work():
+            with tracer.span(name="work"):
+                pass
+        """,
+        """
+        import os
+
+        from azure.monitor.opentelemetry.exporter import AzureMonitorTraceExporter
+        from opentelemetry import trace
+        from otelbridge.sdk import configure
+
+
+        def callback_function(envelope):
+            envelope.tags["ai.cloud.role"] = "orders-api"
+            envelope.tags["ai.cloud.roleInstance"] = "orders-api-1"
+            return True
+
+
+        # TODO(otelbridge): the telemetry processor callback_function set the cloud role: Azure Monitor reads it from the resource (service.name, service.instance.id) now, and callback_function is no longer called
+        # TODO(otelbridge): pip install azure-monitor-opentelemetry-exporter (the OpenTelemetry exporter that replaces this one)
+        configure(sampler="parentbased_traceidratio", sampler_arg=1.0, span_exporters=[AzureMonitorTraceExporter(connection_string=os.environ["APPLICATIONINSIGHTS_CONNECTION_STRING"])], service_name="orders-api", resource_attributes={"service.instance.id": "orders-api-1"})
+        tracer = trace.get_tracer(__name__)
+
+
+        def work():
+            with tracer.start_as_current_span("work"):
+                pass
+        """,
+    ),
+    "any other telemetry processor keeps the exporter": (
+        """
+        from opencensus.ext.azure.trace_exporter import AzureExporter
+        from opencensus.trace.tracer import Tracer
+
+
+        def callback_function(envelope):
+            envelope.data.baseData.properties["team"] = "orders"
+
+
+        exporter = AzureExporter(connection_string="InstrumentationKey=0")
+        exporter.add_telemetry_processor(callback_function)
+        tracer = Tracer(exporter=exporter)
+        """,
+        """
+        # TODO(otelbridge): kept on OpenCensus (served by the otelbridge OpenCensus shim): still used by code that stays on OpenCensus
+        from opencensus.ext.azure.trace_exporter import AzureExporter
+        from opentelemetry import trace
+
+
+        def callback_function(envelope):
+            envelope.data.baseData.properties["team"] = "orders"
+
+
+        # TODO(otelbridge): kept on OpenCensus (served by the otelbridge OpenCensus shim): opencensus.ext.azure.trace_exporter.AzureExporter has no automatic OpenTelemetry mapping
+        exporter = AzureExporter(connection_string="InstrumentationKey=0")
+        # TODO(otelbridge): kept on OpenCensus (served by the otelbridge OpenCensus shim): 'exporter' holds an OpenCensus object
+        exporter.add_telemetry_processor(callback_function)
+        # TODO(otelbridge): Tracer() took its set-up from values set elsewhere (exporter=exporter): OpenTelemetry samples, exports and propagates as set once in otelbridge.sdk.configure() at the application's start: move them there
+        tracer = trace.get_tracer(__name__)
+        """,
+    ),
 }
 
 
