@@ -84,13 +84,7 @@ def add_imports(
                 merged = node.with_changes(names=[*added, *node.names])
                 block[index] = statement.with_changes(body=[merged])
     new = [
-        cst.parse_statement(
-            f"from {source} import "
-            + ", ".join(
-                name if alias is None else f"{name} as {alias}" for name, alias in _sorted(pairs)
-            ),
-            config=module.config_for_parsing,
-        )
+        _from_import(source, pairs, module.config_for_parsing)
         for source, pairs in sorted(missing.items())
     ]
     rest = list(module.body[end:])
@@ -186,11 +180,7 @@ class _GuardedImports(cst.CSTTransformer):
                 for source, name, alias in items:
                     by_source.setdefault(source, []).append((cast(str, name), alias))
                 lines = [
-                    cst.parse_statement(
-                        f"from {source} import "
-                        + ", ".join(n if a is None else f"{n} as {a}" for n, a in _sorted(pairs)),
-                        config=self._config,
-                    )
+                    _from_import(source, pairs, self._config)
                     for source, pairs in sorted(by_source.items())
                 ]
                 if isinstance(updated, cst.SimpleStatementLine):  # its comments go above them
@@ -199,6 +189,18 @@ class _GuardedImports(cst.CSTTransformer):
                 body.extend(lines)
             body.append(updated)
         return updated_node.with_changes(body=body)
+
+
+def _from_import(
+    source: str, pairs: list[tuple[str, Optional[str]]], config: cst.PartialParserConfig
+) -> cst.SimpleStatementLine:
+    """``from source import name [as alias], ...``, the names sorted."""
+    names = ", ".join(
+        name if alias is None else f"{name} as {alias}" for name, alias in _sorted(pairs)
+    )
+    return cast(
+        cst.SimpleStatementLine, cst.parse_statement(f"from {source} import {names}", config)
+    )
 
 
 def _sorted(pairs: list[tuple[str, Optional[str]]]) -> list[tuple[str, Optional[str]]]:
