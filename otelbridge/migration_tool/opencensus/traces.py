@@ -1138,6 +1138,7 @@ def _store_to_call(
 
 
 def _opening_blank_lines(statement: cst.CSTNode) -> list[cst.EmptyLine]:
+    """The blank lines (no comment) that open ``statement``'s leading lines."""
     lines = list(getattr(statement, "leading_lines", ()))
     count = 0
     while count < len(lines) and lines[count].comment is None:
@@ -1150,13 +1151,10 @@ def _blank_lines_moved(
 ) -> tuple[cst.CSTNode, cst.SimpleStatementLine]:
     """The blank lines that open ``statement``'s leading lines, moved above ``inserted``."""
     assert isinstance(statement, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
-    lines = list(statement.leading_lines)
-    count = 0
-    while count < len(lines) and lines[count].comment is None:
-        count += 1
+    blank = _opening_blank_lines(statement)
     return (
-        statement.with_changes(leading_lines=lines[count:]),
-        inserted.with_changes(leading_lines=[*lines[:count], *inserted.leading_lines]),
+        statement.with_changes(leading_lines=statement.leading_lines[len(blank) :]),
+        inserted.with_changes(leading_lines=[*blank, *inserted.leading_lines]),
     )
 
 
