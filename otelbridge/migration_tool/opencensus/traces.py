@@ -44,6 +44,7 @@ from otelbridge.migration_tool.opencensus.names import (
     SET_ATTR,
     SET_IS_EXPORTER,
     SPAN_ONLY_METHODS,
+    TRACE_EXPORTERS,
     TRACER_CLASS,
     TRACER_ONLY_METHODS,
     canonical,
@@ -67,6 +68,11 @@ KEPT = "kept on OpenCensus (served by the otelbridge OpenCensus shim): "
 IN_FUNCTION_NOTE = (
     "configure() now runs where this Tracer was made: call that function once per process "
     "(at start-up, not per request)"
+)
+PROCESSOR_REASON = (
+    "its telemetry processor has no automatic OpenTelemetry equivalent (only one setting "
+    "envelope.tags['ai.cloud.role'] maps, to service.name): enrich spans in a SpanProcessor's "
+    "on_start, or drop them with a sampler"
 )
 IDLE_NOTE = (
     "this Tracer starts no span: its settings are not moved into the application's configure()"
@@ -770,6 +776,7 @@ class OpenCensusTraces(LegacyTransform):
 
     def _mark_leftovers(self, module: cst.Module) -> None:
         """Every OpenCensus name or OpenCensus-only method the rewrite leaves in place."""
+        self._mark_processors(module)
         for node in _walk_loads(module):
             if isinstance(node, cst.Call):
                 func = node.func
@@ -847,6 +854,24 @@ class OpenCensusTraces(LegacyTransform):
     def _is_opencensus(self, qualified: str) -> bool:
         """A name of OpenCensus' API (not of a module the project defines in its namespace)."""
         return qualified.split(".")[0] == ROOT and self._own(qualified) is None
+
+    def _mark_processors(self, module: cst.Module) -> None:
+        """An exporter given a telemetry processor that is not a cloud-role one (those move
+        into ``configure()``, :mod:`.cloud_role`) stays for that processor: say so on both."""
+        for node in walk(module):
+            func = node.func if isinstance(node, cst.Call) else None
+            if not (
+                isinstance(func, cst.Attribute)
+                and func.attr.value == "add_telemetry_processor"
+                and isinstance(func.value, cst.Name)
+                and not self._is_dropped(node)
+            ):
+                continue
+            made = [v for v in self.bound_values(func.value) if isinstance(v, cst.Call)]
+            if not any(self.names(v.func) & TRACE_EXPORTERS.keys() for v in made):
+                continue
+            for where in (*made, node):
+                self._keep(where, PROCESSOR_REASON)
 
     def _mark_holders(self, module: cst.Module) -> None:
         """Uses of variables holding OpenCensus objects (``stats = stats_module.stats`` ...

@@ -1456,7 +1456,7 @@ CASES: dict[str, tuple[str, str]] = {
                 pass
         """,
     ),
-    "any other telemetry processor keeps the exporter": (
+    "any other telemetry processor keeps the exporter, with the reason": (
         """
         from opencensus.ext.azure.trace_exporter import AzureExporter
         from opencensus.trace.tracer import Tracer
@@ -1480,9 +1480,9 @@ CASES: dict[str, tuple[str, str]] = {
             envelope.data.baseData.properties["team"] = "orders"
 
 
-        # TODO(otelbridge): kept on OpenCensus (served by the otelbridge OpenCensus shim): opencensus.ext.azure.trace_exporter.AzureExporter has no automatic OpenTelemetry mapping
+        # TODO(otelbridge): kept on OpenCensus (served by the otelbridge OpenCensus shim): its telemetry processor has no automatic OpenTelemetry equivalent (only one setting envelope.tags['ai.cloud.role'] maps, to service.name): enrich spans in a SpanProcessor's on_start, or drop them with a sampler
         exporter = AzureExporter(connection_string="InstrumentationKey=0")
-        # TODO(otelbridge): kept on OpenCensus (served by the otelbridge OpenCensus shim): 'exporter' holds an OpenCensus object
+        # TODO(otelbridge): kept on OpenCensus (served by the otelbridge OpenCensus shim): its telemetry processor has no automatic OpenTelemetry equivalent (only one setting envelope.tags['ai.cloud.role'] maps, to service.name): enrich spans in a SpanProcessor's on_start, or drop them with a sampler
         exporter.add_telemetry_processor(callback_function)
         # TODO(otelbridge): Tracer() took its set-up from values set elsewhere (exporter=exporter): OpenTelemetry samples, exports and propagates as set once in otelbridge.sdk.configure() at the application's start: move them there
         tracer = trace.get_tracer(__name__)
