@@ -7,8 +7,8 @@ callback only names the service in Application Insights' application map::
         envelope.tags["ai.cloud.role"] = "orders-api"
 
 With OpenTelemetry, Azure Monitor takes the cloud role from ``service.name`` and the role instance
-from ``service.instance.id``, so such a callback becomes ``configure(service_name=...,
-resource_attributes={"service.instance.id": ...})``. Any other callback has no equivalent (the
+from ``service.instance.id``, so such a callback becomes those resource attributes, given to
+``configure()``. Any other callback has no equivalent (the
 exporter stays, marked).
 """
 
@@ -18,8 +18,6 @@ from typing import Mapping, Optional
 
 import libcst as cst
 from libcst.metadata import Assignment, Scope
-
-from otelbridge.migration_tool.transforms.arguments import keyword
 
 #: envelope tag -> the resource attribute Azure Monitor maps to it
 TAGS = {"ai.cloud.role": "service.name", "ai.cloud.roleInstance": "service.instance.id"}
@@ -33,10 +31,10 @@ def processor_settings(
     statement: cst.CSTNode,
     receiver: cst.Name,
     scopes: Mapping[cst.CSTNode, Optional[Scope]],
-) -> Optional[tuple[list[cst.Arg], str]]:
+) -> Optional[tuple[dict[str, cst.BaseExpression], str]]:
     """For ``receiver.add_telemetry_processor(callback)`` as the whole ``statement``, with a
-    module-level ``callback`` that only sets cloud-role tags to literal strings: the
-    ``configure()`` keywords and a note; else ``None``."""
+    module-level ``callback`` that only sets cloud-role tags to literal strings: the resource
+    attributes they become and a note; else ``None``."""
     if not (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1):
         return None
     small = statement.body[0]
@@ -56,15 +54,8 @@ def processor_settings(
     tags = _role_tags(callback) if callback is not None else None
     if not tags:
         return None
-    settings = []
-    if "service.name" in tags:
-        settings.append(keyword("service_name", tags["service.name"]))
-    if "service.instance.id" in tags:
-        key = cst.SimpleString('"service.instance.id"')
-        instance = cst.Dict([cst.DictElement(key, tags["service.instance.id"])])
-        settings.append(keyword("resource_attributes", instance))
     name = call.args[0].value.value
-    return settings, NOTE.format(name, name)
+    return tags, NOTE.format(name, name)
 
 
 def _function(

@@ -70,9 +70,9 @@ class Setup:
     #: ``exporter = StackdriverExporter(...)`` statements whose value moved into ``configure()``
     #: (a sampler or exporter bound to a name read only by this set-up): they go
     bindings: list[cst.SimpleStatementLine] = dataclasses.field(default_factory=list)
-    #: ``configure()`` keywords the exporter's arguments become (the OpenCensus agent's
-    #: ``service_name``: the resource's, in OpenTelemetry)
-    settings: list[cst.Arg] = dataclasses.field(default_factory=list)
+    #: resource attributes the set-up carried elsewhere (the OpenCensus agent's service and
+    #: host name, Azure's cloud role), for ``configure()``
+    resource: dict[str, cst.BaseExpression] = dataclasses.field(default_factory=dict)
 
 
 class SetupMapper:
@@ -131,10 +131,10 @@ class SetupMapper:
         name, extract = parent or (None, None)
         # a middleware's set-up moves into the configure() that replaces it, so it must map
         bindings: list[cst.SimpleStatementLine] = []
-        settings: list[cst.Arg] = []
+        resource: dict[str, cst.BaseExpression] = {}
         written = {part: arg(call, part, place.get(part)) for part in _PARTS}
         given = {
-            part: self._unbound(item, bindings, settings, notes)
+            part: self._unbound(item, bindings, resource, notes)
             for part, item in written.items()
         }
         # a name bound once above to a call read by this set-up alone moves with it
@@ -145,7 +145,7 @@ class SetupMapper:
             return Setup("", None, None, "", "", notes, None, name, extract, moved=False)
         mapped = self.values(given)
         notes += mapped.notes
-        mapped.settings += settings
+        mapped.resource.update(resource)
         if extract is not None and given["propagator"] is None:
             mapped.propagator = self._reader(extract)
         try:
@@ -168,26 +168,26 @@ class SetupMapper:
         notes: list[str] = []
         sampler, rate = self._sampler(given.get("sampler"), notes)
         exporter, exporter_name = self._exporter(given.get("exporter"), notes, holder)
-        settings: list[cst.Arg] = []
+        resource: dict[str, cst.BaseExpression] = {}
         if exporter is not None and exporter_name == OCAGENT_EXPORTER:
-            exporter, settings = _agent_settings(exporter, notes)
+            exporter, resource = _agent_resource(exporter, notes)
         propagator = self._propagator(given.get("propagator"))
         return Setup(
-            sampler, rate, exporter, exporter_name, propagator, notes, None, settings=settings
+            sampler, rate, exporter, exporter_name, propagator, notes, None, resource=resource
         )
 
     def _unbound(
         self,
         given: Optional[cst.Arg],
         bindings: list[cst.SimpleStatementLine],
-        settings: list[cst.Arg],
+        resource: dict[str, cst.BaseExpression],
         notes: list[str],
     ) -> Optional[cst.Arg]:
         """A set-up argument given by a name bound once to a call, and read by this set-up only
         (``exporter = StackdriverExporter(...)`` above ``FlaskMiddleware(app, exporter=exporter)``):
         that call, its binding's statement added to ``bindings``; else ``given`` as it is. Reads
-        that register a cloud-role telemetry processor (:mod:`.cloud_role`) go too, their
-        ``configure()`` keywords added to ``settings``."""
+        that register a cloud-role telemetry processor (:mod:`.cloud_role`) go too, the resource
+        attributes they set added to ``resource``."""
         if given is None or not isinstance(given.value, cst.Name):
             return given
         scope = self._scopes.get(given.value)
@@ -201,7 +201,7 @@ class SetupMapper:
         assign_target = self._parents.get(binding.node)
         assign = self._parents.get(assign_target) if assign_target is not None else None
         statement = self._parents.get(assign) if assign is not None else None
-        processors = []  # (statement, (configure() keywords, note)) of each processor added
+        processors = []  # (statement, (resource attributes, note)) of each processor added
         for reference in binding.references:
             if reference.node is not given.value and isinstance(reference.node, cst.Name):
                 top = self._top_statement(reference.node)
@@ -218,9 +218,9 @@ class SetupMapper:
         ):
             return given
         bindings.append(statement)
-        for processor, (keywords, note) in processors:
+        for processor, (attributes, note) in processors:
             bindings.append(cast(cst.SimpleStatementLine, processor))
-            settings.extend(keywords)
+            resource.update(attributes)
             notes.append(note)
         return given.with_changes(value=assign.value)
 
@@ -379,21 +379,34 @@ def _agent_arguments(call: cst.Call) -> Optional[dict[str, cst.BaseExpression]]:
     return found
 
 
-def _agent_settings(exporter: cst.Call, notes: list[str]) -> tuple[cst.Call, list[cst.Arg]]:
+def _agent_resource(
+    exporter: cst.Call, notes: list[str]
+) -> tuple[cst.Call, dict[str, cst.BaseExpression]]:
     """``TraceExporter(service_name, host_name=, endpoint=)`` -> an OTLP exporter with no
-    arguments, and ``service_name=``/``resource_attributes={"host.name": ...}`` for
-    ``configure()`` (where OpenTelemetry keeps what the agent's node identity carried)."""
+    arguments, and the ``service.name``/``host.name`` resource attributes (where OpenTelemetry
+    keeps what the agent's node identity carried)."""
     given = _agent_arguments(exporter) or {}
-    settings = []
-    if "service_name" in given:
-        settings.append(keyword("service_name", given["service_name"]))
-    if "host_name" in given:
-        host = cst.Dict([cst.DictElement(cst.SimpleString('"host.name"'), given["host_name"])])
-        settings.append(keyword("resource_attributes", host))
+    resource = {
+        attribute: given[parameter]
+        for parameter, attribute in (("service_name", "service.name"), ("host_name", "host.name"))
+        if parameter in given
+    }
     if "endpoint" in given:
         shown = cst.Module([]).code_for_node(given["endpoint"])
         notes.append(AGENT_ENDPOINT_NOTE.format(shown))
-    return exporter.with_changes(args=[]), settings
+    return exporter.with_changes(args=[]), resource
+
+
+def _resource_keywords(resource: dict[str, cst.BaseExpression]) -> list[cst.Arg]:
+    """``service_name=`` and one ``resource_attributes={...}`` for the rest."""
+    given = dict(resource)
+    found = []
+    if "service.name" in given:
+        found.append(keyword("service_name", given.pop("service.name")))
+    if given:
+        elements = [cst.DictElement(cst.SimpleString(f'"{k}"'), v) for k, v in given.items()]
+        found.append(keyword("resource_attributes", cst.Dict(elements)))
+    return found
 
 
 def configure_call(transform: LegacyTransform, node: cst.CSTNode, setup: Setup) -> cst.Call:
@@ -408,7 +421,7 @@ def configure_call(transform: LegacyTransform, node: cst.CSTNode, setup: Setup) 
         args.append(keyword("span_exporters", cst.List([cst.Element(built)])))
     if setup.propagator:
         args.append(keyword("propagators", transform.string(setup.propagator)))
-    args += setup.settings
+    args += _resource_keywords(setup.resource)
     name = transform.otel(node, "otelbridge.sdk", "configure")
     return cst.Call(cst.Name(name), args)
 
