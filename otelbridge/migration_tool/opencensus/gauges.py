@@ -100,7 +100,7 @@ class Gauges:
         try:
             self._read_module_level(module)
             self._read_uses(module)
-            self._check_methods()
+            self._check_convertible()
         except Unsupported as exc:
             self._t.note_gauges_kept(str(exc))
             return
@@ -133,8 +133,9 @@ class Gauges:
             self._removed.append(statement)
             return
         owner = self._receiver(call, _SERIES)
-        if owner is not None and not owner.derived:
-            self._series[var] = (self._owner_var(call), self._attributes(owner, call, True))
+        if owner is not None and not self._metrics[owner].derived:
+            attributes = self._attributes(self._metrics[owner], call, True)
+            self._series[var] = (owner, attributes)
             self._removed.append(statement)
 
     def _read_call_statement(self, statement: cst.CSTNode, call: cst.Call) -> None:
@@ -147,7 +148,8 @@ class Gauges:
         ):
             self._removed.append(statement)
             return
-        owner = self._receiver(call, _DERIVED_SERIES)
+        owner_var = self._receiver(call, _DERIVED_SERIES)
+        owner = self._metrics[owner_var] if owner_var is not None else None
         if owner is None or not owner.derived:
             return
         default = cst.ensure_type(func, cst.Attribute).attr.value == "create_default_time_series"
@@ -165,19 +167,17 @@ class Gauges:
         owner.observed.append((self._attributes(owner, call, True), observed))
         self._removed.append(statement)
 
-    def _receiver(self, call: cst.Call, methods: tuple[str, ...]) -> Optional[_Metric]:
+    def _receiver(self, call: cst.Call, methods: tuple[str, ...]) -> Optional[str]:
+        """The gauge variable ``call`` calls one of ``methods`` on, if it is one."""
         func = call.func
         if (
             isinstance(func, cst.Attribute)
             and func.attr.value in methods
             and isinstance(func.value, cst.Name)
+            and func.value.value in self._metrics
         ):
-            return self._metrics.get(func.value.value)
+            return func.value.value
         return None
-
-    @staticmethod
-    def _owner_var(call: cst.Call) -> str:
-        return cst.ensure_type(cst.ensure_type(call.func, cst.Attribute).value, cst.Name).value
 
     def _keys(self, call: cst.Call) -> list[str]:
         given = arg(call, "label_keys", 3)
@@ -254,7 +254,9 @@ class Gauges:
             )
         return f"{var!r} is used in a way the migration cannot follow"
 
-    def _check_methods(self) -> None:
+    def _check_convertible(self) -> None:
+        """What :meth:`_read_uses` found has an OpenTelemetry instrument, and no other module
+        reads the names that go."""
         for var in [*self._metrics, *self._series, *self._registries]:
             if self._t.imported_elsewhere(var):
                 raise Unsupported(f"another module of the project imports {var!r}")
@@ -287,12 +289,10 @@ class Gauges:
         if isinstance(receiver, cst.Name) and receiver.value in self._series:
             metric_var, attributes = self._series[receiver.value]
         elif isinstance(receiver, cst.Call) and (owner := self._receiver(receiver, _SERIES)):
-            if owner.derived or has_star_args(receiver):
+            if self._metrics[owner].derived or has_star_args(receiver):
                 return False
-            metric_var, attributes = (
-                self._owner_var(receiver),
-                self._attributes(owner, receiver, False),
-            )
+            metric_var = owner
+            attributes = self._attributes(self._metrics[owner], receiver, False)
         else:
             return False
         self._metrics[metric_var].methods.add(func.attr.value)
@@ -340,7 +340,7 @@ class Gauges:
         metrics = t.otel(metric.statement, "opentelemetry", "metrics")
         if metric.derived:
             create = "create_observable_counter" if metric.cumulative else "create_observable_gauge"
-        elif metric.cumulative:  # only added to (see _check_methods)
+        elif metric.cumulative:  # only added to (see _check_convertible)
             create = "create_counter"
         elif metric.methods == {"add"}:
             create = "create_up_down_counter"
