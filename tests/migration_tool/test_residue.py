@@ -184,8 +184,10 @@ def test_a_stand_in_class_of_the_modules_own_is_not_the_api() -> None:
 
 def test_a_parameter_named_like_an_api_keyword_is_not_a_use() -> None:
     """``def trace(op_name, ignore_active_span=False)`` takes a flag of its own name: it does
-    not call the API. The keyword in a call still counts, and so does a function named like an
-    API method (a double, or a wrapper a human should look at)."""
+    not call the API. The keyword in a call still counts, and so does a method named like an
+    API method (a double, or a wrapper a human should look at), in a nested block too; a
+    function outside a class implements no object's interface (``def log_event`` in a module
+    of OpenCensus code is its own)."""
     helper = "def trace(op_name, ignore_active_span=False):\n    return op_name\n"
     assert scan(helper, OPENTRACING) == []
     uses = dedent(
@@ -194,10 +196,21 @@ def test_a_parameter_named_like_an_api_keyword_is_not_a_use() -> None:
 
 
         def set_tag(tag, value):
-            return tag
+            def finish():
+                return tag
+            return finish
+
+
+        class FakeSpan:
+            if True:
+                def set_tag(self, tag, value):
+                    def log_kv(): ...
+
+            async def finish(self): ...
         """
     )
     assert [(site.line, site.what) for site in scan(uses, OPENTRACING)] == [
         (1, "code"),
-        (4, "definition"),
+        (12, "definition"),
+        (15, "definition"),
     ]

@@ -72,8 +72,14 @@ def _mentions(tokens: Sequence[tokenize.TokenInfo], vocab: Vocabulary) -> Iterat
     previous: list[tokenize.TokenInfo] = []  # significant tokens so far (the last three matter)
     statement_is_import = False
     parameters = 0  # the depth of the ``def`` parameter list we are in (0: none)
+    blocks: list[str] = []  # the open indented blocks: "class", "def" or "" (if, for, ...)
+    header = ""  # the kind of block the statement being read opens, if it does
     for index, token in enumerate(tokens):
         kind, text = token.type, token.string
+        if kind == tokenize.INDENT:
+            blocks.append(header)
+        elif kind == tokenize.DEDENT and blocks:
+            blocks.pop()
         if kind in _SKIP:
             continue
         if kind == tokenize.OP and text in "([{":
@@ -88,6 +94,7 @@ def _mentions(tokens: Sequence[tokenize.TokenInfo], vocab: Vocabulary) -> Iterat
         at_start = last is None or last.type in _STATEMENT_START
         if at_start:
             statement_is_import = kind == tokenize.NAME and text in ("import", "from")
+            header = text if text in ("class", "def") else "def" if text == "async" else ""
         if kind == tokenize.NAME:
             after_dot = last is not None and last.string == "."
             what = "import" if statement_is_import else "code"
@@ -97,7 +104,12 @@ def _mentions(tokens: Sequence[tokenize.TokenInfo], vocab: Vocabulary) -> Iterat
                 or (after_dot and text in vocab.members)
             ):
                 yield _Mention(token.start[0], text, what)
-            elif last is not None and last.string == "def" and _defines(vocab, text):
+            elif (
+                last is not None
+                and last.string == "def"
+                and _in_class(blocks)
+                and _defines(vocab, text)
+            ):
                 yield _Mention(token.start[0], text, "definition")
             elif after_dot and len(previous) >= 2 and previous[-2].type == tokenize.NAME:
                 receiver = previous[-2].string.lower()
@@ -123,6 +135,12 @@ def _mentions(tokens: Sequence[tokenize.TokenInfo], vocab: Vocabulary) -> Iterat
         previous.append(token)
         if len(previous) > 3:
             del previous[0]
+
+
+def _in_class(blocks: Sequence[str]) -> bool:
+    """Whether a ``def`` here makes a method: the innermost class or function block around it is
+    a class. A function elsewhere implements no object's interface, whatever its name."""
+    return next((block for block in reversed(blocks) if block), "") == "class"
 
 
 def _defines(vocab: Vocabulary, name: str) -> bool:
