@@ -40,6 +40,9 @@ DEFAULT_SAMPLER_NOTE = (
 NO_EXPORTER_NOTE = (
     "{} had no exporter (OpenCensus printed spans): OTEL_TRACES_EXPORTER now decides"
 )
+CHOSEN_EXPORTER_NOTE = (
+    "OpenCensus printed spans when `{}` was {} (the exporter None): none are exported then now"
+)
 
 
 #: The ``Tracer`` arguments that are the SDK's set-up.
@@ -73,6 +76,9 @@ class Setup:
     #: resource attributes the set-up carried elsewhere (the OpenCensus agent's service and
     #: host name, Azure's cloud role), for ``configure()``
     resource: dict[str, cst.BaseExpression] = dataclasses.field(default_factory=dict)
+    #: ``X(...) if condition else None`` (either way round) when the exporter was chosen so:
+    #: ``configure(span_exporters=[...] if condition else [])``
+    exporter_choice: Optional[cst.IfExp] = None
 
 
 class SetupMapper:
@@ -167,13 +173,27 @@ class SetupMapper:
         as values, not as a call's arguments (``holder`` names what held them, for the notes)."""
         notes: list[str] = []
         sampler, rate = self._sampler(given.get("sampler"), notes)
+        choice = _exporter_choice(given.get("exporter"))
+        if choice is not None:
+            given = {**given, "exporter": cst.Arg(_chosen_call(choice))}
+            shown = cst.Module([]).code_for_node(choice.test)
+            taken = "false" if isinstance(choice.body, cst.Call) else "true"
+            notes.append(CHOSEN_EXPORTER_NOTE.format(shown, taken))
         exporter, exporter_name = self._exporter(given.get("exporter"), notes, holder)
         resource: dict[str, cst.BaseExpression] = {}
         if exporter is not None and exporter_name == OCAGENT_EXPORTER:
             exporter, resource = _agent_resource(exporter, notes)
         propagator = self._propagator(given.get("propagator"))
         return Setup(
-            sampler, rate, exporter, exporter_name, propagator, notes, None, resource=resource
+            sampler,
+            rate,
+            exporter,
+            exporter_name,
+            propagator,
+            notes,
+            None,
+            resource=resource,
+            exporter_choice=choice,
         )
 
     def _unbound(
@@ -212,7 +232,7 @@ class SetupMapper:
             len(binding.references) != 1 + len(processors)
             or not isinstance(assign, cst.Assign)
             or len(assign.targets) != 1
-            or not isinstance(assign.value, cst.Call)
+            or (not isinstance(assign.value, cst.Call) and _choice(assign.value) is None)
             or not isinstance(statement, cst.SimpleStatementLine)
             or len(statement.body) != 1
         ):
@@ -344,6 +364,37 @@ class SetupMapper:
         return last
 
 
+def _choice(value: cst.BaseExpression) -> Optional[cst.IfExp]:
+    """``value`` when it is ``X(...) if condition else None`` or ``None if condition else
+    X(...)``: an exporter only some runs have (the key is set)."""
+    if not isinstance(value, cst.IfExp):
+        return None
+    branches = (value.body, value.orelse)
+    calls = [b for b in branches if isinstance(b, cst.Call)]
+    nones = [b for b in branches if isinstance(b, cst.Name) and b.value == "None"]
+    return value if len(calls) == 1 and len(nones) == 1 else None
+
+
+def _exporter_choice(given: Optional[cst.Arg]) -> Optional[cst.IfExp]:
+    return None if given is None else _choice(given.value)
+
+
+def _chosen_call(choice: cst.IfExp) -> cst.Call:
+    return cast(cst.Call, choice.body if isinstance(choice.body, cst.Call) else choice.orelse)
+
+
+def _exporters_list(setup: Setup, built: cst.Call) -> cst.BaseExpression:
+    """``[built]``, or for a chosen exporter the choice with ``[built]`` for its call and
+    ``[]`` for its None."""
+    exporters = cst.List([cst.Element(built)])
+    choice = setup.exporter_choice
+    if choice is None:
+        return exporters
+    if isinstance(choice.body, cst.Call):
+        return choice.with_changes(body=exporters, orelse=cst.List([]))
+    return choice.with_changes(body=cst.List([]), orelse=exporters)
+
+
 def _stays(index: int, item: cst.Arg, positional: int) -> bool:
     """Whether ``item`` is one of the ``positional`` leading arguments of a middleware (its
     application, by position or as ``app=``), which stay with the call."""
@@ -418,7 +469,7 @@ def configure_call(transform: LegacyTransform, node: cst.CSTNode, setup: Setup) 
         module, cls, _, _ = TRACE_EXPORTERS[setup.exporter_name]
         local = transform.otel(node, module, cls)
         built = setup.exporter.with_changes(func=cst.Name(local))
-        args.append(keyword("span_exporters", cst.List([cst.Element(built)])))
+        args.append(keyword("span_exporters", _exporters_list(setup, built)))
     if setup.propagator:
         args.append(keyword("propagators", transform.string(setup.propagator)))
     args += _resource_keywords(setup.resource)
