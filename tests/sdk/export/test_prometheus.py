@@ -227,6 +227,20 @@ def test_target_info_can_be_disabled() -> None:
     provider.shutdown()
 
 
+def test_a_reader_made_before_its_provider_is_quiet(caplog) -> None:
+    # A registry that describes collectors by collecting them (prometheus_client's default
+    # registry does) must not make the new reader collect before it has a MeterProvider.
+    registry = CollectorRegistry(auto_describe=True)
+    with caplog.at_level("WARNING"):
+        reader = PrometheusMetricReader(registry=registry)
+    assert caplog.records == []
+    provider = MeterProvider(metric_readers=[reader], shutdown_on_exit=False)
+    provider.get_meter("m").create_counter("jobs").add(2)
+    exposition = generate_latest(registry).decode()
+    assert 'jobs_total{otel_scope_name="m",otel_scope_version=""} 2.0' in exposition
+    provider.shutdown()
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

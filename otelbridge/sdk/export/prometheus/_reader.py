@@ -216,6 +216,11 @@ class _Collector:
     def collect(self) -> Iterator[Family]:
         yield from self._reader._scrape()
 
+    def describe(self) -> List[Family]:
+        """No families before a scrape: without ``describe``, ``prometheus_client`` collects
+        at registration, when the reader has no MeterProvider yet (a warning, no data)."""
+        return []
+
 
 class _ThreadingServer(ThreadingMixIn, WSGIServer):
     daemon_threads = True
