@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import os
 import weakref
-from typing import Optional, Union
+from typing import Callable, Optional, Union
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper
+from libcst.metadata import MetadataWrapper, ParentNodeProvider
 
 from otelbridge.migration_tool.engine.index import Module, ProjectIndex, read_module
 from otelbridge.migration_tool.engine.scopes import resolve_scopes
 from otelbridge.migration_tool.opencensus.analysis import bound_values, is_imported, name_bindings
 from otelbridge.migration_tool.opencensus.names import canonical
+from otelbridge.migration_tool.opencensus.span_parameters import PassedParameter, passed_parameter
 from otelbridge.migration_tool.opencensus.stats import REPUT, Measure, Stats, Unsupported
 from otelbridge.migration_tool.transforms.base import literal
 
@@ -32,6 +33,7 @@ class ModuleReading:
 
     def __init__(self, wrapper: MetadataWrapper) -> None:
         self._scopes = resolve_scopes(wrapper)
+        self._parents = wrapper.resolve(ParentNodeProvider)
         self._bindings = dict(name_bindings(wrapper.module))
 
     def bound_values(self, name: cst.Name) -> list[cst.BaseExpression]:
@@ -39,6 +41,11 @@ class ModuleReading:
 
     def is_imported(self, name: cst.Name) -> bool:
         return is_imported(self._scopes, name)
+
+    def passed_parameter(
+        self, name: cst.Name, exported: Callable[[str], bool]
+    ) -> Optional[PassedParameter]:
+        return passed_parameter(name, self._scopes, self._parents, exported)
 
     def names(self, node: cst.CSTNode) -> set[str]:
         scope = self._scopes.get(node)

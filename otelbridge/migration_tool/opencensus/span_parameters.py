@@ -49,7 +49,9 @@ def span_parameters(
     for statement in module.body:
         if isinstance(statement, cst.FunctionDef):
             for index, param, uses in _span_params(statement, scopes, parents):
-                arguments, unknown = _arguments(statement, index, param, scopes, parents, exported)
+                arguments, unknown = call_arguments(
+                    statement, index, param, scopes, parents, exported
+                )
                 yield SpanParameter(statement, param, index, tuple(uses), arguments, unknown)
         elif isinstance(statement, cst.ClassDef):
             for method in statement.body.body:
@@ -69,7 +71,7 @@ def _span_params(
     """``(index among the arguments a call gives, param, loads)`` of the parameters used as
     OpenCensus spans (``first``: the parameters before it are not passed, ``self``)."""
     for index, param in enumerate(function.params.params[first:]):
-        uses = _uses(param, scopes)
+        uses = parameter_uses(param, scopes)
         if uses is not None and any(_evidence(use, parents) for use in uses):
             yield index, param, uses
 
@@ -122,7 +124,7 @@ def _inside(
     return current is owner
 
 
-def _uses(
+def parameter_uses(
     param: cst.Param, scopes: Mapping[cst.CSTNode, Optional[Scope]]
 ) -> Optional[list[cst.Name]]:
     """The loads of ``param`` (``None`` if the function binds the name again)."""
@@ -148,7 +150,7 @@ def _evidence(use: cst.Name, parents: Mapping[cst.CSTNode, cst.CSTNode]) -> bool
     )
 
 
-def _arguments(
+def call_arguments(
     function: cst.FunctionDef,
     index: int,
     param: cst.Param,
@@ -156,6 +158,8 @@ def _arguments(
     parents: Mapping[cst.CSTNode, cst.CSTNode],
     exported: Callable[[str], bool],
 ) -> tuple[tuple[Optional[cst.BaseExpression], ...], str]:
+    """What each call of the module-level ``function`` gives the parameter, and why its calls
+    are not all known ("" when they are)."""
     name = function.name.value
     if function.decorators:
         return (), f"{name}() is decorated (its callers are not all known)"
@@ -185,3 +189,47 @@ def _argument(call: cst.Call, index: int, keyword: str) -> Optional[cst.BaseExpr
         if item.keyword is not None and item.keyword.value == keyword:
             return item.value
     return None
+
+
+@dataclasses.dataclass(frozen=True)
+class PassedParameter:
+    """A parameter of a module-level function whose every call, all in this module, gives it
+    an argument: what flows into the parameter is what the calls pass."""
+
+    function: cst.FunctionDef
+    param: cst.Param
+    #: the loads of the parameter in the function
+    uses: tuple[cst.Name, ...]
+    #: the argument each call gives it
+    arguments: tuple[cst.BaseExpression, ...]
+
+
+def passed_parameter(
+    name: cst.Name,
+    scopes: Mapping[cst.CSTNode, Optional[Scope]],
+    parents: Mapping[cst.CSTNode, cst.CSTNode],
+    exported: Callable[[str], bool],
+) -> Optional[PassedParameter]:
+    """The parameter the load ``name`` reads, if its function's calls are all known."""
+    scope = scopes.get(name)
+    accesses = scope.accesses[name.value] if scope is not None else ()
+    referents = [r for a in accesses if a.node is name for r in a.referents]
+    param = getattr(referents[0], "node", None) if len(referents) == 1 else None
+    parameters = parents.get(param) if isinstance(param, cst.Param) else None
+    function = parents.get(parameters) if isinstance(parameters, cst.Parameters) else None
+    if not (
+        isinstance(param, cst.Param)
+        and isinstance(parameters, cst.Parameters)
+        and isinstance(function, cst.FunctionDef)
+        and isinstance(parents.get(function), cst.Module)
+        and any(p is param for p in parameters.params)  # not *args, keyword-only or default
+        and param.default is None
+    ):
+        return None
+    index = next(i for i, p in enumerate(parameters.params) if p is param)
+    uses = parameter_uses(param, scopes)
+    arguments, unknown = call_arguments(function, index, param, scopes, parents, exported)
+    given = [a for a in arguments if a is not None]
+    if uses is None or unknown or len(given) != len(arguments):
+        return None
+    return PassedParameter(function, param, tuple(uses), tuple(given))

@@ -31,6 +31,7 @@ import libcst as cst
 from otelbridge.migration_tool.findings import TODO_PREFIX, Finding
 from otelbridge.migration_tool.opencensus import prometheus
 from otelbridge.migration_tool.opencensus.names import METRIC_EXPORTERS
+from otelbridge.migration_tool.opencensus.span_parameters import PassedParameter
 from otelbridge.migration_tool.opencensus.statements import fresh_name, names_in
 from otelbridge.migration_tool.transforms.arguments import keyword
 from otelbridge.migration_tool.transforms.base import arg, has_star_args, literal
@@ -123,6 +124,10 @@ class Host(Protocol):
 
     def is_imported(self, name: cst.Name) -> bool: ...
 
+    def passed_parameter(
+        self, name: cst.Name, exported: Callable[[str], bool]
+    ) -> Optional[PassedParameter]: ...
+
 
 @dataclasses.dataclass
 class Measure:
@@ -206,6 +211,9 @@ class Stats:
         self.imported_held: set[str] = set()
         #: held map ((None: this module, or its module's path), name) -> the measures put here
         self.held_sets: dict[tuple[Optional[str], str], frozenset[str]] = {}
+        #: parameters of helpers given the view manager or the recorder (``register(vm)``):
+        #: they and their arguments go with the registrations
+        self._passed: dict[cst.Param, PassedParameter] = {}
 
     def plan(
         self, transform: OpenCensusTraces, module: cst.Module, unit: Callable[[], str]
@@ -526,8 +534,9 @@ class Stats:
 
     def _recording(self, body: list[cst.BaseStatement], index: int, creation: cst.Assign) -> None:
         """One measurement map: made, given puts, recorded once with a tag map, in one block (the
-        tag map made right before it or after it; the puts and the record may be the body of a
-        loop, among statements that do not touch them)."""
+        tag map made right before it or after it; work that touches neither map may come before
+        the first put; the puts and the record may be the body of a loop, among statements that
+        do not touch them)."""
         target = creation.targets[0].target
         if not isinstance(target, cst.Name) or len(creation.targets) != 1:
             raise Unsupported("a measurement map not bound to one name")
@@ -546,11 +555,20 @@ class Stats:
                 cast("Union[cst.For, cst.While]", later).orelse if loop is not None else None
             )
             statements = loop if loop is not None and loop_else is None else [later]
-            record = None
+            record, stays = None, False
             for number, statement in enumerate(statements):
                 if not self._put_or_record(statement, mmap, tags, puts):
-                    if loop is None or _mentions(statement, {mmap, *tags}):
+                    # Work before the first put stays where it is (the instrument calls are made
+                    # at the record, after it); work between puts would run before values it
+                    # may change, except in a loop, whose body records as it goes.
+                    if _mentions(statement, {mmap, *tags}) or (loop is None and puts):
                         raise Unsupported(f"{mmap!r} is recorded with other statements in between")
+                    if any(not isinstance(value, _SIMPLE) for _, value in puts):
+                        raise Unsupported(
+                            "a recorded value that is not a name or literal would be computed "
+                            "after the statements between its put and record()"
+                        )
+                    stays = True
                     continue
                 if _is_record(statement):
                     record = statement
@@ -560,7 +578,8 @@ class Stats:
             if record is None:
                 if loop is not None:
                     raise Unsupported(f"{mmap!r} is put in a loop that does not record it")
-                removed.append(later)
+                if not stays:
+                    removed.append(later)
                 continue
             self._aggregate_reads(body[position + 1 :], mmap, tags)
             self._removed.extend(removed)
@@ -756,8 +775,6 @@ class Stats:
         method = call.func.attr.value
         if method in ("measure_int_put", "measure_float_put") and len(call.args) == 2:
             measure, value = (a.value for a in call.args)
-            if not isinstance(value, _SIMPLE):
-                raise Unsupported("a recorded value is not a name or literal")
             found = self._put_measure(measure)
             self._same_owner(statement, found.statement)
             puts.append((found, value))
@@ -826,6 +843,14 @@ class Stats:
             for name, (binding, _) in self._exporter_bindings.items()
             if any(binding is e[1] or binding is e[0] for e in self._exporters)
         }
+        inside = {n for s in claimed for n in walk(s)}
+        for passed in self._passed.values():
+            if any(use not in inside for use in passed.uses):
+                raise Unsupported(
+                    f"{passed.param.name.value!r} of {passed.function.name.value}() is used "
+                    "for more than registering views and exporters"
+                )
+        given = {n for p in self._passed.values() for a in p.arguments for n in walk(a)}
         holders = {_target(h): h for h in self._holders}
         unclaimed = [  # imports name modules, they read nothing
             s
@@ -841,8 +866,8 @@ class Stats:
                 for node in walk(statement):
                     if isinstance(node, cst.Arg) and node.keyword is not None:
                         keywords.add(node.keyword)
-                    if not isinstance(node, cst.Name) or node in keywords:
-                        continue
+                    if not isinstance(node, cst.Name) or node in keywords or node in given:
+                        continue  # an argument of a parameter that goes is no use
                     if node.value in self.measures or node.value in self.shared:
                         raise Unsupported(f"measure {node.value!r} is used elsewhere")
                     if node.value in exporters:
@@ -895,6 +920,8 @@ class Stats:
             t.replace_statement(statement, [])
         for record, build in self._records.items():
             t.replace_statement(record, build(record))
+        for passed in self._passed.values():
+            t.drop_parameter(passed.param, passed.arguments)
         self._comment_reads(t)
         self._drop_imported_held(t, module)
         keywords, notes = [], []
@@ -1160,9 +1187,17 @@ class Stats:
             )
         if isinstance(node, cst.Name):
             values = self._host.bound_values(node)
-            roles = {self._role(v) for v in values}
-            return roles.pop() if len(roles) == 1 else None
+            passed = None if values else self._host.passed_parameter(node, self._exported)
+            roles = {self._role(v) for v in (passed.arguments if passed else values)}
+            found = roles.pop() if len(roles) == 1 else None
+            if passed is not None and found is not None:
+                self._passed[passed.param] = passed
+            return found
         return None
+
+    def _exported(self, name: str) -> bool:
+        """Whether another project module imports ``name`` (no, for a file migrated alone)."""
+        return self._shared_lookup is not None and self._shared_lookup.exported(name)
 
     def _string(self, call: cst.Call, keyword_name: str, position: int) -> str:
         given = arg(call, keyword_name, position)

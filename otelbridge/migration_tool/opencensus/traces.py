@@ -54,6 +54,7 @@ from otelbridge.migration_tool.opencensus.project import project_stats
 from otelbridge.migration_tool.opencensus.project_attrs import project_attrs
 from otelbridge.migration_tool.opencensus.project_modules import project_module
 from otelbridge.migration_tool.opencensus.setup import Setup, SetupMapper, configure_call, packages
+from otelbridge.migration_tool.opencensus.span_parameters import PassedParameter, passed_parameter
 from otelbridge.migration_tool.opencensus.stack_traces import EVENT, traceback_of
 from otelbridge.migration_tool.opencensus.stats import Stats
 from otelbridge.migration_tool.opencensus.status import Mapped, map_status
@@ -105,6 +106,8 @@ class OpenCensusTraces(LegacyTransform):
         self._before: dict[cst.CSTNode, list[cst.SimpleStatementLine]] = {}
         #: subtrees the rewrite drops: OpenCensus names inside them need no marker
         self._dropped: set[cst.CSTNode] = set()
+        #: parameters and arguments that leave their function or call
+        self._dropped_nodes: set[cst.CSTNode] = set()
         self._parents: Mapping[cst.CSTNode, cst.CSTNode] = {}
         self._kept: set[cst.CSTNode] = set()
         #: the project index's module names -> paths (see ``_own``), read on first use
@@ -729,6 +732,16 @@ class OpenCensusTraces(LegacyTransform):
         self._removed.add(statement)
         self._after.setdefault(statement, []).extend(lines)  # type: ignore[arg-type]  # hook defs too
 
+    def drop_parameter(self, param: cst.Param, arguments: Sequence[cst.BaseExpression]) -> None:
+        """``param`` leaves its function, and each of ``arguments`` (what every call gives
+        it) leaves its call."""
+        self._dropped_nodes.add(param)
+        for argument in arguments:
+            item = self._parents.get(argument)
+            if isinstance(item, cst.Arg):
+                self._dropped_nodes.add(item)
+        self._dropped.update(self._dropped_nodes)
+
     def insert_after(self, statement: cst.CSTNode, line: cst.SimpleStatementLine) -> None:
         self._after.setdefault(statement, []).append(line)
 
@@ -743,6 +756,12 @@ class OpenCensusTraces(LegacyTransform):
     def is_imported(self, name: cst.Name) -> bool:
         """Whether the load ``name`` reads an import (see :func:`.analysis.imported`)."""
         return is_imported(self.scopes, name)
+
+    def passed_parameter(
+        self, name: cst.Name, exported: Callable[[str], bool]
+    ) -> Optional[PassedParameter]:
+        """The parameter the load ``name`` reads, with what every call passes it."""
+        return passed_parameter(name, self.scopes, self._parents, exported)
 
     # -- what stays OpenCensus: markers -----------------------------------------------------
     def _keep(self, node: cst.CSTNode, reason: str) -> None:
@@ -949,6 +968,22 @@ class OpenCensusTraces(LegacyTransform):
         self, original_node: cst.Subscript, updated_node: cst.Subscript
     ) -> cst.BaseExpression:
         return self._rewritten(original_node, updated_node)
+
+    def leave_Param(
+        self, original_node: cst.Param, updated_node: cst.Param
+    ) -> Union[cst.Param, cst.RemovalSentinel]:
+        if original_node in self._dropped_nodes:
+            self.rewrote()
+            return cst.RemoveFromParent()
+        return updated_node
+
+    def leave_Arg(
+        self, original_node: cst.Arg, updated_node: cst.Arg
+    ) -> Union[cst.Arg, cst.RemovalSentinel]:
+        if original_node in self._dropped_nodes:
+            self.rewrote()
+            return cst.RemoveFromParent()
+        return updated_node
 
     def _rewritten(
         self, original: cst.BaseExpression, updated: cst.BaseExpression
