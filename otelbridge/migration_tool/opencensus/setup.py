@@ -13,7 +13,7 @@ so span volume does not jump by four orders of magnitude on the day of the migra
 from __future__ import annotations
 
 import dataclasses
-from typing import Optional, cast
+from typing import Literal, Optional, Union, cast
 
 import libcst as cst
 from libcst.metadata import Assignment, GlobalScope
@@ -28,7 +28,13 @@ from otelbridge.migration_tool.opencensus.names import (
 )
 from otelbridge.migration_tool.opencensus.remote_parent import HELD_NOTE, held_setup, remote_parent
 from otelbridge.migration_tool.transforms.arguments import keyword
-from otelbridge.migration_tool.transforms.base import LegacyTransform, arg, has_star_args
+from otelbridge.migration_tool.transforms.base import (
+    LegacyTransform,
+    arg,
+    has_star_args,
+    literal,
+    string,
+)
 from otelbridge.migration_tool.walk import walk
 
 #: A middleware's application argument, which may be given by name (``FlaskMiddleware(app=app)``).
@@ -183,6 +189,8 @@ class SetupMapper:
         resource: dict[str, cst.BaseExpression] = {}
         if exporter is not None and exporter_name == OCAGENT_EXPORTER:
             exporter, resource = _agent_resource(exporter, notes)
+        elif exporter is not None and exporter_name == ZIPKIN_EXPORTER:
+            exporter, resource = _zipkin(exporter) or (exporter, {})
         propagator = self._propagator(given.get("propagator"))
         return Setup(
             sampler,
@@ -293,6 +301,10 @@ class SetupMapper:
         if isinstance(value, cst.Call) and not has_star_args(value):
             for name in self._names(value.func):
                 if name == OCAGENT_EXPORTER and _agent_arguments(value) is not None:
+                    return value, name
+                if name == ZIPKIN_EXPORTER:
+                    if _zipkin(value) is None:
+                        raise ValueError(ZIPKIN_UNMAPPED)
                     return value, name
                 if name in TRACE_EXPORTERS:
                     kept = TRACE_EXPORTERS[name][2]
@@ -415,15 +427,23 @@ AGENT_ENDPOINT_NOTE = (
 def _agent_arguments(call: cst.Call) -> Optional[dict[str, cst.BaseExpression]]:
     """The agent exporter's ``service_name``, ``host_name`` and ``endpoint`` by name (given by
     position or keyword), or ``None`` when it is given anything else (a client, a transport)."""
+    return _arguments_by_name(call, _AGENT_PARAMETERS)
+
+
+def _arguments_by_name(
+    call: cst.Call, parameters: tuple[str, ...]
+) -> Optional[dict[str, cst.BaseExpression]]:
+    """``call``'s arguments by parameter name (``parameters`` in their order), or ``None`` when
+    it is given one not among them."""
     found: dict[str, cst.BaseExpression] = {}
     for index, item in enumerate(call.args):
         if item.star:
             return None
         if item.keyword is None:
-            if index >= len(_AGENT_PARAMETERS):
+            if index >= len(parameters):
                 return None
-            found[_AGENT_PARAMETERS[index]] = item.value
-        elif item.keyword.value in _AGENT_PARAMETERS:
+            found[parameters[index]] = item.value
+        elif item.keyword.value in parameters:
             found[item.keyword.value] = item.value
         else:
             return None
@@ -446,6 +466,67 @@ def _agent_resource(
         shown = cst.Module([]).code_for_node(given["endpoint"])
         notes.append(AGENT_ENDPOINT_NOTE.format(shown))
     return exporter.with_changes(args=[]), resource
+
+
+#: OpenCensus' Zipkin exporter: ours, at the URL OpenCensus built from its parts, with the
+#: service name as the ``service.name`` resource attribute (where OpenTelemetry's Zipkin
+#: exporter takes the endpoint's service name from).
+ZIPKIN_EXPORTER = "opencensus.ext.zipkin.trace_exporter.ZipkinExporter"
+_ZIPKIN_PARAMETERS = ("service_name", "host_name", "port", "endpoint", "protocol")
+ZIPKIN_UNMAPPED = (
+    "ZipkinExporter arguments other than service_name, host_name, port, endpoint and protocol "
+    "(or URL parts holding a backslash or both quotes) are not mapped"
+)
+#: The URL's parts in its order (``protocol://host_name:port endpoint``), with OpenCensus' defaults.
+_ZIPKIN_URL = (
+    ("protocol", "http", "://"),
+    ("host_name", "localhost", ":"),
+    ("port", 9411, ""),
+    ("endpoint", "/api/v2/spans", ""),
+)
+
+
+def _zipkin(
+    exporter: cst.Call,
+) -> Optional[tuple[cst.Call, dict[str, cst.BaseExpression]]]:
+    """``ZipkinExporter(service_name, host_name, port, endpoint, protocol)`` -> ours with the
+    ``endpoint=`` URL (none when every part is OpenCensus' default, which is also ours) and the
+    resource; ``None`` when it is given anything else (a transport, ``ipv4``) or a part that an
+    f-string cannot hold."""
+    given = _arguments_by_name(exporter, _ZIPKIN_PARAMETERS)
+    if given is None:
+        return None
+    resource = {"service.name": given["service_name"]} if "service_name" in given else {}
+    if not any(part in given for part, _, _ in _ZIPKIN_URL):
+        return exporter.with_changes(args=[]), resource
+    pieces: list[Union[str, cst.BaseExpression]] = []  # text, and the parts given as code
+    code = ""  # of those parts: an f-string holds no backslash, nor its own quote (< 3.12)
+    for part, default, after in _ZIPKIN_URL:
+        value = literal(given[part]) if part in given else default
+        if isinstance(value, (str, int)) and not isinstance(value, bool):
+            pieces += [str(value), after]
+        else:
+            pieces += [given[part], after]
+            code += cst.Module([]).code_for_node(given[part])
+    quote: Literal['"', "'"] = '"' if '"' not in code else "'"
+    if quote in code or "\\" in code or "\n" in code:
+        return None
+    url: cst.BaseExpression
+    if all(isinstance(piece, str) for piece in pieces):
+        url = string("".join(cast("list[str]", pieces)))
+    else:
+        url = cst.FormattedString(
+            [
+                cst.FormattedStringText(piece.replace("{", "{{").replace("}", "}}"))
+                if isinstance(piece, str)
+                else cst.FormattedStringExpression(piece)
+                for piece in pieces
+                if piece != ""
+            ],
+            start="f" + quote,
+            end=quote,
+        )
+    return exporter.with_changes(args=[keyword("endpoint", url)]), resource
 
 
 def _resource_keywords(resource: dict[str, cst.BaseExpression]) -> list[cst.Arg]:

@@ -1,0 +1,117 @@
+# ruff: noqa: E501  (the program fixtures keep their real line lengths)
+"""OpenCensus' Zipkin exporter given its URL parts and service name (as its docs show it):
+otelbridge's Zipkin exporter at the URL OpenCensus built, the service name in ``configure()``.
+The migrated program's spans reach a Zipkin receiver on loopback under that service name."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from tests.migration_tool.projects import migrated_source
+
+HEAD = """\
+from opencensus.ext.zipkin.trace_exporter import ZipkinExporter
+from opencensus.trace.samplers import AlwaysOnSampler
+from opencensus.trace.tracer import Tracer
+"""
+
+
+def test_literal_parts_become_one_url() -> None:
+    code = migrated_source(
+        HEAD
+        + 'tracer = Tracer(exporter=ZipkinExporter(service_name="worker", host_name="zipkin", port=9412, endpoint="/api/v2/spans"), sampler=AlwaysOnSampler())\n'
+    )
+    assert "opencensus" not in code
+    assert 'configure(sampler="always_on", span_exporters=[otel_ZipkinExporter(endpoint="http://zipkin:9412/api/v2/spans")], service_name="worker")' in code
+
+
+def test_positional_parts_and_the_defaults_of_the_others() -> None:
+    code = migrated_source(
+        HEAD + 'tracer = Tracer(exporter=ZipkinExporter("svc", "zipkin.local", protocol="https"), sampler=AlwaysOnSampler())\n'
+    )
+    assert 'otel_ZipkinExporter(endpoint="https://zipkin.local:9411/api/v2/spans")], service_name="svc")' in code
+
+
+def test_only_a_service_name_keeps_our_default_url() -> None:
+    code = migrated_source(HEAD + 'tracer = Tracer(exporter=ZipkinExporter(service_name="svc"), sampler=AlwaysOnSampler())\n')
+    assert 'span_exporters=[otel_ZipkinExporter()], service_name="svc")' in code
+
+
+def test_parts_given_as_code_go_into_an_f_string() -> None:
+    code = migrated_source(
+        "import os\n"
+        + HEAD
+        + """
+HOST = os.environ.get("ZIPKIN_HOST", "zipkin")
+tracer = Tracer(exporter=ZipkinExporter(service_name="api", host_name=HOST, port=int(os.environ.get("ZIPKIN_PORT", 9411))), sampler=AlwaysOnSampler())
+"""
+    )
+    # the part holds double quotes: the f-string takes single ones
+    assert """otel_ZipkinExporter(endpoint=f'http://{HOST}:{int(os.environ.get("ZIPKIN_PORT", 9411))}/api/v2/spans')""" in code
+
+
+def test_a_transport_keeps_the_set_up_with_its_reason() -> None:
+    code = migrated_source(
+        HEAD
+        + "from opencensus.common.transports.async_ import AsyncTransport\n"
+        + 'tracer = Tracer(exporter=ZipkinExporter(service_name="svc", transport=AsyncTransport), sampler=AlwaysOnSampler())\n'
+    )
+    assert "otel_ZipkinExporter" not in code
+    assert "ZipkinExporter arguments other than service_name, host_name, port, endpoint and protocol" in code
+
+
+class _Receiver(BaseHTTPRequestHandler):
+    received: list[tuple[str, Any]] = []
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        self.received.append((self.path, json.loads(body)))
+        self.send_response(202)
+        self.end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def zipkin() -> Iterator[tuple[int, list[tuple[str, Any]]]]:
+    server = HTTPServer(("127.0.0.1", 0), _Receiver)
+    _Receiver.received = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1], _Receiver.received
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_migrated_program_reports_to_zipkin_under_its_service_name(tmp_path: Path, zipkin) -> None:
+    port, received = zipkin
+    program = migrated_source(
+        HEAD
+        + f"""
+tracer = Tracer(exporter=ZipkinExporter(service_name="worker", host_name="127.0.0.1", port={port}, endpoint="/zipkin/spans"), sampler=AlwaysOnSampler())
+
+
+def main():
+    with tracer.span(name="run") as root:
+        root.add_attribute("jobs", 3)
+"""
+    )
+    (tmp_path / "worker.py").write_text(program)
+    subprocess.run(
+        [sys.executable, "-c", "import worker; worker.main()"],
+        cwd=tmp_path,
+        check=True,
+        timeout=30,
+        capture_output=True,
+    )
+    spans = [span for path, batch in received if path == "/zipkin/spans" for span in batch]
+    assert [(s["name"], s["localEndpoint"]["serviceName"], s["tags"]["jobs"]) for s in spans] == [("run", "worker", "3")]
