@@ -189,8 +189,8 @@ class SetupMapper:
         resource: dict[str, cst.BaseExpression] = {}
         if exporter is not None and exporter_name == OCAGENT_EXPORTER:
             exporter, resource = _agent_resource(exporter, notes)
-        elif exporter is not None and exporter_name == ZIPKIN_EXPORTER:
-            exporter, resource = _zipkin(exporter) or (exporter, {})
+        elif exporter is not None and exporter_name in _REMAPPED:
+            exporter, resource = _REMAPPED[exporter_name][0](exporter) or (exporter, {})
         propagator = self._propagator(given.get("propagator"))
         return Setup(
             sampler,
@@ -302,9 +302,10 @@ class SetupMapper:
             for name in self._names(value.func):
                 if name == OCAGENT_EXPORTER and _agent_arguments(value) is not None:
                     return value, name
-                if name == ZIPKIN_EXPORTER:
-                    if _zipkin(value) is None:
-                        raise ValueError(ZIPKIN_UNMAPPED)
+                if name in _REMAPPED:
+                    remap, unmapped = _REMAPPED[name]
+                    if remap(value) is None:
+                        raise ValueError(unmapped)
                     return value, name
                 if name in TRACE_EXPORTERS:
                     kept = TRACE_EXPORTERS[name][2]
@@ -527,6 +528,45 @@ def _zipkin(
             end=quote,
         )
     return exporter.with_changes(args=[keyword("endpoint", url)]), resource
+
+
+#: OpenCensus' Jaeger exporter: ours (thrift to the agent over UDP) at the same agent, the service
+#: name as ``service.name``; one sending to a collector over HTTP (``host_name``, ``port``, ...)
+#: stays: prefer OTLP, which Jaeger takes natively.
+JAEGER_EXPORTER = "opencensus.ext.jaeger.trace_exporter.JaegerExporter"
+_JAEGER_PARAMETERS = (
+    "service_name",
+    "host_name",
+    "port",
+    "username",
+    "password",
+    "endpoint",
+    "agent_host_name",
+    "agent_port",
+)
+_JAEGER_KEPT = ("agent_host_name", "agent_port")
+JAEGER_UNMAPPED = (
+    "JaegerExporter arguments other than service_name, agent_host_name and agent_port are not "
+    "mapped (a collector over HTTP: Jaeger takes OTLP natively, use the OTLP exporter)"
+)
+
+
+def _jaeger(exporter: cst.Call) -> Optional[tuple[cst.Call, dict[str, cst.BaseExpression]]]:
+    """``JaegerExporter(service_name=, agent_host_name=, agent_port=)`` -> ours with the agent
+    arguments and the resource; ``None`` when it is given anything else."""
+    given = _arguments_by_name(exporter, _JAEGER_PARAMETERS)
+    if given is None or set(given) - {"service_name", *_JAEGER_KEPT}:
+        return None
+    resource = {"service.name": given["service_name"]} if "service_name" in given else {}
+    kept = [keyword(name, given[name]) for name in _JAEGER_KEPT if name in given]
+    return exporter.with_changes(args=kept), resource
+
+
+#: exporters whose arguments map one by one: what maps them, and why one that does not stays
+_REMAPPED = {
+    ZIPKIN_EXPORTER: (_zipkin, ZIPKIN_UNMAPPED),
+    JAEGER_EXPORTER: (_jaeger, JAEGER_UNMAPPED),
+}
 
 
 def _resource_keywords(resource: dict[str, cst.BaseExpression]) -> list[cst.Arg]:

@@ -1,11 +1,12 @@
 # ruff: noqa: E501  (the program fixtures keep their real line lengths)
-"""OpenCensus' Zipkin exporter given its URL parts and service name (as its docs show it):
-otelbridge's Zipkin exporter at the URL OpenCensus built, the service name in ``configure()``.
-The migrated program's spans reach a Zipkin receiver on loopback under that service name."""
+"""OpenCensus' Zipkin and Jaeger exporters given their addresses and service name (as their
+docs show them): otelbridge's exporters at the same address, the service name in
+``configure()``. The migrated programs' spans reach a receiver on loopback under that name."""
 
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 import threading
@@ -115,3 +116,62 @@ def main():
     )
     spans = [span for path, batch in received if path == "/zipkin/spans" for span in batch]
     assert [(s["name"], s["localEndpoint"]["serviceName"], s["tags"]["jobs"]) for s in spans] == [("run", "worker", "3")]
+
+
+JAEGER_HEAD = """\
+from opencensus.ext.jaeger.trace_exporter import JaegerExporter
+from opencensus.trace.samplers import AlwaysOnSampler
+from opencensus.trace.tracer import Tracer
+"""
+
+
+def test_a_jaeger_agent_exporter_keeps_its_agent() -> None:
+    code = migrated_source(
+        JAEGER_HEAD
+        + 'je = JaegerExporter(service_name="pyservice", agent_host_name="jaeger", agent_port=6832)\n'
+        + "tracer = Tracer(exporter=je, sampler=AlwaysOnSampler())\n"
+    )
+    assert "opencensus" not in code and "je =" not in code
+    assert 'span_exporters=[otel_JaegerExporter(agent_host_name="jaeger", agent_port=6832)], service_name="pyservice")' in code
+
+
+def test_a_jaeger_collector_over_http_keeps_the_set_up_with_its_reason() -> None:
+    code = migrated_source(
+        JAEGER_HEAD
+        + 'tracer = Tracer(exporter=JaegerExporter(service_name="s", host_name="jaeger", port=14268), sampler=AlwaysOnSampler())\n'
+    )
+    assert "otel_JaegerExporter" not in code
+    assert "a collector over HTTP: Jaeger takes OTLP natively, use the OTLP exporter" in code
+
+
+def test_the_migrated_program_reports_to_its_jaeger_agent(tmp_path: Path) -> None:
+    agent = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    agent.bind(("127.0.0.1", 0))
+    agent.settimeout(20)
+    port = agent.getsockname()[1]
+    program = migrated_source(
+        JAEGER_HEAD
+        + f"""
+tracer = Tracer(exporter=JaegerExporter(service_name="pyservice", agent_host_name="127.0.0.1", agent_port={port}), sampler=AlwaysOnSampler())
+
+
+def main():
+    with tracer.span(name="lookup-order") as span:
+        span.add_attribute("order", "A-17")
+"""
+    )
+    (tmp_path / "worker.py").write_text(program)
+    try:
+        subprocess.run(
+            [sys.executable, "-c", "import worker; worker.main()"],
+            cwd=tmp_path,
+            check=True,
+            timeout=30,
+            capture_output=True,
+        )
+        packet = agent.recv(65535)
+    finally:
+        agent.close()
+    # thrift compact emitBatch: the process' service name, the span's name and its tag
+    assert b"emitBatch" in packet
+    assert b"pyservice" in packet and b"lookup-order" in packet and b"A-17" in packet
