@@ -1,7 +1,8 @@
 """Which OpenCensus trace objects of one module can move to OpenTelemetry, all together.
 
 A *group* is every binding of one name in one scope (in any order: a global bound below the
-functions that use it is one group). A group holds OpenCensus tracers (``Tracer(...)``,
+functions that use it is one group), or every store of a tracer held on an instance
+(``self._tracer``, see :mod:`.instance_attributes`). A group holds OpenCensus tracers (``Tracer(...)``,
 ``execution_context.get_opencensus_tracer()``) or spans (``start_span``, ``with tracer.span()``,
 the current span). A group converts only if every binding and every use of it converts; otherwise
 it stays OpenCensus as a whole (served by the OpenCensus shim), so a converted object never meets
@@ -27,6 +28,7 @@ from otelbridge.migration_tool.opencensus.handoffs import (
     handoffs,
     statement_of,
 )
+from otelbridge.migration_tool.opencensus.instance_attributes import instance_attributes
 from otelbridge.migration_tool.opencensus.names import (
     GET_CURRENT_SPAN,
     GET_TRACER,
@@ -48,6 +50,7 @@ SPAN_STORES = frozenset({"name", "status", "span_kind", "stack_trace"})
 Suite = Union[cst.Module, cst.IndentedBlock]
 #: Tracer methods returning a span.
 _SPAN_MAKERS = frozenset({"start_span", "span", "current_span"})
+Use = Union[cst.Name, cst.Attribute]
 
 
 @dataclasses.dataclass(eq=False)
@@ -57,7 +60,8 @@ class Group:
     name: str
     #: the value bound at each binding (``None`` literals are allowed and stay)
     values: list[cst.BaseExpression]
-    uses: list[cst.Name]
+    #: its loads: names, or an instance attribute's ``self.tracer`` reads
+    uses: list[Use]
     #: the binding targets (``Name`` stores)
     targets: list[cst.Name] = dataclasses.field(default_factory=list)
     #: why it stays OpenCensus; empty while it converts
@@ -117,6 +121,8 @@ class Analysis:
         self.groups: dict[tuple[Scope, str], Group] = {}
         #: binding target -> its group
         self._group_of_target: dict[cst.Name, Group] = {}
+        #: ``self.tracer`` read -> the group of the instance attribute
+        self._attribute_uses: dict[cst.Attribute, Group] = {}
         self.pairs: dict[cst.Call, Pair] = {}
         #: start and end calls of spans attached and detached explicitly
         self.open_spans: dict[cst.Call, OpenSpan] = {}
@@ -140,7 +146,10 @@ class Analysis:
 
     # -- what an expression is ----------------------------------------------------------------
     def group(self, node: cst.BaseExpression) -> Optional[Group]:
-        """The group a name load belongs to (every binding that reaches it is in the group)."""
+        """The group a name load belongs to (every binding that reaches it is in the group),
+        or the instance attribute's group of a ``self.tracer`` read."""
+        if isinstance(node, cst.Attribute):
+            return self._attribute_uses.get(node)
         if not isinstance(node, cst.Name):
             return None
         scope = self._scopes.get(node)
@@ -192,8 +201,11 @@ class Analysis:
     # -- collection -------------------------------------------------------------------------
     def _collect(self, module: cst.Module) -> None:
         #: document order of the names, so that decisions (and their reasons) are repeatable
-        self._order = {n: i for i, n in enumerate(walk(module)) if isinstance(n, cst.Name)}
+        self._order: dict[cst.CSTNode, int] = {
+            n: i for i, n in enumerate(walk(module)) if isinstance(n, cst.Name)
+        }
         self.bindings = bindings = dict(name_bindings(module))
+        self._collect_attributes(module)
         for _ in range(2):  # tracers first, then the spans they make
             for target, value in bindings.items():
                 if target in self._group_of_target:
@@ -204,12 +216,32 @@ class Analysis:
         for parameter in span_parameters(module, self._scopes, self.parents, self._exported):
             self._add_parameter(parameter)
 
+    def _collect_attributes(self, module: cst.Module) -> None:
+        """Tracers held in instance attributes (see :mod:`.instance_attributes`): one group
+        each, whose uses are the attribute's reads in the class's methods."""
+        for held in instance_attributes(module, self.parents):
+            values = [v for v in held.values if not (isinstance(v, cst.Name) and v.value == "None")]
+            tracers = [v for v in values if self.origin_kind(v) == TRACER]
+            scope = self._scopes.get(held.cls)
+            if not tracers or scope is None:
+                continue
+            owner = held.cls.name.value
+            reason = held.unknown
+            if len(tracers) != len(values):
+                reason = reason or f"{held.shown} is also set to something else"
+            if not reason and not held.attr.startswith("_") and self._exported(owner):
+                reason = f"other modules import {owner}, and may read {held.shown}"
+            group = Group(TRACER, scope, held.shown, tracers, list(held.loads), reason=reason)
+            self.groups[(scope, f"{owner}.{held.shown}")] = group
+            for load in held.loads:
+                self._attribute_uses[load] = group
+
     def _add_parameter(self, parameter: SpanParameter) -> None:
         target = parameter.param.name
         scope = self._scopes.get(target)
         if scope is None or (scope, target.value) in self.groups:
             return
-        uses = sorted(parameter.uses, key=lambda use: self._order.get(use, -1))
+        uses: list[Use] = sorted(parameter.uses, key=lambda use: self._order.get(use, -1))
         group = Group(SPAN, scope, target.value, [], uses, [target], parameter.unknown_callers)
         self._group_of_target[target] = group
         self.groups[(scope, target.value)] = group
@@ -343,6 +375,10 @@ class Analysis:
             reason = self._value_blocker(group, value)
             if reason:
                 return reason
+        if group.kind == TRACER:
+            reason = self._setups_blocker(group)
+            if reason:
+                return reason
         for use in group.uses:
             reason = self._use_blocker(group, use)
             if reason:
@@ -370,6 +406,21 @@ class Analysis:
             if func.attr.value == "span" and not isinstance(self.parents.get(value), cst.WithItem):
                 return "tracer.span() is used outside a with statement"
         return ""
+
+    def _setups_blocker(self, group: Group) -> str:
+        """A tracer made with different set-ups in functions (``if enabled: Tracer(exporter=e)
+        else: Tracer()``): their ``configure()`` calls would all run at start-up, in the module,
+        where one call cannot choose between them."""
+        made = [v for v in group.values if TRACER_CLASS in self.names(cast(cst.Call, v).func)]
+        if all(isinstance(function_of(v, self.parents), cst.Module) for v in made):
+            return ""  # each configure() stays in its place, in its branch
+        setups = {_setup_code(cast(cst.Call, v)) for v in made}
+        if len(setups) < 2:
+            return ""
+        return (
+            f"made with {len(setups)} different set-ups in a function (one configure() at "
+            "start-up cannot choose between them)"
+        )
 
     def _remote_parent_blocker(self, group: Group, value: cst.Call) -> str:
         """A ``Tracer(span_context=...)`` converts if its tracer starts one span, in the function
@@ -409,7 +460,7 @@ class Analysis:
                 )
         return ""
 
-    def _use_blocker(self, group: Group, use: cst.Name) -> str:
+    def _use_blocker(self, group: Group, use: Use) -> str:
         parent = self.parents.get(use)
         helper = self._passed.get(use)
         if helper is not None and isinstance(parent, cst.Arg) and group.kind == SPAN:
@@ -417,7 +468,7 @@ class Analysis:
                 return ""
             function = self.parameters[helper].function.name.value
             return (
-                f"{use.value!r} is passed to {function}(), whose parameter {helper.name!r} stays "
+                f"{group.name!r} is passed to {function}(), whose parameter {helper.name!r} stays "
                 f"OpenCensus ({helper.reason})"
             )
         if isinstance(parent, (cst.Comparison, cst.If, cst.BooleanOperation, cst.UnaryOperation)):
@@ -427,18 +478,20 @@ class Analysis:
         if group.kind == TRACER and self.injection(use) is not None:
             return ""
         if not isinstance(parent, cst.Attribute) or parent.value is not use:
-            return f"{use.value!r} is passed on or returned (its other users are not converted)"
+            return f"{group.name!r} is passed on or returned (its other users are not converted)"
         member = parent.attr.value
         above = self.parents.get(parent)
         if isinstance(above, cst.Call) and above.func is parent:
             return self._call_blocker(group, use, member, above)
         if isinstance(above, cst.AssignTarget) and group.kind == SPAN and member in SPAN_STORES:
             return self._store_blocker(group, member, above)
-        return f"{use.value}.{member} has no OpenTelemetry equivalent"
+        return f"{group.name}.{member} has no OpenTelemetry equivalent"
 
-    def injection(self, use: cst.Name) -> Optional[cst.SimpleStatementLine]:
+    def injection(self, use: Use) -> Optional[cst.SimpleStatementLine]:
         """The ``headers = T.propagator.to_headers(T.span_context)`` statement ``use`` (either
         ``T``) is part of: the current context injected into a new carrier."""
+        if not isinstance(use, cst.Name):
+            return None
         parent = self.parents.get(use)
         if not isinstance(parent, cst.Attribute) or parent.value is not use:
             return None
@@ -481,7 +534,7 @@ class Analysis:
             return statement
         return None
 
-    def _call_blocker(self, group: Group, use: cst.Name, member: str, call: cst.Call) -> str:
+    def _call_blocker(self, group: Group, use: Use, member: str, call: cst.Call) -> str:
         if group.kind == TRACER:
             if member in CURRENT_SPAN_METHODS:
                 return ""
@@ -496,9 +549,9 @@ class Analysis:
                 if not self.paired(call):
                     other = "end_span" if member == "start_span" else "start_span"
                     return (
-                        f"{use.value}.{member}() has no {other}() it provably pairs with (in one "
+                        f"{group.name}.{member}() has no {other}() it provably pairs with (in one "
                         f"block, or in one function with each in that block or under `if "
-                        f"{use.value}:`, the end also in a `finally`); a span started and ended "
+                        f"{group.name}:`, the end also in a `finally`); a span started and ended "
                         "in different functions needs its detach token kept where it ends"
                     )
                 if call in self.handoffs:
@@ -514,7 +567,7 @@ class Analysis:
                 if isinstance(decorator, cst.Decorator):
                     return ""
                 return "trace_decorator() is used other than as a decorator"
-            return f"{use.value}.{member}() has no OpenTelemetry equivalent"
+            return f"{group.name}.{member}() has no OpenTelemetry equivalent"
         if member in ("add_attribute", "add_annotation"):
             return ""
         if member in ("add_message_event", "add_link"):
@@ -525,7 +578,7 @@ class Analysis:
             if map_status(call.args[0].value, self.names) is not None:
                 return ""
             return "its status value cannot be mapped"
-        return f"{use.value}.{member}() has no OpenTelemetry equivalent"
+        return f"{group.name}.{member}() has no OpenTelemetry equivalent"
 
     def _store_blocker(self, group: Group, member: str, target: cst.AssignTarget) -> str:
         assign = self.parents.get(target)
@@ -668,6 +721,17 @@ def is_imported(scopes: Mapping[cst.CSTNode, Optional[Scope]], name: cst.Name) -
     accesses = scope.accesses[name.value] if scope is not None else ()
     referents = [r for a in accesses if a.node is name for r in a.referents]
     return bool(referents) and all(isinstance(r, ImportAssignment) for r in referents)
+
+
+def _setup_code(tracer: cst.Call) -> str:
+    """The code of a ``Tracer(...)`` call's set-up: its arguments but the remote parent."""
+    args = [
+        a
+        for index, a in enumerate(tracer.args)
+        if not (a.keyword.value == "span_context" if a.keyword else index == 0)
+    ]
+    code = cst.Module([]).code_for_node(cst.Call(cst.Name("Tracer"), args))
+    return code.replace(" ", "")
 
 
 def _expression_call(statement: cst.CSTNode) -> Optional[cst.Call]:

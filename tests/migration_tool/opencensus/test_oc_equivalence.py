@@ -41,6 +41,12 @@ EXPECTED = {
         /home kind=SERVER status=UNSET attrs={http.status_code=200} events=[]
           render kind=INTERNAL status=UNSET attrs={template='home.html'} events=[]
         """,
+    # a tracer held on the instance (self._tracer = Tracer(...) in __init__)
+    "instance_tracer": """
+        place-order kind=SERVER status=UNSET attrs={region='eu'} events=[placed{count=2}]
+          reserve kind=INTERNAL status=UNSET attrs={item='book'} events=[]
+          reserve-failed kind=INTERNAL status=UNSET attrs={item='gone'} events=[]
+        """,
     "stats_app": "",
     "gauges": "",
     "shared_stats": "",
@@ -140,6 +146,7 @@ FULLY_MIGRATED = frozenset(
         "handoffs",
         "helpers",
         "setup_statement",
+        "instance_tracer",
         "gauges",
     }
 )
