@@ -2,12 +2,12 @@
 
 A *group* is every binding of one name in one scope (in any order: a global bound below the
 functions that use it is one group), or every store of a tracer held on an instance
-(``self._tracer``, see :mod:`.instance_attributes`). A group holds OpenCensus tracers (``Tracer(...)``,
-``execution_context.get_opencensus_tracer()``) or spans (``start_span``, ``with tracer.span()``,
-the current span). A group converts only if every binding and every use of it converts; otherwise
-it stays OpenCensus as a whole (served by the OpenCensus shim), so a converted object never meets
-an OpenCensus call. Groups depend on each other (a span made by a tracer, the tracer whose
-``start_span`` made it), so the decision is repeated until nothing changes.
+(``self._tracer``, see :mod:`.instance_attributes`). A group holds OpenCensus tracers
+(``Tracer(...)``, ``execution_context.get_opencensus_tracer()``) or spans (``start_span``, ``with
+tracer.span()``, the current span). A group converts only if every binding and every use of it
+converts; otherwise it stays OpenCensus as a whole (served by the OpenCensus shim), so a converted
+object never meets an OpenCensus call. Groups depend on each other (a span made by a tracer, the
+tracer whose ``start_span`` made it), so the decision is repeated until nothing changes.
 
 Uses that do not need the object (``tracer.add_attribute_to_current_span``) convert whatever the
 group's fate: they read the current span, which the shim shares with OpenTelemetry.

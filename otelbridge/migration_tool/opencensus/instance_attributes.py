@@ -74,7 +74,8 @@ def instance_attributes(
     by_name: dict[str, list[InstanceAttribute]] = {}
     for entry in found.values():
         by_name.setdefault(entry.attr, []).append(entry)
-    for node in walk(module):  # the same attribute read or set on another receiver
+    # the same attribute read or set on another receiver (an import's dotted name is none)
+    for node in walk(module, (cst.Import, cst.ImportFrom)):
         if isinstance(node, cst.Attribute) and node not in own:
             for entry in by_name.get(node.attr.value, ()):
                 entry.unknown = entry.unknown or (

@@ -39,6 +39,17 @@ def test_the_tracer_and_its_spans_convert() -> None:
     assert "finish" not in code
 
 
+def test_an_import_of_a_module_named_like_the_attribute_is_no_use(tmp_path: Path) -> None:
+    service = SERVICE.replace("_tracer", "tracer").replace(
+        "    from opencensus.trace import tracer as tracer_module\n",
+        "    import opencensus.trace.tracer\n"
+        "    from opencensus.trace import tracer as tracer_module\n",
+    )
+    files = migrate_project(tmp_path, {"service.py": service})
+    assert "start_as_current_span" in files["service.py"]
+    assert "opencensus" not in files["service.py"]
+
+
 def test_the_attribute_read_on_another_object_keeps_it() -> None:
     code = migrated_source(
         SERVICE
