@@ -8,7 +8,7 @@ import sys
 import textwrap
 
 import pytest
-from opencensus.trace import execution_context
+from opencensus.trace import execution_context, print_exporter
 from opencensus.trace import tracer as oc_tracer
 from opencensus.trace.propagation import binary_format, text_format
 from opencensus.trace.propagation.b3_format import B3FormatPropagator
@@ -56,19 +56,35 @@ def recorded():
     assert [getattr(owner, name, None) for owner, name in PATCHED] == before
 
 
-def test_tracers_made_after_install_record_and_their_exporter_is_not_called(recorded) -> None:
+def test_tracers_made_after_install_record_and_opencensus_exporters_are_not_called(
+    recorded, monkeypatch
+) -> None:
     calls = []
-
-    class Exporter:
-        def export(self, span_datas):
-            calls.append(span_datas)
-
-    tracer = oc_tracer.Tracer(sampler=AlwaysOnSampler(), exporter=Exporter())
+    record = calls.append
+    monkeypatch.setattr(print_exporter.PrintExporter, "export", lambda _, datas: record(datas))
+    tracer = oc_tracer.Tracer(sampler=AlwaysOnSampler(), exporter=print_exporter.PrintExporter())
     assert isinstance(tracer.tracer, ContextTracer)
     with tracer.span("work") as span:
         span.span_kind = 2
     assert [(s.name, s.kind) for s in recorded.get_finished_spans()] == [("work", SpanKind.CLIENT)]
     assert calls == []
+
+
+def test_the_applications_own_exporter_keeps_receiving_its_spans(recorded) -> None:
+    """A test's capturing exporter: its assertions hold with the bridge installed."""
+    calls = []
+
+    class Exporter:
+        def export(self, span_datas):
+            calls.extend(span_datas)
+
+    tracer = oc_tracer.Tracer(sampler=AlwaysOnSampler(), exporter=Exporter())
+    with tracer.span("work"):
+        pass
+    assert [s.name for s in recorded.get_finished_spans()] == ["work"]
+    assert [(d.name, d.span_id) for d in calls] == [
+        ("work", f"{recorded.get_finished_spans()[0].context.span_id:016x}")
+    ]
 
 
 def test_malformed_headers_give_a_new_root_and_decorated_failures_end(recorded) -> None:

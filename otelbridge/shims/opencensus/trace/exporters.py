@@ -1,5 +1,6 @@
-"""OpenCensus exporters are never called by the shim: spans go to the OpenTelemetry
-TracerProvider's processors and exporters instead, so nothing is exported twice.
+"""OpenCensus' own exporters are never called by the shim: spans go to the OpenTelemetry
+TracerProvider's processors and exporters instead, so nothing is exported twice (the
+application's own exporter classes keep receiving spans: :mod:`.application_exporters`).
 
 Each exporter class an application hands to OpenCensus is named once in a log line, with the
 OpenTelemetry exporter that replaces it (docs/opencensus.md has the table).
@@ -46,8 +47,9 @@ def set_destination(description: Optional[str]) -> None:
     _destination = description
 
 
-def note_exporter(exporter: Any) -> None:
-    """Log, once per exporter class, that ``exporter`` is not used and what replaces it."""
+def note_exporter(exporter: Any, fed: bool = False) -> None:
+    """Log, once per exporter class, that ``exporter`` is not used and what replaces it, or
+    (``fed``: the application's own) that it keeps receiving its tracers' spans."""
     kind = type(exporter)
     if kind in _seen:
         return
@@ -55,6 +57,15 @@ def note_exporter(exporter: Any) -> None:
         if kind in _seen:
             return
         _seen.add(kind)
+    if fed:
+        _logger.info(
+            "OpenCensus exporter %s.%s is the application's own: it keeps receiving the spans "
+            "of the tracers given it (as OpenCensus SpanData); they also go to %s",
+            kind.__module__,
+            kind.__qualname__,
+            _destination or "the TracerProvider's span processors",
+        )
+        return
     replacement = REPLACEMENTS.get(kind.__name__, "an OpenTelemetry exporter")
     destination = _destination or "the TracerProvider's span processors"
     _logger.info(

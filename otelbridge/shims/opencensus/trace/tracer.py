@@ -15,7 +15,7 @@ from opencensus.trace import tracer as oc_tracer
 from opentelemetry import trace as trace_api
 
 from otelbridge.sdk.trace._tracer import Tracer as SdkTracer
-from otelbridge.shims.opencensus.trace import exporters, sampling
+from otelbridge.shims.opencensus.trace import application_exporters, exporters, sampling
 from otelbridge.shims.opencensus.trace._convert import otel_span_context
 from otelbridge.shims.opencensus.trace.context_tracer import ContextTracer
 from otelbridge.shims.opencensus.trace.sdk_span import SdkSpanShim
@@ -77,14 +77,18 @@ def context_tracer_for(
         own.trace_options.set_enabled(True)
     exporter = getattr(oc_tracer_, "exporter", None)
     if exporter is not None:
-        exporters.note_exporter(exporter)
+        fed = application_exporters.is_applications(exporter) and application_exporters.feed(
+            tracer_provider or trace_api.get_tracer_provider()
+        )
+        exporters.note_exporter(exporter, fed)
     return ContextTracer(_otel_tracer(tracer_provider), span_context, sampled, remote, exporter)
 
 
 class Tracer(oc_tracer.Tracer):  # type: ignore[misc]  # opencensus is untyped: base is Any
     """OpenCensus' ``Tracer`` on OpenTelemetry: spans go to ``tracer_provider`` (default: the
     global one, looked up when the Tracer is made). ``exporter`` is not called (see
-    :mod:`.exporters`); ``sampler`` decides as described in :mod:`.sampling`."""
+    :mod:`.exporters`) unless it is the application's own (:mod:`.application_exporters`);
+    ``sampler`` decides as described in :mod:`.sampling`."""
 
     def __init__(
         self,
