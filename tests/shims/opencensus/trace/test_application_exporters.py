@@ -102,3 +102,13 @@ def test_only_the_spans_of_tracers_given_the_exporter_are_fed(provider) -> None:
     with provider.get_tracer("native").start_as_current_span("native"):
         pass
     assert [d.name for d in capturing.exported] == ["fed"]
+
+
+def test_native_spans_ended_under_the_current_tracer_are_fed(provider) -> None:
+    """Code migrated from ``execution_context.get_opencensus_tracer()`` (a test's set-up keeps
+    the capturing Tracer, the code under test now records natively)."""
+    capturing = Capturing()
+    Tracer(exporter=capturing, sampler=AlwaysOnSampler(), tracer_provider=provider)
+    with provider.get_tracer("migrated").start_as_current_span("work") as span:
+        span.set_attribute("k", "v")
+    assert [(d.name, dict(d.attributes)) for d in capturing.exported] == [("work", {"k": "v"})]
