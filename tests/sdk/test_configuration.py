@@ -29,6 +29,7 @@ OTEL_VARS = (
     "OTEL_TRACES_EXPORTER",
     "OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT",
     "OTEL_BSP_MAX_QUEUE_SIZE",
+    "OTEL_METRICS_EXPORTER",
 )
 
 
@@ -224,3 +225,18 @@ def test_propagators_override_and_unknown_names(monkeypatch) -> None:
     providers = configure(propagators=chosen)
     providers.shutdown()
     assert propagate.get_global_textmap() is chosen
+
+
+def test_readers_given_alone_are_the_whole_metrics_pipeline(monkeypatch, clean) -> None:
+    from otelbridge.sdk.metrics.export import InMemoryMetricReader, PeriodicExportingMetricReader
+
+    reader = InMemoryMetricReader()
+    providers = configure(set_global=False, span_exporters=[], metric_readers=[reader])
+    clean.append(providers)
+    assert providers.meter_provider._metric_readers() == [reader]  # no default OTLP exporter
+    monkeypatch.setenv("OTEL_METRICS_EXPORTER", "console")
+    second = InMemoryMetricReader()
+    providers = configure(set_global=False, span_exporters=[], metric_readers=[second])
+    clean.append(providers)
+    readers = providers.meter_provider._metric_readers()
+    assert readers[0] is second and isinstance(readers[1], PeriodicExportingMetricReader)

@@ -55,9 +55,13 @@ def exporter_names() -> List[str]:
 
 def build_readers(overrides: Overrides) -> List[MetricReader]:
     """``metric_readers`` plus ``metric_exporters`` (instances or names), which win over
-    ``OTEL_METRICS_EXPORTER``."""
+    ``OTEL_METRICS_EXPORTER``. Readers given without exporters, the variable unset, are the
+    whole pipeline: the spec's default (OTLP) is for code that chose none, and would send to an
+    endpoint nobody set up (a migrated program serving Prometheus only, as it did before)."""
     readers: List[MetricReader] = list(overrides.get("metric_readers") or ())
     given = overrides.get("metric_exporters")
+    if given is None and readers and not os.environ.get(OTEL_METRICS_EXPORTER, "").strip():
+        given = []
     if given is None:
         items: List[Union[MetricExporter, MetricReader]] = [
             _from_registry(n, OTEL_METRICS_EXPORTER) for n in exporter_names()
