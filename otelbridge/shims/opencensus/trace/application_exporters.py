@@ -18,6 +18,7 @@ from opencensus.trace import execution_context
 
 from otelbridge.sdk.trace import TracerProvider
 from otelbridge.sdk.trace._processor import SpanProcessor
+from otelbridge.shims.opencensus.trace.context_tracer import ContextTracer
 from otelbridge.shims.opencensus.trace.span_data import span_data
 
 __all__ = ["feed", "is_applications"]
@@ -46,13 +47,17 @@ def feed(provider: Any) -> bool:
 class _Feed(SpanProcessor):
     """Exports each ended OpenCensus span whose tracer holds the application's exporter, and
     each native span ended while such a tracer is OpenCensus' current one (code migrated from
-    ``execution_context.get_opencensus_tracer()`` made its spans there); an error the exporter
-    raises is the SDK's to log, as any span processor's."""
+    ``execution_context.get_opencensus_tracer()`` made its spans there) and records through the
+    shim: OpenCensus' own tracer (no bridge, or after ``uninstall()``) exports its own spans
+    only, as it always did. An error the exporter raises is the SDK's to log, as any span
+    processor's."""
 
     def on_end(self, span: Any) -> None:
         tracer = getattr(span, "context_tracer", None)
         if tracer is None:
             tracer = getattr(execution_context.get_opencensus_tracer(), "tracer", None)
+            if type(tracer) is not ContextTracer:
+                return
         exporter = getattr(tracer, "exporter", None)
         if exporter is not None and is_applications(exporter):
             exporter.export([span_data(span)])

@@ -112,3 +112,14 @@ def test_native_spans_ended_under_the_current_tracer_are_fed(provider) -> None:
     with provider.get_tracer("migrated").start_as_current_span("work") as span:
         span.set_attribute("k", "v")
     assert [(d.name, dict(d.attributes)) for d in capturing.exported] == [("work", {"k": "v"})]
+
+
+def test_native_spans_are_not_fed_to_opencensus_own_tracer(provider) -> None:
+    """Without the bridge (or after ``uninstall()``) OpenCensus' own Tracer exports its own spans:
+    native ones ended while it is current are not converted and handed to its exporter too."""
+    Tracer(exporter=Capturing(), sampler=AlwaysOnSampler(), tracer_provider=provider)  # feeds
+    unbridged = Capturing()
+    OpenCensusTracer(exporter=unbridged, sampler=AlwaysOnSampler())
+    with provider.get_tracer("native").start_as_current_span("native"):
+        pass
+    assert unbridged.exported == []
