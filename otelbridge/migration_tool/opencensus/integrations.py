@@ -3,11 +3,16 @@
 Each OpenCensus integration name becomes ``<Instrumentor>().instrument()``, with the package to
 install in the report and in a one-line note above it. The ``tracer=`` argument has no equivalent
 (instrumentors use the global provider that ``configure()`` installs) and is dropped. A list that
-is not literal, or names an integration without an instrumentor, stays as it is, marked.
+is not literal stays as it is, marked; names without an instrumentor stay in a
+``trace_integrations([...])`` call of their own, marked (the bridge serves them), so the names
+that map are not held back with them (their OpenCensus integrations would record nowhere once the
+tracer is migrated). With ``logging``, the module's log format strings name OpenTelemetry's
+record fields (``%(traceId)s`` -> ``%(otelTraceID)s``).
 """
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Callable, Optional
 
 import libcst as cst
@@ -32,6 +37,13 @@ CAVEATS = {
     "logging": "log records get otelTraceID/otelSpanID (OpenCensus: traceId/spanId)",
     "postgresql": "OpenTelemetry instruments psycopg2 itself, not opencensus' connect() wrapper",
 }
+#: What an instrumentor is given to do what the OpenCensus integration did: LoggingInstrumentor
+#: puts the trace ids on every record only when asked (its newer releases; older ones ignore it).
+INSTRUMENT_ARGUMENTS = {"logging": "inject_trace_context=True"}
+#: OpenCensus' logging integration's record fields -> LoggingInstrumentor's
+LOG_FIELDS = {"traceId": "otelTraceID", "spanId": "otelSpanID", "traceSampled": "otelTraceSampled"}
+#: a field in a %-style or {}-style format string
+_LOG_FIELD = re.compile(r"(%\(|\{)(traceId|spanId|traceSampled)(?=\)|[}:!])")
 
 
 class Integrations:
@@ -52,7 +64,7 @@ class Integrations:
                 small = node.body[0]
                 call = small.value if isinstance(small, cst.Expr) else None
                 if isinstance(call, cst.Call) and CONFIG_INTEGRATION in self._names(call.func):
-                    self._plan(node, call)
+                    self._plan(module, node, call)
                 elif isinstance(call, cst.Call):
                     self._plan_middleware(node, call)
                 elif (  # ``middleware = FlaskMiddleware(app)``, never read
@@ -62,16 +74,22 @@ class Integrations:
                 ):
                     self._plan_middleware(node, small.value)
 
-    def _plan(self, statement: cst.SimpleStatementLine, call: cst.Call) -> None:
-        chosen = self._chosen(call)
-        if chosen is None:
+    def _plan(self, tree: cst.Module, statement: cst.SimpleStatementLine, call: cst.Call) -> None:
+        found = self._chosen(call)
+        if found is None:
+            return  # the leftover pass marks it
+        chosen, unmapped = found
+        if not chosen:
             return  # the leftover pass marks it
         transform = self._transform
+        if "logging" in chosen:
+            self._rename_log_fields(tree)
         where = transform.state.position(call)
         lines = []
         for name in chosen:
             module, cls, package = INTEGRATIONS[name]
             local = transform.otel(call, module, cls)
+            arguments = INSTRUMENT_ARGUMENTS.get(name, "")
             notes = [f"pip install {package}"] + ([CAVEATS[name]] if name in CAVEATS else [])
             for note in notes:
                 transform.state.findings.append(
@@ -79,7 +97,7 @@ class Integrations:
                 )
             lines.append(
                 cst.SimpleStatementLine(
-                    [cst.Expr(cst.parse_expression(f"{local}().instrument()"))],
+                    [cst.Expr(cst.parse_expression(f"{local}().instrument({arguments})"))],
                     leading_lines=[
                         cst.EmptyLine(
                             indent=True, comment=cst.Comment(TODO_PREFIX + "; ".join(notes))
@@ -87,11 +105,25 @@ class Integrations:
                     ],
                 )
             )
+        if unmapped:
+            names = ", ".join(str(literal(e.value)) for e in unmapped)
+            marker = transform.kept_marker(call, f"{names}: no OpenTelemetry instrumentor")
+            lines.append(
+                statement.with_changes(leading_lines=[marker], body=[_only(call, unmapped)])
+            )
         if lines:
             lines[0] = lines[0].with_changes(
                 leading_lines=[*statement.leading_lines, *lines[0].leading_lines]
             )
         transform.replace_statement(statement, lines)
+
+    def _rename_log_fields(self, module: cst.Module) -> None:
+        """Log format strings of the module name LoggingInstrumentor's record fields: the
+        OpenCensus ones are gone, and a format naming one fails on every record."""
+        for node in walk(module):
+            if isinstance(node, cst.SimpleString) and _LOG_FIELD.search(node.value):
+                renamed = _LOG_FIELD.sub(lambda m: m[1] + LOG_FIELDS[m[2]], node.value)
+                self._transform.rewrite_string(node, renamed)
 
     def _plan_middleware(self, statement: cst.SimpleStatementLine, call: cst.Call) -> None:
         """``FlaskMiddleware(app, sampler=, exporter=)`` -> ``FlaskInstrumentor().instrument_app(
@@ -140,8 +172,10 @@ class Integrations:
             if isinstance(a, Assignment) and a.node is target
         )
 
-    def _chosen(self, call: cst.Call) -> Optional[list[str]]:
-        """The literal integration names, if every one has an instrumentor."""
+    def _chosen(self, call: cst.Call) -> Optional[tuple[list[str], list[cst.BaseElement]]]:
+        """The literal integration names that have an instrumentor, and the elements of those
+        that have none; None when a name is not literal, or ``tracer=`` is given to names that
+        stay."""
         names = arg(call, "integrations", 0)
         listed = names.value if names is not None else None
         if isinstance(listed, cst.Name):  # INTEGRATIONS = ["pymysql"], never changed
@@ -152,13 +186,29 @@ class Integrations:
             a is not names and (a.keyword is None or a.keyword.value != "tracer") for a in call.args
         ):
             return None
-        chosen = []
+        chosen, unmapped = [], []
         for element in listed.elements:
             value = literal(element.value)
-            if not isinstance(value, str) or value not in INTEGRATIONS:
+            if not isinstance(value, str):
                 return None
-            chosen.append(value)
-        return chosen
+            if value in INTEGRATIONS:
+                chosen.append(value)
+            else:
+                unmapped.append(element)
+        if unmapped and (len(call.args) > 1 or listed is not names.value):
+            return None  # the names that stay would need the tracer, or the list is shared
+        return chosen, unmapped
+
+
+def _only(call: cst.Call, elements: list[cst.BaseElement]) -> cst.Expr:
+    """``call`` (whose one argument is a literal list) with only ``elements`` listed."""
+    listed = call.args[0]
+    names = listed.value
+    assert isinstance(names, (cst.List, cst.Tuple))  # as _chosen found it
+    kept = [e.with_changes(comma=cst.MaybeSentinel.DEFAULT) for e in elements]
+    return cst.Expr(
+        call.with_changes(args=[listed.with_changes(value=names.with_changes(elements=kept))])
+    )
 
 
 class _Placeholder(cst.CSTTransformer):

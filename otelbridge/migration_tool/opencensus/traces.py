@@ -742,6 +742,10 @@ class OpenCensusTraces(LegacyTransform):
                 self._dropped_nodes.add(item)
         self._dropped.update(self._dropped_nodes)
 
+    def rewrite_string(self, string: cst.SimpleString, value: str) -> None:
+        """``string`` becomes the literal ``value`` (its source text, quotes included)."""
+        self._calls[string] = lambda original, updated: updated.with_changes(value=value)
+
     def insert_after(self, statement: cst.CSTNode, line: cst.SimpleStatementLine) -> None:
         self._after.setdefault(statement, []).append(line)
 
@@ -779,6 +783,12 @@ class OpenCensusTraces(LegacyTransform):
             )
             return
         self.state.flag(node, KEPT_RULE, KEPT + reason, statement)
+
+    def kept_marker(self, node: cst.CSTNode, reason: str) -> cst.EmptyLine:
+        """The marker line for a statement made in place of ``node``'s that keeps OpenCensus
+        (its finding reported at ``node``)."""
+        self.state.findings.append(Finding(KEPT_RULE, KEPT + reason, *self.state.position(node)))
+        return cst.EmptyLine(indent=True, comment=cst.Comment(TODO_PREFIX + KEPT + reason))
 
     def _is_dropped(self, node: cst.CSTNode) -> bool:
         current: Optional[cst.CSTNode] = node
@@ -966,6 +976,11 @@ class OpenCensusTraces(LegacyTransform):
 
     def leave_Subscript(
         self, original_node: cst.Subscript, updated_node: cst.Subscript
+    ) -> cst.BaseExpression:
+        return self._rewritten(original_node, updated_node)
+
+    def leave_SimpleString(
+        self, original_node: cst.SimpleString, updated_node: cst.SimpleString
     ) -> cst.BaseExpression:
         return self._rewritten(original_node, updated_node)
 
