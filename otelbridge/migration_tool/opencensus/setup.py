@@ -37,6 +37,8 @@ from otelbridge.migration_tool.transforms.base import (
 )
 from otelbridge.migration_tool.walk import walk
 
+NO_EQUIVALENT = "this exporter has no known OpenTelemetry equivalent"
+
 #: A middleware's application argument, which may be given by name (``FlaskMiddleware(app=app)``).
 APP_KEYWORD = "app"
 DEFAULT_SAMPLER_NOTE = (
@@ -152,6 +154,8 @@ class SetupMapper:
         # a name bound once above to a call read by this set-up alone moves with it
         resolved = frozenset(part for part in _PARTS if given[part] is not written[part])
         held = held_setup(call, place, resolved) if what == "Tracer" else ""
+        if held and written["exporter"] is not None:
+            self._own_exporter(written["exporter"].value)
         if held:
             notes.append(HELD_NOTE.format(what, held))
             return Setup("", None, None, "", "", notes, None, name, extract, moved=False)
@@ -171,6 +175,50 @@ class SetupMapper:
         return dataclasses.replace(
             mapped, notes=notes, anchor=anchor, parent=name, extract=extract, bindings=bindings
         )
+
+    def _own_exporter(self, held: cst.BaseExpression) -> None:
+        """Raise ``ValueError`` when the exporter held in ``held`` (a name or ``self.x`` given
+        its one value in the function) is made by a class OpenCensus does not have: the
+        application's own (a test's capturing exporter) takes OpenCensus spans, which the shim
+        keeps giving it, and no ``configure()`` exporter can stand in for it."""
+        made = self._held_call(held)
+        if made is None:
+            return
+        try:
+            self._exporter(cst.Arg(made), [], "")
+        except ValueError as exc:
+            if str(exc) == NO_EQUIVALENT:
+                shown = cst.Module([]).code_for_node(made.func)
+                raise ValueError(
+                    f"its exporter is the application's own ({shown}: it takes OpenCensus "
+                    "spans, which the otelbridge shim keeps giving it)"
+                ) from None
+
+    def _held_call(self, held: cst.BaseExpression) -> Optional[cst.Call]:
+        """The call whose result ``held`` holds: a name bound once, or ``self.x`` assigned once
+        in the function around it; None when it is not known."""
+        if isinstance(held, cst.Name):
+            scope = self._scopes.get(held)
+            bindings = list(scope.assignments[held.value]) if scope is not None else []
+            if len(bindings) != 1 or not isinstance(bindings[0], Assignment):
+                return None
+            assign = self._parents.get(self._parents.get(bindings[0].node))  # type: ignore[arg-type]
+            values = [assign.value] if isinstance(assign, cst.Assign) else []
+        elif isinstance(held, cst.Attribute) and isinstance(held.value, cst.Name):
+            function: Optional[cst.CSTNode] = held
+            while function is not None and not isinstance(function, cst.FunctionDef):
+                function = self._parents.get(function)
+            if function is None:
+                return None
+            values = [
+                node.value
+                for node in walk(function)
+                if isinstance(node, cst.Assign)
+                and any(held.deep_equals(t.target) for t in node.targets)
+            ]
+        else:
+            return None
+        return values[0] if len(values) == 1 and isinstance(values[0], cst.Call) else None
 
     def values(self, given: dict[str, Optional[cst.Arg]], holder: str = "this Tracer") -> Setup:
         """The set-up of a sampler, exporter and propagator (by :data:`_PARTS` name; a missing
@@ -315,7 +363,7 @@ class SetupMapper:
                         f"{name.rsplit('.', 1)[1]} arguments other than "
                         f"{', '.join(sorted(kept)) or 'none'} are not mapped"
                     )
-        raise ValueError("this exporter has no known OpenTelemetry equivalent")
+        raise ValueError(NO_EQUIVALENT)
 
     def anchor(self, call: cst.Call) -> Optional[cst.CSTNode]:
         """The module-level statement after which ``configure()`` can use ``call`` (``None``:
