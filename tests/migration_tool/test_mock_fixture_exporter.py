@@ -63,7 +63,7 @@ def test_tests_reading_a_fixture_mock_s_spans_ask_for_its_exporter(tmp_path: Pat
     test = out["tests/test_work.py"]
     assert "opentracing" not in test and "TODO(otelbridge" not in test
     assert "def test_work(tracer, tracer_exporter):" in test
-    assert "spans = tracer_exporter.get_finished_spans()" in test
+    assert "spans = list(tracer_exporter.get_finished_spans())" in test
     assert 'assert [s.name for s in spans] == ["work"]' in test
     assert "tracer_exporter.clear()" in test
     # a fixture of the class: its companion is a method too, with the same decorator

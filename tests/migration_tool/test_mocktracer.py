@@ -8,7 +8,7 @@ import textwrap
 from pathlib import Path
 
 from otelbridge.cli import main
-from tests.migration_tool.projects import migrated_source
+from tests.migration_tool.projects import migrate_project, migrated_source, unittest_passes
 
 SDK_IMPORTS = """\
 from otelbridge.sdk.trace import TracerProvider
@@ -120,7 +120,7 @@ def test_the_one_mock_of_a_function_is_reached_through_what_it_was_handed_to(
         "    provider.add_span_processor(SimpleSpanProcessor(exporter))\n"
         "    tracing = Tracing(provider.get_tracer(__name__))\n"
         "    tracing.call()\n"
-        "    spans = exporter.get_finished_spans()\n"
+        "    spans = list(exporter.get_finished_spans())\n"
         '    assert spans[0].name == "call"\n'
         "    exporter.clear()\n"
     ) in test
@@ -366,3 +366,23 @@ def test_a_mock_handed_to_a_project_parameter_of_unknown_kind_is_kept(tmp_path: 
     test = out["test_lib.py"]
     assert "tracer = MockTracer()" in test and "assert tracer.finished_spans()" in test
     assert "tracer handed to a parameter, kept on OpenTracing elsewhere in the project" in test
+
+
+def test_finished_spans_stays_a_list_so_list_assertions_hold(tmp_path: Path) -> None:
+    """The mock's ``finished_spans()`` returned a list, the exporter's a tuple: a migrated
+    ``assertEqual(tracer.finished_spans(), [])`` failed (``() != []``)."""
+    test = """
+        import unittest
+        from opentracing.mocktracer import MockTracer
+
+        class T(unittest.TestCase):
+            def test_it(self):
+                tracer = MockTracer()
+                self.assertEqual(tracer.finished_spans(), [])
+                with tracer.start_active_span('a'):
+                    pass
+                self.assertListEqual([s.operation_name for s in tracer.finished_spans()], ['a'])
+        """
+    out = migrate_project(tmp_path, {"tests/__init__.py": "", "tests/test_m.py": test})
+    assert "self.assertEqual(list(exporter.get_finished_spans()), [])" in out["tests/test_m.py"]
+    assert "Ran 1 test" in unittest_passes(tmp_path)

@@ -9,9 +9,11 @@
 
 with names derived from the tracer's (``self._tracer`` → ``self._exporter``), and what only the
 mock has follows it: ``tracer.finished_spans()`` → ``exporter.get_finished_spans()``,
-``tracer.reset()`` → ``exporter.clear()``. A ``MockTracer()`` bound to nothing, or whose spans no
-call of the file reads, gives its spans to nobody who could read them: it becomes
-``TracerProvider().get_tracer(__name__)``. The mock's scope
+``tracer.reset()`` → ``exporter.clear()``. The mock gave a list, the exporter gives a tuple: where
+the spans are compared or kept in a name (``assertEqual(tracer.finished_spans(), [])``, which
+holds only for a list) they are wrapped in ``list(...)``. A ``MockTracer()`` bound to
+nothing, or whose spans no call of the file reads, gives its spans to nobody who could read them:
+it becomes ``TracerProvider().get_tracer(__name__)``. The mock's scope
 manager argument is dropped (OpenTelemetry keeps the active span in ``contextvars``).
 
 The tracer itself converts with the code it is handed to (it is a tracer to the inference, see
@@ -37,6 +39,8 @@ from otelbridge.migration_tool.walk import walk
 SDK_TRACE = "otelbridge.sdk.trace"
 #: what only the mock has -> the exporter method that gives the same
 EXPORTER_METHODS = {"finished_spans": "get_finished_spans", "reset": "clear"}
+#: assertion methods whose arguments compare equal only if a list stays a list
+EQUALITY_ASSERTIONS = frozenset({"assertEqual", "assertNotEqual", "assertListEqual"})
 OUT_OF_REACH = (
     "{method}() of a MockTracer whose InMemorySpanExporter is out of reach here (not bound to "
     "this variable in this file): kept on OpenTracing"
@@ -59,6 +63,8 @@ class MockTracing(StatementAware):
     def __init__(self, context: CodemodContext) -> None:
         super().__init__(context)
         self._called: set[cst.CSTNode] = set()
+        #: expressions compared or bound to a name, where a tuple is not the mock's list
+        self._list_kept: set[cst.CSTNode] = set()
         #: ``MockTracer`` as the class of an asserted ``isinstance`` check (``_asserted_check``)
         self._checks: set[cst.CSTNode] = set()
         #: test functions reading a fixture mock's spans -> the exporter fixtures to request
@@ -210,8 +216,18 @@ class MockTracing(StatementAware):
     def visit_Call(self, node: cst.Call) -> None:
         self._called.add(node.func)
         func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value in EQUALITY_ASSERTIONS:
+            self._list_kept.update(arg.value for arg in node.args)
         if isinstance(func, cst.Attribute) and func.attr.value == "assertTrue" and node.args:
             self._asserted_check(node.args[0].value)
+
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        self._list_kept.add(node.left)
+        self._list_kept.update(target.comparator for target in node.comparisons)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if all(isinstance(target.target, cst.Name) for target in node.targets):
+            self._list_kept.add(node.value)
 
     def visit_Assert(self, node: cst.Assert) -> None:
         self._asserted_check(node.test)
@@ -255,7 +271,10 @@ class MockTracing(StatementAware):
             self.flag(original_node, "mock-tracer", OUT_OF_REACH.format(method=method))
             return updated_node
         self.rewrote()
-        return cst.parse_expression(f"{exporter}.{EXPORTER_METHODS[method]}()")
+        converted = f"{exporter}.{EXPORTER_METHODS[method]}()"
+        if method == "finished_spans" and original_node in self._list_kept:
+            converted = f"list({converted})"
+        return cst.parse_expression(converted)
 
     def _requested(self, receiver: cst.BaseExpression) -> Optional[str]:
         """The exporter fixture beside the mock fixture filling the parameter ``receiver`` of
