@@ -600,7 +600,7 @@ CASES: dict[str, tuple[str, str]] = {
                 span.set_attribute("size", len(buf))
         """,
     ),
-    "objects handed to other code or an extracted context tested for None are kept on OpenTracing": (
+    "objects handed to other code are kept on OpenTracing, and the extracted context with them": (
         """
         import opentracing
         from opentracing import Format
@@ -631,7 +631,6 @@ CASES: dict[str, tuple[str, str]] = {
         def serve(headers, register):
             # TODO(otelbridge): kept on OpenTracing (served by the otelbridge bridge): a use of it could not be converted
             parent = global_tracer().extract(Format.HTTP_HEADERS, headers)
-            # TODO(otelbridge): extracted context compared: OpenTelemetry's is never None, kept on OpenTracing
             if parent is None:
                 return
             if trace.get_current_span().get_span_context().is_valid:
@@ -644,6 +643,37 @@ CASES: dict[str, tuple[str, str]] = {
             with tracer.start_as_current_span("after") as span:
                 span.set_attribute("ok", True)
             trace.get_tracer_provider().shutdown()
+        """,
+    ),
+    "an extracted context tested for None or truth is tested for a valid parent": (
+        """
+        import opentracing
+        from opentracing import Format
+
+        tracer = opentracing.global_tracer()
+
+
+        def serve(headers):
+            parent = tracer.extract(Format.HTTP_HEADERS, headers)
+            if not parent:
+                print("no parent")
+            with tracer.start_active_span("serve", child_of=parent):
+                pass
+            return "child" if parent is not None else "root"
+        """,
+        """
+        from opentelemetry import propagate, trace
+
+        tracer = trace.get_tracer(__name__)
+
+
+        def serve(headers):
+            parent = propagate.extract(headers)
+            if not trace.get_current_span(parent).get_span_context().is_valid:
+                print("no parent")
+            with tracer.start_as_current_span("serve", context=parent):
+                pass
+            return "child" if trace.get_current_span(parent).get_span_context().is_valid else "root"
         """,
     ),
     "a jaeger set-up that cannot map keeps its tracer and spans on OpenTracing": (

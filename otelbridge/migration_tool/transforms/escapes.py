@@ -43,7 +43,7 @@ from otelbridge.migration_tool.transforms.mocktracer import EXPORTER_METHODS
 from otelbridge.migration_tool.transforms.recorded import maps_live_field
 from otelbridge.migration_tool.transforms.scope_parameters import argument_kinds
 from otelbridge.migration_tool.transforms.stored_scopes import stored_plan
-from otelbridge.migration_tool.transforms.tracer import truth_tested_spans
+from otelbridge.migration_tool.transforms.tracer import none_check, truth_tested_spans
 from otelbridge.migration_tool.user_attributes import is_user_attribute
 
 #: The calls that make a span, whose ``child_of=`` ``arguments.py`` maps.
@@ -423,13 +423,16 @@ class Escapes(LegacyTransform):
         if GlobalPatches.of(self.state).unpatched_identity(node):
             for operand in (node.left, node.comparisons[0].comparator):
                 self._escape(operand, "compared with the global tracer")
+        if none_check(self, node) is not None:
+            return  # ``tracer.py`` checks its validity instead
         if self.kind(node.left) is Kind.EXTRACTED or any(
             self.kind(target.comparator) is Kind.EXTRACTED for target in node.comparisons
         ):
             self.flag(
                 node,
                 "escapes",
-                "extracted context compared: OpenTelemetry's is never None, kept on OpenTracing",
+                "extracted context compared (other than with None): OpenTelemetry's is a "
+                "Context, kept on OpenTracing",
             )
 
     def _condition(self, node: cst.BaseExpression) -> None:

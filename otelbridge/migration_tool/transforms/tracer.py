@@ -4,12 +4,15 @@
 OpenTracing's no-op ``opentracing.Tracer()`` → ``trace.NoOpTracer()``;
 ``tracer.active_span`` → ``trace.get_current_span()``, whose ``is None`` checks and truth tests
 (``if span:``, ``while not span``, either side of ``and``/``or`` there) become validity checks
-(OpenTelemetry returns an invalid span, never ``None``).
+(OpenTelemetry returns an invalid span, never ``None``). So do those of an extracted context
+(``ctx = tracer.extract(...)``; ``if ctx is not None``): OpenTracing gave ``None`` when the carrier
+held no parent, ``propagate.extract`` gives a context whose span is invalid then, so the test
+becomes ``trace.get_current_span(ctx).get_span_context().is_valid``.
 """
 
 from __future__ import annotations
 
-from typing import Iterator, Union
+from typing import Iterator, Optional, Union
 
 import libcst as cst
 from libcst.codemod import CodemodContext
@@ -35,15 +38,39 @@ def truth_tests(test: cst.BaseExpression) -> Iterator[cst.BaseExpression]:
         yield test
 
 
+#: what may be ``None`` on OpenTracing -> its validity once migrated (never ``None`` there)
+VALIDITY = {
+    Kind.CURRENT_SPAN: "VALUE.get_span_context().is_valid",
+    Kind.EXTRACTED: "{trace}.get_current_span(VALUE).get_span_context().is_valid",
+}
+
+
 def truth_tested_spans(
     transform: LegacyTransform, test: cst.BaseExpression
 ) -> Iterator[Union[cst.Name, cst.Attribute]]:
-    """The current spans among the :func:`truth_tests` of ``test``: their validity instead."""
+    """The current spans and extracted contexts among the :func:`truth_tests` of ``test``:
+    their validity instead."""
     for part in truth_tests(test):
         if not isinstance(part, (cst.Name, cst.Attribute)):
             continue
-        if transform.kind(part) is Kind.CURRENT_SPAN:
+        if transform.kind(part) in VALIDITY:
             yield part
+
+
+def none_check(transform: LegacyTransform, comparison: cst.Comparison) -> Optional[Kind]:
+    """The kind of what ``comparison`` checks for ``None`` (``x is None``, ``x is not None``)
+    when it has a :data:`VALIDITY` instead."""
+    if len(comparison.comparisons) != 1:
+        return None
+    target = comparison.comparisons[0]
+    if not (
+        isinstance(target.comparator, cst.Name)
+        and target.comparator.value == "None"
+        and isinstance(target.operator, (cst.Is, cst.IsNot))
+    ):
+        return None
+    kind = transform.kind(comparison.left)
+    return kind if kind in VALIDITY else None
 
 
 class TracerAccess(LegacyTransform):
@@ -70,9 +97,11 @@ class TracerAccess(LegacyTransform):
         """``updated`` (a current span) as its validity, where a test reads ``original``'s truth."""
         if original not in self._truths or self.kept(original):
             return updated
+        kind = self.kind(original)
+        assert kind is not None
         self.rewrote()
-        span = updated.with_changes(lpar=[], rpar=[])
-        valid = self.expr(original, "SPAN.get_span_context().is_valid", SPAN=span)
+        value = updated.with_changes(lpar=[], rpar=[])
+        valid = self.expr(original, VALIDITY[kind], VALUE=value)
         return valid.with_changes(lpar=updated.lpar, rpar=updated.rpar)
 
     def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
@@ -121,18 +150,11 @@ class TracerAccess(LegacyTransform):
     def leave_Comparison(
         self, original_node: cst.Comparison, updated_node: cst.Comparison
     ) -> cst.BaseExpression:
-        if len(original_node.comparisons) != 1:
-            return updated_node
-        target = original_node.comparisons[0]
-        if not (
-            isinstance(target.comparator, cst.Name)
-            and target.comparator.value == "None"
-            and isinstance(target.operator, (cst.Is, cst.IsNot))
-            and self.kind(original_node.left) is Kind.CURRENT_SPAN
-        ):
+        kind = none_check(self, original_node)
+        if kind is None:
             return updated_node
         self.rewrote()
-        valid = self.expr(original_node, "SPAN.get_span_context().is_valid", SPAN=updated_node.left)
-        if isinstance(target.operator, cst.IsNot):
+        valid = self.expr(original_node, VALIDITY[kind], VALUE=updated_node.left)
+        if isinstance(original_node.comparisons[0].operator, cst.IsNot):
             return valid.with_changes(lpar=updated_node.lpar, rpar=updated_node.rpar)
         return cst.UnaryOperation(cst.Not(), valid, lpar=updated_node.lpar, rpar=updated_node.rpar)
