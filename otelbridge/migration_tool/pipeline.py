@@ -21,6 +21,7 @@ from otelbridge.migration_tool.legacy import migrate_module
 from otelbridge.migration_tool.model import CONVERTIBLE, SPANS
 from otelbridge.migration_tool.names import OPENCENSUS, OPENTRACING
 from otelbridge.migration_tool.opencensus import OPENCENSUS_TRANSFORMS
+from otelbridge.migration_tool.opencensus.project_modules import owned_by_project
 from otelbridge.migration_tool.prefilter import is_candidate, may_trace, mentions_opencensus
 from otelbridge.migration_tool.state import (
     DJANGO_ENTRIES_KEY,
@@ -133,7 +134,11 @@ def migrate_source(
     pristine, source = source, prepared(source, filename, project)
     if not is_candidate(source, filename, project):
         # a module the pre-pass alone rewrote (a test double removed) is done
-        return Migration(pristine) if source == pristine else _residue(Migration(source, 1))
+        return (
+            Migration(pristine)
+            if source == pristine
+            else _residue(filename, project, Migration(source, 1))
+        )
     tree = cst.parse_module(source)
     context = CodemodContext(filename=filename)
     context.scratch[SEMCONV_KEY] = semconv_mode(semconv)
@@ -149,12 +154,16 @@ def migrate_source(
         result = migrate_module(context, tree, kinds, source)
     except Unconvertible as exc:
         finding = Finding("unconvertible", str(exc), 1, 0)
-        return _residue(Migration(pristine, findings=[finding], kept=_everything(context)))
+        return _residue(
+            filename, project, Migration(pristine, findings=[finding], kept=_everything(context))
+        )
     state = MigrationState.of(context)
     del context.scratch[STATE_KEY]
     code = result.code
     if code == pristine:
-        return _residue(Migration(pristine, 0, state.findings, kept=kept_symbols(state)))
+        return _residue(
+            filename, project, Migration(pristine, 0, state.findings, kept=kept_symbols(state))
+        )
     try:
         compile(code, filename, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
     except SyntaxError as exc:  # a transform bug: keep the file as it was
@@ -164,7 +173,9 @@ def migrate_source(
             kept=_everything(context),
         )
     findings = [*state.findings, *_inferred(state)]
-    return _residue(Migration(code, state.rewrites, findings, kept=kept_symbols(state)))
+    return _residue(
+        filename, project, Migration(code, state.rewrites, findings, kept=kept_symbols(state))
+    )
 
 
 def semconv_mode(given: Optional[str] = None) -> str:
@@ -202,13 +213,14 @@ def _inferred(state: MigrationState) -> list[Finding]:
     return found
 
 
-def _residue(migration: Migration) -> Migration:
+def _residue(filename: str, project: Optional[ProjectIndex], migration: Migration) -> Migration:
     """``migration`` with every remaining legacy site marked (markers only add comments, or a
     line of docstring text: the result still parses)."""
     migration.remaining = []
+    own = owned_by_project(filename, project)
     for vocabulary in (OPENTRACING, OPENCENSUS):
         if vocabulary.mentioned_in(migration.code):
-            residue = mark(migration.code, vocabulary)
+            residue = mark(migration.code, vocabulary, own)
             migration.code = residue.text
             migration.remaining.extend(residue.sites)
     migration.remaining.sort(key=lambda site: site.line)

@@ -11,7 +11,7 @@ import pytest
 
 from otelbridge.cli import main
 from otelbridge.migration_tool.engine.residue import MARK, mark, scan
-from otelbridge.migration_tool.names import OPENTRACING
+from otelbridge.migration_tool.names import OPENCENSUS, OPENTRACING
 from otelbridge.migration_tool.pipeline import migrate_source
 
 #: Uses a tracer made in another module: the file never imports opentracing.
@@ -214,3 +214,31 @@ def test_a_parameter_named_like_an_api_keyword_is_not_a_use() -> None:
         (12, "definition"),
         (15, "definition"),
     ]
+
+
+def test_a_name_imported_from_the_api_marks_each_line_that_uses_it() -> None:
+    """``aggregation.SumAggregation()`` on a continuation line of a kept ``View(...)``: the word
+    alone is OpenTelemetry's too, but ``aggregation`` (or an ``as`` alias) came from OpenCensus,
+    so the line is the API's and is marked; a name from any other package is not."""
+    source = dedent(
+        """
+        import json as codec
+        import opencensus.stats.measure as measure_module
+        from opencensus.stats import aggregation, view as view_module
+
+        VIEW = view_module.View(
+            "errors", "failed", [],
+            measure_module.MeasureInt("errors", "failed", "1"),
+            aggregation.SumAggregation())
+        DUMPED = codec.dumps({})
+        """
+    )
+    sites = scan(source, OPENCENSUS)
+    assert [(site.line, site.names) for site in sites if site.what == "code"] == [
+        (5, ("view_module",)),
+        (7, ("measure_module", "MeasureInt")),
+        (8, ("aggregation",)),
+    ]
+    marked = mark(source, OPENCENSUS).text
+    assert all(site.marked for site in scan(marked, OPENCENSUS))
+    assert "codec" not in "".join(line for line in marked.splitlines() if MARK in line)

@@ -4,7 +4,9 @@ The transforms flag the sites they decided not to convert; anything else they di
 receiver of unknown origin, an API they do not map, a requirement string in ``setup.py``) would
 stay behind unmarked. This scan reads the migrated text token by token with a
 :class:`~otelbridge.migration_tool.engine.vocabulary.Vocabulary`, finds each line that still names
-the API and, where no marker is on that line or the one above, adds one:
+the API (its words, and the names the module imports from its packages: ``aggregation`` of
+``from opencensus.stats import aggregation``, whose ``SumAggregation`` OpenTelemetry also has) and,
+where no marker is on that line or the one above, adds one:
 
 - a comment line above it (valid anywhere outside a string, inside brackets too);
 - inside a docstring, a line of text above it (a docstring is prose: the note does not change
@@ -20,7 +22,7 @@ from __future__ import annotations
 import io
 import tokenize
 from dataclasses import dataclass
-from typing import Iterator, Optional, Sequence
+from typing import Callable, Iterator, Optional, Sequence
 
 from otelbridge.migration_tool.engine.vocabulary import Vocabulary
 
@@ -66,8 +68,59 @@ def _own_names(tokens: Sequence[tokenize.TokenInfo], vocab: Vocabulary) -> froze
     return frozenset(defined - imported)
 
 
-def _mentions(tokens: Sequence[tokenize.TokenInfo], vocab: Vocabulary) -> Iterator[_Mention]:
+def _imported(
+    tokens: Sequence[tokenize.TokenInfo], vocab: Vocabulary, own: Callable[[str], bool]
+) -> frozenset[str]:
+    """The names the module binds by importing from the API's packages (``from opencensus.stats
+    import aggregation``, ``import opencensus.tags as tags_module``): a use of one is the API.
+    Not those the project defines itself (``own`` of the dotted name: a namespace package's
+    in-house module)."""
+    bound: set[str] = set()
+    statement: list[str] = []
+    for token in tokens:
+        if token.type in (tokenize.NEWLINE, tokenize.ENDMARKER):
+            bound.update(name for name, source in _bound_by(statement, vocab) if not own(source))
+            statement = []
+        elif token.type in (tokenize.NAME, tokenize.OP):
+            statement.append(token.string)
+    return frozenset(bound)
+
+
+def _bound_by(statement: Sequence[str], vocab: Vocabulary) -> Iterator[tuple[str, str]]:
+    """The names an import statement (as its tokens) binds from the API's packages, each with
+    the dotted name it binds."""
+    if len(statement) < 2 or statement[0] not in ("import", "from"):
+        return
+    text = " ".join(statement).replace(" . ", ".")
+    source = ""
+    if statement[0] == "from":
+        source, _, text = text[len("from ") :].partition(" import ")
+        if source.split(".")[0] not in vocab.modules:
+            return
+    else:
+        text = text[len("import ") :]
+    for part in text.split(","):
+        words = part.replace("(", " ").replace(")", " ").split()
+        if not words or words[0] == "*":
+            continue
+        dotted = f"{source}.{words[0]}" if source else words[0]
+        if len(words) == 3 and words[1] == "as" and dotted.split(".")[0] in vocab.modules:
+            yield words[2], dotted  # from <api> import x as y; import <api>.x as y
+        elif len(words) == 1 and source:
+            yield words[0], dotted  # from <api> import x (``import <api>.x`` binds the API's name)
+
+
+def _nothing_own(dotted: str) -> bool:
+    return False
+
+
+def _mentions(
+    tokens: Sequence[tokenize.TokenInfo],
+    vocab: Vocabulary,
+    own_module: Callable[[str], bool] = _nothing_own,
+) -> Iterator[_Mention]:
     own = _own_names(tokens, vocab)
+    imported = _imported(tokens, vocab, own_module) - own - vocab.names
     depth = 0
     previous: list[tokenize.TokenInfo] = []  # significant tokens so far (the last three matter)
     statement_is_import = False
@@ -100,6 +153,7 @@ def _mentions(tokens: Sequence[tokenize.TokenInfo], vocab: Vocabulary) -> Iterat
             what = "import" if statement_is_import else "code"
             if (
                 (text in vocab.names and text not in own)
+                or (text in imported and not after_dot)
                 or (text in vocab.modules and not after_dot)
                 or (after_dot and text in vocab.members)
             ):
@@ -226,12 +280,13 @@ def reason(site: Site, vocab: Vocabulary) -> str:
 DOCSTRING_NOTE = MARK + ": this text names the legacy tracing API; update it"
 
 
-def mark(text: str, vocab: Vocabulary) -> Residue:
-    """``text`` with a marker at every unmarked site; the sites' lines are those of the result."""
+def mark(text: str, vocab: Vocabulary, own_module: Callable[[str], bool] = _nothing_own) -> Residue:
+    """``text`` with a marker at every unmarked site; the sites' lines are those of the result.
+    ``own_module`` tells a dotted name in the API's namespace that the project defines itself."""
     tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
     lines = text.splitlines(keepends=True)
     plain = [line.rstrip("\r\n") for line in lines]
-    sites = _sites(_mentions(tokens, vocab), plain)
+    sites = _sites(_mentions(tokens, vocab, own_module), plain)
     if all(site.marked for site in sites):
         return Residue(text, sites)
     interior, continued, ends_open = _line_context(tokens, len(lines))

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import functools
 import os
-from typing import Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Mapping, Optional, Sequence
+
+if TYPE_CHECKING:
+    from otelbridge.migration_tool.engine.index import ProjectIndex
 
 
 @functools.lru_cache(maxsize=4096)
@@ -69,3 +72,16 @@ def project_module(
         ):
             return module
     return None
+
+
+def module_paths(index: Optional[ProjectIndex]) -> dict[str, list[str]]:
+    """The project index's modules as :func:`project_module` takes them (name -> paths)."""
+    if index is None:
+        return {}
+    return {name: [module.path for module in found] for name, found in index.modules.items()}
+
+
+def owned_by_project(filename: str, index: Optional[ProjectIndex]) -> Callable[[str], bool]:
+    """Whether a dotted name, as seen from ``filename``, is in a module the project defines."""
+    indexed = module_paths(index)
+    return lambda qualified: project_module(filename, qualified, indexed) is not None

@@ -52,7 +52,7 @@ from otelbridge.migration_tool.opencensus.names import (
 from otelbridge.migration_tool.opencensus.open_spans import OpenSpan
 from otelbridge.migration_tool.opencensus.project import project_stats
 from otelbridge.migration_tool.opencensus.project_attrs import project_attrs
-from otelbridge.migration_tool.opencensus.project_modules import project_module
+from otelbridge.migration_tool.opencensus.project_modules import module_paths, project_module
 from otelbridge.migration_tool.opencensus.setup import Setup, SetupMapper, configure_call, packages
 from otelbridge.migration_tool.opencensus.span_parameters import PassedParameter, passed_parameter
 from otelbridge.migration_tool.opencensus.stack_traces import EVENT, traceback_of
@@ -862,11 +862,7 @@ class OpenCensusTraces(LegacyTransform):
             return self._owners[qualified]
         if self._indexed is None:
             index = self.model.project[0] if self.model.project is not None else None
-            self._indexed = (
-                {name: [m.path for m in found] for name, found in index.modules.items()}
-                if index is not None
-                else {}
-            )
+            self._indexed = module_paths(index)
         owner = project_module(self.context.filename or "", qualified, self._indexed)
         self._owners[qualified] = owner
         return owner
