@@ -2,7 +2,9 @@
 ``otelbridge.sdk.configure()``, ``tracer.close()``/``flush()`` → calls on what it returned.
 
 ``opentracing.set_global_tracer(t)`` and ``opentracing.tracer = t`` disappear when ``t`` is a tracer
-we converted (``configure`` installs the global provider); scope managers passed to ``Config`` are
+we converted (``configure`` installs the global provider), unless ``t`` is a ``MockTracer``:
+then the code under test, which reads ``trace.get_tracer(__name__)``, is given the mock's tracer
+by a patch of that function (``TracerSetup._patch_global``); scope managers passed to ``Config`` are
 dropped (OpenTelemetry keeps the active span in ``contextvars``). A jaeger set-up keeps speaking
 its wire format next to W3C (``propagators=``), as the bridge does, so that services not yet
 migrated still continue the traces. ``close()`` (shut down) and ``flush()`` (send what is
@@ -17,10 +19,11 @@ from typing import Optional, Sequence, Union
 
 import libcst as cst
 from libcst.codemod import CodemodContext
-from libcst.metadata import GlobalScope, Scope
+from libcst.metadata import ClassScope, FunctionScope, GlobalScope, Scope
 
 from otelbridge.migration_tool.findings import Finding
-from otelbridge.migration_tool.global_patches import GlobalPatches
+from otelbridge.migration_tool.global_patches import GlobalPatches, keeps_global_tracer
+from otelbridge.migration_tool.mock_tracers import made_by_mock
 from otelbridge.migration_tool.model import Kind
 from otelbridge.migration_tool.names import GLOBAL_TRACER_ATTRS, SET_GLOBAL_TRACER
 from otelbridge.migration_tool.state import Unconvertible
@@ -35,6 +38,8 @@ SAMPLERS: dict[tuple[object, object], tuple[str, bool]] = {
     ("const", 0): ("parentbased_always_off", False),
     ("probabilistic", None): ("parentbased_traceidratio", True),
 }
+#: what migrated code calls to read the global tracer, patched to give a mock's tracer
+GET_TRACER = "opentelemetry.trace.get_tracer"
 #: Config keys with no effect on what is recorded; dropped silently.
 BENIGN_KEYS = frozenset({"logging"})
 #: Config keyword arguments dropped silently.
@@ -332,7 +337,7 @@ class TracerSetup(StatementAware):
                 return self._patched_global(updated, small)
             if self._init_call(value) is not None:  # initialize_tracer() sets it itself
                 return self._expression(original, updated, value)
-            return self._drop_global(updated, value)
+            return self._drop_global(original, updated, value)
         return self._initialized_tracer(updated, small, value)
 
     def _patched_global(self, updated: cst.SimpleStatementLine, small: cst.Assign) -> _Statement:
@@ -399,18 +404,73 @@ class TracerSetup(StatementAware):
             and len(value.args) == 1
             and self.model.qualified_names(value.func) & SET_GLOBAL_TRACER
         ):
-            return self._drop_global(updated, value.args[0].value)
+            return self._drop_global(original, updated, value.args[0].value)
         return updated
 
     def _drop_global(
-        self, updated: cst.SimpleStatementLine, tracer: cst.BaseExpression
+        self,
+        original: cst.SimpleStatementLine,
+        updated: cst.SimpleStatementLine,
+        tracer: cst.BaseExpression,
     ) -> _Statement:
         if self.kept(tracer):  # the legacy tracer stays: so does making it global
             return updated
         if self.kind(tracer) is not Kind.TRACER:
             raise Review("global tracer set to a tracer of unknown type")
+        if made_by_mock(self.model, tracer):
+            return self._patch_global(original, updated, tracer)
         self.rewrote()
         return cst.RemoveFromParent()
+
+    def _patch_global(
+        self,
+        original: cst.SimpleStatementLine,
+        updated: cst.SimpleStatementLine,
+        tracer: cst.BaseExpression,
+    ) -> _Statement:
+        """A ``MockTracer`` made the global tracer (a test's set-up). The code under test reads
+        ``trace.get_tracer(__name__)`` at each use, so that function is patched to give the
+        mock's tracer (OpenTelemetry's global provider can be set only once: no test could set
+        its own). In a ``TestCase`` method the patch ends with the test (``addCleanup``: its
+        ``tearDown`` restored the global tracer); elsewhere it lasts, as the assignment did.
+        Not while kept sites read OpenTracing's global tracer: the patch would not reach them."""
+        if keeps_global_tracer(self.state):
+            raise Review(
+                "a MockTracer made the global tracer, which kept sites of this file still read: "
+                "kept on OpenTracing"
+            )
+        self.rewrote()
+        mock = self.otel(original, "unittest", "mock")
+        template = f'{mock}.patch("{GET_TRACER}", new={mock}.Mock(return_value=TRACER))'
+        patch = self.expr(original, template, TRACER=tracer)
+        if not self._in_test_case(original):
+            started = cst.Expr(cst.Call(cst.Attribute(patch, cst.Name("start"))))
+            return updated.with_changes(body=[started])
+        bound = cst.Assign([cst.AssignTarget(cst.Name("tracer_patch"))], patch)
+        return cst.FlattenSentinel(
+            [
+                updated.with_changes(body=[bound]),
+                cst.SimpleStatementLine([cst.Expr(cst.parse_expression("tracer_patch.start()"))]),
+                cst.SimpleStatementLine(
+                    [cst.Expr(cst.parse_expression("self.addCleanup(tracer_patch.stop)"))]
+                ),
+            ]
+        )
+
+    def _in_test_case(self, node: cst.CSTNode) -> bool:
+        """Whether ``node`` is in a method (taking ``self``) of a ``unittest`` test case."""
+        scope = self.model.scope(node)
+        if not isinstance(scope, FunctionScope) or not isinstance(scope.parent, ClassScope):
+            return False
+        function, owner = scope.node, scope.parent.node
+        if not isinstance(function, cst.FunctionDef) or not isinstance(owner, cst.ClassDef):
+            return False
+        first = function.params.params[0].name.value if function.params.params else None
+        return first == "self" and any(
+            name.endswith("TestCase")
+            for base in owner.bases
+            for name in self.model.qualified_names(base.value)
+        )
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         if set(self._configs.values()) - self._consumed:
