@@ -5,9 +5,11 @@
 ``LongCumulative``/``DoubleCumulative`` become a ``Counter``. A series (``point =
 gauge.get_or_create_time_series([LabelValue("x")])``) is no object of its own in OpenTelemetry:
 each ``point.add(v)``/``point.set(v)`` writes the instrument with the series' attributes, the
-label keys zipped with its values. ``Derived*`` gauges and cumulatives become observable ones
-whose callback observes each ``create_time_series(values, func)`` series. ``Registry()`` and
-``add_gauge`` go: the instruments report through the global ``MeterProvider``.
+label keys zipped with its values (a key written in place, ``LabelKey("queue", ...)``, or held in
+a module-level name used only in gauges' key lists, which goes with them). ``Derived*`` gauges and
+cumulatives become observable ones whose callback observes each ``create_time_series(values,
+func)`` series. ``Registry()`` and ``add_gauge`` go: the instruments report through the global
+``MeterProvider``.
 
 A module's gauges convert together or not at all: gauges, series, derived series and the
 registry made at module level, series used only through ``add``/``set`` statements. Anything else
@@ -87,6 +89,8 @@ class Gauges:
         #: series variable -> (its metric's variable, its attributes)
         self._series: dict[str, tuple[str, cst.Dict]] = {}
         self._registries: set[str] = set()
+        #: module-level ``LabelKey`` variables -> their key
+        self._label_keys: dict[str, str] = {}
         #: statements that go, and ``add``/``set`` statements -> (metric, attributes, call)
         self._removed: list[cst.CSTNode] = []
         self._writes: dict[cst.SimpleStatementLine, tuple[str, cst.Dict, cst.Call]] = {}
@@ -120,6 +124,12 @@ class Gauges:
     def _read_binding(self, statement: cst.CSTNode, var: str, call: cst.Call) -> None:
         assert isinstance(statement, cst.SimpleStatementLine)
         names = self._names(call.func)
+        if LABEL_KEY in names:
+            key = self._label_key(call)
+            if key is not None and var not in self._label_keys:
+                self._label_keys[var] = key
+                self._removed.append(statement)
+            return
         kind = next((KINDS[n] for n in names if n in KINDS), None)
         if kind is not None:
             if len(call.args) != len(_PARAMETERS) or any(
@@ -190,14 +200,22 @@ class Gauges:
         keys = []
         for element in given.value.elements:
             key = element.value
-            name = arg(key, "key", 0) if isinstance(key, cst.Call) else None
-            value = literal(name.value) if name is not None else NotImplemented
-            if not (
-                isinstance(key, cst.Call) and LABEL_KEY in self._names(key.func)
-            ) or not isinstance(value, str):
+            if isinstance(key, cst.Name) and key.value in self._label_keys:
+                keys.append(self._label_keys[key.value])
+                continue
+            value = self._label_key(key) if isinstance(key, cst.Call) else None
+            if value is None:
                 raise Unsupported("a gauge's label keys are not written as LabelKey('key', ...)")
             keys.append(value)
         return keys
+
+    def _label_key(self, call: cst.Call) -> Optional[str]:
+        """The key of ``LabelKey('key', ...)`` written as a literal."""
+        if LABEL_KEY not in self._names(call.func):
+            return None
+        name = arg(call, "key", 0)
+        value = literal(name.value) if name is not None else NotImplemented
+        return value if isinstance(value, str) else None
 
     def _attributes(self, metric: _Metric, call: cst.Call, constant: bool) -> cst.Dict:
         """The series' attributes: the label keys with the ``LabelValue(v)`` values (a ``None``
@@ -257,7 +275,7 @@ class Gauges:
     def _check_convertible(self) -> None:
         """What :meth:`_read_uses` found has an OpenTelemetry instrument, and no other module
         reads the names that go."""
-        for var in [*self._metrics, *self._series, *self._registries]:
+        for var in [*self._metrics, *self._series, *self._registries, *self._label_keys]:
             if self._t.imported_elsewhere(var):
                 raise Unsupported(f"another module of the project imports {var!r}")
         for var, metric in self._metrics.items():
@@ -272,7 +290,12 @@ class Gauges:
                 )
 
     def _is_ours(self, name: str) -> bool:
-        return name in self._metrics or name in self._series or name in self._registries
+        return (
+            name in self._metrics
+            or name in self._series
+            or name in self._registries
+            or name in self._label_keys
+        )
 
     def _write(self, statement: cst.SimpleStatementLine, call: cst.Call) -> bool:
         """``series.add(v)``/``.set(v)``, or ``gauge.get_or_create_time_series(...).add(v)``."""
