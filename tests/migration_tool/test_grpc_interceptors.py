@@ -199,6 +199,17 @@ def test_the_migrated_greeter_keeps_one_trace_over_a_loopback_call(tmp_path: Pat
     assert [spans[child]["parent_id"] for child in chain[1:]] == parents
 
 
+def test_an_inline_set_up_left_unconverted_keeps_its_tracer_on_opentracing(
+    tmp_path: Path,
+) -> None:
+    code = greeter(tmp_path, server="span_decorator=print", client="tracer, span_decorator=print")
+    assert code.count("# TODO(otelbridge): use opentelemetry.instrumentation.grpc's") == 2
+    # the jaeger tracer has the bridged global tracer as its stand-in there
+    assert "open_tracing_server_interceptor(global_tracer(), span_decorator=print)" in code
+    assert "open_tracing_client_interceptor(global_tracer(), span_decorator=print)" in code
+    assert "with tracer.start_as_current_span(" in code  # converted where nothing keeps it
+
+
 def _objects(printed: str) -> list[dict]:
     """The JSON objects the console exporter printed one after the other."""
     decoder, found, at = json.JSONDecoder(), [], 0
