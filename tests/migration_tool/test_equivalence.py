@@ -134,6 +134,12 @@ BRIDGED = {
           /demo.Echo/Say kind=CLIENT status=UNSET attrs={...} events=[]
             /demo.Echo/Say kind=SERVER status=UNSET attrs={...} events=[]
         """,
+    # the same, the interceptors made inline and the tracer a module global bound at start-up
+    "grpc_inline_interceptors": """
+        caller kind=INTERNAL status=UNSET attrs={...} events=[reply{size=11}]
+          /helloworld.Greeter/SayHello kind=CLIENT status=UNSET attrs={...} events=[]
+            /helloworld.Greeter/SayHello kind=SERVER status=UNSET attrs={...} events=[]
+        """,
     "flask_integration": """
         hello kind=SERVER status=UNSET attrs={component='Flask', http.method='GET', http.status_code=200, http.url='http://127.0.0.1:<port>/hello'} events=[]
           render kind=INTERNAL status=UNSET attrs={template='hello'} events=[]
@@ -212,6 +218,6 @@ def test_bridged_and_migrated_trees_are_equal(
     native = span_tree("native", bridged_migrated / f"{name}.py")
     if name.startswith("flask_"):
         legacy, native = _legacy_attributes_only(legacy), _legacy_attributes_only(native)
-    if name == "grpc_interceptors":  # each side's own attributes (component/peer.* or rpc.*)
+    if name.startswith("grpc_"):  # each side's own attributes (component/peer.* or rpc.*)
         legacy, native = _structure_only(legacy), _structure_only(native)
     assert legacy == native == textwrap.dedent(BRIDGED[name]).strip()

@@ -489,6 +489,43 @@ CASES: dict[str, tuple[str, str]] = {
         interceptor = open_tracing_client_interceptor(global_tracer())
         """,
     ),
+    "an integration set up inside another expression is marked and keeps its tracer": (
+        """
+        import opentracing
+        from flask_opentracing import FlaskTracing
+        from jaeger_client import Config
+
+        tracer = Config(config={}, service_name="web").initialize_tracer()
+
+
+        def traced(app):
+            return FlaskTracing(tracer, True, app)
+
+
+        def index():
+            with tracer.start_active_span("index"):
+                return "hi"
+        """,
+        """
+        from flask_opentracing import FlaskTracing
+        from opentelemetry import trace
+        from opentracing import global_tracer
+        from otelbridge.sdk import configure
+
+        configure(service_name="web", propagators="tracecontext,baggage,jaeger")
+        tracer = trace.get_tracer(__name__)
+
+
+        def traced(app):
+            # TODO(otelbridge): integration set-up inside an expression: replace it by FlaskInstrumentor (pip install opentelemetry-instrumentation-flask)
+            return FlaskTracing(global_tracer(), True, app)
+
+
+        def index():
+            with tracer.start_as_current_span("index"):
+                return "hi"
+        """,
+    ),
     "chained Config().initialize_tracer() with a const sampler": (
         """
         from jaeger_client import Config

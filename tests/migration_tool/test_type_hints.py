@@ -100,3 +100,82 @@ def test_a_name_kept_on_opentracing_keeps_its_hint(tmp_path: Path) -> None:
     code = migrate_project(tmp_path, {"app.py": kept})["app.py"]
     assert "def send(tracer: Tracer, span: Span) -> None:" in code
     assert "from opentracing import Span, Tracer" in code
+
+
+#: A library whose tracer parameters may be ``None`` (the global tracer then serves), read through
+#: typed properties; the application never gives one, so only the hints say what they hold (or,
+#: the parameter untyped, what the property gives its callers).
+LIBRARY = {
+    "mylib/__init__.py": "",
+    "mylib/client.py": """
+        from __future__ import annotations
+
+        from typing import Optional, Union
+
+        import opentracing
+        from opentracing import Span, Tracer
+
+
+        class Client:
+            def __init__(self, tracer: Optional[Tracer] = None) -> None:
+                self._tracer = tracer
+
+            @property
+            def tracer(self) -> Tracer:
+                return self._tracer or opentracing.tracer
+
+            def call(self, name: str) -> None:
+                with self.tracer.start_active_span(name) as scope:
+                    scope.span.set_tag("client", True)
+
+
+        def start(
+            name: str, tracer: Union[Tracer, None] = None, other: Tracer | None = None
+        ) -> Span:
+            return (tracer or other or opentracing.global_tracer()).start_span(name)
+
+
+        class Untyped:
+            def __init__(self, tracer=None) -> None:
+                self._tracer = tracer
+
+            @property
+            def tracer(self) -> Tracer:
+                return self._tracer or opentracing.tracer
+
+
+        def maybe(wanted: bool) -> Optional[Tracer]:
+            if not wanted:
+                return None
+            return opentracing.global_tracer()
+    """,
+    "app.py": """
+        from mylib.client import Client, Untyped, maybe, start
+
+
+        def main():
+            Client().call("call")
+            span = start("started")
+            span.finish()
+            with Untyped().tracer.start_active_span("untyped"):
+                maybe(True).start_span("maybe").finish()
+    """,
+}
+
+
+def test_optional_tracer_hints_follow_the_tracer_they_may_hold(tmp_path: Path) -> None:
+    write_project(tmp_path / "legacy", LIBRARY)
+    code = migrate_project(tmp_path / "migrated", LIBRARY)["mylib/client.py"]
+    assert "opentracing" not in code
+    assert "def __init__(self, tracer: Optional[trace.Tracer] = None) -> None:" in code
+    assert "def tracer(self) -> trace.Tracer:" in code
+    assert (
+        "    name: str, tracer: Union[trace.Tracer, None] = None,"
+        " other: trace.Tracer | None = None\n) -> trace.Span:\n"
+    ) in code
+    assert "    def tracer(self) -> trace.Tracer:\n" in code.split("class Untyped")[1]
+    assert "def maybe(wanted: bool) -> Optional[trace.Tracer]:" in code
+    migrated = program_spans(tmp_path / "migrated", "native", tmp_path / "migrated" / "app.py")
+    assert migrated == program_spans(tmp_path / "legacy", "bridge", tmp_path / "legacy" / "app.py")
+    assert "call INTERNAL UNSET [('client', True)]" in migrated
+    assert "started INTERNAL UNSET []" in migrated and "maybe INTERNAL UNSET []" in migrated

@@ -78,6 +78,7 @@ class Function:
     bound: bool
     is_property: bool
     defaults: dict[str, Expr] = field(default_factory=dict)
+    #: parameter -> the dotted class its hint names (:func:`hinted_class`)
     annotations: dict[str, str] = field(default_factory=dict)
     returns: list[Expr] = field(default_factory=list)
     #: what it yields (a generator fixture gives its tests that: ``fixtures.py``)
@@ -185,7 +186,7 @@ class _Reader(ast.NodeVisitor):
             if default is not None:
                 function.defaults[arg.arg] = from_ast(default)
         for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs):
-            annotation = dotted(from_ast(arg.annotation)) if arg.annotation else None
+            annotation = hinted_class(arg.annotation) if arg.annotation else None
             if annotation:
                 function.annotations[arg.arg] = annotation
         self.m.functions[function.qualname] = function
@@ -361,6 +362,23 @@ def is_project_object(kind: Optional[str]) -> bool:
 def _is_kind(kind: Optional[str]) -> bool:
     """A kind of the legacy API (not a project object, a function, ``unknown``, ``migrated``)."""
     return kind is not None and ":" not in kind and kind not in (UNKNOWN, MIGRATED)
+
+
+def hinted_class(hint: ast.expr) -> Optional[str]:
+    """The dotted class a hint names: ``Tracer``, ``Optional[Tracer]``, ``Union[Tracer, None]``,
+    ``Tracer | None`` (a parameter that may be ``None`` holds that class when it holds anything);
+    ``None`` for a union of classes or any other hint."""
+    if isinstance(hint, ast.Subscript):
+        head = dotted(from_ast(hint.value)) or ""
+        if head.rpartition(".")[2] not in ("Optional", "Union"):
+            return None
+        members = hint.slice.elts if isinstance(hint.slice, ast.Tuple) else [hint.slice]
+    elif isinstance(hint, ast.BinOp) and isinstance(hint.op, ast.BitOr):
+        members = [hint.left, hint.right]
+    else:
+        return dotted(from_ast(hint))
+    named = [m for m in members if not (isinstance(m, ast.Constant) and m.value is None)]
+    return dotted(from_ast(named[0])) if len(named) == 1 else None
 
 
 def _absolute(module: Module, name: Optional[str], level: int) -> str:

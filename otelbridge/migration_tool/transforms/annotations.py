@@ -4,8 +4,10 @@
 tracer.extract(...)``: a hint follows what the name it annotates holds once migrated, so the
 OpenTracing import can go. The new type is read from that kind, not from the hint (an extracted
 ``SpanContext`` is an OpenTelemetry ``Context`` after the rewrite); a name kept on OpenTracing, or
-of unknown kind, keeps its hint. Only the OpenTracing type inside the hint changes
-(``Optional[...]`` and the like stay).
+of unknown kind, keeps its hint. A return hint follows what the function gives its callers: the
+kind of its return values, or, where the file cannot tell one (``return self._tracer or
+opentracing.tracer``), the project index's, which the callers convert with. Only the OpenTracing
+type inside the hint changes (``Optional[...]`` and the like stay).
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from typing import Optional, Union
 import libcst as cst
 
 from otelbridge.migration_tool.flow_rules import ANNOTATIONS
-from otelbridge.migration_tool.model import Kind
-from otelbridge.migration_tool.transforms.base import LegacyTransform
+from otelbridge.migration_tool.model import Kind, index_kind
+from otelbridge.migration_tool.transforms.base import LegacyTransform, literal
 
 #: the kind a hint's class names (``flow_rules.ANNOTATIONS``) -> the kinds of the objects it
 #: describes once the code runs: a span hint fits the current span, a span context hint what
@@ -56,14 +58,26 @@ class TypeHints(LegacyTransform):
     def leave_FunctionDef(
         self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
     ) -> cst.FunctionDef:
-        """``-> Span``: the kind of what every ``return`` of the function gives."""
+        """``-> Span``: the kind of what the function gives its callers."""
         if original_node.returns is None or updated_node.returns is None:
             return updated_node
-        kinds = {self.kind(value) for value in _returned(original_node)}
-        if len(kinds) != 1:
-            return updated_node
-        hint = self._typed(kinds.pop(), original_node, original_node.returns, updated_node.returns)
+        kind = self._result_kind(original_node)
+        hint = self._typed(kind, original_node, original_node.returns, updated_node.returns)
         return updated_node if hint is None else updated_node.with_changes(returns=hint)
+
+    def _result_kind(self, function: cst.FunctionDef) -> Optional[Kind]:
+        """The kind of every value the function returns (a literal ``None`` aside: ``->
+        Optional[Span]``); where the model cannot tell one kind (``self._tracer or
+        opentracing.tracer`` of a parameter nobody fills), the kind the project index gives the
+        callers, whose uses of the result convert with that kind."""
+        returned = [value for value in _returned(function) if literal(value) is not None]
+        kinds = {self.kind(value) for value in returned}
+        if len(kinds) == 1 and Kind.UNKNOWN not in kinds:
+            return kinds.pop()
+        if not returned or Kind.LEGACY in kinds or self.model.project is None:
+            return None
+        index, module = self.model.project
+        return index_kind(index.return_kind(module, self.model.qualname(returned[0])))
 
     def _retyped(
         self,

@@ -6,11 +6,13 @@ instrumentation's own ``grpcext.intercept_channel`` (its client interceptors are
 A server interceptor went through ``grpcext.intercept_server(server, it)``, which grpc has no
 counterpart of: a grpc server takes its interceptors when it is made. So ``server_interceptor()``
 (a grpc one) joins the ``interceptors=`` of the ``grpc.server(...)`` that made that server (bound
-once, above, in the same scope) and the two set-up statements go, their comments moving above
-that call. The tracer argument goes: the instrumentation records through the global provider
-``configure()`` installs. ``log_payloads`` and ``active_span_source`` have no equivalent (noted);
-``span_decorator=``, or any other use of the interceptor, leaves the set-up to
-:mod:`.integrations`, which marks it.
+once, above, in the same scope) and the set-up statements go, their comments moving above that
+call. The interceptor is a name bound to the set-up, or the set-up call itself
+(``intercept_server(server, open_tracing_server_interceptor(tracer))``). The tracer argument
+goes: the instrumentation records through the global provider ``configure()`` installs.
+``log_payloads`` and ``active_span_source`` have no equivalent (noted); ``span_decorator=``, or
+any other use of the interceptor, leaves the set-up to :mod:`.integrations`, which marks it (the
+tracer given then stays on OpenTracing).
 """
 
 from __future__ import annotations
@@ -39,6 +41,9 @@ NOTED = ("log_payloads", "active_span_source")
 PACKAGE = "opentelemetry-instrumentation-grpc"
 MODULE = "opentelemetry.instrumentation.grpc"
 PLAN_KEY = "otelbridge.grpc_interceptors"
+#: An ``intercept_*(...)`` call given an interceptor, and its statement when it is that
+#: statement's whole value (``server = intercept_server(server, it)``).
+Use = tuple[cst.Call, Optional[cst.SimpleStatementLine]]
 
 
 @dataclass
@@ -69,8 +74,10 @@ class GrpcInterceptors(LegacyTransform):
         if not self.spells("grpc_opentracing"):
             return
         setups: list[tuple[cst.SimpleStatementLine, cst.Name, cst.Call, str]] = []
+        #: set-ups written as the interceptor argument itself -> that call, its statement
+        inline: list[tuple[cst.Call, str, Use]] = []
         #: name read -> (the call it is the interceptor argument of, that call's statement)
-        given: dict[cst.Name, tuple[cst.Call, Optional[cst.SimpleStatementLine]]] = {}
+        given: dict[cst.Name, Use] = {}
         servers: dict[cst.Name, tuple[cst.SimpleStatementLine, cst.Call]] = {}
         statement: Optional[cst.SimpleStatementLine] = None
         for found in walk(node):
@@ -78,39 +85,64 @@ class GrpcInterceptors(LegacyTransform):
                 statement = found
                 target, value = _assignment(found)
                 if target is not None and value is not None:
-                    names = self.model.qualified_names(value.func)
-                    kind = next((n for n in (CLIENT, SERVER) if n in names), None)
-                    if kind is not None and not defined_in_project(self, kind):
+                    kind = self._setup_kind(value)
+                    if kind is not None:
                         setups.append((found, target, value, kind))
-                    elif "grpc.server" in names:
+                    elif "grpc.server" in self.model.qualified_names(value.func):
                         servers[target] = (found, value)
             elif isinstance(found, cst.Call) and len(found.args) == 2:
                 interceptor = found.args[1].value
                 names = self.model.qualified_names(found.func)
-                wanted = names & {INTERCEPT_CHANNEL, INTERCEPT_SERVER}
-                if isinstance(interceptor, cst.Name) and wanted:
-                    whole = statement is not None and _assignment(statement)[1] is found
-                    given[interceptor] = (found, statement if whole else None)
+                if not names & {INTERCEPT_CHANNEL, INTERCEPT_SERVER}:
+                    continue
+                whole = statement is not None and _assignment(statement)[1] is found
+                use = (found, statement if whole else None)
+                if isinstance(interceptor, cst.Name):
+                    given[interceptor] = use
+                elif isinstance(interceptor, cst.Call):
+                    kind = self._setup_kind(interceptor)
+                    if kind is not None:
+                        inline.append((interceptor, kind, use))
         for setup, target, call, kind in setups:
-            if not self._mappable(call):
-                continue
             assignment = self.model.assignment_of(target)
             if not isinstance(assignment, Assignment):
                 continue
             reads = [a.node for a in assignment.references]
-            if not reads or not all(isinstance(r, cst.Name) and r in given for r in reads):
-                continue
-            uses = [given[r] for r in reads if isinstance(r, cst.Name)]
-            if kind == CLIENT:
-                if all(INTERCEPT_CHANNEL in self.model.qualified_names(c.func) for c, _ in uses):
-                    plan.setups[call] = "client_interceptor"
-                    plan.channels.update(c for c, _ in uses)
-            elif len(uses) == 1:
-                intercept, statement = uses[0]
-                if statement is not None and INTERCEPT_SERVER in self.model.qualified_names(
-                    intercept.func
-                ):
-                    self._plan_server(plan, (setup, call), intercept, statement, servers)
+            if reads and all(isinstance(r, cst.Name) and r in given for r in reads):
+                uses = [given[r] for r in reads if isinstance(r, cst.Name)]
+                self._plan_setup(plan, call, kind, uses, setup, servers)
+        for call, kind, use in inline:
+            self._plan_setup(plan, call, kind, [use], None, servers)
+
+    def _setup_kind(self, call: cst.Call) -> Optional[str]:
+        """``CLIENT`` or ``SERVER`` for a call of grpcio-opentracing's interceptor set-ups."""
+        names = self.model.qualified_names(call.func)
+        kind = next((n for n in (CLIENT, SERVER) if n in names), None)
+        return None if kind is None or defined_in_project(self, kind) else kind
+
+    def _plan_setup(
+        self,
+        plan: InterceptorPlan,
+        call: cst.Call,
+        kind: str,
+        uses: list[Use],
+        setup: Optional[cst.SimpleStatementLine],
+        servers: dict[cst.Name, tuple[cst.SimpleStatementLine, cst.Call]],
+    ) -> None:
+        """Plan the set-up ``call`` given (through its own statement ``setup``, or inline) to the
+        ``intercept_*`` calls of ``uses``, when each maps."""
+        if not self._mappable(call):
+            return
+        if kind == CLIENT:
+            if all(INTERCEPT_CHANNEL in self.model.qualified_names(c.func) for c, _ in uses):
+                plan.setups[call] = "client_interceptor"
+                plan.channels.update(c for c, _ in uses)
+        elif len(uses) == 1:
+            intercept, statement = uses[0]
+            if statement is not None and INTERCEPT_SERVER in self.model.qualified_names(
+                intercept.func
+            ):
+                self._plan_server(plan, call, setup, intercept, statement, servers)
 
     def _mappable(self, call: cst.Call) -> bool:
         """Every argument the set-up gives is the tracer or an option without effect on spans,
@@ -127,12 +159,12 @@ class GrpcInterceptors(LegacyTransform):
     def _plan_server(
         self,
         plan: InterceptorPlan,
-        setup_at: tuple[cst.SimpleStatementLine, cst.Call],
+        call: cst.Call,
+        setup: Optional[cst.SimpleStatementLine],
         intercept: cst.Call,
         statement: cst.SimpleStatementLine,
         servers: dict[cst.Name, tuple[cst.SimpleStatementLine, cst.Call]],
     ) -> None:
-        setup, call = setup_at
         server = intercept.args[0].value
         target, _ = _assignment(statement)
         if not isinstance(server, cst.Name) or target is None:
@@ -146,17 +178,23 @@ class GrpcInterceptors(LegacyTransform):
         given = arg(made_call, "interceptors")
         if given is not None and not isinstance(given.value, (cst.List, cst.Tuple)):
             return
-        if self.state.position(made_statement)[0] > self.state.position(setup)[0]:
+        first = setup if setup is not None else statement
+        if self.state.position(made_statement)[0] > self.state.position(first)[0]:
             return
         plan.setups[call] = "server_interceptor"
-        plan.removed.add(setup)
+        if setup is not None:
+            plan.removed.add(setup)
         if target.value == server.value:
             plan.removed.add(statement)
         else:
             plan.renamed[statement] = (target.value, server.value)
         plan.servers.add(made_call)
         plan.comments[made_statement] = [
-            line for s in (setup, statement) for line in s.leading_lines if line.comment
+            line
+            for s in (setup, statement)
+            if s is not None
+            for line in s.leading_lines
+            if line.comment
         ]
 
     def leave_SimpleStatementLine(

@@ -7,7 +7,8 @@ the report and on stderr too. The tracer argument goes: instrumentors record thr
 provider ``configure()`` installs. Flask-OpenTracing's span name and tags are kept by a request
 hook written next to the call (:mod:`.flask_hooks`). Set-ups whose options have no instrumentor
 equivalent, or whose object is used afterwards (``@tracing.trace()``), stay as they are, marked
-with what replaces them.
+with what replaces them; so do set-ups inside another expression (``return FlaskTracing(...)``)
+that no transform replaces, so that the tracer they are given stays on OpenTracing.
 """
 
 from __future__ import annotations
@@ -143,13 +144,25 @@ class FrameworkIntegrations(StatementAware):
             None,
         )
 
+    def visit_Call(self, node: cst.Call) -> None:
+        """A set-up inside another expression (``intercept_server(server,
+        open_tracing_server_interceptor(tracer))``) that no transform replaces is marked: so the
+        tracer it is given stays on OpenTracing (``legacy.py``) instead of being converted under
+        an integration that keeps calling OpenTracing's API on it."""
+        found = self._found(node)
+        statement = self.state.statements[-1] if self.state.statements else None
+        if found is None or node in interceptors_plan(self).setups or _setup(statement) is node:
+            return
+        how = found.by_hand or f"integration set-up inside an expression: replace it by {found.cls}"
+        self.flag(node, RULE, f"{how} (pip install {found.package})")
+
     def leave_SimpleStatementLine(
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
     ) -> _Statement:
-        small = original_node.body[0] if len(original_node.body) == 1 else None
-        call = getattr(small, "value", None)
-        if not isinstance(call, cst.Call) or not isinstance(small, (cst.Expr, cst.Assign)):
+        call = _setup(original_node)
+        if call is None:
             return updated_node
+        small = original_node.body[0]
         found = self._found(call)
         if found is None or call in interceptors_plan(self).setups:  # grpc_interceptors.py's
             return updated_node
@@ -263,3 +276,13 @@ class FrameworkIntegrations(StatementAware):
             return False
         assignment = self.model.assignment_of(target)
         return assignment is not None and not assignment.references
+
+
+def _setup(statement: Optional[cst.CSTNode]) -> Optional[cst.Call]:
+    """The call a statement is made of (``call(...)`` or ``target = call(...)``): the set-ups
+    :meth:`FrameworkIntegrations.leave_SimpleStatementLine` replaces are those."""
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return None
+    small = statement.body[0]
+    call = small.value if isinstance(small, (cst.Expr, cst.Assign)) else None
+    return call if isinstance(call, cst.Call) else None
