@@ -23,6 +23,8 @@ WHOLE_ATTRS = frozenset(
     for n in ("get_opencensus_attrs", "set_opencensus_attrs", "clear")
 )
 
+#: The kinds of OpenCensus trace objects the analysis follows.
+TRACER, SPAN = "tracer", "span"
 #: Methods only OpenCensus tracers have: a receiver calling one is an OpenCensus tracer.
 TRACER_ONLY_METHODS = frozenset({"add_attribute_to_current_span", "end_span", "trace_decorator"})
 #: Methods only OpenCensus spans have.

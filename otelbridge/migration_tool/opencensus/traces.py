@@ -19,8 +19,6 @@ from libcst.metadata import Assignment, FunctionScope, ImportAssignment, ParentN
 from otelbridge.migration_tool.findings import TODO_PREFIX, Finding
 from otelbridge.migration_tool.opencensus import events
 from otelbridge.migration_tool.opencensus.analysis import (
-    SPAN,
-    TRACER,
     Analysis,
     Group,
     ModuleFacts,
@@ -43,8 +41,10 @@ from otelbridge.migration_tool.opencensus.names import (
     ROUTES,
     SET_ATTR,
     SET_IS_EXPORTER,
+    SPAN,
     SPAN_ONLY_METHODS,
     TRACE_EXPORTERS,
+    TRACER,
     TRACER_CLASS,
     TRACER_ONLY_METHODS,
     canonical,
