@@ -79,6 +79,13 @@ TRACE_EXPORTERS = {
         "",
     ),
 }
+#: OpenCensus' transports (how an exporter is handed ended spans) -> the ``configure()``
+#: ``span_processor`` that sends the same way: in batches from a background thread, or
+#: synchronously as each span ends.
+TRANSPORTS = {
+    "opencensus.common.transports.async_.AsyncTransport": "batch",
+    "opencensus.common.transports.sync.SyncTransport": "simple",
+}
 #: OpenCensus stats exporter factories -> (module, exporter class, keyword arguments kept,
 #: pip package, OpenCensus' export interval in seconds and the keyword that sets it, and the
 #: keyword of what has no equivalent with the note saying so while it is on, its default).
