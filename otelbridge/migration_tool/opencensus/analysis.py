@@ -143,7 +143,7 @@ class Analysis:
         self._collect(module)
         self._pair(module)
         self._pair_across_blocks(module)
-        self.handoffs = handoffs(module, self.parents, self._context_tracer, self.paired)
+        self.handoffs = handoffs(module, self.parents, self.context_tracer, self.paired)
         #: why the hand-offs stay OpenCensus, by call, once one of their groups does
         self._handoff_reason: dict[cst.Call, str] = {}
         self._decide()
@@ -336,7 +336,7 @@ class Analysis:
         ones: in the context)."""
         return call in self.pairs or call in self.open_spans or call in self.handoffs
 
-    def _context_tracer(self, node: cst.BaseExpression) -> bool:
+    def context_tracer(self, node: cst.BaseExpression) -> bool:
         """A tracer group, or the context's tracer read right there."""
         if isinstance(node, cst.Call):
             return not node.args and GET_TRACER in self.names(node.func)
@@ -456,6 +456,8 @@ class Analysis:
         """Why a call of the helper gives its parameter something that does not convert."""
         function, kind = parameter.function.name.value, parameter.kind
         for argument in parameter.arguments:
+            if kind == TRACER and isinstance(argument, cst.Call) and self.context_tracer(argument):
+                continue  # the context's tracer, read in the call
             given = self.group(argument) if argument is not None else None
             if given is None or given.kind != kind:
                 return f"a call of {function}() gives it something other than a {kind} made here"

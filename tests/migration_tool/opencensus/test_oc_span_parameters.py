@@ -265,3 +265,36 @@ def test_a_public_helper_other_modules_import_keeps_the_tracers_passed_to_it(
     assert "handle() is public: other modules may call it with their tracers" in _marker_above(
         code, 'with tracer.span(name="repl") as span:'
     )
+
+
+CONTEXT_TRACER = """
+    from opencensus.trace import execution_context
+
+
+    def _handle(line, tracer):
+        with tracer.span(name="line"):
+            pass
+
+
+    def work(lines):
+        for line in lines:
+            _handle(line, execution_context.get_opencensus_tracer())
+    """
+
+
+def test_the_context_tracer_given_to_a_helper_converts_with_it() -> None:
+    code = migrated_source(CONTEXT_TRACER)
+    assert "opencensus" not in code
+    assert "        _handle(line, trace.get_tracer(__name__))\n" in code
+    assert '    with tracer.start_as_current_span("line"):\n' in code
+
+
+def test_the_context_tracer_given_to_a_helper_that_stays_is_marked_with_why() -> None:
+    code = migrated_source(
+        CONTEXT_TRACER + '\n\n    def audit():\n        _handle("x", object())\n'
+    )
+    assert "start_as_current_span" not in code and "get_tracer" not in code
+    assert _marker_above(code, "_handle(line, execution_context.get_opencensus_tracer())") == (
+        KEPT + "'tracer' stays OpenCensus: a call of _handle() gives it something other than a "
+        "tracer made here"
+    )
