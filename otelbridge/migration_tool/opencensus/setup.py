@@ -279,6 +279,14 @@ class SetupMapper:
             args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
         return given.with_changes(value=value.with_changes(args=args)), found[0]
 
+    def bindings_of(self, call: cst.Call) -> list[cst.SimpleStatementLine]:
+        """The statements binding names that only the set-up of ``call`` reads (its exporter
+        made above it): they share its fate, whether or not it maps."""
+        bindings: list[cst.SimpleStatementLine] = []
+        for part in _PARTS:
+            self._unbound(arg(call, part), bindings, {}, [])
+        return bindings
+
     def _unbound(
         self,
         given: Optional[cst.Arg],

@@ -325,10 +325,14 @@ class OpenCensusTraces(LegacyTransform):
             if isinstance(a, cst.Call) and group.kind == TRACER and self.analysis.context_tracer(a)
         ]
         if not group.ok:
+            reason = f"{group.name!r} stays OpenCensus: {group.reason}"
             for value in [*group.values, *given]:
-                self._keep(value, f"{group.name!r} stays OpenCensus: {group.reason}")
+                self._keep(value, reason)
+                if group.kind == TRACER and TRACER_CLASS in self.names(cast(cst.Call, value).func):
+                    for binding in self._setup.bindings_of(cast(cst.Call, value)):
+                        self._keep(binding, reason)  # its exporter, made for it
             for use in group.uses:
-                self._keep(use, f"{group.name!r} stays OpenCensus: {group.reason}")
+                self._keep(use, reason)
             return
         for call in given:
             self._plan_context_tracer(call)

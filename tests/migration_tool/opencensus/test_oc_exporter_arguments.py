@@ -98,6 +98,19 @@ def test_another_transport_keeps_the_set_up_with_its_reason() -> None:
     assert "'tracer' stays OpenCensus: its exporter's transport=QueueTransport has no OpenTelemetry equivalent" in code
 
 
+def test_an_exporter_made_for_a_tracer_that_stays_is_marked_with_the_tracers_reason() -> None:
+    """Not 'StackdriverExporter has no automatic mapping': it has one, its tracer stays."""
+    code = migrated_source(
+        STACKDRIVER
+        + 'exporter = stackdriver_exporter.StackdriverExporter(project_id="my-project")\n'
+        + "tracer = tracer_module.Tracer(exporter=exporter, sampler=AlwaysOnSampler())\n"
+        + "print(tracer)\n"
+    )
+    lines = code.splitlines()
+    marker = lines[lines.index('exporter = stackdriver_exporter.StackdriverExporter(project_id="my-project")') - 1]
+    assert marker.endswith("'tracer' stays OpenCensus: 'tracer' is passed on or returned (its other users are not converted)")
+
+
 class _Receiver(BaseHTTPRequestHandler):
     received: list[tuple[str, Any]] = []
 
