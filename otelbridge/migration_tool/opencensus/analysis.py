@@ -32,17 +32,21 @@ from otelbridge.migration_tool.opencensus.instance_attributes import instance_at
 from otelbridge.migration_tool.opencensus.names import (
     GET_CURRENT_SPAN,
     GET_TRACER,
+    SPAN,
     SPAN_KIND,
+    TRACER,
     TRACER_CLASS,
 )
 from otelbridge.migration_tool.opencensus.open_spans import OpenSpan, open_spans
-from otelbridge.migration_tool.opencensus.span_parameters import SpanParameter, span_parameters
+from otelbridge.migration_tool.opencensus.span_parameters import (
+    HelperParameter,
+    helper_parameters,
+)
 from otelbridge.migration_tool.opencensus.stack_traces import traceback_of
 from otelbridge.migration_tool.opencensus.status import map_status
 from otelbridge.migration_tool.transforms.base import arg, sole_assignment
 from otelbridge.migration_tool.walk import walk
 
-TRACER, SPAN = "tracer", "span"
 #: Tracer methods converted without the tracer object (they act on the current span).
 CURRENT_SPAN_METHODS = frozenset({"add_attribute_to_current_span", "current_span"})
 #: Span attribute stores with an OpenTelemetry method equivalent.
@@ -109,9 +113,9 @@ class Analysis:
         """``exported(name)``: whether another module may import ``name`` from this one."""
         module = facts.module
         self._exported = exported
-        #: span parameters of helper functions (``span_parameters.py``), by their group
-        self.parameters: dict[Group, SpanParameter] = {}
-        #: the argument a call gives a span parameter -> the parameter's group
+        #: span and tracer parameters of helper functions (``span_parameters.py``), by group
+        self.parameters: dict[Group, HelperParameter] = {}
+        #: the argument a call gives a helper's parameter -> the parameter's group
         self._passed: dict[cst.BaseExpression, Group] = {}
         self._scopes = facts.scopes
         #: why a ``Tracer(...)`` call cannot move to ``configure()`` ("" if it can)
@@ -139,7 +143,7 @@ class Analysis:
         self._collect(module)
         self._pair(module)
         self._pair_across_blocks(module)
-        self.handoffs = handoffs(module, self.parents, self._context_tracer, self.paired)
+        self.handoffs = handoffs(module, self.parents, self.context_tracer, self.paired)
         #: why the hand-offs stay OpenCensus, by call, once one of their groups does
         self._handoff_reason: dict[cst.Call, str] = {}
         self._decide()
@@ -206,6 +210,9 @@ class Analysis:
         }
         self.bindings = bindings = dict(name_bindings(module))
         self._collect_attributes(module)
+        # a tracer parameter first: the spans its helper makes with it are found by it
+        for parameter in helper_parameters(module, self._scopes, self.parents, self._exported):
+            self._add_parameter(parameter)
         for _ in range(2):  # tracers first, then the spans they make
             for target, value in bindings.items():
                 if target in self._group_of_target:
@@ -213,8 +220,6 @@ class Analysis:
                 kind = self.origin_kind(value)
                 if kind is not None:
                     self._add(target, kind, bindings)
-        for parameter in span_parameters(module, self._scopes, self.parents, self._exported):
-            self._add_parameter(parameter)
 
     def _collect_attributes(self, module: cst.Module) -> None:
         """Tracers held in instance attributes (see :mod:`.instance_attributes`): one group
@@ -236,13 +241,14 @@ class Analysis:
             for load in held.loads:
                 self._attribute_uses[load] = group
 
-    def _add_parameter(self, parameter: SpanParameter) -> None:
+    def _add_parameter(self, parameter: HelperParameter) -> None:
         target = parameter.param.name
         scope = self._scopes.get(target)
         if scope is None or (scope, target.value) in self.groups:
             return
         uses: list[Use] = sorted(parameter.uses, key=lambda use: self._order.get(use, -1))
-        group = Group(SPAN, scope, target.value, [], uses, [target], parameter.unknown_callers)
+        reason = parameter.unknown_callers
+        group = Group(parameter.kind, scope, target.value, [], uses, [target], reason)
         self._group_of_target[target] = group
         self.groups[(scope, target.value)] = group
         self.parameters[group] = parameter
@@ -330,7 +336,7 @@ class Analysis:
         ones: in the context)."""
         return call in self.pairs or call in self.open_spans or call in self.handoffs
 
-    def _context_tracer(self, node: cst.BaseExpression) -> bool:
+    def context_tracer(self, node: cst.BaseExpression) -> bool:
         """A tracer group, or the context's tracer read right there."""
         if isinstance(node, cst.Call):
             return not node.args and GET_TRACER in self.names(node.func)
@@ -446,16 +452,18 @@ class Analysis:
         self.remote_parents[starts[0]] = given.value
         return ""
 
-    def _caller_blocker(self, parameter: SpanParameter) -> str:
-        """Why a call of the helper gives its span parameter something that does not convert."""
-        function = parameter.function.name.value
+    def _caller_blocker(self, parameter: HelperParameter) -> str:
+        """Why a call of the helper gives its parameter something that does not convert."""
+        function, kind = parameter.function.name.value, parameter.kind
         for argument in parameter.arguments:
+            if kind == TRACER and isinstance(argument, cst.Call) and self.context_tracer(argument):
+                continue  # the context's tracer, read in the call
             given = self.group(argument) if argument is not None else None
-            if given is None or given.kind != SPAN:
-                return f"a call of {function}() gives it something other than a span made here"
+            if given is None or given.kind != kind:
+                return f"a call of {function}() gives it something other than a {kind} made here"
             if not given.ok:
                 return (
-                    f"a call of {function}() gives it span {given.name!r}, which stays "
+                    f"a call of {function}() gives it {kind} {given.name!r}, which stays "
                     f"OpenCensus ({given.reason})"
                 )
         return ""
@@ -463,7 +471,7 @@ class Analysis:
     def _use_blocker(self, group: Group, use: Use) -> str:
         parent = self.parents.get(use)
         helper = self._passed.get(use)
-        if helper is not None and isinstance(parent, cst.Arg) and group.kind == SPAN:
+        if helper is not None and isinstance(parent, cst.Arg) and group.kind == helper.kind:
             if helper.ok:
                 return ""
             function = self.parameters[helper].function.name.value

@@ -23,6 +23,8 @@ WHOLE_ATTRS = frozenset(
     for n in ("get_opencensus_attrs", "set_opencensus_attrs", "clear")
 )
 
+#: The kinds of OpenCensus trace objects the analysis follows.
+TRACER, SPAN = "tracer", "span"
 #: Methods only OpenCensus tracers have: a receiver calling one is an OpenCensus tracer.
 TRACER_ONLY_METHODS = frozenset({"add_attribute_to_current_span", "end_span", "trace_decorator"})
 #: Methods only OpenCensus spans have.
@@ -76,6 +78,13 @@ TRACE_EXPORTERS = {
         frozenset(),
         "",
     ),
+}
+#: OpenCensus' transports (how an exporter is handed ended spans) -> the ``configure()``
+#: ``span_processor`` that sends the same way: in batches from a background thread, or
+#: synchronously as each span ends.
+TRANSPORTS = {
+    "opencensus.common.transports.async_.AsyncTransport": "batch",
+    "opencensus.common.transports.sync.SyncTransport": "simple",
 }
 #: OpenCensus stats exporter factories -> (module, exporter class, keyword arguments kept,
 #: pip package, OpenCensus' export interval in seconds and the keyword that sets it, and the

@@ -25,6 +25,7 @@ from otelbridge.migration_tool.opencensus.names import (
     PROPAGATORS,
     SAMPLERS,
     TRACE_EXPORTERS,
+    TRANSPORTS,
 )
 from otelbridge.migration_tool.opencensus.remote_parent import HELD_NOTE, held_setup, remote_parent
 from otelbridge.migration_tool.transforms.arguments import keyword
@@ -87,6 +88,8 @@ class Setup:
     #: ``X(...) if condition else None`` (either way round) when the exporter was chosen so:
     #: ``configure(span_exporters=[...] if condition else [])``
     exporter_choice: Optional[cst.IfExp] = None
+    #: ``configure(span_processor=)`` for the exporter's transport ("": none given, the default)
+    span_processor: str = ""
 
 
 class SetupMapper:
@@ -233,7 +236,8 @@ class SetupMapper:
             shown = cst.Module([]).code_for_node(choice.test)
             taken = "false" if isinstance(choice.body, cst.Call) else "true"
             notes.append(CHOSEN_EXPORTER_NOTE.format(shown, taken))
-        exporter, exporter_name = self._exporter(given.get("exporter"), notes, holder)
+        without, span_processor = self._transport(given.get("exporter"))
+        exporter, exporter_name = self._exporter(without, notes, holder)
         resource: dict[str, cst.BaseExpression] = {}
         if exporter is not None and exporter_name == OCAGENT_EXPORTER:
             exporter, resource = _agent_resource(exporter, notes)
@@ -250,7 +254,38 @@ class SetupMapper:
             None,
             resource=resource,
             exporter_choice=choice,
+            span_processor=span_processor,
         )
+
+    def _transport(self, given: Optional[cst.Arg]) -> tuple[Optional[cst.Arg], str]:
+        """An exporter call's ``transport=`` taken out, and the span processor that sends the
+        same way ("" when it is not given); ``ValueError`` for a transport OpenCensus does not
+        have (the application's own may send in ways no processor does)."""
+        value = given.value if given is not None else None
+        if not isinstance(value, cst.Call):
+            return given, ""
+        transport = arg(value, "transport")  # by keyword: by position it is not mapped
+        if given is None or transport is None:
+            return given, ""
+        found = [TRANSPORTS[n] for n in self._names(transport.value) if n in TRANSPORTS]
+        if not found:
+            shown = cst.Module([]).code_for_node(transport.value)
+            raise ValueError(
+                f"its exporter's transport={shown} has no OpenTelemetry equivalent (OpenCensus' "
+                "AsyncTransport maps to the batch span processor, SyncTransport to the simple one)"
+            )
+        args = [a for a in value.args if a is not transport]
+        if args:
+            args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return given.with_changes(value=value.with_changes(args=args)), found[0]
+
+    def bindings_of(self, call: cst.Call) -> list[cst.SimpleStatementLine]:
+        """The statements binding names that only the set-up of ``call`` reads (its exporter
+        made above it): they share its fate, whether or not it maps."""
+        bindings: list[cst.SimpleStatementLine] = []
+        for part in _PARTS:
+            self._unbound(arg(call, part), bindings, {}, [])
+        return bindings
 
     def _unbound(
         self,
@@ -475,7 +510,7 @@ AGENT_ENDPOINT_NOTE = (
 
 def _agent_arguments(call: cst.Call) -> Optional[dict[str, cst.BaseExpression]]:
     """The agent exporter's ``service_name``, ``host_name`` and ``endpoint`` by name (given by
-    position or keyword), or ``None`` when it is given anything else (a client, a transport)."""
+    position or keyword), or ``None`` when it is given anything else (a client)."""
     return _arguments_by_name(call, _AGENT_PARAMETERS)
 
 
@@ -540,7 +575,7 @@ def _zipkin(
 ) -> Optional[tuple[cst.Call, dict[str, cst.BaseExpression]]]:
     """``ZipkinExporter(service_name, host_name, port, endpoint, protocol)`` -> ours with the
     ``endpoint=`` URL (none when every part is OpenCensus' default, which is also ours) and the
-    resource; ``None`` when it is given anything else (a transport, ``ipv4``) or a part that an
+    resource; ``None`` when it is given anything else (``ipv4``, ``ipv6``) or a part that an
     f-string cannot hold."""
     given = _arguments_by_name(exporter, _ZIPKIN_PARAMETERS)
     if given is None:
@@ -639,6 +674,8 @@ def configure_call(transform: LegacyTransform, node: cst.CSTNode, setup: Setup) 
         local = transform.otel(node, module, cls)
         built = setup.exporter.with_changes(func=cst.Name(local))
         args.append(keyword("span_exporters", _exporters_list(setup, built)))
+    if setup.span_processor:
+        args.append(keyword("span_processor", transform.string(setup.span_processor)))
     if setup.propagator:
         args.append(keyword("propagators", transform.string(setup.propagator)))
     args += _resource_keywords(setup.resource)

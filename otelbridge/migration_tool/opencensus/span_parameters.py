@@ -1,11 +1,14 @@
-"""Helper functions that take an OpenCensus span as a parameter, and the calls that give it one.
+"""Helper functions that take an OpenCensus span or tracer as a parameter, and the calls that
+give it one.
 
 ``def _tag(span, request): span.add_attribute(...)`` called as ``_tag(span, request)`` from a
-``with tracer.span() as span`` block: the parameter is known to be a span by its use of a method
-only OpenCensus spans have (``add_attribute``, ``add_annotation``, ``add_message_event``: usage
-evidence), and by what its callers pass. The parameter and the callers' spans convert together:
-the helper's span methods become OpenTelemetry's only if every call of the helper passes a span
-that converts, and a span passed to the helper converts only if the helper's parameter does.
+``with tracer.span() as span`` block, or ``def handle(line, tracer): with tracer.span(...)``
+called as ``handle(line, tracer)`` by the function that made the tracer: the parameter is known
+to be a span or a tracer by its use of a method only OpenCensus' spans (``add_attribute``,
+``add_annotation``, ``add_message_event``) or tracers (``span``, ``end_span``, ...) have: usage
+evidence. The parameter and what its callers pass convert together: the helper's uses become
+OpenTelemetry's only if every call of the helper passes an object of that kind that converts, and
+an object passed to the helper converts only if the helper's parameter does.
 
 The callers must all be known: a module-level function of this module, called directly (never
 handed out as a value) and, for a public name, imported by no other module of the project; or a
@@ -20,14 +23,24 @@ from typing import Callable, Iterator, Mapping, Optional
 import libcst as cst
 from libcst.metadata import Scope
 
-from otelbridge.migration_tool.opencensus.names import SPAN_ONLY_METHODS
+from otelbridge.migration_tool.opencensus.names import (
+    SPAN,
+    SPAN_ONLY_METHODS,
+    TRACER,
+    TRACER_ONLY_METHODS,
+)
 from otelbridge.migration_tool.walk import walk
+
+#: The methods that betray a parameter of each kind (OpenTelemetry's tracers have no ``span``).
+_EVIDENCE = {SPAN: SPAN_ONLY_METHODS, TRACER: TRACER_ONLY_METHODS | {"span"}}
 
 
 @dataclasses.dataclass(frozen=True)
-class SpanParameter:
-    """A parameter a module-level function uses as an OpenCensus span."""
+class HelperParameter:
+    """A parameter a function uses as an OpenCensus span or tracer."""
 
+    #: ``SPAN`` or ``TRACER``
+    kind: str
     function: cst.FunctionDef
     param: cst.Param
     index: int
@@ -39,41 +52,55 @@ class SpanParameter:
     unknown_callers: str
 
 
-def span_parameters(
+def helper_parameters(
     module: cst.Module,
     scopes: Mapping[cst.CSTNode, Optional[Scope]],
     parents: Mapping[cst.CSTNode, cst.CSTNode],
     exported: Callable[[str], bool],
-) -> Iterator[SpanParameter]:
-    """Every parameter of a module-level function that is used as an OpenCensus span."""
+) -> Iterator[HelperParameter]:
+    """Every parameter of a module-level function or a method that is used as an OpenCensus
+    span or tracer."""
     for statement in module.body:
         if isinstance(statement, cst.FunctionDef):
-            for index, param, uses in _span_params(statement, scopes, parents):
+            for kind, index, param, uses in _typed_params(statement, scopes, parents):
                 arguments, unknown = call_arguments(
-                    statement, index, param, scopes, parents, exported
+                    statement, index, param, scopes, parents, exported, kind
                 )
-                yield SpanParameter(statement, param, index, tuple(uses), arguments, unknown)
+                yield HelperParameter(
+                    kind, statement, param, index, tuple(uses), arguments, unknown
+                )
         elif isinstance(statement, cst.ClassDef):
             for method in statement.body.body:
                 if not isinstance(method, cst.FunctionDef):
                     continue
-                for index, param, uses in _span_params(method, scopes, parents, first=1):
-                    arguments, unknown = _method_arguments(module, method, index, param, parents)
-                    yield SpanParameter(method, param, index, tuple(uses), arguments, unknown)
+                for kind, index, param, uses in _typed_params(method, scopes, parents, first=1):
+                    arguments, unknown = _method_arguments(
+                        module, method, index, param, parents, kind
+                    )
+                    yield HelperParameter(
+                        kind, method, param, index, tuple(uses), arguments, unknown
+                    )
 
 
-def _span_params(
+def _typed_params(
     function: cst.FunctionDef,
     scopes: Mapping[cst.CSTNode, Optional[Scope]],
     parents: Mapping[cst.CSTNode, cst.CSTNode],
     first: int = 0,
-) -> Iterator[tuple[int, cst.Param, list[cst.Name]]]:
-    """``(index among the arguments a call gives, param, loads)`` of the parameters used as
-    OpenCensus spans (``first``: the parameters before it are not passed, ``self``)."""
+) -> Iterator[tuple[str, int, cst.Param, list[cst.Name]]]:
+    """``(kind, index among the arguments a call gives, param, loads)`` of the parameters used
+    as OpenCensus spans or tracers (``first``: the parameters before it are not passed,
+    ``self``); one with the evidence of both kinds is neither."""
     for index, param in enumerate(function.params.params[first:]):
         uses = parameter_uses(param, scopes)
-        if uses is not None and any(_evidence(use, parents) for use in uses):
-            yield index, param, uses
+        kinds = {
+            kind
+            for use in uses or ()
+            for kind, methods in _EVIDENCE.items()
+            if _evidence(use, parents, methods)
+        }
+        if uses is not None and len(kinds) == 1:
+            yield kinds.pop(), index, param, uses
 
 
 def _method_arguments(
@@ -82,9 +109,10 @@ def _method_arguments(
     index: int,
     param: cst.Param,
     parents: Mapping[cst.CSTNode, cst.CSTNode],
+    kind: str,
 ) -> tuple[tuple[Optional[cst.BaseExpression], ...], str]:
-    """What the ``self.<method>(...)`` calls give the parameter; every other mention of the
-    method's name makes its callers unknown."""
+    """What the ``self.<method>(...)`` calls give the parameter (of ``kind``); every other
+    mention of the method's name makes its callers unknown."""
     name = method.name.value
     if not name.startswith("_") or name.endswith("__") or method.decorators:
         return (), f"{name}() can be called from outside its class (its callers are not known)"
@@ -108,7 +136,7 @@ def _method_arguments(
             return (), other
         found.append(_argument(call, index, param.name.value))
     if not found:
-        return (), f"no call of {name}() in this module gives it a span"
+        return (), f"no call of {name}() in this module gives it a {kind}"
     return tuple(found), ""
 
 
@@ -137,14 +165,16 @@ def parameter_uses(
     return [a.node for a in assignments[0].references if isinstance(a.node, cst.Name)]
 
 
-def _evidence(use: cst.Name, parents: Mapping[cst.CSTNode, cst.CSTNode]) -> bool:
-    """``use.<a method only OpenCensus spans have>(...)``."""
+def _evidence(
+    use: cst.Name, parents: Mapping[cst.CSTNode, cst.CSTNode], methods: frozenset[str]
+) -> bool:
+    """``use.<one of methods>(...)``."""
     attribute = parents.get(use)
     call = parents.get(attribute) if isinstance(attribute, cst.Attribute) else None
     return (
         isinstance(attribute, cst.Attribute)
         and attribute.value is use
-        and attribute.attr.value in SPAN_ONLY_METHODS
+        and attribute.attr.value in methods
         and isinstance(call, cst.Call)
         and call.func is attribute
     )
@@ -157,14 +187,15 @@ def call_arguments(
     scopes: Mapping[cst.CSTNode, Optional[Scope]],
     parents: Mapping[cst.CSTNode, cst.CSTNode],
     exported: Callable[[str], bool],
+    kind: str = "value",
 ) -> tuple[tuple[Optional[cst.BaseExpression], ...], str]:
-    """What each call of the module-level ``function`` gives the parameter, and why its calls
-    are not all known ("" when they are)."""
+    """What each call of the module-level ``function`` gives the parameter (a ``kind``, in the
+    reasons), and why its calls are not all known ("" when they are)."""
     name = function.name.value
     if function.decorators:
         return (), f"{name}() is decorated (its callers are not all known)"
     if not name.startswith("_") and exported(name):
-        return (), f"{name}() is public: other modules may call it with their spans"
+        return (), f"{name}() is public: other modules may call it with their {kind}s"
     scope = scopes.get(function.name)
     assignments = list(scope.assignments[name]) if scope is not None else []
     if len(assignments) != 1 or getattr(assignments[0], "node", None) is not function:
@@ -176,7 +207,7 @@ def call_arguments(
             return (), f"{name}() is used as a value (its callers are not all known)"
         found.append(_argument(call, index, param.name.value))
     if not found:
-        return (), f"no call of {name}() in this module gives it a span"
+        return (), f"no call of {name}() in this module gives it a {kind}"
     return tuple(found), ""
 
 

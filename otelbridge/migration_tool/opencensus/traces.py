@@ -19,8 +19,6 @@ from libcst.metadata import Assignment, FunctionScope, ImportAssignment, ParentN
 from otelbridge.migration_tool.findings import TODO_PREFIX, Finding
 from otelbridge.migration_tool.opencensus import events
 from otelbridge.migration_tool.opencensus.analysis import (
-    SPAN,
-    TRACER,
     Analysis,
     Group,
     ModuleFacts,
@@ -43,8 +41,10 @@ from otelbridge.migration_tool.opencensus.names import (
     ROUTES,
     SET_ATTR,
     SET_IS_EXPORTER,
+    SPAN,
     SPAN_ONLY_METHODS,
     TRACE_EXPORTERS,
+    TRACER,
     TRACER_CLASS,
     TRACER_ONLY_METHODS,
     canonical,
@@ -317,12 +317,25 @@ class OpenCensusTraces(LegacyTransform):
         return None
 
     def _plan_group(self, group: Group) -> None:
+        parameter = self.analysis.parameters.get(group)
+        # ``execution_context.get_opencensus_tracer()`` given to a helper's tracer parameter
+        given = [
+            a
+            for a in (parameter.arguments if parameter is not None else ())
+            if isinstance(a, cst.Call) and group.kind == TRACER and self.analysis.context_tracer(a)
+        ]
         if not group.ok:
-            for value in group.values:
-                self._keep(value, f"{group.name!r} stays OpenCensus: {group.reason}")
+            reason = f"{group.name!r} stays OpenCensus: {group.reason}"
+            for value in [*group.values, *given]:
+                self._keep(value, reason)
+                if group.kind == TRACER and TRACER_CLASS in self.names(cast(cst.Call, value).func):
+                    for binding in self._setup.bindings_of(cast(cst.Call, value)):
+                        self._keep(binding, reason)  # its exporter, made for it
             for use in group.uses:
-                self._keep(use, f"{group.name!r} stays OpenCensus: {group.reason}")
+                self._keep(use, reason)
             return
+        for call in given:
+            self._plan_context_tracer(call)
         for value in group.values:
             assert isinstance(value, cst.Call)
             if group.kind == TRACER:
@@ -497,12 +510,16 @@ class OpenCensusTraces(LegacyTransform):
         receiver = value.func.value
         if isinstance(receiver, cst.Call) and GET_TRACER in self.names(receiver.func):
             # ``execution_context.get_opencensus_tracer().span(...)``: the tracer made in place
-            self._dropped.add(receiver)
-            self._calls[receiver] = lambda original, updated: self.expr(
-                original, "{trace}.get_tracer(__name__)"
-            )
+            self._plan_context_tracer(receiver)
         kind = self.analysis.kinds.get(value)
         self._calls[value] = lambda original, updated: self._start_call(original, updated, kind)
+
+    def _plan_context_tracer(self, call: cst.Call) -> None:
+        """``execution_context.get_opencensus_tracer()`` -> ``trace.get_tracer(__name__)``."""
+        self._dropped.add(call)
+        self._calls[call] = lambda original, updated: self.expr(
+            original, "{trace}.get_tracer(__name__)"
+        )
 
     def _start_call(
         self,

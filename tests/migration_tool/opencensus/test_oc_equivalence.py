@@ -76,6 +76,14 @@ EXPECTED = {
           [POST]/boom kind=INTERNAL status=ERROR attrs={error.message='boom', http.method='POST'} events=[tagged{path='/boom'}]
           cleanup kind=INTERNAL status=ERROR attrs={error.message='cleanup failed'} events=[]
         """,
+    # a tracer made in main() and handed to the helpers that trace with it
+    "tracer_parameters": """
+        batch kind=INTERNAL status=UNSET attrs={} events=[]
+          line kind=INTERNAL status=UNSET attrs={length=1} events=[]
+            count kind=INTERNAL status=UNSET attrs={words=1} events=[]
+          line kind=INTERNAL status=UNSET attrs={length=3} events=[]
+            count kind=INTERNAL status=UNSET attrs={words=2} events=[]
+        """,
     # a set-up function's Tracer(...) statement, tracing optional behind an ImportError guard
     "setup_statement": """
         /cart kind=INTERNAL status=UNSET attrs={http.route='/cart'} events=[]
@@ -145,6 +153,7 @@ FULLY_MIGRATED = frozenset(
         "exporter_flag",
         "handoffs",
         "helpers",
+        "tracer_parameters",
         "setup_statement",
         "instance_tracer",
         "gauges",

@@ -1,7 +1,8 @@
 # ruff: noqa: E501  (the program fixtures keep their real line lengths)
 """OpenCensus' Zipkin and Jaeger exporters given their addresses and service name (as their
 docs show them): otelbridge's exporters at the same address, the service name in
-``configure()``. The migrated programs' spans reach a receiver on loopback under that name."""
+``configure()``. The migrated programs' spans reach a receiver on loopback under that name.
+An exporter's OpenCensus transport is the span processor that sends the same way."""
 
 from __future__ import annotations
 
@@ -59,14 +60,55 @@ tracer = Tracer(exporter=ZipkinExporter(service_name="api", host_name=HOST, port
     assert """otel_ZipkinExporter(endpoint=f'http://{HOST}:{int(os.environ.get("ZIPKIN_PORT", 9411))}/api/v2/spans')""" in code
 
 
-def test_a_transport_keeps_the_set_up_with_its_reason() -> None:
+STACKDRIVER = """\
+from opencensus.ext.stackdriver import trace_exporter as stackdriver_exporter
+from opencensus.trace import tracer as tracer_module
+from opencensus.trace.samplers import AlwaysOnSampler
+"""
+
+
+def test_an_async_transport_is_the_batch_span_processor() -> None:
+    code = migrated_source(
+        STACKDRIVER
+        + "from opencensus.common.transports.async_ import AsyncTransport\n"
+        + 'exporter = stackdriver_exporter.StackdriverExporter(project_id="my-project", transport=AsyncTransport)\n'
+        + "tracer = tracer_module.Tracer(exporter=exporter, sampler=AlwaysOnSampler())\n"
+    )
+    assert "opencensus" not in code
+    assert 'configure(sampler="always_on", span_exporters=[CloudTraceSpanExporter(project_id="my-project")], span_processor="batch")' in code
+
+
+def test_a_sync_transport_is_the_simple_span_processor() -> None:
     code = migrated_source(
         HEAD
-        + "from opencensus.common.transports.async_ import AsyncTransport\n"
-        + 'tracer = Tracer(exporter=ZipkinExporter(service_name="svc", transport=AsyncTransport), sampler=AlwaysOnSampler())\n'
+        + "from opencensus.common.transports.sync import SyncTransport\n"
+        + 'tracer = Tracer(exporter=ZipkinExporter(service_name="svc", transport=SyncTransport), sampler=AlwaysOnSampler())\n'
     )
-    assert "otel_ZipkinExporter" not in code
-    assert "ZipkinExporter arguments other than service_name, host_name, port, endpoint and protocol" in code
+    assert "opencensus" not in code
+    assert 'configure(sampler="always_on", span_exporters=[otel_ZipkinExporter()], span_processor="simple", service_name="svc")' in code
+
+
+def test_another_transport_keeps_the_set_up_with_its_reason() -> None:
+    code = migrated_source(
+        STACKDRIVER
+        + "from myapp.transports import QueueTransport\n"
+        + 'tracer = tracer_module.Tracer(exporter=stackdriver_exporter.StackdriverExporter(transport=QueueTransport), sampler=AlwaysOnSampler())\n'
+    )
+    assert "CloudTraceSpanExporter" not in code and "configure" not in code
+    assert "'tracer' stays OpenCensus: its exporter's transport=QueueTransport has no OpenTelemetry equivalent" in code
+
+
+def test_an_exporter_made_for_a_tracer_that_stays_is_marked_with_the_tracers_reason() -> None:
+    """Not 'StackdriverExporter has no automatic mapping': it has one, its tracer stays."""
+    code = migrated_source(
+        STACKDRIVER
+        + 'exporter = stackdriver_exporter.StackdriverExporter(project_id="my-project")\n'
+        + "tracer = tracer_module.Tracer(exporter=exporter, sampler=AlwaysOnSampler())\n"
+        + "print(tracer)\n"
+    )
+    lines = code.splitlines()
+    marker = lines[lines.index('exporter = stackdriver_exporter.StackdriverExporter(project_id="my-project")') - 1]
+    assert marker.endswith("'tracer' stays OpenCensus: 'tracer' is passed on or returned (its other users are not converted)")
 
 
 class _Receiver(BaseHTTPRequestHandler):
@@ -175,3 +217,31 @@ def main():
     # thrift compact emitBatch: the process' service name, the span's name and its tag
     assert b"emitBatch" in packet
     assert b"pyservice" in packet and b"lookup-order" in packet and b"A-17" in packet
+
+
+def test_the_migrated_program_with_a_sync_transport_sends_each_span_as_it_ends(tmp_path: Path, zipkin) -> None:
+    """The program leaves without flushing (os._exit): only spans already sent arrive."""
+    port, received = zipkin
+    program = migrated_source(
+        HEAD
+        + "from opencensus.common.transports.sync import SyncTransport\n"
+        + f"""
+tracer = Tracer(exporter=ZipkinExporter(service_name="worker", host_name="127.0.0.1", port={port}, transport=SyncTransport), sampler=AlwaysOnSampler())
+
+
+def main():
+    with tracer.span(name="run") as root:
+        root.add_attribute("jobs", 3)
+"""
+    )
+    assert 'span_processor="simple"' in program
+    (tmp_path / "worker.py").write_text(program)
+    subprocess.run(
+        [sys.executable, "-c", "import os, worker; worker.main(); os._exit(0)"],
+        cwd=tmp_path,
+        check=True,
+        timeout=30,
+        capture_output=True,
+    )
+    spans = [span for _, batch in received for span in batch]
+    assert [(s["name"], s["localEndpoint"]["serviceName"], s["tags"]["jobs"]) for s in spans] == [("run", "worker", "3")]
