@@ -145,7 +145,9 @@ class Measure:
 
 @dataclasses.dataclass
 class ViewSpec:
-    statement: cst.SimpleStatementLine
+    #: the statement that makes it (its registration, for a view made in ``register_view()``)
+    statement: cst.CSTNode
+    #: the name bound to it; "" for a view made in its ``register_view()`` call
     var: str
     name: str
     description: str
@@ -359,7 +361,7 @@ class Stats:
             given = arg(cast(cst.Call, agg), "boundaries", 0)  # found: a call
             bounds = self._bounds(given.value) if given is not None else []
         return ViewSpec(
-            cast(cst.SimpleStatementLine, statement),  # _single: one line
+            statement,
             var,
             self._string(call, "name", 0),
             self._string(call, "description", 1),
@@ -408,12 +410,21 @@ class Stats:
         if self._role(func.value) != "view_manager":
             return False
         view = call.args[0].value if len(call.args) == 1 else None
-        for name in views if views is not None else [view]:
-            if not isinstance(name, cst.Name) or name.value not in self._views:
-                raise Unsupported("register_view() of a view not made of literals by name")
-            self._same_owner(statement, self._views[name.value].statement)
-            self._registered.append((statement, self._views[name.value]))
+        for given in views if views is not None else [view]:
+            self._registered.append((statement, self._registered_view(statement, given)))
         return True
+
+    def _registered_view(
+        self, statement: cst.CSTNode, given: Optional[cst.BaseExpression]
+    ) -> ViewSpec:
+        """The view ``register_view(given)`` registers: one bound to a name, or made right there
+        (``register_view(View(...))``; it goes into ``configure(views=)`` as it is)."""
+        if isinstance(given, cst.Call) and VIEW in self._names(given.func):
+            return self._view(statement, "", given)
+        if not isinstance(given, cst.Name) or given.value not in self._views:
+            raise Unsupported("register_view() of neither a View() nor a name bound to one")
+        self._same_owner(statement, self._views[given.value].statement)
+        return self._views[given.value]
 
     def _same_owner(self, user: cst.CSTNode, made: cst.CSTNode) -> None:
         """A measure or view made in a function is used only there (module-level ones anywhere):
@@ -929,9 +940,9 @@ class Stats:
             views = cst.List(
                 [
                     cst.Element(
-                        _value(self._view_line(v))
-                        if v.statement in self._owners
-                        else cst.Name(v.var)
+                        cst.Name(v.var)
+                        if v.var and v.statement not in self._owners
+                        else self._view_call(v)
                     )
                     for _, v in self._registered
                 ]
@@ -1013,13 +1024,14 @@ class Stats:
         named, described and bucketed as its instrument, over the keys its recordings here
         give): then no ``View`` is written, and no ``configure(views=)`` needs to come first in
         the process. Not for measures or views other modules use."""
-        if len(self._registered) != len(self._views):
+        if len([v for _, v in self._registered if v.var]) != len(self._views):
             return False
         seen: set[tuple[str, str]] = set()
         for _, view in self._registered:
             measure = view.measure
             exported = self._shared_lookup is not None and (
-                self._shared_lookup.exported(measure.var) or self._shared_lookup.exported(view.var)
+                self._shared_lookup.exported(measure.var)
+                or bool(view.var and self._shared_lookup.exported(view.var))
             )
             keys = self._recorded_keys.get(measure.var, set())
             if (
@@ -1123,6 +1135,14 @@ class Stats:
         return cst.SimpleStatementLine([cst.Assign([target], value)])
 
     def _view_line(self, view: ViewSpec) -> cst.SimpleStatementLine:
+        """``<view's name> = View(...)`` where the OpenCensus view was bound."""
+        target = cst.AssignTarget(cst.Name(view.var))
+        return cst.SimpleStatementLine(
+            [cst.Assign([target], self._view_call(view))],
+            leading_lines=cast(cst.SimpleStatementLine, view.statement).leading_lines,
+        )
+
+    def _view_call(self, view: ViewSpec) -> cst.Call:
         """The ``View``; its aggregation is written for a histogram only (its buckets): a
         counter's default sums and a gauge's keeps the last value, as the OpenCensus view did."""
         t = self._t
@@ -1139,7 +1159,7 @@ class Stats:
             if view.columns
             else cst.parse_expression("set()")
         )
-        call = cst.Call(
+        return cst.Call(
             cst.Name(cls),
             [
                 keyword("instrument_name", t.string(instrument)),
@@ -1148,10 +1168,6 @@ class Stats:
                 keyword("attribute_keys", keys),
                 *aggregation,
             ],
-        )
-        target = cst.AssignTarget(cst.Name(view.var))
-        return cst.SimpleStatementLine(
-            [cst.Assign([target], call)], leading_lines=view.statement.leading_lines
         )
 
     def _recorded(
@@ -1256,13 +1272,6 @@ def _owners(module: cst.Module) -> dict[cst.CSTNode, cst.CSTNode]:
                 if isinstance(node, cst.BaseStatement):
                     owners[node] = owner
     return owners
-
-
-def _value(line: cst.SimpleStatementLine) -> cst.BaseExpression:
-    """What the one assignment of ``line`` assigns."""
-    small = line.body[0]
-    assert isinstance(small, cst.Assign)
-    return small.value
 
 
 def _is_import(statement: cst.CSTNode) -> bool:
