@@ -794,6 +794,8 @@ class Stats:
             given = call.args[0].value if call.args else None
             if given is None and not self._context_tags:
                 return True  # no tag map, and no TagContext to read one from: no attributes
+            if given is not None and _made_tag_map(given, self._names):
+                return True  # record(TagMap()): no tags
             if not isinstance(given, cst.Name) or given.value not in tags:
                 raise Unsupported(
                     "record() with context tags (TagContext) or a tag map made elsewhere: "
@@ -815,9 +817,11 @@ class Stats:
 
     def _plan_record(self, record: cst.CSTNode, puts: _Puts, tags: _TagMaps) -> None:
         """A ``record(tag_map)`` :meth:`_put_or_record` accepted becomes the instrument calls
-        of ``puts`` with the tag map's attributes (none for a ``record()`` without one)."""
+        of ``puts`` with the tag map's attributes (none for a ``record()`` without one or of an
+        empty ``TagMap()``)."""
         call = cast(cst.Call, cast(cst.Expr, _single(record)).value)
-        attributes = tags[cast(cst.Name, call.args[0].value).value] if call.args else []
+        given = call.args[0].value if call.args else None
+        attributes = tags[given.value] if isinstance(given, cst.Name) else []
         self._records[record] = partial(self._recorded, puts=puts, attributes=attributes)
         for measure, _ in puts:
             self._recorded_keys.setdefault(measure.var, set()).update(k for k, _ in attributes)
