@@ -190,6 +190,8 @@ class Stats:
         self.keys: dict[str, str] = {}
         self._key_statements: dict[str, cst.CSTNode] = {}
         self._views: dict[str, ViewSpec] = {}
+        #: aggregations bound to a name (``DIST = DistributionAggregation(...)``): their statements
+        self._aggregations: dict[str, cst.CSTNode] = {}
         #: statement -> the function or class it is in (none for module-level ones)
         self._owners: dict[cst.CSTNode, cst.CSTNode] = {}
         self._registered: list[tuple[cst.CSTNode, ViewSpec]] = []
@@ -291,11 +293,16 @@ class Stats:
             if isinstance(small, cst.Assign) and isinstance(small.value, cst.Call):
                 target = small.targets[0].target if len(small.targets) == 1 else None
                 called = self._names(small.value.func)
-                if not isinstance(target, cst.Name) or not called & {*MEASURES, TAG_KEY, VIEW}:
+                made = {*MEASURES, TAG_KEY, VIEW, *AGGREGATIONS}
+                if not isinstance(target, cst.Name) or not called & made:
                     continue
-                if target.value in {*self.measures, *self.keys, *self._views}:
-                    raise Unsupported(f"{target.value!r} is bound to more than one measure or view")
-                if called & MEASURES:
+                if target.value in {*self.measures, *self.keys, *self._views, *self._aggregations}:
+                    raise Unsupported(
+                        f"{target.value!r} is bound to more than one measure, view or aggregation"
+                    )
+                if called & AGGREGATIONS.keys():
+                    self._aggregations[target.value] = statement
+                elif called & MEASURES:
                     self.measures[target.value] = self._measure(
                         statement, target.value, small.value
                     )
@@ -348,7 +355,7 @@ class Stats:
         self._same_owner(statement, self.measures[measure.value.value].statement)
         if not isinstance(columns.value, (cst.List, cst.Tuple)):
             raise Unsupported("view columns are not a literal list")
-        agg = aggregation.value
+        agg = self._aggregation(aggregation.value, statement)
         found = None
         if isinstance(agg, cst.Call) and not has_star_args(agg):
             found = next(
@@ -370,6 +377,18 @@ class Stats:
             found,
             bounds,
         )
+
+    def _aggregation(self, node: cst.BaseExpression, view: cst.CSTNode) -> cst.BaseExpression:
+        """The aggregation a view is given: ``node``, or what the name ``node`` is bound to once
+        (``DIST = DistributionAggregation(...)``; that statement goes with the stats)."""
+        made = self._aggregations.get(node.value) if isinstance(node, cst.Name) else None
+        if made is None:
+            return node
+        value = cast(cst.Assign, _single(made)).value  # _read_module_level: one assignment
+        if [v is value for v in self._host.bound_values(cast(cst.Name, node))] != [True]:
+            raise Unsupported(f"aggregation {cast(cst.Name, node).value!r} is bound more than once")
+        self._same_owner(view, made)
+        return value
 
     def _bounds(self, node: cst.BaseExpression) -> list[cst.BaseExpression]:
         if not isinstance(node, (cst.List, cst.Tuple)):
@@ -846,9 +865,13 @@ class Stats:
         return node
 
     def _check_every_use(self, module: cst.Module) -> None:
-        """No measure is used anywhere but in what this plan rewrites; tag keys used only there
-        go with it."""
+        """No measure or aggregation is used anywhere but in what this plan rewrites; tag keys
+        used only there go with it."""
+        for name in self._aggregations:
+            if self._exported(name):
+                raise Unsupported(f"aggregation {name!r} is imported by another module")
         claimed = {s for s, _ in self._registered} | set(self._records) | set(self._removed)
+        claimed |= set(self._aggregations.values())
         claimed |= set(self._reads)
         claimed |= {m.statement for m in self.measures.values()}
         claimed |= {v.statement for v in self._views.values()} | set(self._holders) | self._looped
@@ -885,6 +908,8 @@ class Stats:
                         continue  # an argument of a parameter that goes is no use
                     if node.value in self.measures or node.value in self.shared:
                         raise Unsupported(f"measure {node.value!r} is used elsewhere")
+                    if node.value in self._aggregations:
+                        raise Unsupported(f"aggregation {node.value!r} is used elsewhere")
                     if node.value in exporters:
                         raise Unsupported(f"exporter {node.value!r} is used elsewhere")
                     if statement not in self._key_statements.values():
@@ -930,6 +955,7 @@ class Stats:
                 del self._key_statements[var]  # other modules import it: the key's name stays
                 t.replace_statement(statement, [_constant(statement, t.string(self.keys[var]))])
         unused = [*self._removed, *self._holders, *self._key_statements.values()]
+        unused += self._aggregations.values()
         unused += [s for e in self._exporters for s in e[:2] if s is not None]
         for statement in dict.fromkeys([*unused, *(s for s, _ in self._registered)]):
             t.replace_statement(statement, [])
