@@ -31,6 +31,13 @@ import libcst as cst
 from otelbridge.migration_tool.findings import TODO_PREFIX, Finding
 from otelbridge.migration_tool.opencensus import prometheus
 from otelbridge.migration_tool.opencensus.names import METRIC_EXPORTERS
+from otelbridge.migration_tool.opencensus.put_branches import (
+    PUTS,
+    branch_puts,
+    method_of,
+    most_puts,
+    rebinds,
+)
 from otelbridge.migration_tool.opencensus.span_parameters import PassedParameter
 from otelbridge.migration_tool.opencensus.statements import fresh_name, names_in
 from otelbridge.migration_tool.transforms.arguments import keyword
@@ -98,6 +105,8 @@ AGGREGATES_NOTE = (
     "OpenCensus' in-process aggregates (measure_to_view_map) have no OpenTelemetry API: read "
     "the metrics from a reader (InMemoryMetricReader, or the exporter's backend)"
 )
+#: Why a measurement map may put a measure once before a record().
+TWICE = "a measure is put twice before one record(), which records its last value only"
 #: Why the runs of one held measurement map must put the same measures.
 REPUT = "OpenCensus records every measure put into it so far again on each record()"
 _ORDER = ("histogram", "counter", "gauge", "count")
@@ -571,6 +580,10 @@ class Stats:
         if not isinstance(target, cst.Name) or len(creation.targets) != 1:
             raise Unsupported("a measurement map not bound to one name")
         mmap = target.value
+        end = _record_after_branches(body, index, mmap)
+        if end is not None:
+            self._branch_recording(body, index, end, mmap)
+            return
         puts: _Puts = []
         tags: _TagMaps = {}
         removed: list[cst.CSTNode] = self._tags_before(body, index, tags)
@@ -598,6 +611,7 @@ class Stats:
                             "a recorded value that is not a name or literal would be computed "
                             "after the statements between its put and record()"
                         )
+                    self._check_unchanged(statement, mmap, tags, puts)
                     stays = True
                     continue
                 if _is_record(statement):
@@ -616,6 +630,57 @@ class Stats:
             self._plan_record(record, puts, tags)
             return
         raise Unsupported(f"{mmap!r} is not recorded in the block that made it")
+
+    def _branch_recording(
+        self, body: list[cst.BaseStatement], index: int, end: int, mmap: str
+    ) -> None:
+        """A measurement map made at ``body[index]`` and recorded at ``body[end]``, some of its
+        puts in ``if`` branches between: each put becomes its instrument calls where it is, with
+        the tag map's attributes. The same as OpenCensus' record() (the values put, the tags at
+        the record) while the tag map is filled before the first put and only the puts and
+        their ``if`` tests run after it. As with puts in a row, a test or value that raises
+        after a put leaves that put recorded, where OpenCensus recorded nothing."""
+        tags: _TagMaps = {}
+        removed = [*self._tags_before(body, index, tags), body[index]]
+        at: list[cst.CSTNode] = []  # the put statements, in order
+        for statement in body[index + 1 : end]:
+            branches = branch_puts(statement, mmap) if isinstance(statement, cst.If) else None
+            if not at and self._tag_statement(statement, tags):
+                removed.append(statement)
+            elif method_of(statement, mmap) in PUTS:
+                at.append(statement)
+            elif branches is not None:
+                at.extend(branches)
+            elif isinstance(statement, cst.If) and _mentions(statement, {mmap}):
+                raise Unsupported(
+                    f"{mmap!r} is put in an if branch with other statements or on its line"
+                )
+            elif at and _mentions(statement, set(tags)):
+                raise Unsupported(f"a tag map of {mmap!r} changes after its first put")
+            elif at or _mentions(statement, {mmap, *tags}):
+                raise Unsupported(f"{mmap!r} is recorded with other statements in between")
+            else:
+                self._check_unchanged(statement, mmap, tags, [])
+        puts: _Puts = []
+        for line in [*at, body[end]]:
+            self._put_or_record(line, mmap, tags, puts)
+        if any(count > 1 for count in most_puts(body[index + 1 : end], mmap).values()):
+            raise Unsupported(TWICE)
+        self._aggregate_reads(body[end + 1 :], mmap, tags)
+        self._removed.extend(removed)
+        self._plan_record(body[end], puts, tags, at)
+
+    @staticmethod
+    def _check_unchanged(work: cst.CSTNode, mmap: str, tags: _TagMaps, puts: _Puts) -> None:
+        """Work that stays between a map's tag inserts or puts and the instrument calls rebinds
+        no name the values read (the calls read them after it; OpenCensus took them before)."""
+        values = [v for entries in tags.values() for _, v in entries] + [v for _, v in puts]
+        read = {n.value for v in values for n in walk(v) if isinstance(n, cst.Name)}
+        changed = sorted(rebinds(work) & read)
+        if changed:
+            raise Unsupported(
+                f"{changed[0]!r} changes between a put or tag insert of {mmap!r} and its record()"
+            )
 
     def _held_recordings(
         self, module: cst.Module, mmap: str, made: Optional[cst.BaseExpression]
@@ -834,14 +899,28 @@ class Stats:
             self._tag_statement(before, tags)
         return list(body[first:index])
 
-    def _plan_record(self, record: cst.CSTNode, puts: _Puts, tags: _TagMaps) -> None:
+    def _plan_record(
+        self,
+        record: cst.CSTNode,
+        puts: _Puts,
+        tags: _TagMaps,
+        at: Sequence[cst.CSTNode] = (),
+    ) -> None:
         """A ``record(tag_map)`` :meth:`_put_or_record` accepted becomes the instrument calls
         of ``puts`` with the tag map's attributes (none for a ``record()`` without one or of an
-        empty ``TagMap()``)."""
+        empty ``TagMap()``): there, or each put's at its statement in ``at`` (in exclusive
+        branches, a measure may be put at several)."""
+        if not at and len({m.var for m, _ in puts}) != len(puts):
+            raise Unsupported(TWICE)
         call = cast(cst.Call, cast(cst.Expr, _single(record)).value)
         given = call.args[0].value if call.args else None
         attributes = tags[given.value] if isinstance(given, cst.Name) else []
-        self._records[record] = partial(self._recorded, puts=puts, attributes=attributes)
+        for line, put in zip(at, puts):
+            self._records[line] = partial(self._recorded, puts=[put], attributes=attributes)
+        if at:
+            self._removed.append(record)
+        else:
+            self._records[record] = partial(self._recorded, puts=puts, attributes=attributes)
         for measure, _ in puts:
             self._recorded_keys.setdefault(measure.var, set()).update(k for k, _ in attributes)
 
@@ -1352,6 +1431,17 @@ def _mentioned_later(body: list[cst.BaseStatement], index: int) -> bool:
 
 def _made_tag_map(value: cst.BaseExpression, names: Callable[[cst.CSTNode], set[str]]) -> bool:
     return isinstance(value, cst.Call) and not value.args and TAG_MAP in names(value.func)
+
+
+def _record_after_branches(body: list[cst.BaseStatement], index: int, mmap: str) -> Optional[int]:
+    """Where ``body`` records ``mmap`` (made at ``index``) after an ``if`` that uses it, if so."""
+    end = next(
+        (i for i in range(index + 1, len(body)) if method_of(body[i], mmap) == "record"), None
+    )
+    if end is None:
+        return None
+    branched = any(isinstance(s, cst.If) and _mentions(s, {mmap}) for s in body[index + 1 : end])
+    return end if branched else None
 
 
 def _is_record(statement: cst.CSTNode) -> bool:
