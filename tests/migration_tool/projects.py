@@ -150,6 +150,22 @@ def unittest_passes(root: Path) -> str:
     return done.stderr
 
 
+def migrated_metrics(root: Path, program: str) -> tuple[str, str, str]:
+    """``program`` (a module with a ``main()``) migrated below ``root``: its migrated text, and
+    the metric streams it records run on OpenCensus itself and, migrated, natively on our SDK
+    (as ``opencensus/oc_span_tree.py`` prints them)."""
+    from tests.migration_tool.conftest import run_driver
+
+    driver = Path(__file__).resolve().parent / "opencensus" / "oc_span_tree.py"
+    write_project(root / "legacy", {"program.py": program})
+    migrated = migrate_project(root / "migrated", {"program.py": program})["program.py"]
+    streams = []
+    for variant, folder in (("opencensus", "legacy"), ("native", "migrated")):
+        lines = run_driver(driver, variant, root / folder / "program.py").split("\n")
+        streams.append("\n".join(lines[lines.index("==") + 1 :]))
+    return migrated, streams[0], streams[1]
+
+
 def program_spans(tmp_path: Path, variant: str, program: Path) -> str:
     """What :data:`SPANS_DRIVER` prints for ``program`` run as ``variant`` (``bridge`` or
     ``native``), the driver written to ``tmp_path``."""

@@ -31,6 +31,13 @@ import libcst as cst
 from otelbridge.migration_tool.findings import TODO_PREFIX, Finding
 from otelbridge.migration_tool.opencensus import prometheus
 from otelbridge.migration_tool.opencensus.names import METRIC_EXPORTERS
+from otelbridge.migration_tool.opencensus.put_branches import (
+    PUTS,
+    branch_puts,
+    method_of,
+    most_puts,
+    rebinds,
+)
 from otelbridge.migration_tool.opencensus.span_parameters import PassedParameter
 from otelbridge.migration_tool.opencensus.statements import fresh_name, names_in
 from otelbridge.migration_tool.transforms.arguments import keyword
@@ -98,6 +105,8 @@ AGGREGATES_NOTE = (
     "OpenCensus' in-process aggregates (measure_to_view_map) have no OpenTelemetry API: read "
     "the metrics from a reader (InMemoryMetricReader, or the exporter's backend)"
 )
+#: Why a measurement map may put a measure once before a record().
+TWICE = "a measure is put twice before one record(), which records its last value only"
 #: Why the runs of one held measurement map must put the same measures.
 REPUT = "OpenCensus records every measure put into it so far again on each record()"
 _ORDER = ("histogram", "counter", "gauge", "count")
@@ -145,7 +154,9 @@ class Measure:
 
 @dataclasses.dataclass
 class ViewSpec:
-    statement: cst.SimpleStatementLine
+    #: the statement that makes it (its registration, for a view made in ``register_view()``)
+    statement: cst.CSTNode
+    #: the name bound to it; "" for a view made in its ``register_view()`` call
     var: str
     name: str
     description: str
@@ -188,6 +199,8 @@ class Stats:
         self.keys: dict[str, str] = {}
         self._key_statements: dict[str, cst.CSTNode] = {}
         self._views: dict[str, ViewSpec] = {}
+        #: aggregations bound to a name (``DIST = DistributionAggregation(...)``): their statements
+        self._aggregations: dict[str, cst.CSTNode] = {}
         #: statement -> the function or class it is in (none for module-level ones)
         self._owners: dict[cst.CSTNode, cst.CSTNode] = {}
         self._registered: list[tuple[cst.CSTNode, ViewSpec]] = []
@@ -289,11 +302,16 @@ class Stats:
             if isinstance(small, cst.Assign) and isinstance(small.value, cst.Call):
                 target = small.targets[0].target if len(small.targets) == 1 else None
                 called = self._names(small.value.func)
-                if not isinstance(target, cst.Name) or not called & {*MEASURES, TAG_KEY, VIEW}:
+                made = {*MEASURES, TAG_KEY, VIEW, *AGGREGATIONS}
+                if not isinstance(target, cst.Name) or not called & made:
                     continue
-                if target.value in {*self.measures, *self.keys, *self._views}:
-                    raise Unsupported(f"{target.value!r} is bound to more than one measure or view")
-                if called & MEASURES:
+                if target.value in {*self.measures, *self.keys, *self._views, *self._aggregations}:
+                    raise Unsupported(
+                        f"{target.value!r} is bound to more than one measure, view or aggregation"
+                    )
+                if called & AGGREGATIONS.keys():
+                    self._aggregations[target.value] = statement
+                elif called & MEASURES:
                     self.measures[target.value] = self._measure(
                         statement, target.value, small.value
                     )
@@ -346,7 +364,7 @@ class Stats:
         self._same_owner(statement, self.measures[measure.value.value].statement)
         if not isinstance(columns.value, (cst.List, cst.Tuple)):
             raise Unsupported("view columns are not a literal list")
-        agg = aggregation.value
+        agg = self._aggregation(aggregation.value, statement)
         found = None
         if isinstance(agg, cst.Call) and not has_star_args(agg):
             found = next(
@@ -359,7 +377,7 @@ class Stats:
             given = arg(cast(cst.Call, agg), "boundaries", 0)  # found: a call
             bounds = self._bounds(given.value) if given is not None else []
         return ViewSpec(
-            cast(cst.SimpleStatementLine, statement),  # _single: one line
+            statement,
             var,
             self._string(call, "name", 0),
             self._string(call, "description", 1),
@@ -368,6 +386,18 @@ class Stats:
             found,
             bounds,
         )
+
+    def _aggregation(self, node: cst.BaseExpression, view: cst.CSTNode) -> cst.BaseExpression:
+        """The aggregation a view is given: ``node``, or what the name ``node`` is bound to once
+        (``DIST = DistributionAggregation(...)``; that statement goes with the stats)."""
+        made = self._aggregations.get(node.value) if isinstance(node, cst.Name) else None
+        if made is None:
+            return node
+        value = cast(cst.Assign, _single(made)).value  # _read_module_level: one assignment
+        if [v is value for v in self._host.bound_values(cast(cst.Name, node))] != [True]:
+            raise Unsupported(f"aggregation {cast(cst.Name, node).value!r} is bound more than once")
+        self._same_owner(view, made)
+        return value
 
     def _bounds(self, node: cst.BaseExpression) -> list[cst.BaseExpression]:
         if not isinstance(node, (cst.List, cst.Tuple)):
@@ -408,12 +438,21 @@ class Stats:
         if self._role(func.value) != "view_manager":
             return False
         view = call.args[0].value if len(call.args) == 1 else None
-        for name in views if views is not None else [view]:
-            if not isinstance(name, cst.Name) or name.value not in self._views:
-                raise Unsupported("register_view() of a view not made of literals by name")
-            self._same_owner(statement, self._views[name.value].statement)
-            self._registered.append((statement, self._views[name.value]))
+        for given in views if views is not None else [view]:
+            self._registered.append((statement, self._registered_view(statement, given)))
         return True
+
+    def _registered_view(
+        self, statement: cst.CSTNode, given: Optional[cst.BaseExpression]
+    ) -> ViewSpec:
+        """The view ``register_view(given)`` registers: one bound to a name, or made right there
+        (``register_view(View(...))``; it goes into ``configure(views=)`` as it is)."""
+        if isinstance(given, cst.Call) and VIEW in self._names(given.func):
+            return self._view(statement, "", given)
+        if not isinstance(given, cst.Name) or given.value not in self._views:
+            raise Unsupported("register_view() of neither a View() nor a name bound to one")
+        self._same_owner(statement, self._views[given.value].statement)
+        return self._views[given.value]
 
     def _same_owner(self, user: cst.CSTNode, made: cst.CSTNode) -> None:
         """A measure or view made in a function is used only there (module-level ones anywhere):
@@ -541,6 +580,10 @@ class Stats:
         if not isinstance(target, cst.Name) or len(creation.targets) != 1:
             raise Unsupported("a measurement map not bound to one name")
         mmap = target.value
+        end = _record_after_branches(body, index, mmap)
+        if end is not None:
+            self._branch_recording(body, index, end, mmap)
+            return
         puts: _Puts = []
         tags: _TagMaps = {}
         removed: list[cst.CSTNode] = self._tags_before(body, index, tags)
@@ -568,6 +611,7 @@ class Stats:
                             "a recorded value that is not a name or literal would be computed "
                             "after the statements between its put and record()"
                         )
+                    self._check_unchanged(statement, mmap, tags, puts)
                     stays = True
                     continue
                 if _is_record(statement):
@@ -586,6 +630,57 @@ class Stats:
             self._plan_record(record, puts, tags)
             return
         raise Unsupported(f"{mmap!r} is not recorded in the block that made it")
+
+    def _branch_recording(
+        self, body: list[cst.BaseStatement], index: int, end: int, mmap: str
+    ) -> None:
+        """A measurement map made at ``body[index]`` and recorded at ``body[end]``, some of its
+        puts in ``if`` branches between: each put becomes its instrument calls where it is, with
+        the tag map's attributes. The same as OpenCensus' record() (the values put, the tags at
+        the record) while the tag map is filled before the first put and only the puts and
+        their ``if`` tests run after it. As with puts in a row, a test or value that raises
+        after a put leaves that put recorded, where OpenCensus recorded nothing."""
+        tags: _TagMaps = {}
+        removed = [*self._tags_before(body, index, tags), body[index]]
+        at: list[cst.CSTNode] = []  # the put statements, in order
+        for statement in body[index + 1 : end]:
+            branches = branch_puts(statement, mmap) if isinstance(statement, cst.If) else None
+            if not at and self._tag_statement(statement, tags):
+                removed.append(statement)
+            elif method_of(statement, mmap) in PUTS:
+                at.append(statement)
+            elif branches is not None:
+                at.extend(branches)
+            elif isinstance(statement, cst.If) and _mentions(statement, {mmap}):
+                raise Unsupported(
+                    f"{mmap!r} is put in an if branch with other statements or on its line"
+                )
+            elif at and _mentions(statement, set(tags)):
+                raise Unsupported(f"a tag map of {mmap!r} changes after its first put")
+            elif at or _mentions(statement, {mmap, *tags}):
+                raise Unsupported(f"{mmap!r} is recorded with other statements in between")
+            else:
+                self._check_unchanged(statement, mmap, tags, [])
+        puts: _Puts = []
+        for line in [*at, body[end]]:
+            self._put_or_record(line, mmap, tags, puts)
+        if any(count > 1 for count in most_puts(body[index + 1 : end], mmap).values()):
+            raise Unsupported(TWICE)
+        self._aggregate_reads(body[end + 1 :], mmap, tags)
+        self._removed.extend(removed)
+        self._plan_record(body[end], puts, tags, at)
+
+    @staticmethod
+    def _check_unchanged(work: cst.CSTNode, mmap: str, tags: _TagMaps, puts: _Puts) -> None:
+        """Work that stays between a map's tag inserts or puts and the instrument calls rebinds
+        no name the values read (the calls read them after it; OpenCensus took them before)."""
+        values = [v for entries in tags.values() for _, v in entries] + [v for _, v in puts]
+        read = {n.value for v in values for n in walk(v) if isinstance(n, cst.Name)}
+        changed = sorted(rebinds(work) & read)
+        if changed:
+            raise Unsupported(
+                f"{changed[0]!r} changes between a put or tag insert of {mmap!r} and its record()"
+            )
 
     def _held_recordings(
         self, module: cst.Module, mmap: str, made: Optional[cst.BaseExpression]
@@ -783,6 +878,8 @@ class Stats:
             given = call.args[0].value if call.args else None
             if given is None and not self._context_tags:
                 return True  # no tag map, and no TagContext to read one from: no attributes
+            if given is not None and _made_tag_map(given, self._names):
+                return True  # record(TagMap()): no tags
             if not isinstance(given, cst.Name) or given.value not in tags:
                 raise Unsupported(
                     "record() with context tags (TagContext) or a tag map made elsewhere: "
@@ -802,12 +899,28 @@ class Stats:
             self._tag_statement(before, tags)
         return list(body[first:index])
 
-    def _plan_record(self, record: cst.CSTNode, puts: _Puts, tags: _TagMaps) -> None:
+    def _plan_record(
+        self,
+        record: cst.CSTNode,
+        puts: _Puts,
+        tags: _TagMaps,
+        at: Sequence[cst.CSTNode] = (),
+    ) -> None:
         """A ``record(tag_map)`` :meth:`_put_or_record` accepted becomes the instrument calls
-        of ``puts`` with the tag map's attributes (none for a ``record()`` without one)."""
+        of ``puts`` with the tag map's attributes (none for a ``record()`` without one or of an
+        empty ``TagMap()``): there, or each put's at its statement in ``at`` (in exclusive
+        branches, a measure may be put at several)."""
+        if not at and len({m.var for m, _ in puts}) != len(puts):
+            raise Unsupported(TWICE)
         call = cast(cst.Call, cast(cst.Expr, _single(record)).value)
-        attributes = tags[cast(cst.Name, call.args[0].value).value] if call.args else []
-        self._records[record] = partial(self._recorded, puts=puts, attributes=attributes)
+        given = call.args[0].value if call.args else None
+        attributes = tags[given.value] if isinstance(given, cst.Name) else []
+        for line, put in zip(at, puts):
+            self._records[line] = partial(self._recorded, puts=[put], attributes=attributes)
+        if at:
+            self._removed.append(record)
+        else:
+            self._records[record] = partial(self._recorded, puts=puts, attributes=attributes)
         for measure, _ in puts:
             self._recorded_keys.setdefault(measure.var, set()).update(k for k, _ in attributes)
 
@@ -831,9 +944,13 @@ class Stats:
         return node
 
     def _check_every_use(self, module: cst.Module) -> None:
-        """No measure is used anywhere but in what this plan rewrites; tag keys used only there
-        go with it."""
+        """No measure or aggregation is used anywhere but in what this plan rewrites; tag keys
+        used only there go with it."""
+        for name in self._aggregations:
+            if self._exported(name):
+                raise Unsupported(f"aggregation {name!r} is imported by another module")
         claimed = {s for s, _ in self._registered} | set(self._records) | set(self._removed)
+        claimed |= set(self._aggregations.values())
         claimed |= set(self._reads)
         claimed |= {m.statement for m in self.measures.values()}
         claimed |= {v.statement for v in self._views.values()} | set(self._holders) | self._looped
@@ -870,6 +987,8 @@ class Stats:
                         continue  # an argument of a parameter that goes is no use
                     if node.value in self.measures or node.value in self.shared:
                         raise Unsupported(f"measure {node.value!r} is used elsewhere")
+                    if node.value in self._aggregations:
+                        raise Unsupported(f"aggregation {node.value!r} is used elsewhere")
                     if node.value in exporters:
                         raise Unsupported(f"exporter {node.value!r} is used elsewhere")
                     if statement not in self._key_statements.values():
@@ -915,6 +1034,7 @@ class Stats:
                 del self._key_statements[var]  # other modules import it: the key's name stays
                 t.replace_statement(statement, [_constant(statement, t.string(self.keys[var]))])
         unused = [*self._removed, *self._holders, *self._key_statements.values()]
+        unused += self._aggregations.values()
         unused += [s for e in self._exporters for s in e[:2] if s is not None]
         for statement in dict.fromkeys([*unused, *(s for s, _ in self._registered)]):
             t.replace_statement(statement, [])
@@ -929,9 +1049,9 @@ class Stats:
             views = cst.List(
                 [
                     cst.Element(
-                        _value(self._view_line(v))
-                        if v.statement in self._owners
-                        else cst.Name(v.var)
+                        cst.Name(v.var)
+                        if v.var and v.statement not in self._owners
+                        else self._view_call(v)
                     )
                     for _, v in self._registered
                 ]
@@ -1013,13 +1133,14 @@ class Stats:
         named, described and bucketed as its instrument, over the keys its recordings here
         give): then no ``View`` is written, and no ``configure(views=)`` needs to come first in
         the process. Not for measures or views other modules use."""
-        if len(self._registered) != len(self._views):
+        if len([v for _, v in self._registered if v.var]) != len(self._views):
             return False
         seen: set[tuple[str, str]] = set()
         for _, view in self._registered:
             measure = view.measure
             exported = self._shared_lookup is not None and (
-                self._shared_lookup.exported(measure.var) or self._shared_lookup.exported(view.var)
+                self._shared_lookup.exported(measure.var)
+                or bool(view.var and self._shared_lookup.exported(view.var))
             )
             keys = self._recorded_keys.get(measure.var, set())
             if (
@@ -1123,6 +1244,14 @@ class Stats:
         return cst.SimpleStatementLine([cst.Assign([target], value)])
 
     def _view_line(self, view: ViewSpec) -> cst.SimpleStatementLine:
+        """``<view's name> = View(...)`` where the OpenCensus view was bound."""
+        target = cst.AssignTarget(cst.Name(view.var))
+        return cst.SimpleStatementLine(
+            [cst.Assign([target], self._view_call(view))],
+            leading_lines=cast(cst.SimpleStatementLine, view.statement).leading_lines,
+        )
+
+    def _view_call(self, view: ViewSpec) -> cst.Call:
         """The ``View``; its aggregation is written for a histogram only (its buckets): a
         counter's default sums and a gauge's keeps the last value, as the OpenCensus view did."""
         t = self._t
@@ -1139,7 +1268,7 @@ class Stats:
             if view.columns
             else cst.parse_expression("set()")
         )
-        call = cst.Call(
+        return cst.Call(
             cst.Name(cls),
             [
                 keyword("instrument_name", t.string(instrument)),
@@ -1148,10 +1277,6 @@ class Stats:
                 keyword("attribute_keys", keys),
                 *aggregation,
             ],
-        )
-        target = cst.AssignTarget(cst.Name(view.var))
-        return cst.SimpleStatementLine(
-            [cst.Assign([target], call)], leading_lines=view.statement.leading_lines
         )
 
     def _recorded(
@@ -1258,13 +1383,6 @@ def _owners(module: cst.Module) -> dict[cst.CSTNode, cst.CSTNode]:
     return owners
 
 
-def _value(line: cst.SimpleStatementLine) -> cst.BaseExpression:
-    """What the one assignment of ``line`` assigns."""
-    small = line.body[0]
-    assert isinstance(small, cst.Assign)
-    return small.value
-
-
 def _is_import(statement: cst.CSTNode) -> bool:
     small = _single(statement)
     return isinstance(small, (cst.Import, cst.ImportFrom))
@@ -1313,6 +1431,17 @@ def _mentioned_later(body: list[cst.BaseStatement], index: int) -> bool:
 
 def _made_tag_map(value: cst.BaseExpression, names: Callable[[cst.CSTNode], set[str]]) -> bool:
     return isinstance(value, cst.Call) and not value.args and TAG_MAP in names(value.func)
+
+
+def _record_after_branches(body: list[cst.BaseStatement], index: int, mmap: str) -> Optional[int]:
+    """Where ``body`` records ``mmap`` (made at ``index``) after an ``if`` that uses it, if so."""
+    end = next(
+        (i for i in range(index + 1, len(body)) if method_of(body[i], mmap) == "record"), None
+    )
+    if end is None:
+        return None
+    branched = any(isinstance(s, cst.If) and _mentions(s, {mmap}) for s in body[index + 1 : end])
+    return end if branched else None
 
 
 def _is_record(statement: cst.CSTNode) -> bool:

@@ -89,8 +89,10 @@ def _oc_metrics() -> list[tuple[str, str, dict, Any]]:
                 k: v.value for k, v in zip(keys, series.label_values) if v.value is not None
             }
             value = series.points[-1].value
+            # Sums compare as floats (exporters send doubles): OpenCensus' sum of one int
+            # measurement is an int and of more a float, an OpenTelemetry int histogram's an int.
             if kind == "histogram":
-                shown: Any = (value.count, value.sum, [b.count for b in value.buckets])
+                shown: Any = (value.count, float(value.sum), [b.count for b in value.buckets])
             else:
                 shown = value.value
             found.append((descriptor.name, kind, attributes, shown))
@@ -106,7 +108,7 @@ def _native_metrics(reader: Any) -> list[tuple[str, str, dict, Any]]:
                 kind = type(metric.data).__name__.lower()
                 for point in metric.data.data_points:
                     if kind == "histogram":
-                        shown: Any = (point.count, point.sum, list(point.bucket_counts))
+                        shown: Any = (point.count, float(point.sum), list(point.bucket_counts))
                     else:
                         shown = point.value
                     found.append((metric.name, kind, dict(point.attributes), shown))
