@@ -754,20 +754,14 @@ class Stats:
     ) -> bool:
         """Whether ``line`` is ``mmap.measure_*_put(...)`` on the module-level map ``made``
         (``None``: on the imported ``mmap``)."""
-        small = _single(line)
-        call = small.value if isinstance(small, cst.Expr) else None
-        func = call.func if isinstance(call, cst.Call) else None
-        return (
-            isinstance(func, cst.Attribute)
-            and isinstance(func.value, cst.Name)
-            and func.value.value == mmap
-            and func.attr.value in ("measure_int_put", "measure_float_put")
-            and (
-                any(v is made for v in self._host.bound_values(func.value))
-                if made is not None
-                else self._host.is_imported(func.value)
-            )
-        )
+        if method_of(line, mmap) not in PUTS:
+            return False
+        receiver = cst.ensure_type(_single(line), cst.Expr).value
+        func = cst.ensure_type(cst.ensure_type(receiver, cst.Call).func, cst.Attribute)
+        owner = cst.ensure_type(func.value, cst.Name)
+        if made is not None:
+            return any(v is made for v in self._host.bound_values(owner))
+        return self._host.is_imported(owner)
 
     def _held_run(
         self, body: list[cst.BaseStatement], start: int, mmap: str, held: _TagMaps
