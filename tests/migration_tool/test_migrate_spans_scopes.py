@@ -204,6 +204,32 @@ def test_parent_of_unknown_kind_takes_span_context_or_none() -> None:
     assert not result.remaining
 
 
+def test_context_of_a_parent_of_unknown_kind_takes_a_span() -> None:
+    """``child_of=parent.context``: the holder is a span whatever made it (OpenTracing raised on
+    ``None.context``), so the migrated helper puts the span itself in the context."""
+    result = migrate_source(HEADER + textwrap.dedent(
+        """
+        def child(name, parent=None):
+            tracer.start_span(name, child_of=parent.context if parent else None).finish()
+
+        def sibling(name, parent):
+            tracer.start_span(name, child_of=parent.context).finish()
+        """
+    ))
+    assert result.code == OTEL_HEADER.replace("context, ", "") + textwrap.dedent(
+        """
+        def child(name, parent=None):
+            tracer.start_span(name, context=trace.set_span_in_context(parent) if parent else None).end()
+
+        def sibling(name, parent):
+            tracer.start_span(name, context=trace.set_span_in_context(parent)).end()
+        """
+    )
+    assert [f.rule for f in result.findings] == ["parent-of-any-kind"] * 2
+    assert "an OpenTelemetry span" in result.findings[0].reason
+    assert not result.remaining
+
+
 def test_parent_of_unknown_kind_fed_kept_spans_in_the_project_is_kept(tmp_path: Path) -> None:
     """A helper's parameter that callers of the project give OpenTracing objects kept on
     OpenTracing (passed around as values elsewhere too) stays OpenTracing with them."""

@@ -35,6 +35,10 @@ ANY_PARENT = (
     "parent (child_of=) of unknown kind: converted to take what OpenTelemetry code gives (a span, "
     "a span context, or None for the current span); callers outside the project must now give those"
 )
+HELD_PARENT = (
+    "parent (child_of=parent.context) of unknown kind: converted to take an OpenTelemetry span; "
+    "callers outside the project must now give one"
+)
 _EQUAL = cst.AssignEqual(
     whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
 )
@@ -236,6 +240,16 @@ def parent_context(
         raise Review("parent (child_of=) is kept on OpenTracing: so is this span")
     if kind is Kind.UNKNOWN:
         return any_parent(transform, old, new)
+    if (
+        isinstance(old, cst.Attribute)
+        and isinstance(new, cst.Attribute)
+        and old.attr.value == "context"
+        and transform.kind(old.value) is Kind.UNKNOWN
+    ):
+        # ``child_of=parent.context``: whatever made ``parent``, it holds a span (OpenTracing
+        # raised on ``None.context``), an OpenTelemetry one once its maker is migrated
+        _note_any_parent(transform, old, HELD_PARENT)
+        return transform.expr(old, "{trace}.set_span_in_context(SPAN)", SPAN=new.value)
     raise Review("parent (child_of=) is not provably an OpenTracing span or span context")
 
 
@@ -254,10 +268,7 @@ def any_parent(
     """A parent of unknown kind (a parameter, an object from elsewhere): the context for what it
     holds once migrated, a span, a span context or ``None`` (OpenTracing's "the active span",
     which is ``context=None``)."""
-    line, column = transform.state.position(old)
-    finding = Finding("parent-of-any-kind", ANY_PARENT, line, column)
-    if finding not in transform.state.findings:  # a note for the report, no marker
-        transform.state.findings.append(finding)
+    _note_any_parent(transform, old, ANY_PARENT)
     name, bound = _read_once(transform, old)
     return transform.expr(
         old,
@@ -265,6 +276,14 @@ def any_parent(
         f"{name} if isinstance({name}, {{trace}}.Span) else {{trace}}.NonRecordingSpan({name}))",
         PARENT=new,
     )
+
+
+def _note_any_parent(transform: LegacyTransform, old: cst.BaseExpression, note: str) -> None:
+    """Tell the report (no marker) that a parent of unknown kind now takes OpenTelemetry's."""
+    line, column = transform.state.position(old)
+    finding = Finding("parent-of-any-kind", note, line, column)
+    if finding not in transform.state.findings:
+        transform.state.findings.append(finding)
 
 
 def _references(
