@@ -97,8 +97,10 @@ def read(module: cst.Module) -> Union[DjangoSettings, str, None]:
         return f"{_SETTING} is bound more than once"
     setting = settings[0] if settings else None
     try:
-        given, metrics, excluded = _trace_values(setting)
-        mapper = SetupMapper(ModuleFacts(module, {}, {}, _Names(module)))
+        small = setting.body[0] if setting is not None else None
+        value = small.value if isinstance(small, (cst.Assign, cst.AnnAssign)) else None
+        given, metrics, excluded = trace_values(value, _SETTING)
+        mapper = SetupMapper(ModuleFacts(module, {}, {}, SettingsNames(module)))
         setup = mapper.values(given, f"{_SETTING}['TRACE']")
     except ValueError as exc:
         return str(exc)
@@ -160,42 +162,42 @@ class DjangoSettingsPlan:
         return True
 
 
-def _trace_values(
-    setting: Optional[cst.SimpleStatementLine],
+def trace_values(
+    value: Optional[cst.BaseExpression], setting: str
 ) -> tuple[dict[str, Optional[cst.Arg]], bool, list[str]]:
-    """``OPENCENSUS['TRACE']``'s sampler, exporter and propagator (calls, or strings parsed as
-    the calls they spell), whether the setting has a ``METRICS`` part, and the paths it does not
-    trace."""
+    """``setting['TRACE']``'s sampler, exporter and propagator (calls, or strings parsed as the
+    calls they spell) from ``value``, the setting's dict literal (``None``: not set), whether it
+    has a ``METRICS`` part, and the paths it does not trace. Raises ``ValueError`` saying which
+    part has no set-up equivalent."""
     given: dict[str, Optional[cst.Arg]] = dict.fromkeys(_TRACE_KEYS.values())
     excluded: list[str] = []
-    if setting is None:
+    if value is None:
         return given, False, excluded
-    small = setting.body[0]
-    assert isinstance(small, (cst.Assign, cst.AnnAssign))  # read(): ``OPENCENSUS = ...``
-    parts = _entries(small.value, _SETTING)
-    if set(parts) - {"TRACE", "METRICS"}:  # METRICS: opencensus-ext-django never read it
-        raise ValueError(f"{_SETTING} has parts other than TRACE")
+    parts = _entries(value, setting)
+    if set(parts) - {"TRACE", "METRICS"}:  # METRICS: the middlewares never read it
+        raise ValueError(f"{setting} has parts other than TRACE")
     trace = parts.get("TRACE")
     if trace is None:
         return given, "METRICS" in parts, excluded
-    for key, entry in _entries(trace, f"{_SETTING}['TRACE']").items():
+    where = f"{setting}['TRACE']"
+    for key, entry in _entries(trace, where).items():
         if key in _EXCLUDED_KEYS:
-            excluded += _paths(entry, f"{_SETTING}['TRACE'][{key!r}]")
+            excluded += _paths(entry, f"{where}[{key!r}]")
             continue
         if key not in _TRACE_KEYS:
-            raise ValueError(f"{_SETTING}['TRACE'][{key!r}] has no OpenTelemetry set-up here")
+            raise ValueError(f"{where}[{key!r}] has no OpenTelemetry set-up here")
         text = literal(entry)
         if isinstance(entry, cst.Call):  # the object itself, made with the module's imports
             given[_TRACE_KEYS[key]] = cst.Arg(entry)
             continue
         if not isinstance(text, str):
-            raise ValueError(f"{_SETTING}['TRACE'][{key!r}] is neither a string nor a call")
+            raise ValueError(f"{where}[{key!r}] is neither a string nor a call")
         try:
             parsed = cst.parse_expression(text.strip())
         except cst.ParserSyntaxError:
-            raise ValueError(f"{_SETTING}['TRACE'][{key!r}] is not an expression") from None
+            raise ValueError(f"{where}[{key!r}] is not an expression") from None
         if not isinstance(parsed, cst.Call):
-            raise ValueError(f"{_SETTING}['TRACE'][{key!r}] is not a call")
+            raise ValueError(f"{where}[{key!r}] is not a call")
         given[_TRACE_KEYS[key]] = cst.Arg(_one_line(parsed))
     return given, "METRICS" in parts, excluded
 
@@ -240,7 +242,7 @@ def _one_line(call: cst.Call) -> cst.Call:
     )
 
 
-class _Names:
+class SettingsNames:
     """The dotted name a settings value spells: written out in a string, or through the names
     the module imports (``"SAMPLER": ProbabilitySampler(rate=r)``); read on the tree alone."""
 

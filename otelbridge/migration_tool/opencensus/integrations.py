@@ -12,6 +12,7 @@ record fields (``%(traceId)s`` -> ``%(otelTraceID)s``).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import TYPE_CHECKING, Callable, Optional
 
@@ -19,6 +20,7 @@ import libcst as cst
 from libcst.metadata import Assignment
 
 from otelbridge.migration_tool.findings import TODO_PREFIX, Finding
+from otelbridge.migration_tool.opencensus import flask_config
 from otelbridge.migration_tool.opencensus.django_settings import DjangoSettingsPlan
 from otelbridge.migration_tool.opencensus.interceptors import Interceptors
 from otelbridge.migration_tool.opencensus.logs import AzureLogs
@@ -66,13 +68,13 @@ class Integrations:
                 if isinstance(call, cst.Call) and CONFIG_INTEGRATION in self._names(call.func):
                     self._plan(module, node, call)
                 elif isinstance(call, cst.Call):
-                    self._plan_middleware(node, call)
+                    self._plan_middleware(module, node, call)
                 elif (  # ``middleware = FlaskMiddleware(app)``, never read
                     isinstance(small, cst.Assign)
                     and isinstance(small.value, cst.Call)
                     and self._unread(small)
                 ):
-                    self._plan_middleware(node, small.value)
+                    self._plan_middleware(module, node, small.value)
 
     def _plan(self, tree: cst.Module, statement: cst.SimpleStatementLine, call: cst.Call) -> None:
         found = self._chosen(call)
@@ -125,35 +127,64 @@ class Integrations:
                 renamed = _LOG_FIELD.sub(lambda m: m[1] + LOG_FIELDS[m[2]], node.value)
                 self._transform.rewrite_string(node, renamed)
 
-    def _plan_middleware(self, statement: cst.SimpleStatementLine, call: cst.Call) -> None:
+    def _plan_middleware(
+        self, module: cst.Module, statement: cst.SimpleStatementLine, call: cst.Call
+    ) -> None:
         """``FlaskMiddleware(app, sampler=, exporter=)`` -> ``FlaskInstrumentor().instrument_app(
         app, request_hook=...)`` (the hook keeps the middleware's span name and attributes) and
-        the sampler and exporter in ``configure()`` (the app's ``OPENCENSUS`` config is not read:
-        a note says so)."""
+        the sampler and exporter in ``configure()``, or those of the app's literal
+        ``app.config['OPENCENSUS']`` (see :mod:`.flask_config`)."""
         found = next((MIDDLEWARES[n] for n in self._names(call.func) if n in MIDDLEWARES), None)
         app = arg(call, APP_KEYWORD, 0)
         if found is None or app is None:
             return
-        module, cls, package = found
+        module_name, cls, package = found
         transform = self._transform
+        config = flask_config.read(module, statement, app.value)
+        if isinstance(config, str):
+            transform.keep(call, config)
+            return
+        if config is not None and len(call.args) > 1:
+            transform.keep(
+                call,
+                "given set-up arguments and app.config['OPENCENSUS'] both (the arguments win): "
+                "move the config's other values into configure() by hand",
+            )
+            return
         if transform.setup_mapper.blocker(
             call, positional=1, what=cls.replace("Instrumentor", "Middleware")
         ):
             return  # the leftover pass marks it
         setup = transform.setup_mapper.setups[call]
-        setup.notes.append(
-            f"pip install {package}; settings in app.config['OPENCENSUS'] are not read any more"
-        )
-        transform.place_configure(call, setup)
-        local = transform.otel(call, module, cls)
+        leading: list[cst.EmptyLine] = []
+        if config is None:
+            setup.notes.append(
+                f"pip install {package}; settings in app.config['OPENCENSUS'] are not read any more"
+            )
+        else:
+            setup = dataclasses.replace(
+                config.setup,
+                anchor=setup.anchor,
+                bindings=setup.bindings,
+                notes=[*config.setup.notes, f"pip install {package}"],
+            )
+            transform.setup_mapper.setups[call] = setup
+            transform.replace_statement(config.statement, [])
+            if any(line.comment is not None for line in config.statement.leading_lines):
+                leading = list(config.statement.leading_lines)
+        transform.place_configure(call, setup, leading)
+        local = transform.otel(call, module_name, cls)
         hook = (
             request_hook(transform, call, OPENCENSUS_FLASK) if cls == "FlaskInstrumentor" else None
         )
-        definitions, template, leading = hooked(
+        definitions, template, leading_lines = hooked(
             hook, f"{local}().instrument_app(APP)", statement.leading_lines
         )
+        if config is not None and config.excluded_urls:
+            excluded = transform.string(config.excluded_urls).value
+            template = f"{template[:-1]}, excluded_urls={excluded})"
         line = cst.SimpleStatementLine(
-            [cst.Expr(cst.parse_expression(template))], leading_lines=leading
+            [cst.Expr(cst.parse_expression(template))], leading_lines=leading_lines
         )
         placed = cst.ensure_type(line.visit(_Placeholder(app.value)), cst.SimpleStatementLine)
         transform.replace_statement(statement, [*definitions, placed])

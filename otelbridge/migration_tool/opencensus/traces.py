@@ -219,7 +219,7 @@ class OpenCensusTraces(LegacyTransform):
         if not reason and setup is not None and not setup.moved:
             reason = "; ".join(setup.notes)
         if reason or setup is None:
-            self._keep(call, f"this Tracer(...) set-up stays OpenCensus: {reason}")
+            self.keep(call, f"this Tracer(...) set-up stays OpenCensus: {reason}")
             return
         self._dropped.add(call)
         if setup.anchor is None and isinstance(self.scopes.get(call), FunctionScope):
@@ -245,7 +245,7 @@ class OpenCensusTraces(LegacyTransform):
     def _keep_context_attrs(self, module: cst.Module, reason: str) -> None:
         for node in walk(module):
             if isinstance(node, cst.Call) and self.names(node.func) & {GET_ATTR, SET_ATTR}:
-                self._keep(node, f"its context attributes stay OpenCensus: {reason}")
+                self.keep(node, f"its context attributes stay OpenCensus: {reason}")
 
     def _in_place_tracer_span(self, call: cst.Call) -> bool:
         """``with execution_context.get_opencensus_tracer().span(...):`` (no ``as``: no group
@@ -327,12 +327,12 @@ class OpenCensusTraces(LegacyTransform):
         if not group.ok:
             reason = f"{group.name!r} stays OpenCensus: {group.reason}"
             for value in [*group.values, *given]:
-                self._keep(value, reason)
+                self.keep(value, reason)
                 if group.kind == TRACER and TRACER_CLASS in self.names(cast(cst.Call, value).func):
                     for binding in self._setup.bindings_of(cast(cst.Call, value)):
-                        self._keep(binding, reason)  # its exporter, made for it
+                        self.keep(binding, reason)  # its exporter, made for it
             for use in group.uses:
-                self._keep(use, reason)
+                self.keep(use, reason)
             return
         for call in given:
             self._plan_context_tracer(call)
@@ -785,8 +785,9 @@ class OpenCensusTraces(LegacyTransform):
         return passed_parameter(name, self.scopes, self._parents, exported)
 
     # -- what stays OpenCensus: markers -----------------------------------------------------
-    def _keep(self, node: cst.CSTNode, reason: str) -> None:
-        """Mark the statement of ``node`` (once: its first reason is the one that matters)."""
+    def keep(self, node: cst.CSTNode, reason: str) -> None:
+        """Keep the statement of ``node`` on OpenCensus, marked with ``reason`` (once: its first
+        reason is the one that matters, so a planner that refuses a statement says why first)."""
         if self._is_dropped(node):
             return
         statement = self._statement(node)
@@ -831,7 +832,7 @@ class OpenCensusTraces(LegacyTransform):
                     and func.attr.value in TRACER_ONLY_METHODS | SPAN_ONLY_METHODS
                     and node not in self._calls
                 ):
-                    self._keep(
+                    self.keep(
                         node,
                         f".{func.attr.value}() on an object of unknown origin (a parameter or "
                         "attribute set elsewhere)",
@@ -850,19 +851,19 @@ class OpenCensusTraces(LegacyTransform):
             first = min(n for n in self.model.qualified_names(node) if self._is_opencensus(n))
             route = next((ROUTES[n] for n in sorted(names) if n in ROUTES), None)
             if self._stats_reason and first.startswith(("opencensus.stats.", "opencensus.tags.")):
-                self._keep(node, f"this module's stats stay OpenCensus: {self._stats_reason}")
+                self.keep(node, f"this module's stats stay OpenCensus: {self._stats_reason}")
             elif self._gauges_reason and first.startswith("opencensus.metrics."):
-                self._keep(node, f"this module's gauges stay OpenCensus: {self._gauges_reason}")
+                self.keep(node, f"this module's gauges stay OpenCensus: {self._gauges_reason}")
             elif route is not None:
-                self._keep(node, f"{first} has no automatic mapping; use {route}")
+                self.keep(node, f"{first} has no automatic mapping; use {route}")
             else:
-                self._keep(node, f"{first} has no automatic OpenTelemetry mapping")
+                self.keep(node, f"{first} has no automatic OpenTelemetry mapping")
         self._mark_holders(module)
         for statement, imported in _imports(module):
             own = [a for a in imported if self._own_import(statement, a)]
             theirs = [a for a in imported if a not in own]
             if theirs and self._still_used(theirs):
-                self._keep(statement, "still used by code that stays on OpenCensus")
+                self.keep(statement, "still used by code that stays on OpenCensus")
             elif own and self._still_used(own, or_unused=True):
                 modules = sorted({self._own_import(statement, a) or "" for a in own})
                 self.state.flag(
@@ -913,7 +914,7 @@ class OpenCensusTraces(LegacyTransform):
             if not any(self.names(v.func) & TRACE_EXPORTERS.keys() for v in made):
                 continue
             for where in (*made, node):
-                self._keep(where, PROCESSOR_REASON)
+                self.keep(where, PROCESSOR_REASON)
 
     def _mark_holders(self, module: cst.Module) -> None:
         """Uses of variables holding OpenCensus objects (``stats = stats_module.stats`` ...
@@ -939,7 +940,7 @@ class OpenCensusTraces(LegacyTransform):
                     grown = True
         for node in _walk_loads(module):
             if isinstance(node, cst.Name) and self._binding_in(node, holders):
-                self._keep(node, f"{node.value!r} holds an OpenCensus object")
+                self.keep(node, f"{node.value!r} holds an OpenCensus object")
 
     def _mentions(self, value: cst.BaseExpression, holders: set[cst.Name]) -> bool:
         for node in walk(value):
@@ -1051,7 +1052,7 @@ class OpenCensusTraces(LegacyTransform):
         if len(updated.body) != len(originals):  # another transform added or removed statements
             for pair in self.analysis.pairs.values():
                 if pair.suite is original:
-                    self._keep(pair.start_call, "its block was changed by another rewrite")
+                    self.keep(pair.start_call, "its block was changed by another rewrite")
             return updated
         items: list[tuple[Optional[cst.CSTNode], Optional[cst.CSTNode]]] = [
             (o, None if o in self._removed else u) for o, u in zip(originals, updated.body)
