@@ -240,11 +240,38 @@ class Stats:
             reason = unit()
             if reason:
                 raise Unsupported(reason)
-            anchors = [self._exporter_anchor(transform, e) for e in self._exporters]
+            setup_end = self._setup_function_end(transform)
+            anchors = (
+                []
+                if setup_end is not None
+                else [self._exporter_anchor(transform, e) for e in self._exporters]
+            )
         except Unsupported as exc:
             transform.note_stats_kept(str(exc))
             return
-        self._apply(transform, module, anchors)
+        self._apply(transform, module, anchors, setup_end)
+
+    def _setup_function_end(self, t: OpenCensusTraces) -> Optional[cst.CSTNode]:
+        """The last set-up statement when every view registration and exporter registration
+        is directly in the body of one function (``setup_open_census()``): ``configure()`` goes
+        there, so the set-up still runs when the program calls it (a Prometheus port is bound
+        then, not at import) and may use the function's values (a connection string it reads).
+        ``None`` when the set-up is elsewhere, the function makes measures or records too (a
+        request handler's stats: set up once, at import), or the module configures tracing too (one
+        ``configure()`` builds both, at module level)."""
+        statements = [s for s, _ in self._registered]
+        statements += [s for e in self._exporters for s in e[:2] if s is not None]
+        owners = {self._owners.get(s) for s in statements}
+        owner = owners.pop() if len(owners) == 1 else None
+        if not isinstance(owner, cst.FunctionDef) or t.configures_tracing():
+            return None
+        made = [m.statement for m in self.measures.values()] + list(self._records)
+        if any(self._owners.get(s) is owner for s in made):
+            return None  # it makes measures or records too: a handler, maybe run per request
+        body = list(owner.body.body)
+        if not all(s in body for s in statements):
+            return None  # in a loop or a branch: it may run more or less than once
+        return max(statements, key=body.index)
 
     @staticmethod
     def _exporter_anchor(t: OpenCensusTraces, exporter: Exporter) -> cst.CSTNode:
@@ -1009,7 +1036,15 @@ class Stats:
                 )
 
     # -- writing ----------------------------------------------------------------------------
-    def _apply(self, t: OpenCensusTraces, module: cst.Module, anchors: list[cst.CSTNode]) -> None:
+    def _apply(
+        self,
+        t: OpenCensusTraces,
+        module: cst.Module,
+        anchors: list[cst.CSTNode],
+        setup_end: Optional[cst.CSTNode],
+    ) -> None:
+        """Rewrite the module's stats; ``configure()`` goes after ``setup_end`` (the end of a set-up
+        function), else after the latest module-level statement of ``anchors`` and the views."""
         self._t = t
         for measure in self.measures.values():
             kinds = sorted(measure.instruments, key=_ORDER.index)
@@ -1052,7 +1087,8 @@ class Stats:
             )
             keywords.append(keyword("views", views))
             notes.append((VIEWS_NOTE, self._registered[-1][0]))
-            anchors = [*anchors, self._configure_anchor(module)]
+            if setup_end is None:
+                anchors = [*anchors, self._configure_anchor(module)]
         around: list[cst.SimpleStatementLine] = []  # a pull reader's binding and start
         if self._exporters:
             readers = [self._reader(t, module, e[2], notes, around) for e in self._exporters]
@@ -1061,7 +1097,7 @@ class Stats:
             for note, where in notes:
                 t.state.findings.append(Finding("opencensus-note", note, *t.state.position(where)))
             body: list[cst.CSTNode] = list(module.body)
-            anchor = max(anchors, key=body.index)
+            anchor = setup_end if setup_end is not None else max(anchors, key=body.index)
             for line in around:  # before configure() (placed after these, or later)
                 t.insert_after(anchor, line)
             t.place_stats(module, anchor, keywords, [note for note, _ in notes])

@@ -471,14 +471,18 @@ class OpenCensusTraces(LegacyTransform):
                 self._configures[index] = (where, placed, merged)
                 return
 
+    def configures_tracing(self) -> bool:
+        """Whether a tracing set-up of this module moves to a ``configure()``."""
+        return bool(self._configures)
+
     def place_stats(
         self, module: cst.Module, anchor: cst.CSTNode, keywords: list[cst.Arg], notes: list[str]
     ) -> None:
-        """``configure(views=[...], metric_readers=[...])`` after the module-level ``anchor``,
-        merged into the module's one tracing ``configure()`` if it has one: a process builds its
-        MeterProvider once (a second ``configure(views=)`` is refused). The merged call goes at
-        the later of the two places, so the views exist and the tracing settings' names are
-        bound."""
+        """``configure(views=[...], metric_readers=[...])`` after ``anchor`` (module-level, or
+        the end of a set-up function when the module configures no tracing), merged into the
+        module's one tracing ``configure()`` if it has one: a process builds its MeterProvider
+        once. The merged call goes at the later of the two places, so the views exist and the
+        tracing settings' names are bound."""
         comments = [
             cst.EmptyLine(indent=True, comment=cst.Comment(TODO_PREFIX + note)) for note in notes
         ]
