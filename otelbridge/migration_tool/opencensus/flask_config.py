@@ -50,7 +50,7 @@ def read(
 ) -> Union[FlaskConfig, str, None]:
     """The OpenCensus config of ``app`` that the ``FlaskMiddleware`` made in ``middleware``
     reads; ``None`` when the module names no such config, else why it cannot move."""
-    mentions = [node for node in walk(module) if _names_key(node)]
+    mentions = [node for node in walk(module) if _is_key(node)]
     if not mentions:
         return None
     shown = f"{cst.Module([]).code_for_node(app)}.config[{KEY!r}]"
@@ -79,7 +79,12 @@ def read(
     return FlaskConfig(statement, setup, excluded_urls(excluded) if excluded else "")
 
 
-def _names_key(node: cst.CSTNode) -> bool:
+def names_key(module: cst.Module) -> bool:
+    """Whether ``module`` names the config key anywhere."""
+    return any(_is_key(node) for node in walk(module))
+
+
+def _is_key(node: cst.CSTNode) -> bool:
     """Whether ``node`` spells the config key: ``'OPENCENSUS'``, or ``OPENCENSUS=`` given to a
     call (``app.config.update(OPENCENSUS=...)``)."""
     if isinstance(node, cst.SimpleString):

@@ -69,12 +69,11 @@ class Integrations:
                     self._plan(module, node, call)
                 elif isinstance(call, cst.Call):
                     self._plan_middleware(module, node, call)
-                elif (  # ``middleware = FlaskMiddleware(app)``, never read
-                    isinstance(small, cst.Assign)
-                    and isinstance(small.value, cst.Call)
-                    and self._unread(small)
-                ):
-                    self._plan_middleware(module, node, small.value)
+                elif isinstance(small, cst.Assign) and isinstance(small.value, cst.Call):
+                    if self._unread(small):  # ``middleware = FlaskMiddleware(app)``
+                        self._plan_middleware(module, node, small.value)
+                    else:  # ``middleware = FlaskMiddleware(...)``, then ``.init_app(app)``
+                        self._plan_init_app(module, node, small)
 
     def _plan(self, tree: cst.Module, statement: cst.SimpleStatementLine, call: cst.Call) -> None:
         found = self._chosen(call)
@@ -189,6 +188,82 @@ class Integrations:
         placed = cst.ensure_type(line.visit(_Placeholder(app.value)), cst.SimpleStatementLine)
         transform.replace_statement(statement, [*definitions, placed])
 
+    def _plan_init_app(
+        self, module: cst.Module, statement: cst.SimpleStatementLine, assign: cst.Assign
+    ) -> None:
+        """``middleware = FlaskMiddleware(sampler=, exporter=)`` made without the app, which
+        every use of the name then gives to ``middleware.init_app(app)`` (the app-factory
+        pattern): the set-up goes to ``configure()`` in its place, and each ``init_app(app)``
+        becomes ``FlaskInstrumentor().instrument_app(app, request_hook=...)``. Any other use of
+        the name leaves it all to the leftover pass (kept, marked)."""
+        call = cst.ensure_type(assign.value, cst.Call)
+        found = next((MIDDLEWARES[n] for n in self._names(call.func) if n in MIDDLEWARES), None)
+        if found is None or arg(call, APP_KEYWORD, 0) is not None:
+            return
+        sites = self._init_app_sites(assign)
+        if not sites:
+            return
+        module_name, cls, package = found
+        transform = self._transform
+        if flask_config.names_key(module):
+            transform.keep(
+                call,
+                "init_app(app) reads app.config['OPENCENSUS'], which this module sets: move its "
+                "values into configure() by hand",
+            )
+            return
+        if transform.setup_mapper.blocker(call, what=cls.replace("Instrumentor", "Middleware")):
+            return  # the leftover pass marks it
+        setup = transform.setup_mapper.setups[call]
+        setup.notes.append(
+            f"pip install {package}; settings in app.config['OPENCENSUS'] are not read any more"
+        )
+        transform.place_configure(call, setup)
+        transform.replace_statement(statement, [])
+        local = transform.otel(call, module_name, cls)
+        for site, init_app in sites:
+            hook = request_hook(transform, init_app, OPENCENSUS_FLASK)
+            definitions, template, leading = hooked(
+                hook, f"{local}().instrument_app(APP)", site.leading_lines
+            )
+            line = cst.SimpleStatementLine(
+                [cst.Expr(cst.parse_expression(template))], leading_lines=leading
+            )
+            app = init_app.args[0].value
+            placed = cst.ensure_type(line.visit(_Placeholder(app)), cst.SimpleStatementLine)
+            transform.replace_statement(site, [*definitions, placed])
+
+    def _init_app_sites(
+        self, assign: cst.Assign
+    ) -> list[tuple[cst.SimpleStatementLine, cst.Call]]:
+        """The ``name.init_app(app)`` statements of the one name ``assign`` binds (bound
+        there alone), if they are all its uses; else none."""
+        target = assign.targets[0].target if len(assign.targets) == 1 else None
+        scope = self._transform.scopes.get(target) if isinstance(target, cst.Name) else None
+        if scope is None or not isinstance(target, cst.Name):
+            return []
+        bindings = list(scope.assignments[target.value])
+        if len(bindings) != 1 or not isinstance(bindings[0], Assignment):
+            return []
+        sites = []
+        for access in bindings[0].references:
+            site = self._transform.enclosing_statement(access.node)
+            small = site.body[0] if isinstance(site, cst.SimpleStatementLine) else None
+            init_app = small.value if isinstance(small, cst.Expr) else None
+            if not (
+                isinstance(site, cst.SimpleStatementLine)
+                and len(site.body) == 1
+                and isinstance(init_app, cst.Call)
+                and isinstance(init_app.func, cst.Attribute)
+                and init_app.func.value is access.node
+                and init_app.func.attr.value == "init_app"
+                and len(init_app.args) == 1
+                and _app_argument(init_app.args[0])
+            ):
+                return []
+            sites.append((site, init_app))
+        return sites
+
     def _unread(self, assign: cst.Assign) -> bool:
         """Whether the one name ``assign`` binds is never read."""
         target = assign.targets[0].target if len(assign.targets) == 1 else None
@@ -229,6 +304,11 @@ class Integrations:
         if unmapped and (len(call.args) > 1 or listed is not names.value):
             return None  # the names that stay would need the tracer, or the list is shared
         return chosen, unmapped
+
+
+def _app_argument(given: cst.Arg) -> bool:
+    """Whether ``given`` is ``init_app``'s one argument, the app (by position or ``app=``)."""
+    return given.star == "" and (given.keyword is None or given.keyword.value == APP_KEYWORD)
 
 
 def _only(call: cst.Call, elements: list[cst.BaseElement]) -> cst.Expr:
