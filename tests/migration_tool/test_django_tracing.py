@@ -61,6 +61,27 @@ def test_the_settings_lose_django_opentracing(tmp_path: Path) -> None:
     ) in migrated["mysite/wsgi.py"]
 
 
+def test_a_jaeger_tracer_made_in_the_setting_becomes_configure(tmp_path: Path) -> None:
+    """django_opentracing's README set-up: ``DjangoTracing(config.initialize_tracer())``."""
+    jaeger = (
+        "config = Config(config={'sampler': {'type': 'const', 'param': 1}}, "
+        "service_name='mysite')\nOPENTRACING_TRACING = "
+        "django_opentracing.DjangoTracing(config.initialize_tracer())"
+    )
+    global_tracing = "django_opentracing.DjangoTracing(opentracing.global_tracer())"
+    settings = SETTINGS.replace("import opentracing\n", "from jaeger_client import Config\n")
+    settings = settings.replace(f"OPENTRACING_TRACING = {global_tracing}", jaeger)
+    migrated = migrate_project(tmp_path, {**PROJECT, "mysite/settings.py": settings})
+    settings = migrated["mysite/settings.py"]
+    assert "OPENTRACING" not in settings and "opentracing" not in settings, settings
+    assert "Config" not in settings and "jaeger_client" not in settings
+    assert (
+        "configure(sampler=\"parentbased_always_on\", service_name='mysite', "
+        "propagators=\"tracecontext,baggage,jaeger\")"
+    ) in settings
+    assert "DjangoInstrumentor().instrument()\n" in migrated["mysite/wsgi.py"]
+
+
 @pytest.mark.parametrize(
     ("change", "reason"),
     [

@@ -146,6 +146,16 @@ def approved(transform: LegacyTransform) -> Optional[list[str]]:
     return [os.path.relpath(entry, here) for entry in entries]
 
 
+def removes_setting(transform: LegacyTransform, statement: cst.CSTNode) -> bool:
+    """Whether :class:`DjangoTracingSetup` removes ``statement`` from this module, a settings
+    module it migrates (``OPENTRACING_TRACING = DjangoTracing(config.initialize_tracer())``
+    goes, while the jaeger ``Config`` it reads becomes ``configure()``)."""
+    if approved(transform) is None:
+        return False
+    found = read(transform.state.wrapper.module)
+    return isinstance(found, DjangoTracingSettings) and statement in found.settings
+
+
 class DjangoTracingSetup(LegacyTransform):
     DESCRIPTION = "django_opentracing's settings to DjangoInstrumentor."
 

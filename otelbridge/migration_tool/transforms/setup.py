@@ -29,6 +29,7 @@ from otelbridge.migration_tool.names import GLOBAL_TRACER_ATTRS, SET_GLOBAL_TRAC
 from otelbridge.migration_tool.state import Unconvertible
 from otelbridge.migration_tool.transforms.arguments import Review, keyword
 from otelbridge.migration_tool.transforms.base import literal
+from otelbridge.migration_tool.transforms.django_tracing import removes_setting
 from otelbridge.migration_tool.transforms.statements import StatementAware
 from otelbridge.migration_tool.walk import walk
 
@@ -499,6 +500,12 @@ class TracerSetup(StatementAware):
         """Set-up that is not ``x = ...initialize_tracer()`` or a bare call is reported."""
         parents: Sequence[cst.CSTNode] = self.state.statements[-1:]
         statement = parents[0] if parents else None
+        if (
+            statement is not None
+            and removes_setting(self, statement)
+            and self._init_call(node) is not None
+        ):
+            return  # the Django setting holding it goes; its Config's configure() stays
         if not (
             isinstance(statement, cst.SimpleStatementLine)
             and len(statement.body) == 1
