@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import socket
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
-from typing import Mapping
+from typing import Mapping, Optional
 
 from otelbridge.cli import main
 from otelbridge.migration_tool.pipeline import migrate_source
@@ -193,3 +195,38 @@ def migrated_source(code: str) -> str:
     assert not result.error
     assert migrate_source(result.code).code == result.code
     return result.code
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def run_script(script: str, *args: str) -> str:
+    """Run ``script`` (dedented) with ``args``, no default trace exporter
+    (``OTEL_TRACES_EXPORTER=none``): its output, once it exited 0."""
+    ran = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(script), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "OTEL_TRACES_EXPORTER": "none"},
+    )
+    assert ran.returncode == 0, ran.stderr
+    return ran.stdout
+
+
+def prometheus_samples(text: str, *labels: str) -> dict[tuple[Optional[str], ...], float]:
+    """The labelled samples of a Prometheus text exposition: (metric name, the values of
+    ``labels``, None where absent) -> value."""
+    samples = {}
+    for line in text.splitlines():
+        found = re.match(r"(\w+)\{(.*)\} (\S+)$", line)
+        if found:
+            given = dict(re.findall(r'(\w+)="([^"]*)"', found.group(2)))
+            samples[(found.group(1), *(given.get(label) for label in labels))] = float(
+                found.group(3)
+            )
+    return samples

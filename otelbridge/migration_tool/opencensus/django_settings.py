@@ -99,9 +99,7 @@ def read(module: cst.Module) -> Union[DjangoSettings, str, None]:
     try:
         small = setting.body[0] if setting is not None else None
         value = small.value if isinstance(small, (cst.Assign, cst.AnnAssign)) else None
-        given, metrics, excluded = trace_values(value, _SETTING)
-        mapper = SetupMapper(ModuleFacts(module, {}, {}, SettingsNames(module)))
-        setup = mapper.values(given, f"{_SETTING}['TRACE']")
+        setup, metrics, excluded = settings_setup(module, value, _SETTING)
     except ValueError as exc:
         return str(exc)
     if metrics:
@@ -162,7 +160,19 @@ class DjangoSettingsPlan:
         return True
 
 
-def trace_values(
+def settings_setup(
+    module: cst.Module, value: Optional[cst.BaseExpression], setting: str
+) -> tuple[Setup, bool, list[str]]:
+    """The set-up ``setting['TRACE']`` (``value``, the setting's dict literal; ``None``: not
+    set) gives, whether it has a ``METRICS`` part, and the paths it does not trace; raises
+    ``ValueError`` saying which part has no set-up equivalent. Its names are read through the
+    module's imports (the strings are not part of the tree the module's scopes describe)."""
+    given, metrics, excluded = _trace_values(value, setting)
+    mapper = SetupMapper(ModuleFacts(module, {}, {}, _SettingsNames(module)))
+    return mapper.values(given, f"{setting}['TRACE']"), metrics, excluded
+
+
+def _trace_values(
     value: Optional[cst.BaseExpression], setting: str
 ) -> tuple[dict[str, Optional[cst.Arg]], bool, list[str]]:
     """``setting['TRACE']``'s sampler, exporter and propagator (calls, or strings parsed as the
@@ -242,7 +252,7 @@ def _one_line(call: cst.Call) -> cst.Call:
     )
 
 
-class SettingsNames:
+class _SettingsNames:
     """The dotted name a settings value spells: written out in a string, or through the names
     the module imports (``"SAMPLER": ProbabilitySampler(rate=r)``); read on the tree alone."""
 

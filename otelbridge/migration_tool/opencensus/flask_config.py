@@ -17,13 +17,8 @@ from typing import Optional, Union
 
 import libcst as cst
 
-from otelbridge.migration_tool.opencensus.analysis import ModuleFacts
-from otelbridge.migration_tool.opencensus.django_settings import (
-    SettingsNames,
-    excluded_urls,
-    trace_values,
-)
-from otelbridge.migration_tool.opencensus.setup import Setup, SetupMapper
+from otelbridge.migration_tool.opencensus.django_settings import excluded_urls, settings_setup
+from otelbridge.migration_tool.opencensus.setup import Setup
 from otelbridge.migration_tool.transforms.base import literal
 from otelbridge.migration_tool.walk import walk
 
@@ -69,9 +64,7 @@ def read(
     statement = assignments[0]
     small = cst.ensure_type(statement.body[0], cst.Assign)  # as _assigns_config found it
     try:
-        given, metrics, excluded = trace_values(small.value, shown)
-        mapper = SetupMapper(ModuleFacts(module, {}, {}, SettingsNames(module)))
-        setup = mapper.values(given, f"{shown}['TRACE']")
+        setup, metrics, excluded = settings_setup(module, small.value, shown)
     except ValueError as exc:
         return str(exc)
     if metrics:

@@ -7,14 +7,11 @@ client with the same sampling, exporter and excluded path."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 from otelbridge.migration_tool.pipeline import migrate_source
-from tests.migration_tool.projects import migrated_source
+from tests.migration_tool.projects import migrated_source, run_script
 
 APP = '''
 import flask
@@ -60,7 +57,7 @@ def test_the_config_moves_into_configure_and_the_excluded_urls() -> None:
 
 def test_the_migrated_app_samples_exports_and_excludes_as_configured(tmp_path: Path) -> None:
     (tmp_path / "app.py").write_text(migrated_source(APP))
-    driver = textwrap.dedent(
+    printed = run_script(
         """
         import sys
         sys.path.insert(0, sys.argv[1])
@@ -72,19 +69,12 @@ def test_the_migrated_app_samples_exports_and_excludes_as_configured(tmp_path: P
         assert client.get("/health").status_code == 200
         assert client.get("/health/deep").status_code == 404
         trace.get_tracer_provider().shutdown()
-        """
+        """,
+        str(tmp_path),
     )
-    ran = subprocess.run(
-        [sys.executable, "-c", driver, str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "OTEL_TRACES_EXPORTER": "none"},
-    )
-    assert ran.returncode == 0, ran.stderr
-    assert '"name": "[GET]http://localhost/"' in ran.stdout, ran.stdout
-    assert "health" not in ran.stdout  # OpenCensus skipped paths starting with "health" too
-    assert '"http.path": "/"' in ran.stdout
+    assert '"name": "[GET]http://localhost/"' in printed, printed
+    assert "health" not in printed  # OpenCensus skipped paths starting with "health" too
+    assert '"http.path": "/"' in printed
 
 
 def _kept_reason(code: str) -> str:

@@ -4,14 +4,10 @@ migrated program serves its views on OpenCensus' port (a free loopback one here)
 
 from __future__ import annotations
 
-import re
-import socket
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 from otelbridge.migration_tool.pipeline import migrate_source
+from tests.migration_tool.projects import free_port, prometheus_samples, run_script
 
 PROGRAM = """
 from opencensus.ext.prometheus import stats_exporter as prometheus
@@ -47,12 +43,6 @@ print(urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[2]}/metrics", timeout=
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def test_prometheus_exporter_becomes_a_started_reader_in_configure() -> None:
     code = migrate_source(PROGRAM.replace("PORT", "8000")).code
     assert "opencensus" not in code
@@ -64,22 +54,10 @@ def test_prometheus_exporter_becomes_a_started_reader_in_configure() -> None:
 
 
 def test_migrated_program_serves_its_views_on_the_port(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     (tmp_path / "app.py").write_text(migrate_source(PROGRAM.replace("PORT", str(port))).code)
-    scraped = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(SCRAPE), str(tmp_path), str(port)],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=True,
-    ).stdout
-    samples = {}
-    for line in scraped.splitlines():
-        found = re.match(r"(\w+)\{(.*)\} (\S+)$", line)
-        if found:
-            labels = dict(re.findall(r'(\w+)="([^"]*)"', found.group(2)))
-            key = (found.group(1), labels.get("route"), labels.get("le"))
-            samples[key] = float(found.group(3))
+    scraped = run_script(SCRAPE, str(tmp_path), str(port))
+    samples = prometheus_samples(scraped, "route", "le")
     assert samples[("requests_milliseconds_total", "/cart", None)] == 2
     assert samples[("requests_milliseconds_total", "/pay", None)] == 1
     assert samples[("latency_distribution_milliseconds_bucket", "/cart", "10.0")] == 1

@@ -6,14 +6,14 @@ helper loses the parameter with its registrations, so nothing of OpenCensus is l
 
 from __future__ import annotations
 
-import re
-import socket
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
-from tests.migration_tool.projects import migrated_source
+from tests.migration_tool.projects import (
+    free_port,
+    migrated_source,
+    prometheus_samples,
+    run_script,
+)
 
 PROGRAM = """
     import time
@@ -75,12 +75,6 @@ print(urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[2]}/metrics", timeout=
 KEPT = "kept on OpenCensus (served by the otelbridge OpenCensus shim): this module's stats stay OpenCensus: "
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def test_the_helper_loses_the_view_manager_with_its_registrations() -> None:
     code = migrated_source(PROGRAM.replace("PORT", "8000"))
     assert "opencensus" not in code and "view_manager" not in code
@@ -97,21 +91,9 @@ def test_the_helper_loses_the_view_manager_with_its_registrations() -> None:
 
 
 def test_the_migrated_program_serves_the_same_views(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     (tmp_path / "repl.py").write_text(migrated_source(PROGRAM.replace("PORT", str(port))))
-    scraped = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(SCRAPE), str(tmp_path), str(port)],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=True,
-    ).stdout
-    samples = {}
-    for line in scraped.splitlines():
-        found = re.match(r"(\w+)\{(.*)\} (\S+)$", line)
-        if found:
-            labels = dict(re.findall(r'(\w+)="([^"]*)"', found.group(2)))
-            samples[(found.group(1), labels.get("method"), labels.get("le"))] = float(found.group(3))
+    samples = prometheus_samples(run_script(SCRAPE, str(tmp_path), str(port)), "method", "le")
     assert samples[("demo_lines_in_bytes_total", "repl", None)] == 3
     assert samples[("demo_line_lengths_bytes_bucket", "repl", "5.0")] == 1  # "hi"
     assert samples[("demo_line_lengths_bytes_bucket", "repl", "10.0")] == 2  # and "hello!"

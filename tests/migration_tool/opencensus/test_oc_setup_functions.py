@@ -8,14 +8,16 @@ values (the port it is given) reach the reader. A function that also makes measu
 from __future__ import annotations
 
 import re
-import socket
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 from otelbridge.migration_tool.pipeline import migrate_source
-from tests.migration_tool.projects import migrated_source
+from tests.migration_tool.projects import (
+    free_port,
+    migrated_source,
+    prometheus_samples,
+    run_script,
+)
 
 PROGRAM = """
 from opencensus.ext.prometheus import stats_exporter as prometheus
@@ -58,12 +60,6 @@ print(urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5).read
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def test_configure_goes_where_the_set_up_function_registered() -> None:
     code = migrated_source(PROGRAM)
     assert "opencensus" not in code
@@ -75,22 +71,9 @@ def test_configure_goes_where_the_set_up_function_registered() -> None:
 
 
 def test_the_migrated_program_serves_once_set_up(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     (tmp_path / "app.py").write_text(migrated_source(PROGRAM))
-    scraped = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(SCRAPE), str(tmp_path), str(port)],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=True,
-    ).stdout
-    samples = {
-        (found.group(1), dict(re.findall(r'(\w+)="([^"]*)"', found.group(2))).get("route")): float(
-            found.group(3)
-        )
-        for found in map(re.compile(r"(\w+)\{(.*)\} (\S+)$").match, scraped.splitlines())
-        if found
-    }
+    samples = prometheus_samples(run_script(SCRAPE, str(tmp_path), str(port)), "route")
     assert samples[("requests_milliseconds_total", "/cart")] == 2
     assert samples[("requests_milliseconds_total", "/pay")] == 1
 
