@@ -16,7 +16,7 @@ from otelbridge.migration_tool.imports import (
     remove_unused_imports,
 )
 from otelbridge.migration_tool.model import LegacyModel
-from otelbridge.migration_tool.names import REMOVABLE_IMPORTS
+from otelbridge.migration_tool.names import REMOVABLE_IMPORTS, REMOVABLE_MODULES
 from otelbridge.migration_tool.state import PROJECT_KEY, STATE_KEY, STATEMENTS, MigrationState
 
 _Left = Union[cst.CSTNode, cst.RemovalSentinel, cst.FlattenSentinel[cst.CSTNode]]
@@ -102,7 +102,10 @@ class Composite(cst.CSTTransformer):
 
     def _record_import(self, node: Union[cst.Import, cst.ImportFrom]) -> None:
         for item in bound_items(node):
-            if item[1] != "*" and item[0].split(".")[0] in REMOVABLE_IMPORTS:
+            if item[1] != "*" and (
+                item[0].split(".")[0] in REMOVABLE_IMPORTS
+                or any(item[0] == m or item[0].startswith(m + ".") for m in REMOVABLE_MODULES)
+            ):
                 self._state.legacy_imports.append(item)
 
 

@@ -20,6 +20,9 @@ INTEGRATION_MODULES = (
     "opentracing_instrumentation",
 )
 REMOVABLE_IMPORTS = (*LEGACY_MODULES, *INTEGRATION_MODULES, "opencensus")
+#: What legacy code imports for the legacy API's sake, also removed once the migrated module
+#: no longer reads it: google.rpc's codes, which OpenCensus' ``Status(code=code_pb2.X)`` takes.
+REMOVABLE_MODULES = ("google.rpc",)
 #: What migrated code imports (name prefixes): the API and our SDK.
 MIGRATED_MODULES = ("opentelemetry.", "otelbridge.")
 

@@ -1556,3 +1556,23 @@ def test_a_broken_file_is_left_untouched_and_reported_beside_migrated_ones(
     assert (tmp_path / "broken.py").read_text() == broken
     assert "get_tracer(__name__)" in (tmp_path / "good.py").read_text()
     assert "broken.py: syntax error at line 2" in capsys.readouterr().err
+
+
+def test_the_status_codes_import_goes_with_the_last_opencensus_status() -> None:
+    """``from google.rpc import code_pb2`` served OpenCensus' ``Status`` alone: once that is
+    OpenTelemetry's, the import is unused (a linter's error in the migrated module) and goes."""
+    before = """
+    from google.rpc import code_pb2
+    from opencensus.trace import execution_context
+    from opencensus.trace.status import Status
+
+
+    def fail(message):
+        span = execution_context.get_current_span()
+        span.status = Status(code=code_pb2.INTERNAL, message=message)
+    """
+    code = migrate_source(_dedent(before)).code
+    assert "google.rpc" not in code and "code_pb2" not in code, code
+    assert "set_status(" in code
+    kept = before.replace("def fail", "CODE = code_pb2.OK\n\n\n    def fail")
+    assert "from google.rpc import code_pb2" in migrate_source(_dedent(kept)).code
