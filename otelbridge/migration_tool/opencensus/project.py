@@ -22,7 +22,13 @@ from otelbridge.migration_tool.engine.scopes import resolve_scopes
 from otelbridge.migration_tool.opencensus.analysis import bound_values, is_imported, name_bindings
 from otelbridge.migration_tool.opencensus.names import canonical
 from otelbridge.migration_tool.opencensus.span_parameters import PassedParameter, passed_parameter
-from otelbridge.migration_tool.opencensus.stats import REPUT, Measure, Stats, Unsupported
+from otelbridge.migration_tool.opencensus.stats import (
+    REPUT,
+    Measure,
+    Stats,
+    Unsupported,
+    ViewSpec,
+)
 from otelbridge.migration_tool.transforms.base import literal
 
 _CYCLE = "its stats import measures from each other in a cycle"
@@ -104,6 +110,34 @@ class ProjectStats:
             )
         return reading.measures.get(name)
 
+    def view(self, path: str, dotted: str) -> Optional[ViewSpec]:
+        """The view of another module that ``dotted`` names in the module at ``path``."""
+        defined = self._view_definition(path, dotted)
+        if defined is None:
+            return None
+        owner, name = defined
+        reading = self.reading(owner.path)
+        if isinstance(reading, str):
+            raise Unsupported(
+                f"view {dotted!r} is made in {owner.name}, whose stats stay OpenCensus: {reading}"
+            )
+        return reading.exported_view(name)
+
+    def _view_definition(self, path: str, dotted: str) -> Optional[tuple[Module, str]]:
+        """(module, name) of what ``dotted`` names through the imports of ``path``: an imported
+        name (``LATENCY_VIEW``) or an attribute of an imported module (``metrics.LATENCY_VIEW``,
+        ``app.metrics.LATENCY_VIEW``)."""
+        head, *rest = dotted.split(".")
+        if not rest:
+            return self._definition(path, head)
+        module = self._module(path)
+        if module is None or head not in module.imports:
+            return None
+        source, name = module.imports[head]
+        base = source if name is None else f"{source}.{name}"
+        owner = self._index.resolve(".".join([base, *rest[:-1]]), module)
+        return (owner, rest[-1]) if owner is not None else None
+
     def held_map(self, path: str, local: str) -> Optional[tuple[Optional[str], str]]:
         """(path, name) of the held measurement map the name ``local`` of ``path`` imports."""
         defined = self._definition(path, local)
@@ -144,7 +178,11 @@ class ProjectStats:
             text = self._source(other_path) if other_path != path else None
             other = self._module(other_path) if text is not None and name in text else None
             if other is not None and any(
-                self._index.resolve(source, other) is owner and imported in (None, name)
+                (self._index.resolve(source, other) is owner and imported in (None, name))
+                or (  # ``from app import metrics`` ... ``metrics.name``
+                    imported is not None
+                    and self._index.resolve(f"{source}.{imported}", other) is owner
+                )
                 for source, imported in other.imports.values()
             ):
                 return True
@@ -220,6 +258,10 @@ class ProjectStats:
                 defined = self._definition(current, local)
                 if defined is not None:
                     todo.append(defined[0].path)
+            for dotted in reading.imported_views:
+                defined = self._view_definition(current, dotted)
+                if defined is not None:
+                    todo.append(defined[0].path)
             todo.extend(self._users(current, reading))
         return ""
 
@@ -227,7 +269,7 @@ class ProjectStats:
         """The files that import the measures of ``path``, or the module itself (what they do
         with it is not followed, so they must be read too); files the index left out count."""
         owner = self._index.module_at(path)
-        shared = {*reading.measures, *reading.held_maps, *reading.held_tags}
+        shared = {*reading.measures, *reading.held_maps, *reading.held_tags, *reading.views}
         if not shared or owner is None:
             return []
         found = []
@@ -269,6 +311,9 @@ class _Lookup:
 
     def sets_context_tags(self) -> bool:
         return self._project.sets_context_tags()
+
+    def view(self, dotted: str) -> Optional[ViewSpec]:
+        return self._project.view(self._path, dotted)
 
 
 #: Directories that hold no project code.

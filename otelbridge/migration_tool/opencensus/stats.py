@@ -73,6 +73,11 @@ class SharedLookup(Protocol):
         """Whether a module of the project names OpenCensus' ``TagContext`` (where a
         ``record()`` without a tag map reads its tags)."""
 
+    def view(self, dotted: str) -> Optional[ViewSpec]:
+        """The view of another project module that ``dotted`` (``LATENCY_VIEW``,
+        ``metrics.LATENCY_VIEW``) names, if it is one (raises :class:`Unsupported` when that
+        module's stats stay OpenCensus)."""
+
 
 _STATS = "opencensus.stats."
 MEASURES = {_STATS + "measure.MeasureInt", _STATS + "measure.MeasureFloat"}
@@ -111,6 +116,10 @@ TWICE = "a measure is put twice before one record(), which records its last valu
 REPUT = "OpenCensus records every measure put into it so far again on each record()"
 _ORDER = ("histogram", "counter", "gauge", "count")
 _SIMPLE = (cst.Name, cst.Attribute, cst.Integer, cst.Float)
+UNREGISTERED_NOTE = (
+    "this OpenCensus view was never registered (OpenCensus exported nothing for it): it is an "
+    "OpenTelemetry View now; give it to configure(views=[...]) with a reader to export it"
+)
 VIEWS_NOTE = (
     "the OpenCensus views of this module: a process calls configure() once, so merge these "
     "views into the application's configure() if it has another"
@@ -164,6 +173,8 @@ class ViewSpec:
     measure: Measure
     kind: str
     bounds: Optional[list[cst.BaseExpression]]
+    #: how a module registering another module's view names it (``metrics.LATENCY_VIEW``)
+    imported: Optional[cst.BaseExpression] = None
 
 
 #: tag map variable -> the ``(key, value)`` of each of its inserts, in order
@@ -204,6 +215,11 @@ class Stats:
         #: statement -> the function or class it is in (none for module-level ones)
         self._owners: dict[cst.CSTNode, cst.CSTNode] = {}
         self._registered: list[tuple[cst.CSTNode, ViewSpec]] = []
+        #: the module's views when none is registered here (other modules register them, or
+        #: none does): they still choose the instruments, and stay as OpenTelemetry views
+        self._registered_elsewhere: list[ViewSpec] = []
+        #: other modules' views registered here, as written (``metrics.LATENCY_VIEW``)
+        self.imported_views: list[str] = []
         self._holders: list[cst.SimpleStatementLine] = []
         self._looped: set[cst.CSTNode] = set()
         #: record statement -> its replacement lines; statements the recordings remove
@@ -368,7 +384,29 @@ class Stats:
                 looped.update(statement.body.body)
         self._read_unregistered_exporters(module)
         if self.measures and not self._registered:
+            self._registered_elsewhere = self._views_left_to_others()
+
+    def _views_left_to_others(self) -> list[ViewSpec]:
+        """The module's views when it registers none: each made at module level (where
+        another module may import it), and no exporter here to give them to."""
+        views = list(self._views.values())
+        if not views or self._exporters or any(v.statement in self._owners for v in views):
             raise Unsupported("no view of a module-level measure is registered")
+        return views
+
+    @property
+    def views(self) -> list[str]:
+        """The names the module's views are bound to (other modules may import them)."""
+        return list(self._views)
+
+    def exported_view(self, name: str) -> Optional[ViewSpec]:
+        """The module-level view ``name`` another module registers, if it is one (raises
+        :class:`Unsupported` when this module registers views itself: the instruments are
+        chosen from those alone)."""
+        view = self._views.get(name)
+        if view is not None and self._registered:
+            raise Unsupported(f"view {name!r} is registered both in its module and elsewhere")
+        return view
 
     def _measure(self, statement: cst.CSTNode, var: str, call: cst.Call) -> Measure:
         unit = arg(call, "unit", 2)
@@ -476,6 +514,11 @@ class Stats:
         (``register_view(View(...))``; it goes into ``configure(views=)`` as it is)."""
         if isinstance(given, cst.Call) and VIEW in self._names(given.func):
             return self._view(statement, "", given)
+        dotted = cst.helpers.get_full_name_for_node(given) if given is not None else None
+        imported = self._shared_lookup.view(dotted) if dotted and self._shared_lookup else None
+        if given is not None and dotted and imported is not None:
+            self.imported_views.append(dotted)
+            return dataclasses.replace(imported, imported=given)
         if not isinstance(given, cst.Name) or given.value not in self._views:
             raise Unsupported("register_view() of neither a View() nor a name bound to one")
         self._same_owner(statement, self._views[given.value].statement)
@@ -1021,7 +1064,9 @@ class Stats:
 
     def _name_instruments(self) -> None:
         """One instrument per kind the measure's views need; the first keeps its names."""
-        for _, view in self._registered:
+        for view in [*(v for _, v in self._registered), *self._registered_elsewhere]:
+            if view.imported is not None:
+                continue  # another module's instruments, named there
             measure = view.measure
             measure.instruments.setdefault(view.kind, ("", ""))
             if view.bounds is not None and measure.bounds is None:
@@ -1057,7 +1102,11 @@ class Stats:
         implied = self._views_implied()
         for view in self._views.values():  # a view made in a function goes into configure()
             local = view.statement in self._owners
-            t.replace_statement(view.statement, [] if implied or local else [self._view_line(view)])
+            lines = [] if implied or local else [self._view_line(view)]
+            elsewhere = any(view is v for v in self._registered_elsewhere)
+            if lines and elsewhere and not self._exported(view.var):
+                self._note(lines, UNREGISTERED_NOTE, view.statement)
+            t.replace_statement(view.statement, lines)
         for var, statement in list(self._key_statements.items()):
             if self._shared_lookup is not None and self._shared_lookup.exported(var):
                 del self._key_statements[var]  # other modules import it: the key's name stays
@@ -1078,7 +1127,9 @@ class Stats:
             views = cst.List(
                 [
                     cst.Element(
-                        cst.Name(v.var)
+                        v.imported
+                        if v.imported is not None
+                        else cst.Name(v.var)
                         if v.var and v.statement not in self._owners
                         else self._view_call(v)
                     )
@@ -1163,7 +1214,10 @@ class Stats:
         named, described and bucketed as its instrument, over the keys its recordings here
         give): then no ``View`` is written, and no ``configure(views=)`` needs to come first in
         the process. Not for measures or views other modules use."""
-        if len([v for _, v in self._registered if v.var]) != len(self._views):
+        registered = [v for _, v in self._registered]
+        if any(v.imported is not None for v in registered):
+            return False  # another module's views: written where they are made
+        if len([v for v in registered if v.var]) != len(self._views):
             return False
         seen: set[tuple[str, str]] = set()
         for _, view in self._registered:
