@@ -230,6 +230,15 @@ def parent_context(
         return transform.expr(
             old, f"None if {bound} is None else {{trace}}.set_span_in_context({span})", PARENT=new
         )
+    if kind is Kind.CURRENT_SPAN and _bound_elsewhere(transform, old):
+        # the current span read in another scope (at import, ``parent = tracing.get_span()``:
+        # none): then OpenTracing's ``None`` took the span active when the child starts, as
+        # ``context=None`` does; OpenTelemetry's invalid span would start a new trace
+        return transform.expr(
+            old,
+            "{trace}.set_span_in_context(PARENT) if PARENT.get_span_context().is_valid else None",
+            PARENT=new,
+        )
     if kind in (Kind.SPAN, Kind.CURRENT_SPAN):
         return transform.expr(old, "{trace}.set_span_in_context(PARENT)", PARENT=new)
     if kind is Kind.SPAN_CONTEXT:
@@ -251,6 +260,15 @@ def parent_context(
         _note_any_parent(transform, old, HELD_PARENT)
         return transform.expr(old, "{trace}.set_span_in_context(SPAN)", SPAN=new.value)
     raise Review("parent (child_of=) is not provably an OpenTracing span or span context")
+
+
+def _bound_elsewhere(transform: LegacyTransform, node: cst.BaseExpression) -> bool:
+    """Whether ``node`` is a name that the scope reading it does not bind (a module global read
+    in a function)."""
+    scope = transform.model.scope(node)
+    if not isinstance(node, cst.Name) or scope is None:
+        return False
+    return not scope.assignments[node.value] and scope.parent is not scope
 
 
 def _read_once(transform: LegacyTransform, old: cst.BaseExpression) -> tuple[str, str]:
