@@ -125,3 +125,29 @@ def test_decorators_of_an_all_requests_set_up_pass_through_and_go(tmp_path: Path
     assert "FlaskInstrumentor().instrument_app(app, request_hook=flask_opentracing_span)" in code
     assert "also the ones no @tracing.trace() decorated" not in code  # it traced them before
     assert "parent = trace.get_current_span()" in code
+
+
+@pytest.mark.parametrize(
+    "setup",
+    ["FlaskTracing(tracer, False, app)", "FlaskTracing(tracer, app=app, trace_all_requests=False)"],
+)
+def test_decorated_views_of_the_application_given_become_the_instrumented_application(
+    tmp_path: Path, setup: str
+) -> None:
+    """``FlaskTracing(tracer, False, app)`` (a course's shape: decorated views only, to leave
+    ``/metrics`` untraced) traces what ``FlaskTracing(tracer)`` does: the same conversion."""
+    views = VIEWS.replace("FlaskTracing(tracer)", setup).replace("ATTRIBUTES", "")
+    code = migrated(tmp_path, views)
+    assert "flask_opentracing import" not in code and "\n@tracing" not in code
+    assert "FlaskInstrumentor().instrument_app(app, request_hook=flask_opentracing_span)" in code
+    assert "also the ones no @tracing.trace() decorated" in code
+
+
+def test_the_application_given_traces_every_request_by_default(tmp_path: Path) -> None:
+    """``FlaskTracing(tracer, app=app)`` traces every request (Flask-OpenTracing's default once
+    an application is given): its decorators pass through and go, as with ``True``."""
+    views = VIEWS.replace("FlaskTracing(tracer)", "FlaskTracing(tracer, app=app)")
+    code = migrated(tmp_path, views.replace("ATTRIBUTES", '"path"'))
+    assert "from flask_opentracing" not in code and "\n@tracing" not in code
+    assert "FlaskInstrumentor().instrument_app(app, request_hook=flask_opentracing_span)" in code
+    assert "also the ones no @tracing.trace() decorated" not in code  # it traced them before

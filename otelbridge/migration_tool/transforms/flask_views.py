@@ -5,13 +5,14 @@
 FlaskInstrumentor has no per-view switch: it traces every request of the application it
 instruments. So when each use of the integration object is such a decorator (without traced
 attributes) or a ``get_span()`` call, and the module binds one Flask application before the
-set-up, the set-up becomes ``FlaskInstrumentor().instrument_app(app)`` (:mod:`.integrations`
+set-up (or the set-up is given it with ``trace_all_requests=False``: ``FlaskTracing(tracer,
+False, app)``), the set-up becomes ``FlaskInstrumentor().instrument_app(app)`` (:mod:`.integrations`
 writes it), the decorators go and ``get_span()`` becomes ``trace.get_current_span()``: in a view
 the instrumentor's request span is the current one. The report says that the views left
 undecorated are traced now too. Any other use (``tracing.tracer``, a decorator with attributes,
 a ``get_span()`` kept on OpenTracing) leaves the set-up, its decorators and reads as written.
 
-With ``trace_all_requests=True`` and the application given, Flask-OpenTracing already traces
+With ``trace_all_requests=True`` (the default once the application is given), it already traces
 every request and its ``@tracing.trace(...)`` decorators pass the call through (attributes and
 all): they go too, ``get_span()`` reads the current span, and the set-up converts as any
 all-requests one (:attr:`ViewsPlan.passthrough`).
@@ -20,7 +21,7 @@ all-requests one (:attr:`ViewsPlan.passthrough`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional, Union
+from typing import Optional, Union, cast
 
 import libcst as cst
 from libcst.metadata import Assignment
@@ -141,10 +142,9 @@ class FlaskViews(LegacyTransform):
     def _every_request(self, call: cst.Call) -> bool:
         """Whether the set-up ``call`` traces every request of the application it is given
         (``trace_all_requests=True``), with a tracer the migration converts."""
-        every = arg(call, "trace_all_requests", 1)
+        every = arg(call, "trace_all_requests", 1)  # by default, every one once an app is given
         return (
-            every is not None
-            and literal(every.value) is True
+            (every is None or literal(every.value) is True)
             and arg(call, "app", 2) is not None
             and not any(item.star for item in call.args)
             and records_globally(self, call)
@@ -153,15 +153,17 @@ class FlaskViews(LegacyTransform):
     def _application(self, call: cst.Call, apps: dict[str, int], line: int) -> Optional[str]:
         """The one Flask application of the module, bound once above the set-up ``call``, when
         the set-up names none and every option it gives has an instrumentor equivalent."""
-        if arg(call, "app", 2) is not None or any(item.star for item in call.args):
-            return None
-        if not records_globally(self, call):
+        if any(item.star for item in call.args) or not records_globally(self, call):
             return None
         every = arg(call, "trace_all_requests", 1)
         if every is not None and literal(every.value) not in (False, None):
             return None
         if any(item.keyword is not None and item.keyword.value in UNMAPPED for item in call.args):
             return None
+        given = arg(call, "app", 2)
+        if given is not None:  # ``FlaskTracing(tracer, False, app)``: its decorated views only
+            named = every is not None and isinstance(given.value, cst.Name)
+            return cast(cst.Name, given.value).value if named else None
         bound = [(name, at) for name, at in apps.items() if at >= 0]
         if len(apps) != 1 or not bound or bound[0][1] > line:
             return None
