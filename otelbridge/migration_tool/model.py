@@ -459,6 +459,22 @@ class LegacyModel:
             return None
         return value
 
+    def bound_values(self, name: cst.Name) -> Optional[list[cst.BaseExpression]]:
+        """The value of every binding that reaches ``name``, or ``None`` when one is not a plain
+        assignment seen here (a parameter, import, loop or unpacking target)."""
+        scope = self._scopes.get(name)
+        if scope is None:
+            return None
+        values = []
+        for assignment in scope[name.value]:
+            if not isinstance(assignment, Assignment):
+                return None
+            value = self._bindings.get(assignment.node)
+            if value is None:
+                return None
+            values.append(value)
+        return values or None
+
     def variable_reads(self, node: cst.BaseExpression) -> set[cst.CSTNode]:
         """Every expression of the module reading the variable ``node`` reads (a name: the
         references of each binding that reaches it; ``self.<attr>``: every such attribute)."""

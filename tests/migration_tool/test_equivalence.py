@@ -141,10 +141,11 @@ BRIDGED = {
             /helloworld.Greeter/SayHello kind=SERVER status=UNSET attrs={...} events=[]
         """,
     # a parent read at import is None in OpenTracing (the request span is the parent), an
-    # invalid span in OpenTelemetry (a new trace, unless the migration checks it)
+    # invalid span in OpenTelemetry (a new trace, unless the migration checks it); a dict tag is
+    # its str(), which set_attribute() would drop
     "flask_import_time_parent": """
         hello kind=SERVER status=UNSET attrs={component='Flask', http.method='GET', http.status_code=200, http.url='http://127.0.0.1:<port>/hello'} events=[]
-          render kind=INTERNAL status=UNSET attrs={template='hello'} events=[]
+          render kind=INTERNAL status=UNSET attrs={response="{'message': 'hi'}", template='hello'} events=[]
         """,
     "flask_integration": """
         hello kind=SERVER status=UNSET attrs={component='Flask', http.method='GET', http.status_code=200, http.url='http://127.0.0.1:<port>/hello'} events=[]

@@ -111,3 +111,36 @@ def test_names_of_the_tags_module_that_ext_tags_re_exports_become_their_strings(
                 logger.info("looked up %s", key)
         """
     )
+
+
+VALUES = """
+    import opentracing
+
+    tracer = opentracing.global_tracer()
+
+
+    def main():
+        response = {"message": "homepage"}
+        with tracer.start_active_span("values") as scope:
+            scope.span.set_tag("response", response)
+            scope.span.set_tag("ids", {7})
+            scope.span.set_tag("count", 2)
+            scope.span.log_kv({"event": "sent", "payload": {"size": 3}, "count": 2})
+"""
+
+
+def test_dict_and_set_values_are_recorded_as_their_str(tmp_path: Path) -> None:
+    """A dict or set is no OpenTelemetry attribute value (set_attribute() drops it, warning);
+    OpenTracing tracers and the bridge record its ``str()``: the migration writes it."""
+    legacy = tmp_path / "legacy.py"
+    legacy.write_text(textwrap.dedent(VALUES))
+    code = migrate_source(legacy.read_text(), str(legacy)).code
+    assert 'span.set_attribute("response", str(response))' in code
+    assert 'span.set_attribute("ids", str({7}))' in code
+    assert 'span.set_attribute("count", 2)' in code
+    assert 'span.add_event("sent", {"payload": str({"size": 3}), "count": 2})' in code
+    migrated = tmp_path / "migrated.py"
+    migrated.write_text(code)
+    bridged = _spans(tmp_path, "bridge", legacy, "opentracing")
+    assert _spans(tmp_path, "native", migrated, "opentracing") == bridged
+    assert "('response', \"{'message': 'homepage'}\")" in bridged

@@ -47,6 +47,11 @@ LATE_KIND_NOTE = (
 )
 
 
+#: Expressions that make no OpenTelemetry attribute value: OpenTracing tracers (and the bridge)
+#: record their ``str()``, ``set_attribute`` would drop them.
+_NOT_ATTRIBUTES = (cst.Dict, cst.DictComp, cst.Set, cst.SetComp)
+
+
 def event_name(field: Optional[Union[cst.Arg, cst.DictElement]]) -> str:
     """The literal ``event`` of an OpenTracing log (``"log"`` when absent); raises :class:`Review`.
 
@@ -117,6 +122,18 @@ class SpanMethods(StatementAware):
         self.rewrote()
         return result
 
+    def _attribute_value(
+        self, original: cst.BaseExpression, updated: cst.BaseExpression
+    ) -> cst.BaseExpression:
+        """``updated``, or ``str(updated)`` when the tag or field value ``original`` is provably a
+        dict or set (written there, or every binding of the name it reads)."""
+        values = self.model.bound_values(original) if isinstance(original, cst.Name) else None
+        if isinstance(original, _NOT_ATTRIBUTES) or (
+            values is not None and all(isinstance(v, _NOT_ATTRIBUTES) for v in values)
+        ):
+            return cst.Call(cst.Name("str"), [cst.Arg(updated)])
+        return updated
+
     def _call(self, updated: cst.Call, method: str, *args: cst.Arg) -> cst.Call:
         assert isinstance(updated.func, cst.Attribute)
         return updated.with_changes(
@@ -172,7 +189,7 @@ class SpanMethods(StatementAware):
             updated,
             "set_attribute",
             positional(new_key, new_key.value),
-            positional(new_value, new_value.value),
+            positional(new_value, self._attribute_value(value.value, new_value.value)),
         )
 
     def _log_kv(self, original: cst.Call, updated: cst.Call, owner: Kind) -> cst.BaseExpression:
@@ -194,7 +211,9 @@ class SpanMethods(StatementAware):
             key = tag_string(self, element.key)
             if key is None or not isinstance(new_element, cst.DictElement):
                 raise Review("log_kv() with non-literal keys: event name unknown")
-            keys[key] = new_element
+            keys[key] = new_element.with_changes(
+                value=self._attribute_value(element.value, new_element.value)
+            )
         named = keys.pop("event", None)
         event = event_name(cast(Optional[cst.DictElement], named))
         if any(isinstance(k, int) for k in keys):  # it may hold the `event` the bridge reads
