@@ -59,7 +59,14 @@ from otelbridge.migration_tool.opencensus.stack_traces import EVENT, traceback_o
 from otelbridge.migration_tool.opencensus.stats import Stats
 from otelbridge.migration_tool.opencensus.status import Mapped, map_status
 from otelbridge.migration_tool.transforms.arguments import free_name
-from otelbridge.migration_tool.transforms.base import LegacyTransform, arg, has_star_args, literal
+from otelbridge.migration_tool.transforms.base import (
+    NOT_ATTRIBUTE_VALUES,
+    LegacyTransform,
+    arg,
+    has_star_args,
+    literal,
+    str_of,
+)
 from otelbridge.migration_tool.walk import walk
 
 #: Rules of OpenCensus findings (the OpenTracing partial-conversion plan ignores them).
@@ -1209,6 +1216,8 @@ def _attribute_args(call: cst.Call) -> list[cst.Arg]:
     key = arg(call, "attribute_key", 0)
     value = arg(call, "attribute_value", 1)
     assert key is not None and value is not None
+    if isinstance(value.value, NOT_ATTRIBUTE_VALUES):  # the bridge records its str() too
+        value = value.with_changes(value=str_of(value.value))
     return [
         key.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT),
         value.with_changes(

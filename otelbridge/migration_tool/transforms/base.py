@@ -145,6 +145,16 @@ def _fill(template: cst.BaseExpression, names: dict[str, cst.BaseExpression]) ->
     return result
 
 
+#: Expressions that make no OpenTelemetry attribute value: the legacy tracers (and the bridge)
+#: record their ``str()``, ``set_attribute()`` drops them.
+NOT_ATTRIBUTE_VALUES = (cst.Dict, cst.DictComp, cst.Set, cst.SetComp)
+
+
+def str_of(value: cst.BaseExpression) -> cst.Call:
+    """``str(value)``: what the legacy tracers recorded for a value of no attribute type."""
+    return cst.Call(cst.Name("str"), [cst.Arg(value)])
+
+
 def literal(node: cst.BaseExpression) -> object:
     """The value of a simple literal (str, int, float, True/False/None), else ``NotImplemented``."""
     if isinstance(node, cst.SimpleString):

@@ -16,7 +16,13 @@ from otelbridge.migration_tool.transforms.arguments import (
     seconds_to_ns,
     tag_string,
 )
-from otelbridge.migration_tool.transforms.base import arg, has_star_args, literal
+from otelbridge.migration_tool.transforms.base import (
+    NOT_ATTRIBUTE_VALUES,
+    arg,
+    has_star_args,
+    literal,
+    str_of,
+)
 from otelbridge.migration_tool.transforms.span_kind import plan_of
 from otelbridge.migration_tool.transforms.statements import StatementAware
 from otelbridge.semconv import EXCEPTION_FIELDS
@@ -45,11 +51,6 @@ LATE_KIND_NOTE = (
     "span.kind set after the span started: OpenTelemetry takes a kind only at creation, so this "
     "records the `span.kind` attribute alone; give kind= where this span is started"
 )
-
-
-#: Expressions that make no OpenTelemetry attribute value: OpenTracing tracers (and the bridge)
-#: record their ``str()``, ``set_attribute`` would drop them.
-_NOT_ATTRIBUTES = (cst.Dict, cst.DictComp, cst.Set, cst.SetComp)
 
 
 def event_name(field: Optional[Union[cst.Arg, cst.DictElement]]) -> str:
@@ -128,10 +129,10 @@ class SpanMethods(StatementAware):
         """``updated``, or ``str(updated)`` when the tag or field value ``original`` is provably a
         dict or set (written there, or every binding of the name it reads)."""
         values = self.model.bound_values(original) if isinstance(original, cst.Name) else None
-        if isinstance(original, _NOT_ATTRIBUTES) or (
-            values is not None and all(isinstance(v, _NOT_ATTRIBUTES) for v in values)
+        if isinstance(original, NOT_ATTRIBUTE_VALUES) or (
+            values is not None and all(isinstance(v, NOT_ATTRIBUTE_VALUES) for v in values)
         ):
-            return cst.Call(cst.Name("str"), [cst.Arg(updated)])
+            return str_of(updated)
         return updated
 
     def _call(self, updated: cst.Call, method: str, *args: cst.Arg) -> cst.Call:

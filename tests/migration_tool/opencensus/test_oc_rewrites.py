@@ -1576,3 +1576,24 @@ def test_the_status_codes_import_goes_with_the_last_opencensus_status() -> None:
     assert "set_status(" in code
     kept = before.replace("def fail", "CODE = code_pb2.OK\n\n\n    def fail")
     assert "from google.rpc import code_pb2" in migrate_source(_dedent(kept)).code
+
+
+def test_dict_and_set_attribute_values_are_recorded_as_their_str() -> None:
+    """A dict or set is no OpenTelemetry attribute value (``set_attribute()`` drops it); the
+    bridge records its ``str()``, so the migration writes that."""
+    code = migrate_source(
+        _dedent(
+            """
+            from opencensus.trace.tracer import Tracer
+
+            tracer = Tracer()
+            with tracer.span(name="x") as span:
+                span.add_attribute("d", {"a": 1})
+                tracer.add_attribute_to_current_span("e", {1, 2})
+                span.add_attribute("n", 1)
+            """
+        )
+    ).code
+    assert 'span.set_attribute("d", str({"a": 1}))' in code
+    assert 'trace.get_current_span().set_attribute("e", str({1, 2}))' in code
+    assert 'span.set_attribute("n", 1)' in code
