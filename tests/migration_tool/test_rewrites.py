@@ -863,3 +863,19 @@ def test_a_jaeger_set_up_says_why_it_keeps_the_jaeger_headers() -> None:
     (note,) = migrate_source(source, "app.py").findings
     assert note.rule == "setup-note" and note.line == 3
     assert note.reason.startswith('propagators="tracecontext,baggage,jaeger": the jaeger tracer')
+
+
+def test_a_jaeger_agent_address_says_where_spans_go_now() -> None:
+    """jaeger-client sent spans to its ``local_agent``; the migrated set-up exports by
+    ``OTEL_*`` as the bridge does, and the marker says so and how to keep the agent."""
+    source = (
+        "from jaeger_client import Config\n\n"
+        "Config(config={'local_agent': {'reporting_host': 'jaeger', 'reporting_port': 6831}},"
+        " service_name='a').initialize_tracer()\n"
+    )
+    result = migrate_source(source, "app.py")
+    assert "jaeger_client" not in result.code and "configure(" in result.code
+    (marker,) = [f for f in result.findings if f.rule == "setup-settings"]
+    assert "'local_agent' (spans go by OTLP now, as under the bridge" in marker.reason
+    assert "JaegerExporter(agent_host_name=..., agent_port=...)" in marker.reason
+    assert "TODO(otelbridge): jaeger settings not mapped" in result.code

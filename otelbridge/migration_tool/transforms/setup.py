@@ -43,6 +43,13 @@ SAMPLERS: dict[tuple[object, object], tuple[str, bool]] = {
 GET_TRACER = "opentelemetry.trace.get_tracer"
 #: Config keys with no effect on what is recorded; dropped silently.
 BENIGN_KEYS = frozenset({"logging"})
+#: What the note says of a ``local_agent`` (where jaeger-client sent its spans): the migrated
+#: set-up exports as the bridge does, by ``OTEL_*`` (OTLP by default).
+AGENT_NOTE = (
+    "'local_agent' (spans go by OTLP now, as under the bridge: set OTEL_EXPORTER_OTLP_ENDPOINT, "
+    "Jaeger takes OTLP on 4317 since 1.35; to keep the agent, pass span_exporters=[JaegerExporter("
+    "agent_host_name=..., agent_port=...)] of otelbridge.sdk.export.jaeger.thrift)"
+)
 #: Config keyword arguments dropped silently.
 BENIGN_KWARGS = frozenset({"validate", "scope_manager"})
 #: What a jaeger tracer puts on the wire (its ``propagation`` setting: ``"b3"`` or the default),
@@ -248,6 +255,8 @@ class TracerSetup(StatementAware):
                 args.append(keyword("resource_attributes", element.value))
             elif key == "propagation" and isinstance(literal(element.value), str):
                 propagation = literal(element.value)
+            elif key == "local_agent":
+                dropped.append(AGENT_NOTE)
             elif key not in BENIGN_KEYS:
                 dropped.append(repr(key))
         if propagation is not None:
