@@ -674,6 +674,11 @@ class Stats:
                     # Work before the first put stays where it is (the instrument calls are made
                     # at the record, after it); work between puts would run before values it
                     # may change, except in a loop, whose body records as it goes.
+                    handed = _method_handed_on(statement, mmap)
+                    if handed is not None:
+                        raise Unsupported(
+                            f"{mmap}.{handed} is passed on as a value (other code calls it)"
+                        )
                     if _mentions(statement, {mmap, *tags}) or (loop is None and puts):
                         raise Unsupported(f"{mmap!r} is recorded with other statements in between")
                     if any(not isinstance(value, _SIMPLE) for _, value in puts):
@@ -1547,6 +1552,20 @@ def _reads_aggregates(statement: cst.CSTNode, mmap: str) -> bool:
         and n.attr.value == AGGREGATES
         for n in walk(statement)
     )
+
+
+def _method_handed_on(statement: cst.CSTNode, mmap: str) -> Optional[str]:
+    """The method of ``mmap`` that ``statement`` gives another call as an argument
+    (``timed(mmap.record, tags)``), if any."""
+    for node in walk(statement):
+        value = node.value if isinstance(node, cst.Arg) else None
+        if (
+            isinstance(value, cst.Attribute)
+            and isinstance(value.value, cst.Name)
+            and value.value.value == mmap
+        ):
+            return value.attr.value
+    return None
 
 
 def _mentions(statement: cst.CSTNode, names: set[str]) -> bool:

@@ -1597,3 +1597,33 @@ def test_dict_and_set_attribute_values_are_recorded_as_their_str() -> None:
     assert 'span.set_attribute("d", str({"a": 1}))' in code
     assert 'trace.get_current_span().set_attribute("e", str({1, 2}))' in code
     assert 'span.set_attribute("n", 1)' in code
+
+
+def test_a_record_passed_on_as_a_value_keeps_the_stats_and_says_so() -> None:
+    """``timed(mmap.record, tags)`` records in other code: the instrument calls cannot be placed,
+    and the marker names what happened (it said "recorded with other statements in between")."""
+    code = migrate_source(
+        _dedent(
+            """
+            from opencensus.stats import aggregation, measure, stats, view
+            from opencensus.tags import TagMap
+
+            LATENCY = measure.MeasureFloat("latency", "Latency", "ms")
+            stats.stats.view_manager.register_view(
+                view.View("latency", "Latency", [], LATENCY, aggregation.LastValueAggregation())
+            )
+
+
+            def timed(record, tags):
+                record(tags)
+
+
+            def handle(ms):
+                mmap = stats.stats.stats_recorder.new_measurement_map()
+                mmap.measure_float_put(LATENCY, ms)
+                timed(mmap.record, TagMap())
+            """
+        )
+    ).code
+    assert "mmap.measure_float_put(LATENCY, ms)" in code
+    assert "stats stay OpenCensus: mmap.record is passed on as a value (other code calls it)" in code
