@@ -99,29 +99,28 @@ class ProjectStats:
 
     def measure(self, path: str, local: str) -> Optional[Measure]:
         """The measure the name ``local`` of the module at ``path`` imports, if it is one."""
-        defined = self._definition(path, local)
-        if defined is None:
-            return None
-        owner, name = defined
-        reading = self.reading(owner.path)
-        if isinstance(reading, str):
-            raise Unsupported(
-                f"measure {local!r} is made in {owner.name}, whose stats stay OpenCensus: {reading}"
-            )
-        return reading.measures.get(name)
+        found = self._stats_of(self._definition(path, local), f"measure {local!r}")
+        return found[0].measures.get(found[1]) if found is not None else None
 
     def view(self, path: str, dotted: str) -> Optional[ViewSpec]:
         """The view of another module that ``dotted`` names in the module at ``path``."""
-        defined = self._view_definition(path, dotted)
+        found = self._stats_of(self._view_definition(path, dotted), f"view {dotted!r}")
+        return found[0].exported_view(found[1]) if found is not None else None
+
+    def _stats_of(
+        self, defined: Optional[tuple[Module, str]], what: str
+    ) -> Optional[tuple[Stats, str]]:
+        """The stats of the module ``defined`` names, and the name there; raises
+        :class:`Unsupported` (saying ``what`` is made there) when they stay OpenCensus."""
         if defined is None:
             return None
         owner, name = defined
         reading = self.reading(owner.path)
         if isinstance(reading, str):
             raise Unsupported(
-                f"view {dotted!r} is made in {owner.name}, whose stats stay OpenCensus: {reading}"
+                f"{what} is made in {owner.name}, whose stats stay OpenCensus: {reading}"
             )
-        return reading.exported_view(name)
+        return reading, name
 
     def _view_definition(self, path: str, dotted: str) -> Optional[tuple[Module, str]]:
         """(module, name) of what ``dotted`` names through the imports of ``path``: an imported
