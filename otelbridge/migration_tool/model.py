@@ -25,6 +25,7 @@ from libcst.metadata import (
     Scope,
 )
 
+from otelbridge.migration_tool.bindings import bound_values
 from otelbridge.migration_tool.engine.expr import from_cst
 from otelbridge.migration_tool.engine.index import MIGRATED, SymbolKey
 from otelbridge.migration_tool.names import (
@@ -459,21 +460,10 @@ class LegacyModel:
             return None
         return value
 
-    def bound_values(self, name: cst.Name) -> Optional[list[cst.BaseExpression]]:
-        """The value of every binding that reaches ``name``, or ``None`` when one is not a plain
-        assignment seen here (a parameter, import, loop or unpacking target)."""
-        scope = self._scopes.get(name)
-        if scope is None:
-            return None
-        values = []
-        for assignment in scope[name.value]:
-            if not isinstance(assignment, Assignment):
-                return None
-            value = self._bindings.get(assignment.node)
-            if value is None:
-                return None
-            values.append(value)
-        return values or None
+    def bound_values(self, name: cst.Name) -> list[cst.BaseExpression]:
+        """What every binding that reaches the load ``name`` binds (empty if one is unknown:
+        a parameter, import, loop or unpacking target)."""
+        return bound_values(self._scopes, self._bindings, name)
 
     def variable_reads(self, node: cst.BaseExpression) -> set[cst.CSTNode]:
         """Every expression of the module reading the variable ``node`` reads (a name: the

@@ -703,26 +703,6 @@ def name_bindings(module: cst.Module) -> Iterator[tuple[cst.Name, cst.BaseExpres
                 yield target, node.item
 
 
-def bound_values(
-    scopes: Mapping[cst.CSTNode, Optional[Scope]],
-    bindings: Mapping[cst.Name, cst.BaseExpression],
-    name: cst.Name,
-) -> list[cst.BaseExpression]:
-    """What every binding that reaches the load ``name`` binds (empty if one is unknown)."""
-    scope = scopes.get(name)
-    values: list[cst.BaseExpression] = []
-    for access in scope.accesses[name.value] if scope is not None else ():
-        if access.node is not name:
-            continue
-        for referent in access.referents:
-            node = getattr(referent, "node", None)  # a builtin has no binding node
-            value = bindings.get(node) if isinstance(node, cst.Name) else None
-            if value is None:
-                return []
-            values.append(value)
-    return values
-
-
 def is_imported(scopes: Mapping[cst.CSTNode, Optional[Scope]], name: cst.Name) -> bool:
     """Whether every binding that reaches the load ``name`` is an import."""
     scope = scopes.get(name)

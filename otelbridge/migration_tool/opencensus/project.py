@@ -17,9 +17,10 @@ from typing import Callable, Optional, Union
 import libcst as cst
 from libcst.metadata import MetadataWrapper, ParentNodeProvider
 
+from otelbridge.migration_tool.bindings import bound_values
 from otelbridge.migration_tool.engine.index import Module, ProjectIndex, read_module
 from otelbridge.migration_tool.engine.scopes import resolve_scopes
-from otelbridge.migration_tool.opencensus.analysis import bound_values, is_imported, name_bindings
+from otelbridge.migration_tool.opencensus.analysis import is_imported, name_bindings
 from otelbridge.migration_tool.opencensus.names import canonical
 from otelbridge.migration_tool.opencensus.span_parameters import PassedParameter, passed_parameter
 from otelbridge.migration_tool.opencensus.stats import (

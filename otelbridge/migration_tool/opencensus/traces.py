@@ -16,6 +16,7 @@ import libcst as cst
 from libcst.codemod import CodemodContext
 from libcst.metadata import Assignment, FunctionScope, ImportAssignment, ParentNodeProvider
 
+from otelbridge.migration_tool.bindings import bound_values
 from otelbridge.migration_tool.findings import TODO_PREFIX, Finding
 from otelbridge.migration_tool.opencensus import events
 from otelbridge.migration_tool.opencensus.analysis import (
@@ -24,7 +25,6 @@ from otelbridge.migration_tool.opencensus.analysis import (
     ModuleFacts,
     Pair,
     Suite,
-    bound_values,
     is_imported,
 )
 from otelbridge.migration_tool.opencensus.context_attrs import context_attrs

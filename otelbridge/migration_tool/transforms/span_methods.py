@@ -128,9 +128,9 @@ class SpanMethods(StatementAware):
     ) -> cst.BaseExpression:
         """``updated``, or ``str(updated)`` when the tag or field value ``original`` is provably a
         dict or set (written there, or every binding of the name it reads)."""
-        values = self.model.bound_values(original) if isinstance(original, cst.Name) else None
+        values = self.model.bound_values(original) if isinstance(original, cst.Name) else []
         if isinstance(original, NOT_ATTRIBUTE_VALUES) or (
-            values is not None and all(isinstance(v, NOT_ATTRIBUTE_VALUES) for v in values)
+            values and all(isinstance(v, NOT_ATTRIBUTE_VALUES) for v in values)
         ):
             return str_of(updated)
         return updated

@@ -111,7 +111,7 @@ def test_a_name_bound_by_python_itself_has_no_known_value() -> None:
     import libcst as cst
     from libcst.metadata import MetadataWrapper, ScopeProvider
 
-    from otelbridge.migration_tool.opencensus.analysis import bound_values
+    from otelbridge.migration_tool.bindings import bound_values
 
     wrapper = MetadataWrapper(cst.parse_module("print(len)\n"))
     scopes = wrapper.resolve(ScopeProvider)
