@@ -25,6 +25,10 @@ _set_item = dict.__setitem__
 #: The runtime context's ContextVar (``None`` with a non-default runtime context), for the
 #: tracer's inlined lookup of the current span.
 CONTEXT_VAR = _var
+#: Its bound methods (``None`` likewise): one C call each, with no method lookup per span.
+GET_CONTEXT = None if _var is None else _var.get
+SET_CONTEXT = None if _var is None else _var.set
+RESET_CONTEXT = None if _var is None else _var.reset
 _logger = logging.getLogger(__name__)
 SPAN_KEY = _SPAN_KEY
 
@@ -32,7 +36,7 @@ SPAN_KEY = _SPAN_KEY
 def current_span(context: Optional[Context] = None) -> Optional[Span]:
     """The span in ``context`` (default: the current context), or ``None``."""
     if context is None:
-        context = _var.get() if _var is not None else context_api.get_current()
+        context = GET_CONTEXT() if GET_CONTEXT is not None else context_api.get_current()
     return context.get(_SPAN_KEY)  # type: ignore[return-value]  # the key holds a span
 
 
@@ -41,7 +45,7 @@ def attach(key: str, value: object) -> Token[Context]:
     :func:`detach`."""
     if _var is None:
         return context_api.attach(context_api.set_value(key, value))
-    new = Context(_var.get())
+    new = Context(GET_CONTEXT())  # type: ignore[misc]  # set with _var
     _set_item(new, key, value)
     return _var.set(new)
 

@@ -20,7 +20,7 @@ from opentelemetry.trace import (
 )
 from opentelemetry.trace.status import Status, StatusCode
 
-from otelbridge.sdk.trace._context import CONTEXT_VAR, SPAN_KEY, attach, current_span, detach
+from otelbridge.sdk.trace._context import GET_CONTEXT, SPAN_KEY, attach, current_span, detach
 from otelbridge.sdk.trace._span import Span
 from otelbridge.sdk.trace._span_context import (
     IS_REMOTE,
@@ -116,8 +116,8 @@ class Tracer(trace_api.Tracer):
         pipeline = self._pipeline
         # current_span() and get_span_context() inlined for the common cases (the hot path)
         parent_span: Optional[trace_api.Span]
-        if context is None and CONTEXT_VAR is not None:
-            parent_span = CONTEXT_VAR.get().get(SPAN_KEY)  # type: ignore[assignment]  # a span: no cast
+        if context is None and GET_CONTEXT is not None:
+            parent_span = GET_CONTEXT().get(SPAN_KEY)  # type: ignore[assignment]  # a span: no cast
         else:
             parent_span = current_span(context)
         parent: Optional[SpanContext] = None

@@ -105,7 +105,22 @@ class Tracer(oc_tracer.Tracer):  # type: ignore[misc]  # opencensus is untyped: 
     def get_tracer(self) -> ContextTracer:
         return context_tracer_for(self, self.tracer_provider)
 
-    # One call less than OpenCensus' forwarding methods on the hot path.
+    def __setattr__(self, name: str, value: Any) -> None:
+        """Setting ``tracer`` (the delegate, in ``__init__`` or later) also binds its
+        ``start_span`` as this Tracer's ``span`` and ``start_span``: a span then costs no
+        forwarding call."""
+        values = self.__dict__
+        values[name] = value
+        if name == "tracer":
+            start = getattr(value, "start_span", None)
+            if start is None:
+                values.pop("span", None)
+                values.pop("start_span", None)
+            else:
+                values["span"] = values["start_span"] = start
+
+    # One call less than OpenCensus' forwarding methods: what the bridge gives OpenCensus' own
+    # Tracer class, and what a Tracer of this class uses for a delegate without start_span.
     def span(self, name: str = "span") -> Any:
         return self.tracer.start_span(name)
 

@@ -300,3 +300,21 @@ def test_opencensus_own_class_crashes_on_hex_flags_ours_does_not(flags) -> None:
     else:
         assert context.from_header and context.span_id == SPAN_ID
         assert context.trace_options.get_enabled() == bool(int(flags, 16) & 1)
+
+
+def test_span_follows_a_delegate_set_later(provider, exporter) -> None:
+    """span()/start_span() are bound to the delegate when it is set, so a delegate replaced
+    later (as OpenCensus' own code may do) is the one that starts spans."""
+    from opencensus.trace.blank_span import BlankSpan
+    from opencensus.trace.tracers.noop_tracer import NoopTracer
+
+    t = tracer(provider)
+    with t.span(name="recorded"):
+        pass
+    t.tracer = NoopTracer()
+    assert isinstance(t.span(name="dropped"), BlankSpan)
+    assert isinstance(t.start_span("dropped too"), BlankSpan)
+    t.tracer = object()  # no start_span: OpenCensus' forwarding, with its error
+    with pytest.raises(AttributeError):
+        t.span("x")
+    assert [span.name for span in exporter.get_finished_spans()] == ["recorded"]
