@@ -33,7 +33,8 @@ deleting a marker lets the codemod try that statement again.
 from __future__ import annotations
 
 import dataclasses
-from typing import Iterable, Optional, Sequence
+from collections import deque
+from typing import Iterable, Mapping, Optional, Sequence
 
 import libcst as cst
 from libcst.codemod import CodemodContext, ContextAwareTransformer
@@ -93,6 +94,9 @@ class Plan:
     previous: frozenset[cst.CSTNode] = frozenset()
     #: reads of tracer variables kept whole (no global stand-in), also in ``frozen``
     held: frozenset[cst.CSTNode] = frozenset()
+    #: each frozen origin's cause: the statement of the flagged site whose uses first reached
+    #: it (its marker quotes that statement)
+    causes: Mapping[cst.CSTNode, cst.CSTNode] = dataclasses.field(default_factory=dict)
 
 
 def migrate_module(
@@ -130,16 +134,18 @@ def extend(plan: Plan, model: LegacyModel, flags: Iterable[Flag]) -> Plan:
     known = set(plan.flags)
     new = [flag for flag in flags if flag not in known]
     frozen, swaps, explained = set(plan.frozen), set(plan.swaps), set(plan.explained)
-    held = set(plan.held)
-    work: list[cst.CSTNode] = [
-        f.node
+    held, causes = set(plan.held), dict(plan.causes)
+    # (site, the flagged site it was reached from), first in first out: an origin's cause is
+    # the first flagged site in the file's order that reaches it
+    work: deque[tuple[cst.CSTNode, cst.CSTNode]] = deque(
+        (f.node, f.statement or f.node)
         for f in (*plan.flags, *new)
         if f.rule not in ADVISORY and not f.rule.startswith(OPENCENSUS_RULES)
-    ]
-    work += frozen
+    )
+    work.extend((origin, causes.get(origin, origin)) for origin in plan.frozen)
     done: set[cst.CSTNode] = set()
     while work:
-        site = work.pop()
+        site, cause = work.popleft()
         if site in done:
             continue
         done.add(site)
@@ -154,7 +160,9 @@ def extend(plan: Plan, model: LegacyModel, flags: Iterable[Flag]) -> Plan:
                 reads = model.variable_reads(expr) - frozen
                 held |= reads
                 frozen |= reads
-                work += reads
+                for read in reads:
+                    causes[read] = cause
+                    work.append((read, cause))
             # a mock from elsewhere (a fixture, a parameter) has no origin here: it is kept itself
             made = model.origins(expr) or ((expr,) if tracer else ())
             # a span or scope the caller gives: kept there too (a tracer is held, above)
@@ -163,7 +171,8 @@ def extend(plan: Plan, model: LegacyModel, flags: Iterable[Flag]) -> Plan:
                     explained.add(origin)
                 if origin not in frozen:
                     frozen.add(origin)
-                    work.append(origin)
+                    causes[origin] = cause
+                    work.append((origin, cause))
     return Plan(
         frozenset(frozen),
         frozenset(swaps),
@@ -171,6 +180,7 @@ def extend(plan: Plan, model: LegacyModel, flags: Iterable[Flag]) -> Plan:
         frozenset(explained),
         plan.previous,
         frozenset(held),
+        causes,
     )
 
 

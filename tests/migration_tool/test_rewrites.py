@@ -627,7 +627,7 @@ CASES: dict[str, tuple[str, str]] = {
 
 
         def send(fields, buf):
-            # TODO(otelbridge): kept on OpenTracing (served by the otelbridge bridge): a use of it could not be converted
+            # TODO(otelbridge): kept on OpenTracing (served by the otelbridge bridge): a use of it could not be converted: `scope.span.log_kv(fields)`
             with global_tracer().start_active_span("send") as scope:
                 # TODO(otelbridge): log_kv() with a dynamic dict: event name and attributes unknown
                 scope.span.log_kv(fields)
@@ -666,13 +666,13 @@ CASES: dict[str, tuple[str, str]] = {
 
 
         def serve(headers, register):
-            # TODO(otelbridge): kept on OpenTracing (served by the otelbridge bridge): a use of it could not be converted
+            # TODO(otelbridge): kept on OpenTracing (served by the otelbridge bridge): a use of it could not be converted: `register(scope.span)`
             parent = global_tracer().extract(Format.HTTP_HEADERS, headers)
             if parent is None:
                 return
             if trace.get_current_span().get_span_context().is_valid:
                 pass
-            # TODO(otelbridge): kept on OpenTracing (served by the otelbridge bridge): a use of it could not be converted
+            # TODO(otelbridge): kept on OpenTracing (served by the otelbridge bridge): a use of it could not be converted: `register(scope.span)`
             with global_tracer().start_active_span("serve", child_of=parent) as scope:
                 # TODO(otelbridge): OpenTracing current span passed to other code (`register`, a parameter: what it calls is not known here): kept on OpenTracing
                 register(scope.span)  # handed to a callback
@@ -763,7 +763,7 @@ CASES: dict[str, tuple[str, str]] = {
 
 
         def log(message):
-            # TODO(otelbridge): kept on OpenTracing (served by the otelbridge bridge): a use of it could not be converted
+            # TODO(otelbridge): kept on OpenTracing (served by the otelbridge bridge): a use of it could not be converted: `span.log_event(message)`
             span = global_tracer().start_span("log")
             # TODO(otelbridge): log event name is not a literal
             span.log_event(message)
@@ -879,3 +879,27 @@ def test_a_jaeger_agent_address_says_where_spans_go_now() -> None:
     assert "'local_agent' (spans go by OTLP now, as under the bridge" in marker.reason
     assert "JaegerExporter(agent_host_name=..., agent_port=...)" in marker.reason
     assert "TODO(otelbridge): jaeger settings not mapped" in result.code
+
+
+def test_a_kept_object_names_the_site_that_holds_it_back() -> None:
+    """The marker of a span kept on OpenTracing quotes the first unconvertible statement that
+    uses it (its first line, shortened), so the reader knows what to fix."""
+    source = textwrap.dedent(
+        """
+        import opentracing
+
+        tracer = opentracing.global_tracer()
+
+
+        def work(callback_with_a_rather_long_name, fields):
+            with tracer.start_active_span("work") as scope:
+                callback_with_a_rather_long_name(scope.span, fields, "and", "more", "args")
+                scope.span.log_kv(fields)
+        """
+    )
+    marker = next(
+        line.strip()
+        for line in migrate_source(source).code.splitlines()
+        if "could not be converted" in line
+    )
+    assert marker.endswith(': `callback_with_a_rather_long_name(scope.span, fields, "and",…`')

@@ -8,6 +8,8 @@ the converted code. Held tracer variables (no global stand-in) are left as writt
 
 from __future__ import annotations
 
+from typing import Optional
+
 import libcst as cst
 from libcst.codemod import CodemodContext
 
@@ -22,6 +24,26 @@ HELD = (
     "kept on OpenTracing with the tracer it holds (a MockTracer or a tracer it was given: the "
     "global tracer cannot stand in for it): a use of it could not be converted"
 )
+
+
+#: How much of the site that holds an object back its marker quotes.
+_QUOTED = 60
+
+
+def _named(cause: Optional[cst.CSTNode]) -> str:
+    """``: `site```, the first code line of the flagged site that keeps an object on
+    OpenTracing (shortened), for the object's marker; nothing when there is none."""
+    if cause is None:
+        return ""
+    if isinstance(cause, cst.SimpleStatementLine):  # its code, without comments
+        cause = cause.with_changes(leading_lines=(), trailing_whitespace=cst.TrailingWhitespace())
+    lines = [line.strip() for line in cst.Module([]).code_for_node(cause).splitlines()]
+    code = next((line for line in lines if line and not line.startswith("#")), "")
+    if not code:
+        return ""
+    if len(code) > _QUOTED or len(lines) > 1:
+        code = code[: _QUOTED - 1].rstrip() + "…"
+    return f": `{code}`"
 
 
 #: The nodes :class:`KeptSites` visits (``leave_Name``, ``leave_Attribute``, ``leave_Call``).
@@ -56,7 +78,8 @@ class KeptSites(LegacyTransform):
             self.flag(original, flag.rule, flag.reason)  # marked above the statement it is in
         if original in self._plan.frozen:
             if original not in self._explained:
-                self.flag(original, "kept", HELD if original in self._plan.held else KEPT)
+                reason = HELD if original in self._plan.held else KEPT
+                self.flag(original, "kept", reason + _named(self._plan.causes.get(original)))
         elif original in self._plan.swaps and self.kind(original) is Kind.TRACER:
             self.rewrote()  # the import it needs is added only to files with rewrites
             name = self.otel(original, "opentracing", "global_tracer")
