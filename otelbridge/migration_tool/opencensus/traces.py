@@ -873,8 +873,10 @@ class OpenCensusTraces(LegacyTransform):
         for statement, imported in _imports(module):
             own = [a for a in imported if self._own_import(statement, a)]
             theirs = [a for a in imported if a not in own]
-            if theirs and self._still_used(theirs):
-                self.keep(statement, "still used by code that stays on OpenCensus")
+            used = self._still_used(theirs)
+            if used:
+                quoted = ", ".join(f"`{name}`" for name in used)
+                self.keep(statement, f"{quoted} still used by code that stays on OpenCensus")
             elif own and self._still_used(own, or_unused=True):
                 modules = sorted({self._own_import(statement, a) or "" for a in own})
                 self.state.flag(
@@ -974,25 +976,29 @@ class OpenCensusTraces(LegacyTransform):
             for referent in access.referents
         )
 
-    def _still_used(self, imported: list[cst.ImportAlias], or_unused: bool = False) -> bool:
-        """Whether code the rewrite keeps uses one of ``imported`` (``or_unused``: or one is
-        used nowhere, a re-export that stays as it is)."""
-        scopes = self.scopes
-        for alias in imported:
-            scope = scopes.get(alias)
-            if scope is None:
+    def _still_used(self, imported: list[cst.ImportAlias], or_unused: bool = False) -> list[str]:
+        """The names bound by ``imported`` that code the rewrite keeps uses (``or_unused``: and
+        those used nowhere, re-exports that stay as they are), in import order."""
+        return [
+            alias.evaluated_alias or alias.evaluated_name
+            for alias in imported
+            if self._is_still_used(alias, or_unused)
+        ]
+
+    def _is_still_used(self, alias: cst.ImportAlias, or_unused: bool) -> bool:
+        scope = self.scopes.get(alias)
+        if scope is None:
+            return True
+        bound = (alias.evaluated_alias or alias.evaluated_name).split(".")[0]
+        for assignment in scope.assignments[bound]:
+            if not isinstance(assignment, ImportAssignment):
+                continue
+            if assignment.node is not self._parents[alias]:
+                continue
+            if any(not self._is_dropped(a.node) for a in assignment.references):
                 return True
-            bound = alias.evaluated_alias or alias.evaluated_name
-            bound = bound.split(".")[0]
-            for assignment in scope.assignments[bound]:
-                if not isinstance(assignment, ImportAssignment):
-                    continue
-                if assignment.node is not self._parents[alias]:
-                    continue
-                if any(not self._is_dropped(a.node) for a in assignment.references):
-                    return True
-                if or_unused and not assignment.references:
-                    return True
+            if or_unused and not assignment.references:
+                return True
         return False
 
     # -- rewriting, on the updated tree -----------------------------------------------------

@@ -310,7 +310,7 @@ CASES: dict[str, tuple[str, str]] = {
             return span.span_id
         """,
         f"""
-        {KEPT}still used by code that stays on OpenCensus
+        {KEPT}`execution_context` still used by code that stays on OpenCensus
         from opencensus.trace import execution_context
 
 
@@ -338,7 +338,7 @@ CASES: dict[str, tuple[str, str]] = {
             tracer.end_span()
         """,
         f"""
-        {KEPT}still used by code that stays on OpenCensus
+        {KEPT}`execution_context` still used by code that stays on OpenCensus
         from opencensus.trace import execution_context
         from opentelemetry import trace
 
@@ -483,7 +483,7 @@ CASES: dict[str, tuple[str, str]] = {
                 s.add_attribute("a", 1)
         """,
         f"""
-        {KEPT}still used by code that stays on OpenCensus
+        {KEPT}`Tracer` still used by code that stays on OpenCensus
         from opencensus.trace.tracer import Tracer
         from opentelemetry import trace
 
@@ -514,7 +514,7 @@ CASES: dict[str, tuple[str, str]] = {
             tracer.end_span()
         """,
         f"""
-        {KEPT}still used by code that stays on OpenCensus
+        {KEPT}`execution_context` still used by code that stays on OpenCensus
         from opencensus.trace import execution_context
 
 
@@ -543,7 +543,7 @@ CASES: dict[str, tuple[str, str]] = {
             tags = __import__("opencensus.tags", fromlist=["TagMap"]).TagMap()
         """,
         f"""
-        {KEPT}still used by code that stays on OpenCensus
+        {KEPT}`aggregation`, `measure`, `stats`, `view` still used by code that stays on OpenCensus
         from opencensus.stats import aggregation, measure, stats, view
 
         {KEPT}this module's stats stay OpenCensus: 'mmap' is recorded with other statements in between
@@ -578,7 +578,7 @@ CASES: dict[str, tuple[str, str]] = {
             mmap.record()
         """,
         f"""
-        {KEPT}still used by code that stays on OpenCensus
+        {KEPT}`aggregation`, `measure`, `stats`, `view` still used by code that stays on OpenCensus
         from opencensus.stats import aggregation, measure, stats, view
 
         {KEPT}this module's stats stay OpenCensus: record() with context tags (TagContext) or a tag map made elsewhere: OpenTelemetry has no context tags
@@ -738,7 +738,7 @@ CASES: dict[str, tuple[str, str]] = {
         f"""
         import datetime
 
-        {KEPT}still used by code that stays on OpenCensus
+        {KEPT}`execution_context`, `time_event` still used by code that stays on OpenCensus
         from opencensus.trace import execution_context, time_event
         from opentelemetry import trace
 
@@ -896,7 +896,7 @@ CASES: dict[str, tuple[str, str]] = {
         """,
         f"""
         import logging
-        {KEPT}still used by code that stays on OpenCensus
+        {KEPT}`AzureEventHandler` still used by code that stays on OpenCensus
         from opencensus.ext.azure.log_exporter import AzureEventHandler
 
         {KEPT}opencensus.ext.azure.log_exporter.AzureEventHandler has no automatic mapping; use OpenTelemetry logs: a LoggingHandler with AzureMonitorLogExporter (azure-monitor-opentelemetry-exporter), or azure-monitor-opentelemetry's configure_azure_monitor()
@@ -1065,7 +1065,7 @@ CASES: dict[str, tuple[str, str]] = {
             print(execution_context.get_current_span().span_id)
         """,
         f"""
-        {KEPT}still used by code that stays on OpenCensus
+        {KEPT}`execution_context` still used by code that stays on OpenCensus
         from opencensus.trace import execution_context
         from opentelemetry import trace
 
@@ -1100,7 +1100,7 @@ CASES: dict[str, tuple[str, str]] = {
         print(manager)
         """,
         f"""
-        {KEPT}still used by code that stays on OpenCensus
+        {KEPT}`stats_module` still used by code that stays on OpenCensus
         from opencensus.stats import stats as stats_module
 
         {KEPT}opencensus.stats.stats.stats has no automatic OpenTelemetry mapping
@@ -1180,9 +1180,9 @@ CASES: dict[str, tuple[str, str]] = {
             Tracer(span_context=context)
         """,
         f"""
-        {KEPT}still used by code that stays on OpenCensus
+        {KEPT}`trace_context_http_header_format` still used by code that stays on OpenCensus
         from opencensus.trace.propagation import trace_context_http_header_format
-        {KEPT}still used by code that stays on OpenCensus
+        {KEPT}`Tracer` still used by code that stays on OpenCensus
         from opencensus.trace.tracer import Tracer
 
 
@@ -1212,7 +1212,7 @@ CASES: dict[str, tuple[str, str]] = {
         import logging
         import os
 
-        {KEPT}still used by code that stays on OpenCensus
+        {KEPT}`AzureEventHandler` still used by code that stays on OpenCensus
         from opencensus.ext.azure.log_exporter import AzureEventHandler
 
         {KEPT}opencensus.ext.azure.log_exporter.AzureEventHandler has no automatic mapping; use OpenTelemetry logs: a LoggingHandler with AzureMonitorLogExporter (azure-monitor-opentelemetry-exporter), or azure-monitor-opentelemetry's configure_azure_monitor()
@@ -1383,13 +1383,13 @@ CASES: dict[str, tuple[str, str]] = {
             queue.get_or_create_time_series([LabelValue(name)]).add(1)
         """,
         """
-        # TODO(otelbridge): kept on OpenCensus (served by the otelbridge OpenCensus shim): still used by code that stays on OpenCensus
+        # TODO(otelbridge): kept on OpenCensus (served by the otelbridge OpenCensus shim): `transport` still used by code that stays on OpenCensus
         from opencensus.metrics import transport
-        # TODO(otelbridge): kept on OpenCensus (served by the otelbridge OpenCensus shim): still used by code that stays on OpenCensus
+        # TODO(otelbridge): kept on OpenCensus (served by the otelbridge OpenCensus shim): `LongGauge`, `Registry` still used by code that stays on OpenCensus
         from opencensus.metrics.export.gauge import LongGauge, Registry
-        # TODO(otelbridge): kept on OpenCensus (served by the otelbridge OpenCensus shim): still used by code that stays on OpenCensus
+        # TODO(otelbridge): kept on OpenCensus (served by the otelbridge OpenCensus shim): `LabelKey` still used by code that stays on OpenCensus
         from opencensus.metrics.label_key import LabelKey
-        # TODO(otelbridge): kept on OpenCensus (served by the otelbridge OpenCensus shim): still used by code that stays on OpenCensus
+        # TODO(otelbridge): kept on OpenCensus (served by the otelbridge OpenCensus shim): `LabelValue` still used by code that stays on OpenCensus
         from opencensus.metrics.label_value import LabelValue
 
         # TODO(otelbridge): kept on OpenCensus (served by the otelbridge OpenCensus shim): this module's gauges stay OpenCensus: 'registry' is handed to an OpenCensus exporter thread: give the MeterProvider that exporter's OpenTelemetry reader (configure(metric_readers=[...]))
@@ -1471,7 +1471,7 @@ CASES: dict[str, tuple[str, str]] = {
         tracer = Tracer(exporter=exporter)
         """,
         """
-        # TODO(otelbridge): kept on OpenCensus (served by the otelbridge OpenCensus shim): still used by code that stays on OpenCensus
+        # TODO(otelbridge): kept on OpenCensus (served by the otelbridge OpenCensus shim): `AzureExporter` still used by code that stays on OpenCensus
         from opencensus.ext.azure.trace_exporter import AzureExporter
         from opentelemetry import trace
 
