@@ -22,10 +22,8 @@ if TYPE_CHECKING:
 _runtime = getattr(context_api, "_RUNTIME_CONTEXT", None)
 _var = _runtime._current_context if type(_runtime) is ContextVarsRuntimeContext else None
 _set_item = dict.__setitem__
-#: The runtime context's ContextVar (``None`` with a non-default runtime context), for the
-#: tracer's inlined lookup of the current span.
-CONTEXT_VAR = _var
-#: Its bound methods (``None`` likewise): one C call each, with no method lookup per span.
+#: The runtime context's ContextVar's bound methods (``None`` with a non-default runtime
+#: context), for the hot paths: one C call each, with no method lookup per span.
 GET_CONTEXT = None if _var is None else _var.get
 SET_CONTEXT = None if _var is None else _var.set
 RESET_CONTEXT = None if _var is None else _var.reset
@@ -47,7 +45,7 @@ def attach(key: str, value: object) -> Token[Context]:
         return context_api.attach(context_api.set_value(key, value))
     new = Context(GET_CONTEXT())  # type: ignore[misc]  # set with _var
     _set_item(new, key, value)
-    return _var.set(new)
+    return SET_CONTEXT(new)  # type: ignore[misc]  # set with _var
 
 
 #: The last (current context, that context with suppression on) pair, as one tuple so that
@@ -73,7 +71,7 @@ def attach_suppressed() -> Token[Context]:
     returns the token for :func:`detach`."""
     if _var is None:
         return context_api.attach(context_api.set_value(_SUPPRESS_INSTRUMENTATION_KEY, True))
-    return _var.set(suppressed(_var.get()))
+    return SET_CONTEXT(suppressed(GET_CONTEXT()))  # type: ignore[misc]  # set with _var
 
 
 def detach(token: Token[Context]) -> None:
@@ -81,6 +79,6 @@ def detach(token: Token[Context]) -> None:
         context_api.detach(token)
         return
     try:
-        _var.reset(token)
+        RESET_CONTEXT(token)  # type: ignore[misc]  # set with _var
     except ValueError:  # token from another context, e.g. a generator resumed elsewhere
         _logger.exception("Failed to detach context")
