@@ -104,3 +104,80 @@ def test_the_migrated_tests_pass(tmp_path: Path) -> None:
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+#: A package whose modules import each other through the package (``from app import helpers``).
+PACKAGE = {
+    "app/__init__.py": "",
+    "app/helpers.py": """
+        import opentracing
+
+
+        def start_child_span(operation_name, tracer=None, parent=None):
+            tracer = tracer or opentracing.tracer
+            return tracer.start_span(
+                operation_name=operation_name,
+                child_of=parent.context if parent else None,
+            )
+    """,
+    "app/hooks.py": """
+        from app import helpers
+
+
+        def before_request(url, parent=None):
+            span = helpers.start_child_span(operation_name="GET", parent=parent)
+            span.set_tag("http.url", url)
+            return span
+    """,
+}
+
+
+def test_a_run_given_the_package_folder_follows_imports_through_the_package(
+    tmp_path: Path,
+) -> None:
+    given_package = tmp_path / "one"
+    _write(given_package, PACKAGE)
+    assert main(["migrate", "--write", "--jobs", "1", str(given_package / "app")]) == 1
+    given_project = tmp_path / "two"
+    _write(given_project, PACKAGE)
+    assert main(["migrate", "--write", "--jobs", "1", str(given_project)]) == 1
+    hooks = (given_package / "app" / "hooks.py").read_text()
+    assert hooks == (given_project / "app" / "hooks.py").read_text()
+    assert "TODO(otelbridge" not in hooks and 'span.set_attribute("http.url", url)' in hooks
+    script = textwrap.dedent(
+        """
+        from otelbridge.sdk.trace import TracerProvider
+        from otelbridge.sdk.trace.export import SimpleSpanProcessor
+        from otelbridge.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+        from opentelemetry import trace
+
+        exporter = InMemorySpanExporter()
+        provider = TracerProvider()
+        provider.add_span_processor(SimpleSpanProcessor(exporter))
+        trace.set_tracer_provider(provider)
+        from app import hooks
+
+        hooks.before_request("http://x/").end()
+        (span,) = exporter.get_finished_spans()
+        assert (span.name, dict(span.attributes)) == ("GET", {"http.url": "http://x/"})
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=given_package,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_imports_through_a_namespace_package_are_followed(tmp_path: Path) -> None:
+    """``app`` without ``__init__.py`` (a namespace package): no module is the package, yet
+    ``from app import helpers`` names one of the project."""
+    files = {name: text for name, text in PACKAGE.items() if name != "app/__init__.py"}
+    _write(tmp_path, files)
+    assert main(["migrate", "--write", "--jobs", "1", str(tmp_path)]) == 1
+    hooks = (tmp_path / "app" / "hooks.py").read_text()
+    assert "TODO(otelbridge" not in hooks and 'span.set_attribute("http.url", url)' in hooks

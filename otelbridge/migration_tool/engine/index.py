@@ -545,8 +545,9 @@ class ProjectIndex:
             target = self.resolve(source, module)
             return f"module:{target.path}" if target else f"qual:{source}"
         target = self.resolve(source, module)
-        if target is None:
-            return f"qual:{source}.{name}"
+        if target is None:  # a package the index lacks may still hold a project module
+            sub = self.resolve(f"{source}.{name}", module)
+            return f"module:{sub.path}" if sub else f"qual:{source}.{name}"
         if name in target.globals or name in target.imports or name in target.functions:
             return self.global_value(target, name)
         sub = self.resolve(f"{source}.{name}", module)
@@ -1073,7 +1074,12 @@ def _locate(dotted_name: str, near: Module, root: str) -> Optional[str]:
     while os.path.exists(os.path.join(top, "__init__.py")):
         top = os.path.dirname(top)
     parts = dotted_name.split(".")
-    for base in _folders_up(top, root):
+    bases = _folders_up(top, root)
+    if os.path.commonpath([top, root]) != root:
+        # the run was given a package's folder: the top package lies above ``root``, its
+        # modules (``__init__.py`` included) inside it
+        bases.insert(0, top)
+    for base in bases:
         for candidate in (
             os.path.join(base, *parts) + ".py",
             os.path.join(base, *parts, "__init__.py"),
