@@ -489,6 +489,34 @@ CASES: dict[str, tuple[str, str]] = {
         interceptor = open_tracing_client_interceptor(global_tracer())
         """,
     ),
+    "a requests_opentracing session becomes a plain Session and the requests instrumentor": (
+        """
+        import opentracing
+        from requests_opentracing import SessionTracing
+
+        session = SessionTracing(opentracing.global_tracer(), propagate=True)
+        tagged = SessionTracing(span_tags={"team": "a"})
+
+
+        def fetch(url):
+            return session.get(url).text
+        """,
+        """
+        from requests_opentracing import SessionTracing
+        from opentelemetry.instrumentation.requests import RequestsInstrumentor
+        from requests import Session
+
+        # TODO(otelbridge): pip install opentelemetry-instrumentation-requests (RequestsInstrumentor replaces the OpenTracing integration; it traces every requests call, not only this session's, and names spans by the HTTP method ('GET'; SessionTracing: 'requests.get'))
+        RequestsInstrumentor().instrument()
+        session = Session()
+        # TODO(otelbridge): span_tags= has no RequestsInstrumentor equivalent: use its request_hook (pip install opentelemetry-instrumentation-requests)
+        tagged = SessionTracing(span_tags={"team": "a"})
+
+
+        def fetch(url):
+            return session.get(url).text
+        """,
+    ),
     "an integration set up inside another expression is marked and keeps its tracer": (
         """
         import opentracing

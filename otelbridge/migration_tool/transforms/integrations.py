@@ -60,6 +60,13 @@ class Instrumentor:
     by_hand: str = ""
     #: the span name and tags the integration recorded, which a request hook keeps
     naming: Optional[LegacyNaming] = None
+    #: the plain class (module, name) that replaces the object the set-up makes, when the
+    #: integration is an instrumented subclass (``SessionTracing``: ``requests.Session``)
+    plain: Optional[tuple[str, str]] = None
+    #: arguments (keyword, position) that keep their behaviour only with a literal True
+    true_only: tuple[tuple[str, int], ...] = ()
+    #: what the instrumentor records differently, for the note above the replaced set-up
+    differences: str = ""
 
 
 _FLASK = Instrumentor(
@@ -123,7 +130,11 @@ SETUPS: dict[str, Instrumentor] = {
         "opentelemetry-instrumentation-requests",
         "opentelemetry.instrumentation.requests",
         "RequestsInstrumentor",
-        by_hand="use a plain requests.Session() and call RequestsInstrumentor().instrument()",
+        unmapped=(("span_tags", 2),),
+        plain=("requests", "Session"),
+        true_only=(("propagate", 1),),
+        differences="it traces every requests call, not only this session's, and names spans "
+        "by the HTTP method ('GET'; SessionTracing: 'requests.get')",
     ),
     "opentracing_instrumentation.client_hooks.install_all_patches": _PATCHES,
     "opentracing_instrumentation.client_hooks.install_patches": _PATCHES,
@@ -175,7 +186,12 @@ class FrameworkIntegrations(StatementAware):
                 raise Review(f"{found.by_hand} (pip install {found.package})")
             passes = call in views.passthrough  # read only by decorators that go
             held = isinstance(small, cst.Assign) and not self._unread(small)
-            if held and not (decorated or passes):
+            if found.plain is not None and not isinstance(small, cst.Assign):
+                raise Review(
+                    f"use a plain {'.'.join(found.plain)}() and call {found.cls}().instrument() "
+                    f"(pip install {found.package})"
+                )
+            if held and not (decorated or passes or found.plain):
                 raise Review(
                     f"the integration object is used after its set-up: replace it by "
                     f"{found.cls} (pip install {found.package})"
@@ -187,7 +203,10 @@ class FrameworkIntegrations(StatementAware):
             return updated_node
         self.rewrote()
         note = f"pip install {found.package} ({found.cls} replaces the OpenTracing integration"
-        note += f"; {NOTE.format(name=views.names[call])})" if decorated else ")"
+        if decorated:
+            note += f"; {NOTE.format(name=views.names[call])})"
+        else:
+            note += f"; {found.differences})" if found.differences else ")"
         self.state.findings.append(Finding(RULE + "-note", note, *self.state.position(call)))
         comment = cst.EmptyLine(indent=True, comment=cst.Comment(TODO_PREFIX + note))
         hook = (
@@ -203,6 +222,11 @@ class FrameworkIntegrations(StatementAware):
         line = updated_node.with_changes(
             body=[cst.Expr(self.expr(call, template, **given))], leading_lines=[*leading, comment]
         )
+        if found.plain is not None:  # and the object becomes the plain one
+            assert isinstance(small, cst.Assign)
+            plain = cst.Call(cst.Name(self.otel(call, *found.plain)))
+            made = cst.SimpleStatementLine([small.with_changes(value=plain)])
+            return cst.FlattenSentinel([line, made])
         factory = tracer_factory(self, call)
         if factory is not None:  # it set up tracing when the integration called it
             first = cst.SimpleStatementLine(
@@ -240,6 +264,11 @@ class FrameworkIntegrations(StatementAware):
         if any(item.star for item in call.args):
             raise Review("integration set-up with *args/**kwargs: replace it by hand")
         lost = sorted(name for name, at in found.unmapped if arg(call, name, at) is not None)
+        lost += sorted(
+            name
+            for name, at in found.true_only
+            if (given := arg(call, name, at)) is not None and literal(given.value) is not True
+        )
         if lost:
             raise Review(
                 f"{', '.join(lost)}= has no {found.cls} equivalent: use its request_hook "
