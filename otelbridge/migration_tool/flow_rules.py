@@ -8,6 +8,7 @@ from typing import Optional
 from otelbridge.migration_tool.engine.index import MIGRATED
 from otelbridge.migration_tool.model import Kind
 from otelbridge.migration_tool.names import (
+    CHILD_SPAN_CALLS,
     GLOBAL_TRACER_ATTRS,
     JAEGER_CONFIG,
     MIGRATED_MODULES,
@@ -65,6 +66,8 @@ class OpenTracingRules:
             return Kind.TRACER.value
         if qualified == JAEGER_CONFIG:
             return Kind.JAEGER_CONFIG.value
+        if qualified in CHILD_SPAN_CALLS:
+            return Kind.SPAN.value
         return None
 
     def member(self, owner: str, member: str, called: bool) -> Optional[str]:

@@ -29,6 +29,7 @@ from otelbridge.migration_tool.bindings import bound_values
 from otelbridge.migration_tool.engine.expr import from_cst
 from otelbridge.migration_tool.engine.index import MIGRATED, SymbolKey
 from otelbridge.migration_tool.names import (
+    CHILD_SPAN_CALLS,
     CURRENT_SPAN_CALLS,
     GLOBAL_TRACER_ATTRS,
     JAEGER_CONFIG,
@@ -414,6 +415,8 @@ class LegacyModel:
             return Kind.CURRENT_SPAN  # opentracing-instrumentation's: transforms/request_context.py
         if self.is_imported(func) and LOCAL_SPAN_CALLS & self.qualified_names(func):
             return Kind.SPAN  # func_span(), start_child_span(): transforms/local_span.py
+        if last == "start_child_span" and self.qualified_names(func) & CHILD_SPAN_CALLS:
+            return Kind.SPAN  # OpenTracing's own: transforms/child_spans.py
         if not isinstance(func, cst.Attribute):
             return None
         owner = self.kind(func.value)

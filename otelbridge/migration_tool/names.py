@@ -64,6 +64,10 @@ TRACED_FUNCTIONS = frozenset(
 FUNC_SPAN = f"{_INSTRUMENTATION}.local_span.func_span"
 START_CHILD_SPAN = f"{_INSTRUMENTATION}.utils.start_child_span"
 LOCAL_SPAN_CALLS = frozenset({FUNC_SPAN, START_CHILD_SPAN})
+#: OpenTracing's own ``start_child_span(parent_span, operation_name, tags, start_time)``.
+CHILD_SPAN_CALLS = frozenset(
+    {"opentracing.start_child_span", "opentracing.tracer.start_child_span"}
+)
 REFERENCE_FUNCS = {"opentracing.child_of": "child_of", "opentracing.follows_from": "follows_from"}
 
 #: ``opentracing.ext.tags`` (re-exporting ``opentracing.tags``) constants and their string values

@@ -33,6 +33,7 @@ from otelbridge.migration_tool.state import (
 )
 from otelbridge.migration_tool.transforms.annotations import TypeHints
 from otelbridge.migration_tool.transforms.assertions import NoneAssertions
+from otelbridge.migration_tool.transforms.child_spans import ChildSpans
 from otelbridge.migration_tool.transforms.django_tracing import DjangoTracingSetup
 from otelbridge.migration_tool.transforms.escapes import Escapes
 from otelbridge.migration_tool.transforms.flask_views import FlaskViews
@@ -64,6 +65,7 @@ OPENTRACING_TRANSFORMS: Sequence[type[ContextAwareTransformer]] = (
     TagConstants,
     TracerAccess,
     SpanCreation,
+    ChildSpans,
     SpanMethods,
     TypeHints,
     Propagation,

@@ -36,6 +36,12 @@ EXPECTED = {
         request kind=INTERNAL status=UNSET attrs={} events=[]
           lookup kind=INTERNAL status=UNSET attrs={tenant='acme'} events=[]
         """,
+    "child_spans": """
+        batch kind=INTERNAL status=UNSET attrs={} events=[]
+          fetch kind=CLIENT status=UNSET attrs={hit=False, key='b'} events=[]
+          fetch kind=CLIENT status=UNSET attrs={hit=True, key='a'} events=[]
+          late kind=INTERNAL status=UNSET attrs={} events=[]
+        """,
     "errors": """
         checkout kind=INTERNAL status=ERROR attrs={} events=[declined{message='payment declined'}]
           charge kind=INTERNAL status=ERROR attrs={amount=500} events=[exception{exception.message='over limit', exception.type='program.PaymentDeclined'}]

@@ -489,6 +489,43 @@ CASES: dict[str, tuple[str, str]] = {
         interceptor = open_tracing_client_interceptor(global_tracer())
         """,
     ),
+    "OpenTracing's start_child_span() becomes a start_span() given the parent's context": (
+        """
+        import opentracing
+
+        tracer = opentracing.global_tracer()
+
+
+        def work(parent_name):
+            with tracer.start_active_span(parent_name) as scope:
+                child = opentracing.start_child_span(scope.span, "child", tags={"k": 1}, start_time=10.5)
+                child.finish()
+
+
+        def later(parent):
+            other = opentracing.start_child_span(parent, "other")
+            other.finish()
+        """,
+        """
+        import opentracing
+        from opentelemetry import trace
+
+        tracer = trace.get_tracer(__name__)
+
+
+        def work(parent_name):
+            with tracer.start_as_current_span(parent_name) as span:
+                child = trace.get_tracer(__name__).start_span("child", context=trace.set_span_in_context(span), attributes={"k": 1}, start_time=10500000000)
+                child.end()
+
+
+        def later(parent):
+            # TODO(otelbridge): start_child_span's parent is not provably an OpenTracing span
+            other = opentracing.start_child_span(parent, "other")
+            # TODO(otelbridge): ends a span kept on OpenTracing (its start is marked with the reason)
+            other.finish()
+        """,
+    ),
     "a requests_opentracing session becomes a plain Session and the requests instrumentor": (
         """
         import opentracing
@@ -797,6 +834,7 @@ CASES: dict[str, tuple[str, str]] = {
             span.log_event(message)
             # TODO(otelbridge): log() fields other than event/payload are ignored by OpenTracing
             span.log(event="x", level="debug")
+            # TODO(otelbridge): ends a span kept on OpenTracing (its start is marked with the reason)
             span.finish()
         """,
     ),

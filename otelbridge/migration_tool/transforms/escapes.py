@@ -26,6 +26,7 @@ from otelbridge.migration_tool.model import (
     is_variable,
 )
 from otelbridge.migration_tool.names import (
+    CHILD_SPAN_CALLS,
     GLOBAL_TRACER_ATTRS,
     LOCAL_SPAN_CALLS,
     REFERENCE_FUNCS,
@@ -81,6 +82,7 @@ CONSUMERS = (
     | frozenset(SETUPS)
     | SPAN_ACTIVATIONS
     | LOCAL_SPAN_CALLS  # transforms/local_span.py converts their arguments with them
+    | CHILD_SPAN_CALLS  # and transforms/child_spans.py
 )
 #: Built-ins that only look at an object (any object will do): giving them a converted one is
 #: no escape (``if hasattr(tracer, "_tracer")``).
