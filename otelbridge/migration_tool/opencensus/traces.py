@@ -10,6 +10,7 @@ OpenCensus, where the OpenCensus shim serves it from the same provider and conte
 
 from __future__ import annotations
 
+import ast
 from typing import Callable, Iterator, Mapping, Optional, Sequence, TypeVar, Union, cast
 
 import libcst as cst
@@ -72,6 +73,16 @@ from otelbridge.migration_tool.walk import walk
 #: Rules of OpenCensus findings (the OpenTracing partial-conversion plan ignores them).
 KEPT_RULE = "opencensus-kept"
 NOTE_RULE = "opencensus-note"
+#: Two set-ups of a module whose exporters differ: one configure() exports to both.
+MERGED = (
+    "OpenCensus exported each tracer's spans to its own exporter; OpenTelemetry has one tracer "
+    "provider, so this module's set-ups are one configure() and every span goes to each exporter"
+)
+#: Two set-ups of a module that differ in more than their exporters.
+CONFLICT = (
+    "another configure() of this module sets tracing up differently: OpenTelemetry has one tracer "
+    "provider, so the later call replaces the earlier one's sampler and exporters; merge the two"
+)
 KEPT = "kept on OpenCensus (served by the otelbridge OpenCensus shim): "
 IN_FUNCTION_NOTE = (
     "configure() now runs where this Tracer was made: call that function once per process "
@@ -429,6 +440,14 @@ class OpenCensusTraces(LegacyTransform):
             for package in packages(self, setup)
         ]
         same = None if leading else self._configured_above(setup.anchor or statement, line)
+        other = None if leading or same is not None else self._other_configure(statement, setup)
+        if other is not None:
+            merged = _with_exporters_of(other.body[0], line.body[0])
+            if merged is None:
+                notes = [*notes, CONFLICT]
+            else:  # one pipeline for the module: every set-up's exporters in the one call
+                same = self._replace_configure(other, other.with_changes(body=[merged]))
+                notes = [*notes, MERGED]
         if same is not None:  # one call does it; this set-up's own notes join that call's
             present = {e.comment.value for e in same.leading_lines if e.comment is not None}
             notes = [note for note in notes if TODO_PREFIX + note not in present]
@@ -446,7 +465,7 @@ class OpenCensusTraces(LegacyTransform):
             placed = self._before.setdefault(statement, [])
         else:
             placed = self._after.setdefault(setup.anchor, [])
-        if not any(line.body[0].deep_equals(other.body[0]) for other in placed):
+        if not any(_same_code(line.body[0], other.body[0]) for other in placed):
             placed.append(line)
             self._configures.append((setup.anchor or statement, placed, line))
 
@@ -462,10 +481,36 @@ class OpenCensusTraces(LegacyTransform):
                 other
                 for where, _, other in self._configures
                 if isinstance(self._parents.get(where), cst.Module)
-                and line.body[0].deep_equals(other.body[0])
+                and _same_code(line.body[0], other.body[0])
             ),
             None,
         )
+
+    def _other_configure(
+        self, statement: cst.CSTNode, setup: Setup
+    ) -> Optional[cst.SimpleStatementLine]:
+        """A module-level ``configure()`` placed already for another set-up, when this one's goes
+        to module level too: the process has one tracer provider, so the two must be one call."""
+        if not isinstance(self._parents.get(setup.anchor or statement), cst.Module):
+            return None
+        return next(
+            (
+                line
+                for where, _, line in self._configures
+                if isinstance(self._parents.get(where), cst.Module)
+            ),
+            None,
+        )
+
+    def _replace_configure(
+        self, line: cst.SimpleStatementLine, replacement: cst.SimpleStatementLine
+    ) -> cst.SimpleStatementLine:
+        """``replacement`` where the placed ``configure()`` ``line`` was."""
+        for index, (where, placed, other) in enumerate(self._configures):
+            if other is line:
+                placed[placed.index(line)] = replacement
+                self._configures[index] = (where, placed, replacement)
+        return replacement
 
     def _add_comments(self, line: cst.SimpleStatementLine, comments: list[cst.EmptyLine]) -> None:
         """``comments`` above a placed ``configure()`` line (kept where it is)."""
@@ -1291,13 +1336,13 @@ def _walk_calls(module: cst.Module) -> Iterator[cst.Call]:
     return (node for node in walk(module) if isinstance(node, cst.Call))
 
 
-
 def _is_truth(value: cst.BaseExpression) -> bool:
     """A comparison or a ``not``: a bool (``enabled = exporter is not None``), whatever the
     objects it compares."""
     return isinstance(value, cst.Comparison) or (
         isinstance(value, cst.UnaryOperation) and isinstance(value.operator, cst.Not)
     )
+
 
 def _walk_loads(module: cst.Module) -> Iterator[Union[cst.Call, cst.Name, cst.Attribute]]:
     """Calls, names and dotted names outside import statements."""
@@ -1346,3 +1391,46 @@ def _with_comments_above(statement: cst.CSTNode, comments: list[cst.EmptyLine]) 
     if lines is None or not comments:
         return statement
     return statement.with_changes(leading_lines=[*comments, *lines])
+
+
+def _same_code(first: cst.BaseSmallStatement, second: cst.BaseSmallStatement) -> bool:
+    """Whether two generated statements do the same: equal trees, or equal once parsed (a
+    set-up writes ``'key'`` where another writes ``"key"``)."""
+    if first.deep_equals(second):
+        return True
+    module = cst.Module([])
+    code = [module.code_for_node(statement) for statement in (first, second)]
+    return ast.dump(ast.parse(code[0])) == ast.dump(ast.parse(code[1]))
+
+
+def _with_exporters_of(
+    first: cst.BaseSmallStatement, second: cst.BaseSmallStatement
+) -> Optional[cst.Expr]:
+    """``first``'s ``configure(...)`` with ``second``'s span exporters and other settings added,
+    if no setting both give differs but the exporters (else ``None``: they cannot be one call)."""
+    calls = [s.value if isinstance(s, cst.Expr) else None for s in (first, second)]
+    if not isinstance(calls[0], cst.Call) or not isinstance(calls[1], cst.Call):
+        return None
+    ours, theirs = _keywords(calls[0]), _keywords(calls[1])
+    if ours is None or theirs is None or "span_exporters" not in ours.keys() & theirs.keys():
+        return None
+    present, added = ours["span_exporters"].value, theirs["span_exporters"].value
+    if not isinstance(present, cst.List) or not isinstance(added, cst.List):
+        return None
+    for name in ours.keys() & theirs.keys() - {"span_exporters"}:
+        if not _same_code(cst.Expr(ours[name].value), cst.Expr(theirs[name].value)):
+            return None
+    elements = list(present.elements)
+    for element in added.elements:
+        if not any(_same_code(cst.Expr(element.value), cst.Expr(e.value)) for e in elements):
+            elements.append(element)
+    exporters = ours["span_exporters"].with_changes(value=present.with_changes(elements=elements))
+    args = [exporters if a is ours["span_exporters"] else a for a in calls[0].args]
+    args += [arg for name, arg in theirs.items() if name not in ours]
+    return cst.Expr(calls[0].with_changes(args=args))
+
+
+def _keywords(call: cst.Call) -> Optional[dict[str, cst.Arg]]:
+    """A call's arguments by keyword (``None`` if one is positional)."""
+    found = {a.keyword.value: a for a in call.args if a.keyword is not None}
+    return found if len(found) == len(call.args) else None
