@@ -25,7 +25,6 @@ from opentelemetry.trace import (
     NonRecordingSpan,
     SpanContext,
     TraceFlags,
-    set_span_in_context,
 )
 
 from otelbridge.shims.opencensus.trace._context import (
@@ -34,7 +33,7 @@ from otelbridge.shims.opencensus.trace._context import (
     get_current,
     get_oc_span,
     replace_current,
-    set_oc_span,
+    restore_oc_span,
 )
 from otelbridge.shims.opencensus.trace._failures import report
 from otelbridge.shims.opencensus.trace.sdk_span import SdkSpanShim
@@ -90,15 +89,13 @@ class ContextTracer:
     def start_span(self, name: str = "span") -> Any:
         try:
             current = get_current()
-            oc_parent = get_oc_span()
+            oc_parent = current.get(OC_SPAN_KEY)
             parent_context: Optional[Context] = None  # None: the current OpenTelemetry span's
             if oc_parent is None:
                 parent_context = self._remote_context
             elif type(oc_parent) not in _SHIM_TYPES:
                 oc_parent = None  # a span of OpenCensus itself, made before install
                 parent_context = self._remote_context
-            elif current.get(OC_SPAN_KEY) is not oc_parent:  # code set it in execution_context
-                parent_context = set_span_in_context(oc_parent.unwrap())
             if self._sampled:
                 otel = self.otel_tracer.start_span(name, parent_context)
             else:
@@ -112,7 +109,6 @@ class ContextTracer:
             # The context it replaces, put back when it ends (see end_span).
             span._previous = current
             replace_current(Context({**current, SPAN_KEY: otel, OC_SPAN_KEY: span}))
-            set_oc_span(span)
             self.opened.append(span)
             return span
         except Exception:
@@ -154,11 +150,11 @@ class ContextTracer:
             # suppressed export context, derived once per parent context.
             otel = span if kind is SdkSpanShim else span.unwrap()
             previous = span._previous
-            if previous is not None:
-                if get_current().get(SPAN_KEY) is otel:
-                    replace_current(previous)
-                span._previous = None
-            set_oc_span(span.parent_span)
+            span._previous = None
+            if previous is not None and get_current().get(SPAN_KEY) is otel:
+                replace_current(previous)  # OpenCensus' current span with it: the parent
+            else:
+                restore_oc_span(span.parent_span)
             if kind is SdkSpanShim:
                 otel.end()  # its finish(), one call less
             else:

@@ -28,11 +28,11 @@ from otelbridge.shims._values import attribute_value as _attribute_value
 from otelbridge.shims._values import attributes
 from otelbridge.shims.opencensus.trace import _convert
 from otelbridge.shims.opencensus.trace._context import (
+    OC_SPAN_KEY,
     SPAN_KEY,
     get_current,
-    get_oc_span,
     replace_current,
-    set_oc_span,
+    restore_oc_span,
 )
 from otelbridge.shims.opencensus.trace._failures import report
 from otelbridge.shims.opencensus.trace.span import (
@@ -163,15 +163,16 @@ class SdkSpanShim(SdkSpan, SpanMethods):
             self.end()
             return
         opened = tracer.opened
-        if get_oc_span() is self and opened and opened[-1] is self:
+        current = get_current()
+        if current.get(OC_SPAN_KEY) is self and opened and opened[-1] is self:
             opened.pop()
-            # As ContextTracer.end_span: the parent's contexts back first, then end (export).
+            # As ContextTracer.end_span: the parent's context back first, then end (export).
             previous = self._previous
-            if previous is not None:
-                if get_current().get(SPAN_KEY) is self:
-                    replace_current(previous)
-                self._previous = None
-            set_oc_span(self.parent_span)
+            self._previous = None
+            if previous is not None and current.get(SPAN_KEY) is self:
+                replace_current(previous)
+            else:
+                restore_oc_span(self.parent_span)
             # The SDK's end() inlined, so the span goes from here to its processors (export):
             # its end-once check-and-set has no call in between, as there.
             end_time = time_ns()

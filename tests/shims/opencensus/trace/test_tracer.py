@@ -184,6 +184,50 @@ def test_threads_start_empty_but_a_copied_opencensus_context_is_the_parent(
     assert spans["fresh-thread"].parent is None
 
 
+def test_a_span_copied_into_a_thread_is_the_parent_of_native_spans_there(
+    provider, exporter
+) -> None:
+    """opencensus-ext-threading sets OpenCensus' current span in the new thread: that is
+    OpenTelemetry's current span there too (one store), so native code nests under it."""
+    native = provider.get_tracer("native")
+    with tracer(provider).span("request"):
+        full = execution_context.get_opencensus_full_context()
+
+        def copied():
+            execution_context.set_opencensus_full_context(*full)
+            with native.start_as_current_span("native-in-thread"):
+                assert execution_context.get_current_span() is full[1]
+
+        thread = threading.Thread(target=copied)
+        thread.start()
+        thread.join()
+    spans = spans_by_name(exporter)
+    assert spans["native-in-thread"].parent.span_id == spans["request"].context.span_id
+
+
+def test_opencensus_current_span_lives_in_the_opentelemetry_context(provider) -> None:
+    """The execution context's slot reads OpenTelemetry's context: a native span inside an
+    OpenCensus span leaves OpenCensus' current span as it is, and a context detached restores
+    both at once."""
+    from opentelemetry import context as otel_context
+
+    native = provider.get_tracer("native")
+    t = tracer(provider)
+    before = otel_context.get_current()
+    with t.span("outer") as outer:
+        with native.start_as_current_span("native"):
+            assert execution_context.get_current_span() is outer
+            inner = t.start_span("inner")
+            assert execution_context.get_current_span() is inner
+            t.end_span()
+            assert execution_context.get_current_span() is outer
+        assert execution_context.get_current_span() is outer
+    assert execution_context.get_current_span() is None
+    assert otel_context.get_current() == before
+    execution_context.set_current_span(None)  # clean() and code that clears it
+    assert execution_context.get_current_span() is None
+
+
 def test_asyncio_tasks_inherit_and_nest(provider, exporter) -> None:
     t = tracer(provider)
 
