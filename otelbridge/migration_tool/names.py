@@ -17,6 +17,7 @@ INTEGRATION_MODULES = (
     "grpc_opentracing",
     "django_opentracing",
     "requests_opentracing",
+    "pyramid_opentracing",
     "opentracing_instrumentation",
 )
 REMOVABLE_IMPORTS = (*LEGACY_MODULES, *INTEGRATION_MODULES, "opencensus")

@@ -44,6 +44,7 @@ from otelbridge.migration_tool.transforms.local_span import LocalSpans
 from otelbridge.migration_tool.transforms.mocktracer import MockTracing
 from otelbridge.migration_tool.transforms.patched_tracer import PatchedGlobalTracer
 from otelbridge.migration_tool.transforms.propagation import Propagation
+from otelbridge.migration_tool.transforms.pyramid_tweens import PyramidTweens
 from otelbridge.migration_tool.transforms.recorded import RecordedSpans
 from otelbridge.migration_tool.transforms.request_context import RequestContext
 from otelbridge.migration_tool.transforms.requirements import Requirements
@@ -75,6 +76,7 @@ OPENTRACING_TRANSFORMS: Sequence[type[ContextAwareTransformer]] = (
     TracerSetup,
     GrpcInterceptors,  # before FrameworkIntegrations asks its plan: visits run in this order
     FrameworkIntegrations,
+    PyramidTweens,
     DjangoTracingSetup,  # after FrameworkIntegrations: it removes what that one leaves
     Requirements,
     MockTracing,

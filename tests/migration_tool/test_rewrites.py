@@ -526,6 +526,42 @@ CASES: dict[str, tuple[str, str]] = {
             other.finish()
         """,
     ),
+    "a PyramidTracing object used by decorated views stays OpenTracing, with its callback": (
+        """
+        import opentracing
+        from pyramid_opentracing import PyramidTracing
+
+
+        def start_span_cb(span, request):
+            span.set_operation_name("Test-" + request.method)
+
+
+        tracing = PyramidTracing(opentracing.global_tracer(), start_span_cb=start_span_cb)
+
+
+        @tracing.trace("method")
+        def view(request):
+            return {}
+        """,
+        """
+        import opentracing
+        from pyramid_opentracing import PyramidTracing
+
+
+        def start_span_cb(span, request):
+            # TODO(otelbridge): span of unknown type (a parameter, or imported): not rewritten
+            span.set_operation_name("Test-" + request.method)
+
+
+        # TODO(otelbridge): call PyramidInstrumentor().instrument_config(config) where the Configurator is made, and drop the @tracing.trace() decorators (pip install opentelemetry-instrumentation-pyramid)
+        tracing = PyramidTracing(opentracing.global_tracer(), start_span_cb=start_span_cb)
+
+
+        @tracing.trace("method")
+        def view(request):
+            return {}
+        """,
+    ),
     "a requests_opentracing session becomes a plain Session and the requests instrumentor": (
         """
         import opentracing

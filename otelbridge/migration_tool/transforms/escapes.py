@@ -41,6 +41,8 @@ from otelbridge.migration_tool.transforms.assertions import (
 from otelbridge.migration_tool.transforms.base import LegacyTransform, arg
 from otelbridge.migration_tool.transforms.integrations import SETUPS
 from otelbridge.migration_tool.transforms.mocktracer import EXPORTER_METHODS
+from otelbridge.migration_tool.transforms.pyramid_tweens import PACKAGE as PYRAMID_TWEEN
+from otelbridge.migration_tool.transforms.pyramid_tweens import includes_tween, tween_settings
 from otelbridge.migration_tool.transforms.recorded import maps_live_field
 from otelbridge.migration_tool.transforms.scope_parameters import argument_kinds
 from otelbridge.migration_tool.transforms.stored_scopes import stored_plan
@@ -173,6 +175,12 @@ class Escapes(LegacyTransform):
         self._activating: set[cst.CSTNode] = set()
         #: ``child_of=`` choices between a parent and ``None`` (see :func:`parent_or_none`)
         self._parent_choices: set[cst.CSTNode] = set()
+        #: pyramid_opentracing's ``ot.*`` settings, which ``pyramid_tweens.py`` removes
+        self._tween_settings: set[cst.CSTNode] = set()
+        self._tween = False
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._tween = self.spells(PYRAMID_TWEEN) and includes_tween(node)
 
     def _escape(self, node: cst.BaseExpression, how: str) -> None:
         kind = self.kind(node)
@@ -190,6 +198,8 @@ class Escapes(LegacyTransform):
 
     # -- handed to other code ----------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
+        if self._tween:
+            self._tween_settings.update(tween_settings(node))
         choice = parent_or_none(node)
         if choice is not None:
             self._parent_choices.add(choice)
@@ -335,6 +345,8 @@ class Escapes(LegacyTransform):
         self._escape(node.value, "put in a container")
 
     def visit_DictElement(self, node: cst.DictElement) -> None:
+        if node in self._tween_settings:
+            return
         self._escape(node.key, "put in a container")
         self._escape(node.value, "put in a container")
 

@@ -136,6 +136,13 @@ SETUPS: dict[str, Instrumentor] = {
         differences="it traces every requests call, not only this session's, and names spans "
         "by the HTTP method ('GET'; SessionTracing: 'requests.get')",
     ),
+    "pyramid_opentracing.PyramidTracing": Instrumentor(
+        "opentelemetry-instrumentation-pyramid",
+        "opentelemetry.instrumentation.pyramid",
+        "PyramidInstrumentor",
+        by_hand="call PyramidInstrumentor().instrument_config(config) where the Configurator is "
+        "made, and drop the @tracing.trace() decorators",
+    ),
     "opentracing_instrumentation.client_hooks.install_all_patches": _PATCHES,
     "opentracing_instrumentation.client_hooks.install_patches": _PATCHES,
 }
