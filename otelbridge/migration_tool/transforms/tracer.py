@@ -23,7 +23,7 @@ from otelbridge.migration_tool.names import (
     GLOBAL_TRACER_CALLS,
     NOOP_TRACER_CALLS,
 )
-from otelbridge.migration_tool.transforms.base import LegacyTransform
+from otelbridge.migration_tool.transforms.base import LegacyTransform, literal
 
 
 def truth_tests(test: cst.BaseExpression) -> Iterator[cst.BaseExpression]:
@@ -81,6 +81,8 @@ class TracerAccess(LegacyTransform):
         self._stores: set[cst.CSTNode] = set()
         #: current spans an ``if``/``while`` tests for truth: their validity instead
         self._truths: set[cst.BaseExpression] = set()
+        #: inside ``from ... import ...`` (its names are not reads)
+        self._in_import = 0
 
     def visit_If(self, node: cst.If) -> None:
         self._truth_test(node.test)
@@ -104,7 +106,25 @@ class TracerAccess(LegacyTransform):
         valid = self.expr(original, VALIDITY[kind], VALUE=value)
         return valid.with_changes(lpar=updated.lpar, rpar=updated.rpar)
 
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        self._in_import += 1  # its names are bindings, not reads (``imports.py`` tidies them)
+
+    def leave_ImportFrom(
+        self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom
+    ) -> cst.ImportFrom:
+        self._in_import -= 1
+        return updated_node
+
     def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
+        if (
+            not self._in_import
+            and original_node.value != "opentracing"
+            and original_node not in self._stores
+            and self.model.is_imported(original_node)
+            and self.model.qualified_names(original_node) & GLOBAL_TRACER_ATTRS
+            and self.kind(original_node) is Kind.TRACER  # no other binding reaches it
+        ):  # ``from opentracing import tracer``: the global tracer, read by name
+            return self._get_tracer(original_node)
         return self._valid(original_node, updated_node)
 
     def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
@@ -130,7 +150,23 @@ class TracerAccess(LegacyTransform):
         ) & NOOP_TRACER_CALLS:
             self.rewrote()
             return self.expr(original_node, "{trace}.NoOpTracer()")
+        if (
+            last == "getattr"
+            and self._global_tracer_read(original_node)
+            and self.kind(original_node) is Kind.TRACER  # the model reads it so too
+        ):
+            return self._get_tracer(original_node)
         return updated_node
+
+    def _global_tracer_read(self, call: cst.Call) -> bool:
+        """``getattr(opentracing, "tracer"[, default])``: ``opentracing.tracer`` spelled out (the
+        index reads it so, and ``opentracing.tracer`` always exists)."""
+        if not 2 <= len(call.args) <= 3 or any(a.keyword or a.star for a in call.args):
+            return False
+        owner, name = call.args[0].value, literal(call.args[1].value)
+        if name != "tracer" or not isinstance(owner, (cst.Name, cst.Attribute)):
+            return False
+        return any(f"{q}.tracer" in GLOBAL_TRACER_ATTRS for q in self.model.qualified_names(owner))
 
     def leave_Attribute(
         self, original_node: cst.Attribute, updated_node: cst.Attribute
