@@ -204,8 +204,22 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def run_script(script: str, *args: str) -> str:
-    """Run ``script`` (dedented) with ``args``, no default trace exporter
+#: A script's first lines: our SDK as the global provider, recording into ``exporter``.
+IN_MEMORY_PROVIDER = """
+from opentelemetry import trace
+from otelbridge.sdk.trace import TracerProvider
+from otelbridge.sdk.trace.export import SimpleSpanProcessor
+from otelbridge.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+exporter = InMemorySpanExporter()
+provider = TracerProvider()
+provider.add_span_processor(SimpleSpanProcessor(exporter))
+trace.set_tracer_provider(provider)
+"""
+
+
+def run_script(script: str, *args: str, cwd: Optional[Path] = None) -> str:
+    """Run ``script`` (dedented) with ``args`` in ``cwd``, no default trace exporter
     (``OTEL_TRACES_EXPORTER=none``): its output, once it exited 0."""
     ran = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(script), *args],
@@ -213,6 +227,7 @@ def run_script(script: str, *args: str) -> str:
         text=True,
         timeout=60,
         env={**os.environ, "OTEL_TRACES_EXPORTER": "none"},
+        cwd=cwd,
     )
     assert ran.returncode == 0, ran.stderr
     return ran.stdout

@@ -5,13 +5,12 @@ it starts, so no ``finish()`` becomes ``end()`` on a span that stays OpenTracing
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 from otelbridge.cli import main
 from otelbridge.migration_tool.pipeline import migrate_source
+from tests.migration_tool.projects import IN_MEMORY_PROVIDER, run_script
 
 LEGACY = """
     import opentracing
@@ -31,29 +30,12 @@ def test_with_the_index_the_tracer_and_its_spans_convert_and_run(tmp_path: Path)
     migrated = module.read_text()
     assert "opentracing" not in migrated and "finish" not in migrated
     script = """
-        from opentelemetry import trace
-        from otelbridge.sdk.trace import TracerProvider
-        from otelbridge.sdk.trace.export import SimpleSpanProcessor
-        from otelbridge.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-
-        exporter = InMemorySpanExporter()
-        provider = TracerProvider()
-        provider.add_span_processor(SimpleSpanProcessor(exporter))
-        trace.set_tracer_provider(provider)
         import use
 
         use.use()
         assert [s.name for s in exporter.get_finished_spans()] == ["dyn", "dyn2"]
     """
-    result = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(script)],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    run_script(IN_MEMORY_PROVIDER + textwrap.dedent(script), cwd=tmp_path)
 
 
 def test_without_the_index_it_is_left_whole() -> None:

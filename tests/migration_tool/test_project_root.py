@@ -13,6 +13,7 @@ import textwrap
 from pathlib import Path
 
 from otelbridge.cli import main
+from tests.migration_tool.projects import IN_MEMORY_PROVIDER, run_script
 
 FILES = {
     "mylib/__init__.py": "from .core import Client  # noqa\n",
@@ -144,33 +145,14 @@ def test_a_run_given_the_package_folder_follows_imports_through_the_package(
     hooks = (given_package / "app" / "hooks.py").read_text()
     assert hooks == (given_project / "app" / "hooks.py").read_text()
     assert "TODO(otelbridge" not in hooks and 'span.set_attribute("http.url", url)' in hooks
-    script = textwrap.dedent(
-        """
-        from otelbridge.sdk.trace import TracerProvider
-        from otelbridge.sdk.trace.export import SimpleSpanProcessor
-        from otelbridge.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-        from opentelemetry import trace
-
-        exporter = InMemorySpanExporter()
-        provider = TracerProvider()
-        provider.add_span_processor(SimpleSpanProcessor(exporter))
-        trace.set_tracer_provider(provider)
+    script = """
         from app import hooks
 
         hooks.before_request("http://x/").end()
         (span,) = exporter.get_finished_spans()
         assert (span.name, dict(span.attributes)) == ("GET", {"http.url": "http://x/"})
-        """
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=given_package,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    """
+    run_script(IN_MEMORY_PROVIDER + textwrap.dedent(script), cwd=given_package)
 
 
 def test_imports_through_a_namespace_package_are_followed(tmp_path: Path) -> None:

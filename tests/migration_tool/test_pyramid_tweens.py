@@ -4,12 +4,11 @@ real Pyramid application called through WSGI, natively (and, before, under the b
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 from otelbridge.cli import main
+from tests.migration_tool.projects import run_script
 
 APP = """
     import opentracing
@@ -65,16 +64,7 @@ RUN = """
 
 
 def _run(folder: Path, mode: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(RUN), mode],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout.strip()
+    return run_script(RUN, mode, cwd=folder).strip()
 
 
 def test_the_tween_becomes_the_instrumentor_and_traces_the_same_requests(tmp_path: Path) -> None:

@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 from otelbridge.cli import main
+from tests.migration_tool.projects import IN_MEMORY_PROVIDER, run_script
 
 LEGACY = """
     from requests_opentracing import SessionTracing
@@ -24,15 +23,6 @@ RUN = """
     import http.server
     import threading
 
-    from opentelemetry import trace
-    from otelbridge.sdk.trace import TracerProvider
-    from otelbridge.sdk.trace.export import SimpleSpanProcessor
-    from otelbridge.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-
-    exporter = InMemorySpanExporter()
-    provider = TracerProvider()
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
-    trace.set_tracer_provider(provider)
     seen = []
 
 
@@ -66,12 +56,4 @@ def test_a_migrated_session_traces_and_propagates(tmp_path: Path) -> None:
     assert main(["migrate", "--write", "--jobs", "1", str(client)]) == 1
     migrated = client.read_text()
     assert "requests_opentracing" not in migrated and "session = Session()" in migrated
-    result = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(RUN)],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    run_script(IN_MEMORY_PROVIDER + textwrap.dedent(RUN), cwd=tmp_path)
