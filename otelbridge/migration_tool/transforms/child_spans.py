@@ -39,7 +39,10 @@ class ChildSpans(LegacyTransform):
             return updated_node
         try:
             old_args, new_args = _as_start_span(original_node), _as_start_span(updated_node)
-            parent = next(a for a in old_args if a.keyword and a.keyword.value == "child_of")
+            parents = [a for a in old_args if a.keyword and a.keyword.value == "child_of"]
+            parent = parents[0] if parents else None
+            if parent is None:
+                raise Review("start_child_span without a parent span: arguments are not mapped")
             if self.kind(parent.value) not in SPANS:
                 raise Review("start_child_span's parent is not provably an OpenTracing span")
             args = map_creation_args(
@@ -48,9 +51,8 @@ class ChildSpans(LegacyTransform):
                 updated_node.with_changes(args=new_args),
                 current=False,
             )
-        except (Review, StopIteration) as problem:
-            reason = str(problem) if isinstance(problem, Review) else "no parent span given"
-            self.flag(original_node, RULE, reason)
+        except Review as review:
+            self.flag(original_node, RULE, str(review))
             return updated_node
         self.rewrote()
         start = self.expr(original_node, "{trace}.get_tracer(__name__).start_span")

@@ -118,7 +118,6 @@ class TracerAccess(LegacyTransform):
     def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
         if (
             not self._in_import
-            and original_node.value != "opentracing"
             and original_node not in self._stores
             and self.model.is_imported(original_node)
             and self.model.qualified_names(original_node) & GLOBAL_TRACER_ATTRS
