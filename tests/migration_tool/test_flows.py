@@ -193,3 +193,57 @@ def test_the_projects_own_integration_is_migrated_as_project_code(tmp_path: Path
     assert "Instrumentor" not in test
     done = _run(project / "test_it.py")
     assert done.returncode == 0, done.stderr
+
+
+SERVICE = """
+    import asyncio
+
+    import opentracing
+
+
+    class Service:
+        def __init__(self, tracer=None):
+            self._tracer = tracer or opentracing.global_tracer()
+
+        async def fetch(self, key):
+            with self._tracer.start_active_span("fetch") as scope:
+                scope.span.set_tag("key", key)
+                await asyncio.sleep(0)
+                return self._tracer.active_span
+    """
+SERVICE_TEST = """
+    import asyncio
+    import unittest
+
+    from opentracing.mocktracer import MockTracer
+
+    from service import Service
+
+
+    class ServiceTest(unittest.TestCase):
+        def setUp(self):
+            self.tracer = MockTracer()
+            self.service = Service(self.tracer)
+
+        def test_fetch(self):
+            span = asyncio.run(self.service.fetch("k"))
+            self.assertEqual([s.operation_name for s in self.tracer.finished_spans()], ["fetch"])
+            self.assertEqual(span.operation_name, "fetch")
+
+
+    unittest.main()
+    """
+
+
+def test_a_chain_of_kept_flows_across_files_settles(tmp_path: Path) -> None:
+    """The span ``fetch`` returns goes to ``asyncio.run`` (other code): kept, then the attribute
+    holding the tracer, then the constructor's parameter, then the test's attribute holding the
+    MockTracer: four rounds of the whole-project migration. Before, the third round was the last,
+    so the test's mock became an OpenTelemetry tracer handed to a service kept on OpenTracing
+    (AttributeError at the first span)."""
+    project = _project(tmp_path, {"service.py": SERVICE, "test_service.py": SERVICE_TEST})
+    caller = (project / "test_service.py").read_text()
+    assert "MockTracer()" in caller
+    assert "tracer handed to a parameter, kept on OpenTracing elsewhere" in caller
+    done = _run(project / "test_service.py")
+    assert done.returncode == 0, done.stderr
