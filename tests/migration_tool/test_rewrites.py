@@ -893,6 +893,36 @@ CASES: dict[str, tuple[str, str]] = {
             trace_id = "%x" % span.get_span_context().trace_id
         """,
     ),
+    "a scope's span read after its block is the span, named after the scope": (
+        """
+        import opentracing
+
+        tracer = opentracing.global_tracer()
+
+
+        def test_parent():
+            with tracer.start_active_span("parent") as scope:
+                with tracer.start_active_span("child") as scope2:
+                    pass
+            with tracer.start_active_span("other") as other:
+                other.span.set_tag("k", 1)
+            assert scope.span is not scope2.span
+        """,
+        """
+        from opentelemetry import trace
+
+        tracer = trace.get_tracer(__name__)
+
+
+        def test_parent():
+            with tracer.start_as_current_span("parent") as scope_span:
+                with tracer.start_as_current_span("child") as scope2_span:
+                    pass
+            with tracer.start_as_current_span("other") as span:
+                span.set_attribute("k", 1)
+            assert scope_span is not scope2_span
+        """,
+    ),
     "strings written by the rewrite use the module's quotes": (
         """
         import opentracing

@@ -2,8 +2,11 @@
 
 ``with tracer.start_active_span(...) as scope:`` becomes
 ``with tracer.start_as_current_span(...) as span:`` and every ``scope.span`` in the block becomes
-``span``. A scope used any other way, or after its block, escapes: that ``with`` is left alone and
-marked (and kept on OpenTracing, see ``legacy.py``).
+``span``. So does a ``scope.span`` after the block when nothing else binds ``scope``: Python
+keeps the span's name bound there as it kept the scope's (the span is then named after the scope,
+``scope_span``, so that another block's ``span`` cannot shadow it). A scope used any other way, or
+after its block other than as ``.span``, escapes: that ``with`` is left alone and marked (and kept
+on OpenTracing, see ``legacy.py``).
 """
 
 from __future__ import annotations
@@ -99,6 +102,8 @@ class SpanCreation(LegacyTransform):
         self._parameter_reads: set[cst.Attribute] = set()
         #: uses of scope parameters that keep them scopes
         self._scope_parameter_uses: set[cst.Name] = set()
+        #: ``scope.span`` reads after the block of a scope bound only there: renamed with the block
+        self._late: set[cst.Name] = set()
         #: (scope, name) of converted scopes whose block has ended -> a later use is unsafe
         self._closed: dict[tuple[Scope, str], cst.With] = {}
         #: (scope, span name) chosen by the converted blocks we are in, and how many per block
@@ -146,8 +151,12 @@ class SpanCreation(LegacyTransform):
                 continue
             target = item.asname.name if item.asname is not None else None
             uses = _SpanUses(target.value, node.body) if isinstance(target, cst.Name) else None
+            late: dict[cst.Name, cst.Attribute] = {}
             if uses is not None:
                 assert isinstance(target, cst.Name)
+                late = self._late_span_reads(target, uses)
+                uses.uses.update(late)
+                uses.span_attrs.update(late)
                 self._pin(target, call, uses)
             if not is_scope_call(self, call):
                 continue
@@ -171,12 +180,33 @@ class SpanCreation(LegacyTransform):
             if given is not None and isinstance(given.value, cst.Name):
                 name, drop = given.value.value, None  # ``as`` binds the span it already names
             else:
-                name, drop = self._span_name(node, target, uses)
+                name, drop = self._span_name(node, target, uses, bool(late))
             if name is None:
                 self._escapes[call] = "no free name for the span variable"
                 continue
             self._current[call] = name
             self._plans[call] = (target, drop, list(uses.span_attrs.values()), handed)
+            self._late.update(late)
+
+    def _late_span_reads(self, target: cst.Name, uses: _SpanUses) -> dict[cst.Name, cst.Attribute]:
+        """The reads of ``target`` after its block, by their ``target.span``, when every one is a
+        ``.span`` and the ``with`` is the only binding of the name in its scope; else none."""
+        scope = self.model.scope(target)
+        where = getattr(scope, "node", None)
+        if scope is None or where is None or len(scope.assignments[target.value]) != 1:
+            return {}
+        later = {access.node for access in scope.accesses[target.value]} - uses.uses
+        if not later:
+            return {}
+        reads = {
+            node.value: node
+            for node in walk(where)
+            if isinstance(node, cst.Attribute)
+            and isinstance(node.value, cst.Name)
+            and node.value in later
+            and node.attr.value == "span"
+        }
+        return reads if set(reads) == later else {}
 
     def _pin(self, target: cst.Name, call: cst.Call, uses: _SpanUses) -> None:
         """In its block, the ``as`` name is bound by the ``with`` alone, unless the block rebinds
@@ -190,13 +220,15 @@ class SpanCreation(LegacyTransform):
                 self.model.pin(use, call)
 
     def _span_name(
-        self, node: cst.With, target: cst.Name, uses: _SpanUses
+        self, node: cst.With, target: cst.Name, uses: _SpanUses, read_later: bool = False
     ) -> tuple[Optional[str], Optional[cst.CSTNode]]:
-        """``span``, or the name of a leading ``x = scope.span`` (then dropped)."""
+        """``span``, or the name of a leading ``x = scope.span`` (then dropped); ``scope_span``
+        when the span is read after the block."""
         body = node.body.body
         first = body[0] if len(body) > 1 else None
         if (
-            isinstance(first, cst.SimpleStatementLine)
+            not read_later
+            and isinstance(first, cst.SimpleStatementLine)
             and len(first.body) == 1
             and isinstance(first.body[0], cst.Assign)
             and len(first.body[0].targets) == 1
@@ -206,7 +238,8 @@ class SpanCreation(LegacyTransform):
             return first.body[0].targets[0].target.value, first
         scope = self.model.scope(target)
         named = [target.value] if "span" in target.value.lower() else []  # ``as child_span``
-        for candidate in ("span", *named, *(f"{target.value}_span{n or ''}" for n in range(10))):
+        common = () if read_later else ("span", *named)
+        for candidate in (*common, *(f"{target.value}_span{n or ''}" for n in range(10))):
             if (scope, candidate) in self._open:
                 continue  # an enclosing block's span: the inner one would shadow it
             if scope is None or not scope[candidate] or candidate == target.value:
@@ -222,7 +255,7 @@ class SpanCreation(LegacyTransform):
             return
         scope = self.model.scope(node)
         key = (scope, node.value)
-        if scope is None or key not in self._closed:
+        if scope is None or key not in self._closed or node in self._late:
             return
         if self.model.assignment_of(node) is not None:  # rebound: later uses are not ours
             del self._closed[key]
