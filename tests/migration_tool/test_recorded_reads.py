@@ -136,6 +136,54 @@ class CallTest(unittest.TestCase):
     assert result.testsRun == 2 and result.wasSuccessful(), result.failures + result.errors
 
 
+def test_an_error_object_of_a_built_in_class_becomes_the_exception_type() -> None:
+    """Flask-/Django-/Pyramid-OpenTracing's tests check an error log's object with
+    ``isinstance``; the ``exception`` event names its type (bare for a built-in class)."""
+    code = migrated_source(
+        """
+from opentracing.ext import tags
+from opentracing.mocktracer import MockTracer
+
+
+class AppError(Exception):
+    pass
+
+
+def test_error_logs():
+    tracer = MockTracer()
+    try:
+        with tracer.start_active_span("boom"):
+            raise ValueError("bad")
+    except ValueError:
+        pass
+    (value,) = tracer.finished_spans()
+    assert value.logs[0].key_values.get("event", None) is tags.ERROR
+    assert isinstance(value.logs[0].key_values.get("error.object", None), ValueError)
+    assert isinstance(value.logs[0].key_values["error.object"], KeyError) is False
+
+
+def test_unmapped():
+    tracer = MockTracer()
+    try:
+        with tracer.start_active_span("boom"):
+            raise AppError("app")
+    except AppError:
+        pass
+    (app,) = tracer.finished_spans()
+    assert isinstance(app.logs[0].key_values["error.object"], AppError)
+    assert isinstance(app.logs[0].key_values["error.object"], Exception)
+"""
+    )
+    assert 'assert value.events[0].name == "exception"' in code  # ``is`` a literal: ``==``
+    typed = 'value.events[0].attributes.get("exception.type")'
+    assert f'assert {typed} == "ValueError"' in code
+    assert f'assert ({typed} == "KeyError") is False' in code  # parenthesised in a comparison
+    # a class of the project is recorded with its module's name, a base class matches its
+    # subclasses: both marked
+    assert code.split("def test_unmapped")[1].count("OpenTracing log key_values") == 2
+    run(code)["test_error_logs"]()  # type: ignore[operator]
+
+
 def test_reads_without_a_counterpart_stay_marked() -> None:
     code = migrated_source(
         CLIENT

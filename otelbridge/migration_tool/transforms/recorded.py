@@ -320,6 +320,12 @@ class RecordedSpans(LegacyTransform):
         return self._read(original_node, updated_node, updated_node.value)
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        error_type = self._plan.error_types.get(original_node)
+        if error_type is not None:
+            typed = self._error_type(updated_node, error_type)
+            if original_node in self._plan.bare:
+                return typed
+            return typed.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
         if original_node in self._plan.reads:
             assert isinstance(updated_node.func, cst.Attribute)
             return self._read(original_node, updated_node, updated_node.func.value)
@@ -341,6 +347,25 @@ class RecordedSpans(LegacyTransform):
             args=[cst.Arg(status), *updated_node.args[2:]],
         )
 
+    def _error_type(self, updated: cst.Call, name: str) -> cst.BaseExpression:
+        """``isinstance(log.key_values.get("error.object"), E)`` (planned in ``recorded_reads``)
+        → ``log.attributes.get("exception.type") == "E"``."""
+        self.rewrote()
+        read = updated.args[0].value
+        if isinstance(read, cst.Subscript):
+            fields = read.value
+        else:
+            assert isinstance(read, cst.Call) and isinstance(read.func, cst.Attribute)
+            fields = read.func.value
+        assert isinstance(fields, cst.Attribute)  # ``log.key_values``
+        return self.expr(
+            updated,
+            "LOG.attributes.get(KEY) == NAME",
+            LOG=fields.value,
+            KEY=self.string("exception.type"),
+            NAME=self.string(name),
+        )
+
     def leave_Comparison(
         self, original_node: cst.Comparison, updated_node: cst.Comparison
     ) -> cst.BaseExpression:
@@ -355,8 +380,12 @@ class RecordedSpans(LegacyTransform):
             status = self._status(original_node, span, check.positive)
             return status.with_changes(lpar=updated_node.lpar, rpar=updated_node.rpar)
         mapped = self._mapped(check.mapped, original_node)
+        if isinstance(mapped, cst.SimpleString):  # ``is tags.ERROR``: never ``is`` a literal
+            target = target.with_changes(
+                operator=_EQUALITY.get(type(target.operator), target.operator)
+            )
         if check.literal is original_node.left:
-            return updated_node.with_changes(left=mapped)
+            return updated_node.with_changes(left=mapped, comparisons=[target])
         return updated_node.with_changes(comparisons=[target.with_changes(comparator=mapped)])
 
     def _mapped(self, template: str, node: cst.CSTNode) -> cst.BaseExpression:
@@ -433,6 +462,13 @@ class RecordedSpans(LegacyTransform):
             ) in ("span.kind", "error"):
                 self.flag(node, "kind-status", KIND_STATUS)
                 return
+
+
+#: identity tests of a constant, as the equality tests they meant once the constant is a literal
+_EQUALITY: dict[type[cst.BaseCompOp], cst.BaseCompOp] = {
+    cst.Is: cst.Equal(),
+    cst.IsNot: cst.NotEqual(),
+}
 
 
 def _callee(call: cst.Call) -> Union[str, None]:

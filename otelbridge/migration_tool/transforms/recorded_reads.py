@@ -12,7 +12,12 @@ attributes (a kind tag set after creation moves into ``kind=``, an ``error`` tag
 - ``assert S.tags == {SPAN_KIND: "server", "http.method": "GET"}`` (or ``assertEqual``) → a check
   of the kind, of the status (no ``error`` key: not an error) and of the other attributes;
 - ``log.key_values["event"]`` → ``log.name`` (an ``error`` log is an ``exception`` event);
-  ``log.key_values[k]`` → ``log.attributes[k]`` unless ``k`` is renamed for an error log.
+  ``log.key_values[k]`` → ``log.attributes[k]`` unless ``k`` is renamed for an error log;
+- ``isinstance(log.key_values.get("error.object"), ValueError)`` (a built-in exception class) →
+  ``log.attributes.get("exception.type") == "ValueError"``: the event records the exception's type
+  by name (qualified by its module, except for built-ins, which is why only those are mapped). The
+  name is the exact class: a subclass raised where the test names its base fails the migrated
+  test, so the base classes (``Exception``...) are not mapped.
 
 ``S`` is a recorded span, or a name bound once to ``S.tags`` (``tags = span.tags``). The unittest
 forms (``assertEqual(a, b)``, ``assertIn(k, tags)``...) follow the operators they stand for.
@@ -20,6 +25,7 @@ forms (``assertEqual(a, b)``, ``assertIn(k, tags)``...) follow the operators the
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
@@ -32,6 +38,14 @@ from otelbridge.semconv import EXCEPTION_FIELDS
 #: log fields whose name changes in an error log's ``exception`` event: which one a read meant
 #: cannot be told from the test
 AMBIGUOUS_FIELDS = frozenset({*EXCEPTION_FIELDS, "error.object"})
+#: the built-in exception classes, whose recorded ``exception.type`` is their bare name, but for
+#: the "base classes" of Python's documentation: ``isinstance`` of those holds for what a test
+#: raises (a ``ValueError`` is an ``Exception``), a name compared with theirs would not
+BUILTIN_EXCEPTIONS = frozenset(
+    name
+    for name, value in vars(builtins).items()
+    if isinstance(value, type) and issubclass(value, BaseException)
+) - {"BaseException", "Exception", "ArithmeticError", "BufferError", "LookupError"}
 _EQUAL = {"assertEqual": True, "assertEquals": True, "assertIs": True}
 _UNEQUAL = {"assertNotEqual": False, "assertNotEquals": False, "assertIsNot": False}
 _MEMBERSHIP = {"assertIn": True, "assertNotIn": False}
@@ -84,6 +98,11 @@ class ReadPlan:
     handled: set[cst.CSTNode]
     #: statements compared whole (:class:`Whole`)
     wholes: dict[cst.CSTNode, Whole] = field(default_factory=dict)
+    #: ``isinstance(log error object, E)`` calls -> ``E``'s name (a built-in exception)
+    error_types: dict[cst.Call, str] = field(default_factory=dict)
+    #: of those, the ones that are a whole assertion (an ``assert``'s test, ``assertTrue``'s
+    #: argument): their comparison needs no parentheses
+    bare: set[cst.CSTNode] = field(default_factory=set)
 
 
 #: (recorded tags or log holder -> span from a binding or None; "tags"/"log" or None)
@@ -115,7 +134,49 @@ def plan_reads(nodes: list[cst.CSTNode], holder: Holder, strings: Strings) -> Re
             _compare(plan, node, node.left, target.operator, target.comparator, holder, strings)
         elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
             _assertion(plan, node, holder, strings)
+        elif isinstance(node, cst.Call):
+            _error_type(plan, node, holder, strings)
+    for node in nodes:
+        if isinstance(node, cst.Assert):
+            plan.bare.add(node.test)
+        elif (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value in ("assertTrue", "assertFalse")
+            and node.args
+        ):
+            plan.bare.add(node.args[0].value)
     return plan
+
+
+def _error_type(plan: ReadPlan, call: cst.Call, holder: Holder, strings: Strings) -> None:
+    """``isinstance(H.get("error.object"), E)`` (or ``H["error.object"]``) of a recorded log's
+    fields ``H``, ``E`` a built-in exception class: planned as a check of the exception's type."""
+    if not (
+        isinstance(call.func, cst.Name)
+        and call.func.value == "isinstance"
+        and len(call.args) == 2
+        and not any(a.keyword or a.star for a in call.args)
+        and isinstance(call.args[1].value, cst.Name)
+        and call.args[1].value.value in BUILTIN_EXCEPTIONS
+    ):
+        return
+    read = call.args[0].value
+    if isinstance(read, cst.Subscript) and len(read.slice) == 1:
+        index = read.slice[0].slice
+        source, key = read.value, index.value if isinstance(index, cst.Index) else None
+    elif (
+        isinstance(read, cst.Call)
+        and isinstance(read.func, cst.Attribute)
+        and read.func.attr.value == "get"
+        and 1 <= len(read.args) <= 2
+    ):
+        source, key = read.func.value, read.args[0].value
+    else:
+        return
+    if key is not None and holder(source)[0] == "log" and strings(key) == "error.object":
+        plan.error_types[call] = call.args[1].value.value
+        plan.handled.update((source, key))
 
 
 def _read(
