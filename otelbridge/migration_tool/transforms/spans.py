@@ -154,7 +154,8 @@ class SpanCreation(LegacyTransform):
             late: dict[cst.Name, cst.Attribute] = {}
             if uses is not None:
                 assert isinstance(target, cst.Name)
-                late = self._late_span_reads(target, uses)
+                if call.func.attr.value == "start_active_span":  # ``activate``'s span is named
+                    late = self._late_span_reads(target, uses)
                 uses.uses.update(late)
                 uses.span_attrs.update(late)
                 self._pin(target, call, uses)
