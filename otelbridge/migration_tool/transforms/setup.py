@@ -25,7 +25,11 @@ from otelbridge.migration_tool.findings import Finding
 from otelbridge.migration_tool.global_patches import GlobalPatches, keeps_global_tracer
 from otelbridge.migration_tool.mock_tracers import made_by_mock
 from otelbridge.migration_tool.model import Kind
-from otelbridge.migration_tool.names import GLOBAL_TRACER_ATTRS, SET_GLOBAL_TRACER
+from otelbridge.migration_tool.names import (
+    GLOBAL_TRACER_ATTRS,
+    GLOBAL_TRACER_CALLS,
+    SET_GLOBAL_TRACER,
+)
 from otelbridge.migration_tool.state import Unconvertible
 from otelbridge.migration_tool.transforms.arguments import Review, keyword
 from otelbridge.migration_tool.transforms.base import literal
@@ -304,6 +308,24 @@ class TracerSetup(StatementAware):
                     return config
         return None
 
+    def _initialized(self, value: cst.BaseExpression) -> cst.BaseExpression:
+        """``value``, or ``<config>.initialize_tracer()`` of ``<config>.initialize_tracer() or
+        opentracing.global_tracer()``: jaeger-client returns ``None`` when a tracer was
+        initialized before, whose global tracer that then is; ``configure()`` has no such case."""
+        if (
+            isinstance(value, cst.BooleanOperation)
+            and isinstance(value.operator, cst.Or)
+            and self._init_call(value.left) is not None
+        ):
+            fallback = value.right
+            read = fallback.func if isinstance(fallback, cst.Call) else fallback
+            names = self.model.qualified_names(read)
+            if names & GLOBAL_TRACER_CALLS and isinstance(fallback, cst.Call) and not fallback.args:
+                return value.left
+            if names & GLOBAL_TRACER_ATTRS and not isinstance(fallback, cst.Call):
+                return value.left
+        return value
+
     def leave_SimpleStatementLine(
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
     ) -> _Statement:
@@ -376,17 +398,18 @@ class TracerSetup(StatementAware):
         small: Union[cst.Assign, cst.Return],
         value: cst.BaseExpression,
     ) -> _Statement:
-        """The statement whose value is ``<Config>.initialize_tracer()`` now takes
-        ``trace.get_tracer(__name__)``, after a ``configure(...)`` line unless the ``Config``
-        statement already became one."""
-        config = self._init_call(value)
+        """The statement whose value is ``<Config>.initialize_tracer()`` (or that ``or`` the
+        global tracer, :meth:`_initialized`) now takes ``trace.get_tracer(__name__)``, after a
+        ``configure(...)`` line unless the ``Config`` statement already became one."""
+        call = self._initialized(value)
+        config = self._init_call(call)
         if config is None:
             return updated
         self.rewrote()
         tracer = self.expr(small, "{trace}.get_tracer(__name__)")
         replaced = updated.with_changes(body=[updated.body[0].with_changes(value=tracer)])
-        assert isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute)  # _init_call
-        if isinstance(value.func.value, cst.Name):
+        assert isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute)  # _init_call
+        if isinstance(call.func.value, cst.Name):
             return replaced  # the Config statement already became configure(...)
         return cst.FlattenSentinel(
             [
@@ -519,7 +542,8 @@ class TracerSetup(StatementAware):
             isinstance(statement, cst.SimpleStatementLine)
             and len(statement.body) == 1
             and isinstance(statement.body[0], (cst.Assign, cst.Return))
-            and statement.body[0].value is node
+            and statement.body[0].value is not None
+            and self._initialized(statement.body[0].value) is node
         ):
             self.flag(
                 node,
