@@ -99,13 +99,14 @@ class ProjectStats:
         return stats
 
     def measure(self, path: str, local: str) -> Optional[Measure]:
-        """The measure the name ``local`` of the module at ``path`` imports, if it is one."""
+        """The measure the name ``local`` of the module at ``path`` imports (or reads as an
+        attribute of an imported module, ``measures.JOBS``), if it is one."""
         found = self._stats_of(self._definition(path, local), f"measure {local!r}")
         return found[0].measures.get(found[1]) if found is not None else None
 
     def view(self, path: str, dotted: str) -> Optional[ViewSpec]:
         """The view of another module that ``dotted`` names in the module at ``path``."""
-        found = self._stats_of(self._view_definition(path, dotted), f"view {dotted!r}")
+        found = self._stats_of(self._definition(path, dotted), f"view {dotted!r}")
         return found[0].exported_view(found[1]) if found is not None else None
 
     def _stats_of(
@@ -122,21 +123,6 @@ class ProjectStats:
                 f"{what} is made in {owner.name}, whose stats stay OpenCensus: {reading}"
             )
         return reading, name
-
-    def _view_definition(self, path: str, dotted: str) -> Optional[tuple[Module, str]]:
-        """(module, name) of what ``dotted`` names through the imports of ``path``: an imported
-        name (``LATENCY_VIEW``) or an attribute of an imported module (``metrics.LATENCY_VIEW``,
-        ``app.metrics.LATENCY_VIEW``)."""
-        head, *rest = dotted.split(".")
-        if not rest:
-            return self._definition(path, head)
-        module = self._module(path)
-        if module is None or head not in module.imports:
-            return None
-        source, name = module.imports[head]
-        base = source if name is None else f"{source}.{name}"
-        owner = self._index.resolve(".".join([base, *rest[:-1]]), module)
-        return (owner, rest[-1]) if owner is not None else None
 
     def held_map(self, path: str, local: str) -> Optional[tuple[Optional[str], str]]:
         """(path, name) of the held measurement map the name ``local`` of ``path`` imports."""
@@ -223,13 +209,21 @@ class ProjectStats:
             self._listings[root] = sorted(found)
         return self._listings[root]
 
-    def _definition(self, path: str, local: str) -> Optional[tuple[Module, str]]:
+    def _definition(self, path: str, dotted: str) -> Optional[tuple[Module, str]]:
+        """(module, name) of what ``dotted`` names through the imports of ``path``: an imported
+        name (``LATENCY_VIEW``) or an attribute of an imported module (``metrics.LATENCY_VIEW``,
+        ``app.metrics.LATENCY_VIEW``)."""
         module = self._module(path)
-        if module is None or local not in module.imports:
+        head, *rest = dotted.split(".")
+        if module is None or head not in module.imports:
             return None
-        source, name = module.imports[local]
-        owner = self._index.resolve(source, module) if name is not None else None
-        return (owner, name) if owner is not None and name is not None else None
+        source, name = module.imports[head]
+        if not rest:
+            owner = self._index.resolve(source, module) if name is not None else None
+            return (owner, name) if owner is not None and name is not None else None
+        base = source if name is None else f"{source}.{name}"
+        owner = self._index.resolve(".".join([base, *rest[:-1]]), module)
+        return (owner, rest[-1]) if owner is not None else None
 
     def unit_blocker(self, path: str) -> str:
         """Why the modules linked to ``path`` by shared measures cannot all convert ("" if
@@ -259,7 +253,7 @@ class ProjectStats:
                 if defined is not None:
                     todo.append(defined[0].path)
             for dotted in reading.imported_views:
-                defined = self._view_definition(current, dotted)
+                defined = self._definition(current, dotted)
                 if defined is not None:
                     todo.append(defined[0].path)
             todo.extend(self._users(current, reading))

@@ -200,6 +200,8 @@ class Stats:
         #: measures of other project modules recorded here, by local name
         self.shared: dict[str, Measure] = {}
         self._sources: dict[str, str] = {}
+        #: ``module.name`` reads of imported names (see :meth:`_read_imports`)
+        self._module_attributes: set[str] = set()
         #: ``exporter = new_metrics_exporter(...)`` bindings, by name
         self._exporter_bindings: dict[str, tuple[cst.CSTNode, cst.Call]] = {}
         #: ``view_manager.register_exporter(e)``: (that statement, e's binding, e's factory call)
@@ -323,9 +325,15 @@ class Stats:
             found = self._shared_lookup.measure(local)
             if found is not None:
                 self.shared[local] = dataclasses.replace(found, var=local, source=source)
+        for dotted in self._module_attributes:
+            found = self._shared_lookup.measure(dotted)
+            if found is not None:  # ``metrics.LATENCY_MS``: its instruments are read there too
+                self.shared[dotted] = dataclasses.replace(found, var=dotted, source="")
 
     def _read_imports(self, module: cst.Module) -> None:
-        """The module each ``from m import name`` takes a name from, as written (``.m``)."""
+        """The module each ``from m import name`` takes a name from, as written (``.m``), and
+        the attributes read of imported names (``metrics.LATENCY_MS`` of ``from app import
+        metrics``): another module's measures, tag keys and maps may be reached either way."""
         for node in walk(module):
             if isinstance(node, cst.ImportFrom) and not isinstance(node.names, cst.ImportStar):
                 named = cst.helpers.get_full_name_for_node(node.module) if node.module else None
@@ -333,6 +341,27 @@ class Stats:
                 for alias in node.names:
                     local = alias.evaluated_alias or alias.evaluated_name
                     self._sources[local] = source
+            elif isinstance(node, cst.Attribute):
+                dotted = self._module_attribute(node)
+                if dotted is not None:
+                    self._module_attributes.add(dotted)
+
+    def _module_attribute(self, node: cst.BaseExpression) -> Optional[str]:
+        """``metrics.LATENCY_MS`` for that attribute of an imported name, else None."""
+        head = node
+        while isinstance(head, cst.Attribute):
+            head = head.value
+        if not isinstance(node, cst.Attribute) or not isinstance(head, cst.Name):
+            return None
+        if not self._host.is_imported(head):
+            return None
+        return cst.helpers.get_full_name_for_node(node)
+
+    def _local(self, node: cst.BaseExpression) -> str:
+        """The name ``node`` reads here: a name, or an imported module's attribute (dotted)."""
+        if isinstance(node, cst.Name):
+            return node.value
+        return self._module_attribute(node) or ""
 
     # -- reading ----------------------------------------------------------------------------
     def _read_module_level(self, module: cst.Module) -> None:
@@ -482,8 +511,9 @@ class Stats:
             return value
         if isinstance(node, cst.Name) and node.value in self.keys:
             return self.keys[node.value]
-        if isinstance(node, cst.Name) and node.value in self._sources and self._shared_lookup:
-            key = self._shared_lookup.tag_key(node.value)
+        local = self._local(node)
+        if self._shared_lookup and (local in self._sources or local in self._module_attributes):
+            key = self._shared_lookup.tag_key(local)
             if key is not None:
                 return key
         if isinstance(node, cst.Call) and TAG_KEY in self._names(node.func):
@@ -998,7 +1028,7 @@ class Stats:
         module defines (imported by name)."""
         if isinstance(node, cst.Name) and node.value in self.measures:
             return self.measures[node.value]
-        local = node.value if isinstance(node, cst.Name) else ""
+        local = self._local(node)
         if local not in self.shared:
             raise Unsupported("a measure made in another module (or not by name) is recorded")
         return self.shared[local]
@@ -1378,10 +1408,14 @@ class Stats:
                 var = measure.instruments[kind][0]
                 if measure.source:  # another module's instrument: the first is the name imported
                     var = measure.var if position == 0 else self._t.otel(at, measure.source, var)
+                elif "." in measure.var:  # an attribute of the module that made it
+                    owner = measure.var.rpartition(".")[0]
+                    var = measure.var if position == 0 else f"{owner}.{var}"
                 method = INSTRUMENTS[kind][1]
                 amount = cst.Integer("1") if kind == "count" else value
                 args = [cst.Arg(amount)] + ([cst.Arg(attrs)] if attributes else [])
-                call = cst.Call(cst.Attribute(cst.Name(var), cst.Name(method)), args)
+                instrument = cst.parse_expression(var)
+                call = cst.Call(cst.Attribute(instrument, cst.Name(method)), args)
                 lines.append(cst.SimpleStatementLine([cst.Expr(call)]))
         return lines
 

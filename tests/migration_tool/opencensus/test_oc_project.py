@@ -117,3 +117,74 @@ def test_a_name_bound_by_python_itself_has_no_known_value() -> None:
     scopes = wrapper.resolve(ScopeProvider)
     names = [n for n in scopes if isinstance(n, cst.Name) and n.value == "len"]
     assert names and bound_values(scopes, {}, names[0]) == []
+
+
+#: The measure and its tag key read as attributes of the defining module, a distribution too.
+BY_MODULE = {
+    "measures.py": MEASURES
+    + """
+    LATENCY = measure.MeasureFloat("latency", "job latency", "ms")
+    LATENCY_VIEW = view.View(
+        "latency", "job latency", [KIND], LATENCY, aggregation.DistributionAggregation([10, 100])
+    )
+    stats_module.stats.view_manager.register_view(LATENCY_VIEW)
+    """,
+    "records.py": """
+    from opencensus.stats import stats as stats_module
+    from opencensus.tags import TagMap, TagValue
+
+    from app import measures
+
+
+    def done(kind, count, took):
+        mmap = stats_module.stats.stats_recorder.new_measurement_map()
+        mmap.measure_int_put(measures.JOBS, count)
+        mmap.measure_float_put(measures.LATENCY, took)
+        tags = TagMap()
+        tags.insert(measures.KIND, TagValue(kind))
+        mmap.record(tags)
+    """,
+}
+PROGRAM = """
+from app.records import done
+
+
+def main():
+    done("a", 2, 5.0)
+    done("a", 1, 50.0)
+    done("b", 3, 500.0)
+"""
+
+
+def test_a_measure_read_as_an_attribute_of_its_module_converts_with_it(tmp_path: Path) -> None:
+    """``from app import measures`` ... ``measures.JOBS``: before, "a measure made in another
+    module (or not by name)" kept both modules on OpenCensus."""
+    from tests.migration_tool.conftest import run_driver
+
+    legacy = tmp_path / "legacy"
+    legacy.mkdir()
+    for name, text in BY_MODULE.items():
+        (legacy / "app").mkdir(exist_ok=True)
+        (legacy / "app" / "__init__.py").write_text("")
+        (legacy / "app" / name).write_text(textwrap.dedent(text).lstrip("\n"))
+    (legacy / "program.py").write_text(PROGRAM)
+    migrated = tmp_path / "migrated"
+    migrated.mkdir()
+    app = _project(migrated, BY_MODULE)
+    (migrated / "program.py").write_text(PROGRAM)
+    records = (app / "records.py").read_text()
+    assert "opencensus" not in records + (app / "measures.py").read_text()
+    assert 'measures.JOBS.add(count, {"kind": kind})' in records
+    assert 'measures.LATENCY.record(took, {"kind": kind})' in records
+    driver = Path(__file__).resolve().parent / "oc_span_tree.py"
+    streams = []
+    for variant, root in (("opencensus", legacy), ("native", migrated)):
+        lines = run_driver(driver, variant, root / "program.py").split("\n")
+        streams.append("\n".join(lines[lines.index("==") + 1 :]))
+    assert streams[0] == (
+        "jobs sum {kind='a'} 3\n"
+        "jobs sum {kind='b'} 3\n"
+        "latency histogram {kind='a'} (2, 55.0, [1, 1, 0])\n"
+        "latency histogram {kind='b'} (1, 500.0, [0, 0, 1])"
+    ), streams[0]
+    assert streams[1] == streams[0]
