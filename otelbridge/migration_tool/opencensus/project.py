@@ -146,6 +146,17 @@ class ProjectStats:
             return None
         return found
 
+    def role(self, path: str, local: str) -> bool:
+        """Whether the name ``local`` of ``path`` imports a module's name for a part of the
+        stats singleton that its conversion removes."""
+        defined = self._definition(path, local)
+        reading = self.reading(defined[0].path) if defined is not None else None
+        return (
+            isinstance(reading, Stats)
+            and defined is not None
+            and defined[1] in reading.role_holders
+        )
+
     def sets_context_tags(self) -> bool:
         """Whether any indexed module names ``TagContext`` (every module setting OpenCensus'
         context tags imports it, so names OpenCensus and is indexed)."""
@@ -248,7 +259,7 @@ class ProjectStats:
             for (origin, name), measures in reading.held_sets.items():
                 if put.setdefault((origin or current, name), measures) != measures:
                     return f"measurement map {name!r} is put with other measures elsewhere: {REPUT}"
-            for local in [*reading.shared, *reading.imported_held]:
+            for local in [*reading.shared, *reading.imported_held, *reading.imported_roles]:
                 defined = self._definition(current, local)
                 if defined is not None:
                     todo.append(defined[0].path)
@@ -305,6 +316,9 @@ class _Lookup:
 
     def sets_context_tags(self) -> bool:
         return self._project.sets_context_tags()
+
+    def role(self, local: str) -> bool:
+        return self._project.role(self._path, local)
 
     def view(self, dotted: str) -> Optional[ViewSpec]:
         return self._project.view(self._path, dotted)

@@ -73,6 +73,10 @@ class SharedLookup(Protocol):
         """Whether a module of the project names OpenCensus' ``TagContext`` (where a
         ``record()`` without a tag map reads its tags)."""
 
+    def role(self, local: str) -> bool:
+        """Whether the imported ``local`` is another module's name for a part of OpenCensus'
+        stats singleton (``stats_recorder = stats.stats_recorder``), which goes with its stats."""
+
     def view(self, dotted: str) -> Optional[ViewSpec]:
         """The view of another project module that ``dotted`` (``LATENCY_VIEW``,
         ``metrics.LATENCY_VIEW``) names, if it is one (raises :class:`Unsupported` when that
@@ -240,6 +244,8 @@ class Stats:
         self.held_maps: set[str] = set()
         #: held maps and tag maps of other project modules used here (they leave the imports)
         self.imported_held: set[str] = set()
+        #: names imported from other modules for parts of the stats singleton (see ``role``)
+        self.imported_roles: set[str] = set()
         #: held map ((None: this module, or its module's path), name) -> the measures put here
         self.held_sets: dict[tuple[Optional[str], str], frozenset[str]] = {}
         #: parameters of helpers given the view manager or the recorder (``register(vm)``):
@@ -325,6 +331,7 @@ class Stats:
             found = self._shared_lookup.measure(local)
             if found is not None:
                 self.shared[local] = dataclasses.replace(found, var=local, source=source)
+        self.imported_roles = {local for local in self._sources if self._shared_lookup.role(local)}
         for dotted in self._module_attributes:
             found = self._shared_lookup.measure(dotted)
             if found is not None:  # ``metrics.LATENCY_MS``: its instruments are read there too
@@ -841,6 +848,12 @@ class Stats:
         return found
 
     @property
+    def role_holders(self) -> set[str]:
+        """The names this module binds to parts of the stats singleton, which its conversion
+        removes."""
+        return {_target(h) for h in self._holders}
+
+    @property
     def held_tags(self) -> _TagMaps:
         """The tag maps made and filled at module level, read for a held measurement map."""
         return self._held_tags or {}
@@ -1060,6 +1073,13 @@ class Stats:
             if any(binding is e[1] or binding is e[0] for e in self._exporters)
         }
         inside = {n for s in claimed for n in walk(s)}
+        for node in walk(module, (cst.Import, cst.ImportFrom)):  # their modules no longer bind
+            if (
+                isinstance(node, cst.Name)
+                and node.value in self.imported_roles
+                and node not in inside
+            ):
+                raise Unsupported(f"{node.value!r} is used for more than measurement maps")
         for passed in self._passed.values():
             if any(use not in inside for use in passed.uses):
                 raise Unsupported(
@@ -1189,16 +1209,15 @@ class Stats:
             t.place_stats(module, anchor, keywords, [note for note, _ in notes])
 
     def _drop_imported_held(self, t: OpenCensusTraces, module: cst.Module) -> None:
-        """The held maps and tag maps of other modules leave the imports (their modules no
-        longer make them)."""
+        """The held maps, tag maps and stats singleton parts of other modules leave the imports
+        (their modules no longer make them)."""
+        dropped = self.imported_held | self.imported_roles
         for line in module.body:
             small = _single(line)
             if not isinstance(small, cst.ImportFrom) or isinstance(small.names, cst.ImportStar):
                 continue
             kept = [
-                a
-                for a in small.names
-                if (a.evaluated_alias or a.evaluated_name) not in self.imported_held
+                a for a in small.names if (a.evaluated_alias or a.evaluated_name) not in dropped
             ]
             if len(kept) == len(small.names):
                 continue

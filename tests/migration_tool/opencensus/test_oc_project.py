@@ -188,3 +188,38 @@ def test_a_measure_read_as_an_attribute_of_its_module_converts_with_it(tmp_path:
         "latency histogram {kind='b'} (1, 500.0, [0, 0, 1])"
     ), streams[0]
     assert streams[1] == streams[0]
+
+
+RECORDER = (
+    MEASURES
+    + """
+    stats_recorder = stats_module.stats.stats_recorder
+    """
+)
+RECORDS_WITH_RECORDER = """
+    from app.measures import JOBS, stats_recorder
+
+
+    def done(count):
+        mmap = stats_recorder.new_measurement_map()
+        mmap.measure_int_put(JOBS, count)
+        mmap.record()
+    """
+
+
+def test_a_recorder_imported_from_the_defining_module_leaves_the_imports(tmp_path: Path) -> None:
+    """The defining module's ``stats_recorder = stats.stats_recorder`` goes with its stats, so
+    the module importing it drops it too (before: an ImportError at start-up)."""
+    app = _project(tmp_path, {"measures.py": RECORDER, "records.py": RECORDS_WITH_RECORDER})
+    records = (app / "records.py").read_text()
+    assert "stats_recorder" not in records + (app / "measures.py").read_text()
+    assert "from app.measures import JOBS\n" in records and "JOBS.add(count)" in records
+    assert "TODO(otelbridge)" not in records
+
+
+def test_a_recorder_imported_for_other_uses_keeps_the_unit_on_opencensus(tmp_path: Path) -> None:
+    other = RECORDS_WITH_RECORDER + "\n\n    RECORDER = stats_recorder\n"
+    app = _project(tmp_path, {"measures.py": RECORDER, "records.py": other})
+    measures = (app / "measures.py").read_text()
+    assert "stats_recorder = stats_module.stats.stats_recorder" in measures
+    assert "'stats_recorder' is used for more than measurement maps" in measures
