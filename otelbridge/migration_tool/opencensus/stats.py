@@ -204,8 +204,6 @@ class Stats:
         #: measures of other project modules recorded here, by local name
         self.shared: dict[str, Measure] = {}
         self._sources: dict[str, str] = {}
-        #: ``module.name`` reads of imported names (see :meth:`_read_imports`)
-        self._module_attributes: set[str] = set()
         #: ``exporter = new_metrics_exporter(...)`` bindings, by name
         self._exporter_bindings: dict[str, tuple[cst.CSTNode, cst.Call]] = {}
         #: ``view_manager.register_exporter(e)``: (that statement, e's binding, e's factory call)
@@ -332,15 +330,9 @@ class Stats:
             if found is not None:
                 self.shared[local] = dataclasses.replace(found, var=local, source=source)
         self.imported_roles = {local for local in self._sources if self._shared_lookup.role(local)}
-        for dotted in self._module_attributes:
-            found = self._shared_lookup.measure(dotted)
-            if found is not None:  # ``metrics.LATENCY_MS``: its instruments are read there too
-                self.shared[dotted] = dataclasses.replace(found, var=dotted, source="")
 
     def _read_imports(self, module: cst.Module) -> None:
-        """The module each ``from m import name`` takes a name from, as written (``.m``), and
-        the attributes read of imported names (``metrics.LATENCY_MS`` of ``from app import
-        metrics``): another module's measures, tag keys and maps may be reached either way."""
+        """The module each ``from m import name`` takes a name from, as written (``.m``)."""
         for node in walk(module):
             if isinstance(node, cst.ImportFrom) and not isinstance(node.names, cst.ImportStar):
                 named = cst.helpers.get_full_name_for_node(node.module) if node.module else None
@@ -348,13 +340,10 @@ class Stats:
                 for alias in node.names:
                     local = alias.evaluated_alias or alias.evaluated_name
                     self._sources[local] = source
-            elif isinstance(node, cst.Attribute):
-                dotted = self._module_attribute(node)
-                if dotted is not None:
-                    self._module_attributes.add(dotted)
 
     def _module_attribute(self, node: cst.BaseExpression) -> Optional[str]:
-        """``metrics.LATENCY_MS`` for that attribute of an imported name, else None."""
+        """``metrics.LATENCY_MS`` for that attribute of an imported name (``from app import
+        metrics``), else None: another module's measures and tag keys may be read so too."""
         head = node
         while isinstance(head, cst.Attribute):
             head = head.value
@@ -519,7 +508,7 @@ class Stats:
         if isinstance(node, cst.Name) and node.value in self.keys:
             return self.keys[node.value]
         local = self._local(node)
-        if self._shared_lookup and (local in self._sources or local in self._module_attributes):
+        if self._shared_lookup and (local in self._sources or "." in local):
             key = self._shared_lookup.tag_key(local)
             if key is not None:
                 return key
@@ -1042,6 +1031,10 @@ class Stats:
         if isinstance(node, cst.Name) and node.value in self.measures:
             return self.measures[node.value]
         local = self._local(node)
+        if "." in local and local not in self.shared and self._shared_lookup is not None:
+            found = self._shared_lookup.measure(local)  # asked here: only what is put
+            if found is not None:
+                self.shared[local] = dataclasses.replace(found, var=local, source="")
         if local not in self.shared:
             raise Unsupported("a measure made in another module (or not by name) is recorded")
         return self.shared[local]
@@ -1102,6 +1095,13 @@ class Stats:
                 for node in walk(statement):
                     if isinstance(node, cst.Arg) and node.keyword is not None:
                         keywords.add(node.keyword)
+                    dotted = (
+                        self._module_attribute(node)
+                        if isinstance(node, cst.Attribute) and node not in given
+                        else None
+                    )
+                    if dotted in self.shared:  # ``metrics.LATENCY_MS`` handed on
+                        raise Unsupported(f"measure {dotted!r} is used elsewhere")
                     if not isinstance(node, cst.Name) or node in keywords or node in given:
                         continue  # an argument of a parameter that goes is no use
                     if node.value in self.measures or node.value in self.shared:

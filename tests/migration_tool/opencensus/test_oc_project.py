@@ -223,3 +223,11 @@ def test_a_recorder_imported_for_other_uses_keeps_the_unit_on_opencensus(tmp_pat
     measures = (app / "measures.py").read_text()
     assert "stats_recorder = stats_module.stats.stats_recorder" in measures
     assert "'stats_recorder' is used for more than measurement maps" in measures
+
+
+def test_a_measure_used_elsewhere_as_a_module_attribute_keeps_the_unit(tmp_path: Path) -> None:
+    records = BY_MODULE["records.py"] + "\n\n    def again(count):\n        print(measures.JOBS)\n"
+    app = _project(tmp_path, {"measures.py": BY_MODULE["measures.py"], "records.py": records})
+    measures = (app / "measures.py").read_text()
+    assert "measure.MeasureInt(" in measures
+    assert "measure 'measures.JOBS' is used elsewhere" in measures
