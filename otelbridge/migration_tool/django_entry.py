@@ -19,7 +19,9 @@ from typing import Optional, Union
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
+from libcst.metadata import MetadataWrapper
 
+from otelbridge.migration_tool import django_views
 from otelbridge.migration_tool.django_lists import INSTRUMENTOR, PACKAGE
 from otelbridge.migration_tool.findings import TODO_PREFIX
 from otelbridge.migration_tool.imports import add_imports
@@ -95,9 +97,18 @@ def _migrated(path: str, text: str, sources: dict[str, str]) -> Optional[list[st
 
 
 def _reads_opentracing_settings(text: str) -> bool:
-    """Whether a module may read django_opentracing's settings or objects (a view decorated by
-    ``settings.OPENTRACING_TRACING.trace()``, a test of the middleware)."""
-    return OPENTRACING_SETTINGS in text or opentracing.APP_PATH in text
+    """Whether a module may read django_opentracing's settings or objects (a test of the
+    middleware, another settings module) other than as views whose uses of the tracing object
+    convert with the settings (``django_views.py``: ``get_span()``, ``tracer``, ``trace()``)."""
+    if opentracing.APP_PATH in text:
+        return True
+    if OPENTRACING_SETTINGS not in text:
+        return False
+    try:
+        module = cst.parse_module(text)
+    except cst.ParserSyntaxError:
+        return True
+    return not isinstance(django_views.read(MetadataWrapper(module)), django_views.ViewsReads)
 
 
 def _settings_of(module: str, settings: list[str]) -> list[str]:

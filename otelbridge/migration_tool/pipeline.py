@@ -31,10 +31,12 @@ from otelbridge.migration_tool.state import (
     MigrationState,
     Unconvertible,
 )
+from otelbridge.migration_tool.transforms import django_tracing
 from otelbridge.migration_tool.transforms.annotations import TypeHints
 from otelbridge.migration_tool.transforms.assertions import NoneAssertions
 from otelbridge.migration_tool.transforms.child_spans import ChildSpans
 from otelbridge.migration_tool.transforms.django_tracing import DjangoTracingSetup
+from otelbridge.migration_tool.transforms.django_views import DjangoViewTracing
 from otelbridge.migration_tool.transforms.escapes import Escapes
 from otelbridge.migration_tool.transforms.flask_views import FlaskViews
 from otelbridge.migration_tool.transforms.grpc_interceptors import GrpcInterceptors
@@ -62,6 +64,7 @@ from otelbridge.semconv import MODES as SEMCONV_MODES
 #: so that span creation reads ``span.kind`` tags whichever way they were written.
 OPENTRACING_TRANSFORMS: Sequence[type[ContextAwareTransformer]] = (
     FlaskViews,  # first: it tells the model which get_span() calls give the current span
+    DjangoViewTracing,  # first too, for the same reason
     StoredScopes,  # first: it tells the model the kind of the scopes read back from objects
     TagConstants,
     TracerAccess,
@@ -243,6 +246,11 @@ def index_project(sources: dict[str, str]) -> ProjectIndex:
     rewritten = {**prepared.rewritten, **started}
     index.rewritten = {os.path.abspath(p): text for p, text in rewritten.items()}
     index.django_entries = entries
+    index.django_views = any(
+        django_tracing.MIDDLEWARE_PATH in text
+        for path, text in sources.items()
+        if os.path.abspath(path) in entries
+    )
     return index
 
 

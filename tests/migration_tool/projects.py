@@ -113,6 +113,7 @@ spans = [
         "name": s.name,
         "kind": s.kind.name,
         "trace_id": format(s.context.trace_id, "032x"),
+        "span_id": format(s.context.span_id, "016x"),
         "parent": format(s.parent.span_id, "016x") if s.parent else None,
         "error": s.status.status_code.name == "ERROR",
         "attributes": dict(s.attributes),

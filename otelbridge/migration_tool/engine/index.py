@@ -430,6 +430,9 @@ class ProjectIndex:
         #: path of a Django settings module the pre-pass took -> the start-up files it gave the
         #: instrumentation that replaces its tracing middleware (``django_entry.py``; maybe none)
         self.django_entries: dict[str, list[str]] = {}
+        #: whether the pre-pass took a django_opentracing settings module: views reading its
+        #: tracing object convert with it (``transforms/django_views.py``)
+        self.django_views = False
         #: symbols whose kind came from the members called on them
         self.from_usage: set[SymbolKey] = set()
         #: paths of the modules with symbols of a legacy kind (:meth:`holds_kinds`)
