@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.migration_tool.projects import migrate_project
+from tests.migration_tool.projects import IN_MEMORY_PROVIDER, migrate_project, run_script
 
 
 def migrated(root: Path, code: str) -> str:
@@ -51,8 +51,31 @@ def test_a_decorator_with_traced_attributes_keeps_the_set_up_whole(tmp_path: Pat
 
 
 def test_another_use_of_the_integration_object_keeps_it(tmp_path: Path) -> None:
-    code = migrated(tmp_path, VIEWS.replace("ATTRIBUTES", "") + '\n    print(tracing.tracer)\n')
+    code = migrated(tmp_path, VIEWS.replace("ATTRIBUTES", "") + "\n    print(tracing)\n")
     assert "\n@tracing.trace()\n" in code and "FlaskInstrumentor()" not in code
+
+
+def test_the_integrations_tracer_becomes_the_modules_tracer(tmp_path: Path) -> None:
+    """Flask-OpenTracing's README reads ``tracing.tracer`` in a view; before, that use kept the
+    set-up, its decorators and the view on OpenTracing."""
+    views = VIEWS.replace("ATTRIBUTES", "").replace(
+        '        with tracer.start_span("inner", child_of=parent):',
+        '        parent.set_tag("user", "anon")\n'
+        '        with tracing.tracer.start_active_span("inner") as scope:\n'
+        '            scope.span.set_tag("step", 1)',
+    )
+    code = migrated(tmp_path, views)
+    assert "tracing.tracer" not in code and "tracing = " not in code
+    assert 'with trace.get_tracer(__name__).start_as_current_span("inner") as' in code
+    script = IN_MEMORY_PROVIDER + """
+from app import app
+assert app.test_client().get("/a").status_code == 200
+for span in sorted(exporter.get_finished_spans(), key=lambda s: s.name):
+    print(span.name, span.kind.name, span.parent is not None, sorted(span.attributes.items()))
+"""
+    printed = run_script(script, cwd=tmp_path).splitlines()
+    assert printed[0].startswith("a SERVER False ") and "('user', 'anon')" in printed[0], printed
+    assert printed[1] == "inner INTERNAL True [('step', 1)]", printed
 
 
 def test_without_one_application_the_set_up_stays(tmp_path: Path) -> None:

@@ -7,10 +7,11 @@ instruments. So when each use of the integration object is such a decorator (wit
 attributes) or a ``get_span()`` call, and the module binds one Flask application before the
 set-up (or the set-up is given it with ``trace_all_requests=False``: ``FlaskTracing(tracer,
 False, app)``), the set-up becomes ``FlaskInstrumentor().instrument_app(app)`` (:mod:`.integrations`
-writes it), the decorators go and ``get_span()`` becomes ``trace.get_current_span()``: in a view
-the instrumentor's request span is the current one. The report says that the views left
-undecorated are traced now too. Any other use (``tracing.tracer``, a decorator with attributes,
-a ``get_span()`` kept on OpenTracing) leaves the set-up, its decorators and reads as written.
+writes it), the decorators go, ``get_span()`` becomes ``trace.get_current_span()`` (in a view
+the instrumentor's request span is the current one) and ``tracing.tracer`` the module's tracer,
+``trace.get_tracer(__name__)``. The report says that the views left undecorated are traced now
+too. Any other use (a decorator with attributes, a ``get_span()`` or ``tracer`` kept on
+OpenTracing) leaves the set-up, its decorators and reads as written.
 
 With ``trace_all_requests=True`` (the default once the application is given), it already traces
 every request and its ``@tracing.trace(...)`` decorators pass the call through (attributes and
@@ -61,6 +62,8 @@ class ViewsPlan:
     decorators: set[cst.Decorator] = field(default_factory=set)
     #: ``tracing.get_span()`` calls that become ``trace.get_current_span()``
     spans: set[cst.Call] = field(default_factory=set)
+    #: ``tracing.tracer`` reads that become ``trace.get_tracer(__name__)``
+    tracers: set[cst.Attribute] = field(default_factory=set)
 
 
 def flask_setup(transform: LegacyTransform, call: cst.Call) -> bool:
@@ -87,6 +90,7 @@ class FlaskViews(LegacyTransform):
         decorators: dict[cst.Name, cst.Decorator] = {}
         bare: set[cst.Name] = set()  # receivers of decorators without traced attributes
         spans: dict[cst.Name, cst.Call] = {}
+        tracers: dict[cst.Name, cst.Attribute] = {}
         for found in walk(node):
             if isinstance(found, cst.SimpleStatementLine):
                 assign = found.body[0] if len(found.body) == 1 else None
@@ -110,6 +114,12 @@ class FlaskViews(LegacyTransform):
                 receiver = _receiver(found, "get_span")
                 if receiver is not None and len(found.args) <= 1:
                     spans[receiver] = found
+            elif (
+                isinstance(found, cst.Attribute)
+                and found.attr.value == "tracer"
+                and isinstance(found.value, cst.Name)
+            ):
+                tracers[found.value] = found
         for call, target, line in setups:
             every = self._every_request(call)
             app = None if every else self._application(call, apps, line)
@@ -122,10 +132,13 @@ class FlaskViews(LegacyTransform):
                 continue
             reads = [access.node for access in assignment.references]
             goes = decorators if every else bare
-            if not all(isinstance(r, cst.Name) and (r in goes or r in spans) for r in reads):
+            if not all(
+                isinstance(r, cst.Name) and (r in goes or r in spans or r in tracers) for r in reads
+            ):
                 continue
             reads_span = [spans[r] for r in reads if isinstance(r, cst.Name) and r in spans]
-            if any(read in self.model.frozen for read in reads_span):
+            reads_tracer = [tracers[r] for r in reads if isinstance(r, cst.Name) and r in tracers]
+            if any(read in self.model.frozen for read in [*reads_span, *reads_tracer]):
                 continue
             if app is not None:
                 plan.setups[call] = app
@@ -136,8 +149,11 @@ class FlaskViews(LegacyTransform):
                 decorators[r] for r in reads if isinstance(r, cst.Name) and r in decorators
             )
             plan.spans.update(reads_span)
+            plan.tracers.update(reads_tracer)
         for read in plan.spans:
             self.model.assume(read, Kind.CURRENT_SPAN)  # before any transform asks
+        for tracer in plan.tracers:
+            self.model.assume(tracer, Kind.TRACER)
 
     def _every_request(self, call: cst.Call) -> bool:
         """Whether the set-up ``call`` traces every request of the application it is given
@@ -181,6 +197,14 @@ class FlaskViews(LegacyTransform):
         if original_node in plan_of(self).spans:
             self.rewrote()
             return self.expr(original_node, "{trace}.get_current_span()")
+        return updated_node
+
+    def leave_Attribute(
+        self, original_node: cst.Attribute, updated_node: cst.Attribute
+    ) -> cst.BaseExpression:
+        if original_node in plan_of(self).tracers:
+            self.rewrote()
+            return self.expr(original_node, "{trace}.get_tracer(__name__)")
         return updated_node
 
 
