@@ -174,3 +174,42 @@ def test_the_application_given_traces_every_request_by_default(tmp_path: Path) -
     assert "from flask_opentracing" not in code and "\n@tracing" not in code
     assert "FlaskInstrumentor().instrument_app(app, request_hook=flask_opentracing_span)" in code
     assert "also the ones no @tracing.trace() decorated" not in code  # it traced them before
+
+
+def test_a_tracer_made_in_the_set_up_call_is_still_made(tmp_path: Path) -> None:
+    """``FlaskTracing(init_tracer("frontend"), True, app)``: the helper's ``configure()`` set the
+    service up; before, the call went with the set-up and the migrated service configured
+    nothing (its spans went to no exporter, under no service name)."""
+    files = {
+        "tracing_setup.py": """
+            from jaeger_client import Config
+
+
+            def init_tracer(service):
+                config = Config(config={"logging": True}, service_name=service)
+                return config.initialize_tracer()
+            """,
+        "app.py": """
+            from flask import Flask
+            from flask_opentracing import FlaskTracing
+
+            from tracing_setup import init_tracer
+
+            app = Flask(__name__)
+            tracing = FlaskTracing(init_tracer("frontend"), True, app)
+
+
+            @app.route("/")
+            def index():
+                return "hi"
+            """,
+    }
+    code = migrate_project(tmp_path, files)["app.py"]
+    assert 'init_tracer("frontend")\nFlaskInstrumentor().instrument_app(app' in code
+    script = """
+from opentelemetry import trace
+from app import app
+assert app.test_client().get("/").status_code == 200
+print(trace.get_tracer_provider().resource.attributes["service.name"])
+"""
+    assert run_script(script, cwd=tmp_path).strip() == "frontend"

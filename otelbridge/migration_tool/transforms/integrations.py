@@ -19,6 +19,9 @@ from typing import Optional, Union
 import libcst as cst
 
 from otelbridge.migration_tool.findings import TODO_PREFIX, Finding
+from otelbridge.migration_tool.mock_tracers import made_by_mock
+from otelbridge.migration_tool.model import Kind
+from otelbridge.migration_tool.names import GLOBAL_TRACER_CALLS
 from otelbridge.migration_tool.transforms.arguments import Review
 from otelbridge.migration_tool.transforms.base import arg, literal
 from otelbridge.migration_tool.transforms.django_tracing import approved
@@ -235,12 +238,31 @@ class FrameworkIntegrations(StatementAware):
             made = cst.SimpleStatementLine([small.with_changes(value=plain)])
             return cst.FlattenSentinel([line, made])
         factory = tracer_factory(self, call)
-        if factory is not None:  # it set up tracing when the integration called it
-            first = cst.SimpleStatementLine(
-                [cst.Expr(cst.Call(cst.Name(factory)))], leading_lines=line.leading_lines
-            )
+        tracer = self._made_tracer(call, updated_node)
+        if factory is not None or tracer is not None:  # it set up tracing when it was called
+            setup = tracer if tracer is not None else cst.Call(cst.Name(str(factory)))
+            first = cst.SimpleStatementLine([cst.Expr(setup)], leading_lines=line.leading_lines)
             return cst.FlattenSentinel([*definitions, first, line.with_changes(leading_lines=[])])
         return cst.FlattenSentinel([*definitions, line]) if definitions else line
+
+    def _made_tracer(
+        self, call: cst.Call, updated: cst.SimpleStatementLine
+    ) -> Optional[cst.BaseExpression]:
+        """The set-up's tracer argument (now), when it is a call that makes a tracer
+        (``FlaskTracing(init_tracer("web"), True, app)``: the helper calls ``configure()``):
+        it must still run. Not a read of the global tracer, which does nothing."""
+        given = arg(call, "tracer", 0)
+        if (
+            given is None
+            or not isinstance(given.value, cst.Call)
+            or self.kind(given.value) is not Kind.TRACER
+            or self.model.qualified_names(given.value.func) & GLOBAL_TRACER_CALLS
+            or made_by_mock(self.model, given.value)
+        ):
+            return None
+        now = _setup(updated)
+        found = arg(now, "tracer", 0) if now is not None else None
+        return found.value if found is not None else None
 
     def _traced(self, call: cst.Call, found: Instrumentor) -> tuple[str, ...]:
         """The request attributes the set-up records as tags (``traced_attributes=['url']``);
