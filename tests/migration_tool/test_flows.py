@@ -247,3 +247,26 @@ def test_a_chain_of_kept_flows_across_files_settles(tmp_path: Path) -> None:
     assert "tracer handed to a parameter, kept on OpenTracing elsewhere" in caller
     done = _run(project / "test_service.py")
     assert done.returncode == 0, done.stderr
+
+
+def test_a_span_known_from_its_uses_is_kept_whole_by_a_site_that_cannot_convert(
+    tmp_path: Path,
+) -> None:
+    """grpcio-opentracing's ``_check_error_code(span, ...)``: nothing in the project passes the
+    span, its kind comes from its uses, and its ``log_kv`` of a dict built at run time cannot
+    convert. Before, the index kept the parameter but no second round ran (its kind is not in the
+    solved table), so ``set_tag`` became ``set_status`` next to the OpenTracing ``log_kv`` and a
+    second ``migrate`` changed the file again."""
+    code = """
+        def check(span, details):
+            span.set_tag("error", True)
+            log = {"event": "error"}
+            if details:
+                log["message"] = details
+            span.log_kv(log)
+        """
+    project = _project(tmp_path, {"errors.py": code})
+    migrated = (project / "errors.py").read_text()
+    assert 'span.set_tag("error", True)' in migrated and "set_status" not in migrated
+    main(["migrate", "--write", "--jobs", "1", str(tmp_path)])
+    assert (project / "errors.py").read_text() == migrated  # a second run changes nothing

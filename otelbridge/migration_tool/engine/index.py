@@ -875,7 +875,10 @@ class ProjectIndex:
         self._seeds |= new
         self._previous = {}
         self._solve()
-        return self._previous != before or any(key[0] == AMBIENT for key in new)
+        # a kind the table does not hold (a parameter nothing passes, known from its uses: asked
+        # by the file, :meth:`_by_usage`) changes for the files all the same
+        unsolved = any(key[0] != AMBIENT and self._previous.get(key) is None for key in new)
+        return self._previous != before or unsolved or any(key[0] == AMBIENT for key in new)
 
     def keeps(self, key: SymbolKey) -> bool:
         """Whether a file kept ``key`` on the legacy API (told by :meth:`keep`)."""
