@@ -218,3 +218,26 @@ def _objects(printed: str) -> list[dict]:
         value, at = decoder.raw_decode(printed, at)
         found.append(value)
     return found
+
+
+def test_an_interceptor_made_before_the_server_joins_its_creation(tmp_path: Path) -> None:
+    """grpcio-opentracing's README makes the interceptor first, then the server; before, that
+    order kept the set-up on OpenTracing, marked."""
+    made = "        server = grpc.server(futures.ThreadPoolExecutor(max_workers=2)INTERCEPTORS)\n"
+    comment = "        # one span per call\n"
+    interceptor = (
+        "        interceptor = open_tracing_server_interceptor(opentracing.global_tracer())\n"
+    )
+    readme = SERVER.replace("OPTIONS", "").replace(
+        made + comment + interceptor, comment + interceptor + made
+    )
+    assert readme != SERVER
+    code = readme.replace("INTERCEPTORS", "").replace("TARGET", "server")
+    migrated = migrate_project(tmp_path, {"app.py": code})["app.py"]
+    assert "opentracing" not in migrated and "intercept_server" not in migrated
+    assert (
+        "    # one span per call\n"
+        "    server = grpc.server(futures.ThreadPoolExecutor(max_workers=2),"
+        " interceptors=[server_interceptor()])\n"
+        "    return server\n"
+    ) in migrated

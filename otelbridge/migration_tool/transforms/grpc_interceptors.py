@@ -6,10 +6,10 @@ instrumentation's own ``grpcext.intercept_channel`` (its client interceptors are
 A server interceptor went through ``grpcext.intercept_server(server, it)``, which grpc has no
 counterpart of: a grpc server takes its interceptors when it is made. So ``server_interceptor()``
 (a grpc one) joins the ``interceptors=`` of the ``grpc.server(...)`` that made that server (bound
-once, above, in the same scope) and the set-up statements go, their comments moving above that
-call. The interceptor is a name bound to the set-up, or the set-up call itself
-(``intercept_server(server, open_tracing_server_interceptor(tracer))``). The tracer argument
-goes: the instrumentation records through the global provider ``configure()`` installs.
+once, above the ``intercept_server``, in the same scope) and the set-up statements go, their
+comments moving above that call. The interceptor is a name bound to the set-up, or the set-up
+call itself (``intercept_server(server, open_tracing_server_interceptor(tracer))``). The tracer
+argument goes: the instrumentation records through the global provider ``configure()`` installs.
 ``log_payloads`` and ``active_span_source`` have no equivalent (noted); ``span_decorator=``, or
 any other use of the interceptor, leaves the set-up to :mod:`.integrations`, which marks it (the
 tracer given then stays on OpenTracing).
@@ -178,8 +178,9 @@ class GrpcInterceptors(LegacyTransform):
         given = arg(made_call, "interceptors")
         if given is not None and not isinstance(given.value, (cst.List, cst.Tuple)):
             return
-        first = setup if setup is not None else statement
-        if self.state.position(made_statement)[0] > self.state.position(first)[0]:
+        # the server is made before it is intercepted; the interceptor may be made before either
+        # (grpcio-opentracing's README): it moves into the server's ``interceptors=``
+        if self.state.position(made_statement)[0] > self.state.position(statement)[0]:
             return
         plan.setups[call] = "server_interceptor"
         if setup is not None:
