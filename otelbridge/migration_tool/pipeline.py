@@ -56,6 +56,7 @@ from otelbridge.migration_tool.transforms.spans import SpanCreation
 from otelbridge.migration_tool.transforms.stack_context import StackContexts
 from otelbridge.migration_tool.transforms.stored_scopes import StoredScopes
 from otelbridge.migration_tool.transforms.tags import TagConstants
+from otelbridge.migration_tool.transforms.tornado_settings import TornadoSettings
 from otelbridge.migration_tool.transforms.tracer import TracerAccess
 from otelbridge.semconv import ENV as SEMCONV_ENV
 from otelbridge.semconv import MODES as SEMCONV_MODES
@@ -80,6 +81,7 @@ OPENTRACING_TRANSFORMS: Sequence[type[ContextAwareTransformer]] = (
     GrpcInterceptors,  # before FrameworkIntegrations asks its plan: visits run in this order
     FrameworkIntegrations,
     PyramidTweens,
+    TornadoSettings,
     DjangoTracingSetup,  # after FrameworkIntegrations: it removes what that one leaves
     Requirements,
     MockTracing,

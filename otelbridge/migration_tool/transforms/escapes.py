@@ -46,6 +46,7 @@ from otelbridge.migration_tool.transforms.pyramid_tweens import includes_tween, 
 from otelbridge.migration_tool.transforms.recorded import maps_live_field
 from otelbridge.migration_tool.transforms.scope_parameters import argument_kinds
 from otelbridge.migration_tool.transforms.stored_scopes import stored_plan
+from otelbridge.migration_tool.transforms.tornado_settings import plan_of as tornado_plan
 from otelbridge.migration_tool.transforms.tracer import none_check, truth_tested_spans
 from otelbridge.migration_tool.user_attributes import is_user_attribute
 
@@ -208,6 +209,8 @@ class Escapes(LegacyTransform):
             return
         if node in stored_plan(self).stores:
             return  # a scope stored on an object: converted with its readers
+        if node in tornado_plan(self).tracings:
+            return  # tornado_opentracing's settings go, with the tracer they were given
         handed = [item.value for item in node.args if self.kind(item.value) in CONVERTIBLE]
         doubles = {item.value: kind for item in node.args if (kind := self._double(item.value))}
         for value, kind in doubles.items():
