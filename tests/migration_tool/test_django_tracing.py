@@ -133,6 +133,7 @@ def test_views_reading_the_tracing_setting_convert_with_it(tmp_path: Path) -> No
     assert "DjangoInstrumentor().instrument()" in migrated["mysite/wsgi.py"]
     views = migrated["mysite/urls.py"]
     assert "OPENTRACING" not in views and "tracing" not in views
+    assert "django.conf" not in views  # read for the tracing object alone
     assert 'trace.get_current_span().set_attribute("user", "anon")' in views
     assert 'with trace.get_tracer(__name__).start_as_current_span("render") as' in views
     assert (

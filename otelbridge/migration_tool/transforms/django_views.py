@@ -5,7 +5,8 @@ Once the project's django_opentracing settings are migrated (``django_tracing.py
 ``tracing.get_span(request)`` becomes ``trace.get_current_span()`` (the instrumentor's request
 span is current in the view), ``tracing.tracer`` becomes ``trace.get_tracer(__name__)``, its
 ``@tracing.trace(...)`` decorators go (with a note naming the request attributes they recorded)
-and so does ``tracing = settings.OPENTRACING_TRACING``. What is read is decided by
+and so does ``tracing = settings.OPENTRACING_TRACING`` (and ``from django.conf import settings``
+when the module reads nothing else of the settings). What is read is decided by
 ``django_views.read``, which the project pre-pass asked before taking the settings. A read kept on
 OpenTracing by a partial conversion becomes the OpenTracing global tracer (its active span for
 ``get_span()``): what the bridge serves, a no-op tracer without it.
@@ -20,10 +21,13 @@ from libcst.codemod import CodemodContext
 
 from otelbridge.migration_tool import django_views
 from otelbridge.migration_tool.findings import TODO_PREFIX, Finding
+from otelbridge.migration_tool.imports import bound_items
 from otelbridge.migration_tool.model import Kind
 from otelbridge.migration_tool.prefilter import OPENTRACING_SETTINGS
 from otelbridge.migration_tool.transforms.base import LegacyTransform
 
+#: the import the views read the settings through
+SETTINGS_IMPORT = ("django.conf", "settings")
 ATTRIBUTES_NOTE = (
     "the request attributes this decorator recorded as tags ({}) are not recorded: set "
     "OTEL_PYTHON_DJANGO_TRACED_REQUEST_ATTRS={} where the process starts"
@@ -46,6 +50,11 @@ class DjangoViewTracing(LegacyTransform):
         if not isinstance(found, django_views.ViewsReads):
             return
         self._reads = found
+        for statement in node.body:  # ``settings`` may be read for nothing else: then it goes
+            small = statement.body[0] if isinstance(statement, cst.SimpleStatementLine) else None
+            if isinstance(small, cst.ImportFrom):
+                items = bound_items(small)
+                self.state.legacy_imports.extend(i for i in items if i[:2] == SETTINGS_IMPORT)
         for call in found.spans:
             self.model.assume(call, Kind.CURRENT_SPAN)  # before any transform asks
         for attribute in found.tracers:
