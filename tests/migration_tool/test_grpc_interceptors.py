@@ -241,3 +241,14 @@ def test_an_interceptor_made_before_the_server_joins_its_creation(tmp_path: Path
         " interceptors=[server_interceptor()])\n"
         "    return server\n"
     ) in migrated
+
+
+def test_a_server_intercepted_in_its_return_is_returned(tmp_path: Path) -> None:
+    code = SERVER.replace("INTERCEPTORS", "").replace("OPTIONS", "")
+    code = code.replace(
+        "        TARGET = intercept_server(server, interceptor)\n        return TARGET\n",
+        "        return intercept_server(server, interceptor)\n",
+    )
+    migrated = migrate_project(tmp_path, {"app.py": code})["app.py"]
+    assert "opentracing" not in migrated and "intercept_server" not in migrated
+    assert "interceptors=[server_interceptor()])\n    return server\n" in migrated

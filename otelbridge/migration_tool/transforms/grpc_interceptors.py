@@ -60,6 +60,8 @@ class InterceptorPlan:
     comments: dict[cst.SimpleStatementLine, list[cst.EmptyLine]] = field(default_factory=dict)
     #: ``S = intercept_server(S0, it)`` with ``S`` another name than ``S0``: ``S = S0``
     renamed: dict[cst.SimpleStatementLine, tuple[str, str]] = field(default_factory=dict)
+    #: ``return intercept_server(S0, it)``: ``return S0``
+    returned: dict[cst.SimpleStatementLine, str] = field(default_factory=dict)
 
 
 def plan_of(transform: LegacyTransform) -> InterceptorPlan:
@@ -95,7 +97,10 @@ class GrpcInterceptors(LegacyTransform):
                 names = self.model.qualified_names(found.func)
                 if not names & {INTERCEPT_CHANNEL, INTERCEPT_SERVER}:
                     continue
-                whole = statement is not None and _assignment(statement)[1] is found
+                whole = statement is not None and found in (
+                    _assignment(statement)[1],
+                    _returned(statement),
+                )
                 use = (found, statement if whole else None)
                 if isinstance(interceptor, cst.Name):
                     given[interceptor] = use
@@ -167,11 +172,13 @@ class GrpcInterceptors(LegacyTransform):
     ) -> None:
         server = intercept.args[0].value
         target, _ = _assignment(statement)
-        if not isinstance(server, cst.Name) or target is None:
+        returned = _returned(statement) is intercept
+        if not isinstance(server, cst.Name) or (target is None and not returned):
             return
         made = [s for name, s in servers.items() if name.value == server.value]
         scope = self.model.scope(server)
-        bindings = 2 if target.value == server.value else 1  # grpc.server's (and this one)
+        rebinds = target is not None and target.value == server.value
+        bindings = 2 if rebinds else 1  # grpc.server's (and this one)
         if len(made) != 1 or scope is None or len(scope[server.value]) != bindings:
             return
         made_statement, made_call = made[0]
@@ -185,10 +192,12 @@ class GrpcInterceptors(LegacyTransform):
         plan.setups[call] = "server_interceptor"
         if setup is not None:
             plan.removed.add(setup)
-        if target.value == server.value:
+        if rebinds:
             plan.removed.add(statement)
-        else:
+        elif target is not None:
             plan.renamed[statement] = (target.value, server.value)
+        else:
+            plan.returned[statement] = server.value
         plan.servers.add(made_call)
         plan.comments[made_statement] = [
             line
@@ -210,6 +219,10 @@ class GrpcInterceptors(LegacyTransform):
             self.rewrote()
             assign = cst.Assign([cst.AssignTarget(cst.Name(renamed[0]))], cst.Name(renamed[1]))
             return updated_node.with_changes(body=[assign])
+        server = plan.returned.get(original_node)
+        if server is not None:
+            self.rewrote()
+            return updated_node.with_changes(body=[cst.Return(cst.Name(server))])
         comments = plan.comments.get(original_node)
         if comments:  # those of the statements that went, above the call that took their place
             return updated_node.with_changes(leading_lines=[*updated_node.leading_lines, *comments])
@@ -266,3 +279,9 @@ def _assignment(
         if isinstance(target, cst.Name) and isinstance(value, cst.Call):
             return target, value
     return None, None
+
+
+def _returned(statement: cst.SimpleStatementLine) -> Optional[cst.BaseExpression]:
+    """The value of ``return value`` as the whole statement."""
+    small = statement.body[0] if len(statement.body) == 1 else None
+    return small.value if isinstance(small, cst.Return) else None
