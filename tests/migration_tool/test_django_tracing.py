@@ -176,3 +176,17 @@ def test_the_migrated_server_traces_the_request_as_the_callers_child(tmp_path: P
     assert span["trace_id"] == "0af7651916cd43dd8448eb211c80319c"  # the caller's trace
     assert span["parent"] == "b7ad6b7169203331"
     assert span["name"] == "GET greet"
+
+
+def test_a_request_span_kept_on_opentracing_reads_the_global_tracer(tmp_path: Path) -> None:
+    """The request span handed to code outside the project stays an OpenTracing span: the
+    OpenTracing global tracer's active span (the bridge's view of the request span; without
+    it, a no-op span), since the tracing object goes with the settings."""
+    views = TRACED_URLS.replace(
+        '    tracing.get_span(request).set_tag("user", "anon")\n',
+        '    audit.record(tracing.get_span(request))\n',
+    ).replace("from django.urls import path\n", "from django.urls import path\nimport audit\n")
+    migrated = migrate_project(tmp_path, {**PROJECT, "mysite/urls.py": views})
+    assert "OPENTRACING_TRACING = " not in migrated["mysite/settings.py"]
+    assert "audit.record(global_tracer().active_span)" in migrated["mysite/urls.py"]
+    assert "from opentracing import global_tracer" in migrated["mysite/urls.py"]

@@ -8,8 +8,8 @@ instrumentor traces every request and every ``AsyncHTTPClient`` call, which are 
 defaults (``trace_all`` and ``trace_client`` true), through the global provider: with the module's
 ``init_tracing()`` replaced and a tracer the migration converts, those settings go (the request
 attributes they recorded are named in a note: the instrumentor has no setting for them). Any
-other value (``opentracing_trace_all=False``, a ``start_span_cb``, a tracer callable) keeps them,
-marked.
+other value (``opentracing_trace_all=False``, a ``start_span_cb``, a tracer callable) leaves them
+as written, and the tracer they are given on OpenTracing (marked by ``escapes.py``).
 """
 
 from __future__ import annotations
@@ -96,8 +96,10 @@ class TornadoSettings(LegacyTransform):
             if name in TRUE_ONLY and literal(value) is not True:
                 return None
             if name == TRACED:
-                names = [literal(e.value) for e in getattr(value, "elements", [])]
-                if not isinstance(value, cst.List) or not all(isinstance(n, str) for n in names):
+                if not isinstance(value, cst.List):
+                    return None
+                names = [literal(element.value) for element in value.elements]
+                if not all(isinstance(n, str) for n in names):
                     return None
                 traced = [str(n) for n in names]
             elif name == "opentracing_tracing":
