@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.migration_tool.projects import migrate_project
+from tests.migration_tool.projects import IN_MEMORY_PROVIDER, migrate_project, run_script
 
 #: tornado_opentracing's README set-up.
 WEB = """
@@ -47,6 +47,27 @@ def test_the_settings_go_with_init_tracing(tmp_path: Path) -> None:
         ")\n"
     ) in code
     assert "tracer = trace.get_tracer(__name__)" in code  # not handed on: converted, not kept
+    # natively, on a loopback server: the request span and the AsyncHTTPClient call's, as
+    # tornado_opentracing's defaults traced both
+    script = IN_MEMORY_PROVIDER + """
+import asyncio
+import tornado.httpclient
+from web import app
+
+
+async def main():
+    server = app.listen(0, address="127.0.0.1")
+    port = next(iter(server._sockets.values())).getsockname()[1]
+    answer = await tornado.httpclient.AsyncHTTPClient().fetch(f"http://127.0.0.1:{port}/")
+    server.stop()
+    assert answer.body == b"hi"
+
+
+asyncio.run(main())
+for span in sorted(exporter.get_finished_spans(), key=lambda s: s.kind.name):
+    print(span.kind.name, span.attributes.get("http.method"), span.status.status_code.name)
+"""
+    assert run_script(script, cwd=tmp_path).splitlines() == ["CLIENT GET UNSET", "SERVER GET UNSET"]
 
 
 @pytest.mark.parametrize(
