@@ -317,6 +317,17 @@ class _ImportPruner(cst.CSTTransformer):
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         body, footer = self._prune(updated_node.body, updated_node.footer)
+        first = body[0] if body else None
+        if (
+            isinstance(first, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
+            and first is not updated_node.body[0]
+            and not updated_node.header
+        ):
+            # the file's first lines went: the blank line that set them apart does not open it
+            own = list(first.leading_lines)
+            while own and own[0].comment is None:
+                own.pop(0)
+            body = [first.with_changes(leading_lines=own), *body[1:]]
         return updated_node.with_changes(body=body, footer=footer)
 
     def leave_IndentedBlock(

@@ -171,6 +171,31 @@ def test_names_read_counts_uses_not_imports_or_attributes() -> None:
             x = 1
             """,
         ),
+        (  # the file's first line: the blank line after it does not open the file
+            """
+            import opentracing
+
+            from app import helpers
+            helpers.run()
+            """,
+            """
+            from app import helpers
+            helpers.run()
+            """,
+        ),
+        (  # under a comment heading the file (the module's header), the blank line stays
+            """
+            # Copyright
+            import opentracing
+
+            from app import helpers
+            """,
+            """
+            # Copyright
+
+            from app import helpers
+            """,
+        ),
         (  # nested imports; an emptied block gets ``pass``, a semicolon line keeps the rest
             """
             try:
