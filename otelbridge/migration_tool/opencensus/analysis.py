@@ -38,6 +38,7 @@ from otelbridge.migration_tool.opencensus.names import (
     TRACER_CLASS,
 )
 from otelbridge.migration_tool.opencensus.open_spans import OpenSpan, open_spans
+from otelbridge.migration_tool.opencensus.remote_parent import bound_propagator
 from otelbridge.migration_tool.opencensus.span_parameters import (
     HelperParameter,
     helper_parameters,
@@ -520,14 +521,18 @@ class Analysis:
         ):
             return None
         receiver, context = call.func.value, call.args[0].value
-        same = (
+        own = (  # the tracer's own propagator, or one bound to a name (OpenCensus' README)
             isinstance(receiver, cst.Attribute)
             and receiver.attr.value == "propagator"
+            and isinstance(receiver.value, cst.Name)
+            and receiver.value.value == use.value
+        ) or bound_propagator(receiver, self._scopes, self.parents, self.names) is not None
+        same = (
+            own
             and isinstance(context, cst.Attribute)
             and context.attr.value == "span_context"
-            and isinstance(receiver.value, cst.Name)
             and isinstance(context.value, cst.Name)
-            and receiver.value.value == context.value.value == use.value
+            and context.value.value == use.value
         )
         assign = self.parents.get(call)
         statement = self.parents.get(assign) if isinstance(assign, cst.Assign) else None

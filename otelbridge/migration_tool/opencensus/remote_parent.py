@@ -11,11 +11,12 @@ sampler, exporter and propagator, held in attributes set up elsewhere, belong to
 
 from __future__ import annotations
 
-from typing import Mapping, Optional
+from typing import Callable, Mapping, Optional
 
 import libcst as cst
 from libcst.metadata import Assignment, Scope
 
+from otelbridge.migration_tool.opencensus.names import PROPAGATORS
 from otelbridge.migration_tool.transforms.base import arg
 
 HELD_NOTE = (
@@ -61,6 +62,28 @@ def remote_parent(
         return None
     assert isinstance(target, cst.Name)
     return target, call
+
+
+def bound_propagator(
+    value: cst.BaseExpression,
+    scopes: Mapping[cst.CSTNode, Optional[Scope]],
+    parents: Mapping[cst.CSTNode, cst.CSTNode],
+    names: Callable[[cst.CSTNode], set[str]],
+) -> Optional[cst.Call]:
+    """The ``P()`` of one of OpenCensus' propagators that the name ``value`` is bound to, once
+    (OpenCensus' README: ``propagator = TraceContextPropagator()``), if it is."""
+    scope = scopes.get(value) if isinstance(value, cst.Name) else None
+    if scope is None or not isinstance(value, cst.Name):
+        return None
+    assignments = list(scope[value.value])  # the name's bindings where it is read
+    if len(assignments) != 1 or not isinstance(assignments[0], Assignment):
+        return None
+    target = parents.get(assignments[0].node)
+    assign = parents.get(target) if isinstance(target, cst.AssignTarget) else None
+    made = assign.value if isinstance(assign, cst.Assign) and len(assign.targets) == 1 else None
+    if isinstance(made, cst.Call) and not made.args and names(made.func) & PROPAGATORS.keys():
+        return made
+    return None
 
 
 def held_setup(

@@ -27,7 +27,12 @@ from otelbridge.migration_tool.opencensus.names import (
     TRACE_EXPORTERS,
     TRANSPORTS,
 )
-from otelbridge.migration_tool.opencensus.remote_parent import HELD_NOTE, held_setup, remote_parent
+from otelbridge.migration_tool.opencensus.remote_parent import (
+    HELD_NOTE,
+    bound_propagator,
+    held_setup,
+    remote_parent,
+)
 from otelbridge.migration_tool.transforms.arguments import keyword
 from otelbridge.migration_tool.transforms.base import (
     LegacyTransform,
@@ -347,6 +352,8 @@ class SetupMapper:
         if given is None:
             return ""
         value = given.value
+        bound = bound_propagator(value, self._scopes, self._parents, self._names)
+        value = bound if bound is not None else value
         if isinstance(value, cst.Call) and not value.args:
             for name in self._names(value.func):
                 if name in PROPAGATORS:

@@ -15,7 +15,13 @@ from typing import Callable, Iterator, Mapping, Optional, Sequence, TypeVar, Uni
 
 import libcst as cst
 from libcst.codemod import CodemodContext
-from libcst.metadata import Assignment, FunctionScope, ImportAssignment, ParentNodeProvider
+from libcst.metadata import (
+    Assignment,
+    FunctionScope,
+    GlobalScope,
+    ImportAssignment,
+    ParentNodeProvider,
+)
 
 from otelbridge.migration_tool.bindings import bound_values
 from otelbridge.migration_tool.findings import TODO_PREFIX, Finding
@@ -54,6 +60,7 @@ from otelbridge.migration_tool.opencensus.open_spans import OpenSpan
 from otelbridge.migration_tool.opencensus.project import project_stats
 from otelbridge.migration_tool.opencensus.project_attrs import project_attrs
 from otelbridge.migration_tool.opencensus.project_modules import module_paths, project_module
+from otelbridge.migration_tool.opencensus.remote_parent import bound_propagator
 from otelbridge.migration_tool.opencensus.setup import Setup, SetupMapper, configure_call, packages
 from otelbridge.migration_tool.opencensus.span_parameters import PassedParameter, passed_parameter
 from otelbridge.migration_tool.opencensus.stack_traces import EVENT, traceback_of
@@ -66,6 +73,7 @@ from otelbridge.migration_tool.transforms.base import (
     arg,
     has_star_args,
     literal,
+    sole_assignment,
     str_of,
 )
 from otelbridge.migration_tool.walk import walk
@@ -167,7 +175,31 @@ class OpenCensusTraces(LegacyTransform):
         self._gauges_reason = ""
         Gauges(self, names).plan(node)
         self._plan_context_attrs(node)
+        self._plan_propagators(node)
         self._mark_leftovers(node)
+
+    def _plan_propagators(self, module: cst.Module) -> None:
+        """``propagator = TraceContextPropagator()`` goes once every read of it went (its
+        ``to_headers``/``from_headers`` calls became ``propagate.inject``/``extract``)."""
+        for statement in walk(module):
+            small = sole_assignment(statement)
+            if small is None or not isinstance(small.value, cst.Call):
+                continue
+            target = small.targets[0].target
+            scope = self.scopes.get(target)
+            if not isinstance(target, cst.Name) or scope is None:
+                continue
+            if bound_propagator(target, self.scopes, self._parents, self.names) is None:
+                continue
+            if isinstance(scope, GlobalScope) and self._exported(target.value):
+                continue  # another module imports it
+            reads = [
+                access.node
+                for assignment in scope.assignments[target.value]
+                for access in assignment.references
+            ]
+            if all(self._is_dropped(read) for read in reads):
+                self.replace_statement(statement, [])
 
     def _exported(self, name: str) -> bool:
         """Whether another module of the project imports ``name`` from this one (unknown, so

@@ -47,6 +47,11 @@ EXPECTED = {
           reserve kind=INTERNAL status=UNSET attrs={item='book'} events=[]
           reserve-failed kind=INTERNAL status=UNSET attrs={item='gone'} events=[]
         """,
+    # propagator = TraceContextPropagator(): to_headers/from_headers across a call
+    "bound_propagator": """
+        call kind=INTERNAL status=UNSET attrs={calling=True} events=[]
+          serve kind=INTERNAL status=UNSET attrs={served=True} events=[]
+        """,
     "stats_app": "",
     "gauges": "",
     "shared_stats": "",
@@ -157,6 +162,7 @@ FULLY_MIGRATED = frozenset(
         "setup_statement",
         "instance_tracer",
         "gauges",
+        "bound_propagator",
     }
 )
 #: A program's own modules, beside it in ``<name>_parts/``.
