@@ -32,6 +32,7 @@ from otelbridge.migration_tool.opencensus.instance_attributes import instance_at
 from otelbridge.migration_tool.opencensus.names import (
     GET_CURRENT_SPAN,
     GET_TRACER,
+    PROPAGATORS,
     SPAN,
     SPAN_KIND,
     TRACER,
@@ -521,12 +522,14 @@ class Analysis:
         ):
             return None
         receiver, context = call.func.value, call.args[0].value
-        own = (  # the tracer's own propagator, or one bound to a name (OpenCensus' README)
+        bound = bound_propagator(receiver, self._scopes, self.parents, self.names)
+        own = (  # the tracer's own propagator, or a W3C one bound to a name (OpenCensus' README):
+            # propagate.inject writes the configured formats, W3C unless configure() says more
             isinstance(receiver, cst.Attribute)
             and receiver.attr.value == "propagator"
             and isinstance(receiver.value, cst.Name)
             and receiver.value.value == use.value
-        ) or bound_propagator(receiver, self._scopes, self.parents, self.names) is not None
+        ) or (bound is not None and not any(PROPAGATORS.get(n) for n in self.names(bound.func)))
         same = (
             own
             and isinstance(context, cst.Attribute)
