@@ -46,9 +46,8 @@ def remote_parent(
     references = list(assignments[0].references)
     if len(references) != 1 or references[0].node is not value:
         return None
-    assign = parents.get(target) if isinstance(target, cst.Name) else None
-    assign = parents.get(assign) if isinstance(assign, cst.AssignTarget) else None
-    if not isinstance(assign, cst.Assign) or len(assign.targets) != 1:
+    assign = _assign_of(target, parents)
+    if assign is None:
         return None
     call = assign.value
     if not (
@@ -78,12 +77,20 @@ def bound_propagator(
     assignments = list(scope[value.value])  # the name's bindings where it is read
     if len(assignments) != 1 or not isinstance(assignments[0], Assignment):
         return None
-    target = parents.get(assignments[0].node)
-    assign = parents.get(target) if isinstance(target, cst.AssignTarget) else None
-    made = assign.value if isinstance(assign, cst.Assign) and len(assign.targets) == 1 else None
+    assign = _assign_of(assignments[0].node, parents)
+    made = assign.value if assign is not None else None
     if isinstance(made, cst.Call) and not made.args and names(made.func) & PROPAGATORS.keys():
         return made
     return None
+
+
+def _assign_of(
+    target: cst.CSTNode, parents: Mapping[cst.CSTNode, cst.CSTNode]
+) -> Optional[cst.Assign]:
+    """The one-target ``target = value`` assignment binding the name ``target``, if it is one."""
+    holder = parents.get(target) if isinstance(target, cst.Name) else None
+    assign = parents.get(holder) if isinstance(holder, cst.AssignTarget) else None
+    return assign if isinstance(assign, cst.Assign) and len(assign.targets) == 1 else None
 
 
 def held_setup(

@@ -33,7 +33,7 @@ from otelbridge.migration_tool.model import SPANS, Kind
 from otelbridge.migration_tool.state import MigrationState
 from otelbridge.migration_tool.transforms.arguments import tag_string
 from otelbridge.migration_tool.transforms.base import LegacyTransform
-from otelbridge.migration_tool.transforms.recorded_reads import ReadPlan, plan_reads
+from otelbridge.migration_tool.transforms.recorded_reads import ReadPlan, lookup, plan_reads
 from otelbridge.migration_tool.walk import walk
 
 #: ``MockSpan`` field -> ``ReadableSpan`` property of the same meaning
@@ -351,12 +351,9 @@ class RecordedSpans(LegacyTransform):
         """``isinstance(log.key_values.get("error.object"), E)`` (planned in ``recorded_reads``)
         → ``log.attributes.get("exception.type") == "E"``."""
         self.rewrote()
-        read = updated.args[0].value
-        if isinstance(read, cst.Subscript):
-            fields = read.value
-        else:
-            assert isinstance(read, cst.Call) and isinstance(read.func, cst.Attribute)
-            fields = read.func.value
+        found = lookup(updated.args[0].value)  # the read as planned, its parts rewritten
+        assert found is not None
+        fields = found[0]
         assert isinstance(fields, cst.Attribute)  # ``log.key_values``
         return self.expr(
             updated,

@@ -161,22 +161,29 @@ def _error_type(plan: ReadPlan, call: cst.Call, holder: Holder, strings: Strings
         and call.args[1].value.value in BUILTIN_EXCEPTIONS
     ):
         return
-    read = call.args[0].value
-    if isinstance(read, cst.Subscript) and len(read.slice) == 1:
-        index = read.slice[0].slice
-        source, key = read.value, index.value if isinstance(index, cst.Index) else None
-    elif (
-        isinstance(read, cst.Call)
-        and isinstance(read.func, cst.Attribute)
-        and read.func.attr.value == "get"
-        and 1 <= len(read.args) <= 2
-    ):
-        source, key = read.func.value, read.args[0].value
-    else:
+    found = lookup(call.args[0].value)
+    if found is None:
         return
-    if key is not None and holder(source)[0] == "log" and strings(key) == "error.object":
+    source, key = found
+    if holder(source)[0] == "log" and strings(key) == "error.object":
         plan.error_types[call] = call.args[1].value.value
         plan.handled.update((source, key))
+
+
+def lookup(node: cst.CSTNode) -> Optional[tuple[cst.BaseExpression, cst.BaseExpression]]:
+    """``(H, K)`` of ``H[K]`` or ``H.get(K[, default])``."""
+    if isinstance(node, cst.Subscript) and len(node.slice) == 1:
+        index = node.slice[0].slice
+        return (node.value, index.value) if isinstance(index, cst.Index) else None
+    if (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Attribute)
+        and node.func.attr.value == "get"
+        and 1 <= len(node.args) <= 2
+        and not any(a.keyword or a.star for a in node.args)
+    ):
+        return node.func.value, node.args[0].value
+    return None
 
 
 def _read(
@@ -184,21 +191,10 @@ def _read(
 ) -> Optional[tuple[Read, cst.CSTNode, cst.CSTNode]]:
     """``H[K]`` or ``H.get(K[, default])`` of recorded tags or log fields ``H``: the read, its
     key and ``H``."""
-    if isinstance(node, cst.Subscript) and len(node.slice) == 1:
-        index = node.slice[0].slice
-        if not isinstance(index, cst.Index):
-            return None
-        source, key = node.value, index.value
-    elif (
-        isinstance(node, cst.Call)
-        and isinstance(node.func, cst.Attribute)
-        and node.func.attr.value == "get"
-        and 1 <= len(node.args) <= 2
-        and not any(a.keyword or a.star for a in node.args)
-    ):
-        source, key = node.func.value, node.args[0].value
-    else:
+    found = lookup(node)
+    if found is None:
         return None
+    source, key = found
     kind, span = holder(source)
     name = strings(key)
     if kind == "tags" and name == "span.kind":
