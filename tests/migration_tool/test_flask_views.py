@@ -213,3 +213,48 @@ assert app.test_client().get("/").status_code == 200
 print(trace.get_tracer_provider().resource.attributes["service.name"])
 """
     assert run_script(script, cwd=tmp_path).strip() == "frontend"
+
+
+def test_a_jaeger_config_initialized_in_the_set_up_call_converts(tmp_path: Path) -> None:
+    """``FlaskTracing(config.initialize_tracer(), True, app)`` (Flask-OpenTracing's README with
+    jaeger's ``Config``): the ``Config`` statement becomes ``configure()`` and the set-up the
+    instrumentor; before, the set-up was reported and the whole file stayed on OpenTracing."""
+    app = """
+        from flask import Flask
+        from flask_opentracing import FlaskTracing
+        from jaeger_client import Config
+
+        app = Flask(__name__)
+        config = Config(
+            config={'sampler': {'type': 'const', 'param': 1}},  # every request
+            service_name='frontend',
+        )
+        tracing = FlaskTracing(config.initialize_tracer(), True, app)
+
+
+        @app.route('/hello')
+        def hello():
+            tracing.get_span().set_tag('greeted', 'world')
+            return 'hi'
+        """
+    code = migrated(tmp_path, app)
+    assert "jaeger_client" not in code and "TODO(otelbridge)" not in code.replace(
+        "TODO(otelbridge): pip install", ""
+    )
+    configured = "# every request\nconfigure(sampler='parentbased_always_on', service_name="
+    assert configured + "'frontend'" in code
+    assert "\nFlaskInstrumentor().instrument_app(app, request_hook=" in code
+    assert "get_tracer(__name__)\n" not in code  # no dead tracer statement is left
+    script = """
+from opentelemetry import trace
+from otelbridge.sdk.trace.export import SimpleSpanProcessor
+from otelbridge.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from app import app
+provider = trace.get_tracer_provider()
+exporter = InMemorySpanExporter()
+provider.add_span_processor(SimpleSpanProcessor(exporter))
+assert app.test_client().get("/hello").status_code == 200
+(span,) = exporter.get_finished_spans()
+print(provider.resource.attributes["service.name"], span.name, span.attributes["greeted"])
+"""
+    assert run_script(script, cwd=tmp_path).strip() == "frontend hello world"

@@ -250,11 +250,17 @@ class FrameworkIntegrations(StatementAware):
     ) -> Optional[cst.BaseExpression]:
         """The set-up's tracer argument (now), when it is a call that makes a tracer
         (``FlaskTracing(init_tracer("web"), True, app)``: the helper calls ``configure()``):
-        it must still run. Not a read of the global tracer, which does nothing."""
+        it must still run. Not a read of the global tracer, which does nothing, nor a jaeger
+        ``initialize_tracer()``, whose ``configure()`` the set-up rewrite writes on a line of its
+        own (``transforms/setup.py``)."""
         given = arg(call, "tracer", 0)
         if (
             given is None
             or not isinstance(given.value, cst.Call)
+            or (
+                isinstance(given.value.func, cst.Attribute)
+                and self.kind(given.value.func.value) is Kind.JAEGER_CONFIG
+            )
             or self.kind(given.value) is not Kind.TRACER
             or self.model.qualified_names(given.value.func) & GLOBAL_TRACER_CALLS
             or made_by_mock(self.model, given.value)

@@ -524,12 +524,31 @@ class TracerSetup(StatementAware):
             and func.attr.value == "initialize_tracer"
             and not self.discarded(original_node)
             and self.kind(func.value) is Kind.JAEGER_CONFIG
+            and not self._own_statement(original_node)
         ):
-            self.statement_level_only(original_node)
+            return self._inline(original_node, updated_node)
         return updated_node
 
-    def statement_level_only(self, node: cst.Call) -> None:
-        """Set-up that is not ``x = ...initialize_tracer()`` or a bare call is reported."""
+    def _inline(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        """``config.initialize_tracer()`` inside an expression (``FlaskTracing(config.
+        initialize_tracer(), True, app)``) → ``trace.get_tracer(__name__)``: the ``configure()``
+        runs where the ``Config`` statement was. ``Config(...).initialize_tracer()`` there is
+        reported: its ``configure()`` would need a line of its own before the statement, which
+        the other rewrites of that statement (an integration set-up) must also see."""
+        config = self._init_call(original)
+        if config is None or config is cst.ensure_type(original.func, cst.Attribute).value:
+            self.flag(
+                original,
+                "setup",
+                "initialize_tracer() used inside an expression: rewrite by hand to configure()",
+            )
+            return updated
+        self.rewrote()
+        return self.expr(original, "{trace}.get_tracer(__name__)")
+
+    def _own_statement(self, node: cst.Call) -> bool:
+        """Whether ``node`` is set-up of a statement of its own (``x = ...initialize_tracer()``,
+        a bare call, a removed Django setting), which the statement handlers rewrite."""
         parents: Sequence[cst.CSTNode] = self.state.statements[-1:]
         statement = parents[0] if parents else None
         if (
@@ -537,16 +556,13 @@ class TracerSetup(StatementAware):
             and removes_setting(self, statement)
             and self._init_call(node) is not None
         ):
-            return  # the Django setting holding it goes; its Config's configure() stays
-        if not (
+            return True  # the Django setting holding it goes; its Config's configure() stays
+        return (
             isinstance(statement, cst.SimpleStatementLine)
             and len(statement.body) == 1
-            and isinstance(statement.body[0], (cst.Assign, cst.Return))
-            and statement.body[0].value is not None
-            and self._initialized(statement.body[0].value) is node
-        ):
-            self.flag(
-                node,
-                "setup",
-                "initialize_tracer() used inside an expression: rewrite by hand to configure()",
+            and (
+                isinstance(statement.body[0], (cst.Assign, cst.Return))
+                and statement.body[0].value is not None
+                and self._initialized(statement.body[0].value) is node
             )
+        )
