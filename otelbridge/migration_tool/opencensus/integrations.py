@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import TYPE_CHECKING, Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional, Sequence
 
 import libcst as cst
-from libcst.metadata import Assignment
+from libcst.metadata import Assignment, FunctionScope, GlobalScope
 
 from otelbridge.migration_tool.findings import TODO_PREFIX, Finding
 from otelbridge.migration_tool.opencensus import flask_config
@@ -72,6 +72,8 @@ class Integrations:
                 elif isinstance(small, cst.Assign) and isinstance(small.value, cst.Call):
                     if self._unread(small):  # ``middleware = FlaskMiddleware(app)``
                         self._plan_middleware(module, node, small.value)
+                    elif (returns := self._returned_unused(small)) is not None:
+                        self._plan_middleware(module, node, small.value, returns)
                     else:  # ``middleware = FlaskMiddleware(...)``, then ``.init_app(app)``
                         self._plan_init_app(module, node, small)
 
@@ -127,12 +129,17 @@ class Integrations:
                 self._transform.rewrite_string(node, renamed)
 
     def _plan_middleware(
-        self, module: cst.Module, statement: cst.SimpleStatementLine, call: cst.Call
+        self,
+        module: cst.Module,
+        statement: cst.SimpleStatementLine,
+        call: cst.Call,
+        returns: Sequence[cst.SimpleStatementLine] = (),
     ) -> None:
         """``FlaskMiddleware(app, sampler=, exporter=)`` -> ``FlaskInstrumentor().instrument_app(
         app, request_hook=...)`` (the hook keeps the middleware's span name and attributes) and
         the sampler and exporter in ``configure()``, or those of the app's literal
-        ``app.config['OPENCENSUS']`` (see :mod:`.flask_config`)."""
+        ``app.config['OPENCENSUS']`` (see :mod:`.flask_config`). ``returns``: the statements
+        returning the middleware from its set-up function, whose callers drop it: they go."""
         found = next((MIDDLEWARES[n] for n in self._names(call.func) if n in MIDDLEWARES), None)
         app = arg(call, APP_KEYWORD, 0)
         if found is None or app is None:
@@ -165,6 +172,7 @@ class Integrations:
                 config.setup,
                 anchor=setup.anchor,
                 bindings=setup.bindings,
+                parameters=setup.parameters,
                 notes=[*config.setup.notes, f"pip install {package}"],
             )
             transform.setup_mapper.setups[call] = setup
@@ -187,6 +195,8 @@ class Integrations:
         )
         placed = cst.ensure_type(line.visit(_Placeholder(app.value)), cst.SimpleStatementLine)
         transform.replace_statement(statement, [*definitions, placed])
+        for returned in returns:
+            transform.replace_statement(returned, [])
 
     def _plan_init_app(
         self, module: cst.Module, statement: cst.SimpleStatementLine, assign: cst.Assign
@@ -277,6 +287,46 @@ class Integrations:
             for a in scope.assignments[target.value]
             if isinstance(a, Assignment) and a.node is target
         )
+
+    def _returned_unused(self, assign: cst.Assign) -> Optional[list[cst.SimpleStatementLine]]:
+        """The ``return middleware`` statements of a set-up function (``def start(): middleware
+        = FlaskMiddleware(app); return middleware``) when they are the name's only reads and
+        every call of the function, all in this module, drops the result (``start()`` as a
+        statement); ``None`` otherwise."""
+        target = assign.targets[0].target if len(assign.targets) == 1 else None
+        scopes = self._transform.scopes
+        scope = scopes.get(target) if isinstance(target, cst.Name) else None
+        if not isinstance(target, cst.Name) or not isinstance(scope, FunctionScope):
+            return None
+        function = scope.node
+        bindings = list(scope.assignments[target.value])
+        if (
+            not isinstance(function, cst.FunctionDef)
+            or not isinstance(scope.parent, GlobalScope)
+            or len(bindings) != 1
+            or not isinstance(bindings[0], Assignment)
+            or self._transform.imported_elsewhere(function.name.value)
+        ):
+            return None
+        returns = []
+        for access in bindings[0].references:
+            site = self._transform.enclosing_statement(access.node)
+            small = site.body[0] if isinstance(site, cst.SimpleStatementLine) else None
+            if not (isinstance(small, cst.Return) and small.value is access.node):
+                return None
+            returns.append(cst.ensure_type(site, cst.SimpleStatementLine))
+        callers = [
+            a for a in scope.parent.assignments[function.name.value] if isinstance(a, Assignment)
+        ]
+        if len(callers) != 1 or callers[0].node is not function:
+            return None
+        for access in callers[0].references:
+            site = self._transform.enclosing_statement(access.node)
+            small = site.body[0] if isinstance(site, cst.SimpleStatementLine) else None
+            call = small.value if isinstance(small, cst.Expr) else None
+            if not (isinstance(call, cst.Call) and call.func is access.node):
+                return None  # the middleware is read, or the function is passed around
+        return returns or None
 
     def _chosen(self, call: cst.Call) -> Optional[tuple[list[str], list[cst.BaseElement]]]:
         """The literal integration names that have an instrumentor, and the elements of those

@@ -13,7 +13,7 @@ so span volume does not jump by four orders of magnitude on the day of the migra
 from __future__ import annotations
 
 import dataclasses
-from typing import Literal, Optional, Union, cast
+from typing import Callable, Literal, Optional, Union, cast
 
 import libcst as cst
 from libcst.metadata import Assignment, GlobalScope
@@ -33,6 +33,7 @@ from otelbridge.migration_tool.opencensus.remote_parent import (
     held_setup,
     remote_parent,
 )
+from otelbridge.migration_tool.opencensus.span_parameters import PassedParameter, passed_parameter
 from otelbridge.migration_tool.transforms.arguments import keyword
 from otelbridge.migration_tool.transforms.base import (
     LegacyTransform,
@@ -87,6 +88,10 @@ class Setup:
     #: ``exporter = StackdriverExporter(...)`` statements whose value moved into ``configure()``
     #: (a sampler or exporter bound to a name read only by this set-up): they go
     bindings: list[cst.SimpleStatementLine] = dataclasses.field(default_factory=list)
+    #: parameters of the function around the set-up that only carried a set-up value in from
+    #: its one call (``def start(exporter): FlaskMiddleware(app, exporter=exporter)``): that
+    #: value moved into ``configure()``, so the parameter and the call's argument go
+    parameters: list[PassedParameter] = dataclasses.field(default_factory=list)
     #: resource attributes the set-up carried elsewhere (the OpenCensus agent's service and
     #: host name, Azure's cloud role), for ``configure()``
     resource: dict[str, cst.BaseExpression] = dataclasses.field(default_factory=dict)
@@ -100,7 +105,11 @@ class Setup:
 class SetupMapper:
     """Maps ``Tracer(...)`` calls of one module; ``blocker`` says why one cannot move."""
 
-    def __init__(self, facts: ModuleFacts) -> None:
+    def __init__(
+        self, facts: ModuleFacts, exported: Callable[[str], bool] = lambda name: True
+    ) -> None:
+        """``exported(name)``: whether another module may import ``name`` from this one."""
+        self._exported = exported
         self._module = facts.module
         self._scopes = facts.scopes
         self._parents = facts.parents
@@ -153,10 +162,11 @@ class SetupMapper:
         name, extract = parent or (None, None)
         # a middleware's set-up moves into the configure() that replaces it, so it must map
         bindings: list[cst.SimpleStatementLine] = []
+        parameters: list[PassedParameter] = []
         resource: dict[str, cst.BaseExpression] = {}
         written = {part: arg(call, part, place.get(part)) for part in _PARTS}
         given = {
-            part: self._unbound(item, bindings, resource, notes)
+            part: self._unbound(item, bindings, resource, notes, parameters)
             for part, item in written.items()
         }
         # a name bound once above to a call read by this set-up alone moves with it
@@ -181,7 +191,13 @@ class SetupMapper:
             # configure() goes just above it, where the application is set up once
             anchor = None
         return dataclasses.replace(
-            mapped, notes=notes, anchor=anchor, parent=name, extract=extract, bindings=bindings
+            mapped,
+            notes=notes,
+            anchor=anchor,
+            parent=name,
+            extract=extract,
+            bindings=bindings,
+            parameters=parameters,
         )
 
     def _own_exporter(self, held: cst.BaseExpression) -> None:
@@ -298,12 +314,15 @@ class SetupMapper:
         bindings: list[cst.SimpleStatementLine],
         resource: dict[str, cst.BaseExpression],
         notes: list[str],
+        parameters: Optional[list[PassedParameter]] = None,
     ) -> Optional[cst.Arg]:
         """A set-up argument given by a name bound once to a call, and read by this set-up only
         (``exporter = StackdriverExporter(...)`` above ``FlaskMiddleware(app, exporter=exporter)``):
         that call, its binding's statement added to ``bindings``; else ``given`` as it is. Reads
         that register a cloud-role telemetry processor (:mod:`.cloud_role`) go too, the resource
-        attributes they set added to ``resource``."""
+        attributes they set added to ``resource``. With ``parameters``, a parameter read by this
+        set-up only, of a function called once (``start(StackdriverExporter())``), is that
+        call's argument, the parameter added to ``parameters``."""
         if given is None or not isinstance(given.value, cst.Name):
             return given
         scope = self._scopes.get(given.value)
@@ -311,6 +330,11 @@ class SetupMapper:
             return given
         accesses = [a for a in scope.accesses[given.value.value] if a.node is given.value]
         referents = list(accesses[0].referents) if len(accesses) == 1 else []
+        if len(referents) == 1 and parameters is not None:
+            passed = self._carried_in(given.value)
+            if passed is not None:
+                parameters.append(passed)
+                return given.with_changes(value=passed.arguments[0])
         if len(referents) != 1 or not isinstance(referents[0], Assignment):
             return given
         binding = referents[0]
@@ -339,6 +363,19 @@ class SetupMapper:
             resource.update(attributes)
             notes.append(note)
         return given.with_changes(value=assign.value)
+
+    def _carried_in(self, name: cst.Name) -> Optional[PassedParameter]:
+        """The parameter ``name`` reads, when the set-up is its only use and the one call of
+        its function (a module-level function no other module imports) gives it a call."""
+        passed = passed_parameter(name, self._scopes, self._parents, self._exported)
+        if (
+            passed is None
+            or len(passed.uses) != 1
+            or len(passed.arguments) != 1
+            or not isinstance(passed.arguments[0], cst.Call)
+        ):
+            return None
+        return passed
 
     def _reader(self, extract: cst.Call) -> str:
         """``configure(propagators=)`` for a Tracer made around ``P().from_headers(h)`` with

@@ -157,7 +157,7 @@ class OpenCensusTraces(LegacyTransform):
         self._parents = self.state.wrapper.resolve(ParentNodeProvider)
         names = self.names
         facts = ModuleFacts(node, scopes, self._parents, names)
-        self._setup = self.setup_mapper = SetupMapper(facts)
+        self._setup = self.setup_mapper = SetupMapper(facts, self._exported)
         self.analysis = Analysis(facts, self._setup.blocker, self._exported)
         self._integrations = Integrations(self, names)
         for candidate in _walk_calls(node):
@@ -466,6 +466,8 @@ class OpenCensusTraces(LegacyTransform):
         statement = self._statement(value)
         self._removed.update(setup.bindings)  # their values are in configure() now
         self._dropped.update(setup.bindings)
+        for parameter in setup.parameters:
+            self.drop_parameter(parameter.param, parameter.arguments)
         line = cst.SimpleStatementLine([cst.Expr(configure_call(self, value, setup))])
         notes = setup.notes + [
             f"pip install {package} (the OpenTelemetry exporter that replaces this one)"

@@ -1,0 +1,92 @@
+"""A middleware set up in a function of the application that is given the exporter and returns
+the middleware (Google Cloud's OpenCensus Flask sample: ``createMiddleWare(StackdriverExporter())``
+under ``__main__``). The exporter moves from the one call into the function's ``configure()``,
+the parameter and the argument go, and the ``return``, whose value every call drops, goes with
+the middleware. Before, the whole module stayed on OpenCensus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.migration_tool.projects import migrate_project, run_script
+
+APP = """
+    from flask import Flask
+    from opencensus.ext.flask.flask_middleware import FlaskMiddleware
+    from opencensus.ext.zipkin.trace_exporter import ZipkinExporter
+    from opencensus.trace.samplers import AlwaysOnSampler
+
+    app = Flask(__name__)
+
+
+    def createMiddleWare(exporter):
+        # traces every request
+        middleware = FlaskMiddleware(
+            app,
+            exporter=exporter,
+            sampler=AlwaysOnSampler())
+        return middleware
+
+
+    @app.route('/')
+    def index():
+        return 'hi'
+
+
+    if __name__ == '__main__':
+        createMiddleWare(ZipkinExporter())
+        app.run(port=8080)
+    """
+
+RUN = """
+from opentelemetry import trace
+from otelbridge.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+import app
+
+made = []
+
+
+class Captured(InMemorySpanExporter):  # stands in for the Zipkin exporter: nothing is sent
+    def __init__(self):
+        super().__init__()
+        made.append(self)
+
+
+app.otel_ZipkinExporter = Captured
+app.createMiddleWare(*app.ARGUMENTS)
+assert app.app.test_client().get('/').status_code == 200
+trace.get_tracer_provider().force_flush()
+print([(s.name, s.kind.name) for s in made[0].get_finished_spans()])
+"""
+
+
+def test_the_exporter_given_to_the_set_up_function_moves_into_its_configure(
+    tmp_path: Path,
+) -> None:
+    code = migrate_project(tmp_path, {"app.py": APP})["app.py"]
+    assert "from opencensus" not in code and "return middleware" not in code
+    assert "def createMiddleWare():\n" in code
+    assert "\n    configure(sampler='always_on', span_exporters=[otel_ZipkinExporter()])\n" in code
+    assert "\n    FlaskInstrumentor().instrument_app(app, request_hook=" in code
+    assert "    createMiddleWare()\n" in code
+    (tmp_path / "app.py").write_text(code + "\nARGUMENTS = ()\n")
+    printed = run_script(RUN, cwd=tmp_path).strip()
+    assert printed == "[('[GET]http://localhost/', 'SERVER')]"
+
+
+def test_a_set_up_function_whose_middleware_is_read_or_called_twice_stays(
+    tmp_path: Path,
+) -> None:
+    read = APP.replace(
+        "createMiddleWare(ZipkinExporter())", "print(createMiddleWare(ZipkinExporter()))"
+    )
+    code = migrate_project(tmp_path / "read", {"app.py": read})["app.py"]
+    assert "FlaskMiddleware(" in code and "TODO(otelbridge)" in code
+    twice = APP.replace(
+        "createMiddleWare(ZipkinExporter())",
+        "createMiddleWare(ZipkinExporter())\n        createMiddleWare(ZipkinExporter())",
+    )
+    code = migrate_project(tmp_path / "twice", {"app.py": twice})["app.py"]
+    # two calls give the exporter: it cannot move into configure(), so the set-up stays
+    assert "def createMiddleWare(exporter):" in code and "    return middleware\n" in code
+    assert "FlaskMiddleware(" in code and "TODO(otelbridge)" in code
