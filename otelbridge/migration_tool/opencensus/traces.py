@@ -37,6 +37,7 @@ from otelbridge.migration_tool.opencensus.analysis import (
 from otelbridge.migration_tool.opencensus.context_attrs import context_attrs
 from otelbridge.migration_tool.opencensus.gauges import Gauges
 from otelbridge.migration_tool.opencensus.handoffs import END, TOKEN_KEY, statement_of
+from otelbridge.migration_tool.opencensus.header_values import header_value
 from otelbridge.migration_tool.opencensus.integrations import Integrations
 from otelbridge.migration_tool.opencensus.names import (
     ATTRIBUTE_TABLES,
@@ -175,8 +176,31 @@ class OpenCensusTraces(LegacyTransform):
         self._gauges_reason = ""
         Gauges(self, names).plan(node)
         self._plan_context_attrs(node)
+        self._plan_header_values(node)
         self._plan_propagators(node)
         self._mark_leftovers(node)
+
+    def _plan_header_values(self, module: cst.Module) -> None:
+        """``header = propagator.to_header(<current tracer>.span_context)`` -> the value our
+        propagator of the same format writes into a carrier (:mod:`.header_values`)."""
+        for statement in walk(module):
+            if not isinstance(statement, cst.SimpleStatementLine) or self._is_dropped(statement):
+                continue
+            found = header_value(statement, self.scopes, self._parents, self.names)
+            if found is None:
+                continue
+            carrier = free_name(self, statement, found.target.value + "_carrier")
+            local = self.otel(statement, found.module, found.cls)
+            made = cst.Assign([cst.AssignTarget(cst.Name(carrier))], cst.Dict([]))
+            read = f'{carrier}.get("{found.header}", "")'
+            lines = [
+                statement.with_changes(body=[made]),
+                cst.SimpleStatementLine([cst.Expr(cst.parse_expression(f"{local}().inject({carrier})"))]),
+                cst.SimpleStatementLine(
+                    [cst.Assign([cst.AssignTarget(found.target)], cst.parse_expression(read))]
+                ),
+            ]
+            self.replace_statement(statement, lines)
 
     def _plan_propagators(self, module: cst.Module) -> None:
         """``propagator = TraceContextPropagator()`` goes once every read of it went (its
