@@ -30,6 +30,7 @@ import libcst as cst
 
 from otelbridge.migration_tool.findings import TODO_PREFIX, Finding
 from otelbridge.migration_tool.opencensus import prometheus
+from otelbridge.migration_tool.opencensus.constants import constant
 from otelbridge.migration_tool.opencensus.names import METRIC_EXPORTERS
 from otelbridge.migration_tool.opencensus.put_branches import (
     PUTS,
@@ -111,9 +112,12 @@ PER_CALL_NOTE = (
 #: The measurement map's attribute holding OpenCensus' in-process aggregates.
 AGGREGATES = "measure_to_view_map"
 AGGREGATES_NOTE = (
-    "OpenCensus' in-process aggregates (measure_to_view_map) have no OpenTelemetry API: read "
-    "the metrics from a reader (InMemoryMetricReader, or the exporter's backend)"
+    "OpenCensus' in-process aggregates (measure_to_view_map, view_manager.get_view()) have no "
+    "OpenTelemetry API: read the metrics from a reader (InMemoryMetricReader, or the exporter's "
+    "backend)"
 )
+#: the view manager's methods that read the aggregated data of views
+VIEW_DATA_READS = frozenset({"get_view", "get_all_exported_views"})
 #: Why a measurement map may put a measure once before a record().
 TWICE = "a measure is put twice before one record(), which records its last value only"
 #: Why the runs of one held measurement map must put the same measures.
@@ -249,6 +253,8 @@ class Stats:
         #: parameters of helpers given the view manager or the recorder (``register(vm)``):
         #: they and their arguments go with the registrations
         self._passed: dict[cst.Param, PassedParameter] = {}
+        #: ``value = TagValue(x)`` bound above an insert of ``value``: the call becomes ``x``
+        self._named_tag_values: list[cst.Call] = []
 
     def plan(
         self, transform: OpenCensusTraces, module: cst.Module, unit: Callable[[], str]
@@ -316,6 +322,7 @@ class Stats:
         self._read_shared()
         self._read_module_level(module)
         self._read_recordings(module)
+        self._read_view_data(module)
         self._check_reads_stay(module)
         self._check_every_use(module)
         self._name_instruments()
@@ -494,11 +501,14 @@ class Stats:
             raise Unsupported("distribution bounds are not a literal list")
         bounds = []
         for element in node.elements:
-            value = literal(element.value)
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise Unsupported("distribution bounds are not literal numbers")
+            value = constant(element.value, self._host.bound_values)
+            if not isinstance(value, (int, float)):
+                raise Unsupported("distribution bounds are not constant numbers")
             if value > 0:  # OpenCensus drops non-positive bounds (with a warning)
-                bounds.append(element.value)
+                # a literal as written; a computed one (``16.0 * MiB``) as its value, which
+                # holds wherever the instrument is made
+                given = element.value
+                bounds.append(given if literal(given) is not NotImplemented else _number(value))
         return bounds
 
     def _column(self, node: cst.BaseExpression) -> str:
@@ -907,6 +917,56 @@ class Stats:
             elif _mentions(statement, {mmap, *tags}):
                 raise Unsupported(f"{mmap!r} is used for more than puts and one record()")
 
+    def _read_view_data(self, module: cst.Module) -> None:
+        """``data = view_manager.get_view(name)`` (OpenCensus' stats example prints what its
+        views aggregated), and the statements of its block using what it binds (a ``for`` loop
+        over the data too), go to :attr:`_reads` as the aggregate reads through a map do: once
+        the views are OpenTelemetry ones, ``get_view`` finds none (``None``)."""
+        for suite in walk(module):
+            if not isinstance(suite, (cst.Module, cst.IndentedBlock)):
+                continue
+            body = list(suite.body)
+            for position, statement in enumerate(body):
+                if statement in self._reads or not self._gets_view_data(statement):
+                    continue
+                bound: set[str] = set()
+                for line in body[position:]:
+                    if line is not statement and not _mentions(line, bound):
+                        continue
+                    if isinstance(line, cst.For) and _mentions(line.iter, bound):
+                        bound |= {n.value for n in walk(line.target) if isinstance(n, cst.Name)}
+                    else:
+                        small = _single(line)
+                        if not isinstance(small, (cst.Assign, cst.Expr)):
+                            raise Unsupported(
+                                "OpenCensus' view data is read by a compound statement"
+                            )
+                        for target in small.targets if isinstance(small, cst.Assign) else ():
+                            if not isinstance(target.target, cst.Name):
+                                raise Unsupported("OpenCensus' view data is stored in an attribute")
+                            bound.add(target.target.value)
+                    self._reads[line] = bound
+
+    def _gets_view_data(self, statement: cst.CSTNode) -> bool:
+        """Whether ``statement`` (one line) calls the view manager's ``get_view()``."""
+        small = _single(statement)
+        if not isinstance(small, (cst.Assign, cst.Expr)):
+            return False
+        return any(
+            isinstance(n, cst.Call)
+            and isinstance(n.func, cst.Attribute)
+            and n.func.attr.value in VIEW_DATA_READS
+            and self._is_view_manager(n.func.value)
+            for n in walk(small.value)
+        )
+
+    def _is_view_manager(self, node: cst.BaseExpression, depth: int = 3) -> bool:
+        """``stats.view_manager``, or a name bound once to it (``view_manager = ...``)."""
+        if isinstance(node, cst.Attribute):
+            return node.attr.value == "view_manager"
+        values = self._host.bound_values(node) if isinstance(node, cst.Name) else []
+        return depth > 0 and len(values) == 1 and self._is_view_manager(values[0], depth - 1)
+
     def _check_reads_stay(self, module: cst.Module) -> None:
         """What aggregate reads bind is used by aggregate reads only (they become comments)."""
         bound = {name for names in self._reads.values() for name in names}
@@ -1040,13 +1100,24 @@ class Stats:
         return self.shared[local]
 
     def _tag_value(self, node: cst.BaseExpression) -> cst.BaseExpression:
-        if (
+        """The attribute value of an inserted tag value: ``TagValue(x)`` is ``x`` (a ``str``
+        subclass, validated); a name bound once to ``TagValue(x)`` (OpenCensus' example) stays,
+        its binding becoming ``x``."""
+        if self._is_tag_value(node):
+            return cast(cst.Call, node).args[0].value
+        values = self._host.bound_values(node) if isinstance(node, cst.Name) else []
+        if len(values) == 1 and self._is_tag_value(values[0]):
+            self._named_tag_values.append(cast(cst.Call, values[0]))
+        return node
+
+    def _is_tag_value(self, node: cst.BaseExpression) -> bool:
+        return (
             isinstance(node, cst.Call)
             and TAG_VALUE in self._names(node.func)
             and len(node.args) == 1
-        ):
-            return node.args[0].value
-        return node
+            and node.args[0].keyword is None
+            and not node.args[0].star
+        )
 
     def _check_every_use(self, module: cst.Module) -> None:
         """No measure or aggregation is used anywhere but in what this plan rewrites; tag keys
@@ -1146,6 +1217,8 @@ class Stats:
         """Rewrite the module's stats; ``configure()`` goes after ``setup_end`` (the end of a set-up
         function), else after the latest module-level statement of ``anchors`` and the views."""
         self._t = t
+        for tag_value in self._named_tag_values:
+            t.rewrite_call(tag_value, lambda original, updated: updated.args[0].value)
         for measure in self.measures.values():
             kinds = sorted(measure.instruments, key=_ORDER.index)
             lines = [self._instrument_line(measure, kind) for kind in kinds]
@@ -1472,12 +1545,18 @@ class Stats:
             raise Unsupported(f"no literal {keyword_name}")
         return self._literal_string(given.value)
 
-    @staticmethod
-    def _literal_string(node: cst.BaseExpression) -> str:
-        value = literal(node)
+    def _literal_string(self, node: cst.BaseExpression) -> str:
+        """A name, description or unit: a string literal, or a module constant holding one
+        (``VIDEO_SIZE_VIEW_NAME``, OpenCensus' example)."""
+        value = constant(node, self._host.bound_values)
         if not isinstance(value, str):
-            raise Unsupported("a measure or view name, description or unit is not a literal")
+            raise Unsupported("a measure or view name, description or unit is not a constant")
         return value
+
+
+def _number(value: Union[int, float]) -> cst.BaseExpression:
+    """The literal of a computed bucket bound."""
+    return cst.Float(repr(value)) if isinstance(value, float) else cst.Integer(str(value))
 
 
 def instrument_name(name: str) -> str:

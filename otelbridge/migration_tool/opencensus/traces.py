@@ -873,6 +873,13 @@ class OpenCensusTraces(LegacyTransform):
                 self._dropped_nodes.add(item)
         self._dropped.update(self._dropped_nodes)
 
+    def rewrite_call(
+        self, call: cst.Call, build: Callable[[cst.Call, cst.Call], cst.BaseExpression]
+    ) -> None:
+        """``call`` becomes what ``build(original, updated)`` makes of it."""
+        self._dropped.add(call)
+        self._calls[call] = build
+
     def rewrite_string(self, string: cst.SimpleString, value: str) -> None:
         """``string`` becomes the literal ``value`` (its source text, quotes included)."""
         self._calls[string] = lambda original, updated: updated.with_changes(value=value)

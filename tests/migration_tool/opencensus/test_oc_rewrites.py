@@ -1049,7 +1049,7 @@ CASES: dict[str, tuple[str, str]] = {
 
             for _ in range(3):
                 jobs.add(1)
-                # TODO(otelbridge): OpenCensus' in-process aggregates (measure_to_view_map) have no OpenTelemetry API: read the metrics from a reader (InMemoryMetricReader, or the exporter's backend); was:
+                # TODO(otelbridge): OpenCensus' in-process aggregates (measure_to_view_map, view_manager.get_view()) have no OpenTelemetry API: read the metrics from a reader (InMemoryMetricReader, or the exporter's backend); was:
                 # metrics = list(mmap.measure_to_view_map.get_metrics(datetime.utcnow()))
                 # print(metrics[0].time_series[0].points[0])
                 pass
