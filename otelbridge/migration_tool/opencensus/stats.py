@@ -604,12 +604,26 @@ class Stats:
             if self._exporting(factory) and not registered:
                 self._exporters.append((binding, None, factory))
         mapped = {e[2] for e in self._exporters}
+        registrations = {e[0] for e in self._exporters}
         for node in walk(module):
             if isinstance(node, cst.Call) and self._exporting(node) and node not in mapped:
                 raise Unsupported(
                     "a metrics exporter whose arguments do not map would export nothing once "
                     "the stats are instruments"
                 )
+            if isinstance(node, cst.SimpleStatementLine) and node not in registrations:
+                small = _single(node)
+                call = small.value if isinstance(small, cst.Expr) else None
+                func = call.func if isinstance(call, cst.Call) else None
+                if (
+                    isinstance(func, cst.Attribute)
+                    and func.attr.value == "register_exporter"
+                    and self._role(func.value) == "view_manager"
+                ):
+                    raise Unsupported(  # Google Cloud's quickstart: Stackdriver's stats exporter
+                        "a metrics exporter the migration does not map is registered: it would "
+                        "export nothing once the stats are instruments"
+                    )
 
     def _exporter_registration(self, statement: cst.CSTNode, call: cst.Call) -> bool:
         """``view_manager.register_exporter(e)`` of an exporter a known factory made."""

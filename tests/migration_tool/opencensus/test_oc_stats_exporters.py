@@ -55,5 +55,18 @@ def test_an_exporter_whose_arguments_do_not_map_keeps_the_stats() -> None:
     assert "a metrics exporter whose arguments do not map would export nothing" in code
 
 
+def test_a_registered_exporter_that_does_not_map_keeps_the_stats() -> None:
+    """Google Cloud's metrics quickstart registers Stackdriver's stats exporter, which has no
+    automatic mapping: the instruments would record into no reader (the exporter, kept on
+    OpenCensus, gets nothing), so the stats stay whole. Before, they converted silently."""
+    code = _migrated(
+        "\nfrom opencensus.ext.stackdriver import stats_exporter\n"
+        "exporter = stats_exporter.new_stats_exporter()\n"
+        "stats_module.stats.view_manager.register_exporter(exporter)\n"
+    )
+    assert "create_counter" not in code and "mmap.measure_int_put(CARROTS, count)" in code
+    assert "a metrics exporter the migration does not map is registered" in code
+
+
 def _migrated(tail: str) -> str:
     return migrated_source(textwrap.dedent(STATS) + tail)
