@@ -40,10 +40,10 @@ def plan(sources: dict[str, str]) -> dict[str, str]:
             continue
         try:
             wrapper = MetadataWrapper(cst.parse_module(text))
-        except cst.ParserSyntaxError:
+            namer = _Namer(wrapper)
+            new = wrapper.module.visit(namer)
+        except Exception:  # a file that does not parse, or a bug here: the file stays as written
             continue
-        namer = _Namer(wrapper)
-        new = wrapper.module.visit(namer)
         if namer.changed:
             rewritten[path] = new.code
     return rewritten
