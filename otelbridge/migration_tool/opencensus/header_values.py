@@ -27,7 +27,7 @@ import libcst as cst
 from libcst.metadata import Scope
 
 from otelbridge.migration_tool.opencensus.names import GET_TRACER
-from otelbridge.migration_tool.opencensus.remote_parent import bound_propagator
+from otelbridge.migration_tool.opencensus.remote_parent import bound_propagator, method_call
 from otelbridge.migration_tool.transforms.base import sole_assignment
 
 #: OpenCensus propagators with ``to_header`` -> the module and class of ours that writes the
@@ -67,19 +67,13 @@ def header_value(
         and isinstance(statement, cst.SimpleStatementLine)
         and isinstance(assign.targets[0].target, cst.Name)
         and isinstance(call, cst.Call)
-        and isinstance(call.func, cst.Attribute)
-        and call.func.attr.value == "to_header"
-        and len(call.args) == 1
-        and call.args[0].keyword is None
-        and not call.args[0].star
+        and method_call(call, "to_header")
     ):
         return None
+    assert isinstance(call.func, cst.Attribute)  # method_call
     made = bound_propagator(call.func.value, scopes, parents, names)
-    found = (
-        [HEADER_PROPAGATORS[n] for n in names(made.func) if n in HEADER_PROPAGATORS]
-        if (made is not None)
-        else []
-    )
+    made_by = names(made.func) if made is not None else set()
+    found = [HEADER_PROPAGATORS[n] for n in made_by if n in HEADER_PROPAGATORS]
     context = call.args[0].value
     if not (
         found

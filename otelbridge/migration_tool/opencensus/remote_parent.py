@@ -50,17 +50,21 @@ def remote_parent(
     if assign is None:
         return None
     call = assign.value
-    if not (
-        isinstance(call, cst.Call)
-        and isinstance(call.func, cst.Attribute)
-        and call.func.attr.value == "from_headers"
-        and len(call.args) == 1
-        and call.args[0].keyword is None
-        and not call.args[0].star
-    ):
+    if not isinstance(call, cst.Call) or not method_call(call, "from_headers"):
         return None
     assert isinstance(target, cst.Name)
     return target, call
+
+
+def method_call(call: cst.Call, method: str) -> bool:
+    """Whether ``call`` is ``<receiver>.<method>(x)``, one positional argument."""
+    return (
+        isinstance(call.func, cst.Attribute)
+        and call.func.attr.value == method
+        and len(call.args) == 1
+        and call.args[0].keyword is None
+        and not call.args[0].star
+    )
 
 
 def bound_propagator(
