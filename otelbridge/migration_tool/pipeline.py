@@ -10,7 +10,7 @@ from typing import Optional, Sequence
 import libcst as cst
 from libcst.codemod import CodemodCommand, CodemodContext, ContextAwareTransformer
 
-from otelbridge.migration_tool import django_entry, patched_mocks
+from otelbridge.migration_tool import active_scopes, django_entry, patched_mocks
 from otelbridge.migration_tool.double_plan import plan
 from otelbridge.migration_tool.engine.index import ProjectIndex, SymbolKey, build
 from otelbridge.migration_tool.engine.residue import Site, mark
@@ -239,17 +239,19 @@ def _residue(filename: str, project: Optional[ProjectIndex], migration: Migratio
 def index_project(sources: dict[str, str]) -> ProjectIndex:
     """The whole-project index of the candidate files among ``sources`` (path -> text), after
     the pre-passes: the uses of recording test doubles rewritten (``double_plan.py``), mocks
-    made in a global-tracer patch named (``patched_mocks.py``), Django's instrumentation
-    started (``django_entry.py``)."""
+    made in a global-tracer patch named (``patched_mocks.py``), active scopes read as active
+    spans (``active_scopes.py``), Django's instrumentation started (``django_entry.py``)."""
     prepared = plan(sources)
     sources = {**sources, **prepared.rewritten}
     named = patched_mocks.plan(sources)
     sources = {**sources, **named}
+    spelled = active_scopes.plan(sources)
+    sources = {**sources, **spelled}
     started, entries = django_entry.plan(sources)
     sources = {**sources, **started}
     candidates = [path for path, text in sources.items() if may_trace(text)]
     index = build(candidates, sources, OpenTracingRules())
-    rewritten = {**prepared.rewritten, **named, **started}
+    rewritten = {**prepared.rewritten, **named, **spelled, **started}
     index.rewritten = {os.path.abspath(p): text for p, text in rewritten.items()}
     index.django_entries = entries
     index.django_views = any(
