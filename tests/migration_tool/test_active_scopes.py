@@ -25,10 +25,16 @@ APP = """
         opentracing.tracer.scope_manager.active.span.log_kv({'event': 'done'})
 
 
+    def current_span():
+        active = opentracing.global_tracer().scope_manager.active
+        return active.span if active else None
+
+
     def work():
         with opentracing.tracer.start_active_span('work'):
             tag_current('step', 1)
             log_done()
+            current_span().set_tag('found', True)
         tag_current('outside', True)  # no active scope: nothing is tagged
     """
 
@@ -62,10 +68,12 @@ def test_the_migrated_helpers_find_the_current_span_natively(tmp_path: Path) -> 
     code = migrate_project(tmp_path, {"app.py": APP})["app.py"]
     assert "opentracing" not in code and "TODO(otelbridge)" not in code
     assert "    if scope.get_span_context().is_valid:\n" in code
+    # a truth test in a conditional expression is the span's validity too
+    assert "    return active if active.get_span_context().is_valid else None\n" in code
     script = IN_MEMORY_PROVIDER + """
 from app import work
 work()
 (span,) = exporter.get_finished_spans()
 print(span.name, dict(span.attributes), [event.name for event in span.events])
 """
-    assert run_script(script, cwd=tmp_path).strip() == "work {'step': 1} ['done']"
+    assert run_script(script, cwd=tmp_path).strip() == "work {'step': 1, 'found': True} ['done']"

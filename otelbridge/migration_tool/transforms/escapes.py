@@ -38,7 +38,7 @@ from otelbridge.migration_tool.transforms.assertions import (
     checks_current_span,
     compares_only,
 )
-from otelbridge.migration_tool.transforms.base import LegacyTransform, arg
+from otelbridge.migration_tool.transforms.base import LegacyTransform
 from otelbridge.migration_tool.transforms.integrations import SETUPS
 from otelbridge.migration_tool.transforms.mocktracer import EXPORTER_METHODS
 from otelbridge.migration_tool.transforms.pyramid_tweens import PACKAGE as PYRAMID_TWEEN
@@ -47,11 +47,14 @@ from otelbridge.migration_tool.transforms.recorded import maps_live_field
 from otelbridge.migration_tool.transforms.scope_parameters import argument_kinds
 from otelbridge.migration_tool.transforms.stored_scopes import stored_plan
 from otelbridge.migration_tool.transforms.tornado_settings import plan_of as tornado_plan
-from otelbridge.migration_tool.transforms.tracer import none_check, truth_tested_spans
+from otelbridge.migration_tool.transforms.tracer import (
+    none_check,
+    parent_or_none,
+    truth_tested_spans,
+)
 from otelbridge.migration_tool.user_attributes import is_user_attribute
 
 #: The calls that make a span, whose ``child_of=`` ``arguments.py`` maps.
-CREATIONS = frozenset({"start_span", "start_active_span"})
 _SPAN = frozenset(
     {
         "set_tag",
@@ -137,29 +140,6 @@ def _hasattr_guard(test: cst.BaseExpression) -> Optional[tuple[Expr, str]]:
     if not isinstance(name, cst.SimpleString) or not isinstance(name.evaluated_value, str):
         return None
     return from_cst(test.args[0].value), name.evaluated_value
-
-
-def parent_or_none(call: cst.Call) -> Optional[cst.IfExp]:
-    """``child_of=parent.context if parent else None`` (or ``is not None``) of a span creation.
-
-    Its truth test of a current span is harmless: OpenTelemetry's is never ``None``, but an
-    invalid parent starts a root span, as ``context=None`` does when nothing is current."""
-    func = call.func
-    if not isinstance(func, cst.Attribute) or func.attr.value not in CREATIONS:
-        return None
-    given = arg(call, "child_of", 1)
-    choice = given.value if given is not None else None
-    if not isinstance(choice, cst.IfExp) or not isinstance(choice.orelse, cst.Name):
-        return None
-    test, body = choice.test, choice.body
-    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
-        compared = test.comparisons[0]
-        none = isinstance(compared.comparator, cst.Name) and compared.comparator.value == "None"
-        test = test.left if none and isinstance(compared.operator, cst.IsNot) else test
-    if isinstance(body, cst.Attribute) and body.attr.value == "context":
-        body = body.value
-    same = isinstance(test, cst.Name) and isinstance(body, cst.Name) and test.value == body.value
-    return choice if same and choice.orelse.value == "None" else None
 
 
 class Escapes(LegacyTransform):
@@ -426,6 +406,7 @@ class Escapes(LegacyTransform):
 
     def visit_IfExp(self, node: cst.IfExp) -> None:
         if node not in self._parent_choices:
+            self._truth_test(node.test)
             self._condition(node.test)
 
     def visit_BooleanOperation(self, node: cst.BooleanOperation) -> None:

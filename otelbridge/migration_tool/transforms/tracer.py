@@ -23,7 +23,7 @@ from otelbridge.migration_tool.names import (
     GLOBAL_TRACER_CALLS,
     NOOP_TRACER_CALLS,
 )
-from otelbridge.migration_tool.transforms.base import LegacyTransform, literal
+from otelbridge.migration_tool.transforms.base import LegacyTransform, arg, literal
 
 
 def truth_tests(test: cst.BaseExpression) -> Iterator[cst.BaseExpression]:
@@ -57,6 +57,33 @@ def truth_tested_spans(
             yield part
 
 
+#: OpenTracing calls that start a span
+CREATIONS = frozenset({"start_span", "start_active_span"})
+
+
+def parent_or_none(call: cst.Call) -> Optional[cst.IfExp]:
+    """``child_of=parent.context if parent else None`` (or ``is not None``) of a span creation.
+
+    Its truth test of a current span is harmless: OpenTelemetry's is never ``None``, but an
+    invalid parent starts a root span, as ``context=None`` does when nothing is current."""
+    func = call.func
+    if not isinstance(func, cst.Attribute) or func.attr.value not in CREATIONS:
+        return None
+    given = arg(call, "child_of", 1)
+    choice = given.value if given is not None else None
+    if not isinstance(choice, cst.IfExp) or not isinstance(choice.orelse, cst.Name):
+        return None
+    test, body = choice.test, choice.body
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+        compared = test.comparisons[0]
+        none = isinstance(compared.comparator, cst.Name) and compared.comparator.value == "None"
+        test = test.left if none and isinstance(compared.operator, cst.IsNot) else test
+    if isinstance(body, cst.Attribute) and body.attr.value == "context":
+        body = body.value
+    same = isinstance(test, cst.Name) and isinstance(body, cst.Name) and test.value == body.value
+    return choice if same and choice.orelse.value == "None" else None
+
+
 def none_check(transform: LegacyTransform, comparison: cst.Comparison) -> Optional[Kind]:
     """The kind of what ``comparison`` checks for ``None`` (``x is None``, ``x is not None``)
     when it has a :data:`VALIDITY` instead."""
@@ -79,8 +106,11 @@ class TracerAccess(LegacyTransform):
     def __init__(self, context: CodemodContext) -> None:
         super().__init__(context)
         self._stores: set[cst.CSTNode] = set()
-        #: current spans an ``if``/``while`` tests for truth: their validity instead
+        #: current spans an ``if``/``while`` (or ``x if test else y``) tests for truth: their
+        #: validity instead
         self._truths: set[cst.BaseExpression] = set()
+        #: ``child_of=parent.context if parent else None`` choices (see :func:`parent_or_none`)
+        self._parent_choices: set[cst.IfExp] = set()
         #: inside ``from ... import ...`` (its names are not reads)
         self._in_import = 0
 
@@ -89,6 +119,15 @@ class TracerAccess(LegacyTransform):
 
     def visit_While(self, node: cst.While) -> None:
         self._truth_test(node.test)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        choice = parent_or_none(node)
+        if choice is not None:
+            self._parent_choices.add(choice)
+
+    def visit_IfExp(self, node: cst.IfExp) -> None:
+        if node not in self._parent_choices:  # a None parent stays None (a root span)
+            self._truth_test(node.test)
 
     def _truth_test(self, test: cst.BaseExpression) -> None:
         self._truths.update(truth_tested_spans(self, test))
