@@ -14,6 +14,7 @@ from otelbridge.migration_tool.imports import (
     bound_items,
     names_read,
     remove_unused_imports,
+    unalias,
 )
 from otelbridge.migration_tool.model import LegacyModel
 from otelbridge.migration_tool.names import REMOVABLE_IMPORTS, REMOVABLE_MODULES
@@ -142,4 +143,5 @@ def apply_transforms(
         result = add_imports(result, needed, legacy)
     if state.legacy_imports:
         result = remove_unused_imports(result, state.legacy_imports, read)
+        result = unalias(result, [item for item in needed if item[2] is not None])
     return result

@@ -294,6 +294,58 @@ def remove_unused_imports(
     return result
 
 
+def unalias(module: cst.Module, aliased: Iterable[ImportItem]) -> cst.Module:
+    """``from m import X as otel_X`` (``state.otel``: ``X`` named a legacy object where it was
+    asked for) back to ``X`` where nothing else in ``module`` is called ``X`` any more: the legacy
+    import that held the name went with the rewrite (``ZipkinExporter`` of OpenCensus, ours)."""
+    read = names_read(module)
+    bound = {
+        _bound_name(item)
+        for node in walk(module)
+        if isinstance(node, (cst.Import, cst.ImportFrom))
+        for item in bound_items(node)
+    }
+    free = {
+        alias: name
+        for _, name, alias in aliased
+        if name is not None and alias == f"otel_{name}" and name not in read | bound
+    }
+    if not free:
+        return module
+    result = module.visit(_Unaliased(free))
+    assert isinstance(result, cst.Module)
+    return result
+
+
+class _Unaliased(cst.CSTTransformer):
+    def __init__(self, free: dict[str, str]) -> None:
+        super().__init__()
+        self._free = free
+        self._members: set[cst.Name] = set()  # ``x.otel_X`` is another object's member
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self._members.add(node.attr)
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
+        name = self._free.get(original_node.value)
+        if name is None or original_node in self._members:
+            return updated_node
+        return updated_node.with_changes(value=name)
+
+    def leave_ImportAlias(
+        self, original_node: cst.ImportAlias, updated_node: cst.ImportAlias
+    ) -> cst.ImportAlias:
+        asname = updated_node.asname
+        if (
+            asname is not None
+            and isinstance(asname.name, cst.Name)
+            and isinstance(updated_node.name, cst.Name)
+            and asname.name.value == updated_node.name.value
+        ):
+            return updated_node.with_changes(asname=None)
+        return updated_node
+
+
 def _bound_name(item: ImportItem) -> str:
     source, name, alias = item
     if alias is not None:

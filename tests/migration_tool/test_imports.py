@@ -7,7 +7,12 @@ import textwrap
 import libcst as cst
 import pytest
 
-from otelbridge.migration_tool.imports import add_imports, names_read, remove_unused_imports
+from otelbridge.migration_tool.imports import (
+    add_imports,
+    names_read,
+    remove_unused_imports,
+    unalias,
+)
 from otelbridge.migration_tool.pipeline import migrate_source
 from otelbridge.migration_tool.walk import walk
 
@@ -252,3 +257,29 @@ def test_walk_skips_whitespace_and_can_stay_out_of_nodes() -> None:
 def test_walk_does_not_yield_the_name_after_a_dot() -> None:
     names = [node.value for node in walk(module("a.b.c(d)\n")) if isinstance(node, cst.Name)]
     assert sorted(names) == ["a", "d"]
+
+
+def test_an_otel_alias_goes_once_the_name_is_free() -> None:
+    """``ZipkinExporter as otel_ZipkinExporter`` was asked for while OpenCensus' ZipkinExporter
+    held the name; once that import went, the alias goes too, but not while anything else
+    (a variable, another import, a member of the same name) still says ``ZipkinExporter``."""
+    aliased = [("otelbridge.sdk.export.zipkin", "ZipkinExporter", "otel_ZipkinExporter")]
+    free = module(
+        """
+        from otelbridge.sdk.export.zipkin import ZipkinExporter as otel_ZipkinExporter
+
+        exporters = [otel_ZipkinExporter()]
+        other.otel_ZipkinExporter = 1
+        """
+    )
+    assert unalias(free, aliased).code == code(
+        """
+        from otelbridge.sdk.export.zipkin import ZipkinExporter
+
+        exporters = [ZipkinExporter()]
+        other.otel_ZipkinExporter = 1
+        """
+    )
+    for taken in ("ZipkinExporter = make()", "from elsewhere import ZipkinExporter"):
+        held = module(free.code + taken + "\n")
+        assert unalias(held, aliased).code == held.code

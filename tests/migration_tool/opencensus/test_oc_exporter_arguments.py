@@ -32,19 +32,19 @@ def test_literal_parts_become_one_url() -> None:
         + 'tracer = Tracer(exporter=ZipkinExporter(service_name="worker", host_name="zipkin", port=9412, endpoint="/api/v2/spans"), sampler=AlwaysOnSampler())\n'
     )
     assert "opencensus" not in code
-    assert 'configure(sampler="always_on", span_exporters=[otel_ZipkinExporter(endpoint="http://zipkin:9412/api/v2/spans")], service_name="worker")' in code
+    assert 'configure(sampler="always_on", span_exporters=[ZipkinExporter(endpoint="http://zipkin:9412/api/v2/spans")], service_name="worker")' in code
 
 
 def test_positional_parts_and_the_defaults_of_the_others() -> None:
     code = migrated_source(
         HEAD + 'tracer = Tracer(exporter=ZipkinExporter("svc", "zipkin.local", protocol="https"), sampler=AlwaysOnSampler())\n'
     )
-    assert 'otel_ZipkinExporter(endpoint="https://zipkin.local:9411/api/v2/spans")], service_name="svc")' in code
+    assert 'ZipkinExporter(endpoint="https://zipkin.local:9411/api/v2/spans")], service_name="svc")' in code
 
 
 def test_only_a_service_name_keeps_our_default_url() -> None:
     code = migrated_source(HEAD + 'tracer = Tracer(exporter=ZipkinExporter(service_name="svc"), sampler=AlwaysOnSampler())\n')
-    assert 'span_exporters=[otel_ZipkinExporter()], service_name="svc")' in code
+    assert 'span_exporters=[ZipkinExporter()], service_name="svc")' in code
 
 
 def test_parts_given_as_code_go_into_an_f_string() -> None:
@@ -57,7 +57,7 @@ tracer = Tracer(exporter=ZipkinExporter(service_name="api", host_name=HOST, port
 """
     )
     # the part holds double quotes: the f-string takes single ones
-    assert """otel_ZipkinExporter(endpoint=f'http://{HOST}:{int(os.environ.get("ZIPKIN_PORT", 9411))}/api/v2/spans')""" in code
+    assert """ZipkinExporter(endpoint=f'http://{HOST}:{int(os.environ.get("ZIPKIN_PORT", 9411))}/api/v2/spans')""" in code
 
 
 STACKDRIVER = """\
@@ -85,7 +85,7 @@ def test_a_sync_transport_is_the_simple_span_processor() -> None:
         + 'tracer = Tracer(exporter=ZipkinExporter(service_name="svc", transport=SyncTransport), sampler=AlwaysOnSampler())\n'
     )
     assert "opencensus" not in code
-    assert 'configure(sampler="always_on", span_exporters=[otel_ZipkinExporter()], span_processor="simple", service_name="svc")' in code
+    assert 'configure(sampler="always_on", span_exporters=[ZipkinExporter()], span_processor="simple", service_name="svc")' in code
 
 
 def test_another_transport_keeps_the_set_up_with_its_reason() -> None:
@@ -174,7 +174,7 @@ def test_a_jaeger_agent_exporter_keeps_its_agent() -> None:
         + "tracer = Tracer(exporter=je, sampler=AlwaysOnSampler())\n"
     )
     assert "opencensus" not in code and "je =" not in code
-    assert 'span_exporters=[otel_JaegerExporter(agent_host_name="jaeger", agent_port=6832)], service_name="pyservice")' in code
+    assert 'span_exporters=[JaegerExporter(agent_host_name="jaeger", agent_port=6832)], service_name="pyservice")' in code
 
 
 def test_a_jaeger_collector_over_http_keeps_the_set_up_with_its_reason() -> None:
@@ -182,7 +182,7 @@ def test_a_jaeger_collector_over_http_keeps_the_set_up_with_its_reason() -> None
         JAEGER_HEAD
         + 'tracer = Tracer(exporter=JaegerExporter(service_name="s", host_name="jaeger", port=14268), sampler=AlwaysOnSampler())\n'
     )
-    assert "otel_JaegerExporter" not in code
+    assert "otel_JaegerExporter" not in code and "export.jaeger" not in code
     assert "a collector over HTTP: Jaeger takes OTLP natively, use the OTLP exporter" in code
 
 

@@ -53,7 +53,7 @@ class Captured(InMemorySpanExporter):  # stands in for the Zipkin exporter: noth
         made.append(self)
 
 
-app.otel_ZipkinExporter = Captured
+app.ZipkinExporter = Captured
 app.createMiddleWare(*app.ARGUMENTS)
 assert app.app.test_client().get('/').status_code == 200
 trace.get_tracer_provider().force_flush()
@@ -67,7 +67,7 @@ def test_the_exporter_given_to_the_set_up_function_moves_into_its_configure(
     code = migrate_project(tmp_path, {"app.py": APP})["app.py"]
     assert "from opencensus" not in code and "return middleware" not in code
     assert "def createMiddleWare():\n" in code
-    assert "\n    configure(sampler='always_on', span_exporters=[otel_ZipkinExporter()])\n" in code
+    assert "\n    configure(sampler='always_on', span_exporters=[ZipkinExporter()])\n" in code
     assert "\n    FlaskInstrumentor().instrument_app(app, request_hook=" in code
     assert "    createMiddleWare()\n" in code
     (tmp_path / "app.py").write_text(code + "\nARGUMENTS = ()\n")

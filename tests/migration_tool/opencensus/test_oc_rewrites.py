@@ -29,9 +29,9 @@ CASES: dict[str, tuple[str, str]] = {
         """
         from opentelemetry import trace
         from otelbridge.sdk import configure
-        from otelbridge.sdk.export.zipkin import ZipkinExporter as otel_ZipkinExporter
+        from otelbridge.sdk.export.zipkin import ZipkinExporter
 
-        configure(sampler="parentbased_traceidratio", sampler_arg=0.25, span_exporters=[otel_ZipkinExporter()])
+        configure(sampler="parentbased_traceidratio", sampler_arg=0.25, span_exporters=[ZipkinExporter()])
         tracer = trace.get_tracer(__name__)
 
 
@@ -274,13 +274,13 @@ CASES: dict[str, tuple[str, str]] = {
         """,
         """
         from opentelemetry import trace
-        from opentelemetry.trace import Status as otel_Status, StatusCode
+        from opentelemetry.trace import Status, StatusCode
 
 
         def done(code):
             span = trace.get_current_span()
-            span.set_status(otel_Status(StatusCode.OK if 200 <= code <= 399 else StatusCode.ERROR))
-            span.set_status(otel_Status(StatusCode.OK))
+            span.set_status(Status(StatusCode.OK if 200 <= code <= 399 else StatusCode.ERROR))
+            span.set_status(Status(StatusCode.OK))
         """,
     ),
     "integrations become instrumentors": (
@@ -616,12 +616,12 @@ CASES: dict[str, tuple[str, str]] = {
         from opentelemetry import trace
         from opentelemetry.instrumentation.flask import FlaskInstrumentor
         from otelbridge.sdk import configure
-        from otelbridge.sdk.export.zipkin import ZipkinExporter as otel_ZipkinExporter
+        from otelbridge.sdk.export.zipkin import ZipkinExporter
 
         HTTP_URL = "http.url"
         app = flask.Flask(__name__)
         # TODO(otelbridge): pip install opentelemetry-instrumentation-flask; settings in app.config['OPENCENSUS'] are not read any more
-        configure(sampler="always_on", span_exporters=[otel_ZipkinExporter()])
+        configure(sampler="always_on", span_exporters=[ZipkinExporter()])
 
 
         def opencensus_flask_span(span: trace.Span, environ: object) -> None:
@@ -1030,7 +1030,7 @@ CASES: dict[str, tuple[str, str]] = {
         from datetime import datetime
 
         from azure.monitor.opentelemetry.exporter import AzureMonitorMetricExporter
-        from opentelemetry import metrics as otel_metrics
+        from opentelemetry import metrics
         from otelbridge.sdk import configure
         from otelbridge.sdk.metrics.export import PeriodicExportingMetricReader
         from otelbridge.sdk.metrics.view import View
@@ -1045,7 +1045,7 @@ CASES: dict[str, tuple[str, str]] = {
         def custom_metric():
 
             # TODO(otelbridge): a measure made per call: OpenCensus dropped what calls after the first recorded (their measure is not the registered one); this instrument records every call
-            jobs = otel_metrics.get_meter(__name__).create_counter("jobs", unit="jobs", description="number of jobs")
+            jobs = metrics.get_meter(__name__).create_counter("jobs", unit="jobs", description="number of jobs")
 
             for _ in range(3):
                 jobs.add(1)
@@ -1128,9 +1128,9 @@ CASES: dict[str, tuple[str, str]] = {
         """
         from opentelemetry import trace
         from otelbridge.sdk import configure
-        from otelbridge.sdk.export.zipkin import ZipkinExporter as otel_ZipkinExporter
+        from otelbridge.sdk.export.zipkin import ZipkinExporter
 
-        configure(sampler="always_on", span_exporters=[otel_ZipkinExporter()])
+        configure(sampler="always_on", span_exporters=[ZipkinExporter()])
 
 
         def work():
@@ -1250,10 +1250,10 @@ CASES: dict[str, tuple[str, str]] = {
         from opentelemetry import trace
         from opentelemetry.instrumentation.flask import FlaskInstrumentor
         from otelbridge.sdk import configure
-        from otelbridge.sdk.export.zipkin import ZipkinExporter as otel_ZipkinExporter
+        from otelbridge.sdk.export.zipkin import ZipkinExporter
 
         # TODO(otelbridge): pip install opentelemetry-instrumentation-flask; settings in app.config['OPENCENSUS'] are not read any more
-        configure(sampler="parentbased_traceidratio", sampler_arg=1.0, span_exporters=[otel_ZipkinExporter()])
+        configure(sampler="parentbased_traceidratio", sampler_arg=1.0, span_exporters=[ZipkinExporter()])
         tracer = trace.get_tracer(__name__)
 
         app = Flask(__name__)
