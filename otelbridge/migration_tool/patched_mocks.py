@@ -28,7 +28,7 @@ from typing import Optional, Sequence, Union
 import libcst as cst
 from libcst.metadata import MetadataWrapper, ScopeProvider
 
-from otelbridge.migration_tool.global_patches import read_patch
+from otelbridge.migration_tool.global_patches import PATCH, PATCH_OBJECT, read_patch
 from otelbridge.migration_tool.names import MOCK_TRACERS
 
 
@@ -75,6 +75,90 @@ class _Namer(cst.CSTTransformer):
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         body = self._named(original_node.body, updated_node.body)
         return updated_node if body is None else updated_node.with_changes(body=body)
+
+    def leave_FunctionDef(
+        self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+    ) -> cst.FunctionDef:
+        """``@patch("opentracing.tracer", new_callable=MockTracer)`` injecting ``tracer``, the
+        one patch of the test: ``tracer = MockTracer()`` and the body under ``with patch(
+        "opentracing.tracer", new=tracer):``, which the rewrite of named mocks takes."""
+        found = self._new_callable(original_node)
+        body = updated_node.body
+        if found is None or not isinstance(body, cst.IndentedBlock):
+            return updated_node
+        decorator, patch, param = found
+        name = cst.Name(param.name.value)
+        statements: list[cst.BaseStatement] = list(body.body)
+        docstring = statements[:1] if statements and _is_docstring(statements[0]) else []
+        rest = statements[len(docstring) :]
+        if not rest:
+            return updated_node
+        call = patch.with_changes(
+            args=[patch.args[0], cst.Arg(name, keyword=cst.Name("new"), equal=_EQUAL)]
+        )
+        first = rest[0]
+        assert isinstance(first, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
+        block = cst.With(
+            [cst.WithItem(call)],
+            cst.IndentedBlock([first.with_changes(leading_lines=()), *rest[1:]]),
+            leading_lines=first.leading_lines,
+        )
+        naming = cst.SimpleStatementLine(
+            [cst.Assign([cst.AssignTarget(name)], cst.Call(patch.args[1].value))]
+        )
+        params = [p for p in updated_node.params.params if p.name.value != name.value]
+        if params:
+            params[-1] = params[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        index = [d.decorator for d in original_node.decorators].index(decorator)
+        decorators = list(updated_node.decorators)
+        del decorators[index]
+        self.changed = True
+        return updated_node.with_changes(
+            decorators=decorators,
+            params=updated_node.params.with_changes(params=params),
+            body=body.with_changes(body=[*docstring, naming, block]),
+        )
+
+    def _new_callable(
+        self, function: cst.FunctionDef
+    ) -> Optional[tuple[cst.BaseExpression, cst.Call, cst.Param]]:
+        """The decorator, its call and the parameter it injects, for a function whose one patch
+        decorator is ``patch("opentracing.tracer", new_callable=MockTracer)``."""
+        patches = [
+            d.decorator
+            for d in function.decorators
+            if isinstance(d.decorator, cst.Call)
+            and self._names.qualified_names(d.decorator.func) & (PATCH | PATCH_OBJECT)
+        ]
+        call = patches[0] if len(patches) == 1 else None
+        if not isinstance(call, cst.Call) or len(call.args) != 2:
+            return None
+        target, made = call.args
+        if not (
+            target.keyword is None
+            and isinstance(target.value, cst.SimpleString)
+            and target.value.evaluated_value == "opentracing.tracer"
+            and made.keyword is not None
+            and made.keyword.value == "new_callable"
+            and self._names.qualified_names(made.value) & MOCK_TRACERS
+            and self._names.qualified_names(call.func) & PATCH
+        ):
+            return None
+        params = function.params
+        given = list(params.params)
+        if given and given[0].name.value in ("self", "cls"):
+            given = given[1:]
+        if (
+            len(given) != 1
+            or given[0].default is not None
+            or params.star_arg is not cst.MaybeSentinel.DEFAULT
+            or params.kwonly_params
+            or params.star_kwarg is not None
+            or params.posonly_params
+            or not function.body.body  # type: ignore[union-attr]
+        ):
+            return None
+        return call, call.with_changes(args=[target, made]), given[0]
 
     def _mock_of(self, call: cst.BaseExpression) -> Optional[cst.Call]:
         """The ``MockTracer(...)`` call a global-tracer patch ``call`` installs, if any."""
@@ -199,6 +283,16 @@ def _naming(target: Union[cst.Name, cst.Attribute], mock: cst.Call) -> cst.Simpl
     return cst.SimpleStatementLine(
         [cst.Assign([cst.AssignTarget(target.deep_clone())], mock.deep_clone())]
     )
+
+
+def _is_docstring(statement: cst.BaseStatement) -> bool:
+    small = statement.body[0] if isinstance(statement, cst.SimpleStatementLine) else None
+    return isinstance(small, cst.Expr) and isinstance(small.value, cst.SimpleString)
+
+
+_EQUAL = cst.AssignEqual(
+    whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
+)
 
 
 def _code(node: cst.CSTNode) -> str:

@@ -2,7 +2,8 @@
 from the patch (``self.tracer = patcher.start()``, ``with patch(...) as tracer``). The migrated
 patch gives a mock ``get_tracer``, not the tracer: before, the test read spans from that mock
 (``TypeError: 'Mock' object is not subscriptable``) and the inline mock lost its exporter. The
-pre-pass names the mock first (``patched_mocks.py``), so the test keeps its tracer and exporter."""
+pre-pass names the mock first (``patched_mocks.py``), so the test keeps its tracer and exporter;
+so it does for the mock a decorator makes (``new_callable=MockTracer``), marked before."""
 
 from __future__ import annotations
 
@@ -49,6 +50,12 @@ TEST = """
             with mock.patch('opentracing.tracer', new=MockTracer()) as tracer:
                 handle(6)
             self.assertEqual(tracer.finished_spans()[0].operation_name, 'handle')
+
+        @mock.patch('opentracing.tracer', new_callable=MockTracer)
+        def test_decorated(self, tracer):
+            '''A fresh mock for this test.'''
+            handle(7)
+            self.assertEqual(tracer.finished_spans()[0].tags, {'job': 7})
     """
 
 
@@ -64,6 +71,13 @@ def test_the_patched_in_mock_is_named_before_the_patch() -> None:
     assert (
         "        tracer = MockTracer()\n"
         "        with mock.patch('opentracing.tracer', new=tracer):\n"
+    ) in new
+    assert (
+        "    def test_decorated(self):\n"
+        "        '''A fresh mock for this test.'''\n"
+        "        tracer = MockTracer()\n"
+        "        with mock.patch('opentracing.tracer', new=tracer):\n"
+        "            handle(7)\n"
     ) in new
     assert plan({"t.py": new}) == {}  # a second pass finds nothing more
 
@@ -97,4 +111,4 @@ def test_the_migrated_tests_read_their_spans_natively(tmp_path: Path) -> None:
     assert "self.assertEqual(self.exporter.get_finished_spans()[0].attributes, {'job': 5})" in test
     assert "self.assertEqual(exporter.get_finished_spans()[0].name, 'handle')" in test
     (tmp_path / "tests" / "worker.py").write_text(out["worker.py"])  # beside its test
-    assert "Ran 2 tests" in unittest_passes(tmp_path)
+    assert "Ran 3 tests" in unittest_passes(tmp_path)
