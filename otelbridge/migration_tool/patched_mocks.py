@@ -6,6 +6,9 @@ A test often makes its mock where it patches it in, and reads it back from the p
     self.tracer = self.patcher.start()
     ...
     with mock.patch("opentracing.tracer", new=MockTracer()) as tracer:
+    ...
+    @mock.patch("opentracing.tracer", new_callable=MockTracer)
+    def test_job(self, tracer):
 
 The migrated patch installs a mock ``get_tracer`` (``global_patches.py``), so ``start()`` and
 ``as`` would give that function, not the tracer, and the mock's in-memory exporter would be
@@ -16,9 +19,11 @@ out of reach of the test's ``finished_spans()``. Naming the mock first says the 
     self.patcher.start()
 
 which the index and the ``MockTracer`` rewrite already follow: the tracer and its exporter are
-the test's attributes. Runs on the texts before the index, like the other pre-passes; only
-patches whose mock is made in the call are touched, and the name must be a plain variable or
-an attribute of ``self``/``cls`` (set before the patch as it was after).
+the test's attributes (the decorated test makes its mock first and runs its body under ``with
+mock.patch("opentracing.tracer", new=tracer):``, when that patch is its only one). Runs on the
+texts before the index, like the other pre-passes; only patches whose mock is made in the call
+are touched, and the name must be a plain variable or an attribute of ``self``/``cls`` (set
+before the patch as it was after).
 """
 
 from __future__ import annotations

@@ -970,16 +970,9 @@ class Stats:
             isinstance(n, cst.Call)
             and isinstance(n.func, cst.Attribute)
             and n.func.attr.value in VIEW_DATA_READS
-            and self._is_view_manager(n.func.value)
+            and self._role(n.func.value) == "view_manager"
             for n in walk(small.value)
         )
-
-    def _is_view_manager(self, node: cst.BaseExpression, depth: int = 3) -> bool:
-        """``stats.view_manager``, or a name bound once to it (``view_manager = ...``)."""
-        if isinstance(node, cst.Attribute):
-            return node.attr.value == "view_manager"
-        values = self._host.bound_values(node) if isinstance(node, cst.Name) else []
-        return depth > 0 and len(values) == 1 and self._is_view_manager(values[0], depth - 1)
 
     def _check_reads_stay(self, module: cst.Module) -> None:
         """What aggregate reads bind is used by aggregate reads only (they become comments)."""
