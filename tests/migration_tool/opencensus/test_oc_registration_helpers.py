@@ -106,7 +106,7 @@ def test_a_helper_that_uses_the_view_manager_otherwise_keeps_the_stats() -> None
         PROGRAM.replace("PORT", "8000").replace(
             "        view_manager.register_view(line_length_view)\n",
             "        view_manager.register_view(line_length_view)\n"
-            '        print(view_manager.get_view("demo_latency"))\n',
+            "        print(view_manager)\n",  # (get_view() is an aggregate read, commented out)
         )
     )
     assert "create_histogram" not in code
@@ -163,3 +163,15 @@ def test_a_computed_value_put_in_a_loop_before_other_work_keeps_the_stats() -> N
     )
     assert "create_histogram" not in code
     assert KEPT + "a recorded value that is not a name or literal would be computed after" in code
+
+
+def test_a_helper_reading_view_data_converts_with_the_read_commented_out() -> None:
+    code = migrated_source(
+        PROGRAM.replace("PORT", "8000").replace(
+            "        view_manager.register_view(line_length_view)\n",
+            "        view_manager.register_view(line_length_view)\n"
+            '        print(view_manager.get_view("demo_latency"))\n',
+        )
+    )
+    assert "create_histogram" in code
+    assert '# print(view_manager.get_view("demo_latency"))' in code
