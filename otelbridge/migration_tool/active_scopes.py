@@ -23,25 +23,14 @@ from typing import Optional
 import libcst as cst
 from libcst.metadata import Assignment, MetadataWrapper, ParentNodeProvider, ScopeProvider
 
+from otelbridge.migration_tool.prepasses import ChangingTransformer, rewrite_each
 from otelbridge.migration_tool.transforms.tracer import truth_tests
 from otelbridge.migration_tool.walk import walk
 
 
 def plan(sources: dict[str, str]) -> dict[str, str]:
     """For ``sources`` (path -> text): the new texts of the modules that read active scopes."""
-    rewritten = {}
-    for path, text in sources.items():
-        if "opentracing" not in text or "scope_manager.active" not in text:
-            continue
-        try:
-            wrapper = MetadataWrapper(cst.parse_module(text))
-            spelled = _Spelled(wrapper)
-            new = wrapper.module.visit(spelled)
-        except Exception:  # a file that does not parse, or a bug here: the file stays as written
-            continue
-        if spelled.changed:
-            rewritten[path] = new.code
-    return rewritten
+    return rewrite_each(sources, ("opentracing", "scope_manager.active"), _Spelled)
 
 
 def _active_scope(node: cst.CSTNode) -> Optional[cst.BaseExpression]:
@@ -56,12 +45,11 @@ def _active_scope(node: cst.CSTNode) -> Optional[cst.BaseExpression]:
     return None
 
 
-class _Spelled(cst.CSTTransformer):
+class _Spelled(ChangingTransformer):
     def __init__(self, wrapper: MetadataWrapper) -> None:
         super().__init__()
         self._parents = wrapper.resolve(ParentNodeProvider)
         self._scopes = wrapper.resolve(ScopeProvider)
-        self.changed = False
         #: ``.span`` reads of variables holding the active scope: they read the variable
         self._span_reads: set[cst.Attribute] = set()
         #: the values ``<tracer>.scope_manager.active`` those variables are bound to

@@ -35,23 +35,12 @@ from libcst.metadata import MetadataWrapper, ScopeProvider
 
 from otelbridge.migration_tool.global_patches import PATCH, PATCH_OBJECT, read_patch
 from otelbridge.migration_tool.names import MOCK_TRACERS
+from otelbridge.migration_tool.prepasses import ChangingTransformer, rewrite_each
 
 
 def plan(sources: dict[str, str]) -> dict[str, str]:
     """For ``sources`` (path -> text): the new texts of the modules whose patches were named."""
-    rewritten = {}
-    for path, text in sources.items():
-        if "opentracing" not in text or "MockTracer" not in text:
-            continue
-        try:
-            wrapper = MetadataWrapper(cst.parse_module(text))
-            namer = _Namer(wrapper)
-            new = wrapper.module.visit(namer)
-        except Exception:  # a file that does not parse, or a bug here: the file stays as written
-            continue
-        if namer.changed:
-            rewritten[path] = new.code
-    return rewritten
+    return rewrite_each(sources, ("opentracing", "MockTracer"), _Namer)
 
 
 class _Names:
@@ -65,11 +54,10 @@ class _Names:
         return set() if scope is None else {q.name for q in scope.get_qualified_names_for(node)}
 
 
-class _Namer(cst.CSTTransformer):
+class _Namer(ChangingTransformer):
     def __init__(self, wrapper: MetadataWrapper) -> None:
         super().__init__()
         self._names = _Names(wrapper)
-        self.changed = False
 
     def leave_IndentedBlock(
         self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
