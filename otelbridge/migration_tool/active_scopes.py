@@ -21,8 +21,9 @@ from __future__ import annotations
 from typing import Optional
 
 import libcst as cst
-from libcst.metadata import Assignment, MetadataWrapper, ParentNodeProvider, ScopeProvider
+from libcst.metadata import Assignment, MetadataWrapper, ParentNodeProvider
 
+from otelbridge.migration_tool.engine.scopes import resolve_scopes
 from otelbridge.migration_tool.prepasses import ChangingTransformer, rewrite_each
 from otelbridge.migration_tool.transforms.tracer import truth_tests
 from otelbridge.migration_tool.walk import walk
@@ -49,7 +50,7 @@ class _Spelled(ChangingTransformer):
     def __init__(self, wrapper: MetadataWrapper) -> None:
         super().__init__()
         self._parents = wrapper.resolve(ParentNodeProvider)
-        self._scopes = wrapper.resolve(ScopeProvider)
+        self._scopes = resolve_scopes(wrapper)
         #: ``.span`` reads of variables holding the active scope: they read the variable
         self._span_reads: set[cst.Attribute] = set()
         #: the values ``<tracer>.scope_manager.active`` those variables are bound to

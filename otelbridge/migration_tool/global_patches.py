@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Optional, Protocol
+from typing import Optional
 
 import libcst as cst
 
 from otelbridge.migration_tool.engine.index import AMBIENT, Module, ProjectIndex, SymbolKey
-from otelbridge.migration_tool.model import Kind
+from otelbridge.migration_tool.model import Kind, LegacyModel
 from otelbridge.migration_tool.names import GLOBAL_TRACER_ATTRS, GLOBAL_TRACER_CALLS
 from otelbridge.migration_tool.state import MigrationState, per_model
 from otelbridge.migration_tool.walk import walk
@@ -67,13 +67,7 @@ def _string(node: cst.BaseExpression) -> Optional[str]:
     return value if isinstance(value, str) else None
 
 
-class QualifiedNames(Protocol):
-    """What :func:`read_patch` asks of a module: a :class:`LegacyModel`, or a pre-pass' own."""
-
-    def qualified_names(self, node: cst.CSTNode) -> set[str]: ...
-
-
-def read_patch(model: QualifiedNames, call: cst.Call) -> Optional[GlobalPatch]:
+def read_patch(model: LegacyModel, call: cst.Call) -> Optional[GlobalPatch]:
     """``call`` as a patch of the global tracer that names its target and, at most, ``new``."""
     names = model.qualified_names(call.func)
     if not names & (PATCH | PATCH_OBJECT) or any(a.star for a in call.args):

@@ -31,9 +31,11 @@ from __future__ import annotations
 from typing import Optional, Sequence, Union
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, ScopeProvider
+from libcst.metadata import MetadataWrapper
 
+from otelbridge.migration_tool.engine.scopes import resolve_scopes
 from otelbridge.migration_tool.global_patches import PATCH, PATCH_OBJECT, read_patch
+from otelbridge.migration_tool.model import LegacyModel
 from otelbridge.migration_tool.names import MOCK_TRACERS
 from otelbridge.migration_tool.prepasses import ChangingTransformer, rewrite_each
 
@@ -43,21 +45,10 @@ def plan(sources: dict[str, str]) -> dict[str, str]:
     return rewrite_each(sources, ("opentracing", "MockTracer"), _Namer)
 
 
-class _Names:
-    """Qualified names of a module's nodes, as ``read_patch`` asks them."""
-
-    def __init__(self, wrapper: MetadataWrapper) -> None:
-        self._scopes = wrapper.resolve(ScopeProvider)
-
-    def qualified_names(self, node: cst.CSTNode) -> set[str]:
-        scope = self._scopes.get(node)
-        return set() if scope is None else {q.name for q in scope.get_qualified_names_for(node)}
-
-
 class _Namer(ChangingTransformer):
     def __init__(self, wrapper: MetadataWrapper) -> None:
         super().__init__()
-        self._names = _Names(wrapper)
+        self._names = LegacyModel(resolve_scopes(wrapper))  # its qualified names only
 
     def leave_IndentedBlock(
         self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
