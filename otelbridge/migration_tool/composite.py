@@ -143,5 +143,5 @@ def apply_transforms(
         result = add_imports(result, needed, legacy)
     if state.legacy_imports:
         result = remove_unused_imports(result, state.legacy_imports, read)
-        result = unalias(result, [item for item in needed if item[2] is not None])
+        result = unalias(result, [item for item in needed if item[2] is not None], read)
     return result

@@ -294,11 +294,11 @@ def remove_unused_imports(
     return result
 
 
-def unalias(module: cst.Module, aliased: Iterable[ImportItem]) -> cst.Module:
+def unalias(module: cst.Module, aliased: Iterable[ImportItem], read: set[str]) -> cst.Module:
     """``from m import X as otel_X`` (``state.otel``: ``X`` named a legacy object where it was
     asked for) back to ``X`` where nothing else in ``module`` is called ``X`` any more: the legacy
-    import that held the name went with the rewrite (``ZipkinExporter`` of OpenCensus, ours)."""
-    read = names_read(module)
+    import that held the name went with the rewrite (``ZipkinExporter`` of OpenCensus, ours).
+    ``read``: :func:`names_read` of ``module`` (imports are not in it: removing one keeps it)."""
     bound = {
         _bound_name(item)
         for node in walk(module)

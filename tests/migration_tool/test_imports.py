@@ -272,7 +272,7 @@ def test_an_otel_alias_goes_once_the_name_is_free() -> None:
         other.otel_ZipkinExporter = 1
         """
     )
-    assert unalias(free, aliased).code == code(
+    assert unalias(free, aliased, names_read(free)).code == code(
         """
         from otelbridge.sdk.export.zipkin import ZipkinExporter
 
@@ -282,4 +282,4 @@ def test_an_otel_alias_goes_once_the_name_is_free() -> None:
     )
     for taken in ("ZipkinExporter = make()", "from elsewhere import ZipkinExporter"):
         held = module(free.code + taken + "\n")
-        assert unalias(held, aliased).code == held.code
+        assert unalias(held, aliased, names_read(held)).code == held.code

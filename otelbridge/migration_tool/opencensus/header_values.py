@@ -45,7 +45,6 @@ HEADER_PROPAGATORS = {
 class HeaderValue:
     """``target = propagator.to_header(<the current tracer>.span_context)``."""
 
-    statement: cst.SimpleStatementLine
     target: cst.Name
     #: our propagator's module and class, and the header it writes
     module: str
@@ -85,4 +84,4 @@ def header_value(
     ):
         return None
     module, cls, header = found[0]
-    return HeaderValue(statement, assign.targets[0].target, module, cls, header)
+    return HeaderValue(assign.targets[0].target, module, cls, header)

@@ -254,7 +254,7 @@ class Stats:
         #: they and their arguments go with the registrations
         self._passed: dict[cst.Param, PassedParameter] = {}
         #: ``value = TagValue(x)`` bound above an insert of ``value``: the call becomes ``x``
-        self._named_tag_values: list[cst.Call] = []
+        self._named_tag_values: set[cst.Call] = set()
 
     def plan(
         self, transform: OpenCensusTraces, module: cst.Module, unit: Callable[[], str]
@@ -1114,7 +1114,7 @@ class Stats:
             return cast(cst.Call, node).args[0].value
         values = self._host.bound_values(node) if isinstance(node, cst.Name) else []
         if len(values) == 1 and self._is_tag_value(values[0]):
-            self._named_tag_values.append(cast(cst.Call, values[0]))
+            self._named_tag_values.add(cast(cst.Call, values[0]))
         return node
 
     def _is_tag_value(self, node: cst.BaseExpression) -> bool:
